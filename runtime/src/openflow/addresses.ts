@@ -1,0 +1,112 @@
+import type { Reader } from './reader.js';
+import type { Writer } from './writer.js';
+
+/**
+ * Text forms of the addresses OpenFlow carries (MAC, IPv4, IPv6), read from and
+ * written to the wire without intermediate arrays. Parsing is strict: anything but
+ * the canonical separators and hex/decimal digits is an error naming the field.
+ */
+
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Six bytes at the reader's cursor as "aa:bb:cc:dd:ee:ff". */
+export function readMac(r: Reader, field: string): string {
+  r.need(6, field);
+  const b = r.buf;
+  const p = r.pos;
+  r.pos = p + 6;
+  return `${HEX2[b[p]!]}:${HEX2[b[p + 1]!]}:${HEX2[b[p + 2]!]}:${HEX2[b[p + 3]!]}:${HEX2[b[p + 4]!]}:${HEX2[b[p + 5]!]}`;
+}
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** Writes "aa:bb:cc:dd:ee:ff" (either case) as six bytes. */
+export function writeMac(w: Writer, mac: string, field: string): void {
+  if (typeof mac !== 'string' || mac.length !== 17) w.fail(field, `${String(mac)} is not a MAC address "aa:bb:cc:dd:ee:ff"`);
+  w.ensure(6);
+  const b = w.buf;
+  const p = w.pos;
+  for (let i = 0; i < 6; i++) {
+    const hi = hexDigit(mac.charCodeAt(i * 3));
+    const lo = hexDigit(mac.charCodeAt(i * 3 + 1));
+    if (hi < 0 || lo < 0 || (i < 5 && mac.charCodeAt(i * 3 + 2) !== 58)) {
+      w.fail(field, `${mac} is not a MAC address "aa:bb:cc:dd:ee:ff"`);
+    }
+    b[p + i] = (hi << 4) | lo;
+  }
+  w.pos = p + 6;
+}
+
+/** Four bytes as dotted decimal. */
+export function readIpv4(r: Reader, field: string): string {
+  r.need(4, field);
+  const b = r.buf;
+  const p = r.pos;
+  r.pos = p + 4;
+  return `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}`;
+}
+
+/** Writes dotted decimal "a.b.c.d" as four bytes. */
+export function writeIpv4(w: Writer, ip: string, field: string): void {
+  const parts = typeof ip === 'string' ? ip.split('.') : [];
+  if (parts.length !== 4) w.fail(field, `${String(ip)} is not an IPv4 address "a.b.c.d"`);
+  w.ensure(4);
+  for (const part of parts) {
+    const n = Number(part);
+    if (part === '' || part.length > 3 || !Number.isInteger(n) || n < 0 || n > 255 || !/^\d+$/.test(part)) {
+      w.fail(field, `${ip} is not an IPv4 address "a.b.c.d"`);
+    }
+    w.buf[w.pos++] = n;
+  }
+}
+
+/** Sixteen bytes in RFC 5952 text form: lowercase, longest zero run (>= 2 groups) as "::". */
+export function readIpv6(r: Reader, field: string): string {
+  const bytes = r.bytes(16, field);
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (g: number): string => g.toString(16);
+  if (bestLen < 2) return groups.map(hex).join(':');
+  const head = groups.slice(0, bestStart).map(hex).join(':');
+  const tail = groups.slice(bestStart + bestLen).map(hex).join(':');
+  return `${head}::${tail}`;
+}
+
+/** Writes an IPv6 address in any RFC 4291 text form (with "::", no zone, no embedded IPv4). */
+export function writeIpv6(w: Writer, ip: string, field: string): void {
+  const bad = (): never => w.fail(field, `${String(ip)} is not an IPv6 address`);
+  if (typeof ip !== 'string') bad();
+  const halves = ip.split('::');
+  if (halves.length > 2) bad();
+  const parse = (s: string): number[] => (s === '' ? [] : s.split(':').map((g) => (/^[0-9a-fA-F]{1,4}$/.test(g) ? parseInt(g, 16) : bad())));
+  const head = parse(halves[0]!);
+  const tail = halves.length === 2 ? parse(halves[1]!) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) bad();
+  const groups = [...head, ...new Array<number>(missing).fill(0), ...tail];
+  w.ensure(16);
+  for (const g of groups) {
+    w.buf[w.pos++] = g >>> 8;
+    w.buf[w.pos++] = g & 0xff;
+  }
+}

@@ -1,0 +1,136 @@
+import { basicCodecs13, versionNeutralCodecs } from './basic.js';
+import type { MessageCodec } from './codec-registry.js';
+import {
+  OFP_HEADER_SIZE,
+  OFP_VERSION_1_0,
+  OFP_VERSION_1_3,
+  OFP_VERSION_1_4,
+  OFP_VERSION_1_5,
+  OFP_VERSION_NAMES,
+} from './constants.js';
+import { OfpDecodeError } from './errors.js';
+import type { Header, OfpMessage } from './messages.js';
+import { Reader } from './reader.js';
+import { Writer } from './writer.js';
+
+/**
+ * The OpenFlow codec: one message's bytes in, one readonly value out, and back.
+ * No I/O, no clock, no state between calls. OpenFlow 1.3 is complete; 1.0, 1.4 and
+ * 1.5 decode what version negotiation needs (HELLO, ERROR, ECHO, FEATURES) and
+ * keep every other message as an `Unknown` value with its raw body.
+ */
+
+interface VersionTable {
+  readonly byMsgType: readonly (MessageCodec | undefined)[];
+  readonly byName: ReadonlyMap<string, MessageCodec>;
+}
+
+function table(codecs: readonly MessageCodec[]): VersionTable {
+  const byMsgType: (MessageCodec | undefined)[] = new Array<MessageCodec | undefined>(256).fill(undefined);
+  const byName = new Map<string, MessageCodec>();
+  for (const codec of codecs) {
+    byMsgType[codec.msgType] = codec;
+    for (const name of codec.types) byName.set(name, codec);
+  }
+  return { byMsgType, byName };
+}
+
+const NEGOTIATION = table(versionNeutralCodecs);
+const TABLES: readonly (VersionTable | undefined)[] = (() => {
+  const t = new Array<VersionTable | undefined>(256).fill(undefined);
+  t[OFP_VERSION_1_0] = NEGOTIATION;
+  t[OFP_VERSION_1_3] = table([...versionNeutralCodecs, ...basicCodecs13]);
+  t[OFP_VERSION_1_4] = NEGOTIATION;
+  t[OFP_VERSION_1_5] = NEGOTIATION;
+  return t;
+})();
+
+/** Versions whose messages this codec decodes (some fully, some for negotiation only). */
+export const SUPPORTED_VERSIONS: readonly number[] = [OFP_VERSION_1_0, OFP_VERSION_1_3, OFP_VERSION_1_4, OFP_VERSION_1_5];
+
+/** The header fields of the message at `offset`, after checking the header fits and its length is sane. */
+export function decodeHeader(buf: Buffer, offset = 0): Header & { readonly msgType: number; readonly length: number } {
+  if (buf.length - offset < OFP_HEADER_SIZE) {
+    throw new OfpDecodeError('message', 'header', 0, `needs 8 bytes, ${buf.length - offset} available`);
+  }
+  const length = (buf[offset + 2]! << 8) | buf[offset + 3]!;
+  if (length < OFP_HEADER_SIZE) throw new OfpDecodeError('message', 'length', 2, `${length} is below the header size 8`);
+  return {
+    version: buf[offset]!,
+    msgType: buf[offset + 1]!,
+    length,
+    xid: buf[offset + 4]! * 0x1000000 + ((buf[offset + 5]! << 16) | (buf[offset + 6]! << 8) | buf[offset + 7]!),
+  };
+}
+
+/**
+ * Decodes the one message that starts at `offset` of `buf`. The header's length
+ * must fit inside `buf`; bytes after the message are left alone (the framer hands
+ * out exact messages). Views in the value (packet data, opaque bodies) share
+ * memory with `buf`.
+ *
+ * @throws OfpDecodeError for any malformed input; never anything else.
+ */
+export function decodeMessage(buf: Buffer, offset = 0): OfpMessage {
+  const h = decodeHeader(buf, offset);
+  const end = offset + h.length;
+  if (end > buf.length) {
+    throw new OfpDecodeError('message', 'length', 2, `says ${h.length} bytes, ${buf.length - offset} available`);
+  }
+  const codec = TABLES[h.version]?.byMsgType[h.msgType];
+  const r = new Reader(buf, offset + OFP_HEADER_SIZE, end, codec?.types[0] ?? 'message', offset);
+  if (codec === undefined) {
+    return { type: 'Unknown', version: h.version, xid: h.xid, msgType: h.msgType, body: r.rest() };
+  }
+  const header: Header = { version: h.version, xid: h.xid };
+  const msg = codec.decode(r, header);
+  r.done();
+  return msg;
+}
+
+/**
+ * Appends `msg` to `w` (header included) and returns the number of bytes written.
+ * On error nothing is appended: the writer is rewound to where it was.
+ *
+ * @throws OfpEncodeError when a value does not fit its field or the message type
+ *   is not supported for `msg.version`.
+ */
+export function encodeMessageInto(msg: OfpMessage, w: Writer): number {
+  const start = w.pos;
+  const previousContext = w.context;
+  w.context = msg.type;
+  try {
+    if (msg.type === 'Unknown') {
+      w.u8(msg.version, 'version');
+      w.u8(msg.msgType, 'type');
+      w.u16(0, 'length');
+      w.u32(msg.xid, 'xid');
+      w.bytes(msg.body);
+    } else {
+      const codec = TABLES[msg.version]?.byName.get(msg.type);
+      if (codec === undefined) {
+        const name = OFP_VERSION_NAMES[msg.version] ?? `0x${msg.version.toString(16)}`;
+        w.fail('type', `${msg.type} is not supported for OpenFlow ${name}`);
+      }
+      w.u8(msg.version, 'version');
+      w.u8(codec.msgType, 'type');
+      w.u16(0, 'length');
+      w.u32(msg.xid, 'xid');
+      codec.encode(w, msg);
+    }
+    w.patchU16(start + 2, w.pos - start, 'length');
+    return w.pos - start;
+  } catch (err) {
+    w.pos = start;
+    throw err;
+  } finally {
+    w.context = previousContext;
+  }
+}
+
+/** Encodes one message into a new buffer of exactly its length. */
+export function encodeMessage(msg: OfpMessage): Buffer {
+  const w = new Writer(128);
+  encodeMessageInto(msg, w);
+  return w.view();
+}

@@ -1,0 +1,41 @@
+import { SdnError } from '../errors.js';
+
+/**
+ * Bytes that are not a valid OpenFlow message. Names the message type being
+ * decoded, the field that failed and the byte offset of that field from the start
+ * of the message, so a log line points at the exact byte.
+ */
+export class OfpDecodeError extends SdnError {
+  readonly messageType: string;
+  readonly field: string;
+  readonly offset: number;
+
+  constructor(messageType: string, field: string, offset: number, detail: string) {
+    super('OFP_DECODE', `${messageType}.${field} at byte ${offset}: ${detail}`);
+    this.messageType = messageType;
+    this.field = field;
+    this.offset = offset;
+  }
+}
+
+/** A message value that cannot be put on the wire (a value out of range, a missing field). */
+export class OfpEncodeError extends SdnError {
+  readonly messageType: string;
+  readonly field: string;
+
+  constructor(messageType: string, field: string, detail: string) {
+    super('OFP_ENCODE', `${messageType}.${field}: ${detail}`);
+    this.messageType = messageType;
+    this.field = field;
+  }
+}
+
+/** A byte stream that cannot be split into messages (a length below the header size, or above the limit). */
+export class OfpFramingError extends SdnError {
+  readonly offset: number;
+
+  constructor(offset: number, detail: string) {
+    super('OFP_FRAMING', `OpenFlow stream at byte ${offset}: ${detail}`);
+    this.offset = offset;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The OpenFlow codec: pure functions and values, no sockets, timers or clock.
+ * See README.md in this folder for the message coverage and conventions.
+ */
+export * from './constants.js';
+export * from './errors.js';
+export type * from './messages.js';
+export type * from './multipart-types.js';
+export type * from './structs.js';
+export { decodeHeader, decodeMessage, encodeMessage, encodeMessageInto, SUPPORTED_VERSIONS } from './codec.js';
+export { Framer } from './framer.js';
+export { Reader } from './reader.js';
+export { Writer } from './writer.js';

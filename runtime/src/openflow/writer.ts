@@ -1,0 +1,135 @@
+import { OfpEncodeError } from './errors.js';
+
+const MAX_U64 = 0xffffffffffffffffn;
+
+/**
+ * A growable big-endian output buffer. Each write checks that the value fits the
+ * wire field and names the field in the `OfpEncodeError` when it does not, so a bad
+ * command fails before any byte reaches a switch.
+ *
+ * Length fields are written as 0 first and patched with `patchU16` once the
+ * structure they cover is complete. A writer can be `reset()` and reused to encode
+ * many messages into one buffer (the connection's send batch). Not thread-safe.
+ */
+export class Writer {
+  buf: Buffer;
+  pos: number;
+  /** The message (or structure) type name that errors name. */
+  context: string;
+
+  constructor(capacity = 256) {
+    this.buf = Buffer.allocUnsafe(capacity);
+    this.pos = 0;
+    this.context = 'message';
+  }
+
+  /** Forgets everything written; keeps the buffer. */
+  reset(): void {
+    this.pos = 0;
+  }
+
+  fail(field: string, detail: string): never {
+    throw new OfpEncodeError(this.context, field, detail);
+  }
+
+  /** Makes room for `n` more bytes, doubling the buffer as needed. */
+  ensure(n: number): void {
+    const need = this.pos + n;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  u8(v: number, field: string): void {
+    if ((v & 0xff) !== v) this.fail(field, `${v} is not a u8`);
+    if (this.pos + 1 > this.buf.length) this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+
+  u16(v: number, field: string): void {
+    if ((v & 0xffff) !== v) this.fail(field, `${v} is not a u16`);
+    if (this.pos + 2 > this.buf.length) this.ensure(2);
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 8;
+    b[p + 1] = v;
+    this.pos = p + 2;
+  }
+
+  u32(v: number, field: string): void {
+    if (v >>> 0 !== v) this.fail(field, `${v} is not a u32`);
+    if (this.pos + 4 > this.buf.length) this.ensure(4);
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 24;
+    b[p + 1] = v >>> 16;
+    b[p + 2] = v >>> 8;
+    b[p + 3] = v;
+    this.pos = p + 4;
+  }
+
+  u64(v: bigint, field: string): void {
+    if (typeof v !== 'bigint' || v < 0n || v > MAX_U64) this.fail(field, `${String(v)} is not a u64 bigint`);
+    const hi = Number(v >> 32n);
+    const lo = Number(v & 0xffffffffn);
+    if (this.pos + 8 > this.buf.length) this.ensure(8);
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = hi >>> 24;
+    b[p + 1] = hi >>> 16;
+    b[p + 2] = hi >>> 8;
+    b[p + 3] = hi;
+    b[p + 4] = lo >>> 24;
+    b[p + 5] = lo >>> 16;
+    b[p + 6] = lo >>> 8;
+    b[p + 7] = lo;
+    this.pos = p + 8;
+  }
+
+  bytes(data: Uint8Array): void {
+    const n = data.length;
+    if (this.pos + n > this.buf.length) this.ensure(n);
+    this.buf.set(data, this.pos);
+    this.pos += n;
+  }
+
+  zeros(n: number): void {
+    if (this.pos + n > this.buf.length) this.ensure(n);
+    this.buf.fill(0, this.pos, this.pos + n);
+    this.pos += n;
+  }
+
+  /**
+   * A string in a NUL-padded field of `n` bytes; fails when it does not fit with
+   * its terminating NUL.
+   */
+  fixedString(s: string, n: number, field: string): void {
+    const len = Buffer.byteLength(s, 'utf8');
+    if (len >= n) this.fail(field, `"${s}" does not fit in ${n} bytes with its NUL`);
+    this.ensure(n);
+    this.buf.write(s, this.pos, 'utf8');
+    this.buf.fill(0, this.pos + len, this.pos + n);
+    this.pos += n;
+  }
+
+  /** Overwrites a u16 already written at absolute index `at` (a length field). */
+  patchU16(at: number, v: number, field: string): void {
+    if ((v & 0xffff) !== v) this.fail(field, `length ${v} does not fit in 16 bits`);
+    this.buf[at] = v >>> 8;
+    this.buf[at + 1] = v;
+  }
+
+  /** Zero bytes up to the next multiple of 8 counted from `start` (OpenFlow's 64-bit alignment). */
+  align8(start: number): void {
+    const rem = (this.pos - start) & 7;
+    if (rem !== 0) this.zeros(8 - rem);
+  }
+
+  /** The bytes written so far, as a view into the buffer (valid until the next write). */
+  view(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+}
