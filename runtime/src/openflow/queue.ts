@@ -20,7 +20,9 @@ function readProperties(r: Reader): QueueProperty[] {
     const start = r.pos;
     const property = r.u16('queue.property');
     const len = r.u16('queue.property.len');
-    if (len < 8 || len % 8 !== 0) r.fail('queue.property.len', `${len} is not a multiple of 8 of at least 8`, start + 2);
+    // The spec pads these to 8 bytes only by example; switches (and Ryu) send
+    // experimenter properties of any length, so only the minimum is enforced.
+    if (len < 8) r.fail('queue.property.len', `${len} is below the property header size 8`, start + 2);
     const p = r.sub(len - 4, 'queue.property.len');
     p.pad(4);
     if (property === OFPQT_EXPERIMENTER) {
@@ -52,8 +54,8 @@ function writeProperties(w: Writer, props: readonly QueueProperty[]): void {
       w.bytes(prop.data);
     } else {
       w.u16(prop.rate, 'queue.property.rate');
+      w.zeros(6);
     }
-    w.align8(start);
     w.patchU16(start + 2, w.pos - start, 'queue.property.len');
   }
 }
