@@ -9,13 +9,17 @@ import type { Writer } from './writer.js';
 
 const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/** Six bytes at `p` of `b` as "aa:bb:cc:dd:ee:ff"; the caller checks the bounds. */
+export function macAt(b: Uint8Array, p: number): string {
+  return `${HEX2[b[p]!]}:${HEX2[b[p + 1]!]}:${HEX2[b[p + 2]!]}:${HEX2[b[p + 3]!]}:${HEX2[b[p + 4]!]}:${HEX2[b[p + 5]!]}`;
+}
+
 /** Six bytes at the reader's cursor as "aa:bb:cc:dd:ee:ff". */
 export function readMac(r: Reader, field: string): string {
   r.need(6, field);
-  const b = r.buf;
   const p = r.pos;
   r.pos = p + 6;
-  return `${HEX2[b[p]!]}:${HEX2[b[p + 1]!]}:${HEX2[b[p + 2]!]}:${HEX2[b[p + 3]!]}:${HEX2[b[p + 4]!]}:${HEX2[b[p + 5]!]}`;
+  return macAt(r.buf, p);
 }
 
 function hexDigit(c: number): number {

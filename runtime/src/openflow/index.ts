@@ -8,6 +8,8 @@ export type * from './messages.js';
 export type * from './multipart-types.js';
 export type * from './structs.js';
 export { decodeHeader, decodeMessage, encodeMessage, encodeMessageInto, SUPPORTED_VERSIONS } from './codec.js';
+export { macAt } from './addresses.js';
+export { matchValue } from './oxm.js';
 export { Framer } from './framer.js';
 export { Reader } from './reader.js';
 export { Writer } from './writer.js';

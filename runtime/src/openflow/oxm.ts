@@ -91,6 +91,15 @@ function readModelled(r: Reader, desc: OxmFieldDesc, hasMask: boolean, payloadLe
   return { field: desc.name, value, mask: readValue(r, desc.kind, desc.name) };
 }
 
+/** The value of the first unmasked-or-masked field called `name` in `match`, or undefined. */
+export function matchValue(match: Match, name: string): OxmValue | undefined {
+  for (let i = 0; i < match.length; i++) {
+    const f = match[i]!;
+    if (f.field === name) return (f as OxmTlv).value;
+  }
+  return undefined;
+}
+
 /** Reads one OXM TLV at the cursor. */
 export function readOxm(r: Reader): OxmField {
   const header = r.u32('oxm.header');
