@@ -1,0 +1,84 @@
+import type {
+  DescStats,
+  ErrorExperimenterMsg,
+  ErrorMsg,
+  FeaturesReply,
+  OfpMessage,
+  Port,
+} from '../openflow/index.js';
+
+/** Settings of one switch connection; every time is in milliseconds. */
+export interface ConnectionConfig {
+  /** Wire versions we accept, e.g. [0x04]. The highest is announced in our HELLO header. */
+  readonly versions: readonly number[];
+  /** SET_CONFIG miss_send_len: bytes of a table-miss packet sent to the controller (0xffff: whole packet, no buffering). */
+  readonly missSendLen: number;
+  /** Send ECHO_REQUEST after this long without hearing from the switch. */
+  readonly echoIntervalMs: number;
+  /** Declare the switch dead when an echo stays unanswered (and nothing else arrives) this long. */
+  readonly echoTimeoutMs: number;
+  /** Close a switch that has not finished HELLO/FEATURES/PORT_DESC within this time. */
+  readonly handshakeTimeoutMs: number;
+  /** Fail a request (and the barrier confirming commands) not answered within this time. */
+  readonly requestTimeoutMs: number;
+  /** Largest OpenFlow message accepted (the framer's limit). */
+  readonly maxMessageSize: number;
+  /**
+   * Messages per second a switch may send (token bucket, burst of one second).
+   * Above it, unsolicited messages (PACKET_IN first of all) are shed and counted;
+   * a switch still over budget after `floodGraceMs` is disconnected. 0: no limit.
+   */
+  readonly maxMessagesPerSecond: number;
+  readonly floodGraceMs: number;
+}
+
+export const DEFAULT_CONNECTION_CONFIG: ConnectionConfig = {
+  versions: [0x04],
+  missSendLen: 0xffff,
+  echoIntervalMs: 5_000,
+  echoTimeoutMs: 15_000,
+  handshakeTimeoutMs: 10_000,
+  requestTimeoutMs: 10_000,
+  maxMessageSize: 0xffff,
+  maxMessagesPerSecond: 0,
+  floodGraceMs: 5_000,
+};
+
+/** Why a connection ended: a stable code for metrics and logs. */
+export type CloseReason =
+  | 'versionMismatch'
+  | 'handshakeTimeout'
+  | 'echoTimeout'
+  | 'malformed'
+  | 'framing'
+  | 'flood'
+  | 'peerClosed'
+  | 'replaced'
+  | 'shutdown';
+
+/** What the switch told us during the handshake. */
+export interface SwitchInfo {
+  readonly dpid: bigint;
+  readonly version: number;
+  readonly features: FeaturesReply;
+  readonly ports: readonly Port[];
+  /** Absent for versions whose multipart the codec does not model. */
+  readonly desc: DescStats | undefined;
+}
+
+export type ConnectionEvent =
+  /** Handshake done: the switch is usable. */
+  | { readonly type: 'ready'; readonly info: SwitchInfo }
+  /** An unsolicited message: PACKET_IN, PORT_STATUS, FLOW_REMOVED, an ERROR no request owns, ... */
+  | { readonly type: 'message'; readonly message: OfpMessage }
+  /** The reply to `request(...)`; a multipart reply's parts in order. */
+  | { readonly type: 'reply'; readonly xid: number; readonly messages: readonly OfpMessage[] }
+  /** A `send(..., { confirm: true })` command was applied: a later barrier came back with no error for it. */
+  | { readonly type: 'confirmed'; readonly xid: number }
+  /** The switch answered a request or confirmed command with OFPT_ERROR. */
+  | { readonly type: 'failed'; readonly xid: number; readonly error: ErrorMsg | ErrorExperimenterMsg }
+  /** No answer within requestTimeoutMs. */
+  | { readonly type: 'timedOut'; readonly xid: number }
+  /** A problem that did not close the connection (shed messages, a bad message we answered with an error). */
+  | { readonly type: 'problem'; readonly cause: string; readonly detail: string }
+  | { readonly type: 'closed'; readonly reason: CloseReason; readonly detail: string };

@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  decodeMessage,
+  encodeMessage,
+  Framer,
+  OFPET_BAD_REQUEST,
+  OFPET_HELLO_FAILED,
+  OFPMPF_REPLY_MORE,
+  type OfpMessage,
+  type Port,
+} from '../openflow/index.js';
+import { SwitchConnection } from './connection.js';
+import type { ConnectionEvent } from './connection-types.js';
+
+/** Decodes everything the connection wants to send. */
+function sent(conn: SwitchConnection, nowMs = 0): OfpMessage[] {
+  const bytes = conn.takeOutgoing(nowMs);
+  if (bytes === undefined) return [];
+  return new Framer().push(bytes).map((frame) => decodeMessage(frame));
+}
+
+function port(portNo: number): Port {
+  return { portNo, hwAddr: '02:00:00:00:00:0' + portNo, name: `eth${portNo}`, config: 0, state: 0, curr: 0, advertised: 0, supported: 0, peer: 0, currSpeed: 10_000_000, maxSpeed: 10_000_000 };
+}
+
+const V13 = 0x04;
+const DESC = { mfrDesc: 'Nicira, Inc.', hwDesc: 'Open vSwitch', swDesc: '3.1.0', serialNum: 'None', dpDesc: 'None' };
+
+/** Runs the handshake as a switch would answer it; returns the connection when ready. */
+function handshake(conn: SwitchConnection, chunk = Infinity): ConnectionEvent[] {
+  const feed = (msg: OfpMessage): void => {
+    const bytes = encodeMessage(msg);
+    for (let i = 0; i < bytes.length; i += chunk) conn.onBytes(bytes.subarray(i, Math.min(bytes.length, i + chunk)), 1);
+  };
+  const [hello] = sent(conn);
+  assert.equal(hello?.type, 'Hello');
+  feed({ type: 'Hello', version: V13, xid: 1, elements: [{ type: 'versionBitmap', versions: [1, 4] }] });
+  const [featuresRequest] = sent(conn);
+  assert.equal(featuresRequest?.type, 'FeaturesRequest');
+  feed({ type: 'FeaturesReply', version: V13, xid: featuresRequest.xid, datapathId: 0xabcn, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, reserved: 0 });
+  const [setConfig, portDesc, desc] = sent(conn);
+  assert.deepEqual(setConfig, { type: 'SetConfig', version: V13, xid: setConfig?.xid, flags: 0, missSendLen: 0xffff });
+  assert.equal(portDesc?.type === 'MultipartRequest' && portDesc.body.type, 'portDesc');
+  assert.equal(desc?.type === 'MultipartRequest' && desc.body.type, 'desc');
+  feed({ type: 'MultipartReply', version: V13, xid: portDesc!.xid, flags: OFPMPF_REPLY_MORE, body: { type: 'portDesc', ports: [port(1)] } });
+  feed({ type: 'MultipartReply', version: V13, xid: portDesc!.xid, flags: 0, body: { type: 'portDesc', ports: [port(2)] } });
+  feed({ type: 'MultipartReply', version: V13, xid: desc!.xid, flags: 0, body: { type: 'desc', ...DESC } });
+  return conn.takeEvents();
+}
+
+describe('SwitchConnection handshake', () => {
+  it('negotiates 1.3, configures the switch and reports it ready with its ports and description', () => {
+    const conn = new SwitchConnection(0);
+    const events = handshake(conn);
+    assert.equal(conn.state, 'ready');
+    assert.equal(events.length, 1);
+    const ready = events[0]!;
+    assert.equal(ready.type, 'ready');
+    assert.equal(ready.type === 'ready' && ready.info.dpid, 0xabcn);
+    assert.deepEqual(ready.type === 'ready' && ready.info.ports.map((p) => p.portNo), [1, 2]);
+    assert.equal(ready.type === 'ready' && ready.info.desc?.swDesc, '3.1.0');
+  });
+
+  it('works when every byte arrives on its own', () => {
+    const conn = new SwitchConnection(0);
+    assert.equal(handshake(conn, 1)[0]?.type, 'ready');
+  });
+
+  it('refuses a switch with no common version with HELLO_FAILED and closes', () => {
+    const conn = new SwitchConnection(0);
+    sent(conn);
+    conn.onBytes(encodeMessage({ type: 'Hello', version: 1, xid: 9, elements: [{ type: 'versionBitmap', versions: [1] }] }), 1);
+    const [error] = sent(conn);
+    assert.equal(error?.type === 'Error' && error.errorType, OFPET_HELLO_FAILED);
+    assert.match(Buffer.from(error?.type === 'Error' ? error.data : []).toString(), /switch offers 0x01; we accept 0x04/);
+    assert.deepEqual(conn.takeEvents().map((e) => e.type), ['closed']);
+    assert.equal(conn.state, 'closed');
+  });
+
+  it('closes a switch that never finishes the handshake', () => {
+    const conn = new SwitchConnection(0, { handshakeTimeoutMs: 1000 });
+    conn.onTick(999);
+    assert.equal(conn.state, 'hello');
+    conn.onTick(1000);
+    const [closed] = conn.takeEvents();
+    assert.equal(closed?.type === 'closed' && closed.reason, 'handshakeTimeout');
+  });
+});
+
+describe('SwitchConnection keepalive', () => {
+  it('answers the switch echo with the same xid and data', () => {
+    const conn = new SwitchConnection(0);
+    handshake(conn);
+    conn.onBytes(encodeMessage({ type: 'EchoRequest', version: V13, xid: 77, data: Buffer.from('ping') }), 2);
+    assert.deepEqual(sent(conn), [{ type: 'EchoReply', version: V13, xid: 77, data: Buffer.from('ping') }]);
+  });
+
+  it('sends echo when idle and declares a silent switch dead after the timeout', () => {
+    const conn = new SwitchConnection(0, { echoIntervalMs: 100, echoTimeoutMs: 300 });
+    handshake(conn);
+    conn.onTick(50);
+    assert.deepEqual(sent(conn), []);
+    conn.onTick(101);
+    const [echo] = sent(conn);
+    assert.equal(echo?.type, 'EchoRequest');
+    conn.onTick(250);
+    assert.equal(conn.state, 'ready');
+    conn.onTick(301);
+    const [closed] = conn.takeEvents();
+    assert.equal(closed?.type === 'closed' && closed.reason, 'echoTimeout');
+  });
+
+  it('stays up while the switch answers echo', () => {
+    const conn = new SwitchConnection(0, { echoIntervalMs: 100, echoTimeoutMs: 300 });
+    handshake(conn);
+    for (let now = 101; now < 2000; now += 100) {
+      conn.onTick(now);
+      for (const msg of sent(conn, now)) {
+        if (msg.type === 'EchoRequest') conn.onBytes(encodeMessage({ type: 'EchoReply', version: V13, xid: msg.xid, data: msg.data }), now);
+      }
+    }
+    assert.equal(conn.state, 'ready');
+    assert.deepEqual(conn.takeEvents(), []);
+  });
+});
+
+describe('SwitchConnection requests and commands', () => {
+  it('routes replies, errors and barrier confirmations to the xid that caused them', () => {
+    const conn = new SwitchConnection(0);
+    handshake(conn);
+    const statsXid = conn.request({ type: 'MultipartRequest', version: V13, xid: 0, flags: 0, body: { type: 'table' } }, 10);
+    const flowMod = { type: 'FlowMod', version: V13, xid: 0, cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 1, bufferId: 0xffffffff, outPort: 0, outGroup: 0, flags: 0, match: [], instructions: [] } as const;
+    const good = conn.send(flowMod, true);
+    const bad = conn.send(flowMod, true);
+    const out = sent(conn, 10);
+    assert.deepEqual(out.map((m) => m.type), ['MultipartRequest', 'FlowMod', 'FlowMod', 'BarrierRequest']);
+    const barrier = out[3]!;
+    conn.onBytes(encodeMessage({ type: 'MultipartReply', version: V13, xid: statsXid, flags: 0, body: { type: 'table', stats: [] } }), 11);
+    conn.onBytes(encodeMessage({ type: 'Error', version: V13, xid: bad, errorType: 5, code: 0, data: Buffer.alloc(0) }), 11);
+    conn.onBytes(encodeMessage({ type: 'BarrierReply', version: V13, xid: barrier.xid }), 11);
+    const events = conn.takeEvents();
+    assert.deepEqual(events.map((e) => [e.type, 'xid' in e ? e.xid : undefined]), [
+      ['reply', statsXid],
+      ['failed', bad],
+      ['confirmed', good],
+    ]);
+  });
+
+  it('times out a request the switch never answers', () => {
+    const conn = new SwitchConnection(0, { requestTimeoutMs: 500, echoIntervalMs: 10_000 });
+    handshake(conn);
+    const xid = conn.request({ type: 'BarrierRequest', version: V13, xid: 0 }, 100);
+    conn.onTick(599);
+    assert.deepEqual(conn.takeEvents(), []);
+    conn.onTick(600);
+    assert.deepEqual(conn.takeEvents(), [{ type: 'timedOut', xid }]);
+  });
+});
+
+describe('SwitchConnection bad input', () => {
+  it('answers a malformed message with BAD_REQUEST and closes', () => {
+    const conn = new SwitchConnection(0);
+    handshake(conn);
+    // A FLOW_REMOVED whose match length runs past the message.
+    const bytes = encodeMessage({ type: 'FlowRemoved', version: V13, xid: 5, cookie: 0n, priority: 1, reason: 0, tableId: 0, durationSec: 0, durationNsec: 0, idleTimeout: 0, hardTimeout: 0, packetCount: 0n, byteCount: 0n, match: [] });
+    bytes.writeUInt16BE(0x40, 50);
+    conn.onBytes(bytes, 5);
+    const [error] = sent(conn);
+    assert.equal(error?.type === 'Error' && error.errorType, OFPET_BAD_REQUEST);
+    const [closed] = conn.takeEvents();
+    assert.equal(closed?.type === 'closed' && closed.reason, 'malformed');
+    assert.match(closed?.type === 'closed' ? closed.detail : '', /FlowRemoved\.match\.length/);
+  });
+
+  it('closes on a length below the header size (the stream cannot be resynced)', () => {
+    const conn = new SwitchConnection(0);
+    handshake(conn);
+    conn.onBytes(Buffer.from('0402000400000001', 'hex'), 5);
+    const [closed] = conn.takeEvents();
+    assert.equal(closed?.type === 'closed' && closed.reason, 'framing');
+  });
+
+  it('sheds unsolicited messages over budget, then disconnects a switch that keeps flooding', () => {
+    const conn = new SwitchConnection(0, { maxMessagesPerSecond: 10, floodGraceMs: 1000, echoIntervalMs: 100_000, echoTimeoutMs: 200_000 });
+    handshake(conn);
+    const packetIn = encodeMessage({ type: 'PacketIn', version: V13, xid: 0, bufferId: 0xffffffff, totalLen: 0, reason: 0, tableId: 0, cookie: 0n, match: [], data: Buffer.alloc(0) });
+    for (let i = 0; i < 20; i++) conn.onBytes(packetIn, 10);
+    const first = conn.takeEvents();
+    assert.equal(first.filter((e) => e.type === 'message').length, 10);
+    assert.deepEqual(first.filter((e) => e.type === 'problem').map((e) => e.type === 'problem' && e.cause), ['flood']);
+    assert.equal(conn.shedMessages, 10);
+    for (let now = 10; now <= 1100 && !conn.closed; now += 10) for (let i = 0; i < 5; i++) conn.onBytes(packetIn, now);
+    const closed = conn.takeEvents().find((e) => e.type === 'closed');
+    assert.equal(closed?.type === 'closed' && closed.reason, 'flood');
+  });
+});

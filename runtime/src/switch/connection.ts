@@ -1,0 +1,385 @@
+import {
+  decodeMessage,
+  encodeMessageInto,
+  Framer,
+  OfpDecodeError,
+  OfpFramingError,
+  OFP_VERSION_1_3,
+  OFPBRC_BAD_LEN,
+  OFPBRC_BAD_TYPE,
+  OFPET_BAD_REQUEST,
+  OFPET_HELLO_FAILED,
+  OFPHFC_INCOMPATIBLE,
+  OFPMPF_REPLY_MORE,
+  Writer,
+  type DescStats,
+  type FeaturesReply,
+  type OfpMessage,
+  type Port,
+} from '../openflow/index.js';
+import {
+  DEFAULT_CONNECTION_CONFIG,
+  type CloseReason,
+  type ConnectionConfig,
+  type ConnectionEvent,
+} from './connection-types.js';
+import { negotiateVersion } from './negotiation.js';
+
+/**
+ * One switch's OpenFlow session as a pure state machine: bytes and `nowMs` in,
+ * bytes to send and events out. No sockets, no timers: the runner feeds
+ * `onBytes`/`onTick`, then drains `takeOutgoing()` and `takeEvents()`.
+ *
+ * States: hello -> features -> ports -> ready -> closed. The controller speaks
+ * first (HELLO on construction); after FEATURES_REPLY it sends SET_CONFIG and asks
+ * for PORT_DESC and DESC; the switch is `ready` when both replies are in.
+ * Not thread-safe: one instance per TCP connection, driven by one thread.
+ */
+export type ConnectionState = 'hello' | 'features' | 'ports' | 'ready' | 'closed';
+
+/** Bytes of an offending message quoted back in OFPT_ERROR (the spec asks for at least 64). */
+const ERROR_DATA_BYTES = 64;
+/** Unsolicited messages held while the handshake finishes. */
+const MAX_EARLY_MESSAGES = 256;
+
+interface Pending {
+  readonly deadlineMs: number;
+  readonly parts: OfpMessage[];
+  /** For a barrier we sent to confirm commands: the xids it covers. */
+  readonly confirms: readonly number[] | undefined;
+  /** Internal requests (handshake, echo) are not reported as events. */
+  readonly internal: 'features' | 'portDesc' | 'desc' | 'echo' | undefined;
+}
+
+export class SwitchConnection {
+  readonly config: ConnectionConfig;
+  state: ConnectionState = 'hello';
+  version = 0;
+  dpid: bigint | undefined;
+  /** Messages received and sent, by ofp_header.type; read by metrics. */
+  readonly rxByType = new Float64Array(256);
+  readonly txByType = new Float64Array(256);
+  shedMessages = 0;
+
+  private readonly framer: Framer;
+  private readonly out = new Writer(4096);
+  private events: ConnectionEvent[] = [];
+  private nextXid = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** Commands sent with confirm that no barrier covers yet. */
+  private unconfirmed: number[] = [];
+  private early: OfpMessage[] = [];
+  private features: FeaturesReply | undefined;
+  private ports: Port[] | undefined;
+  private desc: DescStats | undefined;
+  private descDone = false;
+  private readonly startedMs: number;
+  private lastRxMs: number;
+  private echoXid = 0;
+  private tokens: number;
+  private lastRefillMs: number;
+  private overBudgetSinceMs = -1;
+
+  constructor(nowMs: number, config: Partial<ConnectionConfig> = {}) {
+    this.config = { ...DEFAULT_CONNECTION_CONFIG, ...config };
+    if (this.config.versions.length === 0) throw new RangeError('ConnectionConfig.versions must not be empty');
+    this.framer = new Framer(this.config.maxMessageSize);
+    this.startedMs = nowMs;
+    this.lastRxMs = nowMs;
+    this.tokens = this.config.maxMessagesPerSecond;
+    this.lastRefillMs = nowMs;
+    const highest = Math.max(...this.config.versions);
+    this.emit({ type: 'Hello', version: highest, xid: this.allocateXid(), elements: [{ type: 'versionBitmap', versions: [...this.config.versions].sort((a, b) => a - b) }] });
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Feeds bytes received from the switch. */
+  onBytes(chunk: Buffer, nowMs: number): void {
+    if (this.state === 'closed') return;
+    let frames: Buffer[];
+    try {
+      frames = this.framer.push(chunk);
+    } catch (err) {
+      if (!(err instanceof OfpFramingError)) throw err;
+      this.sendError(this.version || Math.max(...this.config.versions), OFPET_BAD_REQUEST, OFPBRC_BAD_LEN, 0, chunk.subarray(0, ERROR_DATA_BYTES));
+      this.close('framing', err.message);
+      return;
+    }
+    this.lastRxMs = nowMs;
+    for (const frame of frames) {
+      if (this.closed) return;
+      this.onFrame(frame, nowMs);
+    }
+  }
+
+  /** Drives timers: echo, dead-peer detection, handshake and request timeouts. */
+  onTick(nowMs: number): void {
+    if (this.state === 'closed') return;
+    if (this.state !== 'ready' && nowMs - this.startedMs >= this.config.handshakeTimeoutMs) {
+      this.close('handshakeTimeout', `handshake not finished after ${this.config.handshakeTimeoutMs} ms (state ${this.state})`);
+      return;
+    }
+    const idle = nowMs - this.lastRxMs;
+    if (idle >= this.config.echoTimeoutMs && (this.echoXid !== 0 || this.state !== 'ready')) {
+      this.close('echoTimeout', `no message from the switch for ${idle} ms`);
+      return;
+    }
+    if (this.state === 'ready' && idle >= this.config.echoIntervalMs && this.echoXid === 0) {
+      this.echoXid = this.request({ type: 'EchoRequest', version: this.version, xid: 0, data: Buffer.alloc(0) }, nowMs, 'echo');
+    }
+    for (const [xid, p] of this.pending) {
+      if (p.internal === 'echo' || nowMs < p.deadlineMs) continue;
+      this.pending.delete(xid);
+      if (p.internal !== undefined) {
+        this.close('handshakeTimeout', `no reply to the ${p.internal} request`);
+        return;
+      }
+      for (const confirmed of p.confirms ?? [xid]) this.events.push({ type: 'timedOut', xid: confirmed });
+    }
+  }
+
+  /**
+   * Sends a message that expects a reply (multipart, barrier, role, echo, ...);
+   * the reply arrives as a `reply` event with the returned xid (the message's own
+   * xid is replaced).
+   */
+  request(msg: OfpMessage, nowMs: number, internal?: Pending['internal']): number {
+    const xid = this.emit({ ...msg, xid: this.allocateXid() });
+    this.pending.set(xid, { deadlineMs: nowMs + this.config.requestTimeoutMs, parts: [], confirms: undefined, internal });
+    return xid;
+  }
+
+  /**
+   * Sends a message that has no reply (FLOW_MOD, PACKET_OUT, GROUP_MOD, ...).
+   * With `confirm`, a barrier sent at the next `takeOutgoing` proves it applied:
+   * a `confirmed` or `failed` event follows for the returned xid.
+   */
+  send(msg: OfpMessage, confirm = false): number {
+    const xid = this.emit({ ...msg, xid: this.allocateXid() });
+    if (confirm) this.unconfirmed.push(xid);
+    return xid;
+  }
+
+  /** Bytes to write to the socket, or undefined. Adds the barrier that confirms pending commands. */
+  takeOutgoing(nowMs: number): Buffer | undefined {
+    if (this.unconfirmed.length > 0 && this.state === 'ready') {
+      const confirms = this.unconfirmed;
+      this.unconfirmed = [];
+      const xid = this.emit({ type: 'BarrierRequest', version: this.version, xid: this.allocateXid() });
+      this.pending.set(xid, { deadlineMs: nowMs + this.config.requestTimeoutMs, parts: [], confirms, internal: undefined });
+    }
+    if (this.out.pos === 0) return undefined;
+    const bytes = Buffer.from(this.out.view());
+    this.out.reset();
+    return bytes;
+  }
+
+  /** Events since the last call, in order. */
+  takeEvents(): ConnectionEvent[] {
+    const events = this.events;
+    this.events = [];
+    return events;
+  }
+
+  /** Ends the session; a `closed` event follows. Idempotent. */
+  close(reason: CloseReason, detail: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.pending.clear();
+    this.unconfirmed = [];
+    this.events.push({ type: 'closed', reason, detail });
+  }
+
+  private allocateXid(): number {
+    const xid = this.nextXid;
+    this.nextXid = xid === 0xffffffff ? 1 : xid + 1;
+    return xid;
+  }
+
+  private emit(msg: OfpMessage): number {
+    const start = this.out.pos;
+    encodeMessageInto(msg, this.out);
+    this.txByType[this.out.buf[start + 1]!]!++;
+    return msg.xid;
+  }
+
+  private sendError(version: number, errorType: number, code: number, xid: number, data: Uint8Array): void {
+    this.emit({ type: 'Error', version, xid, errorType, code, data: Buffer.from(data) });
+  }
+
+  private onFrame(frame: Buffer, nowMs: number): void {
+    this.rxByType[frame[1]!]!++;
+    let msg: OfpMessage;
+    try {
+      msg = decodeMessage(frame);
+    } catch (err) {
+      if (!(err instanceof OfpDecodeError)) throw err;
+      this.sendError(frame[0]!, OFPET_BAD_REQUEST, OFPBRC_BAD_LEN, frame.readUInt32BE(4), frame.subarray(0, ERROR_DATA_BYTES));
+      this.close('malformed', err.message);
+      return;
+    }
+    if (this.state === 'hello') {
+      this.onHello(msg);
+      return;
+    }
+    if (msg.version !== this.version) {
+      this.sendError(this.version, OFPET_BAD_REQUEST, 0, msg.xid, frame.subarray(0, ERROR_DATA_BYTES));
+      this.close('malformed', `message of version ${msg.version} on a version ${this.version} session`);
+      return;
+    }
+    const pending = this.pending.get(msg.xid);
+    if (pending !== undefined && msg.type !== 'EchoRequest') {
+      this.onAnswer(msg, pending, nowMs);
+      return;
+    }
+    if (this.overBudget(nowMs)) return;
+    switch (msg.type) {
+      case 'EchoRequest':
+        this.emit({ type: 'EchoReply', version: this.version, xid: msg.xid, data: msg.data });
+        return;
+      case 'Unknown':
+        this.sendError(this.version, OFPET_BAD_REQUEST, OFPBRC_BAD_TYPE, msg.xid, frame.subarray(0, ERROR_DATA_BYTES));
+        this.events.push({ type: 'problem', cause: 'unknownMessage', detail: `message type ${msg.msgType} is not supported` });
+        return;
+      case 'Error':
+      case 'ErrorExperimenter':
+        this.onUnsolicitedError(msg);
+        return;
+      default:
+        if (this.state === 'ready') this.events.push({ type: 'message', message: msg });
+        else if (this.early.length < MAX_EARLY_MESSAGES) this.early.push(msg);
+        else this.shed('early', `more than ${MAX_EARLY_MESSAGES} messages before the handshake finished`);
+    }
+  }
+
+  /** Errors answer the request whose xid they carry; commands being confirmed fail individually. */
+  private onUnsolicitedError(msg: Extract<OfpMessage, { type: 'Error' | 'ErrorExperimenter' }>): void {
+    const index = this.unconfirmed.indexOf(msg.xid);
+    if (index >= 0) {
+      this.unconfirmed.splice(index, 1);
+      this.events.push({ type: 'failed', xid: msg.xid, error: msg });
+      return;
+    }
+    for (const [barrierXid, p] of this.pending) {
+      const at = p.confirms?.indexOf(msg.xid) ?? -1;
+      if (at >= 0) {
+        this.pending.set(barrierXid, { ...p, confirms: p.confirms!.filter((x) => x !== msg.xid) });
+        this.events.push({ type: 'failed', xid: msg.xid, error: msg });
+        return;
+      }
+    }
+    this.events.push({ type: 'message', message: msg });
+  }
+
+  private onHello(msg: OfpMessage): void {
+    if (msg.type !== 'Hello') {
+      this.close('versionMismatch', `first message was ${msg.type}, not HELLO`);
+      return;
+    }
+    const version = negotiateVersion(this.config.versions, msg);
+    if (version === undefined) {
+      const detail = `switch offers ${describeHello(msg)}; we accept ${this.config.versions.map((v) => `0x0${v}`).join(', ')}`;
+      this.sendError(Math.min(msg.version, Math.max(...this.config.versions)), OFPET_HELLO_FAILED, OFPHFC_INCOMPATIBLE, msg.xid, Buffer.from(detail));
+      this.close('versionMismatch', detail);
+      return;
+    }
+    this.version = version;
+    this.state = 'features';
+    this.request({ type: 'FeaturesRequest', version, xid: 0 }, this.lastRxMs, 'features');
+  }
+
+  private onAnswer(msg: OfpMessage, p: Pending, nowMs: number): void {
+    if (msg.type === 'Error' || msg.type === 'ErrorExperimenter') {
+      this.pending.delete(msg.xid);
+      if (p.internal === 'echo') this.echoXid = 0;
+      else if (p.internal !== undefined) this.close('malformed', `switch refused the ${p.internal} request (error type ${msg.type === 'Error' ? msg.errorType : 'experimenter'})`);
+      else this.events.push({ type: 'failed', xid: msg.xid, error: msg });
+      return;
+    }
+    p.parts.push(msg);
+    if (msg.type === 'MultipartReply' && (msg.flags & OFPMPF_REPLY_MORE) !== 0) return;
+    this.pending.delete(msg.xid);
+    switch (p.internal) {
+      case 'echo':
+        this.echoXid = 0;
+        return;
+      case 'features':
+        this.onFeatures(msg, nowMs);
+        return;
+      case 'portDesc':
+        this.ports = p.parts.flatMap((m) => (m.type === 'MultipartReply' && m.body.type === 'portDesc' ? m.body.ports : []));
+        this.maybeReady();
+        return;
+      case 'desc': {
+        const body = p.parts[0]?.type === 'MultipartReply' ? p.parts[0].body : undefined;
+        this.desc = body?.type === 'desc' ? body : undefined;
+        this.descDone = true;
+        this.maybeReady();
+        return;
+      }
+      case undefined:
+        if (p.confirms !== undefined) for (const xid of p.confirms) this.events.push({ type: 'confirmed', xid });
+        else this.events.push({ type: 'reply', xid: msg.xid, messages: p.parts });
+    }
+  }
+
+  private onFeatures(msg: OfpMessage, nowMs: number): void {
+    if (msg.type !== 'FeaturesReply') {
+      this.close('malformed', `expected FEATURES_REPLY, got ${msg.type}`);
+      return;
+    }
+    this.features = msg;
+    this.dpid = msg.datapathId;
+    this.emit({ type: 'SetConfig', version: this.version, xid: this.allocateXid(), flags: 0, missSendLen: this.config.missSendLen });
+    if (this.version !== OFP_VERSION_1_3) {
+      this.ports = [];
+      this.descDone = true;
+      this.maybeReady();
+      return;
+    }
+    this.state = 'ports';
+    this.request({ type: 'MultipartRequest', version: this.version, xid: 0, flags: 0, body: { type: 'portDesc' } }, nowMs, 'portDesc');
+    this.request({ type: 'MultipartRequest', version: this.version, xid: 0, flags: 0, body: { type: 'desc' } }, nowMs, 'desc');
+  }
+
+  private maybeReady(): void {
+    if (this.features === undefined || this.ports === undefined || !this.descDone) return;
+    this.state = 'ready';
+    this.events.push({ type: 'ready', info: { dpid: this.features.datapathId, version: this.version, features: this.features, ports: this.ports, desc: this.desc } });
+    for (const message of this.early) this.events.push({ type: 'message', message });
+    this.early = [];
+  }
+
+  /** Token bucket over unsolicited messages; true when this one must be shed. */
+  private overBudget(nowMs: number): boolean {
+    const rate = this.config.maxMessagesPerSecond;
+    if (rate === 0) return false;
+    this.tokens = Math.min(rate, this.tokens + ((nowMs - this.lastRefillMs) * rate) / 1000);
+    this.lastRefillMs = nowMs;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      this.overBudgetSinceMs = -1;
+      return false;
+    }
+    if (this.overBudgetSinceMs < 0) this.overBudgetSinceMs = nowMs;
+    if (nowMs - this.overBudgetSinceMs >= this.config.floodGraceMs) {
+      this.close('flood', `over ${rate} messages/s for ${nowMs - this.overBudgetSinceMs} ms`);
+    } else {
+      this.shed('flood', `over ${rate} messages/s`);
+    }
+    return true;
+  }
+
+  private shed(cause: string, detail: string): void {
+    if (this.shedMessages++ === 0) this.events.push({ type: 'problem', cause, detail });
+  }
+}
+
+function describeHello(msg: Extract<OfpMessage, { type: 'Hello' }>): string {
+  const bitmap = msg.elements.find((e) => e.type === 'versionBitmap');
+  const versions = bitmap?.type === 'versionBitmap' ? bitmap.versions : [msg.version];
+  return versions.map((v) => `0x0${v}`).join(', ');
+}

@@ -1,0 +1,180 @@
+import type { Socket } from 'node:net';
+import { SdnError } from '../errors.js';
+import type { ErrorExperimenterMsg, ErrorMsg, OfpMessage } from '../openflow/index.js';
+import { SwitchConnection } from './connection.js';
+import type { CloseReason, ConnectionConfig, ConnectionEvent, SwitchInfo } from './connection-types.js';
+
+/** The switch answered a request or command with OFPT_ERROR (decoded in `error`). */
+export class SwitchRequestError extends SdnError {
+  readonly error: ErrorMsg | ErrorExperimenterMsg;
+
+  constructor(error: ErrorMsg | ErrorExperimenterMsg) {
+    const what = error.type === 'Error' ? `type ${error.errorType} code ${error.code}` : `experimenter ${error.experimenter} exp_type ${error.expType}`;
+    super('SWITCH_ERROR', `switch refused the request: OFPT_ERROR ${what}`);
+    this.error = error;
+  }
+}
+
+/** No answer within the request timeout, or the connection closed first. */
+export class SwitchUnavailableError extends SdnError {
+  constructor(message: string) {
+    super('SWITCH_UNAVAILABLE', message);
+  }
+}
+
+/** What a session reports to its owner (the controller). */
+export interface SessionListener {
+  onReady(session: SwitchSession, info: SwitchInfo): void;
+  onMessage(session: SwitchSession, message: OfpMessage): void;
+  onProblem(session: SwitchSession, cause: string, detail: string): void;
+  onClosed(session: SwitchSession, reason: CloseReason, detail: string): void;
+}
+
+interface Waiter {
+  resolve(messages: readonly OfpMessage[]): void;
+  reject(err: Error): void;
+}
+
+/**
+ * One switch's TCP connection: the socket, the pure `SwitchConnection` and the
+ * promises of requests in flight. Writes are coalesced: everything sent during one
+ * turn of the event loop goes out in one `socket.write`.
+ */
+export class SwitchSession {
+  readonly id: number;
+  readonly remote: string;
+  readonly connection: SwitchConnection;
+  private readonly socket: Socket;
+  private readonly listener: SessionListener;
+  private readonly waiters = new Map<number, Waiter>();
+  private flushScheduled = false;
+  private closed = false;
+  private readonly now: () => number;
+
+  constructor(id: number, socket: Socket, config: Partial<ConnectionConfig>, listener: SessionListener, now: () => number) {
+    this.id = id;
+    this.socket = socket;
+    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.listener = listener;
+    this.now = now;
+    this.connection = new SwitchConnection(now(), config);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.connection.onBytes(chunk, this.now());
+      this.pump();
+    });
+    socket.on('close', () => this.closeWith('peerClosed', 'the switch closed the connection'));
+    socket.on('error', (err) => this.closeWith('peerClosed', err.message));
+    this.pump();
+  }
+
+  get dpid(): bigint | undefined {
+    return this.connection.dpid;
+  }
+
+  get version(): number {
+    return this.connection.version;
+  }
+
+  /** Sends a message with no reply (PACKET_OUT, FLOW_MOD, ...). */
+  send(msg: OfpMessage): void {
+    this.connection.send(msg);
+    this.scheduleFlush();
+  }
+
+  /** Sends a command and resolves once a barrier proves the switch applied it; rejects with the switch's error. */
+  sendConfirmed(msg: OfpMessage): Promise<void> {
+    const xid = this.connection.send(msg, true);
+    this.scheduleFlush();
+    return this.wait(xid).then(() => undefined);
+  }
+
+  /** Sends a request and resolves with its reply (the parts of a multipart reply, in order). */
+  request(msg: OfpMessage): Promise<readonly OfpMessage[]> {
+    const xid = this.connection.request(msg, this.now());
+    this.scheduleFlush();
+    return this.wait(xid);
+  }
+
+  /** Drives timers; called by the server's shared tick. */
+  tick(nowMs: number): void {
+    this.connection.onTick(nowMs);
+    this.pump();
+  }
+
+  /** Closes the connection (the switch will reconnect). */
+  close(reason: CloseReason, detail: string): void {
+    this.connection.close(reason, detail);
+    this.pump();
+  }
+
+  private wait(xid: number): Promise<readonly OfpMessage[]> {
+    if (this.connection.closed) return Promise.reject(new SwitchUnavailableError('the switch connection is closed'));
+    return new Promise((resolve, reject) => this.waiters.set(xid, { resolve, reject }));
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Moves bytes to the socket and events to their owners. */
+  private pump(): void {
+    const bytes = this.connection.takeOutgoing(this.now());
+    if (bytes !== undefined && !this.socket.destroyed) this.socket.write(bytes);
+    for (const event of this.connection.takeEvents()) this.dispatch(event);
+  }
+
+  private dispatch(event: ConnectionEvent): void {
+    switch (event.type) {
+      case 'ready':
+        this.listener.onReady(this, event.info);
+        return;
+      case 'message':
+        this.listener.onMessage(this, event.message);
+        return;
+      case 'problem':
+        this.listener.onProblem(this, event.cause, event.detail);
+        return;
+      case 'reply':
+        this.settle(event.xid, (w) => w.resolve(event.messages));
+        return;
+      case 'confirmed':
+        this.settle(event.xid, (w) => w.resolve([]));
+        return;
+      case 'failed':
+        this.settle(event.xid, (w) => w.reject(new SwitchRequestError(event.error)));
+        return;
+      case 'timedOut':
+        this.settle(event.xid, (w) => w.reject(new SwitchUnavailableError(`no answer from switch within ${this.connection.config.requestTimeoutMs} ms`)));
+        return;
+      case 'closed':
+        this.closeWith(event.reason, event.detail);
+        return;
+    }
+  }
+
+  private settle(xid: number, fn: (w: Waiter) => void): void {
+    const waiter = this.waiters.get(xid);
+    if (waiter === undefined) return;
+    this.waiters.delete(xid);
+    fn(waiter);
+  }
+
+  private closeWith(reason: CloseReason, detail: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.close(reason, detail);
+    // Flush a final OFPT_ERROR (HELLO_FAILED, BAD_REQUEST) before hanging up.
+    const bytes = this.connection.takeOutgoing(this.now());
+    if (!this.socket.destroyed) this.socket.end(bytes ?? Buffer.alloc(0), () => this.socket.destroy());
+    for (const waiter of this.waiters.values()) waiter.reject(new SwitchUnavailableError(`switch connection closed: ${detail}`));
+    this.waiters.clear();
+    this.connection.takeEvents();
+    this.listener.onClosed(this, reason, detail);
+  }
+}
