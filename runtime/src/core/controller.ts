@@ -1,0 +1,180 @@
+import type { Logger } from 'pino';
+import type { OfpMessage, Port } from '../openflow/index.js';
+import { OFPPR_DELETE } from '../openflow/index.js';
+import type { RuntimeMetrics } from '../observability/metrics.js';
+import type { CloseReason, SwitchInfo } from '../switch/connection-types.js';
+import type { SessionListener, SwitchSession } from '../switch/session.js';
+import type { App, AppContext, AppEvent, Command, SwitchHandle, SwitchView } from './app-types.js';
+
+/** A dpid as users see it: 16 hex digits. */
+export function formatDpid(dpid: bigint): string {
+  return dpid.toString(16).padStart(16, '0');
+}
+
+interface Entry {
+  readonly session: SwitchSession;
+  readonly view: MutableView;
+  readonly handle: SwitchHandle;
+}
+
+type MutableView = Omit<SwitchView, 'ports'> & { ports: Map<number, Port> };
+
+/**
+ * The core: the switch registry (one live session per dpid, ports kept current
+ * from PORT_STATUS) and the event bus that hands switch events to apps in the
+ * order each switch sent them. It is the `SessionListener` of the OpenFlow server.
+ */
+export class Controller implements SessionListener {
+  private readonly switchesByDpid = new Map<bigint, Entry>();
+  private readonly handlers = new Set<(event: AppEvent) => void>();
+  private readonly apps: App[] = [];
+  private readonly log: Logger;
+  private readonly metrics: RuntimeMetrics;
+  /** Causes already logged per remote address: each is logged once, then only counted. */
+  private readonly loggedCauses = new Set<string>();
+
+  constructor(log: Logger, metrics: RuntimeMetrics) {
+    this.log = log;
+    this.metrics = metrics;
+  }
+
+  /** Starts an in-process app; its handlers see every event from now on. */
+  async use(app: App): Promise<void> {
+    await app.start(this.contextFor(app));
+    this.apps.push(app);
+    this.log.info({ app: app.name }, 'app started');
+  }
+
+  async stopApps(): Promise<void> {
+    for (const app of this.apps.splice(0).reverse()) await app.stop?.();
+  }
+
+  switches(): readonly SwitchView[] {
+    return [...this.switchesByDpid.values()].map((e) => e.view);
+  }
+
+  switch(dpid: bigint): SwitchHandle | undefined {
+    return this.switchesByDpid.get(dpid)?.handle;
+  }
+
+  onReady(session: SwitchSession, info: SwitchInfo): void {
+    const previous = this.switchesByDpid.get(info.dpid);
+    if (previous !== undefined) {
+      this.log.info({ dpid: formatDpid(info.dpid), old: previous.session.remote, new: session.remote }, 'switch reconnected; replacing its old connection');
+      previous.session.close('replaced', 'the same dpid connected again');
+    }
+    const view: MutableView = {
+      dpid: info.dpid,
+      version: info.version,
+      remote: session.remote,
+      features: info.features,
+      desc: info.desc,
+      ports: new Map(info.ports.map((p) => [p.portNo, p])),
+      connectedAt: Date.now(),
+    };
+    this.switchesByDpid.set(info.dpid, { session, view, handle: handleFor(session, this.metrics) });
+    this.metrics.track(session.connection);
+    this.metrics.switchesConnected.set(this.switchesByDpid.size);
+    this.log.info({ dpid: formatDpid(info.dpid), remote: session.remote, ports: info.ports.length, version: info.version }, 'switch connected');
+    this.publish({ type: 'switchUp', dpid: info.dpid, view });
+  }
+
+  onMessage(session: SwitchSession, message: OfpMessage): void {
+    const dpid = session.dpid;
+    const entry = dpid === undefined ? undefined : this.switchesByDpid.get(dpid);
+    if (entry === undefined || entry.session !== session) return;
+    switch (message.type) {
+      case 'PacketIn': {
+        const started = performance.now();
+        this.publish({ type: 'packetIn', dpid: entry.view.dpid, message });
+        this.metrics.packetInHandling.observe((performance.now() - started) / 1000);
+        return;
+      }
+      case 'PortStatus':
+        if (message.reason === OFPPR_DELETE) entry.view.ports.delete(message.desc.portNo);
+        else entry.view.ports.set(message.desc.portNo, message.desc);
+        this.publish({ type: 'portStatus', dpid: entry.view.dpid, message });
+        return;
+      case 'FlowRemoved':
+        this.publish({ type: 'flowRemoved', dpid: entry.view.dpid, message });
+        return;
+      case 'Error':
+      case 'ErrorExperimenter':
+        this.metrics.errors.inc({ cause: 'switchError' });
+        this.publish({ type: 'error', dpid: entry.view.dpid, message });
+        return;
+      default:
+        this.publish({ type: 'message', dpid: entry.view.dpid, message });
+    }
+  }
+
+  onProblem(session: SwitchSession, cause: string, detail: string): void {
+    this.metrics.errors.inc({ cause });
+    this.logOnce(session, cause, detail);
+  }
+
+  onClosed(session: SwitchSession, reason: CloseReason, detail: string): void {
+    this.metrics.connectionsClosed.inc({ reason });
+    this.metrics.untrack(session.connection);
+    const dpid = session.dpid;
+    const entry = dpid === undefined ? undefined : this.switchesByDpid.get(dpid);
+    if (entry === undefined || entry.session !== session) {
+      // Never became ready (or was already replaced).
+      if (reason !== 'replaced') {
+        this.metrics.handshakeFailures.inc({ reason });
+        this.logOnce(session, reason, detail);
+      }
+      return;
+    }
+    this.switchesByDpid.delete(entry.view.dpid);
+    this.metrics.switchesConnected.set(this.switchesByDpid.size);
+    this.log.info({ dpid: formatDpid(entry.view.dpid), reason, detail }, 'switch disconnected');
+    this.publish({ type: 'switchDown', dpid: entry.view.dpid, reason, detail });
+  }
+
+  private logOnce(session: SwitchSession, cause: string, detail: string): void {
+    const key = `${session.remote.replace(/:\d+$/, '')} ${cause}`;
+    if (this.loggedCauses.has(key)) return;
+    this.loggedCauses.add(key);
+    this.log.warn({ remote: session.remote, cause, detail }, 'switch connection problem (further ones from this address are only counted)');
+  }
+
+  private publish(event: AppEvent): void {
+    for (const handler of this.handlers) {
+      try {
+        handler(event);
+      } catch (err) {
+        this.metrics.errors.inc({ cause: 'appHandler' });
+        this.log.error({ err, event: event.type }, 'app event handler threw; the event is skipped for that handler');
+      }
+    }
+  }
+
+  private contextFor(app: App): AppContext {
+    return {
+      log: this.log.child({ app: app.name }),
+      subscribe: (handler) => {
+        this.handlers.add(handler);
+        return () => this.handlers.delete(handler);
+      },
+      switches: () => this.switches(),
+      switch: (dpid) => this.switch(dpid),
+    };
+  }
+}
+
+function handleFor(session: SwitchSession, metrics: RuntimeMetrics): SwitchHandle {
+  const withHeader = (command: Command): OfpMessage => ({ ...command, version: session.version, xid: 0 }) as OfpMessage;
+  const timed = <T>(promise: Promise<T>): Promise<T> => {
+    const started = performance.now();
+    return promise.finally(() => metrics.requestLatency.observe((performance.now() - started) / 1000));
+  };
+  return {
+    dpid: session.dpid!,
+    version: session.version,
+    send: (command) => session.send(withHeader(command)),
+    sendConfirmed: (command) => timed(session.sendConfirmed(withHeader(command))),
+    request: (command) => timed(session.request(withHeader(command))),
+    barrier: () => timed(session.request({ type: 'BarrierRequest', version: session.version, xid: 0 })).then(() => undefined),
+  };
+}
