@@ -1,0 +1,119 @@
+import { Option, type Command } from 'commander';
+import { createLogger } from '../observability/logger.js';
+import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, loadServeConfig, type ServeConfig } from '../serve/config.js';
+import { startRuntime } from '../serve/runtime.js';
+
+interface ServeFlags {
+  config?: string;
+  openflowHost?: string;
+  openflowPort?: string;
+  httpHost?: string;
+  httpPort?: string;
+  dataDir?: string;
+  openflowVersions?: string;
+  missSendLen?: string;
+  echoIntervalMs?: string;
+  echoTimeoutMs?: string;
+  handshakeTimeoutMs?: string;
+  requestTimeoutMs?: string;
+  maxMessagesPerSecond?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  app?: string[];
+  logLevel?: string;
+  logFormat?: string;
+}
+
+/** One flag per config option; its help names the env variable and the default. */
+function option(flags: string, key: keyof ServeConfig, help: string): Option {
+  const fallback = DEFAULT_SERVE_CONFIG[key];
+  const shown = Array.isArray(fallback) ? fallback.join(',') || 'none' : String(fallback ?? 'unset');
+  return new Option(flags, `${help} [env ${envName(key)}] (default: ${shown})`);
+}
+
+/** `sdn-runtime serve`: runs a runtime node until SIGINT/SIGTERM. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the runtime: accept OpenFlow switches, serve metrics and health over HTTP')
+    .addOption(new Option('-c, --config <file>', 'JSON config file; flags and env variables override it [env SDN_RUNTIME_CONFIG]'))
+    .addOption(option('--openflow-port <port>', 'openflowPort', 'TCP port switches connect to'))
+    .addOption(option('--openflow-host <host>', 'openflowHost', 'address the OpenFlow listener binds'))
+    .addOption(option('--http-port <port>', 'httpPort', 'HTTP port for /metrics and /healthz'))
+    .addOption(option('--http-host <host>', 'httpHost', 'address the HTTP server binds'))
+    .addOption(option('--data-dir <dir>', 'dataDir', 'folder for the runtime\'s state'))
+    .addOption(option('--openflow-versions <list>', 'openflowVersions', 'OpenFlow versions to negotiate, e.g. 1.3 or 1.3,1.0 (wire bytes 4 = 1.3)'))
+    .addOption(option('--miss-send-len <bytes>', 'missSendLen', 'bytes of a table-miss packet sent to the controller (65535: whole packet)'))
+    .addOption(option('--echo-interval-ms <ms>', 'echoIntervalMs', 'send ECHO_REQUEST to a switch silent this long'))
+    .addOption(option('--echo-timeout-ms <ms>', 'echoTimeoutMs', 'declare a switch dead when silent this long'))
+    .addOption(option('--handshake-timeout-ms <ms>', 'handshakeTimeoutMs', 'drop a switch that has not finished the handshake by then'))
+    .addOption(option('--request-timeout-ms <ms>', 'requestTimeoutMs', 'fail a request the switch has not answered by then'))
+    .addOption(option('--max-messages-per-second <n>', 'maxMessagesPerSecond', 'per-switch message budget; above it PACKET_INs are shed, and a switch over it for 5 s is disconnected (0: no limit)'))
+    .addOption(option('--tls-cert <file>', 'tlsCert', 'PEM certificate: OpenFlow over TLS'))
+    .addOption(option('--tls-key <file>', 'tlsKey', 'PEM private key of --tls-cert'))
+    .addOption(option('--tls-ca <file>', 'tlsCa', 'PEM CA bundle: switches must present a certificate it signed (mutual TLS)'))
+    .addOption(option('--app <name...>', 'apps', `built-in app to run (${BUILT_IN_APPS.join(', ')}); repeatable`))
+    .addOption(option('--log-level <level>', 'logLevel', 'trace, debug, info, warn, error'))
+    .addOption(option('--log-format <format>', 'logFormat', 'auto (pretty on a terminal), pretty or json'))
+    .addHelpText(
+      'after',
+      `
+Precedence: flags > environment variables > config file > embedded defaults.
+
+Examples:
+  sdn-runtime serve                                  OpenFlow on 6653, HTTP on 8080
+  sdn-runtime serve --app learning-switch            hosts behind connected switches can talk
+  sdn-runtime serve --openflow-port 16653 --http-port 18080
+  SDN_RUNTIME_LOG_FORMAT=json sdn-runtime serve -c runtime.json`,
+    )
+    .action(async (flags: ServeFlags) => {
+      const config = loadServeConfig(
+        {
+          openflowHost: flags.openflowHost,
+          openflowPort: flags.openflowPort,
+          httpHost: flags.httpHost,
+          httpPort: flags.httpPort,
+          dataDir: flags.dataDir,
+          openflowVersions: flags.openflowVersions,
+          missSendLen: flags.missSendLen,
+          echoIntervalMs: flags.echoIntervalMs,
+          echoTimeoutMs: flags.echoTimeoutMs,
+          handshakeTimeoutMs: flags.handshakeTimeoutMs,
+          requestTimeoutMs: flags.requestTimeoutMs,
+          maxMessagesPerSecond: flags.maxMessagesPerSecond,
+          tlsCert: flags.tlsCert,
+          tlsKey: flags.tlsKey,
+          tlsCa: flags.tlsCa,
+          apps: flags.app,
+          logLevel: flags.logLevel,
+          logFormat: flags.logFormat,
+        },
+        process.env,
+        flags.config ?? process.env.SDN_RUNTIME_CONFIG,
+      );
+      const log = createLogger(config.logLevel, config.logFormat);
+      const runtime = await startRuntime(config, log);
+      let signals = 0;
+      const shutdown = (signal: string): void => {
+        if (signals++ > 0) {
+          log.warn({ signal }, 'second signal: exiting now');
+          process.exit(1);
+        }
+        log.info({ signal }, 'shutting down');
+        runtime.stop().then(
+          () => {
+            log.info('stopped');
+            log.flush();
+            process.exitCode = 0;
+          },
+          (err: unknown) => {
+            log.error({ err }, 'shutdown failed');
+            process.exitCode = 1;
+          },
+        );
+      };
+      process.on('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+    });
+}

@@ -1,0 +1,104 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { learningSwitch } from '../apps/learning-switch.js';
+import type { App } from '../core/app-types.js';
+import { Controller } from '../core/controller.js';
+import { createHttpServer } from '../observability/http.js';
+import { RuntimeMetrics } from '../observability/metrics.js';
+import { OpenFlowServer } from '../switch/server.js';
+import type { ServeConfig } from './config.js';
+
+/** A running runtime node; `stop()` shuts it down cleanly. */
+export interface RunningRuntime {
+  readonly config: ServeConfig;
+  readonly controller: Controller;
+  readonly metrics: RuntimeMetrics;
+  /** Bound ports (differ from the config when it asked for port 0). */
+  readonly openflowPort: number;
+  readonly httpPort: number;
+  stop(): Promise<void>;
+}
+
+function builtInApp(name: string): App {
+  switch (name) {
+    case 'learning-switch':
+      return learningSwitch();
+    default:
+      throw new Error(`no built-in app called ${name}`);
+  }
+}
+
+async function listenHttp(server: Server, host: string, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  return typeof address === 'object' && address !== null ? address.port : port;
+}
+
+/**
+ * Wires a runtime node from its configuration: the one place where the logger,
+ * metrics, controller, OpenFlow listener, HTTP server and apps are created.
+ */
+export async function startRuntime(config: ServeConfig, log: Logger): Promise<RunningRuntime> {
+  const started = Date.now();
+  mkdirSync(config.dataDir, { recursive: true });
+  const metrics = new RuntimeMetrics();
+  const controller = new Controller(log, metrics);
+  for (const name of config.apps) await controller.use(builtInApp(name));
+
+  const tls =
+    config.tlsCert === undefined || config.tlsKey === undefined
+      ? undefined
+      : {
+          cert: readFileSync(config.tlsCert),
+          key: readFileSync(config.tlsKey),
+          ...(config.tlsCa === undefined ? {} : { ca: readFileSync(config.tlsCa), requestCert: true, rejectUnauthorized: true }),
+        };
+  const openflow = new OpenFlowServer(
+    {
+      host: config.openflowHost,
+      port: config.openflowPort,
+      tls,
+      tickMs: Math.min(250, Math.floor(config.echoIntervalMs / 4)),
+      connection: {
+        versions: config.openflowVersions,
+        missSendLen: config.missSendLen,
+        echoIntervalMs: config.echoIntervalMs,
+        echoTimeoutMs: config.echoTimeoutMs,
+        handshakeTimeoutMs: config.handshakeTimeoutMs,
+        requestTimeoutMs: config.requestTimeoutMs,
+        maxMessagesPerSecond: config.maxMessagesPerSecond,
+      },
+    },
+    controller,
+  );
+  const http = createHttpServer(metrics, () => ({ status: 'ok', switches: controller.switches().length, uptimeSec: Math.round((Date.now() - started) / 1000) }));
+  const openflowPort = await openflow.listen();
+  const httpPort = await listenHttp(http, config.httpHost, config.httpPort);
+  log.info({ openflow: `${config.openflowHost}:${openflowPort}`, tls: tls !== undefined, http: `${config.httpHost}:${httpPort}`, apps: config.apps }, 'sdn-runtime serving');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    controller,
+    metrics,
+    openflowPort,
+    httpPort,
+    stop() {
+      stopping ??= (async () => {
+        await openflow.close();
+        await controller.stopApps();
+        const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+        http.closeAllConnections();
+        await httpClosed;
+      })();
+      return stopping;
+    },
+  };
+}
