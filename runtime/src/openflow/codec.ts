@@ -10,8 +10,9 @@ import {
 } from './constants.js';
 import { OfpDecodeError } from './errors.js';
 import { flowCodecs } from './flow-messages.js';
-import { modCodecs } from './mod-messages.js';
 import type { Header, OfpMessage } from './messages.js';
+import { modCodecs } from './mod-messages.js';
+import { multipartCodecs } from './multipart.js';
 import { Reader } from './reader.js';
 import { switchCodecs } from './switch-messages.js';
 import { Writer } from './writer.js';
@@ -42,7 +43,7 @@ const NEGOTIATION = table(versionNeutralCodecs);
 const TABLES: readonly (VersionTable | undefined)[] = (() => {
   const t = new Array<VersionTable | undefined>(256).fill(undefined);
   t[OFP_VERSION_1_0] = NEGOTIATION;
-  t[OFP_VERSION_1_3] = table([...versionNeutralCodecs, ...basicCodecs13, ...flowCodecs, ...switchCodecs, ...modCodecs]);
+  t[OFP_VERSION_1_3] = table([...versionNeutralCodecs, ...basicCodecs13, ...flowCodecs, ...switchCodecs, ...modCodecs, ...multipartCodecs]);
   t[OFP_VERSION_1_4] = NEGOTIATION;
   t[OFP_VERSION_1_5] = NEGOTIATION;
   return t;
