@@ -78,7 +78,8 @@ export class SwitchConnection {
   private echoXid = 0;
   private tokens: number;
   private lastRefillMs: number;
-  private overBudgetSinceMs = -1;
+  private floodStartMs = -1;
+  private lastShedMs = -1;
 
   constructor(nowMs: number, config: Partial<ConnectionConfig> = {}) {
     this.config = { ...DEFAULT_CONNECTION_CONFIG, ...config };
@@ -353,7 +354,11 @@ export class SwitchConnection {
     this.early = [];
   }
 
-  /** Token bucket over unsolicited messages; true when this one must be shed. */
+  /**
+   * Token bucket over unsolicited messages; true when this one must be shed. A
+   * flood episode lasts while messages keep being shed less than a second apart;
+   * one that outlasts `floodGraceMs` closes the connection.
+   */
   private overBudget(nowMs: number): boolean {
     const rate = this.config.maxMessagesPerSecond;
     if (rate === 0) return false;
@@ -361,12 +366,12 @@ export class SwitchConnection {
     this.lastRefillMs = nowMs;
     if (this.tokens >= 1) {
       this.tokens -= 1;
-      this.overBudgetSinceMs = -1;
       return false;
     }
-    if (this.overBudgetSinceMs < 0) this.overBudgetSinceMs = nowMs;
-    if (nowMs - this.overBudgetSinceMs >= this.config.floodGraceMs) {
-      this.close('flood', `over ${rate} messages/s for ${nowMs - this.overBudgetSinceMs} ms`);
+    if (this.floodStartMs < 0 || nowMs - this.lastShedMs > 1000) this.floodStartMs = nowMs;
+    this.lastShedMs = nowMs;
+    if (nowMs - this.floodStartMs >= this.config.floodGraceMs) {
+      this.close('flood', `over ${rate} messages/s for ${nowMs - this.floodStartMs} ms`);
     } else {
       this.shed('flood', `over ${rate} messages/s`);
     }
