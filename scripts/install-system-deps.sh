@@ -15,6 +15,8 @@ packages=(
   # TCP between namespaces through the userspace datapath needs tx checksum
   # offload switched off on the veth ends (see runtime/src/testing/ovs/README.md).
   ethtool
+  # Certificates for the OpenFlow-over-TLS tests.
+  openssl
 )
 
 missing=()

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import {
   decodeMessage,
   encodeMessage,
@@ -25,6 +26,8 @@ export interface FakeSwitchOptions {
   readonly answerEcho?: boolean;
   /** Split the PORT_DESC reply into one message per port (exercises REPLY_MORE). */
   readonly splitPortDesc?: boolean;
+  /** Connect over TLS with these options (CA to trust, client certificate). */
+  readonly tls?: ConnectionOptions;
 }
 
 export function fakePort(portNo: number): Port {
@@ -58,10 +61,13 @@ export class FakeSwitch {
     socket.on('error', () => {});
   }
 
-  /** Connects to `port` on loopback and sends HELLO. */
+  /** Connects to `port` on loopback (over TLS when `options.tls` is set) and sends HELLO. */
   static async connect(port: number, options: FakeSwitchOptions): Promise<FakeSwitch> {
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(s));
+      const s: Socket =
+        options.tls === undefined
+          ? connect(port, '127.0.0.1', () => resolve(s))
+          : connectTls({ ...options.tls, port, host: '127.0.0.1' }, () => resolve(s));
       s.once('error', reject);
     });
     const sw = new FakeSwitch(socket, options);
