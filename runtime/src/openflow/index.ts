@@ -11,3 +11,14 @@ export { decodeHeader, decodeMessage, encodeMessage, encodeMessageInto, SUPPORTE
 export { Framer } from './framer.js';
 export { Reader } from './reader.js';
 export { Writer } from './writer.js';
+export {
+  fromRyuDocument,
+  fromRyuJson,
+  OfpJsonError,
+  parseRyuJson,
+  type RyuJson,
+  type RyuJsonObject,
+  stringifyRyuJson,
+  toRyuDocument,
+  toRyuJson,
+} from './ryu-json/index.js';
