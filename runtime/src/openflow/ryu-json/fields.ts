@@ -66,7 +66,7 @@ export const base64: Field<Uint8Array> = {
 /** Bytes as a list of byte values (Ryu's OFPQueuePropExperimenter.data). */
 export const byteList: Field<Uint8Array> = {
   to: (v) => Array.from(v),
-  from: (j, path) => Uint8Array.from(list(u8).from(j, path)),
+  from: (j, path) => Buffer.from(list(u8).from(j, path)),
 };
 
 /** Text (port names, descriptions), UTF-8 on the wire. */

@@ -76,7 +76,7 @@ export const meterBand: Field<MeterBand> = {
       type = OFPMBT_DSCP_REMARK;
     } else if (name === 'OFPMeterBandExperimenter') {
       const experimenter = u32.from(body.get('experimenter'), body.at('experimenter'));
-      const data = body.has('data') ? base64.from(body.get('data'), body.at('data')) : new Uint8Array(0);
+      const data = body.has('data') ? base64.from(body.get('data'), body.at('data')) : Buffer.alloc(0);
       b = { type: 'experimenter', rate, burstSize, experimenter, data };
       type = OFPMBT_EXPERIMENTER;
     } else {
