@@ -150,5 +150,3 @@ export function actionIdFromRyu(j: RyuJson, path: string): ActionId {
   body.done();
   return id;
 }
-
-export const actionId: Field<ActionId> = { to: actionIdToRyu, from: actionIdFromRyu };

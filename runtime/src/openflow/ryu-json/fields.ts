@@ -2,7 +2,7 @@ import { readIpv4, readIpv6, readMac, writeIpv4, writeIpv6, writeMac } from '../
 import { OfpEncodeError } from '../errors.js';
 import { Reader } from '../reader.js';
 import { Writer } from '../writer.js';
-import { checkDerived, classed, describe, fail, type JsonObject, readArray, readClassed, type RyuJson } from './json.js';
+import { checkDerived, classed, describeJson, fail, type JsonObject, readArray, readClassed, type RyuJson } from './json.js';
 
 /**
  * How one value is written to and read from Ryu's JSON: integers of a wire
@@ -26,7 +26,7 @@ export function uint(bits: number): Field<number> {
     to: (v) => v,
     from(j, path) {
       if (typeof j !== 'number' || !Number.isInteger(j) || j < 0 || j > max) {
-        fail(path, `expected an unsigned ${bits}-bit integer (0..${max}), got ${describe(j)}`);
+        fail(path, `expected an unsigned ${bits}-bit integer (0..${max}), got ${describeJson(j)}`);
       }
       return j;
     },
@@ -44,7 +44,7 @@ export function biguint(bits: number): Field<bigint> {
     to: bigintToJson,
     from(j, path) {
       const v = typeof j === 'number' && Number.isSafeInteger(j) ? BigInt(j) : j;
-      if (typeof v !== 'bigint' || v < 0n || v > max) fail(path, `expected an unsigned ${bits}-bit integer, got ${describe(j)}`);
+      if (typeof v !== 'bigint' || v < 0n || v > max) fail(path, `expected an unsigned ${bits}-bit integer, got ${describeJson(j)}`);
       return v;
     },
   };
@@ -58,7 +58,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 export const base64: Field<Uint8Array> = {
   to: (v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'),
   from(j, path) {
-    if (typeof j !== 'string' || !BASE64.test(j)) fail(path, `expected base64 bytes, got ${describe(j)}`);
+    if (typeof j !== 'string' || !BASE64.test(j)) fail(path, `expected base64 bytes, got ${describeJson(j)}`);
     return Buffer.from(j, 'base64');
   },
 };
@@ -73,42 +73,33 @@ export const byteList: Field<Uint8Array> = {
 export const text: Field<string> = {
   to: (v) => v,
   from(j, path) {
-    if (typeof j !== 'string') fail(path, `expected a string, got ${describe(j)}`);
+    if (typeof j !== 'string') fail(path, `expected a string, got ${describeJson(j)}`);
     return j;
   },
 };
 
-/** Bytes of an address through the codec's own parser, so JSON accepts what the wire writer accepts. */
-export interface AddressField extends Field<string> {
-  /** The address's wire bytes. */
-  bytes(j: RyuJson, path: string): Uint8Array;
-}
-
+/** An address in text form (MAC, IPv4, IPv6), validated and made canonical. */
 function address(
   size: number,
   write: (w: Writer, v: string, field: string) => void,
   read: (r: Reader, field: string) => string,
   what: string,
-): AddressField {
-  const bytes = (j: RyuJson, path: string): Uint8Array => {
-    if (typeof j !== 'string') fail(path, `expected ${what}, got ${describe(j)}`);
-    const w = new Writer(size);
-    try {
-      write(w, j, what);
-    } catch (err) {
-      if (err instanceof OfpEncodeError) fail(path, `${describe(j)} is not ${what}`);
-      throw err;
-    }
-    return w.view();
-  };
+): Field<string> {
   return {
     to: (v) => v,
-    // Canonical text (lowercase, RFC 5952 for IPv6) whatever form the JSON used.
-    from: (j, path) => {
-      const b = Buffer.from(bytes(j, path));
+    // Through the codec's own writer and reader: JSON accepts what the wire writer accepts, and the text comes out canonical.
+    from(j, path) {
+      if (typeof j !== 'string') fail(path, `expected ${what}, got ${describeJson(j)}`);
+      const w = new Writer(size);
+      try {
+        write(w, j, what);
+      } catch (err) {
+        if (err instanceof OfpEncodeError) fail(path, `${describeJson(j)} is not ${what}`);
+        throw err;
+      }
+      const b = w.view();
       return read(new Reader(b, 0, b.length, 'json'), what);
     },
-    bytes,
   };
 }
 

@@ -132,5 +132,3 @@ export function instructionIdFromRyu(j: RyuJson, path: string): InstructionId {
   body.done();
   return id;
 }
-
-export const instructionId: Field<InstructionId> = { to: instructionIdToRyu, from: instructionIdFromRyu };

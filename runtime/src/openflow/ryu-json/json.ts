@@ -34,7 +34,7 @@ export function stringifyRyuJson(value: RyuJson, indent?: number): string {
   return stringify(value, null, indent) ?? 'null';
 }
 
-export function isJsonObject(j: RyuJson | undefined): j is RyuJsonObject {
+function isJsonObject(j: RyuJson | undefined): j is RyuJsonObject {
   return typeof j === 'object' && j !== null && !Array.isArray(j);
 }
 
@@ -50,7 +50,7 @@ export function fail(path: string, detail: string): never {
 }
 
 /** A short description of a JSON value for error messages. */
-export function describe(j: RyuJson | undefined): string {
+export function describeJson(j: RyuJson | undefined): string {
   if (j === undefined) return 'nothing';
   if (typeof j === 'string') return j.length > 40 ? `a string "${j.slice(0, 40)}..."` : `"${j}"`;
   if (typeof j === 'number' || typeof j === 'bigint') return String(j);
@@ -68,7 +68,7 @@ export class JsonObject {
   private readonly taken = new Set<string>();
 
   constructor(value: RyuJson | undefined, path: string) {
-    if (!isJsonObject(value)) fail(path, `expected an object, got ${describe(value)}`);
+    if (!isJsonObject(value)) fail(path, `expected an object, got ${describeJson(value)}`);
     this.value = value;
     this.path = path;
   }
@@ -96,11 +96,6 @@ export class JsonObject {
     return this.value[key]!;
   }
 
-  /** Keys in document order. */
-  keys(): string[] {
-    return Object.keys(this.value);
-  }
-
   /** Fails on the first key that was not read. */
   done(): void {
     for (const key of Object.keys(this.value)) {
@@ -116,7 +111,7 @@ export interface ClassedObject {
 }
 
 export function readClassed(j: RyuJson | undefined, path: string): ClassedObject {
-  if (!isJsonObject(j)) fail(path, `expected a Ryu class object like {"OFPMatch": {...}}, got ${describe(j)}`);
+  if (!isJsonObject(j)) fail(path, `expected a Ryu class object like {"OFPMatch": {...}}, got ${describeJson(j)}`);
   const keys = Object.keys(j);
   if (keys.length !== 1) fail(path, `expected one class name key, got ${keys.length} keys (${keys.slice(0, 4).join(', ')})`);
   const name = keys[0]!;
@@ -125,7 +120,7 @@ export function readClassed(j: RyuJson | undefined, path: string): ClassedObject
 
 /** The elements of a JSON array with their paths. */
 export function readArray(j: RyuJson | undefined, path: string): { value: RyuJson; path: string }[] {
-  if (!Array.isArray(j)) fail(path, `expected an array, got ${describe(j)}`);
+  if (!Array.isArray(j)) fail(path, `expected an array, got ${describeJson(j)}`);
   return (j as readonly RyuJson[]).map((value, i) => ({ value, path: `${path}[${i}]` }));
 }
 
@@ -137,6 +132,6 @@ export function checkDerived(o: JsonObject, key: string, computed: number): void
   const given = o.opt(key);
   if (given === undefined) return;
   if (given !== computed) {
-    fail(o.at(key), `is ${describe(given)} but the structure encodes to ${computed} (leave it out or make it match)`);
+    fail(o.at(key), `is ${describeJson(given)} but the structure encodes to ${computed} (leave it out or make it match)`);
   }
 }

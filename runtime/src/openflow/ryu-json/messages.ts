@@ -3,7 +3,7 @@ import type { AsyncConfig, FeaturesReply, Header, Hello, HelloElement, MessageOf
 import { action, actionsLength } from './actions.js';
 import { base64, type Field, list, mac, type Spec, struct, type Struct, tuple, u16, u32, u64, u8 } from './fields.js';
 import { instruction } from './instructions.js';
-import { checkDerived, classed, describe, fail, type JsonObject, readArray, readClassed, type RyuJson } from './json.js';
+import { checkDerived, classed, describeJson, fail, type JsonObject, readArray, readClassed, type RyuJson } from './json.js';
 import { match } from './oxm.js';
 import { bucket, meterBand, packetQueue, phyPort10, port } from './structs.js';
 
@@ -101,7 +101,7 @@ const helloElement: Field<HelloElement> = {
       } else {
         const words = (u16.from(length, body.at('length')) - 4) / 4;
         if (!Number.isInteger(words) || words < 1 || words * 32 <= Math.max(0, ...versions)) {
-          fail(body.at('length'), `${describe(length)} is not 4 plus 4 bytes per bitmap word holding versions ${versions.join(', ')}`);
+          fail(body.at('length'), `${describeJson(length)} is not 4 plus 4 bytes per bitmap word holding versions ${versions.join(', ')}`);
         }
         e = { type: 'versionBitmap', versions, bitmapWords: words };
       }
@@ -137,7 +137,7 @@ export function errorFromRyu(o: JsonObject, h: Header): MessageOf<'Error'> | Mes
     return { type: 'Error', version: h.version, xid: h.xid, errorType: type, code, data: base64.from(o.get('data'), o.at('data')) };
   }
   const code = o.opt('code');
-  if (code !== undefined && code !== null) fail(o.at('code'), `an experimenter error (type 65535) has no code, got ${describe(code)}`);
+  if (code !== undefined && code !== null) fail(o.at('code'), `an experimenter error (type 65535) has no code, got ${describeJson(code)}`);
   return {
     type: 'ErrorExperimenter',
     version: h.version,
@@ -197,7 +197,7 @@ export function featuresFromRyu(o: JsonObject, h: Header): FeaturesReply {
   const portsObject = o.get('ports');
   const portsPath = o.at('ports');
   if (typeof portsObject !== 'object' || portsObject === null || Array.isArray(portsObject)) {
-    fail(portsPath, `expected an object of ports keyed by port number, got ${describe(portsObject)}`);
+    fail(portsPath, `expected an object of ports keyed by port number, got ${describeJson(portsObject)}`);
   }
   const ports = Object.entries(portsObject as Record<string, RyuJson>).map(([key, value]) => {
     const path = `${portsPath}[${JSON.stringify(key)}]`;

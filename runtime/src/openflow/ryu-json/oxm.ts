@@ -2,7 +2,7 @@ import { OFPXMC_EXPERIMENTER, oxmFieldByCode, oxmFieldByName, type OxmKind } fro
 import { matchWireLength, OFPMT_OXM } from '../oxm.js';
 import type { Match, OxmField, OxmId, OxmOpaque, OxmTlv, OxmValue } from '../structs.js';
 import { base64, bigintToJson, biguint, type Field, ipv4, ipv6, mac, u8, u32, uint } from './fields.js';
-import { checkDerived, classed, describe, fail, type JsonObject, readArray, readClassed, type RyuJson } from './json.js';
+import { checkDerived, classed, describeJson, fail, type JsonObject, readArray, readClassed, type RyuJson } from './json.js';
 
 /**
  * OXM in Ryu's JSON: `OXMTlv {field, value, mask}` inside `OFPMatch {oxm_fields,
@@ -59,7 +59,7 @@ export function oxmFromRyu(j: RyuJson, path: string): OxmField {
   const { name, body } = readClassed(j, path);
   if (name !== 'OXMTlv') fail(path, `expected an OXMTlv, got ${name}`);
   const fieldName = body.get('field');
-  if (typeof fieldName !== 'string') fail(body.at('field'), `expected an OXM field name, got ${describe(fieldName)}`);
+  if (typeof fieldName !== 'string') fail(body.at('field'), `expected an OXM field name, got ${describeJson(fieldName)}`);
   const value = body.get('value');
   const mask = body.opt('mask') ?? null;
   body.done();
@@ -117,14 +117,14 @@ function readHasMask(o: JsonObject): boolean {
   const j = o.get('hasmask');
   if (j === 0 || j === false) return false;
   if (j === 1 || j === true) return true;
-  return fail(o.at('hasmask'), `expected 0 or 1, got ${describe(j)}`);
+  return fail(o.at('hasmask'), `expected 0 or 1, got ${describeJson(j)}`);
 }
 
 export function oxmIdFromRyu(j: RyuJson, path: string): OxmId {
   const { name, body } = readClassed(j, path);
   if (name !== 'OFPOxmId' && name !== 'OFPExperimenterOxmId') fail(path, `expected an OFPOxmId or OFPExperimenterOxmId, got ${name}`);
   const type = body.get('type');
-  if (typeof type !== 'string') fail(body.at('type'), `expected an OXM field name, got ${describe(type)}`);
+  if (typeof type !== 'string') fail(body.at('type'), `expected an OXM field name, got ${describeJson(type)}`);
   const desc = oxmFieldByName(type);
   const unknown = UNKNOWN_FIELD.exec(type);
   let oxmClass: number;
@@ -150,5 +150,3 @@ export function oxmIdFromRyu(j: RyuJson, path: string): OxmId {
   body.done();
   return id;
 }
-
-export const oxmId: Field<OxmId> = { to: oxmIdToRyu, from: oxmIdFromRyu };
