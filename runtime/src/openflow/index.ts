@@ -13,3 +13,14 @@ export { matchValue } from './oxm.js';
 export { Framer } from './framer.js';
 export { Reader } from './reader.js';
 export { Writer } from './writer.js';
+export {
+  fromRyuDocument,
+  fromRyuJson,
+  OfpJsonError,
+  parseRyuJson,
+  type RyuJson,
+  type RyuJsonObject,
+  stringifyRyuJson,
+  toRyuDocument,
+  toRyuJson,
+} from './ryu-json/index.js';
