@@ -26,9 +26,9 @@ interface ServeFlags {
 }
 
 /** One flag per config option; its help names the env variable and the default. */
-function option(flags: string, key: keyof ServeConfig, help: string): Option {
+function option(flags: string, key: keyof ServeConfig, help: string, shownDefault?: string): Option {
   const fallback = DEFAULT_SERVE_CONFIG[key];
-  const shown = Array.isArray(fallback) ? fallback.join(',') || 'none' : String(fallback ?? 'unset');
+  const shown = shownDefault ?? (Array.isArray(fallback) ? fallback.join(',') || 'none' : String(fallback ?? 'unset'));
   return new Option(flags, `${help} [env ${envName(key)}] (default: ${shown})`);
 }
 
@@ -43,7 +43,7 @@ export function registerServe(program: Command): void {
     .addOption(option('--http-port <port>', 'httpPort', 'HTTP port for /metrics and /healthz'))
     .addOption(option('--http-host <host>', 'httpHost', 'address the HTTP server binds'))
     .addOption(option('--data-dir <dir>', 'dataDir', 'folder for the runtime\'s state'))
-    .addOption(option('--openflow-versions <list>', 'openflowVersions', 'OpenFlow versions to negotiate, e.g. 1.3 or 1.3,1.0 (wire bytes 4 = 1.3)'))
+    .addOption(option('--openflow-versions <list>', 'openflowVersions', 'OpenFlow versions to negotiate: 1.0, 1.3, 1.4, 1.5, comma-separated', '1.3'))
     .addOption(option('--miss-send-len <bytes>', 'missSendLen', 'bytes of a table-miss packet sent to the controller (65535: whole packet)'))
     .addOption(option('--echo-interval-ms <ms>', 'echoIntervalMs', 'send ECHO_REQUEST to a switch silent this long'))
     .addOption(option('--echo-timeout-ms <ms>', 'echoTimeoutMs', 'declare a switch dead when silent this long'))

@@ -38,7 +38,7 @@ export class RuntimeMetrics {
   private readonly sources = new Set<MessageCountSource>();
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'sdn_runtime_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'sdn_runtime_' });
     const sources = this.sources;
     const closedRx = this.closedRx;
     const closedTx = this.closedTx;
