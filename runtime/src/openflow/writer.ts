@@ -43,14 +43,15 @@ export class Writer {
     this.buf = next;
   }
 
+  // `typeof` first: a bigint would make the range check itself throw a TypeError.
   u8(v: number, field: string): void {
-    if ((v & 0xff) !== v) this.fail(field, `${v} is not a u8`);
+    if (typeof v !== 'number' || (v & 0xff) !== v) this.fail(field, `${String(v)} is not a u8`);
     if (this.pos + 1 > this.buf.length) this.ensure(1);
     this.buf[this.pos++] = v;
   }
 
   u16(v: number, field: string): void {
-    if ((v & 0xffff) !== v) this.fail(field, `${v} is not a u16`);
+    if (typeof v !== 'number' || (v & 0xffff) !== v) this.fail(field, `${String(v)} is not a u16`);
     if (this.pos + 2 > this.buf.length) this.ensure(2);
     const b = this.buf;
     const p = this.pos;
@@ -60,7 +61,7 @@ export class Writer {
   }
 
   u32(v: number, field: string): void {
-    if (v >>> 0 !== v) this.fail(field, `${v} is not a u32`);
+    if (typeof v !== 'number' || v >>> 0 !== v) this.fail(field, `${String(v)} is not a u32`);
     if (this.pos + 4 > this.buf.length) this.ensure(4);
     const b = this.buf;
     const p = this.pos;

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { encodeMessage } from './codec.js';
+import { OfpEncodeError } from './errors.js';
+import type { OfpMessage } from './messages.js';
+
+/**
+ * Regression examples for bad input the property tests found: each one used to
+ * crash with a TypeError/RangeError, hang, or be written silently wrong.
+ */
+
+/** Asserts that encoding `value` (untyped on purpose) fails with OfpEncodeError on `field`. */
+function assertEncodeFails(value: unknown, field: string): void {
+  assert.throws(
+    () => encodeMessage(value as OfpMessage),
+    (err: unknown) => err instanceof OfpEncodeError && err.field === field,
+    `expected OfpEncodeError on ${field}`,
+  );
+}
+
+describe('encoder hardening', () => {
+  it('rejects a bigint where a number belongs (was a TypeError from the range check)', () => {
+    assertEncodeFails({ type: 'EchoRequest', version: 4, xid: 7n, data: Buffer.alloc(0) }, 'xid');
+    assertEncodeFails({ type: 'SetConfig', version: 4, xid: 1, flags: 1n, missSendLen: 0 }, 'flags');
+    assertEncodeFails({ type: 'TableMod', version: 4, xid: 1, tableId: 1n, config: 0 }, 'table_id');
+  });
+});
