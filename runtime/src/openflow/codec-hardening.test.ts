@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeMessage } from './codec.js';
+import { encodeMessage, encodeMessageInto } from './codec.js';
 import { OfpEncodeError } from './errors.js';
 import type { OfpMessage } from './messages.js';
+import { Writer } from './writer.js';
 
 /**
  * Regression examples for bad input the property tests found: each one used to
@@ -23,5 +24,12 @@ describe('encoder hardening', () => {
     assertEncodeFails({ type: 'EchoRequest', version: 4, xid: 7n, data: Buffer.alloc(0) }, 'xid');
     assertEncodeFails({ type: 'SetConfig', version: 4, xid: 1, flags: 1n, missSendLen: 0 }, 'flags');
     assertEncodeFails({ type: 'TableMod', version: 4, xid: 1, tableId: 1n, config: 0 }, 'table_id');
+  });
+
+  it('grows a writer created with capacity 0 (ensure() used to loop forever doubling 0)', () => {
+    const w = new Writer(0);
+    const n = encodeMessageInto({ type: 'EchoRequest', version: 4, xid: 1, data: Buffer.from('abc') }, w);
+    assert.equal(n, 11);
+    assert.equal(w.view().toString('hex'), '0402000b00000001616263');
   });
 });
