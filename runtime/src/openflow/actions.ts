@@ -172,7 +172,7 @@ function writeAction(w: Writer, action: Action): void {
       break;
     case 'experimenter':
       w.u32(action.experimenter, 'action.experimenter');
-      w.bytes(action.data);
+      w.bytes(action.data, 'action.data');
       break;
     default:
       // Actions without arguments: header and padding only.

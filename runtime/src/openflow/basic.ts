@@ -93,8 +93,9 @@ function encodeHello(w: Writer, msg: Hello): void {
       }
     } else {
       w.u16(element.elementType, 'elements.type');
-      w.u16(OFP_HELLO_ELEM_HEADER_SIZE + element.data.length, 'elements.length');
-      w.bytes(element.data);
+      const data = w.expectBytes(element.data, 'elements.data');
+      w.u16(OFP_HELLO_ELEM_HEADER_SIZE + data.length, 'elements.length');
+      w.bytes(data, 'elements.data');
     }
     w.align8(start);
   }
@@ -122,7 +123,7 @@ function encodeError(w: Writer, msg: OfpMessage): void {
     w.u16(msg.errorType, 'type');
     w.u16(msg.code, 'code');
   }
-  w.bytes((msg as ErrorMsg | ErrorExperimenterMsg).data);
+  w.bytes((msg as ErrorMsg | ErrorExperimenterMsg).data, 'data');
 }
 
 const errorCodec: MessageCodec = {
@@ -210,13 +211,13 @@ export const versionNeutralCodecs: readonly MessageCodec[] = [
     OFPT_ECHO_REQUEST,
     'EchoRequest',
     (r, h) => ({ type: 'EchoRequest', version: h.version, xid: h.xid, data: r.rest() }),
-    (w, m) => w.bytes(m.data),
+    (w, m) => w.bytes(m.data, 'data'),
   ),
   defineCodec(
     OFPT_ECHO_REPLY,
     'EchoReply',
     (r, h) => ({ type: 'EchoReply', version: h.version, xid: h.xid, data: r.rest() }),
-    (w, m) => w.bytes(m.data),
+    (w, m) => w.bytes(m.data, 'data'),
   ),
   headerOnlyCodec(OFPT_FEATURES_REQUEST, 'FeaturesRequest'),
   defineCodec(OFPT_FEATURES_REPLY, 'FeaturesReply', decodeFeaturesReply, encodeFeaturesReply),
@@ -235,7 +236,7 @@ export const basicCodecs13: readonly MessageCodec[] = [
     (w, m) => {
       w.u32(m.experimenter, 'experimenter');
       w.u32(m.expType, 'exp_type');
-      w.bytes(m.data);
+      w.bytes(m.data, 'data');
     },
   ),
   headerOnlyCodec(OFPT_GET_CONFIG_REQUEST, 'GetConfigRequest'),

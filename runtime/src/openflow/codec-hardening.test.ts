@@ -32,4 +32,13 @@ describe('encoder hardening', () => {
     assert.equal(n, 11);
     assert.equal(w.view().toString('hex'), '0402000b00000001616263');
   });
+
+  it('rejects bytes that are not a Uint8Array (a string or array was written as zeros)', () => {
+    assertEncodeFails({ type: 'EchoRequest', version: 4, xid: 1, data: 'abc' }, 'data');
+    assertEncodeFails({ type: 'Unknown', version: 4, xid: 1, msgType: 40, body: [1, 2, 3] }, 'body');
+    const experimenterAction = { type: 'experimenter', experimenter: 0x2320, data: 'abcdefgh' };
+    assertEncodeFails({ type: 'PacketOut', version: 4, xid: 1, bufferId: 0, inPort: 0, actions: [experimenterAction], data: Buffer.alloc(0) }, 'action.data');
+    const opaqueOxm = { field: 'opaque', oxmClass: 3, oxmField: 1, hasMask: false, payload: 7 };
+    assertEncodeFails({ type: 'PacketOut', version: 4, xid: 1, bufferId: 0, inPort: 0, actions: [{ type: 'setField', field: opaqueOxm }], data: Buffer.alloc(0) }, 'oxm.payload');
+  });
 });

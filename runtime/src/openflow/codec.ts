@@ -108,7 +108,7 @@ export function encodeMessageInto(msg: OfpMessage, w: Writer): number {
       w.u8(msg.msgType, 'type');
       w.u16(0, 'length');
       w.u32(msg.xid, 'xid');
-      w.bytes(msg.body);
+      w.bytes(msg.body, 'body');
     } else {
       const codec = TABLES[msg.version]?.byName.get(msg.type);
       if (codec === undefined) {

@@ -105,7 +105,7 @@ function writeInstruction(w: Writer, ins: Instruction): void {
       break;
     case 'experimenter':
       w.u32(ins.experimenter, 'instruction.experimenter');
-      w.bytes(ins.data);
+      w.bytes(ins.data, 'instruction.data');
       break;
   }
   w.align8(start);

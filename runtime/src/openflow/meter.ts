@@ -58,7 +58,7 @@ export function writeBands(w: Writer, bands: readonly MeterBand[]): void {
     if (band.type === 'dscpRemark') w.u8(band.precLevel, 'band.prec_level');
     if (band.type === 'experimenter') {
       w.u32(band.experimenter, 'band.experimenter');
-      w.bytes(band.data);
+      w.bytes(band.data, 'band.data');
     }
     w.align8(start);
     w.patchU16(start + 2, w.pos - start, 'band.len');

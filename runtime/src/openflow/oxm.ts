@@ -118,8 +118,9 @@ export function readOxm(r: Reader): OxmField {
 export function writeOxm(w: Writer, f: OxmField): void {
   if (f.field === 'opaque') {
     const opaque = f as Extract<OxmField, { field: 'opaque' }>;
-    w.u32(((opaque.oxmClass << 16) | (opaque.oxmField << 9) | (opaque.hasMask ? 0x100 : 0) | opaque.payload.length) >>> 0, 'oxm.header');
-    w.bytes(opaque.payload);
+    const payload = w.expectBytes(opaque.payload, 'oxm.payload');
+    w.u32(((opaque.oxmClass << 16) | (opaque.oxmField << 9) | (opaque.hasMask ? 0x100 : 0) | payload.length) >>> 0, 'oxm.header');
+    w.bytes(payload, 'oxm.payload');
     return;
   }
   const tlv = f as OxmTlv;

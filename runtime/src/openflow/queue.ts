@@ -51,7 +51,7 @@ function writeProperties(w: Writer, props: readonly QueueProperty[]): void {
     if (prop.type === 'experimenter') {
       w.u32(prop.experimenter, 'queue.property.experimenter');
       w.zeros(4);
-      w.bytes(prop.data);
+      w.bytes(prop.data, 'queue.property.data');
     } else {
       w.u16(prop.rate, 'queue.property.rate');
       w.zeros(6);

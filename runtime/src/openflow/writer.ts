@@ -2,6 +2,13 @@ import { OfpEncodeError } from './errors.js';
 
 const MAX_U64 = 0xffffffffffffffffn;
 
+/** What a wrong value is, for error messages: its type, not its (possibly huge) contents. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v).slice(0, 40)}`;
+}
+
 /**
  * A growable big-endian output buffer. Each write checks that the value fits the
  * wire field and names the field in the `OfpEncodeError` when it does not, so a bad
@@ -91,7 +98,18 @@ export class Writer {
     this.pos = p + 8;
   }
 
-  bytes(data: Uint8Array): void {
+  /** `v` if it is a Uint8Array (a Buffer included); fails naming `field` otherwise. */
+  expectBytes(v: Uint8Array, field: string): Uint8Array {
+    if (!(v instanceof Uint8Array)) this.fail(field, `${describeValue(v)} is not bytes (a Uint8Array)`);
+    return v;
+  }
+
+  /**
+   * Appends `data` unchanged. `field` names it in the error when `data` is not a
+   * Uint8Array (TypedArray.set would write a string or a plain array as zeros).
+   */
+  bytes(data: Uint8Array, field = 'data'): void {
+    this.expectBytes(data, field);
     const n = data.length;
     if (this.pos + n > this.buf.length) this.ensure(n);
     this.buf.set(data, this.pos);
