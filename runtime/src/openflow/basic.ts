@@ -76,7 +76,8 @@ function decodeHello(r: Reader, h: Header): Hello {
 }
 
 function encodeHello(w: Writer, msg: Hello): void {
-  for (const element of msg.elements) {
+  for (const element of w.list(msg.elements, 'elements')) {
+    w.struct(element, 'elements');
     const start = w.pos;
     if (element.type === 'versionBitmap') {
       const highest = element.versions.reduce((a, b) => Math.max(a, b), 0);
@@ -192,7 +193,7 @@ function encodeFeaturesReply(w: Writer, msg: FeaturesReply): void {
     w.zeros(3);
     w.u32(msg.capabilities, 'capabilities');
     w.u32(msg.actions ?? 0, 'actions');
-    for (const port of msg.ports ?? []) writePhyPort10(w, port);
+    for (const port of w.list(msg.ports ?? [], 'ports')) writePhyPort10(w, w.struct(port, 'ports'));
     return;
   }
   w.u8(msg.auxiliaryId, 'auxiliary_id');

@@ -41,4 +41,20 @@ describe('encoder hardening', () => {
     const opaqueOxm = { field: 'opaque', oxmClass: 3, oxmField: 1, hasMask: false, payload: 7 };
     assertEncodeFails({ type: 'PacketOut', version: 4, xid: 1, bufferId: 0, inPort: 0, actions: [{ type: 'setField', field: opaqueOxm }], data: Buffer.alloc(0) }, 'oxm.payload');
   });
+
+  it('rejects a list that is not a list, or a structure that is not an object (both were TypeErrors)', () => {
+    const packetOut = { type: 'PacketOut', version: 4, xid: 1, bufferId: 0, inPort: 0, actions: [], data: Buffer.alloc(0) };
+    assertEncodeFails({ ...packetOut, actions: null }, 'actions');
+    assertEncodeFails({ ...packetOut, actions: [null] }, 'action');
+    assertEncodeFails({ type: 'GroupMod', version: 4, xid: 1, command: 0, groupType: 0, groupId: 1, buckets: 7 }, 'buckets');
+    assertEncodeFails({ type: 'MeterMod', version: 4, xid: 1, command: 0, flags: 0, meterId: 1, bands: [undefined] }, 'band');
+    assertEncodeFails({ type: 'QueueGetConfigReply', version: 4, xid: 1, port: 1, queues: [{ queueId: 1, port: 1, properties: {} }] }, 'queue.properties');
+    assertEncodeFails({ type: 'PortStatus', version: 4, xid: 1, reason: 0, desc: null }, 'port');
+    assertEncodeFails({ type: 'Hello', version: 4, xid: 1, elements: [null] }, 'elements');
+  });
+
+  it('rejects a port name that is not a string (Buffer.byteLength threw a TypeError)', () => {
+    const desc = { portNo: 1, hwAddr: '00:00:00:00:00:01', name: 7, config: 0, state: 0, curr: 0, advertised: 0, supported: 0, peer: 0, currSpeed: 0, maxSpeed: 0 };
+    assertEncodeFails({ type: 'PortStatus', version: 4, xid: 1, reason: 0, desc }, 'port.name');
+  });
 });

@@ -114,5 +114,6 @@ function writeInstruction(w: Writer, ins: Instruction): void {
 
 /** Writes an instruction list. */
 export function writeInstructions(w: Writer, instructions: readonly Instruction[]): void {
-  for (let i = 0; i < instructions.length; i++) writeInstruction(w, instructions[i]!);
+  const list = w.list(instructions, 'instructions');
+  for (let i = 0; i < list.length; i++) writeInstruction(w, w.struct(list[i]!, 'instruction'));
 }

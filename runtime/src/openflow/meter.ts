@@ -47,7 +47,8 @@ export function readBands(r: Reader): MeterBand[] {
 }
 
 export function writeBands(w: Writer, bands: readonly MeterBand[]): void {
-  for (const band of bands) {
+  for (const band of w.list(bands, 'bands')) {
+    w.struct(band, 'band');
     const start = w.pos;
     const type = band.type === 'drop' ? OFPMBT_DROP : band.type === 'dscpRemark' ? OFPMBT_DSCP_REMARK : band.type === 'experimenter' ? OFPMBT_EXPERIMENTER : -1;
     if (type < 0) w.fail('band.type', `unknown meter band type "${String((band as { type: unknown }).type)}"`);

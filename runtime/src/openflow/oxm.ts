@@ -116,6 +116,7 @@ export function readOxm(r: Reader): OxmField {
 
 /** Writes one OXM TLV. */
 export function writeOxm(w: Writer, f: OxmField): void {
+  w.struct(f, 'oxm');
   if (f.field === 'opaque') {
     const opaque = f as Extract<OxmField, { field: 'opaque' }>;
     const payload = w.expectBytes(opaque.payload, 'oxm.payload');
@@ -160,7 +161,8 @@ export function writeMatch(w: Writer, match: Match): void {
   const start = w.pos;
   w.u16(OFPMT_OXM, 'match.type');
   w.u16(0, 'match.length');
-  for (let i = 0; i < match.length; i++) writeOxm(w, match[i]!);
+  const fields = w.list(match, 'match');
+  for (let i = 0; i < fields.length; i++) writeOxm(w, fields[i]!);
   w.patchU16(start + 2, w.pos - start, 'match.length');
   w.align8(start);
 }

@@ -123,10 +123,26 @@ export class Writer {
   }
 
   /**
+   * `v` if it is an array; fails naming `field` otherwise. Values may come from
+   * untyped callers (JSON, plugins), so list fields are checked before iterating.
+   */
+  list<T>(v: readonly T[], field: string): readonly T[] {
+    if (!Array.isArray(v)) this.fail(field, `${describeValue(v)} is not a list`);
+    return v;
+  }
+
+  /** `v` if it is a non-null object (a structure such as an action or a port); fails naming `field` otherwise. */
+  struct<T extends object>(v: T, field: string): T {
+    if (typeof v !== 'object' || v === null) this.fail(field, `${describeValue(v)} is not a structure`);
+    return v;
+  }
+
+  /**
    * A string in a NUL-padded field of `n` bytes; fails when it does not fit with
    * its terminating NUL.
    */
   fixedString(s: string, n: number, field: string): void {
+    if (typeof s !== 'string') this.fail(field, `${describeValue(s)} is not a string`);
     const len = Buffer.byteLength(s, 'utf8');
     if (len >= n) this.fail(field, `"${s}" does not fit in ${n} bytes with its NUL`);
     this.ensure(n);
