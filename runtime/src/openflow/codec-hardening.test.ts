@@ -57,4 +57,11 @@ describe('encoder hardening', () => {
     const desc = { portNo: 1, hwAddr: '00:00:00:00:00:01', name: 7, config: 0, state: 0, curr: 0, advertised: 0, supported: 0, peer: 0, currSpeed: 0, maxSpeed: 0 };
     assertEncodeFails({ type: 'PortStatus', version: 4, xid: 1, reason: 0, desc }, 'port.name');
   });
+
+  it('names the version when it is not a byte (a bigint version failed on "type", null crashed)', () => {
+    assertEncodeFails({ type: 'BarrierRequest', version: 4n, xid: 1 }, 'version');
+    assertEncodeFails({ type: 'BarrierRequest', version: null, xid: 1 }, 'version');
+    assertEncodeFails({ type: 'Unknown', version: 256, xid: 1, msgType: 40, body: Buffer.alloc(0) }, 'version');
+    assertEncodeFails(null, 'type');
+  });
 });
