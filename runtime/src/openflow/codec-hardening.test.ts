@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeMessage, encodeMessageInto } from './codec.js';
+import { decodeMessage, encodeMessage, encodeMessageInto } from './codec.js';
 import { OfpEncodeError } from './errors.js';
 import type { OfpMessage } from './messages.js';
 import { Writer } from './writer.js';
@@ -63,5 +63,16 @@ describe('encoder hardening', () => {
     assertEncodeFails({ type: 'BarrierRequest', version: null, xid: 1 }, 'version');
     assertEncodeFails({ type: 'Unknown', version: 256, xid: 1, msgType: 40, body: Buffer.alloc(0) }, 'version');
     assertEncodeFails(null, 'type');
+  });
+
+  it('checks each part of an opaque OXM header (a 256-byte payload or field 128 spilled into the next part)', () => {
+    const withOxm = (oxm: object): unknown => ({ type: 'FlowRemoved', version: 4, xid: 1, cookie: 0n, priority: 0, reason: 0, tableId: 0, durationSec: 0, durationNsec: 0, idleTimeout: 0, hardTimeout: 0, packetCount: 0n, byteCount: 0n, match: [oxm] });
+    const opaque = { field: 'opaque', oxmClass: 0x0003, oxmField: 1, hasMask: false, payload: Buffer.alloc(255, 0xab) };
+    const ok = withOxm(opaque) as OfpMessage;
+    assert.deepStrictEqual(decodeMessage(encodeMessage(ok)), ok);
+    assertEncodeFails(withOxm({ ...opaque, payload: Buffer.alloc(256) }), 'oxm.payload');
+    assertEncodeFails(withOxm({ ...opaque, oxmField: 128 }), 'oxm.field');
+    assertEncodeFails(withOxm({ ...opaque, oxmClass: 0x10000 }), 'oxm.class');
+    assertEncodeFails(withOxm({ ...opaque, hasMask: 1 }), 'oxm.hasmask');
   });
 });
