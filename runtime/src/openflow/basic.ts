@@ -25,6 +25,7 @@ import type {
   Header,
   Hello,
   HelloElement,
+  HelloElementVersionBitmap,
   OfpMessage,
 } from './messages.js';
 import type { Reader } from './reader.js';
@@ -75,28 +76,42 @@ function decodeHello(r: Reader, h: Header): Hello {
   return { type: 'Hello', version: h.version, xid: h.xid, elements };
 }
 
+/** The most bitmap words whose element length still fits 16 bits. */
+const MAX_BITMAP_WORDS = Math.floor((0xffff - OFP_HELLO_ELEM_HEADER_SIZE) / 4);
+
+function writeVersionBitmap(w: Writer, element: HelloElementVersionBitmap): void {
+  const versions = w.list(element.versions, 'elements.versions');
+  let highest = -1;
+  for (const v of versions) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) w.fail('elements.versions', `${String(v)} is not a version number`);
+    if (v > highest) highest = v;
+  }
+  const words = element.bitmapWords ?? Math.floor(Math.max(highest, 0) / 32) + 1;
+  if (typeof words !== 'number' || !Number.isInteger(words) || words < 0 || words > MAX_BITMAP_WORDS) {
+    w.fail('elements.length', `bitmapWords ${String(words)} is not a word count from 0 to ${MAX_BITMAP_WORDS}`);
+  }
+  if (highest >= words * 32) w.fail('elements.versions', `version ${highest} does not fit ${words} bitmap words`);
+  // One pass over the versions: a received bitmap can list half a million of them.
+  const bitmap = new Array<number>(words).fill(0);
+  for (const v of versions) bitmap[v >>> 5]! |= 1 << (v & 31);
+  w.u16(OFPHET_VERSIONBITMAP, 'elements.type');
+  w.u16(OFP_HELLO_ELEM_HEADER_SIZE + words * 4, 'elements.length');
+  for (const bits of bitmap) w.u32(bits >>> 0, 'elements.bitmaps');
+}
+
 function encodeHello(w: Writer, msg: Hello): void {
   for (const element of w.list(msg.elements, 'elements')) {
     w.struct(element, 'elements');
     const start = w.pos;
     if (element.type === 'versionBitmap') {
-      const highest = element.versions.reduce((a, b) => Math.max(a, b), 0);
-      const words = element.bitmapWords ?? Math.floor(highest / 32) + 1;
-      w.u16(OFPHET_VERSIONBITMAP, 'elements.type');
-      w.u16(OFP_HELLO_ELEM_HEADER_SIZE + words * 4, 'elements.length');
-      for (let word = 0; word < words; word++) {
-        let bits = 0;
-        for (const v of element.versions) {
-          if (!Number.isInteger(v) || v < 0 || v >= words * 32) w.fail('elements.versions', `version ${v} does not fit ${words} bitmap words`);
-          if (v >>> 5 === word) bits |= 1 << (v & 31);
-        }
-        w.u32(bits >>> 0, 'elements.bitmaps');
-      }
-    } else {
+      writeVersionBitmap(w, element);
+    } else if (element.type === 'opaque') {
       w.u16(element.elementType, 'elements.type');
       const data = w.expectBytes(element.data, 'elements.data');
       w.u16(OFP_HELLO_ELEM_HEADER_SIZE + data.length, 'elements.length');
       w.bytes(data, 'elements.data');
+    } else {
+      w.fail('elements.type', `unknown HELLO element "${String((element as { type: unknown }).type)}"`);
     }
     w.align8(start);
   }

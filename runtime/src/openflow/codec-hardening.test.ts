@@ -75,4 +75,28 @@ describe('encoder hardening', () => {
     assertEncodeFails(withOxm({ ...opaque, oxmClass: 0x10000 }), 'oxm.class');
     assertEncodeFails(withOxm({ ...opaque, hasMask: 1 }), 'oxm.hasmask');
   });
+
+  it('checks HELLO bitmapWords and versions (bitmapWords 0 dropped the versions, -1 wrote length 0)', () => {
+    const hello = (element: object): unknown => ({ type: 'Hello', version: 4, xid: 1, elements: [element] });
+    assertEncodeFails(hello({ type: 'versionBitmap', versions: [1, 4], bitmapWords: 0 }), 'elements.versions');
+    assertEncodeFails(hello({ type: 'versionBitmap', versions: [], bitmapWords: -1 }), 'elements.length');
+    assertEncodeFails(hello({ type: 'versionBitmap', versions: [], bitmapWords: 1.5 }), 'elements.length');
+    assertEncodeFails(hello({ type: 'versionBitmap', versions: [4n] }), 'elements.versions');
+    assertEncodeFails(hello({ type: 'versionBitmap', versions: 'abc' }), 'elements.versions');
+  });
+
+  it('rejects an unknown HELLO element tag (it was encoded as an opaque element)', () => {
+    assertEncodeFails({ type: 'Hello', version: 4, xid: 1, elements: [{ type: 'bogus', elementType: 9, data: Buffer.alloc(0) }] }, 'elements.type');
+  });
+
+  it('re-encodes the largest version bitmap in linear time (it was words x versions)', { timeout: 5000 }, () => {
+    const words = 16379;
+    const bytes = Buffer.alloc(8 + 4 + words * 4, 0xff);
+    bytes.writeUInt32BE(0x04000000 | bytes.length, 0);
+    bytes.writeUInt32BE(1, 4);
+    bytes.writeUInt32BE(0x00010000 | (4 + words * 4), 8);
+    const hello = decodeMessage(bytes);
+    assert.ok(hello.type === 'Hello' && hello.elements[0]?.type === 'versionBitmap' && hello.elements[0].versions.length === words * 32);
+    assert.ok(encodeMessage(hello).equals(bytes));
+  });
 });
