@@ -132,6 +132,8 @@ function decodeError(r: Reader, h: Header): ErrorMsg | ErrorExperimenterMsg {
 
 function encodeError(w: Writer, msg: OfpMessage): void {
   if (msg.type === 'ErrorExperimenter') {
+    // 1.0 reads type 0xffff as a plain error type with a code, not exp_type + experimenter.
+    if (msg.version === OFP_VERSION_1_0) w.fail('type', 'OpenFlow 1.0 has no experimenter error');
     w.u16(OFPET_EXPERIMENTER, 'type');
     w.u16(msg.expType, 'exp_type');
     w.u32(msg.experimenter, 'experimenter');
@@ -205,12 +207,17 @@ function encodeFeaturesReply(w: Writer, msg: FeaturesReply): void {
   w.u32(msg.nBuffers, 'n_buffers');
   w.u8(msg.nTables, 'n_tables');
   if (msg.version === OFP_VERSION_1_0) {
+    // 1.0 has no such fields: a value in them would be dropped without a word.
+    if (msg.auxiliaryId !== 0) w.fail('auxiliary_id', `${String(msg.auxiliaryId)}: OpenFlow 1.0 has no auxiliary id, it must be 0`);
+    if (msg.reserved !== 0) w.fail('reserved', `${String(msg.reserved)}: OpenFlow 1.0 has no reserved field, it must be 0`);
     w.zeros(3);
     w.u32(msg.capabilities, 'capabilities');
     w.u32(msg.actions ?? 0, 'actions');
     for (const port of w.list(msg.ports ?? [], 'ports')) writePhyPort10(w, w.struct(port, 'ports'));
     return;
   }
+  if (msg.actions !== undefined) w.fail('actions', 'only OpenFlow 1.0 has an action bitmap here');
+  if (msg.ports !== undefined) w.fail('ports', 'only OpenFlow 1.0 lists ports here (1.3: OFPMP_PORT_DESC)');
   w.u8(msg.auxiliaryId, 'auxiliary_id');
   w.zeros(2);
   w.u32(msg.capabilities, 'capabilities');

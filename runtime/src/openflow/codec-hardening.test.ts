@@ -99,4 +99,16 @@ describe('encoder hardening', () => {
     assert.ok(hello.type === 'Hello' && hello.elements[0]?.type === 'versionBitmap' && hello.elements[0].versions.length === words * 32);
     assert.ok(encodeMessage(hello).equals(bytes));
   });
+
+  it('rejects FEATURES_REPLY fields the version does not have (they were dropped silently)', () => {
+    const reply = { type: 'FeaturesReply', xid: 1, datapathId: 1n, nBuffers: 0, nTables: 1, auxiliaryId: 0, capabilities: 0, reserved: 0 };
+    assertEncodeFails({ ...reply, version: 1, auxiliaryId: 2, actions: 0, ports: [] }, 'auxiliary_id');
+    assertEncodeFails({ ...reply, version: 1, reserved: 5, actions: 0, ports: [] }, 'reserved');
+    assertEncodeFails({ ...reply, version: 4, actions: 0xfff }, 'actions');
+    assertEncodeFails({ ...reply, version: 4, ports: [] }, 'ports');
+  });
+
+  it('rejects an experimenter error for OpenFlow 1.0 (it decoded back as a different plain error)', () => {
+    assertEncodeFails({ type: 'ErrorExperimenter', version: 1, xid: 1, expType: 1, experimenter: 0x2320, data: Buffer.alloc(0) }, 'type');
+  });
 });
