@@ -111,4 +111,14 @@ describe('encoder hardening', () => {
   it('rejects an experimenter error for OpenFlow 1.0 (it decoded back as a different plain error)', () => {
     assertEncodeFails({ type: 'ErrorExperimenter', version: 1, xid: 1, expType: 1, experimenter: 0x2320, data: Buffer.alloc(0) }, 'type');
   });
+
+  it('rejects IPv4 text with a leading zero (010.0.0.1 was taken as 10.0.0.1; inet_aton reads 8.0.0.1)', () => {
+    const setField = (value: string): unknown => ({
+      type: 'PacketOut', version: 4, xid: 1, bufferId: 0, inPort: 0, data: Buffer.alloc(0),
+      actions: [{ type: 'setField', field: { field: 'ipv4_dst', value } }],
+    });
+    assertEncodeFails(setField('010.0.0.1'), 'ipv4_dst');
+    assertEncodeFails(setField('10.0.0.01'), 'ipv4_dst');
+    assert.doesNotThrow(() => encodeMessage(setField('10.0.0.0') as OfpMessage));
+  });
 });
