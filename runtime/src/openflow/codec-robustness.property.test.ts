@@ -20,6 +20,7 @@ describe('decoding bad input', () => {
   it('random bodies behind a well-framed header decode or throw OfpDecodeError', check('randomBodiesBehindAHeader'));
   it('every truncation of every message type decodes or throws OfpDecodeError', check('truncations'));
   it('bit-flipped messages decode or throw OfpDecodeError', check('bitFlips'));
+  it('bit-flipped and truncated Ryu wire vectors decode or throw OfpDecodeError', check('vectorMutations'));
   it('the largest HELLO version bitmap decodes and re-encodes (in linear time)', check('largestVersionBitmap'));
 
   it('a header whose length exceeds the buffer is an OfpDecodeError naming the length', () => {

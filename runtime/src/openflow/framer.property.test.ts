@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { u32 } from './arbitraries.js';
+import { bytes, u32 } from './arbitraries.js';
 import { nonMultipartMessage } from './arbitraries-messages.js';
 import { encodeMessage } from './codec.js';
 import { OFP_HEADER_SIZE, OFP_MAX_MESSAGE_SIZE } from './constants.js';
@@ -62,6 +62,24 @@ describe('Framer', () => {
         assert.deepStrictEqual(out, messages);
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('on random bytes yields only well-framed messages, or throws OfpFramingError', () => {
+    fc.assert(
+      fc.property(fc.array(bytes(40), { maxLength: 8 }), fc.integer({ min: OFP_HEADER_SIZE, max: 64 }), (chunks, max) => {
+        const framer = new Framer(max);
+        try {
+          for (const chunk of chunks) {
+            for (const m of framer.push(chunk)) {
+              assert.ok(m.length >= OFP_HEADER_SIZE && m.length <= max && m.readUInt16BE(2) === m.length);
+            }
+          }
+        } catch (err) {
+          assert.ok(err instanceof OfpFramingError, String(err));
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 

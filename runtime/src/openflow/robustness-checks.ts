@@ -6,6 +6,7 @@ import { decodeMessage, encodeMessage } from './codec.js';
 import { OFP_HEADER_SIZE, OFP_VERSION_1_0, OFP_VERSION_1_3, OFP_VERSION_1_4, OFP_VERSION_1_5 } from './constants.js';
 import { OfpDecodeError, OfpEncodeError } from './errors.js';
 import type { OfpMessage } from './messages.js';
+import { loadVectors, ryuVectorsDir } from '../testing/vectors.js';
 
 /**
  * Test support: the bad-input properties of codec-robustness.property.test.ts, as
@@ -99,6 +100,49 @@ export function truncations(): void {
 
 export function bitFlips(): void {
   fc.assert(fc.property(bitFlipped(nonMultipartMessage), decodes), { numRuns: 3000 });
+}
+
+/**
+ * A vector file split by its header lengths. Bytes after the last message that
+ * fits are one more input: one of Ryu's 1.5 vectors says 32 bytes and holds 40.
+ */
+function splitVector(bytes: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let at = 0;
+  while (bytes.length - at >= OFP_HEADER_SIZE) {
+    const length = bytes.readUInt16BE(at + 2);
+    if (length < OFP_HEADER_SIZE || at + length > bytes.length) break;
+    out.push(bytes.subarray(at, at + length));
+    at += length;
+  }
+  if (bytes.length - at >= OFP_HEADER_SIZE) out.push(bytes.subarray(at));
+  return out;
+}
+
+/** Every message of Ryu's wire vectors, all four versions. */
+function vectorMessages(): Buffer[] {
+  const dir = ryuVectorsDir();
+  if (dir === undefined) throw new Error('the Ryu wire vectors (../shared/vectors/ryu beside the project root) are missing');
+  return ['of10', 'of13', 'of14', 'of15'].flatMap((version) => loadVectors(dir, version).flatMap((v) => splitVector(v.bytes)));
+}
+
+/** Bit flips and truncations of real switch and controller messages (Nicira actions, 1.5 bodies, ...). */
+export function vectorMutations(): void {
+  const messages = vectorMessages();
+  const mutated = fc.tuple(fc.constantFrom(...messages), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), fc.nat());
+  fc.assert(
+    fc.property(mutated, ([original, flips, cut]) => {
+      const b = Buffer.from(original);
+      for (const bit of flips) {
+        const at = bit % (b.length * 8);
+        b[at >>> 3]! ^= 1 << (at & 7);
+      }
+      b.writeUInt16BE(b.length, 2);
+      decodeOrReject(b);
+      decodeOrReject(truncated(original, OFP_HEADER_SIZE + (cut % (original.length - OFP_HEADER_SIZE + 1))));
+    }),
+    { numRuns: 3000 },
+  );
 }
 
 export function multipartTruncations(): void {
