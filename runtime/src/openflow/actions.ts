@@ -172,7 +172,7 @@ function writeAction(w: Writer, action: Action): void {
       break;
     case 'experimenter':
       w.u32(action.experimenter, 'action.experimenter');
-      w.bytes(action.data);
+      w.bytes(action.data, 'action.data');
       break;
     default:
       // Actions without arguments: header and padding only.
@@ -184,5 +184,6 @@ function writeAction(w: Writer, action: Action): void {
 
 /** Writes an action list (each action padded to 8 bytes). */
 export function writeActions(w: Writer, actions: readonly Action[]): void {
-  for (let i = 0; i < actions.length; i++) writeAction(w, actions[i]!);
+  const list = w.list(actions, 'actions');
+  for (let i = 0; i < list.length; i++) writeAction(w, w.struct(list[i]!, 'action'));
 }

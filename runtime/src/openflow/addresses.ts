@@ -55,18 +55,21 @@ export function readIpv4(r: Reader, field: string): string {
   return `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}`;
 }
 
-/** Writes dotted decimal "a.b.c.d" as four bytes. */
+/**
+ * Writes dotted decimal "a.b.c.d" as four bytes; nothing is written unless all four
+ * parts are valid. A part with a leading zero ("010") is rejected: inet_aton reads
+ * it as octal (8), so the text means different addresses to different tools.
+ */
 export function writeIpv4(w: Writer, ip: string, field: string): void {
   const parts = typeof ip === 'string' ? ip.split('.') : [];
   if (parts.length !== 4) w.fail(field, `${String(ip)} is not an IPv4 address "a.b.c.d"`);
-  w.ensure(4);
-  for (const part of parts) {
+  const octets = parts.map((part) => {
     const n = Number(part);
-    if (part === '' || part.length > 3 || !Number.isInteger(n) || n < 0 || n > 255 || !/^\d+$/.test(part)) {
-      w.fail(field, `${ip} is not an IPv4 address "a.b.c.d"`);
-    }
-    w.buf[w.pos++] = n;
-  }
+    if (!/^(0|[1-9]\d{0,2})$/.test(part) || n > 255) w.fail(field, `${ip} is not an IPv4 address "a.b.c.d" (decimal 0-255, no leading zeros)`);
+    return n;
+  });
+  w.ensure(4);
+  for (const n of octets) w.buf[w.pos++] = n;
 }
 
 /** Sixteen bytes in RFC 5952 text form: lowercase, longest zero run (>= 2 groups) as "::". */

@@ -25,6 +25,7 @@ import type {
   Header,
   Hello,
   HelloElement,
+  HelloElementVersionBitmap,
   OfpMessage,
 } from './messages.js';
 import type { Reader } from './reader.js';
@@ -75,26 +76,42 @@ function decodeHello(r: Reader, h: Header): Hello {
   return { type: 'Hello', version: h.version, xid: h.xid, elements };
 }
 
+/** The most bitmap words whose element length still fits 16 bits. */
+const MAX_BITMAP_WORDS = Math.floor((0xffff - OFP_HELLO_ELEM_HEADER_SIZE) / 4);
+
+function writeVersionBitmap(w: Writer, element: HelloElementVersionBitmap): void {
+  const versions = w.list(element.versions, 'elements.versions');
+  let highest = -1;
+  for (const v of versions) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) w.fail('elements.versions', `${String(v)} is not a version number`);
+    if (v > highest) highest = v;
+  }
+  const words = element.bitmapWords ?? Math.floor(Math.max(highest, 0) / 32) + 1;
+  if (typeof words !== 'number' || !Number.isInteger(words) || words < 0 || words > MAX_BITMAP_WORDS) {
+    w.fail('elements.length', `bitmapWords ${String(words)} is not a word count from 0 to ${MAX_BITMAP_WORDS}`);
+  }
+  if (highest >= words * 32) w.fail('elements.versions', `version ${highest} does not fit ${words} bitmap words`);
+  // One pass over the versions: a received bitmap can list half a million of them.
+  const bitmap = new Array<number>(words).fill(0);
+  for (const v of versions) bitmap[v >>> 5]! |= 1 << (v & 31);
+  w.u16(OFPHET_VERSIONBITMAP, 'elements.type');
+  w.u16(OFP_HELLO_ELEM_HEADER_SIZE + words * 4, 'elements.length');
+  for (const bits of bitmap) w.u32(bits >>> 0, 'elements.bitmaps');
+}
+
 function encodeHello(w: Writer, msg: Hello): void {
-  for (const element of msg.elements) {
+  for (const element of w.list(msg.elements, 'elements')) {
+    w.struct(element, 'elements');
     const start = w.pos;
     if (element.type === 'versionBitmap') {
-      const highest = element.versions.reduce((a, b) => Math.max(a, b), 0);
-      const words = element.bitmapWords ?? Math.floor(highest / 32) + 1;
-      w.u16(OFPHET_VERSIONBITMAP, 'elements.type');
-      w.u16(OFP_HELLO_ELEM_HEADER_SIZE + words * 4, 'elements.length');
-      for (let word = 0; word < words; word++) {
-        let bits = 0;
-        for (const v of element.versions) {
-          if (!Number.isInteger(v) || v < 0 || v >= words * 32) w.fail('elements.versions', `version ${v} does not fit ${words} bitmap words`);
-          if (v >>> 5 === word) bits |= 1 << (v & 31);
-        }
-        w.u32(bits >>> 0, 'elements.bitmaps');
-      }
-    } else {
+      writeVersionBitmap(w, element);
+    } else if (element.type === 'opaque') {
       w.u16(element.elementType, 'elements.type');
-      w.u16(OFP_HELLO_ELEM_HEADER_SIZE + element.data.length, 'elements.length');
-      w.bytes(element.data);
+      const data = w.expectBytes(element.data, 'elements.data');
+      w.u16(OFP_HELLO_ELEM_HEADER_SIZE + data.length, 'elements.length');
+      w.bytes(data, 'elements.data');
+    } else {
+      w.fail('elements.type', `unknown HELLO element "${String((element as { type: unknown }).type)}"`);
     }
     w.align8(start);
   }
@@ -115,6 +132,8 @@ function decodeError(r: Reader, h: Header): ErrorMsg | ErrorExperimenterMsg {
 
 function encodeError(w: Writer, msg: OfpMessage): void {
   if (msg.type === 'ErrorExperimenter') {
+    // 1.0 reads type 0xffff as a plain error type with a code, not exp_type + experimenter.
+    if (msg.version === OFP_VERSION_1_0) w.fail('type', 'OpenFlow 1.0 has no experimenter error');
     w.u16(OFPET_EXPERIMENTER, 'type');
     w.u16(msg.expType, 'exp_type');
     w.u32(msg.experimenter, 'experimenter');
@@ -122,7 +141,7 @@ function encodeError(w: Writer, msg: OfpMessage): void {
     w.u16(msg.errorType, 'type');
     w.u16(msg.code, 'code');
   }
-  w.bytes((msg as ErrorMsg | ErrorExperimenterMsg).data);
+  w.bytes((msg as ErrorMsg | ErrorExperimenterMsg).data, 'data');
 }
 
 const errorCodec: MessageCodec = {
@@ -188,12 +207,17 @@ function encodeFeaturesReply(w: Writer, msg: FeaturesReply): void {
   w.u32(msg.nBuffers, 'n_buffers');
   w.u8(msg.nTables, 'n_tables');
   if (msg.version === OFP_VERSION_1_0) {
+    // 1.0 has no such fields: a value in them would be dropped without a word.
+    if (msg.auxiliaryId !== 0) w.fail('auxiliary_id', `${String(msg.auxiliaryId)}: OpenFlow 1.0 has no auxiliary id, it must be 0`);
+    if (msg.reserved !== 0) w.fail('reserved', `${String(msg.reserved)}: OpenFlow 1.0 has no reserved field, it must be 0`);
     w.zeros(3);
     w.u32(msg.capabilities, 'capabilities');
     w.u32(msg.actions ?? 0, 'actions');
-    for (const port of msg.ports ?? []) writePhyPort10(w, port);
+    for (const port of w.list(msg.ports ?? [], 'ports')) writePhyPort10(w, w.struct(port, 'ports'));
     return;
   }
+  if (msg.actions !== undefined) w.fail('actions', 'only OpenFlow 1.0 has an action bitmap here');
+  if (msg.ports !== undefined) w.fail('ports', 'only OpenFlow 1.0 lists ports here (1.3: OFPMP_PORT_DESC)');
   w.u8(msg.auxiliaryId, 'auxiliary_id');
   w.zeros(2);
   w.u32(msg.capabilities, 'capabilities');
@@ -210,13 +234,13 @@ export const versionNeutralCodecs: readonly MessageCodec[] = [
     OFPT_ECHO_REQUEST,
     'EchoRequest',
     (r, h) => ({ type: 'EchoRequest', version: h.version, xid: h.xid, data: r.rest() }),
-    (w, m) => w.bytes(m.data),
+    (w, m) => w.bytes(m.data, 'data'),
   ),
   defineCodec(
     OFPT_ECHO_REPLY,
     'EchoReply',
     (r, h) => ({ type: 'EchoReply', version: h.version, xid: h.xid, data: r.rest() }),
-    (w, m) => w.bytes(m.data),
+    (w, m) => w.bytes(m.data, 'data'),
   ),
   headerOnlyCodec(OFPT_FEATURES_REQUEST, 'FeaturesRequest'),
   defineCodec(OFPT_FEATURES_REPLY, 'FeaturesReply', decodeFeaturesReply, encodeFeaturesReply),
@@ -235,7 +259,7 @@ export const basicCodecs13: readonly MessageCodec[] = [
     (w, m) => {
       w.u32(m.experimenter, 'experimenter');
       w.u32(m.expType, 'exp_type');
-      w.bytes(m.data);
+      w.bytes(m.data, 'data');
     },
   ),
   headerOnlyCodec(OFPT_GET_CONFIG_REQUEST, 'GetConfigRequest'),

@@ -8,14 +8,14 @@ import {
   OFP_VERSION_1_5,
   OFP_VERSION_NAMES,
 } from './constants.js';
-import { OfpDecodeError } from './errors.js';
+import { OfpDecodeError, OfpEncodeError } from './errors.js';
 import { flowCodecs } from './flow-messages.js';
 import type { Header, OfpMessage } from './messages.js';
 import { modCodecs } from './mod-messages.js';
 import { multipartCodecs } from './multipart.js';
 import { Reader } from './reader.js';
 import { switchCodecs } from './switch-messages.js';
-import { Writer } from './writer.js';
+import { describeValue, Writer } from './writer.js';
 
 /**
  * The OpenFlow codec: one message's bytes in, one readonly value out, and back.
@@ -100,23 +100,24 @@ export function decodeMessage(buf: Buffer, offset = 0): OfpMessage {
  *   is not supported for `msg.version`.
  */
 export function encodeMessageInto(msg: OfpMessage, w: Writer): number {
+  if (typeof msg !== 'object' || msg === null) throw new OfpEncodeError('message', 'type', `${describeValue(msg)} is not a message`);
   const start = w.pos;
   const previousContext = w.context;
-  w.context = msg.type;
+  w.context = String(msg.type);
   try {
+    // The version first: it picks the codec table, so a bad one must be named as such.
+    w.u8(msg.version, 'version');
     if (msg.type === 'Unknown') {
-      w.u8(msg.version, 'version');
       w.u8(msg.msgType, 'type');
       w.u16(0, 'length');
       w.u32(msg.xid, 'xid');
-      w.bytes(msg.body);
+      w.bytes(msg.body, 'body');
     } else {
       const codec = TABLES[msg.version]?.byName.get(msg.type);
       if (codec === undefined) {
         const name = OFP_VERSION_NAMES[msg.version] ?? `0x${msg.version.toString(16)}`;
-        w.fail('type', `${msg.type} is not supported for OpenFlow ${name}`);
+        w.fail('type', `${String(msg.type)} is not supported for OpenFlow ${name}`);
       }
-      w.u8(msg.version, 'version');
       w.u8(codec.msgType, 'type');
       w.u16(0, 'length');
       w.u32(msg.xid, 'xid');

@@ -40,7 +40,7 @@ function encodePacketIn(w: Writer, m: PacketIn): void {
   w.u64(m.cookie, 'cookie');
   writeMatch(w, m.match);
   w.zeros(2);
-  w.bytes(m.data);
+  w.bytes(m.data, 'data');
 }
 
 function decodePacketOut(r: Reader, h: Header): PacketOut {
@@ -61,7 +61,7 @@ function encodePacketOut(w: Writer, m: PacketOut): void {
   const actionsStart = w.pos;
   writeActions(w, m.actions);
   w.patchU16(lenAt, w.pos - actionsStart, 'actions_len');
-  w.bytes(m.data);
+  w.bytes(m.data, 'data');
 }
 
 function decodeFlowMod(r: Reader, h: Header): FlowMod {

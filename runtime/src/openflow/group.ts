@@ -37,7 +37,8 @@ export function readBuckets(r: Reader): Bucket[] {
 }
 
 export function writeBuckets(w: Writer, buckets: readonly Bucket[]): void {
-  for (const bucket of buckets) {
+  for (const bucket of w.list(buckets, 'buckets')) {
+    w.struct(bucket, 'bucket');
     const start = w.pos;
     w.u16(0, 'bucket.len');
     w.u16(bucket.weight, 'bucket.weight');

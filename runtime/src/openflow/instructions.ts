@@ -105,7 +105,7 @@ function writeInstruction(w: Writer, ins: Instruction): void {
       break;
     case 'experimenter':
       w.u32(ins.experimenter, 'instruction.experimenter');
-      w.bytes(ins.data);
+      w.bytes(ins.data, 'instruction.data');
       break;
   }
   w.align8(start);
@@ -114,5 +114,6 @@ function writeInstruction(w: Writer, ins: Instruction): void {
 
 /** Writes an instruction list. */
 export function writeInstructions(w: Writer, instructions: readonly Instruction[]): void {
-  for (let i = 0; i < instructions.length; i++) writeInstruction(w, instructions[i]!);
+  const list = w.list(instructions, 'instructions');
+  for (let i = 0; i < list.length; i++) writeInstruction(w, w.struct(list[i]!, 'instruction'));
 }

@@ -47,7 +47,8 @@ export function readBands(r: Reader): MeterBand[] {
 }
 
 export function writeBands(w: Writer, bands: readonly MeterBand[]): void {
-  for (const band of bands) {
+  for (const band of w.list(bands, 'bands')) {
+    w.struct(band, 'band');
     const start = w.pos;
     const type = band.type === 'drop' ? OFPMBT_DROP : band.type === 'dscpRemark' ? OFPMBT_DSCP_REMARK : band.type === 'experimenter' ? OFPMBT_EXPERIMENTER : -1;
     if (type < 0) w.fail('band.type', `unknown meter band type "${String((band as { type: unknown }).type)}"`);
@@ -58,7 +59,7 @@ export function writeBands(w: Writer, bands: readonly MeterBand[]): void {
     if (band.type === 'dscpRemark') w.u8(band.precLevel, 'band.prec_level');
     if (band.type === 'experimenter') {
       w.u32(band.experimenter, 'band.experimenter');
-      w.bytes(band.data);
+      w.bytes(band.data, 'band.data');
     }
     w.align8(start);
     w.patchU16(start + 2, w.pos - start, 'band.len');

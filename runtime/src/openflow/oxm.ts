@@ -10,7 +10,7 @@ import {
   type OxmKind,
 } from './oxm-fields.js';
 import type { Reader } from './reader.js';
-import type { Match, OxmField, OxmTlv, OxmValue } from './structs.js';
+import type { Match, OxmField, OxmOpaque, OxmTlv, OxmValue } from './structs.js';
 import type { Writer } from './writer.js';
 
 /**
@@ -125,10 +125,20 @@ export function readOxm(r: Reader): OxmField {
 
 /** Writes one OXM TLV. */
 export function writeOxm(w: Writer, f: OxmField): void {
+  w.struct(f, 'oxm');
   if (f.field === 'opaque') {
-    const opaque = f as Extract<OxmField, { field: 'opaque' }>;
-    w.u32(((opaque.oxmClass << 16) | (opaque.oxmField << 9) | (opaque.hasMask ? 0x100 : 0) | opaque.payload.length) >>> 0, 'oxm.header');
-    w.bytes(opaque.payload);
+    const opaque = f as OxmOpaque;
+    const payload = w.expectBytes(opaque.payload, 'oxm.payload');
+    // The header packs class(16) | field(7) | hasmask(1) | length(8): each part is
+    // checked on its own, or an oversized one would spill into its neighbour.
+    const { oxmField, hasMask } = opaque;
+    if (typeof oxmField !== 'number' || (oxmField & 0x7f) !== oxmField) w.fail('oxm.field', `${String(oxmField)} is not a 7-bit field number`);
+    if (typeof hasMask !== 'boolean') w.fail('oxm.hasmask', `${String(hasMask)} is not a boolean`);
+    if (payload.length > 0xff) w.fail('oxm.payload', `${payload.length} bytes do not fit the 8-bit OXM length`);
+    w.u16(opaque.oxmClass, 'oxm.class');
+    w.u8((oxmField << 1) | (hasMask ? 1 : 0), 'oxm.field');
+    w.u8(payload.length, 'oxm.length');
+    w.bytes(payload, 'oxm.payload');
     return;
   }
   const tlv = f as OxmTlv;
@@ -168,7 +178,8 @@ export function writeMatch(w: Writer, match: Match): void {
   const start = w.pos;
   w.u16(OFPMT_OXM, 'match.type');
   w.u16(0, 'match.length');
-  for (let i = 0; i < match.length; i++) writeOxm(w, match[i]!);
+  const fields = w.list(match, 'match');
+  for (let i = 0; i < fields.length; i++) writeOxm(w, fields[i]!);
   w.patchU16(start + 2, w.pos - start, 'match.length');
   w.align8(start);
 }

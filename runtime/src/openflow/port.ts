@@ -44,6 +44,7 @@ export function readPort(r: Reader): Port {
 }
 
 export function writePort(w: Writer, p: Port): void {
+  w.struct(p, 'port');
   w.u32(p.portNo, 'port.port_no');
   w.zeros(4);
   writeMac(w, p.hwAddr, 'port.hw_addr');

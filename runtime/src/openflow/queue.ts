@@ -41,7 +41,8 @@ function readProperties(r: Reader): QueueProperty[] {
 }
 
 function writeProperties(w: Writer, props: readonly QueueProperty[]): void {
-  for (const prop of props) {
+  for (const prop of w.list(props, 'queue.properties')) {
+    w.struct(prop, 'queue.property');
     const start = w.pos;
     const type = prop.type === 'minRate' ? OFPQT_MIN_RATE : prop.type === 'maxRate' ? OFPQT_MAX_RATE : prop.type === 'experimenter' ? OFPQT_EXPERIMENTER : -1;
     if (type < 0) w.fail('queue.property', `unknown queue property "${String((prop as { type: unknown }).type)}"`);
@@ -51,7 +52,7 @@ function writeProperties(w: Writer, props: readonly QueueProperty[]): void {
     if (prop.type === 'experimenter') {
       w.u32(prop.experimenter, 'queue.property.experimenter');
       w.zeros(4);
-      w.bytes(prop.data);
+      w.bytes(prop.data, 'queue.property.data');
     } else {
       w.u16(prop.rate, 'queue.property.rate');
       w.zeros(6);
@@ -76,7 +77,8 @@ export function readPacketQueues(r: Reader): PacketQueue[] {
 }
 
 export function writePacketQueues(w: Writer, queues: readonly PacketQueue[]): void {
-  for (const q of queues) {
+  for (const q of w.list(queues, 'queues')) {
+    w.struct(q, 'queue');
     const start = w.pos;
     w.u32(q.queueId, 'queue.queue_id');
     w.u32(q.port, 'queue.port');

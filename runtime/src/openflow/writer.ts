@@ -2,6 +2,13 @@ import { OfpEncodeError } from './errors.js';
 
 const MAX_U64 = 0xffffffffffffffffn;
 
+/** What a wrong value is, for error messages: its type, not its (possibly huge) contents. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v).slice(0, 40)}`;
+}
+
 /**
  * A growable big-endian output buffer. Each write checks that the value fits the
  * wire field and names the field in the `OfpEncodeError` when it does not, so a bad
@@ -36,21 +43,23 @@ export class Writer {
   ensure(n: number): void {
     const need = this.pos + n;
     if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    // At least 64: doubling a zero-capacity buffer would never reach `need`.
+    let size = Math.max(this.buf.length * 2, 64);
     while (size < need) size *= 2;
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
 
+  // `typeof` first: a bigint would make the range check itself throw a TypeError.
   u8(v: number, field: string): void {
-    if ((v & 0xff) !== v) this.fail(field, `${v} is not a u8`);
+    if (typeof v !== 'number' || (v & 0xff) !== v) this.fail(field, `${String(v)} is not a u8`);
     if (this.pos + 1 > this.buf.length) this.ensure(1);
     this.buf[this.pos++] = v;
   }
 
   u16(v: number, field: string): void {
-    if ((v & 0xffff) !== v) this.fail(field, `${v} is not a u16`);
+    if (typeof v !== 'number' || (v & 0xffff) !== v) this.fail(field, `${String(v)} is not a u16`);
     if (this.pos + 2 > this.buf.length) this.ensure(2);
     const b = this.buf;
     const p = this.pos;
@@ -60,7 +69,7 @@ export class Writer {
   }
 
   u32(v: number, field: string): void {
-    if (v >>> 0 !== v) this.fail(field, `${v} is not a u32`);
+    if (typeof v !== 'number' || v >>> 0 !== v) this.fail(field, `${String(v)} is not a u32`);
     if (this.pos + 4 > this.buf.length) this.ensure(4);
     const b = this.buf;
     const p = this.pos;
@@ -89,7 +98,18 @@ export class Writer {
     this.pos = p + 8;
   }
 
-  bytes(data: Uint8Array): void {
+  /** `v` if it is a Uint8Array (a Buffer included); fails naming `field` otherwise. */
+  expectBytes(v: Uint8Array, field: string): Uint8Array {
+    if (!(v instanceof Uint8Array)) this.fail(field, `${describeValue(v)} is not bytes (a Uint8Array)`);
+    return v;
+  }
+
+  /**
+   * Appends `data` unchanged. `field` names it in the error when `data` is not a
+   * Uint8Array (TypedArray.set would write a string or a plain array as zeros).
+   */
+  bytes(data: Uint8Array, field = 'data'): void {
+    this.expectBytes(data, field);
     const n = data.length;
     if (this.pos + n > this.buf.length) this.ensure(n);
     this.buf.set(data, this.pos);
@@ -103,10 +123,26 @@ export class Writer {
   }
 
   /**
+   * `v` if it is an array; fails naming `field` otherwise. Values may come from
+   * untyped callers (JSON, plugins), so list fields are checked before iterating.
+   */
+  list<T>(v: readonly T[], field: string): readonly T[] {
+    if (!Array.isArray(v)) this.fail(field, `${describeValue(v)} is not a list`);
+    return v;
+  }
+
+  /** `v` if it is a non-null object (a structure such as an action or a port); fails naming `field` otherwise. */
+  struct<T extends object>(v: T, field: string): T {
+    if (typeof v !== 'object' || v === null) this.fail(field, `${describeValue(v)} is not a structure`);
+    return v;
+  }
+
+  /**
    * A string in a NUL-padded field of `n` bytes; fails when it does not fit with
    * its terminating NUL.
    */
   fixedString(s: string, n: number, field: string): void {
+    if (typeof s !== 'string') this.fail(field, `${describeValue(s)} is not a string`);
     const len = Buffer.byteLength(s, 'utf8');
     if (len >= n) this.fail(field, `"${s}" does not fit in ${n} bytes with its NUL`);
     this.ensure(n);
