@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 echo "== system packages"
 bash scripts/install-system-deps.sh
 
+echo "== generated code matches proto/"
+bash scripts/check-generated.sh
+
 echo "== build and type check"
 npm run build
 
