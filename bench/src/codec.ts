@@ -18,7 +18,7 @@ import { formatRate, formatTable, formatVectors, type Row, rowsJson, type Vector
 
 const OP_IDS = [...ENCODE_FIXTURES.map((f) => f.id), 'packet_in', 'vectors'];
 
-const USAGE = `usage: node bench/dist/codec.js [--seconds N] [--json] [--no-peer] [--only IDS]
+const USAGE = `usage: node bench/dist/codec.js [--seconds N] [--json] [--no-peer] [--only IDS] [--help]
   --seconds N  time budget per op and side, after warm-up (default 1.5)
   --json       print machine-readable results instead of the table
   --no-peer    do not run os-ken (its column then says "not measured")
@@ -30,12 +30,13 @@ interface Options {
   readonly peer: boolean;
   /** Op ids to run; undefined for all. */
   readonly only: readonly string[] | undefined;
+  readonly help: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
-    options: { seconds: { type: 'string' }, json: { type: 'boolean' }, 'no-peer': { type: 'boolean' }, only: { type: 'string' } },
+    options: { seconds: { type: 'string' }, json: { type: 'boolean' }, 'no-peer': { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean' } },
     strict: true,
   });
   const seconds = values.seconds === undefined ? 1.5 : Number(values.seconds);
@@ -43,7 +44,7 @@ function parseOptions(argv: string[]): Options {
   const only = values.only?.split(',');
   const unknown = only?.filter((id) => !OP_IDS.includes(id)) ?? [];
   if (unknown.length > 0) throw new Error(`--only: unknown op ${unknown.join(', ')}`);
-  return { seconds, json: values.json === true, peer: values['no-peer'] !== true, only };
+  return { seconds, json: values.json === true, peer: values['no-peer'] !== true, only, help: values.help === true };
 }
 
 function progress(line: string): void {
@@ -78,6 +79,10 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     progress(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
     return 2;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
   }
   const root = projectRoot();
   const vectorsDir = ryuVectorsDir();

@@ -70,6 +70,9 @@ export function runPeer(options: PeerOptions): Promise<PeerResult> {
       child.kill('SIGKILL');
     }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // A peer that exits before reading its input breaks the pipe; its exit code,
+    // reported on 'close' below, says what went wrong.
+    child.stdin.on('error', () => {});
     child.on('error', (err) => {
       clearTimeout(timer);
       resolve({ ran: false, reason: `cannot start ${python}: ${err.message}` });
