@@ -5,7 +5,7 @@ import { encodeMessage } from './codec.js';
 import { OFP_MULTIPART_REPLY_SIZE } from './multipart.js';
 import type { TableFeatures } from './multipart-types.js';
 import { OFPXMC_EXPERIMENTER, OFPXMC_OPENFLOW_BASIC, ONF_EXPERIMENTER_ID } from './oxm-fields.js';
-import type { TableFeatureProperty } from './structs.js';
+import type { ActionId, TableFeatureProperty } from './structs.js';
 import { OFP_TABLE_FEATURES_SIZE, TABLE_FEATURE_PROP_TYPE_NUMBERS } from './table-features.js';
 
 /** struct ofp_table_features with every property type: lengths, the 8-byte padding, and lying lengths. */
@@ -175,6 +175,20 @@ describe('table features values that cannot be encoded', () => {
 
   it('an unknown property tag', () => {
     encodeOne({ type: 'bogus' } as unknown as TableFeatureProperty, 'table_features.property.type');
+  });
+
+  it('an OXM id class given as a bigint, and hasMask that is not a boolean', () => {
+    encodeOne({ type: 'match', oxmIds: [{ ...basic(0, 4), oxmClass: 0x8000n as unknown as number }] }, 'table_features.property.oxm_ids.oxm_class');
+    encodeOne({ type: 'match', oxmIds: [{ ...basic(0, 4), hasMask: 1 as unknown as boolean }] }, 'table_features.property.oxm_ids.has_mask');
+  });
+
+  it('properties that are not a list, and an action id that is not a structure', () => {
+    encodeFails(reply({ type: 'tableFeatures', tables: [{ ...table([]), properties: {} as unknown as TableFeatureProperty[] }] }), 'table_features.properties');
+    encodeOne({ type: 'applyActions', actionIds: [null as unknown as ActionId] }, 'table_features.property.action_ids');
+  });
+
+  it('an instruction id whose data is not bytes', () => {
+    encodeOne({ type: 'instructions', instructionIds: [{ type: 0xffff, data: 'abc' as unknown as Uint8Array }] }, 'table_features.property.instruction_ids.data');
   });
 
   it('a table name that does not fit its 32 bytes', () => {
