@@ -114,6 +114,7 @@ function expectedFieldWord(root: unknown, path: Path): string {
     elementType: 'type',
     msgType: 'type',
     multipartType: 'type',
+    propertyType: 'type',
     bitmapWords: 'length',
   };
   return aliases[key] ?? key;

@@ -7,7 +7,9 @@ import { describeValue, type Writer } from './writer.js';
 
 /**
  * struct ofp_table_features and its properties (OpenFlow 1.3.5 7.3.5.5), the body
- * of OFPMP_TABLE_FEATURES requests and replies.
+ * of OFPMP_TABLE_FEATURES requests and replies. A property type the codec does not
+ * model decodes as an `unknown` property holding its bytes and encodes back
+ * unchanged, so one new property does not make a switch's whole reply unreadable.
  *
  * A property's `length` covers its header and content but not its padding; every
  * property is then padded with zeros to a multiple of 8 (7.3.5.5.2), and a table's
@@ -45,7 +47,7 @@ export const OFP_TABLE_FEATURE_PROP_EXPERIMENTER_SIZE = 12;
 /** An instruction or action id without experimenter body: type + len. */
 export const OFP_FEATURE_ID_HEADER_SIZE = 4;
 
-type PropertyType = TableFeatureProperty['type'];
+type PropertyType = Exclude<TableFeatureProperty['type'], 'unknown'>;
 
 /** Wire type number of each property tag. */
 export const TABLE_FEATURE_PROP_TYPE_NUMBERS: Readonly<Record<PropertyType, number>> = {
@@ -145,7 +147,6 @@ function readProperty(r: Reader): TableFeatureProperty {
   const start = r.pos;
   const typeNumber = r.u16(`${PROPERTY}.type`);
   const type = PROPERTY_BY_NUMBER.get(typeNumber);
-  if (type === undefined) r.fail(`${PROPERTY}.type`, `unknown table feature property type ${typeNumber}`, start);
   const lengthAt = r.pos;
   const length = r.u16(`${PROPERTY}.length`);
   const isExperimenter = type === 'experimenter' || type === 'experimenterMiss';
@@ -153,6 +154,8 @@ function readProperty(r: Reader): TableFeatureProperty {
   const p = lengthBounded(r, start, lengthAt, length, minimum, `${PROPERTY}.length`);
   r.pad(padding8(length), `${PROPERTY}.pad`);
   switch (type) {
+    case undefined:
+      return { type: 'unknown', propertyType: typeNumber, data: p.rest() };
     case 'instructions':
     case 'instructionsMiss':
       return { type, instructionIds: readFeatureIds(p, `${PROPERTY}.instruction_ids`) };
@@ -186,11 +189,25 @@ function readProperty(r: Reader): TableFeatureProperty {
   }
 }
 
-function writeProperty(w: Writer, prop: TableFeatureProperty): void {
-  const start = w.pos;
+/**
+ * The wire type of `prop`. Fails on a tag the codec does not know, and on an
+ * `unknown` property whose number it does: those bytes would decode as another
+ * property, not as the value given.
+ */
+function propertyTypeNumber(w: Writer, prop: TableFeatureProperty): number {
+  if (prop.type === 'unknown') {
+    const known = PROPERTY_BY_NUMBER.get(prop.propertyType);
+    if (known !== undefined) w.fail(`${PROPERTY}.type`, `property type ${prop.propertyType} is '${known}': use that property, not 'unknown'`);
+    return prop.propertyType;
+  }
   const type = Object.hasOwn(TABLE_FEATURE_PROP_TYPE_NUMBERS, prop.type) ? TABLE_FEATURE_PROP_TYPE_NUMBERS[prop.type] : undefined;
   if (type === undefined) w.fail(`${PROPERTY}.type`, `unknown table feature property "${String((prop as { type: unknown }).type)}"`);
-  w.u16(type, `${PROPERTY}.type`);
+  return type;
+}
+
+function writeProperty(w: Writer, prop: TableFeatureProperty): void {
+  const start = w.pos;
+  w.u16(propertyTypeNumber(w, prop), `${PROPERTY}.type`);
   w.u16(0, `${PROPERTY}.length`);
   switch (prop.type) {
     case 'instructions':
@@ -220,6 +237,9 @@ function writeProperty(w: Writer, prop: TableFeatureProperty): void {
       w.u32(prop.experimenter, `${PROPERTY}.experimenter`);
       w.u32(prop.expType, `${PROPERTY}.exp_type`);
       for (const word of w.list(prop.data, `${PROPERTY}.experimenter_data`)) w.u32(word, `${PROPERTY}.experimenter_data`);
+      break;
+    case 'unknown':
+      w.bytes(prop.data, `${PROPERTY}.data`);
       break;
   }
   // The length excludes the padding that follows it (7.3.5.5.2).
