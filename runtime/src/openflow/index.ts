@@ -1,6 +1,7 @@
 /**
  * The OpenFlow codec: pure functions and values, no sockets, timers or clock.
- * See README.md in this folder for the message coverage and conventions.
+ * README.md in this folder says what lives in each file, the value conventions
+ * and the errors; docs/openflow.md lists the messages covered.
  */
 export * from './constants.js';
 export * from './errors.js';
