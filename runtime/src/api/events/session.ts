@@ -62,6 +62,11 @@ export class EventSession {
     return this.stateName;
   }
 
+  /** Command results (and Subscribed) not yet taken by next(). */
+  get pendingResults(): number {
+    return this.outbox.length;
+  }
+
   /** The Subscribe's app_name, or the token's name when it gave none. */
   get appName(): string {
     return this.app;

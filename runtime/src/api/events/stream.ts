@@ -24,7 +24,7 @@ export interface StreamContext {
   readonly targets: CommandTargets;
   readonly metrics: ApiMetrics;
   readonly log: Logger;
-  /** Commands running plus results not yet written, above which the stream stops reading commands. */
+  /** Commands running plus results not yet written, at which the stream stops reading commands. */
   readonly maxPendingCommands: number;
 }
 
@@ -174,13 +174,17 @@ export class EventStream {
     }
   }
 
-  /** Stops reading commands while too many are unanswered, so a client that never reads cannot grow our memory. */
+  /**
+   * Stops reading commands while too many are running or answered but unwritten,
+   * so a client that sends without reading cannot grow our memory; gRPC flow
+   * control then holds the client back.
+   */
   private throttleReading(): void {
-    const busy = this.inFlight >= this.ctx.maxPendingCommands;
-    if (busy && !this.readingPaused) {
+    const pending = this.inFlight + this.session.pendingResults;
+    if (pending >= this.ctx.maxPendingCommands && !this.readingPaused) {
       this.readingPaused = true;
       this.call.pause();
-    } else if (!busy && this.readingPaused && this.inFlight <= this.ctx.maxPendingCommands / 2) {
+    } else if (this.readingPaused && pending <= this.ctx.maxPendingCommands / 2) {
       this.readingPaused = false;
       this.call.resume();
     }
@@ -201,9 +205,11 @@ export class EventStream {
     for (let m = this.session.next(now); m !== undefined; m = this.session.next(now)) {
       if (!this.call.write(m)) {
         this.paused = true;
-        return;
+        break;
       }
     }
+    this.throttleReading();
+    if (this.paused) return;
     if (this.halfClosed && this.inFlight === 0) {
       this.session.close();
       this.cleanup();
