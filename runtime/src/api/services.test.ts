@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { status } from '@grpc/grpc-js';
 import { after, before, describe, it } from 'node:test';
+import { SdnError } from '../errors.js';
 import { EventKind } from '../generated/sdn/runtime/v1/events.js';
 import { Compare_Result, Compare_Target } from '../generated/sdn/runtime/v1/kv.js';
 import type { PubSubBus, PubSubMessage, Subscription } from '../pubsub/types.js';
@@ -39,6 +40,8 @@ export class MemoryBus implements PubSubBus {
   }
 
   subscribe(pattern: string, handler: (message: PubSubMessage) => void): Subscription {
+    const tokens = pattern.split('.');
+    if (tokens.some((t, i) => t === '' || (t === '>' && i !== tokens.length - 1))) throw new SdnError('PUBSUB_PATTERN', `"${pattern}" is not a subject pattern`);
     const entry = { pattern, handler };
     this.subscriptions.add(entry);
     return { unsubscribe: () => this.subscriptions.delete(entry) };
@@ -152,6 +155,16 @@ describe('Events.Connect with a pubsub bus and a KV store', () => {
     listener.close();
     await eventually(() => bus.subscribers === 0, 'the bus subscription of the closed stream is gone');
     publisher.close();
+  });
+
+  it('a malformed topic pattern ends the stream with INVALID_ARGUMENT naming the topic', async () => {
+    const c = new StreamClient(t.rt.grpcPort);
+    c.send({ kind: { $case: 'subscribe', value: { appName: 'x', kinds: [], dpids: [], packetIn: undefined, initialCredit: 0, maxBatch: 0, topics: ['ok.*', 'a.>.b'], kvWatches: [] } } });
+    const s = await c.status;
+    assert.equal(s.code, status.INVALID_ARGUMENT);
+    assert.match(s.details, /^subscribe\.topics\[1\]: "a\.>\.b" is not a subject pattern/);
+    await eventually(() => bus.subscribers === 0, 'the first topic\'s subscription is undone');
+    c.close();
   });
 
   it('kv_txn runs the transaction; kv_watches deliver the change as a KV event; disconnecting closes the watch', async () => {

@@ -84,7 +84,7 @@ export class StreamClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`stream client: no ${what} within ${timeoutMs} ms; events: ${this.events.map((e) => e.body?.$case).join(', ')}`));
+        reject(new Error(`stream client: no ${what} within ${timeoutMs} ms; received ${this.summary()}`));
       }, timeoutMs);
       const waiter = {
         check,
@@ -101,6 +101,13 @@ export class StreamClient {
   close(): void {
     this.call.cancel();
     this.client.close();
+  }
+
+  /** "3 switchUp, 20 packetIn, 1 gap" */
+  private summary(): string {
+    const counts = new Map<string, number>();
+    for (const e of this.events) counts.set(e.body?.$case ?? 'empty', (counts.get(e.body?.$case ?? 'empty') ?? 0) + 1);
+    return [...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'no events';
   }
 
   private wake(): void {

@@ -1,12 +1,12 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { SdnError } from '../../errors.js';
-import type { PubSubMessage, Subscription } from '../../pubsub/types.js';
+import type { PubSubBus, PubSubMessage, Subscription } from '../../pubsub/types.js';
 import type { KvChange, Watch } from '../../store/types.js';
 import { CommandError_Code, EventKind, type ClientMessage, type Command, type ServerMessage, type Subscribe } from '../../generated/sdn/runtime/v1/events.js';
 import type { Authenticator, Principal } from '../auth.js';
 import { fromKvChange, fromPubSubMessage } from '../convert/index.js';
-import { ApiNotAvailableError, ApiStreamError } from '../errors.js';
+import { ApiInputError, ApiNotAvailableError, ApiStreamError } from '../errors.js';
 import type { ApiMetrics } from '../metrics.js';
 import { toServiceError } from '../status.js';
 import { runCommand, toCommandError, type CommandTargets } from './commands.js';
@@ -89,9 +89,10 @@ export class EventStream {
     if (refused !== undefined) this.endWith(refused);
   }
 
-  /** Ends the stream with `err`'s status (the server is stopping, ...). */
-  endWith(err: SdnError): void {
+  /** Ends the stream with `err`'s status (the server is stopping, ...); anything but an SdnError is a runtime bug, logged. */
+  endWith(err: unknown): void {
     if (this.closed) return;
+    if (!(err instanceof SdnError)) this.ctx.log.error({ err, app: this.session.appName }, 'event stream failed inside the runtime');
     this.session.close();
     this.cleanup();
     if (!this.call.destroyed) this.call.emit('error', toServiceError(err));
@@ -123,7 +124,7 @@ export class EventStream {
     this.cleanups.push(() => this.ctx.metrics.streams.dec());
     this.cleanups.push(this.ctx.hub.attach((e) => this.offer(e)));
     try {
-      for (const topic of s.topics) this.cleanups.push(unsubscriber(bus!.subscribe(topic, (m) => this.offer(pubsubEvent(m)))));
+      s.topics.forEach((topic, i) => this.cleanups.push(unsubscriber(subscribeTopic(bus!, topic, `subscribe.topics[${i}]`, (m) => this.offer(pubsubEvent(m))))));
       for (const w of s.kvWatches) {
         const watch: Watch = store!.watch(w.key, { prefix: w.prefix, startRevision: w.startRevision }, {
           onChanges: (changes) => {
@@ -134,7 +135,7 @@ export class EventStream {
         this.cleanups.push(() => watch.close());
       }
     } catch (err) {
-      return this.endWith(err instanceof SdnError ? err : new ApiStreamError('API_STREAM_PROTOCOL', String(err)));
+      return this.endWith(err);
     }
     this.ctx.log.info({ app: this.session.appName, token: this.principal?.name, peer: this.call.getPeer() }, 'event stream subscribed');
   }
@@ -224,6 +225,16 @@ export class EventStream {
     for (const undo of this.cleanups.splice(0).reverse()) undo();
     if (this.subscribed) this.ctx.log.info({ app: this.session.appName }, 'event stream ended');
     this.onClosed();
+  }
+}
+
+/** A bus subscription; a malformed pattern is the client's error, named by its field path. */
+function subscribeTopic(bus: PubSubBus, pattern: string, path: string, handler: (m: PubSubMessage) => void): Subscription {
+  try {
+    return bus.subscribe(pattern, handler);
+  } catch (err) {
+    if (err instanceof SdnError && err.code === 'PUBSUB_PATTERN') throw new ApiInputError(path, err.message, { cause: err });
+    throw err;
   }
 }
 
