@@ -33,6 +33,8 @@ export class EventHub {
 
   /** The core's event: logged when it is a lifecycle event, then fanned out. */
   onAppEvent(e: AppEvent): void {
+    // Packet-ins are not logged: with no stream attached there is nothing to do.
+    if (e.type === 'packetIn' && this.listeners.size === 0) return;
     const event = this.toStreamEvent(e);
     if (event === undefined) return;
     for (const listener of this.listeners) listener(event);
