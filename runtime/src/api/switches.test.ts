@@ -126,7 +126,8 @@ describe('Tokens and scopes', () => {
     noEvents.close();
 
     const viewer = new StreamClient(t.rt.grpcPort, VIEWER);
-    await viewer.subscribe({});
+    // Replay from the log: the switch may have come up before this stream subscribed.
+    await viewer.subscribe({ resumeAfterSeq: 0n });
     await viewer.event((e) => e.body?.$case === 'switchUp', 'switch up');
     const denied = await viewer.command({ dpid: 1n, confirm: true, kind: { $case: 'flowMod', value: { cookie: 0x66n } } });
     assert.equal(denied.kind?.$case === 'error' && denied.kind.value.code, CommandError_Code.CODE_PERMISSION_DENIED);
