@@ -130,6 +130,15 @@ describe('Events.Connect commands against a fake switch', () => {
     assert.equal(t.logs.filter((l) => l.code === 'CODE_UNKNOWN_SWITCH' && String(l.msg).includes('without correlation_id')).length, 1);
   });
 
+  it('runs the commands of a CommandBatch in order, each answered by its correlation id', async () => {
+    const flowMod = (cookie: bigint) => ({ correlationId: `batch-${cookie}`, dpid: DPID, confirm: true, expectReply: false, kind: { $case: 'flowMod' as const, value: { cookie, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 0, flags: 0, match: undefined, instructions: [] } } });
+    app.send({ kind: { $case: 'commands', value: { commands: [flowMod(0x101n), flowMod(0x102n)] } } });
+    await app.until(() => app.results.has('batch-258'), 'the result of the second batched command');
+    assert.equal(app.results.get('batch-257')?.kind?.$case, 'ok');
+    assert.equal(app.results.get('batch-258')?.kind?.$case, 'ok');
+    assert.deepEqual(sw.inbox.filter((m) => m.type === 'FlowMod' && m.cookie >= 0x101n).map((m) => m.type === 'FlowMod' && m.cookie), [0x101n, 0x102n]);
+  });
+
   it('publish and kv_txn answer CODE_INTERNAL when the runtime has no bus or store', async () => {
     const pub = errorOf(await app.command({ kind: { $case: 'publish', value: { message: { subject: 'a.b', payload: Buffer.from('x'), headers: {} } } } }));
     assert.deepEqual([pub.code, pub.message], [CommandError_Code.CODE_INTERNAL, 'pubsub is not available in this runtime']);

@@ -98,7 +98,9 @@ describe('EventSession: the Events.Connect protocol', () => {
     const s = session();
     s.receive(subscribe({ initialCredit: 1 }));
     const command = { correlationId: 'c1', dpid: 1n, confirm: false, kind: { $case: 'barrier' as const, value: {} }, expectReply: false };
-    assert.deepEqual(s.receive({ kind: { $case: 'command', value: command } }), { type: 'command', command });
+    assert.deepEqual(s.receive({ kind: { $case: 'command', value: command } }), { type: 'commands', commands: [command] });
+    const second = { ...command, correlationId: 'c2' };
+    assert.deepEqual(s.receive({ kind: { $case: 'commands', value: { commands: [command, second] } } }), { type: 'commands', commands: [command, second] });
     s.offer(lifecycle(1));
     s.offer(lifecycle(2));
     s.result({ correlationId: 'c1', kind: { $case: 'ok', value: {} } });

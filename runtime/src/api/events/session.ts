@@ -30,7 +30,8 @@ export const MAX_BATCH_LIMIT = 4096;
 export type SessionEffect =
   /** Subscribe accepted: attach the session to the node's events and set up topics / KV watches. */
   | { readonly type: 'subscribed'; readonly subscribe: Subscribe }
-  | { readonly type: 'command'; readonly command: Command }
+  /** One command, or the commands of a CommandBatch in order. */
+  | { readonly type: 'commands'; readonly commands: readonly Command[] }
   /** End the stream with this error's status. */
   | { readonly type: 'end'; readonly error: SdnError };
 
@@ -81,7 +82,9 @@ export class EventSession {
     }
     switch (k?.$case) {
       case 'command':
-        return { type: 'command', command: k.value };
+        return { type: 'commands', commands: [k.value] };
+      case 'commands':
+        return { type: 'commands', commands: k.value.commands };
       case 'credit':
         this.delivery!.grant(k.value.events);
         return undefined;

@@ -104,8 +104,8 @@ export class EventStream {
         case 'subscribed':
           this.onSubscribed(effect.subscribe);
           break;
-        case 'command':
-          this.runCommand(effect.command);
+        case 'commands':
+          for (const command of effect.commands) this.runCommand(command);
           break;
         case 'end':
           this.endWith(effect.error);

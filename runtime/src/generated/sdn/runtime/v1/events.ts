@@ -229,11 +229,21 @@ export interface CommandResult {
     | undefined;
 }
 
+/**
+ * Several commands in one message: what a busy app (a learning switch answering
+ * every packet-in) sends to save a message per command. Processed in order.
+ */
+export interface CommandBatch {
+  commands: Command[];
+}
+
 export interface ClientMessage {
-  kind: { $case: "subscribe"; value: Subscribe } | { $case: "command"; value: Command } | {
-    $case: "credit";
-    value: Credit;
-  } | undefined;
+  kind:
+    | { $case: "subscribe"; value: Subscribe }
+    | { $case: "command"; value: Command }
+    | { $case: "credit"; value: Credit }
+    | { $case: "commands"; value: CommandBatch }
+    | undefined;
 }
 
 export interface ServerMessage {
@@ -2032,6 +2042,61 @@ export const CommandResult: MessageFns<CommandResult> = {
   },
 };
 
+function createBaseCommandBatch(): CommandBatch {
+  return { commands: [] };
+}
+
+export const CommandBatch: MessageFns<CommandBatch> = {
+  encode(message: CommandBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.commands) {
+      Command.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommandBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommandBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.commands.push(Command.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CommandBatch>, I>>(base?: I): CommandBatch {
+    return CommandBatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CommandBatch>, I>>(object: I): CommandBatch {
+    const message = createBaseCommandBatch();
+    message.commands = object.commands?.map((e) => Command.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseClientMessage(): ClientMessage {
   return { kind: undefined };
 }
@@ -2047,6 +2112,9 @@ export const ClientMessage: MessageFns<ClientMessage> = {
         break;
       case "credit":
         Credit.encode(message.kind.value, writer.uint32(26).fork()).join();
+        break;
+      case "commands":
+        CommandBatch.encode(message.kind.value, writer.uint32(34).fork()).join();
         break;
     }
     return writer;
@@ -2089,6 +2157,14 @@ export const ClientMessage: MessageFns<ClientMessage> = {
             message.kind = { $case: "credit", value: Credit.decode(reader, reader.uint32()) };
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.kind = { $case: "commands", value: CommandBatch.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2122,6 +2198,12 @@ export const ClientMessage: MessageFns<ClientMessage> = {
       case "credit": {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
           message.kind = { $case: "credit", value: Credit.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "commands": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "commands", value: CommandBatch.fromPartial(object.kind.value) };
         }
         break;
       }
