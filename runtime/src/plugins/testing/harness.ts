@@ -98,3 +98,12 @@ export function packetIn(seq: number, inPort = 1): OfpMessage {
   const data = frameWithSeq(seq);
   return { type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: data.length, reason: 0, tableId: 0, cookie: 0n, match: [{ field: 'in_port', value: inPort }], data };
 }
+
+/** Resolves once `condition()` holds (checked every 10 ms); rejects after `timeoutMs` naming `what`. */
+export async function until(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not true within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,11 +1,14 @@
 // Test guest: misbehaves as `config.mode` says, on every batch.
-/* global TextEncoder, TextDecoder */
 import { publish } from 'sdn:plugin/pubsub@0.1.0';
 import { get, put } from 'sdn:plugin/kv@0.1.0';
 import { send } from 'sdn:plugin/openflow@0.1.0';
 import { log } from 'sdn:plugin/log@0.1.0';
 
 let mode = 'none';
+
+// QuickJS has no TextEncoder: ASCII by hand.
+const ascii = (text) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const fromAscii = (bytes) => String.fromCharCode(...bytes);
 
 function packetOut(dpid, port) {
   return { dpid, body: { tag: 'packet-out', val: { bufferId: undefined, inPort: undefined, actions: [{ tag: 'output', val: { port, maxLen: 0 } }], data: new Uint8Array(14) } } };
@@ -52,10 +55,11 @@ export function handle(events) {
       return [];
     }
     case 'kv': {
-      const key = new TextEncoder().encode('plugins/kv/count');
+      const key = ascii('plugins/kv/count');
       const old = get(key);
-      const next = (old === undefined ? 0 : Number(new TextDecoder().decode(old))) + events.length;
-      put(key, new TextEncoder().encode(String(next)));
+      // componentize-qjs gives an absent option as null.
+      const next = (old === undefined || old === null ? 0 : Number(fromAscii(old))) + events.length;
+      put(key, ascii(String(next)));
       send([packetOut(dpid, next)]);
       return [];
     }
