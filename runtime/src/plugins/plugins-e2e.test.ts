@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -133,5 +133,25 @@ describe('compile cache', () => {
     assert.equal(c.cached, true);
     assert.equal(second.transpiles, 0);
     assert.equal(c.dir, join(dir, a.hash));
+  });
+});
+
+describe('plugins folder watcher', () => {
+  it('rejects a half-copied component, loads it once complete, and unloads it when its folder goes', async () => {
+    const rig = await startPluginRig({ watch: true, watchDebounceMs: 100 });
+    try {
+      const echo = await buildGuest('echo');
+      const folder = join(rig.manager.pluginsDir, 'echo');
+      writePlugin(folder, echoManifest('1'), echo.subarray(0, 4096));
+      const failed = await rig.waitForChange((c) => c.name === 'echo' && c.state === 'failed');
+      assert.match(failed.reason, /not a WebAssembly component/);
+      writeFileSync(join(folder, 'plugin.wasm'), echo);
+      await rig.waitForChange((c) => c.name === 'echo' && c.state === 'running');
+      rmSync(folder, { recursive: true });
+      await rig.waitForChange((c) => c.name === 'echo' && c.state === 'unloaded');
+      assert.deepEqual(rig.manager.list(), []);
+    } finally {
+      await rig.stop();
+    }
   });
 });

@@ -4,6 +4,7 @@
  */
 declare namespace WebAssembly {
   class Module {
+    constructor(bytes: Uint8Array);
     private readonly brand: 'WebAssembly.Module';
   }
   function compile(bytes: Uint8Array): Promise<Module>;
