@@ -16,7 +16,7 @@ describe('capMemory', () => {
     assert.equal(out.requiredPages, 2);
   });
 
-  it('produces a module that compiles and cannot grow past the cap', () => {
+  it('produces a module that still compiles', () => {
     const out = capMemory(moduleWith([0x00, 1]), 2);
     assert.ok(new WebAssembly.Module(out.bytes) instanceof WebAssembly.Module);
   });
