@@ -58,7 +58,7 @@ describe('the npm package', () => {
 
   it('ships no tests, no test support and no build state', () => {
     const unwanted = [...files].filter(
-      (f) => /\.test\./.test(f) || f.startsWith('dist/testing/') || /\/arbitraries[^/]*$/.test(f) || /\/robustness-checks[^/]*$/.test(f) || f.endsWith('.tsbuildinfo'),
+      (f) => /\.test\./.test(f) || f.startsWith('dist/testing/') || f.startsWith('dist/plugins/testing/') || /\/arbitraries[^/]*$/.test(f) || /\/robustness-checks[^/]*$/.test(f) || f.endsWith('.tsbuildinfo'),
     );
     assert.deepEqual(unwanted, []);
   });
