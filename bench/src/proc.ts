@@ -127,3 +127,18 @@ export class Child {
     }
   }
 }
+
+/**
+ * TcpExt ListenOverflows from /proc/net/netstat: connections the kernel dropped
+ * because a listener's accept queue was full. Counted for the whole network
+ * namespace, so other programs' listeners count too.
+ */
+export function listenOverflows(): number {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
+  const names = lines[0]?.split(/\s+/) ?? [];
+  const values = lines[1]?.split(/\s+/) ?? [];
+  const at = names.indexOf('ListenOverflows');
+  const n = Number(values[at]);
+  if (at < 0 || !Number.isFinite(n)) throw new Error('/proc/net/netstat has no TcpExt ListenOverflows');
+  return n;
+}
