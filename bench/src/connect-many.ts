@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../runtime/dist/testing/vectors.js';
 import { EmulatedSwitch } from './loadgen/emulated-switch.js';
@@ -15,11 +15,12 @@ import { Child, cpuSecondsOf, freePort, listenOverflows, openFilesLimit } from '
  * per switch from its own /metrics before and after. Bounded by --timeout.
  */
 
-const USAGE = `usage: node bench/dist/connect-many.js [--switches 1000] [--ports 4] [--concurrency 128] [--timeout 60] [--json]
+const USAGE = `usage: node bench/dist/connect-many.js [--switches 1000] [--ports 4] [--concurrency 128] [--timeout 60] [--cpu-prof DIR] [--json]
   --switches N     emulated switches (default 1000)
   --ports N        ports each switch reports in PORT_DESC (default 4)
   --concurrency N  TCP connects in progress at once (default 128; the listen backlog is 511)
   --timeout S      give up after this many seconds (default 60)
+  --cpu-prof DIR   run the runtime under node --cpu-prof, writing the profile into DIR
   --json           print machine-readable results`;
 
 const HOST = '127.0.0.1';
@@ -101,13 +102,22 @@ interface Options {
   readonly ports: number;
   readonly concurrency: number;
   readonly timeoutSec: number;
+  readonly cpuProfDir: string | undefined;
   readonly json: boolean;
 }
 
 function parseOptions(argv: string[]): Options | 'help' {
   const { values } = parseArgs({
     args: argv,
-    options: { switches: { type: 'string' }, ports: { type: 'string' }, concurrency: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+    options: {
+      switches: { type: 'string' },
+      ports: { type: 'string' },
+      concurrency: { type: 'string' },
+      timeout: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
     strict: true,
   });
   if (values.help === true) return 'help';
@@ -121,6 +131,7 @@ function parseOptions(argv: string[]): Options | 'help' {
     ports: int('ports', values.ports, 4, 0xff00),
     concurrency: int('concurrency', values.concurrency, 128, 10_000),
     timeoutSec: int('timeout', values.timeout, 60, 3600),
+    cpuProfDir: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
     json: values.json === true,
   };
 }
@@ -138,7 +149,8 @@ async function run(options: Options): Promise<Record<string, unknown>> {
   const histogram = new LatencyHistogram();
   const switches = Array.from({ length: n }, (_, index) => new EmulatedSwitch({ index, dpid: BigInt(index + 1), plan, inFlightCapacity: 2, histogram, window: 0, batch: 256, traffic: false }));
   const deadline = performance.now() + options.timeoutSec * 1000;
-  const args = [join(root, 'runtime', 'dist', 'cli', 'main.js'), 'serve', '--openflow-host', HOST, '--openflow-port', String(openflowPort), '--http-host', HOST, '--http-port', String(httpPort), '--data-dir', join(scratch, 'data'), '--log-level', 'warn', '--log-format', 'json'];
+  const profile = options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`];
+  const args = [...profile, join(root, 'runtime', 'dist', 'cli', 'main.js'), 'serve', '--openflow-host', HOST, '--openflow-port', String(openflowPort), '--http-host', HOST, '--http-port', String(httpPort), '--data-dir', join(scratch, 'data'), '--log-level', 'warn', '--log-format', 'json'];
   process.stderr.write(`starting the runtime: node ${args.join(' ')}\n`);
   const child = await Child.start('sdn-runtime', process.execPath, args, root);
   try {
@@ -180,6 +192,7 @@ async function run(options: Options): Promise<Record<string, unknown>> {
     await Promise.all(switches.map((sw) => sw.close()));
     const exit = await child.stop();
     if (exit !== 'exit code 0') process.stderr.write(`the runtime ended with ${exit}\n`);
+    if (options.cpuProfDir !== undefined) process.stderr.write(`CPU profile in ${options.cpuProfDir} (summarise: node bench/dist/profile-summary.js FILE)\n`);
     rmSync(scratch, { recursive: true, force: true });
   }
 }
