@@ -38,10 +38,6 @@ export class LatencyHistogram {
     if (v > this.max) this.max = v;
   }
 
-  get count(): number {
-    return this.total;
-  }
-
   /** The smallest recorded value (bucket upper bound) with at least `q` of the samples at or below it; 0 when empty. */
   percentile(q: number): number {
     if (this.total === 0) return 0;
