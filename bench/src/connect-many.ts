@@ -18,7 +18,7 @@ import { Child, cpuSecondsOf, freePort, listenOverflows, openFilesLimit } from '
 const USAGE = `usage: node bench/dist/connect-many.js [--switches 1000] [--ports 4] [--concurrency 128] [--timeout 60] [--cpu-prof DIR] [--json]
   --switches N     emulated switches (default 1000)
   --ports N        ports each switch reports in PORT_DESC (default 4)
-  --concurrency N  TCP connects in progress at once (default 128; the listen backlog is 511)
+  --concurrency N  TCP connects in progress at once (default 128)
   --timeout S      give up after this many seconds (default 60)
   --cpu-prof DIR   run the runtime under node --cpu-prof, writing the profile into DIR
   --json           print machine-readable results`;
