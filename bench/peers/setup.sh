@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates bench/.venv with os-ken pinned by requirements.txt beside this file: the
-# peer that bench/dist/codec.js measures our codec against. Idempotent: when the
+# peer of the codec benchmark (bench/dist/codec.js) and of the learning-switch
+# benchmark (bench/dist/controller.js). Idempotent: when the
 # venv already holds exactly these requirements it returns at once.
 # Needs Debian's python3-venv (scripts/install-system-deps.sh installs it).
 # PYTHON chooses the interpreter (default: Debian's /usr/bin/python3).
