@@ -56,36 +56,75 @@ export interface TxnResult {
 
 export interface KvChange {
   readonly type: 'put' | 'delete';
-  /** For a delete: the key with an empty value, `modRevision` = the delete's revision. */
+  /**
+   * For a delete: the key with an empty value, `modRevision` = the delete's
+   * revision, `createRevision` and `version` 0 (etcd does the same).
+   */
   readonly kv: KeyValue;
 }
 
 export interface WatchOptions {
+  /** Watch every key that starts with `key` (an empty key then means every key). */
   readonly prefix?: boolean;
-  /** Replay changes with revision >= this first; 0 or absent: only new changes. */
+  /**
+   * Replay changes with revision >= this first, then continue live; 0 or absent:
+   * only changes committed after the call. A revision beyond the current one
+   * waits for it.
+   */
   readonly startRevision?: bigint;
 }
 
-/** A running watch; `close()` stops it. */
+/**
+ * A running watch. `close()` stops it for good. `pause()` stops deliveries
+ * (a consumer that cannot keep up, e.g. a gRPC stream whose client does not
+ * read); `resume()` catches up from the change log, so nothing is buffered for a
+ * paused watch and nothing is lost unless the history it still needs gets
+ * compacted meanwhile (then `onCompacted`). All three are idempotent and may be
+ * called from inside a handler.
+ */
 export interface Watch {
   close(): void;
+  pause(): void;
+  resume(): void;
 }
 
+/**
+ * Called on the event loop thread, never from inside `watch()` itself. A handler
+ * that throws has its watch closed (the store reports the error through its
+ * `onWatchHandlerError` option); other watches are unaffected.
+ */
 export interface WatchHandler {
-  /** Changes in revision order; one call per revision (a txn's changes together). */
+  /**
+   * Committed, durable changes in revision order, each revision exactly once; one
+   * call per revision (a txn's changes together), only the changes that match.
+   */
   onChanges(changes: readonly KvChange[], revision: bigint): void;
-  /** The start revision is older than the kept history. */
-  onCompacted(compactedRevision: bigint): void;
+  /**
+   * The history the watch needs is gone: `firstAvailable` is the oldest revision
+   * still kept. The watch is closed; re-read the state (range) and watch again
+   * from the range's revision + 1.
+   */
+  onCompacted(firstAvailable: bigint): void;
+  /** The store could not read the history (`KV_STORAGE`, `KV_CORRUPT`); the watch is closed. */
+  onError(error: Error): void;
 }
 
+/**
+ * All promises reject with `KvError` (store/errors.ts): `KV_INVALID` for a bad
+ * argument (checked before anything is written), `KV_CLOSED`, `KV_STORAGE`,
+ * `KV_CORRUPT`. Single-threaded: call from the event loop thread only.
+ */
 export interface KvStore {
-  /** The current store revision (0 for an empty, new store). */
+  /** The revision of the last commit announced to watchers; its writers' promises are resolved (0 for a new store). */
   revision(): bigint;
-  get(key: Uint8Array): Promise<KeyValue | undefined>;
+  /** The key at one consistent snapshot, and that snapshot's revision (may be ahead of `revision()` while a commit is being announced). */
+  get(key: Uint8Array): Promise<{ kv: KeyValue | undefined; revision: bigint }>;
   put(key: Uint8Array, value: Uint8Array): Promise<{ revision: bigint; previous: KeyValue | undefined }>;
   delete(key: Uint8Array, options?: { prefix?: boolean }): Promise<{ revision: bigint; deleted: number }>;
   range(start: Uint8Array, options?: RangeOptions): Promise<{ kvs: KeyValue[]; more: boolean; revision: bigint }>;
   txn(compares: readonly Compare[], success: readonly TxnOp[], failure: readonly TxnOp[]): Promise<TxnResult>;
+  /** @throws KvError `KV_INVALID` (empty key without `prefix`, negative start) or `KV_CLOSED`, synchronously. */
   watch(key: Uint8Array, options: WatchOptions, handler: WatchHandler): Watch;
+  /** Waits for queued writes to commit, closes every watch (no further calls), releases the directory. */
   close(): Promise<void>;
 }

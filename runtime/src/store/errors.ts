@@ -1,0 +1,22 @@
+import { SdnError } from '../errors.js';
+
+/**
+ * Why a KV operation failed. Stable codes (the gRPC mapping in kv-service.ts
+ * switches on them):
+ * - `KV_INVALID`: the request itself is wrong (empty key, key or value too
+ *   large, two writes to one key in a transaction); retrying it cannot succeed.
+ * - `KV_CLOSED`: the store was closed before the operation ran.
+ * - `KV_STORAGE`: lmdb refused the write or the read (disk full, I/O error);
+ *   the operation did not happen.
+ * - `KV_CORRUPT`: bytes on disk do not decode; names the key or revision.
+ * - `KV_LOCKED`: another live process owns the data directory.
+ */
+export type KvErrorCode = 'KV_INVALID' | 'KV_CLOSED' | 'KV_STORAGE' | 'KV_CORRUPT' | 'KV_LOCKED';
+
+export class KvError extends SdnError {
+  declare readonly code: KvErrorCode;
+
+  constructor(code: KvErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
