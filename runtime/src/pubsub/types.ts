@@ -16,8 +16,18 @@ export interface Subscription {
 }
 
 export interface PubSubBus {
-  /** Hands the message to every matching subscriber; returns how many got it. */
+  /**
+   * Hands the message to every matching subscriber; returns how many matched.
+   * A message published from inside a handler is delivered after the current
+   * one has reached all its subscribers (still before the outer `publish`
+   * returns), so every subscriber sees messages in publish order.
+   * @throws PubSubError (code 'PUBSUB_SUBJECT') for a malformed subject.
+   */
   publish(message: PubSubMessage): number;
-  /** @throws PubSubError (code 'PUBSUB_PATTERN') for a malformed pattern. */
-  subscribe(pattern: string, handler: (message: PubSubMessage) => void): Subscription;
+  /**
+   * One subscription for one or more patterns: a message matching several of
+   * them is delivered once.
+   * @throws PubSubError (code 'PUBSUB_PATTERN') for a malformed pattern or none.
+   */
+  subscribe(pattern: string | readonly string[], handler: (message: PubSubMessage) => void): Subscription;
 }
