@@ -27,7 +27,7 @@ async function writeAndKill(dataDir: string, killAfter: number, concurrency: num
   return acked;
 }
 
-describe('LmdbKvStore: kill -9', () => {
+describe('LmdbKvStore: kill -9', { timeout: 60_000 }, () => {
   const rounds = [
     { killAfter: 1 + Math.floor(Math.random() * 300), concurrency: 1 },
     { killAfter: 200 + Math.floor(Math.random() * 1500), concurrency: 64 },

@@ -211,7 +211,7 @@ export class LmdbKvStore implements KvStore {
     if (this.closed) return;
     this.closed = true;
     if (this.committing || this.queue.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    this.hub.closeAll();
+    this.hub.closeAll(new KvError('KV_CLOSED', `the store in ${this.directory} was closed`));
     await this.env.close();
     this.lock.release();
   }

@@ -105,7 +105,7 @@ export interface WatchHandler {
    * from the range's revision + 1.
    */
   onCompacted(firstAvailable: bigint): void;
-  /** The store could not read the history (`KV_STORAGE`, `KV_CORRUPT`); the watch is closed. */
+  /** The watch ended: the store could not read the history (`KV_STORAGE`, `KV_CORRUPT`) or was closed (`KV_CLOSED`). */
   onError(error: Error): void;
 }
 
@@ -125,6 +125,6 @@ export interface KvStore {
   txn(compares: readonly Compare[], success: readonly TxnOp[], failure: readonly TxnOp[]): Promise<TxnResult>;
   /** @throws KvError `KV_INVALID` (empty key without `prefix`, negative start) or `KV_CLOSED`, synchronously. */
   watch(key: Uint8Array, options: WatchOptions, handler: WatchHandler): Watch;
-  /** Waits for queued writes to commit, closes every watch (no further calls), releases the directory. */
+  /** Waits for queued writes to commit, ends every watch (`onError` with `KV_CLOSED`), releases the directory. */
   close(): Promise<void>;
 }

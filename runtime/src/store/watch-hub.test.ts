@@ -40,7 +40,7 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'resume' as const }) },
 );
 
-describe('WatchHub', () => {
+describe('WatchHub', { timeout: 60_000 }, () => {
   it('any interleaving of commits, event-loop turns, pause and resume delivers each matching revision once, in order', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 14 }), fc.integer({ min: 1, max: 4 }), fc.array(stepArbitrary, { maxLength: 60 }), async (history, startOffset, chunk, steps) => {

@@ -103,8 +103,12 @@ export class WatchHub {
     this.watchers.delete(watcher);
   }
 
-  closeAll(): void {
-    for (const watcher of [...this.watchers]) watcher.close();
+  /** Ends every watch, telling each handler why through `onError`. */
+  closeAll(reason: Error): void {
+    for (const watcher of [...this.watchers]) {
+      watcher.close();
+      this.call(watcher, () => watcher.handler.onError(reason));
+    }
   }
 
   /** One committed, durable revision; called in revision order, each revision once. */

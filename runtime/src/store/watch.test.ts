@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { bytes, openTempStore, text, WatchRecorder } from '../testing/kv.js';
+import type { KvError } from './errors.js';
 import { LmdbKvStore } from './lmdb-store.js';
 
 function range(from: bigint, to: bigint): bigint[] {
@@ -10,7 +11,7 @@ function range(from: bigint, to: bigint): bigint[] {
   return out;
 }
 
-describe('LmdbKvStore: watch', () => {
+describe('LmdbKvStore: watch', { timeout: 60_000 }, () => {
   it('delivers matching changes of new commits only, exact key or prefix', async () => {
     const { store, dispose } = await openTempStore();
     try {
@@ -136,7 +137,7 @@ describe('LmdbKvStore: watch', () => {
     }
   });
 
-  it('close ends every watch', async () => {
+  it('close delivers what was committed, then ends every watch with KV_CLOSED', async () => {
     const { store, dataDir } = await openTempStore();
     const recorder = new WatchRecorder();
     store.watch(bytes('c'), {}, recorder);
@@ -144,11 +145,12 @@ describe('LmdbKvStore: watch', () => {
     await store.close();
     await pending;
     assert.deepEqual(recorder.revisions, [1n]);
+    assert.equal((recorder.error as KvError | undefined)?.code, 'KV_CLOSED');
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });
 
-describe('LmdbKvStore: history compaction', () => {
+describe('LmdbKvStore: history compaction', { timeout: 60_000 }, () => {
   it('keeps the last N revisions; older starts get onCompacted with the oldest kept', async () => {
     const { store, dispose } = await openTempStore({ historyRevisions: 5 });
     try {

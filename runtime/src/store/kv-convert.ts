@@ -1,0 +1,87 @@
+import * as pb from '../generated/sdn/runtime/v1/kv.js';
+import { KvError } from './errors.js';
+import type { Compare, CompareResult, CompareTarget, KeyValue, KvChange, TxnOp, TxnOpResult, TxnResult } from './types.js';
+
+/**
+ * Between the generated KV messages and the store's values. Input errors are
+ * `KV_INVALID` naming the proto field ("success[2]: no operation given").
+ */
+
+const TARGETS: Readonly<Record<number, CompareTarget>> = {
+  [pb.Compare_Target.TARGET_VALUE]: 'value',
+  [pb.Compare_Target.TARGET_VERSION]: 'version',
+  [pb.Compare_Target.TARGET_CREATE_REVISION]: 'createRevision',
+  [pb.Compare_Target.TARGET_MOD_REVISION]: 'modRevision',
+};
+
+const RESULTS: Readonly<Record<number, CompareResult>> = {
+  [pb.Compare_Result.RESULT_EQUAL]: 'equal',
+  [pb.Compare_Result.RESULT_NOT_EQUAL]: 'notEqual',
+  [pb.Compare_Result.RESULT_GREATER]: 'greater',
+  [pb.Compare_Result.RESULT_LESS]: 'less',
+};
+
+function toCompare(c: pb.Compare, path: string): Compare {
+  const target = TARGETS[c.target];
+  const result = RESULTS[c.result];
+  if (target === undefined) throw new KvError('KV_INVALID', `${path}.target: ${c.target} is not a compare target`);
+  if (result === undefined) throw new KvError('KV_INVALID', `${path}.result: ${c.result} is not a compare result`);
+  return target === 'value' ? { key: c.key, target, result, value: c.value } : { key: c.key, target, result, number: c.number };
+}
+
+function toTxnOp(op: pb.TxnOp, path: string): TxnOp {
+  const kind = op.kind;
+  if (kind === undefined) throw new KvError('KV_INVALID', `${path}: no operation given`);
+  switch (kind.$case) {
+    case 'put':
+      return { type: 'put', key: kind.value.key, value: kind.value.value };
+    case 'delete':
+      return { type: 'delete', key: kind.value.key, prefix: kind.value.prefix };
+    case 'get':
+      return { type: 'get', key: kind.value.key };
+  }
+}
+
+export function toTxn(request: pb.TxnRequest): { compares: Compare[]; success: TxnOp[]; failure: TxnOp[] } {
+  return {
+    compares: request.compares.map((c, i) => toCompare(c, `compares[${i}]`)),
+    success: request.success.map((op, i) => toTxnOp(op, `success[${i}]`)),
+    failure: request.failure.map((op, i) => toTxnOp(op, `failure[${i}]`)),
+  };
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+export function fromKeyValue(kv: KeyValue): pb.KeyValue {
+  return { key: asBuffer(kv.key), value: asBuffer(kv.value), createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version };
+}
+
+export function fromOptionalKeyValue(kv: KeyValue | undefined): pb.KeyValue | undefined {
+  return kv === undefined ? undefined : fromKeyValue(kv);
+}
+
+function fromTxnOpResult(r: TxnOpResult): pb.TxnOpResult {
+  switch (r.type) {
+    case 'put':
+      return { kind: { $case: 'put', value: { revision: r.revision, previous: fromOptionalKeyValue(r.previous) } } };
+    case 'delete':
+      return { kind: { $case: 'delete', value: { revision: r.revision, deleted: BigInt(r.deleted) } } };
+    case 'get':
+      return { kind: { $case: 'get', value: { kv: fromOptionalKeyValue(r.kv), revision: r.revision } } };
+  }
+}
+
+export function fromTxnResult(r: TxnResult): pb.TxnResponse {
+  return { succeeded: r.succeeded, results: r.results.map(fromTxnOpResult), revision: r.revision };
+}
+
+/** Bytes an event adds to an encoded WatchResponse, near enough to split responses by size. */
+export function eventSize(change: KvChange): number {
+  return change.kv.key.length + change.kv.value.length + 48;
+}
+
+export function fromKvChange(change: KvChange): pb.KvEvent {
+  return { type: change.type === 'put' ? pb.KvEvent_Type.TYPE_PUT : pb.KvEvent_Type.TYPE_DELETE, kv: fromKeyValue(change.kv) };
+}
