@@ -260,7 +260,11 @@ export class LmdbKvStore implements KvStore {
       for (const pending of taken ?? this.queue.splice(0, this.maxBatch)) pending.reject(failed);
       return;
     }
-    if (taken === undefined || outcome === undefined) throw new KvError('KV_STORAGE', 'lmdb resolved a transaction without running it');
+    if (taken === undefined || outcome === undefined) {
+      const skipped = new KvError('KV_STORAGE', 'lmdb finished a transaction without running it; nothing was written');
+      for (const pending of taken ?? this.queue.splice(0, this.maxBatch)) pending.reject(skipped);
+      return;
+    }
     this.committed = outcome.revision;
     this.firstRevision = outcome.firstRevision;
     for (const entry of outcome.entries) this.hub.announce(entry.revision, entry.changes);
