@@ -48,10 +48,13 @@ describe('PubSub gRPC service', { timeout: 60_000 }, () => {
     server = await startLoopbackServer([[PubSubService, pubSubServiceImpl(tracked, { maxQueuedMessages: 50, maxQueuedBytes: 1024 * 1024 })]]);
     client = insecureClient(PubSubClient, server.address);
   });
-  after(async () => {
-    client.close();
-    await server.stop();
-  });
+  after(
+    async () => {
+      client.close();
+      await server.stop();
+    },
+    { timeout: 10_000 },
+  );
 
   const publish = (m: PbPubSubMessage): Promise<PublishResponse> => unary<PublishResponse>((done) => client.publish({ message: m }, done));
 

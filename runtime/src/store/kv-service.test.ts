@@ -99,11 +99,14 @@ describe('KV gRPC service', { timeout: 60_000 }, () => {
     server = await startLoopbackServer([[KVService, kvServiceImpl(tracked.asStore(), { maxWatchResponseBytes: 600 })]]);
     client = insecureClient(KVClient, server.address);
   });
-  after(async () => {
-    client.close();
-    await server.stop();
-    await ctx.dispose();
-  });
+  after(
+    async () => {
+      client.close();
+      await server.stop();
+      await ctx.dispose();
+    },
+    { timeout: 10_000 },
+  );
 
   it('Put, Get, Range, Delete and Txn reach the store with revisions', async () => {
     const put = await unary<PutResponse>((done) => client.put({ key: Buffer.from('svc/a'), value: Buffer.from('1') }, done));
