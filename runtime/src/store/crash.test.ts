@@ -47,10 +47,10 @@ describe('LmdbKvStore: kill -9', { timeout: 60_000 }, () => {
         try {
           const current = store.revision();
           for (const [index, revision] of acked) {
-            const { kv } = await store.get(bytes(`crash/${index}`));
+            const kv = await store.get(bytes(`crash/${index}`));
             assert.equal(kv === undefined ? 'missing' : text(kv.value), `value-${index}`, `crash/${index}, acknowledged at revision ${revision}`);
             assert.ok(kv !== undefined && kv.modRevision >= revision && kv.modRevision <= current, `crash/${index}: modRevision ${kv?.modRevision}, acknowledged ${revision}, store at ${current}`);
-            if (index % 10 === 0) assert.equal(text((await store.get(bytes(`crash/${index}/meta`))).kv?.value ?? bytes('missing')), `meta-${index}`);
+            if (index % 10 === 0) assert.equal(text((await store.get(bytes(`crash/${index}/meta`)))?.value ?? bytes('missing')), `meta-${index}`);
           }
           // The change log replays exactly revisions 1..current, and replaying
           // it yields exactly the stored keys with their stored revisions.

@@ -109,8 +109,9 @@ export function kvServiceImpl(store: KvStore, options: KvServiceOptions = {}): K
 
   return {
     get: unary('Get', async (request) => {
-      const { kv, revision } = await store.get(request.key);
-      return { kv: fromOptionalKeyValue(kv), revision };
+      // A range of the key alone: the value and its snapshot's revision together.
+      const { kvs, revision } = await store.range(request.key);
+      return { kv: fromOptionalKeyValue(kvs[0]), revision };
     }),
     put: unary('Put', async (request) => {
       const { revision, previous } = await store.put(request.key, request.value);

@@ -29,9 +29,9 @@ describe('LmdbKvStore: put, get, delete', () => {
     const second = await store.put(bytes('a'), bytes('2'));
     assert.equal(second.revision, 3n);
     assert.equal(summary(second.previous), 'a=1 c1 m1 v1');
-    const got = await store.get(bytes('a'));
-    assert.equal(summary(got.kv), 'a=2 c1 m3 v2');
-    assert.equal(got.revision, 3n);
+    assert.equal(summary(await store.get(bytes('a'))), 'a=2 c1 m3 v2');
+    const single = await store.range(bytes('a'));
+    assert.deepEqual([single.kvs.map(summary), single.revision], [['a=2 c1 m3 v2'], 3n]);
     assert.equal(store.revision(), 3n);
   });
 
@@ -40,10 +40,10 @@ describe('LmdbKvStore: put, get, delete', () => {
     const before = store.revision();
     assert.deepEqual(await store.delete(bytes('missing')), { revision: before, deleted: 0 });
     assert.deepEqual(await store.delete(bytes('a')), { revision: before + 1n, deleted: 1 });
-    assert.equal((await store.get(bytes('a'))).kv, undefined);
+    assert.equal(await store.get(bytes('a')), undefined);
     const again = await store.put(bytes('a'), bytes('3'));
     assert.equal(again.previous, undefined);
-    assert.equal(summary((await store.get(bytes('a'))).kv), `a=3 c${again.revision} m${again.revision} v1`);
+    assert.equal(summary(await store.get(bytes('a'))), `a=3 c${again.revision} m${again.revision} v1`);
   });
 
   it('deletes by prefix, including keys ending in 0xff, and nothing past the prefix', async () => {
@@ -74,11 +74,11 @@ describe('LmdbKvStore: put, get, delete', () => {
     key[0] = 0x58;
     value.fill(0x58);
     await written;
-    assert.equal(text((await store.get(bytes('copy'))).kv?.value ?? new Uint8Array()), 'original');
+    assert.equal(text((await store.get(bytes('copy')))?.value ?? new Uint8Array()), 'original');
     const first = await store.get(bytes('copy'));
     const second = await store.get(bytes('copy'));
-    first.kv?.value.fill(0);
-    assert.equal(text(second.kv?.value ?? new Uint8Array()), 'original');
+    first?.value.fill(0);
+    assert.equal(text(second?.value ?? new Uint8Array()), 'original');
   });
 
   it('concurrent writes get distinct, consecutive revisions and each its own result', async () => {
@@ -89,7 +89,7 @@ describe('LmdbKvStore: put, get, delete', () => {
       results.map((r) => r.revision),
       results.map((_, i) => base + BigInt(i) + 1n),
     );
-    for (let i = 0; i < 300; i += 37) assert.equal(summary((await store.get(bytes(`c/${i}`))).kv), `c/${i}=${i} c${base + BigInt(i) + 1n} m${base + BigInt(i) + 1n} v1`);
+    for (let i = 0; i < 300; i += 37) assert.equal(summary(await store.get(bytes(`c/${i}`))), `c/${i}=${i} c${base + BigInt(i) + 1n} m${base + BigInt(i) + 1n} v1`);
   });
 });
 
@@ -178,7 +178,7 @@ describe('LmdbKvStore: lifecycle', () => {
     const reopened = await LmdbKvStore.open({ dataDir: first.dataDir });
     try {
       assert.equal(reopened.revision(), 2n);
-      assert.equal(summary((await reopened.get(bytes('k'))).kv), 'k=2 c1 m2 v2');
+      assert.equal(summary(await reopened.get(bytes('k'))), 'k=2 c1 m2 v2');
       assert.equal((await reopened.put(bytes('j'), bytes('3'))).revision, 3n);
     } finally {
       await reopened.close();

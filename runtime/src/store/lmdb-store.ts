@@ -158,12 +158,12 @@ export class LmdbKvStore implements KvStore {
     return this.committed;
   }
 
-  async get(key: Uint8Array): Promise<{ kv: KeyValue | undefined; revision: bigint }> {
+  async get(key: Uint8Array): Promise<KeyValue | undefined> {
     this.checkOpen();
     checkKey(key, 'get', this.limits);
     return this.inReadTxn('get', (txn) => {
       const record = this.readRecord(key, txn);
-      return { kv: record === undefined ? undefined : toKeyValue(Uint8Array.from(key), record), revision: this.readRevision(txn) };
+      return record === undefined ? undefined : toKeyValue(Uint8Array.from(key), record);
     });
   }
 

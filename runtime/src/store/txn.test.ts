@@ -54,8 +54,8 @@ describe('LmdbKvStore: txn compares', () => {
       const outcome = await ctx.store.txn([compare], [{ type: 'put', key: bytes(`s/${index}`), value: bytes('s') }], [{ type: 'put', key: bytes(`f/${index}`), value: bytes('f') }]);
       assert.equal(outcome.succeeded, c.holds);
       assert.equal(outcome.revision, before + 1n);
-      assert.equal((await ctx.store.get(bytes(`s/${index}`))).kv !== undefined, c.holds);
-      assert.equal((await ctx.store.get(bytes(`f/${index}`))).kv !== undefined, !c.holds);
+      assert.equal((await ctx.store.get(bytes(`s/${index}`))) !== undefined, c.holds);
+      assert.equal((await ctx.store.get(bytes(`f/${index}`))) !== undefined, !c.holds);
     });
   }
 

@@ -117,8 +117,12 @@ export interface WatchHandler {
 export interface KvStore {
   /** The revision of the last commit announced to watchers; its writers' promises are resolved (0 for a new store). */
   revision(): bigint;
-  /** The key at one consistent snapshot, and that snapshot's revision (may be ahead of `revision()` while a commit is being announced). */
-  get(key: Uint8Array): Promise<{ kv: KeyValue | undefined; revision: bigint }>;
+  get(key: Uint8Array): Promise<KeyValue | undefined>;
+  /**
+   * Reads run on one snapshot; the revision returned is that snapshot's, which may
+   * be ahead of `revision()` while a commit is being announced. Without `end` or
+   * `prefix`, the range is `start` alone (a get that also tells the revision).
+   */
   put(key: Uint8Array, value: Uint8Array): Promise<{ revision: bigint; previous: KeyValue | undefined }>;
   delete(key: Uint8Array, options?: { prefix?: boolean }): Promise<{ revision: bigint; deleted: number }>;
   range(start: Uint8Array, options?: RangeOptions): Promise<{ kvs: KeyValue[]; more: boolean; revision: bigint }>;
