@@ -126,7 +126,8 @@ export class MemoryStore implements KvStore {
   watch(key: Uint8Array, options: WatchOptions, handler: WatchHandler): Watch {
     const entry = { key: hex(key), prefix: options.prefix === true, handler };
     this.watches.add(entry);
-    return { close: () => this.watches.delete(entry) };
+    // Deliveries here are synchronous and unbuffered, so pausing has nothing to hold back.
+    return { close: () => this.watches.delete(entry), pause: () => {}, resume: () => {} };
   }
 
   async close(): Promise<void> {

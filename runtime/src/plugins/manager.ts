@@ -253,6 +253,8 @@ export class PluginManager implements App {
         const w = kv.watch(new TextEncoder().encode(prefix), { prefix: true }, {
           onChanges: (changes) => changes.forEach((change) => slot.offer({ type: 'kvChange', change })),
           onCompacted: () => undefined,
+          // A live watch that is never paused ends only when the store closes, at shutdown.
+          onError: () => undefined,
         });
         next.push(() => w.close());
       }

@@ -131,6 +131,7 @@ export class EventStream {
             for (const c of changes) this.offer(kvEvent(c));
           },
           onCompacted: (revision) => this.endWith(new ApiStreamError('API_KV_COMPACTED', `a kv_watches start_revision is older than the kept history, which starts at revision ${revision}`)),
+          onError: (error) => this.endWith(error),
         });
         this.cleanups.push(() => watch.close());
       }

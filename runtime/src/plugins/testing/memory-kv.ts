@@ -48,7 +48,8 @@ export class MemoryKv implements KvStore {
   watch(key: Uint8Array, _options: unknown, handler: WatchHandler): Watch {
     const entry = { prefix: Buffer.from(key).toString('latin1'), handler };
     this.watches.add(entry);
-    return { close: () => this.watches.delete(entry) };
+    // Deliveries here are synchronous and unbuffered, so pausing has nothing to hold back.
+    return { close: () => this.watches.delete(entry), pause: () => {}, resume: () => {} };
   }
 
   close(): Promise<void> {
