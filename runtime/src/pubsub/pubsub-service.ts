@@ -17,6 +17,9 @@ import type { PubSubBus, PubSubMessage, Subscription } from './types.js';
  * Cancelling the call unsubscribes.
  */
 
+/** The scope each PubSub method needs, for the API server's auth check (keys are the service's method names). */
+export const PUBSUB_METHOD_SCOPES = { publish: 'pubsub', subscribe: 'pubsub' } as const;
+
 export interface PubSubServiceOptions {
   /** Messages queued per Subscribe stream at most (default 10,000). */
   readonly maxQueuedMessages?: number;

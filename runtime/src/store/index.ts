@@ -2,4 +2,4 @@
 export type * from './types.js';
 export { KvError, type KvErrorCode } from './errors.js';
 export { LmdbKvStore, type LmdbStoreOptions } from './lmdb-store.js';
-export { kvServiceImpl, type KvServiceOptions } from './kv-service.js';
+export { KV_METHOD_SCOPES, kvServiceImpl, type KvServiceOptions } from './kv-service.js';

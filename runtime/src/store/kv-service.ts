@@ -19,6 +19,9 @@ import type { KvChange, KvStore, Watch } from './types.js';
  * revision. A cancelled call closes its watch.
  */
 
+/** The scope each KV method needs, for the API server's auth check (keys are the service's method names). */
+export const KV_METHOD_SCOPES = { get: 'kv:read', range: 'kv:read', watch: 'kv:read', put: 'kv:write', delete: 'kv:write', txn: 'kv:write' } as const;
+
 export interface KvServiceOptions {
   /** Target size of one WatchResponse (default 1 MiB; one event larger than this goes alone). */
   readonly maxWatchResponseBytes?: number;
