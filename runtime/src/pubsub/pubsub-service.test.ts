@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { PubSubClient, PubSubService, type PublishResponse, type PubSubMessage as PbPubSubMessage } from '../generated/sdn/runtime/v1/pubsub.js';
 import { insecureClient, startLoopbackServer, unary } from '../testing/grpc-loopback.js';
 import { InProcessBus } from './bus.js';
-import { pubSubServiceImpl } from './pubsub-service.js';
+import { PUBSUB_METHOD_SCOPES, pubSubServiceImpl } from './pubsub-service.js';
 import type { PubSubBus, PubSubMessage, Subscription } from './types.js';
 
 /** The real bus, with subscriptions observable: emits 'subscribe' and 'unsubscribe'. */
@@ -130,5 +130,11 @@ describe('PubSub gRPC service', { timeout: 60_000 }, () => {
       received,
       received.map((_, i) => i),
     );
+  });
+});
+
+describe('PubSub gRPC service: scopes', () => {
+  it('names a scope for every method of the service', () => {
+    assert.deepEqual(Object.keys(PUBSUB_METHOD_SCOPES).sort(), Object.keys(PubSubService).sort());
   });
 });

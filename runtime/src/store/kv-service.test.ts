@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { Compare_Result, Compare_Target, KVClient, KVService, type DeleteResponse, type GetResponse, type PutResponse, type RangeResponse, type TxnResponse, type WatchResponse } from '../generated/sdn/runtime/v1/kv.js';
 import { insecureClient, startLoopbackServer, unary } from '../testing/grpc-loopback.js';
 import { bytes, openTempStore } from '../testing/kv.js';
-import { kvServiceImpl } from './kv-service.js';
+import { KV_METHOD_SCOPES, kvServiceImpl } from './kv-service.js';
 import type { KvStore, Watch, WatchHandler, WatchOptions } from './types.js';
 
 /** The real store, with its watches observable: emits 'watch', 'pause', 'resume', 'close'. */
@@ -218,6 +218,13 @@ describe('KV gRPC service', { timeout: 60_000 }, () => {
       Array.from({ length: Number(last - first + 1n) }, (_, i) => first + BigInt(i)),
     );
     await cancel(stream);
+  });
+});
+
+describe('KV gRPC service: scopes', () => {
+  it('names a scope for every method of the service, as kv.proto says', () => {
+    assert.deepEqual(Object.keys(KV_METHOD_SCOPES).sort(), Object.keys(KVService).sort());
+    assert.deepEqual(KV_METHOD_SCOPES, { get: 'kv:read', range: 'kv:read', watch: 'kv:read', put: 'kv:write', delete: 'kv:write', txn: 'kv:write' });
   });
 });
 
