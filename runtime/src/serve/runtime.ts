@@ -8,6 +8,13 @@ import { Controller } from '../core/controller.js';
 import { createHttpServer } from '../observability/http.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import type { PubSubBus } from '../pubsub/types.js';
+import { guardService } from '../api/guard.js';
+import { KVService } from '../generated/sdn/runtime/v1/kv.js';
+import { PubSubService } from '../generated/sdn/runtime/v1/pubsub.js';
+import { InProcessBus } from '../pubsub/bus.js';
+import { PUBSUB_METHOD_SCOPES, pubSubServiceImpl } from '../pubsub/pubsub-service.js';
+import { KV_METHOD_SCOPES, kvServiceImpl } from '../store/kv-service.js';
+import { LmdbKvStore } from '../store/lmdb-store.js';
 import type { KvStore } from '../store/types.js';
 import { OpenFlowServer } from '../switch/server.js';
 import type { ServeConfig } from './config.js';
@@ -63,6 +70,10 @@ function packageVersion(): string {
 export async function startRuntime(config: ServeConfig, log: Logger, services: RuntimeServices = {}): Promise<RunningRuntime> {
   const started = Date.now();
   mkdirSync(config.dataDir, { recursive: true });
+  // The embedded KV store and pubsub bus unless the caller brings its own.
+  const ownStore = services.store === undefined ? await LmdbKvStore.open({ dataDir: config.dataDir, onWatchHandlerError: (err) => log.error({ err }, 'a KV watch handler threw; its watch is closed') }) : undefined;
+  const store = services.store ?? ownStore!;
+  const bus = services.bus ?? new InProcessBus();
   const metrics = new RuntimeMetrics();
   const controller = new Controller(log, metrics);
   for (const name of config.apps) await controller.use(builtInApp(name));
@@ -84,10 +95,13 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     log,
     metrics,
     core: controller,
-    bus: services.bus,
-    store: services.store,
+    bus,
+    store,
     node: () => ({ openflowPort, httpPort, apps: config.apps.length }),
   });
+
+  api.addService(KVService, guardService(api.auth, 'KV', kvServiceImpl(store), KV_METHOD_SCOPES));
+  api.addService(PubSubService, guardService(api.auth, 'PubSub', pubSubServiceImpl(bus), PUBSUB_METHOD_SCOPES));
 
   const tls =
     config.tlsCert === undefined || config.tlsKey === undefined
@@ -141,6 +155,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeAllConnections();
         await httpClosed;
+        await ownStore?.close();
       })();
       return stopping;
     },
