@@ -7,6 +7,7 @@ import type { App } from '../core/app-types.js';
 import { Controller } from '../core/controller.js';
 import { createHttpServer } from '../observability/http.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
+import { PluginManager } from '../plugins/index.js';
 import type { PubSubBus } from '../pubsub/types.js';
 import type { KvStore } from '../store/types.js';
 import { OpenFlowServer } from '../switch/server.js';
@@ -28,6 +29,8 @@ export interface RunningRuntime {
   readonly httpPort: number;
   readonly grpcPort: number;
   readonly api: ApiServer;
+  /** The Wasm plugin host, loading and watching `config.pluginsDir`. */
+  readonly plugins: PluginManager;
   stop(): Promise<void>;
 }
 
@@ -58,7 +61,8 @@ function packageVersion(): string {
 
 /**
  * Wires a runtime node from its configuration: the one place where the logger,
- * metrics, controller, OpenFlow listener, gRPC API, HTTP server and apps are created.
+ * metrics, controller, OpenFlow listener, gRPC API, HTTP server, apps and the
+ * plugin host are created.
  */
 export async function startRuntime(config: ServeConfig, log: Logger, services: RuntimeServices = {}): Promise<RunningRuntime> {
   const started = Date.now();
@@ -66,6 +70,8 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   const metrics = new RuntimeMetrics();
   const controller = new Controller(log, metrics);
   for (const name of config.apps) await controller.use(builtInApp(name));
+  const plugins = new PluginManager({ dataDir: config.dataDir, pluginsDir: config.pluginsDir, metrics, kv: services.store, pubsub: services.bus });
+  await controller.use(plugins);
   let openflowPort = 0;
   let httpPort = 0;
   // Before the OpenFlow listener: the event log must see the first switch come up.
@@ -120,7 +126,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   httpPort = await listenHttp(http, config.httpHost, config.httpPort);
   const grpcPort = await api.listen();
   log.info(
-    { openflow: `${config.openflowHost}:${openflowPort}`, tls: tls !== undefined, http: `${config.httpHost}:${httpPort}`, grpc: `${config.grpcHost}:${grpcPort}`, grpcTls: config.grpcTlsCert !== undefined, nodeId: config.nodeId, apps: config.apps },
+    { openflow: `${config.openflowHost}:${openflowPort}`, tls: tls !== undefined, http: `${config.httpHost}:${httpPort}`, grpc: `${config.grpcHost}:${grpcPort}`, grpcTls: config.grpcTlsCert !== undefined, nodeId: config.nodeId, apps: config.apps, plugins: plugins.pluginsDir },
     'sdn-runtime serving',
   );
 
@@ -133,6 +139,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     httpPort,
     grpcPort,
     api,
+    plugins,
     stop() {
       stopping ??= (async () => {
         await api.stop();
