@@ -72,6 +72,9 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   for (const name of config.apps) await controller.use(builtInApp(name));
   const plugins = new PluginManager({ dataDir: config.dataDir, pluginsDir: config.pluginsDir, metrics, kv: services.store, pubsub: services.bus });
   await controller.use(plugins);
+  // Before the OpenFlow listener: a plugin found at start must see the first switch come up
+  // (a plugin loaded later gets no switch-up for switches already connected).
+  await plugins.ready();
   let openflowPort = 0;
   let httpPort = 0;
   // Before the OpenFlow listener: the event log must see the first switch come up.
