@@ -1,7 +1,6 @@
 """The plugin base class and the adapter to the world's exports."""
 import json
 import sys
-import traceback
 from typing import Any, List, Type
 
 import wit_world
@@ -25,6 +24,19 @@ class Plugin:
     def handle(self, events: List[Event]) -> List[Command]:
         """A batch of events in arrival order; returns the commands to send."""
         return []
+
+
+def describe(exc: BaseException) -> str:
+    """A traceback without source lines: the standard formatter reads the source
+    files, and file access traps in a component without WASI."""
+    lines = ["Traceback (most recent call last):"]
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        lines.append(f'  File "{code.co_filename}", line {tb.tb_lineno}, in {code.co_name}')
+        tb = tb.tb_next
+    lines.append(f"{type(exc).__name__}: {exc}")
+    return "\n".join(lines)
 
 
 def export(plugin_class: Type[Plugin]) -> type:
@@ -52,8 +64,8 @@ def export(plugin_class: Type[Plugin]) -> type:
         def handle(self, events: List[Event]) -> List[Command]:
             try:
                 return holder[0].handle(events)
-            except Exception:
-                log.error(f"{plugin_class.__name__}.handle raised; the batch's commands are dropped\n{traceback.format_exc()}"[:4096])
+            except Exception as exc:
+                log.error(f"{plugin_class.__name__}.handle raised; the batch's commands are dropped\n{describe(exc)}"[:4096])
                 return []
 
     return WitWorld
