@@ -22,7 +22,7 @@ export function handle(events: Event[]): Command[] {
     const p = event.val;
     const eth = ethernet(p.data);
     log.info(`packet-in: unbuffered ${p.bufferId === NO_BUFFER}, in_port ${unsigned(p.inPort)}, local ${p.inPort === Port.LOCAL}, ${eth?.src} -> ${eth?.dst} type ${eth?.ethType.toString(16)} vlan ${eth?.vlanId}`);
-    commands.push(packetOut(p.dpid, { inPort: p.inPort, data: p.data, actions: [output(Port.CONTROLLER, 128), output(Port.FLOOD)] }));
+    commands.push(packetOut(p.dpid, { inPort: p.inPort, data: p.data, actions: [output(0xfffffffd, 128), output(Port.FLOOD)] })); // CONTROLLER given unsigned: the SDK converts it
   }
   return commands;
 }

@@ -6,9 +6,13 @@ import type { Action, Command, Dpid, FlowModCommand, Instruction, OxmField, OxmV
  * arrives and passing it back both work.
  */
 
-/** A u32 (0 to 2^32 - 1) in the guest's int32 form. @throws RangeError outside that range */
+/**
+ * A u32 in the guest's int32 form, from either form (0 to 2^32 - 1, or -2^31 to -1
+ * as it arrives). The builders below pass every u32 through it, so `output(0xfffffffb)`
+ * is as good as `output(Port.FLOOD)`. @throws RangeError for anything else
+ */
 export function u32(n: number): U32 {
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`${n} is not a u32`);
+  if (!Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) throw new RangeError(`${n} is not a u32`);
   return n | 0;
 }
 
@@ -46,20 +50,22 @@ export function dpid(value: number | bigint): Dpid {
   return BigInt(value).toString(16).padStart(16, '0');
 }
 
-/** u64-text (decimal) from a number, bigint or decimal text. */
+/** u64-text (decimal) from a number, bigint or decimal text. @throws RangeError outside 0 to 2^64 - 1 */
 export function u64(value: number | bigint | U64Text): U64Text {
-  return BigInt(value).toString();
+  const n = BigInt(value);
+  if (n < 0n || n > 0xffffffffffffffffn) throw new RangeError(`${value} is not a u64`);
+  return n.toString();
 }
 
 const value = (v: number | string | bigint, kind: 'uint' | 'text' | 'big'): OxmValue =>
-  kind === 'uint' ? { tag: 'uint', val: u32(Number(v)) } : kind === 'big' ? { tag: 'big', val: BigInt(v).toString() } : { tag: 'text', val: String(v) };
+  kind === 'uint' ? { tag: 'uint', val: u32(Number(v)) } : kind === 'big' ? { tag: 'big', val: u64(v) } : { tag: 'text', val: String(v) };
 
 /** OXM fields by their spec names; masks are optional. */
 export const oxm = {
   uint: (field: string, v: number, mask?: number): OxmField => ({ field, value: value(v, 'uint'), mask: mask === undefined ? null : value(mask, 'uint') }),
   big: (field: string, v: bigint | U64Text, mask?: bigint | U64Text): OxmField => ({ field, value: value(v, 'big'), mask: mask === undefined ? null : value(mask, 'big') }),
   text: (field: string, v: string, mask?: string): OxmField => ({ field, value: value(v, 'text'), mask: mask === undefined ? null : value(mask, 'text') }),
-  inPort: (port: U32): OxmField => ({ field: 'in_port', value: { tag: 'uint', val: port }, mask: null }),
+  inPort: (port: U32): OxmField => oxm.uint('in_port', port),
   ethDst: (mac: string, mask?: string): OxmField => oxm.text('eth_dst', mac, mask),
   ethSrc: (mac: string, mask?: string): OxmField => oxm.text('eth_src', mac, mask),
   ethType: (type: number): OxmField => oxm.uint('eth_type', type),
@@ -74,24 +80,24 @@ export const oxm = {
   metadata: (v: bigint | U64Text, mask?: bigint | U64Text): OxmField => oxm.big('metadata', v, mask),
 };
 
-/** The value of field `name` in a match (a number, or text for addresses and 64-bit fields), or undefined. */
+/** The value of field `name` in a match (a number in int32 form, or text for addresses and 64-bit fields), or undefined. */
 export function matchValue(match: readonly OxmField[], name: string): number | string | undefined {
   return match.find((f) => f.field === name)?.value.val;
 }
 
-export const output = (port: U32, maxLen = 0): Action => ({ tag: 'output', val: { port, maxLen } });
+export const output = (port: U32, maxLen = 0): Action => ({ tag: 'output', val: { port: u32(port), maxLen } });
 export const setField = (field: OxmField): Action => ({ tag: 'set-field', val: field });
 export const pushVlan = (ethType: number = EthType.VLAN): Action => ({ tag: 'push-vlan', val: ethType });
 export const popVlan = (): Action => ({ tag: 'pop-vlan' });
-export const group = (id: U32): Action => ({ tag: 'group', val: id });
-export const setQueue = (id: U32): Action => ({ tag: 'set-queue', val: id });
+export const group = (id: U32): Action => ({ tag: 'group', val: u32(id) });
+export const setQueue = (id: U32): Action => ({ tag: 'set-queue', val: u32(id) });
 export const decNwTtl = (): Action => ({ tag: 'dec-nw-ttl' });
 
 export const applyActions = (...actions: Action[]): Instruction => ({ tag: 'apply-actions', val: actions });
 export const writeActions = (...actions: Action[]): Instruction => ({ tag: 'write-actions', val: actions });
 export const clearActions = (): Instruction => ({ tag: 'clear-actions' });
 export const gotoTable = (table: number): Instruction => ({ tag: 'goto-table', val: table });
-export const meter = (id: U32): Instruction => ({ tag: 'meter', val: id });
+export const meter = (id: U32): Instruction => ({ tag: 'meter', val: u32(id) });
 export const writeMetadata = (metadata: bigint | U64Text, mask: bigint | U64Text): Instruction => ({ tag: 'write-metadata', val: { metadata: u64(metadata), mask: u64(mask) } });
 
 export interface FlowModOptions {
@@ -131,9 +137,9 @@ export function flowMod(target: Dpid, o: FlowModOptions): Command {
         idleTimeout: o.idleTimeout ?? 0,
         hardTimeout: o.hardTimeout ?? 0,
         priority: o.priority ?? 0,
-        bufferId: o.bufferId ?? null,
-        outPort: o.outPort ?? null,
-        outGroup: o.outGroup ?? null,
+        bufferId: o.bufferId === undefined ? null : u32(o.bufferId),
+        outPort: o.outPort === undefined ? null : u32(o.outPort),
+        outGroup: o.outGroup === undefined ? null : u32(o.outGroup),
         flags: o.flags ?? 0,
         match: o.match ?? [],
         instructions,
@@ -154,10 +160,11 @@ export interface PacketOutOptions {
 
 /** OFPT_PACKET_OUT. */
 export function packetOut(target: Dpid, o: PacketOutOptions): Command {
-  const buffered = o.bufferId !== undefined && o.bufferId !== NO_BUFFER;
+  const bufferId = o.bufferId === undefined ? NO_BUFFER : u32(o.bufferId);
+  const buffered = bufferId !== NO_BUFFER;
   return {
     dpid: target,
-    body: { tag: 'packet-out', val: { bufferId: buffered ? o.bufferId! : null, inPort: o.inPort ?? null, actions: o.actions, data: buffered ? new Uint8Array(0) : (o.data ?? new Uint8Array(0)) } },
+    body: { tag: 'packet-out', val: { bufferId: buffered ? bufferId : null, inPort: o.inPort === undefined ? null : u32(o.inPort), actions: o.actions, data: buffered ? new Uint8Array(0) : (o.data ?? new Uint8Array(0)) } },
   };
 }
 

@@ -14,7 +14,7 @@
 export type Dpid = string;
 /** A 64-bit value (cookie, metadata, counter) as decimal text. */
 export type U64Text = string;
-/** A WIT u32 in the guest's int32 form (see above). */
+/** A WIT u32 in the guest's int32 form (see above); the SDK's builders take either form. */
 export type U32 = number;
 
 export type OxmValue = { tag: 'uint'; val: U32 } | { tag: 'big'; val: U64Text } | { tag: 'text'; val: string };
