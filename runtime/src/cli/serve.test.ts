@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +103,24 @@ describe('sdn-runtime serve', () => {
     const [code] = (await once(child, 'exit')) as [number];
     assert.equal(code, 0);
     await waitForLine((l) => l.msg === 'plugin unloaded' && l.plugin === 'hub');
+  });
+
+  it('exits with an error, not hanging on its plugins folder watcher, when the OpenFlow port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const child = spawn(process.execPath, [MAIN, 'serve', '--log-format', 'json', '--openflow-host', '127.0.0.1', '--openflow-port', String(port), '--http-port', '0', '--grpc-port', '0', '--http-host', '127.0.0.1', '--grpc-host', '127.0.0.1', '--data-dir', join(dir, 'd')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+      clearTimeout(timer);
+      assert.deepEqual([code, signal], [1, null], `serve did not exit by itself: ${stderr}`);
+      assert.match(stderr, /EADDRINUSE/);
+    } finally {
+      taken.close();
+    }
   });
 
   it('rejects a bad option with a message that says what to do', async () => {

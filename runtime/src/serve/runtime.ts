@@ -70,11 +70,6 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   const metrics = new RuntimeMetrics();
   const controller = new Controller(log, metrics);
   for (const name of config.apps) await controller.use(builtInApp(name));
-  const plugins = new PluginManager({ dataDir: config.dataDir, pluginsDir: config.pluginsDir, metrics, kv: services.store, pubsub: services.bus });
-  await controller.use(plugins);
-  // Before the OpenFlow listener: a plugin found at start must see the first switch come up
-  // (a plugin loaded later gets no switch-up for switches already connected).
-  await plugins.ready();
   let openflowPort = 0;
   let httpPort = 0;
   // Before the OpenFlow listener: the event log must see the first switch come up.
@@ -125,9 +120,23 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     controller,
   );
   const http = createHttpServer(metrics, () => ({ status: 'ok', switches: controller.switches().length, uptimeSec: Math.round((Date.now() - started) / 1000) }));
-  openflowPort = await openflow.listen();
-  httpPort = await listenHttp(http, config.httpHost, config.httpPort);
-  const grpcPort = await api.listen();
+  // Before the OpenFlow listener: a plugin found at start must see the first switch come up
+  // (a plugin loaded later gets no switch-up for switches already connected).
+  const plugins = new PluginManager({ dataDir: config.dataDir, pluginsDir: config.pluginsDir, metrics, kv: services.store, pubsub: services.bus });
+  await controller.use(plugins);
+  await plugins.ready();
+  let grpcPort: number;
+  try {
+    openflowPort = await openflow.listen();
+    httpPort = await listenHttp(http, config.httpHost, config.httpPort);
+    grpcPort = await api.listen();
+  } catch (err) {
+    // A port in use: nothing started here may keep the process alive (the plugins folder watcher, listeners).
+    await controller.stopApps();
+    if (openflowPort !== 0) await openflow.close();
+    if (http.listening) http.close();
+    throw err;
+  }
   log.info(
     { openflow: `${config.openflowHost}:${openflowPort}`, tls: tls !== undefined, http: `${config.httpHost}:${httpPort}`, grpc: `${config.grpcHost}:${grpcPort}`, grpcTls: config.grpcTlsCert !== undefined, nodeId: config.nodeId, apps: config.apps, plugins: plugins.pluginsDir },
     'sdn-runtime serving',
