@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { OfpMessage } from '../openflow/index.js';
+import { buildProject, KITS } from '../plugins/testing/kits.js';
+import { FakeSwitch } from '../testing/fake-switch.js';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sdn-runtime-serve-'));
@@ -16,12 +20,15 @@ interface Started {
   readonly child: ReturnType<typeof spawn>;
   readonly lines: Record<string, unknown>[];
   readonly serving: Record<string, unknown>;
+  /** Resolves with the first log line (past or future) that matches. */
+  waitForLine(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
 }
 
 /** Starts `sdn-runtime serve` with JSON logs and waits for its "serving" line. */
 async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
   const child = spawn(process.execPath, [MAIN, 'serve', '--log-format', 'json', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
+  let waiters: { predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
   const serving = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -31,6 +38,8 @@ async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Start
     createInterface({ input: child.stderr! }).on('line', (line) => {
       const parsed = JSON.parse(line) as Record<string, unknown>;
       lines.push(parsed);
+      for (const w of waiters.filter((w) => w.predicate(parsed))) w.resolve(parsed);
+      waiters = waiters.filter((w) => !w.predicate(parsed));
       if (parsed.msg === 'sdn-runtime serving') {
         clearTimeout(timer);
         resolve(parsed);
@@ -38,7 +47,15 @@ async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Start
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code} before serving: ${JSON.stringify(lines)}`)));
   });
-  return { child, lines, serving };
+  const waitForLine = (predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 30_000): Promise<Record<string, unknown>> => {
+    const seen = lines.find(predicate);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching log line within ${timeoutMs} ms: ${JSON.stringify(lines)}`)), timeoutMs);
+      waiters.push({ predicate, resolve: (line) => (clearTimeout(timer), resolve(line)) });
+    });
+  };
+  return { child, lines, serving, waitForLine };
 }
 
 describe('sdn-runtime serve', () => {
@@ -46,6 +63,7 @@ describe('sdn-runtime serve', () => {
     const { child, lines, serving } = await serve(['--openflow-port', '0', '--http-port', '0', '--grpc-port', '0', '--http-host', '127.0.0.1', '--openflow-host', '127.0.0.1', '--grpc-host', '127.0.0.1', '--data-dir', join(dir, 'a')]);
     const httpPort = Number(String(serving.http).split(':').pop());
     assert.match(String(serving.grpc), /^127\.0\.0\.1:\d+$/);
+    assert.equal(serving.plugins, join(dir, 'a', 'plugins'), 'plugins live in <dataDir>/plugins by default');
     assert.ok(lines.some((l) => String(l.msg).includes('the gRPC API has no tokens configured')), 'an open API is announced with a warning');
     const health = (await (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).json()) as { status: string; switches: number };
     assert.deepEqual([health.status, health.switches], ['ok', 0]);
@@ -64,6 +82,45 @@ describe('sdn-runtime serve', () => {
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number];
     assert.equal(code, 0);
+  });
+
+  it('loads a plugin folder dropped into --plugins-dir while serving, and runs it', async () => {
+    const built = await buildProject(KITS.ts, 'ts');
+    const pluginsDir = join(dir, 'my-plugins');
+    const { child, serving, waitForLine } = await serve(['--openflow-port', '0', '--http-port', '0', '--grpc-port', '0', '--http-host', '127.0.0.1', '--openflow-host', '127.0.0.1', '--grpc-host', '127.0.0.1', '--data-dir', join(dir, 'c'), '--plugins-dir', pluginsDir]);
+    assert.equal(serving.plugins, pluginsDir);
+    cpSync(built.folder, join(pluginsDir, 'hub'), { recursive: true });
+    const loaded = await waitForLine((l) => l.msg === 'plugin loaded' && l.plugin === 'hub');
+    assert.equal(loaded.version, '0.1.0');
+    const httpPort = Number(String(serving.http).split(':').pop());
+    assert.match(await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text(), /sdn_runtime_plugin_compilations_total\{result="transpiled"\} 1/);
+    // The hub installs a table-miss flow on every switch that comes up.
+    const sw = await FakeSwitch.connect(Number(String(serving.openflow).split(':').pop()), { dpid: 0x5n });
+    const miss = await sw.waitFor((m: OfpMessage) => m.type === 'FlowMod', 10_000);
+    assert.ok(miss.type === 'FlowMod' && miss.priority === 0);
+    await sw.close();
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.equal(code, 0);
+    await waitForLine((l) => l.msg === 'plugin unloaded' && l.plugin === 'hub');
+  });
+
+  it('exits with an error, not hanging on its plugins folder watcher, when the OpenFlow port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const child = spawn(process.execPath, [MAIN, 'serve', '--log-format', 'json', '--openflow-host', '127.0.0.1', '--openflow-port', String(port), '--http-port', '0', '--grpc-port', '0', '--http-host', '127.0.0.1', '--grpc-host', '127.0.0.1', '--data-dir', join(dir, 'd')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+      clearTimeout(timer);
+      assert.deepEqual([code, signal], [1, null], `serve did not exit by itself: ${stderr}`);
+      assert.match(stderr, /EADDRINUSE/);
+    } finally {
+      taken.close();
+    }
   });
 
   it('rejects a bad option with a message that says what to do', async () => {

@@ -10,6 +10,7 @@ interface ServeFlags {
   httpHost?: string;
   httpPort?: string;
   dataDir?: string;
+  pluginsDir?: string;
   openflowVersions?: string;
   missSendLen?: string;
   echoIntervalMs?: string;
@@ -52,6 +53,7 @@ export function registerServe(program: Command): void {
     .addOption(option('--http-port <port>', 'httpPort', 'HTTP port for /metrics and /healthz'))
     .addOption(option('--http-host <host>', 'httpHost', 'address the HTTP server binds'))
     .addOption(option('--data-dir <dir>', 'dataDir', 'folder for the runtime\'s state'))
+    .addOption(option('--plugins-dir <dir>', 'pluginsDir', 'folder of Wasm plugins (a subfolder with plugin.json each), loaded at start and watched', '<data-dir>/plugins'))
     .addOption(option('--openflow-versions <list>', 'openflowVersions', 'OpenFlow versions to negotiate: 1.0, 1.3, 1.4, 1.5, comma-separated', '1.3'))
     .addOption(option('--miss-send-len <bytes>', 'missSendLen', 'bytes of a table-miss packet sent to the controller (65535: whole packet)'))
     .addOption(option('--echo-interval-ms <ms>', 'echoIntervalMs', 'send ECHO_REQUEST to a switch silent this long'))
@@ -87,6 +89,7 @@ kv:write, pubsub, admin. Without tokens the API is open to every client.
 Examples:
   sdn-runtime serve                                  OpenFlow on 6653, HTTP on 8080
   sdn-runtime serve --app learning-switch            hosts behind connected switches can talk
+  sdn-runtime serve --plugins-dir ./plugins          load and watch the plugins in ./plugins
   sdn-runtime serve --openflow-port 16653 --http-port 18080 --grpc-port 15051
   SDN_RUNTIME_LOG_FORMAT=json sdn-runtime serve -c runtime.json`,
     )
@@ -98,6 +101,7 @@ Examples:
           httpHost: flags.httpHost,
           httpPort: flags.httpPort,
           dataDir: flags.dataDir,
+          pluginsDir: flags.pluginsDir,
           openflowVersions: flags.openflowVersions,
           missSendLen: flags.missSendLen,
           echoIntervalMs: flags.echoIntervalMs,

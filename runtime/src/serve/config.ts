@@ -13,6 +13,8 @@ export interface ServeConfig {
   readonly httpHost: string;
   readonly httpPort: number;
   readonly dataDir: string;
+  /** Folder of Wasm plugins (one subfolder each), loaded at start and watched; undefined: `<dataDir>/plugins`. */
+  readonly pluginsDir: string | undefined;
   /** Wire versions switches may negotiate: 0x04 (1.3) by default. */
   readonly openflowVersions: readonly number[];
   readonly missSendLen: number;
@@ -56,6 +58,7 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   httpHost: '0.0.0.0',
   httpPort: 8080,
   dataDir: './.sdn-runtime',
+  pluginsDir: undefined,
   openflowVersions: [0x04],
   missSendLen: 0xffff,
   echoIntervalMs: 5_000,
@@ -170,6 +173,7 @@ function normalize(raw: Raw): ServeConfig {
     httpHost: String(c.httpHost),
     httpPort: integer('httpPort', c.httpPort, 0, 65535),
     dataDir: String(c.dataDir),
+    pluginsDir: optionalPath(c.pluginsDir),
     openflowVersions: Array.isArray(c.openflowVersions) && c.openflowVersions.every((v) => typeof v === 'number') ? (c.openflowVersions as number[]) : parseVersions(list(c.openflowVersions).join(',')),
     missSendLen: integer('missSendLen', c.missSendLen, 0, 0xffff),
     echoIntervalMs: integer('echoIntervalMs', c.echoIntervalMs, 100, 3_600_000),

@@ -7,6 +7,7 @@ import type { App } from '../core/app-types.js';
 import { Controller } from '../core/controller.js';
 import { createHttpServer } from '../observability/http.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
+import { PluginManager } from '../plugins/index.js';
 import type { PubSubBus } from '../pubsub/types.js';
 import { guardService } from '../api/guard.js';
 import { KVService } from '../generated/sdn/runtime/v1/kv.js';
@@ -35,6 +36,8 @@ export interface RunningRuntime {
   readonly httpPort: number;
   readonly grpcPort: number;
   readonly api: ApiServer;
+  /** The Wasm plugin host, loading and watching `config.pluginsDir`. */
+  readonly plugins: PluginManager;
   stop(): Promise<void>;
 }
 
@@ -65,7 +68,8 @@ function packageVersion(): string {
 
 /**
  * Wires a runtime node from its configuration: the one place where the logger,
- * metrics, controller, OpenFlow listener, gRPC API, HTTP server and apps are created.
+ * metrics, controller, OpenFlow listener, gRPC API, HTTP server, apps and the
+ * plugin host are created.
  */
 export async function startRuntime(config: ServeConfig, log: Logger, services: RuntimeServices = {}): Promise<RunningRuntime> {
   const started = Date.now();
@@ -130,11 +134,26 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     controller,
   );
   const http = createHttpServer(metrics, () => ({ status: 'ok', switches: controller.switches().length, uptimeSec: Math.round((Date.now() - started) / 1000) }));
-  openflowPort = await openflow.listen();
-  httpPort = await listenHttp(http, config.httpHost, config.httpPort);
-  const grpcPort = await api.listen();
+  // Before the OpenFlow listener: a plugin found at start must see the first switch come up
+  // (a plugin loaded later gets no switch-up for switches already connected).
+  const plugins = new PluginManager({ dataDir: config.dataDir, pluginsDir: config.pluginsDir, metrics, kv: store, pubsub: bus });
+  await controller.use(plugins);
+  await plugins.ready();
+  let grpcPort: number;
+  try {
+    openflowPort = await openflow.listen();
+    httpPort = await listenHttp(http, config.httpHost, config.httpPort);
+    grpcPort = await api.listen();
+  } catch (err) {
+    // A port in use: nothing started here may keep the process alive (the plugins folder watcher, listeners).
+    await controller.stopApps();
+    if (openflowPort !== 0) await openflow.close();
+    if (http.listening) http.close();
+    await ownStore?.close();
+    throw err;
+  }
   log.info(
-    { openflow: `${config.openflowHost}:${openflowPort}`, tls: tls !== undefined, http: `${config.httpHost}:${httpPort}`, grpc: `${config.grpcHost}:${grpcPort}`, grpcTls: config.grpcTlsCert !== undefined, nodeId: config.nodeId, apps: config.apps },
+    { openflow: `${config.openflowHost}:${openflowPort}`, tls: tls !== undefined, http: `${config.httpHost}:${httpPort}`, grpc: `${config.grpcHost}:${grpcPort}`, grpcTls: config.grpcTlsCert !== undefined, nodeId: config.nodeId, apps: config.apps, plugins: plugins.pluginsDir },
     'sdn-runtime serving',
   );
 
@@ -147,6 +166,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     httpPort,
     grpcPort,
     api,
+    plugins,
     stop() {
       stopping ??= (async () => {
         await api.stop();

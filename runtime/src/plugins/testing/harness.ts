@@ -41,7 +41,8 @@ export async function startPluginRig(options: Partial<PluginManagerOptions> = {}
       },
     }),
   );
-  const rt = await startRuntime({ ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, dataDir: dir, handshakeTimeoutMs: 5000 }, log);
+  // The runtime's own plugin host gets another folder: this rig's manager (with the test's options) owns `<dir>/plugins`.
+  const rt = await startRuntime({ ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, dataDir: dir, pluginsDir: join(dir, 'runtime-plugins'), handshakeTimeoutMs: 5000 }, log);
   const watcher = new EventWatcher();
   await rt.controller.use(watcher);
   const manager = new PluginManager({ dataDir: dir, cacheDir: SHARED_CACHE, watch: false, metrics: rt.metrics, ...options });
