@@ -104,7 +104,8 @@ export function fromGrpcError(err: unknown, what: string): SdnClientError {
   const grpcStatus = typeof (err as { code?: unknown })?.code === 'number' ? (err as { code: number }).code : undefined;
   const code = (grpcStatus === undefined ? undefined : FROM_GRPC.get(grpcStatus)) ?? ErrorCode.INTERNAL;
   const details = (err as { details?: unknown })?.details;
-  const text = typeof details === 'string' && details !== '' ? details : err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? err.message : undefined;
+  const text = typeof details === 'string' && details !== '' ? details : message !== undefined && message !== '' ? message : `gRPC status ${grpcStatus === undefined ? 'unknown' : (GrpcStatus[grpcStatus] ?? grpcStatus)}`;
   return new SdnClientError(code, `${what}: ${text}`, { cause: err, ...(grpcStatus === undefined ? {} : { grpcStatus }) });
 }
 
