@@ -14,6 +14,7 @@ const VALUES = [
   'Group',
   'IpProto',
   'KvClient',
+  'KvWatch',
   'MatchBuilder',
   'Meter',
   'NO_BUFFER',

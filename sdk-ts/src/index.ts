@@ -13,6 +13,7 @@ export type { ConnectionState, ReconnectOptions } from './client/stream.js';
 export { SwitchClient, SwitchStats, type CommandOptions, type CommandResult } from './client/switch.js';
 export {
   KvClient,
+  KvWatch,
   type KvBytes,
   type KvChange,
   type KvCompare,

@@ -138,7 +138,7 @@ function opResult(r: pb.TxnOpResult): KvOpResult {
  * that reconnects) and fails with the RPC's status. Revisions are bigint.
  */
 export class KvClient {
-  private readonly watches = new Set<ClientReadableStream<pb.WatchResponse>>();
+  private readonly watches = new Set<KvWatch>();
 
   constructor(
     private readonly client: pb.KVClient,
@@ -179,31 +179,78 @@ export class KvClient {
 
   /**
    * Changes to `k` (or every key under it) as they happen, after replaying those
-   * after `startRevision`. Ends when the loop breaks or the app closes; throws
-   * COMPACTED when the store no longer holds the requested history.
+   * after `startRevision`. Ends when the loop breaks, `return()` is called (from
+   * anywhere, even while a `next()` waits) or the app closes; throws COMPACTED
+   * when the store no longer holds the requested history.
    */
-  async *watch(k: KvBytes, options: KvWatchOptions = {}): AsyncGenerator<KvChange, void, undefined> {
+  watch(k: KvBytes, options: KvWatchOptions = {}): KvWatch {
     const request: pb.WatchRequest = { key: key(k, 'kv.watch key'), prefix: options.prefix === true, startRevision: u64(options.startRevision ?? 0n, 'kv.watch startRevision') };
     if (this.ctx.isClosed) throw new SdnClientError(ErrorCode.CANCELLED, 'kv.watch: the app is closed');
-    const call = this.client.watch(request, this.ctx.metadata());
-    this.watches.add(call);
-    try {
-      for await (const response of call as AsyncIterable<pb.WatchResponse>) {
-        if (response.compactedRevision > 0n) throw new SdnClientError(ErrorCode.COMPACTED, `kv.watch: history before revision ${response.compactedRevision} is compacted`);
-        for (const e of response.events) yield { change: e.type === pb.KvEvent_Type.TYPE_DELETE ? 'delete' : 'put', kv: keyValueFromProto(e.kv) };
+    const watch: KvWatch = new KvWatch(this.client.watch(request, this.ctx.metadata()), () => this.watches.delete(watch));
+    this.watches.add(watch);
+    return watch;
+  }
+
+  /** Ends every open watch (the app is closing): their loops end without error. */
+  closeWatches(): void {
+    for (const w of [...this.watches]) w.return();
+  }
+}
+
+/** One KV watch: an async iterator of changes over the Watch stream, cancelled by `return()`. */
+export class KvWatch implements AsyncIterableIterator<KvChange> {
+  private readonly responses: AsyncIterator<pb.WatchResponse>;
+  private buffered: KvChange[] = [];
+  private done = false;
+
+  constructor(
+    private readonly call: ClientReadableStream<pb.WatchResponse>,
+    private readonly onEnd: () => void,
+  ) {
+    this.responses = (call as AsyncIterable<pb.WatchResponse>)[Symbol.asyncIterator]();
+  }
+
+  async next(): Promise<IteratorResult<KvChange>> {
+    for (;;) {
+      const change = this.buffered.shift();
+      if (change !== undefined) return { value: change, done: false };
+      if (this.done) return { value: undefined, done: true };
+      let r: IteratorResult<pb.WatchResponse>;
+      try {
+        r = await this.responses.next();
+      } catch (err) {
+        const ended = this.done;
+        this.finish();
+        if (ended) return { value: undefined, done: true };
+        throw fromGrpcError(err, 'kv.watch');
       }
-    } catch (err) {
-      if (this.ctx.isClosed) return;
-      throw err instanceof SdnClientError ? err : fromGrpcError(err, 'kv.watch');
-    } finally {
-      this.watches.delete(call);
-      call.cancel();
+      if (r.done === true) {
+        this.finish();
+        return { value: undefined, done: true };
+      }
+      if (r.value.compactedRevision > 0n) {
+        this.finish();
+        throw new SdnClientError(ErrorCode.COMPACTED, `kv.watch: history before revision ${r.value.compactedRevision} is compacted`);
+      }
+      for (const e of r.value.events) this.buffered.push({ change: e.type === pb.KvEvent_Type.TYPE_DELETE ? 'delete' : 'put', kv: keyValueFromProto(e.kv) });
     }
   }
 
-  /** Ends every open watch (the app is closing). */
-  closeWatches(): void {
-    for (const call of this.watches) call.cancel();
-    this.watches.clear();
+  return(): Promise<IteratorResult<KvChange>> {
+    this.finish();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Cancels the stream (idempotent). */
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.buffered = [];
+    this.call.cancel();
+    this.onEnd();
   }
 }
