@@ -17,6 +17,8 @@ packages=(
   ethtool
   # Certificates for the OpenFlow-over-TLS tests.
   openssl
+  # protoc, for generating the API code from proto/ (scripts/generate.sh).
+  protobuf-compiler
 )
 
 missing=()

@@ -11,3 +11,13 @@ export class CliInputError extends SdnError {
     super('CLI_INPUT', message, options);
   }
 }
+
+/**
+ * A command that talks to a running runtime over gRPC failed: unreachable, a
+ * refused token, an unknown dpid. The message says what to do about it.
+ */
+export class CliRemoteError extends SdnError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CLI_REMOTE', message, options);
+  }
+}

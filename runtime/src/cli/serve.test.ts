@@ -43,8 +43,10 @@ async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Start
 
 describe('sdn-runtime serve', () => {
   it('serves health and metrics on the bound ports and stops cleanly on SIGTERM', async () => {
-    const { child, lines, serving } = await serve(['--openflow-port', '0', '--http-port', '0', '--http-host', '127.0.0.1', '--openflow-host', '127.0.0.1', '--data-dir', join(dir, 'a')]);
+    const { child, lines, serving } = await serve(['--openflow-port', '0', '--http-port', '0', '--grpc-port', '0', '--http-host', '127.0.0.1', '--openflow-host', '127.0.0.1', '--grpc-host', '127.0.0.1', '--data-dir', join(dir, 'a')]);
     const httpPort = Number(String(serving.http).split(':').pop());
+    assert.match(String(serving.grpc), /^127\.0\.0\.1:\d+$/);
+    assert.ok(lines.some((l) => String(l.msg).includes('the gRPC API has no tokens configured')), 'an open API is announced with a warning');
     const health = (await (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).json()) as { status: string; switches: number };
     assert.deepEqual([health.status, health.switches], ['ok', 0]);
     assert.match(await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text(), /sdn_runtime_switches_connected 0/);
@@ -56,7 +58,7 @@ describe('sdn-runtime serve', () => {
 
   it('takes options from a config file, overridden by env, overridden by flags', async () => {
     const file = join(dir, 'runtime.json');
-    writeFileSync(file, JSON.stringify({ openflowHost: '127.0.0.1', httpHost: '127.0.0.1', openflowPort: 0, httpPort: 0, apps: ['learning-switch'], logLevel: 'debug', dataDir: join(dir, 'b') }));
+    writeFileSync(file, JSON.stringify({ openflowHost: '127.0.0.1', httpHost: '127.0.0.1', openflowPort: 0, httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, apps: ['learning-switch'], logLevel: 'debug', dataDir: join(dir, 'b') }));
     const { child, serving } = await serve(['-c', file, '--log-level', 'info'], { SDN_RUNTIME_LOG_LEVEL: 'warn', SDN_RUNTIME_HTTP_HOST: '127.0.0.1' });
     assert.deepEqual(serving.apps, ['learning-switch']);
     child.kill('SIGINT');

@@ -20,6 +20,15 @@ interface ServeFlags {
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
+  grpcHost?: string;
+  grpcPort?: string;
+  grpcTlsCert?: string;
+  grpcTlsKey?: string;
+  grpcTlsCa?: string;
+  nodeId?: string;
+  eventLogSize?: string;
+  clientLifecycleQueue?: string;
+  clientPacketInQueue?: string;
   app?: string[];
   logLevel?: string;
   logFormat?: string;
@@ -36,7 +45,7 @@ function option(flags: string, key: keyof ServeConfig, help: string, shownDefaul
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the runtime: accept OpenFlow switches, serve metrics and health over HTTP')
+    .description('run the runtime: accept OpenFlow switches, serve the gRPC API, metrics and health over HTTP')
     .addOption(new Option('-c, --config <file>', 'JSON config file; flags and env variables override it [env SDN_RUNTIME_CONFIG]'))
     .addOption(option('--openflow-port <port>', 'openflowPort', 'TCP port switches connect to'))
     .addOption(option('--openflow-host <host>', 'openflowHost', 'address the OpenFlow listener binds'))
@@ -53,6 +62,15 @@ export function registerServe(program: Command): void {
     .addOption(option('--tls-cert <file>', 'tlsCert', 'PEM certificate: OpenFlow over TLS'))
     .addOption(option('--tls-key <file>', 'tlsKey', 'PEM private key of --tls-cert'))
     .addOption(option('--tls-ca <file>', 'tlsCa', 'PEM CA bundle: switches must present a certificate it signed (mutual TLS)'))
+    .addOption(option('--grpc-port <port>', 'grpcPort', 'TCP port of the gRPC API (events, commands, switches)'))
+    .addOption(option('--grpc-host <host>', 'grpcHost', 'address the gRPC API binds'))
+    .addOption(option('--grpc-tls-cert <file>', 'grpcTlsCert', 'PEM certificate: gRPC over TLS'))
+    .addOption(option('--grpc-tls-key <file>', 'grpcTlsKey', 'PEM private key of --grpc-tls-cert'))
+    .addOption(option('--grpc-tls-ca <file>', 'grpcTlsCa', 'PEM CA bundle: gRPC clients must present a certificate it signed (mutual TLS)'))
+    .addOption(option('--node-id <name>', 'nodeId', 'this node\'s name in the API', 'the host name'))
+    .addOption(option('--event-log-size <n>', 'eventLogSize', 'lifecycle events kept for event-stream clients that resume'))
+    .addOption(option('--client-lifecycle-queue <n>', 'clientLifecycleQueue', 'per client: lifecycle events that may wait for credit before they are dropped (the client gets a Gap)'))
+    .addOption(option('--client-packet-in-queue <n>', 'clientPacketInQueue', 'per client: packet-ins that may wait for credit before the oldest are shed'))
     .addOption(option('--app <name...>', 'apps', `built-in app to run (${BUILT_IN_APPS.join(', ')}); repeatable`))
     .addOption(option('--log-level <level>', 'logLevel', 'trace, debug, info, warn, error'))
     .addOption(option('--log-format <format>', 'logFormat', 'auto (pretty on a terminal), pretty or json'))
@@ -61,10 +79,15 @@ export function registerServe(program: Command): void {
       `
 Precedence: flags > environment variables > config file > embedded defaults.
 
+API tokens are read from the config file ("tokens": [{ "name", "token" or
+"tokenFile", "scopes" }]) or from the JSON file named by SDN_RUNTIME_TOKENS_FILE
+(or "tokensFile"), never from flags. Scopes: events:read, flows:write, kv:read,
+kv:write, pubsub, admin. Without tokens the API is open to every client.
+
 Examples:
   sdn-runtime serve                                  OpenFlow on 6653, HTTP on 8080
   sdn-runtime serve --app learning-switch            hosts behind connected switches can talk
-  sdn-runtime serve --openflow-port 16653 --http-port 18080
+  sdn-runtime serve --openflow-port 16653 --http-port 18080 --grpc-port 15051
   SDN_RUNTIME_LOG_FORMAT=json sdn-runtime serve -c runtime.json`,
     )
     .action(async (flags: ServeFlags) => {
@@ -85,6 +108,15 @@ Examples:
           tlsCert: flags.tlsCert,
           tlsKey: flags.tlsKey,
           tlsCa: flags.tlsCa,
+          grpcHost: flags.grpcHost,
+          grpcPort: flags.grpcPort,
+          grpcTlsCert: flags.grpcTlsCert,
+          grpcTlsKey: flags.grpcTlsKey,
+          grpcTlsCa: flags.grpcTlsCa,
+          nodeId: flags.nodeId,
+          eventLogSize: flags.eventLogSize,
+          clientLifecycleQueue: flags.clientLifecycleQueue,
+          clientPacketInQueue: flags.clientPacketInQueue,
           apps: flags.app,
           logLevel: flags.logLevel,
           logFormat: flags.logFormat,

@@ -30,6 +30,8 @@ describe('learning switch on Open vSwitch', () => {
     openflowPort: port,
     httpHost: '127.0.0.1',
     httpPort: 0,
+    grpcHost: '127.0.0.1',
+    grpcPort: 0,
     apps: ['learning-switch'],
     dataDir: `/tmp/sdn-runtime-e2e-${process.pid}`,
     echoIntervalMs: 1000,

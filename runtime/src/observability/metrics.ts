@@ -32,6 +32,7 @@ export class RuntimeMetrics {
   readonly errors: Counter<'cause'>;
   readonly requestLatency: Histogram;
   readonly packetInHandling: Histogram;
+  readonly plugins: PluginMetrics;
   /** Counts of connections that have closed, folded in so totals never go down. */
   private readonly closedRx = new Float64Array(256);
   private readonly closedTx = new Float64Array(256);
@@ -86,6 +87,7 @@ export class RuntimeMetrics {
       buckets: [0.000005, 0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01],
       registers: [this.registry],
     });
+    this.plugins = createPluginMetrics(this.registry);
   }
 
   /** Starts counting a connection's messages. */
@@ -101,4 +103,47 @@ export class RuntimeMetrics {
       this.closedTx[i]! += source.txByType[i]!;
     }
   }
+}
+
+/** Metrics of the Wasm plugin host (runtime/src/plugins), labelled by plugin name. */
+export interface PluginMetrics {
+  readonly batches: Counter<'plugin'>;
+  readonly events: Counter<'plugin'>;
+  readonly eventsShed: Counter<'plugin'>;
+  readonly eventsDropped: Counter<'plugin'>;
+  readonly commands: Counter<'plugin'>;
+  /** reason: invalid, overLimit, undeliverable. */
+  readonly commandsRejected: Counter<'plugin' | 'reason'>;
+  /** cause: deadline, trap, crash, init. */
+  readonly faults: Counter<'plugin' | 'cause'>;
+  readonly hostCalls: Counter<'plugin' | 'capability'>;
+  readonly deniedCalls: Counter<'plugin' | 'capability'>;
+  readonly batchSeconds: Histogram<'plugin'>;
+  /** result: transpiled, cached. */
+  readonly compilations: Counter<'result'>;
+  readonly byState: Gauge<'state'>;
+}
+
+function createPluginMetrics(registry: Registry): PluginMetrics {
+  const counter = <L extends string>(name: string, help: string, labelNames: L[]): Counter<L> => new Counter({ name: `sdn_runtime_plugin_${name}`, help, labelNames, registers: [registry] });
+  return {
+    batches: counter('batches_total', 'Batches a plugin handled (completed or faulted)', ['plugin']),
+    events: counter('events_total', 'Events handed to a plugin', ['plugin']),
+    eventsShed: counter('events_shed_total', 'Packet-ins not queued for a plugin because its queue was full', ['plugin']),
+    eventsDropped: counter('events_dropped_total', 'Events lost with a batch that faulted', ['plugin']),
+    commands: counter('commands_total', 'OpenFlow commands a plugin sent to switches', ['plugin']),
+    commandsRejected: counter('commands_rejected_total', 'Plugin commands not sent, by reason (invalid, overLimit, undeliverable)', ['plugin', 'reason']),
+    faults: counter('faults_total', 'Plugin faults, by cause (deadline, trap, crash, init)', ['plugin', 'cause']),
+    hostCalls: counter('host_calls_total', 'Host calls a plugin made, by capability', ['plugin', 'capability']),
+    deniedCalls: counter('denied_calls_total', 'Host calls refused because the manifest does not grant the capability', ['plugin', 'capability']),
+    batchSeconds: new Histogram({
+      name: 'sdn_runtime_plugin_batch_seconds',
+      help: 'Time from handing a batch to a plugin worker to its answer',
+      labelNames: ['plugin'],
+      buckets: [0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+      registers: [registry],
+    }),
+    compilations: counter('compilations_total', 'Components prepared for loading, by result (transpiled, cached)', ['result']),
+    byState: new Gauge({ name: 'sdn_runtime_plugins', help: 'Plugins by state', labelNames: ['state'], registers: [registry] }),
+  };
 }

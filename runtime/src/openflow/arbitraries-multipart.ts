@@ -52,6 +52,12 @@ const oxmId: fc.Arbitrary<OxmId> = fc
   .record({ oxmClass: u16, oxmField: fc.integer({ min: 0, max: 0x7f }), hasMask: fc.boolean(), length: u8, experimenter: u32 })
   .map(({ experimenter, ...id }) => (id.oxmClass === OFPXMC_EXPERIMENTER ? { ...id, experimenter } : id));
 
+/**
+ * OFPTFPT_* numbers 1.3 leaves unassigned (9, 11, 16..0xfffd): the codec keeps
+ * such a property as bytes; a modelled number would decode as its own property.
+ */
+const unknownPropertyType = fc.oneof(fc.constantFrom(9, 11), fc.integer({ min: 16, max: 0xfffd }));
+
 export const tableFeatureProperty: fc.Arbitrary<TableFeatureProperty> = fc.oneof(
   fc.record({ type: fc.constantFrom('instructions', 'instructionsMiss'), instructionIds: list(bareId) }),
   fc.record({ type: fc.constantFrom('nextTables', 'nextTablesMiss'), tableIds: list(u8, 6) }),
@@ -64,6 +70,7 @@ export const tableFeatureProperty: fc.Arbitrary<TableFeatureProperty> = fc.oneof
     oxmIds: list(oxmId),
   }),
   fc.record({ type: fc.constantFrom('experimenter', 'experimenterMiss'), experimenter: u32, expType: u32, data: list(u32) }),
+  fc.record({ type: fc.constant('unknown'), propertyType: unknownPropertyType, data: bytes(20) }),
 );
 
 export const tableFeatures: fc.Arbitrary<TableFeatures> = fc.record({

@@ -30,12 +30,19 @@ export class OfpEncodeError extends SdnError {
   }
 }
 
-/** A byte stream that cannot be split into messages (a length below the header size, or above the limit). */
+/**
+ * A byte stream that cannot be split into messages (a length below the header
+ * size, or above the limit). `offset` is the stream offset of the bad header;
+ * `messages` are the whole messages the failing `Framer.push` completed before it,
+ * in order, which the caller still owns (see framer.ts).
+ */
 export class OfpFramingError extends SdnError {
   readonly offset: number;
+  readonly messages: readonly Buffer[];
 
-  constructor(offset: number, detail: string) {
+  constructor(offset: number, detail: string, messages: readonly Buffer[] = []) {
     super('OFP_FRAMING', `OpenFlow stream at byte ${offset}: ${detail}`);
     this.offset = offset;
+    this.messages = messages;
   }
 }

@@ -65,25 +65,23 @@ describe('Framer', () => {
     );
   });
 
-  it('on random bytes yields only well-framed messages, or throws OfpFramingError', () => {
+  it('on random bytes yields only well-framed messages, or throws OfpFramingError carrying only well-framed messages', () => {
     fc.assert(
       fc.property(fc.array(bytes(40), { maxLength: 8 }), fc.integer({ min: OFP_HEADER_SIZE, max: 64 }), (chunks, max) => {
         const framer = new Framer(max);
+        const wellFramed = (m: Buffer): void => assert.ok(m.length >= OFP_HEADER_SIZE && m.length <= max && m.readUInt16BE(2) === m.length);
         try {
-          for (const chunk of chunks) {
-            for (const m of framer.push(chunk)) {
-              assert.ok(m.length >= OFP_HEADER_SIZE && m.length <= max && m.readUInt16BE(2) === m.length);
-            }
-          }
+          for (const chunk of chunks) framer.push(chunk).forEach(wellFramed);
         } catch (err) {
           assert.ok(err instanceof OfpFramingError, String(err));
+          err.messages.forEach(wellFramed);
         }
       }),
       { numRuns: 1000 },
     );
   });
 
-  it('throws OfpFramingError at the offset of a length below 8 or above the maximum', () => {
+  it('delivers every message before a length below 8 or above the maximum, then throws OfpFramingError at its offset', () => {
     const badLength = fc.integer({ min: OFP_HEADER_SIZE, max: OFP_MAX_MESSAGE_SIZE }).chain((max) =>
       fc.record({
         max: fc.constant(max),
@@ -95,20 +93,51 @@ describe('Framer', () => {
         // A length above 0xffff cannot be written; the framer's max is lowered instead.
         const framerMax = length > OFP_MAX_MESSAGE_SIZE ? OFP_MAX_MESSAGE_SIZE - 1 : max;
         const wireLength = Math.min(length, OFP_MAX_MESSAGE_SIZE);
-        const good = Buffer.concat(messages.filter((m) => m.length <= framerMax));
+        const good = messages.filter((m) => m.length <= framerMax);
+        // The bad header may share a chunk with good messages, or arrive in pieces.
+        const stream = Buffer.concat([...good, header(wireLength, xid)]);
         const framer = new Framer(framerMax);
-        const delivered = chunked(good, cuts).flatMap((chunk) => framer.push(chunk));
-        assert.equal(Buffer.concat(delivered).length, good.length, 'every message before the bad header is delivered');
-        // The bad header arrives in two pieces: the error comes once all 8 bytes are there.
-        const bad = header(wireLength, xid);
-        const split = cuts.length % OFP_HEADER_SIZE;
-        assert.deepStrictEqual(framer.push(bad.subarray(0, split)), []);
+        const delivered: Buffer[] = [];
+        let failure: OfpFramingError | undefined;
+        // Empty chunks are dropped: one after the last byte would meet the failed framer.
+        for (const chunk of chunked(stream, cuts).filter((c) => c.length > 0)) {
+          assert.equal(failure, undefined, 'the error comes with the chunk that completes the bad header, the last one');
+          try {
+            delivered.push(...framer.push(chunk));
+          } catch (err) {
+            assert.ok(err instanceof OfpFramingError, String(err));
+            failure = err;
+            delivered.push(...err.messages);
+          }
+        }
+        assert.ok(failure !== undefined, 'the bad header was refused');
+        assert.equal(failure.offset, stream.length - OFP_HEADER_SIZE);
+        assert.deepStrictEqual(delivered, good, 'every message before the bad header is delivered once, in order');
+        // The framer stays failed, at the same offset, and hands out nothing more.
         assert.throws(
-          () => framer.push(bad.subarray(split)),
-          (err: unknown) => err instanceof OfpFramingError && err.offset === good.length,
+          () => framer.push(Buffer.concat(good)),
+          (err: unknown) => err instanceof OfpFramingError && err.offset === failure.offset && err.messages.length === 0,
         );
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('returns the messages completed in the chunk that holds the bad header on the error', () => {
+    const framer = new Framer();
+    const first = header(OFP_HEADER_SIZE, 1);
+    const second = header(OFP_HEADER_SIZE + 4, 2);
+    // The second message arrives in two pieces, so one of the delivered messages is a copy.
+    assert.deepStrictEqual(framer.push(Buffer.concat([first, second.subarray(0, 3)])), [first]);
+    const rest = Buffer.concat([second.subarray(3), Buffer.alloc(4), header(3, 3)]);
+    assert.throws(
+      () => framer.push(rest),
+      (err: unknown) => {
+        assert.ok(err instanceof OfpFramingError);
+        assert.deepStrictEqual(err.messages, [Buffer.concat([second, Buffer.alloc(4)])]);
+        assert.equal(err.offset, 2 * OFP_HEADER_SIZE + 4);
+        return true;
+      },
     );
   });
 });

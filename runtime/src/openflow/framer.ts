@@ -6,15 +6,22 @@ import { OfpFramingError } from './errors.js';
  * boundaries. A message that lies inside one chunk is returned as a view into that
  * chunk (no copy); only a message split across chunks is copied once.
  *
- * A length below the header size or above `maxMessageSize` cannot be resynced, so
- * `push` throws `OfpFramingError` and the caller must close the connection. No I/O;
- * one framer per connection.
+ * A length below the header size or above `maxMessageSize` cannot be resynced:
+ * `push` throws `OfpFramingError` as soon as it reads that header, and the caller
+ * must close the connection. No well-framed message is lost to it: the messages
+ * that the same `push` completed before the bad header are on the error's
+ * `messages` (process them, then close). The framer stays failed: every later
+ * `push` throws an `OfpFramingError` at the same offset with no messages.
+ *
+ * No I/O; one framer per connection; not thread-safe.
  */
 export class Framer {
   readonly maxMessageSize: number;
   private pending: Buffer | null = null;
   /** Bytes consumed from the stream so far, for error offsets. */
   private streamOffset = 0;
+  /** Where and why the stream failed (not the error itself: it holds the failing chunk's messages). */
+  private failure: { readonly offset: number; readonly detail: string } | undefined;
 
   constructor(maxMessageSize: number = OFP_MAX_MESSAGE_SIZE) {
     if (!Number.isInteger(maxMessageSize) || maxMessageSize < OFP_HEADER_SIZE || maxMessageSize > OFP_MAX_MESSAGE_SIZE) {
@@ -30,9 +37,13 @@ export class Framer {
 
   /**
    * Feeds the next chunk of the stream; returns the messages it completes, in order.
-   * @throws OfpFramingError on an impossible length (the stream is unusable after it).
+   * @throws OfpFramingError on an impossible length, carrying the messages completed
+   *   before it (the stream is unusable after it).
    */
   push(chunk: Buffer): Buffer[] {
+    if (this.failure !== undefined) {
+      throw new OfpFramingError(this.failure.offset, `the stream already failed: ${this.failure.detail}`);
+    }
     const out: Buffer[] = [];
     let buf = chunk;
     if (this.pending !== null) {
@@ -44,10 +55,8 @@ export class Framer {
       const length = (buf[pos + 2]! << 8) | buf[pos + 3]!;
       if (length < OFP_HEADER_SIZE || length > this.maxMessageSize) {
         this.pending = null;
-        throw new OfpFramingError(
-          this.streamOffset + pos,
-          `message length ${length} is outside ${OFP_HEADER_SIZE}..${this.maxMessageSize}`,
-        );
+        this.failure = { offset: this.streamOffset + pos, detail: `message length ${length} is outside ${OFP_HEADER_SIZE}..${this.maxMessageSize}` };
+        throw new OfpFramingError(this.failure.offset, this.failure.detail, out);
       }
       if (buf.length - pos < length) break;
       out.push(buf.subarray(pos, pos + length));

@@ -87,7 +87,8 @@ export function writeGroupStats(w: Writer, s: GroupStats): void {
   w.u64(s.byteCount, 'group_stats.byte_count');
   w.u32(s.durationSec, 'group_stats.duration_sec');
   w.u32(s.durationNsec, 'group_stats.duration_nsec');
-  for (const c of s.bucketStats) {
+  for (const c of w.list(s.bucketStats, 'group_stats.bucket_stats')) {
+    w.struct(c, 'group_stats.bucket_stats');
     w.u64(c.packetCount, 'group_stats.bucket_stats.packet_count');
     w.u64(c.byteCount, 'group_stats.bucket_stats.byte_count');
   }
@@ -124,13 +125,18 @@ export function readGroupFeatures(r: Reader): GroupFeatures {
   return { types, capabilities, maxGroups, actions: four(r, 'group_features.actions') };
 }
 
+/** A per-group-type array: exactly four u32s (all, select, indirect, fast failover). */
+function writeFour(w: Writer, values: readonly number[], field: string): void {
+  const list = w.list(values, field);
+  if (list.length !== 4) w.fail(field, `needs 4 entries, has ${list.length}`);
+  for (const n of list) w.u32(n, field);
+}
+
 export function writeGroupFeatures(w: Writer, f: GroupFeatures): void {
   w.u32(f.types, 'group_features.types');
   w.u32(f.capabilities, 'group_features.capabilities');
-  if (f.maxGroups.length !== 4) w.fail('group_features.max_groups', `needs 4 entries, has ${f.maxGroups.length}`);
-  if (f.actions.length !== 4) w.fail('group_features.actions', `needs 4 entries, has ${f.actions.length}`);
-  for (const n of f.maxGroups) w.u32(n, 'group_features.max_groups');
-  for (const n of f.actions) w.u32(n, 'group_features.actions');
+  writeFour(w, f.maxGroups, 'group_features.max_groups');
+  writeFour(w, f.actions, 'group_features.actions');
 }
 
 // ---------------------------------------------------------------- meters
@@ -165,7 +171,8 @@ export function writeMeterStats(w: Writer, s: MeterStats): void {
   w.u64(s.byteInCount, 'meter_stats.byte_in_count');
   w.u32(s.durationSec, 'meter_stats.duration_sec');
   w.u32(s.durationNsec, 'meter_stats.duration_nsec');
-  for (const b of s.bandStats) {
+  for (const b of w.list(s.bandStats, 'meter_stats.band_stats')) {
+    w.struct(b, 'meter_stats.band_stats');
     w.u64(b.packetBandCount, 'meter_stats.band_stats.packet_band_count');
     w.u64(b.byteBandCount, 'meter_stats.band_stats.byte_band_count');
   }

@@ -1,6 +1,7 @@
 /**
  * The OpenFlow codec: pure functions and values, no sockets, timers or clock.
- * See README.md in this folder for the message coverage and conventions.
+ * README.md in this folder says what lives in each file, the value conventions
+ * and the errors; docs/openflow.md lists the messages covered.
  */
 export * from './constants.js';
 export * from './errors.js';
@@ -9,7 +10,8 @@ export type * from './multipart-types.js';
 export type * from './structs.js';
 export { decodeHeader, decodeMessage, encodeMessage, encodeMessageInto, SUPPORTED_VERSIONS } from './codec.js';
 export { macAt } from './addresses.js';
-export { matchValue } from './oxm.js';
+export { matchValue, writeOxm } from './oxm.js';
+export { oxmFieldByName, type OxmFieldDesc, type OxmKind } from './oxm-fields.js';
 export { Framer } from './framer.js';
 export { Reader } from './reader.js';
 export { Writer } from './writer.js';

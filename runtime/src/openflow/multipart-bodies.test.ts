@@ -28,7 +28,7 @@ import {
   OFP_QUEUE_STATS_SIZE,
   OFP_TABLE_STATS_SIZE,
 } from './multipart-stats.js';
-import type { FlowStats, MultipartReplyBody } from './multipart-types.js';
+import type { FlowStats, MultipartReplyBody, MultipartRequestBody } from './multipart-types.js';
 import { OFP_PORT_SIZE } from './port.js';
 
 /** Hand-built request and reply bodies of every multipart type, and the ways their bytes can lie. */
@@ -266,5 +266,27 @@ describe('multipart values that cannot be encoded', () => {
 
   it('a u64 counter given as a number', () => {
     encodeFails(reply({ type: 'aggregate', packetCount: 1 as unknown as bigint, byteCount: 0n, flowCount: 0 }), 'aggregate.packet_count');
+  });
+
+  it('a missing body', () => {
+    encodeFails(request(undefined as unknown as MultipartRequestBody), 'body');
+  });
+
+  it('stats that are not a list, and an entry that is not a structure', () => {
+    encodeFails(reply({ type: 'flow', stats: null } as unknown as MultipartReplyBody), 'stats');
+    encodeFails(reply({ type: 'table', stats: [7] } as unknown as MultipartReplyBody), 'stats');
+  });
+
+  it('bucket counters that are not a list', () => {
+    const stats = { groupId: 1, refCount: 0, packetCount: 0n, byteCount: 0n, durationSec: 0, durationNsec: 0, bucketStats: 'abc' };
+    encodeFails(reply({ type: 'group', stats: [stats] } as unknown as MultipartReplyBody), 'group_stats.bucket_stats');
+  });
+
+  it('experimenter data that is not bytes', () => {
+    encodeFails(request({ type: 'experimenter', experimenter: 1, expType: 2, data: [1, 2] } as unknown as MultipartRequestBody), 'data');
+  });
+
+  it("an 'unknown' body whose multipart type the codec knows (it would decode as another body)", () => {
+    encodeFails(reply({ type: 'unknown', multipartType: OFPMP_DESC, data: new Uint8Array(0) }), 'type');
   });
 });

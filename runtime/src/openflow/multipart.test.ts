@@ -273,7 +273,7 @@ function checkTableFeatures(b: Body, j: unknown): void {
     assert.equal(table.properties.length, props.length);
     table.properties.forEach((prop, k) => {
       const p = unwrap(props[k]);
-      assert.equal(TABLE_FEATURE_PROP_TYPE_NUMBERS[prop.type], at(p, 'type'), `property ${k} type`);
+      assert.equal(prop.type === 'unknown' ? prop.propertyType : TABLE_FEATURE_PROP_TYPE_NUMBERS[prop.type], at(p, 'type'), `property ${k} type`);
       if ('instructionIds' in prop) {
         assert.deepEqual(prop.instructionIds.map((id) => id.type), list(at(p, 'instruction_ids')).map((id) => at(unwrap(id), 'type')));
       } else if ('actionIds' in prop) {

@@ -107,7 +107,7 @@ function readExperimenter(r: Reader): MultipartExperimenterBody {
 function writeExperimenter(w: Writer, b: MultipartExperimenterBody): void {
   w.u32(b.experimenter, 'experimenter');
   w.u32(b.expType, 'exp_type');
-  w.bytes(b.data);
+  w.bytes(b.data, 'data');
 }
 
 /** A u32 id followed by 4 bytes of padding (port, group and meter requests). */
@@ -122,14 +122,29 @@ function writeId(w: Writer, id: number, field: string): void {
   w.zeros(4);
 }
 
-function writeEach<T>(w: Writer, entries: readonly T[], writeOne: (w: Writer, entry: T) => void): void {
-  for (let i = 0; i < entries.length; i++) writeOne(w, entries[i]!);
+/**
+ * Writes each entry of a reply list with `writeOne`. `field` (the value key:
+ * `stats`, `ports`) names the list and its entries when either is not what it
+ * should be.
+ */
+function writeEach<T extends object>(w: Writer, entries: readonly T[], field: string, writeOne: (w: Writer, entry: T) => void): void {
+  const list = w.list(entries, field);
+  for (let i = 0; i < list.length; i++) writeOne(w, w.struct(list[i]!, field));
 }
 
-/** Writes the multipart type number of `body`, failing on a tag the codec does not know. */
+const KNOWN_TYPE_NUMBERS = new Set<number>(Object.values(MULTIPART_TYPE_NUMBERS));
+
+/**
+ * Writes the multipart type number of `body`, failing on a tag the codec does not
+ * know, and on an `unknown` body whose number the codec knows: those bytes would
+ * decode as another body, not as the value given.
+ */
 function writeType(w: Writer, body: MultipartRequestBody | MultipartReplyBody): void {
-  if (body.type === 'unknown') return w.u16(body.multipartType, 'type');
-  const n = MULTIPART_TYPE_NUMBERS[body.type];
+  if (body.type === 'unknown') {
+    if (KNOWN_TYPE_NUMBERS.has(body.multipartType)) w.fail('type', `multipart type ${body.multipartType} is known: use its body, not 'unknown'`);
+    return w.u16(body.multipartType, 'type');
+  }
+  const n = Object.hasOwn(MULTIPART_TYPE_NUMBERS, body.type) ? MULTIPART_TYPE_NUMBERS[body.type] : undefined;
   if (n === undefined) w.fail('type', `unknown multipart body "${String((body as { type: unknown }).type)}"`);
   w.u16(n, 'type');
 }
@@ -195,7 +210,7 @@ function writeRequestBody(w: Writer, body: MultipartRequestBody): void {
     case 'experimenter':
       return writeExperimenter(w, body);
     case 'unknown':
-      return w.bytes(body.data);
+      return w.bytes(body.data, 'data');
     default:
       // desc, table, groupDesc, groupFeatures, meterFeatures, portDesc: no body.
       return;
@@ -210,10 +225,11 @@ function decodeRequest(r: Reader, h: Header): MultipartRequest {
 }
 
 function encodeRequest(w: Writer, m: MultipartRequest): void {
-  writeType(w, m.body);
+  const body = w.struct(m.body, 'body');
+  writeType(w, body);
   w.u16(m.flags, 'flags');
   w.zeros(4);
-  writeRequestBody(w, m.body);
+  writeRequestBody(w, body);
 }
 
 // ---------------------------------------------------------------- replies
@@ -260,35 +276,35 @@ function writeReplyBody(w: Writer, body: MultipartReplyBody): void {
     case 'desc':
       return writeDesc(w, body);
     case 'flow':
-      return writeEach(w, body.stats, writeFlowStats);
+      return writeEach(w, body.stats, 'stats', writeFlowStats);
     case 'aggregate':
       return writeAggregate(w, body);
     case 'table':
-      return writeEach(w, body.stats, writeTableStats);
+      return writeEach(w, body.stats, 'stats', writeTableStats);
     case 'portStats':
-      return writeEach(w, body.stats, writePortStats);
+      return writeEach(w, body.stats, 'stats', writePortStats);
     case 'queue':
-      return writeEach(w, body.stats, writeQueueStats);
+      return writeEach(w, body.stats, 'stats', writeQueueStats);
     case 'group':
-      return writeEach(w, body.stats, writeGroupStats);
+      return writeEach(w, body.stats, 'stats', writeGroupStats);
     case 'groupDesc':
-      return writeEach(w, body.stats, writeGroupDesc);
+      return writeEach(w, body.stats, 'stats', writeGroupDesc);
     case 'groupFeatures':
       return writeGroupFeatures(w, body);
     case 'meter':
-      return writeEach(w, body.stats, writeMeterStats);
+      return writeEach(w, body.stats, 'stats', writeMeterStats);
     case 'meterConfig':
-      return writeEach(w, body.stats, writeMeterConfig);
+      return writeEach(w, body.stats, 'stats', writeMeterConfig);
     case 'meterFeatures':
-      return writeEach(w, body.stats, writeMeterFeatures);
+      return writeEach(w, body.stats, 'stats', writeMeterFeatures);
     case 'tableFeatures':
       return writeTableFeatures(w, body.tables);
     case 'portDesc':
-      return writeEach(w, body.ports, writePort);
+      return writeEach(w, body.ports, 'ports', writePort);
     case 'experimenter':
       return writeExperimenter(w, body);
     case 'unknown':
-      return w.bytes(body.data);
+      return w.bytes(body.data, 'data');
   }
 }
 
@@ -300,10 +316,11 @@ function decodeReply(r: Reader, h: Header): MultipartReply {
 }
 
 function encodeReply(w: Writer, m: MultipartReply): void {
-  writeType(w, m.body);
+  const body = w.struct(m.body, 'body');
+  writeType(w, body);
   w.u16(m.flags, 'flags');
   w.zeros(4);
-  writeReplyBody(w, m.body);
+  writeReplyBody(w, body);
 }
 
 /** OpenFlow 1.3 OFPT_MULTIPART_REQUEST and OFPT_MULTIPART_REPLY. */

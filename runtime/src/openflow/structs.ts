@@ -184,6 +184,14 @@ export type TableFeatureProperty =
       readonly expType: number;
       /** uint32_t experimenter_data[]. */
       readonly data: readonly number[];
+    }
+  | {
+      /** A property type the codec does not model (a newer switch may send one). */
+      readonly type: 'unknown';
+      /** ofp_table_feature_prop_header.type: a number no modelled property uses. */
+      readonly propertyType: number;
+      /** The bytes after the 4-byte header up to `length`, padding excluded; re-encoded unchanged. */
+      readonly data: Uint8Array;
     };
 
 /** struct ofp_instruction as a bare id (type, plus the experimenter body when present). */

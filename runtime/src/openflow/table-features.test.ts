@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeFails, encodeFails, reply, request, roundTrip, truncated, withU16 } from '../testing/codec-assert.js';
-import { encodeMessage } from './codec.js';
+import { decodeMessage, encodeMessage } from './codec.js';
 import { OFP_MULTIPART_REPLY_SIZE } from './multipart.js';
 import type { TableFeatures } from './multipart-types.js';
 import { OFPXMC_EXPERIMENTER, OFPXMC_OPENFLOW_BASIC, ONF_EXPERIMENTER_ID } from './oxm-fields.js';
-import type { TableFeatureProperty } from './structs.js';
+import type { ActionId, TableFeatureProperty } from './structs.js';
 import { OFP_TABLE_FEATURES_SIZE, TABLE_FEATURE_PROP_TYPE_NUMBERS } from './table-features.js';
 
 /** struct ofp_table_features with every property type: lengths, the 8-byte padding, and lying lengths. */
@@ -35,7 +35,11 @@ const PROPERTIES: readonly [TableFeatureProperty, number][] = [
   [{ type: 'applySetfieldMiss', oxmIds: [{ oxmClass: OFPXMC_EXPERIMENTER, oxmField: 0, hasMask: false, length: 5, experimenter: ONF_EXPERIMENTER_ID }] }, 12],
   [{ type: 'experimenter', experimenter: 0x2320, expType: 1, data: [] }, 12],
   [{ type: 'experimenterMiss', experimenter: 101, expType: 2, data: [1, 0xffffffff, 3] }, 24],
+  // 9 is unassigned in 1.3: kept as the bytes after the header.
+  [{ type: 'unknown', propertyType: 9, data: Buffer.from('0102030405', 'hex') }, 9],
 ];
+
+const typeNumber = (p: TableFeatureProperty): number => (p.type === 'unknown' ? p.propertyType : TABLE_FEATURE_PROP_TYPE_NUMBERS[p.type]);
 
 const pad8 = (n: number): number => (n + 7) & ~7;
 
@@ -66,7 +70,7 @@ describe('table features', () => {
     assert.equal(bytes.readUInt16BE(HEAD), OFP_TABLE_FEATURES_SIZE + propertyBytes);
     let at = FIRST_PROP;
     for (const [prop, length] of PROPERTIES) {
-      assert.equal(bytes.readUInt16BE(at), TABLE_FEATURE_PROP_TYPE_NUMBERS[prop.type], `${prop.type} type`);
+      assert.equal(bytes.readUInt16BE(at), typeNumber(prop), `${prop.type} type`);
       assert.equal(bytes.readUInt16BE(at + 2), length, `${prop.type} length`);
       assert.ok(bytes.subarray(at + length, at + pad8(length)).every((b) => b === 0), `${prop.type} padding is zero`);
       at += pad8(length);
@@ -80,6 +84,17 @@ describe('table features', () => {
     assert.equal(bytes.subarray(FIRST_PROP, FIRST_PROP + 24).toString('hex'), '00000018' + '00010004' + '00040004' + 'ffff000c0000232000000001');
     // match: type 8, length 12, in_port (0x80000004) and masked eth_dst (0x8000070c).
     assert.equal(bytes.subarray(FIRST_PROP + 24, FIRST_PROP + 40).toString('hex'), '0008000c' + '80000004' + '8000070c' + '00000000');
+  });
+
+  it('decodes a property type it does not model as opaque bytes, reads the properties after it, and re-encodes the same bytes', () => {
+    // As a newer switch might send: OFPTFPT_TABLE_SYNC_FROM (16, OpenFlow 1.4) with two table ids, then next_tables.
+    const known: TableFeatureProperty = { type: 'nextTables', tableIds: [1] };
+    const bytes = encodeMessage(reply({ type: 'tableFeatures', tables: [table([{ type: 'nextTables', tableIds: [5, 6] }, known])] }));
+    bytes.writeUInt16BE(16, FIRST_PROP);
+    const decoded = decodeMessage(bytes);
+    assert.ok(decoded.type === 'MultipartReply' && decoded.body.type === 'tableFeatures');
+    assert.deepEqual(decoded.body.tables[0]!.properties, [{ type: 'unknown', propertyType: 16, data: Buffer.from([5, 6]) }, known]);
+    assert.ok(encodeMessage(decoded).equals(bytes));
   });
 
   it('decodes a table name that fills its field up to the NUL', () => {
@@ -132,9 +147,9 @@ describe('table features bytes that lie', () => {
     decodeFails(withU16(bytes, FIRST_PROP + 2, 14), 'MultipartReply', 'table_features.property.length', FIRST_PROP + 2);
   });
 
-  it('an unknown property type', () => {
-    const bytes = encoded({ type: 'wildcards', oxmIds: [] });
-    decodeFails(withU16(bytes, FIRST_PROP, 9), 'MultipartReply', 'table_features.property.type', FIRST_PROP);
+  it('a property of unknown type whose length is below its header', () => {
+    const bytes = encoded({ type: 'unknown', propertyType: 0x4000, data: Buffer.alloc(4) });
+    decodeFails(withU16(bytes, FIRST_PROP + 2, 3), 'MultipartReply', 'table_features.property.length', FIRST_PROP + 2);
   });
 
   it('an instruction id whose len is below its header', () => {
@@ -173,8 +188,26 @@ describe('table features values that cannot be encoded', () => {
     encodeOne({ type: 'nextTables', tableIds: [256] }, 'table_features.property.next_table_ids');
   });
 
+  it("an 'unknown' property whose type number the codec models (it would decode as that property)", () => {
+    encodeOne({ type: 'unknown', propertyType: TABLE_FEATURE_PROP_TYPE_NUMBERS.wildcards, data: Buffer.alloc(0) }, 'table_features.property.type');
+  });
+
   it('an unknown property tag', () => {
     encodeOne({ type: 'bogus' } as unknown as TableFeatureProperty, 'table_features.property.type');
+  });
+
+  it('an OXM id class given as a bigint, and hasMask that is not a boolean', () => {
+    encodeOne({ type: 'match', oxmIds: [{ ...basic(0, 4), oxmClass: 0x8000n as unknown as number }] }, 'table_features.property.oxm_ids.oxm_class');
+    encodeOne({ type: 'match', oxmIds: [{ ...basic(0, 4), hasMask: 1 as unknown as boolean }] }, 'table_features.property.oxm_ids.has_mask');
+  });
+
+  it('properties that are not a list, and an action id that is not a structure', () => {
+    encodeFails(reply({ type: 'tableFeatures', tables: [{ ...table([]), properties: {} as unknown as TableFeatureProperty[] }] }), 'table_features.properties');
+    encodeOne({ type: 'applyActions', actionIds: [null as unknown as ActionId] }, 'table_features.property.action_ids');
+  });
+
+  it('an instruction id whose data is not bytes', () => {
+    encodeOne({ type: 'instructions', instructionIds: [{ type: 0xffff, data: 'abc' as unknown as Uint8Array }] }, 'table_features.property.instruction_ids.data');
   });
 
   it('a table name that does not fit its 32 bytes', () => {

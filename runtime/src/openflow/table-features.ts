@@ -3,11 +3,13 @@ import type { TableFeatures } from './multipart-types.js';
 import { OFPXMC_EXPERIMENTER } from './oxm-fields.js';
 import type { Reader } from './reader.js';
 import type { ActionId, InstructionId, OxmId, TableFeatureProperty } from './structs.js';
-import type { Writer } from './writer.js';
+import { describeValue, type Writer } from './writer.js';
 
 /**
  * struct ofp_table_features and its properties (OpenFlow 1.3.5 7.3.5.5), the body
- * of OFPMP_TABLE_FEATURES requests and replies.
+ * of OFPMP_TABLE_FEATURES requests and replies. A property type the codec does not
+ * model decodes as an `unknown` property holding its bytes and encodes back
+ * unchanged, so one new property does not make a switch's whole reply unreadable.
  *
  * A property's `length` covers its header and content but not its padding; every
  * property is then padded with zeros to a multiple of 8 (7.3.5.5.2), and a table's
@@ -45,7 +47,7 @@ export const OFP_TABLE_FEATURE_PROP_EXPERIMENTER_SIZE = 12;
 /** An instruction or action id without experimenter body: type + len. */
 export const OFP_FEATURE_ID_HEADER_SIZE = 4;
 
-type PropertyType = TableFeatureProperty['type'];
+type PropertyType = Exclude<TableFeatureProperty['type'], 'unknown'>;
 
 /** Wire type number of each property tag. */
 export const TABLE_FEATURE_PROP_TYPE_NUMBERS: Readonly<Record<PropertyType, number>> = {
@@ -95,11 +97,14 @@ function readFeatureIds(r: Reader, field: string): InstructionId[] | ActionId[] 
 }
 
 function writeFeatureIds(w: Writer, ids: readonly (InstructionId | ActionId)[], field: string): void {
-  for (const id of ids) {
-    const dataLength = id.data === undefined ? 0 : id.data.length;
+  for (const id of w.list(ids, field)) {
+    w.struct(id, field);
+    // Absent data (undefined or null) is a bare 4-byte id.
+    const data = id.data ?? undefined;
+    if (data !== undefined) w.expectBytes(data, `${field}.data`);
     w.u16(id.type, `${field}.type`);
-    w.u16(OFP_FEATURE_ID_HEADER_SIZE + dataLength, `${field}.len`);
-    if (id.data !== undefined) w.bytes(id.data);
+    w.u16(OFP_FEATURE_ID_HEADER_SIZE + (data === undefined ? 0 : data.length), `${field}.len`);
+    if (data !== undefined) w.bytes(data, `${field}.data`);
   }
 }
 
@@ -113,17 +118,26 @@ function readOxmIds(r: Reader, field: string): OxmId[] {
   return ids;
 }
 
+/** Fails unless `v` is a whole number that fits in `mask` (a run of low bits). */
+function checkBits(w: Writer, v: number, mask: number, field: string, what: string): void {
+  // `typeof` first: a bigint would make `&` itself throw a TypeError.
+  if (typeof v !== 'number' || (v & mask) !== v) w.fail(field, `${String(v)} is not ${what}`);
+}
+
 function writeOxmIds(w: Writer, ids: readonly OxmId[], field: string): void {
-  for (const id of ids) {
-    if ((id.oxmClass & 0xffff) !== id.oxmClass) w.fail(`${field}.oxm_class`, `${id.oxmClass} is not a u16`);
-    if ((id.oxmField & 0x7f) !== id.oxmField) w.fail(`${field}.oxm_field`, `${id.oxmField} is not a 7-bit field number`);
-    if ((id.length & 0xff) !== id.length) w.fail(`${field}.oxm_length`, `${id.length} is not a u8`);
+  for (const id of w.list(ids, field)) {
+    w.struct(id, field);
+    checkBits(w, id.oxmClass, 0xffff, `${field}.oxm_class`, 'a u16');
+    checkBits(w, id.oxmField, 0x7f, `${field}.oxm_field`, 'a 7-bit field number');
+    if (typeof id.hasMask !== 'boolean') w.fail(`${field}.has_mask`, `${describeValue(id.hasMask)} is not a boolean`);
+    checkBits(w, id.length, 0xff, `${field}.oxm_length`, 'a u8');
+    const experimenter = id.experimenter ?? undefined;
     const experimenterClass = id.oxmClass === OFPXMC_EXPERIMENTER;
-    if (experimenterClass !== (id.experimenter !== undefined)) {
+    if (experimenterClass !== (experimenter !== undefined)) {
       w.fail(`${field}.experimenter`, experimenterClass ? 'class 0xffff needs an experimenter id' : 'only class 0xffff carries an experimenter id');
     }
     w.u32(((id.oxmClass << 16) | (id.oxmField << 9) | (id.hasMask ? 0x100 : 0) | id.length) >>> 0, field);
-    if (id.experimenter !== undefined) w.u32(id.experimenter, `${field}.experimenter`);
+    if (experimenter !== undefined) w.u32(experimenter, `${field}.experimenter`);
   }
 }
 
@@ -133,7 +147,6 @@ function readProperty(r: Reader): TableFeatureProperty {
   const start = r.pos;
   const typeNumber = r.u16(`${PROPERTY}.type`);
   const type = PROPERTY_BY_NUMBER.get(typeNumber);
-  if (type === undefined) r.fail(`${PROPERTY}.type`, `unknown table feature property type ${typeNumber}`, start);
   const lengthAt = r.pos;
   const length = r.u16(`${PROPERTY}.length`);
   const isExperimenter = type === 'experimenter' || type === 'experimenterMiss';
@@ -141,6 +154,8 @@ function readProperty(r: Reader): TableFeatureProperty {
   const p = lengthBounded(r, start, lengthAt, length, minimum, `${PROPERTY}.length`);
   r.pad(padding8(length), `${PROPERTY}.pad`);
   switch (type) {
+    case undefined:
+      return { type: 'unknown', propertyType: typeNumber, data: p.rest() };
     case 'instructions':
     case 'instructionsMiss':
       return { type, instructionIds: readFeatureIds(p, `${PROPERTY}.instruction_ids`) };
@@ -174,11 +189,25 @@ function readProperty(r: Reader): TableFeatureProperty {
   }
 }
 
+/**
+ * The wire type of `prop`. Fails on a tag the codec does not know, and on an
+ * `unknown` property whose number it does: those bytes would decode as another
+ * property, not as the value given.
+ */
+function propertyTypeNumber(w: Writer, prop: TableFeatureProperty): number {
+  if (prop.type === 'unknown') {
+    const known = PROPERTY_BY_NUMBER.get(prop.propertyType);
+    if (known !== undefined) w.fail(`${PROPERTY}.type`, `property type ${prop.propertyType} is '${known}': use that property, not 'unknown'`);
+    return prop.propertyType;
+  }
+  const type = Object.hasOwn(TABLE_FEATURE_PROP_TYPE_NUMBERS, prop.type) ? TABLE_FEATURE_PROP_TYPE_NUMBERS[prop.type] : undefined;
+  if (type === undefined) w.fail(`${PROPERTY}.type`, `unknown table feature property "${String((prop as { type: unknown }).type)}"`);
+  return type;
+}
+
 function writeProperty(w: Writer, prop: TableFeatureProperty): void {
   const start = w.pos;
-  const type = TABLE_FEATURE_PROP_TYPE_NUMBERS[prop.type];
-  if (type === undefined) w.fail(`${PROPERTY}.type`, `unknown table feature property "${String((prop as { type: unknown }).type)}"`);
-  w.u16(type, `${PROPERTY}.type`);
+  w.u16(propertyTypeNumber(w, prop), `${PROPERTY}.type`);
   w.u16(0, `${PROPERTY}.length`);
   switch (prop.type) {
     case 'instructions':
@@ -187,7 +216,7 @@ function writeProperty(w: Writer, prop: TableFeatureProperty): void {
       break;
     case 'nextTables':
     case 'nextTablesMiss':
-      for (const tableId of prop.tableIds) w.u8(tableId, `${PROPERTY}.next_table_ids`);
+      for (const tableId of w.list(prop.tableIds, `${PROPERTY}.next_table_ids`)) w.u8(tableId, `${PROPERTY}.next_table_ids`);
       break;
     case 'writeActions':
     case 'writeActionsMiss':
@@ -207,7 +236,10 @@ function writeProperty(w: Writer, prop: TableFeatureProperty): void {
     case 'experimenterMiss':
       w.u32(prop.experimenter, `${PROPERTY}.experimenter`);
       w.u32(prop.expType, `${PROPERTY}.exp_type`);
-      for (const word of prop.data) w.u32(word, `${PROPERTY}.experimenter_data`);
+      for (const word of w.list(prop.data, `${PROPERTY}.experimenter_data`)) w.u32(word, `${PROPERTY}.experimenter_data`);
+      break;
+    case 'unknown':
+      w.bytes(prop.data, `${PROPERTY}.data`);
       break;
   }
   // The length excludes the padding that follows it (7.3.5.5.2).
@@ -246,7 +278,8 @@ export function readTableFeatures(r: Reader): TableFeatures[] {
 
 /** Writes struct ofp_table_features records, computing every length and padding. */
 export function writeTableFeatures(w: Writer, tables: readonly TableFeatures[]): void {
-  for (const t of tables) {
+  for (const t of w.list(tables, 'tables')) {
+    w.struct(t, 'table_features');
     const start = w.pos;
     w.u16(0, 'table_features.length');
     w.u8(t.tableId, 'table_features.table_id');
@@ -256,7 +289,7 @@ export function writeTableFeatures(w: Writer, tables: readonly TableFeatures[]):
     w.u64(t.metadataWrite, 'table_features.metadata_write');
     w.u32(t.config, 'table_features.config');
     w.u32(t.maxEntries, 'table_features.max_entries');
-    for (const prop of t.properties) writeProperty(w, prop);
+    for (const prop of w.list(t.properties, 'table_features.properties')) writeProperty(w, w.struct(prop, PROPERTY));
     w.patchU16(start, w.pos - start, 'table_features.length');
   }
 }

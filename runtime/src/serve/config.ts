@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { SdnError } from '../errors.js';
+import { hostname } from 'node:os';
+import type { TokenConfig } from '../api/index.js';
+import { ConfigError } from './config-error.js';
+import { mergeTokens, parseTokens, readTokensFile } from './tokens.js';
 
-/** A configuration value that is missing, malformed or out of range. */
-export class ConfigError extends SdnError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('CONFIG', message, options);
-  }
-}
+export { ConfigError };
 
 /** Everything `sdn-runtime serve` can be told. Times in milliseconds. */
 export interface ServeConfig {
@@ -27,6 +25,24 @@ export interface ServeConfig {
   readonly tlsCert: string | undefined;
   readonly tlsKey: string | undefined;
   readonly tlsCa: string | undefined;
+  readonly grpcHost: string;
+  readonly grpcPort: number;
+  /** TLS for the gRPC API: PEM file paths. `grpcTlsCa` requires client certificates (mutual TLS). */
+  readonly grpcTlsCert: string | undefined;
+  readonly grpcTlsKey: string | undefined;
+  readonly grpcTlsCa: string | undefined;
+  /** API tokens; from the config file only (never flags or env, which other users may read). */
+  readonly tokens: readonly TokenConfig[];
+  /** A JSON file with more tokens (same form as `tokens`); env SDN_RUNTIME_TOKENS_FILE. */
+  readonly tokensFile: string | undefined;
+  /** The node's name in the API (default: the host name). */
+  readonly nodeId: string;
+  /** Lifecycle events kept for event-stream clients that resume. */
+  readonly eventLogSize: number;
+  /** Per event-stream client: lifecycle events that may wait for credit before they are dropped (and a Gap sent). */
+  readonly clientLifecycleQueue: number;
+  /** Per event-stream client: packet-ins that may wait for credit before the oldest are shed. */
+  readonly clientPacketInQueue: number;
   /** Built-in apps to start, e.g. ['learning-switch']. */
   readonly apps: readonly string[];
   readonly logLevel: string;
@@ -50,6 +66,17 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   tlsCert: undefined,
   tlsKey: undefined,
   tlsCa: undefined,
+  grpcHost: '0.0.0.0',
+  grpcPort: 50051,
+  grpcTlsCert: undefined,
+  grpcTlsKey: undefined,
+  grpcTlsCa: undefined,
+  tokens: [],
+  tokensFile: undefined,
+  nodeId: hostname(),
+  eventLogSize: 10_000,
+  clientLifecycleQueue: 10_000,
+  clientPacketInQueue: 1_000,
   apps: [],
   logLevel: 'info',
   logFormat: 'auto',
@@ -76,9 +103,13 @@ export function envName(key: keyof ServeConfig): string {
   return `SDN_RUNTIME_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 }
 
+/** Options that only the config file may set. */
+const FILE_ONLY: ReadonlySet<keyof ServeConfig> = new Set(['tokens']);
+
 function fromEnv(env: NodeJS.ProcessEnv): Raw {
   const raw: Raw = {};
   for (const key of Object.keys(DEFAULT_SERVE_CONFIG) as (keyof ServeConfig)[]) {
+    if (FILE_ONLY.has(key)) continue;
     const value = env[envName(key)];
     if (value !== undefined && value !== '') raw[key] = value;
   }
@@ -113,6 +144,11 @@ function integer(key: string, value: unknown, min: number, max: number): number 
   return n;
 }
 
+function nonEmpty(key: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(`${key} must be a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 function list(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
   return String(value).split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -144,12 +180,25 @@ function normalize(raw: Raw): ServeConfig {
     tlsCert: optionalPath(c.tlsCert),
     tlsKey: optionalPath(c.tlsKey),
     tlsCa: optionalPath(c.tlsCa),
+    grpcHost: String(c.grpcHost),
+    grpcPort: integer('grpcPort', c.grpcPort, 0, 65535),
+    grpcTlsCert: optionalPath(c.grpcTlsCert),
+    grpcTlsKey: optionalPath(c.grpcTlsKey),
+    grpcTlsCa: optionalPath(c.grpcTlsCa),
+    tokens: mergeTokens([parseTokens(c.tokens, 'tokens'), ...(optionalPath(c.tokensFile) === undefined ? [] : [readTokensFile(String(c.tokensFile))])]),
+    tokensFile: optionalPath(c.tokensFile),
+    nodeId: nonEmpty('nodeId', c.nodeId),
+    eventLogSize: integer('eventLogSize', c.eventLogSize, 1, 10_000_000),
+    clientLifecycleQueue: integer('clientLifecycleQueue', c.clientLifecycleQueue, 1, 10_000_000),
+    clientPacketInQueue: integer('clientPacketInQueue', c.clientPacketInQueue, 1, 10_000_000),
     apps,
     logLevel: String(c.logLevel),
     logFormat,
   };
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) throw new ConfigError('tlsCert and tlsKey go together: set both for OpenFlow over TLS, or neither');
   if (config.tlsCa !== undefined && config.tlsCert === undefined) throw new ConfigError('tlsCa needs tlsCert and tlsKey');
+  if ((config.grpcTlsCert === undefined) !== (config.grpcTlsKey === undefined)) throw new ConfigError('grpcTlsCert and grpcTlsKey go together: set both for gRPC over TLS, or neither');
+  if (config.grpcTlsCa !== undefined && config.grpcTlsCert === undefined) throw new ConfigError('grpcTlsCa needs grpcTlsCert and grpcTlsKey');
   if (config.echoTimeoutMs <= config.echoIntervalMs) throw new ConfigError(`echoTimeoutMs (${config.echoTimeoutMs}) must be larger than echoIntervalMs (${config.echoIntervalMs})`);
   return config;
 }

@@ -1,13 +1,22 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { ApiServer } from '../api/index.js';
 import { learningSwitch } from '../apps/learning-switch.js';
 import type { App } from '../core/app-types.js';
 import { Controller } from '../core/controller.js';
 import { createHttpServer } from '../observability/http.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
+import type { PubSubBus } from '../pubsub/types.js';
+import type { KvStore } from '../store/types.js';
 import { OpenFlowServer } from '../switch/server.js';
 import type { ServeConfig } from './config.js';
+
+/** Services the runtime offers to apps when they exist (the KV store, the pubsub bus). */
+export interface RuntimeServices {
+  readonly bus?: PubSubBus;
+  readonly store?: KvStore;
+}
 
 /** A running runtime node; `stop()` shuts it down cleanly. */
 export interface RunningRuntime {
@@ -17,6 +26,8 @@ export interface RunningRuntime {
   /** Bound ports (differ from the config when it asked for port 0). */
   readonly openflowPort: number;
   readonly httpPort: number;
+  readonly grpcPort: number;
+  readonly api: ApiServer;
   stop(): Promise<void>;
 }
 
@@ -41,16 +52,42 @@ async function listenHttp(server: Server, host: string, port: number): Promise<n
   return typeof address === 'object' && address !== null ? address.port : port;
 }
 
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 /**
  * Wires a runtime node from its configuration: the one place where the logger,
- * metrics, controller, OpenFlow listener, HTTP server and apps are created.
+ * metrics, controller, OpenFlow listener, gRPC API, HTTP server and apps are created.
  */
-export async function startRuntime(config: ServeConfig, log: Logger): Promise<RunningRuntime> {
+export async function startRuntime(config: ServeConfig, log: Logger, services: RuntimeServices = {}): Promise<RunningRuntime> {
   const started = Date.now();
   mkdirSync(config.dataDir, { recursive: true });
   const metrics = new RuntimeMetrics();
   const controller = new Controller(log, metrics);
   for (const name of config.apps) await controller.use(builtInApp(name));
+  let openflowPort = 0;
+  let httpPort = 0;
+  // Before the OpenFlow listener: the event log must see the first switch come up.
+  const api = await ApiServer.create({
+    host: config.grpcHost,
+    port: config.grpcPort,
+    tls:
+      config.grpcTlsCert === undefined || config.grpcTlsKey === undefined
+        ? undefined
+        : { cert: readFileSync(config.grpcTlsCert), key: readFileSync(config.grpcTlsKey), ca: config.grpcTlsCa === undefined ? undefined : readFileSync(config.grpcTlsCa) },
+    tokens: config.tokens,
+    eventLogSize: config.eventLogSize,
+    limits: { lifecycle: config.clientLifecycleQueue, packetIns: config.clientPacketInQueue },
+    nodeId: config.nodeId,
+    version: packageVersion(),
+    log,
+    metrics,
+    core: controller,
+    bus: services.bus,
+    store: services.store,
+    node: () => ({ openflowPort, httpPort, apps: config.apps.length }),
+  });
 
   const tls =
     config.tlsCert === undefined || config.tlsKey === undefined
@@ -79,9 +116,13 @@ export async function startRuntime(config: ServeConfig, log: Logger): Promise<Ru
     controller,
   );
   const http = createHttpServer(metrics, () => ({ status: 'ok', switches: controller.switches().length, uptimeSec: Math.round((Date.now() - started) / 1000) }));
-  const openflowPort = await openflow.listen();
-  const httpPort = await listenHttp(http, config.httpHost, config.httpPort);
-  log.info({ openflow: `${config.openflowHost}:${openflowPort}`, tls: tls !== undefined, http: `${config.httpHost}:${httpPort}`, apps: config.apps }, 'sdn-runtime serving');
+  openflowPort = await openflow.listen();
+  httpPort = await listenHttp(http, config.httpHost, config.httpPort);
+  const grpcPort = await api.listen();
+  log.info(
+    { openflow: `${config.openflowHost}:${openflowPort}`, tls: tls !== undefined, http: `${config.httpHost}:${httpPort}`, grpc: `${config.grpcHost}:${grpcPort}`, grpcTls: config.grpcTlsCert !== undefined, nodeId: config.nodeId, apps: config.apps },
+    'sdn-runtime serving',
+  );
 
   let stopping: Promise<void> | undefined;
   return {
@@ -90,8 +131,11 @@ export async function startRuntime(config: ServeConfig, log: Logger): Promise<Ru
     metrics,
     openflowPort,
     httpPort,
+    grpcPort,
+    api,
     stop() {
       stopping ??= (async () => {
+        await api.stop();
         await openflow.close();
         await controller.stopApps();
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));

@@ -34,6 +34,8 @@ describe('OpenFlow over mutual TLS', () => {
         openflowPort: 0,
         httpHost: '127.0.0.1',
         httpPort: 0,
+        grpcHost: '127.0.0.1',
+        grpcPort: 0,
         dataDir: join(dir, 'data'),
         apps: ['learning-switch'],
         tlsCert: join(dir, 'server.pem'),

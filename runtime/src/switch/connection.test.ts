@@ -181,6 +181,27 @@ describe('SwitchConnection bad input', () => {
     assert.equal(closed?.type === 'closed' && closed.reason, 'framing');
   });
 
+  it('handles the messages before a bad length in the same chunk, then answers BAD_LEN and closes', () => {
+    const conn = new SwitchConnection(0);
+    handshake(conn);
+    const statsXid = conn.request({ type: 'MultipartRequest', version: V13, xid: 0, flags: 0, body: { type: 'table' } }, 5);
+    sent(conn, 5);
+    const packetIn = { type: 'PacketIn', version: V13, xid: 0, bufferId: 0xffffffff, totalLen: 0, reason: 0, tableId: 0, cookie: 0n, match: [], data: Buffer.alloc(0) } as const;
+    const chunk = Buffer.concat([
+      encodeMessage({ type: 'MultipartReply', version: V13, xid: statsXid, flags: 0, body: { type: 'table', stats: [] } }),
+      encodeMessage({ type: 'EchoRequest', version: V13, xid: 77, data: Buffer.from('ping') }),
+      encodeMessage(packetIn),
+      Buffer.from('0402000400000001', 'hex'),
+    ]);
+    conn.onBytes(chunk, 6);
+    assert.deepEqual(conn.takeEvents().map((e) => e.type), ['reply', 'message', 'closed']);
+    const out = sent(conn, 6);
+    assert.deepEqual(out.map((m) => m.type), ['EchoReply', 'Error']);
+    assert.equal(out[0]?.xid, 77);
+    assert.equal(out[1]?.type === 'Error' && out[1].errorType, OFPET_BAD_REQUEST);
+    assert.equal(conn.state, 'closed');
+  });
+
   it('sheds unsolicited messages over budget, then disconnects a switch that keeps flooding', () => {
     const conn = new SwitchConnection(0, { maxMessagesPerSecond: 10, floodGraceMs: 1000, echoIntervalMs: 100_000, echoTimeoutMs: 200_000 });
     handshake(conn);

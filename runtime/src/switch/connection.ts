@@ -97,22 +97,30 @@ export class SwitchConnection {
     return this.state === 'closed';
   }
 
-  /** Feeds bytes received from the switch. */
+  /**
+   * Feeds bytes received from the switch. On a length the stream cannot be
+   * resynced from, the whole messages before it are still handled, in order; then
+   * the switch gets OFPBRC_BAD_LEN and the connection closes with `framing`.
+   */
   onBytes(chunk: Buffer, nowMs: number): void {
     if (this.state === 'closed') return;
-    let frames: Buffer[];
+    let frames: readonly Buffer[];
+    let framingError: OfpFramingError | undefined;
     try {
       frames = this.framer.push(chunk);
     } catch (err) {
       if (!(err instanceof OfpFramingError)) throw err;
-      this.sendError(this.version || Math.max(...this.config.versions), OFPET_BAD_REQUEST, OFPBRC_BAD_LEN, 0, chunk.subarray(0, ERROR_DATA_BYTES));
-      this.close('framing', err.message);
-      return;
+      frames = err.messages;
+      framingError = err;
     }
     this.lastRxMs = nowMs;
     for (const frame of frames) {
       if (this.closed) return;
       this.onFrame(frame, nowMs);
+    }
+    if (framingError !== undefined && !this.closed) {
+      this.sendError(this.version || Math.max(...this.config.versions), OFPET_BAD_REQUEST, OFPBRC_BAD_LEN, 0, chunk.subarray(0, ERROR_DATA_BYTES));
+      this.close('framing', framingError.message);
     }
   }
 

@@ -3,6 +3,14 @@ import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { ConnectionConfig } from './connection-types.js';
 import { SwitchSession, type SessionListener } from './session.js';
 
+/**
+ * Accept-queue length asked of the kernel (capped by net.core.somaxconn). After a
+ * controller restart every switch reconnects at once: with Node's default of 511,
+ * 1,000 switches overflowed the queue and the dropped ones retried a second later
+ * (bench/src/connect-many.ts).
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** Where and how switches connect. */
 export interface OpenFlowServerOptions {
   readonly host: string;
@@ -52,7 +60,7 @@ export class OpenFlowServer {
   async listen(): Promise<number> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(this.options.port, this.options.host, () => {
+      this.server.listen({ port: this.options.port, host: this.options.host, backlog: LISTEN_BACKLOG }, () => {
         this.server.off('error', reject);
         resolve();
       });

@@ -46,6 +46,12 @@ export class FakeSwitch {
   /** Messages not consumed by a waiter, in arrival order. */
   readonly inbox: OfpMessage[] = [];
   answerEcho: boolean;
+  /**
+   * Scripted answers: called for every message before the built-in ones; return
+   * true when it answered (e.g. an OFPT_ERROR for a FLOW_MOD, a split flow-stats
+   * reply). The message is then not recorded.
+   */
+  responder: ((msg: OfpMessage, sw: FakeSwitch) => boolean) | undefined;
   private readonly framer = new Framer();
   private waiters: Waiter[] = [];
   readonly closed: Promise<void>;
@@ -109,6 +115,7 @@ export class FakeSwitch {
   }
 
   private onMessage(msg: OfpMessage): void {
+    if (this.responder?.(msg, this) === true) return;
     if (this.autoAnswer(msg)) return;
     const waiter = this.waiters.find((w) => w.predicate(msg));
     if (waiter !== undefined) {

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MultipartReply, MultipartRequest } from '../messages.js';
 import type { MultipartReplyBody, MultipartRequestBody, TableFeatures } from '../multipart-types.js';
-import { fromRyuJson, parseRyuJson, type RyuJsonObject, stringifyRyuJson, toRyuJson } from './index.js';
+import fc from 'fast-check';
+import { normalize } from '../arbitraries.js';
+import { tableFeatures } from '../arbitraries-multipart.js';
+import { fromRyuJson, OfpJsonError, parseRyuJson, type RyuJson, type RyuJsonObject, stringifyRyuJson, toRyuJson } from './index.js';
 
 /**
  * Every multipart request and reply body, built by hand, through toRyuJson and
@@ -163,5 +166,45 @@ describe('multipart replies', () => {
     assert.deepEqual(props[5], { OFPTableFeaturePropExperimenter: { data: [1, 2], exp_type: 2, experimenter: 101, length: 20, type: 65535 } });
     // 64 + each property's length (16, 7, 12, 12, 12, 20) padded to 8.
     assert.equal(t['length'], 64 + 16 + 8 + 16 + 16 + 16 + 24);
+  });
+
+  it('table features: a property type the codec does not model is OFPTableFeaturePropUnknown with its bytes', () => {
+    const unknown: TableFeatures = { ...table, properties: [{ type: 'unknown', propertyType: 16, data: bytes('010203') }] };
+    const { body } = reply({ type: 'tableFeatures', tables: [unknown] });
+    const t = (body['body'] as RyuJsonObject[])[0]!['OFPTableFeaturesStats'] as RyuJsonObject;
+    assert.deepEqual(t['properties'], [{ OFPTableFeaturePropUnknown: { data: 'AQID', length: 7, type: 16 } }]);
+    assert.equal(t['length'], 64 + 8);
+  });
+
+  it('table features: every property the arbitraries make survives toRyuJson and back', () => {
+    fc.assert(
+      // normalize: fast-check's records have a null prototype, and bytes come back as Buffers.
+      fc.property(tableFeatures, (t) => void reply({ type: 'tableFeatures', tables: [normalize(t) as TableFeatures] })),
+      { numRuns: 200 },
+    );
+  });
+
+  it('table features: refuses OFPTableFeaturePropUnknown for a modelled type, and an unmodelled type in another class', () => {
+    const withProperty = (property: RyuJson): RyuJson => ({
+      OFPTableFeaturesStatsReply: {
+        flags: 0,
+        type: 12,
+        body: [
+          {
+            OFPTableFeaturesStats: {
+              table_id: 0, name: 't', metadata_match: 0, metadata_write: 0, config: 0, max_entries: 1, properties: [property],
+            },
+          },
+        ],
+      },
+    });
+    const path = '$.OFPTableFeaturesStatsReply.body[0].OFPTableFeaturesStats.properties[0]';
+    const rejects = (property: RyuJson, where: string, detail: RegExp): void =>
+      assert.throws(
+        () => fromRyuJson(withProperty(property), h),
+        (err: unknown) => err instanceof OfpJsonError && err.path === where && detail.test(err.message),
+      );
+    rejects({ OFPTableFeaturePropUnknown: { type: 10, data: '' } }, `${path}.OFPTableFeaturePropUnknown.type`, /has its own class/);
+    rejects({ OFPTableFeaturePropNextTables: { type: 16, table_ids: [] } }, `${path}.OFPTableFeaturePropNextTables.type`, /OFPTableFeaturePropUnknown/);
   });
 });

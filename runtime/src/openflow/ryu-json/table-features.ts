@@ -1,7 +1,7 @@
 import type { TableFeatures } from '../multipart-types.js';
 import type { TableFeatureProperty } from '../structs.js';
 import { actionIdFromRyu, actionIdLength, actionIdToRyu } from './actions.js';
-import { type Field, list, text, u16, u32, u64, u8 } from './fields.js';
+import { base64, type Field, list, text, u16, u32, u64, u8 } from './fields.js';
 import { instructionIdFromRyu, instructionIdLength, instructionIdToRyu } from './instructions.js';
 import { checkDerived, classed, fail, type JsonObject, readArray, readClassed, type RyuJson } from './json.js';
 import { oxmIdFromRyu, oxmIdLength, oxmIdToRyu } from './oxm.js';
@@ -10,12 +10,21 @@ import { oxmIdFromRyu, oxmIdLength, oxmIdToRyu } from './oxm.js';
  * OFPTableFeaturesStats and its properties (OpenFlow 1.3.5 7.3.5.5). Ryu shows
  * each property's `type` number and unpadded `length`, and the table's `length`
  * (64 plus every property padded to 8 bytes); all are derived from the value.
+ *
+ * A property of a type the codec does not model is `OFPTableFeaturePropUnknown
+ * {type, length, data}` with base64 `data`. Ryu 1.3 defines a class of that name
+ * and shape but its parser never produces it (it keeps such a property, and every
+ * byte after it, as `OFPPropUnknown`), so the form is ours; here `type` carries
+ * information and is never derived.
  */
 
 /** sizeof(struct ofp_table_features) without properties. */
 export const OFP_TABLE_FEATURES_SIZE = 64;
 
-type PropType = TableFeatureProperty['type'];
+type PropType = Exclude<TableFeatureProperty['type'], 'unknown'>;
+type UnknownProperty = Extract<TableFeatureProperty, { type: 'unknown' }>;
+
+const UNKNOWN_CLASS = 'OFPTableFeaturePropUnknown';
 
 /** enum ofp_table_feature_prop_type (OFPTFPT_*). */
 export const TABLE_FEATURE_PROP_TYPES: Readonly<Record<PropType, number>> = {
@@ -43,6 +52,7 @@ const PROP_BY_NUMBER = new Map<number, PropType>(
 
 /** Ryu's class for each kind of property. */
 function propClass(p: TableFeatureProperty): string {
+  if (p.type === 'unknown') return UNKNOWN_CLASS;
   if ('instructionIds' in p) return 'OFPTableFeaturePropInstructions';
   if ('tableIds' in p) return 'OFPTableFeaturePropNextTables';
   if ('actionIds' in p) return 'OFPTableFeaturePropActions';
@@ -52,6 +62,7 @@ function propClass(p: TableFeatureProperty): string {
 
 /** The property's `length` field: header and body, padding excluded. */
 export function propertyLength(p: TableFeatureProperty): number {
+  if (p.type === 'unknown') return 4 + p.data.length;
   if ('instructionIds' in p) return 4 + p.instructionIds.reduce((s, id) => s + instructionIdLength(id), 0);
   if ('tableIds' in p) return 4 + p.tableIds.length;
   if ('actionIds' in p) return 4 + p.actionIds.reduce((s, id) => s + actionIdLength(id), 0);
@@ -64,6 +75,7 @@ export function tableFeaturesLength(t: TableFeatures): number {
 }
 
 function propertyToRyu(p: TableFeatureProperty): RyuJson {
+  if (p.type === 'unknown') return classed(UNKNOWN_CLASS, { type: p.propertyType, length: propertyLength(p), data: base64.to(p.data) });
   const body: Record<string, RyuJson> = { type: TABLE_FEATURE_PROP_TYPES[p.type], length: propertyLength(p) };
   if ('instructionIds' in p) body['instruction_ids'] = p.instructionIds.map(instructionIdToRyu);
   else if ('tableIds' in p) body['table_ids'] = [...p.tableIds];
@@ -109,12 +121,24 @@ function readPropertyBody(cls: string, type: PropType, body: JsonObject): TableF
   return fail(body.at('type'), `property type ${TABLE_FEATURE_PROP_TYPES[type]} (${type}) does not belong in ${cls}`);
 }
 
+/** OFPTableFeaturePropUnknown: refused for a type number that has its own class. */
+function readUnknownProperty(number: number, body: JsonObject): UnknownProperty {
+  const known = PROP_BY_NUMBER.get(number);
+  if (known !== undefined) fail(body.at('type'), `property type ${number} (${known}) has its own class, not ${UNKNOWN_CLASS}`);
+  return { type: 'unknown', propertyType: number, data: base64.from(body.get('data'), body.at('data')) };
+}
+
 function propertyFromRyu(j: RyuJson, path: string): TableFeatureProperty {
   const { name, body } = readClassed(j, path);
   const number = u16.from(body.get('type'), body.at('type'));
-  const type = PROP_BY_NUMBER.get(number);
-  if (type === undefined) fail(body.at('type'), `unknown table-feature property type ${number}`);
-  const p = readPropertyBody(name, type, body);
+  let p: TableFeatureProperty;
+  if (name === UNKNOWN_CLASS) {
+    p = readUnknownProperty(number, body);
+  } else {
+    const type = PROP_BY_NUMBER.get(number);
+    if (type === undefined) return fail(body.at('type'), `unknown table-feature property type ${number} (use ${UNKNOWN_CLASS})`);
+    p = readPropertyBody(name, type, body);
+  }
   checkDerived(body, 'length', propertyLength(p));
   body.done();
   return p;

@@ -1,0 +1,166 @@
+import type { ContestantId } from './contestants.js';
+import type { LoadResult } from './loadgen/run.js';
+
+/** How the learning-switch benchmark prints its results: markdown tables and notes. */
+
+/** One mode's run against one controller. */
+export interface PhaseResult extends LoadResult {
+  /** CPU seconds the controller process used during the measured window. */
+  readonly controllerCpuSec: number;
+}
+
+export interface ContestantResult {
+  readonly id: ContestantId;
+  readonly label: string;
+  readonly throughput: PhaseResult | undefined;
+  readonly latency: PhaseResult | undefined;
+  /** Peak RSS of the controller process over both runs, bytes. */
+  readonly peakRssBytes: number | undefined;
+  /** Why it has no (or incomplete) numbers. */
+  readonly error: string | undefined;
+  /** How the process ended when we stopped it. */
+  readonly exit: string | undefined;
+  /** The runtime's V8 CPU profile, with --cpu-prof. */
+  readonly cpuProfile: string | undefined;
+}
+
+export interface RunSettings {
+  readonly switches: number;
+  readonly macs: number;
+  readonly ports: number;
+  readonly window: number;
+  readonly rate: number;
+  readonly seconds: number;
+  readonly warmupSec: number;
+  /** A PACKET_IN with no PACKET_OUT within this is lost. */
+  readonly responseTimeoutMs: number;
+}
+
+/** A generator using more than this share of one core may be what limits the numbers. */
+const GENERATOR_BOUND_SHARE = 0.9;
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+export function formatMicros(us: number): string {
+  if (us < 1000) return `${Math.round(us)} µs`;
+  if (us < 1_000_000) return `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)} ms`;
+  return `${(us / 1_000_000).toFixed(2)} s`;
+}
+
+function cpu(seconds: number, window: number): string {
+  return `${seconds.toFixed(2)} s (${Math.round((100 * seconds) / window)} %)`;
+}
+
+function lostCell(p: PhaseResult): string {
+  if (p.lost === 0) return '0';
+  return `${int(p.lost)} (${((100 * p.lost) / Math.max(1, p.packetIns)).toFixed(1)} %)`;
+}
+
+function throughputTable(results: readonly ContestantResult[]): string[] {
+  const lines = [
+    '| controller | responses/s | FLOW_MOD/s | lost | floods | controller CPU | generator CPU | responses per controller CPU-s |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of results) {
+    const p = r.throughput;
+    if (p === undefined) {
+      lines.push(`| ${r.label} | not measured | | | | | | |`);
+      continue;
+    }
+    lines.push(
+      `| ${r.label} | ${int(p.responsesPerSec)} | ${int(p.flowModsPerSec)} | ${lostCell(p)} | ${int(p.floods)} | ` +
+        `${cpu(p.controllerCpuSec, p.measuredSec)} | ${cpu(p.generatorCpuSec, p.measuredSec)} | ${p.controllerCpuSec > 0 ? int(p.responses / p.controllerCpuSec) : '-'} |`,
+    );
+  }
+  return lines;
+}
+
+function latencyTable(results: readonly ContestantResult[]): string[] {
+  const lines = [
+    '| controller | PACKET_IN/s sent | p50 | p90 | p99 | p99.9 | max | lost | controller CPU | generator CPU |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of results) {
+    const p = r.latency;
+    if (p === undefined) {
+      lines.push(`| ${r.label} | not measured | | | | | | | | |`);
+      continue;
+    }
+    const l = p.latency;
+    // No answer within the timeout: there is no latency to show, only the loss.
+    const at = (us: number): string => (l.count === 0 ? '-' : formatMicros(us));
+    lines.push(
+      `| ${r.label} | ${int(p.packetInsPerSec)} | ${at(l.p50Us)} | ${at(l.p90Us)} | ${at(l.p99Us)} | ${at(l.p999Us)} | ${at(l.maxUs)} | ` +
+        `${lostCell(p)} | ${cpu(p.controllerCpuSec, p.measuredSec)} | ${cpu(p.generatorCpuSec, p.measuredSec)} |`,
+    );
+  }
+  return lines;
+}
+
+function targetLines(results: readonly ContestantResult[], settings: RunSettings): string[] {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const ours = byId.get('runtime');
+  const lines: string[] = [];
+  for (const peer of results.filter((r) => r.id !== 'runtime')) {
+    const a = ours?.throughput?.responsesPerSec;
+    const b = peer.throughput?.responsesPerSec;
+    if (a !== undefined && b !== undefined && b > 0) lines.push(`- responses/s, sdn-runtime / ${peer.label}: ${(a / b).toFixed(2)}x`);
+  }
+  const tc = byId.get('testcontroller')?.throughput?.responsesPerSec;
+  const a = ours?.throughput?.responsesPerSec;
+  if (a !== undefined && tc !== undefined) {
+    lines.push(`- target "responses/s >= ovs-testcontroller's": ${a >= tc ? 'met' : 'not met'} (${int(a)} against ${int(tc)})`);
+  }
+  const p99 = ours?.latency?.latency.p99Us;
+  if (p99 !== undefined) {
+    lines.push(`- target "p99 <= 1 ms at ${int(settings.rate)} PACKET_IN/s": ${p99 <= 1000 && ours!.latency!.lost === 0 ? 'met' : 'not met'} (p99 ${formatMicros(p99)}, ${int(ours!.latency!.lost)} lost)`);
+  }
+  return lines;
+}
+
+function notes(results: readonly ContestantResult[]): string[] {
+  const lines: string[] = [];
+  for (const r of results) {
+    if (r.error !== undefined) lines.push(`- ${r.label}: ${r.error}`);
+    if (r.peakRssBytes !== undefined) lines.push(`- ${r.label}: peak RSS ${(r.peakRssBytes / 2 ** 20).toFixed(1)} MiB`);
+    const phase = r.throughput ?? r.latency;
+    if (phase !== undefined) {
+      const b = phase.behaviour;
+      const sent = Object.entries(b.controllerSent).map(([type, n]) => `${type} ${n}`).join(', ');
+      lines.push(`- ${r.label}: table-miss flow: ${b.tableMiss ?? 'none'}; learned flow: ${b.learnedFlow ?? 'none installed'}; other messages (all switches): ${sent || 'none'}`);
+      for (const extra of [b.firstError, b.firstWrongOutput, b.firstUndecodable]) if (extra !== undefined) lines.push(`- ${r.label}: ${extra}`);
+    }
+    for (const [mode, p] of [['throughput', r.throughput], ['latency', r.latency]] as const) {
+      if (p === undefined) continue;
+      if (p.generatorCpuSec / p.measuredSec > GENERATOR_BOUND_SHARE) lines.push(`- ${r.label}, ${mode}: the generator used ${Math.round((100 * p.generatorCpuSec) / p.measuredSec)} % of a core: it may be the limit`);
+      if (!p.learned) lines.push(`- ${r.label}, ${mode}: the controller had not answered ${int(p.macs)} PACKET_INs per switch by the end of the warm-up (${p.warmupSec.toFixed(1)} s): it had not seen every host`);
+      if (p.notSent > 0) lines.push(`- ${r.label}, ${mode}: ${int(p.notSent)} PACKET_INs were due but not sent: the controller stopped reading (TCP backpressure)`);
+      if (p.late + p.unmatched > 0) lines.push(`- ${r.label}, ${mode}: over the whole run, ${int(p.late)} PACKET_OUTs came after the response timeout (or twice), ${int(p.unmatched)} for frames never sent`);
+    }
+    if (r.cpuProfile !== undefined) lines.push(`- ${r.label}: CPU profile ${r.cpuProfile} (summarise: node bench/dist/profile-summary.js FILE)`);
+  }
+  return lines;
+}
+
+/** The whole report in markdown. */
+export function formatReport(results: readonly ContestantResult[], settings: RunSettings, machine: string): string {
+  const s = settings;
+  return [
+    `Learning switch under load: ${s.switches} switches, ${int(s.macs)} MACs over ${s.ports} ports per switch, ${s.seconds} s measured per mode after >= ${s.warmupSec} s warm-up`,
+    machine,
+    '',
+    `Throughput: each switch keeps ${s.window} PACKET_INs outstanding; a response is a PACKET_OUT answering one`,
+    '',
+    ...throughputTable(results),
+    '',
+    `Latency: ${int(s.rate)} PACKET_IN/s offered in total, paced by the clock; PACKET_IN written -> PACKET_OUT read`,
+    '',
+    ...latencyTable(results),
+    '',
+    'Against the targets:',
+    ...targetLines(results, settings),
+    '',
+    `Notes: CPU percentages are of one core over the measured window; lost: no PACKET_OUT within ${s.responseTimeoutMs / 1000} s.`,
+    ...notes(results),
+  ].join('\n');
+}

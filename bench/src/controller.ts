@@ -1,0 +1,183 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { projectRoot } from '../../runtime/dist/testing/vectors.js';
+import { CONTESTANT_IDS, CONTESTANTS, type Contestant, type ContestantId } from './contestants.js';
+import { type ContestantResult, formatReport, type PhaseResult, type RunSettings } from './controller-report.js';
+import { DEFAULT_LOAD_OPTIONS, type LoadMode, runLoad } from './loadgen/run.js';
+import { Child, cpuSecondsOf, freePort, peakRssBytesOf } from './proc.js';
+
+/**
+ * The learning-switch benchmark: the same emulated switches and traffic against
+ * sdn-runtime, os-ken and ovs-testcontroller, one controller after the other
+ * (never at once: the machine has 2 cores, and the generator uses them too).
+ * Prints markdown tables (or JSON with --json) on stdout, progress on stderr.
+ * Exits 1 when a selected controller could not be measured.
+ */
+
+const MODES: readonly LoadMode[] = ['throughput', 'latency'];
+
+const USAGE = `usage: node bench/dist/controller.js [options]
+  --seconds N       measured seconds per mode (default ${DEFAULT_LOAD_OPTIONS.seconds})
+  --warmup N        warm-up seconds before measuring, at least (default ${DEFAULT_LOAD_OPTIONS.warmupSec})
+  --switches N      emulated switches (default ${DEFAULT_LOAD_OPTIONS.switches})
+  --macs N          hosts the traffic cycles through (default ${DEFAULT_LOAD_OPTIONS.macs})
+  --window N        throughput mode: PACKET_INs outstanding per switch (default ${DEFAULT_LOAD_OPTIONS.window})
+  --rate N          latency mode: PACKET_IN/s offered in total (default ${DEFAULT_LOAD_OPTIONS.rate})
+  --only IDS        comma-separated controllers, of: ${CONTESTANT_IDS.join(', ')}
+  --modes MODES     comma-separated, of: ${MODES.join(', ')}
+  --cpu-prof DIR    run the runtime under node --cpu-prof, writing the profile into DIR
+  --json            print machine-readable results instead of the tables`;
+
+interface Options {
+  readonly settings: RunSettings;
+  readonly only: readonly ContestantId[];
+  readonly modes: readonly LoadMode[];
+  readonly cpuProfDir: string | undefined;
+  readonly json: boolean;
+  readonly help: boolean;
+}
+
+function number(name: string, text: string | undefined, fallback: number, { integer = true, max = Number.POSITIVE_INFINITY } = {}): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'} up to ${max}, got ${text}`);
+  return n;
+}
+
+function list<T extends string>(name: string, text: string | undefined, allowed: readonly T[]): readonly T[] {
+  if (text === undefined) return allowed;
+  const items = text.split(',');
+  const unknown = items.filter((i) => !(allowed as readonly string[]).includes(i));
+  if (unknown.length > 0) throw new Error(`--${name}: unknown ${unknown.join(', ')} (choose from ${allowed.join(', ')})`);
+  return items as T[];
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seconds: { type: 'string' },
+      warmup: { type: 'string' },
+      switches: { type: 'string' },
+      macs: { type: 'string' },
+      window: { type: 'string' },
+      rate: { type: 'string' },
+      only: { type: 'string' },
+      modes: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const d = DEFAULT_LOAD_OPTIONS;
+  return {
+    settings: {
+      seconds: number('seconds', values.seconds, d.seconds, { integer: false, max: 300 }),
+      warmupSec: number('warmup', values.warmup, d.warmupSec, { integer: false, max: 300 }),
+      switches: number('switches', values.switches, d.switches, { max: 10_000 }),
+      macs: number('macs', values.macs, d.macs, { max: 1 << 24 }),
+      ports: d.ports,
+      window: number('window', values.window, d.window, { max: 1 << 16 }),
+      rate: number('rate', values.rate, d.rate, { integer: false, max: 10_000_000 }),
+      responseTimeoutMs: d.responseTimeoutMs,
+    },
+    only: list('only', values.only, CONTESTANT_IDS),
+    modes: list('modes', values.modes, MODES),
+    cpuProfDir: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
+    json: values.json === true,
+    help: values.help === true,
+  };
+}
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function runPhase(child: Child, port: number, mode: LoadMode, s: RunSettings, label: string): Promise<PhaseResult> {
+  let cpuStart = 0;
+  let cpuEnd = 0;
+  const result = await runLoad({
+    ...DEFAULT_LOAD_OPTIONS,
+    port,
+    mode,
+    switches: s.switches,
+    macs: s.macs,
+    ports: s.ports,
+    window: s.window,
+    rate: s.rate,
+    warmupSec: s.warmupSec,
+    seconds: s.seconds,
+    responseTimeoutMs: s.responseTimeoutMs,
+    progress: (line) => progress(`${label}: ${line}`),
+    onWindow: (edge) => {
+      if (edge === 'start') cpuStart = cpuSecondsOf(child.pid);
+      else cpuEnd = cpuSecondsOf(child.pid);
+    },
+  });
+  return { ...result, controllerCpuSec: cpuEnd - cpuStart };
+}
+
+async function measure(contestant: Contestant, options: Options, root: string): Promise<ContestantResult> {
+  const base = { id: contestant.id, label: contestant.label, throughput: undefined, latency: undefined, peakRssBytes: undefined, exit: undefined, cpuProfile: undefined };
+  const missing = contestant.missing(root);
+  if (missing !== undefined) return { ...base, error: `not measured: ${missing}` };
+  const scratch = mkdtempSync(join(tmpdir(), `sdn-bench-${contestant.id}-`));
+  const cpuProfDir = contestant.id === 'runtime' ? options.cpuProfDir : undefined;
+  if (cpuProfDir !== undefined) mkdirSync(cpuProfDir, { recursive: true });
+  const openflowPort = await freePort();
+  const launch = contestant.launch({ root, openflowPort, httpPort: await freePort(), scratch, cpuProfDir });
+  let child: Child | undefined;
+  const phases: Partial<Record<LoadMode, PhaseResult>> = {};
+  let peakRssBytes: number | undefined;
+  let error: string | undefined;
+  try {
+    progress(`${contestant.label}: starting ${launch.command} ${launch.args.join(' ')}`);
+    child = await Child.start(contestant.label, launch.command, launch.args, root);
+    for (const mode of options.modes) {
+      const phase = await runPhase(child, openflowPort, mode, options.settings, contestant.label);
+      phases[mode] = phase;
+      progress(`${contestant.label}: ${mode}: ${Math.round(phase.responsesPerSec)} responses/s, p99 ${Math.round(phase.latency.p99Us)} µs, ${phase.lost} lost`);
+    }
+    peakRssBytes = peakRssBytesOf(child.pid);
+  } catch (err) {
+    const output = child?.output();
+    error = `${(err as Error).message}${output ? `; its output ends with: ${output.slice(-600)}` : ''}`;
+    progress(`${contestant.label}: failed: ${error}`);
+  }
+  const exit = child === undefined ? undefined : await child.stop();
+  rmSync(scratch, { recursive: true, force: true });
+  const profile = child === undefined || cpuProfDir === undefined ? undefined : readdirSync(cpuProfDir).find((f) => f.includes(`.${child!.pid}.`) && f.endsWith('.cpuprofile'));
+  return { ...base, throughput: phases.throughput, latency: phases.latency, peakRssBytes, error, exit, cpuProfile: profile === undefined ? undefined : join(cpuProfDir!, profile) };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let options: Options;
+  try {
+    options = parseOptions(argv);
+  } catch (err) {
+    progress(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const root = projectRoot();
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const machine = `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load average at start ${load}; the generator runs in this process, on the same cores`;
+  const results: ContestantResult[] = [];
+  for (const contestant of CONTESTANTS.filter((c) => options.only.includes(c.id))) results.push(await measure(contestant, options, root));
+
+  if (options.json) {
+    const json = JSON.stringify({ machine, settings: options.settings, modes: options.modes, results }, null, 2);
+    process.stdout.write(`${json}\n`);
+  } else {
+    process.stdout.write(`${formatReport(results, options.settings, machine)}\n`);
+  }
+  return results.some((r) => r.error !== undefined) ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,340 @@
+import { connect, type Socket } from 'node:net';
+import {
+  decodeMessage,
+  encodeMessageInto,
+  Framer,
+  OFP_NO_BUFFER,
+  OFP_VERSION_1_3,
+  OFPBRC_BAD_MULTIPART,
+  OFPET_BAD_REQUEST,
+  OFPP_FLOOD,
+  OFPR_NO_MATCH,
+  OFPT_FLOW_MOD,
+  OFPT_PACKET_OUT,
+  Writer,
+  type FlowMod,
+  type Match,
+  type OfpMessage,
+  type Port,
+} from '../../../runtime/dist/openflow/index.js';
+import type { LatencyHistogram } from './histogram.js';
+import { InFlight } from './in-flight.js';
+import { FRAME_SIZE, TrafficPlan } from './traffic.js';
+
+export interface EmulatedSwitchOptions {
+  /** 0-based position among the emulated switches (names ports, offsets traffic). */
+  readonly index: number;
+  readonly dpid: bigint;
+  readonly plan: TrafficPlan;
+  /** Ring size for PACKET_INs in flight, a power of two. */
+  readonly inFlightCapacity: number;
+  /** Where the measured window's latencies go (shared by all switches of a run). */
+  readonly histogram: LatencyHistogram;
+  /** PACKET_INs kept outstanding once running (throughput mode); 0 when the runner paces sends. */
+  readonly window: number;
+  /** Most messages per socket.write. */
+  readonly batch: number;
+  /** false: answer the handshake only, never send PACKET_INs (the connection benchmark). */
+  readonly traffic: boolean;
+}
+
+/**
+ * connecting -> handshake (answering the controller) -> probing (one PACKET_IN
+ * every probe until one is answered: the controller is now handling them) ->
+ * running -> stopped (no more PACKET_INs) -> closed. Without traffic the switch
+ * stays in handshake.
+ */
+export type SwitchState = 'connecting' | 'handshake' | 'probing' | 'running' | 'stopped' | 'closed';
+
+/** Messages from the controller, counted; PACKET_OUTs are sorted by what they do. */
+export interface SwitchCounts {
+  packetIns: number;
+  packetOuts: number;
+  /** PACKET_OUTs that flood (the destination was not learned yet). */
+  floods: number;
+  /** PACKET_OUTs to the destination host's port. */
+  unicast: number;
+  /** PACKET_OUTs to a port the destination host is not on, or with other actions. */
+  wrongOutput: number;
+  flowMods: number;
+  errors: number;
+  /** Messages our codec could not decode. */
+  undecodable: number;
+}
+
+/**
+ * One emulated OpenFlow 1.3 switch over TCP: answers what a controller asks
+ * while connecting (HELLO, FEATURES, SET_CONFIG, GET_CONFIG, PORT_DESC and DESC
+ * multiparts, BARRIER, ECHO), then sends PACKET_INs (in_port OXM, 64-byte frames,
+ * no buffer) and matches the PACKET_OUTs that come back. Replies and PACKET_INs
+ * are encoded with the project's codec into one Writer and leave in one write per
+ * batch. Not thread-safe; one event loop.
+ */
+export class EmulatedSwitch {
+  readonly options: EmulatedSwitchOptions;
+  state: SwitchState = 'connecting';
+  readonly inFlight: InFlight;
+  readonly counts: SwitchCounts = { packetIns: 0, packetOuts: 0, floods: 0, unicast: 0, wrongOutput: 0, flowMods: 0, errors: 0, undecodable: 0 };
+  /** Every other message type the controller sent, with counts (what it asks while connecting). */
+  readonly received = new Map<string, number>();
+  /** The first priority-0 catch-all FLOW_MOD (the table-miss flow), decoded. */
+  tableMiss: FlowMod | undefined;
+  /** The first other FLOW_MOD (a learned flow), decoded. */
+  learnedFlow: FlowMod | undefined;
+  /** The first OFPT_ERROR, decoded, and the first wrongly sent PACKET_OUT, described. */
+  firstError: OfpMessage | undefined;
+  firstWrongOutput: string | undefined;
+  firstUndecodable: string | undefined;
+  /** performance.now() when FEATURES, PORT_DESC and DESC had all been answered. */
+  handshakeAnsweredMs: number | undefined;
+  /** Why the connection ended, when the controller or the network ended it. */
+  closedBy: string | undefined;
+  /** Settles when the switch is running (traffic) or has answered the handshake (no traffic). */
+  readonly ready: Promise<void>;
+
+  private socket: Socket | undefined;
+  private readonly framer = new Framer();
+  private readonly out = new Writer(64 * 1024);
+  private batched = 0;
+  /** The first sequence number taken since the last write: the batch's PACKET_INs are [batchFromSeq, nextSeq). */
+  private batchFromSeq = 0;
+  private readonly frame = TrafficPlan.newFrame();
+  private readonly matchByPort: readonly Match[];
+  private readonly answered = new Set<string>();
+  private settleReady: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  private readonly closed: Promise<void>;
+  private markClosed: () => void = () => {};
+
+  constructor(options: EmulatedSwitchOptions) {
+    this.options = options;
+    this.inFlight = new InFlight(options.inFlightCapacity);
+    this.matchByPort = Array.from({ length: options.plan.ports + 1 }, (_, port) => [{ field: 'in_port', value: port }]);
+    this.ready = new Promise((resolve, reject) => (this.settleReady = { resolve, reject }));
+    // A run that fails before awaiting `ready` must not leave an unhandled rejection behind.
+    this.ready.catch(() => {});
+    this.closed = new Promise((resolve) => (this.markClosed = resolve));
+  }
+
+  /** Connects to the controller, retrying refused connections until `deadlineMs` (performance.now() time), and sends HELLO. */
+  async connect(host: string, port: number, deadlineMs: number): Promise<void> {
+    for (;;) {
+      try {
+        this.socket = await openSocket(host, port);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || performance.now() > deadlineMs) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    const socket = this.socket;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.fill());
+    socket.on('error', (err) => (this.closedBy ??= err.message));
+    socket.on('close', () => {
+      this.closedBy ??= 'the controller closed the connection';
+      if (this.state !== 'stopped') this.settleReady?.reject(new Error(`switch ${this.options.index}: ${this.closedBy} (state ${this.state})`));
+      this.state = 'closed';
+      this.markClosed();
+    });
+    this.state = 'handshake';
+    this.emit({ type: 'Hello', version: OFP_VERSION_1_3, xid: 1, elements: [{ type: 'versionBitmap', versions: [OFP_VERSION_1_3] }] });
+    this.flush();
+  }
+
+  /** While probing: sends one PACKET_IN; the first answer switches to running. */
+  probe(): void {
+    if (this.state !== 'probing') return;
+    this.sendPacketIns(1);
+  }
+
+  /**
+   * Sends up to `n` PACKET_INs now (fewer when the socket needs to drain or the
+   * ring is full); returns how many were sent.
+   */
+  sendPacketIns(n: number): number {
+    const socket = this.socket;
+    if (socket === undefined || (this.state !== 'running' && this.state !== 'probing')) return 0;
+    const { plan, index, batch } = this.options;
+    const inFlight = this.inFlight;
+    let sent = 0;
+    while (sent < n && inFlight.canSend() && !socket.writableNeedDrain) {
+      const seq = inFlight.take();
+      const source = plan.sourceOf(index, seq);
+      plan.writeFrame(this.frame, source, seq);
+      this.emit({
+        type: 'PacketIn',
+        version: OFP_VERSION_1_3,
+        xid: seq,
+        bufferId: OFP_NO_BUFFER,
+        totalLen: FRAME_SIZE,
+        reason: OFPR_NO_MATCH,
+        tableId: 0,
+        cookie: 0n,
+        match: this.matchByPort[plan.portOf(source)]!,
+        data: this.frame,
+      });
+      sent++;
+      if (++this.batched >= batch) this.flush();
+    }
+    this.counts.packetIns += sent;
+    this.flush();
+    return sent;
+  }
+
+  /** Throughput mode: tops the window up. */
+  fill(): void {
+    if (this.state === 'running' && this.options.window > 0) this.sendPacketIns(this.options.window - this.inFlight.outstanding);
+  }
+
+  /** Sends no more PACKET_INs; answers still count. */
+  stop(): void {
+    if (this.state !== 'closed') this.state = 'stopped';
+  }
+
+  /** Closes the connection and resolves once the socket is closed. */
+  close(): Promise<void> {
+    this.stop();
+    if (this.socket === undefined) return Promise.resolve();
+    this.socket.destroy();
+    return this.closed;
+  }
+
+  private onData(chunk: Buffer): void {
+    const nowMs = performance.now();
+    let frames: Buffer[];
+    try {
+      frames = this.framer.push(chunk);
+    } catch (err) {
+      this.closedBy = `unframeable stream from the controller: ${(err as Error).message}`;
+      this.socket?.destroy();
+      return;
+    }
+    for (const frame of frames) {
+      const type = frame[1];
+      try {
+        if (type === OFPT_PACKET_OUT) this.onPacketOut(frame, nowMs);
+        else if (type === OFPT_FLOW_MOD) this.onFlowMod(frame);
+        else this.onControl(decodeMessage(frame));
+      } catch (err) {
+        // Counted and reported: a controller's malformed message is a finding, not a reason to stop the run.
+        this.counts.undecodable++;
+        this.firstUndecodable ??= `message type ${type}: ${(err as Error).message}`;
+      }
+    }
+    this.fill();
+    this.flush();
+  }
+
+  private onPacketOut(frame: Buffer, nowMs: number): void {
+    const msg = decodeMessage(frame);
+    if (msg.type !== 'PacketOut') return;
+    this.counts.packetOuts++;
+    const seq = TrafficPlan.seqOf(msg.data);
+    const action = msg.actions.length === 1 ? msg.actions[0] : undefined;
+    const port = action?.type === 'output' ? action.port : undefined;
+    const destination = this.options.plan.hostAt(msg.data, 0);
+    if (port === OFPP_FLOOD) this.counts.floods++;
+    else if (port !== undefined && destination >= 0 && port === this.options.plan.portOf(destination)) this.counts.unicast++;
+    else {
+      this.counts.wrongOutput++;
+      this.firstWrongOutput ??= `actions ${JSON.stringify(msg.actions)} for destination host ${destination} (on port ${destination >= 0 ? this.options.plan.portOf(destination) : '?'})`;
+    }
+    this.inFlight.answer(seq, nowMs, this.options.histogram);
+    if (this.state === 'probing' && this.inFlight.counts.answered > 0) {
+      this.state = 'running';
+      this.settleReady?.resolve();
+    }
+  }
+
+  private onFlowMod(frame: Buffer): void {
+    this.counts.flowMods++;
+    if (this.tableMiss !== undefined && this.learnedFlow !== undefined) return;
+    const msg = decodeMessage(frame);
+    if (msg.type !== 'FlowMod') return;
+    if (msg.priority === 0 && msg.match.length === 0) this.tableMiss ??= msg;
+    else this.learnedFlow ??= msg;
+  }
+
+  private onControl(msg: OfpMessage): void {
+    this.received.set(msg.type, (this.received.get(msg.type) ?? 0) + 1);
+    const v = msg.version;
+    switch (msg.type) {
+      case 'EchoRequest':
+        this.emit({ type: 'EchoReply', version: v, xid: msg.xid, data: msg.data });
+        return;
+      case 'FeaturesRequest':
+        this.emit({ type: 'FeaturesReply', version: v, xid: msg.xid, datapathId: this.options.dpid, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, reserved: 0 });
+        this.handshakeStep('features');
+        return;
+      case 'GetConfigRequest':
+        this.emit({ type: 'GetConfigReply', version: v, xid: msg.xid, flags: 0, missSendLen: 0xffff });
+        return;
+      case 'BarrierRequest':
+        this.emit({ type: 'BarrierReply', version: v, xid: msg.xid });
+        return;
+      case 'MultipartRequest':
+        if (msg.body.type === 'portDesc') {
+          this.emit({ type: 'MultipartReply', version: v, xid: msg.xid, flags: 0, body: { type: 'portDesc', ports: this.ports() } });
+          this.handshakeStep('portDesc');
+        } else if (msg.body.type === 'desc') {
+          const i = this.options.index;
+          this.emit({ type: 'MultipartReply', version: v, xid: msg.xid, flags: 0, body: { type: 'desc', mfrDesc: 'sdn-runtime bench', hwDesc: 'emulated switch', swDesc: 'loadgen', serialNum: String(i), dpDesc: `switch ${i}` } });
+          this.handshakeStep('desc');
+        } else {
+          this.emit({ type: 'Error', version: v, xid: msg.xid, errorType: OFPET_BAD_REQUEST, code: OFPBRC_BAD_MULTIPART, data: Buffer.alloc(0) });
+        }
+        return;
+      case 'Error':
+      case 'ErrorExperimenter':
+        this.counts.errors++;
+        this.firstError ??= msg;
+        return;
+    }
+  }
+
+  /** Features start probing; features + port desc + desc is the full handshake the runtime asks for. */
+  private handshakeStep(step: 'features' | 'portDesc' | 'desc'): void {
+    this.answered.add(step);
+    if (this.answered.size === 3) this.handshakeAnsweredMs ??= performance.now();
+    if (this.state !== 'handshake') return;
+    if (!this.options.traffic) {
+      if (this.answered.size === 3) this.settleReady?.resolve();
+      return;
+    }
+    if (step === 'features') this.state = 'probing';
+  }
+
+  private ports(): Port[] {
+    const i = this.options.index;
+    return Array.from({ length: this.options.plan.ports }, (_, k) => {
+      const portNo = k + 1;
+      const hwAddr = [0x02, 0xfe, i >>> 8, i & 0xff, portNo >>> 8, portNo & 0xff].map((b) => b.toString(16).padStart(2, '0')).join(':');
+      return { portNo, hwAddr, name: `s${i}-p${portNo}`, config: 0, state: 4, curr: 0x840, advertised: 0, supported: 0, peer: 0, currSpeed: 10_000_000, maxSpeed: 10_000_000 };
+    });
+  }
+
+  private emit(msg: OfpMessage): void {
+    encodeMessageInto(msg, this.out);
+  }
+
+  /** Writes what is encoded; stamps the PACKET_INs of the batch with the write time. */
+  private flush(): void {
+    if (this.out.pos === 0) return;
+    this.inFlight.stamp(this.batchFromSeq, performance.now());
+    if (this.socket !== undefined && !this.socket.destroyed) this.socket.write(Buffer.from(this.out.view()));
+    this.out.reset();
+    this.batched = 0;
+    this.batchFromSeq = this.inFlight.nextSeq;
+  }
+}
+
+function openSocket(host: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port }, () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}

@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_LOAD_OPTIONS, type LoadMode, runLoad } from './run.js';
+
+/**
+ * The load generator on its own, against a controller you started yourself:
+ *   node bench/dist/loadgen/main.js --port 6653 --mode throughput
+ * Prints the result as JSON on stdout, progress on stderr.
+ */
+
+const USAGE = `usage: node bench/dist/loadgen/main.js --port N [--host 127.0.0.1] [--mode throughput|latency]
+       [--switches 16] [--macs 1000] [--ports 8] [--window 64] [--rate 10000]
+       [--warmup 2] [--seconds 5] [--batch 256] [--timeout-ms 2000]`;
+
+function positive(name: string, text: string | undefined, fallback: number, integer = true): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${text}`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const spec = {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    mode: { type: 'string' },
+    switches: { type: 'string' },
+    macs: { type: 'string' },
+    ports: { type: 'string' },
+    window: { type: 'string' },
+    rate: { type: 'string' },
+    warmup: { type: 'string' },
+    seconds: { type: 'string' },
+    batch: { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    help: { type: 'boolean' },
+  } as const;
+  let values;
+  try {
+    values = parseArgs({ args: argv, options: spec, strict: true }).values;
+    if (values.help === true) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (values.port === undefined) throw new Error('--port is required');
+    if (values.mode !== undefined && values.mode !== 'throughput' && values.mode !== 'latency') throw new Error(`--mode must be throughput or latency, got ${values.mode}`);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const d = DEFAULT_LOAD_OPTIONS;
+  try {
+    const result = await runLoad({
+      ...d,
+      host: values.host ?? d.host,
+      port: positive('port', values.port, 0),
+      mode: (values.mode ?? 'throughput') as LoadMode,
+      switches: positive('switches', values.switches, d.switches),
+      macs: positive('macs', values.macs, d.macs),
+      ports: positive('ports', values.ports, d.ports),
+      window: positive('window', values.window, d.window),
+      rate: positive('rate', values.rate, d.rate, false),
+      warmupSec: positive('warmup', values.warmup, d.warmupSec, false),
+      seconds: positive('seconds', values.seconds, d.seconds, false),
+      batch: positive('batch', values.batch, d.batch),
+      responseTimeoutMs: positive('timeout-ms', values['timeout-ms'], d.responseTimeoutMs),
+      progress: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`load generator: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,130 @@
+import type { Command as CodecCommand, SwitchHandle } from '../../core/app-types.js';
+import { formatDpid } from '../../core/controller.js';
+import { SdnError } from '../../errors.js';
+import { encodeMessage, OfpEncodeError, type OfpMessage } from '../../openflow/index.js';
+import type { PubSubBus } from '../../pubsub/types.js';
+import type { KvStore } from '../../store/types.js';
+import { SwitchRequestError } from '../../switch/session.js';
+import type { Command, CommandError, CommandResult } from '../../generated/sdn/runtime/v1/events.js';
+import { requireScope, type Principal } from '../auth.js';
+import {
+  fromErrorMessage,
+  fromStatsReply,
+  fromTxnResult,
+  snake,
+  toFlowMod,
+  toGroupMod,
+  toMeterMod,
+  toPacketOut,
+  toPortMod,
+  toPubSubMessage,
+  toRawMessage,
+  toRoleRequest,
+  toStatsRequest,
+  toTableMod,
+  toTxn,
+  UnexpectedReplyError,
+} from '../convert/index.js';
+import { ApiInputError, ApiNotAvailableError, ApiNotFoundError } from '../errors.js';
+import { commandErrorCodeOf } from '../status.js';
+
+/**
+ * Commands from the event stream, run against the node: OpenFlow commands through
+ * the switch's SwitchHandle (the same API in-process apps use), publish through
+ * the PubSubBus, kv_txn through the KvStore. Each resolves with the result or
+ * rejects with an SdnError that `toCommandError` turns into a CommandError.
+ */
+
+export interface CommandTargets {
+  switch(dpid: bigint): SwitchHandle | undefined;
+  readonly bus: PubSubBus | undefined;
+  readonly store: KvStore | undefined;
+}
+
+export type ResultKind = NonNullable<CommandResult['kind']>;
+
+const OK: ResultKind = { $case: 'ok', value: {} };
+
+/**
+ * Runs `c` for `p`. Without a correlation id nobody waits for the result, so a
+ * `confirm` mod is sent plainly: a switch error then arrives as a SWITCH_ERROR
+ * event instead of being swallowed by a confirmation no one reads.
+ */
+export async function runCommand(c: Command, p: Principal, targets: CommandTargets): Promise<ResultKind> {
+  const k = c.kind;
+  if (k === undefined) throw new ApiInputError('command', 'no command given (flow_mod, packet_out, stats, publish, ...)');
+  switch (k.$case) {
+    case 'publish': {
+      requireScope(p, 'pubsub', 'command publish');
+      if (targets.bus === undefined) throw new ApiNotAvailableError('pubsub');
+      return { $case: 'publish', value: { delivered: targets.bus.publish(toPubSubMessage(k.value.message, 'command.publish.message')) } };
+    }
+    case 'kvTxn': {
+      requireScope(p, 'kv:write', 'command kv_txn');
+      if (targets.store === undefined) throw new ApiNotAvailableError('the KV store');
+      const txn = toTxn(k.value, 'command.kv_txn');
+      return { $case: 'kvTxn', value: fromTxnResult(await targets.store.txn(txn.compares, txn.success, txn.failure)) };
+    }
+    default:
+      break;
+  }
+  const path = `command.${snake(k.$case)}`;
+  requireScope(p, 'flows:write', `command ${snake(k.$case)}`);
+  const sw = targets.switch(c.dpid);
+  if (sw === undefined) throw new ApiNotFoundError(`no switch with dpid ${formatDpid(c.dpid)} is connected`);
+  const confirm = c.confirm && c.correlationId !== '';
+  switch (k.$case) {
+    case 'flowMod':
+      return send(sw, toFlowMod(k.value, path), confirm, path);
+    case 'packetOut':
+      return send(sw, toPacketOut(k.value, path), confirm, path);
+    case 'groupMod':
+      return send(sw, toGroupMod(k.value, path), confirm, path);
+    case 'meterMod':
+      return send(sw, toMeterMod(k.value, path), confirm, path);
+    case 'portMod':
+      return send(sw, toPortMod(k.value, path), confirm, path);
+    case 'tableMod':
+      return send(sw, toTableMod(k.value, path), confirm, path);
+    case 'barrier':
+      await sw.barrier();
+      return OK;
+    case 'stats': {
+      const request = toStatsRequest(k.value, path);
+      const parts = await sw.request(request);
+      return { $case: 'stats', value: fromStatsReply((request as Extract<CodecCommand, { type: 'MultipartRequest' }>).body.type, parts) };
+    }
+    case 'role': {
+      const [reply] = await sw.request(toRoleRequest(k.value, path));
+      if (reply?.type !== 'RoleReply') throw new UnexpectedReplyError(`expected ROLE_REPLY, got ${reply?.type ?? 'nothing'}`);
+      return { $case: 'role', value: { role: reply.role, generationId: reply.generationId } };
+    }
+    case 'raw': {
+      const message = toRawMessage(k.value.message, sw.version, `${path}.message`);
+      if (!c.expectReply) return send(sw, message, confirm, path);
+      const parts = await sw.request(message);
+      return { $case: 'raw', value: { messages: parts.map((m: OfpMessage) => encodeMessage(m)) } };
+    }
+  }
+}
+
+async function send(sw: SwitchHandle, message: CodecCommand, confirm: boolean, path: string): Promise<ResultKind> {
+  try {
+    if (confirm) await sw.sendConfirmed(message);
+    else sw.send(message);
+  } catch (err) {
+    // The codec is the last check (message size, ...); its error names its own field.
+    if (err instanceof OfpEncodeError) throw new ApiInputError(path, err.message, { cause: err });
+    throw err;
+  }
+  return OK;
+}
+
+/** A failed command as the CommandError the client gets; the switch's OFPT_ERROR decoded when there is one. */
+export function toCommandError(err: unknown): CommandError {
+  if (err instanceof SwitchRequestError) {
+    const openflow = fromErrorMessage(err.error);
+    return { code: commandErrorCodeOf(err), message: `the switch refused the command: ${openflow.description}`, openflow };
+  }
+  return { code: commandErrorCodeOf(err), message: err instanceof SdnError ? err.message : 'internal error in the runtime (see its log)', openflow: undefined };
+}

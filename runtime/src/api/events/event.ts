@@ -1,0 +1,73 @@
+import type { PacketIn } from '../../openflow/index.js';
+import { EventKind, type Event } from '../../generated/sdn/runtime/v1/events.js';
+
+/**
+ * One event on its way to clients. Built once and shared by every stream that
+ * delivers it; the proto body is made on first use, so a packet-in no client
+ * wants is never converted.
+ */
+
+/** How an event is queued for a client that is out of credit (see delivery.ts). */
+export type DeliveryClass = 'lifecycle' | 'packetIn' | 'pubsub' | 'kv';
+
+export class StreamEvent {
+  readonly kind: EventKind;
+  readonly dpid: bigint;
+  /** Position in the lifecycle log; 0 for packet-ins, pubsub and KV events. */
+  readonly seq: number;
+  readonly timeMs: number;
+  /** The decoded message, for packet-in filters. */
+  readonly packetIn: PacketIn | undefined;
+  private readonly build: () => Event['body'];
+  private cached: Event | undefined;
+  private ethTypeCache = -1;
+
+  constructor(kind: EventKind, dpid: bigint, seq: number, timeMs: number, build: () => Event['body'], packetIn?: PacketIn) {
+    this.kind = kind;
+    this.dpid = dpid;
+    this.seq = seq;
+    this.timeMs = timeMs;
+    this.build = build;
+    this.packetIn = packetIn;
+  }
+
+  get deliveryClass(): DeliveryClass {
+    switch (this.kind) {
+      case EventKind.EVENT_KIND_PACKET_IN:
+        return 'packetIn';
+      case EventKind.EVENT_KIND_PUBSUB:
+        return 'pubsub';
+      case EventKind.EVENT_KIND_KV:
+        return 'kv';
+      default:
+        return 'lifecycle';
+    }
+  }
+
+  /** The proto event (built once). */
+  get proto(): Event {
+    this.cached ??= { seq: BigInt(this.seq), dpid: this.dpid, timeMs: BigInt(Math.trunc(this.timeMs)), body: this.build() };
+    return this.cached;
+  }
+
+  /** A packet-in frame's ethertype after at most one VLAN tag; -1 when the frame is too short. */
+  get ethType(): number {
+    if (this.ethTypeCache === -1 && this.packetIn !== undefined) this.ethTypeCache = frameEthType(this.packetIn.data);
+    return this.ethTypeCache;
+  }
+}
+
+const TPIDS = new Set([0x8100, 0x88a8, 0x9100]);
+
+/** The ethertype of an Ethernet frame, looking past one 802.1Q/802.1ad tag; -1 when too short. */
+export function frameEthType(frame: Uint8Array): number {
+  if (frame.length < 14) return -1;
+  const outer = (frame[12]! << 8) | frame[13]!;
+  if (!TPIDS.has(outer)) return outer;
+  return frame.length < 18 ? -1 : (frame[16]! << 8) | frame[17]!;
+}
+
+/** A Gap event (never logged, never filtered). */
+export function gapEvent(timeMs: number, fromSeq: number, toSeq: number, packetInsShed: number): Event {
+  return { seq: 0n, dpid: 0n, timeMs: BigInt(Math.trunc(timeMs)), body: { $case: 'gap', value: { fromSeq: BigInt(fromSeq), toSeq: BigInt(toSeq), packetInsShed: BigInt(packetInsShed) } } };
+}

@@ -1,0 +1,50 @@
+import { EventKind, type Subscribe } from '../../generated/sdn/runtime/v1/events.js';
+import { ApiInputError } from '../errors.js';
+import { u16, u8 } from '../convert/validate.js';
+import type { StreamEvent } from './event.js';
+
+/**
+ * What a subscription wants of the node's OpenFlow events. PUBSUB and KV events
+ * are not filtered here: they come from the subscription's own `topics` and
+ * `kv_watches`, so listing those kinds in `kinds` changes nothing.
+ */
+export interface Filter {
+  /** Undefined: every OpenFlow kind. */
+  readonly kinds: ReadonlySet<EventKind> | undefined;
+  readonly dpids: ReadonlySet<bigint> | undefined;
+  readonly tableIds: ReadonlySet<number> | undefined;
+  readonly cookies: ReadonlySet<bigint> | undefined;
+  readonly ethTypes: ReadonlySet<number> | undefined;
+}
+
+const KNOWN_KINDS = new Set<number>(Object.values(EventKind).filter((v): v is number => typeof v === 'number' && v > 0));
+
+function set<T>(values: readonly T[]): ReadonlySet<T> | undefined {
+  return values.length === 0 ? undefined : new Set(values);
+}
+
+/** @throws ApiInputError for an unknown kind or a table id / ethertype out of range. */
+export function filterOf(s: Subscribe, path: string): Filter {
+  s.kinds.forEach((k, i) => {
+    if (!KNOWN_KINDS.has(k)) throw new ApiInputError(`${path}.kinds[${i}]`, `${k} is not an event kind`);
+  });
+  const pin = s.packetIn;
+  return {
+    kinds: set(s.kinds),
+    dpids: set(s.dpids),
+    tableIds: set(pin?.tableIds.map((t, i) => u8(t, `${path}.packet_in.table_ids[${i}]`)) ?? []),
+    cookies: set(pin?.cookies ?? []),
+    ethTypes: set(pin?.ethTypes.map((t, i) => u16(t, `${path}.packet_in.eth_types[${i}]`)) ?? []),
+  };
+}
+
+/** Whether the subscription wants this OpenFlow event. */
+export function accepts(f: Filter, e: StreamEvent): boolean {
+  if (f.kinds !== undefined && !f.kinds.has(e.kind)) return false;
+  if (f.dpids !== undefined && !f.dpids.has(e.dpid)) return false;
+  const pin = e.packetIn;
+  if (pin === undefined) return true;
+  if (f.tableIds !== undefined && !f.tableIds.has(pin.tableId)) return false;
+  if (f.cookies !== undefined && !f.cookies.has(pin.cookie)) return false;
+  return f.ethTypes === undefined || f.ethTypes.has(e.ethType);
+}

@@ -1,0 +1,11 @@
+/**
+ * The runtime's gRPC API: the Events stream, the Switches service, token auth,
+ * and the conversions between proto values and the runtime's values. See
+ * README.md for the stream's state diagram and delivery rules.
+ */
+export { ApiServer, type ApiCore, type ApiServerOptions } from './server.js';
+export { Authenticator, hasScope, requireScope, SCOPES, type Principal, type Scope, type TokenConfig } from './auth.js';
+export { ApiInputError, ApiNotAvailableError, ApiNotFoundError, ApiPermissionError, ApiStreamError, ApiUnauthenticatedError } from './errors.js';
+export { commandErrorCodeOf, grpcStatusOf, toServiceError } from './status.js';
+export { unary } from './switches.js';
+export type { DeliveryLimits } from './events/delivery.js';

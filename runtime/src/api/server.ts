@@ -1,0 +1,187 @@
+import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { App, SwitchHandle, SwitchView } from '../core/app-types.js';
+import type { RuntimeMetrics } from '../observability/metrics.js';
+import type { PubSubBus } from '../pubsub/types.js';
+import type { KvStore } from '../store/types.js';
+import { ClientMessage, EventsService, type EventsServer } from '../generated/sdn/runtime/v1/events.js';
+import { SwitchesService } from '../generated/sdn/runtime/v1/switches.js';
+import { Authenticator, type TokenConfig } from './auth.js';
+import { ApiStreamError } from './errors.js';
+import type { DeliveryLimits } from './events/delivery.js';
+import { EventHub } from './events/hub.js';
+import { EventStream, type StreamContext } from './events/stream.js';
+import { ApiMetrics } from './metrics.js';
+import { switchesService } from './switches.js';
+
+/** The part of the core the API uses (the Controller). */
+export interface ApiCore {
+  use(app: App): Promise<void>;
+  switches(): readonly SwitchView[];
+  switch(dpid: bigint): SwitchHandle | undefined;
+}
+
+export interface ApiServerOptions {
+  readonly host: string;
+  readonly port: number;
+  /** PEM contents. With `ca`, clients must present a certificate it signed (mutual TLS). */
+  readonly tls: { readonly cert: Buffer; readonly key: Buffer; readonly ca: Buffer | undefined } | undefined;
+  readonly tokens: readonly TokenConfig[];
+  /** Lifecycle events kept for clients that resume. */
+  readonly eventLogSize: number;
+  /** Per-client queue bounds (see events/delivery.ts). */
+  readonly limits: DeliveryLimits;
+  readonly nodeId: string;
+  readonly version: string;
+  readonly log: Logger;
+  readonly metrics: RuntimeMetrics;
+  readonly core: ApiCore;
+  /** Absent: publish / topics answer "not available". */
+  readonly bus: PubSubBus | undefined;
+  /** Absent: kv_txn / kv_watches answer "not available". */
+  readonly store: KvStore | undefined;
+  /** Ports of the node's other listeners and its in-process app count, for Switches.Status. */
+  readonly node: () => { readonly openflowPort: number; readonly httpPort: number; readonly apps: number };
+}
+
+/** Commands a stream may have unanswered before it stops reading more. */
+const MAX_PENDING_COMMANDS = 1024;
+
+/**
+ * The node's gRPC server: the Events stream and the Switches service, with
+ * token auth and optional TLS. Other services (KV, PubSub) join with
+ * `addService`, using `auth` for their scope checks. Create it before switches
+ * can connect, so the event log sees every lifecycle event.
+ */
+export class ApiServer {
+  readonly auth: Authenticator;
+  readonly hub: EventHub;
+  private readonly server = new Server();
+  private readonly options: ApiServerOptions;
+  private readonly streams = new Set<EventStream>();
+  private readonly startedAt = Date.now();
+  private boundPort = 0;
+  private badMessageLogged = false;
+
+  private constructor(options: ApiServerOptions) {
+    this.options = options;
+    this.auth = new Authenticator(options.tokens);
+    this.hub = new EventHub(options.eventLogSize);
+  }
+
+  /** Creates the server and starts recording the core's events (not yet listening). */
+  static async create(options: ApiServerOptions): Promise<ApiServer> {
+    const api = new ApiServer(options);
+    await api.start();
+    return api;
+  }
+
+  /** The bound port (0 before listen()). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  addService(definition: ServiceDefinition, implementation: UntypedServiceImplementation): void {
+    this.server.addService(definition, implementation);
+  }
+
+  /** Binds and serves; resolves with the bound port. */
+  async listen(): Promise<number> {
+    const { host, port, tls } = this.options;
+    const credentials = tls === undefined ? ServerCredentials.createInsecure() : ServerCredentials.createSsl(tls.ca ?? null, [{ private_key: tls.key, cert_chain: tls.cert }], tls.ca !== undefined);
+    const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    this.boundPort = await new Promise<number>((resolve, reject) => this.server.bindAsync(address, credentials, (err, bound) => (err === null ? resolve(bound) : reject(err))));
+    if (this.auth.open) this.options.log.warn('the gRPC API has no tokens configured: every client may do everything (configure "tokens" in the config file or SDN_RUNTIME_TOKENS_FILE)');
+    return this.boundPort;
+  }
+
+  /**
+   * Ends every event stream (UNAVAILABLE: shutting down), waits up to
+   * `deadlineMs` for calls to finish, then cuts the rest.
+   */
+  async stop(deadlineMs = 2000): Promise<void> {
+    for (const stream of [...this.streams]) stream.endWith(new ApiStreamError('API_SHUTDOWN', 'the runtime is shutting down'));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, deadlineMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private async start(): Promise<void> {
+    const o = this.options;
+    const log = o.log.child({ component: 'grpc' });
+    const apiMetrics = new ApiMetrics(o.metrics.registry);
+    let unsubscribe: () => void = () => {};
+    await o.core.use({
+      name: 'grpc-api',
+      start: (ctx) => {
+        unsubscribe = ctx.subscribe((e) => this.hub.onAppEvent(e));
+      },
+      stop: () => unsubscribe(),
+    });
+    const ctx: StreamContext = {
+      hub: this.hub,
+      auth: this.auth,
+      nodeId: o.nodeId,
+      limits: o.limits,
+      targets: { switch: (dpid) => o.core.switch(dpid), bus: o.bus, store: o.store },
+      metrics: apiMetrics,
+      log,
+      maxPendingCommands: MAX_PENDING_COMMANDS,
+    };
+    const events: EventsServer = {
+      connect: (call) => {
+        const stream = new EventStream(call, ctx);
+        this.streams.add(stream);
+        stream.onClosed = () => this.streams.delete(stream);
+      },
+    };
+    this.server.addService(this.eventsDefinition(log), events);
+    this.server.addService(
+      SwitchesService,
+      switchesService({
+        auth: this.auth,
+        log,
+        switches: () => o.core.switches(),
+        switch: (dpid) => o.core.switch(dpid),
+        status: () => {
+          const node = o.node();
+          return { nodeId: o.nodeId, version: o.version, uptimeMs: Date.now() - this.startedAt, apps: node.apps + this.hub.attached, lastSeq: this.hub.log.lastSeq(), openflowPort: node.openflowPort, grpcPort: this.boundPort, httpPort: node.httpPort };
+        },
+      }),
+    );
+  }
+
+  /**
+   * The Events service with a decoder that reports bytes that are not a
+   * ClientMessage: grpc-js then ends that call with INTERNAL; we count it and log
+   * the first one (further ones are only counted, so a broken client cannot flood the log).
+   */
+  private eventsDefinition(log: Logger): ServiceDefinition {
+    const errors = this.options.metrics.errors;
+    return {
+      ...EventsService,
+      connect: {
+        ...EventsService.connect,
+        requestDeserialize: (bytes: Buffer): ClientMessage => {
+          try {
+            return ClientMessage.decode(bytes);
+          } catch (err) {
+            errors.inc({ cause: 'grpcBadMessage' });
+            if (!this.badMessageLogged) {
+              this.badMessageLogged = true;
+              log.warn({ err, bytes: bytes.length }, 'an event-stream client sent a message that is not a ClientMessage; its stream ends (further ones are only counted)');
+            }
+            throw err;
+          }
+        },
+      },
+    };
+  }
+}

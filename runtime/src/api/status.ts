@@ -1,0 +1,53 @@
+import { Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { SdnError } from '../errors.js';
+import { CommandError_Code } from '../generated/sdn/runtime/v1/events.js';
+
+/**
+ * The one place where runtime errors become gRPC statuses (unary calls, the end
+ * of a stream) and `CommandError` codes (results on the event stream). Mapping is
+ * by the stable `SdnError.code`, never by message text; a code not listed here is
+ * a runtime fault (INTERNAL).
+ */
+const BY_CODE: Readonly<Record<string, readonly [GrpcStatus, CommandError_Code]>> = {
+  API_INVALID: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],
+  OFP_ENCODE: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],
+  OFP_DECODE: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],
+  PUBSUB_PATTERN: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],
+  API_STREAM_PROTOCOL: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],
+  API_UNAUTHENTICATED: [GrpcStatus.UNAUTHENTICATED, CommandError_Code.CODE_PERMISSION_DENIED],
+  API_PERMISSION_DENIED: [GrpcStatus.PERMISSION_DENIED, CommandError_Code.CODE_PERMISSION_DENIED],
+  API_NOT_FOUND: [GrpcStatus.NOT_FOUND, CommandError_Code.CODE_UNKNOWN_SWITCH],
+  API_NOT_AVAILABLE: [GrpcStatus.UNIMPLEMENTED, CommandError_Code.CODE_INTERNAL],
+  API_STREAM_OVERFLOW: [GrpcStatus.RESOURCE_EXHAUSTED, CommandError_Code.CODE_INTERNAL],
+  API_KV_COMPACTED: [GrpcStatus.OUT_OF_RANGE, CommandError_Code.CODE_INTERNAL],
+  API_SHUTDOWN: [GrpcStatus.UNAVAILABLE, CommandError_Code.CODE_UNAVAILABLE],
+  // The switch refused: the request reached it, so the caller's precondition failed.
+  SWITCH_ERROR: [GrpcStatus.FAILED_PRECONDITION, CommandError_Code.CODE_SWITCH_ERROR],
+  SWITCH_UNAVAILABLE: [GrpcStatus.UNAVAILABLE, CommandError_Code.CODE_UNAVAILABLE],
+};
+
+const INTERNAL = [GrpcStatus.INTERNAL, CommandError_Code.CODE_INTERNAL] as const;
+
+function entry(err: unknown): readonly [GrpcStatus, CommandError_Code] {
+  return err instanceof SdnError ? (BY_CODE[err.code] ?? INTERNAL) : INTERNAL;
+}
+
+/** The gRPC status for `err`. */
+export function grpcStatusOf(err: unknown): GrpcStatus {
+  return entry(err)[0];
+}
+
+/** The `CommandError.Code` for `err`. */
+export function commandErrorCodeOf(err: unknown): CommandError_Code {
+  return entry(err)[1];
+}
+
+/**
+ * `err` as what grpc-js sends: an SdnError keeps its message; anything else is a
+ * bug in the runtime and is reported without internals.
+ */
+export function toServiceError(err: unknown): Partial<ServiceError> {
+  const code = grpcStatusOf(err);
+  const details = err instanceof SdnError ? err.message : 'internal error in the runtime (see its log)';
+  return { code, details, metadata: new Metadata() };
+}

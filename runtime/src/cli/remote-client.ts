@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { credentials, Metadata, status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
+import { Option, type Command } from 'commander';
+import { SwitchesClient } from '../generated/sdn/runtime/v1/switches.js';
+import { CliInputError, CliRemoteError } from './errors.js';
+
+/**
+ * How the CLI reaches a running runtime over gRPC: target, token and TLS from
+ * flags or environment variables, and one place that turns gRPC failures into
+ * sentences that say what to do.
+ */
+
+export interface RemoteFlags {
+  target?: string;
+  token?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  timeoutMs?: string;
+  json?: boolean;
+}
+
+export const DEFAULT_TARGET = 'localhost:50051';
+
+/** Adds the connection flags every remote command takes. */
+export function remoteOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--target <host:port>', `the runtime's gRPC address [env SDN_RUNTIME_TARGET] (default: ${DEFAULT_TARGET})`))
+    .addOption(new Option('--token <token>', 'API token [env SDN_RUNTIME_TOKEN]'))
+    .addOption(new Option('--ca <file>', 'PEM CA that signed the runtime\'s certificate: connect over TLS [env SDN_RUNTIME_CA]'))
+    .addOption(new Option('--cert <file>', 'PEM client certificate, when the runtime wants one (mutual TLS)'))
+    .addOption(new Option('--key <file>', 'PEM private key of --cert'))
+    .addOption(new Option('--timeout-ms <ms>', 'give up after this long (default: 10000)'))
+    .addOption(new Option('--json', 'print JSON (the proto3 JSON form: 64-bit numbers as strings, bytes as base64)'));
+}
+
+function read(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new CliInputError(`cannot read the ${what} ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** A connected Switches client and the call settings of one CLI run. */
+export class Remote {
+  readonly target: string;
+  private readonly client: SwitchesClient;
+  private readonly metadata = new Metadata();
+  private readonly timeoutMs: number;
+
+  constructor(flags: RemoteFlags, env: NodeJS.ProcessEnv) {
+    this.target = flags.target ?? (env.SDN_RUNTIME_TARGET || DEFAULT_TARGET);
+    const token = flags.token ?? env.SDN_RUNTIME_TOKEN;
+    if (token !== undefined && token !== '') this.metadata.set('authorization', `Bearer ${token}`);
+    this.timeoutMs = flags.timeoutMs === undefined ? 10_000 : Number(flags.timeoutMs);
+    if (!Number.isInteger(this.timeoutMs) || this.timeoutMs <= 0) throw new CliInputError(`--timeout-ms must be a positive integer, got ${flags.timeoutMs}`);
+    const ca = flags.ca ?? env.SDN_RUNTIME_CA;
+    if ((flags.cert === undefined) !== (flags.key === undefined)) throw new CliInputError('--cert and --key go together');
+    let creds: ChannelCredentials;
+    if (ca === undefined || ca === '') {
+      if (flags.cert !== undefined) throw new CliInputError('--cert needs --ca (TLS)');
+      creds = credentials.createInsecure();
+    } else {
+      creds = credentials.createSsl(read(ca, 'CA file'), flags.key === undefined ? null : read(flags.key, 'key file'), flags.cert === undefined ? null : read(flags.cert, 'certificate file'));
+    }
+    this.client = new SwitchesClient(this.target, creds);
+  }
+
+  /**
+   * Calls `method` with `request`.
+   * @throws CliRemoteError with a sentence for the usual failures.
+   */
+  call<Req, Res>(method: 'list' | 'get' | 'dumpFlows' | 'status', request: Req): Promise<Res> {
+    const deadline = Date.now() + this.timeoutMs;
+    const fn = this.client[method] as unknown as (r: Req, m: Metadata, o: { deadline: number }, cb: (err: ServiceError | null, res: Res) => void) => void;
+    return new Promise<Res>((resolve, reject) => {
+      fn.call(this.client, request, this.metadata, { deadline }, (err, res) => (err === null ? resolve(res) : reject(this.explain(err))));
+    }).finally(() => this.client.close());
+  }
+
+  private explain(err: ServiceError): CliRemoteError {
+    switch (err.code) {
+      case status.UNAVAILABLE:
+        return new CliRemoteError(`cannot reach the runtime at ${this.target}: is \`sdn-runtime serve\` running? (${err.details.replace(/\.? ?Resolution note:.*$/, '')})`, { cause: err });
+      case status.DEADLINE_EXCEEDED:
+        return new CliRemoteError(`the runtime at ${this.target} did not answer within ${this.timeoutMs} ms`, { cause: err });
+      case status.UNAUTHENTICATED:
+        return new CliRemoteError(`the runtime refused the token: ${err.details} (give --token or SDN_RUNTIME_TOKEN)`, { cause: err });
+      default:
+        return new CliRemoteError(err.details, { cause: err });
+    }
+  }
+}

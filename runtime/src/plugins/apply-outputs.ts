@@ -1,0 +1,88 @@
+import type { Logger } from 'pino';
+import type { Command, SwitchHandle } from '../core/app-types.js';
+import { decodeMessage } from '../openflow/index.js';
+import type { PluginMetrics } from '../observability/metrics.js';
+import type { PubSubMessage } from '../pubsub/types.js';
+import { dpidText } from './events-wire.js';
+import type { PluginCounters } from './status.js';
+import { HOST_INTERFACES, LOG_LEVELS, type Outputs } from './wire.js';
+
+/** What applying a plugin's outputs needs from the runtime. */
+export interface OutputSink {
+  switchHandle(dpid: bigint): SwitchHandle | undefined;
+  publish(message: PubSubMessage): void;
+}
+
+/**
+ * Carries out what one `handle` (or `initialize`) produced, on the main thread:
+ * commands go to their switches in order, publishes to the bus, log lines to the
+ * log, counts to the counters and metrics. A problem is counted and reported to
+ * `problem` (which logs each cause once); nothing here throws.
+ */
+export function applyOutputs(
+  plugin: string,
+  o: Outputs,
+  sink: OutputSink,
+  counters: PluginCounters,
+  metrics: PluginMetrics,
+  log: Logger,
+  problem: (cause: string, message: string) => void,
+): void {
+  HOST_INTERFACES.forEach((iface, i) => {
+    const calls = o.hostCalls[i]!;
+    const denied = o.denied[i]!;
+    if (calls > 0) {
+      counters.hostCalls[iface]! += calls;
+      metrics.hostCalls.inc({ plugin, capability: iface }, calls);
+    }
+    if (denied > 0) {
+      counters.denied[iface]! += denied;
+      metrics.deniedCalls.inc({ plugin, capability: iface }, denied);
+      problem(`denied:${iface}`, `called ${iface}, which its manifest does not grant (${denied} call(s) refused)`);
+    }
+  });
+  if (o.invalid > 0) {
+    counters.commandsInvalid += o.invalid;
+    metrics.commandsRejected.inc({ plugin, reason: 'invalid' }, o.invalid);
+    problem('invalidCommand', `returned ${o.invalid} invalid command(s); the first: ${o.firstInvalidReason}`);
+  }
+  if (o.cut > 0) {
+    counters.commandsCut += o.cut;
+    metrics.commandsRejected.inc({ plugin, reason: 'overLimit' }, o.cut);
+    problem('overLimit', `produced more commands than maxCommandsPerBatch allows; ${o.cut} were cut`);
+  }
+  for (const c of o.commands) sendCommand(plugin, c.dpid, c.message, sink, counters, metrics, problem);
+  for (const p of o.publishes) sink.publish({ subject: p.subject, payload: p.payload, headers: { plugin } });
+  for (const l of o.logs) log[LOG_LEVELS[l.level] ?? 'info']({ plugin }, l.text);
+  if (o.logsDropped > 0) problem('logFlood', `logged more than 100 lines in one call; ${o.logsDropped} were dropped`);
+}
+
+function sendCommand(
+  plugin: string,
+  dpid: bigint,
+  bytes: Buffer,
+  sink: OutputSink,
+  counters: PluginCounters,
+  metrics: PluginMetrics,
+  problem: (cause: string, message: string) => void,
+): void {
+  const undeliverable = (why: string): void => {
+    counters.commandsUndeliverable++;
+    metrics.commandsRejected.inc({ plugin, reason: 'undeliverable' });
+    problem('undeliverable', why);
+  };
+  const sw = sink.switchHandle(dpid);
+  if (sw === undefined) return undeliverable(`sent a command to switch ${dpidText(dpid)}, which is not connected`);
+  try {
+    const { version: _version, xid: _xid, ...command } = decodeMessage(bytes);
+    if (command.type === 'BarrierRequest') {
+      sw.barrier().catch((err: unknown) => undeliverable(`a barrier on ${dpidText(dpid)} failed: ${(err as Error).message}`));
+    } else {
+      sw.send(command as Command);
+    }
+    counters.commands++;
+    metrics.commands.inc({ plugin });
+  } catch (err) {
+    undeliverable(`a command for ${dpidText(dpid)} cannot be sent on its connection: ${(err as Error).message}`);
+  }
+}

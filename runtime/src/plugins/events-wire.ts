@@ -1,0 +1,196 @@
+import type { AppEvent } from '../core/app-types.js';
+import { decodeMessage, encodeMessageInto, matchValue, type OxmField, type OxmValue, type Port, type Reader, type Writer } from '../openflow/index.js';
+import type { PubSubMessage } from '../pubsub/types.js';
+import type { KvChange } from '../store/types.js';
+import type { EventKind } from './manifest.js';
+import type { WitEvent, WitOxmField, WitOxmValue, WitPort } from './wit-types.js';
+import { readBlob, readStr, writeBlob, writeStr } from './wire.js';
+
+/**
+ * Events on their way to a plugin worker. The main thread writes each event in a
+ * few bytes (OpenFlow messages with a match stay in their wire form: the codec is
+ * the compact encoding we already have) and the worker turns them into the WIT
+ * values the glue lowers into the guest.
+ */
+export type HostEvent =
+  | AppEvent
+  | { readonly type: 'pubsub'; readonly message: PubSubMessage }
+  | { readonly type: 'kvChange'; readonly change: KvChange };
+
+const KIND_CODES: Readonly<Record<EventKind, number>> = {
+  'switch-up': 1,
+  'switch-down': 2,
+  'packet-in': 3,
+  'port-status': 4,
+  'flow-removed': 5,
+  'switch-error': 6,
+  message: 7,
+  'kv-change': 8,
+};
+
+/** The WIT kind of an event, or undefined for events plugins do not see (other OpenFlow messages). */
+export function eventKind(event: HostEvent): EventKind | undefined {
+  switch (event.type) {
+    case 'switchUp':
+      return 'switch-up';
+    case 'switchDown':
+      return 'switch-down';
+    case 'packetIn':
+      return 'packet-in';
+    case 'portStatus':
+      return 'port-status';
+    case 'flowRemoved':
+      return 'flow-removed';
+    case 'error':
+      return 'switch-error';
+    case 'pubsub':
+      return 'message';
+    case 'kvChange':
+      return 'kv-change';
+    default:
+      return undefined;
+  }
+}
+
+function writeOpenFlow(w: Writer, message: Parameters<typeof encodeMessageInto>[0]): void {
+  w.u32(0, 'length');
+  const at = w.pos;
+  encodeMessageInto(message, w);
+  w.buf.writeUInt32BE(w.pos - at, at - 4);
+}
+
+function writePort(w: Writer, p: Port): void {
+  w.u32(p.portNo, 'portNo');
+  writeStr(w, p.hwAddr, 'hwAddr');
+  writeStr(w, p.name, 'name');
+  w.u32(p.config, 'config');
+  w.u32(p.state, 'state');
+  w.u32(p.currSpeed, 'currSpeed');
+  w.u32(p.maxSpeed, 'maxSpeed');
+}
+
+/** Appends one event; `kind` is `eventKind(event)`. */
+export function writeEvent(w: Writer, event: HostEvent, kind: EventKind): void {
+  w.u8(KIND_CODES[kind], 'kind');
+  switch (event.type) {
+    case 'switchUp': {
+      w.u64(event.dpid, 'dpid');
+      w.u8(event.view.version, 'version');
+      w.u8(event.view.features.nTables, 'nTables');
+      w.u32(event.view.ports.size, 'ports');
+      for (const p of event.view.ports.values()) writePort(w, p);
+      return;
+    }
+    case 'switchDown':
+      w.u64(event.dpid, 'dpid');
+      writeStr(w, event.reason, 'reason');
+      return;
+    case 'packetIn':
+    case 'flowRemoved':
+      w.u64(event.dpid, 'dpid');
+      writeOpenFlow(w, event.message);
+      return;
+    case 'portStatus':
+      w.u64(event.dpid, 'dpid');
+      w.u8(event.message.reason, 'reason');
+      writePort(w, event.message.desc);
+      return;
+    case 'error': {
+      const m = event.message;
+      w.u64(event.dpid, 'dpid');
+      w.u16(m.type === 'Error' ? m.errorType : 0xffff, 'type');
+      w.u16(m.type === 'Error' ? m.code : m.expType, 'code');
+      writeBlob(w, m.data, 'data');
+      return;
+    }
+    case 'pubsub':
+      writeStr(w, event.message.subject, 'subject');
+      writeBlob(w, event.message.payload, 'payload');
+      return;
+    case 'kvChange': {
+      const { kv } = event.change;
+      writeBlob(w, kv.key, 'key');
+      w.u8(event.change.type === 'put' ? 1 : 0, 'hasValue');
+      writeBlob(w, kv.value, 'value');
+      w.u64(kv.modRevision, 'revision');
+      return;
+    }
+    default:
+      throw new Error(`event ${event.type} has no WIT form`);
+  }
+}
+
+/** A dpid as WIT text: 16 lowercase hex digits. */
+export function dpidText(dpid: bigint): string {
+  return dpid.toString(16).padStart(16, '0');
+}
+
+function witValue(v: OxmValue): WitOxmValue {
+  if (typeof v === 'number') return { tag: 'uint', val: v };
+  if (typeof v === 'bigint') return { tag: 'big', val: v.toString() };
+  return { tag: 'text', val: v };
+}
+
+/** OXM fields the codec keeps opaque (other classes, experimenter fields) have no WIT form and are left out. */
+export function witMatch(match: readonly OxmField[]): WitOxmField[] {
+  const out: WitOxmField[] = [];
+  for (const f of match) {
+    if ('oxmClass' in f) continue;
+    out.push({ field: f.field, value: witValue(f.value), mask: f.mask === undefined ? undefined : witValue(f.mask) });
+  }
+  return out;
+}
+
+function readPort(r: Reader): WitPort {
+  return { portNo: r.u32('portNo'), hwAddr: readStr(r, 'hwAddr'), name: readStr(r, 'name'), config: r.u32('config'), state: r.u32('state'), currSpeed: r.u32('currSpeed'), maxSpeed: r.u32('maxSpeed') };
+}
+
+/** Reads one event written by `writeEvent` (worker side). */
+export function readEvent(r: Reader): WitEvent {
+  const code = r.u8('kind');
+  switch (code) {
+    case 1: {
+      const dpid = dpidText(r.u64('dpid'));
+      const version = r.u8('version');
+      const nTables = r.u8('nTables');
+      const ports: WitPort[] = [];
+      for (let n = r.u32('ports'); n > 0; n--) ports.push(readPort(r));
+      return { tag: 'switch-up', val: { dpid, version, nTables, ports } };
+    }
+    case 2:
+      return { tag: 'switch-down', val: { dpid: dpidText(r.u64('dpid')), reason: readStr(r, 'reason') } };
+    case 3: {
+      const dpid = dpidText(r.u64('dpid'));
+      const m = decodeMessage(readBlob(r, 'packetIn'));
+      if (m.type !== 'PacketIn') throw new Error(`expected a PacketIn, got ${m.type}`);
+      const inPort = matchValue(m.match, 'in_port');
+      return {
+        tag: 'packet-in',
+        val: { dpid, bufferId: m.bufferId, totalLen: m.totalLen, reason: m.reason, tableId: m.tableId, cookie: m.cookie.toString(), inPort: typeof inPort === 'number' ? inPort : 0, match: witMatch(m.match), data: m.data },
+      };
+    }
+    case 4:
+      return { tag: 'port-status', val: { dpid: dpidText(r.u64('dpid')), reason: r.u8('reason'), desc: readPort(r) } };
+    case 5: {
+      const dpid = dpidText(r.u64('dpid'));
+      const m = decodeMessage(readBlob(r, 'flowRemoved'));
+      if (m.type !== 'FlowRemoved') throw new Error(`expected a FlowRemoved, got ${m.type}`);
+      return {
+        tag: 'flow-removed',
+        val: { dpid, cookie: m.cookie.toString(), priority: m.priority, reason: m.reason, tableId: m.tableId, durationSec: m.durationSec, packetCount: m.packetCount.toString(), byteCount: m.byteCount.toString(), match: witMatch(m.match) },
+      };
+    }
+    case 6:
+      return { tag: 'switch-error', val: { dpid: dpidText(r.u64('dpid')), type: r.u16('type'), code: r.u16('code'), data: new Uint8Array(readBlob(r, 'data')) } };
+    case 7:
+      return { tag: 'message', val: { subject: readStr(r, 'subject'), payload: new Uint8Array(readBlob(r, 'payload')) } };
+    case 8: {
+      const key = new Uint8Array(readBlob(r, 'key'));
+      const hasValue = r.u8('hasValue') === 1;
+      const value = new Uint8Array(readBlob(r, 'value'));
+      return { tag: 'kv-change', val: { key, value: hasValue ? value : undefined, revision: r.u64('revision').toString() } };
+    }
+    default:
+      throw new Error(`unknown event kind code ${code}`);
+  }
+}

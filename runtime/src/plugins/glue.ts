@@ -1,0 +1,39 @@
+/**
+ * The transpiled glue as a function body. jco's output is an ES module with one
+ * export, `instantiate`; importing it as a module would leak: Node never frees
+ * an ES module, so every reload (cache-busted with a query) would keep the old
+ * glue alive. Compiled with `new Function`, the glue is collected with the
+ * worker that ran it.
+ */
+
+/** What the glue's `instantiate` returns for our world. */
+export interface PluginExports {
+  initialize(config: string): void;
+  handle(events: readonly unknown[]): unknown[];
+}
+
+export type Instantiate = (getCoreModule: (name: string) => Promise<WebAssembly.Module>, imports: Record<string, Record<string, unknown>>) => Promise<PluginExports>;
+
+/** Thrown when the glue is not in the shape this loader expects (another transpiler version). */
+export class GlueShapeError extends Error {}
+
+const EXPORT_LINE = /^export function instantiate\(/m;
+
+/**
+ * Turns jco's ES module text into the text of a function body that returns
+ * `instantiate`. `import.meta.url` only appears in the fallback core-module
+ * loader, which we never use (we always pass `getCoreModule`).
+ * @throws GlueShapeError when the module has other exports or any import.
+ */
+export function glueToFunctionBody(moduleText: string): string {
+  const matches = moduleText.match(/^export /gm) ?? [];
+  if (matches.length !== 1 || !EXPORT_LINE.test(moduleText)) throw new GlueShapeError('expected exactly one export, `export function instantiate(`');
+  const body = moduleText.replace(EXPORT_LINE, 'function instantiate(').replaceAll('import.meta.url', 'importMetaUrl');
+  if (/^\s*import[\s{*]/m.test(body) || /\bimport\s*\(/.test(body) || /\bimport\.meta\b/.test(body)) throw new GlueShapeError('the glue imports modules; build the component without WASI so it has no imports but our interfaces');
+  return `${body}\nreturn instantiate;`;
+}
+
+/** Compiles a body made by `glueToFunctionBody`. */
+export function loadGlue(body: string): Instantiate {
+  return new Function('importMetaUrl', body)('file:///sdn-runtime-plugin/') as Instantiate;
+}

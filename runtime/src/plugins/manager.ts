@@ -1,0 +1,309 @@
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { App, AppContext } from '../core/app-types.js';
+import type { RuntimeMetrics } from '../observability/metrics.js';
+import type { PubSubBus } from '../pubsub/types.js';
+import type { KvStore } from '../store/types.js';
+import { CompileCache } from './compile-cache.js';
+import { PluginLoadError, PluginNotFoundError } from './errors.js';
+import type { HostEvent } from './events-wire.js';
+import { parseManifest, type PluginManifest } from './manifest.js';
+import { PluginSlot, type SlotHost, type SlotPolicy } from './plugin-slot.js';
+import { PluginRunner } from './runner.js';
+import { emptyCounters, type PluginState, type PluginStateChange, type PluginStatus } from './status.js';
+import { PluginsDirWatcher } from './watcher.js';
+
+export interface PluginManagerOptions {
+  /** The runtime's data folder: plugins live in `<dataDir>/plugins`, the compile cache in `<dataDir>/plugin-cache`. */
+  readonly dataDir: string;
+  readonly pluginsDir?: string;
+  readonly cacheDir?: string;
+  /** Watch the plugins folder and load, replace or unload on changes (default true). */
+  readonly watch?: boolean;
+  readonly watchDebounceMs?: number;
+  readonly metrics: RuntimeMetrics;
+  /** Backs kv-read / kv-write and kv-change events; without it those calls answer `unavailable`. */
+  readonly kv?: KvStore;
+  /** Backs pubsub publish and message events. */
+  readonly pubsub?: PubSubBus;
+  readonly policy?: Partial<SlotPolicy>;
+}
+
+export const DEFAULT_POLICY: SlotPolicy = { maxFaults: 5, faultWindowMs: 60_000, backoffBaseMs: 50, backoffMaxMs: 5_000, queueBatches: 64, initTimeoutMs: 10_000 };
+
+/** A plugin being loaded for the first time, or whose first load failed. */
+interface Placeholder {
+  readonly status: PluginStatus;
+}
+
+/**
+ * The Wasm plugin host, as an in-process app: it turns the runtime's events into
+ * WIT events for the plugins that subscribe to them, and their commands into
+ * OpenFlow messages to switches. `load / unload / reload / list` are the surface
+ * the Plugins gRPC service and the `sdn-runtime plugin` CLI call; state changes
+ * are published through `onStateChange`. Threading: everything here runs on the
+ * main thread and never blocks it; plugins run in worker threads.
+ */
+export class PluginManager implements App {
+  readonly name = 'plugins';
+  readonly pluginsDir: string;
+  readonly cache: CompileCache;
+  private readonly options: PluginManagerOptions;
+  private readonly policy: SlotPolicy;
+  private readonly slots = new Map<string, PluginSlot>();
+  private readonly placeholders = new Map<string, Placeholder>();
+  private readonly busSubscriptions = new Map<string, (() => void)[]>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly listeners = new Set<(change: PluginStateChange) => void>();
+  /** Folder -> what was last loaded from it (manifest text + component hash), to skip no-op changes. */
+  private readonly folderContent = new Map<string, string>();
+  /** Folder -> name of the plugin loaded from it. */
+  private readonly folderPlugin = new Map<string, string>();
+  private ctx: AppContext | undefined;
+  private log: Logger | undefined;
+  private watcher: PluginsDirWatcher | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private initialScan: Promise<void> = Promise.resolve();
+
+  constructor(options: PluginManagerOptions) {
+    this.options = options;
+    this.policy = { ...DEFAULT_POLICY, ...options.policy };
+    this.pluginsDir = resolve(options.pluginsDir ?? join(options.dataDir, 'plugins'));
+    this.cache = new CompileCache(resolve(options.cacheDir ?? join(options.dataDir, 'plugin-cache')));
+  }
+
+  async start(ctx: AppContext): Promise<void> {
+    this.ctx = ctx;
+    this.log = ctx.log;
+    this.unsubscribe = ctx.subscribe((event) => this.offer(event));
+    await mkdir(this.pluginsDir, { recursive: true });
+    if (this.options.watch ?? true) {
+      this.watcher = new PluginsDirWatcher(this.pluginsDir, this.options.watchDebounceMs ?? 200, (folder, hasManifest) => void this.onFolderSettled(folder, hasManifest));
+      this.watcher.start();
+    }
+    this.initialScan = this.scan();
+  }
+
+  /** Resolves when the plugins found in the folder at start have been loaded (or rejected). */
+  ready(): Promise<void> {
+    return this.initialScan;
+  }
+
+  async stop(): Promise<void> {
+    this.watcher?.stop();
+    this.unsubscribe?.();
+    await Promise.all([...this.slots.keys()].map((name) => this.unload(name)));
+  }
+
+  /** Calls `listener` on every plugin state change; returns the unsubscribe function. */
+  onStateChange(listener: (change: PluginStateChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  list(): PluginStatus[] {
+    const out = [...this.slots.values()].map((s) => s.status());
+    for (const [name, p] of this.placeholders) if (!this.slots.has(name)) out.push(p.status);
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** @throws PluginNotFoundError */
+  status(name: string): PluginStatus {
+    const s = this.slots.get(name)?.status() ?? this.placeholders.get(name)?.status;
+    if (s === undefined) throw new PluginNotFoundError(name);
+    return s;
+  }
+
+  /**
+   * Loads the plugin whose plugin.json is `path` (or is in folder `path`). A
+   * plugin of the same name already running is replaced without losing or
+   * repeating an event; if the new one fails, the old one keeps running.
+   * @throws PluginManifestError, PluginLoadError
+   */
+  async load(path: string): Promise<PluginStatus> {
+    const absolute = resolve(path);
+    const manifestPath = existsSync(absolute) && statSync(absolute).isDirectory() ? join(absolute, 'plugin.json') : absolute;
+    let text: string;
+    try {
+      text = await readFile(manifestPath, 'utf8');
+    } catch (err) {
+      throw new PluginLoadError(path, 'notComponent', `cannot read ${manifestPath}: ${(err as Error).message}`, { cause: err });
+    }
+    const manifest = parseManifest(text, manifestPath);
+    return this.exclusive(manifest.name, () => this.loadManifest(manifest, manifestPath));
+  }
+
+  /** Loads the plugin again from where it was loaded (its files may have changed). */
+  reload(name: string): Promise<PluginStatus> {
+    const path = this.slots.get(name)?.manifestPath ?? this.placeholders.get(name)?.status.manifestPath;
+    if (path === undefined) return Promise.reject(new PluginNotFoundError(name));
+    return this.load(path);
+  }
+
+  /** Stops and removes the plugin (its batch in flight is abandoned). @throws PluginNotFoundError */
+  unload(name: string): Promise<void> {
+    return this.exclusive(name, async () => {
+      const slot = this.slots.get(name);
+      const placeholder = this.placeholders.get(name);
+      if (slot === undefined && placeholder === undefined) throw new PluginNotFoundError(name);
+      this.placeholders.delete(name);
+      if (slot !== undefined) {
+        this.slots.delete(name);
+        this.dropBusSubscriptions(name);
+        await slot.close();
+      } else {
+        this.emit({ name, version: placeholder!.status.version, state: 'unloaded', previous: placeholder!.status.state, reason: 'unloaded', atMs: Date.now() });
+      }
+      this.log?.info({ plugin: name }, 'plugin unloaded');
+    });
+  }
+
+  private async loadManifest(manifest: PluginManifest, manifestPath: string): Promise<PluginStatus> {
+    const { name } = manifest;
+    const existing = this.slots.get(name);
+    if (existing === undefined) this.setPlaceholder(manifest, manifestPath, 'loading', undefined);
+    let runner: PluginRunner | undefined;
+    try {
+      const bytes = await readFile(manifest.componentPath).catch((err: unknown) => {
+        throw new PluginLoadError(name, 'notComponent', `cannot read the component ${manifest.componentPath}: ${(err as Error).message}`, { cause: err });
+      });
+      const compiled = await this.cache.compile(name, bytes);
+      this.options.metrics.plugins.compilations.inc({ result: compiled.cached ? 'cached' : 'transpiled' });
+      runner = new PluginRunner(manifest, compiled, this.options.kv);
+      const initOutputs = await runner.ready(this.policy.initTimeoutMs);
+      const version = { manifest, manifestPath, compiled, runner };
+      if (existing !== undefined && this.slots.get(name) === existing) {
+        const oldTopics = existing.manifest.subscriptions;
+        await existing.stage(version, initOutputs);
+        if (JSON.stringify([oldTopics.topics, oldTopics.kvPrefixes]) !== JSON.stringify([manifest.subscriptions.topics, manifest.subscriptions.kvPrefixes])) this.subscribeBus(existing);
+        this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash }, 'plugin replaced');
+        return existing.status();
+      }
+      const slot = new PluginSlot(this.slotHost(), version, initOutputs);
+      this.placeholders.delete(name);
+      this.slots.set(name, slot);
+      this.subscribeBus(slot);
+      this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached }, 'plugin loaded');
+      return slot.status();
+    } catch (err) {
+      void runner?.terminate();
+      const message = (err as Error).message;
+      if (existing !== undefined) existing.recordLoadError(message);
+      else this.setPlaceholder(manifest, manifestPath, 'failed', message);
+      this.log?.warn({ plugin: name, version: manifest.version, err: message }, existing === undefined ? 'plugin rejected' : 'new plugin version rejected; the running version stays');
+      throw err;
+    }
+  }
+
+  private setPlaceholder(manifest: PluginManifest, manifestPath: string, state: PluginState, error: string | undefined): void {
+    const previous = this.placeholders.get(manifest.name)?.status.state ?? 'new';
+    const status: PluginStatus = {
+      name: manifest.name,
+      version: manifest.version,
+      manifestPath,
+      componentHash: '',
+      state,
+      capabilities: [...manifest.capabilities],
+      subscriptions: [...manifest.subscriptions.kinds],
+      queued: 0,
+      counters: emptyCounters(),
+      lastError: error === undefined ? undefined : { cause: 'load', message: error, atMs: Date.now() },
+      loadedAtMs: 0,
+    };
+    this.placeholders.set(manifest.name, { status });
+    this.emit({ name: manifest.name, version: manifest.version, state, previous, reason: error ?? 'loading', atMs: Date.now() });
+  }
+
+  private slotHost(): SlotHost {
+    return {
+      log: this.log!,
+      metrics: this.options.metrics.plugins,
+      policy: this.policy,
+      spawn: (manifest, compiled) => new PluginRunner(manifest, compiled, this.options.kv),
+      stateChanged: (change) => this.emit(change),
+      switchHandle: (dpid) => this.ctx?.switch(dpid),
+      publish: (message) => this.options.pubsub?.publish(message),
+    };
+  }
+
+  private emit(change: PluginStateChange): void {
+    for (const l of this.listeners) l(change);
+  }
+
+  private offer(event: HostEvent): void {
+    for (const slot of this.slots.values()) slot.offer(event);
+  }
+
+  private subscribeBus(slot: PluginSlot): void {
+    const subs = slot.manifest.subscriptions;
+    const next: (() => void)[] = [];
+    const bus = this.options.pubsub;
+    if (bus !== undefined) {
+      for (const pattern of subs.topics) {
+        const s = bus.subscribe(pattern, (message) => slot.offer({ type: 'pubsub', message }));
+        next.push(() => s.unsubscribe());
+      }
+    }
+    const kv = this.options.kv;
+    if (kv !== undefined) {
+      for (const prefix of subs.kvPrefixes) {
+        const w = kv.watch(new TextEncoder().encode(prefix), { prefix: true }, {
+          onChanges: (changes) => changes.forEach((change) => slot.offer({ type: 'kvChange', change })),
+          onCompacted: () => undefined,
+        });
+        next.push(() => w.close());
+      }
+    }
+    this.dropBusSubscriptions(slot.name);
+    this.busSubscriptions.set(slot.name, next);
+  }
+
+  private dropBusSubscriptions(name: string): void {
+    for (const stop of this.busSubscriptions.get(name) ?? []) stop();
+    this.busSubscriptions.delete(name);
+  }
+
+  /** Runs `fn` after every earlier operation on the same plugin name has finished. */
+  private exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(name) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const settled = run.catch(() => undefined);
+    this.locks.set(name, settled);
+    void settled.then(() => {
+      if (this.locks.get(name) === settled) this.locks.delete(name);
+    });
+    return run;
+  }
+
+  private async scan(): Promise<void> {
+    const entries = await readdir(this.pluginsDir, { withFileTypes: true });
+    for (const e of entries) {
+      if (e.isDirectory() && !e.name.startsWith('.') && existsSync(join(this.pluginsDir, e.name, 'plugin.json'))) await this.onFolderSettled(join(this.pluginsDir, e.name), true);
+    }
+  }
+
+  /** A folder under the plugins folder changed and settled: load, replace or unload. */
+  private async onFolderSettled(folder: string, hasManifest: boolean): Promise<void> {
+    if (!hasManifest) {
+      const name = this.folderPlugin.get(folder);
+      this.folderContent.delete(folder);
+      this.folderPlugin.delete(folder);
+      if (name !== undefined) await this.unload(name).catch(() => undefined);
+      return;
+    }
+    try {
+      const text = await readFile(join(folder, 'plugin.json'), 'utf8');
+      const manifest = parseManifest(text, join(folder, 'plugin.json'));
+      const digest = createHash('sha256').update(text).update(await readFile(manifest.componentPath)).digest('hex');
+      if (this.folderContent.get(folder) === digest) return;
+      this.folderPlugin.set(folder, manifest.name);
+      await this.load(folder);
+      this.folderContent.set(folder, digest);
+    } catch (err) {
+      this.log?.warn({ folder, err: (err as Error).message }, 'plugin folder not loaded; it is tried again on its next change');
+    }
+  }
+}

@@ -1,0 +1,275 @@
+import type { Logger } from 'pino';
+import { Writer } from '../openflow/index.js';
+import type { PluginMetrics } from '../observability/metrics.js';
+import { applyOutputs, type OutputSink } from './apply-outputs.js';
+import type { CompiledComponent } from './compile-cache.js';
+import { eventKind, writeEvent, type HostEvent } from './events-wire.js';
+import type { PluginManifest } from './manifest.js';
+import { RunnerFault, type PluginRunner } from './runner.js';
+import { emptyCounters, type PluginError, type PluginState, type PluginStateChange, type PluginStatus } from './status.js';
+import { MSG_BATCH, toTransferable, type Outputs } from './wire.js';
+
+/** Supervision policy of every plugin. */
+export interface SlotPolicy {
+  /** Faults within `faultWindowMs` that disable a plugin. */
+  readonly maxFaults: number;
+  readonly faultWindowMs: number;
+  /** First restart delay; doubles with each fault in the window. */
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+  /** Events a plugin may have waiting, in batches of its maxBatchSize; packet-ins beyond are shed. */
+  readonly queueBatches: number;
+  readonly initTimeoutMs: number;
+}
+
+export interface SlotHost extends OutputSink {
+  readonly log: Logger;
+  readonly metrics: PluginMetrics;
+  readonly policy: SlotPolicy;
+  /** A new runner for the same component and manifest (a restart after a deadline or crash). */
+  spawn(manifest: PluginManifest, compiled: CompiledComponent): PluginRunner;
+  stateChanged(change: PluginStateChange): void;
+}
+
+/** The running version and how it was loaded. */
+interface Version {
+  readonly manifest: PluginManifest;
+  readonly manifestPath: string;
+  readonly compiled: CompiledComponent;
+  readonly runner: PluginRunner;
+}
+
+/**
+ * One plugin by name: its event queue, the version that serves it, the batch in
+ * flight, and its supervision (restart with backoff, disable after repeated
+ * faults). A new version is staged while the old one serves; the dispatch
+ * pointer flips between two batches, so every event goes to exactly one version.
+ */
+export class PluginSlot {
+  readonly name: string;
+  private current: Version;
+  private staged: { version: Version; flipped: () => void } | undefined;
+  private state: PluginState = 'running';
+  private readonly queue: HostEvent[] = [];
+  private inFlight = false;
+  private batchSeq = 0;
+  private faultTimes: number[] = [];
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly host: SlotHost;
+  private readonly loggedCauses = new Set<string>();
+  private loadedAtMs = Date.now();
+  private lastError: PluginError | undefined;
+  private closed = false;
+  readonly counters = emptyCounters();
+
+  constructor(host: SlotHost, version: Version, initOutputs: Outputs) {
+    this.host = host;
+    this.name = version.manifest.name;
+    this.current = version;
+    this.apply(initOutputs);
+    this.setState('running', 'new', `version ${version.manifest.version} loaded`);
+  }
+
+  get manifest(): PluginManifest {
+    return this.current.manifest;
+  }
+
+  get manifestPath(): string {
+    return this.current.manifestPath;
+  }
+
+  /** Queues an event the plugin subscribes to; returns false when it does not. */
+  offer(event: HostEvent): boolean {
+    if (this.closed || this.state === 'disabled') return false;
+    const kind = eventKind(event);
+    const subs = this.current.manifest.subscriptions;
+    if (kind === undefined || !subs.kinds.has(kind)) return false;
+    if (subs.dpids.size > 0 && 'dpid' in event && !subs.dpids.has(event.dpid)) return false;
+    if (event.type === 'packetIn' && this.queue.length >= this.host.policy.queueBatches * this.current.manifest.limits.maxBatchSize) {
+      this.counters.eventsShed++;
+      this.host.metrics.eventsShed.inc({ plugin: this.name });
+      return false;
+    }
+    this.queue.push(event);
+    if (this.queue.length === 1) queueMicrotask(() => this.dispatch());
+    return true;
+  }
+
+  /**
+   * Makes `version` (already initialized) the one that serves, between two
+   * batches; resolves once it does. The old worker finishes its batch in flight,
+   * then is terminated.
+   */
+  stage(version: Version, initOutputs: Outputs): Promise<void> {
+    this.apply(initOutputs);
+    return new Promise((resolve) => {
+      this.staged?.version.runner.terminate().catch(() => undefined);
+      this.staged = { version, flipped: resolve };
+      if (!this.inFlight) this.flip();
+    });
+  }
+
+  /** Stops the plugin now: the batch in flight (if any) is abandoned. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.restartTimer);
+    const staged = this.staged;
+    this.staged = undefined;
+    await Promise.all([this.current.runner.terminate(), staged?.version.runner.terminate()]);
+    this.host.metrics.byState.dec({ state: this.state });
+    this.host.stateChanged({ name: this.name, version: this.current.manifest.version, state: 'unloaded', previous: this.state, reason: 'unloaded', atMs: Date.now() });
+  }
+
+  status(): PluginStatus {
+    const m = this.current.manifest;
+    return {
+      name: this.name,
+      version: m.version,
+      manifestPath: this.current.manifestPath,
+      componentHash: this.current.compiled.hash,
+      state: this.state,
+      capabilities: [...m.capabilities],
+      subscriptions: [...m.subscriptions.kinds],
+      queued: this.queue.length,
+      counters: this.counters,
+      lastError: this.lastError,
+      loadedAtMs: this.loadedAtMs,
+    };
+  }
+
+  /** Records a rejected new version (the running one stays). */
+  recordLoadError(message: string): void {
+    this.lastError = { cause: 'load', message, atMs: Date.now() };
+  }
+
+  private flip(): void {
+    const staged = this.staged;
+    if (staged === undefined) return;
+    this.staged = undefined;
+    const old = this.current;
+    this.current = staged.version;
+    clearTimeout(this.restartTimer);
+    this.faultTimes = [];
+    this.loggedCauses.clear();
+    this.loadedAtMs = Date.now();
+    // Events queued for the old subscriptions that the new version does not want.
+    const subs = staged.version.manifest.subscriptions;
+    const keep = this.queue.filter((e) => {
+      const kind = eventKind(e);
+      return kind !== undefined && subs.kinds.has(kind) && (subs.dpids.size === 0 || !('dpid' in e) || subs.dpids.has(e.dpid));
+    });
+    this.queue.splice(0, this.queue.length, ...keep);
+    old.runner.terminate().catch(() => undefined);
+    this.setState('running', this.state, `version ${staged.version.manifest.version} swapped in`);
+    staged.flipped();
+    queueMicrotask(() => this.dispatch());
+  }
+
+  private dispatch(): void {
+    if (this.closed || this.inFlight || this.state !== 'running' || this.queue.length === 0) return;
+    const limit = this.current.manifest.limits.maxBatchSize;
+    const batch = this.queue.splice(0, limit);
+    const id = ++this.batchSeq;
+    const w = new Writer(256 + batch.length * 128);
+    w.u8(MSG_BATCH, 'type');
+    w.u32(id, 'batchId');
+    w.u32(batch.length, 'count');
+    for (const e of batch) writeEvent(w, e, eventKind(e)!);
+    const runner = this.current.runner;
+    const started = performance.now();
+    this.inFlight = true;
+    runner.runBatch(toTransferable(w), id).then(
+      (outputs) => this.batchDone(runner, batch.length, started, outputs),
+      (err: unknown) => this.batchFailed(runner, batch.length, started, err),
+    );
+  }
+
+  private countBatch(events: number, started: number): void {
+    this.counters.batches++;
+    this.counters.events += events;
+    this.host.metrics.batches.inc({ plugin: this.name });
+    this.host.metrics.events.inc({ plugin: this.name }, events);
+    this.host.metrics.batchSeconds.observe({ plugin: this.name }, (performance.now() - started) / 1000);
+  }
+
+  private batchDone(runner: PluginRunner, events: number, started: number, outputs: Outputs): void {
+    this.inFlight = false;
+    this.countBatch(events, started);
+    if (!this.closed) this.apply(outputs);
+    if (runner !== this.current.runner) return;
+    if (this.staged !== undefined) this.flip();
+    else this.dispatch();
+  }
+
+  private batchFailed(runner: PluginRunner, events: number, started: number, err: unknown): void {
+    this.inFlight = false;
+    this.countBatch(events, started);
+    this.counters.eventsDropped += events;
+    this.host.metrics.eventsDropped.inc({ plugin: this.name }, events);
+    if (this.closed || runner !== this.current.runner) return;
+    const fault = err instanceof RunnerFault ? err : new RunnerFault('crash', String(err));
+    this.fault(fault.kind, fault.message);
+    if (this.staged !== undefined) this.flip();
+  }
+
+  private fault(cause: RunnerFault['kind'] | 'init', message: string): void {
+    this.counters.faults[cause]++;
+    this.host.metrics.faults.inc({ plugin: this.name, cause });
+    this.problem(cause, message);
+    const now = Date.now();
+    const { maxFaults, faultWindowMs, backoffBaseMs, backoffMaxMs } = this.host.policy;
+    this.faultTimes = [...this.faultTimes.filter((t) => now - t < faultWindowMs), now];
+    if (this.faultTimes.length >= maxFaults) {
+      void this.current.runner.terminate();
+      const dropped = this.queue.splice(0).length;
+      this.counters.eventsDropped += dropped;
+      this.host.metrics.eventsDropped.inc({ plugin: this.name }, dropped);
+      this.setState('disabled', this.state, `${this.faultTimes.length} faults within ${faultWindowMs / 1000} s (last: ${cause}); reload it to run it again`);
+      return;
+    }
+    const delay = Math.min(backoffMaxMs, backoffBaseMs * 2 ** (this.faultTimes.length - 1));
+    this.setState('restarting', this.state, `${cause}: restarting in ${delay} ms`);
+    this.restartTimer = setTimeout(() => void this.restart(cause), delay);
+  }
+
+  private async restart(cause: RunnerFault['kind'] | 'init'): Promise<void> {
+    const version = this.current;
+    let runner = version.runner;
+    try {
+      let outputs: Outputs;
+      if (cause === 'trap' && runner.alive) outputs = await runner.reinstantiate(this.host.policy.initTimeoutMs);
+      else {
+        void runner.terminate();
+        runner = this.host.spawn(version.manifest, version.compiled);
+        this.current = { ...version, runner };
+        outputs = await runner.ready(this.host.policy.initTimeoutMs);
+      }
+      if (this.closed || this.current.runner !== runner) return;
+      this.counters.restarts++;
+      this.apply(outputs);
+      this.setState('running', this.state, `restarted after ${cause}`);
+      this.dispatch();
+    } catch (err) {
+      if (this.closed || this.current.runner !== runner) return;
+      this.fault('init', `restart failed: ${(err as Error).message}`);
+    }
+  }
+
+  private apply(outputs: Outputs): void {
+    applyOutputs(this.name, outputs, this.host, this.counters, this.host.metrics, this.host.log, (cause, message) => this.problem(cause, message));
+  }
+
+  private problem(cause: string, message: string): void {
+    this.lastError = { cause, message, atMs: Date.now() };
+    if (this.loggedCauses.has(cause)) return;
+    this.loggedCauses.add(cause);
+    this.host.log.warn({ plugin: this.name, version: this.current.manifest.version, cause }, `plugin ${this.name}: ${message} (further ${cause} problems of this version are only counted)`);
+  }
+
+  private setState(state: PluginState, previous: PluginState | 'new', reason: string): void {
+    if (previous !== 'new') this.host.metrics.byState.dec({ state: previous });
+    this.host.metrics.byState.inc({ state });
+    this.state = state;
+    this.host.stateChanged({ name: this.name, version: this.current.manifest.version, state, previous, reason, atMs: Date.now() });
+  }
+}

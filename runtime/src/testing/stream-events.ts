@@ -1,0 +1,22 @@
+import type { PacketIn } from '../openflow/index.js';
+import { EventKind, type Event } from '../generated/sdn/runtime/v1/events.js';
+import { StreamEvent } from '../api/events/event.js';
+
+/** Small StreamEvents for the event-stream unit tests, and a compact label for what a batch holds. */
+
+export function lifecycle(seq: number, dpid = 1n): StreamEvent {
+  return new StreamEvent(EventKind.EVENT_KIND_SWITCH_DOWN, dpid, seq, 1000, () => ({ $case: 'switchDown', value: { reason: 'peerClosed', detail: `#${seq}` } }));
+}
+
+export function packetIn(id: number, options: { dpid?: bigint; tableId?: number; cookie?: bigint; frame?: Buffer } = {}): StreamEvent {
+  const message: PacketIn = { type: 'PacketIn', version: 4, xid: 0, bufferId: id, totalLen: 0, reason: 0, tableId: options.tableId ?? 0, cookie: options.cookie ?? 0n, match: [], data: options.frame ?? Buffer.alloc(0) };
+  return new StreamEvent(EventKind.EVENT_KIND_PACKET_IN, options.dpid ?? 1n, 0, 1000, () => ({ $case: 'packetIn', value: { bufferId: id, totalLen: 0, reason: 0, tableId: 0, cookie: 0n, match: undefined, data: Buffer.alloc(0), inPort: 0 } }), message);
+}
+
+/** "L3" for lifecycle seq 3, "P7" for packet-in 7, "G4-6/2" for a Gap. */
+export function label(e: Event): string {
+  const b = e.body;
+  if (b?.$case === 'gap') return `G${b.value.fromSeq}-${b.value.toSeq}/${b.value.packetInsShed}`;
+  if (b?.$case === 'packetIn') return `P${b.value.bufferId}`;
+  return `L${e.seq}`;
+}
