@@ -36,7 +36,10 @@ export async function startConfigMirror(options: ConfigMirrorOptions): Promise<C
     subscribe: { kinds: ['switchUp'] },
   });
   const mirror = new Map<string, string>();
-  const snapshot = await app.kv.range(options.prefix, { prefix: true });
+  const snapshot = await app.kv.range(options.prefix, { prefix: true }).catch(async (err: unknown) => {
+    await app.close();
+    throw err;
+  });
   for (const kv of snapshot.kvs) mirror.set(text(kv.key), text(kv.value));
   const watch = app.kv.watch(options.prefix, { prefix: true, startRevision: snapshot.revision });
   // A watch that fails (the store compacted its history, the app lost its

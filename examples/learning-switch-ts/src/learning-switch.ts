@@ -75,7 +75,12 @@ export async function startLearningSwitch(options: LearningSwitchOptions): Promi
   app.onSwitchError((ev) => log(`switch ${formatDpid(ev.dpid)}: error ${ev.error.description}`));
   app.onError((err) => log(`error: ${err instanceof Error ? err.message : String(err)}`));
   // Switches that connected before this app did get their table-miss flow too.
-  for (const s of await app.listSwitches()) installTableMiss(app.switch(s.dpid));
+  try {
+    for (const s of await app.listSwitches()) installTableMiss(app.switch(s.dpid));
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
 
   return {
     app,

@@ -47,13 +47,20 @@ describe('sdk-ts against a real runtime', () => {
     apps.push(app);
     return app;
   };
+  let watcher: SdnApp;
+  /** A fake switch, once the runtime has finished its handshake (its switchUp seen). */
   const sw = async (dpid: bigint): Promise<FakeSwitch> => {
+    const up = next(watcher, 'switchUp', (e) => e.dpid === dpid);
     const s = await FakeSwitch.connect(rt.openflowPort, { dpid, ports: [fakePort(1), fakePort(2), fakePort(3)] });
     switches.push(s);
+    await up;
     return s;
   };
 
-  before(async () => (rt = await startRuntime()));
+  before(async () => {
+    rt = await startRuntime();
+    watcher = await open({ name: 'sdk-it-watcher', subscribe: { kinds: ['switchUp'] } });
+  });
   after(async () => {
     await Promise.all(apps.map((a) => a.close()));
     await Promise.all(switches.map((s) => s.close()));
@@ -156,27 +163,31 @@ describe('sdk-ts against a real runtime', () => {
     assert.ok(delivered <= SENT);
   });
 
-  it('publishes to subscribed apps and uses the KV store, watches included', async () => {
-    const listener = await open({ subscribe: { kinds: [], topics: ['it.>'], kvWatches: [{ key: 'it/', prefix: true }] } });
+  it('publishes to apps subscribed to the topic', async () => {
+    const listener = await open({ subscribe: { kinds: [], topics: ['it.>'] } });
     const publisher = await open({ subscribe: { kinds: ['switchUp'] } });
     const got = next(listener, 'message');
     const sent = await publisher.publish('it.hello', 'hi', { from: 'publisher' });
     assert.ok(sent.value.delivered >= 1);
     const m = await got;
     assert.deepEqual([m.subject, Buffer.from(m.payload).toString(), m.headers.from], ['it.hello', 'hi', 'publisher']);
+  });
 
+  it('uses the KV store: put, get, txn, range, watch (RPC and on the stream), delete', async () => {
+    const listener = await open({ subscribe: { kinds: [], kvWatches: [{ key: 'it/', prefix: true }] } });
+    const app = await open({ subscribe: { kinds: ['switchUp'] } });
     const change = next(listener, 'kvChange');
-    const put = await publisher.kv.put('it/a', '1');
+    const put = await app.kv.put('it/a', '1');
     assert.equal((await change).kv.modRevision, put.revision);
-    assert.equal(Buffer.from((await publisher.kv.get('it/a')).kv!.value).toString(), '1');
-    const txn = await publisher.kv.txn({ compare: [{ key: 'it/a', target: 'version', result: 'equal', number: 1n }], success: [{ type: 'put', key: 'it/b', value: '2' }], failure: [] });
+    assert.equal(Buffer.from((await app.kv.get('it/a')).kv!.value).toString(), '1');
+    const txn = await app.kv.txn({ compare: [{ key: 'it/a', target: 'version', result: 'equal', number: 1n }], success: [{ type: 'put', key: 'it/b', value: '2' }] });
     assert.equal(txn.succeeded, true);
-    assert.deepEqual((await publisher.kv.range('it/', { prefix: true })).kvs.map((kv) => Buffer.from(kv.key).toString()), ['it/a', 'it/b']);
-    const watch = publisher.kv.watch('it/', { prefix: true, startRevision: put.revision - 1n });
+    assert.deepEqual((await app.kv.range('it/', { prefix: true })).kvs.map((kv) => Buffer.from(kv.key).toString()), ['it/a', 'it/b']);
+    const watch = app.kv.watch('it/', { prefix: true, startRevision: put.revision - 1n });
     const replayed = await watch.next();
     assert.equal(replayed.value && Buffer.from(replayed.value.kv.key).toString(), 'it/a');
     await watch.return();
-    assert.equal((await publisher.kv.delete('it/', { prefix: true })).deleted, 2n);
+    assert.equal((await app.kv.delete('it/', { prefix: true })).deleted, 2n);
   });
 
   it('reconnects to a restarted runtime on the same address and sees its switches', async () => {

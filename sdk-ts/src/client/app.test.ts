@@ -190,7 +190,7 @@ describe('SdnApp against a scripted runtime', () => {
     await app.close();
   });
 
-  it('replays the whole log and reports a gap when the runtime restarted', async () => {
+  it('after a runtime restart, keeps the stream the runtime replays its log on, and reports a gap', async () => {
     const { app, index } = await open();
     const conn = await rt.connection(index);
     app.onError(() => {});
@@ -203,13 +203,52 @@ describe('SdnApp against a scripted runtime', () => {
     const fresh = await rt.connection(index + 1);
     assert.equal((await fresh.subscribeMessage()).resumeAfterSeq, 50n);
     fresh.subscribed(2n, 'node-1');
-    const replay = await rt.connection(index + 2);
-    assert.equal((await replay.subscribeMessage()).resumeAfterSeq, 0n);
-    replay.subscribed(2n, 'node-1');
     await stateReached(app, 'ready');
-    replay.events([switchDown(1n)]);
+    fresh.events([switchDown(1n), switchDown(2n)]);
     await downsSeen.next();
-    assert.deepEqual(gaps.map((g) => g.type === 'gap' && [g.fromSeq, g.runtimeRestarted]), [[51n, true]]);
+    await downsSeen.next();
+    assert.deepEqual(gaps.map((g) => g.type === 'gap' && [g.fromSeq, g.toSeq, g.runtimeRestarted]), [[51n, 0n, true]]);
+    assert.equal(app.lastEventSeq, 2n, 'the position follows the new log');
+    assert.equal(rt.connections.length, index + 2, 'no extra subscription');
+    await app.close();
+  });
+
+  it('subscribes again from the start when the stream now comes from another node', async () => {
+    const { app, index } = await open();
+    const conn = await rt.connection(index);
+    app.onError(() => {});
+    conn.end(status.UNAVAILABLE);
+    const other = await rt.connection(index + 1);
+    await other.subscribeMessage();
+    other.subscribed(10n, 'node-2');
+    const again = await rt.connection(index + 2);
+    assert.equal((await again.subscribeMessage()).resumeAfterSeq, 0n);
+    again.subscribed(10n, 'node-2');
+    await stateReached(app, 'ready');
+    assert.equal(app.nodeId, 'node-2');
+    await app.close();
+  });
+
+  it('sends the commands of one turn as one CommandBatch, in order, ahead of later credit', async () => {
+    const { app, index } = await open();
+    const conn = await rt.connection(index);
+    const sw = app.switch(3n);
+    app.onPacketIn((ev) => {
+      sw.sendPacketOut({ data: ev.data, inPort: ev.inPort, actions: [actions.output(Port.FLOOD)] });
+    });
+    conn.events([packetIn(3n, 1), packetIn(3n, 2), packetIn(3n, 3), packetIn(3n, 4)]);
+    await conn.command(3);
+    const batch = conn.commandMessages()[0];
+    assert.equal(batch?.kind?.$case, 'commands');
+    assert.deepEqual(batch.kind.value.commands.map((c) => c.kind?.$case === 'packetOut' && c.kind.value.inPort), [1, 2, 3, 4]);
+    const batchAt = conn.received.indexOf(batch);
+    await conn.waitFor((m) => m.kind?.$case === 'credit');
+    assert.ok(conn.received.findIndex((m) => m.kind?.$case === 'credit') > batchAt, 'credit follows the commands issued before it');
+    const single = sw.barrier();
+    const b = await conn.command(4);
+    assert.equal(conn.commandMessages()[1]?.kind?.$case, 'command', 'a lone command goes as a Command');
+    conn.result({ correlationId: b.correlationId, kind: { $case: 'ok', value: {} } });
+    await single;
     await app.close();
   });
 

@@ -174,7 +174,7 @@ export class SdnApp implements AsyncDisposable, CommandChannel, RpcContext {
   async request(dpid: bigint, kind: CommandKind, what: string, options: { readonly confirm?: boolean; readonly expectReply?: boolean }): Promise<PbCommandResult> {
     const { id, result } = this.pending.create(what);
     try {
-      this.stream.write({ kind: { $case: 'command', value: { correlationId: id, dpid, confirm: options.confirm === true, kind, expectReply: options.expectReply === true } } });
+      this.stream.command({ correlationId: id, dpid, confirm: options.confirm === true, kind, expectReply: options.expectReply === true });
     } catch (err) {
       this.pending.fail(id, err as SdnClientError);
     }
@@ -188,7 +188,7 @@ export class SdnApp implements AsyncDisposable, CommandChannel, RpcContext {
 
   /** @internal CommandChannel */
   send(dpid: bigint, kind: CommandKind): void {
-    this.stream.write({ kind: { $case: 'command', value: { correlationId: '', dpid, confirm: false, kind, expectReply: false } } });
+    this.stream.command({ correlationId: '', dpid, confirm: false, kind, expectReply: false });
   }
 
   /** @internal RpcContext */
@@ -197,18 +197,20 @@ export class SdnApp implements AsyncDisposable, CommandChannel, RpcContext {
   }
 
   private onSubscribed(s: Subscribed): boolean {
-    const nodeChanged = this.currentNode !== '' && s.nodeId !== this.currentNode;
-    if (this.lastSeq !== undefined && (s.lastSeq < this.lastSeq || nodeChanged)) {
-      // The runtime's event log began again (a new process): replay all of it,
-      // and tell the app that what happened after its position may be lost.
-      const gap: GapEvent = { type: 'gap', timeMs: Date.now(), fromSeq: this.lastSeq + 1n, toSeq: 0n, packetInsShed: 0n, runtimeRestarted: true };
+    // A seq position means nothing to a different process: the runtime restarted
+    // (its newest seq is below ours; it then replays all it holds on this stream)
+    // or this is another node (subscribe again, from its start). Either way the
+    // app is told that what happened after its position may be lost.
+    const restarted = this.lastSeq !== undefined && s.lastSeq < this.lastSeq;
+    const moved = this.currentNode !== '' && s.nodeId !== this.currentNode;
+    this.currentNode = s.nodeId;
+    if (restarted || moved) {
+      const gap: GapEvent = { type: 'gap', timeMs: Date.now(), fromSeq: this.lastSeq! + 1n, toSeq: 0n, packetInsShed: 0n, runtimeRestarted: true };
       this.lastSeq = 0n;
-      this.currentNode = s.nodeId;
       this.delivery.push([gap]);
-      return false;
+      if (!restarted) return false;
     }
     this.lastSeq ??= s.lastSeq;
-    this.currentNode = s.nodeId;
     this.delivery.resetCredit();
     return true;
   }

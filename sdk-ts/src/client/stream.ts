@@ -1,6 +1,6 @@
 import { status as GrpcStatus, type ClientDuplexStream, type Metadata, type StatusObject } from '@grpc/grpc-js';
 import { ErrorCode, fromGrpcError, SdnClientError } from '../errors.js';
-import type { ClientMessage, CommandResult, Event, EventsClient, ServerMessage, Subscribe, Subscribed } from '../generated/sdn/runtime/v1/events.js';
+import type { ClientMessage, Command, CommandResult, Event, EventsClient, ServerMessage, Subscribe, Subscribed } from '../generated/sdn/runtime/v1/events.js';
 
 export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'closed';
 
@@ -40,6 +40,9 @@ const FATAL_CODES: ReadonlySet<string> = new Set([ErrorCode.UNAUTHENTICATED, Err
 /** Outgoing messages buffered before the delivery loop waits for the stream to drain. */
 const WRITE_HIGH_WATER = 4096;
 
+/** Most commands in one CommandBatch message. */
+const MAX_COMMANDS_PER_MESSAGE = 256;
+
 type Call = ClientDuplexStream<ClientMessage, ServerMessage>;
 
 /**
@@ -48,6 +51,9 @@ type Call = ClientDuplexStream<ClientMessage, ServerMessage>;
  * When an established stream breaks, it reconnects with exponential backoff and
  * jitter, resubscribing with whatever `hooks.subscribe()` says (the resume
  * position). Only the current call's callbacks count; a stale call is ignored.
+ * Commands issued in one turn of the event loop leave in one CommandBatch
+ * message (a learning switch answers a batch of packet-ins with one write), in
+ * the order they were issued and ahead of any credit that follows them.
  */
 export class EventStream {
   private call: Call | undefined;
@@ -56,6 +62,8 @@ export class EventStream {
   private drain: Promise<void> | undefined;
   private drained: (() => void) | undefined;
   private wake: (() => void) | undefined;
+  private commands: Command[] = [];
+  private flushQueued = false;
 
   constructor(
     private readonly client: EventsClient,
@@ -74,10 +82,40 @@ export class EventStream {
     return this.ready;
   }
 
-  /** Sends one message; UNAVAILABLE while the stream is down. */
+  /** Queues a command for this turn's batch; UNAVAILABLE while the stream is down. */
+  command(cmd: Command): void {
+    this.ensureReady();
+    this.commands.push(cmd);
+    if (this.commands.length >= MAX_COMMANDS_PER_MESSAGE) this.flush();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  /** Sends one message at once (after the commands queued before it); UNAVAILABLE while the stream is down. */
   write(msg: ClientMessage): void {
-    const call = this.call;
-    if (!this.ready || call === undefined) throw new SdnClientError(ErrorCode.UNAVAILABLE, this.closing ? 'the app is closed' : 'not connected to the runtime (reconnecting)');
+    this.ensureReady();
+    this.flush();
+    this.put(msg);
+  }
+
+  private ensureReady(): void {
+    if (!this.ready || this.call === undefined) throw new SdnClientError(ErrorCode.UNAVAILABLE, this.closing ? 'the app is closed' : 'not connected to the runtime (reconnecting)');
+  }
+
+  /** Writes the queued commands: one Command, or a CommandBatch. Dropped when the stream broke meanwhile (their waiters were failed). */
+  private flush(): void {
+    this.flushQueued = false;
+    if (this.commands.length === 0) return;
+    const commands = this.commands;
+    this.commands = [];
+    if (!this.ready || this.call === undefined) return;
+    this.put(commands.length === 1 ? { kind: { $case: 'command', value: commands[0]! } } : { kind: { $case: 'commands', value: { commands } } });
+  }
+
+  private put(msg: ClientMessage): void {
+    const call = this.call!;
     call.write(msg);
     if (this.drain === undefined && call.writableLength >= WRITE_HIGH_WATER) {
       this.drain = new Promise((resolve) => {
@@ -95,6 +133,7 @@ export class EventStream {
   close(): void {
     if (this.closing) return;
     this.closing = true;
+    this.flush();
     this.ready = false;
     const call = this.call;
     this.call = undefined;
@@ -171,6 +210,7 @@ export class EventStream {
     if (this.call !== call || this.closing) return;
     this.call = undefined;
     this.ready = false;
+    this.commands = [];
     call.cancel();
     this.releaseDrain();
     this.hooks.disconnected(err);

@@ -132,9 +132,10 @@ export interface GapEvent {
   readonly toSeq: bigint;
   readonly packetInsShed: bigint;
   /**
-   * Reported by the SDK, not the runtime: the runtime's event log began again (a
-   * new runtime process) while the app was away. Lifecycle events after
-   * `fromSeq - 1` on the old log may be lost; the new log is replayed from its start.
+   * Reported by the SDK, not the runtime: after a reconnect the app talks to a
+   * different runtime process (restarted, or another node), whose event log has
+   * its own seqs. Lifecycle events after `fromSeq - 1` on the old log may be
+   * lost; the new log is replayed from its start (`toSeq` is 0).
    */
   readonly runtimeRestarted: boolean;
 }

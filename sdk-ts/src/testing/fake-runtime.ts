@@ -57,12 +57,19 @@ export class FakeConnection {
     return m.kind.value;
   }
 
-  /** Waits for the next command after the ones already seen, by count. */
+  /** The client messages that carried commands, in order (a Command or a CommandBatch each). */
+  commandMessages(): ClientMessage[] {
+    return this.received.filter((m) => m.kind?.$case === 'command' || m.kind?.$case === 'commands');
+  }
+
+  private allCommands(): NonNullable<Extract<ClientMessage['kind'], { $case: 'command' }>>['value'][] {
+    return this.received.flatMap((m) => (m.kind?.$case === 'command' ? [m.kind.value] : m.kind?.$case === 'commands' ? m.kind.value.commands : []));
+  }
+
+  /** The `index`th command (counting those inside batches), already received or future. */
   async command(index: number): Promise<NonNullable<Extract<ClientMessage['kind'], { $case: 'command' }>>['value']> {
-    await this.waitFor(() => this.received.filter((x) => x.kind?.$case === 'command').length > index);
-    const m = this.received.filter((x) => x.kind?.$case === 'command')[index]!;
-    if (m.kind?.$case !== 'command') throw new Error('unreachable');
-    return m.kind.value;
+    await this.waitFor(() => this.allCommands().length > index);
+    return this.allCommands()[index]!;
   }
 
   creditGranted(): number {
