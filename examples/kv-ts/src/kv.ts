@@ -25,7 +25,7 @@ const text = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.by
 
 /**
  * A live local copy of every key under a prefix: one Range read, then a Watch
- * from that read's revision, so no change between the two is missed. Shows the
+ * from the revision after it, so no change between the two is missed or applied twice. Shows the
  * KV API: range, watch with a start revision, and a transaction with a compare.
  */
 export async function startConfigMirror(options: ConfigMirrorOptions): Promise<ConfigMirror> {
@@ -41,7 +41,8 @@ export async function startConfigMirror(options: ConfigMirrorOptions): Promise<C
     throw err;
   });
   for (const kv of snapshot.kvs) mirror.set(text(kv.key), text(kv.value));
-  const watch = app.kv.watch(options.prefix, { prefix: true, startRevision: snapshot.revision });
+  // The start revision is inclusive: the first change the snapshot does not hold.
+  const watch = app.kv.watch(options.prefix, { prefix: true, startRevision: snapshot.revision + 1n });
   // A watch that fails (the store compacted its history, the app lost its
   // scope) closes the app: `app.closed` then resolves, and close() rethrows it.
   let failure: unknown;

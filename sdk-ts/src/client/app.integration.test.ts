@@ -183,7 +183,7 @@ describe('sdk-ts against a real runtime', () => {
     const txn = await app.kv.txn({ compare: [{ key: 'it/a', target: 'version', result: 'equal', number: 1n }], success: [{ type: 'put', key: 'it/b', value: '2' }] });
     assert.equal(txn.succeeded, true);
     assert.deepEqual((await app.kv.range('it/', { prefix: true })).kvs.map((kv) => Buffer.from(kv.key).toString()), ['it/a', 'it/b']);
-    const watch = app.kv.watch('it/', { prefix: true, startRevision: put.revision - 1n });
+    const watch = app.kv.watch('it/', { prefix: true, startRevision: put.revision });
     const replayed = await watch.next();
     assert.equal(replayed.value && Buffer.from(replayed.value.kv.key).toString(), 'it/a');
     await watch.return();

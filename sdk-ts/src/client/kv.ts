@@ -75,7 +75,7 @@ export interface KvRangeOptions {
 
 export interface KvWatchOptions {
   readonly prefix?: boolean;
-  /** Replay changes after this revision first (default 0: only changes from now on). */
+  /** Replay changes from this revision on first, inclusive (default 0: only changes from now on). */
   readonly startRevision?: bigint;
 }
 
@@ -179,7 +179,7 @@ export class KvClient {
 
   /**
    * Changes to `k` (or every key under it) as they happen, after replaying those
-   * after `startRevision`. Ends when the loop breaks, `return()` is called (from
+   * from `startRevision` on (inclusive). Ends when the loop breaks, `return()` is called (from
    * anywhere, even while a `next()` waits) or the app closes; throws COMPACTED
    * when the store no longer holds the requested history.
    */

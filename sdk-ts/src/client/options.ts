@@ -24,7 +24,7 @@ export interface KvWatchSubscription {
   readonly key: string | Uint8Array;
   /** Watch every key that starts with `key`. */
   readonly prefix?: boolean;
-  /** Replay changes after this revision first (default 0: only changes from now on). */
+  /** Replay changes from this revision on first, inclusive (default 0: only changes from now on). */
   readonly startRevision?: bigint;
 }
 
@@ -97,14 +97,18 @@ function checkTopic(topic: unknown, what: string): string {
   return topic;
 }
 
-/** The Subscribe message for the options, at a resume position, with `credit` initial credit. */
+/**
+ * The Subscribe message for the options, at a resume position, with `credit`
+ * initial credit. After a reconnect, KV watches start after `kvRevision`, the
+ * newest revision the app has seen (the runtime's start revision is inclusive).
+ */
 export function subscribeMessage(o: ConnectOptions, resumeAfterSeq: bigint | undefined, credit: number, kvRevision?: bigint): Subscribe {
   const s = o.subscribe ?? {};
   const topics = (s.topics ?? []).map((t, i) => checkTopic(t, `subscribe topics[${i}]`));
   const watches = (s.kvWatches ?? []).map((w, i) => {
     const what = `subscribe kvWatches[${i}]`;
     const start = u64(w.startRevision ?? 0n, `${what} startRevision`);
-    return { key: utf8(w.key), prefix: w.prefix === true, startRevision: kvRevision !== undefined && kvRevision > start ? kvRevision : start };
+    return { key: utf8(w.key), prefix: w.prefix === true, startRevision: kvRevision !== undefined && kvRevision >= start ? kvRevision + 1n : start };
   });
   const kinds = (s.kinds ?? SWITCH_EVENT_TYPES).map((k, i) => {
     if (!(SWITCH_EVENT_TYPES as readonly string[]).includes(k)) throw invalid(`subscribe kinds[${i}]`, `unknown OpenFlow event type "${String(k)}"`);
