@@ -37,7 +37,7 @@ function portOf(address: unknown, what: string, lines: unknown[]): number {
  * port given, to restart on the same address) and waits for its "serving" log
  * line, which names the bound addresses: `openflow`, `http` and `grpc`.
  */
-export async function startRuntime(options: { readonly grpcPort?: number; readonly args?: readonly string[] } = {}): Promise<RuntimeProcess> {
+export async function startRuntime(options: { readonly grpcPort?: number; readonly args?: readonly string[]; readonly env?: NodeJS.ProcessEnv } = {}): Promise<RuntimeProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the runtime first (npx tsc -b)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'sdk-ts-runtime-'));
   const args = [
@@ -50,7 +50,7 @@ export async function startRuntime(options: { readonly grpcPort?: number; readon
     '--data-dir', dataDir,
     ...(options.args ?? []),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env } });
   const lines: Record<string, unknown>[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const serving = await new Promise<Record<string, unknown>>((resolve, reject) => {
