@@ -23,6 +23,12 @@ export interface ConfigMirror {
 
 const text = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 
+/** Sets `key` only if it does not exist yet: one transaction comparing its create revision with 0. False when it existed. */
+export async function createIfAbsent(app: SdnApp, key: string, value: string): Promise<boolean> {
+  const r = await app.kv.txn({ compare: [{ key, target: 'createRevision', result: 'equal', number: 0n }], success: [{ type: 'put', key, value }] });
+  return r.succeeded;
+}
+
 /**
  * A live local copy of every key under a prefix: one Range read, then a Watch
  * from the revision after it, so no change between the two is missed or applied twice. Shows the
@@ -62,10 +68,7 @@ export async function startConfigMirror(options: ConfigMirrorOptions): Promise<C
     app,
     get: (key) => mirror.get(key),
     entries: () => mirror,
-    async create(key, value) {
-      const r = await app.kv.txn({ compare: [{ key, target: 'createRevision', result: 'equal', number: 0n }], success: [{ type: 'put', key, value }] });
-      return r.succeeded;
-    },
+    create: (key, value) => createIfAbsent(app, key, value),
     async close() {
       await watch.return();
       await watching;

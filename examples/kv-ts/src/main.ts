@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { connect } from '@sdn-runtime/sdk';
 import { parseArgs } from 'node:util';
-import { startConfigMirror } from './kv.js';
+import { createIfAbsent, startConfigMirror } from './kv.js';
 
 const USAGE = `usage: node dist/main.js [--target host:port] [--token TOKEN] <command>
   put <key> <value>     set a key
@@ -25,16 +25,22 @@ try {
     process.once('SIGTERM', () => void mirror.close());
     const why = await mirror.app.closed;
     if (why !== undefined) throw why;
-  } else if ((command === 'put' || command === 'create') && args.length === 2) {
-    const mirror = await startConfigMirror({ target, ...auth, prefix: args[0]! });
-    if (command === 'create') out((await mirror.create(args[0]!, args[1]!)) ? 'created' : 'exists already');
-    else out(`revision ${(await mirror.app.kv.put(args[0]!, args[1]!)).revision}`);
-    await mirror.close();
-  } else if (command === 'get' && args.length === 1) {
+  } else if ((command === 'put' || command === 'create' || command === 'get') && args.length === (command === 'get' ? 1 : 2)) {
+    // A command-only app still subscribes to something: switch-up events are rare.
     const app = await connect({ target, name: 'kv-cli', ...auth, subscribe: { kinds: ['switchUp'] } });
-    const { kv } = await app.kv.get(args[0]!);
-    out(kv === undefined ? '(absent)' : `${Buffer.from(kv.value).toString()} (version ${kv.version}, modified at revision ${kv.modRevision})`);
-    await app.close();
+    try {
+      const key = args[0]!;
+      if (command === 'get') {
+        const { kv } = await app.kv.get(key);
+        out(kv === undefined ? '(absent)' : `${Buffer.from(kv.value).toString()} (version ${kv.version}, modified at revision ${kv.modRevision})`);
+      } else if (command === 'create') {
+        out((await createIfAbsent(app, key, args[1]!)) ? 'created' : 'exists already');
+      } else {
+        out(`revision ${(await app.kv.put(key, args[1]!)).revision}`);
+      }
+    } finally {
+      await app.close();
+    }
   } else {
     process.stderr.write(USAGE);
     process.exitCode = 2;
