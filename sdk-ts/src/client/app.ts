@@ -8,7 +8,6 @@ import { SwitchesClient } from '../generated/sdn/runtime/v1/switches.js';
 import { u64 } from '../openflow/numbers.js';
 import { authMetadata, channelCredentials, channelOptions } from './channel.js';
 import { Delivery, type Handler } from './delivery.js';
-import type { EventIterator } from './event-iterator.js';
 import { KvClient } from './kv.js';
 import { DEFAULT_CREDIT, subscribeMessage, type ConnectOptions } from './options.js';
 import { PendingResults } from './pending.js';
@@ -29,12 +28,11 @@ type On<T extends EventType> = (handler: Handler<Extract<SdnEvent, { type: T }>>
  * returns a function that removes the handler. Everything is single-threaded
  * (Node's event loop); no method blocks.
  */
-export class SdnApp implements AsyncDisposable, CommandChannel, RpcContext {
+export class SdnApp implements AsyncDisposable {
   readonly name: string;
   readonly kv: KvClient;
   /** Resolves when the app has stopped: undefined after close(), the error when it could not go on. */
   readonly closed: Promise<SdnClientError | undefined>;
-  readonly requestTimeoutMs: number;
   private readonly events_: EventsClient;
   private readonly switchesRpc: SwitchesClient;
   private readonly stream: EventStream;
@@ -45,6 +43,8 @@ export class SdnApp implements AsyncDisposable, CommandChannel, RpcContext {
   private readonly stateHandlers = new Set<(s: ConnectionState) => void>();
   private readonly window: number;
   private readonly md: () => Metadata;
+  private readonly channel: CommandChannel;
+  private readonly rpc: RpcContext;
   private lastSeq: bigint | undefined;
   private kvRevision: bigint | undefined;
   private currentNode = '';
@@ -56,15 +56,22 @@ export class SdnApp implements AsyncDisposable, CommandChannel, RpcContext {
   constructor(private readonly options: ConnectOptions) {
     this.name = options.name;
     this.window = options.credit ?? DEFAULT_CREDIT;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    // What switch handles and the KV client may use of the app, kept off its public surface.
+    this.channel = { request: (...a) => this.request(...a), send: (dpid, kind) => this.send(dpid, kind) };
+    this.rpc = {
+      requestTimeoutMs,
+      metadata: () => this.md(),
+      isClosed: () => this.stopped,
+    };
     this.lastSeq = options.resumeAfterSeq;
     this.md = authMetadata(options.token);
     this.closed = new Promise((resolve) => (this.finish = resolve));
     this.events_ = new EventsClient(options.target, channelCredentials(options.tls), channelOptions(options.tls, options.channelOptions));
     const shared = { channelOverride: this.events_.getChannel() };
     this.switchesRpc = new SwitchesClient(options.target, channelCredentials(options.tls), shared);
-    this.kv = new KvClient(new KVClient(options.target, channelCredentials(options.tls), shared), this);
-    this.pending = new PendingResults(this.requestTimeoutMs);
+    this.kv = new KvClient(new KVClient(options.target, channelCredentials(options.tls), shared), this.rpc);
+    this.pending = new PendingResults(requestTimeoutMs);
     this.delivery = new Delivery({
       window: this.window,
       grant: (n) => this.grant(n),
@@ -134,7 +141,7 @@ export class SdnApp implements AsyncDisposable, CommandChannel, RpcContext {
    * sets the app's: while it lags, credit is held back. Ends when the app
    * closes (throws the error if it stopped on one); `break` unsubscribes.
    */
-  events<T extends EventType = EventType>(...types: T[]): EventIterator<Extract<SdnEvent, { type: T }>> {
+  events<T extends EventType = EventType>(...types: T[]): AsyncIterableIterator<Extract<SdnEvent, { type: T }>> {
     return this.delivery.events(types);
   }
 
@@ -142,7 +149,7 @@ export class SdnApp implements AsyncDisposable, CommandChannel, RpcContext {
   switch(dpid: bigint): SwitchClient {
     let sw = this.switches.get(dpid);
     if (sw === undefined) {
-      sw = new SwitchClient(this, u64(dpid, 'switch dpid'));
+      sw = new SwitchClient(this.channel, u64(dpid, 'switch dpid'));
       this.switches.set(dpid, sw);
     }
     return sw;
@@ -157,7 +164,7 @@ export class SdnApp implements AsyncDisposable, CommandChannel, RpcContext {
 
   /** The switches connected to the runtime now. */
   async listSwitches(): Promise<readonly SwitchInfo[]> {
-    const r = await unary(this, this.switchesRpc.list.bind(this.switchesRpc), {}, 'listSwitches');
+    const r = await unary(this.rpc, this.switchesRpc.list.bind(this.switchesRpc), {}, 'listSwitches');
     return r.switches.map(switchInfoFromProto);
   }
 
@@ -170,8 +177,7 @@ export class SdnApp implements AsyncDisposable, CommandChannel, RpcContext {
     return this.close();
   }
 
-  /** @internal CommandChannel */
-  async request(dpid: bigint, kind: CommandKind, what: string, options: { readonly confirm?: boolean; readonly expectReply?: boolean }): Promise<PbCommandResult> {
+  private async request(dpid: bigint, kind: CommandKind, what: string, options: { readonly confirm?: boolean; readonly expectReply?: boolean }): Promise<PbCommandResult> {
     const { id, result } = this.pending.create(what);
     try {
       this.stream.command({ correlationId: id, dpid, confirm: options.confirm === true, kind, expectReply: options.expectReply === true });
@@ -186,14 +192,8 @@ export class SdnApp implements AsyncDisposable, CommandChannel, RpcContext {
     throw new SdnClientError(fromCommandErrorCode(e.code), `${what}: ${e.message}${detail}`, { correlationId: r.correlationId, ...(openflow === undefined ? {} : { openflow }) });
   }
 
-  /** @internal CommandChannel */
-  send(dpid: bigint, kind: CommandKind): void {
+  private send(dpid: bigint, kind: CommandKind): void {
     this.stream.command({ correlationId: '', dpid, confirm: false, kind, expectReply: false });
-  }
-
-  /** @internal RpcContext */
-  metadata(): Metadata {
-    return this.md();
   }
 
   private onSubscribed(s: Subscribed): boolean {
@@ -278,10 +278,5 @@ export class SdnApp implements AsyncDisposable, CommandChannel, RpcContext {
     this.kv.closeWatches();
     this.events_.close();
     this.finish(err);
-  }
-
-  /** @internal RpcContext: true once the app has stopped. */
-  get isClosed(): boolean {
-    return this.stopped;
   }
 }

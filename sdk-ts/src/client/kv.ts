@@ -185,7 +185,7 @@ export class KvClient {
    */
   watch(k: KvBytes, options: KvWatchOptions = {}): KvWatch {
     const request: pb.WatchRequest = { key: key(k, 'kv.watch key'), prefix: options.prefix === true, startRevision: u64(options.startRevision ?? 0n, 'kv.watch startRevision') };
-    if (this.ctx.isClosed) throw new SdnClientError(ErrorCode.CANCELLED, 'kv.watch: the app is closed');
+    if (this.ctx.isClosed()) throw new SdnClientError(ErrorCode.CANCELLED, 'kv.watch: the app is closed');
     const watch: KvWatch = new KvWatch(this.client.watch(request, this.ctx.metadata()), () => this.watches.delete(watch));
     this.watches.add(watch);
     return watch;
