@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every file made from proto/: TypeScript (ts-proto, grpc-js services,
-# u64 as bigint, ESM imports) for the runtime. Generated files say DO NOT EDIT;
+# u64 as bigint, ESM imports) for the runtime (server side) and sdk-ts (client
+# side), with the same options. Generated files say DO NOT EDIT;
 # scripts/check-generated.sh fails when they drift. protoc comes from Debian's
 # protobuf-compiler (scripts/install-system-deps.sh).
 set -euo pipefail
@@ -18,3 +19,4 @@ ts_out() {
 }
 
 ts_out runtime/src/generated
+ts_out sdk-ts/src/generated

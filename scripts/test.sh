@@ -18,4 +18,4 @@ echo "== lint"
 npm run lint
 
 echo "== tests"
-node --test --test-concurrency=1 runtime/dist/
+node --test --test-concurrency=1 runtime/dist/ sdk-ts/dist/ examples/*/dist/

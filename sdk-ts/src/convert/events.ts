@@ -1,0 +1,237 @@
+import { ErrorCode, openFlowErrorInfo, SdnClientError, type OpenFlowErrorInfo } from '../errors.js';
+import { EventKind, type Event } from '../generated/sdn/runtime/v1/events.js';
+import { KvEvent_Type, type KeyValue as PbKeyValue } from '../generated/sdn/runtime/v1/kv.js';
+import type { SwitchInfo as PbSwitchInfo } from '../generated/sdn/runtime/v1/switches.js';
+import type { Match } from '../openflow/oxm-values.js';
+import { matchFromProto, portFromProto, type PortDesc } from './openflow.js';
+import { descFromProto, type DescStats } from './stats.js';
+
+/**
+ * The events an app receives: plain readonly objects tagged by `type`. Switch
+ * lifecycle events carry `seq`, their position in the runtime's event log (used
+ * to resume after a reconnect). Times are milliseconds since the Unix epoch.
+ */
+
+/** A connected switch as the runtime describes it. */
+export interface SwitchInfo {
+  readonly dpid: bigint;
+  /** The dpid as 16 hex digits. */
+  readonly dpidHex: string;
+  /** Negotiated OpenFlow wire version (4 = 1.3). */
+  readonly version: number;
+  /** "address:port" the switch connects from. */
+  readonly remote: string;
+  readonly nBuffers: number;
+  readonly nTables: number;
+  readonly capabilities: number;
+  readonly desc: DescStats;
+  readonly ports: readonly PortDesc[];
+  readonly connectedAtMs: number;
+}
+
+interface LifecycleBase {
+  readonly dpid: bigint;
+  readonly seq: bigint;
+  readonly timeMs: number;
+}
+
+export interface SwitchUpEvent extends LifecycleBase {
+  readonly type: 'switchUp';
+  readonly switch: SwitchInfo;
+}
+
+export interface SwitchDownEvent extends LifecycleBase {
+  readonly type: 'switchDown';
+  /** echoTimeout, peerClosed, replaced, malformed, ... */
+  readonly reason: string;
+  readonly detail: string;
+}
+
+export interface PortStatusEvent extends LifecycleBase {
+  readonly type: 'portStatus';
+  /** PortReason: 0 add, 1 delete, 2 modify. */
+  readonly reason: number;
+  readonly port: PortDesc;
+}
+
+export interface FlowRemovedEvent extends LifecycleBase {
+  readonly type: 'flowRemoved';
+  readonly cookie: bigint;
+  readonly priority: number;
+  /** FlowRemovedReason: 0 idle timeout, 1 hard timeout, 2 delete, 3 group delete. */
+  readonly reason: number;
+  readonly tableId: number;
+  readonly durationSec: number;
+  readonly durationNsec: number;
+  readonly idleTimeout: number;
+  readonly hardTimeout: number;
+  readonly packetCount: bigint;
+  readonly byteCount: bigint;
+  readonly match: Match;
+}
+
+/** An OFPT_ERROR the switch sent that no command of this app was waiting for. */
+export interface SwitchErrorEvent extends LifecycleBase {
+  readonly type: 'switchError';
+  readonly error: OpenFlowErrorInfo;
+}
+
+/** OFPT_PACKET_IN (best effort: shed first when the app is slow, counted in a Gap). */
+export interface PacketInEvent {
+  readonly type: 'packetIn';
+  readonly dpid: bigint;
+  readonly timeMs: number;
+  readonly bufferId: number;
+  readonly totalLen: number;
+  /** PacketInReason: 0 no match, 1 action, 2 invalid TTL. */
+  readonly reason: number;
+  readonly tableId: number;
+  readonly cookie: bigint;
+  readonly match: Match;
+  /** The match's in_port (0 when absent). */
+  readonly inPort: number;
+  /** The frame (or its first bytes, when the switch buffered it). */
+  readonly data: Uint8Array;
+}
+
+/** A pubsub message on one of the subscribed topics. */
+export interface PubSubMessageEvent {
+  readonly type: 'message';
+  readonly timeMs: number;
+  readonly subject: string;
+  readonly payload: Uint8Array;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface KeyValue {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+  readonly createRevision: bigint;
+  readonly modRevision: bigint;
+  /** 1 after the first put, +1 on each put; a delete resets it. */
+  readonly version: bigint;
+}
+
+/** A change under one of the subscribed KV watches. For a delete, `kv.modRevision` is the delete's revision. */
+export interface KvChangeEvent {
+  readonly type: 'kvChange';
+  readonly timeMs: number;
+  readonly change: 'put' | 'delete';
+  readonly kv: KeyValue;
+}
+
+/**
+ * Events were lost: lifecycle events `fromSeq..toSeq` fell out of the runtime's
+ * log before this app resumed, and/or `packetInsShed` packet-ins were dropped for
+ * lack of credit. An app that mirrors switch state should re-read it.
+ */
+export interface GapEvent {
+  readonly type: 'gap';
+  readonly timeMs: number;
+  readonly fromSeq: bigint;
+  readonly toSeq: bigint;
+  readonly packetInsShed: bigint;
+  /**
+   * Reported by the SDK, not the runtime: after a reconnect the app talks to a
+   * different runtime process (restarted, or another node), whose event log has
+   * its own seqs. Lifecycle events after `fromSeq - 1` on the old log may be
+   * lost; the new log is replayed from its start (`toSeq` is 0).
+   */
+  readonly runtimeRestarted: boolean;
+}
+
+export type SdnEvent =
+  | SwitchUpEvent
+  | SwitchDownEvent
+  | PacketInEvent
+  | PortStatusEvent
+  | FlowRemovedEvent
+  | SwitchErrorEvent
+  | PubSubMessageEvent
+  | KvChangeEvent
+  | GapEvent;
+
+export type EventType = SdnEvent['type'];
+
+/** The OpenFlow event types a subscription can select by `kinds`. */
+export const SWITCH_EVENT_TYPES = ['switchUp', 'switchDown', 'packetIn', 'portStatus', 'flowRemoved', 'switchError'] as const;
+export type SwitchEventType = (typeof SWITCH_EVENT_TYPES)[number];
+
+export const EVENT_KINDS: Readonly<Record<SwitchEventType | 'message' | 'kvChange', EventKind>> = {
+  switchUp: EventKind.EVENT_KIND_SWITCH_UP,
+  switchDown: EventKind.EVENT_KIND_SWITCH_DOWN,
+  packetIn: EventKind.EVENT_KIND_PACKET_IN,
+  portStatus: EventKind.EVENT_KIND_PORT_STATUS,
+  flowRemoved: EventKind.EVENT_KIND_FLOW_REMOVED,
+  switchError: EventKind.EVENT_KIND_SWITCH_ERROR,
+  message: EventKind.EVENT_KIND_PUBSUB,
+  kvChange: EventKind.EVENT_KIND_KV,
+};
+
+export function keyValueFromProto(kv: PbKeyValue | undefined): KeyValue {
+  if (kv === undefined) return { key: new Uint8Array(0), value: new Uint8Array(0), createRevision: 0n, modRevision: 0n, version: 0n };
+  return { key: kv.key, value: kv.value, createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version };
+}
+
+export function switchInfoFromProto(s: PbSwitchInfo | undefined): SwitchInfo {
+  if (s === undefined) throw new SdnClientError(ErrorCode.PROTOCOL, 'the runtime sent a switch-up without the switch');
+  return {
+    dpid: s.dpid,
+    dpidHex: s.dpidHex,
+    version: s.version,
+    remote: s.remote,
+    nBuffers: s.nBuffers,
+    nTables: s.nTables,
+    capabilities: s.capabilities,
+    desc: descFromProto(s.desc ?? { mfrDesc: '', hwDesc: '', swDesc: '', serialNum: '', dpDesc: '' }),
+    ports: s.ports.map(portFromProto),
+    connectedAtMs: Number(s.connectedAtMs),
+  };
+}
+
+/** The SDK event for a protobuf Event; PROTOCOL when it has no body. */
+export function eventFromProto(e: Event): SdnEvent {
+  const timeMs = Number(e.timeMs);
+  const body = e.body;
+  const base = { dpid: e.dpid, seq: e.seq, timeMs };
+  switch (body?.$case) {
+    case 'switchUp':
+      return { type: 'switchUp', ...base, switch: switchInfoFromProto(body.value.switch) };
+    case 'switchDown':
+      return { type: 'switchDown', ...base, reason: body.value.reason, detail: body.value.detail };
+    case 'portStatus':
+      return { type: 'portStatus', ...base, reason: body.value.reason, port: portFromProto(body.value.desc) };
+    case 'flowRemoved': {
+      const f = body.value;
+      return {
+        type: 'flowRemoved',
+        ...base,
+        cookie: f.cookie,
+        priority: f.priority,
+        reason: f.reason,
+        tableId: f.tableId,
+        durationSec: f.durationSec,
+        durationNsec: f.durationNsec,
+        idleTimeout: f.idleTimeout,
+        hardTimeout: f.hardTimeout,
+        packetCount: f.packetCount,
+        byteCount: f.byteCount,
+        match: matchFromProto(f.match),
+      };
+    }
+    case 'switchError':
+      return { type: 'switchError', ...base, error: openFlowErrorInfo(body.value) };
+    case 'packetIn': {
+      const p = body.value;
+      return { type: 'packetIn', dpid: e.dpid, timeMs, bufferId: p.bufferId, totalLen: p.totalLen, reason: p.reason, tableId: p.tableId, cookie: p.cookie, match: matchFromProto(p.match), inPort: p.inPort, data: p.data };
+    }
+    case 'pubsub':
+      return { type: 'message', timeMs, subject: body.value.subject, payload: body.value.payload, headers: body.value.headers };
+    case 'kv':
+      return { type: 'kvChange', timeMs, change: body.value.type === KvEvent_Type.TYPE_DELETE ? 'delete' : 'put', kv: keyValueFromProto(body.value.kv) };
+    case 'gap':
+      return { type: 'gap', timeMs, fromSeq: body.value.fromSeq, toSeq: body.value.toSeq, packetInsShed: body.value.packetInsShed, runtimeRestarted: false };
+    default:
+      throw new SdnClientError(ErrorCode.PROTOCOL, `the runtime sent an event without a body (seq ${e.seq})`);
+  }
+}
