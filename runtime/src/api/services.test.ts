@@ -188,20 +188,3 @@ describe('Events.Connect with a pubsub bus and a KV store', () => {
     writer.close();
   });
 });
-
-describe('Events.Connect without a bus or store', () => {
-  let t: TestRuntime;
-  before(async () => {
-    t = await startTestRuntime();
-  });
-  after(() => t.stop());
-
-  it('a Subscribe with topics ends with UNIMPLEMENTED', async () => {
-    const c = new StreamClient(t.rt.grpcPort);
-    c.send({ kind: { $case: 'subscribe', value: { appName: 'x', kinds: [], dpids: [], packetIn: undefined, initialCredit: 0, maxBatch: 0, topics: ['a.*'], kvWatches: [] } } });
-    const s = await c.status;
-    assert.equal(s.code, status.UNIMPLEMENTED);
-    assert.match(s.details, /pubsub \(Subscribe\.topics\) is not available/);
-    c.close();
-  });
-});
