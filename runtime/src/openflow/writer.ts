@@ -2,6 +2,9 @@ import { OfpEncodeError } from './errors.js';
 
 const MAX_U64 = 0xffffffffffffffffn;
 
+/** Runs of zeros up to this long are stored byte by byte. */
+const SHORT_FILL = 32;
+
 /** What a wrong value is, for error messages: its type, not its (possibly huge) contents. */
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
@@ -118,8 +121,14 @@ export class Writer {
 
   zeros(n: number): void {
     if (this.pos + n > this.buf.length) this.ensure(n);
-    this.buf.fill(0, this.pos, this.pos + n);
-    this.pos += n;
+    const b = this.buf;
+    let p = this.pos;
+    const end = p + n;
+    // Padding is 2-7 bytes: Buffer.fill validates its arguments and calls into C++,
+    // which costs more than storing a few zeros.
+    if (n > SHORT_FILL) b.fill(0, p, end);
+    else while (p < end) b[p++] = 0;
+    this.pos = end;
   }
 
   /**
