@@ -1,6 +1,5 @@
 import { OfpEncodeError } from './errors.js';
-
-const MAX_U64 = 0xffffffffffffffffn;
+import { writeU64At } from './u64.js';
 
 /** Runs of zeros up to this long are stored byte by byte. */
 const SHORT_FILL = 32;
@@ -84,21 +83,9 @@ export class Writer {
   }
 
   u64(v: bigint, field: string): void {
-    if (typeof v !== 'bigint' || v < 0n || v > MAX_U64) this.fail(field, `${String(v)} is not a u64 bigint`);
-    const hi = Number(v >> 32n);
-    const lo = Number(v & 0xffffffffn);
     if (this.pos + 8 > this.buf.length) this.ensure(8);
-    const b = this.buf;
-    const p = this.pos;
-    b[p] = hi >>> 24;
-    b[p + 1] = hi >>> 16;
-    b[p + 2] = hi >>> 8;
-    b[p + 3] = hi;
-    b[p + 4] = lo >>> 24;
-    b[p + 5] = lo >>> 16;
-    b[p + 6] = lo >>> 8;
-    b[p + 7] = lo;
-    this.pos = p + 8;
+    if (!writeU64At(this.buf, this.pos, v)) this.fail(field, `${String(v)} is not a u64 bigint`);
+    this.pos += 8;
   }
 
   /** `v` if it is a Uint8Array (a Buffer included); fails naming `field` otherwise. */
