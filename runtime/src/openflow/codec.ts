@@ -1,3 +1,5 @@
+// The global `Buffer` is a getter in Node 20 (a call on every use); the import is a plain binding.
+import { Buffer } from 'node:buffer';
 import { basicCodecs13, versionNeutralCodecs } from './basic.js';
 import type { MessageCodec } from './codec-registry.js';
 import {
@@ -48,6 +50,10 @@ const TABLES: readonly (VersionTable | undefined)[] = (() => {
   t[OFP_VERSION_1_5] = NEGOTIATION;
   return t;
 })();
+
+/** Bytes of each pool encodeMessage writes into, and the room below which it starts a new one. */
+const POOL_SIZE = 8192;
+const POOL_MIN_FREE = 1024;
 
 /** Versions whose messages this codec decodes (some fully, some for negotiation only). */
 export const SUPPORTED_VERSIONS: readonly number[] = [OFP_VERSION_1_0, OFP_VERSION_1_3, OFP_VERSION_1_4, OFP_VERSION_1_5];
@@ -133,9 +139,53 @@ export function encodeMessageInto(msg: OfpMessage, w: Writer): number {
   }
 }
 
+/**
+ * `encodeMessage` writes straight into a pool of memory and returns a view of the
+ * bytes it wrote, as Node's own `Buffer.allocUnsafe` does for small sizes: no Writer,
+ * no copy and no second Buffer per message (allocating those cost as much as
+ * encoding a small message). The pool is replaced when it runs low; a message
+ * that outgrows what is left is written to a buffer of its own.
+ *
+ * Encoding is synchronous, so one pool serves every call; `poolBusy` covers the one
+ * way a call could start inside another (a getter on a message value that itself
+ * calls encodeMessage): that inner call gets a Writer of its own.
+ */
+let pool = new ArrayBuffer(POOL_SIZE);
+let poolBuffer = Buffer.from(pool);
+const poolWriter = new Writer(0);
+poolWriter.buf = poolBuffer;
+let poolBusy = false;
+
+function newPool(w: Writer): void {
+  pool = new ArrayBuffer(POOL_SIZE);
+  poolBuffer = Buffer.from(pool);
+  w.buf = poolBuffer;
+  w.pos = 0;
+}
+
 /** Encodes one message into a new buffer of exactly its length. */
 export function encodeMessage(msg: OfpMessage): Buffer {
-  const w = new Writer(128);
-  encodeMessageInto(msg, w);
-  return w.view();
+  if (poolBusy) {
+    const w = new Writer(128);
+    encodeMessageInto(msg, w);
+    return w.view();
+  }
+  poolBusy = true;
+  try {
+    const w = poolWriter;
+    if (w.pos > POOL_SIZE - POOL_MIN_FREE) newPool(w);
+    const start = w.pos;
+    const n = encodeMessageInto(msg, w);
+    if (w.buf !== poolBuffer) {
+      // The message outgrew the pool: the writer moved everything to a new buffer.
+      const out = w.buf.subarray(start, start + n);
+      newPool(w);
+      return out;
+    }
+    // 8-byte aligned, as Node aligns its pool.
+    w.pos = (start + n + 7) & ~7;
+    return Buffer.from(pool, start, n);
+  } finally {
+    poolBusy = false;
+  }
 }
