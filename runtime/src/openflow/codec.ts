@@ -109,7 +109,9 @@ export function encodeMessageInto(msg: OfpMessage, w: Writer): number {
   if (typeof msg !== 'object' || msg === null) throw new OfpEncodeError('message', 'type', `${describeValue(msg)} is not a message`);
   const start = w.pos;
   const previousContext = w.context;
-  w.context = String(msg.type);
+  // String() is a builtin call even for a string; a symbol tag still needs it.
+  const tag: unknown = msg.type;
+  w.context = typeof tag === 'string' ? tag : String(tag);
   try {
     // The version first: it picks the codec table, so a bad one must be named as such.
     w.u8(msg.version, 'version');
