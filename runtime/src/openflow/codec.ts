@@ -98,6 +98,11 @@ export function decodeMessage(buf: Buffer, offset = 0): OfpMessage {
   return msg;
 }
 
+function unsupported(w: Writer, msg: OfpMessage): never {
+  const name = OFP_VERSION_NAMES[msg.version] ?? `0x${msg.version.toString(16)}`;
+  return w.fail('type', `${String(msg.type)} is not supported for OpenFlow ${name}`);
+}
+
 /**
  * Appends `msg` to `w` (header included) and returns the number of bytes written.
  * On error nothing is appended: the writer is rewound to where it was.
@@ -114,23 +119,31 @@ export function encodeMessageInto(msg: OfpMessage, w: Writer): number {
   w.context = typeof tag === 'string' ? tag : String(tag);
   try {
     // The version first: it picks the codec table, so a bad one must be named as such.
-    w.u8(msg.version, 'version');
+    const version = w.checkU8(msg.version, 'version');
+    let codec: MessageCodec | undefined;
+    let msgType: number;
     if (msg.type === 'Unknown') {
-      w.u8(msg.msgType, 'type');
-      w.u16(0, 'length');
-      w.u32(msg.xid, 'xid');
-      w.bytes(msg.body, 'body');
+      msgType = w.checkU8(msg.msgType, 'type');
     } else {
-      const codec = TABLES[msg.version]?.byName.get(msg.type);
-      if (codec === undefined) {
-        const name = OFP_VERSION_NAMES[msg.version] ?? `0x${msg.version.toString(16)}`;
-        w.fail('type', `${String(msg.type)} is not supported for OpenFlow ${name}`);
-      }
-      w.u8(codec.msgType, 'type');
-      w.u16(0, 'length');
-      w.u32(msg.xid, 'xid');
-      codec.encode(w, msg);
+      codec = TABLES[version]?.byName.get(msg.type);
+      if (codec === undefined) unsupported(w, msg);
+      msgType = codec.msgType;
     }
+    const xid = w.checkU32(msg.xid, 'xid');
+    // One room check for the whole header; the length is patched at the end.
+    if (start + OFP_HEADER_SIZE > w.buf.length) w.ensure(OFP_HEADER_SIZE);
+    const b = w.buf;
+    b[start] = version;
+    b[start + 1] = msgType;
+    b[start + 2] = 0;
+    b[start + 3] = 0;
+    b[start + 4] = xid >>> 24;
+    b[start + 5] = xid >>> 16;
+    b[start + 6] = xid >>> 8;
+    b[start + 7] = xid;
+    w.pos = start + OFP_HEADER_SIZE;
+    if (msg.type === 'Unknown') w.bytes(msg.body, 'body');
+    else codec!.encode(w, msg);
     w.patchU16(start + 2, w.pos - start, 'length');
     return w.pos - start;
   } catch (err) {

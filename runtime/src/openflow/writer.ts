@@ -54,6 +54,18 @@ export class Writer {
   }
 
   // `typeof` first: a bigint would make the range check itself throw a TypeError.
+  /** `v` if it is a u8; fails naming `field` otherwise. */
+  checkU8(v: number, field: string): number {
+    if (typeof v !== 'number' || (v & 0xff) !== v) this.fail(field, `${String(v)} is not a u8`);
+    return v;
+  }
+
+  /** `v` if it is a u32; fails naming `field` otherwise. */
+  checkU32(v: number, field: string): number {
+    if (typeof v !== 'number' || v >>> 0 !== v) this.fail(field, `${String(v)} is not a u32`);
+    return v;
+  }
+
   u8(v: number, field: string): void {
     if (typeof v !== 'number' || (v & 0xff) !== v) this.fail(field, `${String(v)} is not a u8`);
     if (this.pos + 1 > this.buf.length) this.ensure(1);
