@@ -58,19 +58,24 @@ const POOL_MIN_FREE = 1024;
 /** Versions whose messages this codec decodes (some fully, some for negotiation only). */
 export const SUPPORTED_VERSIONS: readonly number[] = [OFP_VERSION_1_0, OFP_VERSION_1_3, OFP_VERSION_1_4, OFP_VERSION_1_5];
 
-/** The header fields of the message at `offset`, after checking the header fits and its length is sane. */
-export function decodeHeader(buf: Buffer, offset = 0): Header & { readonly msgType: number; readonly length: number } {
+/** The header's length field of the message at `offset`, after checking the header fits and the length is sane. */
+function messageLength(buf: Buffer, offset: number): number {
   if (buf.length - offset < OFP_HEADER_SIZE) {
     throw new OfpDecodeError('message', 'header', 0, `needs 8 bytes, ${buf.length - offset} available`);
   }
   const length = (buf[offset + 2]! << 8) | buf[offset + 3]!;
   if (length < OFP_HEADER_SIZE) throw new OfpDecodeError('message', 'length', 2, `${length} is below the header size 8`);
-  return {
-    version: buf[offset]!,
-    msgType: buf[offset + 1]!,
-    length,
-    xid: buf[offset + 4]! * 0x1000000 + ((buf[offset + 5]! << 16) | (buf[offset + 6]! << 8) | buf[offset + 7]!),
-  };
+  return length;
+}
+
+function xidAt(buf: Buffer, offset: number): number {
+  return buf[offset + 4]! * 0x1000000 + ((buf[offset + 5]! << 16) | (buf[offset + 6]! << 8) | buf[offset + 7]!);
+}
+
+/** The header fields of the message at `offset`, after checking the header fits and its length is sane. */
+export function decodeHeader(buf: Buffer, offset = 0): Header & { readonly msgType: number; readonly length: number } {
+  const length = messageLength(buf, offset);
+  return { version: buf[offset]!, msgType: buf[offset + 1]!, length, xid: xidAt(buf, offset) };
 }
 
 /**
@@ -82,18 +87,22 @@ export function decodeHeader(buf: Buffer, offset = 0): Header & { readonly msgTy
  * @throws OfpDecodeError for any malformed input; never anything else.
  */
 export function decodeMessage(buf: Buffer, offset = 0): OfpMessage {
-  const h = decodeHeader(buf, offset);
-  const end = offset + h.length;
+  // The header is read here rather than through decodeHeader: its object would be
+  // a second allocation per message beside the `{ version, xid }` codecs get.
+  const length = messageLength(buf, offset);
+  const end = offset + length;
   if (end > buf.length) {
-    throw new OfpDecodeError('message', 'length', 2, `says ${h.length} bytes, ${buf.length - offset} available`);
+    throw new OfpDecodeError('message', 'length', 2, `says ${length} bytes, ${buf.length - offset} available`);
   }
-  const codec = TABLES[h.version]?.byMsgType[h.msgType];
-  const r = new Reader(buf, offset + OFP_HEADER_SIZE, end, codec?.types[0] ?? 'message', offset);
+  const version = buf[offset]!;
+  const msgType = buf[offset + 1]!;
+  const xid = xidAt(buf, offset);
+  const codec = TABLES[version]?.byMsgType[msgType];
   if (codec === undefined) {
-    return { type: 'Unknown', version: h.version, xid: h.xid, msgType: h.msgType, body: r.rest() };
+    return { type: 'Unknown', version, xid, msgType, body: buf.subarray(offset + OFP_HEADER_SIZE, end) };
   }
-  const header: Header = { version: h.version, xid: h.xid };
-  const msg = codec.decode(r, header);
+  const r = new Reader(buf, offset + OFP_HEADER_SIZE, end, codec.types[0]!, offset);
+  const msg = codec.decode(r, { version, xid });
   r.done();
   return msg;
 }
