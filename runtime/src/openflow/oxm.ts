@@ -2,7 +2,6 @@ import { readIpv4, readIpv6, readMac, writeIpv4, writeIpv6, writeMac } from './a
 import {
   OFPXMC_EXPERIMENTER,
   ONF_EXPERIMENTER_ID,
-  OXM_KIND_SIZE,
   oxmFieldByCode,
   oxmFieldByName,
   oxmFieldByOnfExpType,
@@ -82,7 +81,7 @@ function writeValue(w: Writer, kind: OxmKind, v: OxmValue, field: string): void 
 }
 
 function readModelled(r: Reader, desc: OxmFieldDesc, hasMask: boolean, payloadLength: number, prefix: number): OxmTlv {
-  const size = OXM_KIND_SIZE[desc.kind];
+  const size = desc.size;
   if (payloadLength !== prefix + (hasMask ? 2 * size : size)) {
     r.fail('oxm.length', `${desc.name} needs ${prefix + (hasMask ? 2 * size : size)} payload bytes, header says ${payloadLength}`, r.pos - 1 - prefix);
   }
@@ -145,7 +144,7 @@ export function writeOxm(w: Writer, f: OxmField): void {
   const desc = oxmFieldByName(tlv.field);
   if (desc === undefined) w.fail(`oxm.${tlv.field}`, 'unknown OXM field name');
   const hasMask = tlv.mask !== undefined && tlv.mask !== null;
-  const size = OXM_KIND_SIZE[desc.kind] * (hasMask ? 2 : 1);
+  const size = desc.size * (hasMask ? 2 : 1);
   const prefix = desc.expType === undefined ? 0 : ONF_OXM_PREFIX_SIZE;
   w.u32(((desc.oxmClass << 16) | (desc.oxmField << 9) | (hasMask ? 0x100 : 0) | (prefix + size)) >>> 0, 'oxm.header');
   if (desc.expType !== undefined) {
@@ -153,7 +152,7 @@ export function writeOxm(w: Writer, f: OxmField): void {
     w.u16(desc.expType, 'oxm.exp_type');
   }
   writeValue(w, desc.kind, tlv.value, desc.name);
-  if (hasMask) writeValue(w, desc.kind, tlv.mask!, `${desc.name}.mask`);
+  if (hasMask) writeValue(w, desc.kind, tlv.mask!, desc.maskName);
 }
 
 /** The names errors give to the parts of one match: `match.type`, `match.length`, `match.pad`. */
@@ -209,7 +208,7 @@ export function matchWireLength(match: Match): number {
     }
     const tlv = f as OxmTlv;
     const desc = oxmFieldByName(tlv.field);
-    const size = desc === undefined ? 0 : OXM_KIND_SIZE[desc.kind] * (tlv.mask === undefined || tlv.mask === null ? 1 : 2);
+    const size = desc === undefined ? 0 : desc.size * (tlv.mask === undefined || tlv.mask === null ? 1 : 2);
     length += OXM_HEADER_SIZE + (desc?.expType === undefined ? 0 : ONF_OXM_PREFIX_SIZE) + size;
   }
   return length;
