@@ -181,7 +181,9 @@ export function readMatch(r: Reader, names: MatchFieldNames = MATCH_FIELDS): Mat
   const length = r.u16(names.length);
   if (length < OFP_MATCH_HEADER_SIZE) r.fail(names.length, `${length} is below the match header size 4`, start + 2);
   const tlvs = r.sub(length - OFP_MATCH_HEADER_SIZE, names.length);
-  const fields: OxmField[] = [];
+  // Started from its first field, the list is allocated with room for it: from [] the
+  // first push has to grow the backing store (a builtin call per match).
+  const fields: OxmField[] = tlvs.pos < tlvs.end ? [readOxm(tlvs)] : [];
   while (tlvs.pos < tlvs.end) fields.push(readOxm(tlvs));
   r.pad(((length + 7) & ~7) - length, names.pad);
   return fields;
