@@ -91,12 +91,14 @@ function writeVersionBitmap(w: Writer, element: HelloElementVersionBitmap): void
     w.fail('elements.length', `bitmapWords ${String(words)} is not a word count from 0 to ${MAX_BITMAP_WORDS}`);
   }
   if (highest >= words * 32) w.fail('elements.versions', `version ${highest} does not fit ${words} bitmap words`);
-  // One pass over the versions: a received bitmap can list half a million of them.
-  const bitmap = new Array<number>(words).fill(0);
-  for (const v of versions) bitmap[v >>> 5]! |= 1 << (v & 31);
   w.u16(OFPHET_VERSIONBITMAP, 'elements.type');
   w.u16(OFP_HELLO_ELEM_HEADER_SIZE + words * 4, 'elements.length');
-  for (const bits of bitmap) w.u32(bits >>> 0, 'elements.bitmaps');
+  // The bits are set in place, in one pass over the versions (a received bitmap can
+  // list half a million of them); a scratch array would cost an allocation and a fill.
+  const at = w.pos;
+  w.zeros(words * 4);
+  const b = w.buf;
+  for (const v of versions) b[at + (v >>> 5) * 4 + 3 - ((v & 31) >>> 3)]! |= 1 << (v & 7);
 }
 
 function encodeHello(w: Writer, msg: Hello): void {

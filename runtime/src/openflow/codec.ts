@@ -1,3 +1,5 @@
+// The global `Buffer` is a getter in Node 20 (a call on every use); the import is a plain binding.
+import { Buffer } from 'node:buffer';
 import { basicCodecs13, versionNeutralCodecs } from './basic.js';
 import type { MessageCodec } from './codec-registry.js';
 import {
@@ -49,22 +51,31 @@ const TABLES: readonly (VersionTable | undefined)[] = (() => {
   return t;
 })();
 
+/** Bytes of each pool encodeMessage writes into, and the room below which it starts a new one. */
+const POOL_SIZE = 8192;
+const POOL_MIN_FREE = 1024;
+
 /** Versions whose messages this codec decodes (some fully, some for negotiation only). */
 export const SUPPORTED_VERSIONS: readonly number[] = [OFP_VERSION_1_0, OFP_VERSION_1_3, OFP_VERSION_1_4, OFP_VERSION_1_5];
 
-/** The header fields of the message at `offset`, after checking the header fits and its length is sane. */
-export function decodeHeader(buf: Buffer, offset = 0): Header & { readonly msgType: number; readonly length: number } {
+/** The header's length field of the message at `offset`, after checking the header fits and the length is sane. */
+function messageLength(buf: Buffer, offset: number): number {
   if (buf.length - offset < OFP_HEADER_SIZE) {
     throw new OfpDecodeError('message', 'header', 0, `needs 8 bytes, ${buf.length - offset} available`);
   }
   const length = (buf[offset + 2]! << 8) | buf[offset + 3]!;
   if (length < OFP_HEADER_SIZE) throw new OfpDecodeError('message', 'length', 2, `${length} is below the header size 8`);
-  return {
-    version: buf[offset]!,
-    msgType: buf[offset + 1]!,
-    length,
-    xid: buf[offset + 4]! * 0x1000000 + ((buf[offset + 5]! << 16) | (buf[offset + 6]! << 8) | buf[offset + 7]!),
-  };
+  return length;
+}
+
+function xidAt(buf: Buffer, offset: number): number {
+  return buf[offset + 4]! * 0x1000000 + ((buf[offset + 5]! << 16) | (buf[offset + 6]! << 8) | buf[offset + 7]!);
+}
+
+/** The header fields of the message at `offset`, after checking the header fits and its length is sane. */
+export function decodeHeader(buf: Buffer, offset = 0): Header & { readonly msgType: number; readonly length: number } {
+  const length = messageLength(buf, offset);
+  return { version: buf[offset]!, msgType: buf[offset + 1]!, length, xid: xidAt(buf, offset) };
 }
 
 /**
@@ -76,20 +87,29 @@ export function decodeHeader(buf: Buffer, offset = 0): Header & { readonly msgTy
  * @throws OfpDecodeError for any malformed input; never anything else.
  */
 export function decodeMessage(buf: Buffer, offset = 0): OfpMessage {
-  const h = decodeHeader(buf, offset);
-  const end = offset + h.length;
+  // The header is read here rather than through decodeHeader: its object would be
+  // a second allocation per message beside the `{ version, xid }` codecs get.
+  const length = messageLength(buf, offset);
+  const end = offset + length;
   if (end > buf.length) {
-    throw new OfpDecodeError('message', 'length', 2, `says ${h.length} bytes, ${buf.length - offset} available`);
+    throw new OfpDecodeError('message', 'length', 2, `says ${length} bytes, ${buf.length - offset} available`);
   }
-  const codec = TABLES[h.version]?.byMsgType[h.msgType];
-  const r = new Reader(buf, offset + OFP_HEADER_SIZE, end, codec?.types[0] ?? 'message', offset);
+  const version = buf[offset]!;
+  const msgType = buf[offset + 1]!;
+  const xid = xidAt(buf, offset);
+  const codec = TABLES[version]?.byMsgType[msgType];
   if (codec === undefined) {
-    return { type: 'Unknown', version: h.version, xid: h.xid, msgType: h.msgType, body: r.rest() };
+    return { type: 'Unknown', version, xid, msgType, body: buf.subarray(offset + OFP_HEADER_SIZE, end) };
   }
-  const header: Header = { version: h.version, xid: h.xid };
-  const msg = codec.decode(r, header);
+  const r = new Reader(buf, offset + OFP_HEADER_SIZE, end, codec.types[0]!, offset);
+  const msg = codec.decode(r, { version, xid });
   r.done();
   return msg;
+}
+
+function unsupported(w: Writer, msg: OfpMessage): never {
+  const name = OFP_VERSION_NAMES[msg.version] ?? `0x${msg.version.toString(16)}`;
+  return w.fail('type', `${String(msg.type)} is not supported for OpenFlow ${name}`);
 }
 
 /**
@@ -103,26 +123,36 @@ export function encodeMessageInto(msg: OfpMessage, w: Writer): number {
   if (typeof msg !== 'object' || msg === null) throw new OfpEncodeError('message', 'type', `${describeValue(msg)} is not a message`);
   const start = w.pos;
   const previousContext = w.context;
-  w.context = String(msg.type);
+  // String() is a builtin call even for a string; a symbol tag still needs it.
+  const tag: unknown = msg.type;
+  w.context = typeof tag === 'string' ? tag : String(tag);
   try {
     // The version first: it picks the codec table, so a bad one must be named as such.
-    w.u8(msg.version, 'version');
+    const version = w.checkU8(msg.version, 'version');
+    let codec: MessageCodec | undefined;
+    let msgType: number;
     if (msg.type === 'Unknown') {
-      w.u8(msg.msgType, 'type');
-      w.u16(0, 'length');
-      w.u32(msg.xid, 'xid');
-      w.bytes(msg.body, 'body');
+      msgType = w.checkU8(msg.msgType, 'type');
     } else {
-      const codec = TABLES[msg.version]?.byName.get(msg.type);
-      if (codec === undefined) {
-        const name = OFP_VERSION_NAMES[msg.version] ?? `0x${msg.version.toString(16)}`;
-        w.fail('type', `${String(msg.type)} is not supported for OpenFlow ${name}`);
-      }
-      w.u8(codec.msgType, 'type');
-      w.u16(0, 'length');
-      w.u32(msg.xid, 'xid');
-      codec.encode(w, msg);
+      codec = TABLES[version]?.byName.get(msg.type);
+      if (codec === undefined) unsupported(w, msg);
+      msgType = codec.msgType;
     }
+    const xid = w.checkU32(msg.xid, 'xid');
+    // One room check for the whole header; the length is patched at the end.
+    if (start + OFP_HEADER_SIZE > w.buf.length) w.ensure(OFP_HEADER_SIZE);
+    const b = w.buf;
+    b[start] = version;
+    b[start + 1] = msgType;
+    b[start + 2] = 0;
+    b[start + 3] = 0;
+    b[start + 4] = xid >>> 24;
+    b[start + 5] = xid >>> 16;
+    b[start + 6] = xid >>> 8;
+    b[start + 7] = xid;
+    w.pos = start + OFP_HEADER_SIZE;
+    if (msg.type === 'Unknown') w.bytes(msg.body, 'body');
+    else codec!.encode(w, msg);
     w.patchU16(start + 2, w.pos - start, 'length');
     return w.pos - start;
   } catch (err) {
@@ -133,9 +163,53 @@ export function encodeMessageInto(msg: OfpMessage, w: Writer): number {
   }
 }
 
+/**
+ * `encodeMessage` writes straight into a pool of memory and returns a view of the
+ * bytes it wrote, as Node's own `Buffer.allocUnsafe` does for small sizes: no Writer,
+ * no copy and no second Buffer per message (allocating those cost as much as
+ * encoding a small message). The pool is replaced when it runs low; a message
+ * that outgrows what is left is written to a buffer of its own.
+ *
+ * Encoding is synchronous, so one pool serves every call; `poolBusy` covers the one
+ * way a call could start inside another (a getter on a message value that itself
+ * calls encodeMessage): that inner call gets a Writer of its own.
+ */
+let pool = new ArrayBuffer(POOL_SIZE);
+let poolBuffer = Buffer.from(pool);
+const poolWriter = new Writer(0);
+poolWriter.buf = poolBuffer;
+let poolBusy = false;
+
+function newPool(w: Writer): void {
+  pool = new ArrayBuffer(POOL_SIZE);
+  poolBuffer = Buffer.from(pool);
+  w.buf = poolBuffer;
+  w.pos = 0;
+}
+
 /** Encodes one message into a new buffer of exactly its length. */
 export function encodeMessage(msg: OfpMessage): Buffer {
-  const w = new Writer(128);
-  encodeMessageInto(msg, w);
-  return w.view();
+  if (poolBusy) {
+    const w = new Writer(128);
+    encodeMessageInto(msg, w);
+    return w.view();
+  }
+  poolBusy = true;
+  try {
+    const w = poolWriter;
+    if (w.pos > POOL_SIZE - POOL_MIN_FREE) newPool(w);
+    const start = w.pos;
+    const n = encodeMessageInto(msg, w);
+    if (w.buf !== poolBuffer) {
+      // The message outgrew the pool: the writer moved everything to a new buffer.
+      const out = w.buf.subarray(start, start + n);
+      newPool(w);
+      return out;
+    }
+    // 8-byte aligned, as Node aligns its pool.
+    w.pos = (start + n + 7) & ~7;
+    return Buffer.from(pool, start, n);
+  } finally {
+    poolBusy = false;
+  }
 }

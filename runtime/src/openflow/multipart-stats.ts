@@ -9,7 +9,7 @@ import type {
   QueueStats,
   TableStats,
 } from './multipart-types.js';
-import { readMatch, writeMatch } from './oxm.js';
+import { matchFieldNames, readMatch, writeMatch } from './oxm.js';
 import type { Reader } from './reader.js';
 import type { Writer } from './writer.js';
 
@@ -111,6 +111,8 @@ export function writeFlowStatsRequest(w: Writer, b: FlowStatsRequestBody): void 
   writeMatch(w, b.match);
 }
 
+const FLOW_STATS_MATCH = matchFieldNames('flow_stats.match');
+
 export function readFlowStats(r: Reader): FlowStats {
   const start = r.pos;
   const length = r.u16('flow_stats.length');
@@ -127,7 +129,7 @@ export function readFlowStats(r: Reader): FlowStats {
   const cookie = e.u64('flow_stats.cookie');
   const packetCount = e.u64('flow_stats.packet_count');
   const byteCount = e.u64('flow_stats.byte_count');
-  const match = readMatch(e, 'flow_stats.match');
+  const match = readMatch(e, FLOW_STATS_MATCH);
   const instructions = readInstructions(e);
   return { tableId, durationSec, durationNsec, priority, idleTimeout, hardTimeout, flags, cookie, packetCount, byteCount, match, instructions };
 }

@@ -42,12 +42,21 @@ export interface OxmFieldDesc {
   /** 7-bit field number; 0 for ONF EXT-256 fields, which are told apart by `expType`. */
   readonly oxmField: number;
   readonly kind: OxmKind;
+  /** Bytes of one value (without mask): OXM_KIND_SIZE[kind], looked up once. */
+  readonly size: number;
+  /** The name errors give the mask (`eth_dst.mask`), built once. */
+  readonly maskName: string;
   /** Present for ONF EXT-256 experimenter fields. */
   readonly expType?: number;
 }
 
+function field(name: string, oxmClass: number, oxmField: number, kind: OxmKind, expType?: number): OxmFieldDesc {
+  const desc = { name, oxmClass, oxmField, kind, size: OXM_KIND_SIZE[kind], maskName: `${name}.mask` };
+  return expType === undefined ? desc : { ...desc, expType };
+}
+
 function basic(names: readonly [string, OxmKind][]): OxmFieldDesc[] {
-  return names.map(([name, kind], oxmField) => ({ name, oxmClass: OFPXMC_OPENFLOW_BASIC, oxmField, kind }));
+  return names.map(([name, kind], oxmField) => field(name, OFPXMC_OPENFLOW_BASIC, oxmField, kind));
 }
 
 /** OFPXMT_OFB_* in field-number order (0..39). */
@@ -70,13 +79,13 @@ const BASIC_FIELDS = basic([
 
 /** ONF EXT-256 style experimenter fields, as OpenFlow 1.3 switches send them. */
 const ONF_FIELDS: OxmFieldDesc[] = [
-  { name: 'pbb_uca', oxmClass: OFPXMC_EXPERIMENTER, oxmField: 0, kind: 'u8', expType: 2560 },
-  { name: 'tcp_flags', oxmClass: OFPXMC_EXPERIMENTER, oxmField: 0, kind: 'u16', expType: 56 },
-  { name: 'actset_output', oxmClass: OFPXMC_EXPERIMENTER, oxmField: 0, kind: 'u32', expType: 43 },
+  field('pbb_uca', OFPXMC_EXPERIMENTER, 0, 'u8', 2560),
+  field('tcp_flags', OFPXMC_EXPERIMENTER, 0, 'u16', 56),
+  field('actset_output', OFPXMC_EXPERIMENTER, 0, 'u32', 43),
 ];
 
 function nxm(oxmClass: number, entries: readonly [string, number, OxmKind][]): OxmFieldDesc[] {
-  return entries.map(([name, oxmField, kind]) => ({ name, oxmClass, oxmField, kind }));
+  return entries.map(([name, oxmField, kind]) => field(name, oxmClass, oxmField, kind));
 }
 
 /** Nicira extended match fields (Open vSwitch's meta-flow.h), under Ryu's names. */

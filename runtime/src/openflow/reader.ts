@@ -1,4 +1,5 @@
 import { OfpDecodeError } from './errors.js';
+import { readU64At } from './u64.js';
 
 /**
  * A bounds-checked cursor over one OpenFlow message. Every read names the field it
@@ -76,11 +77,8 @@ export class Reader {
   u64(field: string): bigint {
     const p = this.pos;
     if (p + 8 > this.end) this.fail(field, `needs 8 bytes, ${this.end - p} left`);
-    const b = this.buf;
     this.pos = p + 8;
-    const hi = b[p]! * 0x1000000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!);
-    const lo = b[p + 4]! * 0x1000000 + ((b[p + 5]! << 16) | (b[p + 6]! << 8) | b[p + 7]!);
-    return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
+    return readU64At(this.buf, p);
   }
 
   /** `n` bytes as a view into the received buffer (no copy). */

@@ -1,6 +1,8 @@
 import { OfpEncodeError } from './errors.js';
+import { writeU64At } from './u64.js';
 
-const MAX_U64 = 0xffffffffffffffffn;
+/** Runs of zeros up to this long are stored byte by byte. */
+const SHORT_FILL = 32;
 
 /** What a wrong value is, for error messages: its type, not its (possibly huge) contents. */
 export function describeValue(v: unknown): string {
@@ -52,6 +54,18 @@ export class Writer {
   }
 
   // `typeof` first: a bigint would make the range check itself throw a TypeError.
+  /** `v` if it is a u8; fails naming `field` otherwise. */
+  checkU8(v: number, field: string): number {
+    if (typeof v !== 'number' || (v & 0xff) !== v) this.fail(field, `${String(v)} is not a u8`);
+    return v;
+  }
+
+  /** `v` if it is a u32; fails naming `field` otherwise. */
+  checkU32(v: number, field: string): number {
+    if (typeof v !== 'number' || v >>> 0 !== v) this.fail(field, `${String(v)} is not a u32`);
+    return v;
+  }
+
   u8(v: number, field: string): void {
     if (typeof v !== 'number' || (v & 0xff) !== v) this.fail(field, `${String(v)} is not a u8`);
     if (this.pos + 1 > this.buf.length) this.ensure(1);
@@ -81,21 +95,9 @@ export class Writer {
   }
 
   u64(v: bigint, field: string): void {
-    if (typeof v !== 'bigint' || v < 0n || v > MAX_U64) this.fail(field, `${String(v)} is not a u64 bigint`);
-    const hi = Number(v >> 32n);
-    const lo = Number(v & 0xffffffffn);
     if (this.pos + 8 > this.buf.length) this.ensure(8);
-    const b = this.buf;
-    const p = this.pos;
-    b[p] = hi >>> 24;
-    b[p + 1] = hi >>> 16;
-    b[p + 2] = hi >>> 8;
-    b[p + 3] = hi;
-    b[p + 4] = lo >>> 24;
-    b[p + 5] = lo >>> 16;
-    b[p + 6] = lo >>> 8;
-    b[p + 7] = lo;
-    this.pos = p + 8;
+    if (!writeU64At(this.buf, this.pos, v)) this.fail(field, `${String(v)} is not a u64 bigint`);
+    this.pos += 8;
   }
 
   /** `v` if it is a Uint8Array (a Buffer included); fails naming `field` otherwise. */
@@ -118,8 +120,14 @@ export class Writer {
 
   zeros(n: number): void {
     if (this.pos + n > this.buf.length) this.ensure(n);
-    this.buf.fill(0, this.pos, this.pos + n);
-    this.pos += n;
+    const b = this.buf;
+    let p = this.pos;
+    const end = p + n;
+    // Padding is 2-7 bytes: Buffer.fill validates its arguments and calls into C++,
+    // which costs more than storing a few zeros.
+    if (n > SHORT_FILL) b.fill(0, p, end);
+    else while (p < end) b[p++] = 0;
+    this.pos = end;
   }
 
   /**
