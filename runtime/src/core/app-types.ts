@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type {
+  MessageBody,
   DescStats,
   ErrorExperimenterMsg,
   ErrorMsg,
@@ -13,7 +14,7 @@ import type {
 import type { CloseReason } from '../switch/connection-types.js';
 
 /** A message value without the header fields the runtime fills in (version, xid). */
-export type Command = OfpMessage extends infer M ? (M extends OfpMessage ? Omit<M, 'version' | 'xid'> : never) : never;
+export type Command = MessageBody;
 
 /** What the registry knows about a connected switch; `ports` follows PORT_STATUS. */
 export interface SwitchView {

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
-import type { OfpMessage, Port } from '../openflow/index.js';
+import type { MessageBody, OfpMessage, Port } from '../openflow/index.js';
 import { OFPPR_DELETE } from '../openflow/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { CloseReason, SwitchInfo } from '../switch/connection-types.js';
 import type { SessionListener, SwitchSession } from '../switch/session.js';
-import type { App, AppContext, AppEvent, Command, SwitchHandle, SwitchView } from './app-types.js';
+import type { App, AppContext, AppEvent, SwitchHandle, SwitchView } from './app-types.js';
+
+const BARRIER_REQUEST: MessageBody = { type: 'BarrierRequest' };
 
 /** A dpid as users see it: 16 hex digits. */
 export function formatDpid(dpid: bigint): string {
@@ -164,7 +166,6 @@ export class Controller implements SessionListener {
 }
 
 function handleFor(session: SwitchSession, metrics: RuntimeMetrics): SwitchHandle {
-  const withHeader = (command: Command): OfpMessage => ({ ...command, version: session.version, xid: 0 }) as OfpMessage;
   const timed = <T>(promise: Promise<T>): Promise<T> => {
     const started = performance.now();
     return promise.finally(() => metrics.requestLatency.observe((performance.now() - started) / 1000));
@@ -172,9 +173,10 @@ function handleFor(session: SwitchSession, metrics: RuntimeMetrics): SwitchHandl
   return {
     dpid: session.dpid!,
     version: session.version,
-    send: (command) => session.send(withHeader(command)),
-    sendConfirmed: (command) => timed(session.sendConfirmed(withHeader(command))),
-    request: (command) => timed(session.request(withHeader(command))),
-    barrier: () => timed(session.request({ type: 'BarrierRequest', version: session.version, xid: 0 })).then(() => undefined),
+    // Commands go to the connection as they are: it encodes them with the session's version and a fresh xid.
+    send: (command) => session.send(command),
+    sendConfirmed: (command) => timed(session.sendConfirmed(command)),
+    request: (command) => timed(session.request(command)),
+    barrier: () => timed(session.request(BARRIER_REQUEST)).then(() => undefined),
   };
 }

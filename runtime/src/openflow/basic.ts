@@ -132,10 +132,10 @@ function decodeError(r: Reader, h: Header): ErrorMsg | ErrorExperimenterMsg {
   return { type: 'Error', version: h.version, xid: h.xid, errorType, code, data: r.rest() };
 }
 
-function encodeError(w: Writer, msg: OfpMessage): void {
+function encodeError(w: Writer, msg: OfpMessage, version: number): void {
   if (msg.type === 'ErrorExperimenter') {
     // 1.0 reads type 0xffff as a plain error type with a code, not exp_type + experimenter.
-    if (msg.version === OFP_VERSION_1_0) w.fail('type', 'OpenFlow 1.0 has no experimenter error');
+    if (version === OFP_VERSION_1_0) w.fail('type', 'OpenFlow 1.0 has no experimenter error');
     w.u16(OFPET_EXPERIMENTER, 'type');
     w.u16(msg.expType, 'exp_type');
     w.u32(msg.experimenter, 'experimenter');
@@ -204,11 +204,11 @@ function decodeFeaturesReply(r: Reader, h: Header): FeaturesReply {
   return { type: 'FeaturesReply', version: h.version, xid: h.xid, datapathId, nBuffers, nTables, auxiliaryId, capabilities, reserved };
 }
 
-function encodeFeaturesReply(w: Writer, msg: FeaturesReply): void {
+function encodeFeaturesReply(w: Writer, msg: FeaturesReply, version: number): void {
   w.u64(msg.datapathId, 'datapath_id');
   w.u32(msg.nBuffers, 'n_buffers');
   w.u8(msg.nTables, 'n_tables');
-  if (msg.version === OFP_VERSION_1_0) {
+  if (version === OFP_VERSION_1_0) {
     // 1.0 has no such fields: a value in them would be dropped without a word.
     if (msg.auxiliaryId !== 0) w.fail('auxiliary_id', `${String(msg.auxiliaryId)}: OpenFlow 1.0 has no auxiliary id, it must be 0`);
     if (msg.reserved !== 0) w.fail('reserved', `${String(msg.reserved)}: OpenFlow 1.0 has no reserved field, it must be 0`);

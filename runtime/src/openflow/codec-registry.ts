@@ -13,7 +13,8 @@ export interface MessageCodec {
   /** The value tags this codec encodes (ERROR decodes to 'Error' or 'ErrorExperimenter'). */
   readonly types: readonly OfpMessageType[];
   decode(r: Reader, header: Header): OfpMessage;
-  encode(w: Writer, msg: OfpMessage): void;
+  /** `version` is the header's (the message value may not carry one: see encodeMessageInto). */
+  encode(w: Writer, msg: OfpMessage, version: number): void;
 }
 
 /** A codec for one message type whose value tag is `type`. */
@@ -21,14 +22,14 @@ export function defineCodec<T extends OfpMessageType>(
   msgType: number,
   type: T,
   decode: (r: Reader, header: Header) => MessageOf<T>,
-  encode: (w: Writer, msg: MessageOf<T>) => void,
+  encode: (w: Writer, msg: MessageOf<T>, version: number) => void,
 ): MessageCodec {
   return {
     msgType,
     types: [type],
     decode,
     // The codec table routes by `msg.type`, so the value here is always a MessageOf<T>.
-    encode: encode as (w: Writer, msg: OfpMessage) => void,
+    encode: encode as (w: Writer, msg: OfpMessage, version: number) => void,
   };
 }
 

@@ -12,7 +12,7 @@ import {
 } from './constants.js';
 import { OfpDecodeError, OfpEncodeError } from './errors.js';
 import { flowCodecs } from './flow-messages.js';
-import type { Header, OfpMessage } from './messages.js';
+import type { Header, MessageBody, OfpMessage } from './messages.js';
 import { modCodecs } from './mod-messages.js';
 import { multipartCodecs } from './multipart.js';
 import { Reader } from './reader.js';
@@ -107,8 +107,8 @@ export function decodeMessage(buf: Buffer, offset = 0): OfpMessage {
   return msg;
 }
 
-function unsupported(w: Writer, msg: OfpMessage): never {
-  const name = OFP_VERSION_NAMES[msg.version] ?? `0x${msg.version.toString(16)}`;
+function unsupported(w: Writer, msg: MessageBody, version: number): never {
+  const name = OFP_VERSION_NAMES[version] ?? `0x${version.toString(16)}`;
   return w.fail('type', `${String(msg.type)} is not supported for OpenFlow ${name}`);
 }
 
@@ -116,10 +116,14 @@ function unsupported(w: Writer, msg: OfpMessage): never {
  * Appends `msg` to `w` (header included) and returns the number of bytes written.
  * On error nothing is appended: the writer is rewound to where it was.
  *
+ * `version` and `xid` default to the message's own; a connection passes its
+ * negotiated version and a fresh xid, so an app's message body is encoded as it
+ * is, without a copy to set two header fields.
+ *
  * @throws OfpEncodeError when a value does not fit its field or the message type
- *   is not supported for `msg.version`.
+ *   is not supported for the version.
  */
-export function encodeMessageInto(msg: OfpMessage, w: Writer): number {
+export function encodeMessageInto(msg: OfpMessage | MessageBody, w: Writer, version?: number, xid?: number): number {
   if (typeof msg !== 'object' || msg === null) throw new OfpEncodeError('message', 'type', `${describeValue(msg)} is not a message`);
   const start = w.pos;
   const previousContext = w.context;
@@ -128,31 +132,31 @@ export function encodeMessageInto(msg: OfpMessage, w: Writer): number {
   w.context = typeof tag === 'string' ? tag : String(tag);
   try {
     // The version first: it picks the codec table, so a bad one must be named as such.
-    const version = w.checkU8(msg.version, 'version');
+    const v = w.checkU8(version ?? (msg as OfpMessage).version, 'version');
     let codec: MessageCodec | undefined;
     let msgType: number;
     if (msg.type === 'Unknown') {
       msgType = w.checkU8(msg.msgType, 'type');
     } else {
-      codec = TABLES[version]?.byName.get(msg.type);
-      if (codec === undefined) unsupported(w, msg);
+      codec = TABLES[v]?.byName.get(msg.type);
+      if (codec === undefined) unsupported(w, msg, v);
       msgType = codec.msgType;
     }
-    const xid = w.checkU32(msg.xid, 'xid');
+    const x = w.checkU32(xid ?? (msg as OfpMessage).xid, 'xid');
     // One room check for the whole header; the length is patched at the end.
     if (start + OFP_HEADER_SIZE > w.buf.length) w.ensure(OFP_HEADER_SIZE);
     const b = w.buf;
-    b[start] = version;
+    b[start] = v;
     b[start + 1] = msgType;
     b[start + 2] = 0;
     b[start + 3] = 0;
-    b[start + 4] = xid >>> 24;
-    b[start + 5] = xid >>> 16;
-    b[start + 6] = xid >>> 8;
-    b[start + 7] = xid;
+    b[start + 4] = x >>> 24;
+    b[start + 5] = x >>> 16;
+    b[start + 6] = x >>> 8;
+    b[start + 7] = x;
     w.pos = start + OFP_HEADER_SIZE;
     if (msg.type === 'Unknown') w.bytes(msg.body, 'body');
-    else codec!.encode(w, msg);
+    else codec!.encode(w, msg as OfpMessage, v);
     w.patchU16(start + 2, w.pos - start, 'length');
     return w.pos - start;
   } catch (err) {

@@ -325,5 +325,11 @@ export type OfpMessage =
 
 export type OfpMessageType = OfpMessage['type'];
 
+/**
+ * A message value without its header fields (version, xid): what an app builds;
+ * the connection supplies the negotiated version and a fresh xid when encoding.
+ */
+export type MessageBody = OfpMessage extends infer M ? (M extends OfpMessage ? Omit<M, 'version' | 'xid'> : never) : never;
+
 /** The message value of a given `type` tag. */
 export type MessageOf<T extends OfpMessageType> = Extract<OfpMessage, { type: T }>;

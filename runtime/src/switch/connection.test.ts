@@ -129,7 +129,7 @@ describe('SwitchConnection requests and commands', () => {
   it('routes replies, errors and barrier confirmations to the xid that caused them', () => {
     const conn = new SwitchConnection(0);
     handshake(conn);
-    const statsXid = conn.request({ type: 'MultipartRequest', version: V13, xid: 0, flags: 0, body: { type: 'table' } }, 10);
+    const statsXid = conn.request({ type: 'MultipartRequest', flags: 0, body: { type: 'table' } }, 10);
     const flowMod = { type: 'FlowMod', version: V13, xid: 0, cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 1, bufferId: 0xffffffff, outPort: 0, outGroup: 0, flags: 0, match: [], instructions: [] } as const;
     const good = conn.send(flowMod, true);
     const bad = conn.send(flowMod, true);
@@ -150,7 +150,7 @@ describe('SwitchConnection requests and commands', () => {
   it('times out a request the switch never answers', () => {
     const conn = new SwitchConnection(0, { requestTimeoutMs: 500, echoIntervalMs: 10_000 });
     handshake(conn);
-    const xid = conn.request({ type: 'BarrierRequest', version: V13, xid: 0 }, 100);
+    const xid = conn.request({ type: 'BarrierRequest' }, 100);
     conn.onTick(599);
     assert.deepEqual(conn.takeEvents(), []);
     conn.onTick(600);
@@ -184,7 +184,7 @@ describe('SwitchConnection bad input', () => {
   it('handles the messages before a bad length in the same chunk, then answers BAD_LEN and closes', () => {
     const conn = new SwitchConnection(0);
     handshake(conn);
-    const statsXid = conn.request({ type: 'MultipartRequest', version: V13, xid: 0, flags: 0, body: { type: 'table' } }, 5);
+    const statsXid = conn.request({ type: 'MultipartRequest', flags: 0, body: { type: 'table' } }, 5);
     sent(conn, 5);
     const packetIn = { type: 'PacketIn', version: V13, xid: 0, bufferId: 0xffffffff, totalLen: 0, reason: 0, tableId: 0, cookie: 0n, match: [], data: Buffer.alloc(0) } as const;
     const chunk = Buffer.concat([

@@ -14,6 +14,7 @@ import {
   Writer,
   type DescStats,
   type FeaturesReply,
+  type MessageBody,
   type OfpMessage,
   type Port,
 } from '../openflow/index.js';
@@ -41,6 +42,9 @@ export type ConnectionState = 'hello' | 'features' | 'ports' | 'ready' | 'closed
 const ERROR_DATA_BYTES = 64;
 /** Unsolicited messages held while the handshake finishes. */
 const MAX_EARLY_MESSAGES = 256;
+/** Bodies the session sends again and again: built once. */
+const BARRIER_REQUEST: MessageBody = { type: 'BarrierRequest' };
+const ECHO_REQUEST: MessageBody = { type: 'EchoRequest', data: Buffer.alloc(0) };
 
 interface Pending {
   readonly deadlineMs: number;
@@ -90,7 +94,7 @@ export class SwitchConnection {
     this.tokens = this.config.maxMessagesPerSecond;
     this.lastRefillMs = nowMs;
     const highest = Math.max(...this.config.versions);
-    this.emit({ type: 'Hello', version: highest, xid: this.allocateXid(), elements: [{ type: 'versionBitmap', versions: [...this.config.versions].sort((a, b) => a - b) }] });
+    this.emit({ type: 'Hello', elements: [{ type: 'versionBitmap', versions: [...this.config.versions].sort((a, b) => a - b) }] }, this.allocateXid(), highest);
   }
 
   get closed(): boolean {
@@ -137,7 +141,7 @@ export class SwitchConnection {
       return;
     }
     if (this.state === 'ready' && idle >= this.config.echoIntervalMs && this.echoXid === 0) {
-      this.echoXid = this.request({ type: 'EchoRequest', version: this.version, xid: 0, data: Buffer.alloc(0) }, nowMs, 'echo');
+      this.echoXid = this.request(ECHO_REQUEST, nowMs, 'echo');
     }
     for (const [xid, p] of this.pending) {
       if (p.internal === 'echo' || nowMs < p.deadlineMs) continue;
@@ -152,11 +156,11 @@ export class SwitchConnection {
 
   /**
    * Sends a message that expects a reply (multipart, barrier, role, echo, ...);
-   * the reply arrives as a `reply` event with the returned xid (the message's own
-   * xid is replaced).
+   * the reply arrives as a `reply` event with the returned xid. The session's
+   * version and a fresh xid go into the header; `msg` is encoded as it is.
    */
-  request(msg: OfpMessage, nowMs: number, internal?: Pending['internal']): number {
-    const xid = this.emit({ ...msg, xid: this.allocateXid() });
+  request(msg: MessageBody, nowMs: number, internal?: Pending['internal']): number {
+    const xid = this.emit(msg, this.allocateXid());
     this.pending.set(xid, { deadlineMs: nowMs + this.config.requestTimeoutMs, parts: [], confirms: undefined, internal });
     return xid;
   }
@@ -166,8 +170,8 @@ export class SwitchConnection {
    * With `confirm`, a barrier sent at the next `takeOutgoing` proves it applied:
    * a `confirmed` or `failed` event follows for the returned xid.
    */
-  send(msg: OfpMessage, confirm = false): number {
-    const xid = this.emit({ ...msg, xid: this.allocateXid() });
+  send(msg: MessageBody, confirm = false): number {
+    const xid = this.emit(msg, this.allocateXid());
     if (confirm) this.unconfirmed.push(xid);
     return xid;
   }
@@ -177,7 +181,7 @@ export class SwitchConnection {
     if (this.unconfirmed.length > 0 && this.state === 'ready') {
       const confirms = this.unconfirmed;
       this.unconfirmed = [];
-      const xid = this.emit({ type: 'BarrierRequest', version: this.version, xid: this.allocateXid() });
+      const xid = this.emit(BARRIER_REQUEST, this.allocateXid());
       this.pending.set(xid, { deadlineMs: nowMs + this.config.requestTimeoutMs, parts: [], confirms, internal: undefined });
     }
     if (this.out.pos === 0) return undefined;
@@ -208,15 +212,15 @@ export class SwitchConnection {
     return xid;
   }
 
-  private emit(msg: OfpMessage): number {
+  private emit(msg: MessageBody, xid: number, version = this.version): number {
     const start = this.out.pos;
-    encodeMessageInto(msg, this.out);
+    encodeMessageInto(msg, this.out, version, xid);
     this.txByType[this.out.buf[start + 1]!]!++;
-    return msg.xid;
+    return xid;
   }
 
   private sendError(version: number, errorType: number, code: number, xid: number, data: Uint8Array): void {
-    this.emit({ type: 'Error', version, xid, errorType, code, data: Buffer.from(data) });
+    this.emit({ type: 'Error', errorType, code, data: Buffer.from(data) }, xid, version);
   }
 
   private onFrame(frame: Buffer, nowMs: number): void {
@@ -247,7 +251,7 @@ export class SwitchConnection {
     if (this.overBudget(nowMs)) return;
     switch (msg.type) {
       case 'EchoRequest':
-        this.emit({ type: 'EchoReply', version: this.version, xid: msg.xid, data: msg.data });
+        this.emit({ type: 'EchoReply', data: msg.data }, msg.xid);
         return;
       case 'Unknown':
         this.sendError(this.version, OFPET_BAD_REQUEST, OFPBRC_BAD_TYPE, msg.xid, frame.subarray(0, ERROR_DATA_BYTES));
@@ -297,7 +301,7 @@ export class SwitchConnection {
     }
     this.version = version;
     this.state = 'features';
-    this.request({ type: 'FeaturesRequest', version, xid: 0 }, this.lastRxMs, 'features');
+    this.request({ type: 'FeaturesRequest' }, this.lastRxMs, 'features');
   }
 
   private onAnswer(msg: OfpMessage, p: Pending, nowMs: number): void {
@@ -342,7 +346,7 @@ export class SwitchConnection {
     }
     this.features = msg;
     this.dpid = msg.datapathId;
-    this.emit({ type: 'SetConfig', version: this.version, xid: this.allocateXid(), flags: 0, missSendLen: this.config.missSendLen });
+    this.emit({ type: 'SetConfig', flags: 0, missSendLen: this.config.missSendLen }, this.allocateXid());
     if (this.version !== OFP_VERSION_1_3) {
       this.ports = [];
       this.descDone = true;
@@ -350,8 +354,8 @@ export class SwitchConnection {
       return;
     }
     this.state = 'ports';
-    this.request({ type: 'MultipartRequest', version: this.version, xid: 0, flags: 0, body: { type: 'portDesc' } }, nowMs, 'portDesc');
-    this.request({ type: 'MultipartRequest', version: this.version, xid: 0, flags: 0, body: { type: 'desc' } }, nowMs, 'desc');
+    this.request({ type: 'MultipartRequest', flags: 0, body: { type: 'portDesc' } }, nowMs, 'portDesc');
+    this.request({ type: 'MultipartRequest', flags: 0, body: { type: 'desc' } }, nowMs, 'desc');
   }
 
   private maybeReady(): void {

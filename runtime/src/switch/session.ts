@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { SdnError } from '../errors.js';
-import type { ErrorExperimenterMsg, ErrorMsg, OfpMessage } from '../openflow/index.js';
+import type { ErrorExperimenterMsg, ErrorMsg, MessageBody, OfpMessage } from '../openflow/index.js';
 import { SwitchConnection } from './connection.js';
 import type { CloseReason, ConnectionConfig, ConnectionEvent, SwitchInfo } from './connection-types.js';
 
@@ -77,20 +77,20 @@ export class SwitchSession {
   }
 
   /** Sends a message with no reply (PACKET_OUT, FLOW_MOD, ...). */
-  send(msg: OfpMessage): void {
+  send(msg: MessageBody): void {
     this.connection.send(msg);
     this.scheduleFlush();
   }
 
   /** Sends a command and resolves once a barrier proves the switch applied it; rejects with the switch's error. */
-  sendConfirmed(msg: OfpMessage): Promise<void> {
+  sendConfirmed(msg: MessageBody): Promise<void> {
     const xid = this.connection.send(msg, true);
     this.scheduleFlush();
     return this.wait(xid).then(() => undefined);
   }
 
   /** Sends a request and resolves with its reply (the parts of a multipart reply, in order). */
-  request(msg: OfpMessage): Promise<readonly OfpMessage[]> {
+  request(msg: MessageBody): Promise<readonly OfpMessage[]> {
     const xid = this.connection.request(msg, this.now());
     this.scheduleFlush();
     return this.wait(xid);
