@@ -10,6 +10,9 @@ import { PluginLoadError } from './errors.js';
 import { buildProject, EXAMPLES, KITS, projectFiles, REPO, type KitLanguage } from './testing/kits.js';
 import { startPluginRig, until, type PluginRig } from './testing/harness.js';
 
+/** A guest's first call (CPython starting inside the component) can take seconds on a busy 2-core machine. */
+const GUEST_ANSWER_MS = 30_000;
+
 // The plugin kits (kits/typescript, kits/python): their templates build with the
 // one command and run; `new` makes a project that builds; the SDK behaves from
 // inside a guest; the examples carry the kit's files unchanged.
@@ -102,11 +105,11 @@ for (const language of ['ts', 'py'] as KitLanguage[]) {
       assert.deepEqual([manifest.name, manifest.component], ['hub', 'plugin.wasm']);
       await rig.manager.load(hub.folder);
       const sw = await rig.connect(0x10n);
-      const miss = await sw.waitFor(isFlowMod);
+      const miss = await sw.waitFor(isFlowMod, GUEST_ANSWER_MS);
       assert.ok(miss.type === 'FlowMod' && miss.priority === 0 && miss.instructions[0]?.type === 'applyActions');
       assert.deepEqual(miss.instructions[0].actions, [{ type: 'output', port: OFPP_CONTROLLER, maxLen: 0xffff }]);
       sw.send(packetIn(1, 3));
-      const out = (await sw.waitFor(isPacketOut)) as PacketOut;
+      const out = (await sw.waitFor(isPacketOut, GUEST_ANSWER_MS)) as PacketOut;
       assert.deepEqual([out.inPort, out.actions], [3, [{ type: 'output', port: OFPP_FLOOD, maxLen: 0 }]]);
       await rig.manager.unload('hub');
     });
@@ -131,7 +134,7 @@ for (const language of ['ts', 'py'] as KitLanguage[]) {
       else assert.ok(lines().includes('printed line'), `print() reaches the log: ${lines().join('\n')}`);
       const sw = await rig.connect(language === 'ts' ? 0x20n : 0x21n);
       sw.send(packetIn(1, OFPP_LOCAL));
-      const out = (await sw.waitFor(isPacketOut)) as PacketOut;
+      const out = (await sw.waitFor(isPacketOut, GUEST_ANSWER_MS)) as PacketOut;
       assert.equal(out.inPort, OFPP_LOCAL);
       assert.deepEqual(out.actions, [
         { type: 'output', port: OFPP_CONTROLLER, maxLen: 128 },
@@ -143,7 +146,7 @@ for (const language of ['ts', 'py'] as KitLanguage[]) {
         // An exception in handle is logged with its traceback; the batch's commands are dropped and the plugin goes on.
         sw.send(packetIn(13, 1));
         sw.send(packetIn(14, 2));
-        const next = (await sw.waitFor(isPacketOut)) as PacketOut;
+        const next = (await sw.waitFor(isPacketOut, GUEST_ANSWER_MS)) as PacketOut;
         assert.equal(next.inPort, 2);
         const error = rig.logs.find((l) => l.plugin === 'probe' && l.level === 50);
         assert.match(String(error?.msg), /Probe\.handle raised; the batch's commands are dropped\nTraceback[\s\S]*RuntimeError: unlucky 13/);
