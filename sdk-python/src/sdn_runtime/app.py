@@ -10,7 +10,7 @@ loop; its methods are not thread-safe.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -173,7 +173,7 @@ class App:
         """Events of a kind this SDK does not know (a newer runtime), not delivered."""
         return self._stream.skipped_events
 
-    async def events(self) -> AsyncIterator[Event]:
+    async def events(self) -> AsyncGenerator[Event, None]:
         """The subscribed events, in order per switch. Ends when the app is closed;
         raises SdnError when the stream fails for good (a token rejected on
         reconnect, or any break with reconnect=False). Consuming an event grants the

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import random
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 
 import grpc.aio
@@ -173,7 +173,7 @@ class Kv:
         reply = await c.unary(c.kv.Txn(request, metadata=c.metadata, timeout=c.timeout))
         return TxnResult(succeeded=reply.succeeded, results=tuple(_op_result(r) for r in reply.results), revision=reply.revision)
 
-    async def watch(self, key: bytes | str, *, prefix: bool = False, start_revision: int = 0) -> AsyncIterator[KvChange]:
+    async def watch(self, key: bytes | str, *, prefix: bool = False, start_revision: int = 0) -> AsyncGenerator[KvChange, None]:
         """Changes to `key` (or under it, with `prefix`), replaying those after
         `start_revision` first. A broken stream is resumed after the newest revision
         seen; COMPACTED ends the watch when that history is gone."""

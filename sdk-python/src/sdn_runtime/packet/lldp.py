@@ -90,14 +90,14 @@ class Lldp:
             if tlv_type == LLDP_TLV_END:
                 if length != 0:
                     raise PacketError("lldp", f"End TLV has length {length}, not 0", at)
-                at += 2
+                end_at, at = at, at + 2
                 break
             values.append((tlv_type, bytes(data[at + 2 : at + 2 + length]), at))
             at += 2 + length
         expected = (LLDP_TLV_CHASSIS_ID, LLDP_TLV_PORT_ID, LLDP_TLV_TTL)
         for i, want in enumerate(expected):
             if i >= len(values) or values[i][0] != want:
-                raise PacketError("lldp", f"TLV {i + 1} must be type {want} (Chassis ID, Port ID, TTL come first)", values[i][2] if i < len(values) else at)
+                raise PacketError("lldp", f"TLV {i + 1} must be type {want} (Chassis ID, Port ID, TTL come first)", values[i][2] if i < len(values) else end_at)
         chassis, port, ttl = values[0][1], values[1][1], values[2][1]
         if len(chassis) < 2 or len(port) < 2 or len(ttl) != 2:
             raise PacketError("lldp", "Chassis ID and Port ID need a subtype and an id; TTL is 2 bytes", offset)
