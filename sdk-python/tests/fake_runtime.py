@@ -104,6 +104,8 @@ class FakeRuntime:
         self.last_seq = 0
         self.node_id = "fake-node"
         self.published: list[ps.PubSubMessage] = []
+        #: Event streams open right now.
+        self.live: list[FakeConnection] = []
         self.switch_list: list[sw.SwitchInfo] = []
         self.kv = FakeKv()
 
@@ -153,10 +155,15 @@ class FakeRuntime:
         assert isinstance(first, ev.ClientMessage) and first.WhichOneof("kind") == "subscribe", first
         if self.refuse is not None:
             await context.abort(self.refuse, "refused by the test")
-        await context.write(ev.ServerMessage(subscribed=ev.Subscribed(last_seq=self.last_seq, node_id=self.node_id)))
+        # Registered before Subscribed goes out: once the client sees it, publishes reach it.
         connection = FakeConnection(first.subscribe, metadata, context)
-        self.connections.put_nowait(connection)
-        await connection._serve()
+        self.live.append(connection)
+        try:
+            await context.write(ev.ServerMessage(subscribed=ev.Subscribed(last_seq=self.last_seq, node_id=self.node_id)))
+            self.connections.put_nowait(connection)
+            await connection._serve()
+        finally:
+            self.live.remove(connection)
 
     async def _list(self, _request: sw.ListSwitchesRequest) -> sw.ListSwitchesResponse:
         return sw.ListSwitchesResponse(switches=self.switch_list)
@@ -171,13 +178,29 @@ class FakeRuntime:
         return sw.StatusResponse(node_id=self.node_id, version="test", switches=len(self.switch_list), last_seq=self.last_seq)
 
     async def _publish(self, request: ps.PublishRequest) -> ps.PublishResponse:
+        """Records the message and hands it to every open stream with a matching topic."""
         self.published.append(request.message)
-        return ps.PublishResponse(delivered=1)
+        delivered = 0
+        for connection in list(self.live):
+            if any(_subject_matches(p, request.message.subject) for p in connection.subscribe.topics):
+                await connection.send(ev.Event(pubsub=request.message))
+                delivered += 1
+        return ps.PublishResponse(delivered=delivered)
 
     async def _watch(self, request: kv.WatchRequest, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[kv.WatchResponse]:
         await self.check_auth(context)
         async for response in self.kv.watch(request):
             yield response
+
+
+def _subject_matches(pattern: str, subject: str) -> bool:
+    want, have = pattern.split("."), subject.split(".")
+    for i, token in enumerate(want):
+        if token == ">":
+            return len(have) > i
+        if i >= len(have) or (token != "*" and token != have[i]):
+            return False
+    return len(want) == len(have)
 
 
 class _Abort(Exception):

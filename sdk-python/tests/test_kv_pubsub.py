@@ -11,6 +11,7 @@ from sdn_runtime import (
     CompareTarget,
     DeleteResult,
     ErrorCode,
+    EventKind,
     GetResult,
     KvChange,
     KvChangeType,
@@ -18,8 +19,10 @@ from sdn_runtime import (
     KvDelete,
     KvGet,
     KvPut,
+    PubSubMessage,
     PutResult,
     SdnError,
+    Subscription,
     connect,
 )
 from tests.fake_runtime import FakeRuntime
@@ -27,8 +30,12 @@ from tests.fake_runtime import FakeRuntime
 
 async def test_publish_sends_subject_payload_headers_and_token(runtime: FakeRuntime) -> None:
     runtime.token = "t"
-    async with await connect(runtime.address, token="t") as app:
+    subscription = Subscription(kinds=[EventKind.PUBSUB], topics=["topology.>"])
+    async with await connect(runtime.address, token="t", subscribe=subscription) as app:
+        await runtime.next_connection()
         assert await app.publish("topology.links", "up", {"content-type": "text/plain"}) == 1
+        received = await anext(app.events())
+        assert isinstance(received, PubSubMessage) and received.payload == b"up"
     (message,) = runtime.published
     assert (message.subject, message.payload, dict(message.headers)) == ("topology.links", b"up", {"content-type": "text/plain"})
 
