@@ -269,3 +269,23 @@ async def test_one_consumer_at_a_time(runtime: FakeRuntime) -> None:
             await anext(app.events())
         assert twice.value.code is ErrorCode.INVALID
         await first.aclose()
+
+
+async def test_an_app_answering_every_event_is_paced_by_the_stream(runtime: FakeRuntime) -> None:
+    from sdn_runtime import _stream
+
+    total = 3 * _stream._HIGH_WATER
+    async with await connect(runtime.address, credit=total) as app:
+        conn = await runtime.next_connection()
+        for start in range(0, total, 256):
+            await conn.send(*(packet_in(1, 1, b"f") for _ in range(min(256, total - start))))
+        handled = 0
+        async for event in app.events():
+            assert isinstance(event, PacketIn)
+            assert len(app._stream._out) < _stream._HIGH_WATER
+            app.switch(1).send_packet_out(data=event.data, in_port=1, actions=[])
+            handled += 1
+            if handled == total:
+                break
+        for _ in range(total):
+            assert (await conn.next_command()).packet_out.data == b"f"

@@ -30,6 +30,14 @@ from .events import Event
 
 #: Commands queued while the stream is down or slow before sends are refused.
 MAX_QUEUED = 65_536
+#: While more commands than this wait to be written, taking the next event waits
+#: for the writer to get them down to _LOW_WATER: an app that answers every event
+#: with a command is paced by the stream instead of queueing without bound.
+_HIGH_WATER = 1024
+_LOW_WATER = 256
+#: Buffered events are handed out without suspending; every this many, the
+#: consumer yields so the writer and reader tasks run (bounds command latency).
+_YIELD_EVERY = 64
 
 
 class EventStream:
@@ -60,6 +68,11 @@ class EventStream:
         self._written: set[str] = set()
         self._events: collections.deque[Event] = collections.deque()
         self._event_ready = asyncio.Event()
+        self._handed_out = 0
+        #: Set while a stream is subscribed and its writer runs.
+        self._connected = False
+        #: Set when the outgoing queue is at _LOW_WATER or below, or nothing drains it.
+        self._drained = asyncio.Event()
         self._ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._closed = False
         self._failure: SdnError | None = None
@@ -120,6 +133,8 @@ class EventStream:
         ended the stream for good."""
         while True:
             if self._events:
+                await self._pace()
+            if self._events:
                 event = self._events.popleft()
                 self._consumed += 1
                 if self._consumed >= max(1, self._credit // 2):
@@ -134,6 +149,15 @@ class EventStream:
             self._event_ready.clear()
             await self._event_ready.wait()
 
+    async def _pace(self) -> None:
+        self._handed_out += 1
+        if len(self._out) >= _HIGH_WATER and self._connected:
+            self._drained.clear()
+            await self._drained.wait()
+        elif self._handed_out >= _YIELD_EVERY:
+            self._handed_out = 0
+            await asyncio.sleep(0)
+
     # -- lifecycle ---------------------------------------------------------------
 
     async def close(self) -> None:
@@ -141,6 +165,7 @@ class EventStream:
             return
         self._closed = True
         self._event_ready.set()
+        self._drained.set()
         if self._runner is not None and not self._runner.done():
             self._runner.cancel()
             await asyncio.gather(self._runner, return_exceptions=True)
@@ -180,6 +205,7 @@ class EventStream:
             self._on_subscribed(first.subscribed)
             subscribed = True
             writer = asyncio.create_task(self._write_loop(call), name="sdn_runtime.events.writer")
+            self._connected = True
             while True:
                 message = await call.read()
                 if message is grpc.aio.EOF:
@@ -189,6 +215,8 @@ class EventStream:
         except grpc.aio.AioRpcError as e:
             return error_from_rpc(e), subscribed
         finally:
+            self._connected = False
+            self._drained.set()
             if writer is not None:
                 writer.cancel()
                 await asyncio.gather(writer, return_exceptions=True)
@@ -240,6 +268,8 @@ class EventStream:
                     await call.write(ev.ClientMessage(credit=ev.Credit(events=due)))
                     continue
                 message = self._out.popleft()
+                if len(self._out) <= _LOW_WATER:
+                    self._drained.set()
                 correlation_id = message.command.correlation_id
                 if correlation_id:
                     if correlation_id not in self._pending:
