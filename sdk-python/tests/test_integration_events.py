@@ -85,7 +85,7 @@ async def test_errors_from_the_switch_and_for_unknown_switches(real_runtime: Run
         await switch.connect(real_runtime.openflow_port)
         await next_of(events, SwitchUp)
         with pytest.raises(SdnError) as refused:
-            await app.switch(DPID).group_mod(group_id=1, buckets=[])
+            await app.switch(DPID).group_mod(group_id=1, buckets=[], confirm=True)
         assert refused.value.code is ErrorCode.SWITCH_ERROR
         assert refused.value.openflow is not None and (refused.value.openflow.type, refused.value.openflow.code) == (1, 1)
         with pytest.raises(SdnError) as unknown:
