@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Regenerates every file made from proto/: TypeScript (ts-proto, grpc-js services,
 # u64 as bigint, ESM imports) for the runtime (server side) and sdk-ts (client
-# side), with the same options. Generated files say DO NOT EDIT;
-# scripts/check-generated.sh fails when they drift. protoc comes from Debian's
-# protobuf-compiler (scripts/install-system-deps.sh).
+# side), with the same options, and Python (grpcio-tools, in sdk-python's venv) for
+# sdk-python. Generated files say DO NOT EDIT; scripts/check-generated.sh fails
+# when they drift. protoc comes from Debian's protobuf-compiler
+# (scripts/install-system-deps.sh).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
 
 TS_OPTS=outputServices=grpc-js,forceLong=bigint,esModuleInterop=true,importSuffix=.js,env=node,oneof=unions-value,useOptionals=none,outputJsonMethods=false
 
@@ -20,3 +22,5 @@ ts_out() {
 
 ts_out runtime/src/generated
 ts_out sdk-ts/src/generated
+bash "$root/sdk-python/scripts/setup-venv.sh"
+"$root/sdk-python/.venv/bin/python" "$root/sdk-python/scripts/generate.py"

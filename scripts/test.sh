@@ -19,3 +19,6 @@ npm run lint
 
 echo "== tests"
 node --test --test-concurrency=1 runtime/dist/ sdk-ts/dist/ examples/*/dist/
+
+echo "== sdk-python"
+bash sdk-python/scripts/test.sh

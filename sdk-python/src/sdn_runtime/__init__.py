@@ -1,0 +1,163 @@
+"""sdn-runtime's Python SDK: an asyncio client for the runtime's gRPC API.
+
+    from sdn_runtime import Match, Port, PacketIn, SwitchUp, actions, connect
+
+    async with await connect("localhost:50051", name="my-app") as app:
+        async for event in app.events():
+            if isinstance(event, SwitchUp):
+                await app.switch(event.dpid).flow_mod(priority=0, actions=[actions.output(Port.CONTROLLER)])
+
+Everything public is re-exported here (pinned by tests/test_public_surface.py);
+modules starting with "_" and the generated `_proto` package are private.
+"""
+
+from . import actions, instructions, packet
+from .app import App, TlsConfig, connect
+from .buckets import Bucket, DropBand, DscpRemarkBand, ExperimenterBand, MeterBand
+from .constants import (
+    NO_BUFFER,
+    VID_NONE,
+    VID_PRESENT,
+    ControllerMaxLen,
+    ControllerRole,
+    FlowModCommand,
+    FlowModFlags,
+    FlowRemovedReason,
+    Group,
+    GroupModCommand,
+    GroupType,
+    Meter,
+    MeterFlags,
+    MeterModCommand,
+    PacketInReason,
+    Port,
+    PortReason,
+    Table,
+)
+from .errors import ErrorCode, OpenFlowError, SdnError
+from .events import (
+    Event,
+    FlowRemoved,
+    Gap,
+    KeyValue,
+    KvChange,
+    KvChangeType,
+    PacketIn,
+    PortStatus,
+    PubSubMessage,
+    SwitchDown,
+    SwitchError,
+    SwitchUp,
+)
+from .kv import (
+    CompareTarget,
+    DeleteResult,
+    GetResult,
+    Kv,
+    KvCompare,
+    KvDelete,
+    KvGet,
+    KvPut,
+    PutResult,
+    RangeResult,
+    TxnResult,
+)
+from .match import Match, OxmField
+from .stats import (
+    AggregateStats,
+    DescStats,
+    FlowStats,
+    GroupDesc,
+    GroupStats,
+    MeterConfig,
+    MeterStats,
+    PortDesc,
+    PortStats,
+    QueueStats,
+    RoleReply,
+    RuntimeStatus,
+    SwitchInfo,
+    TableStats,
+)
+from .subscription import EventKind, KvWatch, PacketInFilter, Subscription
+from .switch import Switch, SwitchStats
+
+__all__ = [
+    "NO_BUFFER",
+    "VID_NONE",
+    "VID_PRESENT",
+    "AggregateStats",
+    "App",
+    "Bucket",
+    "CompareTarget",
+    "ControllerMaxLen",
+    "ControllerRole",
+    "DeleteResult",
+    "DescStats",
+    "DropBand",
+    "DscpRemarkBand",
+    "ErrorCode",
+    "Event",
+    "EventKind",
+    "ExperimenterBand",
+    "FlowModCommand",
+    "FlowModFlags",
+    "FlowRemoved",
+    "FlowRemovedReason",
+    "FlowStats",
+    "Gap",
+    "GetResult",
+    "Group",
+    "GroupDesc",
+    "GroupModCommand",
+    "GroupStats",
+    "GroupType",
+    "KeyValue",
+    "Kv",
+    "KvChange",
+    "KvChangeType",
+    "KvCompare",
+    "KvDelete",
+    "KvGet",
+    "KvPut",
+    "KvWatch",
+    "Match",
+    "Meter",
+    "MeterBand",
+    "MeterConfig",
+    "MeterFlags",
+    "MeterModCommand",
+    "MeterStats",
+    "OpenFlowError",
+    "OxmField",
+    "PacketIn",
+    "PacketInFilter",
+    "PacketInReason",
+    "Port",
+    "PortDesc",
+    "PortReason",
+    "PortStats",
+    "PortStatus",
+    "PubSubMessage",
+    "PutResult",
+    "QueueStats",
+    "RangeResult",
+    "RoleReply",
+    "RuntimeStatus",
+    "SdnError",
+    "Subscription",
+    "Switch",
+    "SwitchDown",
+    "SwitchError",
+    "SwitchInfo",
+    "SwitchStats",
+    "SwitchUp",
+    "Table",
+    "TableStats",
+    "TlsConfig",
+    "TxnResult",
+    "actions",
+    "connect",
+    "instructions",
+    "packet",
+]

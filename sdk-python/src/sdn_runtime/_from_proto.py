@@ -1,0 +1,242 @@
+"""Protobuf messages from the runtime -> the SDK's values.
+
+Values from the runtime are taken as the runtime decoded them from the switch: no
+builder checks run here (a switch may report what our builders would refuse).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from . import actions as act
+from . import instructions as ins
+from ._proto import events_pb2 as ev
+from ._proto import kv_pb2
+from ._proto import openflow_pb2 as of
+from ._proto import stats_pb2 as st
+from ._proto import switches_pb2 as sw
+from .buckets import Bucket, DropBand, DscpRemarkBand, ExperimenterBand, MeterBand
+from .errors import ErrorCode, OpenFlowError, SdnError
+from .events import (
+    Event,
+    FlowRemoved,
+    Gap,
+    KeyValue,
+    KvChange,
+    KvChangeType,
+    PacketIn,
+    PortStatus,
+    PubSubMessage,
+    SwitchDown,
+    SwitchError,
+    SwitchUp,
+)
+from .match import Match, OxmField, OxmValue
+from .stats import DescStats, PortDesc, SwitchInfo
+
+
+def oxm_value(v: of.OxmValue) -> OxmValue:
+    kind = v.WhichOneof("kind")
+    if kind == "text":
+        return v.text
+    if kind == "wide":
+        return v.wide
+    return v.uint
+
+
+def oxm(f: of.OxmField) -> OxmField:
+    if f.field == "opaque":
+        return OxmField("opaque", b"", None, f.opaque_class, f.opaque_field, f.opaque_has_mask, f.opaque_payload)
+    return OxmField(f.field, oxm_value(f.value), oxm_value(f.mask) if f.HasField("mask") else None)
+
+
+def match(m: of.Match) -> Match:
+    return Match(tuple(oxm(f) for f in m.fields))
+
+
+_NO_ARGUMENT: dict[str, act.Action] = {
+    "copy_ttl_out": act.CopyTtlOut(),
+    "copy_ttl_in": act.CopyTtlIn(),
+    "dec_mpls_ttl": act.DecMplsTtl(),
+    "pop_vlan": act.PopVlan(),
+    "dec_nw_ttl": act.DecNwTtl(),
+    "pop_pbb": act.PopPbb(),
+}
+
+
+def action(a: of.Action) -> act.Action:
+    kind = a.WhichOneof("kind")
+    if kind is None:
+        raise SdnError(ErrorCode.INTERNAL, "the runtime sent an action without a kind")
+    if kind in _NO_ARGUMENT:
+        return _NO_ARGUMENT[kind]
+    if kind == "output":
+        return act.Output(a.output.port, a.output.max_len)
+    if kind == "set_field":
+        return act.SetField(oxm(a.set_field))
+    if kind == "set_mpls_ttl":
+        return act.SetMplsTtl(a.set_mpls_ttl)
+    if kind == "push_vlan":
+        return act.PushVlan(a.push_vlan.ethertype)
+    if kind == "push_mpls":
+        return act.PushMpls(a.push_mpls.ethertype)
+    if kind == "pop_mpls":
+        return act.PopMpls(a.pop_mpls.ethertype)
+    if kind == "set_queue":
+        return act.SetQueue(a.set_queue)
+    if kind == "group":
+        return act.Group(a.group)
+    if kind == "set_nw_ttl":
+        return act.SetNwTtl(a.set_nw_ttl)
+    if kind == "push_pbb":
+        return act.PushPbb(a.push_pbb.ethertype)
+    return act.Experimenter(a.experimenter.experimenter, a.experimenter.data)
+
+
+def actions(items: Iterable[of.Action]) -> tuple[act.Action, ...]:
+    return tuple(action(a) for a in items)
+
+
+def instruction(i: of.Instruction) -> ins.Instruction:
+    kind = i.WhichOneof("kind")
+    if kind == "apply_actions":
+        return ins.ApplyActions(actions(i.apply_actions.actions))
+    if kind == "write_actions":
+        return ins.WriteActions(actions(i.write_actions.actions))
+    if kind == "goto_table":
+        return ins.GotoTable(i.goto_table)
+    if kind == "write_metadata":
+        return ins.WriteMetadata(i.write_metadata.metadata, i.write_metadata.metadata_mask)
+    if kind == "clear_actions":
+        return ins.ClearActions()
+    if kind == "meter":
+        return ins.Meter(i.meter)
+    if kind == "experimenter":
+        return ins.Experimenter(i.experimenter.experimenter, i.experimenter.data)
+    raise SdnError(ErrorCode.INTERNAL, "the runtime sent an instruction without a kind")
+
+
+def bucket(b: of.Bucket) -> Bucket:
+    return Bucket(
+        actions=actions(b.actions),
+        weight=b.weight,
+        watch_port=b.watch_port if b.HasField("watch_port") else None,
+        watch_group=b.watch_group if b.HasField("watch_group") else None,
+    )
+
+
+def band(b: of.MeterBand) -> MeterBand:
+    if b.type == of.MeterBand.TYPE_DSCP_REMARK:
+        return DscpRemarkBand(b.rate, b.prec_level, b.burst_size)
+    if b.type == of.MeterBand.TYPE_EXPERIMENTER:
+        return ExperimenterBand(b.rate, b.experimenter.experimenter, b.experimenter.data, b.burst_size)
+    return DropBand(b.rate, b.burst_size)
+
+
+def port(p: of.Port) -> PortDesc:
+    return PortDesc(
+        port_no=p.port_no,
+        hw_addr=p.hw_addr,
+        name=p.name,
+        config=p.config,
+        state=p.state,
+        curr=p.curr,
+        advertised=p.advertised,
+        supported=p.supported,
+        peer=p.peer,
+        curr_speed=p.curr_speed,
+        max_speed=p.max_speed,
+    )
+
+
+def desc(d: st.DescStats) -> DescStats:
+    return DescStats(mfr_desc=d.mfr_desc, hw_desc=d.hw_desc, sw_desc=d.sw_desc, serial_num=d.serial_num, dp_desc=d.dp_desc)
+
+
+def switch_info(s: sw.SwitchInfo) -> SwitchInfo:
+    return SwitchInfo(
+        dpid=s.dpid,
+        dpid_hex=s.dpid_hex,
+        version=s.version,
+        remote=s.remote,
+        n_buffers=s.n_buffers,
+        n_tables=s.n_tables,
+        capabilities=s.capabilities,
+        desc=desc(s.desc),
+        ports=tuple(port(p) for p in s.ports),
+        connected_at_ms=s.connected_at_ms,
+    )
+
+
+def openflow_error(e: of.OpenFlowError) -> OpenFlowError:
+    return OpenFlowError(
+        type=e.type, code=e.code, experimenter=e.experimenter, exp_type=e.exp_type, data=e.data, description=e.description
+    )
+
+
+def key_value(kv: kv_pb2.KeyValue) -> KeyValue:
+    return KeyValue(
+        key=kv.key, value=kv.value, create_revision=kv.create_revision, mod_revision=kv.mod_revision, version=kv.version
+    )
+
+
+def kv_change(e: kv_pb2.KvEvent, time_ms: int = 0) -> KvChange:
+    kind = KvChangeType.DELETE if e.type == kv_pb2.KvEvent.TYPE_DELETE else KvChangeType.PUT
+    return KvChange(type=kind, kv=key_value(e.kv), time_ms=time_ms)
+
+
+def event(e: ev.Event) -> Event | None:
+    """The SDK value for one event; None for a body this SDK does not know (a newer runtime)."""
+    kind = e.WhichOneof("body")
+    if kind == "packet_in":
+        p = e.packet_in
+        return PacketIn(
+            dpid=e.dpid,
+            in_port=p.in_port,
+            data=p.data,
+            buffer_id=p.buffer_id,
+            total_len=p.total_len,
+            reason=p.reason,
+            table_id=p.table_id,
+            cookie=p.cookie,
+            match=match(p.match),
+            seq=e.seq,
+            time_ms=e.time_ms,
+        )
+    if kind == "switch_up":
+        return SwitchUp(dpid=e.dpid, switch=switch_info(e.switch_up.switch), seq=e.seq, time_ms=e.time_ms)
+    if kind == "switch_down":
+        d = e.switch_down
+        return SwitchDown(dpid=e.dpid, reason=d.reason, detail=d.detail, seq=e.seq, time_ms=e.time_ms)
+    if kind == "port_status":
+        s = e.port_status
+        return PortStatus(dpid=e.dpid, reason=s.reason, desc=port(s.desc), seq=e.seq, time_ms=e.time_ms)
+    if kind == "flow_removed":
+        r = e.flow_removed
+        return FlowRemoved(
+            dpid=e.dpid,
+            cookie=r.cookie,
+            priority=r.priority,
+            reason=r.reason,
+            table_id=r.table_id,
+            duration_sec=r.duration_sec,
+            duration_nsec=r.duration_nsec,
+            idle_timeout=r.idle_timeout,
+            hard_timeout=r.hard_timeout,
+            packet_count=r.packet_count,
+            byte_count=r.byte_count,
+            match=match(r.match),
+            seq=e.seq,
+            time_ms=e.time_ms,
+        )
+    if kind == "switch_error":
+        return SwitchError(dpid=e.dpid, error=openflow_error(e.switch_error), seq=e.seq, time_ms=e.time_ms)
+    if kind == "pubsub":
+        m = e.pubsub
+        return PubSubMessage(subject=m.subject, payload=m.payload, headers=dict(m.headers), time_ms=e.time_ms)
+    if kind == "kv":
+        return kv_change(e.kv, e.time_ms)
+    if kind == "gap":
+        g = e.gap
+        return Gap(from_seq=g.from_seq, to_seq=g.to_seq, packet_ins_shed=g.packet_ins_shed, time_ms=e.time_ms)
+    return None

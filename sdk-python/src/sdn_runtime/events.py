@@ -1,0 +1,150 @@
+"""Events an app receives from `App.events()`, as immutable values.
+
+OpenFlow events carry the switch's `dpid`; lifecycle events (switch up/down, port
+status, flow removed, switch errors) carry `seq`, their position in the runtime's
+event log, which the SDK resumes from after a reconnect. `time_ms` is when the
+runtime received the event (milliseconds since the Unix epoch).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .errors import OpenFlowError
+from .match import Match
+from .stats import PortDesc, SwitchInfo
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SwitchUp:
+    """A switch finished its handshake; `switch` has its features, ports and description."""
+
+    dpid: int
+    switch: SwitchInfo
+    seq: int = 0
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SwitchDown:
+    """A switch's connection ended. `reason`: echoTimeout, peerClosed, replaced, malformed, ..."""
+
+    dpid: int
+    reason: str
+    detail: str = ""
+    seq: int = 0
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PacketIn:
+    """OFPT_PACKET_IN. `data` is the frame (possibly cut to the switch's miss_send_len;
+    `total_len` is its full length); `buffer_id` is NO_BUFFER when not buffered."""
+
+    dpid: int
+    in_port: int
+    data: bytes
+    buffer_id: int
+    total_len: int
+    #: OFPR_*: 0 table miss, 1 action, 2 invalid TTL.
+    reason: int
+    table_id: int
+    cookie: int
+    match: Match
+    seq: int = 0
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PortStatus:
+    """OFPT_PORT_STATUS. `reason`: OFPPR_* (0 add, 1 delete, 2 modify)."""
+
+    dpid: int
+    reason: int
+    desc: PortDesc
+    seq: int = 0
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FlowRemoved:
+    """OFPT_FLOW_REMOVED. `reason`: OFPRR_* (0 idle, 1 hard, 2 delete, 3 group delete)."""
+
+    dpid: int
+    cookie: int
+    priority: int
+    reason: int
+    table_id: int
+    duration_sec: int
+    duration_nsec: int
+    idle_timeout: int
+    hard_timeout: int
+    packet_count: int
+    byte_count: int
+    match: Match
+    seq: int = 0
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SwitchError:
+    """An OFPT_ERROR the switch sent that no command of this app was waiting for."""
+
+    dpid: int
+    error: OpenFlowError
+    seq: int = 0
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PubSubMessage:
+    """A message on a subject this app subscribed to (`Subscription.topics`)."""
+
+    subject: str
+    payload: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+    time_ms: int = 0
+
+
+class KvChangeType(enum.Enum):
+    PUT = "put"
+    DELETE = "delete"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeyValue:
+    """A key and its value with revisions (see the KV service)."""
+
+    key: bytes
+    value: bytes
+    create_revision: int
+    mod_revision: int
+    #: 1 after the first put, +1 on each put; a delete resets it.
+    version: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KvChange:
+    """A put or delete on a watched key. For a delete, `kv.mod_revision` is the
+    revision of the delete and `kv.value` is empty."""
+
+    type: KvChangeType
+    kv: KeyValue
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Gap:
+    """Events were lost: lifecycle events from_seq..to_seq fell out of the runtime's
+    log before this app resumed, and/or `packet_ins_shed` packet-ins were dropped
+    because the app did not keep up."""
+
+    from_seq: int
+    to_seq: int
+    packet_ins_shed: int
+    time_ms: int = 0
+
+
+Event = SwitchUp | SwitchDown | PacketIn | PortStatus | FlowRemoved | SwitchError | PubSubMessage | KvChange | Gap

@@ -1,0 +1,53 @@
+"""The public surface is pinned: adding or removing a name is a decision, made here."""
+
+from __future__ import annotations
+
+import sdn_runtime
+from sdn_runtime import packet
+
+EXPECTED = sorted(
+    """
+    AggregateStats App Bucket CompareTarget ControllerMaxLen ControllerRole DeleteResult DescStats DropBand
+    DscpRemarkBand ErrorCode Event EventKind ExperimenterBand FlowModCommand FlowModFlags FlowRemoved
+    FlowRemovedReason FlowStats Gap GetResult Group GroupDesc GroupModCommand GroupStats GroupType KeyValue Kv
+    KvChange KvChangeType KvCompare KvDelete KvGet KvPut KvWatch Match Meter MeterBand MeterConfig MeterFlags
+    MeterModCommand MeterStats NO_BUFFER OpenFlowError OxmField PacketIn PacketInFilter PacketInReason Port
+    PortDesc PortReason PortStats PortStatus PubSubMessage PutResult QueueStats RangeResult RoleReply
+    RuntimeStatus SdnError Subscription Switch SwitchDown SwitchError SwitchInfo SwitchStats SwitchUp Table
+    TableStats TlsConfig TxnResult VID_NONE VID_PRESENT actions connect instructions packet
+    """.split()
+)
+
+EXPECTED_PACKET = sorted(
+    """
+    ARP_REPLY ARP_REQUEST CHASSIS_ID_LOCALLY_ASSIGNED CHASSIS_ID_MAC_ADDRESS ETH_TYPE_ARP ETH_TYPE_IPV4
+    ETH_TYPE_IPV6 ETH_TYPE_LLDP ETH_TYPE_QINQ ETH_TYPE_VLAN ICMPV6_ECHO_REPLY ICMPV6_ECHO_REQUEST
+    ICMPV6_NEIGHBOR_ADVERTISEMENT ICMPV6_NEIGHBOR_SOLICITATION ICMP_ECHO_REPLY ICMP_ECHO_REQUEST IPV4_FLAG_DF
+    IPV4_FLAG_MF IP_PROTO_ICMP IP_PROTO_ICMPV6 IP_PROTO_TCP IP_PROTO_UDP LLDP_MAC_NEAREST_BRIDGE
+    LLDP_TLV_PORT_DESCRIPTION LLDP_TLV_SYSTEM_NAME PORT_ID_INTERFACE_NAME PORT_ID_LOCALLY_ASSIGNED
+    PORT_ID_PORT_COMPONENT TCP_ACK TCP_FIN TCP_PSH TCP_RST TCP_SYN Arp Ethernet Icmp Icmpv6 Ipv4 Ipv6
+    Ipv6Extension Layer Lldp LldpTlv Packet PacketError Tcp Udp Vlan build echo_payload internet_checksum parse
+    """.split()
+)
+
+
+def test_the_sdk_exports_exactly_the_pinned_names() -> None:
+    assert sorted(sdn_runtime.__all__) == EXPECTED
+    for name in EXPECTED:
+        assert getattr(sdn_runtime, name) is not None, name
+
+
+def test_the_packet_library_exports_exactly_the_pinned_names() -> None:
+    assert sorted(packet.__all__) == EXPECTED_PACKET
+    for name in EXPECTED_PACKET:
+        assert getattr(packet, name) is not None, name
+
+
+def test_the_package_is_typed() -> None:
+    from importlib.resources import files
+
+    assert files("sdn_runtime").joinpath("py.typed").is_file()
+
+
+def test_generated_code_is_not_reexported() -> None:
+    assert not any(name.startswith("_") or name.endswith("_pb2") for name in sdn_runtime.__all__)
