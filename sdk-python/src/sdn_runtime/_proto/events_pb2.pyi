@@ -652,30 +652,58 @@ class CommandResult(_message.Message):
 Global___CommandResult: _TypeAlias = CommandResult  # noqa: Y015
 
 @_typing.final
+class CommandBatch(_message.Message):
+    """Several commands in one message: what a busy app (a learning switch answering
+    every packet-in) sends to save a message per command. Processed in order.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    COMMANDS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def commands(self) -> _containers.RepeatedCompositeFieldContainer[Global___Command]: ...
+    def __init__(
+        self,
+        *,
+        commands: _abc.Iterable[Global___Command] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["commands", b"commands"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CommandBatch: _TypeAlias = CommandBatch  # noqa: Y015
+
+@_typing.final
 class ClientMessage(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     SUBSCRIBE_FIELD_NUMBER: _builtins.int
     COMMAND_FIELD_NUMBER: _builtins.int
     CREDIT_FIELD_NUMBER: _builtins.int
+    COMMANDS_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def subscribe(self) -> Global___Subscribe: ...
     @_builtins.property
     def command(self) -> Global___Command: ...
     @_builtins.property
     def credit(self) -> Global___Credit: ...
+    @_builtins.property
+    def commands(self) -> Global___CommandBatch: ...
     def __init__(
         self,
         *,
         subscribe: Global___Subscribe | None = ...,
         command: Global___Command | None = ...,
         credit: Global___Credit | None = ...,
+        commands: Global___CommandBatch | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["command", b"command", "credit", b"credit", "kind", b"kind", "subscribe", b"subscribe"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["command", b"command", "commands", b"commands", "credit", b"credit", "kind", b"kind", "subscribe", b"subscribe"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["command", b"command", "credit", b"credit", "kind", b"kind", "subscribe", b"subscribe"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["command", b"command", "commands", b"commands", "credit", b"credit", "kind", b"kind", "subscribe", b"subscribe"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_kind: _TypeAlias = _typing.Literal["subscribe", "command", "credit"]  # noqa: Y015
+    _WhichOneofReturnType_kind: _TypeAlias = _typing.Literal["subscribe", "command", "credit", "commands"]  # noqa: Y015
     _WhichOneofArgType_kind: _TypeAlias = _typing.Literal["kind", b"kind"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_kind) -> _WhichOneofReturnType_kind | None: ...
 
