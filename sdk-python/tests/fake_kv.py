@@ -118,7 +118,7 @@ class FakeKv:
         queue: asyncio.Queue[kv.KvEvent] = asyncio.Queue()
         if request.start_revision:
             for past in self.history:
-                if past.kv.mod_revision > request.start_revision and self._selected(request.key, request.prefix, past.kv.key):
+                if past.kv.mod_revision >= request.start_revision and self._selected(request.key, request.prefix, past.kv.key):
                     queue.put_nowait(past)
         self._watchers.append((request, queue))
         try:

@@ -40,12 +40,13 @@ async def test_kv_operations_and_both_kinds_of_watch(real_runtime: RuntimeProces
         assert swapped.succeeded
         assert [kv.value for kv in (await app.kv.range("sdk/", prefix=True)).kvs] == [b"2"]
 
-        watch = app.kv.watch("sdk/", prefix=True, start_revision=first.revision - 1)
+        watch = app.kv.watch("sdk/", prefix=True, start_revision=first.revision)
         replayed = [await asyncio.wait_for(anext(watch), 10), await asyncio.wait_for(anext(watch), 10)]
         assert [(c.type, c.kv.value) for c in replayed] == [(KvChangeType.PUT, b"1"), (KvChangeType.PUT, b"2")]
         await watch.aclose()
 
         deleted = await app.kv.delete("sdk/", prefix=True)
         assert deleted.deleted == 1 and await app.kv.get("sdk/a") is None
-        on_stream = [await next_of(app.events(), KvChange) for _ in range(3)]
+        events = app.events()
+        on_stream = [await next_of(events, KvChange) for _ in range(3)]
         assert [(c.type, c.kv.key) for c in on_stream] == [(KvChangeType.PUT, b"sdk/a"), (KvChangeType.PUT, b"sdk/a"), (KvChangeType.DELETE, b"sdk/a")]

@@ -95,20 +95,20 @@ def test_compares_are_checked_when_built() -> None:
         KvCompare("", CompareTarget.VERSION, "==")
 
 
-async def test_watch_replays_after_start_revision_then_follows(runtime: FakeRuntime) -> None:
+async def test_watch_replays_from_start_revision_then_follows(runtime: FakeRuntime) -> None:
     async with await connect(runtime.address) as app:
         await app.kv.put("cfg/a", "1")
         await app.kv.put("other", "x")
         await app.kv.put("cfg/b", "2")
         await app.kv.delete("cfg/a")
-        replayed = await _take(app.kv.watch("cfg/", prefix=True, start_revision=1), 2)
+        replayed = await _take(app.kv.watch("cfg/", prefix=True, start_revision=2), 2)
         assert [(c.type, c.kv.key, c.kv.mod_revision) for c in replayed] == [
             (KvChangeType.PUT, b"cfg/b", 3),
             (KvChangeType.DELETE, b"cfg/a", 4),
         ]
-        # Starting after the current revision: the next put arrives whether it lands
+        # Starting at the next revision: the next put arrives whether it lands
         # before or after the watch is registered.
-        live = asyncio.create_task(_take(app.kv.watch("cfg/", prefix=True, start_revision=4), 1))
+        live = asyncio.create_task(_take(app.kv.watch("cfg/", prefix=True, start_revision=5), 1))
         await app.kv.put("cfg/c", "3")
         (change,) = await asyncio.wait_for(live, 5)
         assert (change.kv.key, change.kv.value, change.kv.version) == (b"cfg/c", b"3", 1)

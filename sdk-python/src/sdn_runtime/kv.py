@@ -174,32 +174,33 @@ class Kv:
         return TxnResult(succeeded=reply.succeeded, results=tuple(_op_result(r) for r in reply.results), revision=reply.revision)
 
     async def watch(self, key: bytes | str, *, prefix: bool = False, start_revision: int = 0) -> AsyncGenerator[KvChange, None]:
-        """Changes to `key` (or under it, with `prefix`), replaying those after
-        `start_revision` first. A broken stream is resumed after the newest revision
-        seen; COMPACTED ends the watch when that history is gone."""
+        """Changes to `key` (or under it, with `prefix`), replaying those from
+        `start_revision` on first (inclusive, as etcd; 0: only new changes). A broken
+        stream is resumed after the newest revision seen; COMPACTED ends the watch
+        when that history is gone."""
         c = self._context
         key = key_bytes(key)
-        after = uint("start_revision", start_revision, 64)
+        start = uint("start_revision", start_revision, 64)
         attempt = 0
         while True:
-            call = c.kv.Watch(kv.WatchRequest(key=key, prefix=prefix, start_revision=after), metadata=c.metadata)
+            call = c.kv.Watch(kv.WatchRequest(key=key, prefix=prefix, start_revision=start), metadata=c.metadata)
             try:
                 async for reply in call:
                     attempt = 0
                     if reply.compacted_revision:
                         raise SdnError(
                             ErrorCode.COMPACTED,
-                            f"changes after revision {after} are compacted away (history starts at {reply.compacted_revision})",
+                            f"changes from revision {start} on are compacted away (history starts at {reply.compacted_revision})",
                         )
                     for change in reply.events:
                         yield _from_proto.kv_change(change)
-                        after = max(after, change.kv.mod_revision)
+                        start = max(start, change.kv.mod_revision + 1)
                 error = SdnError(ErrorCode.UNAVAILABLE, "the runtime ended the watch", grpc_status="OK")
             except grpc.aio.AioRpcError as e:
                 error = error_from_rpc(e)
             finally:
                 call.cancel()
-            if not retryable(error) or after == 0:
+            if not retryable(error) or start == 0:
                 raise error
             attempt += 1
             await asyncio.sleep(min(self._max_backoff, 0.1 * 2**attempt) * random.uniform(0.8, 1.2))

@@ -113,6 +113,7 @@ class KvWatch(_message.Message):
     key: _builtins.bytes
     prefix: _builtins.bool
     start_revision: _builtins.int
+    """Replay the changes from this revision on first (inclusive; 0: only new changes)."""
     def __init__(
         self,
         *,

@@ -450,7 +450,9 @@ class WatchRequest(_message.Message):
     key: _builtins.bytes
     prefix: _builtins.bool
     start_revision: _builtins.int
-    """Replay changes after this revision first (0: only changes from now on)."""
+    """Replay the changes from this revision on first (inclusive, as etcd; 0: only
+    changes from now on).
+    """
     def __init__(
         self,
         *,

@@ -68,6 +68,7 @@ export interface PacketInFilter {
 export interface KvWatch {
   key: Buffer;
   prefix: boolean;
+  /** Replay the changes from this revision on first (inclusive; 0: only new changes). */
   startRevision: bigint;
 }
 

@@ -139,7 +139,10 @@ export interface TxnResponse {
 export interface WatchRequest {
   key: Buffer;
   prefix: boolean;
-  /** Replay changes after this revision first (0: only changes from now on). */
+  /**
+   * Replay the changes from this revision on first (inclusive, as etcd; 0: only
+   * changes from now on).
+   */
   startRevision: bigint;
 }
 
