@@ -43,12 +43,6 @@ export class ApiNotFoundError extends SdnError {
   }
 }
 
-/** A service this runtime was built without (KV store, pubsub bus). */
-export class ApiNotAvailableError extends SdnError {
-  constructor(what: string) {
-    super('API_NOT_AVAILABLE', `${what} is not available in this runtime`);
-  }
-}
 
 /** A client that sends faster than it reads, or a stream state the protocol forbids. */
 export class ApiStreamError extends SdnError {

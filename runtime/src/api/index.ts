@@ -5,7 +5,7 @@
  */
 export { ApiServer, type ApiCore, type ApiServerOptions } from './server.js';
 export { Authenticator, hasScope, requireScope, SCOPES, type Principal, type Scope, type TokenConfig } from './auth.js';
-export { ApiInputError, ApiNotAvailableError, ApiNotFoundError, ApiPermissionError, ApiStreamError, ApiUnauthenticatedError } from './errors.js';
+export { ApiInputError, ApiNotFoundError, ApiPermissionError, ApiStreamError, ApiUnauthenticatedError } from './errors.js';
 export { commandErrorCodeOf, grpcStatusOf, toServiceError } from './status.js';
 export { unary } from './switches.js';
 export type { DeliveryLimits } from './events/delivery.js';

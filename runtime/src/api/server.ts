@@ -36,10 +36,10 @@ export interface ApiServerOptions {
   readonly log: Logger;
   readonly metrics: RuntimeMetrics;
   readonly core: ApiCore;
-  /** Absent: publish / topics answer "not available". */
-  readonly bus: PubSubBus | undefined;
-  /** Absent: kv_txn / kv_watches answer "not available". */
-  readonly store: KvStore | undefined;
+  /** Carries publish commands and topic subscriptions. */
+  readonly bus: PubSubBus;
+  /** Carries kv_txn commands and KV watches. */
+  readonly store: KvStore;
   /** Ports of the node's other listeners and its in-process app count, for Switches.Status. */
   readonly node: () => { readonly openflowPort: number; readonly httpPort: number; readonly apps: number };
 }

@@ -25,7 +25,7 @@ import {
   toTxn,
   UnexpectedReplyError,
 } from '../convert/index.js';
-import { ApiInputError, ApiNotAvailableError, ApiNotFoundError } from '../errors.js';
+import { ApiInputError, ApiNotFoundError } from '../errors.js';
 import { commandErrorCodeOf } from '../status.js';
 
 /**
@@ -37,8 +37,8 @@ import { commandErrorCodeOf } from '../status.js';
 
 export interface CommandTargets {
   switch(dpid: bigint): SwitchHandle | undefined;
-  readonly bus: PubSubBus | undefined;
-  readonly store: KvStore | undefined;
+  readonly bus: PubSubBus;
+  readonly store: KvStore;
 }
 
 export type ResultKind = NonNullable<CommandResult['kind']>;
@@ -56,12 +56,10 @@ export async function runCommand(c: Command, p: Principal, targets: CommandTarge
   switch (k.$case) {
     case 'publish': {
       requireScope(p, 'pubsub', 'command publish');
-      if (targets.bus === undefined) throw new ApiNotAvailableError('pubsub');
       return { $case: 'publish', value: { delivered: targets.bus.publish(toPubSubMessage(k.value.message, 'command.publish.message')) } };
     }
     case 'kvTxn': {
       requireScope(p, 'kv:write', 'command kv_txn');
-      if (targets.store === undefined) throw new ApiNotAvailableError('the KV store');
       const txn = toTxn(k.value, 'command.kv_txn');
       return { $case: 'kvTxn', value: fromTxnResult(await targets.store.txn(txn.compares, txn.success, txn.failure)) };
     }

@@ -6,7 +6,7 @@ import type { KvChange, Watch } from '../../store/types.js';
 import { CommandError_Code, EventKind, type ClientMessage, type Command, type ServerMessage, type Subscribe } from '../../generated/sdn/runtime/v1/events.js';
 import type { Authenticator, Principal } from '../auth.js';
 import { fromKvChange, fromPubSubMessage } from '../convert/index.js';
-import { ApiInputError, ApiNotAvailableError, ApiStreamError } from '../errors.js';
+import { ApiInputError, ApiStreamError } from '../errors.js';
 import type { ApiMetrics } from '../metrics.js';
 import { toServiceError } from '../status.js';
 import { runCommand, toCommandError, type CommandTargets } from './commands.js';
@@ -117,16 +117,14 @@ export class EventStream {
 
   private onSubscribed(s: Subscribe): void {
     const { bus, store } = this.ctx.targets;
-    if (s.topics.length > 0 && bus === undefined) return this.endWith(new ApiNotAvailableError('pubsub (Subscribe.topics)'));
-    if (s.kvWatches.length > 0 && store === undefined) return this.endWith(new ApiNotAvailableError('the KV store (Subscribe.kv_watches)'));
     this.subscribed = true;
     this.ctx.metrics.streams.inc();
     this.cleanups.push(() => this.ctx.metrics.streams.dec());
     this.cleanups.push(this.ctx.hub.attach((e) => this.offer(e)));
     try {
-      s.topics.forEach((topic, i) => this.cleanups.push(unsubscriber(subscribeTopic(bus!, topic, `subscribe.topics[${i}]`, (m) => this.offer(pubsubEvent(m))))));
+      s.topics.forEach((topic, i) => this.cleanups.push(unsubscriber(subscribeTopic(bus, topic, `subscribe.topics[${i}]`, (m) => this.offer(pubsubEvent(m))))));
       for (const w of s.kvWatches) {
-        const watch: Watch = store!.watch(w.key, { prefix: w.prefix, startRevision: w.startRevision }, {
+        const watch: Watch = store.watch(w.key, { prefix: w.prefix, startRevision: w.startRevision }, {
           onChanges: (changes) => {
             for (const c of changes) this.offer(kvEvent(c));
           },
