@@ -253,7 +253,8 @@ describe('KV gRPC service: compaction and shutdown', { timeout: 60_000 }, () => 
     const server = await startLoopbackServer([[KVService, kvServiceImpl(ctx.store)]]);
     const client = insecureClient(KVClient, server.address);
     try {
-      const stream = client.watch({ key: Buffer.from('k'), prefix: false, startRevision: 0n });
+      // From revision 1 (the put below): delivered whether the watch is registered before or after the put.
+      const stream = client.watch({ key: Buffer.from('k'), prefix: false, startRevision: 1n });
       const { ended } = collect(stream);
       await ctx.store.put(bytes('k'), bytes('1'));
       await untilRevision(stream, [], 1n);
