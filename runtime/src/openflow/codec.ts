@@ -187,7 +187,13 @@ function newPool(w: Writer): void {
   w.pos = 0;
 }
 
-/** Encodes one message into a new buffer of exactly its length. */
+/**
+ * Encodes one message into a new Buffer of exactly its length. Like a small
+ * `Buffer.allocUnsafe`, the Buffer may be a view into a shared 8 KiB pool: its
+ * bytes are its own, but `.buffer` is the whole pool.
+ *
+ * @throws OfpEncodeError as `encodeMessageInto` does.
+ */
 export function encodeMessage(msg: OfpMessage): Buffer {
   if (poolBusy) {
     const w = new Writer(128);
