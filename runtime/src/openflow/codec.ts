@@ -21,7 +21,8 @@ import { describeValue, Writer } from './writer.js';
 
 /**
  * The OpenFlow codec: one message's bytes in, one readonly value out, and back.
- * No I/O, no clock, no state between calls. OpenFlow 1.3 is complete; 1.0, 1.4 and
+ * No I/O, no clock, no state between calls that a result depends on (encodeMessage
+ * reuses a memory pool, below). OpenFlow 1.3 is complete; 1.0, 1.4 and
  * 1.5 decode what version negotiation needs (HELLO, ERROR, ECHO, FEATURES) and
  * keep every other message as an `Unknown` value with its raw body.
  */
