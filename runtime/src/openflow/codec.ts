@@ -21,7 +21,8 @@ import { describeValue, Writer } from './writer.js';
 
 /**
  * The OpenFlow codec: one message's bytes in, one readonly value out, and back.
- * No I/O, no clock, no state between calls. OpenFlow 1.3 is complete; 1.0, 1.4 and
+ * No I/O, no clock, no state between calls that a result depends on (encodeMessage
+ * reuses a memory pool, below). OpenFlow 1.3 is complete; 1.0, 1.4 and
  * 1.5 decode what version negotiation needs (HELLO, ERROR, ECHO, FEATURES) and
  * keep every other message as an `Unknown` value with its raw body.
  */
@@ -191,7 +192,13 @@ function newPool(w: Writer): void {
   w.pos = 0;
 }
 
-/** Encodes one message into a new buffer of exactly its length. */
+/**
+ * Encodes one message into a new Buffer of exactly its length. Like a small
+ * `Buffer.allocUnsafe`, the Buffer may be a view into a shared 8 KiB pool: its
+ * bytes are its own, but `.buffer` is the whole pool.
+ *
+ * @throws OfpEncodeError as `encodeMessageInto` does.
+ */
 export function encodeMessage(msg: OfpMessage): Buffer {
   if (poolBusy) {
     const w = new Writer(128);
