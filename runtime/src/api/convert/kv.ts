@@ -1,11 +1,16 @@
 import type * as pb from '../../generated/sdn/runtime/v1/kv.js';
 import type { PubSubMessage as PbPubSubMessage } from '../../generated/sdn/runtime/v1/pubsub.js';
 import type { PubSubMessage } from '../../pubsub/types.js';
-import type { Compare, CompareResult, CompareTarget, KeyValue, KvChange, TxnOp, TxnOpResult, TxnResult } from '../../store/types.js';
+import type { Compare, CompareResult, CompareTarget, TxnOp } from '../../store/types.js';
 import { ApiInputError } from '../errors.js';
 import { asBuffer } from './validate.js';
 
-/** KV transactions and watch events, and pubsub messages, between the proto and the store/bus interfaces. */
+/**
+ * KV transactions and pubsub messages from the proto to the store/bus interfaces,
+ * with input errors naming the command's field path. The store's results go back
+ * through the KV service's own converters (store/kv-convert.ts), shared here.
+ */
+export { fromKeyValue, fromKvChange, fromTxnResult } from '../../store/kv-convert.js';
 
 const TARGETS: readonly CompareTarget[] = ['value', 'version', 'createRevision', 'modRevision'];
 const RESULTS: readonly CompareResult[] = ['equal', 'notEqual', 'greater', 'less'];
@@ -38,29 +43,6 @@ export function toTxn(t: pb.TxnRequest, path: string): { compares: Compare[]; su
     success: t.success.map((op, i) => toTxnOp(op, `${path}.success[${i}]`)),
     failure: t.failure.map((op, i) => toTxnOp(op, `${path}.failure[${i}]`)),
   };
-}
-
-export function fromKeyValue(kv: KeyValue): pb.KeyValue {
-  return { key: asBuffer(kv.key), value: asBuffer(kv.value), createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version };
-}
-
-function fromTxnOpResult(r: TxnOpResult): pb.TxnOpResult {
-  switch (r.type) {
-    case 'put':
-      return { kind: { $case: 'put', value: { revision: r.revision, previous: r.previous === undefined ? undefined : fromKeyValue(r.previous) } } };
-    case 'delete':
-      return { kind: { $case: 'delete', value: { revision: r.revision, deleted: BigInt(r.deleted) } } };
-    case 'get':
-      return { kind: { $case: 'get', value: { kv: r.kv === undefined ? undefined : fromKeyValue(r.kv), revision: r.revision } } };
-  }
-}
-
-export function fromTxnResult(r: TxnResult): pb.TxnResponse {
-  return { succeeded: r.succeeded, results: r.results.map(fromTxnOpResult), revision: r.revision };
-}
-
-export function fromKvChange(c: KvChange): pb.KvEvent {
-  return { type: c.type === 'put' ? 0 : 1, kv: fromKeyValue(c.kv) };
 }
 
 export function toPubSubMessage(m: PbPubSubMessage | undefined, path: string): PubSubMessage {
