@@ -39,10 +39,13 @@ export class OfpEncodeError extends SdnError {
 export class OfpFramingError extends SdnError {
   readonly offset: number;
   readonly messages: readonly Buffer[];
+  /** The stream from the bad header on (a view, at least the header), empty when the stream had failed before. */
+  readonly badBytes: Buffer;
 
-  constructor(offset: number, detail: string, messages: readonly Buffer[] = []) {
+  constructor(offset: number, detail: string, messages: readonly Buffer[] = [], badBytes: Buffer = Buffer.alloc(0)) {
     super('OFP_FRAMING', `OpenFlow stream at byte ${offset}: ${detail}`);
     this.offset = offset;
     this.messages = messages;
+    this.badBytes = badBytes;
   }
 }

@@ -112,6 +112,7 @@ describe('Framer', () => {
         }
         assert.ok(failure !== undefined, 'the bad header was refused');
         assert.equal(failure.offset, stream.length - OFP_HEADER_SIZE);
+        assert.deepStrictEqual(failure.badBytes, header(wireLength, xid), 'the error holds the bad header itself');
         assert.deepStrictEqual(delivered, good, 'every message before the bad header is delivered once, in order');
         // The framer stays failed, at the same offset, and hands out nothing more.
         assert.throws(

@@ -10,7 +10,8 @@ import { OfpFramingError } from './errors.js';
  * `push` throws `OfpFramingError` as soon as it reads that header, and the caller
  * must close the connection. No well-framed message is lost to it: the messages
  * that the same `push` completed before the bad header are on the error's
- * `messages` (process them, then close). The framer stays failed: every later
+ * `messages` (process them, then close), and the bad header is its `badBytes`
+ * (quote it in the OFPT_ERROR). The framer stays failed: every later
  * `push` throws an `OfpFramingError` at the same offset with no messages.
  *
  * No I/O; one framer per connection; not thread-safe.
@@ -56,7 +57,7 @@ export class Framer {
       if (length < OFP_HEADER_SIZE || length > this.maxMessageSize) {
         this.pending = null;
         this.failure = { offset: this.streamOffset + pos, detail: `message length ${length} is outside ${OFP_HEADER_SIZE}..${this.maxMessageSize}` };
-        throw new OfpFramingError(this.failure.offset, this.failure.detail, out);
+        throw new OfpFramingError(this.failure.offset, this.failure.detail, out, buf.subarray(pos));
       }
       if (buf.length - pos < length) break;
       out.push(buf.subarray(pos, pos + length));

@@ -199,6 +199,9 @@ describe('SwitchConnection bad input', () => {
     assert.deepEqual(out.map((m) => m.type), ['EchoReply', 'Error']);
     assert.equal(out[0]?.xid, 77);
     assert.equal(out[1]?.type === 'Error' && out[1].errorType, OFPET_BAD_REQUEST);
+    // The error quotes the bad header and its xid, not the good messages before it.
+    assert.equal(out[1]?.xid, 1);
+    assert.equal(out[1]?.type === 'Error' && Buffer.from(out[1].data).toString('hex'), '0402000400000001');
     assert.equal(conn.state, 'closed');
   });
 

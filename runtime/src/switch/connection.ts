@@ -123,7 +123,10 @@ export class SwitchConnection {
       this.onFrame(frame, nowMs);
     }
     if (framingError !== undefined && !this.closed) {
-      this.sendError(this.version || Math.max(...this.config.versions), OFPET_BAD_REQUEST, OFPBRC_BAD_LEN, 0, chunk.subarray(0, ERROR_DATA_BYTES));
+      // The framer saw a whole header, so its xid is there to quote.
+      const bad = framingError.badBytes;
+      const xid = bad.length >= 8 ? bad.readUInt32BE(4) : 0;
+      this.sendError(this.version || Math.max(...this.config.versions), OFPET_BAD_REQUEST, OFPBRC_BAD_LEN, xid, bad.subarray(0, ERROR_DATA_BYTES));
       this.close('framing', framingError.message);
     }
   }
