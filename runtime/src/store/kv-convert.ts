@@ -3,8 +3,9 @@ import { KvError } from './errors.js';
 import type { Compare, CompareResult, CompareTarget, KeyValue, KvChange, TxnOp, TxnOpResult, TxnResult } from './types.js';
 
 /**
- * Between the generated KV messages and the store's values. Input errors are
- * `KV_INVALID` naming the proto field ("success[2]: no operation given").
+ * Between the generated KV messages and the store's values, for the KV service
+ * and the Events stream's kv_txn command. Input errors name the proto field
+ * ("success[2]: no operation given").
  */
 
 const TARGETS: Readonly<Record<number, CompareTarget>> = {
@@ -21,17 +22,22 @@ const RESULTS: Readonly<Record<number, CompareResult>> = {
   [pb.Compare_Result.RESULT_LESS]: 'less',
 };
 
-function toCompare(c: pb.Compare, path: string): Compare {
+/** Makes the error for a field of a request that is not valid; each caller names it in its own error domain. */
+export type InvalidField = (path: string, detail: string) => Error;
+
+const kvInvalid: InvalidField = (path, detail) => new KvError('KV_INVALID', `${path}: ${detail}`);
+
+function toCompare(c: pb.Compare, path: string, invalid: InvalidField): Compare {
   const target = TARGETS[c.target];
   const result = RESULTS[c.result];
-  if (target === undefined) throw new KvError('KV_INVALID', `${path}.target: ${c.target} is not a compare target`);
-  if (result === undefined) throw new KvError('KV_INVALID', `${path}.result: ${c.result} is not a compare result`);
+  if (target === undefined) throw invalid(`${path}.target`, `${c.target} is not a compare target`);
+  if (result === undefined) throw invalid(`${path}.result`, `${c.result} is not a compare result`);
   return target === 'value' ? { key: c.key, target, result, value: c.value } : { key: c.key, target, result, number: c.number };
 }
 
-function toTxnOp(op: pb.TxnOp, path: string): TxnOp {
+function toTxnOp(op: pb.TxnOp, path: string, invalid: InvalidField): TxnOp {
   const kind = op.kind;
-  if (kind === undefined) throw new KvError('KV_INVALID', `${path}: no operation given`);
+  if (kind === undefined) throw invalid(path, 'no operation given');
   switch (kind.$case) {
     case 'put':
       return { type: 'put', key: kind.value.key, value: kind.value.value };
@@ -42,11 +48,16 @@ function toTxnOp(op: pb.TxnOp, path: string): TxnOp {
   }
 }
 
-export function toTxn(request: pb.TxnRequest): { compares: Compare[]; success: TxnOp[]; failure: TxnOp[] } {
+/**
+ * A TxnRequest as the store's arguments. Field paths start at `path` (none for
+ * the KV service's own request); errors are `KV_INVALID` unless `invalid` says otherwise.
+ */
+export function toTxn(request: pb.TxnRequest, path = '', invalid: InvalidField = kvInvalid): { compares: Compare[]; success: TxnOp[]; failure: TxnOp[] } {
+  const at = path === '' ? '' : `${path}.`;
   return {
-    compares: request.compares.map((c, i) => toCompare(c, `compares[${i}]`)),
-    success: request.success.map((op, i) => toTxnOp(op, `success[${i}]`)),
-    failure: request.failure.map((op, i) => toTxnOp(op, `failure[${i}]`)),
+    compares: request.compares.map((c, i) => toCompare(c, `${at}compares[${i}]`, invalid)),
+    success: request.success.map((op, i) => toTxnOp(op, `${at}success[${i}]`, invalid)),
+    failure: request.failure.map((op, i) => toTxnOp(op, `${at}failure[${i}]`, invalid)),
   };
 }
 
