@@ -208,7 +208,7 @@ export class PluginManager implements App {
         this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash }, 'plugin replaced');
         return existing.status();
       }
-      const slot = new PluginSlot(this.slotHost(), version, initOutputs);
+      const slot = new PluginSlot(this.slotHost(), version, initOutputs, this.placeholders.get(name)?.status.state ?? 'new');
       this.placeholders.delete(name);
       this.slots.set(name, slot);
       // A new plugin missed the switch-up of every switch already connected. It gets

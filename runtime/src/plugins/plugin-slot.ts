@@ -62,12 +62,14 @@ export class PluginSlot {
   private closed = false;
   readonly counters = emptyCounters();
 
-  constructor(host: SlotHost, version: Version, initOutputs: Outputs) {
+  /** `previous`: what the manager reported before the slot existed (`loading`, or `failed` for an earlier attempt). */
+  constructor(host: SlotHost, version: Version, initOutputs: Outputs, previous: PluginState | 'new') {
     this.host = host;
     this.name = version.manifest.name;
     this.current = version;
     this.apply(initOutputs);
-    this.setState('running', 'new', `version ${version.manifest.version} loaded`);
+    // The manager's placeholder states are not in the state gauge: count only the new one.
+    this.setState('running', 'new', `version ${version.manifest.version} loaded`, undefined, previous);
   }
 
   get manifest(): PluginManifest {
@@ -268,10 +270,10 @@ export class PluginSlot {
     this.host.log.warn({ plugin: this.name, version: this.current.manifest.version, cause }, `plugin ${this.name}: ${message} (further ${cause} problems of this version are only counted)`);
   }
 
-  private setState(state: PluginState, previous: PluginState | 'new', reason: string, error?: PluginError): void {
+  private setState(state: PluginState, previous: PluginState | 'new', reason: string, error?: PluginError, reported: PluginState | 'new' = previous): void {
     if (previous !== 'new') this.host.metrics.byState.dec({ state: previous });
     this.host.metrics.byState.inc({ state });
     this.state = state;
-    this.host.stateChanged({ name: this.name, version: this.current.manifest.version, state, previous, reason, error, atMs: Date.now() });
+    this.host.stateChanged({ name: this.name, version: this.current.manifest.version, state, previous: reported, reason, error, atMs: Date.now() });
   }
 }
