@@ -515,8 +515,9 @@ class PluginStateChange(_message.Message):
     """The version the change concerns (the new one for a swap or a rejection)."""
     state: Global___PluginState.ValueType
     previous: Global___PluginState.ValueType
-    """State equal to previous: a new version was rejected and the running one
-    stays (`error` says why).
+    """UNSPECIFIED for a plugin's first change. Equal to `state` with `current`
+    false: a new version was rejected and the plugin stays as it was (`error`
+    says why).
     """
     reason: _builtins.str
     """For people: "version 3 swapped in", "trap: restarting in 50 ms", ..."""

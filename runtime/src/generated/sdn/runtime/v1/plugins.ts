@@ -189,8 +189,9 @@ export interface PluginStateChange {
   version: string;
   state: PluginState;
   /**
-   * State equal to previous: a new version was rejected and the running one
-   * stays (`error` says why).
+   * UNSPECIFIED for a plugin's first change. Equal to `state` with `current`
+   * false: a new version was rejected and the plugin stays as it was (`error`
+   * says why).
    */
   previous: PluginState;
   /** For people: "version 3 swapped in", "trap: restarting in 50 ms", ... */
