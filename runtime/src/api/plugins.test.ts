@@ -220,3 +220,27 @@ describe('the Plugins service, against a running runtime', () => {
     await call('unload', { name: 'echo' });
   });
 });
+
+describe('a Plugins watch at shutdown', () => {
+  it('ends with UNAVAILABLE when the runtime stops, without holding the stop up', async () => {
+    const t = await startTestRuntime();
+    const client = new PluginsClient(`127.0.0.1:${t.rt.grpcPort}`, credentials.createInsecure());
+    let stopMs = Number.NaN;
+    let ended: Promise<ServiceError> | undefined;
+    try {
+      const watch = client.watchState({ name: '' }, new Metadata());
+      ended = new Promise<ServiceError>((resolve) => watch.on('error', resolve));
+      // The watch is registered once a change reaches it: a rejected upload makes two.
+      const seen = new Promise<void>((resolve) => watch.once('data', () => resolve()));
+      await assert.rejects(t.rt.plugins.loadUpload(JSON.stringify({ name: 'ghost', version: '1', component: 'ghost.wasm' }), Buffer.from('not wasm')));
+      await seen;
+    } finally {
+      const started = performance.now();
+      await t.stop();
+      stopMs = performance.now() - started;
+      client.close();
+    }
+    failure(status.UNAVAILABLE, /the runtime is shutting down/)(await ended);
+    assert.ok(stopMs < 1500, `the stop took ${stopMs.toFixed(0)} ms (the server waits 2 s for calls that do not end)`);
+  });
+});
