@@ -4,7 +4,7 @@ import type { PluginsServer, PluginStateChange as PbPluginStateChange } from '..
 import type { PluginManager } from '../plugins/index.js';
 import { BoundedStreamWriter } from '../pubsub/bounded-writer.js';
 import { requireScope, type Authenticator } from './auth.js';
-import { currentPluginState, fromPluginStateChange, fromPluginStatus } from './convert/plugins.js';
+import { currentPluginState, fromPluginStateChange, fromPluginStatus } from './convert/index.js';
 import { ApiInputError } from './errors.js';
 import { toServiceError } from './status.js';
 import { unary } from './switches.js';
