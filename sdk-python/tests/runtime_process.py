@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,10 +57,10 @@ class RuntimeProcess:
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
-async def start_runtime(*extra: str) -> RuntimeProcess:
-    """Runs `node runtime/dist/cli/main.js serve` on ephemeral ports with JSON logs and
-    waits for its "sdn-runtime serving" line. Fails with a message naming what is
-    missing (node, the build)."""
+async def start_runtime(*extra: str, env: Mapping[str, str] | None = None) -> RuntimeProcess:
+    """Runs `node runtime/dist/cli/main.js serve` on ephemeral ports with JSON logs
+    (and `env` added to the environment) and waits for its "sdn-runtime serving"
+    line. Fails with a message naming what is missing (node, the build)."""
     node = shutil.which("node")
     if node is None:
         raise AssertionError("node is not on PATH: the integration tests run the real runtime")
@@ -70,7 +71,7 @@ async def start_runtime(*extra: str) -> RuntimeProcess:
             "--openflow-host", "127.0.0.1", "--http-host", "127.0.0.1", "--data-dir", data_dir, *extra]  # fmt: skip
     process = await asyncio.create_subprocess_exec(node, *args, cwd=ROOT, stdin=asyncio.subprocess.DEVNULL,
                                                    stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-                                                   env={**os.environ, "NO_COLOR": "1"})  # fmt: skip
+                                                   env={**os.environ, "NO_COLOR": "1", **(env or {})})  # fmt: skip
     assert process.stderr is not None
     lines: list[dict[str, Any]] = []
     stderr = process.stderr

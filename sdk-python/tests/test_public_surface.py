@@ -11,7 +11,8 @@ EXPECTED = sorted(
     DscpRemarkBand ErrorCode Event EventKind ExperimenterBand FlowModCommand FlowModFlags FlowRemoved
     FlowRemovedReason FlowStats Gap GetResult Group GroupDesc GroupModCommand GroupStats GroupType KeyValue Kv
     KvChange KvChangeType KvCompare KvDelete KvGet KvPut KvWatch Match Meter MeterBand MeterConfig MeterFlags
-    MeterModCommand MeterStats NO_BUFFER OpenFlowError OxmField PacketIn PacketInFilter PacketInReason Port
+    MeterModCommand MeterStats NO_BUFFER OpenFlowError OxmField PacketIn PacketInFilter PacketInReason
+    PluginCounters PluginError PluginState PluginStateChange PluginStatus Plugins Port
     PortDesc PortReason PortStats PortStatus PubSubMessage PutResult QueueStats RangeResult RoleReply
     RuntimeStatus SdnError Subscription Switch SwitchDown SwitchError SwitchInfo SwitchStats SwitchUp Table
     TableStats TlsConfig TxnResult VID_NONE VID_PRESENT actions connect instructions packet

@@ -8,10 +8,12 @@ import type { OpenFlowError as OpenFlowErrorMessage } from './generated/sdn/runt
  * on the message text (it may change between releases; the codes may not).
  */
 export const ErrorCode = {
-  /** A value out of range, a bad address, a message that does not encode (client or server side). */
+  /** A value out of range, a bad address, a message that does not encode (client or server side); a plugin the runtime refused. */
   INVALID: 'INVALID',
   /** No switch with that dpid is connected to the runtime. */
   UNKNOWN_SWITCH: 'UNKNOWN_SWITCH',
+  /** A named thing that does not exist: a plugin, or a path the runtime cannot read. */
+  NOT_FOUND: 'NOT_FOUND',
   /** The switch answered with OFPT_ERROR: see `SdnClientError.openflow`. */
   SWITCH_ERROR: 'SWITCH_ERROR',
   /** The runtime or the switch did not answer, or the connection broke first. */
@@ -88,9 +90,11 @@ export function invalid(what: string, why: string): SdnClientError {
 const FROM_GRPC: ReadonlyMap<number, ErrorCode> = new Map<number, ErrorCode>([
   [GrpcStatus.CANCELLED, ErrorCode.CANCELLED],
   [GrpcStatus.INVALID_ARGUMENT, ErrorCode.INVALID],
+  // What the runtime answers for a plugin whose `initialize` refused; INVALID as in sdk-python.
+  [GrpcStatus.FAILED_PRECONDITION, ErrorCode.INVALID],
   [GrpcStatus.OUT_OF_RANGE, ErrorCode.INVALID],
   [GrpcStatus.DEADLINE_EXCEEDED, ErrorCode.TIMEOUT],
-  [GrpcStatus.NOT_FOUND, ErrorCode.UNKNOWN_SWITCH],
+  [GrpcStatus.NOT_FOUND, ErrorCode.NOT_FOUND],
   [GrpcStatus.PERMISSION_DENIED, ErrorCode.PERMISSION_DENIED],
   [GrpcStatus.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED],
   [GrpcStatus.RESOURCE_EXHAUSTED, ErrorCode.RESOURCE_EXHAUSTED],

@@ -11,6 +11,7 @@ export type { Handler } from './client/delivery.js';
 export type { ConnectOptions, KvWatchSubscription, SubscribeOptions, TlsOptions } from './client/options.js';
 export type { ConnectionState, ReconnectOptions } from './client/stream.js';
 export { SwitchClient, SwitchStats, type CommandOptions, type CommandResult } from './client/switch.js';
+export { PluginsClient, PluginWatch, type PluginCounters, type PluginError, type PluginLoadOptions, type PluginState, type PluginStateChange, type PluginStatus } from './client/plugins.js';
 export {
   KvClient,
   KvWatch,

@@ -3,7 +3,8 @@
  * and the conversions between proto values and the runtime's values. See
  * README.md for the stream's state diagram and delivery rules.
  */
-export { ApiServer, type ApiCore, type ApiServerOptions } from './server.js';
+export { ApiServer, MAX_RECEIVE_MESSAGE_BYTES, type ApiCore, type ApiServerOptions } from './server.js';
+export { pluginsService, MAX_WATCH_BACKLOG, type PluginHost, type PluginsContext, type PluginsService } from './plugins.js';
 export { Authenticator, hasScope, requireScope, SCOPES, type Principal, type Scope, type TokenConfig } from './auth.js';
 export { ApiInputError, ApiNotFoundError, ApiPermissionError, ApiStreamError, ApiUnauthenticatedError } from './errors.js';
 export { commandErrorCodeOf, grpcStatusOf, toServiceError } from './status.js';

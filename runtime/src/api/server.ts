@@ -48,6 +48,13 @@ export interface ApiServerOptions {
 const MAX_PENDING_COMMANDS = 1024;
 
 /**
+ * The largest message a client may send, in bytes: room for a plugin upload
+ * (proto/sdn/runtime/v1/plugins.proto; a Python kit component is ~18 MiB)
+ * where grpc-js's default would allow 4 MiB.
+ */
+export const MAX_RECEIVE_MESSAGE_BYTES = 32 * 1024 * 1024;
+
+/**
  * The node's gRPC server: the Events stream and the Switches service, with
  * token auth and optional TLS. Other services (KV, PubSub) join with
  * `addService`, using `auth` for their scope checks. Create it before switches
@@ -56,7 +63,7 @@ const MAX_PENDING_COMMANDS = 1024;
 export class ApiServer {
   readonly auth: Authenticator;
   readonly hub: EventHub;
-  private readonly server = new Server();
+  private readonly server = new Server({ 'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES });
   private readonly options: ApiServerOptions;
   private readonly streams = new Set<EventStream>();
   private readonly startedAt = Date.now();

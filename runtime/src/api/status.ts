@@ -1,6 +1,7 @@
 import { Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { SdnError } from '../errors.js';
 import { CommandError_Code } from '../generated/sdn/runtime/v1/events.js';
+import { PluginLoadError, type PluginLoadReason } from '../plugins/index.js';
 
 /**
  * The one place where runtime errors become gRPC statuses (unary calls, the end
@@ -29,11 +30,24 @@ const BY_CODE: Readonly<Record<string, readonly [GrpcStatus, CommandError_Code]>
   // The switch refused: the request reached it, so the caller's precondition failed.
   SWITCH_ERROR: [GrpcStatus.FAILED_PRECONDITION, CommandError_Code.CODE_SWITCH_ERROR],
   SWITCH_UNAVAILABLE: [GrpcStatus.UNAVAILABLE, CommandError_Code.CODE_UNAVAILABLE],
+  PLUGIN_MANIFEST: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],
+  PLUGIN_NOT_FOUND: [GrpcStatus.NOT_FOUND, CommandError_Code.CODE_INVALID],
+  // A component that is not one, of another world, without the exports (refined by reason below).
+  PLUGIN_LOAD: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],
+};
+
+/** PLUGIN_LOAD by its stable `reason`, where the component itself is not what is wrong. */
+const PLUGIN_LOAD_BY_REASON: Readonly<Partial<Record<PluginLoadReason, readonly [GrpcStatus, CommandError_Code]>>> = {
+  // The path does not exist on the runtime's machine (or cannot be read there).
+  unreadable: [GrpcStatus.NOT_FOUND, CommandError_Code.CODE_INVALID],
+  // A valid component whose `initialize` refused or did not return: its config or the node's state.
+  initFailed: [GrpcStatus.FAILED_PRECONDITION, CommandError_Code.CODE_INVALID],
 };
 
 const INTERNAL = [GrpcStatus.INTERNAL, CommandError_Code.CODE_INTERNAL] as const;
 
 function entry(err: unknown): readonly [GrpcStatus, CommandError_Code] {
+  if (err instanceof PluginLoadError) return PLUGIN_LOAD_BY_REASON[err.reason] ?? BY_CODE.PLUGIN_LOAD!;
   return err instanceof SdnError ? (BY_CODE[err.code] ?? INTERNAL) : INTERNAL;
 }
 

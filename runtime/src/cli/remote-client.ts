@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { credentials, Metadata, status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, status, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { Option, type Command } from 'commander';
+import { PluginsClient } from '../generated/sdn/runtime/v1/plugins.js';
 import { SwitchesClient } from '../generated/sdn/runtime/v1/switches.js';
 import { CliInputError, CliRemoteError } from './errors.js';
 
@@ -30,7 +31,7 @@ export function remoteOptions(command: Command): Command {
     .addOption(new Option('--ca <file>', 'PEM CA that signed the runtime\'s certificate: connect over TLS [env SDN_RUNTIME_CA]'))
     .addOption(new Option('--cert <file>', 'PEM client certificate, when the runtime wants one (mutual TLS)'))
     .addOption(new Option('--key <file>', 'PEM private key of --cert'))
-    .addOption(new Option('--timeout-ms <ms>', 'give up after this long (default: 10000)'))
+    .addOption(new Option('--timeout-ms <ms>', 'give up after this long (default: 10000; 120000 for plugin load and reload)'))
     .addOption(new Option('--json', 'print JSON (the proto3 JSON form: 64-bit numbers as strings, bytes as base64)'));
 }
 
@@ -42,41 +43,55 @@ function read(path: string, what: string): Buffer {
   }
 }
 
-/** A connected Switches client and the call settings of one CLI run. */
+type Unary<Req, Res> = (r: Req, m: Metadata, o: { deadline: number }, cb: (err: ServiceError | null, res: Res) => void) => void;
+
+/** The call settings of one CLI run, and one call to the runtime's Switches or Plugins service. */
 export class Remote {
   readonly target: string;
-  private readonly client: SwitchesClient;
+  private readonly credentials: ChannelCredentials;
   private readonly metadata = new Metadata();
   private readonly timeoutMs: number;
 
-  constructor(flags: RemoteFlags, env: NodeJS.ProcessEnv) {
+  /** `defaultTimeoutMs` applies without --timeout-ms. */
+  constructor(flags: RemoteFlags, env: NodeJS.ProcessEnv, defaultTimeoutMs = 10_000) {
     this.target = flags.target ?? (env.SDN_RUNTIME_TARGET || DEFAULT_TARGET);
     const token = flags.token ?? env.SDN_RUNTIME_TOKEN;
     if (token !== undefined && token !== '') this.metadata.set('authorization', `Bearer ${token}`);
-    this.timeoutMs = flags.timeoutMs === undefined ? 10_000 : Number(flags.timeoutMs);
+    this.timeoutMs = flags.timeoutMs === undefined ? defaultTimeoutMs : Number(flags.timeoutMs);
     if (!Number.isInteger(this.timeoutMs) || this.timeoutMs <= 0) throw new CliInputError(`--timeout-ms must be a positive integer, got ${flags.timeoutMs}`);
     const ca = flags.ca ?? env.SDN_RUNTIME_CA;
     if ((flags.cert === undefined) !== (flags.key === undefined)) throw new CliInputError('--cert and --key go together');
-    let creds: ChannelCredentials;
     if (ca === undefined || ca === '') {
       if (flags.cert !== undefined) throw new CliInputError('--cert needs --ca (TLS)');
-      creds = credentials.createInsecure();
+      this.credentials = credentials.createInsecure();
     } else {
-      creds = credentials.createSsl(read(ca, 'CA file'), flags.key === undefined ? null : read(flags.key, 'key file'), flags.cert === undefined ? null : read(flags.cert, 'certificate file'));
+      this.credentials = credentials.createSsl(read(ca, 'CA file'), flags.key === undefined ? null : read(flags.key, 'key file'), flags.cert === undefined ? null : read(flags.cert, 'certificate file'));
     }
-    this.client = new SwitchesClient(this.target, creds);
   }
 
   /**
-   * Calls `method` with `request`.
+   * Calls the Switches service's `method` with `request`.
    * @throws CliRemoteError with a sentence for the usual failures.
    */
   call<Req, Res>(method: 'list' | 'get' | 'dumpFlows' | 'status', request: Req): Promise<Res> {
+    const client = new SwitchesClient(this.target, this.credentials);
+    return this.invoke(client, client[method] as unknown as Unary<Req, Res>, request);
+  }
+
+  /**
+   * Calls the Plugins service's `method` with `request`.
+   * @throws CliRemoteError with a sentence for the usual failures.
+   */
+  plugins<Req, Res>(method: 'list' | 'get' | 'load' | 'unload' | 'reload', request: Req): Promise<Res> {
+    const client = new PluginsClient(this.target, this.credentials);
+    return this.invoke(client, client[method] as unknown as Unary<Req, Res>, request);
+  }
+
+  private invoke<Req, Res>(client: Client, fn: Unary<Req, Res>, request: Req): Promise<Res> {
     const deadline = Date.now() + this.timeoutMs;
-    const fn = this.client[method] as unknown as (r: Req, m: Metadata, o: { deadline: number }, cb: (err: ServiceError | null, res: Res) => void) => void;
     return new Promise<Res>((resolve, reject) => {
-      fn.call(this.client, request, this.metadata, { deadline }, (err, res) => (err === null ? resolve(res) : reject(this.explain(err))));
-    }).finally(() => this.client.close());
+      fn.call(client, request, this.metadata, { deadline }, (err, res) => (err === null ? resolve(res) : reject(this.explain(err))));
+    }).finally(() => client.close());
   }
 
   private explain(err: ServiceError): CliRemoteError {
@@ -87,6 +102,8 @@ export class Remote {
         return new CliRemoteError(`the runtime at ${this.target} did not answer within ${this.timeoutMs} ms`, { cause: err });
       case status.UNAUTHENTICATED:
         return new CliRemoteError(`the runtime refused the token: ${err.details} (give --token or SDN_RUNTIME_TOKEN)`, { cause: err });
+      case status.PERMISSION_DENIED:
+        return new CliRemoteError(`${err.details} (use a token that has it: --token or SDN_RUNTIME_TOKEN)`, { cause: err });
       default:
         return new CliRemoteError(err.details, { cause: err });
     }

@@ -14,7 +14,9 @@ export class PluginManifestError extends SdnError {
 
 /** Why a component was rejected; stable, for the gRPC/CLI wiring to switch on. */
 export type PluginLoadReason =
-  /** The file is not a WebAssembly component (or not readable, or half-copied). */
+  /** plugin.json or the component cannot be read (no such file, no permission). */
+  | 'unreadable'
+  /** The file is not a WebAssembly component (or half-copied). */
   | 'notComponent'
   /** The component imports something the sdn:plugin world does not provide. */
   | 'wrongWorld'
@@ -29,11 +31,14 @@ export type PluginLoadReason =
 export class PluginLoadError extends SdnError {
   readonly plugin: string;
   readonly reason: PluginLoadReason;
+  /** The message without the plugin's name. */
+  readonly detail: string;
 
   constructor(plugin: string, reason: PluginLoadReason, detail: string, options?: { cause?: unknown }) {
     super('PLUGIN_LOAD', `plugin ${plugin}: ${detail}`, options);
     this.plugin = plugin;
     this.reason = reason;
+    this.detail = detail;
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { App, AppContext } from '../core/app-types.js';
@@ -14,6 +14,7 @@ import { parseManifest, type PluginManifest } from './manifest.js';
 import { PluginSlot, type SlotHost, type SlotPolicy } from './plugin-slot.js';
 import { PluginRunner } from './runner.js';
 import { emptyCounters, type PluginState, type PluginStateChange, type PluginStatus } from './status.js';
+import { PluginUploads } from './uploads.js';
 import { PluginsDirWatcher } from './watcher.js';
 
 export interface PluginManagerOptions {
@@ -21,6 +22,8 @@ export interface PluginManagerOptions {
   readonly dataDir: string;
   readonly pluginsDir?: string;
   readonly cacheDir?: string;
+  /** Where plugins sent over the API are written (default `<dataDir>/plugin-uploads`). */
+  readonly uploadsDir?: string;
   /** Watch the plugins folder and load, replace or unload on changes (default true). */
   readonly watch?: boolean;
   readonly watchDebounceMs?: number;
@@ -51,6 +54,7 @@ export class PluginManager implements App {
   readonly name = 'plugins';
   readonly pluginsDir: string;
   readonly cache: CompileCache;
+  readonly uploads: PluginUploads;
   private readonly options: PluginManagerOptions;
   private readonly policy: SlotPolicy;
   private readonly slots = new Map<string, PluginSlot>();
@@ -73,6 +77,7 @@ export class PluginManager implements App {
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.pluginsDir = resolve(options.pluginsDir ?? join(options.dataDir, 'plugins'));
     this.cache = new CompileCache(resolve(options.cacheDir ?? join(options.dataDir, 'plugin-cache')));
+    this.uploads = new PluginUploads(resolve(options.uploadsDir ?? join(options.dataDir, 'plugin-uploads')));
   }
 
   async start(ctx: AppContext): Promise<void> {
@@ -80,6 +85,8 @@ export class PluginManager implements App {
     this.log = ctx.log;
     this.unsubscribe = ctx.subscribe((event) => this.offer(event));
     await mkdir(this.pluginsDir, { recursive: true });
+    // Uploads of an earlier run (left by a crash): nothing loads them again.
+    await rm(this.uploads.dir, { recursive: true, force: true });
     if (this.options.watch ?? true) {
       this.watcher = new PluginsDirWatcher(this.pluginsDir, this.options.watchDebounceMs ?? 200, (folder, hasManifest) => void this.onFolderSettled(folder, hasManifest));
       this.watcher.start();
@@ -130,10 +137,23 @@ export class PluginManager implements App {
     try {
       text = await readFile(manifestPath, 'utf8');
     } catch (err) {
-      throw new PluginLoadError(path, 'notComponent', `cannot read ${manifestPath}: ${(err as Error).message}`, { cause: err });
+      throw new PluginLoadError(path, 'unreadable', `cannot read ${manifestPath}: ${(err as Error).message}`, { cause: err });
     }
     const manifest = parseManifest(text, manifestPath);
     return this.exclusive(manifest.name, () => this.loadManifest(manifest, manifestPath));
+  }
+
+  /**
+   * Loads (or replaces, as `load`) a plugin sent as the text of its plugin.json
+   * and its component's bytes: they are written under `uploads.dir` first.
+   * @throws PluginManifestError, PluginLoadError
+   */
+  async loadUpload(text: string, component: Uint8Array): Promise<PluginStatus> {
+    const uploaded = parseManifest(text, 'uploaded plugin.json');
+    return this.exclusive(uploaded.name, async () => {
+      const manifestPath = await this.uploads.write(uploaded, text, component);
+      return this.loadManifest(parseManifest(text, manifestPath), manifestPath);
+    });
   }
 
   /** Loads the plugin again from where it was loaded (its files may have changed). */
@@ -143,12 +163,16 @@ export class PluginManager implements App {
     return this.load(path);
   }
 
-  /** Stops and removes the plugin (its batch in flight is abandoned). @throws PluginNotFoundError */
-  unload(name: string): Promise<void> {
+  /**
+   * Stops and removes the plugin (its batch in flight is abandoned); resolves
+   * with its status just before. @throws PluginNotFoundError
+   */
+  unload(name: string): Promise<PluginStatus> {
     return this.exclusive(name, async () => {
       const slot = this.slots.get(name);
       const placeholder = this.placeholders.get(name);
       if (slot === undefined && placeholder === undefined) throw new PluginNotFoundError(name);
+      const last = slot?.status() ?? placeholder!.status;
       this.placeholders.delete(name);
       if (slot !== undefined) {
         this.slots.delete(name);
@@ -158,6 +182,8 @@ export class PluginManager implements App {
         this.emit({ name, version: placeholder!.status.version, state: 'unloaded', previous: placeholder!.status.state, reason: 'unloaded', atMs: Date.now() });
       }
       this.log?.info({ plugin: name }, 'plugin unloaded');
+      await this.uploads.prune(name, undefined);
+      return last;
     });
   }
 
@@ -168,7 +194,7 @@ export class PluginManager implements App {
     let runner: PluginRunner | undefined;
     try {
       const bytes = await readFile(manifest.componentPath).catch((err: unknown) => {
-        throw new PluginLoadError(name, 'notComponent', `cannot read the component ${manifest.componentPath}: ${(err as Error).message}`, { cause: err });
+        throw new PluginLoadError(name, 'unreadable', `cannot read the component ${manifest.componentPath}: ${(err as Error).message}`, { cause: err });
       });
       const compiled = await this.cache.compile(name, bytes);
       this.options.metrics.plugins.compilations.inc({ result: compiled.cached ? 'cached' : 'transpiled' });
@@ -182,19 +208,27 @@ export class PluginManager implements App {
         this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash }, 'plugin replaced');
         return existing.status();
       }
-      const slot = new PluginSlot(this.slotHost(), version, initOutputs);
+      const slot = new PluginSlot(this.slotHost(), version, initOutputs, this.placeholders.get(name)?.status.state ?? 'new');
       this.placeholders.delete(name);
       this.slots.set(name, slot);
+      // A new plugin missed the switch-up of every switch already connected. It gets
+      // them now, in this same turn, so before any later event of those switches.
+      // (A swapped-in version does not: the slot's queue and the switches' flows carry over.)
+      for (const view of [...(this.ctx?.switches() ?? [])].sort((a, b) => a.connectedAt - b.connectedAt)) slot.offer({ type: 'switchUp', dpid: view.dpid, view });
       this.subscribeBus(slot);
       this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached }, 'plugin loaded');
       return slot.status();
     } catch (err) {
       void runner?.terminate();
       const message = (err as Error).message;
-      if (existing !== undefined) existing.recordLoadError(message);
+      if (existing !== undefined) existing.recordLoadError(manifest.version, message);
       else this.setPlaceholder(manifest, manifestPath, 'failed', message);
       this.log?.warn({ plugin: name, version: manifest.version, err: message }, existing === undefined ? 'plugin rejected' : 'new plugin version rejected; the running version stays');
-      throw err;
+      if (existing === undefined || !(err instanceof PluginLoadError)) throw err;
+      const { version, state } = existing.status();
+      throw new PluginLoadError(name, err.reason, `${err.detail}; version ${version} ${state === 'running' ? 'keeps running' : `stays ${state}`}`, { cause: err });
+    } finally {
+      await this.uploads.prune(name, this.slots.get(name)?.manifestPath ?? this.placeholders.get(name)?.status.manifestPath);
     }
   }
 
@@ -214,7 +248,7 @@ export class PluginManager implements App {
       loadedAtMs: 0,
     };
     this.placeholders.set(manifest.name, { status });
-    this.emit({ name: manifest.name, version: manifest.version, state, previous, reason: error ?? 'loading', atMs: Date.now() });
+    this.emit({ name: manifest.name, version: manifest.version, state, previous, reason: error ?? 'loading', error: status.lastError, atMs: Date.now() });
   }
 
   private slotHost(): SlotHost {

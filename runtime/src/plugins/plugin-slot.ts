@@ -62,12 +62,14 @@ export class PluginSlot {
   private closed = false;
   readonly counters = emptyCounters();
 
-  constructor(host: SlotHost, version: Version, initOutputs: Outputs) {
+  /** `previous`: what the manager reported before the slot existed (`loading`, or `failed` for an earlier attempt). */
+  constructor(host: SlotHost, version: Version, initOutputs: Outputs, previous: PluginState | 'new') {
     this.host = host;
     this.name = version.manifest.name;
     this.current = version;
     this.apply(initOutputs);
-    this.setState('running', 'new', `version ${version.manifest.version} loaded`);
+    // The manager's placeholder states are not in the state gauge: count only the new one.
+    this.setState('running', 'new', `version ${version.manifest.version} loaded`, undefined, previous);
   }
 
   get manifest(): PluginManifest {
@@ -137,9 +139,11 @@ export class PluginSlot {
     };
   }
 
-  /** Records a rejected new version (the running one stays). */
-  recordLoadError(message: string): void {
+  /** Records a rejected new version (the running one stays) and reports it as a change to the same state. */
+  recordLoadError(version: string, message: string): void {
     this.lastError = { cause: 'load', message, atMs: Date.now() };
+    const reason = `version ${version} rejected; version ${this.current.manifest.version} stays ${this.state}`;
+    this.host.stateChanged({ name: this.name, version, state: this.state, previous: this.state, reason, error: this.lastError, atMs: this.lastError.atMs });
   }
 
   private flip(): void {
@@ -224,11 +228,11 @@ export class PluginSlot {
       const dropped = this.queue.splice(0).length;
       this.counters.eventsDropped += dropped;
       this.host.metrics.eventsDropped.inc({ plugin: this.name }, dropped);
-      this.setState('disabled', this.state, `${this.faultTimes.length} faults within ${faultWindowMs / 1000} s (last: ${cause}); reload it to run it again`);
+      this.setState('disabled', this.state, `${this.faultTimes.length} faults within ${faultWindowMs / 1000} s (last: ${cause}); reload it to run it again`, this.lastError);
       return;
     }
     const delay = Math.min(backoffMaxMs, backoffBaseMs * 2 ** (this.faultTimes.length - 1));
-    this.setState('restarting', this.state, `${cause}: restarting in ${delay} ms`);
+    this.setState('restarting', this.state, `${cause}: restarting in ${delay} ms`, this.lastError);
     this.restartTimer = setTimeout(() => void this.restart(cause), delay);
   }
 
@@ -266,10 +270,10 @@ export class PluginSlot {
     this.host.log.warn({ plugin: this.name, version: this.current.manifest.version, cause }, `plugin ${this.name}: ${message} (further ${cause} problems of this version are only counted)`);
   }
 
-  private setState(state: PluginState, previous: PluginState | 'new', reason: string): void {
+  private setState(state: PluginState, previous: PluginState | 'new', reason: string, error?: PluginError, reported: PluginState | 'new' = previous): void {
     if (previous !== 'new') this.host.metrics.byState.dec({ state: previous });
     this.host.metrics.byState.inc({ state });
     this.state = state;
-    this.host.stateChanged({ name: this.name, version: this.current.manifest.version, state, previous, reason, atMs: Date.now() });
+    this.host.stateChanged({ name: this.name, version: this.current.manifest.version, state, previous: reported, reason, error, atMs: Date.now() });
   }
 }

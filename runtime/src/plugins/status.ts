@@ -56,12 +56,19 @@ export interface PluginStatus {
   readonly loadedAtMs: number;
 }
 
-/** Published on every state change, and with state `unloaded` when a plugin is removed. */
+/**
+ * Published on every state change, with state `unloaded` when a plugin is
+ * removed, and with `state === previous` when a new version was rejected and
+ * the plugin stays as it was.
+ */
 export interface PluginStateChange {
   readonly name: string;
+  /** The version the change concerns: the new one for a swap or a rejection. */
   readonly version: string;
   readonly state: PluginState | 'unloaded';
   readonly previous: PluginState | 'unloaded' | 'new';
   readonly reason: string;
+  /** The fault or load failure behind the change, when there was one. */
+  readonly error?: PluginError | undefined;
   readonly atMs: number;
 }

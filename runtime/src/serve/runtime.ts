@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { ApiServer } from '../api/index.js';
+import { ApiServer, pluginsService } from '../api/index.js';
 import { learningSwitch } from '../apps/learning-switch.js';
 import type { App } from '../core/app-types.js';
 import { Controller } from '../core/controller.js';
@@ -11,6 +11,7 @@ import { PluginManager } from '../plugins/index.js';
 import type { PubSubBus } from '../pubsub/types.js';
 import { guardService } from '../api/guard.js';
 import { KVService } from '../generated/sdn/runtime/v1/kv.js';
+import { PluginsService } from '../generated/sdn/runtime/v1/plugins.js';
 import { PubSubService } from '../generated/sdn/runtime/v1/pubsub.js';
 import { InProcessBus } from '../pubsub/bus.js';
 import { PUBSUB_METHOD_SCOPES, pubSubServiceImpl } from '../pubsub/pubsub-service.js';
@@ -134,11 +135,13 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     controller,
   );
   const http = createHttpServer(metrics, () => ({ status: 'ok', switches: controller.switches().length, uptimeSec: Math.round((Date.now() - started) / 1000) }));
-  // Before the OpenFlow listener: a plugin found at start must see the first switch come up
-  // (a plugin loaded later gets no switch-up for switches already connected).
+  // Before the OpenFlow listener, so the plugins found at start see the first switches
+  // come up as they do (a plugin loaded later gets a switch-up for each connected switch).
   const plugins = new PluginManager({ dataDir: config.dataDir, pluginsDir: config.pluginsDir, metrics, kv: store, pubsub: bus });
   await controller.use(plugins);
   await plugins.ready();
+  const pluginsApi = pluginsService({ auth: api.auth, log: log.child({ component: 'grpc' }), plugins });
+  api.addService(PluginsService, pluginsApi.implementation);
   let grpcPort: number;
   try {
     openflowPort = await openflow.listen();
@@ -169,6 +172,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     plugins,
     stop() {
       stopping ??= (async () => {
+        pluginsApi.endWatches();
         await api.stop();
         await openflow.close();
         await controller.stopApps();

@@ -63,6 +63,7 @@ from .kv import (
     TxnResult,
 )
 from .match import Match, OxmField
+from .plugins import PluginCounters, PluginError, Plugins, PluginState, PluginStateChange, PluginStatus
 from .stats import (
     AggregateStats,
     DescStats,
@@ -133,6 +134,12 @@ __all__ = [
     "PacketIn",
     "PacketInFilter",
     "PacketInReason",
+    "PluginCounters",
+    "PluginError",
+    "PluginState",
+    "PluginStateChange",
+    "PluginStatus",
+    "Plugins",
     "Port",
     "PortDesc",
     "PortReason",

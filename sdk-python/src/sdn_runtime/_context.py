@@ -11,7 +11,7 @@ import grpc.aio
 
 from ._errors_grpc import error_from_rpc
 from ._proto import events_pb2 as ev
-from ._proto import kv_pb2_grpc, pubsub_pb2_grpc, switches_pb2_grpc
+from ._proto import kv_pb2_grpc, plugins_pb2_grpc, pubsub_pb2_grpc, switches_pb2_grpc
 from ._stream import EventStream
 
 T = TypeVar("T")
@@ -26,6 +26,7 @@ class Context:
     switches: switches_pb2_grpc.SwitchesAsyncStub
     kv: kv_pb2_grpc.KVAsyncStub
     pubsub: pubsub_pb2_grpc.PubSubAsyncStub
+    plugins: plugins_pb2_grpc.PluginsAsyncStub
 
     async def unary(self, call: Awaitable[T]) -> T:
         """Awaits a unary call made with `self.metadata` and `self.timeout`,

@@ -20,12 +20,13 @@ import grpc.aio
 from . import _from_proto, _subjects
 from ._context import Context
 from ._keys import value_bytes
-from ._proto import kv_pb2_grpc, pubsub_pb2, pubsub_pb2_grpc, switches_pb2, switches_pb2_grpc
+from ._proto import kv_pb2_grpc, plugins_pb2_grpc, pubsub_pb2, pubsub_pb2_grpc, switches_pb2, switches_pb2_grpc
 from ._stream import EventStream
 from ._values import uint
 from .errors import ErrorCode, SdnError, invalid
 from .events import Event
 from .kv import Kv
+from .plugins import Plugins
 from .stats import RuntimeStatus, SwitchInfo
 from .subscription import Subscription
 from .switch import Switch
@@ -99,6 +100,7 @@ async def connect(
         switches=switches_pb2_grpc.SwitchesStub(channel),
         kv=kv_pb2_grpc.KVStub(channel),
         pubsub=pubsub_pb2_grpc.PubSubStub(channel),
+        plugins=plugins_pb2_grpc.PluginsStub(channel),
     )
     try:
         await stream.start(connect_timeout)
@@ -135,6 +137,8 @@ class App:
         self._closed = False
         #: The runtime's key-value store.
         self.kv = Kv(context, max_backoff=max_backoff)
+        #: The runtime's Wasm plugins (needs a token with the admin scope).
+        self.plugins = Plugins(context)
 
     async def __aenter__(self) -> App:
         return self

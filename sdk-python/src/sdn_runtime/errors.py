@@ -16,7 +16,8 @@ from dataclasses import dataclass
 class ErrorCode(enum.StrEnum):
     """Why an operation failed. Mirrors CommandError.Code and the gRPC statuses."""
 
-    #: A value out of range, a malformed address, a message that cannot be encoded.
+    #: A value out of range, a malformed address, a message that cannot be encoded;
+    #: a plugin manifest or component the runtime refused.
     INVALID = "INVALID"
     #: No switch with that dpid is connected to the runtime.
     UNKNOWN_SWITCH = "UNKNOWN_SWITCH"
@@ -28,7 +29,8 @@ class ErrorCode(enum.StrEnum):
     PERMISSION_DENIED = "PERMISSION_DENIED"
     #: No token, or one the runtime does not accept.
     UNAUTHENTICATED = "UNAUTHENTICATED"
-    #: The thing asked for does not exist (a switch in Switches.Get).
+    #: The thing asked for does not exist (a switch in Switches.Get, a plugin, a
+    #: plugin path the runtime cannot read).
     NOT_FOUND = "NOT_FOUND"
     #: A local or remote limit was hit (the send queue is full).
     RESOURCE_EXHAUSTED = "RESOURCE_EXHAUSTED"

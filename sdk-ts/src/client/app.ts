@@ -4,6 +4,7 @@ import { eventFromProto, switchInfoFromProto, type EventType, type GapEvent, typ
 import { ErrorCode, fromCommandErrorCode, openFlowErrorInfo, SdnClientError } from '../errors.js';
 import { EventsClient, type CommandResult as PbCommandResult, type Event, type Subscribed } from '../generated/sdn/runtime/v1/events.js';
 import { KVClient } from '../generated/sdn/runtime/v1/kv.js';
+import { PluginsClient as PluginsRpc } from '../generated/sdn/runtime/v1/plugins.js';
 import { SwitchesClient } from '../generated/sdn/runtime/v1/switches.js';
 import { u64 } from '../openflow/numbers.js';
 import { authMetadata, channelCredentials, channelOptions } from './channel.js';
@@ -11,6 +12,7 @@ import { Delivery, type Handler } from './delivery.js';
 import { KvClient } from './kv.js';
 import { DEFAULT_CREDIT, subscribeMessage, type ConnectOptions } from './options.js';
 import { PendingResults } from './pending.js';
+import { PluginsClient } from './plugins.js';
 import { publishCommand } from './publish.js';
 import { unary, type RpcContext } from './rpc.js';
 import { EventStream, type ConnectionState } from './stream.js';
@@ -23,7 +25,7 @@ type On<T extends EventType> = (handler: Handler<Extract<SdnEvent, { type: T }>>
 
 /**
  * A connected app: one event stream to the runtime (resumed across reconnects),
- * its handlers and iterators, commands to switches, pubsub and KV. Get one from
+ * its handlers and iterators, commands to switches, pubsub, KV and plugins. Get one from
  * `connect()`. Handlers run one event at a time in arrival order; each `on*`
  * returns a function that removes the handler. Everything is single-threaded
  * (Node's event loop); no method blocks.
@@ -31,6 +33,8 @@ type On<T extends EventType> = (handler: Handler<Extract<SdnEvent, { type: T }>>
 export class SdnApp implements AsyncDisposable {
   readonly name: string;
   readonly kv: KvClient;
+  /** The runtime's Wasm plugins (needs a token with the admin scope). */
+  readonly plugins: PluginsClient;
   /** Resolves when the app has stopped: undefined after close(), the error when it could not go on. */
   readonly closed: Promise<SdnClientError | undefined>;
   private readonly events_: EventsClient;
@@ -71,6 +75,7 @@ export class SdnApp implements AsyncDisposable {
     const shared = { channelOverride: this.events_.getChannel() };
     this.switchesRpc = new SwitchesClient(options.target, channelCredentials(options.tls), shared);
     this.kv = new KvClient(new KVClient(options.target, channelCredentials(options.tls), shared), this.rpc);
+    this.plugins = new PluginsClient(new PluginsRpc(options.target, channelCredentials(options.tls), shared), this.rpc);
     this.pending = new PendingResults(requestTimeoutMs);
     this.delivery = new Delivery({
       window: this.window,
@@ -276,6 +281,7 @@ export class SdnApp implements AsyncDisposable {
     this.pending.failAll((what, id) => err ?? new SdnClientError(ErrorCode.CANCELLED, `${what}: the app was closed`, { correlationId: id }));
     this.delivery.close(err);
     this.kv.closeWatches();
+    this.plugins.closeWatches();
     this.events_.close();
     this.finish(err);
   }

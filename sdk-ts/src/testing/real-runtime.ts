@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
  * (`npx tsc -b` builds it first: sdk-ts references it).
  */
 export { FakeSwitch, fakePort } from '../../../runtime/dist/testing/fake-switch.js';
+/** Plugin components built from the runtime's test guests (componentize-qjs, cached by hash). */
+export { buildGuest, writePlugin } from '../../../runtime/dist/plugins/testing/guests.js';
 
 const MAIN = fileURLToPath(new URL('../../../runtime/dist/cli/main.js', import.meta.url));
 
