@@ -29,6 +29,8 @@ const BY_CODE: Readonly<Record<string, readonly [GrpcStatus, CommandError_Code]>
   // The switch refused: the request reached it, so the caller's precondition failed.
   SWITCH_ERROR: [GrpcStatus.FAILED_PRECONDITION, CommandError_Code.CODE_SWITCH_ERROR],
   SWITCH_UNAVAILABLE: [GrpcStatus.UNAVAILABLE, CommandError_Code.CODE_UNAVAILABLE],
+  // The switch is not taking commands as fast as they come: nothing was sent, retry later.
+  SWITCH_BUSY: [GrpcStatus.UNAVAILABLE, CommandError_Code.CODE_UNAVAILABLE],
 };
 
 const INTERNAL = [GrpcStatus.INTERNAL, CommandError_Code.CODE_INTERNAL] as const;
