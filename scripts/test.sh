@@ -17,6 +17,9 @@ npm run build
 echo "== lint"
 npm run lint
 
+echo "== sdk-python venv (the Open vSwitch test of examples/learning-switch-py runs with it)"
+bash sdk-python/scripts/setup-venv.sh
+
 echo "== tests"
 node --test --test-concurrency=1 runtime/dist/ sdk-ts/dist/ examples/*/dist/
 

@@ -30,6 +30,8 @@ const BY_CODE: Readonly<Record<string, readonly [GrpcStatus, CommandError_Code]>
   // The switch refused: the request reached it, so the caller's precondition failed.
   SWITCH_ERROR: [GrpcStatus.FAILED_PRECONDITION, CommandError_Code.CODE_SWITCH_ERROR],
   SWITCH_UNAVAILABLE: [GrpcStatus.UNAVAILABLE, CommandError_Code.CODE_UNAVAILABLE],
+  // The switch is not taking commands as fast as they come: nothing was sent, retry later.
+  SWITCH_BUSY: [GrpcStatus.UNAVAILABLE, CommandError_Code.CODE_UNAVAILABLE],
   PLUGIN_MANIFEST: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],
   PLUGIN_NOT_FOUND: [GrpcStatus.NOT_FOUND, CommandError_Code.CODE_INVALID],
   // A component that is not one, of another world, without the exports (refined by reason below).

@@ -18,6 +18,7 @@ interface ServeFlags {
   handshakeTimeoutMs?: string;
   requestTimeoutMs?: string;
   maxMessagesPerSecond?: string;
+  switchSendQueueBytes?: string;
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
@@ -61,6 +62,7 @@ export function registerServe(program: Command): void {
     .addOption(option('--handshake-timeout-ms <ms>', 'handshakeTimeoutMs', 'drop a switch that has not finished the handshake by then'))
     .addOption(option('--request-timeout-ms <ms>', 'requestTimeoutMs', 'fail a request the switch has not answered by then'))
     .addOption(option('--max-messages-per-second <n>', 'maxMessagesPerSecond', 'per-switch message budget; above it PACKET_INs are shed, and a switch over it for 5 s is disconnected (0: no limit)'))
+    .addOption(option('--switch-send-queue-bytes <bytes>', 'switchSendQueueBytes', 'per switch: bytes that may wait for a switch not taking them; beyond it commands to that switch are refused (clients get UNAVAILABLE)'))
     .addOption(option('--tls-cert <file>', 'tlsCert', 'PEM certificate: OpenFlow over TLS'))
     .addOption(option('--tls-key <file>', 'tlsKey', 'PEM private key of --tls-cert'))
     .addOption(option('--tls-ca <file>', 'tlsCa', 'PEM CA bundle: switches must present a certificate it signed (mutual TLS)'))
@@ -109,6 +111,7 @@ Examples:
           handshakeTimeoutMs: flags.handshakeTimeoutMs,
           requestTimeoutMs: flags.requestTimeoutMs,
           maxMessagesPerSecond: flags.maxMessagesPerSecond,
+          switchSendQueueBytes: flags.switchSendQueueBytes,
           tlsCert: flags.tlsCert,
           tlsKey: flags.tlsKey,
           tlsCa: flags.tlsCa,

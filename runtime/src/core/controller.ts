@@ -3,7 +3,7 @@ import type { MessageBody, OfpMessage, Port } from '../openflow/index.js';
 import { OFPPR_DELETE } from '../openflow/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { CloseReason, SwitchInfo } from '../switch/connection-types.js';
-import type { SessionListener, SwitchSession } from '../switch/session.js';
+import { SwitchBusyError, type SessionListener, type SwitchSession } from '../switch/session.js';
 import type { App, AppContext, AppEvent, SwitchHandle, SwitchView } from './app-types.js';
 
 const BARRIER_REQUEST: MessageBody = { type: 'BarrierRequest' };
@@ -76,6 +76,7 @@ export class Controller implements SessionListener {
     };
     this.switchesByDpid.set(info.dpid, { session, view, handle: handleFor(session, this.metrics) });
     this.metrics.track(session.connection);
+    this.metrics.trackSendQueue(session);
     this.metrics.switchesConnected.set(this.switchesByDpid.size);
     this.log.info({ dpid: formatDpid(info.dpid), remote: session.remote, ports: info.ports.length, version: info.version }, 'switch connected');
     this.publish({ type: 'switchUp', dpid: info.dpid, view });
@@ -118,6 +119,7 @@ export class Controller implements SessionListener {
   onClosed(session: SwitchSession, reason: CloseReason, detail: string): void {
     this.metrics.connectionsClosed.inc({ reason });
     this.metrics.untrack(session.connection);
+    this.metrics.untrackSendQueue(session);
     const dpid = session.dpid;
     const entry = dpid === undefined ? undefined : this.switchesByDpid.get(dpid);
     if (entry === undefined || entry.session !== session) {
@@ -146,6 +148,8 @@ export class Controller implements SessionListener {
       try {
         handler(event);
       } catch (err) {
+        // A command refused by a switch that is not keeping up was counted and logged by its session.
+        if (err instanceof SwitchBusyError) continue;
         this.metrics.errors.inc({ cause: 'appHandler' });
         this.log.error({ err, event: event.type }, 'app event handler threw; the event is skipped for that handler');
       }

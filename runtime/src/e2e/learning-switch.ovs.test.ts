@@ -4,23 +4,13 @@ import { pino } from 'pino';
 import { DEFAULT_SERVE_CONFIG, type ServeConfig } from '../serve/config.js';
 import { startRuntime, type RunningRuntime } from '../serve/runtime.js';
 import { EventWatcher } from '../testing/event-watcher.js';
-import { OvsHarness } from '../testing/ovs/index.js';
+import { DPIDS, describeFlow, show, SWITCH_UP_MS, Topology } from './topology.js';
 
-// Real end-to-end: the runtime's learning switch drives two userspace Open vSwitch
-// bridges (fail_mode=secure, so nothing forwards unless our flows say so) with
-// four hosts in network namespaces. Needs root and scripts/install-system-deps.sh.
-
-const HOSTS = [
-  { name: 'h1', bridge: 's1', ip: '10.0.0.1' },
-  { name: 'h2', bridge: 's1', ip: '10.0.0.2' },
-  { name: 'h3', bridge: 's2', ip: '10.0.0.3' },
-  { name: 'h4', bridge: 's2', ip: '10.0.0.4' },
-];
-const DPIDS = { s1: 0x1n, s2: 0x2n };
-const SWITCH_UP_MS = 15_000;
+// Real end-to-end: the runtime's built-in learning switch drives the shared
+// Open vSwitch topology (topology.ts: two bridges, fail_mode=secure, four hosts).
 
 describe('learning switch on Open vSwitch', () => {
-  let ovs: OvsHarness | undefined;
+  let topo: Topology | undefined;
   let rt: RunningRuntime | undefined;
   let watcher = new EventWatcher();
   let openflowPort = 0;
@@ -43,69 +33,51 @@ describe('learning switch on Open vSwitch', () => {
     await runtime.controller.use(watcher);
     return runtime;
   };
-  const bothUp = (since = 0): Promise<unknown> =>
-    Promise.all(Object.values(DPIDS).map((dpid) => watcher.waitFor((e) => e.type === 'switchUp' && e.dpid === dpid, SWITCH_UP_MS, since)));
-  const pingAll = async (): Promise<string[]> => {
-    const failures: string[] = [];
-    for (const from of HOSTS) {
-      for (const to of HOSTS) {
-        if (from === to) continue;
-        const result = await ovs!.ping(from.name, to.ip, { count: 3, timeoutSec: 2 });
-        if (!result.ok) failures.push(`${from.name} -> ${to.ip}: ${result.output.trim().split('\n').pop() ?? ''}`);
-      }
-    }
-    return failures;
-  };
 
   before(async () => {
     rt = await start(0);
     openflowPort = rt.openflowPort;
-    ovs = await OvsHarness.start();
-    for (const [bridge, dpid] of Object.entries(DPIDS)) {
-      await ovs.addBridge(bridge, { dpid: dpid.toString(16).padStart(16, '0'), controller: `tcp:127.0.0.1:${openflowPort}`, maxBackoffMs: 1000 });
-    }
-    await ovs.linkBridges('s1', 's2');
-    for (const h of HOSTS) await ovs.addHost(h.name, { bridge: h.bridge, ip: `${h.ip}/24`, mac: `00:00:00:00:00:0${h.name[1]}` });
-    await bothUp();
+    topo = await Topology.start(openflowPort);
+    await topo.switchesUp(watcher);
+    await topo.tableMissInstalled();
   });
   after(async () => {
-    await ovs?.stop();
+    await topo?.stop();
     await rt?.stop();
   });
 
   it('lets every host ping every other host', async () => {
-    assert.deepEqual(await pingAll(), []);
+    assert.deepEqual(await topo!.pingAll(), []);
   });
 
   it('shows the table-miss flow and the learned flows in dump-flows', async () => {
-    const flows = await ovs!.dumpFlows('s1');
-    const miss = flows.find((f) => f.priority === 0);
-    const show = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-    assert.ok(miss, `no table-miss flow in ${show(flows)}`);
+    const miss = await topo!.tableMiss('s1');
+    assert.ok(miss, `no table-miss flow in ${show(await topo!.ovs.dumpFlows('s1'))}`);
     assert.match(miss.actions, /CONTROLLER:65535/);
-    const learned = flows.filter((f) => f.priority === 1);
-    assert.ok(learned.length >= 2, `expected learned flows, got ${show(flows)}`);
-    assert.ok(learned.every((f) => /in_port=\d+/.test(f.match) && /dl_src=00:00:00:00:00:0\d/.test(f.match) && /dl_dst=/.test(f.match)), show(learned));
+    const learned = await topo!.learnedFlows('s1', 1);
+    assert.ok(learned.length >= 2, `expected learned flows, got ${show(await topo!.ovs.dumpFlows('s1'))}`);
+    assert.ok(learned.every((f) => /in_port=\d+/.test(f.match) && /dl_src=00:00:00:00:00:0\d/.test(f.match) && /dl_dst=/.test(f.match)), learned.map(describeFlow).join('\n'));
   });
 
   it('recovers when ovs-vswitchd is killed and restarted', async () => {
     const since = watcher.events.length;
-    await ovs!.killSwitchDaemon();
+    await topo!.ovs.killSwitchDaemon();
     await Promise.all(Object.values(DPIDS).map((dpid) => watcher.waitFor((e) => e.type === 'switchDown' && e.dpid === dpid, SWITCH_UP_MS, since)));
-    await ovs!.restartSwitchDaemon();
-    await bothUp(since);
-    assert.deepEqual(await pingAll(), []);
+    await topo!.ovs.restartSwitchDaemon();
+    await topo!.switchesUp(watcher, since);
+    await topo!.tableMissInstalled();
+    assert.deepEqual(await topo!.pingAll(), []);
   });
 
   it('recovers when the runtime restarts', async () => {
     await rt!.stop();
     rt = await start(openflowPort);
-    await bothUp();
-    assert.deepEqual(await pingAll(), []);
+    await topo!.switchesUp(watcher);
+    assert.deepEqual(await topo!.pingAll(), []);
   });
 
   it('declares switches that stop answering echo dead within the echo timeout', async () => {
-    const pid = ovs!.switchPid;
+    const pid = topo!.ovs.switchPid;
     assert.ok(pid !== undefined);
     const since = watcher.events.length;
     const stoppedAt = performance.now();
@@ -121,6 +93,6 @@ describe('learning switch on Open vSwitch', () => {
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    await bothUp(since);
+    await topo!.switchesUp(watcher, since);
   });
 });

@@ -19,6 +19,11 @@ export interface MessageCountSource {
   readonly txByType: Float64Array;
 }
 
+/** A switch connection's bytes waiting to be sent, read at scrape time. */
+export interface SendQueueSource {
+  readonly queuedBytes: number;
+}
+
 /**
  * The runtime's Prometheus metrics, in their own registry (no global default
  * registry: two runtimes in one process, as tests do, stay apart). Hot-path
@@ -37,6 +42,7 @@ export class RuntimeMetrics {
   private readonly closedRx = new Float64Array(256);
   private readonly closedTx = new Float64Array(256);
   private readonly sources = new Set<MessageCountSource>();
+  private readonly sendQueues = new Set<SendQueueSource>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'sdn_runtime_' });
@@ -71,6 +77,17 @@ export class RuntimeMetrics {
         sum((s) => s.txByType, closedTx).forEach((n, t) => n > 0 && this.inc({ type: messageTypeName(t) }, n));
       },
     });
+    const sendQueues = this.sendQueues;
+    new Gauge({
+      name: 'sdn_runtime_switch_send_queue_bytes',
+      help: 'Bytes held for connected switches that have not taken them yet (all switches); commands to a switch at its bound are refused',
+      registers: [this.registry],
+      collect() {
+        let total = 0;
+        for (const q of sendQueues) total += q.queuedBytes;
+        this.set(total);
+      },
+    });
     this.switchesConnected = new Gauge({ name: 'sdn_runtime_switches_connected', help: 'Switches that finished the handshake', registers: [this.registry] });
     this.connectionsClosed = new Counter({ name: 'sdn_runtime_switch_connections_closed_total', help: 'Switch connections closed, by reason', labelNames: ['reason'], registers: [this.registry] });
     this.handshakeFailures = new Counter({ name: 'sdn_runtime_handshake_failures_total', help: 'Connections closed before the handshake finished, by reason', labelNames: ['reason'], registers: [this.registry] });
@@ -93,6 +110,15 @@ export class RuntimeMetrics {
   /** Starts counting a connection's messages. */
   track(source: MessageCountSource): void {
     this.sources.add(source);
+  }
+
+  /** Counts a connected switch's waiting bytes in `sdn_runtime_switch_send_queue_bytes` until `untrackSendQueue`. */
+  trackSendQueue(source: SendQueueSource): void {
+    this.sendQueues.add(source);
+  }
+
+  untrackSendQueue(source: SendQueueSource): void {
+    this.sendQueues.delete(source);
   }
 
   /** Stops tracking a closed connection, keeping its counts in the totals. */

@@ -23,6 +23,8 @@ export interface ServeConfig {
   readonly handshakeTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly maxMessagesPerSecond: number;
+  /** Per switch: bytes that may wait for a switch not taking them; beyond it commands to it are refused (SWITCH_BUSY). */
+  readonly switchSendQueueBytes: number;
   /** TLS for OpenFlow: PEM file paths. `tlsCa` turns on client-certificate checks (mutual TLS). */
   readonly tlsCert: string | undefined;
   readonly tlsKey: string | undefined;
@@ -66,6 +68,7 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   handshakeTimeoutMs: 10_000,
   requestTimeoutMs: 10_000,
   maxMessagesPerSecond: 0,
+  switchSendQueueBytes: 4 * 1024 * 1024,
   tlsCert: undefined,
   tlsKey: undefined,
   tlsCa: undefined,
@@ -181,6 +184,7 @@ function normalize(raw: Raw): ServeConfig {
     handshakeTimeoutMs: integer('handshakeTimeoutMs', c.handshakeTimeoutMs, 100, 3_600_000),
     requestTimeoutMs: integer('requestTimeoutMs', c.requestTimeoutMs, 10, 3_600_000),
     maxMessagesPerSecond: integer('maxMessagesPerSecond', c.maxMessagesPerSecond, 0, 1e9),
+    switchSendQueueBytes: integer('switchSendQueueBytes', c.switchSendQueueBytes, 1, 2 ** 31),
     tlsCert: optionalPath(c.tlsCert),
     tlsKey: optionalPath(c.tlsKey),
     tlsCa: optionalPath(c.tlsCa),

@@ -130,6 +130,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
         handshakeTimeoutMs: config.handshakeTimeoutMs,
         requestTimeoutMs: config.requestTimeoutMs,
         maxMessagesPerSecond: config.maxMessagesPerSecond,
+        maxSendQueueBytes: config.switchSendQueueBytes,
       },
     },
     controller,

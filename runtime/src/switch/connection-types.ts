@@ -30,6 +30,14 @@ export interface ConnectionConfig {
    */
   readonly maxMessagesPerSecond: number;
   readonly floodGraceMs: number;
+  /**
+   * Bytes the runtime may hold for a switch that is not taking what it is sent
+   * (written, but not yet accepted by the kernel's socket buffer). A command that
+   * finds this much waiting is refused (SWITCH_BUSY), never queued: the memory a
+   * stuck switch costs is this plus one event-loop turn's output. Enforced by
+   * the session, which owns the socket.
+   */
+  readonly maxSendQueueBytes: number;
 }
 
 export const DEFAULT_CONNECTION_CONFIG: ConnectionConfig = {
@@ -42,6 +50,7 @@ export const DEFAULT_CONNECTION_CONFIG: ConnectionConfig = {
   maxMessageSize: 0xffff,
   maxMessagesPerSecond: 0,
   floodGraceMs: 5_000,
+  maxSendQueueBytes: 4 * 1024 * 1024,
 };
 
 /** Why a connection ended: a stable code for metrics and logs. */

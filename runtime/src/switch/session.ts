@@ -22,6 +22,20 @@ export class SwitchUnavailableError extends SdnError {
   }
 }
 
+/**
+ * The switch is not taking what it is sent: more than `maxSendQueueBytes` wait
+ * for it. The command was not sent; the caller may retry once the switch has
+ * caught up (or drop it, as a congested link would).
+ */
+export class SwitchBusyError extends SdnError {
+  readonly queuedBytes: number;
+
+  constructor(message: string, queuedBytes: number) {
+    super('SWITCH_BUSY', message);
+    this.queuedBytes = queuedBytes;
+  }
+}
+
 /** What a session reports to its owner (the controller). */
 export interface SessionListener {
   onReady(session: SwitchSession, info: SwitchInfo): void;
@@ -38,7 +52,9 @@ interface Waiter {
 /**
  * One switch's TCP connection: the socket, the pure `SwitchConnection` and the
  * promises of requests in flight. Writes are coalesced: everything sent during one
- * turn of the event loop goes out in one `socket.write`.
+ * turn of the event loop goes out in one `socket.write`. Commands are refused
+ * (SwitchBusyError) while `maxSendQueueBytes` or more wait for the switch, so a
+ * switch that stops reading cannot make the runtime buffer without bound.
  */
 export class SwitchSession {
   readonly id: number;
@@ -76,21 +92,40 @@ export class SwitchSession {
     return this.connection.version;
   }
 
-  /** Sends a message with no reply (PACKET_OUT, FLOW_MOD, ...). */
+  /** Bytes written for the switch that the kernel has not taken yet: the switch is behind by at least this much. */
+  get queuedBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  /**
+   * Sends a message with no reply (PACKET_OUT, FLOW_MOD, ...).
+   * @throws SwitchBusyError when the switch is not taking what it is sent (nothing is sent).
+   */
   send(msg: MessageBody): void {
+    this.admit();
     this.connection.send(msg);
     this.scheduleFlush();
   }
 
-  /** Sends a command and resolves once a barrier proves the switch applied it; rejects with the switch's error. */
+  /** Sends a command and resolves once a barrier proves the switch applied it; rejects with the switch's error, or SwitchBusyError. */
   sendConfirmed(msg: MessageBody): Promise<void> {
+    try {
+      this.admit();
+    } catch (err) {
+      return Promise.reject(err as SwitchBusyError);
+    }
     const xid = this.connection.send(msg, true);
     this.scheduleFlush();
     return this.wait(xid).then(() => undefined);
   }
 
-  /** Sends a request and resolves with its reply (the parts of a multipart reply, in order). */
+  /** Sends a request and resolves with its reply (the parts of a multipart reply, in order); rejects with SwitchBusyError like `sendConfirmed`. */
   request(msg: MessageBody): Promise<readonly OfpMessage[]> {
+    try {
+      this.admit();
+    } catch (err) {
+      return Promise.reject(err as SwitchBusyError);
+    }
     const xid = this.connection.request(msg, this.now());
     this.scheduleFlush();
     return this.wait(xid);
@@ -106,6 +141,16 @@ export class SwitchSession {
   close(reason: CloseReason, detail: string): void {
     this.connection.close(reason, detail);
     this.pump();
+  }
+
+  /** Refuses a command while the switch is `maxSendQueueBytes` or more behind; reports each refusal as a `switchBusy` problem. */
+  private admit(): void {
+    const queued = this.socket.writableLength;
+    const bound = this.connection.config.maxSendQueueBytes;
+    if (queued < bound) return;
+    const detail = `${queued} bytes wait to be sent to the switch (bound ${bound}): it is not taking commands as fast as they come; nothing was sent`;
+    this.listener.onProblem(this, 'switchBusy', detail);
+    throw new SwitchBusyError(`switch ${this.dpid?.toString(16).padStart(16, '0') ?? this.remote} is busy: ${detail}`, queued);
   }
 
   private wait(xid: number): Promise<readonly OfpMessage[]> {

@@ -15,6 +15,15 @@ holds it. Packet-ins are best effort: they are never queued without bound, and a
 client without credit loses the oldest ones first (counted in Gap and in the
 sdn_runtime_events_shed_total metric).
 
+Commands and a slow switch: the runtime holds a bounded number of bytes for a
+switch that is not taking what it is sent (serve --switch-send-queue-bytes,
+default 4 MiB). A command that finds its switch that far behind is refused, not
+queued: CODE_UNAVAILABLE, nothing was sent, retry once the switch has caught up
+(without a correlation id it is counted in sdn_runtime_api_command_errors_total).
+Commands to other switches and other clients' streams carry on. A stream with
+1,024 commands unanswered stops reading until some finish, so gRPC flow control
+holds back a client that does not wait for its results.
+
 Scopes: events:read to subscribe; flows:write for OpenFlow commands; pubsub for
 publish; kv:write for KV transactions.
 """
@@ -560,7 +569,9 @@ class CommandError(_message.Message):
         CODE_SWITCH_ERROR: CommandError._Code.ValueType  # 3
         """The switch answered with OFPT_ERROR (see `openflow`)."""
         CODE_UNAVAILABLE: CommandError._Code.ValueType  # 4
-        """No answer within the request timeout, or the switch disconnected first."""
+        """No answer within the request timeout, or the switch disconnected first, or
+        the switch is too far behind to take more (nothing was sent; see the top).
+        """
         CODE_PERMISSION_DENIED: CommandError._Code.ValueType  # 5
         """The app's token lacks the scope the command needs."""
         CODE_INTERNAL: CommandError._Code.ValueType  # 6
@@ -575,7 +586,9 @@ class CommandError(_message.Message):
     CODE_SWITCH_ERROR: CommandError.Code.ValueType  # 3
     """The switch answered with OFPT_ERROR (see `openflow`)."""
     CODE_UNAVAILABLE: CommandError.Code.ValueType  # 4
-    """No answer within the request timeout, or the switch disconnected first."""
+    """No answer within the request timeout, or the switch disconnected first, or
+    the switch is too far behind to take more (nothing was sent; see the top).
+    """
     CODE_PERMISSION_DENIED: CommandError.Code.ValueType  # 5
     """The app's token lacks the scope the command needs."""
     CODE_INTERNAL: CommandError.Code.ValueType  # 6

@@ -15,6 +15,15 @@ holds it. Packet-ins are best effort: they are never queued without bound, and a
 client without credit loses the oldest ones first (counted in Gap and in the
 sdn_runtime_events_shed_total metric).
 
+Commands and a slow switch: the runtime holds a bounded number of bytes for a
+switch that is not taking what it is sent (serve --switch-send-queue-bytes,
+default 4 MiB). A command that finds its switch that far behind is refused, not
+queued: CODE_UNAVAILABLE, nothing was sent, retry once the switch has caught up
+(without a correlation id it is counted in sdn_runtime_api_command_errors_total).
+Commands to other switches and other clients' streams carry on. A stream with
+1,024 commands unanswered stops reading until some finish, so gRPC flow control
+holds back a client that does not wait for its results.
+
 Scopes: events:read to subscribe; flows:write for OpenFlow commands; pubsub for
 publish; kv:write for KV transactions.
 """

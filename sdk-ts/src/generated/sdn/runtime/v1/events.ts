@@ -208,7 +208,10 @@ export enum CommandError_Code {
   CODE_UNKNOWN_SWITCH = 2,
   /** CODE_SWITCH_ERROR - The switch answered with OFPT_ERROR (see `openflow`). */
   CODE_SWITCH_ERROR = 3,
-  /** CODE_UNAVAILABLE - No answer within the request timeout, or the switch disconnected first. */
+  /**
+   * CODE_UNAVAILABLE - No answer within the request timeout, or the switch disconnected first, or
+   * the switch is too far behind to take more (nothing was sent; see the top).
+   */
   CODE_UNAVAILABLE = 4,
   /** CODE_PERMISSION_DENIED - The app's token lacks the scope the command needs. */
   CODE_PERMISSION_DENIED = 5,
