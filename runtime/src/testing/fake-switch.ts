@@ -89,8 +89,12 @@ export class FakeSwitch {
     this.socket.write(bytes);
   }
 
-  /** Resolves with the first message (already received or future) that matches; rejects after `timeoutMs`. */
-  waitFor(predicate: (m: OfpMessage) => boolean, timeoutMs = 5000): Promise<OfpMessage> {
+  /**
+   * Resolves with the first message (already received or future) that matches;
+   * rejects after `timeoutMs`. The default is long because it only bounds a
+   * failing test: plugins and peers on a loaded 2-core CI machine can take seconds.
+   */
+  waitFor(predicate: (m: OfpMessage) => boolean, timeoutMs = 20_000): Promise<OfpMessage> {
     const index = this.inbox.findIndex(predicate);
     if (index >= 0) return Promise.resolve(this.inbox.splice(index, 1)[0]!);
     return new Promise((resolve, reject) => {

@@ -77,7 +77,7 @@ export async function startPluginRig(options: Partial<PluginManagerOptions> = {}
       const since = watcher.events.length;
       const sw = await FakeSwitch.connect(rt.openflowPort, { dpid });
       switches.push(sw);
-      await watcher.waitFor((e) => e.type === 'switchUp' && e.dpid === dpid, 5000, since);
+      await watcher.waitFor((e) => e.type === 'switchUp' && e.dpid === dpid, 20_000, since);
       return sw;
     },
     async stop() {
