@@ -32,7 +32,7 @@ export interface PluginManagerOptions {
   readonly policy?: Partial<SlotPolicy>;
 }
 
-export const DEFAULT_POLICY: SlotPolicy = { maxFaults: 5, faultWindowMs: 60_000, backoffBaseMs: 50, backoffMaxMs: 5_000, queueBatches: 64, initTimeoutMs: 10_000 };
+export const DEFAULT_POLICY: SlotPolicy = { maxFaults: 5, faultWindowMs: 60_000, backoffBaseMs: 50, backoffMaxMs: 5_000, queueBatches: 64, initTimeoutMs: 10_000, spinMicros: 50 };
 
 /** A plugin being loaded for the first time, or whose first load failed. */
 interface Placeholder {
@@ -172,7 +172,7 @@ export class PluginManager implements App {
       });
       const compiled = await this.cache.compile(name, bytes);
       this.options.metrics.plugins.compilations.inc({ result: compiled.cached ? 'cached' : 'transpiled' });
-      runner = new PluginRunner(manifest, compiled, this.options.kv);
+      runner = new PluginRunner(manifest, compiled, this.options.kv, this.policy.spinMicros);
       const initOutputs = await runner.ready(this.policy.initTimeoutMs);
       const version = { manifest, manifestPath, compiled, runner };
       if (existing !== undefined && this.slots.get(name) === existing) {
@@ -222,7 +222,7 @@ export class PluginManager implements App {
       log: this.log!,
       metrics: this.options.metrics.plugins,
       policy: this.policy,
-      spawn: (manifest, compiled) => new PluginRunner(manifest, compiled, this.options.kv),
+      spawn: (manifest, compiled) => new PluginRunner(manifest, compiled, this.options.kv, this.policy.spinMicros),
       stateChanged: (change) => this.emit(change),
       switchHandle: (dpid) => this.ctx?.switch(dpid),
       publish: (message) => this.options.pubsub?.publish(message),

@@ -1,22 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { parentPort, workerData } from 'node:worker_threads';
-import { Writer } from '../openflow/index.js';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { Reader, Writer } from '../openflow/index.js';
+import { WorkerChannel, type ChannelShared } from './channel.js';
 import { readEvent } from './events-wire.js';
 import { loadGlue, type PluginExports } from './glue.js';
 import { KV_DELETE, KV_GET, KV_PUT, KvClient } from './kv-bridge.js';
 import { capMemory } from './wasm-memory.js';
-import { encodeCommand, InvalidCommandError } from './wit-commands.js';
+import { InvalidCommandError, writeCommand } from './wit-commands.js';
 import type { WitCommand, WitEvent, WitHostError, WitLogLevel } from './wit-types.js';
-import { emptyOutputs, HOST_INTERFACES, LOG_LEVELS, MSG_BATCH, MSG_FAULT, MSG_REPLY, readerOf, toTransferable, writeOutputs, writeStr, type HostInterface, type Outputs } from './wire.js';
+import { beginReply, emptyTrailer, finishReply, HOST_INTERFACES, LOG_LEVELS, MSG_BATCH, MSG_REINSTANTIATE, resetTrailer, writeFault, type HostInterface } from './wire.js';
 
 /**
  * Worker entry: one plugin instance. Runs the glue (loaded as a function body),
- * compiles the core modules with the memory cap, calls `initialize`, then one
- * `handle` per batch message. A trap poisons the instance: the worker reports it
- * and re-instantiates only when the main thread says so (after its backoff).
- * Deadlines are the main thread's job: it terminates this worker.
+ * compiles the core modules with the memory cap, calls `initialize`, then waits
+ * on the batch channel (channel.ts) and runs one `handle` per batch. A trap
+ * poisons the instance: the worker reports it and re-instantiates only when the
+ * main thread says so (after its backoff). Deadlines are the main thread's job:
+ * it terminates this worker. Between batches this thread spins, then blocks in
+ * `Atomics.wait`; its event loop runs only while it starts or re-instantiates.
  */
 export interface PluginWorkerData {
   readonly name: string;
@@ -27,6 +30,9 @@ export interface PluginWorkerData {
   readonly capabilities: readonly string[];
   readonly maxCommands: number;
   readonly kvBuffer: SharedArrayBuffer;
+  readonly channel: ChannelShared;
+  /** The channel's port for messages too big for its areas (transferred). */
+  readonly port: MessagePort;
 }
 
 /** QuickJS guests are built with extended constant expressions (default from Node 22). */
@@ -40,8 +46,12 @@ const data = workerData as PluginWorkerData;
 const port = parentPort!;
 const granted = new Set<string>([...data.capabilities, 'log', 'clock']);
 const kv = new KvClient(data.kvBuffer, () => port.postMessage({ t: 'kv' }));
-let out: Outputs = emptyOutputs();
+const channel = new WorkerChannel(data.channel, data.port);
+/** What the current call produced besides its commands, which go straight into `reply`. */
+const out = emptyTrailer();
+let reply: Writer = channel.begin();
 let handled = 0;
+let commands = 0;
 
 function addCommand(c: WitCommand, where: string): void {
   if (handled >= data.maxCommands) {
@@ -50,7 +60,8 @@ function addCommand(c: WitCommand, where: string): void {
   }
   handled++;
   try {
-    out.commands.push(encodeCommand(c, where));
+    writeCommand(reply, c, where);
+    commands++;
   } catch (err) {
     if (!(err instanceof InvalidCommandError)) throw err;
     if (out.invalid++ === 0) out.firstInvalidReason = err.message;
@@ -101,18 +112,14 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function startCall(): void {
-  out = emptyOutputs();
+/** Starts the reply of a call (batch id 0: `initialize`). */
+function startCall(batchId: number): void {
+  resetTrailer(out);
   handled = 0;
   sent = 0;
-}
-
-function encodeOutputs(type: number, batchId: number): ArrayBuffer {
-  const w = new Writer(256);
-  w.u8(type, 'type');
-  w.u32(batchId, 'batchId');
-  writeOutputs(w, out);
-  return toTransferable(w);
+  commands = 0;
+  reply = channel.begin();
+  beginReply(reply, batchId);
 }
 
 const glue = loadGlue(readFileSync(join(data.dir, 'glue.js'), 'utf8'));
@@ -139,52 +146,56 @@ async function compileAll(): Promise<LoadProblem | undefined> {
   return undefined;
 }
 
-async function instantiateAndInit(): Promise<void> {
+/** Instantiates and initializes; says `ready` (with initialize's outputs) or `failed` on the parent port. */
+async function instantiateAndInit(): Promise<boolean> {
   instance = undefined;
-  startCall();
+  startCall(0);
   try {
     const fresh = await glue(async (name) => modules.get(name) ?? Promise.reject(new Error(`no core module ${name}`)), imports);
     fresh.initialize(data.config);
     instance = fresh;
-    port.postMessage({ t: 'ready', out: encodeOutputs(MSG_REPLY, 0) });
+    finishReply(reply, commands, out);
+    port.postMessage({ t: 'ready', out: channel.detach() });
+    return true;
   } catch (err) {
     port.postMessage({ t: 'failed', reason: 'initFailed', message: `initialize failed: ${messageOf(err)}` });
+    return false;
   }
 }
 
-function runBatch(buffer: ArrayBuffer): void {
-  const r = readerOf(buffer, 'batch');
-  r.u8('type');
+const events: WitEvent[] = [];
+
+function runBatch(r: Reader): void {
   const batchId = r.u32('batchId');
-  const events: WitEvent[] = [];
+  events.length = 0;
   for (let n = r.u32('count'); n > 0; n--) events.push(readEvent(r));
-  startCall();
+  startCall(batchId);
   let returned: WitCommand[];
   try {
     if (instance === undefined) throw new Error('the instance is not running');
     returned = instance.handle(events) as WitCommand[];
   } catch (err) {
     instance = undefined;
-    const w = new Writer(128);
-    w.u8(MSG_FAULT, 'type');
-    w.u32(batchId, 'batchId');
-    writeStr(w, 'trap', 'cause');
-    writeStr(w, messageOf(err), 'message');
-    const fault = toTransferable(w);
-    port.postMessage(fault, [fault]);
+    writeFault(channel.begin(), batchId, 'trap', messageOf(err));
+    channel.send();
     return;
   }
-  returned.forEach((c, i) => addCommand(c, `handle[${i}]`));
-  const reply = encodeOutputs(MSG_REPLY, batchId);
-  port.postMessage(reply, [reply]);
+  for (let i = 0; i < returned.length; i++) addCommand(returned[i]!, `handle[${i}]`);
+  finishReply(reply, commands, out);
+  channel.send();
 }
 
-port.on('message', (msg: ArrayBuffer | { t: 'reinstantiate' }) => {
-  if (msg instanceof ArrayBuffer) {
-    if (new Uint8Array(msg)[0] === MSG_BATCH) runBatch(msg);
-  } else if (msg.t === 'reinstantiate') void instantiateAndInit();
-});
+/** Serves the channel until the main thread terminates this worker. */
+async function serve(): Promise<void> {
+  for (;;) {
+    const r = channel.next();
+    const type = r.u8('type');
+    if (type === MSG_BATCH) runBatch(r);
+    else if (type === MSG_REINSTANTIATE) await instantiateAndInit();
+    else throw new Error(`unknown request type ${type} on the batch channel`);
+  }
+}
 
 const problem = await compileAll();
 if (problem !== undefined) port.postMessage({ t: 'failed', ...problem });
-else await instantiateAndInit();
+else if (await instantiateAndInit()) await serve();

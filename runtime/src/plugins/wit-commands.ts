@@ -1,6 +1,6 @@
 import {
   decodeMessage,
-  encodeMessage,
+  encodeMessageInto,
   OFP_NO_BUFFER,
   OFPG_ANY,
   OFPP_ANY,
@@ -10,9 +10,9 @@ import {
   type OfpMessage,
   type OxmField,
   type OxmValue,
+  type Writer,
 } from '../openflow/index.js';
 import type { WitAction, WitCommand, WitInstruction, WitOxmField, WitOxmValue } from './wit-types.js';
-import type { WireCommand } from './wire.js';
 
 /** A command a plugin returned or sent that cannot become an OpenFlow message; `where` names the field. */
 export class InvalidCommandError extends Error {
@@ -144,19 +144,37 @@ function toMessage(c: WitCommand, where: string): OfpMessage {
   }
 }
 
+/** The dpid text of the last command and its value: plugins send runs of commands to one switch. */
+let lastDpid = '';
+let lastDpidValue = 0n;
+
+function dpidValue(text: string, where: string): bigint {
+  if (text === lastDpid) return lastDpidValue;
+  if (!DPID.test(text)) throw new InvalidCommandError(`${where}.dpid`, `${JSON.stringify(text.slice(0, 40))} is not 16 lowercase hex digits`);
+  lastDpidValue = BigInt(`0x${text}`);
+  lastDpid = text;
+  return lastDpidValue;
+}
+
 /**
- * Turns one WIT command into an OpenFlow 1.3 message on the wire (xid 0; the
- * switch connection assigns xids). The glue has already checked every type and
- * range the WIT states; what is left are the meanings: dpid text, u64 text, OXM
- * names and value kinds, lengths, which the codec's encoder checks field by field.
+ * Appends one WIT command to a reply as `u64 dpid, u32 length, OpenFlow 1.3
+ * message` (xid 0; the switch connection assigns xids). The glue has already
+ * checked every type and range the WIT states; what is left are the meanings:
+ * dpid text, u64 text, OXM names and value kinds, lengths, which the codec's
+ * encoder checks field by field. On an error nothing is appended.
  * @throws InvalidCommandError naming the field.
  */
-export function encodeCommand(c: WitCommand, where: string): WireCommand {
-  if (!DPID.test(c.dpid)) throw new InvalidCommandError(`${where}.dpid`, `${JSON.stringify(c.dpid.slice(0, 40))} is not 16 lowercase hex digits`);
+export function writeCommand(w: Writer, c: WitCommand, where: string): void {
+  const dpid = dpidValue(c.dpid, where);
   const message = toMessage(c, `${where}.body`);
+  const start = w.pos;
   try {
-    return { dpid: BigInt(`0x${c.dpid}`), message: encodeMessage(message) };
+    w.u64(dpid, 'dpid');
+    w.u32(0, 'length');
+    const length = encodeMessageInto(message, w);
+    w.buf.writeUInt32BE(length, start + 8);
   } catch (err) {
+    w.pos = start;
     throw new InvalidCommandError(`${where}.body`, (err as Error).message);
   }
 }
