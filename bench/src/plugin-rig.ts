@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import type { AppContext, AppEvent, Command, SwitchHandle } from '../../runtime/dist/core/app-types.js';
+import { RuntimeMetrics } from '../../runtime/dist/observability/metrics.js';
+import type { PacketIn } from '../../runtime/dist/openflow/index.js';
+import { PluginManager, type PluginStateChange, type SlotPolicy } from '../../runtime/dist/plugins/index.js';
+
+/**
+ * A plugin manager driven straight from this process, without sockets: events
+ * go in through the app context's subscription, commands come out on a fake
+ * switch handle that counts them. What is measured is the plugin host (queue,
+ * main⇄worker transfer, worker, guest, outputs), not TCP or the codec of a
+ * connection.
+ */
+
+export const BENCH_DPID = 0x1n;
+
+/** One PACKET_IN from host `src` to host `dst` (MACs 02:00:00:00:hh:ll), on port 1 + src % 8. */
+export function packetInEvent(src: number, dst: number, seq: number): AppEvent {
+  const data = Buffer.alloc(64);
+  const mac = (n: number): Buffer => Buffer.from([2, 0, 0, 0, (n >>> 8) & 0xff, n & 0xff]);
+  mac(dst).copy(data, 0);
+  mac(src).copy(data, 6);
+  data.writeUInt16BE(0x88b5, 12);
+  data.writeUInt32BE(seq, 14);
+  const message: PacketIn = { type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: data.length, reason: 0, tableId: 0, cookie: 0n, match: [{ field: 'in_port', value: 1 + (src % 8) }], data };
+  return { type: 'packetIn', dpid: BENCH_DPID, message };
+}
+
+export class PluginRig {
+  readonly manager: PluginManager;
+  readonly dir: string;
+  readonly logs: Record<string, unknown>[] = [];
+  readonly changes: PluginStateChange[] = [];
+  /** Commands received on the fake switch, by type. */
+  readonly received = new Map<string, number>();
+  private handler: ((event: AppEvent) => void) | undefined;
+  /** PACKET_OUTs received: each plugin measured here answers every PACKET_IN with exactly one. */
+  private packetOuts = 0;
+  private waiter: { count: number; resolve: () => void } | undefined;
+  private changeWaiters: { predicate: (c: PluginStateChange) => boolean; resolve: (c: PluginStateChange) => void }[] = [];
+
+  private constructor(cacheDir: string, policy: Partial<SlotPolicy>) {
+    this.dir = mkdtempSync(join(tmpdir(), 'sdn-bench-plugins-'));
+    this.manager = new PluginManager({ dataDir: this.dir, cacheDir, watch: false, metrics: new RuntimeMetrics(), policy });
+    this.manager.onStateChange((c) => {
+      this.changes.push(c);
+      for (const w of this.changeWaiters.splice(0)) {
+        if (w.predicate(c)) w.resolve(c);
+        else this.changeWaiters.push(w);
+      }
+    });
+  }
+
+  /** A started manager; `cacheDir` is its compile cache (shared between runs: keyed by component hash). */
+  static async start(cacheDir: string, policy: Partial<SlotPolicy> = {}): Promise<PluginRig> {
+    const rig = new PluginRig(cacheDir, policy);
+    const logs = rig.logs;
+    const log = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          for (const line of chunk.toString().split('\n')) if (line !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+          done();
+        },
+      }),
+    );
+    const handle: SwitchHandle = {
+      dpid: BENCH_DPID,
+      version: 4,
+      send: (command: Command) => rig.onCommand(command),
+      sendConfirmed: () => Promise.resolve(),
+      request: () => Promise.resolve([]),
+      barrier: () => Promise.resolve(),
+    };
+    const ctx: AppContext = {
+      log,
+      subscribe: (h) => {
+        rig.handler = h;
+        return () => (rig.handler = undefined);
+      },
+      switches: () => [],
+      switch: (dpid) => (dpid === BENCH_DPID ? handle : undefined),
+    };
+    await rig.manager.start(ctx);
+    await rig.manager.ready();
+    return rig;
+  }
+
+  /** Hands an event to the manager as the controller would. */
+  offer(event: AppEvent): void {
+    this.handler!(event);
+  }
+
+  /** PACKET_OUTs received so far. */
+  get answered(): number {
+    return this.packetOuts;
+  }
+
+  /** Resolves once `count` PACKET_OUTs in total have been received. */
+  answeredReach(count: number, timeoutMs = 30_000): Promise<void> {
+    if (this.packetOuts >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${this.packetOuts} of ${count} PACKET_OUTs arrived within ${timeoutMs} ms; plugin states: ${JSON.stringify(this.manager.list().map((p) => [p.name, p.state, p.lastError]))}`)), timeoutMs);
+      this.waiter = { count, resolve: () => (clearTimeout(timer), resolve()) };
+    });
+  }
+
+  /** Resolves with the first state change from now on that matches. */
+  nextChange(predicate: (c: PluginStateChange) => boolean, timeoutMs = 30_000): Promise<PluginStateChange> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching plugin state change within ${timeoutMs} ms`)), timeoutMs);
+      this.changeWaiters.push({ predicate, resolve: (c) => (clearTimeout(timer), resolve(c)) });
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.manager.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private onCommand(command: Command): void {
+    this.received.set(command.type, (this.received.get(command.type) ?? 0) + 1);
+    if (command.type !== 'PacketOut') return;
+    this.packetOuts++;
+    const w = this.waiter;
+    if (w !== undefined && this.packetOuts >= w.count) {
+      this.waiter = undefined;
+      w.resolve();
+    }
+  }
+}
