@@ -33,7 +33,7 @@ export interface SlotHost extends OutputSink {
   readonly metrics: PluginMetrics;
   readonly policy: SlotPolicy;
   /** A new runner for the same component and manifest (a restart after a deadline or crash). */
-  spawn(manifest: PluginManifest, compiled: CompiledComponent): PluginRunner;
+  spawn(manifest: PluginManifest, compiled: CompiledComponent): Promise<PluginRunner>;
   stateChanged(change: PluginStateChange): void;
 }
 
@@ -196,6 +196,7 @@ export class PluginSlot {
   private batchDone(runner: PluginRunner, events: number, started: number, outputs: Outputs): void {
     this.inFlight = false;
     this.countBatch(events, started);
+    this.host.metrics.guestSeconds.inc({ plugin: this.name }, outputs.guestMicros / 1e6);
     const serving = runner === this.current.runner;
     // The next batch first: the worker runs it while this thread applies these outputs.
     if (serving && this.staged === undefined) this.dispatch();
@@ -242,7 +243,11 @@ export class PluginSlot {
       if (cause === 'trap' && runner.alive) outputs = await runner.reinstantiate(this.host.policy.initTimeoutMs);
       else {
         void runner.terminate();
-        runner = this.host.spawn(version.manifest, version.compiled);
+        runner = await this.host.spawn(version.manifest, version.compiled);
+        if (this.closed || this.current !== version) {
+          void runner.terminate();
+          return;
+        }
         this.current = { ...version, runner };
         outputs = await runner.ready(this.host.policy.initTimeoutMs);
       }

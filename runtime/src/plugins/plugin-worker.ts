@@ -1,31 +1,33 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { Reader, Writer } from '../openflow/index.js';
 import { WorkerChannel, type ChannelShared } from './channel.js';
 import { readEvent } from './events-wire.js';
 import { loadGlue, type PluginExports } from './glue.js';
 import { KV_DELETE, KV_GET, KV_PUT, KvClient } from './kv-bridge.js';
-import { capMemory } from './wasm-memory.js';
 import { InvalidCommandError, writeCommand } from './wit-commands.js';
 import type { WitCommand, WitEvent, WitHostError, WitLogLevel } from './wit-types.js';
 import { beginReply, emptyTrailer, finishReply, HOST_INTERFACES, LOG_LEVELS, MSG_BATCH, MSG_REINSTANTIATE, resetTrailer, writeFault, type HostInterface } from './wire.js';
 
 /**
- * Worker entry: one plugin instance. Runs the glue (loaded as a function body),
- * compiles the core modules with the memory cap, calls `initialize`, then waits
- * on the batch channel (channel.ts) and runs one `handle` per batch. A trap
- * poisons the instance: the worker reports it and re-instantiates only when the
- * main thread says so (after its backoff). Deadlines are the main thread's job:
- * it terminates this worker. Between batches this thread spins, then blocks in
- * `Atomics.wait`; its event loop runs only while it starts or re-instantiates.
+ * Worker entry: one plugin instance. Started before it knows its plugin (a
+ * spare, worker-supply.ts), it waits for an `assign` message, runs the glue
+ * (loaded as a function body), instantiates the core modules it was given
+ * (compiled with the memory cap by module-cache.ts), calls `initialize`, then
+ * waits on the batch channel (channel.ts) and runs one `handle` per batch. A
+ * trap poisons the instance: the worker reports it and re-instantiates only
+ * when the main thread says so (after its backoff). Deadlines are the main
+ * thread's job: it terminates this worker. Between batches this thread spins,
+ * then blocks in `Atomics.wait`; its event loop runs only while it starts or
+ * re-instantiates.
  */
 export interface PluginWorkerData {
   readonly name: string;
+  /** The compile-cache folder of the component (glue.js). */
   readonly dir: string;
-  readonly coreModules: readonly string[];
-  readonly memoryPages: number;
+  /** Core modules by file name, compiled with the memory cap. */
+  readonly modules: ReadonlyMap<string, WebAssembly.Module>;
   readonly config: string;
   readonly capabilities: readonly string[];
   readonly maxCommands: number;
@@ -35,15 +37,21 @@ export interface PluginWorkerData {
   readonly port: MessagePort;
 }
 
-/** QuickJS guests are built with extended constant expressions (default from Node 22). */
-setFlagsFromString('--experimental-wasm-extended-const');
+/** The first message a plugin worker gets, and the only one on its parent port. */
+export interface AssignMessage {
+  readonly t: 'assign';
+  readonly data: PluginWorkerData;
+}
 
 const MAX_LOGS_PER_CALL = 100;
 const MAX_LOG_CHARS = 4096;
 const SUBJECT = /^[^\s.*>]+(\.[^\s.*>]+)*$/;
 
-const data = workerData as PluginWorkerData;
 const port = parentPort!;
+const data = await new Promise<PluginWorkerData>((resolve) => port.once('message', (m: AssignMessage) => resolve(m.data)));
+/** When this worker got its plugin, in epoch ms (sub-millisecond, comparable across threads). */
+const epochMs = (): number => performance.timeOrigin + performance.now();
+const assignedAt = epochMs();
 const granted = new Set<string>([...data.capabilities, 'log', 'clock']);
 const kv = new KvClient(data.kvBuffer, () => port.postMessage({ t: 'kv' }));
 const channel = new WorkerChannel(data.channel, data.port);
@@ -123,39 +131,26 @@ function startCall(batchId: number): void {
 }
 
 const glue = loadGlue(readFileSync(join(data.dir, 'glue.js'), 'utf8'));
-const modules = new Map<string, WebAssembly.Module>();
+/** Start-up phases in ms, reported with `ready` (see StartupTimes in runner.ts); the glue's is known now. */
+const startup = { assignedAt, glueMs: epochMs() - assignedAt, instantiateMs: 0, initializeMs: 0 };
 let instance: PluginExports | undefined;
-
-interface LoadProblem {
-  readonly reason: 'memory' | 'notComponent';
-  readonly message: string;
-}
-
-async function compileAll(): Promise<LoadProblem | undefined> {
-  for (const name of data.coreModules) {
-    try {
-      const capped = capMemory(readFileSync(join(data.dir, name)), data.memoryPages);
-      if (capped.requiredPages > data.memoryPages) {
-        return { reason: 'memory', message: `the component starts with ${Math.ceil(capped.requiredPages / 16)} MiB of memory; the manifest caps it at ${data.memoryPages / 16} MiB` };
-      }
-      modules.set(name, await WebAssembly.compile(capped.bytes));
-    } catch (err) {
-      return { reason: 'notComponent', message: `core module ${name} does not compile: ${messageOf(err)}` };
-    }
-  }
-  return undefined;
-}
 
 /** Instantiates and initializes; says `ready` (with initialize's outputs) or `failed` on the parent port. */
 async function instantiateAndInit(): Promise<boolean> {
   instance = undefined;
   startCall(0);
   try {
-    const fresh = await glue(async (name) => modules.get(name) ?? Promise.reject(new Error(`no core module ${name}`)), imports);
+    const instantiating = performance.now();
+    const fresh = await glue(async (name) => data.modules.get(name) ?? Promise.reject(new Error(`no core module ${name}`)), imports);
+    const entered = performance.now();
     fresh.initialize(data.config);
+    const returned = performance.now();
+    out.guestMicros = (returned - entered) * 1000;
+    startup.instantiateMs = entered - instantiating;
+    startup.initializeMs = returned - entered;
     instance = fresh;
     finishReply(reply, commands, out);
-    port.postMessage({ t: 'ready', out: channel.detach() });
+    port.postMessage({ t: 'ready', out: channel.detach(), startup });
     return true;
   } catch (err) {
     port.postMessage({ t: 'failed', reason: 'initFailed', message: `initialize failed: ${messageOf(err)}` });
@@ -173,7 +168,9 @@ function runBatch(r: Reader): void {
   let returned: WitCommand[];
   try {
     if (instance === undefined) throw new Error('the instance is not running');
+    const entered = performance.now();
     returned = instance.handle(events) as WitCommand[];
+    out.guestMicros = (performance.now() - entered) * 1000;
   } catch (err) {
     instance = undefined;
     writeFault(channel.begin(), batchId, 'trap', messageOf(err));
@@ -196,6 +193,4 @@ async function serve(): Promise<void> {
   }
 }
 
-const problem = await compileAll();
-if (problem !== undefined) port.postMessage({ t: 'failed', ...problem });
-else if (await instantiateAndInit()) await serve();
+if (await instantiateAndInit()) await serve();

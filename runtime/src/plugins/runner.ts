@@ -1,4 +1,4 @@
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, type Worker } from 'node:worker_threads';
 import { Reader } from '../openflow/index.js';
 import type { KvStore } from '../store/types.js';
 import { createChannelShared, MainChannel } from './channel.js';
@@ -7,7 +7,8 @@ import { PluginLoadError, type PluginLoadReason } from './errors.js';
 import { eventKind, writeEvent, type HostEvent } from './events-wire.js';
 import { createKvBuffer, serveKv } from './kv-bridge.js';
 import type { PluginManifest } from './manifest.js';
-import type { PluginWorkerData } from './plugin-worker.js';
+import type { CoreModules } from './module-cache.js';
+import type { AssignMessage } from './plugin-worker.js';
 import { MSG_BATCH, MSG_FAULT, MSG_REINSTANTIATE, MSG_REPLY, readOutputs, readStr, type Outputs } from './wire.js';
 
 export type FaultCause = 'deadline' | 'trap' | 'crash';
@@ -22,10 +23,24 @@ export class RunnerFault extends Error {
   }
 }
 
-/** JS heap of a plugin worker (the glue's objects); Wasm memory is capped separately. */
-const WORKER_HEAP_MB = 256;
+/**
+ * Where the start of a worker went, in ms: `workerMs` from creating the runner
+ * until the worker had its plugin (a spare: a message's trip; a new worker:
+ * thread, isolate, module graph), then loading the glue, instantiating, and
+ * `initialize`. After a re-instantiation only the last two are non-zero.
+ */
+export interface StartupTimes {
+  readonly workerMs: number;
+  readonly glueMs: number;
+  readonly instantiateMs: number;
+  readonly initializeMs: number;
+}
 
-type WorkerMessage = { t: 'ready'; out: ArrayBuffer } | { t: 'failed'; reason: PluginLoadReason; message: string } | { t: 'kv' };
+interface WorkerStartup extends Omit<StartupTimes, 'workerMs'> {
+  readonly assignedAt: number;
+}
+
+type WorkerMessage = { t: 'ready'; out: ArrayBuffer; startup: WorkerStartup } | { t: 'failed'; reason: PluginLoadReason; message: string } | { t: 'kv' };
 
 interface Pending {
   readonly batchId: number;
@@ -63,33 +78,46 @@ export class PluginRunner {
   private pending: Pending | undefined;
   private starting: Starting | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
+  /** Epoch ms (sub-ms) when the worker was created. */
+  private readonly createdAt = performance.timeOrigin + performance.now();
+  private startedOnce = false;
+  /** The last start (or re-instantiation) of the worker, once ready. */
+  startup: StartupTimes | undefined;
   private dead = false;
   private exitReason = '';
 
-  /** `spinMicros`: how long each side of the batch channel looks for the other's message before it sleeps. */
-  constructor(manifest: PluginManifest, compiled: CompiledComponent, kv: KvStore | undefined, spinMicros: number) {
+  /**
+   * Runs `compiled` (its core `modules`, compiled with the manifest's memory
+   * cap) in `worker`, a plugin worker waiting for its `assign` message, which
+   * the runner owns from now on. `spinMicros`: how long each side of the batch
+   * channel looks for the other's message before it sleeps.
+   */
+  constructor(manifest: PluginManifest, compiled: CompiledComponent, modules: CoreModules, kv: KvStore | undefined, spinMicros: number, worker: Worker) {
     this.manifest = manifest;
     this.compiled = compiled;
     this.kv = kv;
     const shared = createChannelShared(spinMicros);
     const ports = new MessageChannel();
     this.channel = new MainChannel(shared, ports.port1);
-    const workerData: PluginWorkerData = {
-      name: manifest.name,
-      dir: compiled.dir,
-      coreModules: compiled.coreModules,
-      memoryPages: manifest.limits.memoryMiB * 16,
-      config: manifest.config,
-      capabilities: [...manifest.capabilities],
-      maxCommands: manifest.limits.maxCommandsPerBatch,
-      kvBuffer: this.kvBuffer,
-      channel: shared,
-      port: ports.port2,
+    const assign: AssignMessage = {
+      t: 'assign',
+      data: {
+        name: manifest.name,
+        dir: compiled.dir,
+        modules,
+        config: manifest.config,
+        capabilities: [...manifest.capabilities],
+        maxCommands: manifest.limits.maxCommandsPerBatch,
+        kvBuffer: this.kvBuffer,
+        channel: shared,
+        port: ports.port2,
+      },
     };
-    this.worker = new Worker(new URL('./plugin-worker.js', import.meta.url), { workerData, transferList: [ports.port2], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    this.worker = worker;
     this.worker.on('message', (m: WorkerMessage) => this.onMessage(m));
     this.worker.on('error', (err) => this.onGone(`the worker failed: ${err.message}`));
     this.worker.on('exit', (code) => this.onGone(`the worker exited with code ${code}`));
+    this.worker.postMessage(assign, [ports.port2]);
   }
 
   get alive(): boolean {
@@ -190,6 +218,9 @@ export class PluginRunner {
     this.starting = undefined;
     clearTimeout(s.timer);
     if (m.t === 'ready') {
+      const { assignedAt, ...phases } = m.startup;
+      this.startup = this.startedOnce ? { ...phases, workerMs: 0, glueMs: 0 } : { ...phases, workerMs: assignedAt - this.createdAt };
+      this.startedOnce = true;
       const r = new Reader(Buffer.from(m.out), 0, m.out.byteLength, 'ready');
       r.u8('type');
       r.u32('batchId');

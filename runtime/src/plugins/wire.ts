@@ -9,7 +9,7 @@ import type { Reader, Writer } from '../openflow/index.js';
  *   reinstantiate (main -> worker): u8 MSG_REINSTANTIATE
  *   reply        (worker -> main): u8 MSG_REPLY, u32 batch id, outputs
  *   fault        (worker -> main): u8 MSG_FAULT, u32 batch id, str cause, str message
- *   outputs: commands (u32 n; u64 dpid, blob OpenFlow 1.3 message), then
+ *   outputs: commands (u32 n; u64 dpid, blob OpenFlow 1.3 message), then u32 µs inside the guest,
  *            u32 invalid, u32 cut, str first invalid reason, u32[6] host calls, u32[6] denied,
  *            u32 logs dropped, publishes (u32 n; str subject, blob payload), logs (u32 n; u8 level, str text)
  * Commands come first because the worker encodes each one into the reply as the
@@ -66,6 +66,8 @@ export interface CallTrailer {
   invalid: number;
   /** Commands beyond the manifest's maxCommandsPerBatch. */
   cut: number;
+  /** Microseconds the call spent inside the guest (`handle` or `initialize`). */
+  guestMicros: number;
   firstInvalidReason: string;
   readonly hostCalls: number[];
   readonly denied: number[];
@@ -80,12 +82,13 @@ export interface Outputs extends CallTrailer {
 }
 
 export function emptyTrailer(): CallTrailer {
-  return { invalid: 0, cut: 0, firstInvalidReason: '', hostCalls: HOST_INTERFACES.map(() => 0), denied: HOST_INTERFACES.map(() => 0), logsDropped: 0, publishes: [], logs: [] };
+  return { invalid: 0, cut: 0, guestMicros: 0, firstInvalidReason: '', hostCalls: HOST_INTERFACES.map(() => 0), denied: HOST_INTERFACES.map(() => 0), logsDropped: 0, publishes: [], logs: [] };
 }
 
 export function resetTrailer(t: CallTrailer): void {
   t.invalid = 0;
   t.cut = 0;
+  t.guestMicros = 0;
   t.firstInvalidReason = '';
   t.hostCalls.fill(0);
   t.denied.fill(0);
@@ -104,6 +107,7 @@ export function beginReply(w: Writer, batchId: number): void {
 /** Ends a reply begun with `beginReply`: the command count, then the trailer. */
 export function finishReply(w: Writer, commands: number, t: CallTrailer): void {
   w.buf.writeUInt32BE(commands, COUNT_AT);
+  w.u32(Math.min(0xffffffff, Math.round(t.guestMicros)), 'guestMicros');
   w.u32(t.invalid, 'invalid');
   w.u32(t.cut, 'cut');
   writeStr(w, t.firstInvalidReason, 'firstInvalidReason');
@@ -139,6 +143,7 @@ function readCounts(r: Reader, field: string): number[] {
 export function readOutputs(r: Reader): Outputs {
   const commands: WireCommand[] = [];
   for (let n = r.u32('commands'); n > 0; n--) commands.push({ dpid: r.u64('dpid'), message: readBlob(r, 'message') });
+  const guestMicros = r.u32('guestMicros');
   const invalid = r.u32('invalid');
   const cut = r.u32('cut');
   const firstInvalidReason = readStr(r, 'firstInvalidReason');
@@ -149,5 +154,5 @@ export function readOutputs(r: Reader): Outputs {
   for (let n = r.u32('publishes'); n > 0; n--) publishes.push({ subject: readStr(r, 'subject'), payload: readBlob(r, 'payload') });
   const logs: CallTrailer['logs'] = [];
   for (let n = r.u32('logs'); n > 0; n--) logs.push({ level: r.u8('level'), text: readStr(r, 'text') });
-  return { commands, invalid, cut, firstInvalidReason, hostCalls, denied, logsDropped, publishes, logs };
+  return { commands, guestMicros, invalid, cut, firstInvalidReason, hostCalls, denied, logsDropped, publishes, logs };
 }
