@@ -4,7 +4,9 @@ import { performance } from 'node:perf_hooks';
 import type { AppEvent } from '../../runtime/dist/core/app-types.js';
 import type { CompiledComponent } from '../../runtime/dist/plugins/compile-cache.js';
 import { DEFAULT_POLICY, parseManifest, type PluginManifest } from '../../runtime/dist/plugins/index.js';
+import { ModuleCache } from '../../runtime/dist/plugins/module-cache.js';
 import { PluginRunner, RunnerFault } from '../../runtime/dist/plugins/runner.js';
+import { WorkerSupply } from '../../runtime/dist/plugins/worker-supply.js';
 import { instantiateDirect, witEvents } from './plugin-guest.js';
 import { packetInEvent, type PluginRig } from './plugin-rig.js';
 
@@ -26,10 +28,12 @@ export function percentile(sorted: readonly number[], p: number): number {
 export interface PerEvent {
   /** Median over the slices of the mean µs per event through the host. */
   readonly hostUs: number;
-  /** Median over the slices of µs per event of the guest alone. */
-  readonly guestUs: number;
-  /** Median over the slices of (host - guest alone), each pair measured back to back. */
+  /** Median over the slices of µs per event inside the guest's handle, measured by the worker on the same batches. */
+  readonly inWorkerUs: number;
+  /** Median over the slices of (through the host - inside the guest): what the host adds. */
   readonly overheadUs: number;
+  /** Median over the slices of µs per event of the guest alone, in this thread, between the host slices. */
+  readonly guestUs: number;
   /** Per round (one batch offered together and all answered), over all slices, µs. */
   readonly p50RoundUs: number;
   readonly p99RoundUs: number;
@@ -51,7 +55,7 @@ function median(values: readonly number[]): number {
  * (queue, channel, worker, guest, outputs) for that many events. Alternates with
  * the guest alone (plugin-guest.ts) on the same events, slice by slice.
  */
-export async function perEvent(rig: PluginRig, compiled: CompiledComponent, config: string, batch: number, seconds: number): Promise<PerEvent> {
+export async function perEvent(rig: PluginRig, name: string, compiled: CompiledComponent, config: string, batch: number, seconds: number): Promise<PerEvent> {
   const pool = traffic(HOSTS * 2);
   let next = 0;
   const round = async (): Promise<number> => {
@@ -80,10 +84,12 @@ export async function perEvent(rig: PluginRig, compiled: CompiledComponent, conf
   while (performance.now() < warmUntil) await round();
   guestSlice(Math.min(300, sliceMs));
   const hostUs: number[] = [];
+  const inWorkerUs: number[] = [];
   const guestUs: number[] = [];
   const rounds: number[] = [];
   let cpuUs = 0;
   for (let s = 0; s < SLICES; s++) {
+    const guestBefore = await rig.guestSeconds(name);
     const cpu = process.cpuUsage();
     const started = performance.now();
     const until = started + sliceMs;
@@ -91,6 +97,7 @@ export async function perEvent(rig: PluginRig, compiled: CompiledComponent, conf
     while (performance.now() < until) rounds.push(await round());
     const events = (rounds.length - first) * batch;
     hostUs.push(((performance.now() - started) * 1000) / events);
+    inWorkerUs.push(((await rig.guestSeconds(name)) - guestBefore) * 1e6 / events);
     const used = process.cpuUsage(cpu);
     cpuUs += (used.user + used.system) / events / SLICES;
     guestUs.push(guestSlice(sliceMs / 2));
@@ -99,8 +106,9 @@ export async function perEvent(rig: PluginRig, compiled: CompiledComponent, conf
   rounds.sort((a, b) => a - b);
   return {
     hostUs: median(hostUs),
+    inWorkerUs: median(inWorkerUs),
+    overheadUs: median(hostUs.map((h, i) => h - inWorkerUs[i]!)),
     guestUs: median(guestUs),
-    overheadUs: median(hostUs.map((h, i) => h - guestUs[i]!)),
     p50RoundUs: percentile(rounds, 50) * 1000,
     p99RoundUs: percentile(rounds, 99) * 1000,
     cpuUs,
@@ -132,20 +140,43 @@ export function readManifest(folder: string): PluginManifest {
   return parseManifest(readFileSync(path, 'utf8'), path);
 }
 
+/** One reload: its total as the caller saw it, and the phases the manager logged ('plugin replaced' timing). */
 export interface SwapSample {
   readonly totalMs: number;
+  readonly phases: Readonly<Record<string, number>>;
 }
 
 /**
- * Replaces the running plugin `name` with the manifest in `folders[i % n]`
- * (the same component, another config: a cache hit) `swaps` times, idle.
+ * Replaces the running plugin with the manifest in `folders[i % n]` (the same
+ * component, another config: a compile-cache hit) `count` times, `gapMs` apart
+ * (a person reloading, not a loop: the spare worker is started again in
+ * between). With `flowing`, rounds of 64 packet-ins keep the plugin busy all
+ * the while (the swap waits for the batch in flight).
  */
-export async function swaps(rig: PluginRig, folders: readonly string[], count: number): Promise<SwapSample[]> {
+export async function swaps(rig: PluginRig, folders: readonly string[], count: number, gapMs: number, flowing: boolean): Promise<SwapSample[]> {
+  const pool = traffic(HOSTS);
+  let pumping = flowing;
+  const pump = (async (): Promise<void> => {
+    let next = 0;
+    while (pumping) {
+      const target = rig.answered + 64;
+      for (let k = 0; k < 64; k++) rig.offer(pool[next++ % pool.length]!);
+      await rig.answeredReach(target);
+    }
+  })();
   const out: SwapSample[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await rig.manager.load(folders[i % folders.length]!);
-    out.push({ totalMs: performance.now() - started });
+  try {
+    for (let i = 0; i < count; i++) {
+      await new Promise((resolve) => setTimeout(resolve, gapMs));
+      const started = performance.now();
+      await rig.manager.load(folders[i % folders.length]!);
+      const totalMs = performance.now() - started;
+      const line = rig.logs.findLast((l) => l.msg === 'plugin replaced');
+      out.push({ totalMs, phases: (line?.timing ?? {}) as Record<string, number> });
+    }
+  } finally {
+    pumping = false;
+    await pump;
   }
   return out;
 }
@@ -160,8 +191,10 @@ export interface StopSample {
 /** A guest in an endless loop, on its own runner: how long until the fault, and until its thread is gone. */
 export async function stopTimes(manifest: PluginManifest, compiled: CompiledComponent, count: number): Promise<StopSample[]> {
   const out: StopSample[] = [];
+  const modules = await new ModuleCache().modules(manifest.name, compiled, manifest.limits.memoryMiB * 16);
+  const workers = new WorkerSupply(false);
   for (let i = 0; i < count; i++) {
-    const runner = new PluginRunner(manifest, compiled, undefined, DEFAULT_POLICY.spinMicros);
+    const runner = new PluginRunner(manifest, compiled, modules, undefined, DEFAULT_POLICY.spinMicros, workers.take());
     await runner.ready(30_000);
     const started = performance.now();
     const faultMs = await runner.runBatch(traffic(1), 1).then(

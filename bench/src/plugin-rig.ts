@@ -32,6 +32,7 @@ export function packetInEvent(src: number, dst: number, seq: number): AppEvent {
 
 export class PluginRig {
   readonly manager: PluginManager;
+  readonly metrics = new RuntimeMetrics();
   readonly dir: string;
   readonly logs: Record<string, unknown>[] = [];
   readonly changes: PluginStateChange[] = [];
@@ -45,7 +46,7 @@ export class PluginRig {
 
   private constructor(cacheDir: string, policy: Partial<SlotPolicy>) {
     this.dir = mkdtempSync(join(tmpdir(), 'sdn-bench-plugins-'));
-    this.manager = new PluginManager({ dataDir: this.dir, cacheDir, watch: false, metrics: new RuntimeMetrics(), policy });
+    this.manager = new PluginManager({ dataDir: this.dir, cacheDir, watch: false, metrics: this.metrics, policy });
     this.manager.onStateChange((c) => {
       this.changes.push(c);
       for (const w of this.changeWaiters.splice(0)) {
@@ -88,6 +89,12 @@ export class PluginRig {
     await rig.manager.start(ctx);
     await rig.manager.ready();
     return rig;
+  }
+
+  /** Seconds plugin `name` has spent inside its guest's handle, as its worker measured them. */
+  async guestSeconds(name: string): Promise<number> {
+    const { values } = await this.metrics.plugins.guestSeconds.get();
+    return values.find((v) => v.labels.plugin === name)?.value ?? 0;
   }
 
   /** Hands an event to the manager as the controller would. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildGuest, writePlugin } from '../../runtime/dist/plugins/testing/guests.js';
 import { buildProject, EXAMPLES } from '../../runtime/dist/plugins/testing/kits.js';
-import { percentile, perEvent, readManifest, saturated, stopTimes, swaps } from './plugin-measure.js';
+import { percentile, perEvent, readManifest, saturated, stopTimes, swaps, type SwapSample } from './plugin-measure.js';
 import { formatPluginReport, type GuestResult, type PluginReport } from './plugin-report.js';
 import { PluginRig } from './plugin-rig.js';
 
@@ -23,6 +23,7 @@ type Part = (typeof PARTS)[number];
 const USAGE = `usage: node bench/dist/plugins.js [options]
   --seconds N     measured seconds per per-event row, host and guest alone together (default 4)
   --swaps N       reloads of a cached component (default 10)
+  --swap-gap MS   time between two reloads (default 500)
   --stops N       looping plugins stopped (default 5)
   --deadline MS   deadline of the looping plugin (default 100)
   --guests IDS    comma-separated, of: echo (test guest, QuickJS), ts (learning switch, TypeScript kit), py (learning switch, Python kit); default all
@@ -34,6 +35,7 @@ const USAGE = `usage: node bench/dist/plugins.js [options]
 interface Options {
   readonly seconds: number;
   readonly swaps: number;
+  readonly swapGapMs: number;
   readonly stops: number;
   readonly deadlineMs: number;
   readonly guests: readonly GuestId[];
@@ -65,6 +67,7 @@ function parseOptions(argv: string[]): Options {
     options: {
       seconds: { type: 'string' },
       swaps: { type: 'string' },
+      'swap-gap': { type: 'string' },
       stops: { type: 'string' },
       deadline: { type: 'string' },
       guests: { type: 'string' },
@@ -80,6 +83,7 @@ function parseOptions(argv: string[]): Options {
   return {
     seconds: positive('seconds', values.seconds, 4),
     swaps: Math.round(positive('swaps', values.swaps, 10)),
+    swapGapMs: values['swap-gap'] === '0' ? 0 : Math.round(positive('swap-gap', values['swap-gap'], 500)),
     stops: Math.round(positive('stops', values.stops, 5)),
     deadlineMs: Math.round(positive('deadline', values.deadline, 100)),
     guests: list('guests', values.guests, GUESTS),
@@ -116,8 +120,8 @@ async function measureGuest(rig: PluginRig, id: GuestId, seconds: number, batche
   progress(`${label}: loaded (${status.state})`);
   const rows = [];
   for (const batch of batches) {
-    const measured = await perEvent(rig, compiled, manifest.config, batch, seconds);
-    progress(`${label}, batch ${batch}: ${measured.hostUs.toFixed(1)} µs/event through the host, ${measured.guestUs.toFixed(1)} guest alone, overhead ${measured.overheadUs.toFixed(1)}`);
+    const measured = await perEvent(rig, manifest.name, compiled, manifest.config, batch, seconds);
+    progress(`${label}, batch ${batch}: ${measured.hostUs.toFixed(1)} µs/event through the host, ${measured.inWorkerUs.toFixed(1)} inside the guest, overhead ${measured.overheadUs.toFixed(1)}; guest alone ${measured.guestUs.toFixed(1)}`);
     rows.push({ batch, measured });
   }
   const eventsPerSec = await saturated(rig, seconds);
@@ -126,14 +130,14 @@ async function measureGuest(rig: PluginRig, id: GuestId, seconds: number, batche
   return { id, label, rows, saturatedEventsPerSec: eventsPerSec };
 }
 
-async function measureSwaps(rig: PluginRig, count: number): Promise<number[]> {
+async function measureSwaps(rig: PluginRig, count: number, gapMs: number, flowing: boolean): Promise<SwapSample[]> {
   const echo = await buildGuest('echo');
   const manifest = (version: string, outPort: number): Record<string, unknown> => ({ name: 'swapped', version, capabilities: ['openflow'], subscriptions: { kinds: ['packet-in'] }, config: { outPort } });
   const folders = [writePlugin(join(rig.dir, 'swap-a'), manifest('a', 2), echo), writePlugin(join(rig.dir, 'swap-b'), manifest('b', 3), echo)];
   await rig.manager.load(folders[1]!);
-  const samples = await swaps(rig, folders, count);
+  const samples = await swaps(rig, folders, count, gapMs, flowing);
   await rig.manager.unload('swapped');
-  return samples.map((s) => s.totalMs);
+  return samples;
 }
 
 async function measureStops(rig: PluginRig, count: number, deadlineMs: number): Promise<{ faultMs: number[]; exitedMs: number[] }> {
@@ -164,18 +168,21 @@ async function main(argv: string[]): Promise<number> {
     const guests: GuestResult[] = [];
     const has = (part: Part): boolean => options.parts.includes(part);
     if (has('events')) for (const id of options.guests) guests.push(await measureGuest(rig, id, options.seconds, options.batches));
-    let swapMs: number[] = [];
+    const swapRuns: { flowing: boolean; samples: SwapSample[] }[] = [];
     if (has('swap')) {
-      progress(`swapping a cached component ${options.swaps} times`);
-      swapMs = await measureSwaps(rig, options.swaps);
-      progress(`swap: median ${percentile([...swapMs].sort((a, b) => a - b), 50).toFixed(0)} ms`);
+      for (const flowing of [false, true]) {
+        progress(`swapping a cached component ${options.swaps} times${flowing ? ' while events flow' : ''}`);
+        const samples = await measureSwaps(rig, options.swaps, options.swapGapMs, flowing);
+        progress(`swap: median ${percentile(samples.map((s) => s.totalMs).sort((a, b) => a - b), 50).toFixed(0)} ms`);
+        swapRuns.push({ flowing, samples });
+      }
     }
     let stops = { faultMs: [] as number[], exitedMs: [] as number[] };
     if (has('stop')) {
       progress(`stopping a looping plugin ${options.stops} times (deadline ${options.deadlineMs} ms)`);
       stops = await measureStops(rig, options.stops, options.deadlineMs);
     }
-    const report: PluginReport = { machine, seconds: options.seconds, guests, swapMs, deadlineMs: options.deadlineMs, ...stops, loadAtEnd: loadavg()[0]! };
+    const report: PluginReport = { machine, seconds: options.seconds, guests, swaps: swapRuns, swapGapMs: options.swapGapMs, deadlineMs: options.deadlineMs, ...stops, loadAtEnd: loadavg()[0]! };
     process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : formatPluginReport(report)}\n`);
     return 0;
   } finally {
