@@ -61,14 +61,14 @@ let reply: Writer = channel.begin();
 let handled = 0;
 let commands = 0;
 
-function addCommand(c: WitCommand, where: string): void {
+function addCommand(c: WitCommand, source: string, index: number): void {
   if (handled >= data.maxCommands) {
     out.cut++;
     return;
   }
   handled++;
   try {
-    writeCommand(reply, c, where);
+    writeCommand(reply, c, source, index);
     commands++;
   } catch (err) {
     if (!(err instanceof InvalidCommandError)) throw err;
@@ -94,7 +94,7 @@ function host<A extends unknown[], R>(iface: HostInterface, fn: (...args: A) => 
 let sent = 0;
 const imports = {
   'sdn:plugin/types': {},
-  'sdn:plugin/openflow': { send: host('openflow', (commands: WitCommand[]) => commands.forEach((c) => addCommand(c, `send[${sent++}]`))) },
+  'sdn:plugin/openflow': { send: host('openflow', (commands: WitCommand[]) => commands.forEach((c) => addCommand(c, 'send', sent++))) },
   'sdn:plugin/pubsub': {
     publish: host('pubsub', (subject: string, payload: Uint8Array) => {
       if (!SUBJECT.test(subject)) throw { tag: 'invalid', val: `${JSON.stringify(subject.slice(0, 80))} is not a subject (dot-separated tokens, no wildcards)` } satisfies WitHostError;
@@ -177,7 +177,7 @@ function runBatch(r: Reader): void {
     channel.send();
     return;
   }
-  for (let i = 0; i < returned.length; i++) addCommand(returned[i]!, `handle[${i}]`);
+  for (let i = 0; i < returned.length; i++) addCommand(returned[i]!, 'handle', i);
   finishReply(reply, commands, out);
   channel.send();
 }
