@@ -10,12 +10,14 @@ import { Reader, Writer } from '../openflow/index.js';
  *
  * Wake-ups cost more than the transfer on a busy machine (each is a futex
  * wake and a trip through the scheduler, 10-150 µs here), so both sides look
- * for a while before they sleep: the worker spins on the request sequence for
- * `spinMicros` after each reply before it blocks in `Atomics.wait` (it is a
- * thread of its own, and blocking there is its idle state); the main thread,
- * which must never block, polls the reply sequence once per event-loop turn
- * (`setImmediate`, so sockets are still served in between) for `spinMicros`
- * before it falls back to `Atomics.waitAsync`.
+ * for a while before they sleep: the worker spins on the request sequence
+ * after each reply before it blocks in `Atomics.wait` (it is a thread of its
+ * own, and blocking there is its idle state); the main thread, which must
+ * never block, polls the reply sequence once per event-loop turn
+ * (`setImmediate`, so sockets are still served in between) before it falls
+ * back to `Atomics.waitAsync`. How long each side looks adapts (`Spin`): up to
+ * `spinMicros` while the other side answers within that, halving towards zero
+ * while it does not, so sparse traffic costs no spinning.
  *
  * A message that does not fit its area travels through a MessagePort
  * (`IN_MESSAGE` as its length) that the other side reads synchronously with
@@ -43,6 +45,29 @@ export interface ChannelShared {
 
 export function createChannelShared(spinMicros: number, areaBytes = AREA_BYTES): ChannelShared {
   return { buffer: new SharedArrayBuffer(CONTROL_BYTES + 2 * areaBytes), areaBytes, spinMicros };
+}
+
+/**
+ * How long to look for the other side's message before sleeping: the full
+ * budget while messages came within it, halved after each wait that outlasted
+ * it (down to 0, under a microsecond), back to the full budget as soon as one
+ * comes within it again.
+ */
+class Spin {
+  private readonly maxMs: number;
+  /** Current budget, ms. */
+  ms: number;
+
+  constructor(maxMicros: number) {
+    this.maxMs = maxMicros / 1000;
+    this.ms = this.maxMs;
+  }
+
+  /** Records how long the last wait took, ms (spinning included). */
+  waited(ms: number): void {
+    if (ms <= this.maxMs) this.ms = this.maxMs;
+    else this.ms = this.ms < 0.002 ? 0 : this.ms / 2;
+  }
 }
 
 /** One of the two areas, written through a Writer that starts out on the shared bytes. */
@@ -98,7 +123,7 @@ export class MainChannel {
   private readonly request: Area;
   private readonly replyView: Buffer;
   private readonly port: MessagePort;
-  private readonly spinMs: number;
+  private readonly spin: Spin;
   private seq = 0;
   private closed = false;
 
@@ -107,7 +132,7 @@ export class MainChannel {
     this.request = new Area(shared, CONTROL_BYTES);
     this.replyView = Buffer.from(shared.buffer, CONTROL_BYTES + shared.areaBytes, shared.areaBytes);
     this.port = port;
-    this.spinMs = shared.spinMicros / 1000;
+    this.spin = new Spin(shared.spinMicros);
   }
 
   /** A Writer for the next request (valid until `send`). */
@@ -130,11 +155,13 @@ export class MainChannel {
    */
   awaitReply(onReply: (reply: Reader) => void): void {
     const seq = this.seq;
-    const spinUntil = performance.now() + this.spinMs;
+    const sent = performance.now();
+    const spinUntil = sent + this.spin.ms;
     const check = (): void => {
       if (this.closed || seq !== this.seq) return;
       const current = Atomics.load(this.control, REPLY_SEQ);
       if (current === seq) {
+        this.spin.waited(performance.now() - sent);
         onReply(this.takeReply());
         return;
       }
@@ -171,7 +198,7 @@ export class WorkerChannel {
   private readonly requestView: Buffer;
   private readonly reply: Area;
   private readonly port: MessagePort;
-  private readonly spinMs: number;
+  private readonly spin: Spin;
   private seen = 0;
 
   constructor(shared: ChannelShared, port: MessagePort) {
@@ -179,7 +206,7 @@ export class WorkerChannel {
     this.requestView = Buffer.from(shared.buffer, CONTROL_BYTES, shared.areaBytes);
     this.reply = new Area(shared, CONTROL_BYTES + shared.areaBytes);
     this.port = port;
-    this.spinMs = shared.spinMicros / 1000;
+    this.spin = new Spin(shared.spinMicros);
   }
 
   /**
@@ -187,10 +214,12 @@ export class WorkerChannel {
    * (a view of the shared area: valid until `send`).
    */
   next(): Reader {
-    const spinUntil = performance.now() + this.spinMs;
+    const idle = performance.now();
+    const spinUntil = idle + this.spin.ms;
     while (Atomics.load(this.control, REQUEST_SEQ) === this.seen) {
       if (performance.now() >= spinUntil) Atomics.wait(this.control, REQUEST_SEQ, this.seen);
     }
+    this.spin.waited(performance.now() - idle);
     this.seen = Atomics.load(this.control, REQUEST_SEQ);
     return Area.read(this.requestView, Atomics.load(this.control, REQUEST_LEN), this.port, 'request');
   }
