@@ -17,6 +17,7 @@ import { PluginManager, type PluginStateChange, type SlotPolicy } from '../../ru
  */
 
 export const BENCH_DPID = 0x1n;
+const STALL_MS = 30_000;
 
 /** One PACKET_IN from host `src` to host `dst` (MACs 02:00:00:00:hh:ll), on port 1 + src % 8. */
 export function packetInEvent(src: number, dst: number, seq: number): AppEvent {
@@ -41,7 +42,8 @@ export class PluginRig {
   private handler: ((event: AppEvent) => void) | undefined;
   /** PACKET_OUTs received: each plugin measured here answers every PACKET_IN with exactly one. */
   private packetOuts = 0;
-  private waiter: { count: number; resolve: () => void } | undefined;
+  private waiter: { count: number; resolve: () => void; reject: (err: Error) => void } | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
   private changeWaiters: { predicate: (c: PluginStateChange) => boolean; resolve: (c: PluginStateChange) => void }[] = [];
 
   private constructor(cacheDir: string, policy: Partial<SlotPolicy>) {
@@ -88,6 +90,7 @@ export class PluginRig {
     };
     await rig.manager.start(ctx);
     await rig.manager.ready();
+    rig.watch();
     return rig;
   }
 
@@ -107,13 +110,33 @@ export class PluginRig {
     return this.packetOuts;
   }
 
-  /** Resolves once `count` PACKET_OUTs in total have been received. */
-  answeredReach(count: number, timeoutMs = 30_000): Promise<void> {
+  /**
+   * Resolves once `count` PACKET_OUTs in total have been received; rejects when
+   * none arrived for 30 s (one watchdog for the rig: a timer per call would be
+   * part of what is measured).
+   */
+  answeredReach(count: number): Promise<void> {
     if (this.packetOuts >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${this.packetOuts} of ${count} PACKET_OUTs arrived within ${timeoutMs} ms; plugin states: ${JSON.stringify(this.manager.list().map((p) => [p.name, p.state, p.lastError]))}`)), timeoutMs);
-      this.waiter = { count, resolve: () => (clearTimeout(timer), resolve()) };
+      this.waiter = { count, resolve, reject };
     });
+  }
+
+  private watch(): void {
+    let seen = this.packetOuts;
+    let stalledSince = performance.now();
+    this.watchdog = setInterval(() => {
+      const w = this.waiter;
+      if (w === undefined || this.packetOuts !== seen) {
+        seen = this.packetOuts;
+        stalledSince = performance.now();
+        return;
+      }
+      if (performance.now() - stalledSince < STALL_MS) return;
+      this.waiter = undefined;
+      w.reject(new Error(`only ${this.packetOuts} of ${w.count} PACKET_OUTs arrived, none for ${STALL_MS / 1000} s; plugin states: ${JSON.stringify(this.manager.list().map((p) => [p.name, p.state, p.lastError]))}`));
+    }, 1000);
+    this.watchdog.unref();
   }
 
   /** Resolves with the first state change from now on that matches. */
@@ -125,6 +148,7 @@ export class PluginRig {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.watchdog);
     await this.manager.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
