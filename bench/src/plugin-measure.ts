@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { AppEvent } from '../../runtime/dist/core/app-types.js';
 import type { CompiledComponent } from '../../runtime/dist/plugins/compile-cache.js';
 import { DEFAULT_POLICY, parseManifest, type PluginManifest } from '../../runtime/dist/plugins/index.js';
+import { SpinGate } from '../../runtime/dist/plugins/cpu-pressure.js';
 import { ModuleCache } from '../../runtime/dist/plugins/module-cache.js';
 import { PluginRunner, RunnerFault } from '../../runtime/dist/plugins/runner.js';
 import { WorkerSupply } from '../../runtime/dist/plugins/worker-supply.js';
@@ -194,7 +195,7 @@ export async function stopTimes(manifest: PluginManifest, compiled: CompiledComp
   const modules = await new ModuleCache().modules(manifest.name, compiled, manifest.limits.memoryMiB * 16);
   const workers = new WorkerSupply(false);
   for (let i = 0; i < count; i++) {
-    const runner = new PluginRunner(manifest, compiled, modules, undefined, DEFAULT_POLICY.spinMicros, workers.take());
+    const runner = new PluginRunner(manifest, compiled, modules, undefined, { micros: DEFAULT_POLICY.spinMicros, gate: new SpinGate().buffer }, workers.take());
     await runner.ready(30_000);
     const started = performance.now();
     const faultMs = await runner.runBatch(traffic(1), 1).then(

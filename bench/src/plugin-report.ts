@@ -17,6 +17,7 @@ export interface GuestResult {
 
 export interface PluginReport {
   readonly machine: string;
+  readonly pressureAtEnd: string;
   readonly seconds: number;
   readonly guests: readonly GuestResult[];
   readonly swaps: readonly { readonly flowing: boolean; readonly samples: readonly SwapSample[] }[];
@@ -45,7 +46,7 @@ function verdict(met: boolean): string {
 }
 
 export function formatPluginReport(r: PluginReport): string {
-  const lines = [r.machine, `Load average at the end: ${r.loadAtEnd.toFixed(2)}; ${r.seconds} s per per-event row.`, ''];
+  const lines = [r.machine, `At the end: load average ${r.loadAtEnd.toFixed(2)}, ${r.pressureAtEnd}; ${r.seconds} s per per-event row.`, ''];
   if (r.guests.length > 0) lines.push(...eventTables(r.guests));
   if (r.swaps.length > 0 || r.exitedMs.length > 0) lines.push('', '| measure | min / median / max | target |', '| --- | ---: | --- |');
   for (const { flowing, samples } of r.swaps) {

@@ -99,6 +99,16 @@ function progress(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
+/** The kernel's CPU pressure line ("some": share of time runnable tasks waited for a CPU), or why there is none. */
+function cpuPressure(): string {
+  try {
+    const some = readFileSync('/proc/pressure/cpu', 'utf8').split('\n')[0]!;
+    return `CPU pressure ${some.replace(/ total=\d+/, '')}`;
+  } catch {
+    return 'no /proc/pressure/cpu (plugin channels spin without a contention check)';
+  }
+}
+
 /** Compile cache of this benchmark, kept between runs (entries are keyed by component hash). */
 const CACHE = join(tmpdir(), 'sdn-bench-plugin-cache');
 
@@ -162,7 +172,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const load = loadavg().map((l) => l.toFixed(2)).join(' ');
-  const machine = `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load average at start ${load}`;
+  const machine = `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load average at start ${load}; ${cpuPressure()}`;
   const rig = await PluginRig.start(CACHE, options.spinMicros === undefined ? {} : { spinMicros: options.spinMicros });
   try {
     const guests: GuestResult[] = [];
@@ -182,7 +192,7 @@ async function main(argv: string[]): Promise<number> {
       progress(`stopping a looping plugin ${options.stops} times (deadline ${options.deadlineMs} ms)`);
       stops = await measureStops(rig, options.stops, options.deadlineMs);
     }
-    const report: PluginReport = { machine, seconds: options.seconds, guests, swaps: swapRuns, swapGapMs: options.swapGapMs, deadlineMs: options.deadlineMs, ...stops, loadAtEnd: loadavg()[0]! };
+    const report: PluginReport = { machine, pressureAtEnd: cpuPressure(), seconds: options.seconds, guests, swaps: swapRuns, swapGapMs: options.swapGapMs, deadlineMs: options.deadlineMs, ...stops, loadAtEnd: loadavg()[0]! };
     process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : formatPluginReport(report)}\n`);
     return 0;
   } finally {

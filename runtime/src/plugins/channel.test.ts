@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { MessageChannel } from 'node:worker_threads';
 import type { Reader } from '../openflow/index.js';
 import { createChannelShared, MainChannel, WorkerChannel } from './channel.js';
+import { SpinGate } from './cpu-pressure.js';
 
 // Both ends in one thread: the worker end never has to wait, because every
 // request is published before it looks.
@@ -10,7 +11,7 @@ import { createChannelShared, MainChannel, WorkerChannel } from './channel.js';
 const AREA = 1024;
 
 function ends(spinMicros = 0): { main: MainChannel; worker: WorkerChannel } {
-  const shared = createChannelShared(spinMicros, AREA);
+  const shared = createChannelShared(spinMicros, new SpinGate().buffer, AREA);
   const ports = new MessageChannel();
   return { main: new MainChannel(shared, ports.port1), worker: new WorkerChannel(shared, ports.port2) };
 }

@@ -1,5 +1,6 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { Reader, Writer } from '../openflow/index.js';
+import { spinAllowed } from './cpu-pressure.js';
 
 /**
  * The main⇄worker batch channel: one SharedArrayBuffer per plugin worker with a
@@ -17,7 +18,8 @@ import { Reader, Writer } from '../openflow/index.js';
  * (`setImmediate`, so sockets are still served in between) before it falls
  * back to `Atomics.waitAsync`. How long each side looks adapts (`Spin`): up to
  * `spinMicros` while the other side answers within that, halving towards zero
- * while it does not, so sparse traffic costs no spinning.
+ * while it does not, so sparse traffic costs no spinning; and nobody spins
+ * while the CPUs are contended (cpu-pressure.ts).
  *
  * A message that does not fit its area travels through a MessagePort
  * (`IN_MESSAGE` as its length) that the other side reads synchronously with
@@ -41,10 +43,12 @@ export interface ChannelShared {
   readonly buffer: SharedArrayBuffer;
   readonly areaBytes: number;
   readonly spinMicros: number;
+  /** A SpinGate's buffer (cpu-pressure.ts): spin only while it says so. */
+  readonly gate: SharedArrayBuffer;
 }
 
-export function createChannelShared(spinMicros: number, areaBytes = AREA_BYTES): ChannelShared {
-  return { buffer: new SharedArrayBuffer(CONTROL_BYTES + 2 * areaBytes), areaBytes, spinMicros };
+export function createChannelShared(spinMicros: number, gate: SharedArrayBuffer, areaBytes = AREA_BYTES): ChannelShared {
+  return { buffer: new SharedArrayBuffer(CONTROL_BYTES + 2 * areaBytes), areaBytes, spinMicros, gate };
 }
 
 /**
@@ -55,18 +59,24 @@ export function createChannelShared(spinMicros: number, areaBytes = AREA_BYTES):
  */
 class Spin {
   private readonly maxMs: number;
-  /** Current budget, ms. */
-  ms: number;
+  private readonly gate: Int32Array;
+  private budgetMs: number;
 
-  constructor(maxMicros: number) {
-    this.maxMs = maxMicros / 1000;
-    this.ms = this.maxMs;
+  constructor(shared: ChannelShared) {
+    this.maxMs = shared.spinMicros / 1000;
+    this.budgetMs = this.maxMs;
+    this.gate = new Int32Array(shared.gate);
+  }
+
+  /** The budget now, ms: 0 while the CPUs are contended. */
+  get ms(): number {
+    return spinAllowed(this.gate) ? this.budgetMs : 0;
   }
 
   /** Records how long the last wait took, ms (spinning included). */
   waited(ms: number): void {
-    if (ms <= this.maxMs) this.ms = this.maxMs;
-    else this.ms = this.ms < 0.002 ? 0 : this.ms / 2;
+    if (ms <= this.maxMs) this.budgetMs = this.maxMs;
+    else this.budgetMs = this.budgetMs < 0.002 ? 0 : this.budgetMs / 2;
   }
 }
 
@@ -132,7 +142,7 @@ export class MainChannel {
     this.request = new Area(shared, CONTROL_BYTES);
     this.replyView = Buffer.from(shared.buffer, CONTROL_BYTES + shared.areaBytes, shared.areaBytes);
     this.port = port;
-    this.spin = new Spin(shared.spinMicros);
+    this.spin = new Spin(shared);
   }
 
   /** A Writer for the next request (valid until `send`). */
@@ -206,7 +216,7 @@ export class WorkerChannel {
     this.requestView = Buffer.from(shared.buffer, CONTROL_BYTES, shared.areaBytes);
     this.reply = new Area(shared, CONTROL_BYTES + shared.areaBytes);
     this.port = port;
-    this.spin = new Spin(shared.spinMicros);
+    this.spin = new Spin(shared);
   }
 
   /**

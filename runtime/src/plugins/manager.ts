@@ -11,6 +11,7 @@ import { CompileCache } from './compile-cache.js';
 import { PluginLoadError, PluginNotFoundError } from './errors.js';
 import type { HostEvent } from './events-wire.js';
 import { parseManifest, type PluginManifest } from './manifest.js';
+import { SpinGate } from './cpu-pressure.js';
 import { ModuleCache } from './module-cache.js';
 import { PluginSlot, type SlotHost, type SlotPolicy } from './plugin-slot.js';
 import { PluginRunner } from './runner.js';
@@ -60,6 +61,7 @@ export class PluginManager implements App {
   readonly pluginsDir: string;
   readonly cache: CompileCache;
   private readonly modules = new ModuleCache();
+  private readonly spinGate = new SpinGate();
   private readonly workers: WorkerSupply;
   private readonly options: PluginManagerOptions;
   private readonly policy: SlotPolicy;
@@ -91,6 +93,7 @@ export class PluginManager implements App {
     this.log = ctx.log;
     this.unsubscribe = ctx.subscribe((event) => this.offer(event));
     this.workers.start();
+    this.spinGate.start();
     await mkdir(this.pluginsDir, { recursive: true });
     if (this.options.watch ?? true) {
       this.watcher = new PluginsDirWatcher(this.pluginsDir, this.options.watchDebounceMs ?? 200, (folder, hasManifest) => void this.onFolderSettled(folder, hasManifest));
@@ -109,6 +112,7 @@ export class PluginManager implements App {
     this.unsubscribe?.();
     await Promise.all([...this.slots.keys()].map((name) => this.unload(name)));
     await this.workers.stop();
+    this.spinGate.stop();
   }
 
   /** Calls `listener` on every plugin state change; returns the unsubscribe function. */
@@ -189,7 +193,7 @@ export class PluginManager implements App {
       const cacheMs = performance.now() - started;
       const modules = await this.modules.modules(name, compiled, manifest.limits.memoryMiB * 16);
       const modulesMs = performance.now() - started - cacheMs;
-      runner = new PluginRunner(manifest, compiled, modules, this.options.kv, this.policy.spinMicros, this.workers.take());
+      runner = new PluginRunner(manifest, compiled, modules, this.options.kv, this.spin(), this.workers.take());
       const initOutputs = await runner.ready(this.policy.initTimeoutMs);
       const version = { manifest, manifestPath, compiled, runner };
       /** Where the load went, in ms (logged; `bench/src/plugins.ts` reads it). */
@@ -244,12 +248,16 @@ export class PluginManager implements App {
       policy: this.policy,
       spawn: async (manifest, compiled) => {
         const modules = await this.modules.modules(manifest.name, compiled, manifest.limits.memoryMiB * 16);
-        return new PluginRunner(manifest, compiled, modules, this.options.kv, this.policy.spinMicros, this.workers.take());
+        return new PluginRunner(manifest, compiled, modules, this.options.kv, this.spin(), this.workers.take());
       },
       stateChanged: (change) => this.emit(change),
       switchHandle: (dpid) => this.ctx?.switch(dpid),
       publish: (message) => this.options.pubsub?.publish(message),
     };
+  }
+
+  private spin(): { micros: number; gate: SharedArrayBuffer } {
+    return { micros: this.policy.spinMicros, gate: this.spinGate.buffer };
   }
 
   private emit(change: PluginStateChange): void {

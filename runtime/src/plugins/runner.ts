@@ -89,14 +89,15 @@ export class PluginRunner {
   /**
    * Runs `compiled` (its core `modules`, compiled with the manifest's memory
    * cap) in `worker`, a plugin worker waiting for its `assign` message, which
-   * the runner owns from now on. `spinMicros`: how long each side of the batch
-   * channel looks for the other's message before it sleeps.
+   * the runner owns from now on. `spin`: how long each side of the batch
+   * channel looks for the other's message before it sleeps, and the gate that
+   * stops it while the CPUs are contended (channel.ts, cpu-pressure.ts).
    */
-  constructor(manifest: PluginManifest, compiled: CompiledComponent, modules: CoreModules, kv: KvStore | undefined, spinMicros: number, worker: Worker) {
+  constructor(manifest: PluginManifest, compiled: CompiledComponent, modules: CoreModules, kv: KvStore | undefined, spin: { readonly micros: number; readonly gate: SharedArrayBuffer }, worker: Worker) {
     this.manifest = manifest;
     this.compiled = compiled;
     this.kv = kv;
-    const shared = createChannelShared(spinMicros);
+    const shared = createChannelShared(spin.micros, spin.gate);
     const ports = new MessageChannel();
     this.channel = new MainChannel(shared, ports.port1);
     const assign: AssignMessage = {
