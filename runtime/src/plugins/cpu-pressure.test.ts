@@ -9,12 +9,12 @@ describe('spin gate (CPU pressure)', () => {
     assert.equal(someStallMicros('full avg10=0.00 total=12\n'), undefined);
   });
 
-  it('closes at once when tasks waited for a CPU 10 % of the time or more, and opens after a calm second', () => {
+  it('closes at once when tasks waited for a CPU 5 % of the time or more, and opens after two calm seconds', () => {
     let calm = CALM_SAMPLES;
-    calm = calmAfter(calm, 0.1);
+    calm = calmAfter(calm, 0.05);
     assert.equal(calm, 0, 'closed by one contended sample');
     for (let i = 1; i < CALM_SAMPLES; i++) {
-      calm = calmAfter(calm, 0.05);
+      calm = calmAfter(calm, 0.049);
       assert.ok(calm < CALM_SAMPLES, `still closed after ${i} calm samples`);
     }
     calm = calmAfter(calm, 0.0);

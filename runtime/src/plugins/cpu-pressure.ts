@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 const PSI_FILE = '/proc/pressure/cpu';
 const SAMPLE_MS = 250;
 /** Share of a sample interval during which some task waited for a CPU, above which nobody should spin. */
-const CONTENDED = 0.1;
+const CONTENDED = 0.05;
 /** Calm samples in a row before spinning is allowed again (contention comes in bursts). */
-export const CALM_SAMPLES = 4;
+export const CALM_SAMPLES = 8;
 
 /**
  * Whether plugin channels may spin (channel.ts), shared with every worker as
@@ -14,8 +14,9 @@ export const CALM_SAMPLES = 4;
  * another process) needs, and a round trip then costs a scheduler time slice
  * instead of a wake-up. Linux says how often runnable tasks waited for a CPU
  * (pressure stall information, `/proc/pressure/cpu`, "some" total in µs);
- * sampled every 250 ms, spinning stops as soon as that share reaches 10 % and
- * is allowed again after a second under it.
+ * sampled every 250 ms, spinning stops as soon as that share reaches 5 % and
+ * is allowed again after two seconds under it (a gate that opens at every
+ * calm moment of a busy machine costs more than it saves).
  * Without the file (another OS, PSI off) spinning stays allowed and the policy
  * (`spinMicros`) alone decides. Our own spinning counts too: when it makes
  * another task wait, it stops.
