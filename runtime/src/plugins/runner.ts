@@ -57,7 +57,7 @@ interface Starting {
 }
 
 /**
- * The main-thread side of one plugin worker: starts it, hands it one batch at a
+ * The main-thread side of one plugin worker: gives it its plugin, hands it one batch at a
  * time through the batch channel (channel.ts), and enforces the deadline from
  * here (a guest in an endless loop cannot be interrupted from inside its own
  * thread: `terminate()` is the only way). Answers the worker's KV calls. Never
@@ -81,8 +81,7 @@ export class PluginRunner {
   /** Epoch ms (sub-ms) when the worker was created. */
   private readonly createdAt = performance.timeOrigin + performance.now();
   private startedOnce = false;
-  /** The last start (or re-instantiation) of the worker, once ready. */
-  startup: StartupTimes | undefined;
+  private lastStartup: StartupTimes | undefined;
   private dead = false;
   private exitReason = '';
 
@@ -119,6 +118,11 @@ export class PluginRunner {
     this.worker.on('error', (err) => this.onGone(`the worker failed: ${err.message}`));
     this.worker.on('exit', (code) => this.onGone(`the worker exited with code ${code}`));
     this.worker.postMessage(assign, [ports.port2]);
+  }
+
+  /** Where the last start (or re-instantiation) went, once the worker is ready. */
+  get startup(): StartupTimes | undefined {
+    return this.lastStartup;
   }
 
   get alive(): boolean {
@@ -220,7 +224,7 @@ export class PluginRunner {
     clearTimeout(s.timer);
     if (m.t === 'ready') {
       const { assignedAt, ...phases } = m.startup;
-      this.startup = this.startedOnce ? { ...phases, workerMs: 0, glueMs: 0 } : { ...phases, workerMs: assignedAt - this.createdAt };
+      this.lastStartup = this.startedOnce ? { ...phases, workerMs: 0, glueMs: 0 } : { ...phases, workerMs: assignedAt - this.createdAt };
       this.startedOnce = true;
       const r = new Reader(Buffer.from(m.out), 0, m.out.byteLength, 'ready');
       r.u8('type');
