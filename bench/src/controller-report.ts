@@ -1,4 +1,4 @@
-import type { ContestantId } from './contestants.js';
+import { RUNTIME_IDS, type ContestantId } from './contestants.js';
 import type { LoadResult } from './loadgen/run.js';
 
 /** How the learning-switch benchmark prints its results: markdown tables and notes. */
@@ -99,21 +99,19 @@ function latencyTable(results: readonly ContestantResult[]): string[] {
 
 function targetLines(results: readonly ContestantResult[], settings: RunSettings): string[] {
   const byId = new Map(results.map((r) => [r.id, r]));
-  const ours = byId.get('runtime');
   const lines: string[] = [];
-  for (const peer of results.filter((r) => r.id !== 'runtime')) {
-    const a = ours?.throughput?.responsesPerSec;
-    const b = peer.throughput?.responsesPerSec;
-    if (a !== undefined && b !== undefined && b > 0) lines.push(`- responses/s, sdn-runtime / ${peer.label}: ${(a / b).toFixed(2)}x`);
-  }
   const tc = byId.get('testcontroller')?.throughput?.responsesPerSec;
-  const a = ours?.throughput?.responsesPerSec;
-  if (a !== undefined && tc !== undefined) {
-    lines.push(`- target "responses/s >= ovs-testcontroller's": ${a >= tc ? 'met' : 'not met'} (${int(a)} against ${int(tc)})`);
-  }
-  const p99 = ours?.latency?.latency.p99Us;
-  if (p99 !== undefined) {
-    lines.push(`- target "p99 <= 1 ms at ${int(settings.rate)} PACKET_IN/s": ${p99 <= 1000 && ours!.latency!.lost === 0 ? 'met' : 'not met'} (p99 ${formatMicros(p99)}, ${int(ours!.latency!.lost)} lost)`);
+  for (const ours of results.filter((r) => RUNTIME_IDS.includes(r.id))) {
+    const a = ours.throughput?.responsesPerSec;
+    for (const peer of results.filter((r) => !RUNTIME_IDS.includes(r.id))) {
+      const b = peer.throughput?.responsesPerSec;
+      if (a !== undefined && b !== undefined && b > 0) lines.push(`- responses/s, ${ours.label} / ${peer.label}: ${(a / b).toFixed(2)}x`);
+    }
+    if (a !== undefined && tc !== undefined) lines.push(`- ${ours.label}: target "responses/s >= ovs-testcontroller's": ${a >= tc ? 'met' : 'not met'} (${int(a)} against ${int(tc)})`);
+    const p99 = ours.latency?.latency.p99Us;
+    if (ours.id === 'runtime' && p99 !== undefined) {
+      lines.push(`- ${ours.label}: target "p99 <= 1 ms at ${int(settings.rate)} PACKET_IN/s": ${p99 <= 1000 && ours.latency!.lost === 0 ? 'met' : 'not met'} (p99 ${formatMicros(p99)}, ${int(ours.latency!.lost)} lost)`);
+    }
   }
   return lines;
 }

@@ -3,7 +3,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../runtime/dist/testing/vectors.js';
-import { CONTESTANT_IDS, CONTESTANTS, type Contestant, type ContestantId } from './contestants.js';
+import { CONTESTANT_IDS, CONTESTANTS, RUNTIME_IDS, type Contestant, type ContestantId } from './contestants.js';
 import { type ContestantResult, formatReport, type PhaseResult, type RunSettings } from './controller-report.js';
 import { DEFAULT_LOAD_OPTIONS, type LoadMode, runLoad } from './loadgen/run.js';
 import { Child, cpuSecondsOf, freePort, peakRssBytesOf } from './proc.js';
@@ -27,7 +27,7 @@ const USAGE = `usage: node bench/dist/controller.js [options]
   --rate N          latency mode: PACKET_IN/s offered in total (default ${DEFAULT_LOAD_OPTIONS.rate})
   --only IDS        comma-separated controllers, of: ${CONTESTANT_IDS.join(', ')}
   --modes MODES     comma-separated, of: ${MODES.join(', ')}
-  --cpu-prof DIR    run the runtime under node --cpu-prof, writing the profile into DIR
+  --cpu-prof DIR    run the runtime (each sdn-runtime contestant) under node --cpu-prof, writing the profiles into DIR
   --json            print machine-readable results instead of the tables`;
 
 interface Options {
@@ -125,15 +125,17 @@ async function measure(contestant: Contestant, options: Options, root: string): 
   const missing = contestant.missing(root);
   if (missing !== undefined) return { ...base, error: `not measured: ${missing}` };
   const scratch = mkdtempSync(join(tmpdir(), `sdn-bench-${contestant.id}-`));
-  const cpuProfDir = contestant.id === 'runtime' ? options.cpuProfDir : undefined;
+  const cpuProfDir = RUNTIME_IDS.includes(contestant.id) ? options.cpuProfDir : undefined;
   if (cpuProfDir !== undefined) mkdirSync(cpuProfDir, { recursive: true });
   const openflowPort = await freePort();
-  const launch = contestant.launch({ root, openflowPort, httpPort: await freePort(), scratch, cpuProfDir });
+  const context = { root, openflowPort, httpPort: await freePort(), grpcPort: await freePort(), scratch, cpuProfDir };
+  const launch = contestant.launch(context);
   let child: Child | undefined;
   const phases: Partial<Record<LoadMode, PhaseResult>> = {};
   let peakRssBytes: number | undefined;
   let error: string | undefined;
   try {
+    await contestant.prepare?.(context, progress);
     progress(`${contestant.label}: starting ${launch.command} ${launch.args.join(' ')}`);
     child = await Child.start(contestant.label, launch.command, launch.args, root);
     for (const mode of options.modes) {

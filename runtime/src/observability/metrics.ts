@@ -145,6 +145,8 @@ export interface PluginMetrics {
   readonly hostCalls: Counter<'plugin' | 'capability'>;
   readonly deniedCalls: Counter<'plugin' | 'capability'>;
   readonly batchSeconds: Histogram<'plugin'>;
+  /** Time inside the guest's `handle`, as the worker measured it (batch time minus this is the host's). */
+  readonly guestSeconds: Counter<'plugin'>;
   /** result: transpiled, cached. */
   readonly compilations: Counter<'result'>;
   readonly byState: Gauge<'state'>;
@@ -169,6 +171,7 @@ function createPluginMetrics(registry: Registry): PluginMetrics {
       buckets: [0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
       registers: [registry],
     }),
+    guestSeconds: counter('guest_seconds_total', "Time spent inside plugins' handle calls, measured in their workers", ['plugin']),
     compilations: counter('compilations_total', 'Components prepared for loading, by result (transpiled, cached)', ['result']),
     byState: new Gauge({ name: 'sdn_runtime_plugins', help: 'Plugins by state', labelNames: ['state'], registers: [registry] }),
   };

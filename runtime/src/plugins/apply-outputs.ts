@@ -28,9 +28,11 @@ export function applyOutputs(
   log: Logger,
   problem: (cause: string, message: string) => void,
 ): void {
-  HOST_INTERFACES.forEach((iface, i) => {
+  for (let i = 0; i < HOST_INTERFACES.length; i++) {
     const calls = o.hostCalls[i]!;
     const denied = o.denied[i]!;
+    if (calls === 0 && denied === 0) continue;
+    const iface = HOST_INTERFACES[i]!;
     if (calls > 0) {
       counters.hostCalls[iface]! += calls;
       metrics.hostCalls.inc({ plugin, capability: iface }, calls);
@@ -40,7 +42,7 @@ export function applyOutputs(
       metrics.deniedCalls.inc({ plugin, capability: iface }, denied);
       problem(`denied:${iface}`, `called ${iface}, which its manifest does not grant (${denied} call(s) refused)`);
     }
-  });
+  }
   if (o.invalid > 0) {
     counters.commandsInvalid += o.invalid;
     metrics.commandsRejected.inc({ plugin, reason: 'invalid' }, o.invalid);
@@ -51,38 +53,52 @@ export function applyOutputs(
     metrics.commandsRejected.inc({ plugin, reason: 'overLimit' }, o.cut);
     problem('overLimit', `produced more commands than maxCommandsPerBatch allows; ${o.cut} were cut`);
   }
-  for (const c of o.commands) sendCommand(plugin, c.dpid, c.message, sink, counters, metrics, problem);
+  if (o.commands.length > 0) {
+    let sent = 0;
+    let undeliverable = 0;
+    const failedLater = (why: string): void => {
+      counters.commandsUndeliverable++;
+      metrics.commandsRejected.inc({ plugin, reason: 'undeliverable' });
+      problem('undeliverable', why);
+    };
+    for (const c of o.commands) {
+      const why = sendCommand(c.dpid, c.message, sink, failedLater);
+      if (why === undefined) sent++;
+      else {
+        undeliverable++;
+        problem('undeliverable', why);
+      }
+    }
+    // Counted once per batch: a labelled prom-client update costs about as much as sending the command.
+    if (sent > 0) {
+      counters.commands += sent;
+      metrics.commands.inc({ plugin }, sent);
+    }
+    if (undeliverable > 0) {
+      counters.commandsUndeliverable += undeliverable;
+      metrics.commandsRejected.inc({ plugin, reason: 'undeliverable' }, undeliverable);
+    }
+  }
   for (const p of o.publishes) sink.publish({ subject: p.subject, payload: p.payload, headers: { plugin } });
   for (const l of o.logs) log[LOG_LEVELS[l.level] ?? 'info']({ plugin }, l.text);
   if (o.logsDropped > 0) problem('logFlood', `logged more than 100 lines in one call; ${o.logsDropped} were dropped`);
 }
 
-function sendCommand(
-  plugin: string,
-  dpid: bigint,
-  bytes: Buffer,
-  sink: OutputSink,
-  counters: PluginCounters,
-  metrics: PluginMetrics,
-  problem: (cause: string, message: string) => void,
-): void {
-  const undeliverable = (why: string): void => {
-    counters.commandsUndeliverable++;
-    metrics.commandsRejected.inc({ plugin, reason: 'undeliverable' });
-    problem('undeliverable', why);
-  };
+/**
+ * Hands one command to its switch's connection; returns why it could not, or
+ * undefined. `failedLater` is called if a barrier it asked for fails afterwards.
+ * The decoded message goes to the connection as it is: the connection sets the
+ * version and xid when it encodes, so the header fields it carries are ignored.
+ */
+function sendCommand(dpid: bigint, bytes: Buffer, sink: OutputSink, failedLater: (why: string) => void): string | undefined {
   const sw = sink.switchHandle(dpid);
-  if (sw === undefined) return undeliverable(`sent a command to switch ${dpidText(dpid)}, which is not connected`);
+  if (sw === undefined) return `sent a command to switch ${dpidText(dpid)}, which is not connected`;
   try {
-    const { version: _version, xid: _xid, ...command } = decodeMessage(bytes);
-    if (command.type === 'BarrierRequest') {
-      sw.barrier().catch((err: unknown) => undeliverable(`a barrier on ${dpidText(dpid)} failed: ${(err as Error).message}`));
-    } else {
-      sw.send(command as Command);
-    }
-    counters.commands++;
-    metrics.commands.inc({ plugin });
+    const command = decodeMessage(bytes) as Command;
+    if (command.type === 'BarrierRequest') sw.barrier().catch((err: unknown) => failedLater(`a barrier on ${dpidText(dpid)} failed: ${(err as Error).message}`));
+    else sw.send(command);
+    return undefined;
   } catch (err) {
-    undeliverable(`a command for ${dpidText(dpid)} cannot be sent on its connection: ${(err as Error).message}`);
+    return `a command for ${dpidText(dpid)} cannot be sent on its connection: ${(err as Error).message}`;
   }
 }

@@ -125,6 +125,19 @@ export function dpidText(dpid: bigint): string {
   return dpid.toString(16).padStart(16, '0');
 }
 
+/** The last dpid read and its text: a batch holds runs of events from one switch. */
+let lastDpid = -1n;
+let lastDpidText = '';
+
+function readDpid(r: Reader): string {
+  const dpid = r.u64('dpid');
+  if (dpid !== lastDpid) {
+    lastDpidText = dpidText(dpid);
+    lastDpid = dpid;
+  }
+  return lastDpidText;
+}
+
 function witValue(v: OxmValue): WitOxmValue {
   if (typeof v === 'number') return { tag: 'uint', val: v };
   if (typeof v === 'bigint') return { tag: 'big', val: v.toString() };
@@ -150,7 +163,7 @@ export function readEvent(r: Reader): WitEvent {
   const code = r.u8('kind');
   switch (code) {
     case 1: {
-      const dpid = dpidText(r.u64('dpid'));
+      const dpid = readDpid(r);
       const version = r.u8('version');
       const nTables = r.u8('nTables');
       const ports: WitPort[] = [];
@@ -158,9 +171,9 @@ export function readEvent(r: Reader): WitEvent {
       return { tag: 'switch-up', val: { dpid, version, nTables, ports } };
     }
     case 2:
-      return { tag: 'switch-down', val: { dpid: dpidText(r.u64('dpid')), reason: readStr(r, 'reason') } };
+      return { tag: 'switch-down', val: { dpid: readDpid(r), reason: readStr(r, 'reason') } };
     case 3: {
-      const dpid = dpidText(r.u64('dpid'));
+      const dpid = readDpid(r);
       const m = decodeMessage(readBlob(r, 'packetIn'));
       if (m.type !== 'PacketIn') throw new Error(`expected a PacketIn, got ${m.type}`);
       const inPort = matchValue(m.match, 'in_port');
@@ -170,9 +183,9 @@ export function readEvent(r: Reader): WitEvent {
       };
     }
     case 4:
-      return { tag: 'port-status', val: { dpid: dpidText(r.u64('dpid')), reason: r.u8('reason'), desc: readPort(r) } };
+      return { tag: 'port-status', val: { dpid: readDpid(r), reason: r.u8('reason'), desc: readPort(r) } };
     case 5: {
-      const dpid = dpidText(r.u64('dpid'));
+      const dpid = readDpid(r);
       const m = decodeMessage(readBlob(r, 'flowRemoved'));
       if (m.type !== 'FlowRemoved') throw new Error(`expected a FlowRemoved, got ${m.type}`);
       return {
@@ -181,7 +194,7 @@ export function readEvent(r: Reader): WitEvent {
       };
     }
     case 6:
-      return { tag: 'switch-error', val: { dpid: dpidText(r.u64('dpid')), type: r.u16('type'), code: r.u16('code'), data: new Uint8Array(readBlob(r, 'data')) } };
+      return { tag: 'switch-error', val: { dpid: readDpid(r), type: r.u16('type'), code: r.u16('code'), data: new Uint8Array(readBlob(r, 'data')) } };
     case 7:
       return { tag: 'message', val: { subject: readStr(r, 'subject'), payload: new Uint8Array(readBlob(r, 'payload')) } };
     case 8: {

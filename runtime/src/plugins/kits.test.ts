@@ -144,11 +144,14 @@ for (const language of ['ts', 'py'] as KitLanguage[]) {
       await until('the probe logged the packet-in', () => lines().includes(seen), 5000);
       if (language === 'py') {
         // An exception in handle is logged with its traceback; the batch's commands are dropped and the plugin goes on.
+        // The next packet-in is sent once the error is logged: sent together, both could share the dropped batch.
         sw.send(packetIn(13, 1));
+        const logged = (): Record<string, unknown> | undefined => rig.logs.find((l) => l.plugin === 'probe' && l.level === 50);
+        await until('the exception in handle is logged', () => logged() !== undefined, GUEST_ANSWER_MS);
         sw.send(packetIn(14, 2));
         const next = (await sw.waitFor(isPacketOut, GUEST_ANSWER_MS)) as PacketOut;
         assert.equal(next.inPort, 2);
-        const error = rig.logs.find((l) => l.plugin === 'probe' && l.level === 50);
+        const error = logged();
         assert.match(String(error?.msg), /Probe\.handle raised; the batch's commands are dropped\nTraceback[\s\S]*RuntimeError: unlucky 13/);
         assert.equal(rig.manager.status('probe').state, 'running');
       }

@@ -11,11 +11,14 @@ import { CompileCache } from './compile-cache.js';
 import { PluginLoadError, PluginNotFoundError } from './errors.js';
 import type { HostEvent } from './events-wire.js';
 import { parseManifest, type PluginManifest } from './manifest.js';
+import { SpinGate } from './cpu-pressure.js';
+import { ModuleCache } from './module-cache.js';
 import { PluginSlot, type SlotHost, type SlotPolicy } from './plugin-slot.js';
 import { PluginRunner } from './runner.js';
 import { emptyCounters, type PluginState, type PluginStateChange, type PluginStatus } from './status.js';
 import { PluginUploads } from './uploads.js';
 import { PluginsDirWatcher } from './watcher.js';
+import { WorkerSupply } from './worker-supply.js';
 
 export interface PluginManagerOptions {
   /** The runtime's data folder: plugins live in `<dataDir>/plugins`, the compile cache in `<dataDir>/plugin-cache`. */
@@ -33,9 +36,15 @@ export interface PluginManagerOptions {
   /** Backs pubsub publish and message events. */
   readonly pubsub?: PubSubBus;
   readonly policy?: Partial<SlotPolicy>;
+  /**
+   * Keep one plugin worker started ahead of need (default true): a load, a swap
+   * or a restart then skips starting a thread (80-200 ms here). Costs one idle
+   * thread (about 10 MiB).
+   */
+  readonly spareWorker?: boolean;
 }
 
-export const DEFAULT_POLICY: SlotPolicy = { maxFaults: 5, faultWindowMs: 60_000, backoffBaseMs: 50, backoffMaxMs: 5_000, queueBatches: 64, initTimeoutMs: 10_000 };
+export const DEFAULT_POLICY: SlotPolicy = { maxFaults: 5, faultWindowMs: 60_000, backoffBaseMs: 50, backoffMaxMs: 5_000, queueBatches: 64, initTimeoutMs: 10_000, spinMicros: 100 };
 
 /** A plugin being loaded for the first time, or whose first load failed. */
 interface Placeholder {
@@ -55,6 +64,9 @@ export class PluginManager implements App {
   readonly pluginsDir: string;
   readonly cache: CompileCache;
   readonly uploads: PluginUploads;
+  private readonly modules = new ModuleCache();
+  private readonly spinGate = new SpinGate();
+  private readonly workers: WorkerSupply;
   private readonly options: PluginManagerOptions;
   private readonly policy: SlotPolicy;
   private readonly slots = new Map<string, PluginSlot>();
@@ -78,12 +90,15 @@ export class PluginManager implements App {
     this.pluginsDir = resolve(options.pluginsDir ?? join(options.dataDir, 'plugins'));
     this.cache = new CompileCache(resolve(options.cacheDir ?? join(options.dataDir, 'plugin-cache')));
     this.uploads = new PluginUploads(resolve(options.uploadsDir ?? join(options.dataDir, 'plugin-uploads')));
+    this.workers = new WorkerSupply(options.spareWorker ?? true);
   }
 
   async start(ctx: AppContext): Promise<void> {
     this.ctx = ctx;
     this.log = ctx.log;
     this.unsubscribe = ctx.subscribe((event) => this.offer(event));
+    this.workers.start();
+    this.spinGate.start();
     await mkdir(this.pluginsDir, { recursive: true });
     // Uploads of an earlier run (left by a crash): nothing loads them again.
     await rm(this.uploads.dir, { recursive: true, force: true });
@@ -103,6 +118,8 @@ export class PluginManager implements App {
     this.watcher?.stop();
     this.unsubscribe?.();
     await Promise.all([...this.slots.keys()].map((name) => this.unload(name)));
+    await this.workers.stop();
+    this.spinGate.stop();
   }
 
   /** Calls `listener` on every plugin state change; returns the unsubscribe function. */
@@ -193,19 +210,26 @@ export class PluginManager implements App {
     if (existing === undefined) this.setPlaceholder(manifest, manifestPath, 'loading', undefined);
     let runner: PluginRunner | undefined;
     try {
+      const started = performance.now();
       const bytes = await readFile(manifest.componentPath).catch((err: unknown) => {
         throw new PluginLoadError(name, 'unreadable', `cannot read the component ${manifest.componentPath}: ${(err as Error).message}`, { cause: err });
       });
       const compiled = await this.cache.compile(name, bytes);
       this.options.metrics.plugins.compilations.inc({ result: compiled.cached ? 'cached' : 'transpiled' });
-      runner = new PluginRunner(manifest, compiled, this.options.kv);
+      const cacheMs = performance.now() - started;
+      const modules = await this.modules.modules(name, compiled, manifest.limits.memoryMiB * 16);
+      const modulesMs = performance.now() - started - cacheMs;
+      runner = new PluginRunner(manifest, compiled, modules, this.options.kv, this.spin(), this.workers.take());
       const initOutputs = await runner.ready(this.policy.initTimeoutMs);
       const version = { manifest, manifestPath, compiled, runner };
+      /** Where the load went, in ms (logged; `bench/src/plugins.ts` reads it). */
+      const timing = (): Record<string, number> => ({ cacheMs, modulesMs, ...runner!.startup, totalMs: performance.now() - started });
       if (existing !== undefined && this.slots.get(name) === existing) {
         const oldTopics = existing.manifest.subscriptions;
+        const staging = performance.now();
         await existing.stage(version, initOutputs);
         if (JSON.stringify([oldTopics.topics, oldTopics.kvPrefixes]) !== JSON.stringify([manifest.subscriptions.topics, manifest.subscriptions.kvPrefixes])) this.subscribeBus(existing);
-        this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash }, 'plugin replaced');
+        this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached, timing: { ...timing(), flipMs: performance.now() - staging } }, 'plugin replaced');
         return existing.status();
       }
       const slot = new PluginSlot(this.slotHost(), version, initOutputs, this.placeholders.get(name)?.status.state ?? 'new');
@@ -216,7 +240,7 @@ export class PluginManager implements App {
       // (A swapped-in version does not: the slot's queue and the switches' flows carry over.)
       for (const view of [...(this.ctx?.switches() ?? [])].sort((a, b) => a.connectedAt - b.connectedAt)) slot.offer({ type: 'switchUp', dpid: view.dpid, view });
       this.subscribeBus(slot);
-      this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached }, 'plugin loaded');
+      this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached, timing: timing() }, 'plugin loaded');
       return slot.status();
     } catch (err) {
       void runner?.terminate();
@@ -256,11 +280,18 @@ export class PluginManager implements App {
       log: this.log!,
       metrics: this.options.metrics.plugins,
       policy: this.policy,
-      spawn: (manifest, compiled) => new PluginRunner(manifest, compiled, this.options.kv),
+      spawn: async (manifest, compiled) => {
+        const modules = await this.modules.modules(manifest.name, compiled, manifest.limits.memoryMiB * 16);
+        return new PluginRunner(manifest, compiled, modules, this.options.kv, this.spin(), this.workers.take());
+      },
       stateChanged: (change) => this.emit(change),
       switchHandle: (dpid) => this.ctx?.switch(dpid),
       publish: (message) => this.options.pubsub?.publish(message),
     };
+  }
+
+  private spin(): { micros: number; gate: SharedArrayBuffer } {
+    return { micros: this.policy.spinMicros, gate: this.spinGate.buffer };
   }
 
   private emit(change: PluginStateChange): void {

@@ -1,56 +1,75 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { parentPort, workerData } from 'node:worker_threads';
-import { Writer } from '../openflow/index.js';
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import type { Reader, Writer } from '../openflow/index.js';
+import { WorkerChannel, type ChannelShared } from './channel.js';
 import { readEvent } from './events-wire.js';
 import { loadGlue, type PluginExports } from './glue.js';
 import { KV_DELETE, KV_GET, KV_PUT, KvClient } from './kv-bridge.js';
-import { capMemory } from './wasm-memory.js';
-import { encodeCommand, InvalidCommandError } from './wit-commands.js';
+import { InvalidCommandError, writeCommand } from './wit-commands.js';
 import type { WitCommand, WitEvent, WitHostError, WitLogLevel } from './wit-types.js';
-import { emptyOutputs, HOST_INTERFACES, LOG_LEVELS, MSG_BATCH, MSG_FAULT, MSG_REPLY, readerOf, toTransferable, writeOutputs, writeStr, type HostInterface, type Outputs } from './wire.js';
+import { beginReply, emptyTrailer, finishReply, HOST_INTERFACES, LOG_LEVELS, MSG_BATCH, MSG_REINSTANTIATE, resetTrailer, writeFault, type HostInterface } from './wire.js';
 
 /**
- * Worker entry: one plugin instance. Runs the glue (loaded as a function body),
- * compiles the core modules with the memory cap, calls `initialize`, then one
- * `handle` per batch message. A trap poisons the instance: the worker reports it
- * and re-instantiates only when the main thread says so (after its backoff).
- * Deadlines are the main thread's job: it terminates this worker.
+ * Worker entry: one plugin instance. Started before it knows its plugin (a
+ * spare, worker-supply.ts), it waits for an `assign` message, runs the glue
+ * (loaded as a function body), instantiates the core modules it was given
+ * (compiled with the memory cap by module-cache.ts), calls `initialize`, then
+ * waits on the batch channel (channel.ts) and runs one `handle` per batch. A
+ * trap poisons the instance: the worker reports it and re-instantiates only
+ * when the main thread says so (after its backoff). Deadlines are the main
+ * thread's job: it terminates this worker. Between batches this thread spins,
+ * then blocks in `Atomics.wait`; its event loop runs only while it starts or
+ * re-instantiates.
  */
 export interface PluginWorkerData {
   readonly name: string;
+  /** The compile-cache folder of the component (glue.js). */
   readonly dir: string;
-  readonly coreModules: readonly string[];
-  readonly memoryPages: number;
+  /** Core modules by file name, compiled with the memory cap. */
+  readonly modules: ReadonlyMap<string, WebAssembly.Module>;
   readonly config: string;
   readonly capabilities: readonly string[];
   readonly maxCommands: number;
   readonly kvBuffer: SharedArrayBuffer;
+  readonly channel: ChannelShared;
+  /** The channel's port for messages too big for its areas (transferred). */
+  readonly port: MessagePort;
 }
 
-/** QuickJS guests are built with extended constant expressions (default from Node 22). */
-setFlagsFromString('--experimental-wasm-extended-const');
+/** The first message a plugin worker gets, and the only one on its parent port. */
+export interface AssignMessage {
+  readonly t: 'assign';
+  readonly data: PluginWorkerData;
+}
 
 const MAX_LOGS_PER_CALL = 100;
 const MAX_LOG_CHARS = 4096;
 const SUBJECT = /^[^\s.*>]+(\.[^\s.*>]+)*$/;
 
-const data = workerData as PluginWorkerData;
 const port = parentPort!;
+const data = await new Promise<PluginWorkerData>((resolve) => port.once('message', (m: AssignMessage) => resolve(m.data)));
+/** When this worker got its plugin, in epoch ms (sub-millisecond, comparable across threads). */
+const epochMs = (): number => performance.timeOrigin + performance.now();
+const assignedAt = epochMs();
 const granted = new Set<string>([...data.capabilities, 'log', 'clock']);
 const kv = new KvClient(data.kvBuffer, () => port.postMessage({ t: 'kv' }));
-let out: Outputs = emptyOutputs();
+const channel = new WorkerChannel(data.channel, data.port);
+/** What the current call produced besides its commands, which go straight into `reply`. */
+const out = emptyTrailer();
+let reply: Writer = channel.begin();
 let handled = 0;
+let commands = 0;
 
-function addCommand(c: WitCommand, where: string): void {
+function addCommand(c: WitCommand, source: string, index: number): void {
   if (handled >= data.maxCommands) {
     out.cut++;
     return;
   }
   handled++;
   try {
-    out.commands.push(encodeCommand(c, where));
+    writeCommand(reply, c, source, index);
+    commands++;
   } catch (err) {
     if (!(err instanceof InvalidCommandError)) throw err;
     if (out.invalid++ === 0) out.firstInvalidReason = err.message;
@@ -75,7 +94,7 @@ function host<A extends unknown[], R>(iface: HostInterface, fn: (...args: A) => 
 let sent = 0;
 const imports = {
   'sdn:plugin/types': {},
-  'sdn:plugin/openflow': { send: host('openflow', (commands: WitCommand[]) => commands.forEach((c) => addCommand(c, `send[${sent++}]`))) },
+  'sdn:plugin/openflow': { send: host('openflow', (commands: WitCommand[]) => commands.forEach((c) => addCommand(c, 'send', sent++))) },
   'sdn:plugin/pubsub': {
     publish: host('pubsub', (subject: string, payload: Uint8Array) => {
       if (!SUBJECT.test(subject)) throw { tag: 'invalid', val: `${JSON.stringify(subject.slice(0, 80))} is not a subject (dot-separated tokens, no wildcards)` } satisfies WitHostError;
@@ -101,90 +120,77 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function startCall(): void {
-  out = emptyOutputs();
+/** Starts the reply of a call (batch id 0: `initialize`). */
+function startCall(batchId: number): void {
+  resetTrailer(out);
   handled = 0;
   sent = 0;
-}
-
-function encodeOutputs(type: number, batchId: number): ArrayBuffer {
-  const w = new Writer(256);
-  w.u8(type, 'type');
-  w.u32(batchId, 'batchId');
-  writeOutputs(w, out);
-  return toTransferable(w);
+  commands = 0;
+  reply = channel.begin();
+  beginReply(reply, batchId);
 }
 
 const glue = loadGlue(readFileSync(join(data.dir, 'glue.js'), 'utf8'));
-const modules = new Map<string, WebAssembly.Module>();
+/** Start-up phases in ms, reported with `ready` (see StartupTimes in runner.ts); the glue's is known now. */
+const startup = { assignedAt, glueMs: epochMs() - assignedAt, instantiateMs: 0, initializeMs: 0 };
 let instance: PluginExports | undefined;
 
-interface LoadProblem {
-  readonly reason: 'memory' | 'notComponent';
-  readonly message: string;
-}
-
-async function compileAll(): Promise<LoadProblem | undefined> {
-  for (const name of data.coreModules) {
-    try {
-      const capped = capMemory(readFileSync(join(data.dir, name)), data.memoryPages);
-      if (capped.requiredPages > data.memoryPages) {
-        return { reason: 'memory', message: `the component starts with ${Math.ceil(capped.requiredPages / 16)} MiB of memory; the manifest caps it at ${data.memoryPages / 16} MiB` };
-      }
-      modules.set(name, await WebAssembly.compile(capped.bytes));
-    } catch (err) {
-      return { reason: 'notComponent', message: `core module ${name} does not compile: ${messageOf(err)}` };
-    }
-  }
-  return undefined;
-}
-
-async function instantiateAndInit(): Promise<void> {
+/** Instantiates and initializes; says `ready` (with initialize's outputs) or `failed` on the parent port. */
+async function instantiateAndInit(): Promise<boolean> {
   instance = undefined;
-  startCall();
+  startCall(0);
   try {
-    const fresh = await glue(async (name) => modules.get(name) ?? Promise.reject(new Error(`no core module ${name}`)), imports);
+    const instantiating = performance.now();
+    const fresh = await glue(async (name) => data.modules.get(name) ?? Promise.reject(new Error(`no core module ${name}`)), imports);
+    const entered = performance.now();
     fresh.initialize(data.config);
+    const returned = performance.now();
+    out.guestMicros = (returned - entered) * 1000;
+    startup.instantiateMs = entered - instantiating;
+    startup.initializeMs = returned - entered;
     instance = fresh;
-    port.postMessage({ t: 'ready', out: encodeOutputs(MSG_REPLY, 0) });
+    finishReply(reply, commands, out);
+    port.postMessage({ t: 'ready', out: channel.detach(), startup });
+    return true;
   } catch (err) {
     port.postMessage({ t: 'failed', reason: 'initFailed', message: `initialize failed: ${messageOf(err)}` });
+    return false;
   }
 }
 
-function runBatch(buffer: ArrayBuffer): void {
-  const r = readerOf(buffer, 'batch');
-  r.u8('type');
+const events: WitEvent[] = [];
+
+function runBatch(r: Reader): void {
   const batchId = r.u32('batchId');
-  const events: WitEvent[] = [];
+  events.length = 0;
   for (let n = r.u32('count'); n > 0; n--) events.push(readEvent(r));
-  startCall();
+  startCall(batchId);
   let returned: WitCommand[];
   try {
     if (instance === undefined) throw new Error('the instance is not running');
+    const entered = performance.now();
     returned = instance.handle(events) as WitCommand[];
+    out.guestMicros = (performance.now() - entered) * 1000;
   } catch (err) {
     instance = undefined;
-    const w = new Writer(128);
-    w.u8(MSG_FAULT, 'type');
-    w.u32(batchId, 'batchId');
-    writeStr(w, 'trap', 'cause');
-    writeStr(w, messageOf(err), 'message');
-    const fault = toTransferable(w);
-    port.postMessage(fault, [fault]);
+    writeFault(channel.begin(), batchId, 'trap', messageOf(err));
+    channel.send();
     return;
   }
-  returned.forEach((c, i) => addCommand(c, `handle[${i}]`));
-  const reply = encodeOutputs(MSG_REPLY, batchId);
-  port.postMessage(reply, [reply]);
+  for (let i = 0; i < returned.length; i++) addCommand(returned[i]!, 'handle', i);
+  finishReply(reply, commands, out);
+  channel.send();
 }
 
-port.on('message', (msg: ArrayBuffer | { t: 'reinstantiate' }) => {
-  if (msg instanceof ArrayBuffer) {
-    if (new Uint8Array(msg)[0] === MSG_BATCH) runBatch(msg);
-  } else if (msg.t === 'reinstantiate') void instantiateAndInit();
-});
+/** Serves the channel until the main thread terminates this worker. */
+async function serve(): Promise<void> {
+  for (;;) {
+    const r = channel.next();
+    const type = r.u8('type');
+    if (type === MSG_BATCH) runBatch(r);
+    else if (type === MSG_REINSTANTIATE) await instantiateAndInit();
+    else throw new Error(`unknown request type ${type} on the batch channel`);
+  }
+}
 
-const problem = await compileAll();
-if (problem !== undefined) port.postMessage({ t: 'failed', ...problem });
-else await instantiateAndInit();
+if (await instantiateAndInit()) await serve();

@@ -98,6 +98,10 @@ describe('Wasm plugins in a running runtime, against fake switches over TCP', ()
     writePlugin(wrong, echoManifest('5'), await buildGuest('wrong-world', otherWit));
     await assert.rejects(rig.manager.load(wrong), (err: unknown) => err instanceof PluginLoadError && err.reason === 'missingExport' && /does not export initialize/.test(err.message));
 
+    const tooSmall = join(rig.dir, 'too-small');
+    writePlugin(tooSmall, { ...echoManifest('7'), limits: { memoryMiB: 1 } }, echo);
+    await assert.rejects(rig.manager.load(tooSmall), (err: unknown) => err instanceof PluginLoadError && err.reason === 'memory' && /starts with \d+ MiB of memory; the manifest caps it at 1 MiB/.test(err.message));
+
     const initFails = join(rig.dir, 'init-fails');
     writePlugin(initFails, { ...echoManifest('6'), config: { mode: 'init-fail' } }, await buildGuest('hostile'));
     await assert.rejects(rig.manager.load(initFails), (err: unknown) => err instanceof PluginLoadError && err.reason === 'initFailed' && /refusing to start/.test(err.message));

@@ -1,11 +1,15 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type Worker } from 'node:worker_threads';
+import { Reader } from '../openflow/index.js';
 import type { KvStore } from '../store/types.js';
+import { createChannelShared, MainChannel } from './channel.js';
 import type { CompiledComponent } from './compile-cache.js';
 import { PluginLoadError, type PluginLoadReason } from './errors.js';
+import { eventKind, writeEvent, type HostEvent } from './events-wire.js';
 import { createKvBuffer, serveKv } from './kv-bridge.js';
 import type { PluginManifest } from './manifest.js';
-import type { PluginWorkerData } from './plugin-worker.js';
-import { MSG_FAULT, MSG_REPLY, readerOf, readOutputs, readStr, type Outputs } from './wire.js';
+import type { CoreModules } from './module-cache.js';
+import type { AssignMessage } from './plugin-worker.js';
+import { MSG_BATCH, MSG_FAULT, MSG_REINSTANTIATE, MSG_REPLY, readOutputs, readStr, type Outputs } from './wire.js';
 
 export type FaultCause = 'deadline' | 'trap' | 'crash';
 
@@ -19,16 +23,31 @@ export class RunnerFault extends Error {
   }
 }
 
-/** JS heap of a plugin worker (the glue's objects); Wasm memory is capped separately. */
-const WORKER_HEAP_MB = 256;
+/**
+ * Where the start of a worker went, in ms: `workerMs` from creating the runner
+ * until the worker had its plugin (a spare: a message's trip; a new worker:
+ * thread, isolate, module graph), then loading the glue, instantiating, and
+ * `initialize`. After a re-instantiation only the last two are non-zero.
+ */
+export interface StartupTimes {
+  readonly workerMs: number;
+  readonly glueMs: number;
+  readonly instantiateMs: number;
+  readonly initializeMs: number;
+}
 
-type WorkerMessage = ArrayBuffer | { t: 'ready'; out: ArrayBuffer } | { t: 'failed'; reason: PluginLoadReason; message: string } | { t: 'kv' };
+interface WorkerStartup extends Omit<StartupTimes, 'workerMs'> {
+  readonly assignedAt: number;
+}
+
+type WorkerMessage = { t: 'ready'; out: ArrayBuffer; startup: WorkerStartup } | { t: 'failed'; reason: PluginLoadReason; message: string } | { t: 'kv' };
 
 interface Pending {
   readonly batchId: number;
+  /** performance.now() when the batch was handed over. */
+  readonly startedMs: number;
   readonly resolve: (o: Outputs) => void;
   readonly reject: (f: RunnerFault) => void;
-  readonly timer: NodeJS.Timeout;
 }
 
 interface Starting {
@@ -38,10 +57,16 @@ interface Starting {
 }
 
 /**
- * The main-thread side of one plugin worker: starts it, hands it one batch at a
- * time, and enforces the deadline from here (a guest in an endless loop cannot be
- * interrupted from inside its own thread: `terminate()` is the only way). Answers
- * the worker's KV calls. Never blocks the main thread.
+ * The main-thread side of one plugin worker: gives it its plugin, hands it one batch at a
+ * time through the batch channel (channel.ts), and enforces the deadline from
+ * here (a guest in an endless loop cannot be interrupted from inside its own
+ * thread: `terminate()` is the only way). Answers the worker's KV calls. Never
+ * blocks the main thread.
+ *
+ * One timer serves every deadline: it is armed when a batch starts and no
+ * timer is, and when it fires it either faults the batch in flight (if that
+ * batch is past its deadline) or re-arms for the batch's remaining time.
+ * Creating and clearing a timer per batch cost more than a small batch itself.
  */
 export class PluginRunner {
   readonly manifest: PluginManifest;
@@ -49,29 +74,55 @@ export class PluginRunner {
   private readonly worker: Worker;
   private readonly kvBuffer = createKvBuffer();
   private readonly kv: KvStore | undefined;
+  private readonly channel: MainChannel;
   private pending: Pending | undefined;
   private starting: Starting | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  /** Epoch ms (sub-ms) when the worker was created. */
+  private readonly createdAt = performance.timeOrigin + performance.now();
+  private startedOnce = false;
+  private lastStartup: StartupTimes | undefined;
   private dead = false;
   private exitReason = '';
 
-  constructor(manifest: PluginManifest, compiled: CompiledComponent, kv: KvStore | undefined) {
+  /**
+   * Runs `compiled` (its core `modules`, compiled with the manifest's memory
+   * cap) in `worker`, a plugin worker waiting for its `assign` message, which
+   * the runner owns from now on. `spin`: how long each side of the batch
+   * channel looks for the other's message before it sleeps, and the gate that
+   * stops it while the CPUs are contended (channel.ts, cpu-pressure.ts).
+   */
+  constructor(manifest: PluginManifest, compiled: CompiledComponent, modules: CoreModules, kv: KvStore | undefined, spin: { readonly micros: number; readonly gate: SharedArrayBuffer }, worker: Worker) {
     this.manifest = manifest;
     this.compiled = compiled;
     this.kv = kv;
-    const workerData: PluginWorkerData = {
-      name: manifest.name,
-      dir: compiled.dir,
-      coreModules: compiled.coreModules,
-      memoryPages: manifest.limits.memoryMiB * 16,
-      config: manifest.config,
-      capabilities: [...manifest.capabilities],
-      maxCommands: manifest.limits.maxCommandsPerBatch,
-      kvBuffer: this.kvBuffer,
+    const shared = createChannelShared(spin.micros, spin.gate);
+    const ports = new MessageChannel();
+    this.channel = new MainChannel(shared, ports.port1);
+    const assign: AssignMessage = {
+      t: 'assign',
+      data: {
+        name: manifest.name,
+        dir: compiled.dir,
+        modules,
+        config: manifest.config,
+        capabilities: [...manifest.capabilities],
+        maxCommands: manifest.limits.maxCommandsPerBatch,
+        kvBuffer: this.kvBuffer,
+        channel: shared,
+        port: ports.port2,
+      },
     };
-    this.worker = new Worker(new URL('./plugin-worker.js', import.meta.url), { workerData, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    this.worker = worker;
     this.worker.on('message', (m: WorkerMessage) => this.onMessage(m));
     this.worker.on('error', (err) => this.onGone(`the worker failed: ${err.message}`));
     this.worker.on('exit', (code) => this.onGone(`the worker exited with code ${code}`));
+    this.worker.postMessage(assign, [ports.port2]);
+  }
+
+  /** Where the last start (or re-instantiation) went, once the worker is ready. */
+  get startup(): StartupTimes | undefined {
+    return this.lastStartup;
   }
 
   get alive(): boolean {
@@ -89,31 +140,66 @@ export class PluginRunner {
   /** After a trap: a fresh instance in the same worker (the compiled modules are reused). */
   reinstantiate(timeoutMs: number): Promise<Outputs> {
     const started = this.awaitStart(timeoutMs);
-    this.worker.postMessage({ t: 'reinstantiate' });
+    this.channel.begin().u8(MSG_REINSTANTIATE, 'type');
+    this.channel.send();
     return started;
   }
 
   /**
-   * Runs one batch (a buffer from events-wire.ts, transferred). Rejects with a
-   * RunnerFault on a trap (the worker lives on, poisoned) or when no answer came
-   * within the deadline (the worker is terminated).
+   * Runs one batch: `events` (each with a WIT kind) are written into the
+   * channel. Rejects with a RunnerFault on a trap (the worker lives on,
+   * poisoned) or when no answer came within the deadline (the worker is
+   * terminated). One batch at a time.
    */
-  runBatch(batch: ArrayBuffer, batchId: number): Promise<Outputs> {
+  runBatch(events: readonly HostEvent[], batchId: number): Promise<Outputs> {
     if (this.dead) return Promise.reject(new RunnerFault('crash', this.exitReason));
+    if (this.pending !== undefined) return Promise.reject(new Error(`plugin ${this.manifest.name}: a batch is already in flight`));
+    const w = this.channel.begin();
+    w.u8(MSG_BATCH, 'type');
+    w.u32(batchId, 'batchId');
+    w.u32(events.length, 'count');
+    for (const e of events) writeEvent(w, e, eventKind(e)!);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending = undefined;
-        reject(new RunnerFault('deadline', `handle did not return within ${this.manifest.limits.deadlineMs} ms; the worker was terminated`));
-        void this.terminate();
-      }, this.manifest.limits.deadlineMs);
-      this.pending = { batchId, resolve, reject, timer };
-      this.worker.postMessage(batch, [batch]);
+      this.pending = { batchId, startedMs: performance.now(), resolve, reject };
+      this.deadlineTimer ??= setTimeout(() => this.onDeadlineTimer(), this.manifest.limits.deadlineMs).unref();
+      this.channel.send();
+      this.channel.awaitReply((r) => this.onReply(r));
     });
   }
 
   async terminate(): Promise<void> {
     this.dead = true;
+    this.stopWaiting();
     await this.worker.terminate();
+  }
+
+  private stopWaiting(): void {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    this.channel.close();
+  }
+
+  private onDeadlineTimer(): void {
+    this.deadlineTimer = undefined;
+    const p = this.pending;
+    if (p === undefined || this.dead) return;
+    const late = performance.now() - p.startedMs - this.manifest.limits.deadlineMs;
+    if (late < 0) {
+      this.deadlineTimer = setTimeout(() => this.onDeadlineTimer(), Math.ceil(-late)).unref();
+      return;
+    }
+    this.pending = undefined;
+    p.reject(new RunnerFault('deadline', `handle did not return within ${this.manifest.limits.deadlineMs} ms; the worker was terminated`));
+    void this.terminate();
+  }
+
+  private onReply(r: Reader): void {
+    const p = this.pending;
+    const type = r.u8('type');
+    if (p === undefined || r.u32('batchId') !== p.batchId) return;
+    this.pending = undefined;
+    if (type === MSG_REPLY) p.resolve(readOutputs(r));
+    else if (type === MSG_FAULT) p.reject(new RunnerFault(readStr(r, 'cause') as FaultCause, readStr(r, 'message')));
   }
 
   private awaitStart(timeoutMs: number): Promise<Outputs> {
@@ -128,17 +214,6 @@ export class PluginRunner {
   }
 
   private onMessage(m: WorkerMessage): void {
-    if (m instanceof ArrayBuffer) {
-      const p = this.pending;
-      const r = readerOf(m, 'reply');
-      const type = r.u8('type');
-      if (p === undefined || r.u32('batchId') !== p.batchId) return;
-      this.pending = undefined;
-      clearTimeout(p.timer);
-      if (type === MSG_REPLY) p.resolve(readOutputs(r));
-      else if (type === MSG_FAULT) p.reject(new RunnerFault(readStr(r, 'cause') as FaultCause, readStr(r, 'message')));
-      return;
-    }
     if (m.t === 'kv') {
       void serveKv(this.kvBuffer, this.kv);
       return;
@@ -148,7 +223,10 @@ export class PluginRunner {
     this.starting = undefined;
     clearTimeout(s.timer);
     if (m.t === 'ready') {
-      const r = readerOf(m.out, 'ready');
+      const { assignedAt, ...phases } = m.startup;
+      this.lastStartup = this.startedOnce ? { ...phases, workerMs: 0, glueMs: 0 } : { ...phases, workerMs: assignedAt - this.createdAt };
+      this.startedOnce = true;
+      const r = new Reader(Buffer.from(m.out), 0, m.out.byteLength, 'ready');
       r.u8('type');
       r.u32('batchId');
       s.resolve(readOutputs(r));
@@ -161,10 +239,10 @@ export class PluginRunner {
   private onGone(reason: string): void {
     if (this.exitReason === '') this.exitReason = reason;
     this.dead = true;
+    this.stopWaiting();
     const p = this.pending;
     if (p !== undefined) {
       this.pending = undefined;
-      clearTimeout(p.timer);
       p.reject(new RunnerFault('crash', this.exitReason));
     }
     const s = this.starting;

@@ -1,6 +1,6 @@
 import {
   decodeMessage,
-  encodeMessage,
+  encodeMessageInto,
   OFP_NO_BUFFER,
   OFPG_ANY,
   OFPP_ANY,
@@ -10,14 +10,39 @@ import {
   type OfpMessage,
   type OxmField,
   type OxmValue,
+  type Writer,
 } from '../openflow/index.js';
 import type { WitAction, WitCommand, WitInstruction, WitOxmField, WitOxmValue } from './wit-types.js';
-import type { WireCommand } from './wire.js';
 
-/** A command a plugin returned or sent that cannot become an OpenFlow message; `where` names the field. */
+/**
+ * A command a plugin returned or sent that cannot become an OpenFlow message;
+ * `where` names the field (`handle[3].body.flow-mod.match[1].value`).
+ */
 export class InvalidCommandError extends Error {
+  readonly where: string;
+  readonly detail: string;
+
   constructor(where: string, detail: string) {
     super(`${where}: ${detail}`);
+    this.where = where;
+    this.detail = detail;
+  }
+}
+
+/**
+ * Runs `convert`; an InvalidCommandError from it gets `segment` in front of its
+ * field path. Paths are built only when a command is wrong: a valid command
+ * costs no strings.
+ */
+function within<T>(segment: string | number, convert: () => T): T;
+function within<T, A>(segment: string | number, convert: (a: A) => T, a: A): T;
+function within<T, A>(segment: string | number, convert: (a?: A) => T, a?: A): T {
+  try {
+    return convert(a);
+  } catch (err) {
+    if (!(err instanceof InvalidCommandError)) throw err;
+    const prefix = typeof segment === 'number' ? `[${segment}]` : segment;
+    throw new InvalidCommandError(err.where.startsWith('[') ? `${prefix}${err.where}` : `${prefix}.${err.where}`, err.detail);
   }
 }
 
@@ -28,21 +53,31 @@ const MAX_U64 = 0xffffffffffffffffn;
 const OFP_VERSION = 4;
 const OFP_HEADER_LEN = 8;
 
-function u64(text: string, where: string): bigint {
-  if (!DECIMAL.test(text) || BigInt(text) > MAX_U64) throw new InvalidCommandError(where, `${JSON.stringify(text.slice(0, 40))} is not a u64 in decimal text`);
-  return BigInt(text);
+/** A u64 in decimal text; `field` names it in the error. Cookies are mostly "0". */
+function u64(text: string, field: string): bigint {
+  if (text === '0') return 0n;
+  const v = DECIMAL.test(text) ? BigInt(text) : -1n;
+  if (v < 0n || v > MAX_U64) throw new InvalidCommandError(field, `${JSON.stringify(text.slice(0, 40))} is not a u64 in decimal text`);
+  return v;
 }
 
-function oxmValue(v: WitOxmValue, where: string): OxmValue {
-  return v.tag === 'big' ? u64(v.val, where) : v.val;
+function oxmValue(v: WitOxmValue, field: string): OxmValue {
+  return v.tag === 'big' ? u64(v.val, field) : v.val;
 }
 
-function oxm(f: WitOxmField, where: string): OxmField {
-  const value = oxmValue(f.value, `${where}.value`);
-  return f.mask === undefined ? { field: f.field, value } : { field: f.field, value, mask: oxmValue(f.mask, `${where}.mask`) };
+function oxm(f: WitOxmField): OxmField {
+  const value = oxmValue(f.value, 'value');
+  return f.mask === undefined ? { field: f.field, value } : { field: f.field, value, mask: oxmValue(f.mask, 'mask') };
 }
 
-function action(a: WitAction, where: string): Action {
+/** `convert` over a list; an error names the element's index. */
+function each<W, T>(items: readonly W[], convert: (item: W) => T): T[] {
+  const out: T[] = new Array<T>(items.length);
+  for (let k = 0; k < items.length; k++) out[k] = within(k, convert, items[k]!);
+  return out;
+}
+
+function action(a: WitAction): Action {
   switch (a.tag) {
     case 'output':
       return { type: 'output', port: a.val.port, maxLen: a.val.maxLen };
@@ -71,7 +106,7 @@ function action(a: WitAction, where: string): Action {
     case 'dec-nw-ttl':
       return { type: 'decNwTtl' };
     case 'set-field':
-      return { type: 'setField', field: oxm(a.val, `${where}.set-field`) };
+      return { type: 'setField', field: within('set-field', oxm, a.val) };
     case 'push-pbb':
       return { type: 'pushPbb', ethertype: a.val };
     case 'pop-pbb':
@@ -81,82 +116,115 @@ function action(a: WitAction, where: string): Action {
   }
 }
 
-function instruction(i: WitInstruction, where: string): Instruction {
+const actions = (list: readonly WitAction[]): Action[] => each(list, action);
+const matches = (list: readonly WitOxmField[]): OxmField[] => each(list, oxm);
+const instructions = (list: readonly WitInstruction[]): Instruction[] => each(list, instruction);
+
+function instruction(i: WitInstruction): Instruction {
   switch (i.tag) {
     case 'goto-table':
       return { type: 'gotoTable', tableId: i.val };
     case 'meter':
       return { type: 'meter', meterId: i.val };
     case 'write-metadata':
-      return { type: 'writeMetadata', metadata: u64(i.val.metadata, `${where}.metadata`), metadataMask: u64(i.val.mask, `${where}.mask`) };
+      return { type: 'writeMetadata', metadata: u64(i.val.metadata, 'metadata'), metadataMask: u64(i.val.mask, 'mask') };
     case 'write-actions':
-      return { type: 'writeActions', actions: i.val.map((a, k) => action(a, `${where}.write-actions[${k}]`)) };
+      return { type: 'writeActions', actions: within('write-actions', actions, i.val) };
     case 'apply-actions':
-      return { type: 'applyActions', actions: i.val.map((a, k) => action(a, `${where}.apply-actions[${k}]`)) };
+      return { type: 'applyActions', actions: within('apply-actions', actions, i.val) };
     case 'clear-actions':
       return { type: 'clearActions' };
   }
 }
 
-function toMessage(c: WitCommand, where: string): OfpMessage {
-  const b = c.body;
-  switch (b.tag) {
-    case 'flow-mod': {
-      const f = b.val;
-      const at = `${where}.flow-mod`;
-      return {
-        type: 'FlowMod',
-        version: OFP_VERSION,
-        xid: 0,
-        cookie: u64(f.cookie, `${at}.cookie`),
-        cookieMask: u64(f.cookieMask, `${at}.cookie-mask`),
-        tableId: f.tableId,
-        command: FLOW_MOD_COMMANDS[f.command],
-        idleTimeout: f.idleTimeout,
-        hardTimeout: f.hardTimeout,
-        priority: f.priority,
-        bufferId: f.bufferId ?? OFP_NO_BUFFER,
-        outPort: f.outPort ?? OFPP_ANY,
-        outGroup: f.outGroup ?? OFPG_ANY,
-        flags: f.flags,
-        match: f.match.map((m, k) => oxm(m, `${at}.match[${k}]`)),
-        instructions: f.instructions.map((i, k) => instruction(i, `${at}.instructions[${k}]`)),
-      };
-    }
-    case 'packet-out': {
-      const p = b.val;
-      const at = `${where}.packet-out`;
-      return { type: 'PacketOut', version: OFP_VERSION, xid: 0, bufferId: p.bufferId ?? OFP_NO_BUFFER, inPort: p.inPort ?? OFPP_CONTROLLER, actions: p.actions.map((a, k) => action(a, `${at}.actions[${k}]`)), data: p.data };
-    }
-    case 'barrier':
-      return { type: 'BarrierRequest', version: OFP_VERSION, xid: 0 };
-    case 'raw': {
-      const bytes = Buffer.from(b.val);
-      if (bytes.length < OFP_HEADER_LEN) throw new InvalidCommandError(`${where}.raw`, `${bytes.length} bytes is shorter than an OpenFlow header`);
-      bytes[0] = OFP_VERSION;
-      bytes.writeUInt32BE(0, 4);
-      try {
-        return decodeMessage(bytes);
-      } catch (err) {
-        throw new InvalidCommandError(`${where}.raw`, (err as Error).message);
-      }
-    }
+function flowMod(f: Extract<WitCommand['body'], { tag: 'flow-mod' }>['val']): OfpMessage {
+  return {
+    type: 'FlowMod',
+    version: OFP_VERSION,
+    xid: 0,
+    cookie: u64(f.cookie, 'cookie'),
+    cookieMask: u64(f.cookieMask, 'cookie-mask'),
+    tableId: f.tableId,
+    command: FLOW_MOD_COMMANDS[f.command],
+    idleTimeout: f.idleTimeout,
+    hardTimeout: f.hardTimeout,
+    priority: f.priority,
+    bufferId: f.bufferId ?? OFP_NO_BUFFER,
+    outPort: f.outPort ?? OFPP_ANY,
+    outGroup: f.outGroup ?? OFPG_ANY,
+    flags: f.flags,
+    match: within('match', matches, f.match),
+    instructions: within('instructions', instructions, f.instructions),
+  };
+}
+
+function packetOut(p: Extract<WitCommand['body'], { tag: 'packet-out' }>['val']): OfpMessage {
+  return { type: 'PacketOut', version: OFP_VERSION, xid: 0, bufferId: p.bufferId ?? OFP_NO_BUFFER, inPort: p.inPort ?? OFPP_CONTROLLER, actions: within('actions', actions, p.actions), data: p.data };
+}
+
+function raw(val: Uint8Array): OfpMessage {
+  const bytes = Buffer.from(val);
+  if (bytes.length < OFP_HEADER_LEN) throw new InvalidCommandError('raw', `${bytes.length} bytes is shorter than an OpenFlow header`);
+  bytes[0] = OFP_VERSION;
+  bytes.writeUInt32BE(0, 4);
+  try {
+    return decodeMessage(bytes);
+  } catch (err) {
+    throw new InvalidCommandError('raw', (err as Error).message);
   }
 }
 
+function toMessage(c: WitCommand): OfpMessage {
+  const b = c.body;
+  switch (b.tag) {
+    case 'flow-mod':
+      return within('flow-mod', flowMod, b.val);
+    case 'packet-out':
+      return within('packet-out', packetOut, b.val);
+    case 'barrier':
+      return { type: 'BarrierRequest', version: OFP_VERSION, xid: 0 };
+    case 'raw':
+      return raw(b.val);
+  }
+}
+
+/** The dpid text of the last command and its value: plugins send runs of commands to one switch. */
+let lastDpid = '';
+let lastDpidValue = 0n;
+
+function dpidValue(text: string): bigint {
+  if (text === lastDpid) return lastDpidValue;
+  if (!DPID.test(text)) throw new InvalidCommandError('dpid', `${JSON.stringify(text.slice(0, 40))} is not 16 lowercase hex digits`);
+  lastDpidValue = BigInt(`0x${text}`);
+  lastDpid = text;
+  return lastDpidValue;
+}
+
 /**
- * Turns one WIT command into an OpenFlow 1.3 message on the wire (xid 0; the
- * switch connection assigns xids). The glue has already checked every type and
- * range the WIT states; what is left are the meanings: dpid text, u64 text, OXM
- * names and value kinds, lengths, which the codec's encoder checks field by field.
+ * Appends one WIT command to a reply as `u64 dpid, u32 length, OpenFlow 1.3
+ * message` (xid 0; the switch connection assigns xids). The glue has already
+ * checked every type and range the WIT states; what is left are the meanings:
+ * dpid text, u64 text, OXM names and value kinds, lengths, which the codec's
+ * encoder checks field by field. On an error nothing is appended.
+ * `source[index]` names the command in an error (`handle[3]`, `send[0]`).
  * @throws InvalidCommandError naming the field.
  */
-export function encodeCommand(c: WitCommand, where: string): WireCommand {
-  if (!DPID.test(c.dpid)) throw new InvalidCommandError(`${where}.dpid`, `${JSON.stringify(c.dpid.slice(0, 40))} is not 16 lowercase hex digits`);
-  const message = toMessage(c, `${where}.body`);
+export function writeCommand(w: Writer, c: WitCommand, source: string, index: number): void {
   try {
-    return { dpid: BigInt(`0x${c.dpid}`), message: encodeMessage(message) };
+    const dpid = dpidValue(c.dpid);
+    const message = within('body', toMessage, c);
+    const start = w.pos;
+    try {
+      w.u64(dpid, 'dpid');
+      w.u32(0, 'length');
+      const length = encodeMessageInto(message, w);
+      w.buf.writeUInt32BE(length, start + 8);
+    } catch (err) {
+      w.pos = start;
+      throw new InvalidCommandError('body', (err as Error).message);
+    }
   } catch (err) {
-    throw new InvalidCommandError(`${where}.body`, (err as Error).message);
+    if (!(err instanceof InvalidCommandError)) throw err;
+    throw new InvalidCommandError(`${source}[${index}].${err.where}`, err.detail);
   }
 }

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import type { AppEvent } from '../../runtime/dist/core/app-types.js';
+import { Reader, Writer } from '../../runtime/dist/openflow/index.js';
+import type { CompiledComponent } from '../../runtime/dist/plugins/compile-cache.js';
+import { eventKind, readEvent, writeEvent } from '../../runtime/dist/plugins/events-wire.js';
+import { loadGlue, type Instantiate, type PluginExports } from '../../runtime/dist/plugins/glue.js';
+
+/**
+ * The guest alone: a compiled component instantiated in this thread with host
+ * imports that do nothing, its `handle` called with the WIT values a plugin
+ * worker would build. The time per event here is the glue (lowering events,
+ * lifting commands) plus the guest's own code; what the plugin host adds on top
+ * is the difference to the same events sent through the manager.
+ */
+
+setFlagsFromString('--experimental-wasm-extended-const');
+
+/** A compiled core module, as the glue asks for it. */
+type CoreModule = Awaited<ReturnType<Parameters<Instantiate>[0]>>;
+
+/** The one WebAssembly call used here (lib ES2023 without DOM does not declare the namespace). */
+const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } }).WebAssembly;
+
+export async function instantiateDirect(compiled: CompiledComponent, config: string): Promise<PluginExports> {
+  const glue = loadGlue(readFileSync(join(compiled.dir, 'glue.js'), 'utf8'));
+  const modules = new Map<string, object>();
+  for (const name of compiled.coreModules) modules.set(name, await wasm.compile(readFileSync(join(compiled.dir, name))));
+  const nothing = (): void => undefined;
+  const imports = {
+    'sdn:plugin/types': {},
+    'sdn:plugin/openflow': { send: nothing },
+    'sdn:plugin/pubsub': { publish: nothing },
+    'sdn:plugin/kv': { get: () => undefined, put: nothing, delete: nothing },
+    'sdn:plugin/log': { log: nothing },
+    'sdn:plugin/clock': { nowMs: () => BigInt(Date.now()) },
+  };
+  const instance = await glue(async (name) => modules.get(name) as CoreModule, imports);
+  instance.initialize(config);
+  return instance;
+}
+
+/** The WIT values of `events`, as a worker reads them off the wire. */
+export function witEvents(events: readonly AppEvent[]): unknown[] {
+  const w = new Writer(256);
+  for (const e of events) writeEvent(w, e, eventKind(e)!);
+  const r = new Reader(w.buf, 0, w.pos, 'bench');
+  return events.map(() => readEvent(r));
+}
