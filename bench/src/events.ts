@@ -1,0 +1,245 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { projectRoot } from '../../runtime/dist/testing/vectors.js';
+import { type ClientWindow, type EventsResult, type EventsSettings, formatEventsReport, type ModeResult } from './events-report.js';
+import { DEFAULT_ONE_WAY_OPTIONS, type OneWayMode, runOneWay } from './loadgen/one-way.js';
+import { Child, cpuSecondsOf, freePort } from './proc.js';
+import { cpuProfFlags, metricSum, runtimeArgs, scrapeMetrics, waitForRuntime, waitForStreams } from './runtime-process.js';
+
+/**
+ * The event-stream benchmark: emulated switches send PACKET_INs to a runtime
+ * with no apps (its CLI, its own process), which streams them as events to one
+ * client in another process, an sdk-ts or an sdk-python app that counts what its
+ * handler sees. 'throughput' sends as fast as the runtime reads and counts the
+ * events the client takes per second; 'latency' sends a paced rate and the
+ * client records, per event, the time since the generator wrote the frame
+ * (CLOCK_MONOTONIC, shared by the processes). One client after the other.
+ * Markdown on stdout (JSON with --json), progress on stderr; exits 1 when a
+ * selected client could not be measured.
+ */
+
+const CLIENT_IDS = ['ts', 'python'] as const;
+type ClientId = (typeof CLIENT_IDS)[number];
+const MODES: readonly OneWayMode[] = ['throughput', 'latency'];
+
+interface EventClient {
+  readonly id: ClientId;
+  readonly label: string;
+  readonly files: readonly (readonly [string, string])[];
+  /** `profDir`: where a Node client writes its CPU profile (undefined: none). */
+  command(root: string, target: string, o: Options, profDir: string | undefined): { command: string; args: string[] };
+}
+
+function clientFlags(o: Options): string[] {
+  return [...(o.credit === undefined ? [] : ['--credit', String(o.credit)]), ...(o.maxBatch === undefined ? [] : ['--max-batch', String(o.maxBatch)])];
+}
+
+const CLIENTS: readonly EventClient[] = [
+  {
+    id: 'ts',
+    label: 'TypeScript (sdk-ts)',
+    files: [['bench/dist/clients/event-counter.js', 'run npx tsc -b']],
+    command: (root, target, o, profDir) => ({ command: process.execPath, args: [...cpuProfFlags(profDir), join(root, 'bench', 'dist', 'clients', 'event-counter.js'), '--target', target, ...clientFlags(o)] }),
+  },
+  {
+    id: 'python',
+    label: 'Python (sdk-python)',
+    files: [['sdk-python/.venv/bin/python', 'run bash sdk-python/scripts/setup-venv.sh']],
+    command: (root, target, o) => ({ command: join(root, 'sdk-python', '.venv', 'bin', 'python'), args: [join(root, 'bench', 'clients', 'event_counter.py'), '--target', target, ...clientFlags(o)] }),
+  },
+];
+
+const USAGE = `usage: node bench/dist/events.js [options]
+  --seconds N      measured seconds per mode (default ${DEFAULT_ONE_WAY_OPTIONS.seconds})
+  --warmup N       seconds of traffic before measuring (default ${DEFAULT_ONE_WAY_OPTIONS.warmupSec})
+  --switches N     emulated switches (default ${DEFAULT_ONE_WAY_OPTIONS.switches})
+  --rate N         latency mode: PACKET_IN/s in total (default ${DEFAULT_ONE_WAY_OPTIONS.rate})
+  --only IDS       comma-separated clients, of: ${CLIENT_IDS.join(', ')}
+  --modes MODES    comma-separated, of: ${MODES.join(', ')}
+  --credit N       the client's credit window (default: its SDK's)
+  --max-batch N    events per batch the client asks for (default: the runtime's)
+  --cpu-prof DIR   run the runtime (and the TS client) under node --cpu-prof, profiles in DIR/<client>/
+  --json           print machine-readable results instead of the tables`;
+
+interface Options {
+  readonly settings: EventsSettings;
+  readonly only: readonly ClientId[];
+  readonly modes: readonly OneWayMode[];
+  readonly credit: number | undefined;
+  readonly maxBatch: number | undefined;
+  readonly cpuProfDir: string | undefined;
+  readonly json: boolean;
+  readonly help: boolean;
+}
+
+function positive(name: string, text: string | undefined, fallback: number, integer = true): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n > 10_000_000 || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${text}`);
+  return n;
+}
+
+function list<T extends string>(name: string, text: string | undefined, allowed: readonly T[]): readonly T[] {
+  if (text === undefined) return allowed;
+  const items = text.split(',');
+  const unknown = items.filter((i) => !(allowed as readonly string[]).includes(i));
+  if (unknown.length > 0) throw new Error(`--${name}: unknown ${unknown.join(', ')} (choose from ${allowed.join(', ')})`);
+  return items as T[];
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      seconds: { type: 'string' },
+      warmup: { type: 'string' },
+      switches: { type: 'string' },
+      rate: { type: 'string' },
+      only: { type: 'string' },
+      modes: { type: 'string' },
+      credit: { type: 'string' },
+      'max-batch': { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const d = DEFAULT_ONE_WAY_OPTIONS;
+  return {
+    settings: {
+      seconds: positive('seconds', v.seconds, d.seconds, false),
+      warmupSec: positive('warmup', v.warmup, d.warmupSec, false),
+      switches: positive('switches', v.switches, d.switches),
+      rate: positive('rate', v.rate, d.rate, false),
+    },
+    only: list('only', v.only, CLIENT_IDS),
+    modes: list('modes', v.modes, MODES),
+    credit: v.credit === undefined ? undefined : positive('credit', v.credit, 0),
+    maxBatch: v['max-batch'] === undefined ? undefined : positive('max-batch', v['max-batch'], 0),
+    cpuProfDir: v['cpu-prof'] === undefined ? undefined : resolve(v['cpu-prof']),
+    json: v.json === true,
+    help: v.help === true,
+  };
+}
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+const CLIENT_ANSWER_MS = 15_000;
+const READY_MS = 30_000;
+
+/** What the runtime counted: PACKET_INs read, and packet-ins shed for clients. */
+function runtimeCounts(metrics: string): { read: number; shed: number } {
+  return {
+    read: metricSum(metrics, 'sdn_runtime_openflow_messages_received_total', { type: 'PACKET_IN' }),
+    shed: metricSum(metrics, 'sdn_runtime_events_shed_total', { kind: 'packetIn' }),
+  };
+}
+
+async function runMode(runtime: Child, client: Child, httpPort: number, openflowPort: number, mode: OneWayMode, o: Options, label: string): Promise<ModeResult> {
+  let cpuStart = [0, 0];
+  let cpuEnd = [0, 0];
+  let before = { read: 0, shed: 0 };
+  let after = { read: 0, shed: 0 };
+  let window: ClientWindow | undefined;
+  const s = o.settings;
+  const load = await runOneWay({
+    ...DEFAULT_ONE_WAY_OPTIONS,
+    port: openflowPort,
+    mode,
+    switches: s.switches,
+    rate: s.rate,
+    warmupSec: s.warmupSec,
+    seconds: s.seconds,
+    progress: (line) => progress(`${label}: ${line}`),
+    onWindow: async (edge) => {
+      if (edge === 'start') {
+        before = runtimeCounts(await scrapeMetrics(httpPort));
+        cpuStart = [cpuSecondsOf(runtime.pid), cpuSecondsOf(client.pid)];
+        client.send(`start ${mode}`);
+        return;
+      }
+      client.send('stop');
+      cpuEnd = [cpuSecondsOf(runtime.pid), cpuSecondsOf(client.pid)];
+      after = runtimeCounts(await scrapeMetrics(httpPort));
+      window = JSON.parse(await client.nextLine((l) => l.startsWith('{"events"'), CLIENT_ANSWER_MS)) as ClientWindow;
+    },
+  });
+  return {
+    mode,
+    load,
+    client: window!,
+    runtimeReadPerSec: (after.read - before.read) / load.measuredSec,
+    runtimeShed: after.shed - before.shed,
+    runtimeCpuSec: cpuEnd[0]! - cpuStart[0]!,
+    clientCpuSec: cpuEnd[1]! - cpuStart[1]!,
+  };
+}
+
+async function measure(c: EventClient, o: Options, root: string): Promise<EventsResult> {
+  const base = { id: c.id, label: c.label, modes: [] as ModeResult[], cpuProfiles: [] as string[] };
+  const absent = c.files.find(([file]) => !existsSync(join(root, file))) ?? (existsSync(join(root, 'runtime/dist/cli/main.js')) ? undefined : ['runtime/dist/cli/main.js', 'run npx tsc -b']);
+  if (absent !== undefined) return { ...base, error: `not measured: ${absent[0]} is missing: ${absent[1]}` };
+  const scratch = mkdtempSync(join(tmpdir(), `sdn-bench-events-${c.id}-`));
+  const profDir = o.cpuProfDir === undefined ? undefined : join(o.cpuProfDir, c.id);
+  if (profDir !== undefined) mkdirSync(profDir, { recursive: true });
+  const ports = { openflowPort: await freePort(), httpPort: await freePort(), grpcPort: await freePort() };
+  const children: Child[] = [];
+  let error: string | undefined;
+  try {
+    const rt = await Child.start('runtime', process.execPath, runtimeArgs({ ...ports, root, scratch, apps: [], cpuProfDir: profDir }), root);
+    children.push(rt);
+    await waitForRuntime(ports, READY_MS);
+    const launch = c.command(root, `127.0.0.1:${ports.grpcPort}`, o, profDir);
+    progress(`${c.label}: starting ${launch.command} ${launch.args.join(' ')}`);
+    const client = await Child.start('client', launch.command, launch.args, root, { stdin: true });
+    children.push(client);
+    await client.nextLine((l) => l.startsWith('{"ready"'), READY_MS);
+    await waitForStreams(ports.httpPort, 1, READY_MS);
+    for (const mode of o.modes) {
+      const r = await runMode(rt, client, ports.httpPort, ports.openflowPort, mode, o, c.label);
+      base.modes.push(r);
+      progress(`${c.label}: ${mode}: ${Math.round(r.client.events / r.client.seconds)} events/s into the client, ${r.runtimeShed} shed${r.client.latency === null ? '' : `, p99 ${Math.round(r.client.latency.p99Us)} µs`}`);
+    }
+    client.send('quit');
+    // Exiting on its own is what writes a client's CPU profile; stop() below is the fallback.
+    await Promise.race([client.exited, new Promise((resolve) => setTimeout(resolve, CLIENT_ANSWER_MS).unref())]);
+  } catch (err) {
+    const output = children.map((ch) => ch.output() && `${ch.name}: ${ch.output().slice(-600)}`).filter(Boolean).join('; ');
+    error = `${(err as Error).message}${output ? `; output ends with: ${output}` : ''}`;
+    progress(`${c.label}: failed: ${error}`);
+  }
+  for (const child of [...children].reverse()) await child.stop();
+  rmSync(scratch, { recursive: true, force: true });
+  const pids = children.map((ch) => `.${ch.pid}.`);
+  const profiles = profDir === undefined ? [] : readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile') && pids.some((p) => f.includes(p))).map((f) => join(profDir, f));
+  return { ...base, error, cpuProfiles: profiles };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let o: Options;
+  try {
+    o = parseOptions(argv);
+  } catch (err) {
+    progress(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (o.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const root = projectRoot();
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const machine = `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load average at start ${load}; the generator runs in this process, on the same cores`;
+  const results: EventsResult[] = [];
+  for (const c of CLIENTS.filter((x) => o.only.includes(x.id))) results.push(await measure(c, o, root));
+  if (o.json) process.stdout.write(`${JSON.stringify({ machine, settings: o.settings, credit: o.credit ?? null, maxBatch: o.maxBatch ?? null, results }, null, 2)}\n`);
+  else process.stdout.write(`${formatEventsReport(results, o.settings, machine)}\n`);
+  return results.some((r) => r.error !== undefined) ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
