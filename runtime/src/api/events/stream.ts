@@ -3,17 +3,17 @@ import type { Logger } from 'pino';
 import { SdnError } from '../../errors.js';
 import type { PubSubBus, PubSubMessage, Subscription } from '../../pubsub/types.js';
 import type { KvChange, Watch } from '../../store/types.js';
-import { CommandError_Code, EventKind, type ClientMessage, type Command, type ServerMessage, type Subscribe } from '../../generated/sdn/runtime/v1/events.js';
+import { CommandError_Code, EventKind, type ClientMessage, type Command, type Subscribe } from '../../generated/sdn/runtime/v1/events.js';
 import type { Authenticator, Principal } from '../auth.js';
 import { fromKvChange, fromPubSubMessage } from '../convert/index.js';
 import { ApiInputError, ApiStreamError } from '../errors.js';
-import type { ApiMetrics } from '../metrics.js';
+import type { ApiMetrics, ShedCounts } from '../metrics.js';
 import { toServiceError } from '../status.js';
 import { runCommand, toCommandError, type CommandTargets } from './commands.js';
 import type { DeliveryLimits } from './delivery.js';
 import { StreamEvent } from './event.js';
 import type { EventHub } from './hub.js';
-import { EventSession, type SessionEffect } from './session.js';
+import { EventSession, type ServerOutput, type SessionEffect } from './session.js';
 
 /** What every stream of a server shares. */
 export interface StreamContext {
@@ -28,7 +28,9 @@ export interface StreamContext {
   readonly maxPendingCommands: number;
 }
 
-type Call = ServerDuplexStream<ClientMessage, ServerMessage>;
+/** The call as the runtime's Events definition serializes it (server.ts): encoded batches pass through. */
+export type EventsCall = ServerDuplexStream<ClientMessage, ServerOutput>;
+type Call = EventsCall;
 
 /**
  * Runs one `Events.Connect` call: feeds the gRPC stream into an EventSession and
@@ -66,12 +68,13 @@ export class EventStream {
       refused = err as SdnError;
     }
     this.principal = principal;
+    let shed: ShedCounts | undefined;
     this.session = new EventSession({
       nodeId: ctx.nodeId,
       principal: principal ?? { name: 'unauthenticated', scopes: new Set() },
       limits: ctx.limits,
       log: ctx.hub.log,
-      onShed: (app, kind) => ctx.metrics.shed.inc({ app, kind }),
+      onShed: (app, kind) => void (shed ??= ctx.metrics.shedCounts(app))[kind]++,
       onFull: () => this.flush(),
     });
     call.on('data', (msg: ClientMessage) => this.apply(this.session.receive(msg)));
