@@ -7,6 +7,7 @@ import { Delivery, type DeliveryLimits, type ShedKind } from './delivery.js';
 import type { StreamEvent } from './event.js';
 import { Fifo } from './fifo.js';
 import { accepts, filterOf, type Filter } from './filter.js';
+import { encodeEventBatch } from './wire.js';
 
 /**
  * The protocol of one `Events.Connect` stream as a pure state machine: client
@@ -26,6 +27,12 @@ export const DEFAULT_INITIAL_CREDIT = 4096;
 export const DEFAULT_MAX_BATCH = 256;
 /** Larger batches risk the client's 4 MiB default message limit with full-size packet-ins. */
 export const MAX_BATCH_LIMIT = 4096;
+
+/**
+ * What the runner writes: a ServerMessage value, or an event batch already
+ * encoded as the bytes of one (the serializer passes bytes through).
+ */
+export type ServerOutput = ServerMessage | Buffer;
 
 export type SessionEffect =
   /** Subscribe accepted: attach the session to the node's events and set up topics / KV watches. */
@@ -110,11 +117,11 @@ export class EventSession {
   }
 
   /** The next message to write, or undefined when nothing is ready (or credit ran out). */
-  next(nowMs: number): ServerMessage | undefined {
+  next(nowMs: number): ServerOutput | undefined {
     const out = this.outbox.shift();
     if (out !== undefined) return out;
     const batch = this.delivery?.nextBatch(nowMs);
-    return batch === undefined ? undefined : { kind: { $case: 'events', value: { events: batch } } };
+    return batch === undefined ? undefined : encodeEventBatch(batch);
   }
 
   /** Ends the session (the runner ends the call); returns the effect that says so. */
