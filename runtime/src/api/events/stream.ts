@@ -9,7 +9,7 @@ import { fromKvChange, fromPubSubMessage } from '../convert/index.js';
 import { ApiInputError, ApiStreamError } from '../errors.js';
 import type { ApiMetrics, ShedCounts } from '../metrics.js';
 import { toServiceError } from '../status.js';
-import { runCommand, toCommandError, type CommandTargets } from './commands.js';
+import { runCommand, toCommandError, type CommandTargets, type ResultKind } from './commands.js';
 import type { DeliveryLimits } from './delivery.js';
 import { StreamEvent } from './event.js';
 import type { EventHub } from './hub.js';
@@ -148,10 +148,23 @@ export class EventStream {
     else this.scheduleFlush();
   }
 
+  /** Runs a command; a result (or failure) is queued for the next flush, which `apply` schedules. */
   private runCommand(c: Command): void {
+    let outcome: ResultKind | Promise<ResultKind>;
+    try {
+      outcome = runCommand(c, this.principal!, this.ctx.targets);
+    } catch (err) {
+      this.onCommandFailed(c, err);
+      return;
+    }
+    if (!(outcome instanceof Promise)) {
+      if (c.correlationId !== '') this.session.result({ correlationId: c.correlationId, kind: outcome });
+      this.throttleReading();
+      return;
+    }
     this.inFlight++;
     this.throttleReading();
-    runCommand(c, this.principal!, this.ctx.targets).then(
+    outcome.then(
       (kind) => {
         if (c.correlationId !== '') this.session.result({ correlationId: c.correlationId, kind });
       },
