@@ -32,6 +32,8 @@ export interface ApiServerOptions {
   readonly eventLogSize: number;
   /** Per-client queue bounds (see events/delivery.ts). */
   readonly limits: DeliveryLimits;
+  /** Shortest time between two event batches of a stream while events keep coming (see events/stream.ts). */
+  readonly batchIntervalMs: number;
   readonly nodeId: string;
   readonly version: string;
   readonly log: Logger;
@@ -135,6 +137,7 @@ export class ApiServer {
       metrics: apiMetrics,
       log,
       maxPendingCommands: MAX_PENDING_COMMANDS,
+      batchIntervalMs: o.batchIntervalMs,
     };
     const events = {
       connect: (call: EventsCall) => {

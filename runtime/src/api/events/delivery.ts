@@ -53,9 +53,13 @@ export class Delivery {
   private lifecycleQueued = 0;
   private packetInsShed = 0;
 
+  /** The client's window: its initial credit, which a client that keeps up keeps granting back. */
+  private readonly window: number;
+
   constructor(limits: DeliveryLimits, credit: number, maxBatch: number, hooks: { onShed(kind: ShedKind): void; onFull(): void }) {
     this.limits = limits;
     this.credit = credit;
+    this.window = credit;
     this.maxBatch = maxBatch;
     this.onShed = hooks.onShed;
     this.onFull = hooks.onFull;
@@ -68,6 +72,11 @@ export class Delivery {
 
   get remainingCredit(): number {
     return this.credit;
+  }
+
+  /** Whether the client has more than three quarters of its window unconsumed: it is behind. */
+  get behind(): boolean {
+    return this.credit * 4 < this.window;
   }
 
   /** Queues `e`. Returns false when a KV event found its queue full: the stream must end. */

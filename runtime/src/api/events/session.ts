@@ -59,6 +59,7 @@ export class EventSession {
   private app = '';
   private filter: Filter | undefined;
   private delivery: Delivery | undefined;
+  private batchLimit = DEFAULT_MAX_BATCH;
   private readonly outbox = new Fifo<ServerMessage>();
   private readonly config: SessionConfig;
 
@@ -73,6 +74,21 @@ export class EventSession {
   /** Command results (and Subscribed) not yet taken by next(). */
   get pendingResults(): number {
     return this.outbox.length;
+  }
+
+  /** Events (and Gap markers) waiting to be written. */
+  get queuedEvents(): number {
+    return this.delivery?.queued ?? 0;
+  }
+
+  /** The client has most of its credit window unconsumed (see Delivery.behind). */
+  get clientBehind(): boolean {
+    return this.delivery?.behind ?? false;
+  }
+
+  /** The most events one batch holds (the Subscribe's max_batch or the default). */
+  get maxBatch(): number {
+    return this.batchLimit;
   }
 
   /** The Subscribe's app_name, or the token's name when it gave none. */
@@ -150,7 +166,8 @@ export class EventSession {
     }
     this.app = s.appName !== '' ? s.appName : this.config.principal.name;
     const app = this.app;
-    this.delivery = new Delivery(this.config.limits, s.initialCredit || DEFAULT_INITIAL_CREDIT, s.maxBatch || DEFAULT_MAX_BATCH, {
+    this.batchLimit = s.maxBatch || DEFAULT_MAX_BATCH;
+    this.delivery = new Delivery(this.config.limits, s.initialCredit || DEFAULT_INITIAL_CREDIT, this.batchLimit, {
       onShed: (kind) => this.config.onShed(app, kind),
       onFull: () => this.config.onFull(),
     });
