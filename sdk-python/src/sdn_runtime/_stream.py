@@ -27,7 +27,7 @@ from ._errors_grpc import error_from_rpc, error_from_result, retryable
 from ._proto import events_pb2 as ev
 from ._proto import events_pb2_grpc
 from .errors import ErrorCode, SdnError
-from .events import Event
+from .events import Event, PacketIn
 
 #: Commands queued while the stream is down or slow before sends are refused.
 MAX_QUEUED = 65_536
@@ -61,6 +61,8 @@ class EventStream:
         self._metadata = metadata
         self._subscribe = subscribe
         self._credit = credit
+        #: Consumed events given back as credit at once: half the window.
+        self._grant_at = max(1, credit // 2)
         self._reconnect = reconnect
         self._initial_backoff = initial_backoff
         self._max_backoff = max_backoff
@@ -137,16 +139,12 @@ class EventStream:
         """The next event; None once the app is closed. Raises the SdnError that
         ended the stream for good."""
         while True:
+            event = self.take_event()
+            if event is not None:
+                return event
             if self._events:
                 await self._pace()
-            if self._events:
-                event = self._events.popleft()
-                self._consumed += 1
-                if self._consumed >= max(1, self._credit // 2):
-                    self._credit_due += self._consumed
-                    self._consumed = 0
-                    self._wake.set()
-                return event
+                continue
             if self._failure is not None:
                 raise self._failure
             if self._closed:
@@ -154,12 +152,29 @@ class EventStream:
             self._event_ready.clear()
             await self._event_ready.wait()
 
-    async def _pace(self) -> None:
+    def take_event(self) -> Event | None:
+        """The next buffered event when it can be handed out without suspending
+        (no pacing due); None otherwise, and next_event() does the rest. Lets a
+        consumer take a batch's events without a coroutine per event."""
+        events = self._events
+        if not events or self._handed_out + 1 >= _YIELD_EVERY or (len(self._out) >= _HIGH_WATER and self._connected):
+            return None
         self._handed_out += 1
+        event = events.popleft()
+        self._consumed += 1
+        if self._consumed >= self._grant_at:
+            self._credit_due += self._consumed
+            self._consumed = 0
+            self._wake.set()
+        return event
+
+    async def _pace(self) -> None:
+        """Lets the writer catch up (too many commands queued) or, every
+        _YIELD_EVERY events, the other tasks run."""
         if len(self._out) >= _HIGH_WATER and self._connected:
             self._drained.clear()
             await self._drained.wait()
-        elif self._handed_out >= _YIELD_EVERY:
+        else:
             self._handed_out = 0
             await asyncio.sleep(0)
 
@@ -249,14 +264,17 @@ class EventStream:
     def _dispatch(self, message: ev.ServerMessage) -> None:
         kind = message.WhichOneof("kind")
         if kind == "events":
+            append = self._events.append
+            convert = _from_proto.event
             for e in message.events.events:
-                if e.seq > (self.last_seq or 0):
-                    self.last_seq = e.seq
-                event = _from_proto.event(e)
+                event = convert(e)
                 if event is None:
                     self.skipped_events += 1
-                else:
-                    self._events.append(event)
+                    continue
+                # Packet-ins carry no seq (0): only the others move the resume point.
+                if type(event) is not PacketIn and e.seq > (self.last_seq or 0):
+                    self.last_seq = e.seq
+                append(event)
             self._event_ready.set()
         elif kind == "result":
             future = self._pending.get(message.result.correlation_id)

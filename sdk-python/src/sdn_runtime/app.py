@@ -181,9 +181,11 @@ class App:
         if self._consuming:
             raise SdnError(ErrorCode.INVALID, "events() is already being iterated; use one consumer per app")
         self._consuming = True
+        stream = self._stream
         try:
             while True:
-                event = await self._stream.next_event()
+                # Buffered events without a coroutine each; next_event() paces and waits.
+                event = stream.take_event() or await stream.next_event()
                 if event is None:
                     return
                 yield event
