@@ -3,7 +3,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../runtime/dist/testing/vectors.js';
-import { type ClientWindow, type EventsResult, type EventsSettings, formatEventsReport, type ModeResult } from './events-report.js';
+import { type ClientWindow, type EventsResult, type EventsSettings, eventsPerSec, formatEventsReport, type ModeResult, sustains, type WindowResult } from './events-report.js';
 import { DEFAULT_ONE_WAY_OPTIONS, type OneWayMode, runOneWay } from './loadgen/one-way.js';
 import { Child, cpuSecondsOf, freePort } from './proc.js';
 import { cpuProfFlags, metricSum, runtimeArgs, scrapeMetrics, waitForRuntime, waitForStreams } from './runtime-process.js';
@@ -22,7 +22,11 @@ import { cpuProfFlags, metricSum, runtimeArgs, scrapeMetrics, waitForRuntime, wa
 
 const CLIENT_IDS = ['ts', 'python'] as const;
 type ClientId = (typeof CLIENT_IDS)[number];
-const MODES: readonly OneWayMode[] = ['throughput', 'latency'];
+const MODES: readonly OneWayMode[] = ['sweep', 'latency', 'flood'];
+const DEFAULT_MODES: readonly OneWayMode[] = ['sweep', 'latency'];
+const DEFAULT_SWEEP = [25_000, 50_000, 100_000, 150_000, 200_000, 250_000, 300_000, 400_000, 500_000];
+/** A sweep window passes when the client got at least this share of what was sent, and the runtime shed at most 1 - it. */
+const SUSTAINED = 0.99;
 
 interface EventClient {
   readonly id: ClientId;
@@ -52,16 +56,20 @@ const CLIENTS: readonly EventClient[] = [
 ];
 
 const USAGE = `usage: node bench/dist/events.js [options]
-  --seconds N      measured seconds per mode (default ${DEFAULT_ONE_WAY_OPTIONS.seconds})
-  --warmup N       seconds of traffic before measuring (default ${DEFAULT_ONE_WAY_OPTIONS.warmupSec})
-  --switches N     emulated switches (default ${DEFAULT_ONE_WAY_OPTIONS.switches})
-  --rate N         latency mode: PACKET_IN/s in total (default ${DEFAULT_ONE_WAY_OPTIONS.rate})
-  --only IDS       comma-separated clients, of: ${CLIENT_IDS.join(', ')}
-  --modes MODES    comma-separated, of: ${MODES.join(', ')}
-  --credit N       the client's credit window (default: its SDK's)
-  --max-batch N    events per batch the client asks for (default: the runtime's)
-  --cpu-prof DIR   run the runtime (and the TS client) under node --cpu-prof, profiles in DIR/<client>/
-  --json           print machine-readable results instead of the tables`;
+  --modes MODES      comma-separated, of: ${MODES.join(', ')} (default ${DEFAULT_MODES.join(',')})
+                     sweep: rising paced rates until the client gets less than ${SUSTAINED * 100} % of them;
+                     latency: one paced rate, write -> handler latency; flood: as fast as the runtime reads
+  --rates LIST       sweep: PACKET_IN/s per step (default ${DEFAULT_SWEEP.join(',')})
+  --rate N           latency: PACKET_IN/s (default ${DEFAULT_ONE_WAY_OPTIONS.rates[0]})
+  --seconds N        measured seconds of a latency or flood window (default ${DEFAULT_ONE_WAY_OPTIONS.seconds})
+  --step-seconds N   measured seconds of each sweep step (default 2)
+  --warmup N         seconds of traffic before a window (default ${DEFAULT_ONE_WAY_OPTIONS.warmupSec}; 1 between sweep steps)
+  --switches N       emulated switches (default ${DEFAULT_ONE_WAY_OPTIONS.switches})
+  --only IDS         comma-separated clients, of: ${CLIENT_IDS.join(', ')}
+  --credit N         the client's credit window (default: its SDK's)
+  --max-batch N      events per batch the client asks for (default: the runtime's)
+  --cpu-prof DIR     run the runtime (and the TS client) under node --cpu-prof, profiles in DIR/<client>/
+  --json             print machine-readable results instead of the tables`;
 
 interface Options {
   readonly settings: EventsSettings;
@@ -94,9 +102,11 @@ function parseOptions(argv: string[]): Options {
     args: argv,
     options: {
       seconds: { type: 'string' },
+      'step-seconds': { type: 'string' },
       warmup: { type: 'string' },
       switches: { type: 'string' },
       rate: { type: 'string' },
+      rates: { type: 'string' },
       only: { type: 'string' },
       modes: { type: 'string' },
       credit: { type: 'string' },
@@ -111,12 +121,15 @@ function parseOptions(argv: string[]): Options {
   return {
     settings: {
       seconds: positive('seconds', v.seconds, d.seconds, false),
+      stepSeconds: positive('step-seconds', v['step-seconds'], 2, false),
       warmupSec: positive('warmup', v.warmup, d.warmupSec, false),
       switches: positive('switches', v.switches, d.switches),
-      rate: positive('rate', v.rate, d.rate, false),
+      rate: positive('rate', v.rate, d.rates[0]!, false),
+      sweep: v.rates === undefined ? DEFAULT_SWEEP : v.rates.split(',').map((r) => positive('rates', r, 0, false)),
+      sustained: SUSTAINED,
     },
     only: list('only', v.only, CLIENT_IDS),
-    modes: list('modes', v.modes, MODES),
+    modes: v.modes === undefined ? DEFAULT_MODES : list('modes', v.modes, MODES),
     credit: v.credit === undefined ? undefined : positive('credit', v.credit, 0),
     maxBatch: v['max-batch'] === undefined ? undefined : positive('max-batch', v['max-batch'], 0),
     cpuProfDir: v['cpu-prof'] === undefined ? undefined : resolve(v['cpu-prof']),
@@ -142,42 +155,38 @@ function runtimeCounts(metrics: string): { read: number; shed: number } {
 
 async function runMode(runtime: Child, client: Child, httpPort: number, openflowPort: number, mode: OneWayMode, o: Options, label: string): Promise<ModeResult> {
   let cpuStart = [0, 0];
-  let cpuEnd = [0, 0];
   let before = { read: 0, shed: 0 };
-  let after = { read: 0, shed: 0 };
-  let window: ClientWindow | undefined;
+  const windows: Omit<WindowResult, 'load'>[] = [];
   const s = o.settings;
-  const load = await runOneWay({
+  const sweep = mode === 'sweep';
+  const loads = await runOneWay({
     ...DEFAULT_ONE_WAY_OPTIONS,
     port: openflowPort,
     mode,
     switches: s.switches,
-    rate: s.rate,
-    warmupSec: s.warmupSec,
-    seconds: s.seconds,
+    rates: sweep ? s.sweep : [s.rate],
+    warmupSec: sweep ? 1 : s.warmupSec,
+    seconds: sweep ? s.stepSeconds : s.seconds,
     progress: (line) => progress(`${label}: ${line}`),
-    onWindow: async (edge) => {
+    onWindow: async (edge, step) => {
       if (edge === 'start') {
         before = runtimeCounts(await scrapeMetrics(httpPort));
         cpuStart = [cpuSecondsOf(runtime.pid), cpuSecondsOf(client.pid)];
-        client.send(`start ${mode}`);
-        return;
+        client.send(`start ${mode === 'latency' ? 'latency' : 'throughput'}`);
+        return true;
       }
       client.send('stop');
-      cpuEnd = [cpuSecondsOf(runtime.pid), cpuSecondsOf(client.pid)];
-      after = runtimeCounts(await scrapeMetrics(httpPort));
-      window = JSON.parse(await client.nextLine((l) => l.startsWith('{"events"'), CLIENT_ANSWER_MS)) as ClientWindow;
+      const cpuEnd = [cpuSecondsOf(runtime.pid), cpuSecondsOf(client.pid)];
+      const after = runtimeCounts(await scrapeMetrics(httpPort));
+      const window = JSON.parse(await client.nextLine((l) => l.startsWith('{"events"'), CLIENT_ANSWER_MS)) as ClientWindow;
+      const w = { step, client: window, runtimeRead: after.read - before.read, runtimeShed: after.shed - before.shed, runtimeCpuSec: cpuEnd[0]! - cpuStart[0]!, clientCpuSec: cpuEnd[1]! - cpuStart[1]! };
+      windows.push(w);
+      const rate = sweep ? s.sweep[step]! : undefined;
+      if (rate !== undefined) progress(`${label}: ${rate.toLocaleString('en-US')}/s: ${Math.round(window.events / window.seconds).toLocaleString('en-US')} events/s into the client, ${w.runtimeShed} shed`);
+      return !sweep || sustains(window, w.runtimeShed, rate!, s.sustained);
     },
   });
-  return {
-    mode,
-    load,
-    client: window!,
-    runtimeReadPerSec: (after.read - before.read) / load.measuredSec,
-    runtimeShed: after.shed - before.shed,
-    runtimeCpuSec: cpuEnd[0]! - cpuStart[0]!,
-    clientCpuSec: cpuEnd[1]! - cpuStart[1]!,
-  };
+  return { mode, windows: windows.map((w, i) => ({ ...w, load: loads[i]! })) };
 }
 
 async function measure(c: EventClient, o: Options, root: string): Promise<EventsResult> {
@@ -203,7 +212,8 @@ async function measure(c: EventClient, o: Options, root: string): Promise<Events
     for (const mode of o.modes) {
       const r = await runMode(rt, client, ports.httpPort, ports.openflowPort, mode, o, c.label);
       base.modes.push(r);
-      progress(`${c.label}: ${mode}: ${Math.round(r.client.events / r.client.seconds)} events/s into the client, ${r.runtimeShed} shed${r.client.latency === null ? '' : `, p99 ${Math.round(r.client.latency.p99Us)} µs`}`);
+      const last = r.windows.at(-1);
+      if (last !== undefined) progress(`${c.label}: ${mode}: ${Math.round(eventsPerSec(last))} events/s into the client, ${last.runtimeShed} shed${last.client.latency === null ? '' : `, p99 ${Math.round(last.client.latency.p99Us)} µs`}`);
     }
     client.send('quit');
     // Exiting on its own is what writes a client's CPU profile; stop() below is the fallback.
