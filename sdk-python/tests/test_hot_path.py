@@ -58,3 +58,25 @@ def test_output_actions_are_shared_and_keep_the_argument_types() -> None:
     assert flood == actions.output(int(Port.FLOOD)) and type(flood.port) is Port
     assert type(actions.output(int(Port.FLOOD)).port) is int
     assert actions.output(Port.CONTROLLER, ControllerMaxLen.NO_BUFFER).max_len == ControllerMaxLen.NO_BUFFER
+
+
+def test_checked_macs_and_integers_stay_checked_after_the_fast_paths() -> None:
+    from sdn_runtime import SdnError
+    from sdn_runtime._values import mac, uint
+
+    assert mac("m", "02:00:00:00:00:AA") == "02:00:00:00:00:aa"
+    assert mac("m", "02:00:00:00:00:AA") == "02:00:00:00:00:aa"
+    for bad in ("02:00:00:00:00", "zz:00:00:00:00:00", 5):
+        try:
+            mac("m", bad)
+        except SdnError:
+            continue
+        raise AssertionError(f"{bad!r} was accepted")
+    assert uint("u", 255, 8) == 255
+    for bad_int in (256, -1, True, 1.0):
+        try:
+            uint("u", bad_int, 8)
+        except SdnError:
+            continue
+        raise AssertionError(f"{bad_int!r} was accepted")
+    assert uint("u", Port.FLOOD, 32) is Port.FLOOD

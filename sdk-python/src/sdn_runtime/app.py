@@ -30,6 +30,8 @@ from .stats import RuntimeStatus, SwitchInfo
 from .subscription import Subscription
 from .switch import Switch
 
+#: Switch objects kept for reuse by App.switch (they hold no state; the bound only caps memory).
+_SWITCHES_KEPT = 4096
 #: Big enough for a full batch of jumbo-frame packet-ins.
 _MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
@@ -133,6 +135,7 @@ class App:
         self._stream = context.stream
         self._consuming = False
         self._closed = False
+        self._switches: dict[int, Switch] = {}
         #: The runtime's key-value store.
         self.kv = Kv(context, max_backoff=max_backoff)
 
@@ -194,7 +197,13 @@ class App:
 
     def switch(self, dpid: int) -> Switch:
         """Commands for switch `dpid` (whether or not it is connected right now)."""
-        return Switch(self._context, dpid)
+        # A Switch holds no state: one per dpid serves every call (an app asks for one per event).
+        found = self._switches.get(dpid) if type(dpid) is int else None
+        if found is None:
+            found = Switch(self._context, dpid)
+            if len(self._switches) < _SWITCHES_KEPT:
+                self._switches[dpid] = found
+        return found
 
     async def publish(self, subject: str, payload: bytes | str, headers: Mapping[str, str] | None = None) -> int:
         """Publishes on `subject` (no wildcards); returns how many subscribers on the
