@@ -164,7 +164,7 @@ export function formatEventsReport(results: readonly EventsResult[], s: EventsSe
     `Events into one client: ${s.switches} switches -> sdn-runtime (no apps) -> one gRPC client process that counts its packet-in events`,
     machine,
     '',
-    `sustained: the sweep step (paced PACKET_IN/s, ${s.stepSeconds} s each) with the most events/s among those the client took in full (>= ${s.sustained * 100} %); ` +
+    `sustained: the sweep step (paced PACKET_IN/s, ${s.stepSeconds} s each, until two in a row fail) with the most events/s among those the client took in full (>= ${s.sustained * 100} %); ` +
       `latency: generator's write -> the client's handler, ${s.seconds} s`,
     '',
     '| client | mode | PACKET_IN/s sent | runtime read/s | events/s into the client | shed | runtime CPU | client CPU | generator CPU | p50 | p99 | p99.9 | max |',

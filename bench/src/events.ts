@@ -57,7 +57,7 @@ const CLIENTS: readonly EventClient[] = [
 
 const USAGE = `usage: node bench/dist/events.js [options]
   --modes MODES      comma-separated, of: ${MODES.join(', ')} (default ${DEFAULT_MODES.join(',')})
-                     sweep: rising paced rates until the client gets less than ${SUSTAINED * 100} % of them;
+                     sweep: rising paced rates until the client gets less than ${SUSTAINED * 100} % of two in a row;
                      latency: one paced rate, write -> handler latency; flood: as fast as the runtime reads
   --rates LIST       sweep: PACKET_IN/s per step (default ${DEFAULT_SWEEP.join(',')})
   --rate N           latency: PACKET_IN/s (default ${DEFAULT_ONE_WAY_OPTIONS.rates[0]})
@@ -157,6 +157,7 @@ async function runMode(runtime: Child, client: Child, httpPort: number, openflow
   let cpuStart = [0, 0];
   let before = { read: 0, shed: 0 };
   const windows: Omit<WindowResult, 'load'>[] = [];
+  let failedInARow = 0;
   const s = o.settings;
   const sweep = mode === 'sweep';
   const loads = await runOneWay({
@@ -183,7 +184,10 @@ async function runMode(runtime: Child, client: Child, httpPort: number, openflow
       windows.push(w);
       const rate = sweep ? s.sweep[step]! : undefined;
       if (rate !== undefined) progress(`${label}: ${rate.toLocaleString('en-US')}/s: ${Math.round(window.events / window.seconds).toLocaleString('en-US')} events/s into the client, ${w.runtimeShed} shed`);
-      return !sweep || sustains(window, w.runtimeShed, rate!, s.sustained);
+      if (!sweep) return true;
+      // A step can fail to a passing hiccup of a shared machine: the sweep ends after two failures in a row.
+      failedInARow = sustains(window, w.runtimeShed, rate!, s.sustained) ? 0 : failedInARow + 1;
+      return failedInARow < 2;
     },
   });
   return { mode, windows: windows.map((w, i) => ({ ...w, load: loads[i]! })) };

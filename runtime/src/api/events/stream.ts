@@ -34,8 +34,8 @@ export interface StreamContext {
 export type EventsCall = ServerDuplexStream<ClientMessage, ServerOutput>;
 type Call = EventsCall;
 
-/** How many batch intervals events wait for a client that is behind (see scheduleFlush). */
-const BEHIND_INTERVALS = 5;
+/** How long after the last batch events wait for a client that is behind, unless a full batch is ready (see scheduleFlush). */
+const BEHIND_WAIT_MS = 5;
 
 /**
  * Runs one `Events.Connect` call: feeds the gRPC stream into an EventSession and
@@ -237,7 +237,7 @@ export class EventStream {
     }
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    const interval = this.session.clientBehind ? BEHIND_INTERVALS * this.ctx.batchIntervalMs : this.ctx.batchIntervalMs;
+    const interval = this.session.clientBehind ? Math.max(BEHIND_WAIT_MS, this.ctx.batchIntervalMs) : this.ctx.batchIntervalMs;
     const wait = this.lastBatchMs + interval - performance.now();
     if (wait > 0 && !urgent) {
       this.flushTimer = setTimeout(this.flushLater, wait);
