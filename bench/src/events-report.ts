@@ -119,9 +119,10 @@ function targetLines(results: readonly EventsResult[], s: EventsSettings): strin
     const sweep = r.modes.find((m) => m.mode === 'sweep');
     if (sweep !== undefined) {
       const want = THROUGHPUT_TARGETS[r.id];
+      // A passed step's rate is what the client sustains (it took >= 99 % of it; the window edges blur the count by a few).
       const best = sustainedWindow(sweep, s);
-      const got = best === undefined ? 0 : eventsPerSec(best);
-      lines.push(`- target "${r.label}: >= ${int(want)} events/s": ${got >= want ? 'met' : 'not met'} (${int(got)} sustained)`);
+      const rate = best?.load.rate ?? 0;
+      lines.push(`- target "${r.label}: >= ${int(want)} events/s": ${rate >= want ? 'met' : 'not met'} (sustains ${int(rate)}/s: ${best === undefined ? 'no step passed' : `${int(eventsPerSec(best))} events/s received`})`);
     }
     const w = r.modes.find((m) => m.mode === 'latency')?.windows[0];
     if (w !== undefined && w.client.latency !== null) {

@@ -24,7 +24,7 @@ const CLIENT_IDS = ['ts', 'python'] as const;
 type ClientId = (typeof CLIENT_IDS)[number];
 const MODES: readonly OneWayMode[] = ['sweep', 'latency', 'flood'];
 const DEFAULT_MODES: readonly OneWayMode[] = ['sweep', 'latency'];
-const DEFAULT_SWEEP = [25_000, 50_000, 100_000, 150_000, 200_000, 250_000, 300_000, 400_000, 500_000];
+const DEFAULT_SWEEP = [25_000, 50_000, 75_000, 100_000, 125_000, 150_000, 200_000, 250_000, 300_000, 400_000, 500_000];
 /** A sweep window passes when the client got at least this share of what was sent, and the runtime shed at most 1 - it. */
 const SUSTAINED = 0.99;
 
