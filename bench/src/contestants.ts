@@ -3,19 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompileCache } from '../../runtime/dist/plugins/compile-cache.js';
 import { buildProject, EXAMPLES, type KitLanguage } from '../../runtime/dist/plugins/testing/kits.js';
+import { cpuProfFlags, runtimeArgs, waitForRuntime, waitForStreams } from './runtime-process.js';
 
 /**
  * The controllers of the learning-switch benchmark and how each is started,
- * listening on 127.0.0.1 only: sdn-runtime with its built-in app, sdn-runtime
- * with the learning-switch example plugin (TypeScript or Python kit) instead,
- * os-ken and ovs-testcontroller.
+ * listening on 127.0.0.1 only: sdn-runtime with its built-in app, with the
+ * learning switch as a gRPC client (TypeScript or Python, a second process) or
+ * as a plugin (TypeScript or Python kit) instead, os-ken and ovs-testcontroller.
+ * A controller may be several processes: they start in order, each awaited
+ * until ready, and their CPU times add up.
  */
 
-export const CONTESTANT_IDS = ['runtime', 'plugin-ts', 'plugin-py', 'osken', 'testcontroller'] as const;
+export const CONTESTANT_IDS = ['runtime', 'runtime-ts', 'runtime-py', 'plugin-ts', 'plugin-py', 'osken', 'testcontroller'] as const;
 export type ContestantId = (typeof CONTESTANT_IDS)[number];
 
 /** The contestants that are sdn-runtime (the rest are peers). */
-export const RUNTIME_IDS: readonly ContestantId[] = ['runtime', 'plugin-ts', 'plugin-py'];
+export const RUNTIME_IDS: readonly ContestantId[] = ['runtime', 'runtime-ts', 'runtime-py', 'plugin-ts', 'plugin-py'];
 
 export interface LaunchContext {
   readonly root: string;
@@ -25,13 +28,17 @@ export interface LaunchContext {
   readonly grpcPort: number;
   /** A scratch folder of this run (data dir, control sockets). */
   readonly scratch: string;
-  /** Write a V8 CPU profile of the runtime into this folder. */
+  /** Write a V8 CPU profile of every Node process into this folder. */
   readonly cpuProfDir: string | undefined;
 }
 
 export interface Launch {
+  /** Names the process in notes ("runtime", "client"). */
+  readonly role: string;
   readonly command: string;
   readonly args: readonly string[];
+  /** Resolves once the process serves (awaited before the next process starts and before any load). */
+  readonly ready?: () => Promise<void>;
 }
 
 export interface Contestant {
@@ -41,41 +48,72 @@ export interface Contestant {
   missing(root: string): string | undefined;
   /** Work before the launch (building a plugin); its error is reported as why the contestant was not measured. */
   prepare?(context: LaunchContext, progress: (line: string) => void): Promise<void>;
-  launch(context: LaunchContext): Launch;
+  launch(context: LaunchContext): readonly Launch[];
 }
+
+/** How long a runtime or a client may take to come up. */
+const READY_TIMEOUT_MS = 30_000;
 
 function onPath(command: string): boolean {
   return (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(join(dir, command)));
 }
 
-const runtimeBuilt = (root: string): string | undefined => (existsSync(join(root, 'runtime', 'dist', 'cli', 'main.js')) ? undefined : 'runtime/dist/cli/main.js is missing: run npx tsc -b');
+function firstMissing(root: string, files: readonly (readonly [string, string])[]): string | undefined {
+  const absent = files.find(([file]) => !existsSync(join(root, file)));
+  return absent === undefined ? undefined : `${absent[0]} is missing: ${absent[1]}`;
+}
 
-function serve(c: LaunchContext, extra: readonly string[]): Launch {
+const BUILT = 'run npx tsc -b';
+
+/** The runtime with `apps`; with a client to follow, ready once its gRPC port takes connections. */
+function runtimeLaunch(c: LaunchContext, apps: readonly string[]): Launch {
   return {
+    role: 'runtime',
     command: process.execPath,
-    args: [
-      ...(c.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${c.cpuProfDir}`]),
-      join(c.root, 'runtime', 'dist', 'cli', 'main.js'),
-      'serve',
-      ...extra,
-      '--openflow-host', '127.0.0.1',
-      '--openflow-port', String(c.openflowPort),
-      '--http-host', '127.0.0.1',
-      '--http-port', String(c.httpPort),
-      '--grpc-host', '127.0.0.1',
-      '--grpc-port', String(c.grpcPort),
-      '--data-dir', join(c.scratch, 'runtime-data'),
-      '--log-level', 'warn',
-      '--log-format', 'json',
-    ],
+    args: runtimeArgs({ ...c, apps }),
+    ready: () => waitForRuntime(c, READY_TIMEOUT_MS),
   };
 }
 
 const runtime: Contestant = {
   id: 'runtime',
   label: 'sdn-runtime (learning-switch)',
-  missing: runtimeBuilt,
-  launch: (c) => serve(c, ['--app', 'learning-switch']),
+  missing: (root) => firstMissing(root, [['runtime/dist/cli/main.js', BUILT]]),
+  launch: (c) => [runtimeLaunch(c, ['learning-switch'])],
+};
+
+const runtimeTs: Contestant = {
+  id: 'runtime-ts',
+  label: 'sdn-runtime + TS client (learning-switch-ts)',
+  missing: (root) => firstMissing(root, [['runtime/dist/cli/main.js', BUILT], ['examples/learning-switch-ts/dist/main.js', BUILT]]),
+  launch: (c) => [
+    runtimeLaunch(c, []),
+    {
+      role: 'client',
+      command: process.execPath,
+      args: [...cpuProfFlags(c.cpuProfDir), join(c.root, 'examples', 'learning-switch-ts', 'dist', 'main.js'), '--target', `127.0.0.1:${c.grpcPort}`],
+      ready: () => waitForStreams(c.httpPort, 1, READY_TIMEOUT_MS),
+    },
+  ],
+};
+
+const runtimePy: Contestant = {
+  id: 'runtime-py',
+  label: 'sdn-runtime + Python client (learning-switch-py)',
+  missing: (root) =>
+    firstMissing(root, [
+      ['runtime/dist/cli/main.js', BUILT],
+      ['sdk-python/.venv/bin/python', 'run bash sdk-python/scripts/setup-venv.sh'],
+    ]),
+  launch: (c) => [
+    runtimeLaunch(c, []),
+    {
+      role: 'client',
+      command: join(c.root, 'sdk-python', '.venv', 'bin', 'python'),
+      args: [join(c.root, 'examples', 'learning-switch-py', 'learning_switch.py'), '--target', `127.0.0.1:${c.grpcPort}`],
+      ready: () => waitForStreams(c.httpPort, 1, READY_TIMEOUT_MS),
+    },
+  ],
 };
 
 /** Transpiled components kept between runs (keyed by content hash), copied into each run's data folder. */
@@ -90,7 +128,7 @@ function pluginContestant(id: ContestantId, language: KitLanguage, label: string
   return {
     id,
     label,
-    missing: runtimeBuilt,
+    missing: (root) => firstMissing(root, [['runtime/dist/cli/main.js', BUILT]]),
     async prepare(c, progress) {
       progress(`${label}: building ${EXAMPLES[language]} with its kit (kept by content hash)`);
       const built = await buildProject(EXAMPLES[language], language);
@@ -101,18 +139,21 @@ function pluginContestant(id: ContestantId, language: KitLanguage, label: string
       cpSync(compiled.dir, join(cache, compiled.hash), { recursive: true });
       cpSync(built.folder, join(c.scratch, 'plugins', manifest.name), { recursive: true });
     },
-    launch: (c) => serve(c, ['--plugins-dir', join(c.scratch, 'plugins')]),
+    launch: (c) => [{ ...runtimeLaunch(c, []), args: [...runtimeArgs({ ...c, apps: [] }), '--plugins-dir', join(c.scratch, 'plugins')] }],
   };
 }
 
 const osken: Contestant = {
   id: 'osken',
   label: 'os-ken (simple_switch_13)',
-  missing: (root) => (existsSync(join(root, 'bench', '.venv', 'bin', 'python')) ? undefined : 'bench/.venv is missing: run bash bench/peers/setup.sh'),
-  launch: (c) => ({
-    command: join(c.root, 'bench', '.venv', 'bin', 'python'),
-    args: [join(c.root, 'bench', 'peers', 'osken_simple_switch_13.py'), '--host', '127.0.0.1', '--port', String(c.openflowPort)],
-  }),
+  missing: (root) => firstMissing(root, [['bench/.venv/bin/python', 'run bash bench/peers/setup.sh']]),
+  launch: (c) => [
+    {
+      role: 'os-ken',
+      command: join(c.root, 'bench', '.venv', 'bin', 'python'),
+      args: [join(c.root, 'bench', 'peers', 'osken_simple_switch_13.py'), '--host', '127.0.0.1', '--port', String(c.openflowPort)],
+    },
+  ],
 };
 
 const testcontroller: Contestant = {
@@ -121,14 +162,19 @@ const testcontroller: Contestant = {
   missing: () => (onPath('ovs-testcontroller') ? undefined : 'ovs-testcontroller is not installed: run bash scripts/install-system-deps.sh'),
   // Its defaults: a MAC-learning switch that installs exact-match flows with a
   // 60 s idle timeout. Its control socket goes to the scratch folder, not /var/run.
-  launch: (c) => ({
-    command: 'ovs-testcontroller',
-    args: ['-O', 'OpenFlow13', `--unixctl=${join(c.scratch, 'ovs-testcontroller.ctl')}`, `ptcp:${c.openflowPort}:127.0.0.1`],
-  }),
+  launch: (c) => [
+    {
+      role: 'ovs-testcontroller',
+      command: 'ovs-testcontroller',
+      args: ['-O', 'OpenFlow13', `--unixctl=${join(c.scratch, 'ovs-testcontroller.ctl')}`, `ptcp:${c.openflowPort}:127.0.0.1`],
+    },
+  ],
 };
 
 export const CONTESTANTS: readonly Contestant[] = [
   runtime,
+  runtimeTs,
+  runtimePy,
   pluginContestant('plugin-ts', 'ts', 'sdn-runtime + TS plugin (learning-switch-plugin-ts)'),
   pluginContestant('plugin-py', 'py', 'sdn-runtime + Python plugin (learning-switch-plugin-py)'),
   osken,

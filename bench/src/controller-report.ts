@@ -5,8 +5,10 @@ import type { LoadResult } from './loadgen/run.js';
 
 /** One mode's run against one controller. */
 export interface PhaseResult extends LoadResult {
-  /** CPU seconds the controller process used during the measured window. */
+  /** CPU seconds the controller's processes used during the measured window, together. */
   readonly controllerCpuSec: number;
+  /** The same per process (runtime and client, for a runtime with a gRPC client). */
+  readonly cpuByProcess: readonly { readonly role: string; readonly cpuSec: number }[];
 }
 
 export interface ContestantResult {
@@ -14,14 +16,14 @@ export interface ContestantResult {
   readonly label: string;
   readonly throughput: PhaseResult | undefined;
   readonly latency: PhaseResult | undefined;
-  /** Peak RSS of the controller process over both runs, bytes. */
-  readonly peakRssBytes: number | undefined;
+  /** Peak RSS of each of the controller's processes over both runs, bytes. */
+  readonly peakRss: readonly { readonly role: string; readonly bytes: number }[];
   /** Why it has no (or incomplete) numbers. */
   readonly error: string | undefined;
-  /** How the process ended when we stopped it. */
+  /** How the processes ended when we stopped them. */
   readonly exit: string | undefined;
-  /** The runtime's V8 CPU profile, with --cpu-prof. */
-  readonly cpuProfile: string | undefined;
+  /** V8 CPU profiles of its Node processes, with --cpu-prof. */
+  readonly cpuProfiles: readonly string[];
 }
 
 export interface RunSettings {
@@ -97,21 +99,42 @@ function latencyTable(results: readonly ContestantResult[]): string[] {
   return lines;
 }
 
+/** Minimum share of a peer's responses/s, per contestant that must reach it. */
+const PEER_TARGETS: readonly { readonly id: ContestantId; readonly peer: ContestantId; readonly factor: number }[] = [
+  { id: 'runtime', peer: 'testcontroller', factor: 1 },
+  { id: 'runtime-ts', peer: 'testcontroller', factor: 0.25 },
+  { id: 'runtime-py', peer: 'osken', factor: 10 },
+  { id: 'plugin-ts', peer: 'testcontroller', factor: 1 },
+  { id: 'plugin-py', peer: 'testcontroller', factor: 1 },
+];
+
+function factorText(f: number): string {
+  return f < 1 ? `${Math.round(f * 100)} % of` : f === 1 ? '' : `${f}x`;
+}
+
 function targetLines(results: readonly ContestantResult[], settings: RunSettings): string[] {
   const byId = new Map(results.map((r) => [r.id, r]));
+  const ours = results.filter((r) => RUNTIME_IDS.includes(r.id));
+  const peers = results.filter((r) => !RUNTIME_IDS.includes(r.id));
   const lines: string[] = [];
-  const tc = byId.get('testcontroller')?.throughput?.responsesPerSec;
-  for (const ours of results.filter((r) => RUNTIME_IDS.includes(r.id))) {
-    const a = ours.throughput?.responsesPerSec;
-    for (const peer of results.filter((r) => !RUNTIME_IDS.includes(r.id))) {
+  for (const o of ours) {
+    for (const peer of peers) {
+      const a = o.throughput?.responsesPerSec;
       const b = peer.throughput?.responsesPerSec;
-      if (a !== undefined && b !== undefined && b > 0) lines.push(`- responses/s, ${ours.label} / ${peer.label}: ${(a / b).toFixed(2)}x`);
+      if (a !== undefined && b !== undefined && b > 0) lines.push(`- responses/s, ${o.label} / ${peer.label}: ${(a / b).toFixed(2)}x`);
     }
-    if (a !== undefined && tc !== undefined) lines.push(`- ${ours.label}: target "responses/s >= ovs-testcontroller's": ${a >= tc ? 'met' : 'not met'} (${int(a)} against ${int(tc)})`);
-    const p99 = ours.latency?.latency.p99Us;
-    if (ours.id === 'runtime' && p99 !== undefined) {
-      lines.push(`- ${ours.label}: target "p99 <= 1 ms at ${int(settings.rate)} PACKET_IN/s": ${p99 <= 1000 && ours.latency!.lost === 0 ? 'met' : 'not met'} (p99 ${formatMicros(p99)}, ${int(ours.latency!.lost)} lost)`);
-    }
+  }
+  for (const t of PEER_TARGETS) {
+    const a = byId.get(t.id)?.throughput?.responsesPerSec;
+    const b = byId.get(t.peer)?.throughput?.responsesPerSec;
+    if (a === undefined || b === undefined) continue;
+    const want = `${factorText(t.factor)} ${byId.get(t.peer)!.label}'s`.trim();
+    lines.push(`- target "${byId.get(t.id)!.label}: responses/s >= ${want}": ${a >= t.factor * b ? 'met' : 'not met'} (${int(a)} against ${int(t.factor * b)})`);
+  }
+  const runtime = byId.get('runtime');
+  const p99 = runtime?.latency?.latency.p99Us;
+  if (p99 !== undefined) {
+    lines.push(`- target "${runtime!.label}: p99 <= 1 ms at ${int(settings.rate)} PACKET_IN/s": ${p99 <= 1000 && runtime!.latency!.lost === 0 ? 'met' : 'not met'} (p99 ${formatMicros(p99)}, ${int(runtime!.latency!.lost)} lost)`);
   }
   return lines;
 }
@@ -120,7 +143,7 @@ function notes(results: readonly ContestantResult[]): string[] {
   const lines: string[] = [];
   for (const r of results) {
     if (r.error !== undefined) lines.push(`- ${r.label}: ${r.error}`);
-    if (r.peakRssBytes !== undefined) lines.push(`- ${r.label}: peak RSS ${(r.peakRssBytes / 2 ** 20).toFixed(1)} MiB`);
+    if (r.peakRss.length > 0) lines.push(`- ${r.label}: peak RSS ${r.peakRss.map((p) => `${p.role} ${(p.bytes / 2 ** 20).toFixed(1)} MiB`).join(', ')}`);
     const phase = r.throughput ?? r.latency;
     if (phase !== undefined) {
       const b = phase.behaviour;
@@ -130,12 +153,13 @@ function notes(results: readonly ContestantResult[]): string[] {
     }
     for (const [mode, p] of [['throughput', r.throughput], ['latency', r.latency]] as const) {
       if (p === undefined) continue;
+      if (p.cpuByProcess.length > 1) lines.push(`- ${r.label}, ${mode}: controller CPU by process: ${p.cpuByProcess.map((c) => `${c.role} ${c.cpuSec.toFixed(2)} s`).join(', ')}`);
       if (p.generatorCpuSec / p.measuredSec > GENERATOR_BOUND_SHARE) lines.push(`- ${r.label}, ${mode}: the generator used ${Math.round((100 * p.generatorCpuSec) / p.measuredSec)} % of a core: it may be the limit`);
       if (!p.learned) lines.push(`- ${r.label}, ${mode}: the controller had not answered ${int(p.macs)} PACKET_INs per switch by the end of the warm-up (${p.warmupSec.toFixed(1)} s): it had not seen every host`);
       if (p.notSent > 0) lines.push(`- ${r.label}, ${mode}: ${int(p.notSent)} PACKET_INs were due but not sent: the controller stopped reading (TCP backpressure)`);
       if (p.late + p.unmatched > 0) lines.push(`- ${r.label}, ${mode}: over the whole run, ${int(p.late)} PACKET_OUTs came after the response timeout (or twice), ${int(p.unmatched)} for frames never sent`);
     }
-    if (r.cpuProfile !== undefined) lines.push(`- ${r.label}: CPU profile ${r.cpuProfile} (summarise: node bench/dist/profile-summary.js FILE)`);
+    for (const file of r.cpuProfiles) lines.push(`- ${r.label}: CPU profile ${file} (summarise: node bench/dist/profile-summary.js FILE)`);
   }
   return lines;
 }

@@ -3,14 +3,15 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../runtime/dist/testing/vectors.js';
-import { CONTESTANT_IDS, CONTESTANTS, RUNTIME_IDS, type Contestant, type ContestantId } from './contestants.js';
+import { CONTESTANT_IDS, CONTESTANTS, type Contestant, type ContestantId } from './contestants.js';
 import { type ContestantResult, formatReport, type PhaseResult, type RunSettings } from './controller-report.js';
 import { DEFAULT_LOAD_OPTIONS, type LoadMode, runLoad } from './loadgen/run.js';
 import { Child, cpuSecondsOf, freePort, peakRssBytesOf } from './proc.js';
 
 /**
  * The learning-switch benchmark: the same emulated switches and traffic against
- * sdn-runtime, os-ken and ovs-testcontroller, one controller after the other
+ * sdn-runtime (its built-in app, and the learning-switch examples as gRPC
+ * clients of a runtime with no apps), os-ken and ovs-testcontroller, one controller after the other
  * (never at once: the machine has 2 cores, and the generator uses them too).
  * Prints markdown tables (or JSON with --json) on stdout, progress on stderr.
  * Exits 1 when a selected controller could not be measured.
@@ -27,7 +28,7 @@ const USAGE = `usage: node bench/dist/controller.js [options]
   --rate N          latency mode: PACKET_IN/s offered in total (default ${DEFAULT_LOAD_OPTIONS.rate})
   --only IDS        comma-separated controllers, of: ${CONTESTANT_IDS.join(', ')}
   --modes MODES     comma-separated, of: ${MODES.join(', ')}
-  --cpu-prof DIR    run the runtime (each sdn-runtime contestant) under node --cpu-prof, writing the profiles into DIR
+  --cpu-prof DIR    run every Node process (runtime, TS client) under --cpu-prof, profiles in DIR/<id>/
   --json            print machine-readable results instead of the tables`;
 
 interface Options {
@@ -96,9 +97,10 @@ function progress(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-async function runPhase(child: Child, port: number, mode: LoadMode, s: RunSettings, label: string): Promise<PhaseResult> {
-  let cpuStart = 0;
-  let cpuEnd = 0;
+async function runPhase(children: readonly Child[], port: number, mode: LoadMode, s: RunSettings, label: string): Promise<PhaseResult> {
+  const cpu = (): number[] => children.map((c) => cpuSecondsOf(c.pid));
+  let cpuStart: number[] = [];
+  let cpuEnd: number[] = [];
   const result = await runLoad({
     ...DEFAULT_LOAD_OPTIONS,
     port,
@@ -113,46 +115,53 @@ async function runPhase(child: Child, port: number, mode: LoadMode, s: RunSettin
     responseTimeoutMs: s.responseTimeoutMs,
     progress: (line) => progress(`${label}: ${line}`),
     onWindow: (edge) => {
-      if (edge === 'start') cpuStart = cpuSecondsOf(child.pid);
-      else cpuEnd = cpuSecondsOf(child.pid);
+      if (edge === 'start') cpuStart = cpu();
+      else cpuEnd = cpu();
     },
   });
-  return { ...result, controllerCpuSec: cpuEnd - cpuStart };
+  const byProcess = children.map((c, i) => ({ role: c.name, cpuSec: cpuEnd[i]! - cpuStart[i]! }));
+  return { ...result, controllerCpuSec: byProcess.reduce((sum, p) => sum + p.cpuSec, 0), cpuByProcess: byProcess };
 }
 
 async function measure(contestant: Contestant, options: Options, root: string): Promise<ContestantResult> {
-  const base = { id: contestant.id, label: contestant.label, throughput: undefined, latency: undefined, peakRssBytes: undefined, exit: undefined, cpuProfile: undefined };
+  const base = { id: contestant.id, label: contestant.label, throughput: undefined, latency: undefined, peakRss: [], exit: undefined, cpuProfiles: [] };
   const missing = contestant.missing(root);
   if (missing !== undefined) return { ...base, error: `not measured: ${missing}` };
   const scratch = mkdtempSync(join(tmpdir(), `sdn-bench-${contestant.id}-`));
-  const cpuProfDir = RUNTIME_IDS.includes(contestant.id) ? options.cpuProfDir : undefined;
+  const cpuProfDir = options.cpuProfDir === undefined ? undefined : join(options.cpuProfDir, contestant.id);
   if (cpuProfDir !== undefined) mkdirSync(cpuProfDir, { recursive: true });
   const openflowPort = await freePort();
   const context = { root, openflowPort, httpPort: await freePort(), grpcPort: await freePort(), scratch, cpuProfDir };
-  const launch = contestant.launch(context);
-  let child: Child | undefined;
+  const launches = contestant.launch(context);
+  const children: Child[] = [];
   const phases: Partial<Record<LoadMode, PhaseResult>> = {};
-  let peakRssBytes: number | undefined;
+  let peakRss: { role: string; bytes: number }[] = [];
   let error: string | undefined;
   try {
     await contestant.prepare?.(context, progress);
-    progress(`${contestant.label}: starting ${launch.command} ${launch.args.join(' ')}`);
-    child = await Child.start(contestant.label, launch.command, launch.args, root);
+    for (const launch of launches) {
+      progress(`${contestant.label}: starting ${launch.role}: ${launch.command} ${launch.args.join(' ')}`);
+      children.push(await Child.start(launch.role, launch.command, launch.args, root));
+      await launch.ready?.();
+    }
     for (const mode of options.modes) {
-      const phase = await runPhase(child, openflowPort, mode, options.settings, contestant.label);
+      const phase = await runPhase(children, openflowPort, mode, options.settings, contestant.label);
       phases[mode] = phase;
       progress(`${contestant.label}: ${mode}: ${Math.round(phase.responsesPerSec)} responses/s, p99 ${Math.round(phase.latency.p99Us)} µs, ${phase.lost} lost`);
     }
-    peakRssBytes = peakRssBytesOf(child.pid);
+    peakRss = children.map((c) => ({ role: c.name, bytes: peakRssBytesOf(c.pid) }));
   } catch (err) {
-    const output = child?.output();
-    error = `${(err as Error).message}${output ? `; its output ends with: ${output.slice(-600)}` : ''}`;
+    const output = children.map((c) => c.output() && `${c.name}: ${c.output().slice(-600)}`).filter(Boolean).join('; ');
+    error = `${(err as Error).message}${output ? `; output ends with: ${output}` : ''}`;
     progress(`${contestant.label}: failed: ${error}`);
   }
-  const exit = child === undefined ? undefined : await child.stop();
+  // The client first: a runtime stopped under its client would make it log a broken stream.
+  const exits: string[] = [];
+  for (const child of [...children].reverse()) exits.unshift(`${child.name}: ${await child.stop()}`);
   rmSync(scratch, { recursive: true, force: true });
-  const profile = child === undefined || cpuProfDir === undefined ? undefined : readdirSync(cpuProfDir).find((f) => f.includes(`.${child!.pid}.`) && f.endsWith('.cpuprofile'));
-  return { ...base, throughput: phases.throughput, latency: phases.latency, peakRssBytes, error, exit, cpuProfile: profile === undefined ? undefined : join(cpuProfDir!, profile) };
+  const pids = children.map((c) => `.${c.pid}.`);
+  const profiles = cpuProfDir === undefined ? [] : readdirSync(cpuProfDir).filter((f) => f.endsWith('.cpuprofile') && pids.some((p) => f.includes(p))).map((f) => join(cpuProfDir, f));
+  return { ...base, throughput: phases.throughput, latency: phases.latency, peakRss, error, exit: exits.length === 0 ? undefined : exits.join(', '), cpuProfiles: profiles };
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -70,7 +70,11 @@ export function freePort(): Promise<number> {
 /** Bytes of a child's output kept for error messages. */
 const OUTPUT_TAIL = 4096;
 
-/** A child process whose output is kept (its tail) and that is stopped by `stop()`. */
+/**
+ * A child process whose output is kept (its tail) and that is stopped by `stop()`.
+ * Its stdout is also split into lines, which `nextLine` hands out in order (a
+ * child that talks a line protocol on stdin/stdout: the benchmark clients).
+ */
 export class Child {
   readonly name: string;
   readonly pid: number;
@@ -78,6 +82,9 @@ export class Child {
   readonly exited: Promise<string>;
   private readonly process: ChildProcess;
   private tail = '';
+  private partial = '';
+  private readonly lines: string[] = [];
+  private lineWaiter: (() => void) | undefined;
 
   private constructor(name: string, child: ChildProcess, pid: number) {
     this.name = name;
@@ -86,18 +93,52 @@ export class Child {
     const keep = (chunk: Buffer): void => {
       this.tail = (this.tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL);
     };
-    child.stdout?.on('data', keep);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      keep(chunk);
+      const parts = (this.partial + chunk.toString('utf8')).split('\n');
+      this.partial = parts.pop()!;
+      this.lines.push(...parts);
+      this.lineWaiter?.();
+    });
     child.stderr?.on('data', keep);
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code === null ? String(signal) : `exit code ${code}`)));
+    void this.exited.then(() => this.lineWaiter?.());
   }
 
-  /** Starts `command`; rejects when it cannot be started (not installed, not executable). */
-  static start(name: string, command: string, args: readonly string[], cwd: string): Promise<Child> {
+  /** Starts `command`; rejects when it cannot be started (not installed, not executable). `stdin`: keep a pipe to it for `send`. */
+  static start(name: string, command: string, args: readonly string[], cwd: string, { stdin = false } = {}): Promise<Child> {
     return new Promise((resolve, reject) => {
-      const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(command, args, { cwd, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
       child.once('error', (err) => reject(new Error(`cannot start ${name} (${command}): ${err.message}`)));
       child.once('spawn', () => resolve(new Child(name, child, child.pid!)));
     });
+  }
+
+  /** Writes one line to the child's stdin (started with `stdin: true`). */
+  send(line: string): void {
+    if (this.process.stdin === null) throw new Error(`${this.name} was started without a stdin pipe`);
+    this.process.stdin.write(`${line}\n`);
+  }
+
+  /** The next stdout line that `accept` takes (others are skipped); rejects after `timeoutMs` or when the child exits first. */
+  async nextLine(accept: (line: string) => boolean, timeoutMs: number): Promise<string> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      while (this.lines.length > 0) {
+        const line = this.lines.shift()!;
+        if (accept(line)) return line;
+      }
+      if (!this.running) throw new Error(`${this.name} exited (${await this.exited}) before printing the line awaited`);
+      const left = deadline - performance.now();
+      if (left <= 0) throw new Error(`${this.name} printed no awaited line within ${timeoutMs} ms`);
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.lineWaiter = resolve;
+        timer = setTimeout(resolve, left);
+      });
+      clearTimeout(timer);
+      this.lineWaiter = undefined;
+    }
   }
 
   get running(): boolean {

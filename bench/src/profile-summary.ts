@@ -35,7 +35,7 @@ function readProfile(path: string): Profile {
 function areaOf(frame: CallFrame): string {
   const url = frame.url;
   if (url === '') return frame.functionName.startsWith('(') ? frame.functionName : '(native)';
-  const dist = /\/(runtime|bench)\/dist\/([^/]+)\//.exec(url);
+  const dist = /\/(runtime|bench|sdk-ts|learning-switch-ts)\/dist\/([^/]+)\//.exec(url);
   if (dist !== null) return `${dist[1]}/${dist[2]}`;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg !== null) return pkg[1]!;
@@ -44,7 +44,7 @@ function areaOf(frame: CallFrame): string {
 }
 
 function label(frame: CallFrame): string {
-  const file = frame.url.replace(/^.*\/(runtime|bench)\/dist\//, '$1/').replace(/^file:\/\//, '');
+  const file = frame.url.replace(/^.*\/(runtime|bench|sdk-ts|learning-switch-ts)\/dist\//, '$1/').replace(/^file:\/\//, '');
   return `${frame.functionName || '(anonymous)'} ${file ? `${file}:${frame.lineNumber + 1}` : ''}`.trim();
 }
 

@@ -33,6 +33,8 @@ class FakeConnection:
         self.metadata = metadata
         self._context = context
         self.commands: asyncio.Queue[ev.Command] = asyncio.Queue()
+        #: How many commands each client message carried (1 for a Command, n for a CommandBatch).
+        self.commands_per_message: list[int] = []
         self.credit_granted = 0
         self.credit_changed = asyncio.Event()
         self.ended = asyncio.Event()
@@ -87,7 +89,12 @@ class FakeConnection:
                 self.credit_granted += message.credit.events
                 self.credit_changed.set()
             elif kind == "command":
+                self.commands_per_message.append(1)
                 self.commands.put_nowait(message.command)
+            elif kind == "commands":
+                self.commands_per_message.append(len(message.commands.commands))
+                for command in message.commands.commands:
+                    self.commands.put_nowait(command)
 
 
 class FakeRuntime:

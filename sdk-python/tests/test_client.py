@@ -205,6 +205,17 @@ async def test_send_methods_carry_no_correlation_id_and_keep_order(runtime: Fake
         assert second.packet_out.actions[0].output.port == 3
 
 
+async def test_commands_of_one_turn_leave_in_one_command_batch_in_order(runtime: FakeRuntime) -> None:
+    async with await connect(runtime.address) as app:
+        conn = await runtime.next_connection()
+        s = app.switch(2)
+        for port in (1, 2, 3):
+            s.send_packet_out(data=b"\xff" * 14, actions=[actions.output(port)], in_port=9)
+        ports = [(await conn.next_command()).packet_out.actions[0].output.port for _ in range(3)]
+        assert ports == [1, 2, 3]
+        assert conn.commands_per_message == [3]
+
+
 async def test_stats_role_and_raw_replies_are_converted(runtime: FakeRuntime) -> None:
     async with await connect(runtime.address) as app:
         conn = await runtime.next_connection()

@@ -19,6 +19,7 @@ import {
 } from '../../../runtime/dist/openflow/index.js';
 import type { LatencyHistogram } from './histogram.js';
 import { InFlight } from './in-flight.js';
+import { monotonicNs } from './clock.js';
 import { FRAME_SIZE, TrafficPlan } from './traffic.js';
 
 export interface EmulatedSwitchOptions {
@@ -34,15 +35,23 @@ export interface EmulatedSwitchOptions {
   readonly window: number;
   /** Most messages per socket.write. */
   readonly batch: number;
-  /** false: answer the handshake only, never send PACKET_INs (the connection benchmark). */
-  readonly traffic: boolean;
+  /**
+   * 'answered': PACKET_INs whose PACKET_OUTs are matched (the learning-switch
+   * benchmark); 'oneWay': PACKET_INs nobody answers, each carrying its send time
+   * (the event-stream benchmark); 'none': answer the handshake only (the
+   * connection benchmark).
+   */
+  readonly traffic: Traffic;
 }
+
+export type Traffic = 'answered' | 'oneWay' | 'none';
 
 /**
  * connecting -> handshake (answering the controller) -> probing (one PACKET_IN
  * every probe until one is answered: the controller is now handling them) ->
  * running -> stopped (no more PACKET_INs) -> closed. Without traffic the switch
- * stays in handshake.
+ * stays in handshake; one-way traffic goes from handshake to running once the
+ * handshake is answered (nothing answers its PACKET_INs).
  */
 export type SwitchState = 'connecting' | 'handshake' | 'probing' | 'running' | 'stopped' | 'closed';
 
@@ -96,6 +105,8 @@ export class EmulatedSwitch {
   private readonly framer = new Framer();
   private readonly out = new Writer(64 * 1024);
   private batched = 0;
+  /** One-way throughput: a fill is scheduled for the next turn. */
+  private pumpScheduled = false;
   /** The first sequence number taken since the last write: the batch's PACKET_INs are [batchFromSeq, nextSeq). */
   private batchFromSeq = 0;
   private readonly frame = TrafficPlan.newFrame();
@@ -157,11 +168,13 @@ export class EmulatedSwitch {
     if (socket === undefined || (this.state !== 'running' && this.state !== 'probing')) return 0;
     const { plan, index, batch } = this.options;
     const inFlight = this.inFlight;
+    const oneWay = this.options.traffic === 'oneWay';
     let sent = 0;
-    while (sent < n && inFlight.canSend() && !socket.writableNeedDrain) {
-      const seq = inFlight.take();
+    while (sent < n && (oneWay || inFlight.canSend()) && !socket.writableNeedDrain) {
+      const seq = oneWay ? this.counts.packetIns + sent : inFlight.take();
       const source = plan.sourceOf(index, seq);
-      plan.writeFrame(this.frame, source, seq);
+      plan.writeFrame(this.frame, source, seq >>> 0);
+      if (oneWay) TrafficPlan.writeSentNs(this.frame, monotonicNs());
       this.emit({
         type: 'PacketIn',
         version: OFP_VERSION_1_3,
@@ -182,9 +195,25 @@ export class EmulatedSwitch {
     return sent;
   }
 
-  /** Throughput mode: tops the window up. */
+  /**
+   * Throughput mode: tops the window up; one-way with a window: sends until the
+   * socket needs to drain (at most `window` now; 'drain' calls this again).
+   */
   fill(): void {
-    if (this.state === 'running' && this.options.window > 0) this.sendPacketIns(this.options.window - this.inFlight.outstanding);
+    if (this.state !== 'running' || this.options.window === 0) return;
+    if (this.options.traffic !== 'oneWay') {
+      this.sendPacketIns(this.options.window - this.inFlight.outstanding);
+      return;
+    }
+    this.sendPacketIns(this.options.window);
+    // The kernel took it all: go on next turn (after reads and timers), or on 'drain'.
+    if (!this.socket!.writableNeedDrain && !this.pumpScheduled) {
+      this.pumpScheduled = true;
+      setImmediate(() => {
+        this.pumpScheduled = false;
+        this.fill();
+      });
+    }
   }
 
   /** Sends no more PACKET_INs; answers still count. */
@@ -298,8 +327,10 @@ export class EmulatedSwitch {
     this.answered.add(step);
     if (this.answered.size === 3) this.handshakeAnsweredMs ??= performance.now();
     if (this.state !== 'handshake') return;
-    if (!this.options.traffic) {
-      if (this.answered.size === 3) this.settleReady?.resolve();
+    if (this.options.traffic !== 'answered') {
+      if (this.answered.size < 3) return;
+      if (this.options.traffic === 'oneWay') this.state = 'running';
+      this.settleReady?.resolve();
       return;
     }
     if (step === 'features') this.state = 'probing';

@@ -161,7 +161,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         histogram,
         window: options.mode === 'throughput' ? options.window : 0,
         batch: options.batch,
-        traffic: true,
+        traffic: 'answered',
       }),
   );
   const timers: NodeJS.Timeout[] = [];

@@ -11,6 +11,12 @@ export const BENCH_ETH_TYPE = 0x88b5;
 export const FRAME_SIZE = 64;
 /** Where the u32 sequence number sits in a frame: right after the Ethernet header. */
 const SEQ_OFFSET = 14;
+/**
+ * Where the send time sits (one-way runs): CLOCK_MONOTONIC in nanoseconds as a
+ * big-endian u64, the clock `process.hrtime` (Node) and `time.monotonic_ns`
+ * (Python) read, so a client in another process can subtract it from its own.
+ */
+export const SENT_NS_OFFSET = 18;
 /** Hosts are numbered in the low 24 bits of a locally administered unicast MAC. */
 const MAX_HOSTS = 1 << 24;
 /** Switches start at different points of the host cycle so they are not in lockstep. */
@@ -59,6 +65,22 @@ export class TrafficPlan {
     frame.set(this.macBytes[this.destinationOf(source)]!, 0);
     frame.set(this.macBytes[source]!, 6);
     frame.writeUInt32BE(seq, SEQ_OFFSET);
+  }
+
+  /** Writes `monotonicNs` (see SENT_NS_OFFSET) into a frame written by writeFrame. */
+  static writeSentNs(frame: Buffer, monotonicNs: number): void {
+    const high = Math.floor(monotonicNs / 2 ** 32);
+    frame.writeUInt32BE(high, SENT_NS_OFFSET);
+    frame.writeUInt32BE(monotonicNs - high * 2 ** 32, SENT_NS_OFFSET + 4);
+  }
+
+  /** The send time a one-way frame carries, CLOCK_MONOTONIC ns; -1 when it is not one of ours. */
+  static sentNsOf(frame: Uint8Array): number {
+    if (TrafficPlan.seqOf(frame) < 0 || frame.length < SENT_NS_OFFSET + 8) return -1;
+    const at = SENT_NS_OFFSET;
+    const high = ((frame[at]! << 24) | (frame[at + 1]! << 16) | (frame[at + 2]! << 8) | frame[at + 3]!) >>> 0;
+    const low = ((frame[at + 4]! << 24) | (frame[at + 5]! << 16) | (frame[at + 6]! << 8) | frame[at + 7]!) >>> 0;
+    return high * 2 ** 32 + low;
   }
 
   /** A zeroed frame buffer with the EtherType already in place. */

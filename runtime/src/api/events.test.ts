@@ -108,6 +108,27 @@ describe('Events.Connect: subscription, delivery and filters', () => {
   });
 });
 
+describe('Events.Connect: batching', () => {
+  let t: TestRuntime;
+  before(async () => {
+    t = await startTestRuntime({ clientBatchIntervalMs: 300 });
+  });
+  after(() => t.stop());
+
+  it('events that follow a batch within the batch interval leave together, in one later batch', async () => {
+    const c = new StreamClient(t.rt.grpcPort);
+    await c.subscribe({ appName: 'batched' });
+    const sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0xc1n });
+    await c.event((e) => body(e) === 'switchUp', 'switch up');
+    const batchesBefore = c.batches.length;
+    for (let i = 0; i < 10; i++) sw.send(packetIn(i, frame(0x0800)));
+    await c.until(() => packetIns(c).length === 10, 'the ten packet-ins');
+    assert.deepEqual(c.batches.slice(batchesBefore), [10]);
+    await sw.close();
+    c.close();
+  });
+});
+
 describe('Events.Connect: credit, back-pressure and shedding', () => {
   let t: TestRuntime;
   before(async () => {

@@ -4,13 +4,14 @@ import type { App, SwitchHandle, SwitchView } from '../core/app-types.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { PubSubBus } from '../pubsub/types.js';
 import type { KvStore } from '../store/types.js';
-import { ClientMessage, EventsService, type EventsServer } from '../generated/sdn/runtime/v1/events.js';
+import { ClientMessage, EventsService, ServerMessage } from '../generated/sdn/runtime/v1/events.js';
 import { SwitchesService } from '../generated/sdn/runtime/v1/switches.js';
 import { Authenticator, type TokenConfig } from './auth.js';
 import { ApiStreamError } from './errors.js';
 import type { DeliveryLimits } from './events/delivery.js';
 import { EventHub } from './events/hub.js';
-import { EventStream, type StreamContext } from './events/stream.js';
+import type { ServerOutput } from './events/session.js';
+import { EventStream, type EventsCall, type StreamContext } from './events/stream.js';
 import { ApiMetrics } from './metrics.js';
 import { switchesService } from './switches.js';
 
@@ -31,6 +32,8 @@ export interface ApiServerOptions {
   readonly eventLogSize: number;
   /** Per-client queue bounds (see events/delivery.ts). */
   readonly limits: DeliveryLimits;
+  /** Shortest time between two event batches of a stream while events keep coming (see events/stream.ts). */
+  readonly batchIntervalMs: number;
   readonly nodeId: string;
   readonly version: string;
   readonly log: Logger;
@@ -141,9 +144,10 @@ export class ApiServer {
       metrics: apiMetrics,
       log,
       maxPendingCommands: MAX_PENDING_COMMANDS,
+      batchIntervalMs: o.batchIntervalMs,
     };
-    const events: EventsServer = {
-      connect: (call) => {
+    const events = {
+      connect: (call: EventsCall) => {
         const stream = new EventStream(call, ctx);
         this.streams.add(stream);
         stream.onClosed = () => this.streams.delete(stream);
@@ -169,6 +173,7 @@ export class ApiServer {
    * The Events service with a decoder that reports bytes that are not a
    * ClientMessage: grpc-js then ends that call with INTERNAL; we count it and log
    * the first one (further ones are only counted, so a broken client cannot flood the log).
+   * Its serializer passes event batches the session encoded (bytes) through.
    */
   private eventsDefinition(log: Logger): ServiceDefinition {
     const errors = this.options.metrics.errors;
@@ -176,6 +181,7 @@ export class ApiServer {
       ...EventsService,
       connect: {
         ...EventsService.connect,
+        responseSerialize: (out: ServerOutput): Buffer => (Buffer.isBuffer(out) ? out : Buffer.from(ServerMessage.encode(out).finish())),
         requestDeserialize: (bytes: Buffer): ClientMessage => {
           try {
             return ClientMessage.decode(bytes);

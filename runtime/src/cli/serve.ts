@@ -31,6 +31,7 @@ interface ServeFlags {
   eventLogSize?: string;
   clientLifecycleQueue?: string;
   clientPacketInQueue?: string;
+  clientBatchIntervalMs?: string;
   app?: string[];
   logLevel?: string;
   logFormat?: string;
@@ -75,6 +76,7 @@ export function registerServe(program: Command): void {
     .addOption(option('--event-log-size <n>', 'eventLogSize', 'lifecycle events kept for event-stream clients that resume'))
     .addOption(option('--client-lifecycle-queue <n>', 'clientLifecycleQueue', 'per client: lifecycle events that may wait for credit before they are dropped (the client gets a Gap)'))
     .addOption(option('--client-packet-in-queue <n>', 'clientPacketInQueue', 'per client: packet-ins that may wait for credit before the oldest are shed'))
+    .addOption(option('--client-batch-interval-ms <ms>', 'clientBatchIntervalMs', 'per client: shortest time between two event batches while events keep coming (0: a batch per event-loop turn)'))
     .addOption(option('--app <name...>', 'apps', `built-in app to run (${BUILT_IN_APPS.join(', ')}); repeatable`))
     .addOption(option('--log-level <level>', 'logLevel', 'trace, debug, info, warn, error'))
     .addOption(option('--log-format <format>', 'logFormat', 'auto (pretty on a terminal), pretty or json'))
@@ -124,6 +126,7 @@ Examples:
           eventLogSize: flags.eventLogSize,
           clientLifecycleQueue: flags.clientLifecycleQueue,
           clientPacketInQueue: flags.clientPacketInQueue,
+          clientBatchIntervalMs: flags.clientBatchIntervalMs,
           apps: flags.app,
           logLevel: flags.logLevel,
           logFormat: flags.logFormat,

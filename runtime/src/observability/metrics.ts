@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CountingHistogram } from './counting-histogram.js';
 
 /** OFPT_* names by type number, for metric labels. */
 const MESSAGE_TYPE_NAMES = [
@@ -36,7 +37,7 @@ export class RuntimeMetrics {
   readonly handshakeFailures: Counter<'reason'>;
   readonly errors: Counter<'cause'>;
   readonly requestLatency: Histogram;
-  readonly packetInHandling: Histogram;
+  readonly packetInHandling: CountingHistogram;
   readonly plugins: PluginMetrics;
   /** Counts of connections that have closed, folded in so totals never go down. */
   private readonly closedRx = new Float64Array(256);
@@ -98,7 +99,7 @@ export class RuntimeMetrics {
       buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
       registers: [this.registry],
     });
-    this.packetInHandling = new Histogram({
+    this.packetInHandling = new CountingHistogram({
       name: 'sdn_runtime_packet_in_handling_seconds',
       help: 'Time in-process apps spend handling one PACKET_IN',
       buckets: [0.000005, 0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01],

@@ -47,6 +47,8 @@ export interface ServeConfig {
   readonly clientLifecycleQueue: number;
   /** Per event-stream client: packet-ins that may wait for credit before the oldest are shed. */
   readonly clientPacketInQueue: number;
+  /** Per event-stream client: shortest time between two event batches while events keep coming (0: one batch per event-loop turn). */
+  readonly clientBatchIntervalMs: number;
   /** Built-in apps to start, e.g. ['learning-switch']. */
   readonly apps: readonly string[];
   readonly logLevel: string;
@@ -83,6 +85,7 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   eventLogSize: 10_000,
   clientLifecycleQueue: 10_000,
   clientPacketInQueue: 1_000,
+  clientBatchIntervalMs: 1,
   apps: [],
   logLevel: 'info',
   logFormat: 'auto',
@@ -199,6 +202,7 @@ function normalize(raw: Raw): ServeConfig {
     eventLogSize: integer('eventLogSize', c.eventLogSize, 1, 10_000_000),
     clientLifecycleQueue: integer('clientLifecycleQueue', c.clientLifecycleQueue, 1, 10_000_000),
     clientPacketInQueue: integer('clientPacketInQueue', c.clientPacketInQueue, 1, 10_000_000),
+    clientBatchIntervalMs: integer('clientBatchIntervalMs', c.clientBatchIntervalMs, 0, 1000),
     apps,
     logLevel: String(c.logLevel),
     logFormat,

@@ -95,6 +95,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     tokens: config.tokens,
     eventLogSize: config.eventLogSize,
     limits: { lifecycle: config.clientLifecycleQueue, packetIns: config.clientPacketInQueue },
+    batchIntervalMs: config.clientBatchIntervalMs,
     nodeId: config.nodeId,
     version: packageVersion(),
     log,

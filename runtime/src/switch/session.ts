@@ -44,6 +44,16 @@ export interface SessionListener {
   onClosed(session: SwitchSession, reason: CloseReason, detail: string): void;
 }
 
+/**
+ * Bytes one connection may read per turn of the event loop. A switch that sends
+ * faster than the runtime handles would otherwise fill a whole turn: libuv reads
+ * a readable socket up to 32 times 64 KiB before it looks at anything else, so
+ * with a few such switches one turn took a second, and the gRPC streams, timers
+ * and the other switches waited for it. Past the budget the socket pauses until
+ * the next turn (TCP then holds the switch back).
+ */
+const READ_BUDGET_PER_TURN = 64 * 1024;
+
 interface Waiter {
   resolve(messages: readonly OfpMessage[]): void;
   reject(err: Error): void;
@@ -65,6 +75,16 @@ export class SwitchSession {
   private readonly waiters = new Map<number, Waiter>();
   private flushScheduled = false;
   private closed = false;
+  /** Bytes read in this turn of the event loop; the turn's end is a setImmediate. */
+  private readThisTurn = 0;
+  private readPaused = false;
+  private readonly endTurn = (): void => {
+    this.readThisTurn = 0;
+    if (this.readPaused && !this.closed) {
+      this.readPaused = false;
+      this.socket.resume();
+    }
+  };
   private readonly now: () => number;
 
   constructor(id: number, socket: Socket, config: Partial<ConnectionConfig>, listener: SessionListener, now: () => number) {
@@ -76,8 +96,14 @@ export class SwitchSession {
     this.connection = new SwitchConnection(now(), config);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
+      if (this.readThisTurn === 0) setImmediate(this.endTurn);
+      this.readThisTurn += chunk.length;
       this.connection.onBytes(chunk, this.now());
       this.pump();
+      if (this.readThisTurn >= READ_BUDGET_PER_TURN && !this.readPaused) {
+        this.readPaused = true;
+        socket.pause();
+      }
     });
     socket.on('close', () => this.closeWith('peerClosed', 'the switch closed the connection'));
     socket.on('error', (err) => this.closeWith('peerClosed', err.message));

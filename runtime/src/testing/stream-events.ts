@@ -1,6 +1,7 @@
 import type { PacketIn } from '../openflow/index.js';
-import { EventKind, type Event } from '../generated/sdn/runtime/v1/events.js';
+import { Event, EventKind, ServerMessage } from '../generated/sdn/runtime/v1/events.js';
 import { StreamEvent } from '../api/events/event.js';
+import type { ServerOutput } from '../api/events/session.js';
 
 /** Small StreamEvents for the event-stream unit tests, and a compact label for what a batch holds. */
 
@@ -13,8 +14,14 @@ export function packetIn(id: number, options: { dpid?: bigint; tableId?: number;
   return new StreamEvent(EventKind.EVENT_KIND_PACKET_IN, options.dpid ?? 1n, 0, 1000, () => ({ $case: 'packetIn', value: { bufferId: id, totalLen: 0, reason: 0, tableId: 0, cookie: 0n, match: undefined, data: Buffer.alloc(0), inPort: 0 } }), message);
 }
 
-/** "L3" for lifecycle seq 3, "P7" for packet-in 7, "G4-6/2" for a Gap. */
-export function label(e: Event): string {
+/** What the session wrote, as a ServerMessage (event batches arrive encoded). */
+export function decoded(out: ServerOutput): ServerMessage {
+  return Buffer.isBuffer(out) ? ServerMessage.decode(out) : out;
+}
+
+/** "L3" for lifecycle seq 3, "P7" for packet-in 7, "G4-6/2" for a Gap; an encoded event is decoded first. */
+export function label(event: Event | Uint8Array): string {
+  const e = event instanceof Uint8Array ? Event.decode(event) : event;
   const b = e.body;
   if (b?.$case === 'gap') return `G${b.value.fromSeq}-${b.value.toSeq}/${b.value.packetInsShed}`;
   if (b?.$case === 'packetIn') return `P${b.value.bufferId}`;

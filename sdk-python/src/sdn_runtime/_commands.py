@@ -34,30 +34,36 @@ def flow_mod(
     out_port: int | None,
     out_group: int | None,
     flags: int,
+    into: of.FlowMod | None = None,
 ) -> of.FlowMod:
+    """The checked FLOW_MOD, written into `into` (a fresh message, e.g. a
+    Command's `flow_mod`: no copy) or a new message."""
     if not isinstance(match, Match):
         raise invalid(f"match must be a Match, got {type(match).__name__}")
     if actions is not None:
         if instructions:
             raise invalid("give either actions (applied right away) or instructions, not both")
-        instructions = [ins.ApplyActions(tuple(actions))] if actions else []
-    checked = ins.check(instructions)
-    command = FlowModCommand(command)
+        checked: tuple[ins.Instruction, ...] = (ins.ApplyActions(tuple(actions)),) if actions else ()
+    else:
+        checked = ins.check(instructions)
+    command = command if type(command) is FlowModCommand else FlowModCommand(command)
     uint("table_id", table_id, 8)
     if table_id == Table.ALL and command not in (FlowModCommand.DELETE, FlowModCommand.DELETE_STRICT):
         raise invalid("table_id OFPTT_ALL (255) is only valid for deletes")
-    message = of.FlowMod(
-        cookie=uint("cookie", cookie, 64),
-        cookie_mask=uint("cookie_mask", cookie_mask, 64),
-        table_id=table_id,
-        command=of.FlowMod.Command.ValueType(command),
-        idle_timeout=uint("idle_timeout", idle_timeout, 16),
-        hard_timeout=uint("hard_timeout", hard_timeout, 16),
-        priority=uint("priority", priority, 16),
-        flags=uint("flags", int(flags), 16),
-        match=_to_proto.match(match),
-        instructions=[_to_proto.instruction(i) for i in checked],
-    )
+    message = of.FlowMod() if into is None else into
+    message.SetInParent()
+    message.cookie = uint("cookie", cookie, 64)
+    message.cookie_mask = uint("cookie_mask", cookie_mask, 64)
+    message.table_id = table_id
+    message.command = of.FlowMod.Command.ValueType(command)
+    message.idle_timeout = uint("idle_timeout", idle_timeout, 16)
+    message.hard_timeout = uint("hard_timeout", hard_timeout, 16)
+    message.priority = uint("priority", priority, 16)
+    message.flags = uint("flags", int(flags), 16)
+    _to_proto.fill_match(message.match, match)
+    add = message.instructions.add
+    for i in checked:
+        _to_proto.fill_instruction(add(), i)
     if buffer_id is not None:
         message.buffer_id = uint("buffer_id", buffer_id, 32)
     if out_port is not None:
@@ -67,16 +73,22 @@ def flow_mod(
     return message
 
 
-def packet_out(*, data: bytes, actions: Sequence[Action], in_port: int | None, buffer_id: int | None) -> of.PacketOut:
+def packet_out(
+    *, data: bytes, actions: Sequence[Action], in_port: int | None, buffer_id: int | None, into: of.PacketOut | None = None
+) -> of.PacketOut:
+    """The checked PACKET_OUT, written into `into` (a fresh message) or a new one."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise invalid(f"data must be bytes, got {type(data).__name__}")
-    message = of.PacketOut(actions=_to_proto.actions(actions), data=bytes(data))
+    if buffer_id is None and not data:
+        raise invalid("a packet-out without buffer_id needs the frame in data")
+    message = of.PacketOut() if into is None else into
+    message.SetInParent()
+    _to_proto.fill_actions(message.actions, actions)
+    message.data = bytes(data)
     if in_port is not None:
         message.in_port = uint("in_port", in_port, 32)
     if buffer_id is not None:
         message.buffer_id = uint("buffer_id", buffer_id, 32)
-    elif not data:
-        raise invalid("a packet-out without buffer_id needs the frame in data")
     return message
 
 

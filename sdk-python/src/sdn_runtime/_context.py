@@ -38,8 +38,8 @@ class Context:
 
     async def command(self, command: ev.Command) -> ev.CommandResult:
         """Sends `command` on the event stream and waits for its result."""
-        return await self.stream.request(ev.ClientMessage(command=command), self.timeout)
+        return await self.stream.request(command, self.timeout)
 
     def send(self, command: ev.Command) -> None:
         """Queues `command` on the event stream without waiting for anything."""
-        self.stream.send(ev.ClientMessage(command=command))
+        self.stream.send(command)

@@ -31,8 +31,19 @@ from .events import (
     SwitchError,
     SwitchUp,
 )
+from ._unchecked import constructor
 from .match import Match, OxmField, OxmValue
 from .stats import DescStats, PortDesc, SwitchInfo
+
+_new_oxm_field = constructor(OxmField)
+_new_match = constructor(Match)
+_new_packet_in = constructor(PacketIn)
+
+#: Converted packet-in matches by their wire bytes. A switch's packet-ins carry
+#: few distinct matches (mostly in_port), and a Match is immutable, so one
+#: conversion serves them all; the cache starts over when it reaches its size.
+_PACKET_IN_MATCHES: dict[bytes, Match] = {}
+_PACKET_IN_MATCHES_SIZE = 4096
 
 
 def oxm_value(v: of.OxmValue) -> OxmValue:
@@ -46,12 +57,22 @@ def oxm_value(v: of.OxmValue) -> OxmValue:
 
 def oxm(f: of.OxmField) -> OxmField:
     if f.field == "opaque":
-        return OxmField("opaque", b"", None, f.opaque_class, f.opaque_field, f.opaque_has_mask, f.opaque_payload)
-    return OxmField(f.field, oxm_value(f.value), oxm_value(f.mask) if f.HasField("mask") else None)
+        return _new_oxm_field("opaque", b"", None, f.opaque_class, f.opaque_field, f.opaque_has_mask, f.opaque_payload)
+    return _new_oxm_field(f.field, oxm_value(f.value), oxm_value(f.mask) if f.HasField("mask") else None, 0, 0, False, b"")
 
 
 def match(m: of.Match) -> Match:
-    return Match(tuple(oxm(f) for f in m.fields))
+    return _new_match(tuple([oxm(f) for f in m.fields]))
+
+
+def packet_in_match(m: of.Match) -> Match:
+    key = m.SerializeToString()
+    found = _PACKET_IN_MATCHES.get(key)
+    if found is None:
+        if len(_PACKET_IN_MATCHES) >= _PACKET_IN_MATCHES_SIZE:
+            _PACKET_IN_MATCHES.clear()
+        found = _PACKET_IN_MATCHES[key] = match(m)
+    return found
 
 
 _NO_ARGUMENT: dict[str, act.Action] = {
@@ -190,19 +211,8 @@ def event(e: ev.Event) -> Event | None:
     kind = e.WhichOneof("body")
     if kind == "packet_in":
         p = e.packet_in
-        return PacketIn(
-            dpid=e.dpid,
-            in_port=p.in_port,
-            data=p.data,
-            buffer_id=p.buffer_id,
-            total_len=p.total_len,
-            reason=p.reason,
-            table_id=p.table_id,
-            cookie=p.cookie,
-            match=match(p.match),
-            seq=e.seq,
-            time_ms=e.time_ms,
-        )
+        # Fields in PacketIn's declaration order.
+        return _new_packet_in(e.dpid, p.in_port, p.data, p.buffer_id, p.total_len, p.reason, p.table_id, p.cookie, packet_in_match(p.match), e.seq, e.time_ms)
     if kind == "switch_up":
         return SwitchUp(dpid=e.dpid, switch=switch_info(e.switch_up.switch), seq=e.seq, time_ms=e.time_ms)
     if kind == "switch_down":

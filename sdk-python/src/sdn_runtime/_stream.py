@@ -2,7 +2,8 @@
 commands with correlation ids, reconnect with resume.
 
 One task (`_run`) owns the gRPC call: it subscribes, reads server messages and
-starts a writer task that drains the outgoing deque. The consumer (`next_event`)
+starts a writer task that drains the outgoing deque, the commands queued since
+its last write going out as one CommandBatch message. The consumer (`next_event`)
 grants credit as it takes events, so the runtime never holds more than `credit`
 events in flight plus buffered here. When the stream breaks, commands already
 written fail with UNAVAILABLE (they may or may not have reached the switch);
@@ -26,7 +27,7 @@ from ._errors_grpc import error_from_rpc, error_from_result, retryable
 from ._proto import events_pb2 as ev
 from ._proto import events_pb2_grpc
 from .errors import ErrorCode, SdnError
-from .events import Event
+from .events import Event, PacketIn
 
 #: Commands queued while the stream is down or slow before sends are refused.
 MAX_QUEUED = 65_536
@@ -38,6 +39,10 @@ _LOW_WATER = 256
 #: Buffered events are handed out without suspending; every this many, the
 #: consumer yields so the writer and reader tasks run (bounds command latency).
 _YIELD_EVERY = 64
+#: Most commands in one CommandBatch message. The writer sends what queued up
+#: while its previous write was in flight as one message: a gRPC write costs
+#: tens of microseconds here, far more than a command.
+_MAX_BATCH = 256
 
 
 class EventStream:
@@ -56,11 +61,13 @@ class EventStream:
         self._metadata = metadata
         self._subscribe = subscribe
         self._credit = credit
+        #: Consumed events given back as credit at once: half the window.
+        self._grant_at = max(1, credit // 2)
         self._reconnect = reconnect
         self._initial_backoff = initial_backoff
         self._max_backoff = max_backoff
         self._ids = itertools.count(1)
-        self._out: collections.deque[ev.ClientMessage] = collections.deque()
+        self._out: collections.deque[ev.Command] = collections.deque()
         self._wake = asyncio.Event()
         self._credit_due = 0
         self._consumed = 0
@@ -99,23 +106,23 @@ class EventStream:
 
     # -- commands ----------------------------------------------------------------
 
-    def send(self, message: ev.ClientMessage) -> None:
+    def send(self, command: ev.Command) -> None:
         """Queues a command without a correlation id (fire and forget)."""
         self._check_open()
         if len(self._out) >= MAX_QUEUED:
             raise SdnError(ErrorCode.RESOURCE_EXHAUSTED, f"{MAX_QUEUED} commands are already queued; the runtime is not keeping up")
-        self._out.append(message)
+        self._out.append(command)
         self._wake.set()
 
-    async def request(self, message: ev.ClientMessage, timeout: float) -> ev.CommandResult:
+    async def request(self, command: ev.Command, timeout: float) -> ev.CommandResult:
         """Sends a command with a fresh correlation id and returns its CommandResult
         (raising SdnError when the result is an error)."""
         correlation_id = str(next(self._ids))
-        message.command.correlation_id = correlation_id
+        command.correlation_id = correlation_id
         future: asyncio.Future[ev.CommandResult] = asyncio.get_running_loop().create_future()
         self._pending[correlation_id] = future
         try:
-            self.send(message)
+            self.send(command)
             result = await asyncio.wait_for(future, timeout)
         except TimeoutError:
             raise SdnError(ErrorCode.UNAVAILABLE, f"no result for the command within {timeout} s") from None
@@ -132,16 +139,12 @@ class EventStream:
         """The next event; None once the app is closed. Raises the SdnError that
         ended the stream for good."""
         while True:
+            event = self.take_event()
+            if event is not None:
+                return event
             if self._events:
                 await self._pace()
-            if self._events:
-                event = self._events.popleft()
-                self._consumed += 1
-                if self._consumed >= max(1, self._credit // 2):
-                    self._credit_due += self._consumed
-                    self._consumed = 0
-                    self._wake.set()
-                return event
+                continue
             if self._failure is not None:
                 raise self._failure
             if self._closed:
@@ -149,12 +152,29 @@ class EventStream:
             self._event_ready.clear()
             await self._event_ready.wait()
 
-    async def _pace(self) -> None:
+    def take_event(self) -> Event | None:
+        """The next buffered event when it can be handed out without suspending
+        (no pacing due); None otherwise, and next_event() does the rest. Lets a
+        consumer take a batch's events without a coroutine per event."""
+        events = self._events
+        if not events or self._handed_out + 1 >= _YIELD_EVERY or (len(self._out) >= _HIGH_WATER and self._connected):
+            return None
         self._handed_out += 1
+        event = events.popleft()
+        self._consumed += 1
+        if self._consumed >= self._grant_at:
+            self._credit_due += self._consumed
+            self._consumed = 0
+            self._wake.set()
+        return event
+
+    async def _pace(self) -> None:
+        """Lets the writer catch up (too many commands queued) or, every
+        _YIELD_EVERY events, the other tasks run."""
         if len(self._out) >= _HIGH_WATER and self._connected:
             self._drained.clear()
             await self._drained.wait()
-        elif self._handed_out >= _YIELD_EVERY:
+        else:
             self._handed_out = 0
             await asyncio.sleep(0)
 
@@ -244,14 +264,17 @@ class EventStream:
     def _dispatch(self, message: ev.ServerMessage) -> None:
         kind = message.WhichOneof("kind")
         if kind == "events":
+            append = self._events.append
+            convert = _from_proto.event
             for e in message.events.events:
-                if e.seq > (self.last_seq or 0):
-                    self.last_seq = e.seq
-                event = _from_proto.event(e)
+                event = convert(e)
                 if event is None:
                     self.skipped_events += 1
-                else:
-                    self._events.append(event)
+                    continue
+                # Packet-ins carry no seq (0): only the others move the resume point.
+                if type(event) is not PacketIn and e.seq > (self.last_seq or 0):
+                    self.last_seq = e.seq
+                append(event)
             self._event_ready.set()
         elif kind == "result":
             future = self._pending.get(message.result.correlation_id)
@@ -267,15 +290,28 @@ class EventStream:
                     due, self._credit_due = self._credit_due, 0
                     await call.write(ev.ClientMessage(credit=ev.Credit(events=due)))
                     continue
-                message = self._out.popleft()
-                if len(self._out) <= _LOW_WATER:
-                    self._drained.set()
-                correlation_id = message.command.correlation_id
-                if correlation_id:
-                    if correlation_id not in self._pending:
-                        continue  # the caller stopped waiting (timeout); do not send it late
-                    self._written.add(correlation_id)
-                await call.write(message)
+                message = self._next_batch()
+                if message is not None:
+                    await call.write(message)
+
+    def _next_batch(self) -> ev.ClientMessage | None:
+        """Up to _MAX_BATCH queued commands as one CommandBatch, in order; None when
+        every one of them was a request whose caller stopped waiting (timeout): those
+        are not sent late."""
+        message = ev.ClientMessage()
+        batch = message.commands.commands
+        out = self._out
+        while out and len(batch) < _MAX_BATCH:
+            command = out.popleft()
+            correlation_id = command.correlation_id
+            if correlation_id:
+                if correlation_id not in self._pending:
+                    continue
+                self._written.add(correlation_id)
+            batch.append(command)
+        if len(out) <= _LOW_WATER:
+            self._drained.set()
+        return message if batch else None
 
     def _fail_pending(self, error: SdnError, *, written_only: bool) -> None:
         for correlation_id, future in list(self._pending.items()):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from google.protobuf.internal.containers import RepeatedCompositeFieldContainer
+
 from . import actions as act
 from . import instructions as ins
 from ._proto import openflow_pb2 as of
@@ -14,31 +16,66 @@ from .match import Match, OxmField, OxmValue
 _NOTHING = of.Nothing()
 
 
-def oxm_value(v: OxmValue) -> of.OxmValue:
-    if isinstance(v, bytes):
-        return of.OxmValue(wide=v)
+def _fill_value(out: of.OxmValue, v: OxmValue) -> None:
     if isinstance(v, str):
-        return of.OxmValue(text=v)
-    return of.OxmValue(uint=v)
+        out.text = v
+    elif isinstance(v, bytes):
+        out.wide = v
+    else:
+        out.uint = v
 
 
-def oxm(f: OxmField) -> of.OxmField:
-    if f.field == "opaque":
-        return of.OxmField(
-            field="opaque",
-            opaque_class=f.opaque_class,
-            opaque_field=f.opaque_field,
-            opaque_has_mask=f.opaque_has_mask,
-            opaque_payload=f.opaque_payload,
-        )
-    out = of.OxmField(field=f.field, value=oxm_value(f.value))
-    if f.mask is not None:
-        out.mask.CopyFrom(oxm_value(f.mask))
+def oxm_value(v: OxmValue) -> of.OxmValue:
+    out = of.OxmValue()
+    _fill_value(out, v)
     return out
 
 
+def fill_oxm(out: of.OxmField, f: OxmField) -> None:
+    """Sets `out` (a fresh message) to `f`, in place: building nested messages with
+    keyword arguments copies each one (a 3-field match took 6 us, this 2.4 us)."""
+    if f.field == "opaque":
+        out.field = "opaque"
+        out.opaque_class = f.opaque_class
+        out.opaque_field = f.opaque_field
+        out.opaque_has_mask = f.opaque_has_mask
+        out.opaque_payload = f.opaque_payload
+        return
+    out.field = f.field
+    _fill_value(out.value, f.value)
+    if f.mask is not None:
+        _fill_value(out.mask, f.mask)
+
+
+def oxm(f: OxmField) -> of.OxmField:
+    out = of.OxmField()
+    fill_oxm(out, f)
+    return out
+
+
+def fill_match(out: of.Match, m: Match) -> None:
+    """Sets `out` (a fresh message, present afterwards even when empty) to `m`."""
+    out.SetInParent()
+    add = out.fields.add
+    for f in m.fields:
+        fill_oxm(add(), f)
+
+
 def match(m: Match) -> of.Match:
-    return of.Match(fields=[oxm(f) for f in m.fields])
+    out = of.Match()
+    fill_match(out, m)
+    return out
+
+
+def fill_actions(out: RepeatedCompositeFieldContainer[of.Action], items: Iterable[act.Action]) -> None:
+    """Appends `items` to `out`; outputs (the common action) are set in place."""
+    for a in items:
+        if type(a) is act.Output:
+            o = out.add().output
+            o.port = a.port
+            o.max_len = a.max_len
+        else:
+            out.append(action(a))
 
 
 def action(a: act.Action) -> of.Action:
@@ -81,6 +118,18 @@ def action(a: act.Action) -> of.Action:
 
 def actions(items: Iterable[act.Action]) -> list[of.Action]:
     return [action(a) for a in items]
+
+
+def fill_instruction(out: of.Instruction, i: ins.Instruction) -> None:
+    """Sets `out` (a fresh message) to `i`; action lists in place."""
+    if type(i) is ins.ApplyActions:
+        out.apply_actions.SetInParent()
+        fill_actions(out.apply_actions.actions, i.actions)
+    elif type(i) is ins.WriteActions:
+        out.write_actions.SetInParent()
+        fill_actions(out.write_actions.actions, i.actions)
+    else:
+        out.CopyFrom(instruction(i))
 
 
 def instruction(i: ins.Instruction) -> of.Instruction:

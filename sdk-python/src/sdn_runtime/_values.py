@@ -17,6 +17,9 @@ _MAC = re.compile(r"[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}")
 
 def uint(name: str, value: object, bits: int) -> int:
     """`value` as an unsigned integer of `bits` bits."""
+    # A plain int in range, the common case, takes one type check and one shift.
+    if type(value) is int and value >= 0 and not value >> bits:
+        return value
     if not isinstance(value, int) or isinstance(value, bool):
         raise invalid(f"{name} must be an integer, got {value!r}")
     if value < 0 or value >> bits:
@@ -24,11 +27,24 @@ def uint(name: str, value: object, bits: int) -> int:
     return value
 
 
+#: MAC texts already checked, with their canonical form: an app matching on the
+#: addresses of its hosts checks the same few again and again. Starts over when full.
+_MACS: dict[str, str] = {}
+_MACS_SIZE = 65_536
+
+
 def mac(name: str, value: object) -> str:
     """A MAC address as six colon-separated hex bytes."""
+    if type(value) is str:
+        known = _MACS.get(value)
+        if known is not None:
+            return known
     if not isinstance(value, str) or _MAC.fullmatch(value) is None:
         raise invalid(f"{name} must be a MAC address like 'aa:bb:cc:dd:ee:ff', got {value!r}")
-    return value.lower()
+    if len(_MACS) >= _MACS_SIZE:
+        _MACS.clear()
+    canonical = _MACS[value] = value.lower()
+    return canonical
 
 
 def mac_bytes(name: str, value: object) -> bytes:

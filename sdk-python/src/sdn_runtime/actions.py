@@ -167,9 +167,24 @@ Action = (
 )
 
 
+#: Output actions already made: an app answering every packet-in makes the same
+#: few, and an Output is immutable. Keyed by the arguments' types too, so a
+#: `Port` member and the same int stay what they were. Starts over when full.
+_OUTPUTS: dict[tuple[type, int, type, int], Output] = {}
+_OUTPUTS_SIZE = 4096
+
+
 def output(port: int, max_len: int = ControllerMaxLen.NO_BUFFER) -> Output:
     """Send the packet out of `port` (a number or a `Port` member)."""
-    return Output(port, max_len)
+    if not isinstance(port, int) or not isinstance(max_len, int):
+        return Output(port, max_len)
+    key = (type(port), port, type(max_len), max_len)
+    made = _OUTPUTS.get(key)
+    if made is None:
+        if len(_OUTPUTS) >= _OUTPUTS_SIZE:
+            _OUTPUTS.clear()
+        made = _OUTPUTS[key] = Output(port, max_len)
+    return made
 
 
 def set_field(field: str, value: object) -> SetField:

@@ -31,6 +31,8 @@ from .stats import RuntimeStatus, SwitchInfo
 from .subscription import Subscription
 from .switch import Switch
 
+#: Switch objects kept for reuse by App.switch (they hold no state; the bound only caps memory).
+_SWITCHES_KEPT = 4096
 #: Big enough for a full batch of jumbo-frame packet-ins.
 _MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
@@ -135,6 +137,7 @@ class App:
         self._stream = context.stream
         self._consuming = False
         self._closed = False
+        self._switches: dict[int, Switch] = {}
         #: The runtime's key-value store.
         self.kv = Kv(context, max_backoff=max_backoff)
         #: The runtime's Wasm plugins (needs a token with the admin scope).
@@ -185,9 +188,11 @@ class App:
         if self._consuming:
             raise SdnError(ErrorCode.INVALID, "events() is already being iterated; use one consumer per app")
         self._consuming = True
+        stream = self._stream
         try:
             while True:
-                event = await self._stream.next_event()
+                # Buffered events without a coroutine each; next_event() paces and waits.
+                event = stream.take_event() or await stream.next_event()
                 if event is None:
                     return
                 yield event
@@ -196,7 +201,13 @@ class App:
 
     def switch(self, dpid: int) -> Switch:
         """Commands for switch `dpid` (whether or not it is connected right now)."""
-        return Switch(self._context, dpid)
+        # A Switch holds no state: one per dpid serves every call (an app asks for one per event).
+        found = self._switches.get(dpid) if type(dpid) is int else None
+        if found is None:
+            found = Switch(self._context, dpid)
+            if len(self._switches) < _SWITCHES_KEPT:
+                self._switches[dpid] = found
+        return found
 
     async def publish(self, subject: str, payload: bytes | str, headers: Mapping[str, str] | None = None) -> int:
         """Publishes on `subject` (no wildcards); returns how many subscribers on the

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import _oxm
+from ._unchecked import constructor
 from .constants import VID_NONE, VID_PRESENT
 from .errors import invalid
 from ._values import split_prefix, uint
@@ -55,7 +56,10 @@ class Match:
         return None
 
     def __contains__(self, name: object) -> bool:
-        return any(f.field == name for f in self.fields)
+        for f in self.fields:
+            if f.field == name:
+                return True
+        return False
 
     def field(self, name: str, value: object, mask: object | None = None) -> Match:
         """Adds field `name` (any OpenFlow 1.3 OXM field) with `value` and optional `mask`."""
@@ -68,8 +72,9 @@ class Match:
                 raise invalid(f"{name} value {canonical} sets bits outside its mask {canonical_mask}")
         if name in self:
             raise invalid(f"{name} is already set in this match")
-        with_prerequisites = self._ensure(spec, name)
-        return Match(with_prerequisites.fields + (OxmField(name, canonical, canonical_mask),))
+        with_prerequisites = self._ensure(spec, name) if spec.prerequisites else self
+        # Checked above: built without running the dataclasses' __init__ again.
+        return _new_match(with_prerequisites.fields + (_new_field(name, canonical, canonical_mask, 0, 0, False, b""),))
 
     def _ensure(self, spec: _oxm.FieldSpec, wanted_by: str) -> Match:
         result = self
@@ -223,6 +228,10 @@ class Match:
         if prefix is not None and mask is not None:
             raise invalid(f"{name}: give a prefix ('{address}') or a mask, not both")
         return self.field(name, value, prefix if prefix is not None else mask)
+
+
+_new_field = constructor(OxmField)
+_new_match = constructor(Match)
 
 
 def _satisfies(present: OxmField, allowed: tuple[int, ...]) -> bool:

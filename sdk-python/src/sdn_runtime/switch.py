@@ -81,12 +81,14 @@ class Switch:
         """OFPT_FLOW_MOD. `actions` is a shortcut for one apply_actions instruction.
         Timeouts in seconds (0: none); None for buffer_id/out_port/out_group means
         OFP_NO_BUFFER/OFPP_ANY/OFPG_ANY."""
-        message = _commands.flow_mod(
+        request = ev.Command(dpid=self.dpid, confirm=confirm)
+        _commands.flow_mod(
             match=match, instructions=instructions, actions=actions, command=command, priority=priority,
             table_id=table_id, idle_timeout=idle_timeout, hard_timeout=hard_timeout, cookie=cookie,
             cookie_mask=cookie_mask, buffer_id=buffer_id, out_port=out_port, out_group=out_group, flags=flags,
+            into=request.flow_mod,
         )  # fmt: skip
-        await self._request(ev.Command(dpid=self.dpid, confirm=confirm, flow_mod=message))
+        await self._request(request)
 
     def send_flow_mod(
         self,
@@ -107,12 +109,15 @@ class Switch:
         flags: int = 0,
     ) -> None:
         """Queues an OFPT_FLOW_MOD and returns at once (same arguments as `flow_mod`)."""
-        message = _commands.flow_mod(
+        # Built in place inside the Command: nested messages given as arguments are copied.
+        command_message = ev.Command(dpid=self.dpid)
+        _commands.flow_mod(
             match=match, instructions=instructions, actions=actions, command=command, priority=priority,
             table_id=table_id, idle_timeout=idle_timeout, hard_timeout=hard_timeout, cookie=cookie,
             cookie_mask=cookie_mask, buffer_id=buffer_id, out_port=out_port, out_group=out_group, flags=flags,
+            into=command_message.flow_mod,
         )  # fmt: skip
-        self._context.send(ev.Command(dpid=self.dpid, flow_mod=message))
+        self._context.send(command_message)
 
     async def packet_out(
         self,
@@ -125,8 +130,9 @@ class Switch:
     ) -> None:
         """OFPT_PACKET_OUT: `data` is the frame unless `buffer_id` names a buffered
         one. None for in_port means OFPP_CONTROLLER."""
-        message = _commands.packet_out(data=data, actions=actions, in_port=in_port, buffer_id=buffer_id)
-        await self._request(ev.Command(dpid=self.dpid, confirm=confirm, packet_out=message))
+        request = ev.Command(dpid=self.dpid, confirm=confirm)
+        _commands.packet_out(data=data, actions=actions, in_port=in_port, buffer_id=buffer_id, into=request.packet_out)
+        await self._request(request)
 
     def send_packet_out(
         self,
@@ -137,8 +143,9 @@ class Switch:
         buffer_id: int | None = None,
     ) -> None:
         """Queues an OFPT_PACKET_OUT and returns at once (same arguments as `packet_out`)."""
-        message = _commands.packet_out(data=data, actions=actions, in_port=in_port, buffer_id=buffer_id)
-        self._context.send(ev.Command(dpid=self.dpid, packet_out=message))
+        command = ev.Command(dpid=self.dpid)
+        _commands.packet_out(data=data, actions=actions, in_port=in_port, buffer_id=buffer_id, into=command.packet_out)
+        self._context.send(command)
 
     # -- other modifications -----------------------------------------------------
 

@@ -2,7 +2,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import type { CommandKind } from '../convert/commands.js';
 import { eventFromProto, switchInfoFromProto, type EventType, type GapEvent, type SdnEvent, type SwitchInfo } from '../convert/events.js';
 import { ErrorCode, fromCommandErrorCode, openFlowErrorInfo, SdnClientError } from '../errors.js';
-import { EventsClient, type CommandResult as PbCommandResult, type Event, type Subscribed } from '../generated/sdn/runtime/v1/events.js';
+import type { EventsClient, CommandResult as PbCommandResult, Subscribed } from '../generated/sdn/runtime/v1/events.js';
 import { KVClient } from '../generated/sdn/runtime/v1/kv.js';
 import { PluginsClient as PluginsRpc } from '../generated/sdn/runtime/v1/plugins.js';
 import { SwitchesClient } from '../generated/sdn/runtime/v1/switches.js';
@@ -16,6 +16,7 @@ import { PluginsClient } from './plugins.js';
 import { publishCommand } from './publish.js';
 import { unary, type RpcContext } from './rpc.js';
 import { EventStream, type ConnectionState } from './stream.js';
+import { FastEventsClient, type WireEvent } from './wire.js';
 import { SwitchClient, type CommandChannel, type CommandResult } from './switch.js';
 
 /** Called with an error a handler threw (and the event it was handling), or a background error of the SDK. */
@@ -71,7 +72,7 @@ export class SdnApp implements AsyncDisposable {
     this.lastSeq = options.resumeAfterSeq;
     this.md = authMetadata(options.token);
     this.closed = new Promise((resolve) => (this.finish = resolve));
-    this.events_ = new EventsClient(options.target, channelCredentials(options.tls), channelOptions(options.tls, options.channelOptions));
+    this.events_ = new FastEventsClient(options.target, channelCredentials(options.tls), channelOptions(options.tls, options.channelOptions));
     const shared = { channelOverride: this.events_.getChannel() };
     this.switchesRpc = new SwitchesClient(options.target, channelCredentials(options.tls), shared);
     this.kv = new KvClient(new KVClient(options.target, channelCredentials(options.tls), shared), this.rpc);
@@ -220,9 +221,14 @@ export class SdnApp implements AsyncDisposable {
     return true;
   }
 
-  private onEvents(events: readonly Event[]): void {
+  private onEvents(events: readonly WireEvent[]): void {
     const out: SdnEvent[] = [];
     for (const e of events) {
+      // Packet-ins arrive converted (wire.ts) and carry no seq.
+      if ('type' in e) {
+        out.push(e);
+        continue;
+      }
       let ev: SdnEvent;
       try {
         ev = eventFromProto(e);

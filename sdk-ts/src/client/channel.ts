@@ -13,10 +13,20 @@ export function channelCredentials(tls: boolean | TlsOptions | undefined): Chann
   return credentials.createSsl(pem(t.ca), pem(t.key), pem(t.cert));
 }
 
-/** Channel options: the caller's, plus the TLS name override. */
+/**
+ * The HTTP/2 receive window of the app's connection and of each of its streams.
+ * Node's default (64 KiB) let the runtime send about 450 small events before it
+ * had to wait for the app to acknowledge them: with a busy or descheduled app,
+ * that window, not the credit, bounded the event rate, and the runtime shed the
+ * rest. 8 MiB covers the default credit of events with full-size frames.
+ */
+export const FLOW_CONTROL_WINDOW = 8 * 1024 * 1024;
+
+/** Channel options: the window above, the TLS name override, then the caller's. */
 export function channelOptions(tls: boolean | TlsOptions | undefined, extra: ChannelOptions | undefined): ChannelOptions {
   const serverName = typeof tls === 'object' ? tls.serverName : undefined;
   return {
+    'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
     ...(serverName === undefined ? {} : { 'grpc.ssl_target_name_override': serverName, 'grpc.default_authority': serverName }),
     ...extra,
   };

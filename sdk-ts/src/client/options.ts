@@ -56,7 +56,7 @@ export interface ConnectOptions {
   /** TLS (true: with the system's roots). Default: plaintext. */
   readonly tls?: boolean | TlsOptions;
   readonly subscribe?: SubscribeOptions;
-  /** The credit window: events the runtime may send ahead of the app's consumption (default 1024). */
+  /** The credit window: events the runtime may send ahead of the app's consumption (default 4096, as the Python SDK and the runtime). */
   readonly credit?: number;
   /** Most events per batch (default: the runtime's, 256). */
   readonly maxBatch?: number;
@@ -72,7 +72,12 @@ export interface ConnectOptions {
   readonly channelOptions?: ChannelOptions;
 }
 
-export const DEFAULT_CREDIT = 1024;
+/**
+ * 4096: at 200,000 events/s a window of 1,024 is 5 ms of events, and an app
+ * descheduled longer than that on a busy machine lost 2-18 % of its packet-ins
+ * (shed by the runtime); with 4,096 under 1 %.
+ */
+export const DEFAULT_CREDIT = 4096;
 
 /** Checks the options at connect(), so a mistake surfaces there and not on the wire. */
 export function checkConnectOptions(o: ConnectOptions): void {

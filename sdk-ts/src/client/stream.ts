@@ -1,6 +1,7 @@
 import { status as GrpcStatus, type ClientDuplexStream, type Metadata, type StatusObject } from '@grpc/grpc-js';
 import { ErrorCode, fromGrpcError, SdnClientError } from '../errors.js';
-import type { ClientMessage, Command, CommandResult, Event, EventsClient, ServerMessage, Subscribe, Subscribed } from '../generated/sdn/runtime/v1/events.js';
+import type { ClientMessage, Command, CommandResult, EventsClient, Subscribe, Subscribed } from '../generated/sdn/runtime/v1/events.js';
+import type { ReceivedMessage, WireEvent } from './wire.js';
 
 export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'closed';
 
@@ -20,7 +21,7 @@ export interface StreamHooks {
   subscribe(): Subscribe;
   /** The runtime accepted the subscription. False: drop this stream and subscribe again at once. */
   subscribed(s: Subscribed): boolean;
-  events(events: Event[]): void;
+  events(events: readonly WireEvent[]): void;
   result(r: CommandResult): void;
   /** The stream ended after it was subscribed: commands in flight get no result. */
   disconnected(err: SdnClientError): void;
@@ -43,7 +44,8 @@ const WRITE_HIGH_WATER = 4096;
 /** Most commands in one CommandBatch message. */
 const MAX_COMMANDS_PER_MESSAGE = 256;
 
-type Call = ClientDuplexStream<ClientMessage, ServerMessage>;
+/** The call as FastEventsClient decodes it (wire.ts). */
+type Call = ClientDuplexStream<ClientMessage, ReceivedMessage>;
 
 /**
  * The app's Events.Connect stream across reconnects: Subscribe first, Subscribed
@@ -156,7 +158,7 @@ export class EventStream {
   /** Opens a call and subscribes: true once ready, false when the app asked to subscribe again. */
   private open(): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      const call = this.client.connect(this.metadata());
+      const call = this.client.connect(this.metadata()) as unknown as Call;
       this.call = call;
       let subscribed = false;
       let timedOut = false;
@@ -170,7 +172,7 @@ export class EventStream {
         call.cancel();
         reject(err);
       };
-      call.on('data', (msg: ServerMessage) => {
+      call.on('data', (msg: ReceivedMessage) => {
         if (this.call !== call) return;
         const kind = msg.kind;
         if (!subscribed) {

@@ -90,7 +90,7 @@ export interface PacketInEvent {
   readonly match: Match;
   /** The match's in_port (0 when absent). */
   readonly inPort: number;
-  /** The frame (or its first bytes, when the switch buffered it). */
+  /** The frame (or its first bytes, when the switch buffered it): a read-only view of the received batch. */
   readonly data: Uint8Array;
 }
 

@@ -22,6 +22,15 @@ describe('Delivery: credit, batches and shedding', () => {
     assert.equal(d.remainingCredit, 7);
   });
 
+  it('calls a client behind once more than three quarters of its window is unconsumed', () => {
+    const d = new Delivery({ lifecycle: 100, packetIns: 100 }, 8, 100, { onShed: () => {}, onFull: () => {} });
+    for (let seq = 1; seq <= 7; seq++) d.push(lifecycle(seq));
+    d.nextBatch(0);
+    assert.equal(d.behind, true, '1 of 8 left');
+    d.grant(1);
+    assert.equal(d.behind, false, '2 of 8 left');
+  });
+
   it('keeps arrival order across lifecycle events and packet-ins', () => {
     const d = new Delivery({ lifecycle: 100, packetIns: 100 }, 100, 100, { onShed: () => {}, onFull: () => {} });
     d.push(lifecycle(1));

@@ -1,4 +1,3 @@
-import type { Event } from '../../generated/sdn/runtime/v1/events.js';
 import { Fifo } from './fifo.js';
 import { gapEvent, type DeliveryClass, type StreamEvent } from './event.js';
 
@@ -54,9 +53,13 @@ export class Delivery {
   private lifecycleQueued = 0;
   private packetInsShed = 0;
 
+  /** The client's window: its initial credit, which a client that keeps up keeps granting back. */
+  private readonly window: number;
+
   constructor(limits: DeliveryLimits, credit: number, maxBatch: number, hooks: { onShed(kind: ShedKind): void; onFull(): void }) {
     this.limits = limits;
     this.credit = credit;
+    this.window = credit;
     this.maxBatch = maxBatch;
     this.onShed = hooks.onShed;
     this.onFull = hooks.onFull;
@@ -71,11 +74,17 @@ export class Delivery {
     return this.credit;
   }
 
+  /** Whether the client has more than three quarters of its window unconsumed: it is behind. */
+  get behind(): boolean {
+    return this.credit * 4 < this.window;
+  }
+
   /** Queues `e`. Returns false when a KV event found its queue full: the stream must end. */
   push(e: StreamEvent): boolean {
     const cls = e.deliveryClass;
     const q = this.queues[cls];
-    if (this.atBound(cls)) this.onFull();
+    // Without credit a flush could send nothing: a client far behind costs no flush per event.
+    if (this.credit > 0 && this.atBound(cls)) this.onFull();
     switch (cls) {
       case 'lifecycle': {
         if (this.lifecycleQueued < this.limits.lifecycle) {
@@ -115,11 +124,11 @@ export class Delivery {
     this.credit += n;
   }
 
-  /** The next batch the credit allows (at most maxBatch events), or undefined. */
-  nextBatch(nowMs: number): Event[] | undefined {
+  /** The next batch the credit allows (at most maxBatch events, as encoded `Event`s), or undefined. */
+  nextBatch(nowMs: number): Uint8Array[] | undefined {
     const room = Math.min(this.credit, this.maxBatch);
     if (room === 0) return undefined;
-    const batch: Event[] = [];
+    const batch: Uint8Array[] = [];
     if (this.packetInsShed > 0) {
       batch.push(gapEvent(nowMs, 0, 0, this.packetInsShed));
       this.packetInsShed = 0;
@@ -132,7 +141,7 @@ export class Delivery {
         batch.push(gapEvent(nowMs, item.gap!.fromSeq, item.gap!.toSeq, 0));
       } else {
         if (q === this.queues.lifecycle) this.lifecycleQueued--;
-        batch.push(item.event.proto);
+        batch.push(item.event.encoded);
       }
     }
     if (batch.length === 0) return undefined;

@@ -1,10 +1,13 @@
 import type { PacketIn } from '../../openflow/index.js';
-import { EventKind, type Event } from '../../generated/sdn/runtime/v1/events.js';
+import { Event, EventKind } from '../../generated/sdn/runtime/v1/events.js';
+import { fromPacketIn } from '../convert/index.js';
+import { encodePacketInEvent } from './wire.js';
 
 /**
  * One event on its way to clients. Built once and shared by every stream that
- * delivers it; the proto body is made on first use, so a packet-in no client
- * wants is never converted.
+ * delivers it; its wire bytes are made on first use, so a packet-in no client
+ * wants is never encoded. Packet-ins go to bytes straight from the OpenFlow
+ * message (wire.ts); the other events through their proto value.
  */
 
 /** How an event is queued for a client that is out of credit (see delivery.ts). */
@@ -18,11 +21,15 @@ export class StreamEvent {
   readonly timeMs: number;
   /** The decoded message, for packet-in filters. */
   readonly packetIn: PacketIn | undefined;
-  private readonly build: () => Event['body'];
+  /** Builds the proto body; undefined for a packet-in, whose body and bytes come from `packetIn`. */
+  private readonly build: (() => Event['body']) | undefined;
   private cached: Event | undefined;
+  private bytes: Uint8Array | undefined;
   private ethTypeCache = -1;
 
-  constructor(kind: EventKind, dpid: bigint, seq: number, timeMs: number, build: () => Event['body'], packetIn?: PacketIn) {
+  /** A packet-in passes its message and no `build` (no closure per packet-in). */
+  constructor(kind: EventKind, dpid: bigint, seq: number, timeMs: number, build: (() => Event['body']) | undefined, packetIn?: PacketIn) {
+    if (build === undefined && packetIn === undefined) throw new TypeError('a StreamEvent needs a body builder or a packet-in');
     this.kind = kind;
     this.dpid = dpid;
     this.seq = seq;
@@ -46,8 +53,15 @@ export class StreamEvent {
 
   /** The proto event (built once). */
   get proto(): Event {
-    this.cached ??= { seq: BigInt(this.seq), dpid: this.dpid, timeMs: BigInt(Math.trunc(this.timeMs)), body: this.build() };
+    const body = this.build !== undefined ? this.build() : { $case: 'packetIn' as const, value: fromPacketIn(this.packetIn!) };
+    this.cached ??= { seq: BigInt(this.seq), dpid: this.dpid, timeMs: BigInt(Math.trunc(this.timeMs)), body };
     return this.cached;
+  }
+
+  /** The event's protobuf bytes (made once). */
+  get encoded(): Uint8Array {
+    this.bytes ??= this.packetIn !== undefined ? encodePacketInEvent(this.dpid, this.timeMs, this.packetIn) : Event.encode(this.proto).finish();
+    return this.bytes;
   }
 
   /** A packet-in frame's ethertype after at most one VLAN tag; -1 when the frame is too short. */
@@ -67,7 +81,7 @@ export function frameEthType(frame: Uint8Array): number {
   return frame.length < 18 ? -1 : (frame[16]! << 8) | frame[17]!;
 }
 
-/** A Gap event (never logged, never filtered). */
-export function gapEvent(timeMs: number, fromSeq: number, toSeq: number, packetInsShed: number): Event {
-  return { seq: 0n, dpid: 0n, timeMs: BigInt(Math.trunc(timeMs)), body: { $case: 'gap', value: { fromSeq: BigInt(fromSeq), toSeq: BigInt(toSeq), packetInsShed: BigInt(packetInsShed) } } };
+/** A Gap event's bytes (never logged, never filtered). */
+export function gapEvent(timeMs: number, fromSeq: number, toSeq: number, packetInsShed: number): Uint8Array {
+  return Event.encode({ seq: 0n, dpid: 0n, timeMs: BigInt(Math.trunc(timeMs)), body: { $case: 'gap', value: { fromSeq: BigInt(fromSeq), toSeq: BigInt(toSeq), packetInsShed: BigInt(packetInsShed) } } }).finish();
 }

@@ -1,7 +1,7 @@
 import type { AppEvent } from '../../core/app-types.js';
 import { EventLog } from '../../core/event-log.js';
 import { EventKind, type Event } from '../../generated/sdn/runtime/v1/events.js';
-import { fromErrorMessage, fromFlowRemoved, fromPacketIn, fromPortStatus, fromSwitchView } from '../convert/index.js';
+import { fromErrorMessage, fromFlowRemoved, fromPortStatus, fromSwitchView } from '../convert/index.js';
 import { StreamEvent } from './event.js';
 
 /**
@@ -44,8 +44,7 @@ export class EventHub {
     const now = this.now();
     switch (e.type) {
       case 'packetIn': {
-        const message = e.message;
-        return new StreamEvent(EventKind.EVENT_KIND_PACKET_IN, e.dpid, 0, now, () => ({ $case: 'packetIn', value: fromPacketIn(message) }), message);
+        return new StreamEvent(EventKind.EVENT_KIND_PACKET_IN, e.dpid, 0, now, undefined, e.message);
       }
       // Lifecycle bodies are converted now: the switch view they snapshot changes later.
       case 'switchUp':

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EventLog } from '../../core/event-log.js';
 import type { ClientMessage} from '../../generated/sdn/runtime/v1/events.js';
-import { EventKind, Subscribe, type ServerMessage } from '../../generated/sdn/runtime/v1/events.js';
-import { label, lifecycle, packetIn } from '../../testing/stream-events.js';
+import { EventKind, Subscribe } from '../../generated/sdn/runtime/v1/events.js';
+import { decoded, label, lifecycle, packetIn } from '../../testing/stream-events.js';
 import type { Principal, Scope } from '../auth.js';
 import type { StreamEvent } from './event.js';
 import { EventSession, type SessionEffect } from './session.js';
@@ -21,8 +21,8 @@ function subscribe(s: Partial<Subscribe>): ClientMessage {
 /** Everything the session would write now, events as labels. */
 function output(s: EventSession): string[] {
   const out: string[] = [];
-  for (let m: ServerMessage | undefined = s.next(0); m !== undefined; m = s.next(0)) {
-    const k = m.kind!;
+  for (let m = s.next(0); m !== undefined; m = s.next(0)) {
+    const k = decoded(m).kind!;
     if (k.$case === 'events') out.push(...k.value.events.map(label));
     else if (k.$case === 'subscribed') out.push(`subscribed@${k.value.lastSeq}`);
     else out.push(`result:${k.value.correlationId}`);
@@ -51,7 +51,7 @@ describe('EventSession: the Events.Connect protocol', () => {
     const s = session({ log });
     assert.deepEqual(s.receive(subscribe({ appName: 'app-1' })), { type: 'subscribed', subscribe: Subscribe.fromPartial({ appName: 'app-1' }) });
     const first = s.next(0);
-    assert.deepEqual(first?.kind, { $case: 'subscribed', value: { lastSeq: 1n, nodeId: 'node-a' } });
+    assert.deepEqual(first && decoded(first).kind, { $case: 'subscribed', value: { lastSeq: 1n, nodeId: 'node-a' } });
     assert.equal(s.appName, 'app-1');
     ended(s.receive(subscribe({})), 'API_STREAM_PROTOCOL', /only once/);
   });

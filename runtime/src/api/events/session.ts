@@ -7,6 +7,7 @@ import { Delivery, type DeliveryLimits, type ShedKind } from './delivery.js';
 import type { StreamEvent } from './event.js';
 import { Fifo } from './fifo.js';
 import { accepts, filterOf, type Filter } from './filter.js';
+import { encodeEventBatch } from './wire.js';
 
 /**
  * The protocol of one `Events.Connect` stream as a pure state machine: client
@@ -26,6 +27,12 @@ export const DEFAULT_INITIAL_CREDIT = 4096;
 export const DEFAULT_MAX_BATCH = 256;
 /** Larger batches risk the client's 4 MiB default message limit with full-size packet-ins. */
 export const MAX_BATCH_LIMIT = 4096;
+
+/**
+ * What the runner writes: a ServerMessage value, or an event batch already
+ * encoded as the bytes of one (the serializer passes bytes through).
+ */
+export type ServerOutput = ServerMessage | Buffer;
 
 export type SessionEffect =
   /** Subscribe accepted: attach the session to the node's events and set up topics / KV watches. */
@@ -52,6 +59,7 @@ export class EventSession {
   private app = '';
   private filter: Filter | undefined;
   private delivery: Delivery | undefined;
+  private batchLimit = DEFAULT_MAX_BATCH;
   private readonly outbox = new Fifo<ServerMessage>();
   private readonly config: SessionConfig;
 
@@ -66,6 +74,21 @@ export class EventSession {
   /** Command results (and Subscribed) not yet taken by next(). */
   get pendingResults(): number {
     return this.outbox.length;
+  }
+
+  /** Events (and Gap markers) waiting to be written. */
+  get queuedEvents(): number {
+    return this.delivery?.queued ?? 0;
+  }
+
+  /** The client has most of its credit window unconsumed (see Delivery.behind). */
+  get clientBehind(): boolean {
+    return this.delivery?.behind ?? false;
+  }
+
+  /** The most events one batch holds (the Subscribe's max_batch or the default). */
+  get maxBatch(): number {
+    return this.batchLimit;
   }
 
   /** The Subscribe's app_name, or the token's name when it gave none. */
@@ -110,11 +133,11 @@ export class EventSession {
   }
 
   /** The next message to write, or undefined when nothing is ready (or credit ran out). */
-  next(nowMs: number): ServerMessage | undefined {
+  next(nowMs: number): ServerOutput | undefined {
     const out = this.outbox.shift();
     if (out !== undefined) return out;
     const batch = this.delivery?.nextBatch(nowMs);
-    return batch === undefined ? undefined : { kind: { $case: 'events', value: { events: batch } } };
+    return batch === undefined ? undefined : encodeEventBatch(batch);
   }
 
   /** Ends the session (the runner ends the call); returns the effect that says so. */
@@ -143,7 +166,8 @@ export class EventSession {
     }
     this.app = s.appName !== '' ? s.appName : this.config.principal.name;
     const app = this.app;
-    this.delivery = new Delivery(this.config.limits, s.initialCredit || DEFAULT_INITIAL_CREDIT, s.maxBatch || DEFAULT_MAX_BATCH, {
+    this.batchLimit = s.maxBatch || DEFAULT_MAX_BATCH;
+    this.delivery = new Delivery(this.config.limits, s.initialCredit || DEFAULT_INITIAL_CREDIT, this.batchLimit, {
       onShed: (kind) => this.config.onShed(app, kind),
       onFull: () => this.config.onFull(),
     });

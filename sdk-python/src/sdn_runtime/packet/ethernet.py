@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from .._unchecked import constructor
 from ._fields import check_mac, check_uint, mac_text, need
 
 ETH_TYPE_IPV4 = 0x0800
@@ -41,8 +42,8 @@ class Ethernet:
     @staticmethod
     def decode(data: bytes, offset: int) -> tuple[Ethernet, int]:
         need("ethernet", data, offset, ETHERNET_LEN)
-        (ethertype,) = struct.unpack_from("!H", data, offset + 12)
-        eth = Ethernet(dst=mac_text(data[offset : offset + 6]), src=mac_text(data[offset + 6 : offset + 12]), ethertype=ethertype)
+        # Six bytes always make a valid MAC: no checks to run again.
+        eth = _new_ethernet(mac_text(data[offset : offset + 6]), mac_text(data[offset + 6 : offset + 12]), (data[offset + 12] << 8) | data[offset + 13])
         return eth, offset + ETHERNET_LEN
 
     @property
@@ -53,6 +54,9 @@ class Ethernet:
     def is_multicast(self) -> bool:
         """True for group addresses (broadcast included): the I/G bit of the first octet."""
         return bool(int(self.dst[:2], 16) & 1)
+
+
+_new_ethernet = constructor(Ethernet)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,0 +1,67 @@
+import type { Histogram, Registry } from 'prom-client';
+
+/** One exposition sample, as prom-client's registry formats them. */
+interface Sample {
+  readonly metricName: string;
+  readonly labels: Readonly<Record<string, string | number>>;
+  readonly value: number;
+}
+
+/**
+ * A label-less Prometheus histogram for per-message observations: `observe` is
+ * a scan of a few bounds and three additions on plain numbers, and the samples
+ * are built only when scraped. prom-client's Histogram hashes labels and
+ * validates its input on every observe, which cost 8 % of the runtime's CPU at a
+ * few hundred thousand PACKET_IN/s. Same exposition as a prom-client Histogram
+ * (`_bucket{le}`, `_sum`, `_count`). One event loop; not for workers.
+ */
+export class CountingHistogram {
+  readonly name: string;
+  readonly help: string;
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  private readonly bounds: Float64Array;
+  /** counts[i]: observations in (bounds[i-1], bounds[i]]; the last slot is above every bound. */
+  private readonly counts: Float64Array;
+  private total = 0;
+  private sum = 0;
+
+  /** `buckets`: upper bounds, ascending. Registers itself in every registry of `registers`. */
+  constructor(options: { readonly name: string; readonly help: string; readonly buckets: readonly number[]; readonly registers: readonly Registry[] }) {
+    this.name = options.name;
+    this.help = options.help;
+    this.bounds = Float64Array.from(options.buckets);
+    this.counts = new Float64Array(options.buckets.length + 1);
+    // The registry only calls get() and reset(): the shape of a prom-client metric, not its class.
+    for (const r of options.registers) r.registerMetric(this as unknown as Histogram);
+  }
+
+  observe(value: number): void {
+    const bounds = this.bounds;
+    let i = 0;
+    while (i < bounds.length && value > bounds[i]!) i++;
+    this.counts[i]!++;
+    this.total++;
+    this.sum += value;
+  }
+
+  reset(): void {
+    this.counts.fill(0);
+    this.total = 0;
+    this.sum = 0;
+  }
+
+  /** The samples, as prom-client's `Histogram#get` returns them. */
+  async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: Sample[] }> {
+    const values: Sample[] = [];
+    let cumulative = 0;
+    this.bounds.forEach((le, i) => {
+      cumulative += this.counts[i]!;
+      values.push({ metricName: `${this.name}_bucket`, labels: { le }, value: cumulative });
+    });
+    values.push({ metricName: `${this.name}_bucket`, labels: { le: '+Inf' }, value: this.total });
+    values.push({ metricName: `${this.name}_sum`, labels: {}, value: this.sum });
+    values.push({ metricName: `${this.name}_count`, labels: {}, value: this.total });
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+}
