@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../runtime/dist/testing/vectors.js';
+import { cpuProfilesOf, listOption, machineLine, positiveNumber, runCli } from './cli.js';
 import { CONTESTANT_IDS, CONTESTANTS, type Contestant, type ContestantId } from './contestants.js';
 import { type ContestantResult, formatReport, type PhaseResult, type RunSettings } from './controller-report.js';
 import { DEFAULT_LOAD_OPTIONS, type LoadMode, runLoad } from './loadgen/run.js';
@@ -40,21 +41,6 @@ interface Options {
   readonly help: boolean;
 }
 
-function number(name: string, text: string | undefined, fallback: number, { integer = true, max = Number.POSITIVE_INFINITY } = {}): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'} up to ${max}, got ${text}`);
-  return n;
-}
-
-function list<T extends string>(name: string, text: string | undefined, allowed: readonly T[]): readonly T[] {
-  if (text === undefined) return allowed;
-  const items = text.split(',');
-  const unknown = items.filter((i) => !(allowed as readonly string[]).includes(i));
-  if (unknown.length > 0) throw new Error(`--${name}: unknown ${unknown.join(', ')} (choose from ${allowed.join(', ')})`);
-  return items as T[];
-}
-
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
@@ -76,17 +62,17 @@ function parseOptions(argv: string[]): Options {
   const d = DEFAULT_LOAD_OPTIONS;
   return {
     settings: {
-      seconds: number('seconds', values.seconds, d.seconds, { integer: false, max: 300 }),
-      warmupSec: number('warmup', values.warmup, d.warmupSec, { integer: false, max: 300 }),
-      switches: number('switches', values.switches, d.switches, { max: 10_000 }),
-      macs: number('macs', values.macs, d.macs, { max: 1 << 24 }),
+      seconds: positiveNumber('seconds', values.seconds, d.seconds, { integer: false, max: 300 }),
+      warmupSec: positiveNumber('warmup', values.warmup, d.warmupSec, { integer: false, max: 300 }),
+      switches: positiveNumber('switches', values.switches, d.switches, { max: 10_000 }),
+      macs: positiveNumber('macs', values.macs, d.macs, { max: 1 << 24 }),
       ports: d.ports,
-      window: number('window', values.window, d.window, { max: 1 << 16 }),
-      rate: number('rate', values.rate, d.rate, { integer: false, max: 10_000_000 }),
+      window: positiveNumber('window', values.window, d.window, { max: 1 << 16 }),
+      rate: positiveNumber('rate', values.rate, d.rate, { integer: false, max: 10_000_000 }),
       responseTimeoutMs: d.responseTimeoutMs,
     },
-    only: list('only', values.only, CONTESTANT_IDS),
-    modes: list('modes', values.modes, MODES),
+    only: listOption('only', values.only, CONTESTANT_IDS),
+    modes: listOption('modes', values.modes, MODES),
     cpuProfDir: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
     json: values.json === true,
     help: values.help === true,
@@ -159,26 +145,13 @@ async function measure(contestant: Contestant, options: Options, root: string): 
   const exits: string[] = [];
   for (const child of [...children].reverse()) exits.unshift(`${child.name}: ${await child.stop()}`);
   rmSync(scratch, { recursive: true, force: true });
-  const pids = children.map((c) => `.${c.pid}.`);
-  const profiles = cpuProfDir === undefined ? [] : readdirSync(cpuProfDir).filter((f) => f.endsWith('.cpuprofile') && pids.some((p) => f.includes(p))).map((f) => join(cpuProfDir, f));
+  const profiles = cpuProfilesOf(cpuProfDir, children.map((c) => c.pid));
   return { ...base, throughput: phases.throughput, latency: phases.latency, peakRss, error, exit: exits.length === 0 ? undefined : exits.join(', '), cpuProfiles: profiles };
 }
 
-async function main(argv: string[]): Promise<number> {
-  let options: Options;
-  try {
-    options = parseOptions(argv);
-  } catch (err) {
-    progress(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function run(options: Options): Promise<number> {
   const root = projectRoot();
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
-  const machine = `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load average at start ${load}; the generator runs in this process, on the same cores`;
+  const machine = machineLine('the generator runs in this process, on the same cores');
   const results: ContestantResult[] = [];
   for (const contestant of CONTESTANTS.filter((c) => options.only.includes(c.id))) results.push(await measure(contestant, options, root));
 
@@ -191,4 +164,4 @@ async function main(argv: string[]): Promise<number> {
   return results.some((r) => r.error !== undefined) ? 1 : 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runCli(process.argv.slice(2), USAGE, parseOptions, run);

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../runtime/dist/testing/vectors.js';
+import { cpuProfilesOf, listOption, machineLine, positiveNumber, runCli } from './cli.js';
 import { type ClientWindow, type EventsResult, type EventsSettings, eventsPerSec, formatEventsReport, type ModeResult, sustains, type WindowResult } from './events-report.js';
 import { DEFAULT_ONE_WAY_OPTIONS, type OneWayMode, runOneWay } from './loadgen/one-way.js';
 import { Child, cpuSecondsOf, freePort } from './proc.js';
@@ -82,21 +83,6 @@ interface Options {
   readonly help: boolean;
 }
 
-function positive(name: string, text: string | undefined, fallback: number, integer = true): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || n > 10_000_000 || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${text}`);
-  return n;
-}
-
-function list<T extends string>(name: string, text: string | undefined, allowed: readonly T[]): readonly T[] {
-  if (text === undefined) return allowed;
-  const items = text.split(',');
-  const unknown = items.filter((i) => !(allowed as readonly string[]).includes(i));
-  if (unknown.length > 0) throw new Error(`--${name}: unknown ${unknown.join(', ')} (choose from ${allowed.join(', ')})`);
-  return items as T[];
-}
-
 function parseOptions(argv: string[]): Options {
   const { values: v } = parseArgs({
     args: argv,
@@ -120,18 +106,18 @@ function parseOptions(argv: string[]): Options {
   const d = DEFAULT_ONE_WAY_OPTIONS;
   return {
     settings: {
-      seconds: positive('seconds', v.seconds, d.seconds, false),
-      stepSeconds: positive('step-seconds', v['step-seconds'], 2, false),
-      warmupSec: positive('warmup', v.warmup, d.warmupSec, false),
-      switches: positive('switches', v.switches, d.switches),
-      rate: positive('rate', v.rate, d.rates[0]!, false),
-      sweep: v.rates === undefined ? DEFAULT_SWEEP : v.rates.split(',').map((r) => positive('rates', r, 0, false)),
+      seconds: positiveNumber('seconds', v.seconds, d.seconds, { integer: false, max: 10_000_000 }),
+      stepSeconds: positiveNumber('step-seconds', v['step-seconds'], 2, { integer: false, max: 10_000_000 }),
+      warmupSec: positiveNumber('warmup', v.warmup, d.warmupSec, { integer: false, max: 10_000_000 }),
+      switches: positiveNumber('switches', v.switches, d.switches, { max: 10_000_000 }),
+      rate: positiveNumber('rate', v.rate, d.rates[0]!, { integer: false, max: 10_000_000 }),
+      sweep: v.rates === undefined ? DEFAULT_SWEEP : v.rates.split(',').map((r) => positiveNumber('rates', r, 0, { integer: false, max: 10_000_000 })),
       sustained: SUSTAINED,
     },
-    only: list('only', v.only, CLIENT_IDS),
-    modes: v.modes === undefined ? DEFAULT_MODES : list('modes', v.modes, MODES),
-    credit: v.credit === undefined ? undefined : positive('credit', v.credit, 0),
-    maxBatch: v['max-batch'] === undefined ? undefined : positive('max-batch', v['max-batch'], 0),
+    only: listOption('only', v.only, CLIENT_IDS),
+    modes: v.modes === undefined ? DEFAULT_MODES : listOption('modes', v.modes, MODES),
+    credit: v.credit === undefined ? undefined : positiveNumber('credit', v.credit, 0, { max: 10_000_000 }),
+    maxBatch: v['max-batch'] === undefined ? undefined : positiveNumber('max-batch', v['max-batch'], 0, { max: 10_000_000 }),
     cpuProfDir: v['cpu-prof'] === undefined ? undefined : resolve(v['cpu-prof']),
     json: v.json === true,
     help: v.help === true,
@@ -229,26 +215,13 @@ async function measure(c: EventClient, o: Options, root: string): Promise<Events
   }
   for (const child of [...children].reverse()) await child.stop();
   rmSync(scratch, { recursive: true, force: true });
-  const pids = children.map((ch) => `.${ch.pid}.`);
-  const profiles = profDir === undefined ? [] : readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile') && pids.some((p) => f.includes(p))).map((f) => join(profDir, f));
+  const profiles = cpuProfilesOf(profDir, children.map((ch) => ch.pid));
   return { ...base, error, cpuProfiles: profiles };
 }
 
-async function main(argv: string[]): Promise<number> {
-  let o: Options;
-  try {
-    o = parseOptions(argv);
-  } catch (err) {
-    progress(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (o.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function run(o: Options): Promise<number> {
   const root = projectRoot();
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
-  const machine = `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load average at start ${load}; the generator runs in this process, on the same cores`;
+  const machine = machineLine('the generator runs in this process, on the same cores');
   const results: EventsResult[] = [];
   for (const c of CLIENTS.filter((x) => o.only.includes(x.id))) results.push(await measure(c, o, root));
   if (o.json) process.stdout.write(`${JSON.stringify({ machine, settings: o.settings, credit: o.credit ?? null, maxBatch: o.maxBatch ?? null, results }, null, 2)}\n`);
@@ -256,4 +229,4 @@ async function main(argv: string[]): Promise<number> {
   return results.some((r) => r.error !== undefined) ? 1 : 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runCli(process.argv.slice(2), USAGE, parseOptions, run);

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildGuest, writePlugin } from '../../runtime/dist/plugins/testing/guests.js';
 import { buildProject, EXAMPLES } from '../../runtime/dist/plugins/testing/kits.js';
+import { listOption, machineLine, positiveNumber, runCli } from './cli.js';
 import { percentile, perEvent, readManifest, saturated, stopTimes, swaps, type SwapSample } from './plugin-measure.js';
 import { formatPluginReport, type GuestResult, type PluginReport } from './plugin-report.js';
 import { PluginRig } from './plugin-rig.js';
@@ -46,21 +47,6 @@ interface Options {
   readonly help: boolean;
 }
 
-function positive(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || n > 600) throw new Error(`--${name} must be a positive number up to 600, got ${text}`);
-  return n;
-}
-
-function list<T extends string>(name: string, text: string | undefined, allowed: readonly T[]): readonly T[] {
-  if (text === undefined) return allowed;
-  const items = text.split(',');
-  const unknown = items.filter((i) => !(allowed as readonly string[]).includes(i));
-  if (unknown.length > 0) throw new Error(`--${name}: unknown ${unknown.join(', ')} (choose from ${allowed.join(', ')})`);
-  return items as T[];
-}
-
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
@@ -79,16 +65,16 @@ function parseOptions(argv: string[]): Options {
     },
     strict: true,
   });
-  const batches = (values.batches ?? '1,64').split(',').map((b) => Math.round(positive('batches', b, 1)));
+  const batches = (values.batches ?? '1,64').split(',').map((b) => Math.round(positiveNumber('batches', b, 1, { integer: false, max: 600 })));
   return {
-    seconds: positive('seconds', values.seconds, 4),
-    swaps: Math.round(positive('swaps', values.swaps, 10)),
-    swapGapMs: values['swap-gap'] === '0' ? 0 : Math.round(positive('swap-gap', values['swap-gap'], 500)),
-    stops: Math.round(positive('stops', values.stops, 5)),
-    deadlineMs: Math.round(positive('deadline', values.deadline, 100)),
-    guests: list('guests', values.guests, GUESTS),
+    seconds: positiveNumber('seconds', values.seconds, 4, { integer: false, max: 600 }),
+    swaps: Math.round(positiveNumber('swaps', values.swaps, 10, { integer: false, max: 600 })),
+    swapGapMs: values['swap-gap'] === '0' ? 0 : Math.round(positiveNumber('swap-gap', values['swap-gap'], 500, { integer: false, max: 600 })),
+    stops: Math.round(positiveNumber('stops', values.stops, 5, { integer: false, max: 600 })),
+    deadlineMs: Math.round(positiveNumber('deadline', values.deadline, 100, { integer: false, max: 600 })),
+    guests: listOption('guests', values.guests, GUESTS),
     batches,
-    parts: list('parts', values.parts, PARTS),
+    parts: listOption('parts', values.parts, PARTS),
     spinMicros: values.spin === undefined ? undefined : Number(values.spin),
     json: values.json === true,
     help: values.help === true,
@@ -159,20 +145,8 @@ async function measureStops(rig: PluginRig, count: number, deadlineMs: number): 
   return { faultMs: samples.map((s) => s.faultMs), exitedMs: samples.map((s) => s.exitedMs) };
 }
 
-async function main(argv: string[]): Promise<number> {
-  let options: Options;
-  try {
-    options = parseOptions(argv);
-  } catch (err) {
-    progress(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
-  const machine = `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load average at start ${load}; ${cpuPressure()}`;
+async function run(options: Options): Promise<number> {
+  const machine = machineLine(cpuPressure());
   const rig = await PluginRig.start(CACHE, options.spinMicros === undefined ? {} : { spinMicros: options.spinMicros });
   try {
     const guests: GuestResult[] = [];
@@ -200,4 +174,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runCli(process.argv.slice(2), USAGE, parseOptions, run);

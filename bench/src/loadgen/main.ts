@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_LOAD_OPTIONS, type LoadMode, runLoad } from './run.js';
+import { positiveNumber } from '../cli.js';
 
 /**
  * The load generator on its own, against a controller you started yourself:
@@ -10,13 +11,6 @@ import { DEFAULT_LOAD_OPTIONS, type LoadMode, runLoad } from './run.js';
 const USAGE = `usage: node bench/dist/loadgen/main.js --port N [--host 127.0.0.1] [--mode throughput|latency]
        [--switches 16] [--macs 1000] [--ports 8] [--window 64] [--rate 10000]
        [--warmup 2] [--seconds 5] [--batch 256] [--timeout-ms 2000]`;
-
-function positive(name: string, text: string | undefined, fallback: number, integer = true): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${text}`);
-  return n;
-}
 
 async function main(argv: string[]): Promise<number> {
   const spec = {
@@ -52,17 +46,17 @@ async function main(argv: string[]): Promise<number> {
     const result = await runLoad({
       ...d,
       host: values.host ?? d.host,
-      port: positive('port', values.port, 0),
+      port: positiveNumber('port', values.port, 0),
       mode: (values.mode ?? 'throughput') as LoadMode,
-      switches: positive('switches', values.switches, d.switches),
-      macs: positive('macs', values.macs, d.macs),
-      ports: positive('ports', values.ports, d.ports),
-      window: positive('window', values.window, d.window),
-      rate: positive('rate', values.rate, d.rate, false),
-      warmupSec: positive('warmup', values.warmup, d.warmupSec, false),
-      seconds: positive('seconds', values.seconds, d.seconds, false),
-      batch: positive('batch', values.batch, d.batch),
-      responseTimeoutMs: positive('timeout-ms', values['timeout-ms'], d.responseTimeoutMs),
+      switches: positiveNumber('switches', values.switches, d.switches),
+      macs: positiveNumber('macs', values.macs, d.macs),
+      ports: positiveNumber('ports', values.ports, d.ports),
+      window: positiveNumber('window', values.window, d.window),
+      rate: positiveNumber('rate', values.rate, d.rate, { integer: false }),
+      warmupSec: positiveNumber('warmup', values.warmup, d.warmupSec, { integer: false }),
+      seconds: positiveNumber('seconds', values.seconds, d.seconds, { integer: false }),
+      batch: positiveNumber('batch', values.batch, d.batch),
+      responseTimeoutMs: positiveNumber('timeout-ms', values['timeout-ms'], d.responseTimeoutMs),
       progress: (line) => process.stderr.write(`${line}\n`),
     });
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
