@@ -1,5 +1,6 @@
 import { EmulatedSwitch } from './emulated-switch.js';
 import { LatencyHistogram } from './histogram.js';
+import { readyOrTimeout } from './run.js';
 import { TrafficPlan } from './traffic.js';
 
 /**
@@ -109,7 +110,7 @@ export async function runOneWay(options: OneWayOptions): Promise<OneWayWindow[]>
     const deadline = performance.now() + options.connectTimeoutMs;
     log(`connecting ${switches.length} switches to ${options.host}:${options.port} ...`);
     await Promise.all(switches.map((sw) => sw.connect(options.host, options.port, deadline)));
-    await readyOrTimeout(switches, deadline);
+    await readyOrTimeout(switches, deadline, 'did not finish the handshake in time');
     log(`all ${switches.length} switches up; one-way ${options.mode}: ${options.warmupSec} s warm-up, ${options.seconds} s measured per window`);
 
     let ratePerSwitch = 0;
@@ -163,20 +164,5 @@ export async function runOneWay(options: OneWayOptions): Promise<OneWayWindow[]>
   } finally {
     timers.forEach((t) => clearInterval(t));
     await Promise.all(switches.map((sw) => sw.close()));
-  }
-}
-
-async function readyOrTimeout(switches: readonly EmulatedSwitch[], deadlineMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const late = switches.filter((sw) => sw.state !== 'running');
-      reject(new Error(`${late.length} of ${switches.length} switches did not finish the handshake in time (states: ${[...new Set(late.map((sw) => sw.state))].join(', ')})`));
-    }, Math.max(0, deadlineMs - performance.now()));
-  });
-  try {
-    await Promise.race([Promise.all(switches.map((sw) => sw.ready)), timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

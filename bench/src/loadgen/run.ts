@@ -271,13 +271,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   }
 }
 
-async function readyOrTimeout(switches: readonly EmulatedSwitch[], deadlineMs: number): Promise<void> {
+/** Resolves once every switch is `ready`; rejects at `deadlineMs` (performance.now) saying how many were not and why (`notReady`). */
+export async function readyOrTimeout(switches: readonly EmulatedSwitch[], deadlineMs: number, notReady = 'never had a PACKET_IN answered in time'): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const late = switches.filter((sw) => sw.state !== 'running');
       const states = [...new Set(late.map((sw) => sw.state))].join(', ');
-      reject(new Error(`${late.length} of ${switches.length} switches never had a PACKET_IN answered in time (states: ${states})`));
+      reject(new Error(`${late.length} of ${switches.length} switches ${notReady} (states: ${states})`));
     }, Math.max(0, deadlineMs - performance.now()));
   });
   try {
