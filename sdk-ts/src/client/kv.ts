@@ -1,10 +1,11 @@
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import { utf8 } from '../convert/bytes.js';
 import { keyValueFromProto, type KeyValue } from '../convert/events.js';
-import { ErrorCode, fromGrpcError, invalid, SdnClientError } from '../errors.js';
+import { ErrorCode, invalid, SdnClientError } from '../errors.js';
 import * as pb from '../generated/sdn/runtime/v1/kv.js';
 import { oneOf, u64, uint } from '../openflow/numbers.js';
 import { unary, type RpcContext } from './rpc.js';
+import { StreamWatch } from './stream-watch.js';
 
 /** A key or value: UTF-8 text or bytes. */
 export type KvBytes = string | Uint8Array;
@@ -198,59 +199,13 @@ export class KvClient {
 }
 
 /** One KV watch: an async iterator of changes over the Watch stream, cancelled by `return()`. */
-export class KvWatch implements AsyncIterableIterator<KvChange> {
-  private readonly responses: AsyncIterator<pb.WatchResponse>;
-  private buffered: KvChange[] = [];
-  private done = false;
-
-  constructor(
-    private readonly call: ClientReadableStream<pb.WatchResponse>,
-    private readonly onEnd: () => void,
-  ) {
-    this.responses = (call as AsyncIterable<pb.WatchResponse>)[Symbol.asyncIterator]();
+export class KvWatch extends StreamWatch<pb.WatchResponse, KvChange> {
+  constructor(call: ClientReadableStream<pb.WatchResponse>, onEnd: () => void) {
+    super(call, onEnd, 'kv.watch');
   }
 
-  async next(): Promise<IteratorResult<KvChange>> {
-    for (;;) {
-      const change = this.buffered.shift();
-      if (change !== undefined) return { value: change, done: false };
-      if (this.done) return { value: undefined, done: true };
-      let r: IteratorResult<pb.WatchResponse>;
-      try {
-        r = await this.responses.next();
-      } catch (err) {
-        const ended = this.done;
-        this.finish();
-        if (ended) return { value: undefined, done: true };
-        throw fromGrpcError(err, 'kv.watch');
-      }
-      if (r.done === true) {
-        this.finish();
-        return { value: undefined, done: true };
-      }
-      if (r.value.compactedRevision > 0n) {
-        this.finish();
-        throw new SdnClientError(ErrorCode.COMPACTED, `kv.watch: history before revision ${r.value.compactedRevision} is compacted`);
-      }
-      for (const e of r.value.events) this.buffered.push({ change: e.type === pb.KvEvent_Type.TYPE_DELETE ? 'delete' : 'put', kv: keyValueFromProto(e.kv) });
-    }
-  }
-
-  return(): Promise<IteratorResult<KvChange>> {
-    this.finish();
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  /** Cancels the stream (idempotent). */
-  private finish(): void {
-    if (this.done) return;
-    this.done = true;
-    this.buffered = [];
-    this.call.cancel();
-    this.onEnd();
+  protected unpack(r: pb.WatchResponse): KvChange[] {
+    if (r.compactedRevision > 0n) throw new SdnClientError(ErrorCode.COMPACTED, `kv.watch: history before revision ${r.compactedRevision} is compacted`);
+    return r.events.map((e) => ({ change: e.type === pb.KvEvent_Type.TYPE_DELETE ? 'delete' : 'put', kv: keyValueFromProto(e.kv) }));
   }
 }

@@ -1,7 +1,8 @@
 import type { ClientReadableStream } from '@grpc/grpc-js';
-import { fromGrpcError, invalid, SdnClientError, ErrorCode } from '../errors.js';
+import { invalid, SdnClientError, ErrorCode } from '../errors.js';
 import * as pb from '../generated/sdn/runtime/v1/plugins.js';
 import { unary, type RpcContext } from './rpc.js';
+import { StreamWatch } from './stream-watch.js';
 
 /** Where a plugin is in its life (docs/plugins.md has the diagram); `unloaded` only in changes. */
 export type PluginState = 'loading' | 'running' | 'restarting' | 'disabled' | 'failed' | 'unloaded';
@@ -225,49 +226,12 @@ export class PluginsClient {
 }
 
 /** A plugin state watch: an async iterator over the WatchState stream, cancelled by `return()`. */
-export class PluginWatch implements AsyncIterableIterator<PluginStateChange> {
-  private readonly responses: AsyncIterator<pb.PluginStateChange>;
-  private done = false;
-
-  constructor(
-    private readonly call: ClientReadableStream<pb.PluginStateChange>,
-    private readonly onEnd: () => void,
-  ) {
-    this.responses = (call as AsyncIterable<pb.PluginStateChange>)[Symbol.asyncIterator]();
+export class PluginWatch extends StreamWatch<pb.PluginStateChange, PluginStateChange> {
+  constructor(call: ClientReadableStream<pb.PluginStateChange>, onEnd: () => void) {
+    super(call, onEnd, 'plugins.watch');
   }
 
-  async next(): Promise<IteratorResult<PluginStateChange>> {
-    if (this.done) return { value: undefined, done: true };
-    let r: IteratorResult<pb.PluginStateChange>;
-    try {
-      r = await this.responses.next();
-    } catch (err) {
-      const ended = this.done;
-      this.finish();
-      if (ended) return { value: undefined, done: true };
-      throw fromGrpcError(err, 'plugins.watch');
-    }
-    if (r.done === true) {
-      this.finish();
-      return { value: undefined, done: true };
-    }
-    return { value: change(r.value), done: false };
-  }
-
-  return(): Promise<IteratorResult<PluginStateChange>> {
-    this.finish();
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  /** Cancels the stream (idempotent). */
-  private finish(): void {
-    if (this.done) return;
-    this.done = true;
-    this.call.cancel();
-    this.onEnd();
+  protected unpack(r: pb.PluginStateChange): PluginStateChange[] {
+    return [change(r)];
   }
 }
