@@ -1,9 +1,8 @@
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { SwitchHandle, SwitchView } from '../core/app-types.js';
-import { formatDpid } from '../core/controller.js';
 import { SdnError } from '../errors.js';
-import { OFPG_ANY, OFPP_ANY, OFPTT_ALL } from '../openflow/index.js';
+import { formatDpid, OFPG_ANY, OFPP_ANY, OFPTT_ALL } from '../openflow/index.js';
 import type { SwitchesServer } from '../generated/sdn/runtime/v1/switches.js';
 import { requireScope, type Authenticator } from './auth.js';
 import { fromStatsReply, fromSwitchView } from './convert/index.js';

@@ -1,17 +1,12 @@
 import type { Logger } from 'pino';
 import type { MessageBody, OfpMessage, Port } from '../openflow/index.js';
-import { OFPPR_DELETE } from '../openflow/index.js';
+import { formatDpid, OFPPR_DELETE } from '../openflow/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { CloseReason, SwitchInfo } from '../switch/connection-types.js';
 import { SwitchBusyError, type SessionListener, type SwitchSession } from '../switch/session.js';
 import type { App, AppContext, AppEvent, SwitchHandle, SwitchView } from './app-types.js';
 
 const BARRIER_REQUEST: MessageBody = { type: 'BarrierRequest' };
-
-/** A dpid as users see it: 16 hex digits. */
-export function formatDpid(dpid: bigint): string {
-  return dpid.toString(16).padStart(16, '0');
-}
 
 interface Entry {
   readonly session: SwitchSession;

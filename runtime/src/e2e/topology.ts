@@ -1,3 +1,4 @@
+import { formatDpid } from '../openflow/index.js';
 import type { EventWatcher } from '../testing/event-watcher.js';
 import { OvsHarness, waitFor, type FlowEntry } from '../testing/ovs/index.js';
 
@@ -39,7 +40,7 @@ export class Topology {
     const ovs = await OvsHarness.start();
     try {
       for (const [bridge, dpid] of Object.entries(DPIDS)) {
-        await ovs.addBridge(bridge, { dpid: dpid.toString(16).padStart(16, '0'), controller: `tcp:127.0.0.1:${openflowPort}`, maxBackoffMs: 1000 });
+        await ovs.addBridge(bridge, { dpid: formatDpid(dpid), controller: `tcp:127.0.0.1:${openflowPort}`, maxBackoffMs: 1000 });
       }
       await ovs.linkBridges('s1', 's2');
       for (const h of HOSTS) await ovs.addHost(h.name, { bridge: h.bridge, ip: `${h.ip}/24`, mac: h.mac });

@@ -12,6 +12,7 @@ export { decodeHeader, decodeMessage, encodeMessage, encodeMessageInto, SUPPORTE
 export { macAt } from './addresses.js';
 export { matchValue, writeOxm } from './oxm.js';
 export { oxmFieldByName, type OxmFieldDesc, type OxmKind } from './oxm-fields.js';
+export { formatDpid } from './dpid.js';
 export { Framer } from './framer.js';
 export { Reader } from './reader.js';
 export { Writer } from './writer.js';

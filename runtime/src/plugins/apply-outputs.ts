@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
 import type { Command, SwitchHandle } from '../core/app-types.js';
-import { decodeMessage } from '../openflow/index.js';
+import { decodeMessage, formatDpid } from '../openflow/index.js';
 import type { PluginMetrics } from '../observability/metrics.js';
 import type { PubSubMessage } from '../pubsub/types.js';
-import { dpidText } from './events-wire.js';
 import type { PluginCounters } from './status.js';
 import { HOST_INTERFACES, LOG_LEVELS, type Outputs } from './wire.js';
 
@@ -92,13 +91,13 @@ export function applyOutputs(
  */
 function sendCommand(dpid: bigint, bytes: Buffer, sink: OutputSink, failedLater: (why: string) => void): string | undefined {
   const sw = sink.switchHandle(dpid);
-  if (sw === undefined) return `sent a command to switch ${dpidText(dpid)}, which is not connected`;
+  if (sw === undefined) return `sent a command to switch ${formatDpid(dpid)}, which is not connected`;
   try {
     const command = decodeMessage(bytes) as Command;
-    if (command.type === 'BarrierRequest') sw.barrier().catch((err: unknown) => failedLater(`a barrier on ${dpidText(dpid)} failed: ${(err as Error).message}`));
+    if (command.type === 'BarrierRequest') sw.barrier().catch((err: unknown) => failedLater(`a barrier on ${formatDpid(dpid)} failed: ${(err as Error).message}`));
     else sw.send(command);
     return undefined;
   } catch (err) {
-    return `a command for ${dpidText(dpid)} cannot be sent on its connection: ${(err as Error).message}`;
+    return `a command for ${formatDpid(dpid)} cannot be sent on its connection: ${(err as Error).message}`;
   }
 }

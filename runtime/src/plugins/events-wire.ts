@@ -1,5 +1,5 @@
 import type { AppEvent } from '../core/app-types.js';
-import { decodeMessage, encodeMessageInto, matchValue, type OxmField, type OxmValue, type Port, type Reader, type Writer } from '../openflow/index.js';
+import { decodeMessage, encodeMessageInto, formatDpid, matchValue, type OxmField, type OxmValue, type Port, type Reader, type Writer } from '../openflow/index.js';
 import type { PubSubMessage } from '../pubsub/types.js';
 import type { KvChange } from '../store/types.js';
 import type { EventKind } from './manifest.js';
@@ -120,11 +120,6 @@ export function writeEvent(w: Writer, event: HostEvent, kind: EventKind): void {
   }
 }
 
-/** A dpid as WIT text: 16 lowercase hex digits. */
-export function dpidText(dpid: bigint): string {
-  return dpid.toString(16).padStart(16, '0');
-}
-
 /** The last dpid read and its text: a batch holds runs of events from one switch. */
 let lastDpid = -1n;
 let lastDpidText = '';
@@ -132,7 +127,7 @@ let lastDpidText = '';
 function readDpid(r: Reader): string {
   const dpid = r.u64('dpid');
   if (dpid !== lastDpid) {
-    lastDpidText = dpidText(dpid);
+    lastDpidText = formatDpid(dpid);
     lastDpid = dpid;
   }
   return lastDpidText;

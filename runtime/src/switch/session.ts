@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { SdnError } from '../errors.js';
-import type { ErrorExperimenterMsg, ErrorMsg, MessageBody, OfpMessage } from '../openflow/index.js';
+import { formatDpid, type ErrorExperimenterMsg, type ErrorMsg, type MessageBody, type OfpMessage } from '../openflow/index.js';
 import { SwitchConnection } from './connection.js';
 import type { CloseReason, ConnectionConfig, ConnectionEvent, SwitchInfo } from './connection-types.js';
 
@@ -176,7 +176,7 @@ export class SwitchSession {
     if (queued < bound) return;
     const detail = `${queued} bytes wait to be sent to the switch (bound ${bound}): it is not taking commands as fast as they come; nothing was sent`;
     this.listener.onProblem(this, 'switchBusy', detail);
-    throw new SwitchBusyError(`switch ${this.dpid?.toString(16).padStart(16, '0') ?? this.remote} is busy: ${detail}`, queued);
+    throw new SwitchBusyError(`switch ${this.dpid === undefined ? this.remote : formatDpid(this.dpid)} is busy: ${detail}`, queued);
   }
 
   private wait(xid: number): Promise<readonly OfpMessage[]> {

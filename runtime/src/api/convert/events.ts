@@ -1,6 +1,5 @@
-import { formatDpid } from '../../core/controller.js';
 import type { SwitchView } from '../../core/app-types.js';
-import { matchValue, type DescStats, type FlowRemoved, type PacketIn, type PortStatus } from '../../openflow/index.js';
+import { formatDpid, matchValue, type DescStats, type FlowRemoved, type PacketIn, type PortStatus } from '../../openflow/index.js';
 import type * as pb from '../../generated/sdn/runtime/v1/openflow.js';
 import type { DescStats as PbDescStats } from '../../generated/sdn/runtime/v1/stats.js';
 import type { SwitchInfo } from '../../generated/sdn/runtime/v1/switches.js';

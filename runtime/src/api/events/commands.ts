@@ -1,7 +1,6 @@
 import type { Command as CodecCommand, SwitchHandle } from '../../core/app-types.js';
-import { formatDpid } from '../../core/controller.js';
 import { SdnError } from '../../errors.js';
-import { encodeMessage, OfpEncodeError, type OfpMessage } from '../../openflow/index.js';
+import { encodeMessage, formatDpid, OfpEncodeError, type OfpMessage } from '../../openflow/index.js';
 import type { PubSubBus } from '../../pubsub/types.js';
 import type { KvStore } from '../../store/types.js';
 import { SwitchRequestError } from '../../switch/session.js';
