@@ -128,18 +128,16 @@ export class SwitchSession {
    * @throws SwitchBusyError when the switch is not taking what it is sent (nothing is sent).
    */
   send(msg: MessageBody): void {
-    this.admit();
+    const busy = this.busy();
+    if (busy !== undefined) throw busy;
     this.connection.send(msg);
     this.scheduleFlush();
   }
 
   /** Sends a command and resolves once a barrier proves the switch applied it; rejects with the switch's error, or SwitchBusyError. */
   sendConfirmed(msg: MessageBody): Promise<void> {
-    try {
-      this.admit();
-    } catch (err) {
-      return Promise.reject(err as SwitchBusyError);
-    }
+    const busy = this.busy();
+    if (busy !== undefined) return Promise.reject(busy);
     const xid = this.connection.send(msg, true);
     this.scheduleFlush();
     return this.wait(xid).then(() => undefined);
@@ -147,11 +145,8 @@ export class SwitchSession {
 
   /** Sends a request and resolves with its reply (the parts of a multipart reply, in order); rejects with SwitchBusyError like `sendConfirmed`. */
   request(msg: MessageBody): Promise<readonly OfpMessage[]> {
-    try {
-      this.admit();
-    } catch (err) {
-      return Promise.reject(err as SwitchBusyError);
-    }
+    const busy = this.busy();
+    if (busy !== undefined) return Promise.reject(busy);
     const xid = this.connection.request(msg, this.now());
     this.scheduleFlush();
     return this.wait(xid);
@@ -169,14 +164,14 @@ export class SwitchSession {
     this.pump();
   }
 
-  /** Refuses a command while the switch is `maxSendQueueBytes` or more behind; reports each refusal as a `switchBusy` problem. */
-  private admit(): void {
+  /** The refusal of a command while the switch is `maxSendQueueBytes` or more behind (reported as a `switchBusy` problem), else undefined. */
+  private busy(): SwitchBusyError | undefined {
     const queued = this.socket.writableLength;
     const bound = this.connection.config.maxSendQueueBytes;
-    if (queued < bound) return;
+    if (queued < bound) return undefined;
     const detail = `${queued} bytes wait to be sent to the switch (bound ${bound}): it is not taking commands as fast as they come; nothing was sent`;
     this.listener.onProblem(this, 'switchBusy', detail);
-    throw new SwitchBusyError(`switch ${this.dpid === undefined ? this.remote : formatDpid(this.dpid)} is busy: ${detail}`, queued);
+    return new SwitchBusyError(`switch ${this.dpid === undefined ? this.remote : formatDpid(this.dpid)} is busy: ${detail}`, queued);
   }
 
   private wait(xid: number): Promise<readonly OfpMessage[]> {
