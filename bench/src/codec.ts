@@ -87,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
   const root = projectRoot();
   const vectorsDir = ryuVectorsDir();
   // The truncated64 files are cut short on purpose: they measure error paths, not decoding.
-  const files = vectorsDir === undefined ? [] : loadVectors(vectorsDir, 'of13').filter((f) => f.packetPath.endsWith('.packet'));
+  const files = loadVectors(vectorsDir, 'of13').filter((f) => f.packetPath.endsWith('.packet'));
   const triage = triageVectors(files);
 
   let peer: PeerResult = { ran: false, reason: 'skipped (--no-peer)' };
@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
     peer = await runPeer({
       root,
       seconds: options.seconds,
-      vectorFolder: vectorsDir === undefined ? undefined : join(vectorsDir, 'of13', 'packet'),
+      vectorFolder: join(vectorsDir, 'of13', 'packet'),
       vectorFiles: triage.decoded.map(fileName),
       only: options.only,
     });
@@ -121,11 +121,7 @@ async function main(argv: string[]): Promise<number> {
   const timed = peerTimed === undefined ? triage.decoded : triage.decoded.filter((f) => peerTimed.includes(fileName(f)));
   const vectorsOp = `Decode OF1.3 vector files (${timed.length} of ${files.length}), per message`;
   if (selected('vectors')) {
-    const vectorsOurs: Outcome =
-      vectorsDir === undefined
-        ? { kind: 'not measured', reason: '../shared/vectors/ryu is absent' }
-        : ours(vectorsOp, 'decodeMessage', () => measureVectors(timed, options.seconds));
-    rows.push({ op: vectorsOp, call: 'decodeMessage', ours: vectorsOurs, osken: peerOutcome(peer, 'vectors') });
+    rows.push({ op: vectorsOp, call: 'decodeMessage', ours: ours(vectorsOp, 'decodeMessage', () => measureVectors(timed, options.seconds)), osken: peerOutcome(peer, 'vectors') });
   }
 
   const vectors: VectorSummary = {

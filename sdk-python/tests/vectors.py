@@ -1,4 +1,4 @@
-"""Access to the shared Ryu test vectors, read in place (never copied)."""
+"""Access to Ryu's OpenFlow test vectors kept in the repository (runtime/test-data/vectors)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-#: sdk-python/tests -> project root -> ../shared/vectors/ryu
-RYU = Path(__file__).resolve().parents[2].parent / "shared" / "vectors" / "ryu"
+#: sdk-python/tests -> project root -> runtime/test-data/vectors/ryu
+RYU = Path(__file__).resolve().parents[2] / "runtime" / "test-data" / "vectors" / "ryu"
 
 
 def ryu_of13(name: str) -> tuple[bytes, dict[str, Any]]:
@@ -16,6 +16,6 @@ def ryu_of13(name: str) -> tuple[bytes, dict[str, Any]]:
     packet = RYU / "of13" / "packet" / f"{name}.packet"
     document = RYU / "of13" / "json" / f"{name}.packet.json"
     if not packet.is_file() or not document.is_file():
-        raise AssertionError(f"Ryu test vector {name} not found at {packet} / {document}: the shared vectors must sit at ../shared/vectors next to the project root")
+        raise AssertionError(f"Ryu test vector {name} not found at {packet} / {document}: they are part of the repository; restore them with git checkout -- runtime/test-data")
     decoded: dict[str, Any] = json.loads(document.read_text())
     return packet.read_bytes(), decoded

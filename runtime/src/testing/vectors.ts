@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Where the shared OpenFlow wire vectors live: `../shared/vectors` beside the
- * project root, read in place (never copied into the repo).
+ * Where the OpenFlow wire vectors live: `runtime/test-data/vectors/ryu`, Ryu's
+ * captured messages kept in the repository (see the README there).
  */
 
 /** The project root: the folder with the workspace package.json above this file. */
@@ -18,10 +18,11 @@ export function projectRoot(): string {
   }
 }
 
-/** `../shared/vectors/ryu` from the project root, or undefined when absent. */
-export function ryuVectorsDir(): string | undefined {
-  const dir = resolve(projectRoot(), '..', 'shared', 'vectors', 'ryu');
-  return existsSync(dir) ? dir : undefined;
+/** `runtime/test-data/vectors/ryu` under the project root; throws when a checkout lacks it. */
+export function ryuVectorsDir(): string {
+  const dir = join(projectRoot(), 'runtime', 'test-data', 'vectors', 'ryu');
+  if (!existsSync(dir)) throw new Error(`the Ryu wire vectors are missing at ${dir}: they are part of the repository; restore them with git checkout -- runtime/test-data`);
+  return dir;
 }
 
 export interface VectorFile {
