@@ -14,7 +14,12 @@ import { FakeSwitch } from '../testing/fake-switch.js';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sdn-runtime-serve-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+/** Every runtime a test started: one that failed midway is killed at the end, so the file can exit. */
+const children = new Set<ReturnType<typeof spawn>>();
+after(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
 
 interface Started {
   readonly child: ReturnType<typeof spawn>;
@@ -27,6 +32,7 @@ interface Started {
 /** Starts `sdn-runtime serve` with JSON logs and waits for its "serving" line. */
 async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
   const child = spawn(process.execPath, [MAIN, 'serve', '--log-format', 'json', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(child);
   const lines: Record<string, unknown>[] = [];
   let waiters: { predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
   const serving = await new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -96,7 +102,7 @@ describe('sdn-runtime serve', () => {
     assert.match(await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text(), /sdn_runtime_plugin_compilations_total\{result="transpiled"\} 1/);
     // The hub installs a table-miss flow on every switch that comes up.
     const sw = await FakeSwitch.connect(Number(String(serving.openflow).split(':').pop()), { dpid: 0x5n });
-    const miss = await sw.waitFor((m: OfpMessage) => m.type === 'FlowMod', 10_000);
+    const miss = await sw.waitFor((m: OfpMessage) => m.type === 'FlowMod', 30_000);
     assert.ok(miss.type === 'FlowMod' && miss.priority === 0);
     await sw.close();
     child.kill('SIGTERM');
