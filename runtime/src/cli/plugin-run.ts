@@ -2,9 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { MAX_RECEIVE_MESSAGE_BYTES } from '../api/index.js';
 import { PluginState, type ListPluginsResponse, type LoadPluginRequest, type PluginStatus, type UnloadPluginResponse } from '../generated/sdn/runtime/v1/plugins.js';
-import { parseManifest } from '../plugins/index.js';
 import { CliInputError, CliRemoteError } from './errors.js';
 import { duration, table, toJson } from './format.js';
 import { writeOutput } from './io.js';
@@ -12,8 +10,7 @@ import { loadRemote, type RemoteFlags } from './remote-options.js';
 
 /**
  * What `sdn-runtime plugin list | load | unload | reload` do once their flags are
- * parsed (registered in plugin.ts). Imported by the actions only: it loads gRPC,
- * the API's limits and the plugin manifest checks.
+ * parsed (declared in plugin.ts). Imported by the actions only: it loads gRPC.
  */
 
 /** Loading transpiles a component seen for the first time: seconds for a Python one on a busy machine. */
@@ -69,6 +66,8 @@ function summary(verb: string, p: PluginStatus): string {
 
 /** The plugin at `path` (a folder with plugin.json, or the plugin.json) read here, for an upload. */
 async function readUpload(path: string): Promise<LoadPluginRequest> {
+  // The manifest checks and the API's size limit come with the plugin host and the API server: only an upload loads them.
+  const [{ parseManifest }, { MAX_RECEIVE_MESSAGE_BYTES }] = await Promise.all([import('../plugins/index.js'), import('../api/index.js')]);
   const absolute = resolve(path);
   const manifestPath = existsSync(absolute) && statSync(absolute).isDirectory() ? join(absolute, 'plugin.json') : absolute;
   const read = async (file: string): Promise<Buffer> => {

@@ -80,12 +80,14 @@ describe('CLI start-up: modules each command loads', () => {
     assertNotLoaded(run, ALL);
   });
 
-  it('status loads gRPC, and nothing of the server', async () => {
-    const run = await tracedRun(BIN, ['status', '--target', `127.0.0.1:${await closedPort()}`, '--timeout-ms', '20000']);
-    assert.equal(run.status, 1, `exit status ${run.status}, stderr: ${run.stderr}`);
-    assert.match(run.stderr, /cannot reach the runtime/);
-    // The trace must see gRPC here, or the absences above prove nothing.
-    assert.ok(loaded(run, '@grpc/grpc-js'), 'the trace did not see @grpc/grpc-js load');
-    assertNotLoaded(run, ALL.filter((name) => name !== '@grpc/grpc-js'));
+  it('status and plugin list load gRPC, and nothing of the server', async () => {
+    for (const command of [['status'], ['plugin', 'list']]) {
+      const run = await tracedRun(BIN, [...command, '--target', `127.0.0.1:${await closedPort()}`, '--timeout-ms', '20000']);
+      assert.equal(run.status, 1, `exit status ${run.status}, stderr: ${run.stderr}`);
+      assert.match(run.stderr, /cannot reach the runtime/);
+      // The trace must see gRPC here, or the absences above prove nothing.
+      assert.ok(loaded(run, '@grpc/grpc-js'), `${command.join(' ')}: the trace did not see @grpc/grpc-js load`);
+      assertNotLoaded(run, ALL.filter((name) => name !== '@grpc/grpc-js'));
+    }
   });
 });
