@@ -74,6 +74,8 @@ function progress(line: string): void {
 /** One measured command: what to run, what it is fed, and what its stdout must hold. */
 interface Case {
   readonly id: CaseId;
+  /** The id in progress lines: with " [baseline]" for the baseline's commands. */
+  readonly short: string;
   readonly label: string;
   readonly command: string;
   readonly args: readonly string[];
@@ -153,7 +155,7 @@ function runOnce(c: Case, timed: boolean): Promise<Sample> {
 function runtimeCases(root: string, tag: string, helloFile: string, grpcPort: number | undefined): Case[] {
   const bin = join(root, 'runtime', 'bin', 'sdn-runtime.js');
   if (!existsSync(join(root, 'runtime', 'dist', 'cli', 'main.js'))) throw new Error(`${root} is not built: run npm run build there`);
-  const node = (label: string, id: CaseId, args: readonly string[], expect: RegExp, targetMs?: number, input = Buffer.alloc(0)): Case => ({ id, label: `${label}${tag}`, command: process.execPath, args: [bin, ...args], input, expect, targetMs });
+  const node = (label: string, id: CaseId, args: readonly string[], expect: RegExp, targetMs?: number, input = Buffer.alloc(0)): Case => ({ id, short: `${id}${tag}`, label: `${label}${tag}`, command: process.execPath, args: [bin, ...args], input, expect, targetMs });
   const decoded = /^\{"version":4,"xid":7,"OFPHello"/;
   return [
     node('sdn-runtime --help', 'help', ['--help'], /Usage: sdn-runtime/, 150),
@@ -167,7 +169,7 @@ function cases(o: Options, scratch: string, grpcPort: number | undefined): { cas
   const helloFile = join(scratch, 'hello.bin');
   writeFileSync(helloFile, HELLO);
   const all: Case[] = [
-    { id: 'floor', label: 'node -e 0 (the floor)', command: process.execPath, args: ['-e', '0'], input: Buffer.alloc(0), expect: /^$/, targetMs: undefined },
+    { id: 'floor', short: 'floor', label: 'node -e 0 (the floor)', command: process.execPath, args: ['-e', '0'], input: Buffer.alloc(0), expect: /^$/, targetMs: undefined },
     ...(o.baseline === undefined ? [] : runtimeCases(o.baseline, ' [baseline]', helloFile, grpcPort)),
     ...runtimeCases(o.root, '', helloFile, grpcPort),
   ];
@@ -175,7 +177,7 @@ function cases(o: Options, scratch: string, grpcPort: number | undefined): { cas
   // The peer lives in this checkout's venv, whichever checkout's CLI is measured.
   const python = join(projectRoot(), 'bench', '.venv', 'bin', 'python');
   const peer = join(projectRoot(), 'bench', 'peers', 'osken_manager_help.py');
-  if (existsSync(python)) all.push({ id: 'peer', label: PEER_LABEL, command: python, args: [peer, '--help'], input: Buffer.alloc(0), expect: /usage: osken-manager/, targetMs: undefined });
+  if (existsSync(python)) all.push({ id: 'peer', short: 'peer', label: PEER_LABEL, command: python, args: [peer, '--help'], input: Buffer.alloc(0), expect: /usage: osken-manager/, targetMs: undefined });
   else if (o.only.includes('peer')) missing.push({ id: 'peer', label: PEER_LABEL, targetMs: undefined, notMeasured: `not measured: ${python} is missing (run bash bench/peers/setup.sh)`, samples: [] });
   return { cases: all.filter((c) => o.only.includes(c.id)), missing };
 }
@@ -203,7 +205,7 @@ async function measure(o: Options, scratch: string, timed: boolean): Promise<Cas
     for (const c of measured) await runOnce(c, timed);
     for (let i = 0; i < o.runs; i++) {
       for (const [k, c] of measured.entries()) samples[k]!.push(await runOnce(c, timed));
-      progress(`run ${i + 1}/${o.runs}: ${measured.map((c, k) => `${c.id} ${samples[k]!.at(-1)!.wallMs.toFixed(0)} ms`).join(', ')}`);
+      progress(`run ${i + 1}/${o.runs}: ${measured.map((c, k) => `${c.short} ${samples[k]!.at(-1)!.wallMs.toFixed(0)} ms`).join(', ')}`);
     }
     return [...measured.map((c, k) => ({ id: c.id, label: c.label, targetMs: c.targetMs, notMeasured: undefined, samples: samples[k]! })), ...missing];
   } finally {
