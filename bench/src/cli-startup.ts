@@ -222,12 +222,14 @@ function format(results: readonly CaseResult[], machine: string, runs: number, t
     '',
     `Wall time of a whole run, spawn to exit, and the CPU time the process used; ${runs} runs each, taking turns. Pressure: share of the wall time of its runs in which some runnable task waited for a CPU.${cpuNote}`,
     '',
-    '| command | wall p50 ms | wall p90 ms | wall min ms | CPU p50 ms | CPU pressure | target |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| command | wall p50 ms | wall p90 ms | wall min ms | wall p50 over the floor | CPU p50 ms | CPU pressure | target |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
+  const floor = results.find((r) => r.id === 'floor' && r.notMeasured === undefined);
+  const floorP50 = floor === undefined ? undefined : percentile([...floor.samples.map((s) => s.wallMs)].sort((a, b) => a - b), 50);
   for (const r of results) {
     if (r.notMeasured !== undefined) {
-      lines.push(`| ${r.label} | | | | | | ${r.notMeasured} |`);
+      lines.push(`| ${r.label} | | | | | | | ${r.notMeasured} |`);
       continue;
     }
     const wall = r.samples.map((s) => s.wallMs).sort((a, b) => a - b);
@@ -236,7 +238,8 @@ function format(results: readonly CaseResult[], machine: string, runs: number, t
     const pressure = waited === undefined ? 'unknown' : `${((100 * waited) / wall.reduce((a, b) => a + b, 0)).toFixed(0)} %`;
     const p50 = percentile(wall, 50);
     const target = r.targetMs === undefined ? '' : `<= ${r.targetMs} ms wall p50: ${p50 <= r.targetMs ? 'met' : 'not met'}`;
-    lines.push(`| ${r.label} | ${ms(p50)} | ${ms(percentile(wall, 90))} | ${ms(wall[0])} | ${ms(percentile(cpu, 50))} | ${pressure} | ${target} |`);
+    const over = floorP50 === undefined || r.id === 'floor' ? '' : `${p50 >= floorP50 ? '+' : ''}${ms(p50 - floorP50)}`;
+    lines.push(`| ${r.label} | ${ms(p50)} | ${ms(percentile(wall, 90))} | ${ms(wall[0])} | ${over} | ${ms(percentile(cpu, 50))} | ${pressure} | ${target} |`);
   }
   return `${lines.join('\n')}\n`;
 }
