@@ -1,95 +1,12 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { decodeMessage, encodeMessage } from '../openflow/codec.js';
-import { OFP_VERSION_1_0, OFP_VERSION_1_3, OFP_VERSION_1_4, OFP_VERSION_1_5, OFP_VERSION_NAMES } from '../openflow/constants.js';
-import { OfpDecodeError, OfpEncodeError, OfpFramingError } from '../openflow/errors.js';
-import { Framer } from '../openflow/framer.js';
-import { fromRyuDocument, OfpJsonError, stringifyRyuJson, toRyuDocument, toRyuJson } from '../openflow/ryu-json/index.js';
-import { CliInputError } from './errors.js';
-import { readInput, writeOutput } from './io.js';
-import { splitJsonDocuments } from './json-documents.js';
+import { OFP_VERSION_1_0, OFP_VERSION_1_3, OFP_VERSION_1_4, OFP_VERSION_1_5 } from '../openflow/constants.js';
+import type { DecodeOptions, EncodeOptions } from './ofp-run.js';
 
 /**
  * `sdn-runtime ofp decode|encode`: OpenFlow wire bytes <-> JSON in Ryu's
- * to_jsondict form. `decodeToJson` and `encodeFromJson` are the pure halves;
- * the commands only add reading the input and writing the output, which happens
- * only when the whole input was good.
+ * to_jsondict form. This module only declares the commands; the codec and the
+ * conversions live in ofp-run.ts, loaded when a command runs.
  */
-
-export interface DecodeOptions {
-  /** Ryu's to_jsondict only, without the version and xid keys. */
-  readonly ryu?: boolean;
-  /** Indent documents by 3 spaces (as Ryu's files) instead of one line each. */
-  readonly pretty?: boolean;
-}
-
-function hexToBytes(text: string): Buffer {
-  const hex = text.replace(/\s+/g, '');
-  const bad = /[^0-9a-fA-F]/.exec(hex);
-  if (bad !== null) throw new CliInputError(`the input is not hex: "${bad[0]}" at hex digit ${bad.index + 1}`);
-  if (hex.length % 2 !== 0) throw new CliInputError(`the input is not hex: an odd number of digits (${hex.length})`);
-  return Buffer.from(hex, 'hex');
-}
-
-/**
- * One JSON document per OpenFlow message in `input` (messages back to back),
- * each followed by a newline.
- *
- * @throws CliInputError naming the message number and byte offset of bad input.
- */
-export function decodeToJson(input: Buffer, options: DecodeOptions = {}): string {
-  const framer = new Framer();
-  let messages: Buffer[];
-  try {
-    messages = framer.push(input);
-  } catch (err) {
-    if (err instanceof OfpFramingError) throw new CliInputError(err.message, { cause: err });
-    throw err;
-  }
-  let offset = 0;
-  const out: string[] = [];
-  messages.forEach((bytes, i) => {
-    try {
-      const msg = decodeMessage(bytes);
-      out.push(stringifyRyuJson(options.ryu === true ? toRyuJson(msg) : toRyuDocument(msg), options.pretty === true ? 3 : undefined));
-    } catch (err) {
-      if (!(err instanceof OfpDecodeError)) throw err;
-      throw new CliInputError(`message ${i + 1} (bytes ${offset}..${offset + bytes.length - 1}): ${err.message} (input byte ${offset + err.offset})`, { cause: err });
-    }
-    offset += bytes.length;
-  });
-  if (framer.buffered() > 0) {
-    const said = input.length - offset >= 4 ? `, its header says ${input.readUInt16BE(offset + 2)}` : '';
-    const version = input[offset]!;
-    const hint = OFP_VERSION_NAMES[version] === undefined ? ` (byte ${offset} is 0x${version.toString(16)}, not an OpenFlow version: is this OpenFlow? hex text needs --hex)` : '';
-    throw new CliInputError(`the input ends inside message ${messages.length + 1}: ${framer.buffered()} bytes from byte ${offset}${said}${hint}`);
-  }
-  return out.map((doc) => `${doc}\n`).join('');
-}
-
-export interface EncodeOptions {
-  /** Wire version for documents without a "version" key. */
-  readonly version: number;
-  /** xid for documents without an "xid" key. */
-  readonly xid: number;
-}
-
-/**
- * The wire bytes of every JSON document in `text`, concatenated.
- *
- * @throws CliInputError naming the document number, its line and the JSON path.
- */
-export function encodeFromJson(text: string, options: EncodeOptions): Buffer[] {
-  return splitJsonDocuments(text).map((doc) => {
-    const where = `document ${doc.number} (line ${doc.line})`;
-    try {
-      return encodeMessage(fromRyuDocument(doc.json, { version: options.version, xid: options.xid }, doc.path));
-    } catch (err) {
-      if (err instanceof OfpJsonError) throw new CliInputError(`${where}, ${err.message}`, { cause: err });
-      if (err instanceof OfpEncodeError) throw new CliInputError(`${where}: cannot encode: ${err.message}`, { cause: err });
-      throw err;
-    }
-  });
-}
 
 const VERSION_NAMES: Readonly<Record<string, number>> = {
   '1.0': OFP_VERSION_1_0,
@@ -146,11 +63,7 @@ export function registerOfpCommands(program: Command): void {
     .option('--pretty', "indent each document by 3 spaces, like Ryu's files (default: one line per message)")
     .option('--hex', 'the input is hex text (whitespace ignored) instead of raw bytes')
     .addHelpText('after', DECODE_EXAMPLES)
-    .action(async (file: string | undefined, opts: DecodeOptions & { hex?: boolean }) => {
-      const raw = await readInput(file);
-      const input = opts.hex === true ? hexToBytes(raw.toString('latin1')) : raw;
-      await writeOutput(Buffer.from(decodeToJson(input, opts), 'utf8'), { binary: false });
-    });
+    .action(async (file: string | undefined, opts: DecodeOptions & { hex?: boolean }) => (await import('./ofp-run.js')).decodeCommand(file, opts));
 
   ofp
     .command('encode')
@@ -160,9 +73,5 @@ export function registerOfpCommands(program: Command): void {
     .option('--xid <xid>', 'xid for documents without an "xid" key', parseXid, 0)
     .option('--hex', 'print each message as a line of hex instead of raw bytes')
     .addHelpText('after', ENCODE_EXAMPLES)
-    .action(async (file: string | undefined, opts: EncodeOptions & { hex?: boolean }) => {
-      const messages = encodeFromJson((await readInput(file)).toString('utf8'), opts);
-      if (opts.hex === true) await writeOutput(Buffer.from(messages.map((m) => `${m.toString('hex')}\n`).join(''), 'utf8'), { binary: false });
-      else await writeOutput(Buffer.concat(messages), { binary: true });
-    });
+    .action(async (file: string | undefined, opts: EncodeOptions & { hex?: boolean }) => (await import('./ofp-run.js')).encodeCommand(file, opts));
 }

@@ -1,39 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { credentials, Metadata, status, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
-import { Option, type Command } from 'commander';
 import { PluginsClient } from '../generated/sdn/runtime/v1/plugins.js';
 import { SwitchesClient } from '../generated/sdn/runtime/v1/switches.js';
 import { CliInputError, CliRemoteError } from './errors.js';
+import { DEFAULT_TARGET, type RemoteFlags } from './remote-options.js';
 
 /**
  * How the CLI reaches a running runtime over gRPC: target, token and TLS from
  * flags or environment variables, and one place that turns gRPC failures into
- * sentences that say what to do.
+ * sentences that say what to do. Loaded by `loadRemote` (remote-options.ts)
+ * when a command calls a runtime, so no other command loads gRPC.
  */
-
-export interface RemoteFlags {
-  target?: string;
-  token?: string;
-  ca?: string;
-  cert?: string;
-  key?: string;
-  timeoutMs?: string;
-  json?: boolean;
-}
-
-export const DEFAULT_TARGET = 'localhost:50051';
-
-/** Adds the connection flags every remote command takes. */
-export function remoteOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--target <host:port>', `the runtime's gRPC address [env SDN_RUNTIME_TARGET] (default: ${DEFAULT_TARGET})`))
-    .addOption(new Option('--token <token>', 'API token [env SDN_RUNTIME_TOKEN]'))
-    .addOption(new Option('--ca <file>', 'PEM CA that signed the runtime\'s certificate: connect over TLS [env SDN_RUNTIME_CA]'))
-    .addOption(new Option('--cert <file>', 'PEM client certificate, when the runtime wants one (mutual TLS)'))
-    .addOption(new Option('--key <file>', 'PEM private key of --cert'))
-    .addOption(new Option('--timeout-ms <ms>', 'give up after this long (default: 10000; 120000 for plugin load and reload)'))
-    .addOption(new Option('--json', 'print JSON (the proto3 JSON form: 64-bit numbers as strings, bytes as base64)'));
-}
 
 function read(path: string, what: string): Buffer {
   try {

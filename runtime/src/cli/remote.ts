@@ -4,7 +4,7 @@ import { parseDpid } from './dpid.js';
 import { CliInputError } from './errors.js';
 import { duration, flowsTable, table, toJson } from './format.js';
 import { writeOutput } from './io.js';
-import { Remote, remoteOptions, type RemoteFlags } from './remote-client.js';
+import { loadRemote, remoteOptions, type RemoteFlags } from './remote-options.js';
 
 /** `sdn-runtime switches | flows DPID | status`: a running runtime, asked over gRPC. */
 
@@ -42,7 +42,7 @@ function statusText(s: StatusResponse): string {
 
 export function registerRemoteCommands(program: Command): void {
   remoteOptions(program.command('switches').description('list the switches connected to a running runtime')).action(async (flags: RemoteFlags) => {
-    const r = await new Remote(flags, process.env).call<object, ListSwitchesResponse>('list', {});
+    const r = await (await loadRemote(flags, process.env)).call<object, ListSwitchesResponse>('list', {});
     await print(flags.json === true ? toJson(r) : switchesText(r, Date.now()));
   });
 
@@ -58,12 +58,12 @@ export function registerRemoteCommands(program: Command): void {
       const dpid = parseDpid(dpidText);
       const tableId = flags.table === undefined ? undefined : Number(flags.table);
       if (tableId !== undefined && !(Number.isInteger(tableId) && tableId >= 0 && tableId <= 254)) throw new CliInputError(`--table must be a table id from 0 to 254, got ${flags.table}`);
-      const r = await new Remote(flags, process.env).call<{ dpid: bigint; tableId?: number }, DumpFlowsResponse>('dumpFlows', tableId === undefined ? { dpid } : { dpid, tableId });
+      const r = await (await loadRemote(flags, process.env)).call<{ dpid: bigint; tableId?: number }, DumpFlowsResponse>('dumpFlows', tableId === undefined ? { dpid } : { dpid, tableId });
       await print(flags.json === true ? toJson(r) : r.flows.length === 0 ? 'no flows\n' : flowsTable(r.flows));
     });
 
   remoteOptions(program.command('status').description("a running runtime's node id, version, uptime, counts and ports")).action(async (flags: RemoteFlags) => {
-    const r = await new Remote(flags, process.env).call<object, StatusResponse>('status', {});
+    const r = await (await loadRemote(flags, process.env)).call<object, StatusResponse>('status', {});
     await print(flags.json === true ? toJson(r) : statusText(r));
   });
 }

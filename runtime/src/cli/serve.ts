@@ -1,9 +1,8 @@
 import { Option, type Command } from 'commander';
-import { createLogger } from '../observability/logger.js';
-import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, loadServeConfig, type ServeConfig } from '../serve/config.js';
-import { startRuntime } from '../serve/runtime.js';
+import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, type ServeConfig } from '../serve/config.js';
 
-interface ServeFlags {
+/** The flags of `serve` as commander hands them to the action. */
+export interface ServeFlags {
   config?: string;
   openflowHost?: string;
   openflowPort?: string;
@@ -97,65 +96,6 @@ Examples:
   sdn-runtime serve --openflow-port 16653 --http-port 18080 --grpc-port 15051
   SDN_RUNTIME_LOG_FORMAT=json sdn-runtime serve -c runtime.json`,
     )
-    .action(async (flags: ServeFlags) => {
-      const config = loadServeConfig(
-        {
-          openflowHost: flags.openflowHost,
-          openflowPort: flags.openflowPort,
-          httpHost: flags.httpHost,
-          httpPort: flags.httpPort,
-          dataDir: flags.dataDir,
-          pluginsDir: flags.pluginsDir,
-          openflowVersions: flags.openflowVersions,
-          missSendLen: flags.missSendLen,
-          echoIntervalMs: flags.echoIntervalMs,
-          echoTimeoutMs: flags.echoTimeoutMs,
-          handshakeTimeoutMs: flags.handshakeTimeoutMs,
-          requestTimeoutMs: flags.requestTimeoutMs,
-          maxMessagesPerSecond: flags.maxMessagesPerSecond,
-          switchSendQueueBytes: flags.switchSendQueueBytes,
-          tlsCert: flags.tlsCert,
-          tlsKey: flags.tlsKey,
-          tlsCa: flags.tlsCa,
-          grpcHost: flags.grpcHost,
-          grpcPort: flags.grpcPort,
-          grpcTlsCert: flags.grpcTlsCert,
-          grpcTlsKey: flags.grpcTlsKey,
-          grpcTlsCa: flags.grpcTlsCa,
-          nodeId: flags.nodeId,
-          eventLogSize: flags.eventLogSize,
-          clientLifecycleQueue: flags.clientLifecycleQueue,
-          clientPacketInQueue: flags.clientPacketInQueue,
-          clientBatchIntervalMs: flags.clientBatchIntervalMs,
-          apps: flags.app,
-          logLevel: flags.logLevel,
-          logFormat: flags.logFormat,
-        },
-        process.env,
-        flags.config ?? process.env.SDN_RUNTIME_CONFIG,
-      );
-      const log = createLogger(config.logLevel, config.logFormat);
-      const runtime = await startRuntime(config, log);
-      let signals = 0;
-      const shutdown = (signal: string): void => {
-        if (signals++ > 0) {
-          log.warn({ signal }, 'second signal: exiting now');
-          process.exit(1);
-        }
-        log.info({ signal }, 'shutting down');
-        runtime.stop().then(
-          () => {
-            log.info('stopped');
-            log.flush();
-            process.exitCode = 0;
-          },
-          (err: unknown) => {
-            log.error({ err }, 'shutdown failed');
-            process.exitCode = 1;
-          },
-        );
-      };
-      process.on('SIGINT', () => shutdown('SIGINT'));
-      process.on('SIGTERM', () => shutdown('SIGTERM'));
-    });
+    // The runtime (gRPC, store, logging, metrics, plugin host) loads only when it runs.
+    .action(async (flags: ServeFlags) => (await import('./serve-run.js')).runServe(flags));
 }

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ConfigError, loadServeConfig } from './config.js';
+import { ConfigError } from './config.js';
+import { loadServeConfig } from './load-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sdn-runtime-tokens-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
