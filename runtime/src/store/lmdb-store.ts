@@ -3,6 +3,7 @@ import path from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { applyWrite, toKeyValue, type Applied, type WriteRequest, type WriteView } from './apply.js';
 import { compareBytes, describeKey, prefixEnd } from './bytes.js';
+import { checkDataFiles, markCreated, wasCreated } from './data-files.js';
 import { decodeLogEntry, decodeRecord, encodeLogEntry, encodeRecord, revisionFromKey, revisionKey, type StoredRecord } from './encoding.js';
 import { KvError } from './errors.js';
 import { DirectoryLock } from './lock.js';
@@ -21,6 +22,8 @@ export interface LmdbStoreOptions {
   readonly maxTxnOps?: number;
   /** Requests applied in one commit at most (default 10,000). */
   readonly maxBatch?: number;
+  /** Longest the check of an existing data file may take before the open is refused (default 5 minutes). */
+  readonly checkTimeoutMs?: number;
   /** A watch handler threw; its watch is closed. Wire this to the log. */
   readonly onWatchHandlerError?: (error: unknown) => void;
 }
@@ -131,16 +134,20 @@ export class LmdbKvStore implements KvStore {
     const lock = DirectoryLock.acquire(path.join(directory, 'owner.lock'));
     let env: RootDatabase | undefined;
     try {
+      await checkDataFiles(directory, options.checkTimeoutMs ?? 5 * 60_000);
       env = open({ path: directory, overlappingSync: false, noSync: false, maxDbs: 3 });
       const db = (name: string): Database<Buffer, Buffer> =>
         (env as RootDatabase).openDB<Buffer, Buffer>({ name, keyEncoding: 'binary', encoding: 'binary' });
       const meta = db('meta');
       const format = meta.get(FORMAT);
-      if (format === undefined) {
+      if (format === undefined && wasCreated(directory)) {
+        throw new KvError('KV_CORRUPT', `${directory}/data.mdb holds no store (its header points at an empty database) although one was created here: restore ${directory} from a backup, or move it away to start an empty store`);
+      } else if (format === undefined) {
         await meta.put(FORMAT, Buffer.from([FORMAT_VERSION]));
       } else if (format.length !== 1 || format[0] !== FORMAT_VERSION) {
         throw new KvError('KV_CORRUPT', `${directory}: data format ${format.toString('hex')}, this build reads format ${FORMAT_VERSION}`);
       }
+      markCreated(directory);
       const limits: Limits = {
         maxKeyBytes: maxKeySize(env),
         maxValueBytes: options.maxValueBytes ?? 1024 * 1024,
