@@ -16,7 +16,7 @@ export interface Limits {
   readonly maxValueBytes: number;
   /** Operations per txn branch, and compares per txn. */
   readonly maxTxnOps: number;
-  /** Bytes of keys and values in one range result. */
+  /** Bytes of keys and values in one range result, and in one txn's results. */
   readonly maxRangeBytes: number;
 }
 
@@ -129,5 +129,6 @@ export function txnRequest(compares: readonly Compare[], success: readonly TxnOp
     compares: compares.map((c, i) => checkCompare(c, `txn compare ${i}`, limits)),
     success: checkBranch(success, 'success', limits),
     failure: checkBranch(failure, 'failure', limits),
+    maxResultBytes: limits.maxRangeBytes,
   };
 }
