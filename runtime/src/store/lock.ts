@@ -3,12 +3,26 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { KvError } from './errors.js';
 
+interface NativeLock {
+  tryLock(fd: number): boolean;
+}
+let nativeLock: NativeLock | undefined;
+
 /**
  * Node has no file lock of its own; fs-native-extensions ships prebuilt
- * binaries (nothing is compiled at install) and takes an open file description
- * lock (Linux `F_OFD_SETLK`, `flock` on macOS).
+ * binaries (nothing is compiled at install: linux x64/arm64 with glibc, macOS,
+ * Windows) and takes an open file description lock (Linux `F_OFD_SETLK`,
+ * `flock` on macOS). Loaded on first use, so a platform without a prebuilt
+ * binary gets a KvError that says so instead of an import failure.
  */
-const nativeLock = createRequire(import.meta.url)('fs-native-extensions') as { tryLock(fd: number): boolean };
+function loadNativeLock(): NativeLock {
+  try {
+    nativeLock ??= createRequire(import.meta.url)('fs-native-extensions') as NativeLock;
+    return nativeLock;
+  } catch (error) {
+    throw new KvError('KV_STORAGE', `cannot load fs-native-extensions, the store's file lock (${(error as Error).message}): run \`npm ci\` on a platform it ships a binary for (${process.platform}-${process.arch} here)`, { cause: error });
+  }
+}
 
 /**
  * One process owns a store directory: the revision counter and the watch
@@ -37,7 +51,7 @@ export class DirectoryLock {
     }
     let locked: boolean;
     try {
-      locked = nativeLock.tryLock(fd);
+      locked = loadNativeLock().tryLock(fd);
     } catch (error) {
       fs.closeSync(fd);
       throw new KvError('KV_STORAGE', `cannot lock ${path}: ${(error as Error).message}`, { cause: error });
