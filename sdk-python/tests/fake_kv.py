@@ -76,11 +76,22 @@ class FakeKv:
     async def range(self, request: kv.RangeRequest) -> kv.RangeResponse:
         if request.prefix:
             start, end = request.start, _end_of_prefix(request.start)
+        elif request.end == b"\x00":
+            start, end = request.start, None
         else:
             start, end = request.start, request.end or request.start + b"\x00"
-        keys = sorted(k for k in self.data if start <= k < end)
+        keys = sorted(k for k in self.data if start <= k and (end is None or k < end))
         limit = request.limit or len(keys)
-        return kv.RangeResponse(kvs=[self.data[k] for k in keys[:limit]], more=len(keys) > limit, revision=self.revision)
+        # The runtime's byte cap, as small as the request asks: at least one pair.
+        kvs: list[kv.KeyValue] = []
+        size = 0
+        for k in keys[:limit]:
+            pair = len(k) + len(self.data[k].value)
+            if kvs and request.max_bytes and size + pair > request.max_bytes:
+                break
+            kvs.append(self.data[k])
+            size += pair
+        return kv.RangeResponse(kvs=kvs, more=len(keys) > len(kvs), revision=self.revision)
 
     async def txn(self, request: kv.TxnRequest) -> kv.TxnResponse:
         succeeded = all(self._holds(c) for c in request.compares)

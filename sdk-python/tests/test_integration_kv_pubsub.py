@@ -39,6 +39,10 @@ async def test_kv_operations_and_both_kinds_of_watch(real_runtime: RuntimeProces
         swapped = await app.kv.txn(compares=[KvCompare("sdk/a", CompareTarget.VALUE, "==", value="1")], success=[KvPut("sdk/a", "2")])
         assert swapped.succeeded
         assert [kv.value for kv in (await app.kv.range("sdk/", prefix=True)).kvs] == [b"2"]
+        await app.kv.put("sdk-pages/a", "1")
+        await app.kv.put("sdk-pages/b", "2")
+        pages = [[kv.key for kv in page.kvs] async for page in app.kv.range_pages("sdk-pages/", prefix=True, max_bytes=1)]
+        assert pages == [[b"sdk-pages/a"], [b"sdk-pages/b"]]
 
         watch = app.kv.watch("sdk/", prefix=True, start_revision=first.revision)
         replayed = [await asyncio.wait_for(anext(watch), 10), await asyncio.wait_for(anext(watch), 10)]

@@ -65,6 +65,26 @@ async def test_put_get_range_delete(runtime: FakeRuntime) -> None:
         assert deleted.deleted == 2 and await app.kv.get("hosts/b") is None
 
 
+async def test_range_pages_follows_more_to_the_last_key(runtime: FakeRuntime) -> None:
+    async with await connect(runtime.address) as app:
+        for name in "abcde":
+            await app.kv.put(f"pages/{name}", b"v" * 10)
+        await app.kv.put("pagesz", b"outside the prefix")
+        one = await app.kv.range("pages/", prefix=True, max_bytes=1)
+        assert len(one.kvs) == 1 and one.more
+        pages = [[kv.key for kv in page.kvs] async for page in app.kv.range_pages("pages/", prefix=True, max_bytes=1)]
+        assert pages == [[b"pages/a"], [b"pages/b"], [b"pages/c"], [b"pages/d"], [b"pages/e"]]
+        two_per_page = [len(page.kvs) async for page in app.kv.range_pages("pages/", prefix=True, max_bytes=40)]
+        assert two_per_page == [2, 2, 1]
+        limited = [kv.key async for page in app.kv.range_pages("pages/", prefix=True, max_bytes=1, limit=3) for kv in page.kvs]
+        assert limited == [b"pages/a", b"pages/b", b"pages/c"]
+        bounded = [kv.key async for page in app.kv.range_pages("pages/b", "pages/d", max_bytes=1) for kv in page.kvs]
+        assert bounded == [b"pages/b", b"pages/c"]
+        with pytest.raises(SdnError) as raised:
+            await app.kv.range("pages/", prefix=True, max_bytes=-1)
+        assert raised.value.code is ErrorCode.INVALID
+
+
 async def test_txn_runs_success_or_failure_by_its_compares(runtime: FakeRuntime) -> None:
     async with await connect(runtime.address) as app:
         create = await app.kv.txn(

@@ -52,3 +52,8 @@ def test_the_package_is_typed() -> None:
 
 def test_generated_code_is_not_reexported() -> None:
     assert not any(name.startswith("_") or name.endswith("_pb2") for name in sdn_runtime.__all__)
+
+
+def test_kv_offers_exactly_the_pinned_methods() -> None:
+    methods = sorted(name for name in vars(sdn_runtime.Kv) if not name.startswith("_"))
+    assert methods == ["delete", "get", "put", "range", "range_pages", "txn", "watch"]

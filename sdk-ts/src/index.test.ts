@@ -160,6 +160,11 @@ describe('public surface', () => {
     assert.deepEqual(Object.keys(sdk.packet).sort(), PACKET);
   });
 
+  it('KvClient offers exactly the pinned methods (rangePages reads a range larger than one response)', () => {
+    const methods = Object.getOwnPropertyNames(sdk.KvClient.prototype).filter((name) => name !== 'constructor');
+    assert.deepEqual(methods.sort(), ['closeWatches', 'delete', 'get', 'put', 'range', 'rangePages', 'txn', 'watch']);
+  });
+
   it('the package entry points are the ones package.json names', async () => {
     const pkg = (await import('../package.json', { with: { type: 'json' } })) as { default: { name: string; exports: Record<string, { default: string }> } };
     assert.equal(pkg.default.name, '@sdn-runtime/sdk');

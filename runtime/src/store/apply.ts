@@ -1,5 +1,6 @@
 import { compareBytes } from './bytes.js';
 import type { StoredRecord } from './encoding.js';
+import { KvError } from './errors.js';
 import type { Compare, KeyValue, KvChange, TxnOpResult } from './types.js';
 
 /**
@@ -31,7 +32,14 @@ export type TxnStep =
 export type WriteRequest =
   | { readonly kind: 'put'; readonly key: Uint8Array; readonly value: Uint8Array }
   | { readonly kind: 'delete'; readonly span: KeySpan }
-  | { readonly kind: 'txn'; readonly compares: readonly Compare[]; readonly success: readonly TxnStep[]; readonly failure: readonly TxnStep[] };
+  | {
+      readonly kind: 'txn';
+      readonly compares: readonly Compare[];
+      readonly success: readonly TxnStep[];
+      readonly failure: readonly TxnStep[];
+      /** Bytes of keys and values the results (gets, puts' previous pairs) may hold. */
+      readonly maxResultBytes: number;
+    };
 
 export type WriteOutcome =
   | { readonly kind: 'put'; readonly previous: KeyValue | undefined }
@@ -108,13 +116,28 @@ export function compareHolds(view: WriteView, compare: Compare): boolean {
 
 type PendingResult = (revision: bigint) => TxnOpResult;
 
+/**
+ * A txn of small gets can ask for up to `maxTxnOps` values of `maxValueBytes`
+ * (1 GiB by default): its results are capped like a range. The check throws
+ * inside the request's nested transaction, so nothing of it is written.
+ */
+function countResult(kv: KeyValue | undefined, total: { bytes: number }, max: number): void {
+  if (kv === undefined) return;
+  total.bytes += kv.key.length + kv.value.length;
+  if (total.bytes > max) {
+    throw new KvError('KV_INVALID', `txn: its results (gets and the pairs its puts replace) hold more than ${max} bytes of keys and values; split it, or read with a paged range`);
+  }
+}
+
 function applyTxn(view: WriteView, request: WriteRequest & { kind: 'txn' }, revision: bigint, changes: KvChange[]): WriteOutcome {
   const succeeded = request.compares.every((c) => compareHolds(view, c));
   const pending: PendingResult[] = [];
+  const total = { bytes: 0 };
   for (const op of succeeded ? request.success : request.failure) {
     switch (op.type) {
       case 'put': {
         const previous = put(view, op.key, op.value, revision, changes);
+        countResult(previous, total, request.maxResultBytes);
         pending.push((r) => ({ type: 'put', revision: r, previous }));
         break;
       }
@@ -126,6 +149,7 @@ function applyTxn(view: WriteView, request: WriteRequest & { kind: 'txn' }, revi
       case 'get': {
         const record = view.get(op.key);
         const kv = record === undefined ? undefined : toKeyValue(op.key, record);
+        countResult(kv, total, request.maxResultBytes);
         pending.push((r) => ({ type: 'get', kv, revision: r }));
         break;
       }

@@ -8,7 +8,8 @@ import { SdnError } from '../errors.js';
  * - `KV_CLOSED`: the store was closed before the operation ran.
  * - `KV_STORAGE`: lmdb refused the write or the read (disk full, I/O error);
  *   the operation did not happen.
- * - `KV_CORRUPT`: bytes on disk do not decode; names the key or revision.
+ * - `KV_CORRUPT`: bytes on disk do not decode (names the key or revision), or
+ *   the data file is lost or damaged (names the file and what to do).
  * - `KV_LOCKED`: another live process owns the data directory.
  */
 export type KvErrorCode = 'KV_INVALID' | 'KV_CLOSED' | 'KV_STORAGE' | 'KV_CORRUPT' | 'KV_LOCKED';

@@ -3,7 +3,7 @@ import { EventEmitter, once } from 'node:events';
 import fs from 'node:fs';
 import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { after, before, describe, it } from 'node:test';
-import { Compare_Result, Compare_Target, KVClient, KVService, type DeleteResponse, type GetResponse, type PutResponse, type RangeResponse, type TxnResponse, type WatchResponse } from '../generated/sdn/runtime/v1/kv.js';
+import { Compare_Result, Compare_Target, KVClient, KVService, RangeResponse as RangeResponseMessage, type DeleteResponse, type GetResponse, type PutResponse, type RangeResponse, type TxnResponse, type WatchResponse } from '../generated/sdn/runtime/v1/kv.js';
 import { insecureClient, startLoopbackServer, unary } from '../testing/grpc-loopback.js';
 import { bytes, openTempStore } from '../testing/kv.js';
 import { KV_METHOD_SCOPES, kvServiceImpl } from './kv-service.js';
@@ -117,7 +117,7 @@ describe('KV gRPC service', { timeout: 60_000 }, () => {
     const got = await unary<GetResponse>((done) => client.get({ key: Buffer.from('svc/a') }, done));
     assert.deepEqual([got.kv?.value.toString(), got.kv?.createRevision, got.kv?.modRevision, got.kv?.version, got.revision], ['2', 1n, 2n, 2n, 3n]);
     assert.equal((await unary<GetResponse>((done) => client.get({ key: Buffer.from('svc/none') }, done))).kv, undefined);
-    const range = await unary<RangeResponse>((done) => client.range({ start: Buffer.from('svc/'), end: Buffer.alloc(0), prefix: true, limit: 1 }, done));
+    const range = await unary<RangeResponse>((done) => client.range({ start: Buffer.from('svc/'), end: Buffer.alloc(0), prefix: true, limit: 1, maxBytes: 0 }, done));
     assert.deepEqual([range.kvs.map((kv) => kv.key.toString()), range.more, range.revision], [['svc/a'], true, 3n]);
     const txn = await unary<TxnResponse>((done) => client.txn({
       compares: [{ key: Buffer.from('svc/a'), target: Compare_Target.TARGET_VERSION, result: Compare_Result.RESULT_EQUAL, value: Buffer.alloc(0), number: 2n }],
@@ -137,7 +137,7 @@ describe('KV gRPC service', { timeout: 60_000 }, () => {
       await assert.rejects(promise, (e: ServiceError) => e.code === status.INVALID_ARGUMENT && details.test(e.details));
     };
     await invalid(unary((done) => client.put({ key: Buffer.alloc(0), value: Buffer.from('v') }, done)), /put: key is empty/);
-    await invalid(unary((done) => client.range({ start: Buffer.alloc(0), end: Buffer.alloc(0), prefix: false, limit: 0 }, done)), /range: key is empty/);
+    await invalid(unary((done) => client.range({ start: Buffer.alloc(0), end: Buffer.alloc(0), prefix: false, limit: 0, maxBytes: 0 }, done)), /range: key is empty/);
     await invalid(unary((done) => client.txn({ compares: [], success: [{ kind: undefined }], failure: [] }, done)), /success\[0\]: no operation given/);
     await invalid(
       unary((done) => client.txn({ compares: [{ key: Buffer.from('k'), target: 7 as Compare_Target, result: Compare_Result.RESULT_EQUAL, value: Buffer.alloc(0), number: 0n }], success: [], failure: [] }, done)),
@@ -268,5 +268,59 @@ describe('KV gRPC service: compaction and shutdown', { timeout: 60_000 }, () => 
       await server.stop();
       fs.rmSync(ctx.dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('KV gRPC service: Range is bounded in bytes and pages like etcd', { timeout: 60_000 }, () => {
+  const VALUES = 24;
+  const VALUE_BYTES = 512 * 1024;
+  const CAP = 4 * 1024 * 1024;
+  let ctx: Awaited<ReturnType<typeof openTempStore>>;
+  let server: Awaited<ReturnType<typeof startLoopbackServer>>;
+  let client: KVClient;
+  before(async () => {
+    // The default cap (4 MiB); the values add up to 12 MiB.
+    ctx = await openTempStore();
+    await Promise.all(Array.from({ length: VALUES }, (_, i) => ctx.store.put(bytes(`big/${String(i).padStart(2, '0')}`), new Uint8Array(VALUE_BYTES).fill(i))));
+    server = await startLoopbackServer([[KVService, kvServiceImpl(ctx.store)]]);
+    client = insecureClient(KVClient, server.address);
+  });
+  after(async () => {
+    client.close();
+    await server.stop();
+    await ctx.dispose();
+  });
+
+  /** Reads every page of a prefix with `limit` 0, as a client following `more` does; returns each response's encoded size and the keys. */
+  async function readAllPages(prefix: string, maxBytes = 0): Promise<{ sizes: number[]; keys: string[] }> {
+    const sizes: number[] = [];
+    const keys: string[] = [];
+    let request = { start: Buffer.from(prefix), end: Buffer.alloc(0), prefix: true, limit: 0, maxBytes };
+    for (let page = 0; page < 100; page++) {
+      const response = await unary<RangeResponse>((done) => client.range(request, done));
+      sizes.push(RangeResponseMessage.encode(response).finish().length);
+      keys.push(...response.kvs.map((kv) => kv.key.toString()));
+      const last = response.kvs.at(-1);
+      if (!response.more || last === undefined) return { sizes, keys };
+      // etcd's continuation: after the last key, up to the prefix's end.
+      request = { start: Buffer.concat([last.key, Buffer.of(0)]), end: Buffer.from(prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)), prefix: false, limit: 0, maxBytes };
+    }
+    throw new Error('more than 100 pages');
+  }
+
+  it('six concurrent unlimited ranges over 12 MiB each get responses of at most the 4 MiB cap, and their pages hold every key once', async () => {
+    const reads = await Promise.all(Array.from({ length: 6 }, () => readAllPages('big/')));
+    const expected = Array.from({ length: VALUES }, (_, i) => `big/${String(i).padStart(2, '0')}`);
+    for (const { sizes, keys } of reads) {
+      assert.deepEqual(keys, expected);
+      assert.ok(sizes.length >= 3, `12 MiB in pages of at most 4 MiB: ${sizes.join(', ')}`);
+      for (const size of sizes) assert.ok(size <= CAP + 64 * VALUES, `a response of ${size} bytes is over the cap`);
+    }
+  });
+
+  it('a smaller max_bytes from the client is honoured; a pair larger than it still comes, alone', async () => {
+    const { sizes, keys } = await readAllPages('big/', 1000);
+    assert.equal(keys.length, VALUES);
+    assert.equal(sizes.length, VALUES);
   });
 });

@@ -17,6 +17,11 @@ import type { KvChange, KvStore, Watch } from './types.js';
  * revision kept) and the stream ends OK. A revision with more events than fit in
  * `maxWatchResponseBytes` is split over several responses with the same
  * revision. A cancelled call closes its watch.
+ *
+ * Range answers at most the store's byte cap of keys and values per response
+ * (LmdbStoreOptions.maxRangeBytes, default 4 MiB, well under grpc-js's 32 MiB
+ * message limit) or the request's smaller `max_bytes`; `more` then tells the
+ * client to continue from the last key, as etcd clients page.
  */
 
 /** The scope each KV method needs, for the API server's auth check (keys are the service's method names). */
@@ -125,7 +130,7 @@ export function kvServiceImpl(store: KvStore, options: KvServiceOptions = {}): K
       return { revision, deleted: BigInt(deleted) };
     }),
     range: unary('Range', async (request) => {
-      const { kvs, more, revision } = await store.range(request.start, { end: request.end, prefix: request.prefix, limit: request.limit });
+      const { kvs, more, revision } = await store.range(request.start, { end: request.end, prefix: request.prefix, limit: request.limit, maxBytes: request.maxBytes });
       return { kvs: kvs.map(fromKeyValue), more, revision };
     }),
     txn: unary('Txn', async (request) => {

@@ -132,6 +132,38 @@ describe('LmdbKvStore: range', () => {
     assert.deepEqual((await ctx.store.range(bytes('b'), { end: bytes('b') })).kvs, []);
     assert.deepEqual((await ctx.store.range(bytes('b'), { end: bytes('a') })).kvs, []);
   });
+
+  it('end = one 0x00 byte means every key from start on (etcd)', async () => {
+    assert.deepEqual(keysOf((await ctx.store.range(bytes('b'), { end: Uint8Array.of(0) })).kvs), ['b', 'ba', 'c']);
+  });
+
+  it('maxBytes cuts a result at whole pairs, with `more`; the next page starts after the last key', async () => {
+    // Each pair here is 2 to 6 bytes: 'a'+'A', 'ab'+'AB', 'abc'+'ABC', ...
+    const first = await ctx.store.range(bytes(''), { prefix: true, maxBytes: 7 });
+    assert.deepEqual([keysOf(first.kvs), first.more], [['a', 'ab'], true]);
+    const next = await ctx.store.range(Uint8Array.of(...bytes('ab'), 0), { end: Uint8Array.of(0), maxBytes: 7 });
+    assert.deepEqual([keysOf(next.kvs), next.more], [['abc'], true]);
+    const oversize = await ctx.store.range(bytes(''), { prefix: true, maxBytes: 1 });
+    assert.deepEqual([keysOf(oversize.kvs), oversize.more], [['a'], true], 'a pair larger than the budget comes alone');
+  });
+});
+
+describe('LmdbKvStore: range is bounded by the store cap', () => {
+  it('an unlimited range holds at most maxRangeBytes of keys and values; a smaller maxBytes wins, a larger one does not', async () => {
+    const ctx = await openTempStore({ maxRangeBytes: 1000 });
+    try {
+      await Promise.all(Array.from({ length: 10 }, (_, i) => ctx.store.put(bytes(`v/${i}`), new Uint8Array(300))));
+      const sizes = (kvs: KeyValue[]): number => kvs.reduce((sum, kv) => sum + kv.key.length + kv.value.length, 0);
+      const capped = await ctx.store.range(bytes('v/'), { prefix: true });
+      assert.deepEqual([capped.kvs.length, capped.more], [3, true]);
+      assert.ok(sizes(capped.kvs) <= 1000);
+      assert.equal((await ctx.store.range(bytes('v/'), { prefix: true, maxBytes: 1_000_000 })).kvs.length, 3);
+      assert.equal((await ctx.store.range(bytes('v/'), { prefix: true, maxBytes: 700 })).kvs.length, 2);
+      await rejectsWith(ctx.store.range(bytes('v/'), { prefix: true, maxBytes: -1 }), 'KV_INVALID', /maxBytes -1/);
+    } finally {
+      await ctx.dispose();
+    }
+  });
 });
 
 describe('LmdbKvStore: arguments', () => {

@@ -3,11 +3,12 @@ import path from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { applyWrite, toKeyValue, type Applied, type WriteRequest, type WriteView } from './apply.js';
 import { compareBytes, describeKey, prefixEnd } from './bytes.js';
+import { checkDataFiles, markCreated, wasCreated } from './data-files.js';
 import { decodeLogEntry, decodeRecord, encodeLogEntry, encodeRecord, revisionFromKey, revisionKey, type StoredRecord } from './encoding.js';
 import { KvError } from './errors.js';
 import { DirectoryLock } from './lock.js';
 import type { Compare, KeyValue, KvStore, RangeOptions, TxnOp, TxnResult, Watch, WatchHandler, WatchOptions } from './types.js';
-import { checkKey, checkLimit, deleteRequest, putRequest, txnRequest, type Limits } from './validate.js';
+import { checkKey, checkLimit, checkMaxBytes, deleteRequest, putRequest, txnRequest, type Limits } from './validate.js';
 import { WatchHub, type ChangeLog, type LogEntry } from './watch-hub.js';
 
 export interface LmdbStoreOptions {
@@ -21,6 +22,10 @@ export interface LmdbStoreOptions {
   readonly maxTxnOps?: number;
   /** Requests applied in one commit at most (default 10,000). */
   readonly maxBatch?: number;
+  /** Bytes of keys and values one range result holds at most (default 4 MiB; at least one pair always). */
+  readonly maxRangeBytes?: number;
+  /** Longest the check of an existing data file may take before the open is refused (default 5 minutes). */
+  readonly checkTimeoutMs?: number;
   /** A watch handler threw; its watch is closed. Wire this to the log. */
   readonly onWatchHandlerError?: (error: unknown) => void;
 }
@@ -49,6 +54,9 @@ const FORMAT_VERSION = 1;
 /** Log entries removed per commit at most, so shrinking the history never stalls writes. */
 const COMPACT_PER_BATCH = 10_000n;
 const REPLAY_CHUNK = 256;
+const DEFAULT_MAX_RANGE_BYTES = 4 * 1024 * 1024;
+/** etcd's range end meaning "every key from start on". */
+const UNBOUNDED_END = Uint8Array.of(0);
 
 function u64(value: bigint): Buffer {
   const bytes = Buffer.allocUnsafe(8);
@@ -118,7 +126,7 @@ export class LmdbKvStore implements KvStore {
       remove: (key) => {
         this.keys.removeSync(Buffer.from(key.buffer, key.byteOffset, key.length));
       },
-      entries: (start, end) => this.readEntries(start, end, 0, undefined),
+      entries: (start, end) => this.readEntries(start, end),
     };
   }
 
@@ -126,25 +134,32 @@ export class LmdbKvStore implements KvStore {
   static async open(options: LmdbStoreOptions): Promise<LmdbKvStore> {
     const history = options.historyRevisions ?? 100_000;
     if (!Number.isSafeInteger(history) || history < 1) throw new KvError('KV_INVALID', `historyRevisions ${history} is not an integer >= 1`);
+    const maxRangeBytes = options.maxRangeBytes ?? DEFAULT_MAX_RANGE_BYTES;
+    if (!Number.isSafeInteger(maxRangeBytes) || maxRangeBytes < 1) throw new KvError('KV_INVALID', `maxRangeBytes ${maxRangeBytes} is not an integer >= 1`);
     const directory = path.join(options.dataDir, 'kv');
     fs.mkdirSync(directory, { recursive: true });
     const lock = DirectoryLock.acquire(path.join(directory, 'owner.lock'));
     let env: RootDatabase | undefined;
     try {
+      await checkDataFiles(directory, options.checkTimeoutMs ?? 5 * 60_000);
       env = open({ path: directory, overlappingSync: false, noSync: false, maxDbs: 3 });
       const db = (name: string): Database<Buffer, Buffer> =>
         (env as RootDatabase).openDB<Buffer, Buffer>({ name, keyEncoding: 'binary', encoding: 'binary' });
       const meta = db('meta');
       const format = meta.get(FORMAT);
-      if (format === undefined) {
+      if (format === undefined && wasCreated(directory)) {
+        throw new KvError('KV_CORRUPT', `${directory}/data.mdb holds no store (its header points at an empty database) although one was created here: restore ${directory} from a backup, or move it away to start an empty store`);
+      } else if (format === undefined) {
         await meta.put(FORMAT, Buffer.from([FORMAT_VERSION]));
       } else if (format.length !== 1 || format[0] !== FORMAT_VERSION) {
         throw new KvError('KV_CORRUPT', `${directory}: data format ${format.toString('hex')}, this build reads format ${FORMAT_VERSION}`);
       }
+      markCreated(directory);
       const limits: Limits = {
         maxKeyBytes: maxKeySize(env),
         maxValueBytes: options.maxValueBytes ?? 1024 * 1024,
         maxTxnOps: options.maxTxnOps ?? 1024,
+        maxRangeBytes,
       };
       return new LmdbKvStore(directory, env, db('keys'), db('log'), meta, lock, limits, BigInt(history), options.maxBatch ?? 10_000, options.onWatchHandlerError ?? (() => {}));
     } catch (error) {
@@ -172,17 +187,16 @@ export class LmdbKvStore implements KvStore {
     const prefix = options.prefix === true;
     checkKey(start, 'range', this.limits, prefix);
     const limit = checkLimit(options.limit);
+    const maxBytes = checkMaxBytes(options.maxBytes, this.limits);
     return this.inReadTxn('range', (txn) => {
       const revision = this.readRevision(txn);
       if (!prefix && (options.end === undefined || options.end.length === 0)) {
         const record = this.readRecord(start, txn);
         return { kvs: record === undefined ? [] : [toKeyValue(Uint8Array.from(start), record)], more: false, revision };
       }
-      const end = prefix ? prefixEnd(start) : options.end;
+      const end = prefix ? prefixEnd(start) : options.end !== undefined && compareBytes(options.end, UNBOUNDED_END) === 0 ? undefined : options.end;
       if (end !== undefined && compareBytes(end, start) <= 0) return { kvs: [], more: false, revision };
-      const entries = this.readEntries(start, end, limit === 0 ? 0 : limit + 1, txn);
-      const more = limit > 0 && entries.length > limit;
-      return { kvs: entries.slice(0, more ? limit : entries.length).map((e) => toKeyValue(e.key, e.record)), more, revision };
+      return { ...this.readPage(start, end, limit, maxBytes, txn), revision };
     });
   }
 
@@ -352,15 +366,36 @@ export class LmdbKvStore implements KvStore {
     return bytes === undefined ? undefined : decodeRecord(bytes, key, describeKey);
   }
 
-  /** Keys in [start, end) in key order; `limit` 0 means all. */
-  private readEntries(start: Uint8Array, end: Uint8Array | undefined, limit: number, txn: ReadTxn | undefined): { key: Uint8Array; record: StoredRecord }[] {
+  /** Every key in [start, end) in key order, inside the write transaction (a delete's span). */
+  private readEntries(start: Uint8Array, end: Uint8Array | undefined): { key: Uint8Array; record: StoredRecord }[] {
     const range = this.keys.getRange({
       start: start.length === 0 ? undefined : Buffer.from(start.buffer, start.byteOffset, start.length),
       end: end === undefined ? undefined : Buffer.from(end.buffer, end.byteOffset, end.length),
-      ...(limit > 0 ? { limit } : {}),
-      ...(txn === undefined ? {} : { transaction: txn }),
     });
     return Array.from(range, ({ key, value }) => ({ key, record: decodeRecord(value, key, describeKey) }));
+  }
+
+  /**
+   * Keys in [start, end) in key order, pair by pair, until `limit` pairs (0: no
+   * limit) or `maxBytes` of keys and values: the pairs left out are never read.
+   */
+  private readPage(start: Uint8Array, end: Uint8Array | undefined, limit: number, maxBytes: number, txn: ReadTxn): { kvs: KeyValue[]; more: boolean } {
+    const kvs: KeyValue[] = [];
+    let bytes = 0;
+    const range = this.keys.getRange({
+      start: start.length === 0 ? undefined : Buffer.from(start.buffer, start.byteOffset, start.length),
+      end: end === undefined ? undefined : Buffer.from(end.buffer, end.byteOffset, end.length),
+      transaction: txn,
+    });
+    for (const { key, value } of range) {
+      if (limit > 0 && kvs.length === limit) return { kvs, more: true };
+      const kv = toKeyValue(key, decodeRecord(value, key, describeKey));
+      const size = kv.key.length + kv.value.length;
+      if (kvs.length > 0 && bytes + size > maxBytes) return { kvs, more: true };
+      kvs.push(kv);
+      bytes += size;
+    }
+    return { kvs, more: false };
   }
 
   private readLog(from: bigint, to: bigint, max: number): LogEntry[] {

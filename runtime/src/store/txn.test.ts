@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { bytes, openTempStore, text, WatchRecorder } from '../testing/kv.js';
+import { KvError } from './errors.js';
 import type { Compare, CompareResult, CompareTarget } from './types.js';
 
 describe('LmdbKvStore: txn compares', () => {
@@ -134,5 +135,33 @@ describe('LmdbKvStore: txn operations', () => {
       delivery?.changes.map((c) => `${c.type} ${text(c.kv.key)}=${text(c.kv.value)} c${c.kv.createRevision} m${c.kv.modRevision} v${c.kv.version}`),
       [`put t/a=1 c${before + 1n} m${before + 1n} v1`, `put t/b=2 c${before + 1n} m${before + 1n} v1`, `delete t/new= c0 m${before + 1n} v0`],
     );
+  });
+});
+
+describe('LmdbKvStore: txn results are bounded like a range', () => {
+  it('a txn of many small gets of large values is refused before it writes anything; its neighbours commit', async () => {
+    const ctx = await openTempStore({ maxRangeBytes: 4000 });
+    try {
+      const { store } = ctx;
+      await Promise.all(Array.from({ length: 8 }, (_, i) => store.put(bytes(`big/${i}`), new Uint8Array(1000))));
+      const before = store.revision();
+      const gets = Array.from({ length: 8 }, (_, i) => ({ type: 'get' as const, key: bytes(`big/${i}`) }));
+      const [amplified, neighbour] = await Promise.allSettled([
+        store.txn([], [{ type: 'put', key: bytes('written?'), value: bytes('no') }, ...gets], []),
+        store.put(bytes('neighbour'), bytes('yes')),
+      ]);
+      assert.equal(amplified.status, 'rejected');
+      const reason: unknown = (amplified as PromiseRejectedResult).reason;
+      assert.ok(reason instanceof KvError && reason.code === 'KV_INVALID' && /results .* hold more than 4000 bytes/.test(reason.message), String(reason));
+      assert.equal(neighbour.status, 'fulfilled');
+      assert.equal(await store.get(bytes('written?')), undefined);
+      assert.equal(store.revision(), before + 1n);
+      const fits = await store.txn([], gets.slice(0, 3), []);
+      assert.equal(fits.results.length, 3);
+      const replacing = store.txn([], Array.from({ length: 8 }, (_, i) => ({ type: 'put' as const, key: bytes(`big/${i}`), value: bytes('small') })), []);
+      await assert.rejects(replacing, /the pairs its puts replace/);
+    } finally {
+      await ctx.dispose();
+    }
   });
 });

@@ -23,6 +23,12 @@ export interface RangeOptions {
   readonly prefix?: boolean;
   /** 0 or absent: no limit. */
   readonly limit?: number;
+  /**
+   * Bytes of keys and values the result may hold at most; 0, absent or more than
+   * the store's cap: the store's cap. At least one pair is returned (a pair larger
+   * than the cap comes alone); `more` tells that keys were left out.
+   */
+  readonly maxBytes?: number;
 }
 
 export type CompareTarget = 'value' | 'version' | 'createRevision' | 'modRevision';
@@ -121,7 +127,10 @@ export interface KvStore {
   /**
    * Reads run on one snapshot; the revision returned is that snapshot's, which may
    * be ahead of `revision()` while a commit is being announced. Without `end` or
-   * `prefix`, the range is `start` alone (a get that also tells the revision).
+   * `prefix`, the range is `start` alone (a get that also tells the revision);
+   * `end` = one 0x00 byte means every key from `start` on (etcd's convention).
+   * A result is bounded by `limit` and by a byte cap (RangeOptions.maxBytes);
+   * `more` says keys were left out: continue from the last key + 0x00.
    */
   put(key: Uint8Array, value: Uint8Array): Promise<{ revision: bigint; previous: KeyValue | undefined }>;
   delete(key: Uint8Array, options?: { prefix?: boolean }): Promise<{ revision: bigint; deleted: number }>;

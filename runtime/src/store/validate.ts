@@ -16,6 +16,8 @@ export interface Limits {
   readonly maxValueBytes: number;
   /** Operations per txn branch, and compares per txn. */
   readonly maxTxnOps: number;
+  /** Bytes of keys and values in one range result, and in one txn's results. */
+  readonly maxRangeBytes: number;
 }
 
 function invalid(message: string): never {
@@ -52,6 +54,13 @@ export function checkLimit(limit: unknown): number {
   if (limit === undefined) return 0;
   if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) return invalid(`range: limit ${String(limit)} is not an integer >= 0`);
   return limit;
+}
+
+/** A range's byte budget: the caller's when it is smaller than the store's cap, else the cap. */
+export function checkMaxBytes(maxBytes: unknown, limits: Limits): number {
+  if (maxBytes === undefined || maxBytes === 0) return limits.maxRangeBytes;
+  if (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes < 0) return invalid(`range: maxBytes ${String(maxBytes)} is not an integer >= 0`);
+  return Math.min(maxBytes, limits.maxRangeBytes);
 }
 
 const TARGETS: readonly CompareTarget[] = ['value', 'version', 'createRevision', 'modRevision'];
@@ -120,5 +129,6 @@ export function txnRequest(compares: readonly Compare[], success: readonly TxnOp
     compares: compares.map((c, i) => checkCompare(c, `txn compare ${i}`, limits)),
     success: checkBranch(success, 'success', limits),
     failure: checkBranch(failure, 'failure', limits),
+    maxResultBytes: limits.maxRangeBytes,
   };
 }

@@ -137,13 +137,36 @@ class Kv:
         return DeleteResult(revision=reply.revision, deleted=reply.deleted)
 
     async def range(
-        self, start: bytes | str, end: bytes | str = b"", *, prefix: bool = False, limit: int = 0
+        self, start: bytes | str, end: bytes | str = b"", *, prefix: bool = False, limit: int = 0, max_bytes: int = 0
     ) -> RangeResult:
-        """Keys in [start, end), or under `start` when `prefix`; at most `limit` (0: all)."""
+        """Keys in [start, end), or under `start` when `prefix`; one response of at most
+        `limit` pairs (0: no limit) and at most `max_bytes` of keys and values (0: the
+        runtime's cap, 4 MiB unless configured; a pair larger than that comes alone).
+        `more` says keys were left out: `range_pages` reads them all."""
+        return await self._range(_range_request(start, end, prefix, limit, max_bytes))
+
+    async def range_pages(
+        self, start: bytes | str, end: bytes | str = b"", *, prefix: bool = False, limit: int = 0, max_bytes: int = 0
+    ) -> AsyncGenerator[RangeResult, None]:
+        """Every page of a range, following `more` as etcd clients do: the next page
+        starts after the last key (a prefix becomes [prefix, end of prefix)), so a range
+        larger than one response is read whole in bounded pieces. Each page is its own
+        snapshot (its `revision`): a key written between two pages is seen in either
+        state. `limit` counts pairs over all pages."""
+        request = _range_request(start, end, prefix, limit, max_bytes)
+        range_end = (_prefix_end(request.start) or _ANY_KEY) if request.prefix else request.end
+        left = request.limit
+        while True:
+            page = await self._range(request)
+            yield page
+            if left:
+                left -= len(page.kvs)
+            if not page.more or not page.kvs or (request.limit and left <= 0):
+                return
+            request = kv.RangeRequest(start=page.kvs[-1].key + b"\x00", end=range_end, limit=left, max_bytes=request.max_bytes)
+
+    async def _range(self, request: kv.RangeRequest) -> RangeResult:
         c = self._context
-        if prefix and end:
-            raise invalid("range takes `end` or `prefix`, not both")
-        request = kv.RangeRequest(start=key_bytes(start), end=value_bytes(end), prefix=prefix, limit=uint("limit", limit, 32))
         reply = await c.unary(c.kv.Range(request, metadata=c.metadata, timeout=c.timeout))
         return RangeResult(kvs=tuple(_from_proto.key_value(x) for x in reply.kvs), more=reply.more, revision=reply.revision)
 
@@ -204,6 +227,28 @@ class Kv:
                 raise error
             attempt += 1
             await asyncio.sleep(min(self._max_backoff, 0.1 * 2**attempt) * random.uniform(0.8, 1.2))
+
+
+#: etcd's range end for "every key from start on".
+_ANY_KEY = b"\x00"
+
+
+def _range_request(start: bytes | str, end: bytes | str, prefix: bool, limit: int, max_bytes: int) -> kv.RangeRequest:
+    if prefix and end:
+        raise invalid("range takes `end` or `prefix`, not both")
+    return kv.RangeRequest(
+        start=key_bytes(start),
+        end=value_bytes(end),
+        prefix=prefix,
+        limit=uint("limit", limit, 32),
+        max_bytes=uint("max_bytes", max_bytes, 32),
+    )
+
+
+def _prefix_end(prefix: bytes) -> bytes | None:
+    """The first key after every key that starts with `prefix`; None when there is none (all 0xff)."""
+    stripped = prefix.rstrip(b"\xff")
+    return stripped[:-1] + bytes([stripped[-1] + 1]) if stripped else None
 
 
 def _op(o: KvGet | KvPut | KvDelete) -> kv.TxnOp:

@@ -183,6 +183,14 @@ describe('sdk-ts against a real runtime', () => {
     const txn = await app.kv.txn({ compare: [{ key: 'it/a', target: 'version', result: 'equal', number: 1n }], success: [{ type: 'put', key: 'it/b', value: '2' }] });
     assert.equal(txn.succeeded, true);
     assert.deepEqual((await app.kv.range('it/', { prefix: true })).kvs.map((kv) => Buffer.from(kv.key).toString()), ['it/a', 'it/b']);
+    const onePerPage = await app.kv.range('it/', { prefix: true, maxBytes: 1 });
+    assert.deepEqual([onePerPage.kvs.length, onePerPage.more], [1, true], 'max_bytes 1: a pair comes alone');
+    const pages: string[][] = [];
+    for await (const page of app.kv.rangePages('it/', { prefix: true, maxBytes: 1 })) pages.push(page.kvs.map((kv) => Buffer.from(kv.key).toString()));
+    assert.deepEqual(pages, [['it/a'], ['it/b']], 'rangePages follows `more` to the last key');
+    const limited: string[] = [];
+    for await (const page of app.kv.rangePages('it/', { prefix: true, maxBytes: 1, limit: 1 })) limited.push(...page.kvs.map((kv) => Buffer.from(kv.key).toString()));
+    assert.deepEqual(limited, ['it/a'], 'limit counts over all pages');
     const watch = app.kv.watch('it/', { prefix: true, startRevision: put.revision });
     const replayed = await watch.next();
     assert.equal(replayed.value && Buffer.from(replayed.value.kv.key).toString(), 'it/a');

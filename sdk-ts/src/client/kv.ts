@@ -70,8 +70,14 @@ export interface KvRangeOptions {
   readonly end?: KvBytes;
   /** Every key starting with `key`. */
   readonly prefix?: boolean;
-  /** At most this many pairs (0: no limit). */
+  /** At most this many pairs (0: no limit); for `rangePages`, over all pages. */
   readonly limit?: number;
+  /**
+   * Bytes of keys and values one response may hold (0: the runtime's cap, 4 MiB
+   * unless configured; a larger value is lowered to the cap). A pair larger than
+   * this comes alone; `more` tells that keys were left out.
+   */
+  readonly maxBytes?: number;
 }
 
 export interface KvWatchOptions {
@@ -116,6 +122,31 @@ function compareToProto(c: KvCompare, what: string): pb.Compare {
   return { key: key(c.key, `${what} key`), target: TARGETS[target], result: RESULTS[result], value: c.value === undefined ? Buffer.alloc(0) : value(c.value, `${what} value`), number: c.number === undefined ? 0n : u64(c.number, `${what} number`) };
 }
 
+const ZERO = Buffer.of(0);
+/** etcd's range end for "every key from start on". */
+const ANY_KEY = ZERO;
+
+/** The first key after every key that starts with `prefix`; undefined when there is none (empty or all 0xff). */
+function prefixEnd(prefix: Uint8Array): Buffer | undefined {
+  let last = prefix.length - 1;
+  while (last >= 0 && prefix[last] === 0xff) last--;
+  if (last < 0) return undefined;
+  const end = Buffer.from(prefix.subarray(0, last + 1));
+  end[last] = (end[last] ?? 0) + 1;
+  return end;
+}
+
+function rangeRequest(start: KvBytes, options: KvRangeOptions, what: string): pb.RangeRequest {
+  return {
+    start: key(start, `${what} start`),
+    end: options.end === undefined ? Buffer.alloc(0) : key(options.end, `${what} end`),
+    prefix: options.prefix === true,
+    limit: uint(options.limit ?? 0, 32, `${what} limit`),
+    maxBytes: uint(options.maxBytes ?? 0, 32, `${what} maxBytes`),
+  };
+}
+
+const rangeResult = (r: pb.RangeResponse): KvRangeResult => ({ kvs: r.kvs.map(keyValueFromProto), more: r.more, revision: r.revision });
 const getResult = (r: pb.GetResponse): KvGetResult => ({ kv: r.kv === undefined ? undefined : keyValueFromProto(r.kv), revision: r.revision });
 const putResult = (r: pb.PutResponse): KvPutResult => ({ revision: r.revision, previous: r.previous === undefined ? undefined : keyValueFromProto(r.previous) });
 const deleteResult = (r: pb.DeleteResponse): KvDeleteResult => ({ revision: r.revision, deleted: r.deleted });
@@ -159,15 +190,35 @@ export class KvClient {
     return unary(this.ctx, this.client.delete.bind(this.client), { key: key(k, 'kv.delete key'), prefix: options.prefix === true }, 'kv.delete').then(deleteResult);
   }
 
+  /**
+   * One response: at most `limit` pairs and the runtime's byte cap (see
+   * `maxBytes`); `more` says keys were left out. `rangePages` reads them all.
+   */
   async range(start: KvBytes, options: KvRangeOptions = {}): Promise<KvRangeResult> {
-    const request: pb.RangeRequest = {
-      start: key(start, 'kv.range start'),
-      end: options.end === undefined ? Buffer.alloc(0) : key(options.end, 'kv.range end'),
-      prefix: options.prefix === true,
-      limit: uint(options.limit ?? 0, 32, 'kv.range limit'),
-    };
-    return unary(this.ctx, this.client.range.bind(this.client), request, 'kv.range').then((r) => ({ kvs: r.kvs.map(keyValueFromProto), more: r.more, revision: r.revision }));
+    return unary(this.ctx, this.client.range.bind(this.client), rangeRequest(start, options, 'kv.range'), 'kv.range').then(rangeResult);
   }
+
+  /**
+   * Every page of a range, following `more` as etcd clients do: the next page
+   * starts after the last key (a prefix becomes [prefix, end of prefix)), so a
+   * range larger than one response is read whole in bounded pieces. Each page
+   * is its own snapshot (its `revision`): a key written between two pages is
+   * seen in either state. `limit` counts pairs over all pages.
+   */
+  async *rangePages(start: KvBytes, options: KvRangeOptions = {}): AsyncGenerator<KvRangeResult, void, undefined> {
+    let request = rangeRequest(start, options, 'kv.rangePages');
+    const end = request.prefix ? (prefixEnd(request.start) ?? ANY_KEY) : request.end;
+    let left = request.limit;
+    for (;;) {
+      const page = await unary(this.ctx, this.client.range.bind(this.client), request, 'kv.rangePages').then(rangeResult);
+      yield page;
+      const last = page.kvs.at(-1);
+      if (left > 0) left -= page.kvs.length;
+      if (!page.more || last === undefined || (request.limit > 0 && left <= 0)) return;
+      request = { ...request, start: Buffer.concat([last.key, ZERO]), end, prefix: false, limit: left };
+    }
+  }
+
 
   async txn(t: KvTxn): Promise<KvTxnResult> {
     const request: pb.TxnRequest = {

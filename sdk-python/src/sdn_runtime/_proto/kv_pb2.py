@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17sdn/runtime/v1/kv.proto\x12\x0esdn.runtime.v1\"f\n\x08KeyValue\x12\x0b\n\x03key\x18\x01 \x01(\x0c\x12\r\n\x05value\x18\x02 \x01(\x0c\x12\x17\n\x0f\x63reate_revision\x18\x03 \x01(\x04\x12\x14\n\x0cmod_revision\x18\x04 \x01(\x04\x12\x0f\n\x07version\x18\x05 \x01(\x04\"\x19\n\nGetRequest\x12\x0b\n\x03key\x18\x01 \x01(\x0c\"Q\n\x0bGetResponse\x12)\n\x02kv\x18\x01 \x01(\x0b\x32\x18.sdn.runtime.v1.KeyValueH\x00\x88\x01\x01\x12\x10\n\x08revision\x18\x02 \x01(\x04\x42\x05\n\x03_kv\"(\n\nPutRequest\x12\x0b\n\x03key\x18\x01 \x01(\x0c\x12\r\n\x05value\x18\x02 \x01(\x0c\"]\n\x0bPutResponse\x12\x10\n\x08revision\x18\x01 \x01(\x04\x12/\n\x08previous\x18\x02 \x01(\x0b\x32\x18.sdn.runtime.v1.KeyValueH\x00\x88\x01\x01\x42\x0b\n\t_previous\",\n\rDeleteRequest\x12\x0b\n\x03key\x18\x01 \x01(\x0c\x12\x0e\n\x06prefix\x18\x02 \x01(\x08\"3\n\x0e\x44\x65leteResponse\x12\x10\n\x08revision\x18\x01 \x01(\x04\x12\x0f\n\x07\x64\x65leted\x18\x02 \x01(\x04\"I\n\x0cRangeRequest\x12\r\n\x05start\x18\x01 \x01(\x0c\x12\x0b\n\x03\x65nd\x18\x02 \x01(\x0c\x12\x0e\n\x06prefix\x18\x03 \x01(\x08\x12\r\n\x05limit\x18\x04 \x01(\r\"V\n\rRangeResponse\x12%\n\x03kvs\x18\x01 \x03(\x0b\x32\x18.sdn.runtime.v1.KeyValue\x12\x0c\n\x04more\x18\x02 \x01(\x08\x12\x10\n\x08revision\x18\x03 \x01(\x04\"\xd1\x02\n\x07\x43ompare\x12\x0b\n\x03key\x18\x01 \x01(\x0c\x12.\n\x06target\x18\x02 \x01(\x0e\x32\x1e.sdn.runtime.v1.Compare.Target\x12.\n\x06result\x18\x03 \x01(\x0e\x32\x1e.sdn.runtime.v1.Compare.Result\x12\r\n\x05value\x18\x04 \x01(\x0c\x12\x0e\n\x06number\x18\x05 \x01(\x04\"c\n\x06Target\x12\x10\n\x0cTARGET_VALUE\x10\x00\x12\x12\n\x0eTARGET_VERSION\x10\x01\x12\x1a\n\x16TARGET_CREATE_REVISION\x10\x02\x12\x17\n\x13TARGET_MOD_REVISION\x10\x03\"U\n\x06Result\x12\x10\n\x0cRESULT_EQUAL\x10\x00\x12\x14\n\x10RESULT_NOT_EQUAL\x10\x01\x12\x12\n\x0eRESULT_GREATER\x10\x02\x12\x0f\n\x0bRESULT_LESS\x10\x03\"\x96\x01\n\x05TxnOp\x12)\n\x03put\x18\x01 \x01(\x0b\x32\x1a.sdn.runtime.v1.PutRequestH\x00\x12/\n\x06\x64\x65lete\x18\x02 \x01(\x0b\x32\x1d.sdn.runtime.v1.DeleteRequestH\x00\x12)\n\x03get\x18\x03 \x01(\x0b\x32\x1a.sdn.runtime.v1.GetRequestH\x00\x42\x06\n\x04kind\"\x9f\x01\n\x0bTxnOpResult\x12*\n\x03put\x18\x01 \x01(\x0b\x32\x1b.sdn.runtime.v1.PutResponseH\x00\x12\x30\n\x06\x64\x65lete\x18\x02 \x01(\x0b\x32\x1e.sdn.runtime.v1.DeleteResponseH\x00\x12*\n\x03get\x18\x03 \x01(\x0b\x32\x1b.sdn.runtime.v1.GetResponseH\x00\x42\x06\n\x04kind\"\x87\x01\n\nTxnRequest\x12)\n\x08\x63ompares\x18\x01 \x03(\x0b\x32\x17.sdn.runtime.v1.Compare\x12&\n\x07success\x18\x02 \x03(\x0b\x32\x15.sdn.runtime.v1.TxnOp\x12&\n\x07\x66\x61ilure\x18\x03 \x03(\x0b\x32\x15.sdn.runtime.v1.TxnOp\"`\n\x0bTxnResponse\x12\x11\n\tsucceeded\x18\x01 \x01(\x08\x12,\n\x07results\x18\x02 \x03(\x0b\x32\x1b.sdn.runtime.v1.TxnOpResult\x12\x10\n\x08revision\x18\x03 \x01(\x04\"C\n\x0cWatchRequest\x12\x0b\n\x03key\x18\x01 \x01(\x0c\x12\x0e\n\x06prefix\x18\x02 \x01(\x08\x12\x16\n\x0estart_revision\x18\x03 \x01(\x04\"\x82\x01\n\x07KvEvent\x12*\n\x04type\x18\x01 \x01(\x0e\x32\x1c.sdn.runtime.v1.KvEvent.Type\x12$\n\x02kv\x18\x02 \x01(\x0b\x32\x18.sdn.runtime.v1.KeyValue\"%\n\x04Type\x12\x0c\n\x08TYPE_PUT\x10\x00\x12\x0f\n\x0bTYPE_DELETE\x10\x01\"f\n\rWatchResponse\x12\'\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x17.sdn.runtime.v1.KvEvent\x12\x10\n\x08revision\x18\x02 \x01(\x04\x12\x1a\n\x12\x63ompacted_revision\x18\x03 \x01(\x04\x32\x9b\x03\n\x02KV\x12>\n\x03Get\x12\x1a.sdn.runtime.v1.GetRequest\x1a\x1b.sdn.runtime.v1.GetResponse\x12>\n\x03Put\x12\x1a.sdn.runtime.v1.PutRequest\x1a\x1b.sdn.runtime.v1.PutResponse\x12G\n\x06\x44\x65lete\x12\x1d.sdn.runtime.v1.DeleteRequest\x1a\x1e.sdn.runtime.v1.DeleteResponse\x12\x44\n\x05Range\x12\x1c.sdn.runtime.v1.RangeRequest\x1a\x1d.sdn.runtime.v1.RangeResponse\x12>\n\x03Txn\x12\x1a.sdn.runtime.v1.TxnRequest\x1a\x1b.sdn.runtime.v1.TxnResponse\x12\x46\n\x05Watch\x12\x1c.sdn.runtime.v1.WatchRequest\x1a\x1d.sdn.runtime.v1.WatchResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17sdn/runtime/v1/kv.proto\x12\x0esdn.runtime.v1\"f\n\x08KeyValue\x12\x0b\n\x03key\x18\x01 \x01(\x0c\x12\r\n\x05value\x18\x02 \x01(\x0c\x12\x17\n\x0f\x63reate_revision\x18\x03 \x01(\x04\x12\x14\n\x0cmod_revision\x18\x04 \x01(\x04\x12\x0f\n\x07version\x18\x05 \x01(\x04\"\x19\n\nGetRequest\x12\x0b\n\x03key\x18\x01 \x01(\x0c\"Q\n\x0bGetResponse\x12)\n\x02kv\x18\x01 \x01(\x0b\x32\x18.sdn.runtime.v1.KeyValueH\x00\x88\x01\x01\x12\x10\n\x08revision\x18\x02 \x01(\x04\x42\x05\n\x03_kv\"(\n\nPutRequest\x12\x0b\n\x03key\x18\x01 \x01(\x0c\x12\r\n\x05value\x18\x02 \x01(\x0c\"]\n\x0bPutResponse\x12\x10\n\x08revision\x18\x01 \x01(\x04\x12/\n\x08previous\x18\x02 \x01(\x0b\x32\x18.sdn.runtime.v1.KeyValueH\x00\x88\x01\x01\x42\x0b\n\t_previous\",\n\rDeleteRequest\x12\x0b\n\x03key\x18\x01 \x01(\x0c\x12\x0e\n\x06prefix\x18\x02 \x01(\x08\"3\n\x0e\x44\x65leteResponse\x12\x10\n\x08revision\x18\x01 \x01(\x04\x12\x0f\n\x07\x64\x65leted\x18\x02 \x01(\x04\"\\\n\x0cRangeRequest\x12\r\n\x05start\x18\x01 \x01(\x0c\x12\x0b\n\x03\x65nd\x18\x02 \x01(\x0c\x12\x0e\n\x06prefix\x18\x03 \x01(\x08\x12\r\n\x05limit\x18\x04 \x01(\r\x12\x11\n\tmax_bytes\x18\x05 \x01(\r\"V\n\rRangeResponse\x12%\n\x03kvs\x18\x01 \x03(\x0b\x32\x18.sdn.runtime.v1.KeyValue\x12\x0c\n\x04more\x18\x02 \x01(\x08\x12\x10\n\x08revision\x18\x03 \x01(\x04\"\xd1\x02\n\x07\x43ompare\x12\x0b\n\x03key\x18\x01 \x01(\x0c\x12.\n\x06target\x18\x02 \x01(\x0e\x32\x1e.sdn.runtime.v1.Compare.Target\x12.\n\x06result\x18\x03 \x01(\x0e\x32\x1e.sdn.runtime.v1.Compare.Result\x12\r\n\x05value\x18\x04 \x01(\x0c\x12\x0e\n\x06number\x18\x05 \x01(\x04\"c\n\x06Target\x12\x10\n\x0cTARGET_VALUE\x10\x00\x12\x12\n\x0eTARGET_VERSION\x10\x01\x12\x1a\n\x16TARGET_CREATE_REVISION\x10\x02\x12\x17\n\x13TARGET_MOD_REVISION\x10\x03\"U\n\x06Result\x12\x10\n\x0cRESULT_EQUAL\x10\x00\x12\x14\n\x10RESULT_NOT_EQUAL\x10\x01\x12\x12\n\x0eRESULT_GREATER\x10\x02\x12\x0f\n\x0bRESULT_LESS\x10\x03\"\x96\x01\n\x05TxnOp\x12)\n\x03put\x18\x01 \x01(\x0b\x32\x1a.sdn.runtime.v1.PutRequestH\x00\x12/\n\x06\x64\x65lete\x18\x02 \x01(\x0b\x32\x1d.sdn.runtime.v1.DeleteRequestH\x00\x12)\n\x03get\x18\x03 \x01(\x0b\x32\x1a.sdn.runtime.v1.GetRequestH\x00\x42\x06\n\x04kind\"\x9f\x01\n\x0bTxnOpResult\x12*\n\x03put\x18\x01 \x01(\x0b\x32\x1b.sdn.runtime.v1.PutResponseH\x00\x12\x30\n\x06\x64\x65lete\x18\x02 \x01(\x0b\x32\x1e.sdn.runtime.v1.DeleteResponseH\x00\x12*\n\x03get\x18\x03 \x01(\x0b\x32\x1b.sdn.runtime.v1.GetResponseH\x00\x42\x06\n\x04kind\"\x87\x01\n\nTxnRequest\x12)\n\x08\x63ompares\x18\x01 \x03(\x0b\x32\x17.sdn.runtime.v1.Compare\x12&\n\x07success\x18\x02 \x03(\x0b\x32\x15.sdn.runtime.v1.TxnOp\x12&\n\x07\x66\x61ilure\x18\x03 \x03(\x0b\x32\x15.sdn.runtime.v1.TxnOp\"`\n\x0bTxnResponse\x12\x11\n\tsucceeded\x18\x01 \x01(\x08\x12,\n\x07results\x18\x02 \x03(\x0b\x32\x1b.sdn.runtime.v1.TxnOpResult\x12\x10\n\x08revision\x18\x03 \x01(\x04\"C\n\x0cWatchRequest\x12\x0b\n\x03key\x18\x01 \x01(\x0c\x12\x0e\n\x06prefix\x18\x02 \x01(\x08\x12\x16\n\x0estart_revision\x18\x03 \x01(\x04\"\x82\x01\n\x07KvEvent\x12*\n\x04type\x18\x01 \x01(\x0e\x32\x1c.sdn.runtime.v1.KvEvent.Type\x12$\n\x02kv\x18\x02 \x01(\x0b\x32\x18.sdn.runtime.v1.KeyValue\"%\n\x04Type\x12\x0c\n\x08TYPE_PUT\x10\x00\x12\x0f\n\x0bTYPE_DELETE\x10\x01\"f\n\rWatchResponse\x12\'\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x17.sdn.runtime.v1.KvEvent\x12\x10\n\x08revision\x18\x02 \x01(\x04\x12\x1a\n\x12\x63ompacted_revision\x18\x03 \x01(\x04\x32\x9b\x03\n\x02KV\x12>\n\x03Get\x12\x1a.sdn.runtime.v1.GetRequest\x1a\x1b.sdn.runtime.v1.GetResponse\x12>\n\x03Put\x12\x1a.sdn.runtime.v1.PutRequest\x1a\x1b.sdn.runtime.v1.PutResponse\x12G\n\x06\x44\x65lete\x12\x1d.sdn.runtime.v1.DeleteRequest\x1a\x1e.sdn.runtime.v1.DeleteResponse\x12\x44\n\x05Range\x12\x1c.sdn.runtime.v1.RangeRequest\x1a\x1d.sdn.runtime.v1.RangeResponse\x12>\n\x03Txn\x12\x1a.sdn.runtime.v1.TxnRequest\x1a\x1b.sdn.runtime.v1.TxnResponse\x12\x46\n\x05Watch\x12\x1c.sdn.runtime.v1.WatchRequest\x1a\x1d.sdn.runtime.v1.WatchResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -47,31 +47,31 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DELETERESPONSE']._serialized_start=440
   _globals['_DELETERESPONSE']._serialized_end=491
   _globals['_RANGEREQUEST']._serialized_start=493
-  _globals['_RANGEREQUEST']._serialized_end=566
-  _globals['_RANGERESPONSE']._serialized_start=568
-  _globals['_RANGERESPONSE']._serialized_end=654
-  _globals['_COMPARE']._serialized_start=657
-  _globals['_COMPARE']._serialized_end=994
-  _globals['_COMPARE_TARGET']._serialized_start=808
-  _globals['_COMPARE_TARGET']._serialized_end=907
-  _globals['_COMPARE_RESULT']._serialized_start=909
-  _globals['_COMPARE_RESULT']._serialized_end=994
-  _globals['_TXNOP']._serialized_start=997
-  _globals['_TXNOP']._serialized_end=1147
-  _globals['_TXNOPRESULT']._serialized_start=1150
-  _globals['_TXNOPRESULT']._serialized_end=1309
-  _globals['_TXNREQUEST']._serialized_start=1312
-  _globals['_TXNREQUEST']._serialized_end=1447
-  _globals['_TXNRESPONSE']._serialized_start=1449
-  _globals['_TXNRESPONSE']._serialized_end=1545
-  _globals['_WATCHREQUEST']._serialized_start=1547
-  _globals['_WATCHREQUEST']._serialized_end=1614
-  _globals['_KVEVENT']._serialized_start=1617
-  _globals['_KVEVENT']._serialized_end=1747
-  _globals['_KVEVENT_TYPE']._serialized_start=1710
-  _globals['_KVEVENT_TYPE']._serialized_end=1747
-  _globals['_WATCHRESPONSE']._serialized_start=1749
-  _globals['_WATCHRESPONSE']._serialized_end=1851
-  _globals['_KV']._serialized_start=1854
-  _globals['_KV']._serialized_end=2265
+  _globals['_RANGEREQUEST']._serialized_end=585
+  _globals['_RANGERESPONSE']._serialized_start=587
+  _globals['_RANGERESPONSE']._serialized_end=673
+  _globals['_COMPARE']._serialized_start=676
+  _globals['_COMPARE']._serialized_end=1013
+  _globals['_COMPARE_TARGET']._serialized_start=827
+  _globals['_COMPARE_TARGET']._serialized_end=926
+  _globals['_COMPARE_RESULT']._serialized_start=928
+  _globals['_COMPARE_RESULT']._serialized_end=1013
+  _globals['_TXNOP']._serialized_start=1016
+  _globals['_TXNOP']._serialized_end=1166
+  _globals['_TXNOPRESULT']._serialized_start=1169
+  _globals['_TXNOPRESULT']._serialized_end=1328
+  _globals['_TXNREQUEST']._serialized_start=1331
+  _globals['_TXNREQUEST']._serialized_end=1466
+  _globals['_TXNRESPONSE']._serialized_start=1468
+  _globals['_TXNRESPONSE']._serialized_end=1564
+  _globals['_WATCHREQUEST']._serialized_start=1566
+  _globals['_WATCHREQUEST']._serialized_end=1633
+  _globals['_KVEVENT']._serialized_start=1636
+  _globals['_KVEVENT']._serialized_end=1766
+  _globals['_KVEVENT_TYPE']._serialized_start=1729
+  _globals['_KVEVENT_TYPE']._serialized_end=1766
+  _globals['_WATCHRESPONSE']._serialized_start=1768
+  _globals['_WATCHRESPONSE']._serialized_end=1870
+  _globals['_KV']._serialized_start=1873
+  _globals['_KV']._serialized_end=2284
 # @@protoc_insertion_point(module_scope)

@@ -200,19 +200,34 @@ Global___DeleteResponse: _TypeAlias = DeleteResponse  # noqa: Y015
 
 @_typing.final
 class RangeRequest(_message.Message):
+    """A response holds at most `limit` pairs and at most the server's byte cap of
+    keys and values (4 MiB unless configured; one pair larger than the cap comes
+    alone). When keys were left out, `more` is set: read the next page as etcd
+    clients do, with start = the last key + one 0x00 byte and the same end (for a
+    prefix: end = the prefix with its last byte below 0xff incremented, or "\\0"
+    when there is none). Each page is read on its own snapshot, at its `revision`.
+    """
+
     DESCRIPTOR: _descriptor.Descriptor
 
     START_FIELD_NUMBER: _builtins.int
     END_FIELD_NUMBER: _builtins.int
     PREFIX_FIELD_NUMBER: _builtins.int
     LIMIT_FIELD_NUMBER: _builtins.int
+    MAX_BYTES_FIELD_NUMBER: _builtins.int
     start: _builtins.bytes
-    """Keys in [start, end); an empty `end` with `prefix` false means just `start`."""
+    """Keys in [start, end); an empty `end` with `prefix` false means just `start`;
+    `end` = "\\0" (one zero byte) means every key from `start` on, as in etcd.
+    """
     end: _builtins.bytes
     prefix: _builtins.bool
     """Treat `start` as a prefix (ignore `end`)."""
     limit: _builtins.int
     """0: no limit."""
+    max_bytes: _builtins.int
+    """Bytes of keys and values this response may hold at most; 0 or more than the
+    server's cap: the server's cap.
+    """
     def __init__(
         self,
         *,
@@ -220,10 +235,11 @@ class RangeRequest(_message.Message):
         end: _builtins.bytes = ...,
         prefix: _builtins.bool = ...,
         limit: _builtins.int = ...,
+        max_bytes: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["end", b"end", "limit", b"limit", "prefix", b"prefix", "start", b"start"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["end", b"end", "limit", b"limit", "max_bytes", b"max_bytes", "prefix", b"prefix", "start", b"start"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -237,7 +253,7 @@ class RangeResponse(_message.Message):
     MORE_FIELD_NUMBER: _builtins.int
     REVISION_FIELD_NUMBER: _builtins.int
     more: _builtins.bool
-    """More keys matched than `limit` returned."""
+    """More keys match than this response holds (`limit` or the byte cap cut it)."""
     revision: _builtins.int
     @_builtins.property
     def kvs(self) -> _containers.RepeatedCompositeFieldContainer[Global___KeyValue]: ...

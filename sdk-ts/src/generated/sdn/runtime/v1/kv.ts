@@ -66,19 +66,35 @@ export interface DeleteResponse {
   deleted: bigint;
 }
 
+/**
+ * A response holds at most `limit` pairs and at most the server's byte cap of
+ * keys and values (4 MiB unless configured; one pair larger than the cap comes
+ * alone). When keys were left out, `more` is set: read the next page as etcd
+ * clients do, with start = the last key + one 0x00 byte and the same end (for a
+ * prefix: end = the prefix with its last byte below 0xff incremented, or "\0"
+ * when there is none). Each page is read on its own snapshot, at its `revision`.
+ */
 export interface RangeRequest {
-  /** Keys in [start, end); an empty `end` with `prefix` false means just `start`. */
+  /**
+   * Keys in [start, end); an empty `end` with `prefix` false means just `start`;
+   * `end` = "\0" (one zero byte) means every key from `start` on, as in etcd.
+   */
   start: Buffer;
   end: Buffer;
   /** Treat `start` as a prefix (ignore `end`). */
   prefix: boolean;
   /** 0: no limit. */
   limit: number;
+  /**
+   * Bytes of keys and values this response may hold at most; 0 or more than the
+   * server's cap: the server's cap.
+   */
+  maxBytes: number;
 }
 
 export interface RangeResponse {
   kvs: KeyValue[];
-  /** More keys matched than `limit` returned. */
+  /** More keys match than this response holds (`limit` or the byte cap cut it). */
   more: boolean;
   revision: bigint;
 }
@@ -686,7 +702,7 @@ export const DeleteResponse: MessageFns<DeleteResponse> = {
 };
 
 function createBaseRangeRequest(): RangeRequest {
-  return { start: Buffer.alloc(0), end: Buffer.alloc(0), prefix: false, limit: 0 };
+  return { start: Buffer.alloc(0), end: Buffer.alloc(0), prefix: false, limit: 0, maxBytes: 0 };
 }
 
 export const RangeRequest: MessageFns<RangeRequest> = {
@@ -702,6 +718,9 @@ export const RangeRequest: MessageFns<RangeRequest> = {
     }
     if (message.limit !== 0) {
       writer.uint32(32).uint32(message.limit);
+    }
+    if (message.maxBytes !== 0) {
+      writer.uint32(40).uint32(message.maxBytes);
     }
     return writer;
   },
@@ -751,6 +770,14 @@ export const RangeRequest: MessageFns<RangeRequest> = {
             message.limit = reader.uint32();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.maxBytes = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -772,6 +799,7 @@ export const RangeRequest: MessageFns<RangeRequest> = {
     message.end = object.end ?? Buffer.alloc(0);
     message.prefix = object.prefix ?? false;
     message.limit = object.limit ?? 0;
+    message.maxBytes = object.maxBytes ?? 0;
     return message;
   },
 };
