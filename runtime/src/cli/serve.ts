@@ -1,7 +1,9 @@
+import { setLogger as setGrpcLogger } from '@grpc/grpc-js';
 import { Option, type Command } from 'commander';
+import { SdnError } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
-import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, loadServeConfig, type ServeConfig } from '../serve/config.js';
-import { startRuntime } from '../serve/runtime.js';
+import { BUILT_IN_APPS, ConfigError, DEFAULT_SERVE_CONFIG, envName, loadServeConfig, LOG_LEVELS, type ServeConfig } from '../serve/config.js';
+import { startRuntime, type RunningRuntime } from '../serve/runtime.js';
 
 interface ServeFlags {
   config?: string;
@@ -44,6 +46,25 @@ function option(flags: string, key: keyof ServeConfig, help: string, shownDefaul
   return new Option(flags, `${help} [env ${envName(key)}] (default: ${shown})`);
 }
 
+/** Exit status of a start that failed on its configuration (2) or on the machine (1). */
+export const EXIT_CONFIG = 2;
+export const EXIT_ENVIRONMENT = 1;
+
+/**
+ * Runs `start`; a known failure (an SdnError) becomes one line on stderr and an
+ * exit status instead of a stack trace. Anything else is a bug and propagates.
+ */
+async function startOrExplain<T>(start: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await start();
+  } catch (err) {
+    if (!(err instanceof SdnError)) throw err;
+    process.stderr.write(`sdn-runtime serve: ${err.message}\n`);
+    process.exitCode = err instanceof ConfigError ? EXIT_CONFIG : EXIT_ENVIRONMENT;
+    return undefined;
+  }
+}
+
 /** `sdn-runtime serve`: runs a runtime node until SIGINT/SIGTERM. */
 export function registerServe(program: Command): void {
   program
@@ -68,7 +89,7 @@ export function registerServe(program: Command): void {
     .addOption(option('--tls-key <file>', 'tlsKey', 'PEM private key of --tls-cert'))
     .addOption(option('--tls-ca <file>', 'tlsCa', 'PEM CA bundle: switches must present a certificate it signed (mutual TLS)'))
     .addOption(option('--grpc-port <port>', 'grpcPort', 'TCP port of the gRPC API (events, commands, switches)'))
-    .addOption(option('--grpc-host <host>', 'grpcHost', 'address the gRPC API binds'))
+    .addOption(option('--grpc-host <host>', 'grpcHost', 'address the gRPC API binds; other than loopback it needs tokens or --grpc-tls-ca'))
     .addOption(option('--grpc-tls-cert <file>', 'grpcTlsCert', 'PEM certificate: gRPC over TLS'))
     .addOption(option('--grpc-tls-key <file>', 'grpcTlsKey', 'PEM private key of --grpc-tls-cert'))
     .addOption(option('--grpc-tls-ca <file>', 'grpcTlsCa', 'PEM CA bundle: gRPC clients must present a certificate it signed (mutual TLS)'))
@@ -78,7 +99,7 @@ export function registerServe(program: Command): void {
     .addOption(option('--client-packet-in-queue <n>', 'clientPacketInQueue', 'per client: packet-ins that may wait for credit before the oldest are shed'))
     .addOption(option('--client-batch-interval-ms <ms>', 'clientBatchIntervalMs', 'per client: shortest time between two event batches while events keep coming (0: a batch per event-loop turn)'))
     .addOption(option('--app <name...>', 'apps', `built-in app to run (${BUILT_IN_APPS.join(', ')}); repeatable`))
-    .addOption(option('--log-level <level>', 'logLevel', 'trace, debug, info, warn, error'))
+    .addOption(option('--log-level <level>', 'logLevel', LOG_LEVELS.join(', ')))
     .addOption(option('--log-format <format>', 'logFormat', 'auto (pretty on a terminal), pretty or json'))
     .addHelpText(
       'after',
@@ -88,54 +109,68 @@ Precedence: flags > environment variables > config file > embedded defaults.
 API tokens are read from the config file ("tokens": [{ "name", "token" or
 "tokenFile", "scopes" }]) or from the JSON file named by SDN_RUNTIME_TOKENS_FILE
 (or "tokensFile"), never from flags. Scopes: events:read, flows:write, kv:read,
-kv:write, pubsub, admin. Without tokens the API is open to every client.
+kv:write, pubsub, admin. Without tokens the API is open to every client that
+can connect, so it binds loopback only (--grpc-host 127.0.0.1): binding another
+address needs tokens or client certificates (--grpc-tls-ca). See docs/security.md.
+
+Exit status: 2 for a configuration error, 1 when the machine does not allow the
+start (a port in use, a data folder that cannot be written); one line on stderr
+says which option and what to do.
 
 Examples:
-  sdn-runtime serve                                  OpenFlow on 6653, HTTP on 8080
+  sdn-runtime serve                                  OpenFlow on 6653, HTTP on 8080, gRPC on 127.0.0.1:50051
   sdn-runtime serve --app learning-switch            hosts behind connected switches can talk
   sdn-runtime serve --plugins-dir ./plugins          load and watch the plugins in ./plugins
   sdn-runtime serve --openflow-port 16653 --http-port 18080 --grpc-port 15051
   SDN_RUNTIME_LOG_FORMAT=json sdn-runtime serve -c runtime.json`,
     )
     .action(async (flags: ServeFlags) => {
-      const config = loadServeConfig(
-        {
-          openflowHost: flags.openflowHost,
-          openflowPort: flags.openflowPort,
-          httpHost: flags.httpHost,
-          httpPort: flags.httpPort,
-          dataDir: flags.dataDir,
-          pluginsDir: flags.pluginsDir,
-          openflowVersions: flags.openflowVersions,
-          missSendLen: flags.missSendLen,
-          echoIntervalMs: flags.echoIntervalMs,
-          echoTimeoutMs: flags.echoTimeoutMs,
-          handshakeTimeoutMs: flags.handshakeTimeoutMs,
-          requestTimeoutMs: flags.requestTimeoutMs,
-          maxMessagesPerSecond: flags.maxMessagesPerSecond,
-          switchSendQueueBytes: flags.switchSendQueueBytes,
-          tlsCert: flags.tlsCert,
-          tlsKey: flags.tlsKey,
-          tlsCa: flags.tlsCa,
-          grpcHost: flags.grpcHost,
-          grpcPort: flags.grpcPort,
-          grpcTlsCert: flags.grpcTlsCert,
-          grpcTlsKey: flags.grpcTlsKey,
-          grpcTlsCa: flags.grpcTlsCa,
-          nodeId: flags.nodeId,
-          eventLogSize: flags.eventLogSize,
-          clientLifecycleQueue: flags.clientLifecycleQueue,
-          clientPacketInQueue: flags.clientPacketInQueue,
-          clientBatchIntervalMs: flags.clientBatchIntervalMs,
-          apps: flags.app,
-          logLevel: flags.logLevel,
-          logFormat: flags.logFormat,
-        },
-        process.env,
-        flags.config ?? process.env.SDN_RUNTIME_CONFIG,
-      );
-      const log = createLogger(config.logLevel, config.logFormat);
-      const runtime = await startRuntime(config, log);
+      const started = await startOrExplain(async (): Promise<{ runtime: RunningRuntime; log: ReturnType<typeof createLogger> }> => {
+        const config = loadServeConfig(
+          {
+            openflowHost: flags.openflowHost,
+            openflowPort: flags.openflowPort,
+            httpHost: flags.httpHost,
+            httpPort: flags.httpPort,
+            dataDir: flags.dataDir,
+            pluginsDir: flags.pluginsDir,
+            openflowVersions: flags.openflowVersions,
+            missSendLen: flags.missSendLen,
+            echoIntervalMs: flags.echoIntervalMs,
+            echoTimeoutMs: flags.echoTimeoutMs,
+            handshakeTimeoutMs: flags.handshakeTimeoutMs,
+            requestTimeoutMs: flags.requestTimeoutMs,
+            maxMessagesPerSecond: flags.maxMessagesPerSecond,
+            switchSendQueueBytes: flags.switchSendQueueBytes,
+            tlsCert: flags.tlsCert,
+            tlsKey: flags.tlsKey,
+            tlsCa: flags.tlsCa,
+            grpcHost: flags.grpcHost,
+            grpcPort: flags.grpcPort,
+            grpcTlsCert: flags.grpcTlsCert,
+            grpcTlsKey: flags.grpcTlsKey,
+            grpcTlsCa: flags.grpcTlsCa,
+            nodeId: flags.nodeId,
+            eventLogSize: flags.eventLogSize,
+            clientLifecycleQueue: flags.clientLifecycleQueue,
+            clientPacketInQueue: flags.clientPacketInQueue,
+            clientBatchIntervalMs: flags.clientBatchIntervalMs,
+            apps: flags.app,
+            logLevel: flags.logLevel,
+            logFormat: flags.logFormat,
+          },
+          process.env,
+          flags.config ?? process.env.SDN_RUNTIME_CONFIG,
+        );
+        const log = createLogger(config.logLevel, config.logFormat);
+        // grpc-js writes its errors to stderr itself ("E No address added ..."); those that
+        // matter reach us as errors we report once, so its own lines are debug detail.
+        const grpcLog = log.child({ component: 'grpc-js' });
+        setGrpcLogger({ error: (...args: unknown[]) => grpcLog.debug(args.map(String).join(' ')) });
+        return { runtime: await startRuntime(config, log), log };
+      });
+      if (started === undefined) return;
+      const { runtime, log } = started;
       let signals = 0;
       const shutdown = (signal: string): void => {
         if (signals++ > 0) {

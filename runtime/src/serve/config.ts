@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { TokenConfig } from '../api/index.js';
 import { ConfigError } from './config-error.js';
+import { checkApiExposure, DEFAULT_GRPC_HOST } from './exposure.js';
 import { mergeTokens, parseTokens, readTokensFile } from './tokens.js';
 
 export { ConfigError };
@@ -29,6 +30,7 @@ export interface ServeConfig {
   readonly tlsCert: string | undefined;
   readonly tlsKey: string | undefined;
   readonly tlsCa: string | undefined;
+  /** Loopback by default; any other address needs tokens or `grpcTlsCa` (exposure.ts). */
   readonly grpcHost: string;
   readonly grpcPort: number;
   /** TLS for the gRPC API: PEM file paths. `grpcTlsCa` requires client certificates (mutual TLS). */
@@ -51,6 +53,7 @@ export interface ServeConfig {
   readonly clientBatchIntervalMs: number;
   /** Built-in apps to start, e.g. ['learning-switch']. */
   readonly apps: readonly string[];
+  /** One of LOG_LEVELS. */
   readonly logLevel: string;
   /** 'pretty' for people, 'json' for machines; 'auto' picks pretty on a terminal. */
   readonly logFormat: 'auto' | 'pretty' | 'json';
@@ -74,7 +77,7 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   tlsCert: undefined,
   tlsKey: undefined,
   tlsCa: undefined,
-  grpcHost: '0.0.0.0',
+  grpcHost: DEFAULT_GRPC_HOST,
   grpcPort: 50051,
   grpcTlsCert: undefined,
   grpcTlsKey: undefined,
@@ -90,6 +93,9 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   logLevel: 'info',
   logFormat: 'auto',
 };
+
+/** pino's levels, most verbose first; 'silent' logs nothing. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /** Built-in apps `--app` accepts. */
 export const BUILT_IN_APPS = ['learning-switch'] as const;
@@ -170,6 +176,8 @@ function normalize(raw: Raw): ServeConfig {
   for (const app of apps) {
     if (!(BUILT_IN_APPS as readonly string[]).includes(app)) throw new ConfigError(`unknown app "${app}": built-in apps are ${BUILT_IN_APPS.join(', ')}`);
   }
+  const logLevel = String(c.logLevel);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`--log-level "${logLevel}" (env ${envName('logLevel')}, config "logLevel") is not a level: use ${LOG_LEVELS.join(', ')}`);
   const logFormat = String(c.logFormat);
   if (logFormat !== 'auto' && logFormat !== 'pretty' && logFormat !== 'json') throw new ConfigError(`logFormat must be auto, pretty or json, got "${logFormat}"`);
   const optionalPath = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
@@ -204,13 +212,14 @@ function normalize(raw: Raw): ServeConfig {
     clientPacketInQueue: integer('clientPacketInQueue', c.clientPacketInQueue, 1, 10_000_000),
     clientBatchIntervalMs: integer('clientBatchIntervalMs', c.clientBatchIntervalMs, 0, 1000),
     apps,
-    logLevel: String(c.logLevel),
+    logLevel,
     logFormat,
   };
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) throw new ConfigError('tlsCert and tlsKey go together: set both for OpenFlow over TLS, or neither');
   if (config.tlsCa !== undefined && config.tlsCert === undefined) throw new ConfigError('tlsCa needs tlsCert and tlsKey');
   if ((config.grpcTlsCert === undefined) !== (config.grpcTlsKey === undefined)) throw new ConfigError('grpcTlsCert and grpcTlsKey go together: set both for gRPC over TLS, or neither');
   if (config.grpcTlsCa !== undefined && config.grpcTlsCert === undefined) throw new ConfigError('grpcTlsCa needs grpcTlsCert and grpcTlsKey');
+  checkApiExposure({ grpcHost: config.grpcHost, grpcTlsCa: config.grpcTlsCa, tokenCount: config.tokens.length });
   if (config.echoTimeoutMs <= config.echoIntervalMs) throw new ConfigError(`echoTimeoutMs (${config.echoTimeoutMs}) must be larger than echoIntervalMs (${config.echoIntervalMs})`);
   return config;
 }
