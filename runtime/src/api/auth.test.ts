@@ -65,4 +65,12 @@ describe('Authenticator', () => {
       syncBuiltinESMExports();
     }
   });
+
+  it('tells its owner why each refused token was refused', () => {
+    const reasons: string[] = [];
+    const told = new Authenticator([{ name: 'viewer', token: 'viewer-token-0123456789', scopes: ['events:read'] }], (reason) => reasons.push(reason));
+    for (const value of [undefined, 'Basic abc', 'Bearer nope-nope-nope-nope']) assert.throws(() => told.identify(withAuth(value)), ApiUnauthenticatedError);
+    told.identify(withAuth('Bearer viewer-token-0123456789'));
+    assert.deepEqual(reasons, ['missing', 'malformed', 'unknown']);
+  });
 });

@@ -6,7 +6,7 @@ import type { PubSubBus } from '../pubsub/types.js';
 import type { KvStore } from '../store/types.js';
 import { ClientMessage, EventsService, ServerMessage } from '../generated/sdn/runtime/v1/events.js';
 import { SwitchesService } from '../generated/sdn/runtime/v1/switches.js';
-import { Authenticator, type TokenConfig } from './auth.js';
+import { Authenticator, type RefusalReason, type TokenConfig } from './auth.js';
 import { ApiStreamError } from './errors.js';
 import type { DeliveryLimits } from './events/delivery.js';
 import { EventHub } from './events/hub.js';
@@ -75,10 +75,11 @@ export class ApiServer {
   private readonly startedAt = Date.now();
   private boundPort = 0;
   private badMessageLogged = false;
+  private readonly refusalsLogged = new Set<RefusalReason>();
 
   private constructor(options: ApiServerOptions) {
     this.options = options;
-    this.auth = new Authenticator(options.tokens);
+    this.auth = new Authenticator(options.tokens, (reason) => this.onRefused(reason));
     this.hub = new EventHub(options.eventLogSize);
     this.standard = new StandardServices(this.auth);
   }
@@ -131,6 +132,15 @@ export class ApiServer {
         resolve();
       });
     });
+  }
+
+  /** A refused token is counted, and logged the first time per reason (a scanner cannot flood the log). */
+  private onRefused(reason: RefusalReason): void {
+    const cause = `apiToken${reason[0]!.toUpperCase()}${reason.slice(1)}`;
+    this.options.metrics.errors.inc({ cause });
+    if (this.refusalsLogged.has(reason)) return;
+    this.refusalsLogged.add(reason);
+    this.options.log.warn({ component: 'grpc', reason, cause }, `a gRPC call was refused: ${reason} token (further ones are only counted in sdn_runtime_errors_total{cause="${cause}"})`);
   }
 
   private async start(): Promise<void> {

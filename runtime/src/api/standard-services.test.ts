@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { status as grpcStatus, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { StandardServicesClient, type ServingStatusName } from '../testing/standard-services-client.js';
-import { startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';
+import { metricValue, startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';
 
 const TOKEN = 'reader-token-0123456789';
 const OURS = ['sdn.runtime.v1.Events', 'sdn.runtime.v1.KV', 'sdn.runtime.v1.Plugins', 'sdn.runtime.v1.PubSub', 'sdn.runtime.v1.Switches'];
@@ -30,6 +30,11 @@ describe('standard gRPC services: health and reflection', () => {
     assert.deepEqual([...listed].sort(), [...OURS, 'grpc.health.v1.Health', 'grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'].sort());
     await assert.rejects(client.listServices(), (e: ServiceError) => e.code === grpcStatus.UNAUTHENTICATED && /missing token/.test(e.details));
     await assert.rejects(client.listServices('wrong-token-0123456789'), (e: ServiceError) => e.code === grpcStatus.UNAUTHENTICATED);
+    await assert.rejects(client.listServices('wrong-token-0123456789'), (e: ServiceError) => e.code === grpcStatus.UNAUTHENTICATED);
+    // Refused tokens are counted, and logged once per reason.
+    assert.equal(await metricValue(t.rt, 'sdn_runtime_errors_total', { cause: 'apiTokenMissing' }), 1);
+    assert.equal(await metricValue(t.rt, 'sdn_runtime_errors_total', { cause: 'apiTokenUnknown' }), 2);
+    assert.equal(t.logs.filter((l) => String(l.msg).startsWith('a gRPC call was refused: unknown token')).length, 1);
   });
 
   // Last: it stops the runtime (after() stopping it again is a no-op).
