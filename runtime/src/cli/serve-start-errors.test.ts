@@ -74,7 +74,7 @@ describe('serve start-up errors', () => {
     assertOneLine(await run(['--grpc-host', '0.0.0.0']), 2, /--grpc-host 0\.0\.0\.0 .*"tokens" in the -c config file.*SDN_RUNTIME_TOKENS_FILE.*--grpc-tls-ca.*--grpc-host 127\.0\.0\.1/);
   });
 
-  it('an unusable data folder (a file, or under /proc) fails at once with exit 1 instead of hanging', async () => {
+  it('an unusable data or plugins folder (a file, or under /proc) fails at once with exit 1 instead of hanging', async () => {
     writeFileSync(join(dir, 'a-file'), '');
     assertOneLine(await run(['--data-dir', join(dir, 'a-file')]), 1, /--data-dir \S+a-file .*is not a folder this user can write: \S+a-file is not a folder; choose another with --data-dir/);
     // mkdir -p loops for ever under /proc (mkdir answers ENOENT although the parent exists).
@@ -83,5 +83,6 @@ describe('serve start-up errors', () => {
       assertOneLine(await run(['--data-dir', where], 10_000), 1, new RegExp(`--data-dir ${where} .*is not a folder this user can write: ENOENT`));
       assert.ok(Date.now() - startedAt < 10_000);
     }
+    assertOneLine(await run(['--plugins-dir', '/proc/sdn-runtime-plugins'], 10_000), 1, /--plugins-dir \/proc\/sdn-runtime-plugins \(env SDN_RUNTIME_PLUGINS_DIR, config "pluginsDir"\) is not a folder this user can write: ENOENT/);
   });
 });

@@ -19,9 +19,9 @@ import { KV_METHOD_SCOPES, kvServiceImpl } from '../store/kv-service.js';
 import { LmdbKvStore } from '../store/lmdb-store.js';
 import type { KvStore } from '../store/types.js';
 import { OpenFlowServer } from '../switch/server.js';
-import type { ServeConfig } from './config.js';
+import { envName, type ServeConfig } from './config.js';
 import { describeSurfaces } from './exposure.js';
-import { listenError, prepareDataDir, probeListen, readTlsFiles } from './start-checks.js';
+import { listenError, prepareFolder, probeListen, readTlsFiles } from './start-checks.js';
 
 /** Services the runtime offers to apps when they exist (the KV store, the pubsub bus). */
 export interface RuntimeServices {
@@ -82,7 +82,9 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   // What can be wrong with the options is found before anything is opened.
   const grpcTls = config.grpcTlsCert === undefined || config.grpcTlsKey === undefined ? undefined : readTlsFiles({ cert: '--grpc-tls-cert', key: '--grpc-tls-key', ca: '--grpc-tls-ca' }, { cert: config.grpcTlsCert, key: config.grpcTlsKey, ca: config.grpcTlsCa });
   const openflowTls = config.tlsCert === undefined || config.tlsKey === undefined ? undefined : readTlsFiles({ cert: '--tls-cert', key: '--tls-key', ca: '--tls-ca' }, { cert: config.tlsCert, key: config.tlsKey, ca: config.tlsCa });
-  prepareDataDir(config.dataDir);
+  // Both before anything creates folders with mkdir -p, which loops for ever under /proc.
+  prepareFolder({ flag: '--data-dir', env: envName('dataDir'), key: 'dataDir' }, config.dataDir);
+  if (config.pluginsDir !== undefined) prepareFolder({ flag: '--plugins-dir', env: envName('pluginsDir'), key: 'pluginsDir' }, config.pluginsDir);
   // The embedded KV store and pubsub bus unless the caller brings its own.
   const ownStore = services.store === undefined ? await LmdbKvStore.open({ dataDir: config.dataDir, onWatchHandlerError: (err) => log.error({ err }, 'a KV watch handler threw; its watch is closed') }) : undefined;
   const store = services.store ?? ownStore!;

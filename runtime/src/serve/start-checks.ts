@@ -45,18 +45,28 @@ function makeDirectory(path: string): string | undefined {
   return undefined;
 }
 
+/** A folder option as messages name it. */
+export interface FolderOption {
+  /** e.g. "--data-dir" */
+  readonly flag: string;
+  /** e.g. "SDN_RUNTIME_DATA_DIR" */
+  readonly env: string;
+  /** e.g. "dataDir" */
+  readonly key: string;
+}
+
 /**
- * Makes sure the runtime can keep its state in `dataDir`: the folder exists (it
- * is created) and a folder can be created in it.
- * @throws StartError naming --data-dir and the reason.
+ * Makes sure the runtime can keep files in the folder `path`: it exists (it is
+ * created) and a folder can be created in it.
+ * @throws StartError naming the option and the reason.
  */
-export function prepareDataDir(dataDir: string): void {
+export function prepareFolder(option: FolderOption, path: string): void {
   const fail = (why: string, cause?: unknown): StartError =>
-    new StartError(`--data-dir ${dataDir} (env SDN_RUNTIME_DATA_DIR, config "dataDir") is not a folder this user can write: ${why}; choose another with --data-dir`, { cause });
+    new StartError(`${option.flag} ${path} (env ${option.env}, config "${option.key}") is not a folder this user can write: ${why}; choose another with ${option.flag}`, { cause });
   let notFolder: string | undefined;
   try {
-    notFolder = makeDirectory(dataDir);
-    if (notFolder === undefined) rmdirSync(mkdtempSync(join(dataDir, '.write-check-')));
+    notFolder = makeDirectory(path);
+    if (notFolder === undefined) rmdirSync(mkdtempSync(join(path, '.write-check-')));
   } catch (err) {
     throw fail(reason(err), err);
   }
