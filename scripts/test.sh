@@ -51,6 +51,7 @@ test_files() {
 }
 
 step "system packages" bash scripts/install-system-deps.sh
+step "grpcurl" bash scripts/install-grpcurl.sh
 step "generated code matches proto/" bash scripts/check-generated.sh
 step "build and type check" npm run build
 step "lint" npm run lint
@@ -59,7 +60,7 @@ step "sdk-python venv" bash sdk-python/scripts/setup-venv.sh
 mapfile -t unit_files < <(test_files -e2e runtime/dist sdk-ts/dist examples/*/dist)
 mapfile -t e2e_files < <(test_files +e2e runtime/dist)
 step "node tests (unit, property, conformance, integration)" node_suite node "${unit_files[@]}"
-step "node tests (Open vSwitch end to end)" node_suite node-e2e "${e2e_files[@]}"
+step "node tests (end to end: Open vSwitch, grpcurl)" node_suite node-e2e "${e2e_files[@]}"
 step "sdk-python (mypy, pytest)" bash sdk-python/scripts/test.sh --junitxml="$reports/pytest.xml"
 
 node scripts/test-summary.mjs "$steps_file" "$reports"

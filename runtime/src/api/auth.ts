@@ -26,6 +26,9 @@ export interface Principal {
   readonly scopes: ReadonlySet<Scope>;
 }
 
+/** Why a call's token was refused; the runtime counts each (sdn_runtime_errors_total{cause="apiToken<Reason>"}). */
+export type RefusalReason = 'missing' | 'malformed' | 'unknown';
+
 const ALL: Principal = { name: 'anonymous', scopes: new Set(SCOPES) };
 
 function digest(token: string): Buffer {
@@ -35,7 +38,11 @@ function digest(token: string): Buffer {
 export class Authenticator {
   private readonly entries: readonly { readonly digest: Buffer; readonly principal: Principal }[];
 
-  constructor(tokens: readonly TokenConfig[]) {
+  /** `onRefused` hears of every refused token, before identify() throws. */
+  constructor(
+    tokens: readonly TokenConfig[],
+    private readonly onRefused: (reason: RefusalReason) => void = () => {},
+  ) {
     this.entries = tokens.map((t) => ({ digest: digest(t.token), principal: { name: t.name, scopes: new Set(t.scopes) } }));
   }
 
@@ -51,15 +58,20 @@ export class Authenticator {
   identify(metadata: Metadata): Principal {
     if (this.open) return ALL;
     const values = metadata.get('authorization');
-    if (values.length === 0) throw new ApiUnauthenticatedError('missing token: send the metadata "authorization: Bearer <token>"');
+    if (values.length === 0) this.refuse('missing', 'missing token: send the metadata "authorization: Bearer <token>"');
     const match = /^Bearer (\S+)$/.exec(String(values[0]));
-    if (match === null) throw new ApiUnauthenticatedError('malformed authorization metadata: expected "Bearer <token>"');
+    if (match === null) this.refuse('malformed', 'malformed authorization metadata: expected "Bearer <token>"');
     // Compare digests in constant time, and look at every entry, so timing says nothing about the tokens.
     const presented = digest(match[1]!);
     let found: Principal | undefined;
     for (const e of this.entries) if (timingSafeEqual(e.digest, presented)) found = e.principal;
-    if (found === undefined) throw new ApiUnauthenticatedError('unknown token');
+    if (found === undefined) this.refuse('unknown', 'unknown token');
     return found;
+  }
+
+  private refuse(reason: RefusalReason, message: string): never {
+    this.onRefused(reason);
+    throw new ApiUnauthenticatedError(message);
   }
 }
 

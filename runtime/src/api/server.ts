@@ -6,13 +6,14 @@ import type { PubSubBus } from '../pubsub/types.js';
 import type { KvStore } from '../store/types.js';
 import { ClientMessage, EventsService, ServerMessage } from '../generated/sdn/runtime/v1/events.js';
 import { SwitchesService } from '../generated/sdn/runtime/v1/switches.js';
-import { Authenticator, type TokenConfig } from './auth.js';
+import { Authenticator, type RefusalReason, type TokenConfig } from './auth.js';
 import { ApiStreamError } from './errors.js';
 import type { DeliveryLimits } from './events/delivery.js';
 import { EventHub } from './events/hub.js';
 import type { ServerOutput } from './events/session.js';
 import { EventStream, type EventsCall, type StreamContext } from './events/stream.js';
 import { ApiMetrics } from './metrics.js';
+import { StandardServices } from './standard-services.js';
 import { switchesService } from './switches.js';
 
 /** The part of the core the API uses (the Controller). */
@@ -59,24 +60,28 @@ export const MAX_RECEIVE_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 /**
  * The node's gRPC server: the Events stream and the Switches service, with
- * token auth and optional TLS. Other services (KV, PubSub) join with
- * `addService`, using `auth` for their scope checks. Create it before switches
- * can connect, so the event log sees every lifecycle event.
+ * token auth and optional TLS, plus grpc.health.v1.Health and server reflection
+ * (standard-services.ts). Other services (KV, PubSub) join with `addService`,
+ * using `auth` for their scope checks. Create it before switches can connect, so
+ * the event log sees every lifecycle event.
  */
 export class ApiServer {
   readonly auth: Authenticator;
   readonly hub: EventHub;
+  private readonly standard: StandardServices;
   private readonly server = new Server({ 'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES });
   private readonly options: ApiServerOptions;
   private readonly streams = new Set<EventStream>();
   private readonly startedAt = Date.now();
   private boundPort = 0;
   private badMessageLogged = false;
+  private readonly refusalsLogged = new Set<RefusalReason>();
 
   private constructor(options: ApiServerOptions) {
     this.options = options;
-    this.auth = new Authenticator(options.tokens);
+    this.auth = new Authenticator(options.tokens, (reason) => this.onRefused(reason));
     this.hub = new EventHub(options.eventLogSize);
+    this.standard = new StandardServices(this.auth);
   }
 
   /** Creates the server and starts recording the core's events (not yet listening). */
@@ -91,25 +96,31 @@ export class ApiServer {
     return this.boundPort;
   }
 
+  /** Adds a service before `listen()`; health reports it and reflection lists it. */
   addService(definition: ServiceDefinition, implementation: UntypedServiceImplementation): void {
     this.server.addService(definition, implementation);
+    this.standard.track(definition);
   }
 
-  /** Binds and serves; resolves with the bound port. */
+  /** Binds and serves; resolves with the bound port. Health answers SERVING from then on. */
   async listen(): Promise<number> {
     const { host, port, tls } = this.options;
+    this.standard.addTo(this.server);
     const credentials = tls === undefined ? ServerCredentials.createInsecure() : ServerCredentials.createSsl(tls.ca ?? null, [{ private_key: tls.key, cert_chain: tls.cert }], tls.ca !== undefined);
     const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     this.boundPort = await new Promise<number>((resolve, reject) => this.server.bindAsync(address, credentials, (err, bound) => (err === null ? resolve(bound) : reject(err))));
+    this.standard.serving();
     if (this.auth.open) this.options.log.warn('the gRPC API has no tokens configured: every client may do everything (configure "tokens" in the config file or SDN_RUNTIME_TOKENS_FILE)');
     return this.boundPort;
   }
 
   /**
-   * Ends every event stream (UNAVAILABLE: shutting down), waits up to
+   * Health turns NOT_SERVING (health watches get that, then end), every event
+   * stream ends (UNAVAILABLE: shutting down), then it waits up to
    * `deadlineMs` for calls to finish, then cuts the rest.
    */
   async stop(deadlineMs = 2000): Promise<void> {
+    this.standard.notServing();
     for (const stream of [...this.streams]) stream.endWith(new ApiStreamError('API_SHUTDOWN', 'the runtime is shutting down'));
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -121,6 +132,15 @@ export class ApiServer {
         resolve();
       });
     });
+  }
+
+  /** A refused token is counted, and logged the first time per reason (a scanner cannot flood the log). */
+  private onRefused(reason: RefusalReason): void {
+    const cause = `apiToken${reason[0]!.toUpperCase()}${reason.slice(1)}`;
+    this.options.metrics.errors.inc({ cause });
+    if (this.refusalsLogged.has(reason)) return;
+    this.refusalsLogged.add(reason);
+    this.options.log.warn({ component: 'grpc', reason, cause }, `a gRPC call was refused: ${reason} token (further ones are only counted in sdn_runtime_errors_total{cause="${cause}"})`);
   }
 
   private async start(): Promise<void> {
@@ -153,8 +173,8 @@ export class ApiServer {
         stream.onClosed = () => this.streams.delete(stream);
       },
     };
-    this.server.addService(this.eventsDefinition(log), events);
-    this.server.addService(
+    this.addService(this.eventsDefinition(log), events);
+    this.addService(
       SwitchesService,
       switchesService({
         auth: this.auth,

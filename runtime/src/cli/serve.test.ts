@@ -67,13 +67,27 @@ async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Start
 describe('sdn-runtime serve', () => {
   it('serves health and metrics on the bound ports and stops cleanly on SIGTERM', async () => {
     const { child, lines, serving } = await serve(['--openflow-port', '0', '--http-port', '0', '--grpc-port', '0', '--http-host', '127.0.0.1', '--openflow-host', '127.0.0.1', '--grpc-host', '127.0.0.1', '--data-dir', join(dir, 'a')]);
-    const httpPort = Number(String(serving.http).split(':').pop());
-    assert.match(String(serving.grpc), /^127\.0\.0\.1:\d+$/);
-    assert.equal(serving.plugins, join(dir, 'a', 'plugins'), 'plugins live in <dataDir>/plugins by default');
-    assert.ok(lines.some((l) => String(l.msg).includes('the gRPC API has no tokens configured')), 'an open API is announced with a warning');
-    const health = (await (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).json()) as { status: string; switches: number };
-    assert.deepEqual([health.status, health.switches], ['ok', 0]);
-    assert.match(await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text(), /sdn_runtime_switches_connected 0/);
+    // A failed assertion must not leave the runtime running (the test file would never end).
+    try {
+      const httpPort = Number(String(serving.http).split(':').pop());
+      assert.match(String(serving.grpc), /^127\.0\.0\.1:\d+$/);
+      assert.equal(serving.plugins, join(dir, 'a', 'plugins'), 'plugins live in <dataDir>/plugins by default');
+      assert.ok(lines.some((l) => String(l.msg).includes('the gRPC API has no tokens configured')), 'an open API is announced with a warning');
+      // One line per listener: where, TLS, who is authenticated.
+      const surfaces = lines.filter((l) => l.surface !== undefined).map((l) => [l.surface, l.address, l.tls, l.authentication]);
+      assert.deepEqual(surfaces, [
+        ['openflow', serving.openflow, false, 'none'],
+        ['http', serving.http, false, 'none'],
+        ['grpc', serving.grpc, false, 'none'],
+      ]);
+      assert.match(String(lines.find((l) => l.surface === 'grpc')!.msg), /^grpc listening on 127\.0\.0\.1:\d+: plaintext, no tokens: every client that connects has every scope$/);
+      const health = (await (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).json()) as { status: string; switches: number };
+      assert.deepEqual([health.status, health.switches], ['ok', 0]);
+      assert.match(await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text(), /sdn_runtime_switches_connected 0/);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number];
     assert.equal(code, 0);
@@ -129,12 +143,12 @@ describe('sdn-runtime serve', () => {
     }
   });
 
-  it('rejects a bad option with a message that says what to do', async () => {
+  it('rejects a bad option with a message that says what to do, exit status 2', async () => {
     const child = spawn(process.execPath, [MAIN, 'serve', '--app', 'nope'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     const [code] = (await once(child, 'exit')) as [number];
-    assert.equal(code, 1);
+    assert.equal(code, 2);
     assert.match(stderr, /unknown app "nope": built-in apps are learning-switch/);
   });
 });

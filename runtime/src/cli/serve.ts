@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, type ServeConfig } from '../serve/config.js';
+import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, LOG_LEVELS, type ServeConfig } from '../serve/config.js';
 
 /** The flags of `serve` as commander hands them to the action. */
 export interface ServeFlags {
@@ -67,7 +67,7 @@ export function registerServe(program: Command): void {
     .addOption(option('--tls-key <file>', 'tlsKey', 'PEM private key of --tls-cert'))
     .addOption(option('--tls-ca <file>', 'tlsCa', 'PEM CA bundle: switches must present a certificate it signed (mutual TLS)'))
     .addOption(option('--grpc-port <port>', 'grpcPort', 'TCP port of the gRPC API (events, commands, switches)'))
-    .addOption(option('--grpc-host <host>', 'grpcHost', 'address the gRPC API binds'))
+    .addOption(option('--grpc-host <host>', 'grpcHost', 'address the gRPC API binds; other than loopback it needs tokens or --grpc-tls-ca'))
     .addOption(option('--grpc-tls-cert <file>', 'grpcTlsCert', 'PEM certificate: gRPC over TLS'))
     .addOption(option('--grpc-tls-key <file>', 'grpcTlsKey', 'PEM private key of --grpc-tls-cert'))
     .addOption(option('--grpc-tls-ca <file>', 'grpcTlsCa', 'PEM CA bundle: gRPC clients must present a certificate it signed (mutual TLS)'))
@@ -77,7 +77,7 @@ export function registerServe(program: Command): void {
     .addOption(option('--client-packet-in-queue <n>', 'clientPacketInQueue', 'per client: packet-ins that may wait for credit before the oldest are shed'))
     .addOption(option('--client-batch-interval-ms <ms>', 'clientBatchIntervalMs', 'per client: shortest time between two event batches while events keep coming (0: a batch per event-loop turn)'))
     .addOption(option('--app <name...>', 'apps', `built-in app to run (${BUILT_IN_APPS.join(', ')}); repeatable`))
-    .addOption(option('--log-level <level>', 'logLevel', 'trace, debug, info, warn, error'))
+    .addOption(option('--log-level <level>', 'logLevel', LOG_LEVELS.join(', ')))
     .addOption(option('--log-format <format>', 'logFormat', 'auto (pretty on a terminal), pretty or json'))
     .addHelpText(
       'after',
@@ -87,10 +87,16 @@ Precedence: flags > environment variables > config file > embedded defaults.
 API tokens are read from the config file ("tokens": [{ "name", "token" or
 "tokenFile", "scopes" }]) or from the JSON file named by SDN_RUNTIME_TOKENS_FILE
 (or "tokensFile"), never from flags. Scopes: events:read, flows:write, kv:read,
-kv:write, pubsub, admin. Without tokens the API is open to every client.
+kv:write, pubsub, admin. Without tokens the API is open to every client that
+can connect, so it binds loopback only (--grpc-host 127.0.0.1): binding another
+address needs tokens or client certificates (--grpc-tls-ca). See docs/security.md.
+
+Exit status: 2 for a configuration error, 1 when the machine does not allow the
+start (a port in use, a data folder that cannot be written); one line on stderr
+says which option and what to do.
 
 Examples:
-  sdn-runtime serve                                  OpenFlow on 6653, HTTP on 8080
+  sdn-runtime serve                                  OpenFlow on 6653, HTTP on 8080, gRPC on 127.0.0.1:50051
   sdn-runtime serve --app learning-switch            hosts behind connected switches can talk
   sdn-runtime serve --plugins-dir ./plugins          load and watch the plugins in ./plugins
   sdn-runtime serve --openflow-port 16653 --http-port 18080 --grpc-port 15051

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { TokenConfig } from '../api/index.js';
+import { DEFAULT_GRPC_HOST } from './exposure.js';
 
 export { ConfigError } from './config-error.js';
 
@@ -33,6 +34,7 @@ export interface ServeConfig {
   readonly tlsCert: string | undefined;
   readonly tlsKey: string | undefined;
   readonly tlsCa: string | undefined;
+  /** Loopback by default; any other address needs tokens or `grpcTlsCa` (exposure.ts). */
   readonly grpcHost: string;
   readonly grpcPort: number;
   /** TLS for the gRPC API: PEM file paths. `grpcTlsCa` requires client certificates (mutual TLS). */
@@ -55,6 +57,7 @@ export interface ServeConfig {
   readonly clientBatchIntervalMs: number;
   /** Built-in apps to start, e.g. ['learning-switch']. */
   readonly apps: readonly string[];
+  /** One of LOG_LEVELS. */
   readonly logLevel: string;
   /** 'pretty' for people, 'json' for machines; 'auto' picks pretty on a terminal. */
   readonly logFormat: 'auto' | 'pretty' | 'json';
@@ -78,7 +81,7 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   tlsCert: undefined,
   tlsKey: undefined,
   tlsCa: undefined,
-  grpcHost: '0.0.0.0',
+  grpcHost: DEFAULT_GRPC_HOST,
   grpcPort: 50051,
   grpcTlsCert: undefined,
   grpcTlsKey: undefined,
@@ -94,6 +97,9 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   logLevel: 'info',
   logFormat: 'auto',
 };
+
+/** pino's levels, most verbose first; 'silent' logs nothing. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /** Built-in apps `--app` accepts. */
 export const BUILT_IN_APPS = ['learning-switch'] as const;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error.js';
-import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, type ServeConfig } from './config.js';
+import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, LOG_LEVELS, type ServeConfig } from './config.js';
+import { checkApiExposure } from './exposure.js';
 import { mergeTokens, parseTokens, readTokensFile } from './tokens.js';
 
 /** The effective `serve` configuration from the config file, environment variables and flags, checked. */
@@ -76,6 +77,8 @@ function normalize(raw: Raw): ServeConfig {
   for (const app of apps) {
     if (!(BUILT_IN_APPS as readonly string[]).includes(app)) throw new ConfigError(`unknown app "${app}": built-in apps are ${BUILT_IN_APPS.join(', ')}`);
   }
+  const logLevel = String(c.logLevel);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`--log-level "${logLevel}" (env ${envName('logLevel')}, config "logLevel") is not a level: use ${LOG_LEVELS.join(', ')}`);
   const logFormat = String(c.logFormat);
   if (logFormat !== 'auto' && logFormat !== 'pretty' && logFormat !== 'json') throw new ConfigError(`logFormat must be auto, pretty or json, got "${logFormat}"`);
   const optionalPath = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
@@ -110,13 +113,14 @@ function normalize(raw: Raw): ServeConfig {
     clientPacketInQueue: integer('clientPacketInQueue', c.clientPacketInQueue, 1, 10_000_000),
     clientBatchIntervalMs: integer('clientBatchIntervalMs', c.clientBatchIntervalMs, 0, 1000),
     apps,
-    logLevel: String(c.logLevel),
+    logLevel,
     logFormat,
   };
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) throw new ConfigError('tlsCert and tlsKey go together: set both for OpenFlow over TLS, or neither');
   if (config.tlsCa !== undefined && config.tlsCert === undefined) throw new ConfigError('tlsCa needs tlsCert and tlsKey');
   if ((config.grpcTlsCert === undefined) !== (config.grpcTlsKey === undefined)) throw new ConfigError('grpcTlsCert and grpcTlsKey go together: set both for gRPC over TLS, or neither');
   if (config.grpcTlsCa !== undefined && config.grpcTlsCert === undefined) throw new ConfigError('grpcTlsCa needs grpcTlsCert and grpcTlsKey');
+  checkApiExposure({ grpcHost: config.grpcHost, grpcTlsCa: config.grpcTlsCa, tokenCount: config.tokens.length });
   if (config.echoTimeoutMs <= config.echoIntervalMs) throw new ConfigError(`echoTimeoutMs (${config.echoTimeoutMs}) must be larger than echoIntervalMs (${config.echoIntervalMs})`);
   return config;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { ApiServer, pluginsService } from '../api/index.js';
@@ -19,7 +19,9 @@ import { KV_METHOD_SCOPES, kvServiceImpl } from '../store/kv-service.js';
 import { LmdbKvStore } from '../store/lmdb-store.js';
 import type { KvStore } from '../store/types.js';
 import { OpenFlowServer } from '../switch/server.js';
-import type { ServeConfig } from './config.js';
+import { envName, type ServeConfig } from './config.js';
+import { describeSurfaces } from './exposure.js';
+import { listenError, prepareFolder, probeListen, readTlsFiles } from './start-checks.js';
 
 /** Services the runtime offers to apps when they exist (the KV store, the pubsub bus). */
 export interface RuntimeServices {
@@ -70,11 +72,19 @@ function packageVersion(): string {
 /**
  * Wires a runtime node from its configuration: the one place where the logger,
  * metrics, controller, OpenFlow listener, gRPC API, HTTP server, apps and the
- * plugin host are created.
+ * plugin host are created. Logs one line per listener (where, TLS, who is
+ * authenticated), then "sdn-runtime serving".
+ * @throws ConfigError for unusable TLS files; StartError for an unusable data
+ * folder or a listener that cannot bind (nothing started is left running).
  */
 export async function startRuntime(config: ServeConfig, log: Logger, services: RuntimeServices = {}): Promise<RunningRuntime> {
   const started = Date.now();
-  mkdirSync(config.dataDir, { recursive: true });
+  // What can be wrong with the options is found before anything is opened.
+  const grpcTls = config.grpcTlsCert === undefined || config.grpcTlsKey === undefined ? undefined : readTlsFiles({ cert: '--grpc-tls-cert', key: '--grpc-tls-key', ca: '--grpc-tls-ca' }, { cert: config.grpcTlsCert, key: config.grpcTlsKey, ca: config.grpcTlsCa });
+  const openflowTls = config.tlsCert === undefined || config.tlsKey === undefined ? undefined : readTlsFiles({ cert: '--tls-cert', key: '--tls-key', ca: '--tls-ca' }, { cert: config.tlsCert, key: config.tlsKey, ca: config.tlsCa });
+  // Both before anything creates folders with mkdir -p, which loops for ever under /proc.
+  prepareFolder({ flag: '--data-dir', env: envName('dataDir'), key: 'dataDir' }, config.dataDir);
+  if (config.pluginsDir !== undefined) prepareFolder({ flag: '--plugins-dir', env: envName('pluginsDir'), key: 'pluginsDir' }, config.pluginsDir);
   // The embedded KV store and pubsub bus unless the caller brings its own.
   const ownStore = services.store === undefined ? await LmdbKvStore.open({ dataDir: config.dataDir, onWatchHandlerError: (err) => log.error({ err }, 'a KV watch handler threw; its watch is closed') }) : undefined;
   const store = services.store ?? ownStore!;
@@ -88,10 +98,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   const api = await ApiServer.create({
     host: config.grpcHost,
     port: config.grpcPort,
-    tls:
-      config.grpcTlsCert === undefined || config.grpcTlsKey === undefined
-        ? undefined
-        : { cert: readFileSync(config.grpcTlsCert), key: readFileSync(config.grpcTlsKey), ca: config.grpcTlsCa === undefined ? undefined : readFileSync(config.grpcTlsCa) },
+    tls: grpcTls,
     tokens: config.tokens,
     eventLogSize: config.eventLogSize,
     limits: { lifecycle: config.clientLifecycleQueue, packetIns: config.clientPacketInQueue },
@@ -110,13 +117,9 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   api.addService(PubSubService, guardService(api.auth, 'PubSub', pubSubServiceImpl(bus), PUBSUB_METHOD_SCOPES));
 
   const tls =
-    config.tlsCert === undefined || config.tlsKey === undefined
+    openflowTls === undefined
       ? undefined
-      : {
-          cert: readFileSync(config.tlsCert),
-          key: readFileSync(config.tlsKey),
-          ...(config.tlsCa === undefined ? {} : { ca: readFileSync(config.tlsCa), requestCert: true, rejectUnauthorized: true }),
-        };
+      : { cert: openflowTls.cert, key: openflowTls.key, ...(openflowTls.ca === undefined ? {} : { ca: openflowTls.ca, requestCert: true, rejectUnauthorized: true }) };
   const openflow = new OpenFlowServer(
     {
       host: config.openflowHost,
@@ -146,9 +149,16 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   api.addService(PluginsService, pluginsApi.implementation);
   let grpcPort: number;
   try {
-    openflowPort = await openflow.listen();
-    httpPort = await listenHttp(http, config.httpHost, config.httpPort);
-    grpcPort = await api.listen();
+    openflowPort = await openflow.listen().catch((err: unknown) => {
+      throw listenError(err, '--openflow-host', '--openflow-port', config.openflowHost, config.openflowPort);
+    });
+    httpPort = await listenHttp(http, config.httpHost, config.httpPort).catch((err: unknown) => {
+      throw listenError(err, '--http-host', '--http-port', config.httpHost, config.httpPort);
+    });
+    grpcPort = await api.listen().catch(async (err: unknown) => {
+      // grpc-js says why only in its message; a plain bind of the same address gives the errno.
+      throw listenError((await probeListen(config.grpcHost, config.grpcPort)) ?? err, '--grpc-host', '--grpc-port', config.grpcHost, config.grpcPort);
+    });
   } catch (err) {
     // A port in use: nothing started here may keep the process alive (the plugins folder watcher, listeners).
     await controller.stopApps();
@@ -157,6 +167,12 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     await ownStore?.close();
     throw err;
   }
+  const surfaces = describeSurfaces({
+    openflow: { host: config.openflowHost, port: openflowPort, tls: tls !== undefined, clientCertificates: config.tlsCa !== undefined },
+    http: { host: config.httpHost, port: httpPort },
+    grpc: { host: config.grpcHost, port: grpcPort, tls: grpcTls !== undefined, clientCertificates: grpcTls?.ca !== undefined, tokenCount: config.tokens.length },
+  });
+  for (const { msg, ...fields } of surfaces) log.info(fields, msg);
   log.info(
     { openflow: `${config.openflowHost}:${openflowPort}`, tls: tls !== undefined, http: `${config.httpHost}:${httpPort}`, grpc: `${config.grpcHost}:${grpcPort}`, grpcTls: config.grpcTlsCert !== undefined, nodeId: config.nodeId, apps: config.apps, plugins: plugins.pluginsDir },
     'sdn-runtime serving',
