@@ -25,17 +25,7 @@ import { fromRyuJson, OfpJsonError, parseRyuJson, type RyuJson, toRyuJson } from
 /** Files where Ryu's JSON holds more than our values by design (reasons in ../testing/ryu-compare.ts). */
 const FILE_EXCEPTIONS: Readonly<Record<string, readonly ExceptionKind[]>> = {
   '4-63-onf_flow_monitor_request': ['onf-multipart'],
-  'libofproto-OFP13-flow_mod': ['nicira-action'],
-  'libofproto-OFP13-flow_mod_conjunction': ['nicira-action'],
   'libofproto-OFP13-ofp_packet_out_packet_library': ['packet-library'],
-  ...Object.fromEntries(
-    [
-      'action_conjunction', 'action_controller', 'action_controller2', 'action_ct', 'action_ct_clear', 'action_ct_exec',
-      'action_ct_nat', 'action_ct_nat_v6', 'action_dec_ttl_cnt_ids', 'action_fintimeout', 'action_learn', 'action_note',
-      'action_output_trunc', 'action_resubmit', 'action_sample', 'action_sample2', 'action_stack_pop', 'action_stack_push',
-      'match_load_nx_register', 'match_move_nx_register',
-    ].map((name) => [`ovs-ofctl-of13-${name}`, ['nicira-action'] as const]),
-  ),
 };
 
 /** OpenFlow 1.0 port lists are a dict keyed by port number in Ryu's JSON, which cannot keep the wire order. */

@@ -9,12 +9,9 @@ import type { RyuJson, RyuJsonObject } from '../openflow/ryu-json/index.js';
  * sides have; see ../openflow/ryu-json/README.md.
  */
 
-export type ExceptionKind = 'nicira-action' | 'onf-multipart' | 'packet-library';
+export type ExceptionKind = 'onf-multipart' | 'packet-library';
 
 export const EXCEPTION_REASONS: Readonly<Record<ExceptionKind, string>> = {
-  'nicira-action':
-    'Ryu decodes Nicira actions into NXAction* classes; our values keep them opaque and we write NXActionUnknown. ' +
-    'Compared: type, len, experimenter, subtype.',
   'onf-multipart':
     "Ryu decodes ONF's flow-monitor multipart request body; we keep experimenter multipart bodies opaque (OFPExperimenterStatsRequest). " +
     'Compared: flags, type, experimenter, exp_type.',
@@ -54,11 +51,6 @@ interface Rule {
 }
 
 const RULES: readonly Rule[] = [
-  {
-    kind: 'nicira-action',
-    matches: (cls) => cls.startsWith('NXAction') && cls !== 'NXActionUnknown',
-    check: (ours, ryu, cls, path) => sameKeys(body(ours, 'NXActionUnknown', path), ryu[cls] as RyuJsonObject, ['type', 'len', 'experimenter', 'subtype'], path),
-  },
   {
     kind: 'onf-multipart',
     matches: (cls) => cls === 'ONFFlowMonitorStatsRequest',

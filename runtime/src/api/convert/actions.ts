@@ -1,4 +1,4 @@
-import { OFPG_ANY, OFPP_ANY, type Action, type Bucket, type Instruction, type MeterBand, type Port } from '../../openflow/index.js';
+import { isNiciraActionType, niciraActionData, NX_EXPERIMENTER_ID, OFPG_ANY, OFPP_ANY, type Action, type Bucket, type Instruction, type MeterBand, type Port } from '../../openflow/index.js';
 import { MeterBand_Type, type Action as PbAction, type Bucket as PbBucket, type Instruction as PbInstruction, type MeterBand as PbMeterBand, type Port as PbPort } from '../../generated/sdn/runtime/v1/openflow.js';
 import { ApiInputError } from '../errors.js';
 import { fromOxmField, toOxmField } from './match.js';
@@ -51,6 +51,11 @@ export function toActions(actions: readonly PbAction[], path: string): Action[] 
 }
 
 export function fromAction(a: Action): PbAction {
+  // The proto has no Nicira actions yet: they reach apps as the experimenter bytes a switch would send.
+  if (isNiciraActionType(a.type)) {
+    const data = niciraActionData(a as Extract<Action, { type: typeof a.type }>);
+    return { kind: { $case: 'experimenter', value: { experimenter: NX_EXPERIMENTER_ID, data } } };
+  }
   switch (a.type) {
     case 'output':
       return { kind: { $case: 'output', value: { port: a.port, maxLen: a.maxLen } } };

@@ -85,8 +85,17 @@ describe('fromRyuJson errors name the JSON path', () => {
     rejects(flowMod([], [tlv('vlan_pcp', 8.5)]), `${field0}.value`, /unsigned 8-bit/);
   });
 
-  it('Nicira actions Ryu decodes are refused with a hint', () => {
-    rejects(flowMod([{ NXActionLearn: { subtype: 16 } }]), actionPath, /NXActionLearn: Nicira actions are kept opaque.*NXActionUnknown/);
+  it('Nicira actions: a missing attribute, a wrong derived field, a bad field name, an unknown class', () => {
+    rejects(flowMod([{ NXActionLearn: { subtype: 16 } }]), `${actionPath}.NXActionLearn`, /missing key "idle_timeout"/);
+    const resubmit = (extra: Record<string, RyuJson>): RyuJson => ({ NXActionResubmitTable: { in_port: 1, table_id: 2, ...extra } });
+    rejects(flowMod([resubmit({ subtype: 1 })]), `${actionPath}.NXActionResubmitTable.subtype`, /encodes to 14/);
+    rejects(flowMod([resubmit({ len: 24 })]), `${actionPath}.NXActionResubmitTable.len`, /encodes to 16/);
+    rejects(
+      flowMod([{ NXActionRegLoad: { ofs_nbits: 31, dst: 'no_such_field', value: 1 } }]),
+      `${actionPath}.NXActionRegLoad.dst`,
+      /not a field with a 4-byte NXM\/OXM header/,
+    );
+    rejects(flowMod([{ NXActionFoo: {} }]), actionPath, /unknown action class NXActionFoo/);
   });
 
   it('messages not modelled for a version', () => {
