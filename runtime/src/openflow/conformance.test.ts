@@ -24,7 +24,6 @@ import { fromRyuJson, OfpJsonError, parseRyuJson, type RyuJson, toRyuJson } from
 
 /** Files where Ryu's JSON holds more than our values by design (reasons in ../testing/ryu-compare.ts). */
 const FILE_EXCEPTIONS: Readonly<Record<string, readonly ExceptionKind[]>> = {
-  '4-63-onf_flow_monitor_request': ['onf-multipart'],
   'libofproto-OFP13-ofp_packet_out_packet_library': ['packet-library'],
 };
 

@@ -9,12 +9,9 @@ import type { RyuJson, RyuJsonObject } from '../openflow/ryu-json/index.js';
  * sides have; see ../openflow/ryu-json/README.md.
  */
 
-export type ExceptionKind = 'onf-multipart' | 'packet-library';
+export type ExceptionKind = 'packet-library';
 
 export const EXCEPTION_REASONS: Readonly<Record<ExceptionKind, string>> = {
-  'onf-multipart':
-    "Ryu decodes ONF's flow-monitor multipart request body; we keep experimenter multipart bodies opaque (OFPExperimenterStatsRequest). " +
-    'Compared: flags, type, experimenter, exp_type.',
   'packet-library': "Ryu shows the packet-out frame decoded by its packet library; we keep the frame's bytes (base64).",
 };
 
@@ -35,15 +32,6 @@ function show(j: RyuJson | undefined): string {
   return JSON.stringify(j, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? 'undefined';
 }
 
-function body(j: RyuJson | undefined, cls: string, path: string): RyuJsonObject {
-  assert.ok(isObject(j) && isObject(j[cls]), `${path}: expected our ${cls}, got ${show(j)}`);
-  return j[cls] as RyuJsonObject;
-}
-
-function sameKeys(ours: RyuJsonObject, ryu: RyuJsonObject, keys: readonly string[], path: string): void {
-  for (const key of keys) assert.equal(ours[key], ryu[key], `${path}.${key}: ours ${show(ours[key])}, Ryu ${show(ryu[key])}`);
-}
-
 interface Rule {
   readonly kind: ExceptionKind;
   matches(cls: string, path: string): boolean;
@@ -51,12 +39,6 @@ interface Rule {
 }
 
 const RULES: readonly Rule[] = [
-  {
-    kind: 'onf-multipart',
-    matches: (cls) => cls === 'ONFFlowMonitorStatsRequest',
-    check: (ours, ryu, cls, path) =>
-      sameKeys(body(ours, 'OFPExperimenterStatsRequest', path), ryu[cls] as RyuJsonObject, ['flags', 'type', 'experimenter', 'exp_type'], path),
-  },
   {
     kind: 'packet-library',
     matches: (cls, path) => cls === 'Packet' && path.endsWith('.data'),
