@@ -1,5 +1,6 @@
 import { oxmFieldByCode, oxmFieldByName, OFPXMC_EXPERIMENTER } from '../oxm-fields.js';
 import type { Reader } from '../reader.js';
+import { describeValue } from '../writer.js';
 import type { Writer } from '../writer.js';
 import type { NxmHeader } from './types.js';
 
@@ -42,6 +43,6 @@ export function readNxmHeader(r: Reader, field: string): NxmHeader {
 /** @throws OfpEncodeError naming `field` for a name that is not a modelled 4-byte field, or a number that is not a u32. */
 export function writeNxmHeader(w: Writer, h: NxmHeader, field: string): void {
   const n = nxmHeaderNumber(h);
-  if (n === undefined) w.fail(field, `${JSON.stringify(h)} is not a field name with a 4-byte NXM/OXM header, nor a u32 header`);
+  if (n === undefined) w.fail(field, `${describeValue(h)} is not a field name with a 4-byte NXM/OXM header, nor a u32 header`);
   w.u32(n, field);
 }

@@ -1,4 +1,5 @@
 import type { Reader } from '../reader.js';
+import { describeValue } from '../writer.js';
 import type { Writer } from '../writer.js';
 import { readNxmHeader, writeNxmHeader } from './header.js';
 import { endPadded } from './variable.js';
@@ -98,7 +99,7 @@ function writeField(w: Writer, f: NXFlowSpecField, what: string): void {
 function writeSpec(w: Writer, spec: NXFlowSpec): void {
   w.struct(spec, 'learn.spec');
   const dst = DST_BITS[spec.type];
-  if (dst === undefined) w.fail('learn.spec.type', `${JSON.stringify(spec.type)} is not match, load or output`);
+  if (dst === undefined) w.fail('learn.spec.type', `${describeValue(spec.type)} is not match, load or output`);
   const { nBits, src } = spec;
   if (typeof nBits !== 'number' || (nBits & NX_LEARN_N_BITS_MASK) !== nBits) w.fail('learn.spec.n_bits', `${String(nBits)} is not in 0..1023`);
   const immediate = typeof src === 'bigint';
