@@ -98,6 +98,23 @@ describe('fromRyuJson errors name the JSON path', () => {
     rejects(flowMod([{ NXActionFoo: {} }]), actionPath, /unknown action class NXActionFoo/);
   });
 
+  it("a packet-library frame this form does not model, or whose length lies", () => {
+    const eth = { ethernet: { dst: '00:00:00:00:00:01', src: '00:00:00:00:00:02', ethertype: 2054 } };
+    const packetOut = (protocols: RyuJson[]): RyuJson => ({
+      OFPPacketOut: { buffer_id: 0xffffffff, in_port: 0xfffffffd, actions: [], data: { Packet: { protocols } } },
+    });
+    rejects(packetOut([eth]), '$.OFPPacketOut.data.Packet.protocols', /only Ethernet \/ IPv4 \/ ICMP echo/);
+    const ip = {
+      ipv4: {
+        version: 4, header_length: 5, tos: 0, total_length: 99, identification: 0, flags: 0, offset: 0, ttl: 64, proto: 1, csum: 0,
+        src: '10.0.0.1', dst: '10.0.0.2', option: null,
+      },
+    };
+    const icmp = { icmp: { type: 8, code: 0, csum: 0, data: { echo: { id: 1, seq: 2, data: '' } } } };
+    const ipv4Eth = { ethernet: { ...eth.ethernet, ethertype: 2048 } };
+    rejects(packetOut([ipv4Eth, ip, icmp]), '$.OFPPacketOut.data.Packet.protocols[1].ipv4.total_length', /is 99 but the packet is 28 bytes/);
+  });
+
   it('messages not modelled for a version', () => {
     rejects({ OFPBarrierRequest: {} }, '$', /OFPBarrierRequest is not modelled for OpenFlow 1\.0; give it as OFPMessageUnknown/, { version: 1, xid: 0 });
     rejects({ OFPErrorMsg: { type: 1, code: 1, data: '' } }, '$', /not modelled for OpenFlow 1\.1/, { version: 2, xid: 0 });
