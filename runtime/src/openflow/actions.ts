@@ -1,4 +1,4 @@
-import { isNiciraActionType, type NestedActions, NX_EXPERIMENTER_ID, NX_SUBTYPES, readNiciraAction, writeNiciraAction } from './nicira/index.js';
+import { type NestedActions, type NXAction, NX_EXPERIMENTER_ID, NX_SUBTYPES, readNiciraAction, writeNiciraAction } from './nicira/index.js';
 import { readOxm, writeOxm } from './oxm.js';
 import type { Reader } from './reader.js';
 import type { Action } from './structs.js';
@@ -157,8 +157,9 @@ function writeAction(w: Writer, action: Action, depth: number): void {
   if (type === undefined) w.fail('action.type', `unknown action type "${String((action as { type: unknown }).type)}"`);
   w.u16(type, 'action.type');
   w.u16(0, 'action.len');
-  if (isNiciraActionType(action.type)) {
-    writeNiciraAction(w, action as Extract<Action, { type: typeof action.type }>, NESTED, depth);
+  // Every typed Nicira action has the experimenter's type number; only 'experimenter' itself is opaque.
+  if (type === OFPAT_EXPERIMENTER && action.type !== 'experimenter') {
+    writeNiciraAction(w, action as NXAction, NESTED, depth);
     w.align8(start);
     w.patchU16(start + 2, w.pos - start, 'action.len');
     return;

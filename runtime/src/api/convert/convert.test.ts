@@ -88,6 +88,14 @@ describe('commands: proto -> codec', () => {
     for (const a of actions) assert.deepEqual(toAction(fromAction(a), 'a'), a);
   });
 
+  it('hands a typed Nicira action to apps as the experimenter bytes a switch sends', () => {
+    const resubmit: Action = { type: 'nxResubmitTable', inPort: 0xfff8, tableId: 3 };
+    // NXAST_RESUBMIT_TABLE (14), in_port, table_id, pad 3.
+    const data = Buffer.from('000efff803000000', 'hex');
+    assert.deepEqual(fromAction(resubmit), { kind: { $case: 'experimenter', value: { experimenter: 0x2320, data } } });
+    assert.deepEqual(toAction(fromAction(resubmit), 'a'), { type: 'experimenter', experimenter: 0x2320, data });
+  });
+
   it('statistics requests default to "all" and raw messages take the session\'s version', () => {
     const flow = toStatsRequest({ kind: { $case: 'flow', value: { cookie: 0n, cookieMask: 0n, match: undefined } } }, 's');
     assert.deepEqual(flow, { type: 'MultipartRequest', flags: 0, body: { type: 'flow', tableId: OFPTT_ALL, outPort: OFPP_ANY, outGroup: OFPG_ANY, cookie: 0n, cookieMask: 0n, match: [] } });
