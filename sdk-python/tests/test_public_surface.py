@@ -52,3 +52,16 @@ def test_the_package_is_typed() -> None:
 
 def test_generated_code_is_not_reexported() -> None:
     assert not any(name.startswith("_") or name.endswith("_pb2") for name in sdn_runtime.__all__)
+
+
+def test_actions_carry_the_pinned_nicira_builders() -> None:
+    from sdn_runtime import actions
+
+    nicira = sorted(name for name in dir(actions) if name.lower().startswith("nx"))
+    assert nicira == sorted(
+        """
+        NxConjunction NxCt NxCtClear NxFlowSpec NxFlowSpecField NxLearn NxNat NxNote NxRegLoad NxRegMove NxResubmit
+        NxResubmitTable nx_conjunction nx_ct nx_ct_clear nx_learn nx_nat nx_note nx_reg_load nx_reg_move nx_resubmit
+        nx_resubmit_table
+        """.split()
+    )

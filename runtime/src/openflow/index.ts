@@ -10,6 +10,8 @@ export type * from './multipart-types.js';
 export type * from './structs.js';
 export type * from './nicira/types.js';
 export { isNiciraActionType, NX_EXPERIMENTER_ID, NX_SUBTYPES } from './nicira/index.js';
+export { nxmHeaderFromNumber } from './nicira/header.js';
+export { immediateSize } from './nicira/learn.js';
 export { niciraActionData } from './actions.js';
 export { decodeHeader, decodeMessage, encodeMessage, encodeMessageInto, SUPPORTED_VERSIONS } from './codec.js';
 export { macAt } from './addresses.js';
