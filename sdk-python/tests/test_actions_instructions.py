@@ -41,7 +41,38 @@ def every_action() -> list[actions.Action]:
         actions.push_pbb(),
         actions.pop_pbb(),
         actions.experimenter(0x2320, b"\x00\x01"),
+        *nicira_actions(),
     ]
+
+
+def nicira_actions() -> list[actions.Action]:
+    return [
+        actions.nx_ct(flags=1, zone_src="reg0", zone_ofs_nbits=15, recirc_table=4, actions=[
+            actions.nx_nat(1, range_ipv4_min="10.0.0.1", range_ipv4_max="10.0.0.9", range_proto_min=1024),
+            actions.set_field("ip_dscp", 3),
+        ]),
+        actions.nx_ct(zone_ofs_nbits=7),
+        actions.nx_ct_clear(),
+        actions.nx_nat(2, range_ipv6_min="2001:db8::1"),
+        actions.nx_resubmit(),
+        actions.nx_resubmit_table(3),
+        actions.nx_learn(99, [
+            actions.NxFlowSpec("match", actions.NxFlowSpecField("vlan_vid"), 12, actions.NxFlowSpecField("vlan_vid")),
+            actions.NxFlowSpec("load", 0x1234, 16, actions.NxFlowSpecField("reg1")),
+            actions.NxFlowSpec("output", actions.NxFlowSpecField(0x00010104, 2), 32),
+        ], hard_timeout=300),
+        actions.nx_reg_load("reg0", 0xDEADBEEF, 0, 32),
+        actions.nx_reg_move("reg0", "reg1", 6, src_ofs=10),
+        actions.nx_conjunction(7, 0, 2),
+        actions.nx_note(b"\x04\x05\x06\x07\x00\x00"),
+    ]
+
+
+def test_nicira_builders_give_the_runtime_codec_values() -> None:
+    assert actions.nx_reg_load("reg1", 1, 4, 4) == actions.NxRegLoad("reg1", 1, (4 << 6) | 3)
+    assert actions.nx_resubmit_table(3) == actions.NxResubmitTable(3, 0xFFF8)
+    assert actions.nx_learn(1, []).priority == 0x8000
+    assert actions.nx_ct().recirc_table == 255
 
 
 def test_every_action_survives_a_proto_round_trip() -> None:
@@ -86,6 +117,11 @@ def test_set_field_vlan_vid_carries_the_present_bit() -> None:
         (lambda: instructions.goto_table(255), "above OFPTT_MAX"),
         (lambda: DropBand(0), "band rate must be above 0"),
         (lambda: Bucket(weight=1 << 16), "bucket weight"),
+        (lambda: actions.nx_resubmit_table(256), "resubmit table_id 256 is out of range"),
+        (lambda: actions.nx_reg_load("reg0", 1, 0, 0), "are not a field's bits"),
+        (lambda: actions.nx_nat(0, range_ipv4_min="10.0.0.300"), "nat range_ipv4_min"),
+        (lambda: actions.NxFlowSpec("match", actions.NxFlowSpecField("reg0"), 0, actions.NxFlowSpecField("reg0")), "1..1023"),
+        (lambda: actions.NxFlowSpec("output", 1, 8, actions.NxFlowSpecField("reg0")), "has a dst unless"),
     ],
 )
 def test_invalid_values_are_refused(build: object, message: str) -> None:

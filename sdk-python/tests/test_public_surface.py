@@ -57,3 +57,16 @@ def test_generated_code_is_not_reexported() -> None:
 def test_kv_offers_exactly_the_pinned_methods() -> None:
     methods = sorted(name for name in vars(sdn_runtime.Kv) if not name.startswith("_"))
     assert methods == ["delete", "get", "put", "range", "range_pages", "txn", "watch"]
+
+
+def test_actions_carry_the_pinned_nicira_builders() -> None:
+    from sdn_runtime import actions
+
+    nicira = sorted(name for name in dir(actions) if name.lower().startswith("nx"))
+    assert nicira == sorted(
+        """
+        NxConjunction NxCt NxCtClear NxFlowSpec NxFlowSpecField NxLearn NxNat NxNote NxRegLoad NxRegMove NxResubmit
+        NxResubmitTable nx_conjunction nx_ct nx_ct_clear nx_learn nx_nat nx_note nx_reg_load nx_reg_move nx_resubmit
+        nx_resubmit_table
+        """.split()
+    )

@@ -78,6 +78,7 @@ export type {
 export { formatDpid, parseDpid } from './dpid.js';
 export { ErrorCode, SdnClientError, type OpenFlowErrorInfo } from './errors.js';
 export { actions, type Action } from './openflow/actions.js';
+export type { NxFlowSpec, NxFlowSpecField, NxLearnOptions, NxmField, NxNatRange } from './openflow/nicira.js';
 export {
   CONTROLLER_MAX_LEN_NO_BUFFER,
   EthType,

@@ -1,12 +1,14 @@
+import { type NestedActions, type NXAction, NX_EXPERIMENTER_ID, NX_SUBTYPES, readNiciraAction, writeNiciraAction } from './nicira/index.js';
 import { readOxm, writeOxm } from './oxm.js';
 import type { Reader } from './reader.js';
 import type { Action } from './structs.js';
-import type { Writer } from './writer.js';
+import { Writer } from './writer.js';
 
 /**
  * Actions (OpenFlow 1.3.5 7.2.5). Every action is a TLV whose length is a multiple
- * of 8; fixed-size actions must have exactly their size. Experimenter actions
- * (Nicira, ONF) keep their body as bytes and are written back unchanged.
+ * of 8; fixed-size actions must have exactly their size. Nicira actions of a
+ * modelled subtype are typed values (nicira/); every other experimenter action
+ * keeps its body as bytes and is written back unchanged.
  */
 
 // 7.2.5 enum ofp_action_type
@@ -37,6 +39,7 @@ export const OFP_ACTION_EXPERIMENTER_HEADER_SIZE = 8;
 
 /** Wire type number of each action tag. */
 export const ACTION_TYPE_NUMBERS: Readonly<Record<Action['type'], number>> = {
+  ...(Object.fromEntries(Object.keys(NX_SUBTYPES).map((type) => [type, OFPAT_EXPERIMENTER])) as Record<keyof typeof NX_SUBTYPES, number>),
   output: OFPAT_OUTPUT,
   copyTtlOut: OFPAT_COPY_TTL_OUT,
   copyTtlIn: OFPAT_COPY_TTL_IN,
@@ -60,7 +63,7 @@ function expectLength(r: Reader, len: number, want: number, start: number): void
   if (len !== want) r.fail('action.len', `action type ${r.buf.readUInt16BE(start)} must be ${want} bytes, header says ${len}`, start + 2);
 }
 
-function readAction(r: Reader): Action {
+function readAction(r: Reader, depth: number): Action {
   const start = r.pos;
   const type = r.u16('action.type');
   const len = r.u16('action.len');
@@ -124,26 +127,43 @@ function readAction(r: Reader): Action {
     case OFPAT_POP_PBB:
       expectLength(r, len, 8, start);
       return { type: 'popPbb' };
-    case OFPAT_EXPERIMENTER:
-      return { type: 'experimenter', experimenter: a.u32('action.experimenter'), data: a.rest() };
+    case OFPAT_EXPERIMENTER: {
+      const experimenter = a.u32('action.experimenter');
+      const data = a.buf.subarray(a.pos, a.end);
+      if (experimenter === NX_EXPERIMENTER_ID && data.length >= 2) {
+        const nx = readNiciraAction(a, start, len, NESTED, depth);
+        if (nx !== undefined) return nx;
+      }
+      return { type: 'experimenter', experimenter, data };
+    }
     default:
       return r.fail('action.type', `unknown action type ${type}`, start);
   }
 }
 
-/** Reads actions until the end of `r` (the caller bounds `r` to the action list). */
-export function readActions(r: Reader): Action[] {
+/**
+ * Reads actions until the end of `r` (the caller bounds `r` to the action list).
+ * `depth` counts the ct actions this list is nested in.
+ */
+export function readActions(r: Reader, depth = 0): Action[] {
   const actions: Action[] = [];
-  while (r.pos < r.end) actions.push(readAction(r));
+  while (r.pos < r.end) actions.push(readAction(r, depth));
   return actions;
 }
 
-function writeAction(w: Writer, action: Action): void {
+function writeAction(w: Writer, action: Action, depth: number): void {
   const start = w.pos;
   const type = ACTION_TYPE_NUMBERS[action.type];
   if (type === undefined) w.fail('action.type', `unknown action type "${String((action as { type: unknown }).type)}"`);
   w.u16(type, 'action.type');
   w.u16(0, 'action.len');
+  // Every typed Nicira action has the experimenter's type number; only 'experimenter' itself is opaque.
+  if (type === OFPAT_EXPERIMENTER && action.type !== 'experimenter') {
+    writeNiciraAction(w, action as NXAction, NESTED, depth);
+    w.align8(start);
+    w.patchU16(start + 2, w.pos - start, 'action.len');
+    return;
+  }
   switch (action.type) {
     case 'output':
       w.u32(action.port, 'action.port');
@@ -182,8 +202,24 @@ function writeAction(w: Writer, action: Action): void {
   w.patchU16(start + 2, w.pos - start, 'action.len');
 }
 
-/** Writes an action list (each action padded to 8 bytes). */
-export function writeActions(w: Writer, actions: readonly Action[]): void {
+/** Writes an action list (each action padded to 8 bytes); `depth` as in readActions. */
+export function writeActions(w: Writer, actions: readonly Action[], depth = 0): void {
   const list = w.list(actions, 'actions');
-  for (let i = 0; i < list.length; i++) writeAction(w, w.struct(list[i]!, 'action'));
+  for (let i = 0; i < list.length; i++) writeAction(w, w.struct(list[i]!, 'action'), depth);
+}
+
+/** How ct's nested action lists are read and written: by this file, handed to nicira/. */
+const NESTED: NestedActions = { read: readActions, write: writeActions };
+
+/**
+ * A Nicira action's `data` as an opaque experimenter action would hold it (the
+ * bytes after the experimenter id, padded): for surfaces that carry experimenter
+ * actions as bytes.
+ *
+ * @throws OfpEncodeError naming the field that cannot go on the wire.
+ */
+export function niciraActionData(action: Extract<Action, { type: keyof typeof NX_SUBTYPES }>): Buffer {
+  const w = new Writer(64);
+  writeAction(w, action, 0);
+  return Buffer.from(w.view().subarray(OFP_ACTION_EXPERIMENTER_HEADER_SIZE));
 }

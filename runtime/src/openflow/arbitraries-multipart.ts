@@ -10,7 +10,8 @@ import type {
   QueueStats,
   TableFeatures,
 } from './multipart-types.js';
-import { OFPXMC_EXPERIMENTER } from './oxm-fields.js';
+import { ONFMP_FLOW_MONITOR } from './onf-flow-monitor.js';
+import { OFPXMC_EXPERIMENTER, ONF_EXPERIMENTER_ID } from './oxm-fields.js';
 import type { ActionId, InstructionId, OxmId, TableFeatureProperty } from './structs.js';
 
 /**
@@ -102,7 +103,12 @@ export const multipartRequestBody: fc.Arbitrary<MultipartRequestBody> = fc.oneof
   fc.constant({ type: 'meterFeatures' }),
   fc.record({ type: fc.constant('tableFeatures'), tables: list(tableFeatures, 2) }),
   fc.constant({ type: 'portDesc' }),
-  experimenterBody,
+  fc.record({
+    type: fc.constant('onfFlowMonitor'),
+    monitors: list(fc.record({ id: u32, flags: u16, outPort: u32, tableId: u8, match }), 3),
+  }),
+  // ONF's flow monitor is typed, so never an opaque body.
+  experimenterBody.filter((b) => b.experimenter !== ONF_EXPERIMENTER_ID || b.expType !== ONFMP_FLOW_MONITOR),
   unknownBody,
 );
 

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { niciraAction, niciraOpaque } from './arbitraries-nicira.js';
+import { NX_EXPERIMENTER_ID } from './nicira/layouts.js';
 import { OFPXMC_EXPERIMENTER, OFPXMC_OPENFLOW_BASIC, ONF_EXPERIMENTER_ID, OXM_FIELDS, oxmFieldByCode, type OxmFieldDesc } from './oxm-fields.js';
 import type {
   Action,
@@ -169,7 +171,8 @@ export const match: fc.Arbitrary<Match> = fc.array(oxmField, { maxLength: 4 });
 
 const noArgs = (type: 'copyTtlOut' | 'copyTtlIn' | 'decMplsTtl' | 'popVlan' | 'decNwTtl' | 'popPbb'): fc.Arbitrary<Action> => fc.constant({ type });
 
-export const action: fc.Arbitrary<Action> = fc.oneof(
+/** Actions of the OpenFlow spec, and experimenter actions the codec keeps opaque. */
+const specAction: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ type: fc.constant('output'), port: u32, maxLen: u16 }),
   noArgs('copyTtlOut'),
   noArgs('copyTtlIn'),
@@ -186,8 +189,11 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ type: fc.constant('setField'), field: oxmField }),
   fc.record({ type: fc.constant('pushPbb'), ethertype: u16 }),
   noArgs('popPbb'),
-  fc.record({ type: fc.constant('experimenter'), experimenter: u32, data: bytes8() }),
+  fc.record({ type: fc.constant('experimenter'), experimenter: u32.filter((e) => e !== NX_EXPERIMENTER_ID), data: bytes8() }),
+  niciraOpaque,
 );
+
+export const action: fc.Arbitrary<Action> = fc.oneof({ weight: 4, arbitrary: specAction }, { weight: 1, arbitrary: niciraAction(specAction) });
 
 export const actions: fc.Arbitrary<readonly Action[]> = fc.array(action, { maxLength: 4 });
 

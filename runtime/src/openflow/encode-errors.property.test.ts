@@ -30,17 +30,35 @@ const BAD_LISTS: readonly unknown[] = ['abc', {}, 7, null, undefined];
 const BAD_OBJECTS: readonly unknown[] = [null, 7, 'abc', undefined];
 const BAD_BOOLEANS: readonly unknown[] = [1, 'true', null];
 const BAD_TAGS: readonly unknown[] = ['bogus', 7, null];
+const BAD_NXM_HEADERS: readonly unknown[] = ['bogus', -1, 2 ** 32, 0.5, 7n, null, undefined];
+
+/** Nicira values whose keys may be absent: nat's range bounds, controller2's properties. */
+const NICIRA_OPTIONAL: Readonly<Record<string, readonly string[]>> = {
+  nxNat: ['rangeIpv4Min', 'rangeIpv4Max', 'rangeIpv6Min', 'rangeIpv6Max', 'rangeProtoMin', 'rangeProtoMax'],
+  nxController2: ['maxLen', 'controllerId', 'reason', 'userdata'],
+};
+
+/** Keys holding an NXM header (nicira/types.ts NxmHeader): a name, or any u32, so a number is not a bad value. */
+const NXM_HEADER_KEYS = new Set(['dst', 'src', 'srcField', 'dstField', 'field', 'zoneSrc']);
+
+function isNxmHeader(parent: unknown, key: string | number, value: unknown): boolean {
+  if ((typeof value !== 'string' && typeof value !== 'number') || typeof key !== 'string' || !NXM_HEADER_KEYS.has(key)) return false;
+  const p = parent as { type?: unknown; ofs?: unknown };
+  return (typeof p.type === 'string' && p.type.startsWith('nx')) || p.ofs !== undefined;
+}
 
 /** Optional keys, for which undefined (and null) mean "absent" and are valid. */
 function isOptional(parent: unknown, key: string | number): boolean {
   if (key === 'mask' || key === 'bitmapWords') return true;
   const p = parent as { type?: unknown; version?: unknown; oxmClass?: unknown };
+  if (typeof p.type === 'string' && NICIRA_OPTIONAL[p.type]?.includes(String(key))) return true;
   if (p.type === 'FeaturesReply' && p.version === OFP_VERSION_1_0 && (key === 'actions' || key === 'ports')) return true;
   // Table-feature ids: InstructionId/ActionId.data and OxmId.experimenter.
   return (key === 'data' && typeof p.type === 'number') || (key === 'experimenter' && p.oxmClass !== undefined);
 }
 
 function badValuesFor(parent: unknown, key: string | number, value: unknown): readonly unknown[] {
+  if (isNxmHeader(parent, key, value)) return BAD_NXM_HEADERS;
   const bad = badValuesByType(value, key);
   return isOptional(parent, key) ? bad.filter((v) => v !== undefined && v !== null) : bad;
 }
@@ -102,7 +120,8 @@ function expectedFieldWord(root: unknown, path: Path): string {
     const singular: Record<string, string> = { match: 'oxm', properties: 'property', elements: 'elements', versions: 'versions' };
     return singular[listKey] ?? listKey.replace(/s$/, '');
   }
-  if (key === 'field') return 'oxm';
+  // An OXM TLV is named `oxm`; a field reference inside a Nicira action by its key.
+  if (key === 'field') return isNxmHeader(parent, key, parent[key]) ? 'field' : 'oxm';
   if (key === 'desc') return 'port';
   // An OXM value is named by the OXM field name (eth_dst, reg3, ...).
   if (key === 'value' && typeof parent.field === 'string') return parent.field;

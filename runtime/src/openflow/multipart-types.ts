@@ -34,8 +34,20 @@ export type MultipartRequestBody =
   /** Empty `tables` asks for the features; a non-empty list sets them. */
   | { readonly type: 'tableFeatures'; readonly tables: readonly TableFeatures[] }
   | { readonly type: 'portDesc' }
+  /** OFPMP_EXPERIMENTER, experimenter ONF, exp_type ONFMP_FLOW_MONITOR (onf-flow-monitor.ts). */
+  | { readonly type: 'onfFlowMonitor'; readonly monitors: readonly ONFFlowMonitorRequest[] }
   | MultipartExperimenterBody
   | MultipartUnknownBody;
+
+/** struct onf_flow_monitor_request (ONF extension 187); match_len is derived. */
+export interface ONFFlowMonitorRequest {
+  readonly id: number;
+  /** ONFFMF_* bits. */
+  readonly flags: number;
+  readonly outPort: number;
+  readonly tableId: number;
+  readonly match: Match;
+}
 
 // ---------------------------------------------------------------- replies
 

@@ -15,6 +15,8 @@ import {
   writeMeterStats,
 } from './group-meter-stats.js';
 import type { Header, MultipartReply, MultipartRequest } from './messages.js';
+import { ONFMP_FLOW_MONITOR, readFlowMonitorRequests, writeFlowMonitorRequests } from './onf-flow-monitor.js';
+import { ONF_EXPERIMENTER_ID } from './oxm-fields.js';
 import {
   readAggregate,
   readDesc,
@@ -104,6 +106,14 @@ function readExperimenter(r: Reader): MultipartExperimenterBody {
   return { type: 'experimenter', experimenter, expType, data: r.rest() };
 }
 
+/** An experimenter request body: ONF's flow monitor typed, any other kept as bytes. */
+function readExperimenterRequest(r: Reader): MultipartRequestBody {
+  const body = readExperimenter(r);
+  if (body.experimenter !== ONF_EXPERIMENTER_ID || body.expType !== ONFMP_FLOW_MONITOR) return body;
+  r.pos -= body.data.length;
+  return { type: 'onfFlowMonitor', monitors: readFlowMonitorRequests(r) };
+}
+
 function writeExperimenter(w: Writer, b: MultipartExperimenterBody): void {
   w.u32(b.experimenter, 'experimenter');
   w.u32(b.expType, 'exp_type');
@@ -144,6 +154,7 @@ function writeType(w: Writer, body: MultipartRequestBody | MultipartReplyBody): 
     if (KNOWN_TYPE_NUMBERS.has(body.multipartType)) w.fail('type', `multipart type ${body.multipartType} is known: use its body, not 'unknown'`);
     return w.u16(body.multipartType, 'type');
   }
+  if (body.type === 'onfFlowMonitor') return w.u16(OFPMP_EXPERIMENTER, 'type');
   const n = Object.hasOwn(MULTIPART_TYPE_NUMBERS, body.type) ? MULTIPART_TYPE_NUMBERS[body.type] : undefined;
   if (n === undefined) w.fail('type', `unknown multipart body "${String((body as { type: unknown }).type)}"`);
   w.u16(n, 'type');
@@ -184,7 +195,7 @@ function readRequestBody(r: Reader, multipartType: number): MultipartRequestBody
     case OFPMP_PORT_DESC:
       return empty(r, 'portDesc');
     case OFPMP_EXPERIMENTER:
-      return readExperimenter(r);
+      return readExperimenterRequest(r);
     default:
       return { type: 'unknown', multipartType, data: r.rest() };
   }
@@ -209,6 +220,10 @@ function writeRequestBody(w: Writer, body: MultipartRequestBody): void {
       return writeTableFeatures(w, body.tables);
     case 'experimenter':
       return writeExperimenter(w, body);
+    case 'onfFlowMonitor':
+      w.u32(ONF_EXPERIMENTER_ID, 'experimenter');
+      w.u32(ONFMP_FLOW_MONITOR, 'exp_type');
+      return writeFlowMonitorRequests(w, body.monitors);
     case 'unknown':
       return w.bytes(body.data, 'data');
     default:

@@ -15,6 +15,8 @@
  *   `Uint8Array` views into the received buffer, re-encoded unchanged.
  */
 
+import type { NXAction } from './nicira/types.js';
+
 // ---------------------------------------------------------------- OXM (7.2.3)
 
 /** Names of the OpenFlow basic-class OXM fields (OFPXMT_OFB_*), as in the spec and Ryu. */
@@ -80,8 +82,13 @@ export type Action =
   | { readonly type: 'setField'; readonly field: OxmField }
   | { readonly type: 'pushPbb'; readonly ethertype: number }
   | { readonly type: 'popPbb' }
-  /** OFPAT_EXPERIMENTER: `data` is everything after the experimenter id, unchanged. */
-  | { readonly type: 'experimenter'; readonly experimenter: number; readonly data: Uint8Array };
+  /**
+   * OFPAT_EXPERIMENTER that is not a modelled Nicira action: `data` is everything
+   * after the experimenter id, unchanged.
+   */
+  | { readonly type: 'experimenter'; readonly experimenter: number; readonly data: Uint8Array }
+  /** OFPAT_EXPERIMENTER with Nicira's id and a modelled subtype (nicira/types.ts). */
+  | NXAction;
 
 export type ActionType = Action['type'];
 

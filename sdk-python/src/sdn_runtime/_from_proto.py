@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import actions as act
+from . import _nicira_proto
 from . import instructions as ins
 from ._proto import events_pb2 as ev
 from ._proto import kv_pb2
@@ -111,7 +112,12 @@ def action(a: of.Action) -> act.Action:
         return act.SetNwTtl(a.set_nw_ttl)
     if kind == "push_pbb":
         return act.PushPbb(a.push_pbb.ethertype)
-    return act.Experimenter(a.experimenter.experimenter, a.experimenter.data)
+    if kind == "experimenter":
+        return act.Experimenter(a.experimenter.experimenter, a.experimenter.data)
+    nicira = _nicira_proto.from_proto(kind, a, actions)
+    if nicira is None:
+        raise SdnError(ErrorCode.INTERNAL, f"the runtime sent an action this SDK does not know: {kind}")
+    return nicira
 
 
 def actions(items: Iterable[of.Action]) -> tuple[act.Action, ...]:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from google.protobuf.internal.containers import RepeatedCompositeFieldContainer
 
 from . import actions as act
+from . import _nicira_proto
 from . import instructions as ins
 from ._proto import openflow_pb2 as of
 from .buckets import Bucket, DropBand, DscpRemarkBand, ExperimenterBand, MeterBand
@@ -114,6 +115,8 @@ def action(a: act.Action) -> of.Action:
             return of.Action(pop_pbb=_NOTHING)
         case act.Experimenter(experimenter=e, data=data):
             return of.Action(experimenter=of.ExperimenterBody(experimenter=e, data=data))
+        case _:
+            return _nicira_proto.to_proto(a, action)
 
 
 def actions(items: Iterable[act.Action]) -> list[of.Action]:

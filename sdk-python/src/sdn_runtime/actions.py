@@ -12,6 +12,32 @@ from dataclasses import dataclass
 from . import _oxm
 from .constants import VID_PRESENT, ControllerMaxLen
 from .errors import invalid
+# The Nicira (Open vSwitch) actions are part of this module: re-exported.
+from ._nicira import (
+    NiciraAction as NiciraAction,
+    NxConjunction as NxConjunction,
+    NxCt as NxCt,
+    NxCtClear as NxCtClear,
+    NxFlowSpec as NxFlowSpec,
+    NxFlowSpecField as NxFlowSpecField,
+    NxLearn as NxLearn,
+    NxNat as NxNat,
+    NxNote as NxNote,
+    NxRegLoad as NxRegLoad,
+    NxRegMove as NxRegMove,
+    NxResubmit as NxResubmit,
+    NxResubmitTable as NxResubmitTable,
+    nx_conjunction as nx_conjunction,
+    nx_ct as nx_ct,
+    nx_ct_clear as nx_ct_clear,
+    nx_learn as nx_learn,
+    nx_nat as nx_nat,
+    nx_note as nx_note,
+    nx_reg_load as nx_reg_load,
+    nx_reg_move as nx_reg_move,
+    nx_resubmit as nx_resubmit,
+    nx_resubmit_table as nx_resubmit_table,
+)
 from .match import OxmField
 from ._values import uint
 
@@ -163,7 +189,7 @@ class Experimenter:
 
 Action = (
     Output | CopyTtlOut | CopyTtlIn | SetMplsTtl | DecMplsTtl | PushVlan | PopVlan | PushMpls | PopMpls
-    | SetQueue | Group | SetNwTtl | DecNwTtl | SetField | PushPbb | PopPbb | Experimenter
+    | SetQueue | Group | SetNwTtl | DecNwTtl | SetField | PushPbb | PopPbb | Experimenter | NiciraAction
 )
 
 

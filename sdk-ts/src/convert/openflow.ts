@@ -6,6 +6,7 @@ import { checkPrerequisites, MatchBuilder } from '../openflow/match.js';
 import { oxmField } from '../openflow/oxm-fields.js';
 import { checkMask, checkOxmValue, fieldSpec, isOpaqueField, type Match, type MatchField, type OpaqueMatchField, type OxmValue } from '../openflow/oxm-values.js';
 import { asBuffer } from './bytes.js';
+import { niciraFromProto, niciraToProto } from './nicira.js';
 
 /** Conversion between the SDK's OpenFlow values and the API's protobuf messages. */
 
@@ -93,6 +94,8 @@ export function actionToProto(a: Action): pb.Action {
       return { kind: { $case: 'setField', value: oxmFieldToProto({ field: a.field, value: a.value }) } };
     case 'experimenter':
       return { kind: { $case: 'experimenter', value: { experimenter: a.experimenter, data: asBuffer(a.data) } } };
+    default:
+      return niciraToProto(a, actionToProto);
   }
 }
 
@@ -131,6 +134,8 @@ export function actionFromProto(a: pb.Action): Action {
       return { type: 'setField', field: k.value.field, value: oxmValueFromProto(k.value.field, k.value.value) };
     case 'experimenter':
       return { type: 'experimenter', experimenter: k.value.experimenter, data: k.value.data };
+    default:
+      return niciraFromProto(k, actionFromProto);
   }
 }
 

@@ -64,3 +64,32 @@ describe('instructions', () => {
     assert.equal(checkInstructions([instructions.meter(1), instructions.apply(), instructions.gotoTable(3)], 2, 'flow').length, 3);
   });
 });
+
+describe('Nicira actions', () => {
+  it('builders give the runtime codec values, with Open vSwitch defaults', () => {
+    assert.deepEqual(actions.nxResubmitTable(3), { type: 'nxResubmitTable', inPort: 0xfff8, tableId: 3 });
+    assert.deepEqual(actions.nxResubmit(), { type: 'nxResubmit', inPort: 0xfff8 });
+    assert.deepEqual(actions.nxRegLoad('reg0', 0xdeadbeef, 0, 32), { type: 'nxRegLoad', ofsNbits: 31, dst: 'reg0', value: 0xdeadbeefn });
+    assert.deepEqual(actions.nxRegLoad('reg1', 1, 4, 4), { type: 'nxRegLoad', ofsNbits: (4 << 6) | 3, dst: 'reg1', value: 1n });
+    assert.deepEqual(actions.nxRegMove('reg0', 'reg1', 6, 10), { type: 'nxRegMove', nBits: 6, srcOfs: 10, dstOfs: 0, srcField: 'reg0', dstField: 'reg1' });
+    assert.deepEqual(actions.nxConjunction(7, 0, 2), { type: 'nxConjunction', clause: 0, nClauses: 2, id: 7 });
+    assert.deepEqual(actions.nxCtClear(), { type: 'nxCtClear' });
+    assert.deepEqual(actions.nxCt({ flags: 1, zoneOfsNbits: 5, actions: [actions.nxNat(1, { rangeIpv4Min: '10.0.0.1', rangeProtoMin: 1024 })] }), {
+      type: 'nxCt', flags: 1, zoneSrc: '', zoneOfsNbits: 5, recircTable: 255, alg: 0,
+      actions: [{ type: 'nxNat', flags: 1, rangeIpv4Min: '10.0.0.1', rangeProtoMin: 1024 }],
+    });
+    const learn = actions.nxLearn({ tableId: 99, hardTimeout: 300 }, [
+      { type: 'match', src: { field: 'vlan_vid', ofs: 0 }, dst: { field: 'vlan_vid', ofs: 0 }, nBits: 12 },
+      { type: 'output', src: { field: 'in_port', ofs: 0 }, nBits: 32 },
+    ]);
+    assert.equal(learn.type === 'nxLearn' && learn.priority, 0x8000);
+  });
+
+  it('refuses values the wire cannot carry', () => {
+    invalid(() => actions.nxResubmitTable(256), /tableId/);
+    invalid(() => actions.nxRegLoad('reg0', 1, 0, 0), /not a field's bits/);
+    invalid(() => actions.nxNat(0, { rangeIpv4Min: '10.0.0.300' }), /rangeIpv4Min/);
+    invalid(() => actions.nxLearn({ tableId: 1 }, [{ type: 'match', src: { field: 'reg0', ofs: 0 }, dst: { field: 'reg0', ofs: 0 }, nBits: 0 }]), /1\.\.1023/);
+    invalid(() => actions.nxCt({ actions: [{ type: 'bogus' } as unknown as Action] }), /unknown action/);
+  });
+});

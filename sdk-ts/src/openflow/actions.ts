@@ -4,6 +4,19 @@ import { OFPVID_PRESENT } from './match.js';
 import { bytes, uint } from './numbers.js';
 import type { OxmFieldName, OxmValueOf } from './oxm-fields.js';
 import { checkOxmValue, describe, fieldSpec, type OxmValue } from './oxm-values.js';
+import {
+  checkNicira,
+  NICIRA_ACTION_TYPES,
+  type NiciraLeafAction,
+  type NxCtAction,
+  NX_CT_RECIRC_NONE,
+  NX_RESUBMIT_IN_PORT,
+  type NxFlowSpec,
+  type NxLearnOptions,
+  type NxmField,
+  type NxNatRange,
+  ofsNbits,
+} from './nicira.js';
 
 /** One OpenFlow 1.3 action (spec 7.2.5), tagged by `type`. */
 export type Action =
@@ -23,7 +36,10 @@ export type Action =
   | { readonly type: 'setField'; readonly field: string; readonly value: OxmValue }
   | { readonly type: 'pushPbb'; readonly ethertype: number }
   | { readonly type: 'popPbb' }
-  | { readonly type: 'experimenter'; readonly experimenter: number; readonly data: Uint8Array };
+  | { readonly type: 'experimenter'; readonly experimenter: number; readonly data: Uint8Array }
+  /** Nicira (Open vSwitch) actions: nicira.ts. */
+  | NxCtAction<Action>
+  | NiciraLeafAction;
 
 /** An output port: a port number 1..OFPP_MAX or a reserved port IN_PORT..LOCAL (not ANY). */
 export function outputPort(port: unknown, what: string): number {
@@ -76,6 +92,7 @@ export function checkAction(a: Action, what: string): Action {
     case 'experimenter':
       return { type: a.type, experimenter: uint(a.experimenter, 32, `${what} experimenter`), data: bytes(a.data, `${what} data`) };
     default:
+      if ((NICIRA_ACTION_TYPES as readonly string[]).includes(a?.type)) return checkNicira(a, what, checkAction);
       throw invalid(what, `unknown action ${describe((a as { type?: unknown } | undefined)?.type)}`);
   }
 }
@@ -140,5 +157,50 @@ export const actions = {
   /** An experimenter action: `data` is everything after the experimenter id. */
   experimenter(experimenter: number, data: Uint8Array): Action {
     return checkAction({ type: 'experimenter', experimenter, data }, 'action experimenter');
+  },
+  /**
+   * Open vSwitch's ct (NXAST_CT): track the connection in a zone (`zoneSrc` '' and
+   * `zoneOfsNbits` the zone, or a field's bits), recirculate to `recircTable` (255:
+   * no), and on commit (flags bit 0) run `actions` (nxNat, setField of ct_mark/ct_label).
+   */
+  nxCt(options: { flags?: number; zoneSrc?: NxmField; zoneOfsNbits?: number; recircTable?: number; alg?: number; actions?: readonly Action[] } = {}): Action {
+    const { flags = 0, zoneSrc = '', zoneOfsNbits = 0, recircTable = NX_CT_RECIRC_NONE, alg = 0, actions: nested = [] } = options;
+    return checkAction({ type: 'nxCt', flags, zoneSrc, zoneOfsNbits, recircTable, alg, actions: nested }, 'action nx_ct');
+  },
+  nxCtClear(): Action {
+    return { type: 'nxCtClear' };
+  },
+  /** NAT inside nxCt's actions: `flags` NX_NAT_F_* (1 src, 2 dst, ...), the range bounds that apply. */
+  nxNat(flags: number, range: NxNatRange = {}): Action {
+    return checkAction({ type: 'nxNat', flags, ...range }, 'action nx_nat');
+  },
+  /** Resubmit to the current table with `inPort` (default: the packet's own). */
+  nxResubmit(inPort: number = NX_RESUBMIT_IN_PORT): Action {
+    return checkAction({ type: 'nxResubmit', inPort }, 'action nx_resubmit');
+  },
+  /** Resubmit to `tableId` (255: the current table) with `inPort` (default: the packet's own). */
+  nxResubmitTable(tableId: number, inPort: number = NX_RESUBMIT_IN_PORT): Action {
+    return checkAction({ type: 'nxResubmitTable', inPort, tableId }, 'action nx_resubmit_table');
+  },
+  /** Learn a flow into `options.tableId` built from `specs`; priority defaults to 0x8000 as in Open vSwitch. */
+  nxLearn(options: NxLearnOptions, specs: readonly NxFlowSpec[]): Action {
+    const learn = { idleTimeout: 0, hardTimeout: 0, priority: 0x8000, cookie: 0n, flags: 0, finIdleTimeout: 0, finHardTimeout: 0, ...options };
+    return checkAction({ type: 'nxLearn', ...learn, specs }, 'action nx_learn');
+  },
+  /** Load `value` into bits ofs..ofs+nBits-1 of `dst` (a register such as 'reg0'). */
+  nxRegLoad(dst: NxmField, value: bigint | number, ofs: number, nBits: number): Action {
+    return checkAction({ type: 'nxRegLoad', ofsNbits: ofsNbits(ofs, nBits), dst, value: BigInt(value) }, 'action nx_reg_load');
+  },
+  /** Copy `nBits` bits from srcField[srcOfs..] to dstField[dstOfs..]. */
+  nxRegMove(srcField: NxmField, dstField: NxmField, nBits: number, srcOfs = 0, dstOfs = 0): Action {
+    return checkAction({ type: 'nxRegMove', nBits, srcOfs, dstOfs, srcField, dstField }, 'action nx_reg_move');
+  },
+  /** Clause `clause` (0-based) of `nClauses` of conjunctive match `id`. */
+  nxConjunction(id: number, clause: number, nClauses: number): Action {
+    return checkAction({ type: 'nxConjunction', clause, nClauses, id }, 'action nx_conjunction');
+  },
+  /** A note the switch keeps and ignores (padded with zeros to the action's 8-byte boundary). */
+  nxNote(note: Uint8Array): Action {
+    return checkAction({ type: 'nxNote', note }, 'action nx_note');
   },
 } as const;

@@ -1,7 +1,8 @@
-import { OFPG_ANY, OFPP_ANY, type Action, type Bucket, type Instruction, type MeterBand, type Port } from '../../openflow/index.js';
+import { isNiciraActionType, niciraActionData, NX_EXPERIMENTER_ID, OFPG_ANY, OFPP_ANY, type Action, type Bucket, type Instruction, type MeterBand, type Port } from '../../openflow/index.js';
 import { MeterBand_Type, type Action as PbAction, type Bucket as PbBucket, type Instruction as PbInstruction, type MeterBand as PbMeterBand, type Port as PbPort } from '../../generated/sdn/runtime/v1/openflow.js';
 import { ApiInputError } from '../errors.js';
 import { fromOxmField, toOxmField } from './match.js';
+import { fromNiciraAction, toNiciraAction } from './nicira.js';
 import { asBuffer, orDefault, u16, u8 } from './validate.js';
 
 /**
@@ -43,6 +44,8 @@ export function toAction(a: PbAction, path: string): Action {
     case 'decNwTtl':
     case 'popPbb':
       return { type: k.$case };
+    default:
+      return toNiciraAction(k, at, toActions);
   }
 }
 
@@ -51,6 +54,11 @@ export function toActions(actions: readonly PbAction[], path: string): Action[] 
 }
 
 export function fromAction(a: Action): PbAction {
+  if (isNiciraActionType(a.type)) {
+    const nx = a as Extract<Action, { type: typeof a.type }>;
+    // Nicira actions the proto has no case for reach apps as the experimenter bytes a switch sends.
+    return fromNiciraAction(nx, fromAction) ?? { kind: { $case: 'experimenter', value: { experimenter: NX_EXPERIMENTER_ID, data: niciraActionData(nx) } } };
+  }
   switch (a.type) {
     case 'output':
       return { kind: { $case: 'output', value: { port: a.port, maxLen: a.maxLen } } };

@@ -88,6 +88,51 @@ describe('commands: proto -> codec', () => {
     for (const a of actions) assert.deepEqual(toAction(fromAction(a), 'a'), a);
   });
 
+  it('hands a Nicira action the proto has no case for to apps as the experimenter bytes a switch sends', () => {
+    const tunnel: Action = { type: 'nxSetTunnel', tunId: 0x01020304 };
+    // NXAST_SET_TUNNEL (2), pad 2, tun_id.
+    const data = Buffer.from('0002000001020304', 'hex');
+    assert.deepEqual(fromAction(tunnel), { kind: { $case: 'experimenter', value: { experimenter: 0x2320, data } } });
+    assert.deepEqual(toAction(fromAction(tunnel), 'a'), { type: 'experimenter', experimenter: 0x2320, data });
+  });
+
+  it('round-trips the Nicira actions the proto carries', () => {
+    const actions: Action[] = [
+      {
+        type: 'nxCt', flags: 1, zoneSrc: '', zoneOfsNbits: 7, recircTable: 255, alg: 0,
+        actions: [{ type: 'nxNat', flags: 1, rangeIpv4Min: '10.0.0.1', rangeIpv4Max: '10.0.0.9', rangeProtoMin: 1024 }, { type: 'setField', field: { field: 'ct_mark', value: 5 } }],
+      },
+      { type: 'nxCt', flags: 0, zoneSrc: 'reg0', zoneOfsNbits: 15, recircTable: 4, alg: 21, actions: [] },
+      { type: 'nxCtClear' },
+      { type: 'nxResubmit', inPort: 0xfff8 },
+      { type: 'nxResubmitTable', inPort: 0xfff8, tableId: 3 },
+      {
+        type: 'nxLearn', idleTimeout: 0, hardTimeout: 300, priority: 1, cookie: 0n, flags: 0, tableId: 99, finIdleTimeout: 0, finHardTimeout: 0,
+        specs: [
+          { type: 'match', src: { field: 'vlan_vid', ofs: 0 }, dst: { field: 'vlan_vid', ofs: 0 }, nBits: 12 },
+          { type: 'load', src: 0x1234n, dst: { field: 'reg1', ofs: 0 }, nBits: 16 },
+          { type: 'output', src: { field: 'in_port', ofs: 0 }, nBits: 32 },
+        ],
+      },
+      { type: 'nxRegLoad', ofsNbits: 31, dst: 'reg0', value: 0xdeadbeefn },
+      { type: 'nxRegLoad', ofsNbits: 31, dst: 0x00010104, value: 1n },
+      { type: 'nxRegMove', nBits: 6, srcOfs: 10, dstOfs: 0, srcField: 'reg0', dstField: 'reg1' },
+      { type: 'nxConjunction', clause: 0, nClauses: 2, id: 7 },
+      { type: 'nxNote', note: Buffer.from('040506070000', 'hex') },
+    ];
+    for (const a of actions) assert.deepEqual(toAction(fromAction(a), 'a'), a);
+  });
+
+  it('refuses Nicira actions the wire cannot carry, naming the proto path', () => {
+    const nat = { kind: { $case: 'nxNat' as const, value: { flags: 0, rangeIpv4Min: '10.0.0.300', rangeIpv4Max: undefined, rangeIpv6Min: undefined, rangeIpv6Max: undefined, rangeProtoMin: undefined, rangeProtoMax: undefined } } };
+    invalid(() => toAction(nat, 'a'), 'a.nx_nat', /10\.0\.0\.300/);
+    const load = { kind: { $case: 'nxRegLoad' as const, value: { ofsNbits: 31, dst: { kind: { $case: 'name' as const, value: 'no_such_field' } }, value: 1n } } };
+    invalid(() => toAction(load, 'a'), 'a.nx_reg_load', /no_such_field/);
+    const spec = { type: 1, nBits: 8, src: { $case: 'srcValue' as const, value: Buffer.from('010203', 'hex') }, dst: { field: { kind: undefined }, ofs: 0 } };
+    const learn = { kind: { $case: 'nxLearn' as const, value: { idleTimeout: 0, hardTimeout: 0, priority: 0, cookie: 0n, flags: 0, tableId: 0, finIdleTimeout: 0, finHardTimeout: 0, specs: [spec] } } };
+    invalid(() => toAction(learn, 'a'), 'a.nx_learn.specs[0].src_value', /3 bytes exceed the 2 of 8 bits/);
+  });
+
   it('statistics requests default to "all" and raw messages take the session\'s version', () => {
     const flow = toStatsRequest({ kind: { $case: 'flow', value: { cookie: 0n, cookieMask: 0n, match: undefined } } }, 's');
     assert.deepEqual(flow, { type: 'MultipartRequest', flags: 0, body: { type: 'flow', tableId: OFPTT_ALL, outPort: OFPP_ANY, outGroup: OFPG_ANY, cookie: 0n, cookieMask: 0n, match: [] } });

@@ -108,7 +108,9 @@ async function runTxn(t: Extract<NonNullable<Command['kind']>, { $case: 'kvTxn' 
 
 async function stats(sw: SwitchHandle, request: CodecCommand): Promise<ResultKind> {
   const parts = await sw.request(request);
-  return { $case: 'stats', value: fromStatsReply((request as Extract<CodecCommand, { type: 'MultipartRequest' }>).body.type, parts) };
+  const asked = (request as Extract<CodecCommand, { type: 'MultipartRequest' }>).body.type;
+  // An ONF flow-monitor request (typed only on the request side) is answered with an experimenter body.
+  return { $case: 'stats', value: fromStatsReply(asked === 'onfFlowMonitor' ? 'experimenter' : asked, parts) };
 }
 
 async function role(sw: SwitchHandle, request: CodecCommand): Promise<ResultKind> {

@@ -1,24 +1,23 @@
 import { ACTION_TYPE_NUMBERS, OFP_ACTION_EXPERIMENTER_HEADER_SIZE, OFP_ACTION_HEADER_SIZE, OFP_ACTION_OUTPUT_SIZE } from '../actions.js';
+import { isNiciraActionType, NX_EXPERIMENTER_ID, type NXActionType } from '../nicira/index.js';
 import { matchWireLength, OFP_MATCH_HEADER_SIZE } from '../oxm.js';
 import type { Action, ActionId } from '../structs.js';
 import { base64, type Field, type Spec, struct, type Struct, u16, u32, u8 } from './fields.js';
 import { checkDerived, classed, fail, readClassed, type RyuJson } from './json.js';
+import { niciraActionFromRyu, niciraActionLength, niciraActionToRyu, niciraTypeOfClass } from './nicira.js';
 import { oxmFromRyu, oxmToRyu } from './oxm.js';
 
 /**
  * Actions (OFPAction*) and table-feature action ids (OFPActionId). Ryu shows
  * each action's `type` number and `len`; both are derived here from the value.
  *
- * Experimenter actions stay opaque in our values. Ryu decodes Nicira ones
- * (experimenter 0x2320) into NXAction* classes; we write every Nicira action as
- * Ryu's `NXActionUnknown {subtype, data}` and any other experimenter action as
- * `OFPActionExperimenterUnknown {experimenter, data}`.
+ * Nicira actions of a modelled subtype are Ryu's NXAction* classes (nicira.ts).
+ * Other experimenter actions stay opaque: a Nicira one is Ryu's
+ * `NXActionUnknown {subtype, data}`, any other `OFPActionExperimenterUnknown
+ * {experimenter, data}`.
  */
 
-/** Nicira's experimenter id (NX_VENDOR_ID). */
-export const NX_EXPERIMENTER_ID = 0x2320;
-
-type SimpleType = Exclude<Action['type'], 'setField' | 'experimenter'>;
+type SimpleType = Exclude<Action['type'], 'setField' | 'experimenter' | NXActionType>;
 type Body<K extends Action['type']> = Omit<Extract<Action, { type: K }>, 'type'>;
 
 interface SimpleMapping<K extends SimpleType> {
@@ -59,6 +58,7 @@ function pad8(n: number): number {
 
 /** Bytes of `a` on the wire (ofp_action_header.len). */
 export function actionLength(a: Action): number {
+  if (isNiciraActionType(a.type)) return niciraActionLength(a as Extract<Action, { type: NXActionType }>);
   switch (a.type) {
     case 'setField':
       return pad8(4 + matchWireLength([a.field]) - OFP_MATCH_HEADER_SIZE);
@@ -74,6 +74,7 @@ export function actionsLength(actions: readonly Action[]): number {
 }
 
 export function actionToRyu(a: Action): RyuJson {
+  if (isNiciraActionType(a.type)) return niciraActionToRyu(a as Extract<Action, { type: NXActionType }>, action);
   const header = { type: ACTION_TYPE_NUMBERS[a.type], len: actionLength(a) };
   switch (a.type) {
     case 'setField':
@@ -95,14 +96,16 @@ export function actionToRyu(a: Action): RyuJson {
 
 export function actionFromRyu(j: RyuJson, path: string): Action {
   const { name, body } = readClassed(j, path);
-  let action: Action;
+  const niciraType = niciraTypeOfClass(name);
+  if (niciraType !== undefined) return niciraActionFromRyu(niciraType, body, path, action);
+  let a: Action;
   const simpleType = SIMPLE_BY_CLASS.get(name);
   if (simpleType !== undefined) {
-    action = { type: simpleType, ...SIMPLE[simpleType].fields.read(body) } as Action;
+    a = { type: simpleType, ...SIMPLE[simpleType].fields.read(body) } as Action;
   } else if (name === 'OFPActionSetField') {
-    action = { type: 'setField', field: oxmFromRyu(body.get('field'), body.at('field')) };
+    a = { type: 'setField', field: oxmFromRyu(body.get('field'), body.at('field')) };
   } else if (name === 'OFPActionExperimenterUnknown') {
-    action = {
+    a = {
       type: 'experimenter',
       experimenter: u32.from(body.get('experimenter'), body.at('experimenter')),
       data: base64.from(body.get('data'), body.at('data')),
@@ -112,16 +115,14 @@ export function actionFromRyu(j: RyuJson, path: string): Action {
     if (experimenter !== undefined && experimenter !== NX_EXPERIMENTER_ID) fail(body.at('experimenter'), `NXActionUnknown is Nicira's (${NX_EXPERIMENTER_ID})`);
     const subtype = u16.from(body.get('subtype'), body.at('subtype'));
     const data = base64.from(body.get('data'), body.at('data'));
-    action = { type: 'experimenter', experimenter: NX_EXPERIMENTER_ID, data: Buffer.concat([Buffer.from([subtype >>> 8, subtype & 0xff]), data]) };
-  } else if (name.startsWith('NXAction')) {
-    return fail(path, `${name}: Nicira actions are kept opaque by this codec; write it as NXActionUnknown {subtype, data}`);
+    a = { type: 'experimenter', experimenter: NX_EXPERIMENTER_ID, data: Buffer.concat([Buffer.from([subtype >>> 8, subtype & 0xff]), data]) };
   } else {
     return fail(path, `unknown action class ${name}`);
   }
-  checkDerived(body, 'type', ACTION_TYPE_NUMBERS[action.type]);
-  checkDerived(body, 'len', actionLength(action));
+  checkDerived(body, 'type', ACTION_TYPE_NUMBERS[a.type]);
+  checkDerived(body, 'len', actionLength(a));
   body.done();
-  return action;
+  return a;
 }
 
 export const action: Field<Action> = { to: actionToRyu, from: actionFromRyu };

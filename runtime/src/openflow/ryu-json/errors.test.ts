@@ -85,8 +85,34 @@ describe('fromRyuJson errors name the JSON path', () => {
     rejects(flowMod([], [tlv('vlan_pcp', 8.5)]), `${field0}.value`, /unsigned 8-bit/);
   });
 
-  it('Nicira actions Ryu decodes are refused with a hint', () => {
-    rejects(flowMod([{ NXActionLearn: { subtype: 16 } }]), actionPath, /NXActionLearn: Nicira actions are kept opaque.*NXActionUnknown/);
+  it('Nicira actions: a missing attribute, a wrong derived field, a bad field name, an unknown class', () => {
+    rejects(flowMod([{ NXActionLearn: { subtype: 16 } }]), `${actionPath}.NXActionLearn`, /missing key "idle_timeout"/);
+    const resubmit = (extra: Record<string, RyuJson>): RyuJson => ({ NXActionResubmitTable: { in_port: 1, table_id: 2, ...extra } });
+    rejects(flowMod([resubmit({ subtype: 1 })]), `${actionPath}.NXActionResubmitTable.subtype`, /encodes to 14/);
+    rejects(flowMod([resubmit({ len: 24 })]), `${actionPath}.NXActionResubmitTable.len`, /encodes to 16/);
+    rejects(
+      flowMod([{ NXActionRegLoad: { ofs_nbits: 31, dst: 'no_such_field', value: 1 } }]),
+      `${actionPath}.NXActionRegLoad.dst`,
+      /not a field with a 4-byte NXM\/OXM header/,
+    );
+    rejects(flowMod([{ NXActionFoo: {} }]), actionPath, /unknown action class NXActionFoo/);
+  });
+
+  it("a packet-library frame this form does not model, or whose length lies", () => {
+    const eth = { ethernet: { dst: '00:00:00:00:00:01', src: '00:00:00:00:00:02', ethertype: 2054 } };
+    const packetOut = (protocols: RyuJson[]): RyuJson => ({
+      OFPPacketOut: { buffer_id: 0xffffffff, in_port: 0xfffffffd, actions: [], data: { Packet: { protocols } } },
+    });
+    rejects(packetOut([eth]), '$.OFPPacketOut.data.Packet.protocols', /only Ethernet \/ IPv4 \/ ICMP echo/);
+    const ip = {
+      ipv4: {
+        version: 4, header_length: 5, tos: 0, total_length: 99, identification: 0, flags: 0, offset: 0, ttl: 64, proto: 1, csum: 0,
+        src: '10.0.0.1', dst: '10.0.0.2', option: null,
+      },
+    };
+    const icmp = { icmp: { type: 8, code: 0, csum: 0, data: { echo: { id: 1, seq: 2, data: '' } } } };
+    const ipv4Eth = { ethernet: { ...eth.ethernet, ethertype: 2048 } };
+    rejects(packetOut([ipv4Eth, ip, icmp]), '$.OFPPacketOut.data.Packet.protocols[1].ipv4.total_length', /is 99 but the packet is 28 bytes/);
   });
 
   it('messages not modelled for a version', () => {

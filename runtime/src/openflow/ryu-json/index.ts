@@ -16,6 +16,7 @@ import {
   type PlainType,
 } from './messages.js';
 import { type KnownMultipartType, MULTIPART_TYPES, REPLIES, REQUESTS } from './multipart.js';
+import { flowMonitorFromRyu, flowMonitorToRyu, ONF_FLOW_MONITOR_CLASS } from './onf.js';
 
 /**
  * OpenFlow message values <-> Ryu's `to_jsondict` form, the JSON that Ryu and
@@ -39,11 +40,16 @@ function modelled(version: number, type: OfpMessageType): boolean {
 }
 
 function multipartNumber(body: MultipartRequestBody | MultipartReplyBody): number {
+  if (body.type === 'onfFlowMonitor') return MULTIPART_TYPES.experimenter;
   return body.type === 'unknown' ? body.multipartType : MULTIPART_TYPES[body.type];
 }
 
 function multipartToRyu(m: MultipartRequest | MultipartReply): RyuJson {
   const out: Record<string, RyuJson> = { flags: m.flags, type: multipartNumber(m.body) };
+  if (m.body.type === 'onfFlowMonitor') {
+    flowMonitorToRyu(m.body.monitors, out);
+    return classed(ONF_FLOW_MONITOR_CLASS, out);
+  }
   if (m.body.type === 'unknown') {
     out['data'] = base64.to(m.body.data);
     return classed(m.type === 'MultipartRequest' ? 'OFPMultipartRequestUnknown' : 'OFPMultipartReplyUnknown', out);
@@ -119,6 +125,14 @@ const READERS: ReadonlyMap<string, { type: OfpMessageType; read: Reader }> = (()
     readers.set(REQUESTS[bodyType].cls, { type: 'MultipartRequest', read: multipartReader('MultipartRequest', bodyType) });
     readers.set(REPLIES[bodyType].cls, { type: 'MultipartReply', read: multipartReader('MultipartReply', bodyType) });
   }
+  readers.set(ONF_FLOW_MONITOR_CLASS, {
+    type: 'MultipartRequest',
+    read: (o, h) => {
+      const flags = u16.from(o.get('flags'), o.at('flags'));
+      checkDerived(o, 'type', MULTIPART_TYPES.experimenter);
+      return { type: 'MultipartRequest', version: h.version, xid: h.xid, flags, body: { type: 'onfFlowMonitor', monitors: flowMonitorFromRyu(o) } };
+    },
+  });
   readers.set('OFPMultipartRequestUnknown', { type: 'MultipartRequest', read: multipartReader('MultipartRequest', 'unknown') });
   readers.set('OFPMultipartReplyUnknown', { type: 'MultipartReply', read: multipartReader('MultipartReply', 'unknown') });
   readers.set('OFPMessageUnknown', {

@@ -5,6 +5,7 @@ import { base64, type Field, list, mac, type Spec, struct, type Struct, tuple, u
 import { instruction } from './instructions.js';
 import { checkDerived, classed, describeJson, fail, type JsonObject, readArray, readClassed, type RyuJson } from './json.js';
 import { match } from './oxm.js';
+import { frameFromRyu } from './packet.js';
 import { bucket, meterBand, packetQueue, phyPort10, port } from './structs.js';
 
 /**
@@ -222,9 +223,6 @@ export function packetOutToRyu(m: MessageOf<'PacketOut'>): Record<string, RyuJso
 
 export function packetOutFromRyu(o: JsonObject, h: Header): MessageOf<'PacketOut'> {
   const data = o.get('data');
-  if (typeof data === 'object' && data !== null) {
-    fail(o.at('data'), 'Ryu decoded this frame with its packet library; give the frame as base64 bytes');
-  }
   const m: MessageOf<'PacketOut'> = {
     type: 'PacketOut',
     version: h.version,
@@ -232,7 +230,7 @@ export function packetOutFromRyu(o: JsonObject, h: Header): MessageOf<'PacketOut
     bufferId: u32.from(o.get('buffer_id'), o.at('buffer_id')),
     inPort: u32.from(o.get('in_port'), o.at('in_port')),
     actions: readArray(o.get('actions'), o.at('actions')).map((e) => action.from(e.value, e.path)),
-    data: base64.from(data, o.at('data')),
+    data: typeof data === 'object' && data !== null ? frameFromRyu(data, o.at('data')) : base64.from(data, o.at('data')),
   };
   checkDerived(o, 'actions_len', actionsLength(m.actions));
   return m;

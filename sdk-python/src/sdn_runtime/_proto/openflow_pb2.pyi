@@ -215,8 +215,384 @@ class ExperimenterBody(_message.Message):
 Global___ExperimenterBody: _TypeAlias = ExperimenterBody  # noqa: Y015
 
 @_typing.final
+class NxmField(_message.Message):
+    """---------------------------------------------------------------- Nicira (Open vSwitch) actions
+    The runtime's codec models them (runtime/src/openflow/nicira/README.md); names and
+    meanings are Ryu's (NXActionCT, ...). Nicira actions without a case here reach
+    apps as `experimenter` (experimenter 0x2320) with their bytes.
+
+    A field named inside a Nicira action: the name the codec and Ryu use ("reg0",
+    "eth_dst_nxm", "in_port"), or, for a header no name reproduces, its 32 bits.
+    Neither set: no field (the all-zero header; NxCtAction's immediate zone).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    HEADER_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    header: _builtins.int
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        header: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["header", b"header", "kind", b"kind", "name", b"name"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["header", b"header", "kind", b"kind", "name", b"name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_kind: _TypeAlias = _typing.Literal["name", "header"]  # noqa: Y015
+    _WhichOneofArgType_kind: _TypeAlias = _typing.Literal["kind", b"kind"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_kind) -> _WhichOneofReturnType_kind | None: ...
+
+Global___NxmField: _TypeAlias = NxmField  # noqa: Y015
+
+@_typing.final
+class NxResubmitTableAction(_message.Message):
+    """NXAST_RESUBMIT_TABLE: resubmit with `in_port` (0xfff8 IN_PORT: unchanged) to `table_id` (255: the current table)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    IN_PORT_FIELD_NUMBER: _builtins.int
+    TABLE_ID_FIELD_NUMBER: _builtins.int
+    in_port: _builtins.int
+    table_id: _builtins.int
+    def __init__(
+        self,
+        *,
+        in_port: _builtins.int = ...,
+        table_id: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["in_port", b"in_port", "table_id", b"table_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___NxResubmitTableAction: _TypeAlias = NxResubmitTableAction  # noqa: Y015
+
+@_typing.final
+class NxRegLoadAction(_message.Message):
+    """NXAST_REG_LOAD: `value` into bits of `dst`; ofs_nbits is (ofs << 6) | (n_bits - 1)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OFS_NBITS_FIELD_NUMBER: _builtins.int
+    DST_FIELD_NUMBER: _builtins.int
+    VALUE_FIELD_NUMBER: _builtins.int
+    ofs_nbits: _builtins.int
+    value: _builtins.int
+    @_builtins.property
+    def dst(self) -> Global___NxmField: ...
+    def __init__(
+        self,
+        *,
+        ofs_nbits: _builtins.int = ...,
+        dst: Global___NxmField | None = ...,
+        value: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["dst", b"dst"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dst", b"dst", "ofs_nbits", b"ofs_nbits", "value", b"value"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___NxRegLoadAction: _TypeAlias = NxRegLoadAction  # noqa: Y015
+
+@_typing.final
+class NxRegMoveAction(_message.Message):
+    """NXAST_REG_MOVE: n_bits bits from src_field[src_ofs..] to dst_field[dst_ofs..]."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    N_BITS_FIELD_NUMBER: _builtins.int
+    SRC_OFS_FIELD_NUMBER: _builtins.int
+    DST_OFS_FIELD_NUMBER: _builtins.int
+    SRC_FIELD_FIELD_NUMBER: _builtins.int
+    DST_FIELD_FIELD_NUMBER: _builtins.int
+    n_bits: _builtins.int
+    src_ofs: _builtins.int
+    dst_ofs: _builtins.int
+    @_builtins.property
+    def src_field(self) -> Global___NxmField: ...
+    @_builtins.property
+    def dst_field(self) -> Global___NxmField: ...
+    def __init__(
+        self,
+        *,
+        n_bits: _builtins.int = ...,
+        src_ofs: _builtins.int = ...,
+        dst_ofs: _builtins.int = ...,
+        src_field: Global___NxmField | None = ...,
+        dst_field: Global___NxmField | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["dst_field", b"dst_field", "src_field", b"src_field"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dst_field", b"dst_field", "dst_ofs", b"dst_ofs", "n_bits", b"n_bits", "src_field", b"src_field", "src_ofs", b"src_ofs"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___NxRegMoveAction: _TypeAlias = NxRegMoveAction  # noqa: Y015
+
+@_typing.final
+class NxConjunctionAction(_message.Message):
+    """NXAST_CONJUNCTION: clause (0-based) of n_clauses of conjunction `id`."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLAUSE_FIELD_NUMBER: _builtins.int
+    N_CLAUSES_FIELD_NUMBER: _builtins.int
+    ID_FIELD_NUMBER: _builtins.int
+    clause: _builtins.int
+    n_clauses: _builtins.int
+    id: _builtins.int
+    def __init__(
+        self,
+        *,
+        clause: _builtins.int = ...,
+        n_clauses: _builtins.int = ...,
+        id: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["clause", b"clause", "id", b"id", "n_clauses", b"n_clauses"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___NxConjunctionAction: _TypeAlias = NxConjunctionAction  # noqa: Y015
+
+@_typing.final
+class NxCtAction(_message.Message):
+    """NXAST_CT: send to the connection tracker. With no zone_src, zone_ofs_nbits is the
+    zone itself. recirc_table 255: do not recirculate. `actions` run on commit (nat, set_field).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FLAGS_FIELD_NUMBER: _builtins.int
+    ZONE_SRC_FIELD_NUMBER: _builtins.int
+    ZONE_OFS_NBITS_FIELD_NUMBER: _builtins.int
+    RECIRC_TABLE_FIELD_NUMBER: _builtins.int
+    ALG_FIELD_NUMBER: _builtins.int
+    ACTIONS_FIELD_NUMBER: _builtins.int
+    flags: _builtins.int
+    zone_ofs_nbits: _builtins.int
+    recirc_table: _builtins.int
+    alg: _builtins.int
+    @_builtins.property
+    def zone_src(self) -> Global___NxmField: ...
+    @_builtins.property
+    def actions(self) -> _containers.RepeatedCompositeFieldContainer[Global___Action]: ...
+    def __init__(
+        self,
+        *,
+        flags: _builtins.int = ...,
+        zone_src: Global___NxmField | None = ...,
+        zone_ofs_nbits: _builtins.int = ...,
+        recirc_table: _builtins.int = ...,
+        alg: _builtins.int = ...,
+        actions: _abc.Iterable[Global___Action] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["zone_src", b"zone_src"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actions", b"actions", "alg", b"alg", "flags", b"flags", "recirc_table", b"recirc_table", "zone_ofs_nbits", b"zone_ofs_nbits", "zone_src", b"zone_src"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___NxCtAction: _TypeAlias = NxCtAction  # noqa: Y015
+
+@_typing.final
+class NxNatAction(_message.Message):
+    """NXAST_NAT (inside NxCtAction.actions): each absent bound is not sent."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FLAGS_FIELD_NUMBER: _builtins.int
+    RANGE_IPV4_MIN_FIELD_NUMBER: _builtins.int
+    RANGE_IPV4_MAX_FIELD_NUMBER: _builtins.int
+    RANGE_IPV6_MIN_FIELD_NUMBER: _builtins.int
+    RANGE_IPV6_MAX_FIELD_NUMBER: _builtins.int
+    RANGE_PROTO_MIN_FIELD_NUMBER: _builtins.int
+    RANGE_PROTO_MAX_FIELD_NUMBER: _builtins.int
+    flags: _builtins.int
+    range_ipv4_min: _builtins.str
+    range_ipv4_max: _builtins.str
+    range_ipv6_min: _builtins.str
+    range_ipv6_max: _builtins.str
+    range_proto_min: _builtins.int
+    range_proto_max: _builtins.int
+    def __init__(
+        self,
+        *,
+        flags: _builtins.int = ...,
+        range_ipv4_min: _builtins.str | None = ...,
+        range_ipv4_max: _builtins.str | None = ...,
+        range_ipv6_min: _builtins.str | None = ...,
+        range_ipv6_max: _builtins.str | None = ...,
+        range_proto_min: _builtins.int | None = ...,
+        range_proto_max: _builtins.int | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_range_ipv4_max", b"_range_ipv4_max", "_range_ipv4_min", b"_range_ipv4_min", "_range_ipv6_max", b"_range_ipv6_max", "_range_ipv6_min", b"_range_ipv6_min", "_range_proto_max", b"_range_proto_max", "_range_proto_min", b"_range_proto_min", "range_ipv4_max", b"range_ipv4_max", "range_ipv4_min", b"range_ipv4_min", "range_ipv6_max", b"range_ipv6_max", "range_ipv6_min", b"range_ipv6_min", "range_proto_max", b"range_proto_max", "range_proto_min", b"range_proto_min"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_range_ipv4_max", b"_range_ipv4_max", "_range_ipv4_min", b"_range_ipv4_min", "_range_ipv6_max", b"_range_ipv6_max", "_range_ipv6_min", b"_range_ipv6_min", "_range_proto_max", b"_range_proto_max", "_range_proto_min", b"_range_proto_min", "flags", b"flags", "range_ipv4_max", b"range_ipv4_max", "range_ipv4_min", b"range_ipv4_min", "range_ipv6_max", b"range_ipv6_max", "range_ipv6_min", b"range_ipv6_min", "range_proto_max", b"range_proto_max", "range_proto_min", b"range_proto_min"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__range_ipv4_max: _TypeAlias = _typing.Literal["range_ipv4_max"]  # noqa: Y015
+    _WhichOneofArgType__range_ipv4_max: _TypeAlias = _typing.Literal["_range_ipv4_max", b"_range_ipv4_max"]  # noqa: Y015
+    _WhichOneofReturnType__range_ipv4_min: _TypeAlias = _typing.Literal["range_ipv4_min"]  # noqa: Y015
+    _WhichOneofArgType__range_ipv4_min: _TypeAlias = _typing.Literal["_range_ipv4_min", b"_range_ipv4_min"]  # noqa: Y015
+    _WhichOneofReturnType__range_ipv6_max: _TypeAlias = _typing.Literal["range_ipv6_max"]  # noqa: Y015
+    _WhichOneofArgType__range_ipv6_max: _TypeAlias = _typing.Literal["_range_ipv6_max", b"_range_ipv6_max"]  # noqa: Y015
+    _WhichOneofReturnType__range_ipv6_min: _TypeAlias = _typing.Literal["range_ipv6_min"]  # noqa: Y015
+    _WhichOneofArgType__range_ipv6_min: _TypeAlias = _typing.Literal["_range_ipv6_min", b"_range_ipv6_min"]  # noqa: Y015
+    _WhichOneofReturnType__range_proto_max: _TypeAlias = _typing.Literal["range_proto_max"]  # noqa: Y015
+    _WhichOneofArgType__range_proto_max: _TypeAlias = _typing.Literal["_range_proto_max", b"_range_proto_max"]  # noqa: Y015
+    _WhichOneofReturnType__range_proto_min: _TypeAlias = _typing.Literal["range_proto_min"]  # noqa: Y015
+    _WhichOneofArgType__range_proto_min: _TypeAlias = _typing.Literal["_range_proto_min", b"_range_proto_min"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__range_ipv4_max) -> _WhichOneofReturnType__range_ipv4_max | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__range_ipv4_min) -> _WhichOneofReturnType__range_ipv4_min | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__range_ipv6_max) -> _WhichOneofReturnType__range_ipv6_max | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__range_ipv6_min) -> _WhichOneofReturnType__range_ipv6_min | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__range_proto_max) -> _WhichOneofReturnType__range_proto_max | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__range_proto_min) -> _WhichOneofReturnType__range_proto_min | None: ...
+
+Global___NxNatAction: _TypeAlias = NxNatAction  # noqa: Y015
+
+@_typing.final
+class NxFlowSpecField(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FIELD_FIELD_NUMBER: _builtins.int
+    OFS_FIELD_NUMBER: _builtins.int
+    ofs: _builtins.int
+    @_builtins.property
+    def field(self) -> Global___NxmField: ...
+    def __init__(
+        self,
+        *,
+        field: Global___NxmField | None = ...,
+        ofs: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["field", b"field"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["field", b"field", "ofs", b"ofs"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___NxFlowSpecField: _TypeAlias = NxFlowSpecField  # noqa: Y015
+
+@_typing.final
+class NxFlowSpec(_message.Message):
+    """One learn spec: n_bits (1..1023) from a field or an immediate value, matched on,
+    loaded into `dst`, or output to (TYPE_OUTPUT has no dst).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    class _Type:
+        ValueType = _typing.NewType("ValueType", _builtins.int)
+        V: _TypeAlias = ValueType  # noqa: Y015
+
+    class _TypeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[NxFlowSpec._Type.ValueType], _builtins.type):
+        DESCRIPTOR: _descriptor.EnumDescriptor
+        TYPE_UNSPECIFIED: NxFlowSpec._Type.ValueType  # 0
+        TYPE_MATCH: NxFlowSpec._Type.ValueType  # 1
+        TYPE_LOAD: NxFlowSpec._Type.ValueType  # 2
+        TYPE_OUTPUT: NxFlowSpec._Type.ValueType  # 3
+
+    class Type(_Type, metaclass=_TypeEnumTypeWrapper): ...
+    TYPE_UNSPECIFIED: NxFlowSpec.Type.ValueType  # 0
+    TYPE_MATCH: NxFlowSpec.Type.ValueType  # 1
+    TYPE_LOAD: NxFlowSpec.Type.ValueType  # 2
+    TYPE_OUTPUT: NxFlowSpec.Type.ValueType  # 3
+
+    TYPE_FIELD_NUMBER: _builtins.int
+    N_BITS_FIELD_NUMBER: _builtins.int
+    SRC_FIELD_FIELD_NUMBER: _builtins.int
+    SRC_VALUE_FIELD_NUMBER: _builtins.int
+    DST_FIELD_NUMBER: _builtins.int
+    type: Global___NxFlowSpec.Type.ValueType
+    n_bits: _builtins.int
+    src_value: _builtins.bytes
+    """Big-endian; at most ceil(n_bits / 16) * 2 bytes."""
+    @_builtins.property
+    def src_field(self) -> Global___NxFlowSpecField: ...
+    @_builtins.property
+    def dst(self) -> Global___NxFlowSpecField: ...
+    def __init__(
+        self,
+        *,
+        type: Global___NxFlowSpec.Type.ValueType = ...,
+        n_bits: _builtins.int = ...,
+        src_field: Global___NxFlowSpecField | None = ...,
+        src_value: _builtins.bytes = ...,
+        dst: Global___NxFlowSpecField | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["dst", b"dst", "src", b"src", "src_field", b"src_field", "src_value", b"src_value"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dst", b"dst", "n_bits", b"n_bits", "src", b"src", "src_field", b"src_field", "src_value", b"src_value", "type", b"type"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_src: _TypeAlias = _typing.Literal["src_field", "src_value"]  # noqa: Y015
+    _WhichOneofArgType_src: _TypeAlias = _typing.Literal["src", b"src"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_src) -> _WhichOneofReturnType_src | None: ...
+
+Global___NxFlowSpec: _TypeAlias = NxFlowSpec  # noqa: Y015
+
+@_typing.final
+class NxLearnAction(_message.Message):
+    """NXAST_LEARN: add a flow built from `specs` to table_id."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    IDLE_TIMEOUT_FIELD_NUMBER: _builtins.int
+    HARD_TIMEOUT_FIELD_NUMBER: _builtins.int
+    PRIORITY_FIELD_NUMBER: _builtins.int
+    COOKIE_FIELD_NUMBER: _builtins.int
+    FLAGS_FIELD_NUMBER: _builtins.int
+    TABLE_ID_FIELD_NUMBER: _builtins.int
+    FIN_IDLE_TIMEOUT_FIELD_NUMBER: _builtins.int
+    FIN_HARD_TIMEOUT_FIELD_NUMBER: _builtins.int
+    SPECS_FIELD_NUMBER: _builtins.int
+    idle_timeout: _builtins.int
+    hard_timeout: _builtins.int
+    priority: _builtins.int
+    cookie: _builtins.int
+    flags: _builtins.int
+    table_id: _builtins.int
+    fin_idle_timeout: _builtins.int
+    fin_hard_timeout: _builtins.int
+    @_builtins.property
+    def specs(self) -> _containers.RepeatedCompositeFieldContainer[Global___NxFlowSpec]: ...
+    def __init__(
+        self,
+        *,
+        idle_timeout: _builtins.int = ...,
+        hard_timeout: _builtins.int = ...,
+        priority: _builtins.int = ...,
+        cookie: _builtins.int = ...,
+        flags: _builtins.int = ...,
+        table_id: _builtins.int = ...,
+        fin_idle_timeout: _builtins.int = ...,
+        fin_hard_timeout: _builtins.int = ...,
+        specs: _abc.Iterable[Global___NxFlowSpec] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cookie", b"cookie", "fin_hard_timeout", b"fin_hard_timeout", "fin_idle_timeout", b"fin_idle_timeout", "flags", b"flags", "hard_timeout", b"hard_timeout", "idle_timeout", b"idle_timeout", "priority", b"priority", "specs", b"specs", "table_id", b"table_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___NxLearnAction: _TypeAlias = NxLearnAction  # noqa: Y015
+
+@_typing.final
 class Action(_message.Message):
-    """One action (OpenFlow 1.3.5 7.2.5)."""
+    """One action (OpenFlow 1.3.5 7.2.5, and Nicira's)."""
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -237,10 +613,24 @@ class Action(_message.Message):
     PUSH_PBB_FIELD_NUMBER: _builtins.int
     POP_PBB_FIELD_NUMBER: _builtins.int
     EXPERIMENTER_FIELD_NUMBER: _builtins.int
+    NX_CT_FIELD_NUMBER: _builtins.int
+    NX_CT_CLEAR_FIELD_NUMBER: _builtins.int
+    NX_NAT_FIELD_NUMBER: _builtins.int
+    NX_RESUBMIT_FIELD_NUMBER: _builtins.int
+    NX_RESUBMIT_TABLE_FIELD_NUMBER: _builtins.int
+    NX_LEARN_FIELD_NUMBER: _builtins.int
+    NX_REG_LOAD_FIELD_NUMBER: _builtins.int
+    NX_REG_MOVE_FIELD_NUMBER: _builtins.int
+    NX_CONJUNCTION_FIELD_NUMBER: _builtins.int
+    NX_NOTE_FIELD_NUMBER: _builtins.int
     set_mpls_ttl: _builtins.int
     set_queue: _builtins.int
     group: _builtins.int
     set_nw_ttl: _builtins.int
+    nx_resubmit: _builtins.int
+    """NXAST_RESUBMIT: resubmit with this in_port to the current table."""
+    nx_note: _builtins.bytes
+    """NXAST_NOTE: bytes ignored by the switch (padded with zeros to the 8-byte boundary)."""
     @_builtins.property
     def output(self) -> Global___OutputAction: ...
     @_builtins.property
@@ -267,6 +657,22 @@ class Action(_message.Message):
     def pop_pbb(self) -> Global___Nothing: ...
     @_builtins.property
     def experimenter(self) -> Global___ExperimenterBody: ...
+    @_builtins.property
+    def nx_ct(self) -> Global___NxCtAction: ...
+    @_builtins.property
+    def nx_ct_clear(self) -> Global___Nothing: ...
+    @_builtins.property
+    def nx_nat(self) -> Global___NxNatAction: ...
+    @_builtins.property
+    def nx_resubmit_table(self) -> Global___NxResubmitTableAction: ...
+    @_builtins.property
+    def nx_learn(self) -> Global___NxLearnAction: ...
+    @_builtins.property
+    def nx_reg_load(self) -> Global___NxRegLoadAction: ...
+    @_builtins.property
+    def nx_reg_move(self) -> Global___NxRegMoveAction: ...
+    @_builtins.property
+    def nx_conjunction(self) -> Global___NxConjunctionAction: ...
     def __init__(
         self,
         *,
@@ -287,12 +693,22 @@ class Action(_message.Message):
         push_pbb: Global___EthertypeAction | None = ...,
         pop_pbb: Global___Nothing | None = ...,
         experimenter: Global___ExperimenterBody | None = ...,
+        nx_ct: Global___NxCtAction | None = ...,
+        nx_ct_clear: Global___Nothing | None = ...,
+        nx_nat: Global___NxNatAction | None = ...,
+        nx_resubmit: _builtins.int = ...,
+        nx_resubmit_table: Global___NxResubmitTableAction | None = ...,
+        nx_learn: Global___NxLearnAction | None = ...,
+        nx_reg_load: Global___NxRegLoadAction | None = ...,
+        nx_reg_move: Global___NxRegMoveAction | None = ...,
+        nx_conjunction: Global___NxConjunctionAction | None = ...,
+        nx_note: _builtins.bytes = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["copy_ttl_in", b"copy_ttl_in", "copy_ttl_out", b"copy_ttl_out", "dec_mpls_ttl", b"dec_mpls_ttl", "dec_nw_ttl", b"dec_nw_ttl", "experimenter", b"experimenter", "group", b"group", "kind", b"kind", "output", b"output", "pop_mpls", b"pop_mpls", "pop_pbb", b"pop_pbb", "pop_vlan", b"pop_vlan", "push_mpls", b"push_mpls", "push_pbb", b"push_pbb", "push_vlan", b"push_vlan", "set_field", b"set_field", "set_mpls_ttl", b"set_mpls_ttl", "set_nw_ttl", b"set_nw_ttl", "set_queue", b"set_queue"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["copy_ttl_in", b"copy_ttl_in", "copy_ttl_out", b"copy_ttl_out", "dec_mpls_ttl", b"dec_mpls_ttl", "dec_nw_ttl", b"dec_nw_ttl", "experimenter", b"experimenter", "group", b"group", "kind", b"kind", "nx_conjunction", b"nx_conjunction", "nx_ct", b"nx_ct", "nx_ct_clear", b"nx_ct_clear", "nx_learn", b"nx_learn", "nx_nat", b"nx_nat", "nx_note", b"nx_note", "nx_reg_load", b"nx_reg_load", "nx_reg_move", b"nx_reg_move", "nx_resubmit", b"nx_resubmit", "nx_resubmit_table", b"nx_resubmit_table", "output", b"output", "pop_mpls", b"pop_mpls", "pop_pbb", b"pop_pbb", "pop_vlan", b"pop_vlan", "push_mpls", b"push_mpls", "push_pbb", b"push_pbb", "push_vlan", b"push_vlan", "set_field", b"set_field", "set_mpls_ttl", b"set_mpls_ttl", "set_nw_ttl", b"set_nw_ttl", "set_queue", b"set_queue"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["copy_ttl_in", b"copy_ttl_in", "copy_ttl_out", b"copy_ttl_out", "dec_mpls_ttl", b"dec_mpls_ttl", "dec_nw_ttl", b"dec_nw_ttl", "experimenter", b"experimenter", "group", b"group", "kind", b"kind", "output", b"output", "pop_mpls", b"pop_mpls", "pop_pbb", b"pop_pbb", "pop_vlan", b"pop_vlan", "push_mpls", b"push_mpls", "push_pbb", b"push_pbb", "push_vlan", b"push_vlan", "set_field", b"set_field", "set_mpls_ttl", b"set_mpls_ttl", "set_nw_ttl", b"set_nw_ttl", "set_queue", b"set_queue"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["copy_ttl_in", b"copy_ttl_in", "copy_ttl_out", b"copy_ttl_out", "dec_mpls_ttl", b"dec_mpls_ttl", "dec_nw_ttl", b"dec_nw_ttl", "experimenter", b"experimenter", "group", b"group", "kind", b"kind", "nx_conjunction", b"nx_conjunction", "nx_ct", b"nx_ct", "nx_ct_clear", b"nx_ct_clear", "nx_learn", b"nx_learn", "nx_nat", b"nx_nat", "nx_note", b"nx_note", "nx_reg_load", b"nx_reg_load", "nx_reg_move", b"nx_reg_move", "nx_resubmit", b"nx_resubmit", "nx_resubmit_table", b"nx_resubmit_table", "output", b"output", "pop_mpls", b"pop_mpls", "pop_pbb", b"pop_pbb", "pop_vlan", b"pop_vlan", "push_mpls", b"push_mpls", "push_pbb", b"push_pbb", "push_vlan", b"push_vlan", "set_field", b"set_field", "set_mpls_ttl", b"set_mpls_ttl", "set_nw_ttl", b"set_nw_ttl", "set_queue", b"set_queue"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_kind: _TypeAlias = _typing.Literal["output", "copy_ttl_out", "copy_ttl_in", "set_mpls_ttl", "dec_mpls_ttl", "push_vlan", "pop_vlan", "push_mpls", "pop_mpls", "set_queue", "group", "set_nw_ttl", "dec_nw_ttl", "set_field", "push_pbb", "pop_pbb", "experimenter"]  # noqa: Y015
+    _WhichOneofReturnType_kind: _TypeAlias = _typing.Literal["output", "copy_ttl_out", "copy_ttl_in", "set_mpls_ttl", "dec_mpls_ttl", "push_vlan", "pop_vlan", "push_mpls", "pop_mpls", "set_queue", "group", "set_nw_ttl", "dec_nw_ttl", "set_field", "push_pbb", "pop_pbb", "experimenter", "nx_ct", "nx_ct_clear", "nx_nat", "nx_resubmit", "nx_resubmit_table", "nx_learn", "nx_reg_load", "nx_reg_move", "nx_conjunction", "nx_note"]  # noqa: Y015
     _WhichOneofArgType_kind: _TypeAlias = _typing.Literal["kind", b"kind"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_kind) -> _WhichOneofReturnType_kind | None: ...
 

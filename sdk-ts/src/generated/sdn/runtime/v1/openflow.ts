@@ -69,7 +69,108 @@ export interface ExperimenterBody {
   data: Buffer;
 }
 
-/** One action (OpenFlow 1.3.5 7.2.5). */
+/**
+ * A field named inside a Nicira action: the name the codec and Ryu use ("reg0",
+ * "eth_dst_nxm", "in_port"), or, for a header no name reproduces, its 32 bits.
+ * Neither set: no field (the all-zero header; NxCtAction's immediate zone).
+ */
+export interface NxmField {
+  kind: { $case: "name"; value: string } | { $case: "header"; value: number } | undefined;
+}
+
+/** NXAST_RESUBMIT_TABLE: resubmit with `in_port` (0xfff8 IN_PORT: unchanged) to `table_id` (255: the current table). */
+export interface NxResubmitTableAction {
+  inPort: number;
+  tableId: number;
+}
+
+/** NXAST_REG_LOAD: `value` into bits of `dst`; ofs_nbits is (ofs << 6) | (n_bits - 1). */
+export interface NxRegLoadAction {
+  ofsNbits: number;
+  dst: NxmField | undefined;
+  value: bigint;
+}
+
+/** NXAST_REG_MOVE: n_bits bits from src_field[src_ofs..] to dst_field[dst_ofs..]. */
+export interface NxRegMoveAction {
+  nBits: number;
+  srcOfs: number;
+  dstOfs: number;
+  srcField: NxmField | undefined;
+  dstField: NxmField | undefined;
+}
+
+/** NXAST_CONJUNCTION: clause (0-based) of n_clauses of conjunction `id`. */
+export interface NxConjunctionAction {
+  clause: number;
+  nClauses: number;
+  id: number;
+}
+
+/**
+ * NXAST_CT: send to the connection tracker. With no zone_src, zone_ofs_nbits is the
+ * zone itself. recirc_table 255: do not recirculate. `actions` run on commit (nat, set_field).
+ */
+export interface NxCtAction {
+  flags: number;
+  zoneSrc: NxmField | undefined;
+  zoneOfsNbits: number;
+  recircTable: number;
+  alg: number;
+  actions: Action[];
+}
+
+/** NXAST_NAT (inside NxCtAction.actions): each absent bound is not sent. */
+export interface NxNatAction {
+  flags: number;
+  rangeIpv4Min?: string | undefined;
+  rangeIpv4Max?: string | undefined;
+  rangeIpv6Min?: string | undefined;
+  rangeIpv6Max?: string | undefined;
+  rangeProtoMin?: number | undefined;
+  rangeProtoMax?: number | undefined;
+}
+
+export interface NxFlowSpecField {
+  field: NxmField | undefined;
+  ofs: number;
+}
+
+/**
+ * One learn spec: n_bits (1..1023) from a field or an immediate value, matched on,
+ * loaded into `dst`, or output to (TYPE_OUTPUT has no dst).
+ */
+export interface NxFlowSpec {
+  type: NxFlowSpec_Type;
+  nBits: number;
+  src: { $case: "srcField"; value: NxFlowSpecField } | //
+  /** Big-endian; at most ceil(n_bits / 16) * 2 bytes. */
+  { $case: "srcValue"; value: Buffer } | undefined;
+  dst: NxFlowSpecField | undefined;
+}
+
+export enum NxFlowSpec_Type {
+  TYPE_UNSPECIFIED = 0,
+  TYPE_MATCH = 1,
+  TYPE_LOAD = 2,
+  TYPE_OUTPUT = 3,
+  UNRECOGNIZED = -1,
+}
+
+/** NXAST_LEARN: add a flow built from `specs` to table_id. */
+export interface NxLearnAction {
+  idleTimeout: number;
+  hardTimeout: number;
+  priority: number;
+  cookie: bigint;
+  flags: number;
+  tableId: number;
+  finIdleTimeout: number;
+  finHardTimeout: number;
+  specs: NxFlowSpec[];
+}
+
+/** One action (OpenFlow 1.3.5 7.2.5, and Nicira's). */
 export interface Action {
   kind:
     | { $case: "output"; value: OutputAction }
@@ -89,6 +190,20 @@ export interface Action {
     | { $case: "pushPbb"; value: EthertypeAction }
     | { $case: "popPbb"; value: Nothing }
     | { $case: "experimenter"; value: ExperimenterBody }
+    | { $case: "nxCt"; value: NxCtAction }
+    | { $case: "nxCtClear"; value: Nothing }
+    | { $case: "nxNat"; value: NxNatAction }
+    | //
+    /** NXAST_RESUBMIT: resubmit with this in_port to the current table. */
+    { $case: "nxResubmit"; value: number }
+    | { $case: "nxResubmitTable"; value: NxResubmitTableAction }
+    | { $case: "nxLearn"; value: NxLearnAction }
+    | { $case: "nxRegLoad"; value: NxRegLoadAction }
+    | { $case: "nxRegMove"; value: NxRegMoveAction }
+    | { $case: "nxConjunction"; value: NxConjunctionAction }
+    | //
+    /** NXAST_NOTE: bytes ignored by the switch (padded with zeros to the 8-byte boundary). */
+    { $case: "nxNote"; value: Buffer }
     | undefined;
 }
 
@@ -851,6 +966,1026 @@ export const ExperimenterBody: MessageFns<ExperimenterBody> = {
   },
 };
 
+function createBaseNxmField(): NxmField {
+  return { kind: undefined };
+}
+
+export const NxmField: MessageFns<NxmField> = {
+  encode(message: NxmField, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.kind?.$case) {
+      case "name":
+        writer.uint32(10).string(message.kind.value);
+        break;
+      case "header":
+        writer.uint32(16).uint32(message.kind.value);
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NxmField {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNxmField();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = { $case: "name", value: reader.string() };
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.kind = { $case: "header", value: reader.uint32() };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NxmField>, I>>(base?: I): NxmField {
+    return NxmField.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NxmField>, I>>(object: I): NxmField {
+    const message = createBaseNxmField();
+    switch (object.kind?.$case) {
+      case "name": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "name", value: object.kind.value };
+        }
+        break;
+      }
+      case "header": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "header", value: object.kind.value };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseNxResubmitTableAction(): NxResubmitTableAction {
+  return { inPort: 0, tableId: 0 };
+}
+
+export const NxResubmitTableAction: MessageFns<NxResubmitTableAction> = {
+  encode(message: NxResubmitTableAction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.inPort !== 0) {
+      writer.uint32(8).uint32(message.inPort);
+    }
+    if (message.tableId !== 0) {
+      writer.uint32(16).uint32(message.tableId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NxResubmitTableAction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNxResubmitTableAction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.inPort = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.tableId = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NxResubmitTableAction>, I>>(base?: I): NxResubmitTableAction {
+    return NxResubmitTableAction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NxResubmitTableAction>, I>>(object: I): NxResubmitTableAction {
+    const message = createBaseNxResubmitTableAction();
+    message.inPort = object.inPort ?? 0;
+    message.tableId = object.tableId ?? 0;
+    return message;
+  },
+};
+
+function createBaseNxRegLoadAction(): NxRegLoadAction {
+  return { ofsNbits: 0, dst: undefined, value: 0n };
+}
+
+export const NxRegLoadAction: MessageFns<NxRegLoadAction> = {
+  encode(message: NxRegLoadAction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ofsNbits !== 0) {
+      writer.uint32(8).uint32(message.ofsNbits);
+    }
+    if (message.dst !== undefined) {
+      NxmField.encode(message.dst, writer.uint32(18).fork()).join();
+    }
+    if (message.value !== 0n) {
+      if (BigInt.asUintN(64, message.value) !== message.value) {
+        throw new globalThis.Error("value provided for field message.value of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NxRegLoadAction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNxRegLoadAction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.ofsNbits = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.dst = NxmField.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.value = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NxRegLoadAction>, I>>(base?: I): NxRegLoadAction {
+    return NxRegLoadAction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NxRegLoadAction>, I>>(object: I): NxRegLoadAction {
+    const message = createBaseNxRegLoadAction();
+    message.ofsNbits = object.ofsNbits ?? 0;
+    message.dst = (object.dst !== undefined && object.dst !== null) ? NxmField.fromPartial(object.dst) : undefined;
+    message.value = (object.value !== undefined && object.value !== null) ? BigInt(object.value) : 0n;
+    return message;
+  },
+};
+
+function createBaseNxRegMoveAction(): NxRegMoveAction {
+  return { nBits: 0, srcOfs: 0, dstOfs: 0, srcField: undefined, dstField: undefined };
+}
+
+export const NxRegMoveAction: MessageFns<NxRegMoveAction> = {
+  encode(message: NxRegMoveAction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nBits !== 0) {
+      writer.uint32(8).uint32(message.nBits);
+    }
+    if (message.srcOfs !== 0) {
+      writer.uint32(16).uint32(message.srcOfs);
+    }
+    if (message.dstOfs !== 0) {
+      writer.uint32(24).uint32(message.dstOfs);
+    }
+    if (message.srcField !== undefined) {
+      NxmField.encode(message.srcField, writer.uint32(34).fork()).join();
+    }
+    if (message.dstField !== undefined) {
+      NxmField.encode(message.dstField, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NxRegMoveAction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNxRegMoveAction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.nBits = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.srcOfs = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.dstOfs = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.srcField = NxmField.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.dstField = NxmField.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NxRegMoveAction>, I>>(base?: I): NxRegMoveAction {
+    return NxRegMoveAction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NxRegMoveAction>, I>>(object: I): NxRegMoveAction {
+    const message = createBaseNxRegMoveAction();
+    message.nBits = object.nBits ?? 0;
+    message.srcOfs = object.srcOfs ?? 0;
+    message.dstOfs = object.dstOfs ?? 0;
+    message.srcField = (object.srcField !== undefined && object.srcField !== null)
+      ? NxmField.fromPartial(object.srcField)
+      : undefined;
+    message.dstField = (object.dstField !== undefined && object.dstField !== null)
+      ? NxmField.fromPartial(object.dstField)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseNxConjunctionAction(): NxConjunctionAction {
+  return { clause: 0, nClauses: 0, id: 0 };
+}
+
+export const NxConjunctionAction: MessageFns<NxConjunctionAction> = {
+  encode(message: NxConjunctionAction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.clause !== 0) {
+      writer.uint32(8).uint32(message.clause);
+    }
+    if (message.nClauses !== 0) {
+      writer.uint32(16).uint32(message.nClauses);
+    }
+    if (message.id !== 0) {
+      writer.uint32(24).uint32(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NxConjunctionAction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNxConjunctionAction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.clause = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.nClauses = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.id = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NxConjunctionAction>, I>>(base?: I): NxConjunctionAction {
+    return NxConjunctionAction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NxConjunctionAction>, I>>(object: I): NxConjunctionAction {
+    const message = createBaseNxConjunctionAction();
+    message.clause = object.clause ?? 0;
+    message.nClauses = object.nClauses ?? 0;
+    message.id = object.id ?? 0;
+    return message;
+  },
+};
+
+function createBaseNxCtAction(): NxCtAction {
+  return { flags: 0, zoneSrc: undefined, zoneOfsNbits: 0, recircTable: 0, alg: 0, actions: [] };
+}
+
+export const NxCtAction: MessageFns<NxCtAction> = {
+  encode(message: NxCtAction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.flags !== 0) {
+      writer.uint32(8).uint32(message.flags);
+    }
+    if (message.zoneSrc !== undefined) {
+      NxmField.encode(message.zoneSrc, writer.uint32(18).fork()).join();
+    }
+    if (message.zoneOfsNbits !== 0) {
+      writer.uint32(24).uint32(message.zoneOfsNbits);
+    }
+    if (message.recircTable !== 0) {
+      writer.uint32(32).uint32(message.recircTable);
+    }
+    if (message.alg !== 0) {
+      writer.uint32(40).uint32(message.alg);
+    }
+    for (const v of message.actions) {
+      Action.encode(v!, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NxCtAction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNxCtAction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.flags = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.zoneSrc = NxmField.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.zoneOfsNbits = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.recircTable = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.alg = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.actions.push(Action.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NxCtAction>, I>>(base?: I): NxCtAction {
+    return NxCtAction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NxCtAction>, I>>(object: I): NxCtAction {
+    const message = createBaseNxCtAction();
+    message.flags = object.flags ?? 0;
+    message.zoneSrc = (object.zoneSrc !== undefined && object.zoneSrc !== null)
+      ? NxmField.fromPartial(object.zoneSrc)
+      : undefined;
+    message.zoneOfsNbits = object.zoneOfsNbits ?? 0;
+    message.recircTable = object.recircTable ?? 0;
+    message.alg = object.alg ?? 0;
+    message.actions = object.actions?.map((e) => Action.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseNxNatAction(): NxNatAction {
+  return {
+    flags: 0,
+    rangeIpv4Min: undefined,
+    rangeIpv4Max: undefined,
+    rangeIpv6Min: undefined,
+    rangeIpv6Max: undefined,
+    rangeProtoMin: undefined,
+    rangeProtoMax: undefined,
+  };
+}
+
+export const NxNatAction: MessageFns<NxNatAction> = {
+  encode(message: NxNatAction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.flags !== 0) {
+      writer.uint32(8).uint32(message.flags);
+    }
+    if (message.rangeIpv4Min !== undefined) {
+      writer.uint32(18).string(message.rangeIpv4Min);
+    }
+    if (message.rangeIpv4Max !== undefined) {
+      writer.uint32(26).string(message.rangeIpv4Max);
+    }
+    if (message.rangeIpv6Min !== undefined) {
+      writer.uint32(34).string(message.rangeIpv6Min);
+    }
+    if (message.rangeIpv6Max !== undefined) {
+      writer.uint32(42).string(message.rangeIpv6Max);
+    }
+    if (message.rangeProtoMin !== undefined) {
+      writer.uint32(48).uint32(message.rangeProtoMin);
+    }
+    if (message.rangeProtoMax !== undefined) {
+      writer.uint32(56).uint32(message.rangeProtoMax);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NxNatAction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNxNatAction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.flags = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.rangeIpv4Min = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.rangeIpv4Max = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.rangeIpv6Min = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.rangeIpv6Max = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.rangeProtoMin = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.rangeProtoMax = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NxNatAction>, I>>(base?: I): NxNatAction {
+    return NxNatAction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NxNatAction>, I>>(object: I): NxNatAction {
+    const message = createBaseNxNatAction();
+    message.flags = object.flags ?? 0;
+    message.rangeIpv4Min = object.rangeIpv4Min ?? undefined;
+    message.rangeIpv4Max = object.rangeIpv4Max ?? undefined;
+    message.rangeIpv6Min = object.rangeIpv6Min ?? undefined;
+    message.rangeIpv6Max = object.rangeIpv6Max ?? undefined;
+    message.rangeProtoMin = object.rangeProtoMin ?? undefined;
+    message.rangeProtoMax = object.rangeProtoMax ?? undefined;
+    return message;
+  },
+};
+
+function createBaseNxFlowSpecField(): NxFlowSpecField {
+  return { field: undefined, ofs: 0 };
+}
+
+export const NxFlowSpecField: MessageFns<NxFlowSpecField> = {
+  encode(message: NxFlowSpecField, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.field !== undefined) {
+      NxmField.encode(message.field, writer.uint32(10).fork()).join();
+    }
+    if (message.ofs !== 0) {
+      writer.uint32(16).uint32(message.ofs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NxFlowSpecField {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNxFlowSpecField();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.field = NxmField.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.ofs = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NxFlowSpecField>, I>>(base?: I): NxFlowSpecField {
+    return NxFlowSpecField.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NxFlowSpecField>, I>>(object: I): NxFlowSpecField {
+    const message = createBaseNxFlowSpecField();
+    message.field = (object.field !== undefined && object.field !== null)
+      ? NxmField.fromPartial(object.field)
+      : undefined;
+    message.ofs = object.ofs ?? 0;
+    return message;
+  },
+};
+
+function createBaseNxFlowSpec(): NxFlowSpec {
+  return { type: 0, nBits: 0, src: undefined, dst: undefined };
+}
+
+export const NxFlowSpec: MessageFns<NxFlowSpec> = {
+  encode(message: NxFlowSpec, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.type !== 0) {
+      writer.uint32(8).int32(message.type);
+    }
+    if (message.nBits !== 0) {
+      writer.uint32(16).uint32(message.nBits);
+    }
+    switch (message.src?.$case) {
+      case "srcField":
+        NxFlowSpecField.encode(message.src.value, writer.uint32(26).fork()).join();
+        break;
+      case "srcValue":
+        writer.uint32(34).bytes(message.src.value);
+        break;
+    }
+    if (message.dst !== undefined) {
+      NxFlowSpecField.encode(message.dst, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NxFlowSpec {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNxFlowSpec();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.type = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.nBits = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.src = { $case: "srcField", value: NxFlowSpecField.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.src = { $case: "srcValue", value: Buffer.from(reader.bytes()) };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.dst = NxFlowSpecField.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NxFlowSpec>, I>>(base?: I): NxFlowSpec {
+    return NxFlowSpec.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NxFlowSpec>, I>>(object: I): NxFlowSpec {
+    const message = createBaseNxFlowSpec();
+    message.type = object.type ?? 0;
+    message.nBits = object.nBits ?? 0;
+    switch (object.src?.$case) {
+      case "srcField": {
+        if (object.src?.value !== undefined && object.src?.value !== null) {
+          message.src = { $case: "srcField", value: NxFlowSpecField.fromPartial(object.src.value) };
+        }
+        break;
+      }
+      case "srcValue": {
+        if (object.src?.value !== undefined && object.src?.value !== null) {
+          message.src = { $case: "srcValue", value: object.src.value };
+        }
+        break;
+      }
+    }
+    message.dst = (object.dst !== undefined && object.dst !== null)
+      ? NxFlowSpecField.fromPartial(object.dst)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseNxLearnAction(): NxLearnAction {
+  return {
+    idleTimeout: 0,
+    hardTimeout: 0,
+    priority: 0,
+    cookie: 0n,
+    flags: 0,
+    tableId: 0,
+    finIdleTimeout: 0,
+    finHardTimeout: 0,
+    specs: [],
+  };
+}
+
+export const NxLearnAction: MessageFns<NxLearnAction> = {
+  encode(message: NxLearnAction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.idleTimeout !== 0) {
+      writer.uint32(8).uint32(message.idleTimeout);
+    }
+    if (message.hardTimeout !== 0) {
+      writer.uint32(16).uint32(message.hardTimeout);
+    }
+    if (message.priority !== 0) {
+      writer.uint32(24).uint32(message.priority);
+    }
+    if (message.cookie !== 0n) {
+      if (BigInt.asUintN(64, message.cookie) !== message.cookie) {
+        throw new globalThis.Error("value provided for field message.cookie of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.cookie);
+    }
+    if (message.flags !== 0) {
+      writer.uint32(40).uint32(message.flags);
+    }
+    if (message.tableId !== 0) {
+      writer.uint32(48).uint32(message.tableId);
+    }
+    if (message.finIdleTimeout !== 0) {
+      writer.uint32(56).uint32(message.finIdleTimeout);
+    }
+    if (message.finHardTimeout !== 0) {
+      writer.uint32(64).uint32(message.finHardTimeout);
+    }
+    for (const v of message.specs) {
+      NxFlowSpec.encode(v!, writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NxLearnAction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNxLearnAction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.idleTimeout = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.hardTimeout = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.priority = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.cookie = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.flags = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.tableId = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.finIdleTimeout = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.finHardTimeout = reader.uint32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.specs.push(NxFlowSpec.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NxLearnAction>, I>>(base?: I): NxLearnAction {
+    return NxLearnAction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NxLearnAction>, I>>(object: I): NxLearnAction {
+    const message = createBaseNxLearnAction();
+    message.idleTimeout = object.idleTimeout ?? 0;
+    message.hardTimeout = object.hardTimeout ?? 0;
+    message.priority = object.priority ?? 0;
+    message.cookie = (object.cookie !== undefined && object.cookie !== null) ? BigInt(object.cookie) : 0n;
+    message.flags = object.flags ?? 0;
+    message.tableId = object.tableId ?? 0;
+    message.finIdleTimeout = object.finIdleTimeout ?? 0;
+    message.finHardTimeout = object.finHardTimeout ?? 0;
+    message.specs = object.specs?.map((e) => NxFlowSpec.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseAction(): Action {
   return { kind: undefined };
 }
@@ -908,6 +2043,36 @@ export const Action: MessageFns<Action> = {
         break;
       case "experimenter":
         ExperimenterBody.encode(message.kind.value, writer.uint32(138).fork()).join();
+        break;
+      case "nxCt":
+        NxCtAction.encode(message.kind.value, writer.uint32(146).fork()).join();
+        break;
+      case "nxCtClear":
+        Nothing.encode(message.kind.value, writer.uint32(154).fork()).join();
+        break;
+      case "nxNat":
+        NxNatAction.encode(message.kind.value, writer.uint32(162).fork()).join();
+        break;
+      case "nxResubmit":
+        writer.uint32(168).uint32(message.kind.value);
+        break;
+      case "nxResubmitTable":
+        NxResubmitTableAction.encode(message.kind.value, writer.uint32(178).fork()).join();
+        break;
+      case "nxLearn":
+        NxLearnAction.encode(message.kind.value, writer.uint32(186).fork()).join();
+        break;
+      case "nxRegLoad":
+        NxRegLoadAction.encode(message.kind.value, writer.uint32(194).fork()).join();
+        break;
+      case "nxRegMove":
+        NxRegMoveAction.encode(message.kind.value, writer.uint32(202).fork()).join();
+        break;
+      case "nxConjunction":
+        NxConjunctionAction.encode(message.kind.value, writer.uint32(210).fork()).join();
+        break;
+      case "nxNote":
+        writer.uint32(218).bytes(message.kind.value);
         break;
     }
     return writer;
@@ -1062,6 +2227,86 @@ export const Action: MessageFns<Action> = {
             message.kind = { $case: "experimenter", value: ExperimenterBody.decode(reader, reader.uint32()) };
             continue;
           }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.kind = { $case: "nxCt", value: NxCtAction.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.kind = { $case: "nxCtClear", value: Nothing.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.kind = { $case: "nxNat", value: NxNatAction.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.kind = { $case: "nxResubmit", value: reader.uint32() };
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.kind = { $case: "nxResubmitTable", value: NxResubmitTableAction.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.kind = { $case: "nxLearn", value: NxLearnAction.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.kind = { $case: "nxRegLoad", value: NxRegLoadAction.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.kind = { $case: "nxRegMove", value: NxRegMoveAction.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.kind = { $case: "nxConjunction", value: NxConjunctionAction.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.kind = { $case: "nxNote", value: Buffer.from(reader.bytes()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1179,6 +2424,66 @@ export const Action: MessageFns<Action> = {
       case "experimenter": {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
           message.kind = { $case: "experimenter", value: ExperimenterBody.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "nxCt": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "nxCt", value: NxCtAction.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "nxCtClear": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "nxCtClear", value: Nothing.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "nxNat": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "nxNat", value: NxNatAction.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "nxResubmit": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "nxResubmit", value: object.kind.value };
+        }
+        break;
+      }
+      case "nxResubmitTable": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "nxResubmitTable", value: NxResubmitTableAction.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "nxLearn": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "nxLearn", value: NxLearnAction.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "nxRegLoad": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "nxRegLoad", value: NxRegLoadAction.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "nxRegMove": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "nxRegMove", value: NxRegMoveAction.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "nxConjunction": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "nxConjunction", value: NxConjunctionAction.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "nxNote": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "nxNote", value: object.kind.value };
         }
         break;
       }
