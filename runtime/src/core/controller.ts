@@ -111,23 +111,24 @@ export class Controller implements SessionListener {
     this.logOnce(session, cause, detail);
   }
 
-  onClosed(session: SwitchSession, reason: CloseReason, detail: string): void {
+  onClosed(session: SwitchSession, reason: CloseReason, detail: string, error?: unknown): void {
     this.metrics.connectionsClosed.inc({ reason });
+    if (reason === 'internalError') this.metrics.errors.inc({ cause: 'internalError' });
     this.metrics.untrack(session.connection);
     this.metrics.untrackSendQueue(session);
     const dpid = session.dpid;
     const entry = dpid === undefined ? undefined : this.switchesByDpid.get(dpid);
     if (entry === undefined || entry.session !== session) {
       // Never became ready (or was already replaced).
-      if (reason !== 'replaced') {
-        this.metrics.handshakeFailures.inc({ reason });
-        this.logOnce(session, reason, detail);
-      }
+      if (reason === 'internalError') this.logFault(session, detail, error);
+      else if (reason !== 'replaced') this.logOnce(session, reason, detail);
+      if (reason !== 'replaced') this.metrics.handshakeFailures.inc({ reason });
       return;
     }
     this.switchesByDpid.delete(entry.view.dpid);
     this.metrics.switchesConnected.set(this.switchesByDpid.size);
-    this.log.info({ dpid: formatDpid(entry.view.dpid), reason, detail }, 'switch disconnected');
+    if (reason === 'internalError') this.logFault(session, detail, error);
+    else this.log.info({ dpid: formatDpid(entry.view.dpid), reason, detail }, 'switch disconnected');
     this.publish({ type: 'switchDown', dpid: entry.view.dpid, reason, detail });
   }
 
@@ -136,6 +137,12 @@ export class Controller implements SessionListener {
     if (this.loggedCauses.has(key)) return;
     this.loggedCauses.add(key);
     this.log.warn({ remote: session.remote, cause, detail }, 'switch connection problem (further ones from this address are only counted)');
+  }
+
+  /** A bug in the runtime ended one switch's session: always worth a line, with the stack. */
+  private logFault(session: SwitchSession, detail: string, error: unknown): void {
+    const dpid = session.dpid === undefined ? undefined : formatDpid(session.dpid);
+    this.log.error({ err: error, remote: session.remote, dpid, detail }, 'switch session failed inside the runtime: its connection is closed, other switches carry on');
   }
 
   private publish(event: AppEvent): void {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { TokenConfig } from '../api/index.js';
+import { OFP_VERSION_NAMES } from '../openflow/index.js';
+import { HANDSHAKE_VERSIONS } from '../switch/connection-types.js';
 import { ConfigError } from './config-error.js';
 import { mergeTokens, parseTokens, readTokensFile } from './tokens.js';
 
@@ -15,7 +17,7 @@ export interface ServeConfig {
   readonly dataDir: string;
   /** Folder of Wasm plugins (one subfolder each), loaded at start and watched; undefined: `<dataDir>/plugins`. */
   readonly pluginsDir: string | undefined;
-  /** Wire versions switches may negotiate: 0x04 (1.3) by default. */
+  /** Wire versions switches may negotiate: 0x04 (1.3), the only one whose handshake the runtime completes. */
   readonly openflowVersions: readonly number[];
   readonly missSendLen: number;
   readonly echoIntervalMs: number;
@@ -25,6 +27,15 @@ export interface ServeConfig {
   readonly maxMessagesPerSecond: number;
   /** Per switch: bytes that may wait for a switch not taking them; beyond it commands to it are refused (SWITCH_BUSY). */
   readonly switchSendQueueBytes: number;
+  /**
+   * OpenFlow connections open at once (handshaking or ready). Lowered at start to
+   * leave SWITCH_FD_RESERVE file descriptors for the API, HTTP, the store and plugins.
+   */
+  readonly maxSwitchConnections: number;
+  /** OpenFlow connections open at once from one source address. */
+  readonly maxSwitchConnectionsPerSource: number;
+  /** OpenFlow connections that have not finished the handshake, at once; each lasts at most handshakeTimeoutMs. */
+  readonly maxSwitchHandshakes: number;
   /** TLS for OpenFlow: PEM file paths. `tlsCa` turns on client-certificate checks (mutual TLS). */
   readonly tlsCert: string | undefined;
   readonly tlsKey: string | undefined;
@@ -71,6 +82,9 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   requestTimeoutMs: 10_000,
   maxMessagesPerSecond: 0,
   switchSendQueueBytes: 4 * 1024 * 1024,
+  maxSwitchConnections: 4096,
+  maxSwitchConnectionsPerSource: 256,
+  maxSwitchHandshakes: 512,
   tlsCert: undefined,
   tlsKey: undefined,
   tlsCa: undefined,
@@ -94,15 +108,26 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
 /** Built-in apps `--app` accepts. */
 export const BUILT_IN_APPS = ['learning-switch'] as const;
 
-const VERSION_NAMES: Readonly<Record<string, number>> = { '1.0': 0x01, '1.3': 0x04, '1.4': 0x05, '1.5': 0x06 };
+/** The OpenFlow versions `openflowVersions` accepts, by name ("1.3"). */
+export const SUPPORTED_OPENFLOW_VERSIONS: readonly string[] = HANDSHAKE_VERSIONS.map((v) => OFP_VERSION_NAMES[v]!);
 
-/** "1.3,1.0" -> [0x04, 0x01]. */
-export function parseVersions(text: string): number[] {
-  return text.split(',').map((part) => {
-    const v = VERSION_NAMES[part.trim()];
-    if (v === undefined) throw new ConfigError(`unknown OpenFlow version "${part.trim()}": use ${Object.keys(VERSION_NAMES).join(', ')}`);
-    return v;
+function checkVersion(version: number, given: string): number {
+  if (HANDSHAKE_VERSIONS.includes(version)) return version;
+  const known = OFP_VERSION_NAMES[version] === undefined ? 'is not an OpenFlow version' : 'is not supported: the runtime completes the switch handshake only';
+  throw new ConfigError(`openflowVersions: "${given}" ${known} for OpenFlow ${SUPPORTED_OPENFLOW_VERSIONS.join(', ')}`);
+}
+
+/** "1.3" -> [0x04]; a config file may also give wire numbers ([4]). Only versions in SUPPORTED_OPENFLOW_VERSIONS pass. */
+export function parseVersions(value: unknown): number[] {
+  const parts = Array.isArray(value) ? value : String(value).split(',');
+  const versions = parts.map((part) => {
+    if (typeof part === 'number') return checkVersion(part, String(part));
+    const name = String(part).trim();
+    const entry = Object.entries(OFP_VERSION_NAMES).find(([, n]) => n === name);
+    return checkVersion(entry === undefined ? -1 : Number(entry[0]), name);
   });
+  if (versions.length === 0) throw new ConfigError(`openflowVersions must name at least one version (${SUPPORTED_OPENFLOW_VERSIONS.join(', ')})`);
+  return versions;
 }
 
 type Raw = Partial<Record<keyof ServeConfig, unknown>>;
@@ -180,7 +205,7 @@ function normalize(raw: Raw): ServeConfig {
     httpPort: integer('httpPort', c.httpPort, 0, 65535),
     dataDir: String(c.dataDir),
     pluginsDir: optionalPath(c.pluginsDir),
-    openflowVersions: Array.isArray(c.openflowVersions) && c.openflowVersions.every((v) => typeof v === 'number') ? (c.openflowVersions as number[]) : parseVersions(list(c.openflowVersions).join(',')),
+    openflowVersions: parseVersions(c.openflowVersions),
     missSendLen: integer('missSendLen', c.missSendLen, 0, 0xffff),
     echoIntervalMs: integer('echoIntervalMs', c.echoIntervalMs, 100, 3_600_000),
     echoTimeoutMs: integer('echoTimeoutMs', c.echoTimeoutMs, 100, 3_600_000),
@@ -188,6 +213,9 @@ function normalize(raw: Raw): ServeConfig {
     requestTimeoutMs: integer('requestTimeoutMs', c.requestTimeoutMs, 10, 3_600_000),
     maxMessagesPerSecond: integer('maxMessagesPerSecond', c.maxMessagesPerSecond, 0, 1e9),
     switchSendQueueBytes: integer('switchSendQueueBytes', c.switchSendQueueBytes, 1, 2 ** 31),
+    maxSwitchConnections: integer('maxSwitchConnections', c.maxSwitchConnections, 1, 1_000_000),
+    maxSwitchConnectionsPerSource: integer('maxSwitchConnectionsPerSource', c.maxSwitchConnectionsPerSource, 1, 1_000_000),
+    maxSwitchHandshakes: integer('maxSwitchHandshakes', c.maxSwitchHandshakes, 1, 1_000_000),
     tlsCert: optionalPath(c.tlsCert),
     tlsKey: optionalPath(c.tlsKey),
     tlsCa: optionalPath(c.tlsCa),

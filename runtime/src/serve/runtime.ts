@@ -20,6 +20,10 @@ import { LmdbKvStore } from '../store/lmdb-store.js';
 import type { KvStore } from '../store/types.js';
 import { OpenFlowServer } from '../switch/server.js';
 import type { ServeConfig } from './config.js';
+import { openFileLimit, SWITCH_FD_RESERVE, switchConnectionBudget } from './fd-limit.js';
+
+/** A source refused for a connection limit is logged at most once per this many milliseconds. */
+const REFUSAL_LOG_INTERVAL_MS = 60_000;
 
 /** Services the runtime offers to apps when they exist (the KV store, the pubsub bus). */
 export interface RuntimeServices {
@@ -117,6 +121,11 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
           key: readFileSync(config.tlsKey),
           ...(config.tlsCa === undefined ? {} : { ca: readFileSync(config.tlsCa), requestCert: true, rejectUnauthorized: true }),
         };
+  const fdLimit = openFileLimit();
+  const maxSwitchConnections = switchConnectionBudget(config.maxSwitchConnections, fdLimit);
+  if (maxSwitchConnections < config.maxSwitchConnections) {
+    log.warn({ configured: config.maxSwitchConnections, used: maxSwitchConnections, openFileLimit: fdLimit, reserve: SWITCH_FD_RESERVE }, `maxSwitchConnections lowered to ${maxSwitchConnections}: the open-file limit is ${fdLimit} and ${SWITCH_FD_RESERVE} are kept for the API, HTTP and the store (raise the limit with ulimit -n)`);
+  }
   const openflow = new OpenFlowServer(
     {
       host: config.openflowHost,
@@ -133,6 +142,9 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
         maxMessagesPerSecond: config.maxMessagesPerSecond,
         maxSendQueueBytes: config.switchSendQueueBytes,
       },
+      limits: { maxConnections: maxSwitchConnections, maxPerSource: config.maxSwitchConnectionsPerSource, maxHandshakes: config.maxSwitchHandshakes, logIntervalMs: REFUSAL_LOG_INTERVAL_MS },
+      log: log.child({ component: 'openflow' }),
+      metrics,
     },
     controller,
   );
