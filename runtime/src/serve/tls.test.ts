@@ -69,7 +69,7 @@ describe('OpenFlow over mutual TLS', () => {
     assert.ok(!rt.controller.switches().some((s) => s.dpid === 0x78n));
   });
 
-  it('closes a connection over the per-source limit at once, before any TLS handshake', async () => {
+  it('closes a connection over the per-source limit at once, before any TLS handshake, and silent ones after the handshake timeout', async () => {
     const idle: Socket[] = [];
     try {
       for (let i = 0; i < 3; i++) {
@@ -83,6 +83,8 @@ describe('OpenFlow over mutual TLS', () => {
       // Connections that say nothing would wait for their TLS ClientHello; the one over the limit of 2 is closed by the runtime.
       await eventually(() => idle.some((s) => s.closed), 'a connection over the limit closed', 5000);
       assert.ok((await metricValue(rt, 'sdn_runtime_switch_connections_refused_total', { reason: 'perSource' })) >= 1);
+      // The admitted ones get the switch handshake timeout (1 s here) for their TLS handshake, not Node's 120 s.
+      await eventually(() => idle.every((s) => s.closed), 'the silent TLS connections closed after the handshake timeout', 5000);
     } finally {
       for (const s of idle) s.destroy();
     }

@@ -83,13 +83,19 @@ export class Admission {
     this.open--;
   }
 
-  private refuse(source: string, nowMs: number, reason: RefusalReason, detail: string): AdmissionDecision {
+  /**
+   * Whether a problem with `source` (a refusal, a failed TLS handshake) should be
+   * logged now: true at most once per `logIntervalMs` per source; counts it as logged.
+   */
+  shouldLog(source: string, nowMs: number): boolean {
     const last = this.lastLoggedMs.get(source);
-    const log = last === undefined || nowMs - last >= this.limits.logIntervalMs;
-    if (log) {
-      if (this.lastLoggedMs.size >= MAX_REMEMBERED_SOURCES) this.lastLoggedMs.clear();
-      this.lastLoggedMs.set(source, nowMs);
-    }
-    return { admitted: false, reason, detail, log };
+    if (last !== undefined && nowMs - last < this.limits.logIntervalMs) return false;
+    if (this.lastLoggedMs.size >= MAX_REMEMBERED_SOURCES) this.lastLoggedMs.clear();
+    this.lastLoggedMs.set(source, nowMs);
+    return true;
+  }
+
+  private refuse(source: string, nowMs: number, reason: RefusalReason, detail: string): AdmissionDecision {
+    return { admitted: false, reason, detail, log: this.shouldLog(source, nowMs) };
   }
 }

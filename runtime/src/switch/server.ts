@@ -92,9 +92,12 @@ export class OpenFlowServer {
         if (this.admit(socket)) accept(socket);
       });
     } else {
-      this.server = createTlsServer(options.tls, accept);
+      // The TLS handshake is part of the switch's handshake: it gets the same time, not Node's 120 s default.
+      this.server = createTlsServer({ handshakeTimeout: connection.handshakeTimeoutMs, ...options.tls }, accept);
       // 'connection' is the TCP socket, before the TLS handshake: a refusal costs no crypto.
       this.server.on('connection', (socket: Socket) => this.admit(socket));
+      // Node reports a failed or timed-out TLS handshake here and leaves the socket open: closing it is ours to do.
+      this.server.on('tlsClientError', (err: Error, socket: Socket) => this.onTlsError(err, socket));
     }
   }
 
@@ -125,8 +128,10 @@ export class OpenFlowServer {
     const source = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     const decision = source === '' ? undefined : this.admission.admit(source, this.now());
     if (decision === undefined || !decision.admitted) {
+      // Nothing is read from or written to a refused socket; a reset from the peer while it closes is no news.
       socket.on('error', () => {});
       socket.destroy();
+      // No address: the peer is gone already.
       if (decision === undefined) return false;
       this.options.metrics.connectionsRefused.inc({ reason: decision.reason });
       if (decision.log) this.options.log.warn({ source, reason: decision.reason, detail: decision.detail }, `switch connection refused: ${decision.detail} (refusals from this source are counted; logged again after ${this.options.limits.logIntervalMs} ms)`);
@@ -134,6 +139,13 @@ export class OpenFlowServer {
     }
     socket.once('close', () => this.admission.release(source));
     return true;
+  }
+
+  private onTlsError(err: Error, socket: Socket): void {
+    const source = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    socket.destroy();
+    this.options.metrics.handshakeFailures.inc({ reason: 'tls' });
+    if (this.admission.shouldLog(source, this.now())) this.options.log.warn({ source, err }, `TLS handshake with a switch failed: ${describeFault(err)} (further failures from this source are counted; logged again after ${this.options.limits.logIntervalMs} ms)`);
   }
 
   /** Stops accepting, closes every switch connection and resolves when the listener is closed. */
