@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { learningSwitch } from '../apps/learning-switch.js';
 import { OFPP_FLOOD, type OfpMessage } from '../openflow/index.js';
-import { FakeSwitch } from '../testing/fake-switch.js';
-import { metricValue, startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';
-import type { App } from './app-types.js';
+import { fakePort, FakeSwitch } from '../testing/fake-switch.js';
+import { eventually, metricValue, startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';
+import type { App, AppEvent } from './app-types.js';
 
 function packetIn(inPort: number, src: number): OfpMessage {
   const data = Buffer.concat([Buffer.from('ffffffffffff', 'hex'), Buffer.from([2, 0, 0, 0, 0, src]), Buffer.from([0x08, 0x00]), Buffer.alloc(46)]);
@@ -64,5 +64,48 @@ describe('in-process apps whose handlers fail', () => {
     assert.match(String((faultLogs(t, 'thrower')[0]!.err as { message: string }).message), /thrower is broken/);
     assert.equal(t.rt.controller.switches().length, 1, 'the switch stays connected');
     assert.equal(await metricValue(t.rt, 'sdn_runtime_switch_connections_closed_total'), 0);
+  });
+});
+
+describe('a fault in the runtime while it handles one switch', () => {
+  let t: TestRuntime;
+  before(async () => {
+    t = await startTestRuntime();
+  });
+  after(async () => {
+    await t.stop();
+  });
+
+  it('closes that switch only: switch-down with internalError, counted, one error line with the stack', async () => {
+    const events: AppEvent[] = [];
+    await t.rt.controller.use({ name: 'recorder', start: (ctx) => void ctx.subscribe((e) => events.push(e)) });
+    const victim = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0x41n });
+    const bystander = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0x42n });
+    try {
+      await eventually(() => t.rt.controller.switches().length === 2, 'both switches up');
+      // Fault injection: a bug in the controller's handling of one switch's messages.
+      const controller = t.rt.controller;
+      const original = controller.onMessage.bind(controller);
+      controller.onMessage = (session, message) => {
+        if (session.dpid === 0x41n) throw new TypeError('a bug in the controller');
+        original(session, message);
+      };
+      victim.send({ type: 'PortStatus', version: 4, xid: 0, reason: 2, desc: fakePort(1) });
+      await eventually(() => victim.socket.closed, 'the runtime closed the faulty switch', 10_000);
+      await eventually(() => events.some((e) => e.type === 'switchDown'), 'the switch-down event');
+      assert.deepEqual(
+        events.filter((e) => e.type === 'switchDown').map((e) => e.type === 'switchDown' && [e.dpid, e.reason]),
+        [[0x41n, 'internalError']],
+      );
+      assert.equal(await metricValue(t.rt, 'sdn_runtime_errors_total', { cause: 'internalError' }), 1);
+      const lines = t.logs.filter((l) => l.msg === 'switch session failed inside the runtime: its connection is closed, other switches carry on');
+      assert.equal(lines.length, 1);
+      assert.match(String((lines[0]!.err as { stack: string }).stack), /TypeError: a bug in the controller/);
+      assert.deepEqual(t.rt.controller.switches().map((s) => s.dpid), [0x42n]);
+      await t.rt.controller.switch(0x42n)!.barrier();
+    } finally {
+      await victim.close();
+      await bystander.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import type { OfpMessage } from '../openflow/index.js';
 import { FakeSwitch } from '../testing/fake-switch.js';
+import { eventually } from '../testing/test-runtime.js';
 import type { CloseReason, SwitchInfo } from './connection-types.js';
 import { OpenFlowServer } from './server.js';
 import type { SessionListener, SwitchSession } from './session.js';
@@ -95,7 +96,7 @@ describe('SwitchSession faults', () => {
     await listener.until(() => listener.ready.size === 2, 'both switches ready');
     listener.throwOnMessageFrom = 2n;
     bad.send({ type: 'PortStatus', version: 4, xid: 0, reason: 2, desc: { portNo: 1, hwAddr: '02:00:00:00:00:01', name: 'p1', config: 0, state: 0, curr: 0, advertised: 0, supported: 0, peer: 0, currSpeed: 0, maxSpeed: 0 } });
-    await bad.closed;
+    await eventually(() => bad.socket.closed, 'the runtime closed the failing session', 10_000);
     await listener.until(() => listener.closed.length === 1, 'the failing session closed');
     const [closed] = listener.closed;
     assert.equal(closed?.reason, 'internalError');
