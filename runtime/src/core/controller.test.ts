@@ -65,6 +65,28 @@ describe('in-process apps whose handlers fail', () => {
     assert.equal(t.rt.controller.switches().length, 1, 'the switch stays connected');
     assert.equal(await metricValue(t.rt, 'sdn_runtime_switch_connections_closed_total'), 0);
   });
+
+  it('an app that fires commands and ignores their promises does not end the process when they fail', async () => {
+    const sw2 = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0x32n });
+    try {
+      sw2.responder = (m, s) => {
+        if (m.type !== 'FlowMod' || m.priority !== 9) return false;
+        s.send({ type: 'Error', version: 4, xid: m.xid, errorType: 5, code: 0, data: Buffer.alloc(0) });
+        return true;
+      };
+      await eventually(() => t.rt.controller.switch(0x32n) !== undefined, 'switch 0x32 up');
+      const handle = t.rt.controller.switch(0x32n)!;
+      const flowMod = { type: 'FlowMod', cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 9, bufferId: 0xffffffff, outPort: 0, outGroup: 0, flags: 0, match: [], instructions: [] } as const;
+      // Fired and forgotten, as a careless app would: the switch refuses it, and an unencodable request.
+      void handle.sendConfirmed(flowMod);
+      void handle.request({ type: 'FlowMod', tableId: 300 } as never);
+      // The switch handles messages in order: once this barrier is back, the refusal above has arrived too.
+      await handle.barrier();
+      await assert.rejects(handle.sendConfirmed(flowMod), { code: 'SWITCH_ERROR' }, 'an app that awaits still sees the failure');
+    } finally {
+      await sw2.close();
+    }
+  });
 });
 
 describe('a fault in the runtime while it handles one switch', () => {

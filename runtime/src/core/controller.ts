@@ -212,7 +212,12 @@ export class Controller implements SessionListener {
 function handleFor(session: SwitchSession, metrics: RuntimeMetrics): SwitchHandle {
   const timed = <T>(promise: Promise<T>): Promise<T> => {
     const started = performance.now();
-    return promise.finally(() => metrics.requestLatency.observe((performance.now() - started) / 1000));
+    const result = promise.finally(() => metrics.requestLatency.observe((performance.now() - started) / 1000));
+    // An app may fire a command and never look at its promise; left alone, its
+    // failure would be an unhandled rejection, which ends the process. An app that
+    // awaits the promise still gets the rejection.
+    result.catch(() => {});
+    return result;
   };
   return {
     dpid: session.dpid!,
