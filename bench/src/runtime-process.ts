@@ -28,6 +28,12 @@ export function cpuProfFlags(dir: string | undefined): string[] {
   return dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
+/**
+ * Every emulated switch connects from 127.0.0.1, so the runtime's per-source and
+ * handshake limits (256 and 512 by default) would refuse most of a large bench.
+ */
+export const BENCH_CONNECTION_LIMIT_FLAGS: readonly string[] = ['--max-switch-connections', '1000000', '--max-switch-connections-per-source', '1000000', '--max-switch-handshakes', '1000000'];
+
 /** The arguments of `node` that run the runtime. */
 export function runtimeArgs(o: RuntimeLaunchOptions): string[] {
   return [
@@ -44,6 +50,7 @@ export function runtimeArgs(o: RuntimeLaunchOptions): string[] {
     '--data-dir', join(o.scratch, 'runtime-data'),
     '--log-level', 'warn',
     '--log-format', 'json',
+    ...BENCH_CONNECTION_LIMIT_FLAGS,
   ];
 }
 

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, LOG_LEVELS, type ServeConfig } from '../serve/config.js';
+import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, LOG_LEVELS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from '../serve/config.js';
+import { SWITCH_FD_RESERVE } from '../serve/fd-limit.js';
 
 /** The flags of `serve` as commander hands them to the action. */
 export interface ServeFlags {
@@ -18,6 +19,9 @@ export interface ServeFlags {
   requestTimeoutMs?: string;
   maxMessagesPerSecond?: string;
   switchSendQueueBytes?: string;
+  maxSwitchConnections?: string;
+  maxSwitchConnectionsPerSource?: string;
+  maxSwitchHandshakes?: string;
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
@@ -55,7 +59,7 @@ export function registerServe(program: Command): void {
     .addOption(option('--http-host <host>', 'httpHost', 'address the HTTP server binds'))
     .addOption(option('--data-dir <dir>', 'dataDir', 'folder for the runtime\'s state'))
     .addOption(option('--plugins-dir <dir>', 'pluginsDir', 'folder of Wasm plugins (a subfolder with plugin.json each), loaded at start and watched', '<data-dir>/plugins'))
-    .addOption(option('--openflow-versions <list>', 'openflowVersions', 'OpenFlow versions to negotiate: 1.0, 1.3, 1.4, 1.5, comma-separated', '1.3'))
+    .addOption(option('--openflow-versions <list>', 'openflowVersions', `OpenFlow versions to negotiate, comma-separated; supported: ${SUPPORTED_OPENFLOW_VERSIONS.join(', ')}`, SUPPORTED_OPENFLOW_VERSIONS.join(',')))
     .addOption(option('--miss-send-len <bytes>', 'missSendLen', 'bytes of a table-miss packet sent to the controller (65535: whole packet)'))
     .addOption(option('--echo-interval-ms <ms>', 'echoIntervalMs', 'send ECHO_REQUEST to a switch silent this long'))
     .addOption(option('--echo-timeout-ms <ms>', 'echoTimeoutMs', 'declare a switch dead when silent this long'))
@@ -63,6 +67,9 @@ export function registerServe(program: Command): void {
     .addOption(option('--request-timeout-ms <ms>', 'requestTimeoutMs', 'fail a request the switch has not answered by then'))
     .addOption(option('--max-messages-per-second <n>', 'maxMessagesPerSecond', 'per-switch message budget; above it PACKET_INs are shed, and a switch over it for 5 s is disconnected (0: no limit)'))
     .addOption(option('--switch-send-queue-bytes <bytes>', 'switchSendQueueBytes', 'per switch: bytes that may wait for a switch not taking them; beyond it commands to that switch are refused (clients get UNAVAILABLE)'))
+    .addOption(option('--max-switch-connections <n>', 'maxSwitchConnections', `OpenFlow connections open at once; more are closed as they arrive (lowered to the open-file limit minus ${SWITCH_FD_RESERVE}, kept for the API)`))
+    .addOption(option('--max-switch-connections-per-source <n>', 'maxSwitchConnectionsPerSource', 'OpenFlow connections open at once from one IP address'))
+    .addOption(option('--max-switch-handshakes <n>', 'maxSwitchHandshakes', 'OpenFlow connections that have not finished the handshake, at once (each lasts at most --handshake-timeout-ms)'))
     .addOption(option('--tls-cert <file>', 'tlsCert', 'PEM certificate: OpenFlow over TLS'))
     .addOption(option('--tls-key <file>', 'tlsKey', 'PEM private key of --tls-cert'))
     .addOption(option('--tls-ca <file>', 'tlsCa', 'PEM CA bundle: switches must present a certificate it signed (mutual TLS)'))

@@ -59,7 +59,13 @@ export interface SwitchHandle {
 /** What an in-process app gets when it starts. */
 export interface AppContext {
   readonly log: Logger;
-  /** Calls `handler` for every event; returns the unsubscribe function. Handlers must not block. */
+  /**
+   * Calls `handler` for every event; returns the unsubscribe function. Handlers
+   * must not block. A handler that throws, or returns a promise that rejects, is
+   * contained: the failure is counted (`sdn_runtime_app_handler_errors_total{app}`)
+   * and logged at most once a minute, the event is skipped for this app, and the
+   * app stays subscribed; the switch and the other apps are not affected.
+   */
   subscribe(handler: (event: AppEvent) => void): () => void;
   switches(): readonly SwitchView[];
   switch(dpid: bigint): SwitchHandle | undefined;

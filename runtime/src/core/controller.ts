@@ -7,6 +7,19 @@ import { SwitchBusyError, type SessionListener, type SwitchSession } from '../sw
 import type { App, AppContext, AppEvent, SwitchHandle, SwitchView } from './app-types.js';
 
 const BARRIER_REQUEST: MessageBody = { type: 'BarrierRequest' };
+/** A failing app handler is logged at most once per this many milliseconds (each failure is counted). */
+const APP_FAULT_LOG_INTERVAL_MS = 60_000;
+
+interface Subscriber {
+  readonly app: string;
+  readonly handler: (event: AppEvent) => void;
+}
+
+/** Per app: when its handler failure was last logged, and failures since. */
+interface FaultLog {
+  lastLoggedMs: number;
+  unlogged: number;
+}
 
 interface Entry {
   readonly session: SwitchSession;
@@ -23,7 +36,8 @@ type MutableView = Omit<SwitchView, 'ports'> & { ports: Map<number, Port> };
  */
 export class Controller implements SessionListener {
   private readonly switchesByDpid = new Map<bigint, Entry>();
-  private readonly handlers = new Set<(event: AppEvent) => void>();
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly appFaults = new Map<string, FaultLog>();
   private readonly apps: App[] = [];
   private readonly log: Logger;
   private readonly metrics: RuntimeMetrics;
@@ -111,23 +125,24 @@ export class Controller implements SessionListener {
     this.logOnce(session, cause, detail);
   }
 
-  onClosed(session: SwitchSession, reason: CloseReason, detail: string): void {
+  onClosed(session: SwitchSession, reason: CloseReason, detail: string, error?: unknown): void {
     this.metrics.connectionsClosed.inc({ reason });
+    if (reason === 'internalError') this.metrics.errors.inc({ cause: 'internalError' });
     this.metrics.untrack(session.connection);
     this.metrics.untrackSendQueue(session);
     const dpid = session.dpid;
     const entry = dpid === undefined ? undefined : this.switchesByDpid.get(dpid);
     if (entry === undefined || entry.session !== session) {
       // Never became ready (or was already replaced).
-      if (reason !== 'replaced') {
-        this.metrics.handshakeFailures.inc({ reason });
-        this.logOnce(session, reason, detail);
-      }
+      if (reason === 'internalError') this.logFault(session, detail, error);
+      else if (reason !== 'replaced') this.logOnce(session, reason, detail);
+      if (reason !== 'replaced') this.metrics.handshakeFailures.inc({ reason });
       return;
     }
     this.switchesByDpid.delete(entry.view.dpid);
     this.metrics.switchesConnected.set(this.switchesByDpid.size);
-    this.log.info({ dpid: formatDpid(entry.view.dpid), reason, detail }, 'switch disconnected');
+    if (reason === 'internalError') this.logFault(session, detail, error);
+    else this.log.info({ dpid: formatDpid(entry.view.dpid), reason, detail }, 'switch disconnected');
     this.publish({ type: 'switchDown', dpid: entry.view.dpid, reason, detail });
   }
 
@@ -138,25 +153,55 @@ export class Controller implements SessionListener {
     this.log.warn({ remote: session.remote, cause, detail }, 'switch connection problem (further ones from this address are only counted)');
   }
 
+  /** A bug in the runtime ended one switch's session: always worth a line, with the stack. */
+  private logFault(session: SwitchSession, detail: string, error: unknown): void {
+    const dpid = session.dpid === undefined ? undefined : formatDpid(session.dpid);
+    this.log.error({ err: error, remote: session.remote, dpid, detail }, 'switch session failed inside the runtime: its connection is closed, other switches carry on');
+  }
+
+  /**
+   * Hands an event to every app. A handler that throws (or returns a promise that
+   * rejects) is contained: counted per app, logged once a minute per app, and the
+   * event is skipped for that app only. The app stays subscribed and the switch's
+   * session is not touched: one faulty app must not cut a switch off from the
+   * others, and closing the session would not fix the app.
+   */
   private publish(event: AppEvent): void {
-    for (const handler of this.handlers) {
+    for (const subscriber of this.subscribers) {
       try {
-        handler(event);
+        const result: unknown = subscriber.handler(event);
+        if (result instanceof Promise) result.catch((err: unknown) => this.appFault(subscriber.app, event, err));
       } catch (err) {
-        // A command refused by a switch that is not keeping up was counted and logged by its session.
-        if (err instanceof SwitchBusyError) continue;
-        this.metrics.errors.inc({ cause: 'appHandler' });
-        this.log.error({ err, event: event.type }, 'app event handler threw; the event is skipped for that handler');
+        this.appFault(subscriber.app, event, err);
       }
     }
+  }
+
+  private appFault(app: string, event: AppEvent, err: unknown): void {
+    // A command refused by a switch that is not keeping up was counted and logged by its session.
+    if (err instanceof SwitchBusyError) return;
+    this.metrics.errors.inc({ cause: 'appHandler' });
+    this.metrics.appHandlerErrors.inc({ app });
+    const now = performance.now();
+    const faults = this.appFaults.get(app);
+    if (faults !== undefined && now - faults.lastLoggedMs < APP_FAULT_LOG_INTERVAL_MS) {
+      faults.unlogged++;
+      return;
+    }
+    this.appFaults.set(app, { lastLoggedMs: now, unlogged: 0 });
+    this.log.error(
+      { err, app, event: event.type, failuresSinceLastLog: faults?.unlogged ?? 0 },
+      'app event handler failed; the event is skipped for that app, which stays subscribed (further failures within a minute are only counted)',
+    );
   }
 
   private contextFor(app: App): AppContext {
     return {
       log: this.log.child({ app: app.name }),
       subscribe: (handler) => {
-        this.handlers.add(handler);
-        return () => this.handlers.delete(handler);
+        const subscriber: Subscriber = { app: app.name, handler };
+        this.subscribers.add(subscriber);
+        return () => this.subscribers.delete(subscriber);
       },
       switches: () => this.switches(),
       switch: (dpid) => this.switch(dpid),
@@ -167,7 +212,12 @@ export class Controller implements SessionListener {
 function handleFor(session: SwitchSession, metrics: RuntimeMetrics): SwitchHandle {
   const timed = <T>(promise: Promise<T>): Promise<T> => {
     const started = performance.now();
-    return promise.finally(() => metrics.requestLatency.observe((performance.now() - started) / 1000));
+    const result = promise.finally(() => metrics.requestLatency.observe((performance.now() - started) / 1000));
+    // An app may fire a command and never look at its promise; left alone, its
+    // failure would be an unhandled rejection, which ends the process. An app that
+    // awaits the promise still gets the rejection.
+    result.catch(() => {});
+    return result;
   };
   return {
     dpid: session.dpid!,

@@ -35,6 +35,10 @@ export class RuntimeMetrics {
   readonly switchesConnected: Gauge;
   readonly connectionsClosed: Counter<'reason'>;
   readonly handshakeFailures: Counter<'reason'>;
+  /** reason: total, perSource, handshakes (the limit the connection was over). */
+  readonly connectionsRefused: Counter<'reason'>;
+  /** Exceptions thrown by in-process apps' event handlers, by app. */
+  readonly appHandlerErrors: Counter<'app'>;
   readonly errors: Counter<'cause'>;
   readonly requestLatency: Histogram;
   readonly packetInHandling: CountingHistogram;
@@ -92,6 +96,8 @@ export class RuntimeMetrics {
     this.switchesConnected = new Gauge({ name: 'sdn_runtime_switches_connected', help: 'Switches that finished the handshake', registers: [this.registry] });
     this.connectionsClosed = new Counter({ name: 'sdn_runtime_switch_connections_closed_total', help: 'Switch connections closed, by reason', labelNames: ['reason'], registers: [this.registry] });
     this.handshakeFailures = new Counter({ name: 'sdn_runtime_handshake_failures_total', help: 'Connections closed before the handshake finished, by reason', labelNames: ['reason'], registers: [this.registry] });
+    this.connectionsRefused = new Counter({ name: 'sdn_runtime_switch_connections_refused_total', help: 'OpenFlow connections closed as they arrived because a connection limit was reached, by limit (total, perSource, handshakes)', labelNames: ['reason'], registers: [this.registry] });
+    this.appHandlerErrors = new Counter({ name: 'sdn_runtime_app_handler_errors_total', help: 'Exceptions (and rejected promises) of in-process apps\' event handlers, by app; the event is skipped for that app only', labelNames: ['app'], registers: [this.registry] });
     this.errors = new Counter({ name: 'sdn_runtime_errors_total', help: 'Problems contained by the runtime (bad input, shed messages, app failures), by cause', labelNames: ['cause'], registers: [this.registry] });
     this.requestLatency = new Histogram({
       name: 'sdn_runtime_switch_request_seconds',

@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import type { TokenConfig } from '../api/index.js';
+import { OFP_VERSION_NAMES } from '../openflow/constants.js';
+import { HANDSHAKE_VERSIONS } from '../switch/connection-types.js';
 import { DEFAULT_GRPC_HOST } from './exposure.js';
 
 export { ConfigError } from './config-error.js';
@@ -20,7 +22,7 @@ export interface ServeConfig {
   readonly dataDir: string;
   /** Folder of Wasm plugins (one subfolder each), loaded at start and watched; undefined: `<dataDir>/plugins`. */
   readonly pluginsDir: string | undefined;
-  /** Wire versions switches may negotiate: 0x04 (1.3) by default. */
+  /** Wire versions switches may negotiate: 0x04 (1.3), the only one whose handshake the runtime completes. */
   readonly openflowVersions: readonly number[];
   readonly missSendLen: number;
   readonly echoIntervalMs: number;
@@ -30,6 +32,15 @@ export interface ServeConfig {
   readonly maxMessagesPerSecond: number;
   /** Per switch: bytes that may wait for a switch not taking them; beyond it commands to it are refused (SWITCH_BUSY). */
   readonly switchSendQueueBytes: number;
+  /**
+   * OpenFlow connections open at once (handshaking or ready). Lowered at start to
+   * leave SWITCH_FD_RESERVE file descriptors for the API, HTTP, the store and plugins.
+   */
+  readonly maxSwitchConnections: number;
+  /** OpenFlow connections open at once from one source address. */
+  readonly maxSwitchConnectionsPerSource: number;
+  /** OpenFlow connections that have not finished the handshake, at once; each lasts at most handshakeTimeoutMs. */
+  readonly maxSwitchHandshakes: number;
   /** TLS for OpenFlow: PEM file paths. `tlsCa` turns on client-certificate checks (mutual TLS). */
   readonly tlsCert: string | undefined;
   readonly tlsKey: string | undefined;
@@ -78,6 +89,9 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   requestTimeoutMs: 10_000,
   maxMessagesPerSecond: 0,
   switchSendQueueBytes: 4 * 1024 * 1024,
+  maxSwitchConnections: 4096,
+  maxSwitchConnectionsPerSource: 256,
+  maxSwitchHandshakes: 512,
   tlsCert: undefined,
   tlsKey: undefined,
   tlsCa: undefined,
@@ -100,6 +114,9 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
 
 /** pino's levels, most verbose first; 'silent' logs nothing. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** The OpenFlow versions `openflowVersions` accepts, by name ("1.3"). */
+export const SUPPORTED_OPENFLOW_VERSIONS: readonly string[] = HANDSHAKE_VERSIONS.map((v) => OFP_VERSION_NAMES[v]!);
 
 /** Built-in apps `--app` accepts. */
 export const BUILT_IN_APPS = ['learning-switch'] as const;

@@ -1,20 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error.js';
-import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, LOG_LEVELS, type ServeConfig } from './config.js';
+import { OFP_VERSION_NAMES } from '../openflow/index.js';
+import { HANDSHAKE_VERSIONS } from '../switch/connection-types.js';
+import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, LOG_LEVELS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from './config.js';
 import { checkApiExposure } from './exposure.js';
 import { mergeTokens, parseTokens, readTokensFile } from './tokens.js';
 
 /** The effective `serve` configuration from the config file, environment variables and flags, checked. */
 
-const VERSION_NAMES: Readonly<Record<string, number>> = { '1.0': 0x01, '1.3': 0x04, '1.4': 0x05, '1.5': 0x06 };
+function checkVersion(version: number, given: string): number {
+  if (HANDSHAKE_VERSIONS.includes(version)) return version;
+  const known = OFP_VERSION_NAMES[version] === undefined ? 'is not an OpenFlow version' : 'is not supported: the runtime completes the switch handshake only';
+  throw new ConfigError(`openflowVersions: "${given}" ${known} for OpenFlow ${SUPPORTED_OPENFLOW_VERSIONS.join(', ')}`);
+}
 
-/** "1.3,1.0" -> [0x04, 0x01]. */
-export function parseVersions(text: string): number[] {
-  return text.split(',').map((part) => {
-    const v = VERSION_NAMES[part.trim()];
-    if (v === undefined) throw new ConfigError(`unknown OpenFlow version "${part.trim()}": use ${Object.keys(VERSION_NAMES).join(', ')}`);
-    return v;
+/** "1.3" -> [0x04]; a config file may also give wire numbers ([4]). Only versions in SUPPORTED_OPENFLOW_VERSIONS pass. */
+export function parseVersions(value: unknown): number[] {
+  const parts = Array.isArray(value) ? value : String(value).split(',');
+  const versions = parts.map((part) => {
+    if (typeof part === 'number') return checkVersion(part, String(part));
+    const name = String(part).trim();
+    const entry = Object.entries(OFP_VERSION_NAMES).find(([, n]) => n === name);
+    return checkVersion(entry === undefined ? -1 : Number(entry[0]), name);
   });
+  if (versions.length === 0) throw new ConfigError(`openflowVersions must name at least one version (${SUPPORTED_OPENFLOW_VERSIONS.join(', ')})`);
+  return versions;
 }
 
 type Raw = Partial<Record<keyof ServeConfig, unknown>>;
@@ -89,7 +99,7 @@ function normalize(raw: Raw): ServeConfig {
     httpPort: integer('httpPort', c.httpPort, 0, 65535),
     dataDir: String(c.dataDir),
     pluginsDir: optionalPath(c.pluginsDir),
-    openflowVersions: Array.isArray(c.openflowVersions) && c.openflowVersions.every((v) => typeof v === 'number') ? (c.openflowVersions as number[]) : parseVersions(list(c.openflowVersions).join(',')),
+    openflowVersions: parseVersions(c.openflowVersions),
     missSendLen: integer('missSendLen', c.missSendLen, 0, 0xffff),
     echoIntervalMs: integer('echoIntervalMs', c.echoIntervalMs, 100, 3_600_000),
     echoTimeoutMs: integer('echoTimeoutMs', c.echoTimeoutMs, 100, 3_600_000),
@@ -97,6 +107,9 @@ function normalize(raw: Raw): ServeConfig {
     requestTimeoutMs: integer('requestTimeoutMs', c.requestTimeoutMs, 10, 3_600_000),
     maxMessagesPerSecond: integer('maxMessagesPerSecond', c.maxMessagesPerSecond, 0, 1e9),
     switchSendQueueBytes: integer('switchSendQueueBytes', c.switchSendQueueBytes, 1, 2 ** 31),
+    maxSwitchConnections: integer('maxSwitchConnections', c.maxSwitchConnections, 1, 1_000_000),
+    maxSwitchConnectionsPerSource: integer('maxSwitchConnectionsPerSource', c.maxSwitchConnectionsPerSource, 1, 1_000_000),
+    maxSwitchHandshakes: integer('maxSwitchHandshakes', c.maxSwitchHandshakes, 1, 1_000_000),
     tlsCert: optionalPath(c.tlsCert),
     tlsKey: optionalPath(c.tlsKey),
     tlsCa: optionalPath(c.tlsCa),

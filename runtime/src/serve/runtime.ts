@@ -21,7 +21,11 @@ import type { KvStore } from '../store/types.js';
 import { OpenFlowServer } from '../switch/server.js';
 import { envName, type ServeConfig } from './config.js';
 import { describeSurfaces } from './exposure.js';
+import { openFileLimit, SWITCH_FD_RESERVE, switchConnectionBudget } from './fd-limit.js';
 import { listenError, prepareFolder, probeListen, readTlsFiles } from './start-checks.js';
+
+/** A source refused for a connection limit is logged at most once per this many milliseconds. */
+const REFUSAL_LOG_INTERVAL_MS = 60_000;
 
 /** Services the runtime offers to apps when they exist (the KV store, the pubsub bus). */
 export interface RuntimeServices {
@@ -120,6 +124,11 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     openflowTls === undefined
       ? undefined
       : { cert: openflowTls.cert, key: openflowTls.key, ...(openflowTls.ca === undefined ? {} : { ca: openflowTls.ca, requestCert: true, rejectUnauthorized: true }) };
+  const fdLimit = openFileLimit();
+  const maxSwitchConnections = switchConnectionBudget(config.maxSwitchConnections, fdLimit);
+  if (maxSwitchConnections < config.maxSwitchConnections) {
+    log.warn({ configured: config.maxSwitchConnections, used: maxSwitchConnections, openFileLimit: fdLimit, reserve: SWITCH_FD_RESERVE }, `maxSwitchConnections lowered to ${maxSwitchConnections}: the open-file limit is ${fdLimit} and ${SWITCH_FD_RESERVE} are kept for the API, HTTP and the store (raise the limit with ulimit -n)`);
+  }
   const openflow = new OpenFlowServer(
     {
       host: config.openflowHost,
@@ -136,6 +145,9 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
         maxMessagesPerSecond: config.maxMessagesPerSecond,
         maxSendQueueBytes: config.switchSendQueueBytes,
       },
+      limits: { maxConnections: maxSwitchConnections, maxPerSource: config.maxSwitchConnectionsPerSource, maxHandshakes: config.maxSwitchHandshakes, logIntervalMs: REFUSAL_LOG_INTERVAL_MS },
+      log: log.child({ component: 'openflow' }),
+      metrics,
     },
     controller,
   );

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
+import { connect, type Socket } from 'node:net';
 import { FakeSwitch } from '../testing/fake-switch.js';
+import { eventually, metricValue } from '../testing/test-runtime.js';
 import { DEFAULT_SERVE_CONFIG } from './config.js';
 import { startRuntime, type RunningRuntime } from './runtime.js';
 
@@ -42,6 +44,7 @@ describe('OpenFlow over mutual TLS', () => {
         tlsKey: join(dir, 'server.key'),
         tlsCa: join(dir, 'ca.pem'),
         handshakeTimeoutMs: 1000,
+        maxSwitchConnectionsPerSource: 2,
       },
       pino({ level: 'silent' }),
     );
@@ -64,5 +67,26 @@ describe('OpenFlow over mutual TLS', () => {
     const sw = await FakeSwitch.connect(rt.openflowPort, { dpid: 0x78n, tls: { ca: readFileSync(join(dir, 'ca.pem')), servername: 'localhost' } });
     await sw.closed;
     assert.ok(!rt.controller.switches().some((s) => s.dpid === 0x78n));
+  });
+
+  it('closes a connection over the per-source limit at once, before any TLS handshake, and silent ones after the handshake timeout', async () => {
+    const idle: Socket[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        const socket = await new Promise<Socket>((resolve, reject) => {
+          const s = connect(rt.openflowPort, '127.0.0.1', () => resolve(s));
+          s.once('error', reject);
+        });
+        socket.on('error', () => {});
+        idle.push(socket);
+      }
+      // Connections that say nothing would wait for their TLS ClientHello; the one over the limit of 2 is closed by the runtime.
+      await eventually(() => idle.some((s) => s.closed), 'a connection over the limit closed', 5000);
+      assert.ok((await metricValue(rt, 'sdn_runtime_switch_connections_refused_total', { reason: 'perSource' })) >= 1);
+      // The admitted ones get the switch handshake timeout (1 s here) for their TLS handshake, not Node's 120 s.
+      await eventually(() => idle.every((s) => s.closed), 'the silent TLS connections closed after the handshake timeout', 5000);
+    } finally {
+      for (const s of idle) s.destroy();
+    }
   });
 });

@@ -6,10 +6,19 @@ import type {
   OfpMessage,
   Port,
 } from '../openflow/index.js';
+// The constant alone (not the index): serve's configuration reads HANDSHAKE_VERSIONS, and `--help` must not load the codec.
+import { OFP_VERSION_1_3 } from '../openflow/constants.js';
+
+/**
+ * Wire versions whose handshake the runtime completes (HELLO, FEATURES, SET_CONFIG,
+ * PORT_DESC, DESC): OpenFlow 1.3. The codec reads more versions, but a session
+ * only offers these; a switch speaking none of them gets HELLO_FAILED.
+ */
+export const HANDSHAKE_VERSIONS: readonly number[] = [OFP_VERSION_1_3];
 
 /** Settings of one switch connection; every time is in milliseconds. */
 export interface ConnectionConfig {
-  /** Wire versions we accept, e.g. [0x04]. The highest is announced in our HELLO header. */
+  /** Wire versions we accept, a subset of HANDSHAKE_VERSIONS. The highest is announced in our HELLO header. */
   readonly versions: readonly number[];
   /** SET_CONFIG miss_send_len: bytes of a table-miss packet sent to the controller (0xffff: whole packet, no buffering). */
   readonly missSendLen: number;
@@ -63,7 +72,9 @@ export type CloseReason =
   | 'flood'
   | 'peerClosed'
   | 'replaced'
-  | 'shutdown';
+  | 'shutdown'
+  /** An exception in the runtime's own handling of this switch (a bug): the session is closed, the process carries on. */
+  | 'internalError';
 
 /** What the switch told us during the handshake. */
 export interface SwitchInfo {
@@ -90,4 +101,5 @@ export type ConnectionEvent =
   | { readonly type: 'timedOut'; readonly xid: number }
   /** A problem that did not close the connection (shed messages, a bad message we answered with an error). */
   | { readonly type: 'problem'; readonly cause: string; readonly detail: string }
-  | { readonly type: 'closed'; readonly reason: CloseReason; readonly detail: string };
+  /** `error` is the exception behind an `internalError` close, for the log. */
+  | { readonly type: 'closed'; readonly reason: CloseReason; readonly detail: string; readonly error?: unknown };

@@ -10,7 +10,7 @@ import {
   type OfpMessage,
   type Port,
 } from '../openflow/index.js';
-import { SwitchConnection } from './connection.js';
+import { connectionConfig, SwitchConnection } from './connection.js';
 import type { ConnectionEvent } from './connection-types.js';
 
 /** Decodes everything the connection wants to send. */
@@ -76,6 +76,32 @@ describe('SwitchConnection handshake', () => {
     assert.match(Buffer.from(error?.type === 'Error' ? error.data : []).toString(), /switch offers 0x01; we accept 0x04/);
     assert.deepEqual(conn.takeEvents().map((e) => e.type), ['closed']);
     assert.equal(conn.state, 'closed');
+  });
+
+  for (const [what, hello] of [
+    ['a 1.0 HELLO without bitmap', { type: 'Hello', version: 0x01, xid: 9, elements: [] }],
+    ['a 1.4-only bitmap', { type: 'Hello', version: 0x05, xid: 9, elements: [{ type: 'versionBitmap', versions: [5] }] }],
+    ['a 1.5-only bitmap', { type: 'Hello', version: 0x06, xid: 9, elements: [{ type: 'versionBitmap', versions: [6] }] }],
+    ['a 1.0/1.4/1.5 bitmap', { type: 'Hello', version: 0x06, xid: 9, elements: [{ type: 'versionBitmap', versions: [1, 5, 6] }] }],
+  ] as const) {
+    it(`refuses ${what} with HELLO_FAILED`, () => {
+      const conn = new SwitchConnection(0);
+      sent(conn);
+      conn.onBytes(encodeMessage(hello), 1);
+      const [error] = sent(conn);
+      assert.equal(error?.type === 'Error' && error.errorType, OFPET_HELLO_FAILED);
+      const [closed] = conn.takeEvents();
+      assert.equal(closed?.type === 'closed' && closed.reason, 'versionMismatch');
+    });
+  }
+
+  it('offers only versions whose handshake it completes (1.3): others are refused when configured, not when a switch connects', () => {
+    for (const versions of [[0x01], [0x04, 0x05], [0x06], []]) {
+      assert.throws(() => new SwitchConnection(0, { versions }), RangeError, `versions ${versions.join(',')}`);
+      assert.throws(() => connectionConfig({ versions }), RangeError);
+    }
+    assert.throws(() => connectionConfig({ versions: [0x01] }), /no handshake for wire version 1 \(supported: 4\)/);
+    assert.deepEqual(connectionConfig({}).versions, [0x04]);
   });
 
   it('closes a switch that never finishes the handshake', () => {
@@ -155,6 +181,48 @@ describe('SwitchConnection requests and commands', () => {
     assert.deepEqual(conn.takeEvents(), []);
     conn.onTick(600);
     assert.deepEqual(conn.takeEvents(), [{ type: 'timedOut', xid }]);
+  });
+});
+
+describe('SwitchConnection faults', () => {
+  it('an exception while handling input closes this connection with internalError instead of reaching the caller', () => {
+    const conn = new SwitchConnection(0);
+    handshake(conn);
+    const bug = new TypeError('a bug in the runtime');
+    // Fault injection: no input is known to make the codec throw; a bug might.
+    (conn as unknown as { framer: { push(): never } }).framer = {
+      push() {
+        throw bug;
+      },
+    };
+    assert.doesNotThrow(() => conn.onBytes(Buffer.from('04020008000000ff', 'hex'), 5));
+    const [closed] = conn.takeEvents();
+    assert.equal(closed?.type === 'closed' && closed.reason, 'internalError');
+    assert.equal(closed?.type === 'closed' && closed.error, bug);
+    assert.match(closed?.type === 'closed' ? closed.detail : '', /in state ready: TypeError: a bug in the runtime/);
+    assert.equal(conn.state, 'closed');
+    assert.doesNotThrow(() => conn.onBytes(Buffer.from('04020008000000ff', 'hex'), 6));
+  });
+
+  it('an exception while handling a tick closes this connection with internalError', () => {
+    const conn = new SwitchConnection(0, { echoIntervalMs: 100, echoTimeoutMs: 300 });
+    handshake(conn);
+    conn.request = () => {
+      throw new RangeError('a bug in the echo');
+    };
+    assert.doesNotThrow(() => conn.onTick(150));
+    const [closed] = conn.takeEvents();
+    assert.equal(closed?.type === 'closed' && closed.reason, 'internalError');
+  });
+
+  it('a command that cannot be encoded throws to its caller, sends nothing, and leaves the connection usable', () => {
+    const conn = new SwitchConnection(0);
+    handshake(conn);
+    assert.throws(() => conn.send({ type: 'FlowMod', tableId: 300 } as never), /FlowMod/);
+    assert.deepEqual(sent(conn), []);
+    conn.onBytes(encodeMessage({ type: 'EchoRequest', version: V13, xid: 78, data: Buffer.alloc(0) }), 2);
+    assert.deepEqual(sent(conn).map((m) => [m.type, m.xid]), [['EchoReply', 78]]);
+    assert.equal(conn.state, 'ready');
   });
 });
 

@@ -4,7 +4,6 @@ import {
   Framer,
   OfpDecodeError,
   OfpFramingError,
-  OFP_VERSION_1_3,
   OFPBRC_BAD_LEN,
   OFPBRC_BAD_TYPE,
   OFPET_BAD_REQUEST,
@@ -20,6 +19,7 @@ import {
 } from '../openflow/index.js';
 import {
   DEFAULT_CONNECTION_CONFIG,
+  HANDSHAKE_VERSIONS,
   type CloseReason,
   type ConnectionConfig,
   type ConnectionEvent,
@@ -35,6 +35,10 @@ import { negotiateVersion } from './negotiation.js';
  * first (HELLO on construction); after FEATURES_REPLY it sends SET_CONFIG and asks
  * for PORT_DESC and DESC; the switch is `ready` when both replies are in.
  * Not thread-safe: one instance per TCP connection, driven by one thread.
+ *
+ * `onBytes` and `onTick` never throw: whatever the switch sends, an exception in
+ * handling it closes this connection with `internalError` (the exception rides on
+ * the `closed` event) and leaves every other connection alone.
  */
 export type ConnectionState = 'hello' | 'features' | 'ports' | 'ready' | 'closed';
 
@@ -85,9 +89,9 @@ export class SwitchConnection {
   private floodStartMs = -1;
   private lastShedMs = -1;
 
+  /** @throws RangeError for a config `connectionConfig` refuses. */
   constructor(nowMs: number, config: Partial<ConnectionConfig> = {}) {
-    this.config = { ...DEFAULT_CONNECTION_CONFIG, ...config };
-    if (this.config.versions.length === 0) throw new RangeError('ConnectionConfig.versions must not be empty');
+    this.config = connectionConfig(config);
     this.framer = new Framer(this.config.maxMessageSize);
     this.startedMs = nowMs;
     this.lastRxMs = nowMs;
@@ -108,6 +112,24 @@ export class SwitchConnection {
    */
   onBytes(chunk: Buffer, nowMs: number): void {
     if (this.state === 'closed') return;
+    try {
+      this.handleBytes(chunk, nowMs);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Drives timers: echo, dead-peer detection, handshake and request timeouts. */
+  onTick(nowMs: number): void {
+    if (this.state === 'closed') return;
+    try {
+      this.handleTick(nowMs);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private handleBytes(chunk: Buffer, nowMs: number): void {
     let frames: readonly Buffer[];
     let framingError: OfpFramingError | undefined;
     try {
@@ -131,9 +153,7 @@ export class SwitchConnection {
     }
   }
 
-  /** Drives timers: echo, dead-peer detection, handshake and request timeouts. */
-  onTick(nowMs: number): void {
-    if (this.state === 'closed') return;
+  private handleTick(nowMs: number): void {
     if (this.state !== 'ready' && nowMs - this.startedMs >= this.config.handshakeTimeoutMs) {
       this.close('handshakeTimeout', `handshake not finished after ${this.config.handshakeTimeoutMs} ms (state ${this.state})`);
       return;
@@ -201,12 +221,22 @@ export class SwitchConnection {
   }
 
   /** Ends the session; a `closed` event follows. Idempotent. */
-  close(reason: CloseReason, detail: string): void {
+  close(reason: CloseReason, detail: string, error?: unknown): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.pending.clear();
     this.unconfirmed = [];
-    this.events.push({ type: 'closed', reason, detail });
+    this.events.push(error === undefined ? { type: 'closed', reason, detail } : { type: 'closed', reason, detail, error });
+  }
+
+  /**
+   * An exception while handling the switch's input or timers. The state is no
+   * longer trusted, so the connection ends; bytes queued before the fault (an
+   * answer half built) are dropped with it.
+   */
+  private fail(err: unknown): void {
+    this.out.reset();
+    this.close('internalError', `in state ${this.state}: ${describeFault(err)}`, err);
   }
 
   private allocateXid(): number {
@@ -350,12 +380,6 @@ export class SwitchConnection {
     this.features = msg;
     this.dpid = msg.datapathId;
     this.emit({ type: 'SetConfig', flags: 0, missSendLen: this.config.missSendLen }, this.allocateXid());
-    if (this.version !== OFP_VERSION_1_3) {
-      this.ports = [];
-      this.descDone = true;
-      this.maybeReady();
-      return;
-    }
     this.state = 'ports';
     this.request({ type: 'MultipartRequest', flags: 0, body: { type: 'portDesc' } }, nowMs, 'portDesc');
     this.request({ type: 'MultipartRequest', flags: 0, body: { type: 'desc' } }, nowMs, 'desc');
@@ -396,6 +420,25 @@ export class SwitchConnection {
   private shed(cause: string, detail: string): void {
     if (this.shedMessages++ === 0) this.events.push({ type: 'problem', cause, detail });
   }
+}
+
+/**
+ * `config` over the defaults, checked.
+ * @throws RangeError when `versions` is empty or names a version outside HANDSHAKE_VERSIONS.
+ */
+export function connectionConfig(config: Partial<ConnectionConfig>): ConnectionConfig {
+  const full = { ...DEFAULT_CONNECTION_CONFIG, ...config };
+  if (full.versions.length === 0) throw new RangeError('ConnectionConfig.versions must not be empty');
+  const unsupported = full.versions.filter((v) => !HANDSHAKE_VERSIONS.includes(v));
+  if (unsupported.length > 0) throw new RangeError(`ConnectionConfig.versions: no handshake for wire version ${unsupported.join(', ')} (supported: ${HANDSHAKE_VERSIONS.join(', ')})`);
+  return full;
+}
+
+/** One line for a caught exception: its class, code and message (the stack goes to the log with the error itself). */
+export function describeFault(err: unknown): string {
+  if (!(err instanceof Error)) return `a thrown ${typeof err}: ${String(err).slice(0, 200)}`;
+  const code = 'code' in err ? ` ${String(err.code)}` : '';
+  return `${err.name}${code}: ${err.message}`;
 }
 
 function describeHello(msg: Extract<OfpMessage, { type: 'Hello' }>): string {

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { SdnError } from '../errors.js';
 import { formatDpid, type ErrorExperimenterMsg, type ErrorMsg, type MessageBody, type OfpMessage } from '../openflow/index.js';
-import { SwitchConnection } from './connection.js';
+import { describeFault, SwitchConnection } from './connection.js';
 import type { CloseReason, ConnectionConfig, ConnectionEvent, SwitchInfo } from './connection-types.js';
 
 /** The switch answered a request or command with OFPT_ERROR (decoded in `error`). */
@@ -41,7 +41,8 @@ export interface SessionListener {
   onReady(session: SwitchSession, info: SwitchInfo): void;
   onMessage(session: SwitchSession, message: OfpMessage): void;
   onProblem(session: SwitchSession, cause: string, detail: string): void;
-  onClosed(session: SwitchSession, reason: CloseReason, detail: string): void;
+  /** `error`: the exception behind an `internalError` close. */
+  onClosed(session: SwitchSession, reason: CloseReason, detail: string, error?: unknown): void;
 }
 
 /**
@@ -65,6 +66,10 @@ interface Waiter {
  * turn of the event loop goes out in one `socket.write`. Commands are refused
  * (SwitchBusyError) while `maxSendQueueBytes` or more wait for the switch, so a
  * switch that stops reading cannot make the runtime buffer without bound.
+ *
+ * An exception in this session's path (its state machine, or the listener it
+ * hands events to) closes this session with `internalError` and reaches no
+ * further: the socket callbacks and the tick never throw.
  */
 export class SwitchSession {
   readonly id: number;
@@ -100,6 +105,7 @@ export class SwitchSession {
       this.readThisTurn += chunk.length;
       this.connection.onBytes(chunk, this.now());
       this.pump();
+      if (this.closed) return;
       if (this.readThisTurn >= READ_BUDGET_PER_TURN && !this.readPaused) {
         this.readPaused = true;
         socket.pause();
@@ -134,20 +140,34 @@ export class SwitchSession {
     this.scheduleFlush();
   }
 
-  /** Sends a command and resolves once a barrier proves the switch applied it; rejects with the switch's error, or SwitchBusyError. */
+  /**
+   * Sends a command and resolves once a barrier proves the switch applied it;
+   * rejects with the switch's error, SwitchBusyError, or the OfpEncodeError of a
+   * command that cannot be encoded (nothing is sent; the session is unharmed).
+   */
   sendConfirmed(msg: MessageBody): Promise<void> {
     const busy = this.busy();
     if (busy !== undefined) return Promise.reject(busy);
-    const xid = this.connection.send(msg, true);
+    let xid: number;
+    try {
+      xid = this.connection.send(msg, true);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     this.scheduleFlush();
     return this.wait(xid).then(() => undefined);
   }
 
-  /** Sends a request and resolves with its reply (the parts of a multipart reply, in order); rejects with SwitchBusyError like `sendConfirmed`. */
+  /** Sends a request and resolves with its reply (the parts of a multipart reply, in order); rejects like `sendConfirmed`. */
   request(msg: MessageBody): Promise<readonly OfpMessage[]> {
     const busy = this.busy();
     if (busy !== undefined) return Promise.reject(busy);
-    const xid = this.connection.request(msg, this.now());
+    let xid: number;
+    try {
+      xid = this.connection.request(msg, this.now());
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     this.scheduleFlush();
     return this.wait(xid);
   }
@@ -188,11 +208,22 @@ export class SwitchSession {
     });
   }
 
-  /** Moves bytes to the socket and events to their owners. */
+  /**
+   * Moves bytes to the socket and events to their owners. An exception from an
+   * owner ends this session (the events after it are dropped with the session).
+   */
   private pump(): void {
-    const bytes = this.connection.takeOutgoing(this.now());
-    if (bytes !== undefined && !this.socket.destroyed) this.socket.write(bytes);
-    for (const event of this.connection.takeEvents()) this.dispatch(event);
+    if (this.closed) return;
+    try {
+      const bytes = this.connection.takeOutgoing(this.now());
+      if (bytes !== undefined && !this.socket.destroyed) this.socket.write(bytes);
+      for (const event of this.connection.takeEvents()) {
+        this.dispatch(event);
+        if (this.closed) return;
+      }
+    } catch (err) {
+      this.closeWith('internalError', `while handling the switch's events: ${describeFault(err)}`, err);
+    }
   }
 
   private dispatch(event: ConnectionEvent): void {
@@ -219,7 +250,7 @@ export class SwitchSession {
         this.settle(event.xid, (w) => w.reject(new SwitchUnavailableError(`no answer from switch within ${this.connection.config.requestTimeoutMs} ms`)));
         return;
       case 'closed':
-        this.closeWith(event.reason, event.detail);
+        this.closeWith(event.reason, event.detail, event.error);
         return;
     }
   }
@@ -231,16 +262,16 @@ export class SwitchSession {
     fn(waiter);
   }
 
-  private closeWith(reason: CloseReason, detail: string): void {
+  private closeWith(reason: CloseReason, detail: string, error?: unknown): void {
     if (this.closed) return;
     this.closed = true;
-    this.connection.close(reason, detail);
+    this.connection.close(reason, detail, error);
     // Flush a final OFPT_ERROR (HELLO_FAILED, BAD_REQUEST) before hanging up.
     const bytes = this.connection.takeOutgoing(this.now());
     if (!this.socket.destroyed) this.socket.end(bytes ?? Buffer.alloc(0), () => this.socket.destroy());
     for (const waiter of this.waiters.values()) waiter.reject(new SwitchUnavailableError(`switch connection closed: ${detail}`));
     this.waiters.clear();
     this.connection.takeEvents();
-    this.listener.onClosed(this, reason, detail);
+    this.listener.onClosed(this, reason, detail, error);
   }
 }

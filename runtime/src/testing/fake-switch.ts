@@ -22,6 +22,8 @@ export interface FakeSwitchOptions {
   readonly ports?: readonly Port[];
   /** Versions in our HELLO bitmap. */
   readonly versions?: readonly number[];
+  /** Local address to connect from over TCP (another 127.x address plays another source host). */
+  readonly localAddress?: string;
   /** Answer ECHO_REQUEST (turn off to play a dead switch). */
   readonly answerEcho?: boolean;
   /** Split the PORT_DESC reply into one message per port (exercises REPLY_MORE). */
@@ -72,7 +74,7 @@ export class FakeSwitch {
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s: Socket =
         options.tls === undefined
-          ? connect(port, '127.0.0.1', () => resolve(s))
+          ? connect({ port, host: '127.0.0.1', localAddress: options.localAddress }, () => resolve(s))
           : connectTls({ ...options.tls, port, host: '127.0.0.1' }, () => resolve(s));
       s.once('error', reject);
     });

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ConfigError, DEFAULT_SERVE_CONFIG, type ServeConfig } from './config.js';
+import { loadServeConfig } from './load-config.js';
+import { parseOpenFileLimit, SWITCH_FD_RESERVE, switchConnectionBudget } from './fd-limit.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sdn-runtime-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The config from one option given as a flag, an env variable, or a config-file key. */
+function load(via: 'flag' | 'env' | 'file', key: keyof ServeConfig, env: string, value: string | unknown): ServeConfig {
+  if (via === 'flag') return loadServeConfig({ [key]: value }, {}, undefined);
+  if (via === 'env') return loadServeConfig({}, { [env]: String(value) }, undefined);
+  const file = join(dir, `${key}.json`);
+  writeFileSync(file, JSON.stringify({ [key]: value }));
+  return loadServeConfig({}, {}, file);
+}
+
+describe('serve config: OpenFlow versions', () => {
+  for (const via of ['flag', 'env', 'file'] as const) {
+    it(`accepts only 1.3, the version whose handshake the runtime completes (${via})`, () => {
+      assert.deepEqual(load(via, 'openflowVersions', 'SDN_RUNTIME_OPENFLOW_VERSIONS', '1.3').openflowVersions, [0x04]);
+      for (const version of ['1.0', '1.4', '1.5', '1.3,1.0']) {
+        assert.throws(() => load(via, 'openflowVersions', 'SDN_RUNTIME_OPENFLOW_VERSIONS', version), (err: unknown) => {
+          assert.ok(err instanceof ConfigError);
+          assert.match(err.message, /openflowVersions: "1\.[045]" is not supported: the runtime completes the switch handshake only for OpenFlow 1\.3/);
+          return true;
+        });
+      }
+      assert.throws(() => load(via, 'openflowVersions', 'SDN_RUNTIME_OPENFLOW_VERSIONS', '2.0'), /"2\.0" is not an OpenFlow version for OpenFlow 1\.3/);
+    });
+  }
+
+  it('takes wire numbers in a config file, with the same check', () => {
+    assert.deepEqual(load('file', 'openflowVersions', '', [4]).openflowVersions, [0x04]);
+    assert.throws(() => load('file', 'openflowVersions', '', [1]), /"1" is not supported/);
+    assert.throws(() => load('file', 'openflowVersions', '', []), /at least one version/);
+  });
+
+  it('defaults to 1.3', () => {
+    assert.deepEqual(loadServeConfig({}, {}, undefined).openflowVersions, [0x04]);
+  });
+});
+
+describe('serve config: switch connection limits', () => {
+  const options = [
+    ['maxSwitchConnections', 'SDN_RUNTIME_MAX_SWITCH_CONNECTIONS'],
+    ['maxSwitchConnectionsPerSource', 'SDN_RUNTIME_MAX_SWITCH_CONNECTIONS_PER_SOURCE'],
+    ['maxSwitchHandshakes', 'SDN_RUNTIME_MAX_SWITCH_HANDSHAKES'],
+  ] as const;
+  for (const via of ['flag', 'env', 'file'] as const) {
+    it(`are set by ${via}, and must be positive integers`, () => {
+      for (const [key, env] of options) {
+        assert.equal(load(via, key, env, via === 'file' ? 7 : '7')[key], 7);
+        assert.throws(() => load(via, key, env, via === 'file' ? 0 : '0'), new RegExp(`${key} must be an integer from 1`));
+      }
+    });
+  }
+
+  it('have defaults that leave room for a Mininet-sized lab behind one address', () => {
+    assert.deepEqual([DEFAULT_SERVE_CONFIG.maxSwitchConnections, DEFAULT_SERVE_CONFIG.maxSwitchConnectionsPerSource, DEFAULT_SERVE_CONFIG.maxSwitchHandshakes], [4096, 256, 512]);
+  });
+});
+
+describe('switch connection budget', () => {
+  it('reads the soft open-file limit from /proc/self/limits', () => {
+    const text = 'Limit                     Soft Limit           Hard Limit           Units     \nMax cpu time              unlimited            unlimited            seconds   \nMax open files            1024                 524288               files     \n';
+    assert.equal(parseOpenFileLimit(text), 1024);
+    assert.equal(parseOpenFileLimit(text.replace('1024  ', 'unlimited')), undefined);
+    assert.equal(parseOpenFileLimit(''), undefined);
+  });
+
+  it('keeps SWITCH_FD_RESERVE descriptors for the rest of the runtime', () => {
+    assert.equal(switchConnectionBudget(4096, 1024), 1024 - SWITCH_FD_RESERVE);
+    assert.equal(switchConnectionBudget(100, 1024), 100);
+    assert.equal(switchConnectionBudget(4096, undefined), 4096);
+    assert.equal(switchConnectionBudget(4096, 10), 1);
+  });
+});
