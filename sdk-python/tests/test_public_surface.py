@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import sdn_runtime
 from sdn_runtime import packet
 
@@ -52,3 +54,13 @@ def test_the_package_is_typed() -> None:
 
 def test_generated_code_is_not_reexported() -> None:
     assert not any(name.startswith("_") or name.endswith("_pb2") for name in sdn_runtime.__all__)
+
+
+def test_event_fields_apps_rely_on_are_pinned() -> None:
+    assert [(f.name, f.type) for f in dataclasses.fields(sdn_runtime.SwitchUp)] == [
+        ("dpid", "int"),
+        ("switch", "SwitchInfo"),
+        ("seq", "int"),
+        ("time_ms", "int"),
+        ("snapshot", "bool"),
+    ]
