@@ -291,6 +291,23 @@ describe('Events.Connect: a late subscriber gets the switches already connected'
     for (const c of [watcher, late, filtered]) c.close();
   });
 
+  it('a stream resumed after its last seq gets no snapshot: it saw those switches already', async () => {
+    const sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0xb4n });
+    await eventually(() => t.rt.controller.switches().some((s) => s.dpid === 0xb4n), 'switch b4 registered');
+    const first = new StreamClient(t.rt.grpcPort);
+    await first.subscribe({ dpids: [0xb4n] });
+    const snap = await first.event((e) => body(e) === 'switchUp', 'the snapshot switch-up');
+    assert.equal(isSnapshot(snap), true);
+    first.close();
+    const resumed = new StreamClient(t.rt.grpcPort);
+    await resumed.subscribe({ dpids: [0xb4n], resumeAfterSeq: snap.seq });
+    await sw.close();
+    const down = await resumed.event((e) => body(e) === 'switchDown', 'switch b4 down');
+    assert.deepEqual(resumed.events.map(body), ['switchDown'], 'nothing before the switch-down: no snapshot, no replayed switch-up');
+    assert.ok(down.seq > snap.seq);
+    resumed.close();
+  });
+
   it('switches connecting while the subscription starts arrive exactly once each: snapshot first, then live, seqs rising', async () => {
     const dpids = Array.from({ length: 12 }, (_, i) => 0xc0n + BigInt(i));
     const connecting = dpids.map((dpid) => FakeSwitch.connect(t.rt.openflowPort, { dpid }));
