@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,7 @@ const PY_RUN = 'python hello.py';
 const INSTALL_TIMEOUT_MS = 240_000;
 const APP_WAIT_MS = 30_000;
 
-const work = mkdtempSync('/tmp/sdn-doc-snippets-');
+const work = mkdtempSync(join(tmpdir(), 'sdn-doc-snippets-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 function blocksOf(file: string): { text: string; blocks: CodeBlock[] } {
