@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { OfpMessage } from '../openflow/index.js';
+import { buildGuest, writePlugin } from '../plugins/testing/guests.js';
 import { codeBlocks, type CodeBlock } from '../testing/docs/markdown.js';
 import { runShell, SnippetProcess } from '../testing/docs/processes.js';
 import { FakeSwitch, fakePort } from '../testing/fake-switch.js';
@@ -40,18 +41,20 @@ function blocksOf(file: string): { text: string; blocks: CodeBlock[] } {
 /** The test name: where the block is, and what is done with it. */
 const named = (file: string, b: CodeBlock, what: string): string => `${file}:${b.line} (${b.lang || 'no language'}) ${what}`;
 
+type Runner = (b: CodeBlock) => Promise<void>;
+
 /**
- * One test per block of `file`, in order: `run` for the blocks it knows (by
- * language), a failure for any other unmarked block, and a passing test that
+ * One test per block of `file`, in order: the runner `pick` gives for a block
+ * it knows, a failure for any other unmarked block, and a passing test that
  * states the reason for each marked one.
  */
-function eachBlock(file: string, runners: Readonly<Record<string, (b: CodeBlock) => Promise<void>>>): void {
+function eachBlock(file: string, pick: (b: CodeBlock) => Runner | undefined): void {
   for (const b of blocksOf(file).blocks) {
     if (b.notRun !== undefined) {
       it(named(file, b, `not run: ${b.notRun}`), () => {});
       continue;
     }
-    const run = runners[b.lang];
+    const run = pick(b);
     it(named(file, b, 'runs as written'), async () => {
       if (run === undefined) assert.fail(`${file}:${b.line}: this ${b.lang || 'unlabelled'} block is neither run by ${import.meta.filename.replace(/.*\//, '')} nor marked <!-- not run: reason --> on the line above its fence`);
       await run(b);
@@ -65,9 +68,9 @@ async function shell(file: string, b: CodeBlock, cwd: string, env: NodeJS.Proces
 }
 
 /** A runtime with one fake switch connected before the snippet app starts: the app must learn of it from the snapshot. */
-async function withRuntime(check: (target: string, sw: FakeSwitch) => Promise<void>): Promise<void> {
+async function withRuntime(check: (target: string, sw: FakeSwitch) => Promise<void>, dpid = 0xd0c5n): Promise<void> {
   const t: TestRuntime = await startTestRuntime();
-  const sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0xd0c5n, ports: [fakePort(1), fakePort(2)] });
+  const sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid, ports: [fakePort(1), fakePort(2)] });
   try {
     await eventually(() => t.rt.controller.switches().length === 1, 'the switch registered', APP_WAIT_MS);
     await check(`127.0.0.1:${t.rt.grpcPort}`, sw);
@@ -93,8 +96,46 @@ async function expectTableMissAndFlood(app: SnippetProcess, sw: FakeSwitch): Pro
   assert.deepEqual(out.type === 'PacketOut' && out.actions.map((a) => a.type === 'output' && a.port), [0xfffffffb], 'flooded');
 }
 
-describe('README.md', () => {
-  eachBlock('README.md', {});
+/** A folder like the checkout's root for `npx sdn-runtime` (its node_modules), without writing into the checkout. */
+function checkoutLike(name: string): string {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+describe('README.md: the CLI blocks, from a folder like the checkout', () => {
+  const file = 'README.md';
+  eachBlock(file, (b) => {
+    if (b.body.startsWith('npx sdn-runtime status\n')) {
+      // Against a runtime with switch dpid 1 and, in the folder, a plugin named my-plugin.
+      return async () => {
+        const dir = checkoutLike('cli');
+        writePlugin(join(dir, 'my-plugin'), { name: 'my-plugin', version: '1', capabilities: ['openflow'], subscriptions: { kinds: ['packet-in'] } }, await buildGuest('echo'));
+        await withRuntime((target, sw) => {
+          sw.responder = (m, s) => {
+            if (m.type !== 'MultipartRequest' || m.body.type !== 'flow') return false;
+            const miss = { tableId: 0, durationSec: 1, durationNsec: 0, priority: 0, idleTimeout: 0, hardTimeout: 0, flags: 0, cookie: 0n, packetCount: 0n, byteCount: 0n, match: [], instructions: [{ type: 'applyActions' as const, actions: [{ type: 'output' as const, port: 0xfffffffd, maxLen: 0xffff }] }] };
+            s.send({ type: 'MultipartReply', version: 4, xid: m.xid, flags: 0, body: { type: 'flow', stats: [miss] } });
+            return true;
+          };
+          return shell(file, b, dir, { ...process.env, SDN_RUNTIME_TARGET: target, SDN_RUNTIME_TOKEN: '' });
+        }, 1n);
+      };
+    }
+    if (b.body.startsWith('npx sdn-runtime ofp decode capture.bin ')) {
+      // capture.bin: OpenFlow 1.3 messages as a capture holds them, back to back.
+      return async () => {
+        const dir = checkoutLike('ofp');
+        const vectors = join(REPO, 'runtime/test-data/vectors/ryu/of13/packet');
+        const capture = Buffer.concat(['4-2-ofp_flow_mod.packet', '4-4-ofp_packet_in.packet', '4-39-ofp_port_status.packet'].map((f) => readFileSync(join(vectors, f))));
+        writeFileSync(join(dir, 'capture.bin'), capture);
+        await shell(file, b, dir, process.env);
+        assert.deepEqual(readFileSync(join(dir, 'again.bin')), capture, 'decode | encode is byte-identical, as the README says');
+      };
+    }
+    return undefined;
+  });
 });
 
 describe('sdk-ts/README.md: a new npm project with the SDK, the snippet compiled and run against a runtime', () => {
@@ -107,7 +148,7 @@ describe('sdk-ts/README.md: a new npm project with the SDK, the snippet compiled
   it(`${file} says how to compile and run its snippet: \`${TS_COMPILE} && ${TS_RUN}\``, () => {
     assert.ok(text.includes(`${TS_COMPILE} && ${TS_RUN}`));
   });
-  eachBlock(file, {
+  const runners: Readonly<Record<string, Runner>> = {
     sh: async (b) => {
       await shell(file, b, projectsDir, process.env);
       project = execFileSync('bash', ['-c', 'ls -d */ | head -1'], { cwd: projectsDir, encoding: 'utf8' }).trim();
@@ -127,7 +168,8 @@ describe('sdk-ts/README.md: a new npm project with the SDK, the snippet compiled
         }
       });
     },
-  });
+  };
+  eachBlock(file, (b) => runners[b.lang]);
 });
 
 describe('sdk-python/README.md: installed into a fresh venv, the snippet run against a runtime', () => {
@@ -147,7 +189,7 @@ describe('sdk-python/README.md: installed into a fresh venv, the snippet run aga
   it(`${file} says how to run its snippet: \`${PY_RUN}\``, () => {
     assert.ok(text.includes(PY_RUN));
   });
-  eachBlock(file, {
+  const runners: Readonly<Record<string, Runner>> = {
     sh: (b) => shell(file, b, REPO, env),
     python: async (b) => {
       const dir = join(work, 'py');
@@ -162,5 +204,6 @@ describe('sdk-python/README.md: installed into a fresh venv, the snippet run aga
         }
       });
     },
-  });
+  };
+  eachBlock(file, (b) => runners[b.lang]);
 });
