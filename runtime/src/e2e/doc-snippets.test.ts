@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -104,7 +104,7 @@ function checkoutLike(name: string): string {
   return dir;
 }
 
-describe('README.md: the CLI blocks, from a folder like the checkout', () => {
+describe('README.md: its blocks, from a folder like the checkout', () => {
   const file = 'README.md';
   eachBlock(file, (b) => {
     if (b.body.startsWith('npx sdn-runtime status\n')) {
@@ -121,6 +121,22 @@ describe('README.md: the CLI blocks, from a folder like the checkout', () => {
           };
           return shell(file, b, dir, { ...process.env, SDN_RUNTIME_TARGET: target, SDN_RUNTIME_TOKEN: '' });
         }, 1n);
+      };
+    }
+    if (b.body.startsWith('(cd examples/learning-switch-plugin-ts && npm run build)\n')) {
+      // A copy of the example (the build writes dist/, the block .sdn-runtime/); serve
+      // binds the default ports, so the block runs in a network namespace of its own.
+      return async () => {
+        const dir = checkoutLike('plugin');
+        const example = 'examples/learning-switch-plugin-ts';
+        cpSync(join(REPO, example), join(dir, example), { recursive: true, filter: (from) => !/\/(node_modules|dist|build)$/.test(from) });
+        const serve = new SnippetProcess('unshare', ['--net', 'bash', '-eo', 'pipefail', '-c', `ip link set lo up\n${b.body}`], { cwd: dir, env: process.env });
+        try {
+          await serve.waitForOutput(/"msg":"sdn-runtime serving"/, INSTALL_TIMEOUT_MS).catch((err: unknown) => assert.fail(`${file}:${b.line} (run under unshare --net, which needs root): ${(err as Error).message}`));
+          assert.match(serve.output, /"plugin":"learning-switch","version":"[^"]+".*"msg":"plugin loaded"/, 'the plugin in .sdn-runtime/plugins was loaded at start');
+        } finally {
+          await serve.stop();
+        }
       };
     }
     if (b.body.startsWith('npx sdn-runtime ofp decode capture.bin ')) {

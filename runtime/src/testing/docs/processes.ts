@@ -52,6 +52,33 @@ export class SnippetProcess {
     return this.out.text();
   }
 
+  /** Resolves once the output (what is kept of it) matches `pattern`; rejects when the process exits first or after `timeoutMs`. */
+  waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!pattern.test(this.output)) return;
+        done();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no output matching ${pattern} within ${timeoutMs} ms:\n${this.output}`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        this.child.stdout?.off('data', check);
+        this.child.stderr?.off('data', check);
+      };
+      this.child.stdout?.on('data', check);
+      this.child.stderr?.on('data', check);
+      void this.exited.then((code) => {
+        done();
+        reject(new Error(`exited (${code}) before printing ${pattern}:\n${this.output}`));
+      });
+      check();
+    });
+  }
+
   /** SIGTERM, then SIGKILL if it has not exited within 5 s. */
   async stop(): Promise<void> {
     killGroup(this.child, 'SIGTERM');
