@@ -1,8 +1,9 @@
 """An L2 learning switch as an external Python app, with the behaviour of os-ken's
 simple_switch_13 (and of the runtime's built-in learning-switch app):
 
-- on switch up (and at start, for the switches already connected): a table-miss flow
-  (priority 0, match all) sends packets to the controller;
+- on switch up: a table-miss flow (priority 0, match all) sends packets to the
+  controller. Switches already connected when the app starts come first, as
+  switch-ups marked `snapshot`, so they are configured the same way;
 - on packet-in: learn source MAC -> in_port; a known destination gets a flow
   (in_port, eth_dst, eth_src; idle timeout) and the packet is sent on; an unknown
   destination is flooded. LLDP is ignored.
@@ -62,8 +63,8 @@ class LearningSwitch:
             self.tables.pop(event.dpid, None)
 
     async def on_switch_up(self, app: App, dpid: int) -> None:
-        """A switch came up, or was connected before this app: forget what was
-        learned on it and install its table-miss flow."""
+        """A switch came up, or was connected before this app (a snapshot switch-up):
+        forget what was learned on it and install its table-miss flow."""
         self.tables[dpid] = {}
         try:
             await app.switch(dpid).flow_mod(
@@ -117,16 +118,11 @@ async def run(
     on_ready: Callable[[App], None] | None = None,
 ) -> None:
     """Connects to the runtime at `target` and switches until the stream ends or the
-    task is cancelled. `on_ready` is called once subscribed and the switches already
-    connected have their table-miss flow (tests wait on it)."""
+    task is cancelled. `on_ready` is called once subscribed (tests wait on it)."""
     subscription = Subscription(kinds=[EventKind.SWITCH_UP, EventKind.SWITCH_DOWN, EventKind.PACKET_IN])
     async with await connect(target, token=token, name=name, subscribe=subscription) as app:
         log.info("connected to %s (node %s)", target, app.node_id)
         switch = LearningSwitch(idle_timeout=idle_timeout)
-        # A switch that came up before this app subscribed sends no switch-up event
-        # to it: list them. One coming up meanwhile is handled twice, harmlessly.
-        for info in await app.switches():
-            await switch.on_switch_up(app, info.dpid)
         if on_ready is not None:
             on_ready(app)
         async for event in app.events():

@@ -71,19 +71,22 @@ async def test_learning_switch_floods_unknown_then_installs_flows_for_known(runt
 
 
 async def test_learning_switch_installs_the_table_miss_flow_on_switches_connected_before_it(runtime: FakeRuntime) -> None:
-    # No switch-up event comes for these: the app must find them by listing.
-    runtime.switch_list = [sw.SwitchInfo(dpid=7, dpid_hex="0000000000000007"), sw.SwitchInfo(dpid=9, dpid_hex="0000000000000009")]
     ready: asyncio.Future[App] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(learning_switch.run(runtime.address, on_ready=ready.set_result))
     try:
         conn = await runtime.next_connection()
+        await asyncio.wait_for(ready, 5)
+        # The runtime's snapshot: switches connected before the app subscribed.
+        await conn.send(*(ev.Event(seq=dpid, dpid=dpid, switch_up=ev.SwitchUp(switch=sw.SwitchInfo(dpid=dpid), snapshot=True)) for dpid in (7, 9)))
         for dpid in (7, 9):
             miss = await conn.next_command()
             assert (miss.dpid, miss.confirm, miss.flow_mod.priority, len(miss.flow_mod.match.fields)) == (dpid, True, 0, 0)
             assert miss.flow_mod.instructions[0].apply_actions.actions[0].output.port == Port.CONTROLLER
-            assert not ready.done(), "ready before the connected switches had their table-miss flow"
             await conn.result(ev.CommandResult(correlation_id=miss.correlation_id, ok=of.Nothing()))
-        await asyncio.wait_for(ready, 5)
+        # Wait until the app is back in its event loop (the next packet-in is
+        # answered), so the cancel below does not land in the middle of a command.
+        await conn.send(packet_in(9, 1, frame(A, B)))
+        assert (await conn.next_command()).WhichOneof("kind") == "packet_out"
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

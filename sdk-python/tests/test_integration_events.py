@@ -78,6 +78,31 @@ async def test_switch_lifecycle_packet_in_and_commands(real_runtime: RuntimeProc
         await events.aclose()
 
 
+async def test_an_app_that_starts_late_gets_the_connected_switches_as_a_snapshot_then_live_ones(real_runtime: RuntimeProcess) -> None:
+    early = [FakeSwitch(dpid=DPID + 1), FakeSwitch(dpid=DPID + 2)]
+    later = FakeSwitch(dpid=DPID + 3)
+    async with await connect(real_runtime.grpc_target, name="sdk-python-watcher", subscribe=Subscription(kinds=[EventKind.SWITCH_UP])) as watcher:
+        watched = watcher.events()
+        for s in early:
+            await s.connect(real_runtime.openflow_port)
+            assert (await next_of(watched, SwitchUp)).dpid == s.dpid
+        await watched.aclose()
+    try:
+        async with await connect(real_runtime.grpc_target, name="sdk-python-late", subscribe=Subscription(kinds=[EventKind.SWITCH_UP])) as app:
+            events = app.events()
+            first, second = await next_of(events, SwitchUp), await next_of(events, SwitchUp)
+            assert [(e.dpid, e.snapshot) for e in (first, second)] == [(DPID + 1, True), (DPID + 2, True)]
+            assert 0 < first.seq < second.seq <= (app.last_seq or 0)
+            assert sorted(p.port_no for p in first.switch.ports) == [1, 2]
+            await later.connect(real_runtime.openflow_port)
+            live = await next_of(events, SwitchUp)
+            assert (live.dpid, live.snapshot) == (DPID + 3, False)
+            await events.aclose()
+    finally:
+        for s in [*early, later]:
+            await s.close()
+
+
 async def test_errors_from_the_switch_and_for_unknown_switches(real_runtime: RuntimeProcess) -> None:
     switch = FakeSwitch(dpid=DPID, refuse=frozenset({OFPT_GROUP_MOD}))
     async with await connect(real_runtime.grpc_target) as app:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 
-from sdn_runtime import App, Port, packet
+from sdn_runtime import App, EventKind, Port, Subscription, SwitchUp, connect, packet
 from sdn_runtime.packet import Ethernet, Ipv4, Udp
+from tests.conftest import next_of
 from tests.examples import load
 from tests.fake_switch import OFPT_FLOW_MOD, OFPT_PACKET_OUT, FakeSwitch, parse_flow_mod, parse_packet_out
 from tests.runtime_process import RuntimeProcess
@@ -45,3 +46,20 @@ async def test_learning_switch_drives_a_switch_through_the_runtime(real_runtime:
         app_task.cancel()
         await asyncio.gather(app_task, return_exceptions=True)
         await switch.close()
+
+
+async def test_learning_switch_configures_a_switch_connected_before_it_started(real_runtime: RuntimeProcess) -> None:
+    early = FakeSwitch(dpid=0x52)
+    await early.connect(real_runtime.openflow_port)
+    async with await connect(real_runtime.grpc_target, name="watcher", subscribe=Subscription(kinds=[EventKind.SWITCH_UP])) as watcher:
+        watched = watcher.events()
+        assert (await next_of(watched, SwitchUp)).dpid == 0x52, "the runtime has the switch before the app starts"
+        await watched.aclose()
+    app_task = asyncio.create_task(learning_switch.run(real_runtime.grpc_target))
+    try:
+        miss = parse_flow_mod(await early.wait_for(OFPT_FLOW_MOD))
+        assert (miss.priority, miss.match, miss.output_ports) == (0, {}, [Port.CONTROLLER])
+    finally:
+        app_task.cancel()
+        await asyncio.gather(app_task, return_exceptions=True)
+        await early.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import sdn_runtime
 from sdn_runtime import packet
 
@@ -70,3 +72,13 @@ def test_actions_carry_the_pinned_nicira_builders() -> None:
         nx_resubmit_table
         """.split()
     )
+
+
+def test_event_fields_apps_rely_on_are_pinned() -> None:
+    assert [(f.name, f.type) for f in dataclasses.fields(sdn_runtime.SwitchUp)] == [
+        ("dpid", "int"),
+        ("switch", "SwitchInfo"),
+        ("seq", "int"),
+        ("time_ms", "int"),
+        ("snapshot", "bool"),
+    ]

@@ -159,6 +159,11 @@ export type _PinnedTypes = [
   types.packet.VlanTag,
 ];
 
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+// Event fields apps rely on, pinned at compile time: changing one's type fails the build.
+export const _pinnedFields: [Same<types.SwitchUpEvent['snapshot'], boolean>] = [true];
+
 describe('public surface', () => {
   it('exports exactly the pinned names, and nothing generated', () => {
     assert.deepEqual(Object.keys(sdk).sort(), VALUES);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { packet, Port } from '@sdn-runtime/sdk';
+import { connect, packet, Port } from '@sdn-runtime/sdk';
 // The SDK's harness for a real `sdn-runtime serve` and the runtime's fake switch.
 import { FakeSwitch, fakePort, startRuntime, type RuntimeProcess } from '../../../sdk-ts/dist/testing/real-runtime.js';
 import { startLearningSwitch, type LearningSwitch } from './learning-switch.js';
@@ -14,21 +14,35 @@ describe('learning switch against a real runtime and a fake switch', () => {
   let rt: RuntimeProcess;
   let ls: LearningSwitch;
   let sw: FakeSwitch;
+  let later: FakeSwitch | undefined;
 
   before(async () => {
     rt = await startRuntime();
-    ls = await startLearningSwitch({ target: rt.target, idleTimeoutSec: 45 });
+    // Connected before the app starts: the app learns of it from the runtime's snapshot.
     sw = await FakeSwitch.connect(rt.openflowPort, { dpid: 0x42n, ports: [fakePort(1), fakePort(2)] });
+    const watcher = await connect({ target: rt.target, name: 'watcher', subscribe: { kinds: ['switchUp'] } });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the runtime announced no switch-up within 10 s')), 10_000);
+      watcher.onSwitchUp(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    await watcher.close();
+    ls = await startLearningSwitch({ target: rt.target, idleTimeoutSec: 45 });
   });
   after(async () => {
+    await later?.close();
     await sw?.close();
     await ls?.close();
     await rt?.stop();
   });
 
-  it('installs the table-miss flow when the switch comes up', async () => {
+  it('installs the table-miss flow on a switch connected before it started, and on one that comes up later', async () => {
     const miss = await sw.waitFor((m) => m.type === 'FlowMod' && m.priority === 0);
     assert.deepEqual(miss.type === 'FlowMod' && [miss.match, miss.instructions], [[], [{ type: 'applyActions', actions: [{ type: 'output', port: Port.CONTROLLER, maxLen: 0xffff }] }]]);
+    later = await FakeSwitch.connect(rt.openflowPort, { dpid: 0x43n, ports: [fakePort(1)] });
+    await later.waitFor((m) => m.type === 'FlowMod' && m.priority === 0);
   });
 
   it('floods the first packet, then installs a flow and forwards the reply', async () => {

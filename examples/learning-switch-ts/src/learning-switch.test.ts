@@ -20,11 +20,12 @@ describe('learning switch (against the SDK\'s scripted runtime)', () => {
 
   before(async () => {
     rt = await FakeRuntime.start();
-    rt.switches = [{ dpid: 1n, dpidHex: '0000000000000001', version: 4, remote: '', nBuffers: 0, nTables: 254, capabilities: 0, desc: undefined, ports: [], connectedAtMs: 0n }];
     const started = startLearningSwitch({ target: rt.target, idleTimeoutSec: 30 });
     conn = await rt.connection(0);
-    conn.subscribed(0n);
+    conn.subscribed(1n);
     ls = await started;
+    // The runtime's snapshot: dpid 1 was connected before the app subscribed.
+    conn.events([{ seq: 1n, dpid: 1n, body: { $case: 'switchUp', value: { switch: { dpid: 1n, dpidHex: '0000000000000001' }, snapshot: true } } }]);
   });
   after(async () => {
     await ls?.close();
@@ -36,7 +37,7 @@ describe('learning switch (against the SDK\'s scripted runtime)', () => {
     assert.deepEqual([first.dpid, first.kind?.$case, first.correlationId], [1n, 'flowMod', '']);
     assert.ok(first.kind?.$case === 'flowMod');
     assert.deepEqual([first.kind.value.priority, first.kind.value.match?.fields, first.kind.value.instructions[0]?.kind], [0, [], { $case: 'applyActions', value: { actions: [{ kind: { $case: 'output', value: { port: Port.CONTROLLER, maxLen: 0xffff } } }] } }]);
-    conn.events([{ seq: 1n, dpid: 2n, body: { $case: 'switchUp', value: { switch: { dpid: 2n, dpidHex: '0000000000000002' } } } }]);
+    conn.events([{ seq: 2n, dpid: 2n, body: { $case: 'switchUp', value: { switch: { dpid: 2n, dpidHex: '0000000000000002' } } } }]);
     const second = await nextCommand();
     assert.deepEqual([second.dpid, second.kind?.$case === 'flowMod' && second.kind.value.priority], [2n, 0]);
   });

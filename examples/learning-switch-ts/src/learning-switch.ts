@@ -69,18 +69,12 @@ export async function startLearningSwitch(options: LearningSwitchOptions): Promi
     sw.sendPacketOut(ev.bufferId === NO_BUFFER ? { data: ev.data, inPort: ev.inPort, actions: output } : { bufferId: ev.bufferId, inPort: ev.inPort, actions: output });
   };
 
+  // Switches connected before this app arrive first, as switch-ups marked snapshot.
   app.onSwitchUp((ev) => installTableMiss(app.switch(ev.dpid)));
   app.onSwitchDown((ev) => void tables.delete(ev.dpid));
   app.onPacketIn(onPacketIn);
   app.onSwitchError((ev) => log(`switch ${formatDpid(ev.dpid)}: error ${ev.error.description}`));
   app.onError((err) => log(`error: ${err instanceof Error ? err.message : String(err)}`));
-  // Switches that connected before this app did get their table-miss flow too.
-  try {
-    for (const s of await app.listSwitches()) installTableMiss(app.switch(s.dpid));
-  } catch (err) {
-    await app.close();
-    throw err;
-  }
 
   return {
     app,

@@ -252,3 +252,75 @@ describe('Events.Connect: resume from the lifecycle log', () => {
     for (const c of [watcher, again, late]) c.close();
   });
 });
+
+describe('Events.Connect: a late subscriber gets the switches already connected', () => {
+  let t: TestRuntime;
+  before(async () => {
+    t = await startTestRuntime();
+  });
+  after(() => t.stop());
+
+  const ups = (c: StreamClient): Event[] => c.events.filter((e) => body(e) === 'switchUp');
+  const isSnapshot = (e: Event): boolean => e.body?.$case === 'switchUp' && e.body.value.snapshot;
+
+  it('as switch-ups marked snapshot, in the order they connected, with their seq; then live events', async () => {
+    const watcher = new StreamClient(t.rt.grpcPort);
+    await watcher.subscribe({ kinds: [EventKind.EVENT_KIND_SWITCH_UP] });
+    const sw1 = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0xb1n });
+    await watcher.event((e) => e.dpid === 0xb1n, 'switch b1 up');
+    const sw2 = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0xb2n });
+    await watcher.event((e) => e.dpid === 0xb2n, 'switch b2 up');
+    assert.equal(ups(watcher).some(isSnapshot), false, 'a subscriber that was there saw them live');
+
+    const late = new StreamClient(t.rt.grpcPort);
+    const subscribed = await late.subscribe({ appName: 'late' });
+    await late.until(() => ups(late).length === 2, 'the two connected switches');
+    assert.deepEqual(late.events.map((e) => [body(e), e.dpid, e.seq, isSnapshot(e)]), ups(watcher).map((e) => ['switchUp', e.dpid, e.seq, true]));
+    assert.deepEqual(late.events[0]!.body?.$case === 'switchUp' && late.events[0]!.body.value.switch?.ports.map((p) => p.portNo), [1, 2]);
+    assert.ok(late.events.every((e) => e.seq <= subscribed.lastSeq));
+
+    const sw3 = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0xb3n });
+    const live = await late.event((e) => e.dpid === 0xb3n, 'switch b3 up, live');
+    assert.equal(isSnapshot(live), false);
+    assert.ok(live.seq > subscribed.lastSeq);
+    const filtered = new StreamClient(t.rt.grpcPort);
+    await filtered.subscribe({ dpids: [0xb2n] });
+    await filtered.until(() => filtered.events.length === 1, 'switch b2 only');
+    assert.equal(filtered.events[0]!.dpid, 0xb2n);
+    for (const sw of [sw1, sw2, sw3]) await sw.close();
+    for (const c of [watcher, late, filtered]) c.close();
+  });
+
+  it('a stream resumed after its last seq gets no snapshot: it saw those switches already', async () => {
+    const sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0xb4n });
+    await eventually(() => t.rt.controller.switches().some((s) => s.dpid === 0xb4n), 'switch b4 registered');
+    const first = new StreamClient(t.rt.grpcPort);
+    await first.subscribe({ dpids: [0xb4n] });
+    const snap = await first.event((e) => body(e) === 'switchUp', 'the snapshot switch-up');
+    assert.equal(isSnapshot(snap), true);
+    first.close();
+    const resumed = new StreamClient(t.rt.grpcPort);
+    await resumed.subscribe({ dpids: [0xb4n], resumeAfterSeq: snap.seq });
+    await sw.close();
+    const down = await resumed.event((e) => body(e) === 'switchDown', 'switch b4 down');
+    assert.deepEqual(resumed.events.map(body), ['switchDown'], 'nothing before the switch-down: no snapshot, no replayed switch-up');
+    assert.ok(down.seq > snap.seq);
+    resumed.close();
+  });
+
+  it('switches connecting while the subscription starts arrive exactly once each: snapshot first, then live, seqs rising', async () => {
+    const dpids = Array.from({ length: 12 }, (_, i) => 0xc0n + BigInt(i));
+    const connecting = dpids.map((dpid) => FakeSwitch.connect(t.rt.openflowPort, { dpid }));
+    const c = new StreamClient(t.rt.grpcPort);
+    await c.subscribe({ kinds: [EventKind.EVENT_KIND_SWITCH_UP], dpids });
+    const switches = await Promise.all(connecting);
+    await c.until(() => ups(c).length >= dpids.length, 'a switch-up for each switch');
+    const seen = ups(c);
+    assert.deepEqual(seen.map((e) => e.dpid).sort((a, b) => (a < b ? -1 : 1)), dpids, 'each switch once');
+    const firstLive = seen.findIndex((e) => !isSnapshot(e));
+    assert.ok(firstLive === -1 || seen.slice(firstLive).every((e) => !isSnapshot(e)), 'no snapshot event after a live one');
+    assert.ok(seen.every((e, i) => i === 0 || e.seq > seen[i - 1]!.seq), `seqs rise: ${seen.map((e) => e.seq).join(',')}`);
+    for (const sw of switches) await sw.close();
+    c.close();
+  });
+});

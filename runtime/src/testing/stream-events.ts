@@ -19,11 +19,18 @@ export function decoded(out: ServerOutput): ServerMessage {
   return Buffer.isBuffer(out) ? ServerMessage.decode(out) : out;
 }
 
-/** "L3" for lifecycle seq 3, "P7" for packet-in 7, "G4-6/2" for a Gap; an encoded event is decoded first. */
+/** A switch-up marked snapshot (EventHub.snapshot's kind of event) for switch `dpid`, announced at `seq`. */
+export function snapshotUp(seq: number, dpid: bigint): StreamEvent {
+  const body = { $case: 'switchUp' as const, value: { switch: undefined, snapshot: true } };
+  return new StreamEvent(EventKind.EVENT_KIND_SWITCH_UP, dpid, seq, 1000, () => body);
+}
+
+/** "L3" for lifecycle seq 3, "S3" for a snapshot switch-up of seq 3, "P7" for packet-in 7, "G4-6/2" for a Gap; an encoded event is decoded first. */
 export function label(event: Event | Uint8Array): string {
   const e = event instanceof Uint8Array ? Event.decode(event) : event;
   const b = e.body;
   if (b?.$case === 'gap') return `G${b.value.fromSeq}-${b.value.toSeq}/${b.value.packetInsShed}`;
   if (b?.$case === 'packetIn') return `P${b.value.bufferId}`;
+  if (b?.$case === 'switchUp' && b.value.snapshot) return `S${e.seq}`;
   return `L${e.seq}`;
 }

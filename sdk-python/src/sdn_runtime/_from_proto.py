@@ -220,7 +220,7 @@ def event(e: ev.Event) -> Event | None:
         # Fields in PacketIn's declaration order.
         return _new_packet_in(e.dpid, p.in_port, p.data, p.buffer_id, p.total_len, p.reason, p.table_id, p.cookie, packet_in_match(p.match), e.seq, e.time_ms)
     if kind == "switch_up":
-        return SwitchUp(dpid=e.dpid, switch=switch_info(e.switch_up.switch), seq=e.seq, time_ms=e.time_ms)
+        return SwitchUp(dpid=e.dpid, switch=switch_info(e.switch_up.switch), seq=e.seq, time_ms=e.time_ms, snapshot=e.switch_up.snapshot)
     if kind == "switch_down":
         d = e.switch_down
         return SwitchDown(dpid=e.dpid, reason=d.reason, detail=d.detail, seq=e.seq, time_ms=e.time_ms)

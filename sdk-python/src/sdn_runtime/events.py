@@ -19,12 +19,19 @@ from .stats import PortDesc, SwitchInfo
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SwitchUp:
-    """A switch finished its handshake; `switch` has its features, ports and description."""
+    """A switch finished its handshake; `switch` has its features, ports and description.
+
+    `snapshot` is True when the switch was already connected as the app subscribed:
+    a new subscription first gets one such event per connected switch (the switch
+    as it is now), in the order they connected, then live events (False), none
+    missed or repeated. Handle both alike to configure every switch, whenever the
+    app started."""
 
     dpid: int
     switch: SwitchInfo
     seq: int = 0
     time_ms: int = 0
+    snapshot: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -79,6 +79,29 @@ describe('sdk-ts against a real runtime', () => {
     assert.ok((await app.listSwitches()).some((s) => s.dpid === 0x11n));
   });
 
+  it('an app that starts after its switches connected gets them first, as snapshot switch-ups, then live ones', async () => {
+    await sw(0x21n);
+    await sw(0x22n);
+    const app = await connect({ target: rt.target, name: 'sdk-it-late', subscribe: { kinds: ['switchUp'], dpids: [0x21n, 0x22n, 0x23n] } });
+    apps.push(app);
+    // Registered in the turn connect() resolved in, as the README's snippet does.
+    const seen: [bigint, boolean][] = [];
+    const all = new Promise<void>((resolve) =>
+      app.onSwitchUp((e) => {
+        seen.push([e.dpid, e.snapshot]);
+        if (seen.length === 3) resolve();
+      }),
+    );
+    await next(app, 'switchUp', (e) => e.dpid === 0x22n);
+    await sw(0x23n);
+    await all;
+    assert.deepEqual(seen, [
+      [0x21n, true],
+      [0x22n, true],
+      [0x23n, false],
+    ]);
+  });
+
   it('delivers packet-ins with their bytes, filtered by ethertype', async () => {
     const s = await sw(0x12n);
     const all = await open({ subscribe: { kinds: ['packetIn'], dpids: [0x12n] } });

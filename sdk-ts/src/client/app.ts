@@ -218,6 +218,7 @@ export class SdnApp implements AsyncDisposable {
     }
     this.lastSeq ??= s.lastSeq;
     this.delivery.resetCredit();
+    this.delivery.holdForATurn();
     return true;
   }
 

@@ -20,6 +20,19 @@ function delivery(window: number): { d: Delivery; granted: number[]; reported: u
 }
 
 describe('Delivery', () => {
+  it('after holdForATurn, events wait for the next turn: a handler registered after an await still gets the first ones', async () => {
+    const { d } = delivery(4);
+    const seen: number[] = [];
+    d.holdForATurn();
+    d.push([gap(1), gap(2)]);
+    await Promise.resolve();
+    d.on('gap', (e) => void seen.push(e.timeMs));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(seen, [1, 2]);
+    d.push([gap(3)]);
+    assert.deepEqual(seen, [1, 2, 3], 'then synchronous again');
+  });
+
   it('a throwing or rejecting handler is reported; the other handlers and later events still run', async () => {
     const { d, reported, granted, creditReached } = delivery(4);
     const seen: number[] = [];

@@ -30,6 +30,7 @@ export class Delivery {
   private queue: SdnEvent[] = [];
   private head = 0;
   private running = false;
+  private held = false;
   private closed = false;
   private consumed = 0;
   private readonly threshold: number;
@@ -68,7 +69,22 @@ export class Delivery {
   push(events: readonly SdnEvent[]): void {
     if (this.closed || events.length === 0) return;
     for (const e of events) this.queue.push(e);
-    if (!this.running) void this.run();
+    if (!this.running && !this.held) void this.run();
+  }
+
+  /**
+   * Events pushed until the next turn of the event loop wait for it. Called when
+   * a subscription starts: its first events (the runtime's snapshot of the
+   * connected switches) can arrive before the code after `await connect()` has
+   * registered its handlers, and would find none.
+   */
+  holdForATurn(): void {
+    if (this.held || this.closed) return;
+    this.held = true;
+    setImmediate(() => {
+      this.held = false;
+      if (!this.running && !this.closed && this.head < this.queue.length) void this.run();
+    });
   }
 
   /** Stops delivery; iterators end after their buffered events (throwing `error` if given). */

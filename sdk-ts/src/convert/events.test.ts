@@ -59,6 +59,9 @@ describe('event conversion', () => {
     const up = eventFromProto(wire({ seq: 9n, dpid: 1n, body: { $case: 'switchUp', value: { switch: { dpid: 1n, dpidHex: '0000000000000001', version: 4, ports: [{ portNo: 1, hwAddr: '02:00:00:00:00:01', name: 'p1' }], connectedAtMs: 5n } } } }));
     assert.equal(up.type, 'switchUp');
     assert.deepEqual([up.seq, up.switch.dpidHex, up.switch.ports[0]?.name, up.switch.connectedAtMs], [9n, '0000000000000001', 'p1', 5]);
+    assert.equal(up.snapshot, false);
+    const snap = eventFromProto(wire({ seq: 3n, dpid: 1n, body: { $case: 'switchUp', value: { switch: { dpid: 1n }, snapshot: true } } }));
+    assert.deepEqual(snap.type === 'switchUp' && [snap.seq, snap.snapshot], [3n, true], 'a switch connected before the app subscribed');
     const down = eventFromProto(wire({ seq: 10n, dpid: 1n, body: { $case: 'switchDown', value: { reason: 'echoTimeout' } } }));
     assert.deepEqual(down.type === 'switchDown' && [down.seq, down.reason], [10n, 'echoTimeout']);
     const err = eventFromProto(wire({ seq: 11n, dpid: 1n, body: { $case: 'switchError', value: { type: 4, code: 9, description: 'OFPET_BAD_MATCH/OFPBMC_BAD_PREREQ', data: Buffer.from([4]) } } }));

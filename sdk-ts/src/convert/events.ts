@@ -38,6 +38,13 @@ interface LifecycleBase {
 export interface SwitchUpEvent extends LifecycleBase {
   readonly type: 'switchUp';
   readonly switch: SwitchInfo;
+  /**
+   * The switch was already connected when the app subscribed: a new subscription
+   * first gets one such event per connected switch (the switch as it is now), in
+   * the order they connected, then live events (false). Handle both alike to
+   * configure every switch, whenever the app started.
+   */
+  readonly snapshot: boolean;
 }
 
 export interface SwitchDownEvent extends LifecycleBase {
@@ -196,7 +203,7 @@ export function eventFromProto(e: Event): SdnEvent {
   const base = { dpid: e.dpid, seq: e.seq, timeMs };
   switch (body?.$case) {
     case 'switchUp':
-      return { type: 'switchUp', ...base, switch: switchInfoFromProto(body.value.switch) };
+      return { type: 'switchUp', ...base, switch: switchInfoFromProto(body.value.switch), snapshot: body.value.snapshot };
     case 'switchDown':
       return { type: 'switchDown', ...base, reason: body.value.reason, detail: body.value.detail };
     case 'portStatus':

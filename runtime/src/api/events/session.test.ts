@@ -3,15 +3,24 @@ import { describe, it } from 'node:test';
 import { EventLog } from '../../core/event-log.js';
 import type { ClientMessage} from '../../generated/sdn/runtime/v1/events.js';
 import { EventKind, Subscribe } from '../../generated/sdn/runtime/v1/events.js';
-import { decoded, label, lifecycle, packetIn } from '../../testing/stream-events.js';
+import { decoded, label, lifecycle, packetIn, snapshotUp } from '../../testing/stream-events.js';
 import type { Principal, Scope } from '../auth.js';
 import type { StreamEvent } from './event.js';
 import { EventSession, type SessionEffect } from './session.js';
 
 const everything: Principal = { name: 'tester', scopes: new Set<Scope>(['admin']) };
 
-function session(options: { principal?: Principal; log?: EventLog<StreamEvent> } = {}): EventSession {
-  return new EventSession({ nodeId: 'node-a', principal: options.principal ?? everything, limits: { lifecycle: 100, packetIns: 100 }, log: options.log ?? new EventLog(100), onShed: () => {}, onFull: () => {} });
+function session(options: { principal?: Principal; log?: EventLog<StreamEvent>; connected?: readonly StreamEvent[] } = {}): EventSession {
+  const connected = options.connected ?? [];
+  return new EventSession({
+    nodeId: 'node-a',
+    principal: options.principal ?? everything,
+    limits: { lifecycle: 100, packetIns: 100 },
+    log: options.log ?? new EventLog(100),
+    snapshot: () => connected,
+    onShed: () => {},
+    onFull: () => {},
+  });
 }
 
 function subscribe(s: Partial<Subscribe>): ClientMessage {
@@ -77,6 +86,38 @@ describe('EventSession: the Events.Connect protocol', () => {
     const fresh = session({ log });
     fresh.receive(subscribe({}));
     assert.deepEqual(output(fresh), ['subscribed@6'], 'no resume_after_seq: no replay');
+  });
+
+  it('starts a new subscription with the connected switches (snapshot, in connection order, filtered), then live events', () => {
+    const connected = [snapshotUp(4, 2n), snapshotUp(2, 1n), snapshotUp(5, 3n)];
+    const log = new EventLog<StreamEvent>(10);
+    for (let i = 0; i < 5; i++) log.append((seq) => lifecycle(seq));
+    const s = session({ log, connected });
+    s.receive(subscribe({}));
+    s.offer(lifecycle(6));
+    assert.deepEqual(output(s), ['subscribed@5', 'S4', 'S2', 'S5', 'L6']);
+    const one = session({ log, connected });
+    one.receive(subscribe({ dpids: [1n] }));
+    assert.deepEqual(output(one), ['subscribed@5', 'S2']);
+    const packetInsOnly = session({ log, connected });
+    packetInsOnly.receive(subscribe({ kinds: [EventKind.EVENT_KIND_PACKET_IN] }));
+    assert.deepEqual(output(packetInsOnly), ['subscribed@5']);
+  });
+
+  it('on resume sends only the snapshot switch-ups the Gap lost: the others were seen or are replayed', () => {
+    const log = new EventLog<StreamEvent>(3);
+    for (let i = 0; i < 6; i++) log.append((seq) => lifecycle(seq));
+    // Switches announced at seq 1 (before the resume point), 3 (lost in the Gap) and 5 (replayed).
+    const connected = [snapshotUp(1, 1n), snapshotUp(3, 2n), snapshotUp(5, 3n)];
+    const lost = session({ log, connected });
+    lost.receive(subscribe({ resumeAfterSeq: 1n }));
+    assert.deepEqual(output(lost), ['subscribed@6', 'G2-3/0', 'S3', 'L4', 'L5', 'L6']);
+    const complete = session({ log, connected });
+    complete.receive(subscribe({ resumeAfterSeq: 3n }));
+    assert.deepEqual(output(complete), ['subscribed@6', 'L4', 'L5', 'L6'], 'nothing lost: no snapshot');
+    const earlierRun = session({ log, connected });
+    earlierRun.receive(subscribe({ resumeAfterSeq: 99n }));
+    assert.deepEqual(output(earlierRun), ['subscribed@6', 'G1-3/0', 'S1', 'S3', 'L4', 'L5', 'L6'], 'a seq from an earlier run: this run\'s lost switch-ups come from the snapshot');
   });
 
   it('filters by kind, dpid, and packet-in table, cookie and ethertype (past a VLAN tag)', () => {

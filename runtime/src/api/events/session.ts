@@ -48,6 +48,8 @@ export interface SessionConfig {
   readonly limits: DeliveryLimits;
   /** Read once, at Subscribe, to replay lifecycle events after `resume_after_seq`. */
   readonly log: EventLog<StreamEvent>;
+  /** Read once, at Subscribe: the switches connected now as switch-ups marked snapshot, in the order they connected (EventHub.snapshot). */
+  readonly snapshot: () => readonly StreamEvent[];
   /** Called for every event this client loses (for the shed metric). */
   readonly onShed: (appName: string, kind: ShedKind) => void;
   /** A queue reached its bound: write what credit allows now, if the socket takes it (see delivery.ts). */
@@ -174,12 +176,21 @@ export class EventSession {
     this.stateName = 'streaming';
     const log = this.config.log;
     this.outbox.push({ kind: { $case: 'subscribed', value: { lastSeq: BigInt(log.lastSeq()), nodeId: this.config.nodeId } } });
-    if (s.resumeAfterSeq !== undefined) {
-      const after = s.resumeAfterSeq > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(s.resumeAfterSeq);
-      const { missed, entries } = log.readAfter(after);
-      if (missed !== undefined) this.delivery.pushGap(missed.fromSeq, missed.toSeq);
-      for (const entry of entries) this.offer(entry.item);
+    const connected = this.config.snapshot();
+    if (s.resumeAfterSeq === undefined) {
+      for (const e of connected) this.offer(e);
+      return { type: 'subscribed', subscribe: s };
     }
+    const after = s.resumeAfterSeq > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(s.resumeAfterSeq);
+    const { missed, entries } = log.readAfter(after);
+    if (missed !== undefined) {
+      this.delivery.pushGap(missed.fromSeq, missed.toSeq);
+      // A resumed client saw the switch-ups up to its seq and gets the later ones
+      // replayed; only those lost inside the Gap come from the snapshot, so none
+      // arrives twice.
+      for (const e of connected) if (e.seq >= missed.fromSeq && e.seq <= missed.toSeq) this.offer(e);
+    }
+    for (const entry of entries) this.offer(entry.item);
     return { type: 'subscribed', subscribe: s };
   }
 }

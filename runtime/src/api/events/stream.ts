@@ -82,6 +82,7 @@ export class EventStream {
       principal: principal ?? { name: 'unauthenticated', scopes: new Set() },
       limits: ctx.limits,
       log: ctx.hub.log,
+      snapshot: () => ctx.hub.snapshot(),
       onShed: (app, kind) => void (shed ??= ctx.metrics.shedCounts(app))[kind]++,
       onFull: () => this.flush(),
     });

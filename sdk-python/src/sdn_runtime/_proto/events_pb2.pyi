@@ -15,6 +15,10 @@ holds it. Packet-ins are best effort: they are never queued without bound, and a
 client without credit loses the oldest ones first (counted in Gap and in the
 sdn_runtime_events_shed_total metric).
 
+Late subscribers: a stream that subscribes after switches connected first gets
+them as switch-up events marked `snapshot` (see SwitchUp), so an app that
+configures switches on switch-up needs no separate listing.
+
 Commands and a slow switch: the runtime holds a bounded number of bytes for a
 switch that is not taking what it is sent (serve --switch-send-queue-bytes,
 default 4 MiB). A command that finds its switch that far behind is refused, not
@@ -248,16 +252,26 @@ class SwitchUp(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     SWITCH_FIELD_NUMBER: _builtins.int
+    SNAPSHOT_FIELD_NUMBER: _builtins.int
+    snapshot: _builtins.bool
+    """Not a new connection: the switch was already connected when this stream
+    subscribed. A new subscription first gets one such event per connected
+    switch (the switch as it is now), in the order they connected, each with
+    the seq of the switch-up that announced it; then live events, none missed
+    or repeated. A resumed stream gets one only for a switch whose switch-up
+    it would otherwise miss (it fell out of the log: inside the Gap).
+    """
     @_builtins.property
     def switch(self) -> _switches_pb2.SwitchInfo: ...
     def __init__(
         self,
         *,
         switch: _switches_pb2.SwitchInfo | None = ...,
+        snapshot: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["switch", b"switch"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["switch", b"switch"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["snapshot", b"snapshot", "switch", b"switch"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -15,6 +15,10 @@ holds it. Packet-ins are best effort: they are never queued without bound, and a
 client without credit loses the oldest ones first (counted in Gap and in the
 sdn_runtime_events_shed_total metric).
 
+Late subscribers: a stream that subscribes after switches connected first gets
+them as switch-up events marked `snapshot` (see SwitchUp), so an app that
+configures switches on switch-up needs no separate listing.
+
 Commands and a slow switch: the runtime holds a bounded number of bytes for a
 switch that is not taking what it is sent (serve --switch-send-queue-bytes,
 default 4 MiB). A command that finds its switch that far behind is refused, not

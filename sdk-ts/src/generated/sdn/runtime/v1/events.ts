@@ -108,7 +108,18 @@ export interface Credit {
 }
 
 export interface SwitchUp {
-  switch: SwitchInfo | undefined;
+  switch:
+    | SwitchInfo
+    | undefined;
+  /**
+   * Not a new connection: the switch was already connected when this stream
+   * subscribed. A new subscription first gets one such event per connected
+   * switch (the switch as it is now), in the order they connected, each with
+   * the seq of the switch-up that announced it; then live events, none missed
+   * or repeated. A resumed stream gets one only for a switch whose switch-up
+   * it would otherwise miss (it fell out of the log: inside the Gap).
+   */
+  snapshot: boolean;
 }
 
 export interface SwitchDown {
@@ -790,13 +801,16 @@ export const Credit: MessageFns<Credit> = {
 };
 
 function createBaseSwitchUp(): SwitchUp {
-  return { switch: undefined };
+  return { switch: undefined, snapshot: false };
 }
 
 export const SwitchUp: MessageFns<SwitchUp> = {
   encode(message: SwitchUp, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.switch !== undefined) {
       SwitchInfo.encode(message.switch, writer.uint32(10).fork()).join();
+    }
+    if (message.snapshot !== false) {
+      writer.uint32(16).bool(message.snapshot);
     }
     return writer;
   },
@@ -822,6 +836,14 @@ export const SwitchUp: MessageFns<SwitchUp> = {
             message.switch = SwitchInfo.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.snapshot = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -842,6 +864,7 @@ export const SwitchUp: MessageFns<SwitchUp> = {
     message.switch = (object.switch !== undefined && object.switch !== null)
       ? SwitchInfo.fromPartial(object.switch)
       : undefined;
+    message.snapshot = object.snapshot ?? false;
     return message;
   },
 };
