@@ -130,6 +130,6 @@ describe('sdn-runtime serve on a damaged store', () => {
     assert.deepEqual([code, signal], [1, null], stderr);
     const lines = stderr.trim().split('\n');
     assert.equal(lines.length, 1, stderr);
-    assert.match(lines[0] ?? '', /^sdn-runtime: .*kv\/data\.mdb is damaged \(it is empty \(0 bytes\)\): restore .* from a backup/);
+    assert.match(lines[0] ?? '', /^sdn-runtime serve: .*kv\/data\.mdb is damaged \(it is empty \(0 bytes\)\): restore .* from a backup/);
   });
 });
