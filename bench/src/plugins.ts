@@ -16,7 +16,7 @@ import { PluginRig } from './plugin-rig.js';
  * Prints markdown tables (or JSON with --json) on stdout, progress on stderr.
  */
 
-const GUESTS = ['echo', 'ts', 'py'] as const;
+const GUESTS = ['echo', 'ts', 'py', 'rs'] as const;
 type GuestId = (typeof GUESTS)[number];
 const PARTS = ['events', 'swap', 'stop'] as const;
 type Part = (typeof PARTS)[number];
@@ -27,7 +27,7 @@ const USAGE = `usage: node bench/dist/plugins.js [options]
   --swap-gap MS   time between two reloads (default 500)
   --stops N       looping plugins stopped (default 5)
   --deadline MS   deadline of the looping plugin (default 100)
-  --guests IDS    comma-separated, of: echo (test guest, QuickJS), ts (learning switch, TypeScript kit), py (learning switch, Python kit); default all
+  --guests IDS    comma-separated, of: echo (test guest, QuickJS), ts (learning switch, TypeScript kit), py (learning switch, Python kit), rs (learning switch, Rust kit); default all
   --batches LIST  batch sizes of the per-event rows (default 1,64)
   --spin US       the manager's spinMicros policy (default: the runtime's default)
   --parts PARTS   comma-separated, of: ${PARTS.join(', ')} (default all)
@@ -95,6 +95,8 @@ function cpuPressure(): string {
   }
 }
 
+const KIT_NAMES = { ts: 'TypeScript', py: 'Python', rs: 'Rust' } as const;
+
 /** Compile cache of this benchmark, kept between runs (entries are keyed by component hash). */
 const CACHE = join(tmpdir(), 'sdn-bench-plugin-cache');
 
@@ -105,7 +107,7 @@ async function guestFolder(rig: PluginRig, id: GuestId): Promise<{ label: string
   }
   progress(`building examples/learning-switch-plugin-${id} with its kit (cached by content hash)`);
   const built = await buildProject(EXAMPLES[id], id);
-  return { label: `learning switch (${id === 'ts' ? 'TypeScript' : 'Python'} kit)`, folder: built.folder };
+  return { label: `learning switch (${KIT_NAMES[id]} kit)`, folder: built.folder };
 }
 
 async function measureGuest(rig: PluginRig, id: GuestId, seconds: number, batches: readonly number[]): Promise<GuestResult> {

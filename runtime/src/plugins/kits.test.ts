@@ -13,7 +13,7 @@ import { startPluginRig, until, type PluginRig } from './testing/harness.js';
 /** A guest's first call (CPython starting inside the component) can take seconds on a busy 2-core machine. */
 const GUEST_ANSWER_MS = 30_000;
 
-// The plugin kits (kits/typescript, kits/python): their templates build with the
+// The plugin kits (kits/typescript, kits/python, kits/rust): their templates build with the
 // one command and run; `new` makes a project that builds; the SDK behaves from
 // inside a guest; the examples carry the kit's files unchanged.
 
@@ -27,12 +27,15 @@ const PROJECTS = join(REPO, 'runtime', 'dist', 'plugins', 'testing', 'kit-projec
 const NEW = {
   ts: (name: string, folder: string) => run(process.execPath, [join(KITS.ts, 'tools', 'new.mjs'), name, folder]),
   py: (name: string, folder: string) => run('python3', [join(KITS.py, 'new.py'), name, folder]),
+  rs: (name: string, folder: string) => run('bash', [join(KITS.rs, 'new.sh'), name, folder]),
 };
 /** Files `new` copies that the examples must carry unchanged (their own: plugin.json, package.json, the plugin source, README). */
 const VENDORED: Record<KitLanguage, (path: string) => boolean> = {
   ts: (p) => p.startsWith('src/sdk/') || p.startsWith('tools/') || p.startsWith('wit/') || p === 'tsconfig.json' || p === '.gitignore',
   py: (p) => p.startsWith('src/sdn_plugin/') || p.startsWith('wit/') || ['build.py', 'new.py', 'requirements.txt', '.gitignore'].includes(p),
+  rs: (p) => p.startsWith('src/sdk/') || p.startsWith('wit/') || p.startsWith('.cargo/') || ['build.sh', 'new.sh', '.gitignore'].includes(p),
 };
+const LANGUAGES: KitLanguage[] = ['ts', 'py', 'rs'];
 
 /** An Ethernet frame with an 802.1Q tag (VLAN 42) around IPv4, `seq` as u32 at byte 18. */
 function taggedFrame(seq: number): Buffer {
@@ -53,7 +56,7 @@ function packetIn(seq: number, inPort: number): OfpMessage {
 describe('plugin kits: files', () => {
   it('the kits carry wit/plugin.wit, and the examples the kit SDK, build tool and WIT, unchanged', () => {
     const wit = readFileSync(join(REPO, 'wit', 'plugin.wit'), 'utf8');
-    for (const language of ['ts', 'py'] as KitLanguage[]) {
+    for (const language of LANGUAGES) {
       assert.equal(readFileSync(join(KITS[language], 'wit', 'plugin.wit'), 'utf8'), wit, `kits/${language}: wit/plugin.wit differs from the repository's`);
       const kit = projectFiles(KITS[language]);
       const example = projectFiles(EXAMPLES[language]);
@@ -63,7 +66,7 @@ describe('plugin kits: files', () => {
     }
   });
 
-  for (const language of ['ts', 'py'] as KitLanguage[]) {
+  for (const language of LANGUAGES) {
     it(`new (${language}) refuses a bad name and a folder that is not empty`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'sdn-runtime-kit-new-'));
       try {
@@ -77,9 +80,10 @@ describe('plugin kits: files', () => {
   }
 });
 
-const probeSource = { ts: ['testing/probe.ts', 'src/plugin.ts'], py: ['testing/probe_app.py', 'src/app.py'] } as const;
+const probeSource = { ts: ['testing/probe.ts', 'src/plugin.ts'], py: ['testing/probe_app.py', 'src/app.py'], rs: ['testing/probe.rs', 'src/lib.rs'] } as const;
+const probeDpid = { ts: 0x20n, py: 0x21n, rs: 0x22n } as const;
 
-for (const language of ['ts', 'py'] as KitLanguage[]) {
+for (const language of LANGUAGES) {
   describe(`plugin kit (${language})`, () => {
     let rig: PluginRig;
     let probe: string;
@@ -126,13 +130,13 @@ for (const language of ['ts', 'py'] as KitLanguage[]) {
 
     it('the SDK works from inside the guest: host errors, clock, frame parsing, int32-safe ports both ways', async () => {
       await rig.manager.load(probe);
-      const yes = language === 'ts' ? 'true' : 'True';
+      const yes = language === 'py' ? 'True' : 'true';
       const lines = (): string[] => rig.logs.filter((l) => l.plugin === 'probe').map((l) => String(l.msg));
-      assert.ok(lines().includes(language === 'ts' ? 'publish refused: denied' : 'publish refused: HostError_Denied'), lines().join('\n'));
+      assert.ok(lines().includes(language === 'py' ? 'publish refused: HostError_Denied' : 'publish refused: denied'), lines().join('\n'));
       assert.ok(lines().includes(`clock works: ${yes}`), lines().join('\n'));
       if (language === 'ts') assert.ok(lines().includes('utf8 round trip: grüße ✓ 𝄞'), lines().join('\n'));
-      else assert.ok(lines().includes('printed line'), `print() reaches the log: ${lines().join('\n')}`);
-      const sw = await rig.connect(language === 'ts' ? 0x20n : 0x21n);
+      if (language === 'py') assert.ok(lines().includes('printed line'), `print() reaches the log: ${lines().join('\n')}`);
+      const sw = await rig.connect(probeDpid[language]);
       sw.send(packetIn(1, OFPP_LOCAL));
       const out = (await sw.waitFor(isPacketOut, GUEST_ANSWER_MS)) as PacketOut;
       assert.equal(out.inPort, OFPP_LOCAL);
@@ -153,6 +157,15 @@ for (const language of ['ts', 'py'] as KitLanguage[]) {
         assert.equal(next.inPort, 2);
         const error = logged();
         assert.match(String(error?.msg), /Probe\.handle raised; the batch's commands are dropped\nTraceback[\s\S]*RuntimeError: unlucky 13/);
+        assert.equal(rig.manager.status('probe').state, 'running');
+      }
+      if (language === 'rs') {
+        // A panic in handle is a trap (the profile aborts on panic): the batch is dropped and counted, a fresh instance goes on.
+        sw.send(packetIn(13, 1));
+        await until('the panic in handle is counted as a trap', () => rig.manager.status('probe').counters.faults.trap === 1, GUEST_ANSWER_MS);
+        sw.send(packetIn(14, 2));
+        const next = (await sw.waitFor(isPacketOut, GUEST_ANSWER_MS)) as PacketOut;
+        assert.equal(next.inPort, 2);
         assert.equal(rig.manager.status('probe').state, 'running');
       }
     });

@@ -4,7 +4,7 @@ import { OFPCML_NO_BUFFER, OFPP_CONTROLLER, OFPP_FLOOD, type OfpMessage } from '
 import { buildProject, EXAMPLES, type KitLanguage } from './testing/kits.js';
 import { startPluginRig, type PluginRig } from './testing/harness.js';
 
-// The learning-switch examples (examples/learning-switch-plugin-{ts,py}), built
+// The learning-switch examples (examples/learning-switch-plugin-{ts,py,rs}), built
 // with their kit's one command, loaded into an in-process runtime and driven by
 // a fake switch over TCP: they must behave as os-ken's simple_switch_13.
 
@@ -28,7 +28,7 @@ function packetIn(inPort: number, data: Buffer, bufferId = 0xffffffff): OfpMessa
   return { type: 'PacketIn', version: 4, xid: 0, bufferId, totalLen: data.length, reason: 0, tableId: 0, cookie: 0n, match: [{ field: 'in_port', value: inPort }], data };
 }
 
-for (const language of ['ts', 'py'] as KitLanguage[]) {
+for (const language of ['ts', 'py', 'rs'] as KitLanguage[]) {
   describe(`learning-switch plugin (${language}) against a fake switch`, () => {
     let rig: PluginRig;
     before(async () => {

@@ -8,14 +8,18 @@ import { promisify } from 'node:util';
 
 /** The repository root (tests run from runtime/dist/plugins/testing). */
 export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
-export const KITS = { ts: join(REPO, 'kits', 'typescript'), py: join(REPO, 'kits', 'python') } as const;
-export const EXAMPLES = { ts: join(REPO, 'examples', 'learning-switch-plugin-ts'), py: join(REPO, 'examples', 'learning-switch-plugin-py') } as const;
+export const KITS = { ts: join(REPO, 'kits', 'typescript'), py: join(REPO, 'kits', 'python'), rs: join(REPO, 'kits', 'rust') } as const;
+export const EXAMPLES = {
+  ts: join(REPO, 'examples', 'learning-switch-plugin-ts'),
+  py: join(REPO, 'examples', 'learning-switch-plugin-py'),
+  rs: join(REPO, 'examples', 'learning-switch-plugin-rs'),
+} as const;
 export type KitLanguage = keyof typeof KITS;
 
 const CACHE = join(tmpdir(), 'sdn-runtime-test-kits');
 /** One venv with the pinned componentize-py for every Python build of a test run (build.py checks its version). */
 export const TEST_VENV = join(CACHE, 'venv');
-const SKIPPED = new Set(['node_modules', 'build', 'dist', '.venv', '__pycache__']);
+const SKIPPED = new Set(['node_modules', 'build', 'dist', '.venv', '__pycache__', 'target']);
 const run = promisify(execFile);
 
 /** Every file of a plugin project but its build output, relative path -> bytes. */
@@ -31,8 +35,25 @@ export function projectFiles(dir: string, root = dir): Map<string, Buffer> {
 }
 
 /**
+ * The CARGO_TARGET_DIR every Rust build of the tests shares, so std (built from
+ * source: ~2 min on 2 cores) and the dependencies are built once per toolchain.
+ * Keyed by the toolchain's version, the project's cargo config and the registry
+ * packages of its Cargo.lock (the projects differ only in their own entry).
+ */
+export async function rustTargetDir(project: string): Promise<string> {
+  const hash = createHash('sha256');
+  const rustc = await run('/usr/bin/rustc', ['-vV']).then(
+    (r) => r.stdout,
+    () => 'no rustc',
+  );
+  hash.update(rustc).update('\0').update(readFileSync(join(project, '.cargo', 'config.toml')));
+  for (const entry of readFileSync(join(project, 'Cargo.lock'), 'utf8').split('\n\n')) if (entry.includes('\nsource = ')) hash.update(entry);
+  return join(CACHE, `rust-target-${hash.digest('hex').slice(0, 16)}`);
+}
+
+/**
  * Builds a plugin project with its kit's one command (`npm run build`,
- * `python3 build.py`) into a folder under the OS temp dir, keyed by the hash of
+ * `python3 build.py`, `./build.sh`) into a folder under the OS temp dir, keyed by the hash of
  * the project's files, and returns the built plugin folder (plugin.json +
  * plugin.wasm). A project built before (by any test file of this or an earlier
  * run) is not built again.
@@ -47,7 +68,8 @@ export async function buildProject(project: string, language: KitLanguage): Prom
   const started = performance.now();
   try {
     if (language === 'ts') await run('npm', ['run', '--silent', 'build', '--', '--out', out], { cwd: project });
-    else await run('python3', [join(project, 'build.py'), '--out', out], { cwd: project, env: { ...process.env, SDN_PLUGIN_VENV: TEST_VENV } });
+    else if (language === 'py') await run('python3', [join(project, 'build.py'), '--out', out], { cwd: project, env: { ...process.env, SDN_PLUGIN_VENV: TEST_VENV } });
+    else await run('bash', [join(project, 'build.sh'), '--out', out], { cwd: project, env: { ...process.env, CARGO_TARGET_DIR: await rustTargetDir(project) } });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`building ${project} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: err });
