@@ -52,6 +52,7 @@ test_files() {
 
 step "system packages" bash scripts/install-system-deps.sh
 step "grpcurl" bash scripts/install-grpcurl.sh
+step "Rust toolchain for Wasm plugins" bash scripts/install-rust-wasm.sh
 step "generated code matches proto/" bash scripts/check-generated.sh
 step "build and type check" npm run build
 step "lint" npm run lint
