@@ -6,6 +6,7 @@ import type * as types from './index.js';
 // The public surface, pinned: adding or removing a name is a decision, made here.
 const VALUES = [
   'CONTROLLER_MAX_LEN_NO_BUFFER',
+  'CtState',
   'DEFAULT_PRIORITY',
   'ErrorCode',
   'EthType',
@@ -18,6 +19,7 @@ const VALUES = [
   'MatchBuilder',
   'Meter',
   'NO_BUFFER',
+  'NxCtFlags',
   'OFPVID_PRESENT',
   'PacketInReason',
   'PluginWatch',

@@ -81,6 +81,7 @@ export { actions, type Action } from './openflow/actions.js';
 export type { NxFlowSpec, NxFlowSpecField, NxLearnOptions, NxmField, NxNatRange } from './openflow/nicira.js';
 export {
   CONTROLLER_MAX_LEN_NO_BUFFER,
+  CtState,
   EthType,
   FlowModFlags,
   FlowRemovedReason,
@@ -88,6 +89,7 @@ export {
   IpProto,
   Meter,
   NO_BUFFER,
+  NxCtFlags,
   PacketInReason,
   Port,
   PortReason,

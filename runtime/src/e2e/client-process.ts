@@ -54,6 +54,17 @@ export class ClientProcess {
   }
 
   /**
+   * `examples/firewall-ts` through its CLI, `node dist/main.js`, with `insidePorts` inside.
+   * @throws when the example is not built, naming the build command.
+   */
+  static typescriptFirewall(target: string, insidePorts: readonly number[], zone: number): ClientProcess {
+    const main = `${REPO}examples/firewall-ts/dist/main.js`;
+    if (!existsSync(main)) throw new Error(`${main} is missing: build the workspace first (\`npx tsc -b\` at the repository root)`);
+    const inside = insidePorts.flatMap((port) => ['--inside-port', String(port)]);
+    return new ClientProcess('firewall-ts', process.execPath, [main, '--target', target, ...inside, '--zone', String(zone)]);
+  }
+
+  /**
    * `examples/learning-switch-py/learning_switch.py` as a script, with the SDK's venv.
    * @throws when the venv is missing, naming the command that makes it.
    */
@@ -80,7 +91,7 @@ export class ClientProcess {
   }
 
   /**
-   * Interrupts the process (SIGINT, what Ctrl-C sends; both examples shut down
+   * Interrupts the process (SIGINT, what Ctrl-C sends; every example shuts down
    * cleanly on it) and waits for it to exit; SIGKILL after 10 s.
    * @returns its exit.
    */

@@ -92,6 +92,30 @@ export const IpProto = {
   SCTP: 132,
 } as const;
 
+/**
+ * Bits of Open vSwitch's ct_state match field (CS_* in ovs-fields(7)), for
+ * `match().ctState(value, mask)`: a bit in the mask and the value must be set
+ * ("+trk"), in the mask only must be clear ("-trk").
+ */
+export const CtState = {
+  NEW: 0x01,
+  ESTABLISHED: 0x02,
+  RELATED: 0x04,
+  REPLY_DIR: 0x08,
+  INVALID: 0x10,
+  TRACKED: 0x20,
+  SRC_NAT: 0x40,
+  DST_NAT: 0x80,
+} as const;
+
+/** NX_CT_F_* flags of `actions.nxCt({ flags })`. */
+export const NxCtFlags = {
+  /** Commit the connection to the connection tracker (it then is "established" for its replies). */
+  COMMIT: 1 << 0,
+  /** Commit, replacing a connection tracked in the other direction. */
+  FORCE: 1 << 1,
+} as const;
+
 /** enum ofp_packet_in_reason. */
 export const PacketInReason = {
   NO_MATCH: 0,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ErrorCode, SdnClientError } from '../errors.js';
+import { CtState, EthType } from './constants.js';
 import { match, matchValue, OFPVID_PRESENT } from './match.js';
 
 function invalid(fn: () => unknown, pattern: RegExp): void {
@@ -87,6 +88,18 @@ describe('match builder', () => {
     assert.deepEqual(m.map((f) => f.field), ['reg0', 'ct_state', 'xxreg0']);
     invalid(() => match().field('xxreg0', new Uint8Array(15)), /xxreg0 takes 16 bytes/);
     invalid(() => match().field('ct_zone', 1, 1), /ct_zone cannot be masked/);
+  });
+
+  it('builds the conntrack fields with CtState bits', () => {
+    const m = match().ethType(EthType.IPV4).ctState(CtState.TRACKED | CtState.NEW, CtState.TRACKED | CtState.NEW | CtState.INVALID).ctZone(7).ctMark(1, 0xff).build();
+    assert.deepEqual(m, [
+      { field: 'eth_type', value: 0x0800 },
+      { field: 'ct_state', value: 0x21, mask: 0x31 },
+      { field: 'ct_zone', value: 7 },
+      { field: 'ct_mark', value: 1, mask: 0xff },
+    ]);
+    invalid(() => match().ctState(CtState.TRACKED, CtState.NEW), /ct_state value 32 has bits set outside its mask 1/);
+    invalid(() => match().ctZone(0x10000), /ct_zone takes an integer 0\.\.65535/);
   });
 
   it('matchValue finds a field or says undefined', () => {

@@ -199,6 +199,23 @@ export class MatchBuilder {
     return this.field('ipv6_exthdr', flags, mask);
   }
 
+  /**
+   * Open vSwitch's connection-tracking state (Nicira ct_state, 32 bits), CtState
+   * bits: `ctState(TRACKED | NEW, TRACKED | NEW)` is "+trk+new",
+   * `ctState(0, TRACKED)` is "-trk". Without a mask every bit must match.
+   */
+  ctState(state: number, mask?: number): MatchBuilder {
+    return this.field('ct_state', state, mask);
+  }
+  /** The conntrack zone (Nicira ct_zone, 0..65535) the packet was last tracked in. */
+  ctZone(zone: number): MatchBuilder {
+    return this.field('ct_zone', zone);
+  }
+  /** The mark committed with the connection (Nicira ct_mark, 32 bits). */
+  ctMark(mark: number, mask?: number): MatchBuilder {
+    return this.field('ct_mark', mark, mask);
+  }
+
   /** The match, prerequisites checked, fields in spec order. */
   build(): readonly MatchField[] {
     const fields = entriesOf(this);

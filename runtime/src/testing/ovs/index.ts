@@ -7,3 +7,4 @@ export type { BridgeOptions, HostOptions } from './topology.js';
 export { parseDumpFlows, type FlowEntry } from './flows.js';
 export { OvsHarnessError } from './errors.js';
 export { waitFor } from './wait.js';
+export { resolvePrograms } from './programs.js';
