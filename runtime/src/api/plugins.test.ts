@@ -68,6 +68,7 @@ describe('the Plugins service, against a running runtime', () => {
   before(async () => {
     echo = await buildGuest('echo');
     t = await startTestRuntime({
+      pluginLoadDirs: [dir],
       tokens: [
         { name: 'admin', token: ADMIN, scopes: ['admin'] },
         { name: 'operator', token: OPERATOR, scopes: ['events:read', 'flows:write', 'kv:read', 'kv:write', 'pubsub'] },
@@ -151,6 +152,12 @@ describe('the Plugins service, against a running runtime', () => {
     await call('unload', { name: 'echo' });
     assert.equal(existsSync(join(t.rt.plugins.uploads.dir, 'echo')), false);
     await assert.rejects(call('load', { source: { $case: 'upload', value: { manifest: '{"name": "Bad"}', component: Buffer.alloc(0) } } }), failure(status.INVALID_ARGUMENT, /uploaded plugin\.json: name: must be lowercase/));
+  });
+
+  it('refuses a path outside the plugin folders with PERMISSION_DENIED, the same for a file that exists and one that does not', async () => {
+    for (const path of ['/dev/zero', '/etc/passwd', '/etc/no-such-file', join(dir, '..', '..', 'etc', 'passwd')]) {
+      await assert.rejects(call('load', { source: { $case: 'path', value: path } }), failure(status.PERMISSION_DENIED, /is not inside a folder plugins may be loaded from/));
+    }
   });
 
   it(`refuses an upload over ${MAX_RECEIVE_MESSAGE_BYTES / 2 ** 20} MiB with RESOURCE_EXHAUSTED`, async () => {

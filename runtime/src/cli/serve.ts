@@ -11,6 +11,8 @@ interface ServeFlags {
   httpPort?: string;
   dataDir?: string;
   pluginsDir?: string;
+  pluginLoadDirs?: string;
+  pluginMaxBytes?: string;
   openflowVersions?: string;
   missSendLen?: string;
   echoIntervalMs?: string;
@@ -56,6 +58,8 @@ export function registerServe(program: Command): void {
     .addOption(option('--http-host <host>', 'httpHost', 'address the HTTP server binds'))
     .addOption(option('--data-dir <dir>', 'dataDir', 'folder for the runtime\'s state'))
     .addOption(option('--plugins-dir <dir>', 'pluginsDir', 'folder of Wasm plugins (a subfolder with plugin.json each), loaded at start and watched', '<data-dir>/plugins'))
+    .addOption(option('--plugin-load-dirs <list>', 'pluginLoadDirs', 'more folders (comma-separated) that Plugins.Load and `plugin load PATH` may read plugins from; paths elsewhere are refused', 'only the plugins folder'))
+    .addOption(option('--plugin-max-bytes <bytes>', 'pluginMaxBytes', 'largest plugin component (file or upload) accepted'))
     .addOption(option('--openflow-versions <list>', 'openflowVersions', 'OpenFlow versions to negotiate: 1.0, 1.3, 1.4, 1.5, comma-separated', '1.3'))
     .addOption(option('--miss-send-len <bytes>', 'missSendLen', 'bytes of a table-miss packet sent to the controller (65535: whole packet)'))
     .addOption(option('--echo-interval-ms <ms>', 'echoIntervalMs', 'send ECHO_REQUEST to a switch silent this long'))
@@ -106,6 +110,8 @@ Examples:
           httpPort: flags.httpPort,
           dataDir: flags.dataDir,
           pluginsDir: flags.pluginsDir,
+          pluginLoadDirs: flags.pluginLoadDirs,
+          pluginMaxBytes: flags.pluginMaxBytes,
           openflowVersions: flags.openflowVersions,
           missSendLen: flags.missSendLen,
           echoIntervalMs: flags.echoIntervalMs,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { App, AppContext } from '../core/app-types.js';
@@ -13,6 +13,7 @@ import type { HostEvent } from './events-wire.js';
 import { parseManifest, type PluginManifest } from './manifest.js';
 import { SpinGate } from './cpu-pressure.js';
 import { ModuleCache } from './module-cache.js';
+import { DEFAULT_MAX_COMPONENT_BYTES, MAX_MANIFEST_BYTES, PluginFiles } from './plugin-files.js';
 import { PluginSlot, type SlotHost, type SlotPolicy } from './plugin-slot.js';
 import { PluginRunner } from './runner.js';
 import { emptyCounters, type PluginState, type PluginStateChange, type PluginStatus } from './status.js';
@@ -27,6 +28,14 @@ export interface PluginManagerOptions {
   readonly cacheDir?: string;
   /** Where plugins sent over the API are written (default `<dataDir>/plugin-uploads`). */
   readonly uploadsDir?: string;
+  /**
+   * Folders besides the plugins folder that `load(path)` may read from (an
+   * administrator's choice, `--plugin-load-dirs`); paths anywhere else are
+   * refused, symlinks and `..` resolved first.
+   */
+  readonly loadDirs?: readonly string[];
+  /** Largest component file or upload accepted, in bytes (default 64 MiB). */
+  readonly maxComponentBytes?: number;
   /** Watch the plugins folder and load, replace or unload on changes (default true). */
   readonly watch?: boolean;
   readonly watchDebounceMs?: number;
@@ -64,6 +73,7 @@ export class PluginManager implements App {
   readonly pluginsDir: string;
   readonly cache: CompileCache;
   readonly uploads: PluginUploads;
+  private readonly files: PluginFiles;
   private readonly modules = new ModuleCache();
   private readonly spinGate = new SpinGate();
   private readonly workers: WorkerSupply;
@@ -91,6 +101,7 @@ export class PluginManager implements App {
     this.cache = new CompileCache(resolve(options.cacheDir ?? join(options.dataDir, 'plugin-cache')));
     this.uploads = new PluginUploads(resolve(options.uploadsDir ?? join(options.dataDir, 'plugin-uploads')));
     this.workers = new WorkerSupply(options.spareWorker ?? true);
+    this.files = new PluginFiles([this.pluginsDir, this.uploads.dir, ...(options.loadDirs ?? [])], options.maxComponentBytes ?? DEFAULT_MAX_COMPONENT_BYTES);
   }
 
   async start(ctx: AppContext): Promise<void> {
@@ -148,14 +159,9 @@ export class PluginManager implements App {
    * @throws PluginManifestError, PluginLoadError
    */
   async load(path: string): Promise<PluginStatus> {
-    const absolute = resolve(path);
-    const manifestPath = existsSync(absolute) && statSync(absolute).isDirectory() ? join(absolute, 'plugin.json') : absolute;
-    let text: string;
-    try {
-      text = await readFile(manifestPath, 'utf8');
-    } catch (err) {
-      throw new PluginLoadError(path, 'unreadable', `cannot read ${manifestPath}: ${(err as Error).message}`, { cause: err });
-    }
+    const real = await this.files.confine(path, path);
+    const manifestPath = (await stat(real)).isDirectory() ? await this.files.confine(path, join(real, 'plugin.json')) : real;
+    const text = (await this.files.read(path, manifestPath, MAX_MANIFEST_BYTES)).toString('utf8');
     const manifest = parseManifest(text, manifestPath);
     return this.exclusive(manifest.name, () => this.loadManifest(manifest, manifestPath));
   }
@@ -167,6 +173,7 @@ export class PluginManager implements App {
    */
   async loadUpload(text: string, component: Uint8Array): Promise<PluginStatus> {
     const uploaded = parseManifest(text, 'uploaded plugin.json');
+    if (component.length > this.files.maxComponentBytes) throw new PluginLoadError(uploaded.name, 'tooBig', `the uploaded component has ${component.length} bytes; the limit is ${this.files.maxComponentBytes}`);
     return this.exclusive(uploaded.name, async () => {
       const manifestPath = await this.uploads.write(uploaded, text, component);
       return this.loadManifest(parseManifest(text, manifestPath), manifestPath);
@@ -211,9 +218,7 @@ export class PluginManager implements App {
     let runner: PluginRunner | undefined;
     try {
       const started = performance.now();
-      const bytes = await readFile(manifest.componentPath).catch((err: unknown) => {
-        throw new PluginLoadError(name, 'unreadable', `cannot read the component ${manifest.componentPath}: ${(err as Error).message}`, { cause: err });
-      });
+      const bytes = await this.readComponent(manifest);
       const compiled = await this.cache.compile(name, bytes);
       this.options.metrics.plugins.compilations.inc({ result: compiled.cached ? 'cached' : 'transpiled' });
       const cacheMs = performance.now() - started;
@@ -254,6 +259,12 @@ export class PluginManager implements App {
     } finally {
       await this.uploads.prune(name, this.slots.get(name)?.manifestPath ?? this.placeholders.get(name)?.status.manifestPath);
     }
+  }
+
+  /** @throws PluginLoadError when the component file is outside the allowed folders, not a regular file or too big. */
+  private async readComponent(manifest: PluginManifest): Promise<Buffer> {
+    const real = await this.files.confine(manifest.name, manifest.componentPath);
+    return this.files.read(manifest.name, real, this.files.maxComponentBytes, manifest.componentPath);
   }
 
   private setPlaceholder(manifest: PluginManifest, manifestPath: string, state: PluginState, error: string | undefined): void {
@@ -362,9 +373,10 @@ export class PluginManager implements App {
       return;
     }
     try {
-      const text = await readFile(join(folder, 'plugin.json'), 'utf8');
+      const manifestPath = await this.files.confine(folder, join(folder, 'plugin.json'));
+      const text = (await this.files.read(folder, manifestPath, MAX_MANIFEST_BYTES)).toString('utf8');
       const manifest = parseManifest(text, join(folder, 'plugin.json'));
-      const digest = createHash('sha256').update(text).update(await readFile(manifest.componentPath)).digest('hex');
+      const digest = createHash('sha256').update(text).update(await this.readComponent(manifest)).digest('hex');
       if (this.folderContent.get(folder) === digest) return;
       this.folderPlugin.set(folder, manifest.name);
       await this.load(folder);

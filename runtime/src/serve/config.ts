@@ -15,6 +15,10 @@ export interface ServeConfig {
   readonly dataDir: string;
   /** Folder of Wasm plugins (one subfolder each), loaded at start and watched; undefined: `<dataDir>/plugins`. */
   readonly pluginsDir: string | undefined;
+  /** More folders `Plugins.Load` may read a path from (the plugins folder always); nothing else on the machine. */
+  readonly pluginLoadDirs: readonly string[];
+  /** Largest plugin component (file or upload) accepted, in bytes. */
+  readonly pluginMaxBytes: number;
   /** Wire versions switches may negotiate: 0x04 (1.3) by default. */
   readonly openflowVersions: readonly number[];
   readonly missSendLen: number;
@@ -63,6 +67,8 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   httpPort: 8080,
   dataDir: './.sdn-runtime',
   pluginsDir: undefined,
+  pluginLoadDirs: [],
+  pluginMaxBytes: 64 * 1024 * 1024,
   openflowVersions: [0x04],
   missSendLen: 0xffff,
   echoIntervalMs: 5_000,
@@ -180,6 +186,8 @@ function normalize(raw: Raw): ServeConfig {
     httpPort: integer('httpPort', c.httpPort, 0, 65535),
     dataDir: String(c.dataDir),
     pluginsDir: optionalPath(c.pluginsDir),
+    pluginLoadDirs: list(c.pluginLoadDirs),
+    pluginMaxBytes: integer('pluginMaxBytes', c.pluginMaxBytes, 1024, 2 ** 31),
     openflowVersions: Array.isArray(c.openflowVersions) && c.openflowVersions.every((v) => typeof v === 'number') ? (c.openflowVersions as number[]) : parseVersions(list(c.openflowVersions).join(',')),
     missSendLen: integer('missSendLen', c.missSendLen, 0, 0xffff),
     echoIntervalMs: integer('echoIntervalMs', c.echoIntervalMs, 100, 3_600_000),

@@ -139,7 +139,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   const http = createHttpServer(metrics, () => ({ status: 'ok', switches: controller.switches().length, uptimeSec: Math.round((Date.now() - started) / 1000) }));
   // Before the OpenFlow listener, so the plugins found at start see the first switches
   // come up as they do (a plugin loaded later gets a switch-up for each connected switch).
-  const plugins = new PluginManager({ dataDir: config.dataDir, pluginsDir: config.pluginsDir, metrics, kv: store, pubsub: bus });
+  const plugins = new PluginManager({ dataDir: config.dataDir, pluginsDir: config.pluginsDir, loadDirs: config.pluginLoadDirs, maxComponentBytes: config.pluginMaxBytes, metrics, kv: store, pubsub: bus });
   await controller.use(plugins);
   await plugins.ready();
   const pluginsApi = pluginsService({ auth: api.auth, log: log.child({ component: 'grpc' }), plugins });
