@@ -154,6 +154,22 @@ describe('the Plugins service, against a running runtime', () => {
     await assert.rejects(call('load', { source: { $case: 'upload', value: { manifest: '{"name": "Bad"}', component: Buffer.alloc(0) } } }), failure(status.INVALID_ARGUMENT, /uploaded plugin\.json: name: must be lowercase/));
   });
 
+  it('answers a garbage upload with a short INVALID_ARGUMENT and a short log line, never repeating it', async () => {
+    const before = t.logs.length;
+    const garbage = Buffer.alloc(2 * 2 ** 20, 'A');
+    const manifest = JSON.stringify(echoManifest('1', 1, { component: 'plugin.wasm' }));
+    let details = '';
+    await assert.rejects(call('load', { source: { $case: 'upload', value: { manifest, component: garbage } } }), (err: unknown) => {
+      details = (err as ServiceError).details;
+      return failure(status.INVALID_ARGUMENT, /^plugin echo: not a WebAssembly component this host can load: its 2097152 bytes start with 4141414141414141/)(err);
+    });
+    assert.ok(details.length < 400, `${details.length} characters of details`);
+    await assert.rejects(call('load', { source: { $case: 'upload', value: { manifest: 'A'.repeat(2 ** 20), component: garbage } } }), failure(status.INVALID_ARGUMENT, /^uploaded plugin.json: not valid JSON \(1048576 characters\)$/));
+    const longest = Math.max(...t.logs.slice(before).map((l) => JSON.stringify(l).length));
+    assert.ok(longest < 1024, `a log line of ${longest} characters`);
+    await call('unload', { name: 'echo' });
+  });
+
   it('refuses a path outside the plugin folders with PERMISSION_DENIED, the same for a file that exists and one that does not', async () => {
     for (const path of ['/dev/zero', '/etc/passwd', '/etc/no-such-file', join(dir, '..', '..', 'etc', 'passwd')]) {
       await assert.rejects(call('load', { source: { $case: 'path', value: path } }), failure(status.PERMISSION_DENIED, /is not inside a folder plugins may be loaded from/));
