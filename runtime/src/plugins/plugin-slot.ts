@@ -109,7 +109,7 @@ export class PluginSlot {
    * then is terminated.
    */
   stage(version: Version, initOutputs: Outputs): Promise<void> {
-    this.apply(initOutputs);
+    this.apply(initOutputs, version.manifest);
     return new Promise((resolve) => {
       this.staged?.version.runner.terminate().catch(() => undefined);
       this.staged = { version, flipped: resolve };
@@ -204,7 +204,7 @@ export class PluginSlot {
     const serving = runner === this.current.runner;
     // The next batch first: the worker runs it while this thread applies these outputs.
     if (serving && this.staged === undefined) this.dispatch();
-    if (!this.closed) this.apply(outputs);
+    if (!this.closed) this.apply(outputs, runner.manifest);
     if (serving && this.staged !== undefined) this.flip();
   }
 
@@ -266,8 +266,9 @@ export class PluginSlot {
     }
   }
 
-  private apply(outputs: Outputs): void {
-    applyOutputs(this.name, outputs, this.host, this.counters, this.host.metrics, this.host.log, (cause, message) => this.problem(cause, message));
+  /** `manifest`: of the version that produced the outputs (a staged one's initialize runs before the flip). */
+  private apply(outputs: Outputs, manifest: PluginManifest = this.current.manifest): void {
+    applyOutputs(this.name, manifest, outputs, this.host, this.counters, this.host.metrics, this.host.log, (cause, message) => this.problem(cause, message));
   }
 
   private problem(cause: string, message: string): void {

@@ -63,6 +63,18 @@ export function handle(events) {
       send([packetOut(dpid, next)]);
       return [];
     }
+    case 'kv-scope': {
+      // One put outside the manifest's kvPrefixes (refused), one inside.
+      let outside = 'written';
+      try {
+        put(ascii('elsewhere/x'), ascii('1'));
+      } catch (e) {
+        outside = e.payload.tag;
+      }
+      put(ascii('plugins/boxed/x'), ascii('1'));
+      log('warn', `kv outside: ${outside}`);
+      return [];
+    }
     default:
       return [];
   }
