@@ -139,12 +139,14 @@ export interface PluginMetrics {
   readonly eventsShed: Counter<'plugin'>;
   readonly eventsDropped: Counter<'plugin'>;
   readonly commands: Counter<'plugin'>;
-  /** reason: invalid, overLimit, undeliverable. */
+  /** reason: invalid, overLimit, undeliverable, denied (capability or switches). */
   readonly commandsRejected: Counter<'plugin' | 'reason'>;
   /** cause: deadline, trap, crash, init. */
   readonly faults: Counter<'plugin' | 'cause'>;
   readonly hostCalls: Counter<'plugin' | 'capability'>;
   readonly deniedCalls: Counter<'plugin' | 'capability'>;
+  /** Guest log lines not written: over the plugin's log rate, or over 100 in one call. */
+  readonly logLinesDropped: Counter<'plugin'>;
   readonly batchSeconds: Histogram<'plugin'>;
   /** Time inside the guest's `handle`, as the worker measured it (batch time minus this is the host's). */
   readonly guestSeconds: Counter<'plugin'>;
@@ -161,10 +163,11 @@ function createPluginMetrics(registry: Registry): PluginMetrics {
     eventsShed: counter('events_shed_total', 'Packet-ins not queued for a plugin because its queue was full', ['plugin']),
     eventsDropped: counter('events_dropped_total', 'Events lost with a batch that faulted', ['plugin']),
     commands: counter('commands_total', 'OpenFlow commands a plugin sent to switches', ['plugin']),
-    commandsRejected: counter('commands_rejected_total', 'Plugin commands not sent, by reason (invalid, overLimit, undeliverable)', ['plugin', 'reason']),
+    commandsRejected: counter('commands_rejected_total', 'Plugin commands not sent, by reason (invalid, overLimit, undeliverable, denied)', ['plugin', 'reason']),
     faults: counter('faults_total', 'Plugin faults, by cause (deadline, trap, crash, init)', ['plugin', 'cause']),
     hostCalls: counter('host_calls_total', 'Host calls a plugin made, by capability', ['plugin', 'capability']),
-    deniedCalls: counter('denied_calls_total', 'Host calls refused because the manifest does not grant the capability', ['plugin', 'capability']),
+    deniedCalls: counter('denied_calls_total', 'Host calls refused: the manifest does not grant the capability, or the call reaches beyond its kvPrefixes', ['plugin', 'capability']),
+    logLinesDropped: counter('log_lines_dropped_total', 'Guest log lines not written: over the plugin log rate, or over 100 in one call', ['plugin']),
     batchSeconds: new Histogram({
       name: 'sdn_runtime_plugin_batch_seconds',
       help: 'Time from handing a batch to a plugin worker to its answer',

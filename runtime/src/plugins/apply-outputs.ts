@@ -1,11 +1,11 @@
-import type { Logger } from 'pino';
 import type { Command, SwitchHandle } from '../core/app-types.js';
 import { decodeMessage, formatDpid } from '../openflow/index.js';
 import type { PluginMetrics } from '../observability/metrics.js';
 import type { PubSubMessage } from '../pubsub/types.js';
+import type { PluginLogGate } from './log-gate.js';
 import type { PluginManifest } from './manifest.js';
 import type { PluginCounters } from './status.js';
-import { HOST_INTERFACES, LOG_LEVELS, type Outputs, type WireCommand } from './wire.js';
+import { HOST_INTERFACES, type Outputs, type WireCommand } from './wire.js';
 
 /** What applying a plugin's outputs needs from the runtime. */
 export interface OutputSink {
@@ -16,7 +16,7 @@ export interface OutputSink {
 /**
  * Carries out what one `handle` (or `initialize`) produced, on the main thread:
  * commands go to their switches in order, publishes to the bus, log lines to the
- * log, counts to the counters and metrics. A problem is counted and reported to
+ * log (through the plugin's log gate), counts to the counters and metrics. A problem is counted and reported to
  * `problem` (which logs each cause once); nothing here throws.
  *
  * Commands are checked here against `manifest`, whichever way the guest made
@@ -30,7 +30,7 @@ export function applyOutputs(
   sink: OutputSink,
   counters: PluginCounters,
   metrics: PluginMetrics,
-  log: Logger,
+  logs: PluginLogGate,
   problem: (cause: string, message: string) => void,
 ): void {
   for (let i = 0; i < HOST_INTERFACES.length; i++) {
@@ -91,8 +91,9 @@ export function applyOutputs(
     }
   }
   for (const p of o.publishes) sink.publish({ subject: p.subject, payload: p.payload, headers: { plugin } });
-  for (const l of o.logs) log[LOG_LEVELS[l.level] ?? 'info']({ plugin }, l.text);
-  if (o.logsDropped > 0) problem('logFlood', `logged more than 100 lines in one call; ${o.logsDropped} were dropped`);
+  const nowMs = performance.now();
+  for (const l of o.logs) logs.write(l.level, l.text, nowMs);
+  logs.drop(o.logsDropped);
 }
 
 /** The commands `manifest` allows; the others are reported to `refuse`, by cause. */

@@ -53,7 +53,7 @@ export interface PluginManagerOptions {
   readonly spareWorker?: boolean;
 }
 
-export const DEFAULT_POLICY: SlotPolicy = { maxFaults: 5, faultWindowMs: 60_000, backoffBaseMs: 50, backoffMaxMs: 5_000, queueBatches: 64, initTimeoutMs: 10_000, spinMicros: 100 };
+export const DEFAULT_POLICY: SlotPolicy = { maxFaults: 5, faultWindowMs: 60_000, backoffBaseMs: 50, backoffMaxMs: 5_000, queueBatches: 64, initTimeoutMs: 10_000, spinMicros: 100, logLinesPerSecond: 100, logBurst: 500 };
 
 /** A plugin being loaded for the first time, or whose first load failed. */
 interface Placeholder {

@@ -75,6 +75,10 @@ export function handle(events) {
       log('warn', `kv outside: ${outside}`);
       return [];
     }
+    case 'chatty':
+      // More lines than one call may log, each longer than a line may be.
+      for (let i = 0; i < 1000; i++) log('info', `${i} ${'x'.repeat(5000)}`);
+      return [];
     default:
       return [];
   }
