@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { createLogger } from '../observability/logger.js';
+import { createLogger, LogDrops } from '../observability/logger.js';
 import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, loadServeConfig, type ServeConfig } from '../serve/config.js';
 import { startRuntime } from '../serve/runtime.js';
 
@@ -140,8 +140,9 @@ Examples:
         process.env,
         flags.config ?? process.env.SDN_RUNTIME_CONFIG,
       );
-      const log = createLogger(config.logLevel, config.logFormat);
-      const runtime = await startRuntime(config, log);
+      const logDrops = new LogDrops();
+      const log = createLogger(config.logLevel, config.logFormat, logDrops);
+      const runtime = await startRuntime(config, log, { logDrops });
       let signals = 0;
       const shutdown = (signal: string): void => {
         if (signals++ > 0) {

@@ -108,6 +108,24 @@ export class RuntimeMetrics {
     this.plugins = createPluginMetrics(this.registry);
   }
 
+  /**
+   * Reports the log lines the logger dropped (stderr did not take them; logger.ts)
+   * as `sdn_runtime_log_lines_dropped_total` and `sdn_runtime_log_bytes_dropped_total`, read at each scrape.
+   */
+  countLogDrops(drops: { readonly lines: number; readonly bytes: number }): void {
+    for (const [what, read] of [['lines', () => drops.lines], ['bytes', () => drops.bytes]] as const) {
+      new Counter({
+        name: `sdn_runtime_log_${what}_dropped_total`,
+        help: `Log ${what} dropped because stderr did not take them as fast as they came`,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    }
+  }
+
   /** Starts counting a connection's messages. */
   track(source: MessageCountSource): void {
     this.sources.add(source);

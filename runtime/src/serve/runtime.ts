@@ -6,6 +6,7 @@ import { learningSwitch } from '../apps/learning-switch.js';
 import type { App } from '../core/app-types.js';
 import { Controller } from '../core/controller.js';
 import { createHttpServer } from '../observability/http.js';
+import type { LogDrops } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import { PluginManager } from '../plugins/index.js';
 import type { PubSubBus } from '../pubsub/types.js';
@@ -25,6 +26,8 @@ import type { ServeConfig } from './config.js';
 export interface RuntimeServices {
   readonly bus?: PubSubBus;
   readonly store?: KvStore;
+  /** What the logger dropped (createLogger's `drops`), reported as metrics. */
+  readonly logDrops?: LogDrops;
 }
 
 /** A running runtime node; `stop()` shuts it down cleanly. */
@@ -80,6 +83,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   const store = services.store ?? ownStore!;
   const bus = services.bus ?? new InProcessBus();
   const metrics = new RuntimeMetrics();
+  if (services.logDrops !== undefined) metrics.countLogDrops(services.logDrops);
   const controller = new Controller(log, metrics);
   for (const name of config.apps) await controller.use(builtInApp(name));
   let openflowPort = 0;
