@@ -167,7 +167,8 @@ describe('the Plugins service, against a running runtime', () => {
     await assert.rejects(call('load', { source: { $case: 'upload', value: { manifest: 'A'.repeat(2 ** 20), component: garbage } } }), failure(status.INVALID_ARGUMENT, /^uploaded plugin.json: not valid JSON \(1048576 characters\)$/));
     const longest = Math.max(...t.logs.slice(before).map((l) => JSON.stringify(l).length));
     assert.ok(longest < 1024, `a log line of ${longest} characters`);
-    await call('unload', { name: 'echo' });
+    assert.equal(t.rt.plugins.list().some((p) => p.name === 'echo'), false, 'garbage is refused before a placeholder or a file is made');
+    assert.equal(existsSync(join(t.rt.plugins.uploads.dir, 'echo')), false);
   });
 
   it('refuses a path outside the plugin folders with PERMISSION_DENIED, the same for a file that exists and one that does not', async () => {

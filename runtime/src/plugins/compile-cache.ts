@@ -122,8 +122,9 @@ function runCompileWorker(bytes: Uint8Array, outDir: string): Promise<CompileAns
  * Refuses anything but a binary component before the transpiler sees it: the
  * transpiler also reads the text format, and its errors then quote the input.
  * The error shows at most the first 8 bytes, in hex.
+ * @throws PluginLoadError 'notComponent'
  */
-function checkPreamble(plugin: string, bytes: Uint8Array): void {
+export function checkPreamble(plugin: string, bytes: Uint8Array): void {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, COMPONENT_PREAMBLE.length));
   if (head.equals(COMPONENT_PREAMBLE)) return;
   throw new PluginLoadError(plugin, 'notComponent', `not a WebAssembly component this host can load: its ${bytes.length} bytes start with ${head.toString('hex') || 'nothing'}, a component's with ${COMPONENT_PREAMBLE.toString('hex')} (a core module's with 0061736d01000000)`);

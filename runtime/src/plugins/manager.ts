@@ -7,7 +7,7 @@ import type { App, AppContext } from '../core/app-types.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { PubSubBus } from '../pubsub/types.js';
 import type { KvStore } from '../store/types.js';
-import { CompileCache } from './compile-cache.js';
+import { checkPreamble, CompileCache } from './compile-cache.js';
 import { PluginLoadError, PluginNotFoundError } from './errors.js';
 import type { HostEvent } from './events-wire.js';
 import { parseManifest, type PluginManifest } from './manifest.js';
@@ -174,6 +174,8 @@ export class PluginManager implements App {
   async loadUpload(text: string, component: Uint8Array): Promise<PluginStatus> {
     const uploaded = parseManifest(text, 'uploaded plugin.json');
     if (component.length > this.files.maxComponentBytes) throw new PluginLoadError(uploaded.name, 'tooBig', `the uploaded component has ${component.length} bytes; the limit is ${this.files.maxComponentBytes}`);
+    // Before anything is written: garbage costs no disk and no placeholder.
+    checkPreamble(uploaded.name, component);
     return this.exclusive(uploaded.name, async () => {
       const manifestPath = await this.uploads.write(uploaded, text, component);
       return this.loadManifest(parseManifest(text, manifestPath), manifestPath);
