@@ -156,7 +156,9 @@ export class PluginManager implements App {
    * Loads the plugin whose plugin.json is `path` (or is in folder `path`). A
    * plugin of the same name already running is replaced without losing or
    * repeating an event; if the new one fails, the old one keeps running.
-   * @throws PluginManifestError, PluginLoadError
+   * `path` must lie inside the plugins folder, the uploads folder or a
+   * `loadDirs` folder once symlinks are resolved (plugin-files.ts).
+   * @throws PluginManifestError, PluginLoadError ('outside', 'unreadable', 'tooBig', ...)
    */
   async load(path: string): Promise<PluginStatus> {
     const real = await this.files.confine(path, path);
