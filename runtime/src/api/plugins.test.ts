@@ -254,9 +254,10 @@ describe('a Plugins watch at shutdown', () => {
     try {
       const watch = client.watchState({ name: '' }, new Metadata());
       ended = new Promise<ServiceError>((resolve) => watch.on('error', resolve));
-      // The watch is registered once a change reaches it: a rejected upload makes two.
+      // The watch is registered once a change reaches it: a rejected upload makes two
+      // (one that passes the preamble check: garbage is refused before any change).
       const seen = new Promise<void>((resolve) => watch.once('data', () => resolve()));
-      await assert.rejects(t.rt.plugins.loadUpload(JSON.stringify({ name: 'ghost', version: '1', component: 'ghost.wasm' }), Buffer.from('not wasm')));
+      await assert.rejects(t.rt.plugins.loadUpload(JSON.stringify({ name: 'ghost', version: '1', component: 'ghost.wasm' }), Buffer.from('0061736d0d000100ff', 'hex')));
       await seen;
     } finally {
       const started = performance.now();
