@@ -170,6 +170,8 @@ export interface PluginMetrics {
   readonly guestSeconds: Counter<'plugin'>;
   /** result: transpiled, cached. */
   readonly compilations: Counter<'result'>;
+  /** Loads (by path, upload, reload or the folder watcher) that failed, by reason: a PluginLoadReason or `manifest`. */
+  readonly loadsRejected: Counter<'reason'>;
   readonly byState: Gauge<'state'>;
 }
 
@@ -195,6 +197,7 @@ function createPluginMetrics(registry: Registry): PluginMetrics {
     }),
     guestSeconds: counter('guest_seconds_total', "Time spent inside plugins' handle calls, measured in their workers", ['plugin']),
     compilations: counter('compilations_total', 'Components prepared for loading, by result (transpiled, cached)', ['result']),
+    loadsRejected: counter('loads_rejected_total', 'Plugin loads that failed, by reason (outside, unreadable, tooBig, notComponent, manifest, ...)', ['reason']),
     byState: new Gauge({ name: 'sdn_runtime_plugins', help: 'Plugins by state', labelNames: ['state'], registers: [registry] }),
   };
 }

@@ -23,7 +23,7 @@ describe('loading a plugin by path reads only regular files inside the allowed f
   mkdirSync(elsewhere, { recursive: true });
   const secret = join(elsewhere, 'secret');
   writeFileSync(secret, 'root:*:20200:0:99999:7:::\n');
-  const manager = (options: { loadDirs?: string[]; maxComponentBytes?: number } = {}): PluginManager =>
+  const manager = (options: { loadDirs?: string[]; maxComponentBytes?: number; metrics?: RuntimeMetrics } = {}): PluginManager =>
     new PluginManager({ dataDir: join(root, 'data'), watch: false, spareWorker: false, metrics: new RuntimeMetrics(), loadDirs: [allowed], ...options });
   const failure = async (load: Promise<unknown>): Promise<PluginLoadError> => {
     try {
@@ -37,7 +37,8 @@ describe('loading a plugin by path reads only regular files inside the allowed f
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it('refuses a path outside the folders alike whether it exists or not, and never quotes the file', async () => {
-    const m = manager();
+    const metrics = new RuntimeMetrics();
+    const m = manager({ metrics });
     const existing = await failure(m.load(secret));
     const missing = await failure(m.load(join(elsewhere, 'no-such-file')));
     const climbing = await failure(m.load(join(allowed, '..', 'elsewhere', 'secret')));
@@ -46,6 +47,7 @@ describe('loading a plugin by path reads only regular files inside the allowed f
       assert.doesNotMatch(err.message, /root:/);
     }
     assert.equal(existing.message.replaceAll(secret, 'PATH'), missing.message.replaceAll(join(elsewhere, 'no-such-file'), 'PATH'));
+    assert.match(await metrics.registry.metrics(), /sdn_runtime_plugin_loads_rejected_total\{reason="outside"\} 3/);
   });
 
   it('follows symlinks before it decides: a link inside to a file or folder outside is outside', async () => {

@@ -8,7 +8,7 @@ import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { PubSubBus } from '../pubsub/types.js';
 import type { KvStore } from '../store/types.js';
 import { checkPreamble, CompileCache } from './compile-cache.js';
-import { PluginLoadError, PluginNotFoundError } from './errors.js';
+import { PluginLoadError, PluginManifestError, PluginNotFoundError } from './errors.js';
 import type { HostEvent } from './events-wire.js';
 import { parseManifest, type PluginManifest } from './manifest.js';
 import { SpinGate } from './cpu-pressure.js';
@@ -93,6 +93,8 @@ export class PluginManager implements App {
   private watcher: PluginsDirWatcher | undefined;
   private unsubscribe: (() => void) | undefined;
   private initialScan: Promise<void> = Promise.resolve();
+  /** Reasons of refused loads already logged (each is logged once, then only counted). */
+  private readonly loggedRefusals = new Set<string>();
 
   constructor(options: PluginManagerOptions) {
     this.options = options;
@@ -160,12 +162,17 @@ export class PluginManager implements App {
    * `loadDirs` folder once symlinks are resolved (plugin-files.ts).
    * @throws PluginManifestError, PluginLoadError ('outside', 'unreadable', 'tooBig', ...)
    */
-  async load(path: string): Promise<PluginStatus> {
-    const real = await this.files.confine(path, path);
-    const manifestPath = (await stat(real)).isDirectory() ? await this.files.confine(path, join(real, 'plugin.json')) : real;
-    const text = (await this.files.read(path, manifestPath, MAX_MANIFEST_BYTES)).toString('utf8');
-    const manifest = parseManifest(text, manifestPath);
-    return this.exclusive(manifest.name, () => this.loadManifest(manifest, manifestPath));
+  load(path: string): Promise<PluginStatus> {
+    return this.counted(async () => {
+      const real = await this.files.confine(path, path);
+      const stats = await stat(real).catch((err: unknown) => {
+        throw new PluginLoadError(path, 'unreadable', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      });
+      const manifestPath = stats.isDirectory() ? await this.files.confine(path, join(real, 'plugin.json')) : real;
+      const text = (await this.files.read(path, manifestPath, MAX_MANIFEST_BYTES)).toString('utf8');
+      const manifest = parseManifest(text, manifestPath);
+      return this.exclusive(manifest.name, () => this.loadManifest(manifest, manifestPath));
+    });
   }
 
   /**
@@ -173,15 +180,36 @@ export class PluginManager implements App {
    * and its component's bytes: they are written under `uploads.dir` first.
    * @throws PluginManifestError, PluginLoadError
    */
-  async loadUpload(text: string, component: Uint8Array): Promise<PluginStatus> {
-    const uploaded = parseManifest(text, 'uploaded plugin.json');
-    if (component.length > this.files.maxComponentBytes) throw new PluginLoadError(uploaded.name, 'tooBig', `the uploaded component has ${component.length} bytes; the limit is ${this.files.maxComponentBytes}`);
-    // Before anything is written: garbage costs no disk and no placeholder.
-    checkPreamble(uploaded.name, component);
-    return this.exclusive(uploaded.name, async () => {
-      const manifestPath = await this.uploads.write(uploaded, text, component);
-      return this.loadManifest(parseManifest(text, manifestPath), manifestPath);
+  loadUpload(text: string, component: Uint8Array): Promise<PluginStatus> {
+    return this.counted(async () => {
+      const uploaded = parseManifest(text, 'uploaded plugin.json');
+      if (component.length > this.files.maxComponentBytes) throw new PluginLoadError(uploaded.name, 'tooBig', `the uploaded component has ${component.length} bytes; the limit is ${this.files.maxComponentBytes}`);
+      // Before anything is written: garbage costs no disk and no placeholder.
+      checkPreamble(uploaded.name, component);
+      return this.exclusive(uploaded.name, async () => {
+        const manifestPath = await this.uploads.write(uploaded, text, component);
+        return this.loadManifest(parseManifest(text, manifestPath), manifestPath);
+      });
     });
+  }
+
+  /**
+   * Runs a load; a failure is counted by reason and logged once per reason
+   * (its message is bounded: no file content, no upload). A refused path, size,
+   * manifest or garbage upload is logged nowhere else.
+   */
+  private async counted(load: () => Promise<PluginStatus>): Promise<PluginStatus> {
+    try {
+      return await load();
+    } catch (err) {
+      const reason = err instanceof PluginLoadError ? err.reason : err instanceof PluginManifestError ? 'manifest' : 'internal';
+      this.options.metrics.plugins.loadsRejected.inc({ reason });
+      if (!this.loggedRefusals.has(reason)) {
+        this.loggedRefusals.add(reason);
+        this.log?.warn({ reason, err: (err as Error).message }, `plugin load refused (${reason}); further refusals for this reason are only counted`);
+      }
+      throw err;
+    }
   }
 
   /** Loads the plugin again from where it was loaded (its files may have changed). */
