@@ -38,11 +38,12 @@ async def build_echo() -> bytes:
 
 
 @pytest.fixture
-async def runtime_with_tokens() -> AsyncIterator[RuntimeProcess]:
+async def runtime_with_tokens(tmp_path: Path) -> AsyncIterator[RuntimeProcess]:
     folder = Path(tempfile.mkdtemp(prefix="sdk-py-plugins-"))
     tokens = folder / "tokens.json"
     tokens.write_text(json.dumps([{"name": "admin", "token": ADMIN, "scopes": ["admin"]}, {"name": "reader", "token": READER, "scopes": ["events:read"]}]))
-    process = await start_runtime(env={"SDN_RUNTIME_TOKENS_FILE": str(tokens)})
+    # The test writes plugin folders into its tmp_path (the same one): the runtime may load from it.
+    process = await start_runtime(env={"SDN_RUNTIME_TOKENS_FILE": str(tokens), "SDN_RUNTIME_PLUGIN_LOAD_DIRS": str(tmp_path)})
     try:
         yield process
     finally:

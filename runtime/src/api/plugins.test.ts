@@ -68,6 +68,7 @@ describe('the Plugins service, against a running runtime', () => {
   before(async () => {
     echo = await buildGuest('echo');
     t = await startTestRuntime({
+      pluginLoadDirs: [dir],
       tokens: [
         { name: 'admin', token: ADMIN, scopes: ['admin'] },
         { name: 'operator', token: OPERATOR, scopes: ['events:read', 'flows:write', 'kv:read', 'kv:write', 'pubsub'] },
@@ -153,6 +154,29 @@ describe('the Plugins service, against a running runtime', () => {
     await assert.rejects(call('load', { source: { $case: 'upload', value: { manifest: '{"name": "Bad"}', component: Buffer.alloc(0) } } }), failure(status.INVALID_ARGUMENT, /uploaded plugin\.json: name: must be lowercase/));
   });
 
+  it('answers a garbage upload with a short INVALID_ARGUMENT and a short log line, never repeating it', { timeout: 60_000 }, async () => {
+    const before = t.logs.length;
+    const garbage = Buffer.alloc(2 * 2 ** 20, 'A');
+    const manifest = JSON.stringify(echoManifest('1', 1, { component: 'plugin.wasm' }));
+    let details = '';
+    await assert.rejects(call('load', { source: { $case: 'upload', value: { manifest, component: garbage } } }), (err: unknown) => {
+      details = (err as ServiceError).details;
+      return failure(status.INVALID_ARGUMENT, /^plugin echo: not a WebAssembly component this host can load: its 2097152 bytes start with 4141414141414141/)(err);
+    });
+    assert.ok(details.length < 400, `${details.length} characters of details`);
+    await assert.rejects(call('load', { source: { $case: 'upload', value: { manifest: 'A'.repeat(2 ** 20), component: garbage } } }), failure(status.INVALID_ARGUMENT, /^uploaded plugin.json: not valid JSON \(1048576 characters\)$/));
+    const longest = Math.max(...t.logs.slice(before).map((l) => JSON.stringify(l).length));
+    assert.ok(longest < 1024, `a log line of ${longest} characters`);
+    assert.equal(t.rt.plugins.list().some((p) => p.name === 'echo'), false, 'garbage is refused before a placeholder or a file is made');
+    assert.equal(existsSync(join(t.rt.plugins.uploads.dir, 'echo')), false);
+  });
+
+  it('refuses a path outside the plugin folders with PERMISSION_DENIED, the same for a file that exists and one that does not', async () => {
+    for (const path of ['/dev/zero', '/etc/passwd', '/etc/no-such-file', join(dir, '..', '..', 'etc', 'passwd')]) {
+      await assert.rejects(call('load', { source: { $case: 'path', value: path } }), failure(status.PERMISSION_DENIED, /is not inside a folder plugins may be loaded from/));
+    }
+  });
+
   it(`refuses an upload over ${MAX_RECEIVE_MESSAGE_BYTES / 2 ** 20} MiB with RESOURCE_EXHAUSTED`, async () => {
     const manifest = JSON.stringify({ component: 'echo.wasm', ...echoManifest('big', 1) });
     await assert.rejects(call('load', { source: { $case: 'upload', value: { manifest, component: Buffer.alloc(MAX_RECEIVE_MESSAGE_BYTES) } } }), failure(status.RESOURCE_EXHAUSTED));
@@ -230,9 +254,10 @@ describe('a Plugins watch at shutdown', () => {
     try {
       const watch = client.watchState({ name: '' }, new Metadata());
       ended = new Promise<ServiceError>((resolve) => watch.on('error', resolve));
-      // The watch is registered once a change reaches it: a rejected upload makes two.
+      // The watch is registered once a change reaches it: a rejected upload makes two
+      // (one that passes the preamble check: garbage is refused before any change).
       const seen = new Promise<void>((resolve) => watch.once('data', () => resolve()));
-      await assert.rejects(t.rt.plugins.loadUpload(JSON.stringify({ name: 'ghost', version: '1', component: 'ghost.wasm' }), Buffer.from('not wasm')));
+      await assert.rejects(t.rt.plugins.loadUpload(JSON.stringify({ name: 'ghost', version: '1', component: 'ghost.wasm' }), Buffer.from('0061736d0d000100ff', 'hex')));
       await seen;
     } finally {
       const started = performance.now();

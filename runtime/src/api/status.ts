@@ -42,6 +42,8 @@ const BY_CODE: Readonly<Record<string, readonly [GrpcStatus, CommandError_Code]>
 const PLUGIN_LOAD_BY_REASON: Readonly<Partial<Record<PluginLoadReason, readonly [GrpcStatus, CommandError_Code]>>> = {
   // The path does not exist on the runtime's machine (or cannot be read there).
   unreadable: [GrpcStatus.NOT_FOUND, CommandError_Code.CODE_INVALID],
+  // Outside the folders the runtime loads plugins from: the caller may not read it, whether or not it exists.
+  outside: [GrpcStatus.PERMISSION_DENIED, CommandError_Code.CODE_PERMISSION_DENIED],
   // A valid component whose `initialize` refused or did not return: its config or the node's state.
   initFailed: [GrpcStatus.FAILED_PRECONDITION, CommandError_Code.CODE_INVALID],
 };

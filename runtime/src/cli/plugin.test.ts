@@ -36,7 +36,7 @@ describe('sdn-runtime plugin list | load | unload | reload, against a running ru
   const dir = mkdtempSync(join(tmpdir(), 'sdn-runtime-cli-plugins-'));
   before(async () => {
     echo = await buildGuest('echo');
-    t = await startTestRuntime({ tokens: [{ name: 'admin', token: ADMIN, scopes: ['admin'] }, { name: 'reader', token: READER, scopes: ['events:read'] }] });
+    t = await startTestRuntime({ pluginLoadDirs: [dir], tokens: [{ name: 'admin', token: ADMIN, scopes: ['admin'] }, { name: 'reader', token: READER, scopes: ['events:read'] }] });
     env = { SDN_RUNTIME_TARGET: `127.0.0.1:${t.rt.grpcPort}`, SDN_RUNTIME_TOKEN: ADMIN };
   });
   after(async () => {

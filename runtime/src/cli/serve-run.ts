@@ -1,6 +1,6 @@
 import { setLogger as setGrpcLogger } from '@grpc/grpc-js';
 import { SdnError } from '../errors.js';
-import { createLogger } from '../observability/logger.js';
+import { createLogger, LogDrops } from '../observability/logger.js';
 import { ConfigError } from '../serve/config.js';
 import { loadServeConfig } from '../serve/load-config.js';
 import { startRuntime, type RunningRuntime } from '../serve/runtime.js';
@@ -40,6 +40,8 @@ export async function runServe(flags: ServeFlags): Promise<void> {
         httpPort: flags.httpPort,
         dataDir: flags.dataDir,
         pluginsDir: flags.pluginsDir,
+        pluginLoadDirs: flags.pluginLoadDirs,
+        pluginMaxBytes: flags.pluginMaxBytes,
         openflowVersions: flags.openflowVersions,
         missSendLen: flags.missSendLen,
         echoIntervalMs: flags.echoIntervalMs,
@@ -71,12 +73,13 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       process.env,
       flags.config ?? process.env.SDN_RUNTIME_CONFIG,
     );
-    const log = createLogger(config.logLevel, config.logFormat);
+    const logDrops = new LogDrops();
+    const log = createLogger(config.logLevel, config.logFormat, logDrops);
     // grpc-js writes its errors to stderr itself ("E No address added ..."); those that
     // matter reach us as errors we report once, so its own lines are debug detail.
     const grpcLog = log.child({ component: 'grpc-js' });
     setGrpcLogger({ error: (...args: unknown[]) => grpcLog.debug(args.map(String).join(' ')) });
-    return { runtime: await startRuntime(config, log), log };
+    return { runtime: await startRuntime(config, log, { logDrops }), log };
   });
   if (started === undefined) return;
   const { runtime, log } = started;

@@ -11,6 +11,8 @@ export interface ServeFlags {
   httpPort?: string;
   dataDir?: string;
   pluginsDir?: string;
+  pluginLoadDirs?: string;
+  pluginMaxBytes?: string;
   openflowVersions?: string;
   missSendLen?: string;
   echoIntervalMs?: string;
@@ -59,6 +61,8 @@ export function registerServe(program: Command): void {
     .addOption(option('--http-host <host>', 'httpHost', 'address the HTTP server binds'))
     .addOption(option('--data-dir <dir>', 'dataDir', 'folder for the runtime\'s state'))
     .addOption(option('--plugins-dir <dir>', 'pluginsDir', 'folder of Wasm plugins (a subfolder with plugin.json each), loaded at start and watched', '<data-dir>/plugins'))
+    .addOption(option('--plugin-load-dirs <list>', 'pluginLoadDirs', 'more folders (comma-separated) that Plugins.Load and `plugin load PATH` may read plugins from; paths elsewhere are refused', 'only the plugins folder'))
+    .addOption(option('--plugin-max-bytes <bytes>', 'pluginMaxBytes', 'largest plugin component (file or upload) accepted'))
     .addOption(option('--openflow-versions <list>', 'openflowVersions', `OpenFlow versions to negotiate, comma-separated; supported: ${SUPPORTED_OPENFLOW_VERSIONS.join(', ')}`, SUPPORTED_OPENFLOW_VERSIONS.join(',')))
     .addOption(option('--miss-send-len <bytes>', 'missSendLen', 'bytes of a table-miss packet sent to the controller (65535: whole packet)'))
     .addOption(option('--echo-interval-ms <ms>', 'echoIntervalMs', 'send ECHO_REQUEST to a switch silent this long'))

@@ -28,7 +28,7 @@ describe('learning-switch plugins on Open vSwitch', () => {
     cpSync(built[plugin], join(pluginsDir, 'learning-switch'), { recursive: true });
     watcher = new EventWatcher();
     const runtime = await startRuntime(
-      { ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: port, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, apps: [], dataDir: join(dir, 'data'), pluginsDir, echoIntervalMs: 1000, echoTimeoutMs: 3000 },
+      { ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: port, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, apps: [], dataDir: join(dir, 'data'), pluginsDir, pluginLoadDirs: [dir], echoIntervalMs: 1000, echoTimeoutMs: 3000 },
       pino({ level: 'warn' }),
     );
     await runtime.controller.use(watcher);

@@ -114,6 +114,24 @@ export class RuntimeMetrics {
     this.plugins = createPluginMetrics(this.registry);
   }
 
+  /**
+   * Reports the log lines the logger dropped (stderr did not take them; logger.ts)
+   * as `sdn_runtime_log_lines_dropped_total` and `sdn_runtime_log_bytes_dropped_total`, read at each scrape.
+   */
+  countLogDrops(drops: { readonly lines: number; readonly bytes: number }): void {
+    for (const [what, read] of [['lines', () => drops.lines], ['bytes', () => drops.bytes]] as const) {
+      new Counter({
+        name: `sdn_runtime_log_${what}_dropped_total`,
+        help: `Log ${what} dropped because stderr did not take them as fast as they came`,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    }
+  }
+
   /** Starts counting a connection's messages. */
   track(source: MessageCountSource): void {
     this.sources.add(source);
@@ -145,17 +163,21 @@ export interface PluginMetrics {
   readonly eventsShed: Counter<'plugin'>;
   readonly eventsDropped: Counter<'plugin'>;
   readonly commands: Counter<'plugin'>;
-  /** reason: invalid, overLimit, undeliverable. */
+  /** reason: invalid, overLimit, undeliverable, denied (capability or switches). */
   readonly commandsRejected: Counter<'plugin' | 'reason'>;
   /** cause: deadline, trap, crash, init. */
   readonly faults: Counter<'plugin' | 'cause'>;
   readonly hostCalls: Counter<'plugin' | 'capability'>;
   readonly deniedCalls: Counter<'plugin' | 'capability'>;
+  /** Guest log lines not written: over the plugin's log rate, or over 100 in one call. */
+  readonly logLinesDropped: Counter<'plugin'>;
   readonly batchSeconds: Histogram<'plugin'>;
   /** Time inside the guest's `handle`, as the worker measured it (batch time minus this is the host's). */
   readonly guestSeconds: Counter<'plugin'>;
   /** result: transpiled, cached. */
   readonly compilations: Counter<'result'>;
+  /** Loads (by path, upload, reload or the folder watcher) that failed, by reason: a PluginLoadReason or `manifest`. */
+  readonly loadsRejected: Counter<'reason'>;
   readonly byState: Gauge<'state'>;
 }
 
@@ -167,10 +189,11 @@ function createPluginMetrics(registry: Registry): PluginMetrics {
     eventsShed: counter('events_shed_total', 'Packet-ins not queued for a plugin because its queue was full', ['plugin']),
     eventsDropped: counter('events_dropped_total', 'Events lost with a batch that faulted', ['plugin']),
     commands: counter('commands_total', 'OpenFlow commands a plugin sent to switches', ['plugin']),
-    commandsRejected: counter('commands_rejected_total', 'Plugin commands not sent, by reason (invalid, overLimit, undeliverable)', ['plugin', 'reason']),
+    commandsRejected: counter('commands_rejected_total', 'Plugin commands not sent, by reason (invalid, overLimit, undeliverable, denied)', ['plugin', 'reason']),
     faults: counter('faults_total', 'Plugin faults, by cause (deadline, trap, crash, init)', ['plugin', 'cause']),
     hostCalls: counter('host_calls_total', 'Host calls a plugin made, by capability', ['plugin', 'capability']),
-    deniedCalls: counter('denied_calls_total', 'Host calls refused because the manifest does not grant the capability', ['plugin', 'capability']),
+    deniedCalls: counter('denied_calls_total', 'Host calls refused: the manifest does not grant the capability, or the call reaches beyond its kvPrefixes', ['plugin', 'capability']),
+    logLinesDropped: counter('log_lines_dropped_total', 'Guest log lines not written: over the plugin log rate, or over 100 in one call', ['plugin']),
     batchSeconds: new Histogram({
       name: 'sdn_runtime_plugin_batch_seconds',
       help: 'Time from handing a batch to a plugin worker to its answer',
@@ -180,6 +203,7 @@ function createPluginMetrics(registry: Registry): PluginMetrics {
     }),
     guestSeconds: counter('guest_seconds_total', "Time spent inside plugins' handle calls, measured in their workers", ['plugin']),
     compilations: counter('compilations_total', 'Components prepared for loading, by result (transpiled, cached)', ['result']),
+    loadsRejected: counter('loads_rejected_total', 'Plugin loads that failed, by reason (outside, unreadable, tooBig, notComponent, manifest, ...)', ['reason']),
     byState: new Gauge({ name: 'sdn_runtime_plugins', help: 'Plugins by state', labelNames: ['state'], registers: [registry] }),
   };
 }

@@ -1,10 +1,11 @@
-import type { Logger } from 'pino';
 import type { Command, SwitchHandle } from '../core/app-types.js';
 import { decodeMessage, formatDpid } from '../openflow/index.js';
 import type { PluginMetrics } from '../observability/metrics.js';
 import type { PubSubMessage } from '../pubsub/types.js';
+import type { PluginLogGate } from './log-gate.js';
+import type { PluginManifest } from './manifest.js';
 import type { PluginCounters } from './status.js';
-import { HOST_INTERFACES, LOG_LEVELS, type Outputs } from './wire.js';
+import { HOST_INTERFACES, type Outputs, type WireCommand } from './wire.js';
 
 /** What applying a plugin's outputs needs from the runtime. */
 export interface OutputSink {
@@ -15,16 +16,21 @@ export interface OutputSink {
 /**
  * Carries out what one `handle` (or `initialize`) produced, on the main thread:
  * commands go to their switches in order, publishes to the bus, log lines to the
- * log, counts to the counters and metrics. A problem is counted and reported to
+ * log (through the plugin's log gate), counts to the counters and metrics. A problem is counted and reported to
  * `problem` (which logs each cause once); nothing here throws.
+ *
+ * Commands are checked here against `manifest`, whichever way the guest made
+ * them (`send`, or returned from `handle`): without the openflow capability
+ * none is sent, and with a `switches` list only those to the listed switches.
  */
 export function applyOutputs(
   plugin: string,
+  manifest: Pick<PluginManifest, 'capabilities' | 'switches'>,
   o: Outputs,
   sink: OutputSink,
   counters: PluginCounters,
   metrics: PluginMetrics,
-  log: Logger,
+  logs: PluginLogGate,
   problem: (cause: string, message: string) => void,
 ): void {
   for (let i = 0; i < HOST_INTERFACES.length; i++) {
@@ -39,7 +45,7 @@ export function applyOutputs(
     if (denied > 0) {
       counters.denied[iface]! += denied;
       metrics.deniedCalls.inc({ plugin, capability: iface }, denied);
-      problem(`denied:${iface}`, `called ${iface}, which its manifest does not grant (${denied} call(s) refused)`);
+      problem(`denied:${iface}`, `called ${iface} beyond what its manifest grants (the capability, or keys outside its kvPrefixes); ${denied} call(s) refused`);
     }
   }
   if (o.invalid > 0) {
@@ -52,7 +58,13 @@ export function applyOutputs(
     metrics.commandsRejected.inc({ plugin, reason: 'overLimit' }, o.cut);
     problem('overLimit', `produced more commands than maxCommandsPerBatch allows; ${o.cut} were cut`);
   }
-  if (o.commands.length > 0) {
+  const commands = permitted(o.commands, manifest, (cause, n, message) => {
+    counters.denied['openflow']! += n;
+    metrics.deniedCalls.inc({ plugin, capability: 'openflow' }, n);
+    metrics.commandsRejected.inc({ plugin, reason: 'denied' }, n);
+    problem(cause, message);
+  });
+  if (commands.length > 0) {
     let sent = 0;
     let undeliverable = 0;
     const failedLater = (why: string): void => {
@@ -60,7 +72,7 @@ export function applyOutputs(
       metrics.commandsRejected.inc({ plugin, reason: 'undeliverable' });
       problem('undeliverable', why);
     };
-    for (const c of o.commands) {
+    for (const c of commands) {
       const why = sendCommand(c.dpid, c.message, sink, failedLater);
       if (why === undefined) sent++;
       else {
@@ -79,8 +91,27 @@ export function applyOutputs(
     }
   }
   for (const p of o.publishes) sink.publish({ subject: p.subject, payload: p.payload, headers: { plugin } });
-  for (const l of o.logs) log[LOG_LEVELS[l.level] ?? 'info']({ plugin }, l.text);
-  if (o.logsDropped > 0) problem('logFlood', `logged more than 100 lines in one call; ${o.logsDropped} were dropped`);
+  const nowMs = performance.now();
+  for (const l of o.logs) logs.write(l.level, l.text, nowMs);
+  logs.drop(o.logsDropped);
+}
+
+/** The commands `manifest` allows; the others are reported to `refuse`, by cause. */
+function permitted(commands: WireCommand[], manifest: Pick<PluginManifest, 'capabilities' | 'switches'>, refuse: (cause: string, n: number, message: string) => void): WireCommand[] {
+  if (commands.length === 0) return commands;
+  if (!manifest.capabilities.has('openflow')) {
+    refuse('denied:openflow', commands.length, `returned ${commands.length} OpenFlow command(s), but its manifest does not grant openflow; none was sent`);
+    return [];
+  }
+  const switches = manifest.switches;
+  if (switches === undefined) return commands;
+  const allowed = commands.filter((c) => switches.has(c.dpid));
+  const outside = commands.length - allowed.length;
+  if (outside > 0) {
+    const first = commands.find((c) => !switches.has(c.dpid))!;
+    refuse('denied:switch', outside, `sent ${outside} command(s) to switches its manifest does not list (the first to ${formatDpid(first.dpid)}); they were not sent`);
+  }
+  return allowed;
 }
 
 /**

@@ -11,6 +11,10 @@ export const TRANSPILER = '@bytecodealliance/jco-transpile@0.1.1';
 /** Interfaces of the sdn:plugin world, as the transpiler names imports (unversioned). */
 export const WORLD_IMPORTS: ReadonlySet<string> = new Set(['sdn:plugin/types', 'sdn:plugin/openflow', 'sdn:plugin/pubsub', 'sdn:plugin/kv', 'sdn:plugin/log', 'sdn:plugin/clock']);
 const REQUIRED_EXPORTS = ['initialize', 'handle'];
+/** `\0asm`, then version 0x0d and layer 1: the preamble of every binary component (a core module has version 1, layer 0). */
+const COMPONENT_PREAMBLE = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00]);
+/** Longest transpiler message passed on: it may quote the input (text formats are echoed line by line). */
+const MAX_TRANSPILER_MESSAGE = 200;
 
 /** A transpiled component in the cache: `dir` holds glue.js and the core modules. */
 export interface CompiledComponent {
@@ -54,6 +58,7 @@ export class CompileCache {
    *   'wrongWorld' / 'missingExport' when the component does not fit the world.
    */
   async compile(plugin: string, bytes: Uint8Array): Promise<CompiledComponent> {
+    checkPreamble(plugin, bytes);
     const hash = createHash('sha256').update(bytes).digest('hex');
     let job = this.pending.get(hash);
     if (job === undefined) {
@@ -75,7 +80,7 @@ export class CompileCache {
     const answer = await runCompileWorker(bytes, tmp);
     if (!answer.ok) {
       await rm(tmp, { recursive: true, force: true });
-      throw new PluginLoadError(plugin, 'notComponent', `not a WebAssembly component this host can load: ${answer.message}`);
+      throw new PluginLoadError(plugin, 'notComponent', `not a WebAssembly component this host can load: ${firstLine(answer.message)}`);
     }
     const fresh: Meta = { transpiler: TRANSPILER, imports: answer.imports, exports: answer.exports, coreModules: answer.coreModules };
     await writeFile(join(tmp, 'meta.json'), JSON.stringify(fresh));
@@ -111,6 +116,24 @@ function runCompileWorker(bytes: Uint8Array, outDir: string): Promise<CompileAns
       if (!answered) resolve({ ok: false, message: `the transpiler exited with code ${code}` });
     });
   });
+}
+
+/**
+ * Refuses anything but a binary component before the transpiler sees it: the
+ * transpiler also reads the text format, and its errors then quote the input.
+ * The error shows at most the first 8 bytes, in hex.
+ * @throws PluginLoadError 'notComponent'
+ */
+export function checkPreamble(plugin: string, bytes: Uint8Array): void {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, COMPONENT_PREAMBLE.length));
+  if (head.equals(COMPONENT_PREAMBLE)) return;
+  throw new PluginLoadError(plugin, 'notComponent', `not a WebAssembly component this host can load: its ${bytes.length} bytes start with ${head.toString('hex') || 'nothing'}, a component's with ${COMPONENT_PREAMBLE.toString('hex')} (a core module's with 0061736d01000000)`);
+}
+
+/** The first line of a transpiler message, bounded. */
+function firstLine(message: string): string {
+  const line = message.split('\n', 1)[0]!;
+  return line.length <= MAX_TRANSPILER_MESSAGE ? line : `${line.slice(0, MAX_TRANSPILER_MESSAGE)}...`;
 }
 
 function checkWorld(plugin: string, c: CompiledComponent): void {

@@ -14,8 +14,12 @@ export class PluginManifestError extends SdnError {
 
 /** Why a component was rejected; stable, for the gRPC/CLI wiring to switch on. */
 export type PluginLoadReason =
-  /** plugin.json or the component cannot be read (no such file, no permission). */
+  /** plugin.json or the component cannot be read (no such file, no permission, not a regular file). */
   | 'unreadable'
+  /** The path is not inside a folder plugins may be loaded from (said alike whether or not it exists). */
+  | 'outside'
+  /** plugin.json or the component is larger than the runtime allows. */
+  | 'tooBig'
   /** The file is not a WebAssembly component (or half-copied). */
   | 'notComponent'
   /** The component imports something the sdn:plugin world does not provide. */

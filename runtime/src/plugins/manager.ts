@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { App, AppContext } from '../core/app-types.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { PubSubBus } from '../pubsub/types.js';
 import type { KvStore } from '../store/types.js';
-import { CompileCache } from './compile-cache.js';
-import { PluginLoadError, PluginNotFoundError } from './errors.js';
+import { checkPreamble, CompileCache } from './compile-cache.js';
+import { PluginLoadError, PluginManifestError, PluginNotFoundError } from './errors.js';
 import type { HostEvent } from './events-wire.js';
 import { parseManifest, type PluginManifest } from './manifest.js';
 import { SpinGate } from './cpu-pressure.js';
 import { ModuleCache } from './module-cache.js';
+import { DEFAULT_MAX_COMPONENT_BYTES, MAX_MANIFEST_BYTES, PluginFiles } from './plugin-files.js';
 import { PluginSlot, type SlotHost, type SlotPolicy } from './plugin-slot.js';
 import { PluginRunner } from './runner.js';
 import { emptyCounters, type PluginState, type PluginStateChange, type PluginStatus } from './status.js';
@@ -27,6 +28,14 @@ export interface PluginManagerOptions {
   readonly cacheDir?: string;
   /** Where plugins sent over the API are written (default `<dataDir>/plugin-uploads`). */
   readonly uploadsDir?: string;
+  /**
+   * Folders besides the plugins folder that `load(path)` may read from (an
+   * administrator's choice, `--plugin-load-dirs`); paths anywhere else are
+   * refused, symlinks and `..` resolved first.
+   */
+  readonly loadDirs?: readonly string[];
+  /** Largest component file or upload accepted, in bytes (default 64 MiB). */
+  readonly maxComponentBytes?: number;
   /** Watch the plugins folder and load, replace or unload on changes (default true). */
   readonly watch?: boolean;
   readonly watchDebounceMs?: number;
@@ -44,7 +53,7 @@ export interface PluginManagerOptions {
   readonly spareWorker?: boolean;
 }
 
-export const DEFAULT_POLICY: SlotPolicy = { maxFaults: 5, faultWindowMs: 60_000, backoffBaseMs: 50, backoffMaxMs: 5_000, queueBatches: 64, initTimeoutMs: 10_000, spinMicros: 100 };
+export const DEFAULT_POLICY: SlotPolicy = { maxFaults: 5, faultWindowMs: 60_000, backoffBaseMs: 50, backoffMaxMs: 5_000, queueBatches: 64, initTimeoutMs: 10_000, spinMicros: 100, logLinesPerSecond: 100, logBurst: 500 };
 
 /** A plugin being loaded for the first time, or whose first load failed. */
 interface Placeholder {
@@ -64,6 +73,7 @@ export class PluginManager implements App {
   readonly pluginsDir: string;
   readonly cache: CompileCache;
   readonly uploads: PluginUploads;
+  private readonly files: PluginFiles;
   private readonly modules = new ModuleCache();
   private readonly spinGate = new SpinGate();
   private readonly workers: WorkerSupply;
@@ -83,6 +93,8 @@ export class PluginManager implements App {
   private watcher: PluginsDirWatcher | undefined;
   private unsubscribe: (() => void) | undefined;
   private initialScan: Promise<void> = Promise.resolve();
+  /** Reasons of refused loads already logged (each is logged once, then only counted). */
+  private readonly loggedRefusals = new Set<string>();
 
   constructor(options: PluginManagerOptions) {
     this.options = options;
@@ -91,6 +103,7 @@ export class PluginManager implements App {
     this.cache = new CompileCache(resolve(options.cacheDir ?? join(options.dataDir, 'plugin-cache')));
     this.uploads = new PluginUploads(resolve(options.uploadsDir ?? join(options.dataDir, 'plugin-uploads')));
     this.workers = new WorkerSupply(options.spareWorker ?? true);
+    this.files = new PluginFiles([this.pluginsDir, this.uploads.dir, ...(options.loadDirs ?? [])], options.maxComponentBytes ?? DEFAULT_MAX_COMPONENT_BYTES);
   }
 
   async start(ctx: AppContext): Promise<void> {
@@ -145,19 +158,21 @@ export class PluginManager implements App {
    * Loads the plugin whose plugin.json is `path` (or is in folder `path`). A
    * plugin of the same name already running is replaced without losing or
    * repeating an event; if the new one fails, the old one keeps running.
-   * @throws PluginManifestError, PluginLoadError
+   * `path` must lie inside the plugins folder, the uploads folder or a
+   * `loadDirs` folder once symlinks are resolved (plugin-files.ts).
+   * @throws PluginManifestError, PluginLoadError ('outside', 'unreadable', 'tooBig', ...)
    */
-  async load(path: string): Promise<PluginStatus> {
-    const absolute = resolve(path);
-    const manifestPath = existsSync(absolute) && statSync(absolute).isDirectory() ? join(absolute, 'plugin.json') : absolute;
-    let text: string;
-    try {
-      text = await readFile(manifestPath, 'utf8');
-    } catch (err) {
-      throw new PluginLoadError(path, 'unreadable', `cannot read ${manifestPath}: ${(err as Error).message}`, { cause: err });
-    }
-    const manifest = parseManifest(text, manifestPath);
-    return this.exclusive(manifest.name, () => this.loadManifest(manifest, manifestPath));
+  load(path: string): Promise<PluginStatus> {
+    return this.counted(async () => {
+      const real = await this.files.confine(path, path);
+      const stats = await stat(real).catch((err: unknown) => {
+        throw new PluginLoadError(path, 'unreadable', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      });
+      const manifestPath = stats.isDirectory() ? await this.files.confine(path, join(real, 'plugin.json')) : real;
+      const text = (await this.files.read(path, manifestPath, MAX_MANIFEST_BYTES)).toString('utf8');
+      const manifest = parseManifest(text, manifestPath);
+      return this.exclusive(manifest.name, () => this.loadManifest(manifest, manifestPath));
+    });
   }
 
   /**
@@ -165,12 +180,36 @@ export class PluginManager implements App {
    * and its component's bytes: they are written under `uploads.dir` first.
    * @throws PluginManifestError, PluginLoadError
    */
-  async loadUpload(text: string, component: Uint8Array): Promise<PluginStatus> {
-    const uploaded = parseManifest(text, 'uploaded plugin.json');
-    return this.exclusive(uploaded.name, async () => {
-      const manifestPath = await this.uploads.write(uploaded, text, component);
-      return this.loadManifest(parseManifest(text, manifestPath), manifestPath);
+  loadUpload(text: string, component: Uint8Array): Promise<PluginStatus> {
+    return this.counted(async () => {
+      const uploaded = parseManifest(text, 'uploaded plugin.json');
+      if (component.length > this.files.maxComponentBytes) throw new PluginLoadError(uploaded.name, 'tooBig', `the uploaded component has ${component.length} bytes; the limit is ${this.files.maxComponentBytes}`);
+      // Before anything is written: garbage costs no disk and no placeholder.
+      checkPreamble(uploaded.name, component);
+      return this.exclusive(uploaded.name, async () => {
+        const manifestPath = await this.uploads.write(uploaded, text, component);
+        return this.loadManifest(parseManifest(text, manifestPath), manifestPath);
+      });
     });
+  }
+
+  /**
+   * Runs a load; a failure is counted by reason and logged once per reason
+   * (its message is bounded: no file content, no upload). A refused path, size,
+   * manifest or garbage upload is logged nowhere else.
+   */
+  private async counted(load: () => Promise<PluginStatus>): Promise<PluginStatus> {
+    try {
+      return await load();
+    } catch (err) {
+      const reason = err instanceof PluginLoadError ? err.reason : err instanceof PluginManifestError ? 'manifest' : 'internal';
+      this.options.metrics.plugins.loadsRejected.inc({ reason });
+      if (!this.loggedRefusals.has(reason)) {
+        this.loggedRefusals.add(reason);
+        this.log?.warn({ reason, err: (err as Error).message }, `plugin load refused (${reason}); further refusals for this reason are only counted`);
+      }
+      throw err;
+    }
   }
 
   /** Loads the plugin again from where it was loaded (its files may have changed). */
@@ -211,9 +250,7 @@ export class PluginManager implements App {
     let runner: PluginRunner | undefined;
     try {
       const started = performance.now();
-      const bytes = await readFile(manifest.componentPath).catch((err: unknown) => {
-        throw new PluginLoadError(name, 'unreadable', `cannot read the component ${manifest.componentPath}: ${(err as Error).message}`, { cause: err });
-      });
+      const bytes = await this.readComponent(manifest);
       const compiled = await this.cache.compile(name, bytes);
       this.options.metrics.plugins.compilations.inc({ result: compiled.cached ? 'cached' : 'transpiled' });
       const cacheMs = performance.now() - started;
@@ -254,6 +291,12 @@ export class PluginManager implements App {
     } finally {
       await this.uploads.prune(name, this.slots.get(name)?.manifestPath ?? this.placeholders.get(name)?.status.manifestPath);
     }
+  }
+
+  /** @throws PluginLoadError when the component file is outside the allowed folders, not a regular file or too big. */
+  private async readComponent(manifest: PluginManifest): Promise<Buffer> {
+    const real = await this.files.confine(manifest.name, manifest.componentPath);
+    return this.files.read(manifest.name, real, this.files.maxComponentBytes, manifest.componentPath);
   }
 
   private setPlaceholder(manifest: PluginManifest, manifestPath: string, state: PluginState, error: string | undefined): void {
@@ -362,9 +405,10 @@ export class PluginManager implements App {
       return;
     }
     try {
-      const text = await readFile(join(folder, 'plugin.json'), 'utf8');
+      const manifestPath = await this.files.confine(folder, join(folder, 'plugin.json'));
+      const text = (await this.files.read(folder, manifestPath, MAX_MANIFEST_BYTES)).toString('utf8');
       const manifest = parseManifest(text, join(folder, 'plugin.json'));
-      const digest = createHash('sha256').update(text).update(await readFile(manifest.componentPath)).digest('hex');
+      const digest = createHash('sha256').update(text).update(await this.readComponent(manifest)).digest('hex');
       if (this.folderContent.get(folder) === digest) return;
       this.folderPlugin.set(folder, manifest.name);
       await this.load(folder);

@@ -38,5 +38,28 @@ describe('plugin.json', () => {
     rejects({ ...base, limits: { deadlineMs: 0 } }, 'limits.deadlineMs', /from 1 to 60000/);
     rejects({ ...base, limits: { memoryMiB: 1.5 } }, 'limits.memoryMiB', /integer/);
     rejects({ ...base, limits: { cpu: 1 } }, 'limits.cpu', /unknown limit/);
+    rejects({ ...base, switches: ['xyz'] }, 'switches[0]', /hex digits/);
+    rejects({ ...base, kvPrefixes: [''] }, 'kvPrefixes[0]', /non-empty/);
+    rejects({ ...base, capabilities: ['kv-read'], kvPrefixes: ['mine/'], subscriptions: { kinds: ['kv-change'], kvPrefixes: ['other/'] } }, 'subscriptions.kvPrefixes[0]', /outside the kvPrefixes/);
+  });
+
+  it('states the switches and keys a plugin may reach; absent: all', () => {
+    const open = parse(base);
+    assert.equal(open.switches, undefined);
+    assert.equal(open.kvPrefixes, undefined);
+    const confined = parse({ ...base, switches: ['1', '00000000000000ab'], kvPrefixes: ['plugins/echo/'] });
+    assert.deepEqual([...confined.switches!], [1n, 0xabn]);
+    assert.deepEqual(confined.kvPrefixes, ['plugins/echo/']);
+  });
+
+  it('never repeats more than a few dozen characters of what it was given', () => {
+    const huge = 'x'.repeat(1 << 20);
+    for (const text of [huge, `{"name":"${huge}"}`, `{"${huge}":1}`, JSON.stringify({ ...base, limits: { [huge]: 1 } }), JSON.stringify({ ...base, capabilities: [huge] })]) {
+      assert.throws(
+        () => parseManifest(text, 'uploaded plugin.json'),
+        (err: unknown) => err instanceof PluginManifestError && err.message.length < 400,
+      );
+    }
+    rejects('root:*:20200:0:99999:7:::', '', /^(?!.*root).*not valid JSON \(25 characters\)$/);
   });
 });

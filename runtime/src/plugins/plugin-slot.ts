@@ -3,6 +3,7 @@ import type { PluginMetrics } from '../observability/metrics.js';
 import { applyOutputs, type OutputSink } from './apply-outputs.js';
 import type { CompiledComponent } from './compile-cache.js';
 import { eventKind, type HostEvent } from './events-wire.js';
+import { PluginLogGate } from './log-gate.js';
 import type { PluginManifest } from './manifest.js';
 import { RunnerFault, type PluginRunner } from './runner.js';
 import { emptyCounters, type PluginError, type PluginState, type PluginStateChange, type PluginStatus } from './status.js';
@@ -26,6 +27,9 @@ export interface SlotPolicy {
    * 0 sleeps at once: lowest CPU, a thread wake-up (10-150 µs) per hop.
    */
   readonly spinMicros: number;
+  /** Log lines a plugin may write per second, sustained; beyond it (and its burst) lines are dropped and counted. */
+  readonly logLinesPerSecond: number;
+  readonly logBurst: number;
 }
 
 export interface SlotHost extends OutputSink {
@@ -67,12 +71,15 @@ export class PluginSlot {
   private lastError: PluginError | undefined;
   private closed = false;
   readonly counters = emptyCounters();
+  /** Kept across versions and restarts: a plugin that restarts does not get a fresh budget. */
+  private readonly logs: PluginLogGate;
 
   /** `previous`: what the manager reported before the slot existed (`loading`, or `failed` for an earlier attempt). */
   constructor(host: SlotHost, version: Version, initOutputs: Outputs, previous: PluginState | 'new') {
     this.host = host;
     this.name = version.manifest.name;
     this.current = version;
+    this.logs = new PluginLogGate(this.name, host.log, host.metrics.logLinesDropped, { linesPerSecond: host.policy.logLinesPerSecond, burst: host.policy.logBurst }, performance.now());
     this.apply(initOutputs);
     // The manager's placeholder states are not in the state gauge: count only the new one.
     this.setState('running', 'new', `version ${version.manifest.version} loaded`, undefined, previous);
@@ -109,7 +116,7 @@ export class PluginSlot {
    * then is terminated.
    */
   stage(version: Version, initOutputs: Outputs): Promise<void> {
-    this.apply(initOutputs);
+    this.apply(initOutputs, version.manifest);
     return new Promise((resolve) => {
       this.staged?.version.runner.terminate().catch(() => undefined);
       this.staged = { version, flipped: resolve };
@@ -204,7 +211,7 @@ export class PluginSlot {
     const serving = runner === this.current.runner;
     // The next batch first: the worker runs it while this thread applies these outputs.
     if (serving && this.staged === undefined) this.dispatch();
-    if (!this.closed) this.apply(outputs);
+    if (!this.closed) this.apply(outputs, runner.manifest);
     if (serving && this.staged !== undefined) this.flip();
   }
 
@@ -266,8 +273,9 @@ export class PluginSlot {
     }
   }
 
-  private apply(outputs: Outputs): void {
-    applyOutputs(this.name, outputs, this.host, this.counters, this.host.metrics, this.host.log, (cause, message) => this.problem(cause, message));
+  /** `manifest`: of the version that produced the outputs (a staged one's initialize runs before the flip). */
+  private apply(outputs: Outputs, manifest: PluginManifest = this.current.manifest): void {
+    applyOutputs(this.name, manifest, outputs, this.host, this.counters, this.host.metrics, this.logs, (cause, message) => this.problem(cause, message));
   }
 
   private problem(cause: string, message: string): void {

@@ -30,6 +30,8 @@ export interface PluginWorkerData {
   readonly modules: ReadonlyMap<string, WebAssembly.Module>;
   readonly config: string;
   readonly capabilities: readonly string[];
+  /** The key prefixes (UTF-8) kv calls may touch; undefined: every key. */
+  readonly kvPrefixes: readonly string[] | undefined;
   readonly maxCommands: number;
   readonly kvBuffer: SharedArrayBuffer;
   readonly channel: ChannelShared;
@@ -53,6 +55,7 @@ const data = await new Promise<PluginWorkerData>((resolve) => port.once('message
 const epochMs = (): number => performance.timeOrigin + performance.now();
 const assignedAt = epochMs();
 const granted = new Set<string>([...data.capabilities, 'log', 'clock']);
+const kvPrefixes = data.kvPrefixes?.map((p) => Buffer.from(p, 'utf8'));
 const kv = new KvClient(data.kvBuffer, () => port.postMessage({ t: 'kv' }));
 const channel = new WorkerChannel(data.channel, data.port);
 /** What the current call produced besides its commands, which go straight into `reply`. */
@@ -76,8 +79,11 @@ function addCommand(c: WitCommand, source: string, index: number): void {
   }
 }
 
-/** Wraps a host function: counts the call, or refuses it when its capability is not granted. */
-function host<A extends unknown[], R>(iface: HostInterface, fn: (...args: A) => R): (...args: A) => R {
+/**
+ * Wraps a host function: counts the call, or refuses it when its capability is
+ * not granted or `inScope` says its arguments reach beyond the manifest.
+ */
+function host<A extends unknown[], R>(iface: HostInterface, fn: (...args: A) => R, inScope?: (...args: A) => string | undefined): (...args: A) => R {
   const index = HOST_INTERFACES.indexOf(iface);
   if (!granted.has(iface)) {
     return () => {
@@ -86,9 +92,20 @@ function host<A extends unknown[], R>(iface: HostInterface, fn: (...args: A) => 
     };
   }
   return (...args) => {
+    const refusal = inScope?.(...args);
+    if (refusal !== undefined) {
+      out.denied[index]!++;
+      throw { tag: 'denied', val: refusal } satisfies WitHostError;
+    }
     out.hostCalls[index]!++;
     return fn(...args);
   };
+}
+
+/** Why `key` is beyond the manifest's kvPrefixes, or undefined when it is not. */
+function keyOutsidePrefixes(key: Uint8Array): string | undefined {
+  if (kvPrefixes === undefined || kvPrefixes.some((p) => p.length <= key.length && p.equals(key.subarray(0, p.length)))) return undefined;
+  return `plugin ${data.name} may only use keys starting with ${data.kvPrefixes!.map((p) => JSON.stringify(p)).join(', ')}`;
 }
 
 let sent = 0;
@@ -102,9 +119,9 @@ const imports = {
     }),
   },
   'sdn:plugin/kv': {
-    get: host('kv-read', (key: Uint8Array) => kv.call(KV_GET, key)),
-    put: host('kv-write', (key: Uint8Array, value: Uint8Array) => void kv.call(KV_PUT, key, value)),
-    delete: host('kv-write', (key: Uint8Array) => void kv.call(KV_DELETE, key)),
+    get: host('kv-read', (key: Uint8Array) => kv.call(KV_GET, key), keyOutsidePrefixes),
+    put: host('kv-write', (key: Uint8Array, value: Uint8Array) => void kv.call(KV_PUT, key, value), keyOutsidePrefixes),
+    delete: host('kv-write', (key: Uint8Array) => void kv.call(KV_DELETE, key), keyOutsidePrefixes),
   },
   'sdn:plugin/log': {
     log: host('log', (level: WitLogLevel, message: string) => {

@@ -120,4 +120,39 @@ describe('hostile plugins are contained and reported while another plugin keeps 
     assert.equal(Buffer.from(stored!.value).toString(), '1');
     await rig.manager.unload('counter');
   });
+
+  it('sends no command a plugin returns from handle without the openflow capability', async () => {
+    sw.inbox.splice(0);
+    await hostile('mute', 'flood', { capabilities: [], limits: { maxCommandsPerBatch: 100, deadlineMs: 5000 } });
+    await echoes();
+    await until('the refused commands are counted', () => rig.manager.status('mute').counters.denied['openflow'] === 100);
+    // The echo plugin's answer comes after anything sent for the same packet-in.
+    await echoes();
+    assert.equal(sw.inbox.filter(packetOutTo(1)).length, 0, 'a returned command reached the switch');
+    assert.equal(rig.manager.status('mute').counters.commands, 0);
+    assert.match(await rig.rt.metrics.registry.metrics(), /sdn_runtime_plugin_commands_rejected_total\{plugin="mute",reason="denied"\} 100/);
+    assert.equal(rig.logs.filter((l) => l.plugin === 'mute' && l.cause === 'denied:openflow').length, 1, 'logged once');
+    await rig.manager.unload('mute');
+  });
+
+  it('sends commands only to the switches its manifest lists', async () => {
+    sw.inbox.splice(0);
+    await hostile('fenced', 'flood', { switches: ['11'], limits: { maxCommandsPerBatch: 100, deadlineMs: 5000 } });
+    await echoes();
+    await until('the refused commands are counted', () => rig.manager.status('fenced').counters.denied['openflow'] === 100);
+    await echoes();
+    assert.equal(sw.inbox.filter(packetOutTo(1)).length, 0, 'a command reached a switch the manifest does not list');
+    assert.equal(rig.logs.filter((l) => l.plugin === 'fenced' && l.cause === 'denied:switch').length, 1, 'logged once');
+    await rig.manager.unload('fenced');
+  });
+
+  it('refuses kv calls outside the kvPrefixes its manifest states', async () => {
+    await hostile('boxed', 'kv-scope', { capabilities: ['kv-write'], kvPrefixes: ['plugins/boxed/'] });
+    await echoes();
+    await until('the refused put is counted', () => rig.manager.status('boxed').counters.denied['kv-write'] === 1);
+    assert.ok(rig.logs.some((l) => l.plugin === 'boxed' && l.msg === 'kv outside: denied'), 'the guest saw host-error.denied');
+    assert.equal(await kv.get(new TextEncoder().encode('elsewhere/x')), undefined);
+    assert.equal(Buffer.from((await kv.get(new TextEncoder().encode('plugins/boxed/x')))!.value).toString(), '1');
+    await rig.manager.unload('boxed');
+  });
 });

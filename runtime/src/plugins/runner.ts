@@ -107,6 +107,7 @@ export class PluginRunner {
         modules,
         config: manifest.config,
         capabilities: [...manifest.capabilities],
+        kvPrefixes: manifest.kvPrefixes,
         maxCommands: manifest.limits.maxCommandsPerBatch,
         kvBuffer: this.kvBuffer,
         channel: shared,

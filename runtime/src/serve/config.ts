@@ -22,6 +22,10 @@ export interface ServeConfig {
   readonly dataDir: string;
   /** Folder of Wasm plugins (one subfolder each), loaded at start and watched; undefined: `<dataDir>/plugins`. */
   readonly pluginsDir: string | undefined;
+  /** More folders `Plugins.Load` may read a path from (the plugins folder always); nothing else on the machine. */
+  readonly pluginLoadDirs: readonly string[];
+  /** Largest plugin component (file or upload) accepted, in bytes. */
+  readonly pluginMaxBytes: number;
   /** Wire versions switches may negotiate: 0x04 (1.3), the only one whose handshake the runtime completes. */
   readonly openflowVersions: readonly number[];
   readonly missSendLen: number;
@@ -81,6 +85,8 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   httpPort: 8080,
   dataDir: './.sdn-runtime',
   pluginsDir: undefined,
+  pluginLoadDirs: [],
+  pluginMaxBytes: 64 * 1024 * 1024,
   openflowVersions: [0x04],
   missSendLen: 0xffff,
   echoIntervalMs: 5_000,

@@ -99,6 +99,8 @@ function normalize(raw: Raw): ServeConfig {
     httpPort: integer('httpPort', c.httpPort, 0, 65535),
     dataDir: String(c.dataDir),
     pluginsDir: optionalPath(c.pluginsDir),
+    pluginLoadDirs: list(c.pluginLoadDirs),
+    pluginMaxBytes: integer('pluginMaxBytes', c.pluginMaxBytes, 1024, 2 ** 31),
     openflowVersions: parseVersions(c.openflowVersions),
     missSendLen: integer('missSendLen', c.missSendLen, 0, 0xffff),
     echoIntervalMs: integer('echoIntervalMs', c.echoIntervalMs, 100, 3_600_000),

@@ -6,6 +6,7 @@ import { learningSwitch } from '../apps/learning-switch.js';
 import type { App } from '../core/app-types.js';
 import { Controller } from '../core/controller.js';
 import { createHttpServer } from '../observability/http.js';
+import type { LogDrops } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import { PluginManager } from '../plugins/index.js';
 import type { PubSubBus } from '../pubsub/types.js';
@@ -31,6 +32,8 @@ const REFUSAL_LOG_INTERVAL_MS = 60_000;
 export interface RuntimeServices {
   readonly bus?: PubSubBus;
   readonly store?: KvStore;
+  /** What the logger dropped (createLogger's `drops`), reported as metrics. */
+  readonly logDrops?: LogDrops;
 }
 
 /** A running runtime node; `stop()` shuts it down cleanly. */
@@ -94,6 +97,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   const store = services.store ?? ownStore!;
   const bus = services.bus ?? new InProcessBus();
   const metrics = new RuntimeMetrics();
+  if (services.logDrops !== undefined) metrics.countLogDrops(services.logDrops);
   const controller = new Controller(log, metrics);
   for (const name of config.apps) await controller.use(builtInApp(name));
   let openflowPort = 0;
@@ -154,7 +158,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   const http = createHttpServer(metrics, () => ({ status: 'ok', switches: controller.switches().length, uptimeSec: Math.round((Date.now() - started) / 1000) }));
   // Before the OpenFlow listener, so the plugins found at start see the first switches
   // come up as they do (a plugin loaded later gets a switch-up for each connected switch).
-  const plugins = new PluginManager({ dataDir: config.dataDir, pluginsDir: config.pluginsDir, metrics, kv: store, pubsub: bus });
+  const plugins = new PluginManager({ dataDir: config.dataDir, pluginsDir: config.pluginsDir, loadDirs: config.pluginLoadDirs, maxComponentBytes: config.pluginMaxBytes, metrics, kv: store, pubsub: bus });
   await controller.use(plugins);
   await plugins.ready();
   const pluginsApi = pluginsService({ auth: api.auth, log: log.child({ component: 'grpc' }), plugins });

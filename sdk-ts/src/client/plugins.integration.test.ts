@@ -42,7 +42,8 @@ describe('sdk-ts plugins client against a real runtime', () => {
       { name: 'admin', token: ADMIN, scopes: ['admin'] },
       { name: 'reader', token: READER, scopes: ['events:read'] },
     ]));
-    rt = await startRuntime({ env: { SDN_RUNTIME_TOKENS_FILE: tokens } });
+    // The test writes plugin folders into `dir`: the runtime may load from it.
+    rt = await startRuntime({ env: { SDN_RUNTIME_TOKENS_FILE: tokens, SDN_RUNTIME_PLUGIN_LOAD_DIRS: dir } });
     admin = await connect({ target: rt.target, name: 'admin', token: ADMIN });
     reader = await connect({ target: rt.target, name: 'reader', token: READER });
   });

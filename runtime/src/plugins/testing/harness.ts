@@ -9,6 +9,7 @@ import { startRuntime, type RunningRuntime } from '../../serve/runtime.js';
 import { EventWatcher } from '../../testing/event-watcher.js';
 import { FakeSwitch } from '../../testing/fake-switch.js';
 import { PluginManager, type PluginManagerOptions } from '../manager.js';
+import { CACHE as KIT_BUILDS } from './kits.js';
 import type { PluginStateChange } from '../status.js';
 
 /** Compile cache shared by the plugin test files (keyed by component hash, so safe to share). */
@@ -46,7 +47,8 @@ export async function startPluginRig(options: Partial<PluginManagerOptions> = {}
   const rt = await startRuntime({ ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, dataDir: dir, pluginsDir: join(dir, 'runtime-plugins'), handshakeTimeoutMs: 5000 }, log);
   const watcher = new EventWatcher();
   await rt.controller.use(watcher);
-  const manager = new PluginManager({ dataDir: dir, cacheDir: SHARED_CACHE, watch: false, metrics: rt.metrics, ...options });
+  // Tests write plugin folders into `dir` and build kit projects into the kits cache: both may be loaded.
+  const manager = new PluginManager({ dataDir: dir, cacheDir: SHARED_CACHE, watch: false, metrics: rt.metrics, loadDirs: [dir, KIT_BUILDS], ...options });
   const changes: PluginStateChange[] = [];
   const waiters: { predicate: (c: PluginStateChange) => boolean; resolve: (c: PluginStateChange) => void }[] = [];
   manager.onStateChange((c) => {

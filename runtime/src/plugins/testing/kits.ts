@@ -16,7 +16,8 @@ export const EXAMPLES = {
 } as const;
 export type KitLanguage = keyof typeof KITS;
 
-const CACHE = join(tmpdir(), 'sdn-runtime-test-kits');
+/** Where built kit projects are kept (plugin rigs may load from it). */
+export const CACHE = join(tmpdir(), 'sdn-runtime-test-kits');
 /** One venv with the pinned componentize-py for every Python build of a test run (build.py checks its version). */
 export const TEST_VENV = join(CACHE, 'venv');
 const SKIPPED = new Set(['node_modules', 'build', 'dist', '.venv', '__pycache__', 'target']);

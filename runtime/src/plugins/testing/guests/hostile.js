@@ -63,6 +63,22 @@ export function handle(events) {
       send([packetOut(dpid, next)]);
       return [];
     }
+    case 'kv-scope': {
+      // One put outside the manifest's kvPrefixes (refused), one inside.
+      let outside = 'written';
+      try {
+        put(ascii('elsewhere/x'), ascii('1'));
+      } catch (e) {
+        outside = e.payload.tag;
+      }
+      put(ascii('plugins/boxed/x'), ascii('1'));
+      log('warn', `kv outside: ${outside}`);
+      return [];
+    }
+    case 'chatty':
+      // More lines than one call may log, each longer than a line may be.
+      for (let i = 0; i < 1000; i++) log('info', `${i} ${'x'.repeat(5000)}`);
+      return [];
     default:
       return [];
   }
