@@ -11,19 +11,8 @@ set -euo pipefail
 # 0.5.22 in rustc's sysroot, and /usr/bin/wasm-ld-22.
 packages=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22)
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
+# shellcheck source=lib/debian-packages.sh
+source "$(dirname "$0")/lib/debian-packages.sh"
+read -ra missing <<<"$(missing_packages "${packages[@]}")"
 [ ${#missing[@]} -eq 0 ] && exit 0
-
-if [ "$(id -u)" -ne 0 ]; then
-  echo "install-rust-wasm: missing Debian packages: ${missing[*]}; run this script as root or apt-get install them" >&2
-  exit 1
-fi
-echo "installing: ${missing[*]}"
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || {
-  echo "install-rust-wasm: apt-get install ${missing[*]} failed (they come from Debian bookworm-security)" >&2
-  exit 1
-}
+install_packages install-rust-wasm "${missing[@]}" || { echo "install-rust-wasm: they come from Debian bookworm-security" >&2; exit 1; }

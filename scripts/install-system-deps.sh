@@ -21,16 +21,11 @@ packages=(
   protobuf-compiler
 )
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
+# shellcheck source=lib/debian-packages.sh
+source "$(dirname "$0")/lib/debian-packages.sh"
+read -ra missing <<<"$(missing_packages "${packages[@]}")"
 [ ${#missing[@]} -eq 0 ] && exit 0
-
-if [ "$(id -u)" -ne 0 ]; then
-  echo "missing Debian packages: ${missing[*]}; run as root or install them with apt-get" >&2
-  exit 1
-fi
+[ "$(id -u)" -eq 0 ] || { echo "missing Debian packages: ${missing[*]}; run as root or install them with apt-get" >&2; exit 1; }
 
 # The tests start their own ovsdb-server/ovs-vswitchd in a temp folder, and only
 # one userspace ovs-vswitchd may run per machine: the packages' services
@@ -47,9 +42,7 @@ fi
 cleanup() { [ "$own_policy" -eq 1 ] && rm -f "$policy"; return 0; }
 trap cleanup EXIT
 
-echo "installing: ${missing[*]}"
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+install_packages install-system-deps "${missing[@]}"
 
 # Belt and braces: a service that started anyway (an init that ignores
 # policy-rc.d) would clash with the tests' switch, so stop it by its pidfile.
