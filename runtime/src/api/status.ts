@@ -65,12 +65,18 @@ export function commandErrorCodeOf(err: unknown): CommandError_Code {
   return entry(err)[1];
 }
 
+/** Trailing metadata key with the SdnError's stable `code`, for clients that tell refusals apart (e.g. a missing scope from a refused path). */
+export const ERROR_CODE_METADATA_KEY = 'sdn-error-code';
+
 /**
- * `err` as what grpc-js sends: an SdnError keeps its message; anything else is a
- * bug in the runtime and is reported without internals.
+ * `err` as what grpc-js sends: an SdnError keeps its message and sends its code
+ * in the `sdn-error-code` metadata; anything else is a bug in the runtime and is
+ * reported without internals.
  */
 export function toServiceError(err: unknown): Partial<ServiceError> {
   const code = grpcStatusOf(err);
-  const details = err instanceof SdnError ? err.message : 'internal error in the runtime (see its log)';
-  return { code, details, metadata: new Metadata() };
+  const metadata = new Metadata();
+  if (!(err instanceof SdnError)) return { code, details: 'internal error in the runtime (see its log)', metadata };
+  metadata.set(ERROR_CODE_METADATA_KEY, err.code);
+  return { code, details: err.message, metadata };
 }

@@ -7,6 +7,7 @@ import { CliInputError, CliRemoteError } from './errors.js';
 import { duration, table, toJson } from './format.js';
 import { writeOutput } from './io.js';
 import { loadRemote, type RemoteFlags } from './remote-options.js';
+import { sdnErrorCode } from './remote-client.js';
 
 /**
  * What `sdn-runtime plugin list | load | unload | reload` do once their flags are
@@ -88,10 +89,12 @@ async function readUpload(path: string): Promise<LoadPluginRequest> {
 }
 
 /** Adds what to do to the runtime's NOT_FOUND answers. */
+/** Adds `hint` to a NOT_FOUND, or to a refusal that is not about the token's scopes (a path outside the allowed folders). */
 function withHint<T>(call: Promise<T>, hint: string): Promise<T> {
   return call.catch((err: unknown) => {
-    const code = err instanceof CliRemoteError ? (err.cause as ServiceError | undefined)?.code : undefined;
-    throw code === status.NOT_FOUND ? new CliRemoteError(`${err instanceof Error ? err.message : String(err)} (${hint})`, { cause: err }) : err;
+    const cause = err instanceof CliRemoteError ? (err.cause as ServiceError | undefined) : undefined;
+    const applies = cause?.code === status.NOT_FOUND || (cause?.code === status.PERMISSION_DENIED && sdnErrorCode(cause) !== 'API_PERMISSION_DENIED');
+    throw applies ? new CliRemoteError(`${err instanceof Error ? err.message : String(err)} (${hint})`, { cause: err }) : err;
   });
 }
 

@@ -86,6 +86,10 @@ describe('sdn-runtime plugin list | load | unload | reload, against a running ru
     const missing = await run(['plugin', 'load', join(dir, 'not-there')], env);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /cannot read .*not-there: ENOENT.* \(the runtime reads the path on its own machine; to send the plugin from this one, add --upload\)\n$/);
+    const outside = await run(['plugin', 'load', join(tmpdir(), 'elsewhere')], env);
+    assert.equal(outside.code, 1);
+    assert.match(outside.stderr, /is not inside a folder plugins may be loaded from .*--plugin-load-dirs.* \(the runtime reads the path on its own machine; to send the plugin from this one, add --upload\)\n$/);
+    assert.doesNotMatch(outside.stderr, /use a token/, 'a refused path is not a missing scope');
   });
 
   it('checks an upload before sending it: a bad manifest, a plugin too large', async () => {

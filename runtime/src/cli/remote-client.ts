@@ -80,9 +80,21 @@ export class Remote {
       case status.UNAUTHENTICATED:
         return new CliRemoteError(`the runtime refused the token: ${err.details} (give --token or SDN_RUNTIME_TOKEN)`, { cause: err });
       case status.PERMISSION_DENIED:
+        // A missing scope is fixed with another token; other refusals (a plugin path outside the allowed folders) say their own remedy.
+        if (sdnErrorCode(err) !== 'API_PERMISSION_DENIED') return new CliRemoteError(err.details, { cause: err });
         return new CliRemoteError(`${err.details} (use a token that has it: --token or SDN_RUNTIME_TOKEN)`, { cause: err });
       default:
         return new CliRemoteError(err.details, { cause: err });
     }
   }
+}
+
+/**
+ * The runtime's stable error code of a refusal (`API_PERMISSION_DENIED`, ...), sent
+ * in the `sdn-error-code` metadata (api/status.ts's ERROR_CODE_METADATA_KEY, spelled
+ * out here: the CLI loads no more than gRPC for a remote command).
+ */
+export function sdnErrorCode(err: ServiceError): string | undefined {
+  const value = err.metadata?.get('sdn-error-code')[0];
+  return typeof value === 'string' ? value : undefined;
 }
