@@ -8,3 +8,4 @@ export type * from './types.js';
 export { of10Codecs } from './messages.js';
 export { readMatch10, writeMatch10 } from './match.js';
 export { readActions10, writeActions10 } from './actions.js';
+export { bodyDown, matchDown, matchUp, messageUp, phyPortUp, portUp } from './model.js';
