@@ -1,5 +1,6 @@
 import { OFPFF_CHECK_OVERLAP, OFPFF_SEND_FLOW_REM, OFPG_ANY } from '../constants.js';
 import { OfpEncodeError } from '../errors.js';
+import { isNiciraActionType } from '../nicira/index.js';
 import type { FlowMod, FlowRemoved, MessageBody, OfpMessage, PacketIn, PacketOut, PortStatus } from '../messages.js';
 import type { Action, Match, OxmField, OxmTlv, PhyPort10, Port } from '../structs.js';
 import {
@@ -35,6 +36,13 @@ const RESERVED_OFFSET = 0xffff0000;
 const OFPVID_PRESENT = 0x1000;
 const OFPVID_NONE_10 = 0xffff;
 const ZERO_MAC = '00:00:00:00:00:00';
+
+/** An app's value arrives unchecked: lists and entries are checked here, before they are read. */
+function listOf<T>(v: readonly T[], type: string, field: string): readonly T[] {
+  if (!Array.isArray(v)) throw new OfpEncodeError(type, field, 'not a list');
+  for (const entry of v as unknown[]) if (typeof entry !== 'object' || entry === null) throw new OfpEncodeError(type, field, `${String(entry)} is not an object`);
+  return v;
+}
 
 /** A 1.0 port number in the 1.3 model (OFPP_NONE becomes OFPP_ANY). */
 export function portUp(port: number): number {
@@ -74,7 +82,7 @@ export function matchDown(match: Match, type: string): Match10 {
     m.wildcards &= ~flag;
     f();
   };
-  for (const oxm of match as readonly OxmField[]) {
+  for (const oxm of listOf(match as readonly OxmField[], type, 'match.oxm')) {
     if (oxm.field === 'opaque') refuse('opaque', 'an OXM field of another class cannot be matched on OpenFlow 1.0');
     const { field, value, mask } = oxm as OxmTlv;
     if (mask !== undefined && field !== 'ipv4_src' && field !== 'ipv4_dst') refuse(field, `a masked ${field} cannot be matched on OpenFlow 1.0`);
@@ -147,6 +155,7 @@ function actionDown(a: Action, type: string): Action10 {
       return { type: 'vendor', vendor: a.experimenter, data: a.data };
     case 'setField': {
       const f = a.field as OxmTlv;
+      if (typeof f !== 'object' || f === null) refuse('set_field without an OXM field');
       if (f.mask !== undefined) refuse(`a masked set_field of ${f.field} has no OpenFlow 1.0 action`);
       switch (f.field) {
         case 'eth_src': return { type: 'setDlSrc', dlAddr: f.value as string };
@@ -163,13 +172,13 @@ function actionDown(a: Action, type: string): Action10 {
     }
     default:
       // Nicira actions have the same bytes in 1.0; every other 1.3 action has no 1.0 form.
-      if (a.type.startsWith('nx')) return a as Action10;
+      if (isNiciraActionType(a.type)) return a as Action10;
       return refuse(`the ${a.type} action is OpenFlow 1.3 only`);
   }
 }
 
 function actionsDown(actions: readonly Action[], type: string): Action10[] {
-  return actions.map((a) => actionDown(a, type));
+  return listOf(actions, type, 'actions').map((a) => actionDown(a, type));
 }
 
 // ---------------------------------------------------------------- messages
@@ -183,10 +192,10 @@ function flowModDown(m: Omit<FlowMod, 'version' | 'xid'>): Omit<FlowMod10, 'vers
   if (m.cookieMask !== 0n) refuse('cookie_mask', 'OpenFlow 1.0 has no cookie mask');
   if (m.outGroup !== 0 && m.outGroup !== OFPG_ANY) refuse('out_group', 'OpenFlow 1.0 has no groups');
   if ((m.flags & ~(OFPFF_SEND_FLOW_REM | OFPFF_CHECK_OVERLAP)) !== 0) refuse('flags', `flags 0x${m.flags.toString(16)}: OpenFlow 1.0 knows only SEND_FLOW_REM and CHECK_OVERLAP`);
+  if (listOf(m.instructions, type, 'instructions').length > 1) refuse('instructions', 'OpenFlow 1.0 has one action list: give one applyActions');
   let actions: Action10[] = [];
   for (const instruction of m.instructions) {
     if (instruction.type !== 'applyActions') refuse('instructions', `the ${instruction.type} instruction is OpenFlow 1.3 only (1.0 has one action list: give it as applyActions)`);
-    if (actions.length > 0) refuse('instructions', 'OpenFlow 1.0 has one action list: give one applyActions');
     actions = actionsDown((instruction as Extract<typeof instruction, { type: 'applyActions' }>).actions, type);
   }
   return {
