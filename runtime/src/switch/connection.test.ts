@@ -336,7 +336,7 @@ describe('SwitchConnection with an OpenFlow 1.0 switch (bytes as on the wire)', 
     assert.deepEqual(conn.takeEvents(), [{ type: 'confirmed', xid }]);
   });
 
-  it('hands PACKET_IN to apps in the 1.3 model and answers a stats request', () => {
+  it('hands PACKET_IN to apps in the 1.3 model; stats requests and replies work in both models', () => {
     const conn = new SwitchConnection(0, { versions: [0x01] });
     assert.equal(hex(conn), '01000010000000010001000800000002');
     conn.onBytes(Buffer.from('0100000800000007', 'hex'), 1);
@@ -354,9 +354,12 @@ describe('SwitchConnection with an OpenFlow 1.0 switch (bytes as on the wire)', 
     });
     const xid = conn.request({ type: 'StatsRequest', flags: 0, body: { type: 'port', portNo: 0xffff } }, 2);
     assert.equal(hex(conn), '01100014' + xid.toString(16).padStart(8, '0') + '00040000' + 'ffff000000000000');
-    const reply = { type: 'StatsReply', version: 1, xid, flags: 0, body: { type: 'aggregate', packetCount: 1n, byteCount: 2n, flowCount: 3 } } as const;
-    feed(conn, reply);
-    assert.deepEqual(conn.takeEvents(), [{ type: 'reply', xid, messages: [reply] }]);
+    const body = { type: 'aggregate', packetCount: 1n, byteCount: 2n, flowCount: 3 } as const;
+    feed(conn, { type: 'StatsReply', version: 1, xid, flags: 0, body });
+    assert.deepEqual(conn.takeEvents(), [{ type: 'reply', xid, messages: [{ type: 'MultipartReply', version: 1, xid, flags: 0, body }] }]);
+    // The 1.3 model's request for port stats of every port is the same STATS_REQUEST.
+    const asked = conn.request({ type: 'MultipartRequest', flags: 0, body: { type: 'portStats', portNo: 0xffffffff } }, 2);
+    assert.equal(hex(conn), '01100014' + asked.toString(16).padStart(8, '0') + '00040000' + 'ffff000000000000');
   });
 
   it('refuses what 1.0 cannot express with an OfpEncodeError, sends nothing and carries on', () => {

@@ -102,4 +102,36 @@ describe('OpenFlow 1.0 <-> the 1.3 model', () => {
     const up = messageUp({ type: 'PacketIn10', version: 1, xid: 4, bufferId: 9, totalLen: 60, inPort: 0xfffe, reason: 1, data: Buffer.alloc(2) });
     assert.deepEqual(up, { type: 'PacketIn', version: 1, xid: 4, bufferId: 9, totalLen: 60, reason: 1, tableId: 0, cookie: 0n, match: [{ field: 'in_port', value: 0xfffffffe }], data: Buffer.alloc(2) });
   });
+
+  it('stats: a 1.3 multipart request 1.0 has goes down, the 1.0 reply comes up as the multipart reply asked for', () => {
+    const down = bodyDown({
+      type: 'MultipartRequest', flags: 0,
+      body: { type: 'flow', tableId: 0xff, outPort: 0xffffffff, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: [{ field: 'in_port', value: 2 }] },
+    });
+    assert.equal(down.type === 'StatsRequest' && down.body.type === 'flow' && `${down.body.outPort} ${down.body.match.inPort}`, `${0xffff} 2`);
+    refusedWith({ type: 'MultipartRequest', flags: 0, body: { type: 'portDesc' } }, 'body.type', /portDesc multipart request has no OpenFlow 1\.0 stats type/);
+    refusedWith({ type: 'MultipartRequest', flags: 0, body: { type: 'group', groupId: 1 } }, 'body.type', /group multipart request/);
+    const match = matchDown([{ field: 'in_port', value: 2 }], 'FlowMod');
+    const up = messageUp({
+      type: 'StatsReply', version: 1, xid: 3, flags: 1,
+      body: {
+        type: 'flow',
+        stats: [{
+          tableId: 0, match, durationSec: 1, durationNsec: 2, priority: 3, idleTimeout: 4, hardTimeout: 5, cookie: 6n, packetCount: 7n, byteCount: 8n,
+          actions: [{ type: 'stripVlan' }, { type: 'output', port: 0xfffb, maxLen: 0 }],
+        }],
+      },
+    });
+    assert.deepEqual(up, {
+      type: 'MultipartReply', version: 1, xid: 3, flags: 1,
+      body: {
+        type: 'flow',
+        stats: [{
+          tableId: 0, durationSec: 1, durationNsec: 2, priority: 3, idleTimeout: 4, hardTimeout: 5, flags: 0, cookie: 6n, packetCount: 7n, byteCount: 8n,
+          match: [{ field: 'in_port', value: 2 }],
+          instructions: [{ type: 'applyActions', actions: [{ type: 'popVlan' }, { type: 'output', port: 0xfffffffb, maxLen: 0 }] }],
+        }],
+      },
+    });
+  });
 });

@@ -21,6 +21,7 @@ import {
   OFPFW_TP_SRC,
   OFPP_MAX_10,
 } from './constants.js';
+import { type Mapping, statsReplyUp, statsRequestDown } from './model-stats.js';
 import type { Action10, FlowMod10, Match10, PacketOut10 } from './types.js';
 
 /**
@@ -217,20 +218,24 @@ function packetOutDown(m: Omit<PacketOut, 'version' | 'xid'>): Omit<PacketOut10,
   return { type: 'PacketOut10', bufferId: m.bufferId, inPort: portDown(m.inPort, 'PacketOut', 'in_port'), actions: actionsDown(m.actions, 'PacketOut'), data: m.data };
 }
 
+const MAPPING: Mapping = { portUp, portDown, matchUp, matchDown };
+
 /**
- * An app's message body for a 1.0 switch: FLOW_MOD and PACKET_OUT of the 1.3
- * model become their 1.0 values; every other body is returned as it is (the
- * codec refuses a 1.3-only type for 1.0 by name).
+ * An app's message body for a 1.0 switch: FLOW_MOD, PACKET_OUT and the
+ * MULTIPART_REQUESTs 1.0 has as stats of the 1.3 model become their 1.0 values;
+ * every other body is returned as it is (the codec refuses a 1.3-only type for
+ * 1.0 by name).
  *
  * @throws OfpEncodeError naming what OpenFlow 1.0 cannot express.
  */
 export function bodyDown(msg: MessageBody): MessageBody {
   if (msg.type === 'FlowMod') return flowModDown(msg);
   if (msg.type === 'PacketOut') return packetOutDown(msg);
+  if (msg.type === 'MultipartRequest') return statsRequestDown(msg, MAPPING);
   return msg;
 }
 
-/** A message from a 1.0 switch in the 1.3 model: PACKET_IN, PORT_STATUS and FLOW_REMOVED mapped up, the rest as it is. */
+/** A message from a 1.0 switch in the 1.3 model: PACKET_IN, PORT_STATUS, FLOW_REMOVED and STATS_REPLY mapped up, the rest as it is. */
 export function messageUp(msg: OfpMessage): OfpMessage {
   const h = { version: msg.version, xid: msg.xid };
   switch (msg.type) {
@@ -247,6 +252,8 @@ export function messageUp(msg: OfpMessage): OfpMessage {
         durationSec: msg.durationSec, durationNsec: msg.durationNsec, idleTimeout: msg.idleTimeout, hardTimeout: 0,
         packetCount: msg.packetCount, byteCount: msg.byteCount, match: matchUp(msg.match),
       } satisfies FlowRemoved;
+    case 'StatsReply':
+      return statsReplyUp(msg, MAPPING);
     default:
       return msg;
   }
