@@ -41,8 +41,8 @@ import { negotiateVersion } from './negotiation.js';
  * switch lists its ports in FEATURES_REPLY, so only DESC (a STATS_REQUEST) is asked.
  *
  * Events and commands use the 1.3 model on every version: on a 1.0 session,
- * PACKET_IN, PORT_STATUS and FLOW_REMOVED are mapped up and FLOW_MOD and
- * PACKET_OUT down (../openflow/of10/model.ts); what 1.0 cannot express makes
+ * PACKET_IN, PORT_STATUS, FLOW_REMOVED and STATS_REPLY are mapped up and
+ * FLOW_MOD, PACKET_OUT and stats MULTIPART_REQUEST down (../openflow/of10/model.ts); what 1.0 cannot express makes
  * `send`/`request` throw OfpEncodeError, and the session carries on.
  * Not thread-safe: one instance per TCP connection, driven by one thread.
  *
