@@ -115,7 +115,7 @@ describe('sdn-runtime ofp with bad input', () => {
   });
 
   it('encode: a message the codec does not model for the version', () => {
-    refused(run(['ofp', 'encode', '--version', '1.0'], '{"OFPBarrierRequest": {}}'), /OFPBarrierRequest is not modelled for OpenFlow 1\.0; give it as OFPMessageUnknown/);
+    refused(run(['ofp', 'encode', '--version', '1.4'], '{"OFPBarrierRequest": {}}'), /OFPBarrierRequest is not modelled for OpenFlow 1\.4; give it as OFPMessageUnknown/);
   });
 
   it('a file that does not exist', () => {

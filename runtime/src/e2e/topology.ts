@@ -35,12 +35,15 @@ export class Topology {
     this.ovs = ovs;
   }
 
-  /** Starts a harness and builds the topology, each bridge pointed at the runtime on `openflowPort`. */
-  static async start(openflowPort: number): Promise<Topology> {
+  /**
+   * Starts a harness and builds the topology, each bridge pointed at the runtime on
+   * `openflowPort` and speaking `protocols` (default OpenFlow 1.3 only).
+   */
+  static async start(openflowPort: number, protocols: readonly string[] = ['OpenFlow13']): Promise<Topology> {
     const ovs = await OvsHarness.start();
     try {
       for (const [bridge, dpid] of Object.entries(DPIDS)) {
-        await ovs.addBridge(bridge, { dpid: formatDpid(dpid), controller: `tcp:127.0.0.1:${openflowPort}`, maxBackoffMs: 1000 });
+        await ovs.addBridge(bridge, { dpid: formatDpid(dpid), controller: `tcp:127.0.0.1:${openflowPort}`, maxBackoffMs: 1000, protocols });
       }
       await ovs.linkBridges('s1', 's2');
       for (const h of HOSTS) await ovs.addHost(h.name, { bridge: h.bridge, ip: `${h.ip}/24`, mac: h.mac });

@@ -16,19 +16,22 @@ import {
   u8,
 } from './arbitraries.js';
 import { multipartReplyBody, multipartRequestBody } from './arbitraries-multipart.js';
+import { of10MessageArbitraries, shared10 } from './arbitraries-of10.js';
 import { OFP_VERSION_1_0, OFP_VERSION_1_3, OFP_VERSION_1_4, OFP_VERSION_1_5, OFPET_EXPERIMENTER, OFPHET_VERSIONBITMAP } from './constants.js';
 import type { HelloElement, MessageOf, OfpMessage, OfpMessageType } from './messages.js';
 
 /**
  * Test support: an arbitrary of canonical values for every message type (see
- * arbitraries.ts for what canonical means). OpenFlow 1.3 gets every type; 1.0, 1.4
- * and 1.5 get the negotiation messages the codec decodes for them, and `Unknown`
- * values for every other type number.
+ * arbitraries.ts for what canonical means). OpenFlow 1.0 and 1.3 get every type
+ * (1.0's in arbitraries-of10.ts); 1.4 and 1.5 get the negotiation messages the
+ * codec decodes for them, and `Unknown` values for every other type number.
  */
 
 const NEGOTIATION_VERSIONS = [OFP_VERSION_1_0, OFP_VERSION_1_3, OFP_VERSION_1_4, OFP_VERSION_1_5] as const;
-/** ofp_type numbers the codec decodes for 1.0, 1.4 and 1.5: HELLO, ERROR, ECHO_*, FEATURES_*. */
+/** ofp_type numbers the codec decodes for 1.4 and 1.5: HELLO, ERROR, ECHO_*, FEATURES_*. */
 const NEGOTIATION_MSG_TYPES: ReadonlySet<number> = new Set([0, 1, 2, 3, 5, 6]);
+/** The first ofp_type number after OFPT_QUEUE_GET_CONFIG_REPLY (21): OpenFlow 1.0 stops there. */
+const FIRST_UNMODELLED_10_TYPE = 22;
 /** The first ofp_type number after OFPT_METER_MOD (29): OpenFlow 1.3 stops there. */
 const FIRST_UNMODELLED_13_TYPE = 30;
 
@@ -91,12 +94,13 @@ const featuresReply: fc.Arbitrary<MessageOf<'FeaturesReply'>> = fc.oneof(
   ),
 );
 
-/** Messages the codec keeps raw: 1.3 type numbers past METER_MOD, and non-negotiation types of 1.0/1.4/1.5. */
+/** Messages the codec keeps raw: type numbers past the last of 1.0 and 1.3, and non-negotiation types of 1.4/1.5. */
 const unknown: fc.Arbitrary<MessageOf<'Unknown'>> = fc.oneof(
   msg('Unknown', v13, fc.record({ msgType: fc.integer({ min: FIRST_UNMODELLED_13_TYPE, max: 0xff }), body: bytes(32) })),
+  msg('Unknown', fc.constant(OFP_VERSION_1_0), fc.record({ msgType: fc.integer({ min: FIRST_UNMODELLED_10_TYPE, max: 0xff }), body: bytes(32) })),
   msg(
     'Unknown',
-    fc.constantFrom(OFP_VERSION_1_0, OFP_VERSION_1_4, OFP_VERSION_1_5),
+    fc.constantFrom(OFP_VERSION_1_4, OFP_VERSION_1_5),
     fc.record({ msgType: u8.filter((t) => !NEGOTIATION_MSG_TYPES.has(t)), body: bytes(32) }),
   ),
 );
@@ -119,9 +123,9 @@ export const messageArbitraries: { readonly [K in OfpMessageType]: fc.Arbitrary<
   Experimenter: msg('Experimenter', v13, fc.record({ experimenter: u32, expType: u32, data: bytes(32) })),
   FeaturesRequest: msg('FeaturesRequest', anyVersion, empty),
   FeaturesReply: featuresReply,
-  GetConfigRequest: msg('GetConfigRequest', v13, empty),
-  GetConfigReply: msg('GetConfigReply', v13, fc.record({ flags: u16, missSendLen: u16 })),
-  SetConfig: msg('SetConfig', v13, fc.record({ flags: u16, missSendLen: u16 })),
+  GetConfigRequest: fc.oneof(msg('GetConfigRequest', v13, empty), shared10.GetConfigRequest),
+  GetConfigReply: fc.oneof(msg('GetConfigReply', v13, fc.record({ flags: u16, missSendLen: u16 })), shared10.GetConfigReply),
+  SetConfig: fc.oneof(msg('SetConfig', v13, fc.record({ flags: u16, missSendLen: u16 })), shared10.SetConfig),
   PacketIn: msg(
     'PacketIn',
     v13,
@@ -166,13 +170,13 @@ export const messageArbitraries: { readonly [K in OfpMessageType]: fc.Arbitrary<
     }),
   ),
   GroupMod: msg('GroupMod', v13, fc.record({ command: u16, groupType: u8, groupId: u32, buckets })),
-  PortMod: msg('PortMod', v13, fc.record({ portNo: u32, hwAddr: mac, config: u32, mask: u32, advertise: u32 })),
+  PortMod: fc.oneof(msg('PortMod', v13, fc.record({ portNo: u32, hwAddr: mac, config: u32, mask: u32, advertise: u32 })), shared10.PortMod),
   TableMod: msg('TableMod', v13, fc.record({ tableId: u8, config: u32 })),
   MultipartRequest: msg('MultipartRequest', v13, fc.record({ flags: u16, body: multipartRequestBody })),
   MultipartReply: msg('MultipartReply', v13, fc.record({ flags: u16, body: multipartReplyBody })),
-  BarrierRequest: msg('BarrierRequest', v13, empty),
-  BarrierReply: msg('BarrierReply', v13, empty),
-  QueueGetConfigRequest: msg('QueueGetConfigRequest', v13, fc.record({ port: u32 })),
+  BarrierRequest: fc.oneof(msg('BarrierRequest', v13, empty), shared10.BarrierRequest),
+  BarrierReply: fc.oneof(msg('BarrierReply', v13, empty), shared10.BarrierReply),
+  QueueGetConfigRequest: fc.oneof(msg('QueueGetConfigRequest', v13, fc.record({ port: u32 })), shared10.QueueGetConfigRequest),
   QueueGetConfigReply: msg('QueueGetConfigReply', v13, fc.record({ port: u32, queues: fc.array(packetQueue, { maxLength: 3 }) })),
   RoleRequest: msg('RoleRequest', v13, fc.record({ role: u32, generationId: u64 })),
   RoleReply: msg('RoleReply', v13, fc.record({ role: u32, generationId: u64 })),
@@ -180,6 +184,7 @@ export const messageArbitraries: { readonly [K in OfpMessageType]: fc.Arbitrary<
   GetAsyncReply: msg('GetAsyncReply', v13, asyncMasks),
   SetAsync: msg('SetAsync', v13, asyncMasks),
   MeterMod: msg('MeterMod', v13, fc.record({ command: u16, flags: u16, meterId: u32, bands: meterBands })),
+  ...of10MessageArbitraries,
   Unknown: unknown,
 };
 

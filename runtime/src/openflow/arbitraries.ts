@@ -172,7 +172,7 @@ export const match: fc.Arbitrary<Match> = fc.array(oxmField, { maxLength: 4 });
 const noArgs = (type: 'copyTtlOut' | 'copyTtlIn' | 'decMplsTtl' | 'popVlan' | 'decNwTtl' | 'popPbb'): fc.Arbitrary<Action> => fc.constant({ type });
 
 /** Actions of the OpenFlow spec, and experimenter actions the codec keeps opaque. */
-const specAction: fc.Arbitrary<Action> = fc.oneof(
+export const specAction: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ type: fc.constant('output'), port: u32, maxLen: u16 }),
   noArgs('copyTtlOut'),
   noArgs('copyTtlIn'),

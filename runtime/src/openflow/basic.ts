@@ -155,7 +155,7 @@ const errorCodec: MessageCodec = {
 
 // ---------------------------------------------------------------- FEATURES
 
-function readPhyPort10(r: Reader): PhyPort10 {
+export function readPhyPort10(r: Reader): PhyPort10 {
   const portNo = r.u16('ports.port_no');
   const hwAddr = readMac(r, 'ports.hw_addr');
   const name = r.fixedString(OFP_MAX_PORT_NAME_LEN, 'ports.name');
@@ -172,7 +172,7 @@ function readPhyPort10(r: Reader): PhyPort10 {
   };
 }
 
-function writePhyPort10(w: Writer, p: PhyPort10): void {
+export function writePhyPort10(w: Writer, p: PhyPort10): void {
   w.u16(p.portNo, 'ports.port_no');
   writeMac(w, p.hwAddr, 'ports.hw_addr');
   w.fixedString(p.name, OFP_MAX_PORT_NAME_LEN, 'ports.name');

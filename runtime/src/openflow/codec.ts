@@ -15,6 +15,7 @@ import { flowCodecs } from './flow-messages.js';
 import type { Header, MessageBody, OfpMessage } from './messages.js';
 import { modCodecs } from './mod-messages.js';
 import { multipartCodecs } from './multipart.js';
+import { of10Codecs } from './of10/index.js';
 import { Reader } from './reader.js';
 import { switchCodecs } from './switch-messages.js';
 import { describeValue, Writer } from './writer.js';
@@ -22,7 +23,7 @@ import { describeValue, Writer } from './writer.js';
 /**
  * The OpenFlow codec: one message's bytes in, one readonly value out, and back.
  * No I/O, no clock, no state between calls that a result depends on (encodeMessage
- * reuses a memory pool, below). OpenFlow 1.3 is complete; 1.0, 1.4 and
+ * reuses a memory pool, below). OpenFlow 1.0 and 1.3 are complete; 1.4 and
  * 1.5 decode what version negotiation needs (HELLO, ERROR, ECHO, FEATURES) and
  * keep every other message as an `Unknown` value with its raw body.
  */
@@ -45,7 +46,7 @@ function table(codecs: readonly MessageCodec[]): VersionTable {
 const NEGOTIATION = table(versionNeutralCodecs);
 const TABLES: readonly (VersionTable | undefined)[] = (() => {
   const t = new Array<VersionTable | undefined>(256).fill(undefined);
-  t[OFP_VERSION_1_0] = NEGOTIATION;
+  t[OFP_VERSION_1_0] = table([...versionNeutralCodecs, ...of10Codecs]);
   t[OFP_VERSION_1_3] = table([...versionNeutralCodecs, ...basicCodecs13, ...flowCodecs, ...switchCodecs, ...modCodecs, ...multipartCodecs]);
   t[OFP_VERSION_1_4] = NEGOTIATION;
   t[OFP_VERSION_1_5] = NEGOTIATION;

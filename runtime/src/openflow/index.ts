@@ -5,6 +5,7 @@
  */
 export * from './constants.js';
 export * from './errors.js';
+export * from './of10/index.js';
 export type * from './messages.js';
 export type * from './multipart-types.js';
 export type * from './structs.js';

@@ -9,6 +9,7 @@ import type {
   Action,
 } from './structs.js';
 import type { MultipartReplyBody, MultipartRequestBody } from './multipart-types.js';
+import type { Of10Message } from './of10/types.js';
 
 /**
  * Value types of OpenFlow messages. Every message carries the `version` byte and
@@ -321,6 +322,7 @@ export type OfpMessage =
   | GetAsyncReply
   | SetAsync
   | MeterMod
+  | Of10Message
   | Unknown;
 
 export type OfpMessageType = OfpMessage['type'];

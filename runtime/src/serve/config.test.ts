@@ -21,22 +21,24 @@ function load(via: 'flag' | 'env' | 'file', key: keyof ServeConfig, env: string,
 
 describe('serve config: OpenFlow versions', () => {
   for (const via of ['flag', 'env', 'file'] as const) {
-    it(`accepts only 1.3, the version whose handshake the runtime completes (${via})`, () => {
+    it(`accepts only 1.0 and 1.3, the versions whose handshake the runtime completes (${via})`, () => {
       assert.deepEqual(load(via, 'openflowVersions', 'SDN_RUNTIME_OPENFLOW_VERSIONS', '1.3').openflowVersions, [0x04]);
-      for (const version of ['1.0', '1.4', '1.5', '1.3,1.0']) {
+      assert.deepEqual(load(via, 'openflowVersions', 'SDN_RUNTIME_OPENFLOW_VERSIONS', '1.3,1.0').openflowVersions, [0x04, 0x01]);
+      for (const version of ['1.4', '1.5', '1.3,1.5']) {
         assert.throws(() => load(via, 'openflowVersions', 'SDN_RUNTIME_OPENFLOW_VERSIONS', version), (err: unknown) => {
           assert.ok(err instanceof ConfigError);
-          assert.match(err.message, /openflowVersions: "1\.[045]" is not supported: the runtime completes the switch handshake only for OpenFlow 1\.3/);
+          assert.match(err.message, /openflowVersions: "1\.[45]" is not supported: the runtime completes the switch handshake only for OpenFlow 1\.0, 1\.3/);
           return true;
         });
       }
-      assert.throws(() => load(via, 'openflowVersions', 'SDN_RUNTIME_OPENFLOW_VERSIONS', '2.0'), /"2\.0" is not an OpenFlow version for OpenFlow 1\.3/);
+      assert.throws(() => load(via, 'openflowVersions', 'SDN_RUNTIME_OPENFLOW_VERSIONS', '2.0'), /"2\.0" is not an OpenFlow version for OpenFlow 1\.0, 1\.3/);
     });
   }
 
   it('takes wire numbers in a config file, with the same check', () => {
     assert.deepEqual(load('file', 'openflowVersions', '', [4]).openflowVersions, [0x04]);
-    assert.throws(() => load('file', 'openflowVersions', '', [1]), /"1" is not supported/);
+    assert.deepEqual(load('file', 'openflowVersions', '', [1]).openflowVersions, [0x01]);
+    assert.throws(() => load('file', 'openflowVersions', '', [5]), /"5" is not supported/);
     assert.throws(() => load('file', 'openflowVersions', '', []), /at least one version/);
   });
 

@@ -7,14 +7,15 @@ import type {
   Port,
 } from '../openflow/index.js';
 // The constant alone (not the index): serve's configuration reads HANDSHAKE_VERSIONS, and `--help` must not load the codec.
-import { OFP_VERSION_1_3 } from '../openflow/constants.js';
+import { OFP_VERSION_1_0, OFP_VERSION_1_3 } from '../openflow/constants.js';
 
 /**
  * Wire versions whose handshake the runtime completes (HELLO, FEATURES, SET_CONFIG,
- * PORT_DESC, DESC): OpenFlow 1.3. The codec reads more versions, but a session
- * only offers these; a switch speaking none of them gets HELLO_FAILED.
+ * PORT_DESC, DESC; 1.0 has its ports in FEATURES and DESC as a STATS request):
+ * OpenFlow 1.0 and 1.3. The codec reads more versions, but a session only offers
+ * these; a switch speaking none of them gets HELLO_FAILED.
  */
-export const HANDSHAKE_VERSIONS: readonly number[] = [OFP_VERSION_1_3];
+export const HANDSHAKE_VERSIONS: readonly number[] = [OFP_VERSION_1_0, OFP_VERSION_1_3];
 
 /** Settings of one switch connection; every time is in milliseconds. */
 export interface ConnectionConfig {
@@ -81,8 +82,9 @@ export interface SwitchInfo {
   readonly dpid: bigint;
   readonly version: number;
   readonly features: FeaturesReply;
+  /** 1.0 ports are mapped to the 1.3 `Port` (16-bit reserved numbers widened, speeds 0). */
   readonly ports: readonly Port[];
-  /** Absent for versions whose multipart the codec does not model. */
+  /** Absent when the switch answered DESC with nothing usable. */
   readonly desc: DescStats | undefined;
 }
 

@@ -4,6 +4,7 @@ import {
   decodeMessage,
   encodeMessage,
   Framer,
+  OfpEncodeError,
   OFPET_BAD_REQUEST,
   OFPET_HELLO_FAILED,
   OFPMPF_REPLY_MORE,
@@ -95,12 +96,12 @@ describe('SwitchConnection handshake', () => {
     });
   }
 
-  it('offers only versions whose handshake it completes (1.3): others are refused when configured, not when a switch connects', () => {
-    for (const versions of [[0x01], [0x04, 0x05], [0x06], []]) {
+  it('offers only versions whose handshake it completes (1.0, 1.3): others are refused when configured, not when a switch connects', () => {
+    for (const versions of [[0x02], [0x04, 0x05], [0x06], []]) {
       assert.throws(() => new SwitchConnection(0, { versions }), RangeError, `versions ${versions.join(',')}`);
       assert.throws(() => connectionConfig({ versions }), RangeError);
     }
-    assert.throws(() => connectionConfig({ versions: [0x01] }), /no handshake for wire version 1 \(supported: 4\)/);
+    assert.throws(() => connectionConfig({ versions: [0x05] }), /no handshake for wire version 5 \(supported: 1, 4\)/);
     assert.deepEqual(connectionConfig({}).versions, [0x04]);
   });
 
@@ -285,5 +286,96 @@ describe('SwitchConnection bad input', () => {
     for (let now = 10; now <= 1100 && !conn.closed; now += 10) for (let i = 0; i < 5; i++) conn.onBytes(packetIn, now);
     const closed = conn.takeEvents().find((e) => e.type === 'closed');
     assert.equal(closed?.type === 'closed' && closed.reason, 'flood');
+  });
+});
+
+describe('SwitchConnection with an OpenFlow 1.0 switch (bytes as on the wire)', () => {
+  const hex = (conn: SwitchConnection): string => conn.takeOutgoing(0)?.toString('hex') ?? '';
+  const feed = (conn: SwitchConnection, msg: OfpMessage): void => conn.onBytes(encodeMessage(msg), 1);
+  const phy = (portNo: number) => ({ portNo, hwAddr: '02:00:00:00:00:01', name: `p${portNo}`, config: 0, state: 0, curr: 0, advertised: 0, supported: 0, peer: 0 });
+
+  /** HELLO 1.0, FEATURES with two ports, DESC as a stats reply: returns the ready event. */
+  function handshake10(conn: SwitchConnection): ConnectionEvent | undefined {
+    // HELLO: header version 4 (our highest), a bitmap offering 1.0 and 1.3.
+    assert.equal(hex(conn), '04000010000000010001000800000012');
+    conn.onBytes(Buffer.from('0100000800000007', 'hex'), 1);
+    assert.equal(hex(conn), '0105000800000002');
+    feed(conn, { type: 'FeaturesReply', version: 1, xid: 2, datapathId: 0x10n, nBuffers: 256, nTables: 1, auxiliaryId: 0, capabilities: 0xc7, reserved: 0, actions: 0xfff, ports: [phy(1), phy(0xfffe)] });
+    // SET_CONFIG (flags 0, miss_send_len 0xffff), then STATS_REQUEST type DESC: no PORT_DESC on 1.0.
+    assert.equal(hex(conn), '0109000c000000030000ffff' + '0110000c0000000400000000');
+    feed(conn, { type: 'StatsReply', version: 1, xid: 4, flags: 0, body: { type: 'desc', ...DESC } });
+    return conn.takeEvents()[0];
+  }
+
+  it('completes the handshake: ports from FEATURES_REPLY in the 1.3 model, description from DESC stats', () => {
+    const conn = new SwitchConnection(0, { versions: [0x01, 0x04] });
+    const ready = handshake10(conn);
+    assert.equal(conn.state, 'ready');
+    assert.equal(ready?.type === 'ready' && ready.info.version, 1);
+    assert.deepEqual(ready?.type === 'ready' && ready.info.ports.map((p) => [p.portNo, p.currSpeed]), [[1, 0], [0xfffffffe, 0]]);
+    assert.equal(ready?.type === 'ready' && ready.info.desc?.hwDesc, 'Open vSwitch');
+  });
+
+  it('answers echo, confirms commands with a 1.0 barrier and maps an app flow-mod down to 1.0 bytes', () => {
+    const conn = new SwitchConnection(0, { versions: [0x01, 0x04] });
+    handshake10(conn);
+    conn.onBytes(Buffer.from('0102000c0000006370696e67', 'hex'), 2);
+    assert.equal(hex(conn), '0103000c0000006370696e67');
+    const xid = conn.send({
+      type: 'FlowMod', cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 60, hardTimeout: 0, priority: 1,
+      bufferId: 0xffffffff, outPort: 0, outGroup: 0, flags: 0,
+      match: [{ field: 'in_port', value: 1 }, { field: 'eth_dst', value: '02:00:00:00:00:02' }],
+      instructions: [{ type: 'applyActions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }],
+    }, true);
+    const wildcards = (0x3fffff & ~0b1001).toString(16).padStart(8, '0');
+    const match = wildcards + '0001' + '000000000000' + '020000000002' + '0000' + '00' + '00' + '0000' + '0000' + '0000' + '00000000' + '00000000' + '0000' + '0000';
+    const flowMod = '010e0050' + xid.toString(16).padStart(8, '0') + match + '0000000000000000' + '0000' + '003c' + '0000' + '0001' + 'ffffffff' + '0000' + '0000' + '00000008' + '00020000';
+    const barrierXid = (xid + 1).toString(16).padStart(8, '0');
+    assert.equal(hex(conn), flowMod + '01120008' + barrierXid);
+    conn.onBytes(Buffer.from('01130008' + barrierXid, 'hex'), 3);
+    assert.deepEqual(conn.takeEvents(), [{ type: 'confirmed', xid }]);
+  });
+
+  it('hands PACKET_IN to apps in the 1.3 model; stats requests and replies work in both models', () => {
+    const conn = new SwitchConnection(0, { versions: [0x01] });
+    assert.equal(hex(conn), '01000010000000010001000800000002');
+    conn.onBytes(Buffer.from('0100000800000007', 'hex'), 1);
+    hex(conn);
+    feed(conn, { type: 'FeaturesReply', version: 1, xid: 2, datapathId: 0x10n, nBuffers: 256, nTables: 1, auxiliaryId: 0, capabilities: 0, reserved: 0, actions: 0, ports: [] });
+    hex(conn);
+    feed(conn, { type: 'StatsReply', version: 1, xid: 4, flags: 0, body: { type: 'desc', ...DESC } });
+    conn.takeEvents();
+    // PACKET_IN: buffer_id none, total_len 2, in_port 3, reason no-match, 2 bytes of frame.
+    conn.onBytes(Buffer.from('010a001400000000' + 'ffffffff' + '0002' + '0003' + '00' + '00' + 'abcd', 'hex'), 2);
+    const [event] = conn.takeEvents();
+    assert.deepEqual(event, {
+      type: 'message',
+      message: { type: 'PacketIn', version: 1, xid: 0, bufferId: 0xffffffff, totalLen: 2, reason: 0, tableId: 0, cookie: 0n, match: [{ field: 'in_port', value: 3 }], data: Buffer.from('abcd', 'hex') },
+    });
+    const xid = conn.request({ type: 'StatsRequest', flags: 0, body: { type: 'port', portNo: 0xffff } }, 2);
+    assert.equal(hex(conn), '01100014' + xid.toString(16).padStart(8, '0') + '00040000' + 'ffff000000000000');
+    const body = { type: 'aggregate', packetCount: 1n, byteCount: 2n, flowCount: 3 } as const;
+    feed(conn, { type: 'StatsReply', version: 1, xid, flags: 0, body });
+    assert.deepEqual(conn.takeEvents(), [{ type: 'reply', xid, messages: [{ type: 'MultipartReply', version: 1, xid, flags: 0, body }] }]);
+    // The 1.3 model's request for port stats of every port is the same STATS_REQUEST.
+    const asked = conn.request({ type: 'MultipartRequest', flags: 0, body: { type: 'portStats', portNo: 0xffffffff } }, 2);
+    assert.equal(hex(conn), '01100014' + asked.toString(16).padStart(8, '0') + '00040000' + 'ffff000000000000');
+  });
+
+  it('refuses what 1.0 cannot express with an OfpEncodeError, sends nothing and carries on', () => {
+    const conn = new SwitchConnection(0, { versions: [0x01, 0x04] });
+    handshake10(conn);
+    assert.throws(() => conn.send({ type: 'GroupMod', command: 0, groupType: 0, groupId: 1, buckets: [] }), /GroupMod is not supported for OpenFlow 1\.0/);
+    assert.throws(
+      () => conn.send({
+        type: 'FlowMod', cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 1,
+        bufferId: 0xffffffff, outPort: 0, outGroup: 0, flags: 0, match: [], instructions: [{ type: 'gotoTable', tableId: 1 }],
+      }),
+      (err: unknown) => err instanceof OfpEncodeError && err.field === 'instructions' && /gotoTable instruction is OpenFlow 1\.3 only/.test(err.message),
+    );
+    assert.equal(hex(conn), '');
+    assert.equal(conn.state, 'ready');
+    conn.onBytes(Buffer.from('0102000800000009', 'hex'), 2);
+    assert.equal(hex(conn), '0103000800000009');
   });
 });

@@ -1,6 +1,10 @@
 import {
+  bodyDown,
   decodeMessage,
   encodeMessageInto,
+  messageUp,
+  OFP_VERSION_1_0,
+  phyPortUp,
   Framer,
   OfpDecodeError,
   OfpFramingError,
@@ -33,7 +37,13 @@ import { negotiateVersion } from './negotiation.js';
  *
  * States: hello -> features -> ports -> ready -> closed. The controller speaks
  * first (HELLO on construction); after FEATURES_REPLY it sends SET_CONFIG and asks
- * for PORT_DESC and DESC; the switch is `ready` when both replies are in.
+ * for PORT_DESC and DESC; the switch is `ready` when both replies are in. A 1.0
+ * switch lists its ports in FEATURES_REPLY, so only DESC (a STATS_REQUEST) is asked.
+ *
+ * Events and commands use the 1.3 model on every version: on a 1.0 session,
+ * PACKET_IN, PORT_STATUS, FLOW_REMOVED and STATS_REPLY are mapped up and
+ * FLOW_MOD, PACKET_OUT and stats MULTIPART_REQUEST down (../openflow/of10/model.ts); what 1.0 cannot express makes
+ * `send`/`request` throw OfpEncodeError, and the session carries on.
  * Not thread-safe: one instance per TCP connection, driven by one thread.
  *
  * `onBytes` and `onTick` never throw: whatever the switch sends, an exception in
@@ -247,7 +257,7 @@ export class SwitchConnection {
 
   private emit(msg: MessageBody, xid: number, version = this.version): number {
     const start = this.out.pos;
-    encodeMessageInto(msg, this.out, version, xid);
+    encodeMessageInto(version === OFP_VERSION_1_0 ? bodyDown(msg) : msg, this.out, version, xid);
     this.txByType[this.out.buf[start + 1]!]!++;
     return xid;
   }
@@ -261,6 +271,7 @@ export class SwitchConnection {
     let msg: OfpMessage;
     try {
       msg = decodeMessage(frame);
+      if (msg.version === OFP_VERSION_1_0) msg = messageUp(msg);
     } catch (err) {
       if (!(err instanceof OfpDecodeError)) throw err;
       this.sendError(frame[0]!, OFPET_BAD_REQUEST, OFPBRC_BAD_LEN, frame.readUInt32BE(4), frame.subarray(0, ERROR_DATA_BYTES));
@@ -346,7 +357,8 @@ export class SwitchConnection {
       return;
     }
     p.parts.push(msg);
-    if (msg.type === 'MultipartReply' && (msg.flags & OFPMPF_REPLY_MORE) !== 0) return;
+    // OFPSF_REPLY_MORE of 1.0 is the same bit.
+    if ((msg.type === 'MultipartReply' || msg.type === 'StatsReply') && (msg.flags & OFPMPF_REPLY_MORE) !== 0) return;
     this.pending.delete(msg.xid);
     switch (p.internal) {
       case 'echo':
@@ -360,7 +372,8 @@ export class SwitchConnection {
         this.maybeReady();
         return;
       case 'desc': {
-        const body = p.parts[0]?.type === 'MultipartReply' ? p.parts[0].body : undefined;
+        const first = p.parts[0];
+        const body = first?.type === 'MultipartReply' || first?.type === 'StatsReply' ? first.body : undefined;
         this.desc = body?.type === 'desc' ? body : undefined;
         this.descDone = true;
         this.maybeReady();
@@ -381,6 +394,11 @@ export class SwitchConnection {
     this.dpid = msg.datapathId;
     this.emit({ type: 'SetConfig', flags: 0, missSendLen: this.config.missSendLen }, this.allocateXid());
     this.state = 'ports';
+    if (this.version === OFP_VERSION_1_0) {
+      this.ports = (msg.ports ?? []).map(phyPortUp);
+      this.request({ type: 'StatsRequest', flags: 0, body: { type: 'desc' } }, nowMs, 'desc');
+      return;
+    }
     this.request({ type: 'MultipartRequest', flags: 0, body: { type: 'portDesc' } }, nowMs, 'portDesc');
     this.request({ type: 'MultipartRequest', flags: 0, body: { type: 'desc' } }, nowMs, 'desc');
   }

@@ -4,13 +4,14 @@ import {
   decodeMessage,
   encodeMessage,
   Framer,
+  OFP_VERSION_1_0,
   OFPMPF_REPLY_MORE,
   type OfpMessage,
   type Port,
 } from '../openflow/index.js';
 
 /**
- * A scriptable OpenFlow 1.3 switch for integration tests of the controller side
+ * A scriptable OpenFlow 1.3 (or, with `versions: [1]`, 1.0) switch for integration tests of the controller side
  * (real TCP, real codec). It answers the handshake, echo, barrier and the
  * multipart requests the controller makes while connecting, and records every
  * other message for the test to wait on. The proof that the runtime works with a
@@ -36,6 +37,8 @@ export function fakePort(portNo: number): Port {
   const hex = portNo.toString(16).padStart(2, '0');
   return { portNo, hwAddr: `02:00:00:00:00:${hex}`, name: `p${portNo}`, config: 0, state: 4, curr: 0x840, advertised: 0, supported: 0, peer: 0, currSpeed: 10_000_000, maxSpeed: 10_000_000 };
 }
+
+const FAKE_DESC = { mfrDesc: 'sdn-runtime tests', hwDesc: 'fake switch', swDesc: '1', serialNum: '0', dpDesc: 'fake' };
 
 interface Waiter {
   readonly predicate: (m: OfpMessage) => boolean;
@@ -79,7 +82,8 @@ export class FakeSwitch {
       s.once('error', reject);
     });
     const sw = new FakeSwitch(socket, options);
-    sw.send({ type: 'Hello', version: 4, xid: 1, elements: [{ type: 'versionBitmap', versions: [...(options.versions ?? [4])] }] });
+    const versions = options.versions ?? [4];
+    sw.send({ type: 'Hello', version: Math.max(...versions), xid: 1, elements: [{ type: 'versionBitmap', versions: [...versions] }] });
     return sw;
   }
 
@@ -135,8 +139,16 @@ export class FakeSwitch {
   private autoAnswer(msg: OfpMessage): boolean {
     const v = msg.version;
     switch (msg.type) {
-      case 'FeaturesRequest':
-        this.send({ type: 'FeaturesReply', version: v, xid: msg.xid, datapathId: this.options.dpid, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, reserved: 0 });
+      case 'FeaturesRequest': {
+        const features = { type: 'FeaturesReply', version: v, xid: msg.xid, datapathId: this.options.dpid, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, reserved: 0 } as const;
+        // OpenFlow 1.0 lists the ports here (16-bit numbers, no speeds).
+        const ports = (this.options.ports ?? [fakePort(1), fakePort(2)]).map(({ currSpeed: _c, maxSpeed: _m, ...p }) => ({ ...p, portNo: p.portNo & 0xffff }));
+        this.send(v === OFP_VERSION_1_0 ? { ...features, actions: 0xfff, ports } : features);
+        return true;
+      }
+      case 'StatsRequest':
+        if (msg.body.type !== 'desc') return false;
+        this.send({ type: 'StatsReply', version: v, xid: msg.xid, flags: 0, body: { type: 'desc', ...FAKE_DESC } });
         return true;
       case 'EchoRequest':
         if (this.answerEcho) this.send({ type: 'EchoReply', version: v, xid: msg.xid, data: msg.data });
@@ -152,7 +164,7 @@ export class FakeSwitch {
           return true;
         }
         if (msg.body.type === 'desc') {
-          this.send({ type: 'MultipartReply', version: v, xid: msg.xid, flags: 0, body: { type: 'desc', mfrDesc: 'sdn-runtime tests', hwDesc: 'fake switch', swDesc: '1', serialNum: '0', dpDesc: 'fake' } });
+          this.send({ type: 'MultipartReply', version: v, xid: msg.xid, flags: 0, body: { type: 'desc', ...FAKE_DESC } });
           return true;
         }
         return false;

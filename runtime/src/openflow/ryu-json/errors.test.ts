@@ -116,7 +116,8 @@ describe('fromRyuJson errors name the JSON path', () => {
   });
 
   it('messages not modelled for a version', () => {
-    rejects({ OFPBarrierRequest: {} }, '$', /OFPBarrierRequest is not modelled for OpenFlow 1\.0; give it as OFPMessageUnknown/, { version: 1, xid: 0 });
+    rejects({ OFPBarrierRequest: {} }, '$', /OFPBarrierRequest is not modelled for OpenFlow 1\.4; give it as OFPMessageUnknown/, { version: 5, xid: 0 });
+    rejects({ OFPVendor: { vendor: 1, data: '' } }, '$', /unknown message class OFPVendor/, { version: 4, xid: 0 });
     rejects({ OFPErrorMsg: { type: 1, code: 1, data: '' } }, '$', /not modelled for OpenFlow 1\.1/, { version: 2, xid: 0 });
   });
 

@@ -17,6 +17,7 @@ import {
 } from './messages.js';
 import { type KnownMultipartType, MULTIPART_TYPES, REPLIES, REQUESTS } from './multipart.js';
 import { flowMonitorFromRyu, flowMonitorToRyu, ONF_FLOW_MONITOR_CLASS } from './onf.js';
+import { of10ToRyu, READERS_10 } from './of10.js';
 
 /**
  * OpenFlow message values <-> Ryu's `to_jsondict` form, the JSON that Ryu and
@@ -27,14 +28,24 @@ import { flowMonitorFromRyu, flowMonitorToRyu, ONF_FLOW_MONITOR_CLASS } from './
 export { OfpJsonError } from './errors.js';
 export { parseRyuJson, stringifyRyuJson, type RyuJson, type RyuJsonObject } from './json.js';
 
-/** Message types modelled for versions other than 1.3 (what version negotiation needs), as in codec.ts. */
+/** Message types modelled for versions other than 1.0 and 1.3 (what version negotiation needs), as in codec.ts. */
 const NEGOTIATION_TYPES: ReadonlySet<OfpMessageType> = new Set<OfpMessageType>([
   'Hello', 'Error', 'ErrorExperimenter', 'EchoRequest', 'EchoReply', 'FeaturesRequest', 'FeaturesReply', 'Unknown',
 ]);
 
+/** The 1.3 tags a 1.0 message also uses (same shape); every other 1.0 message has a 1.0 tag (of10/types.ts). */
+const SHARED_WITH_10: ReadonlySet<OfpMessageType> = new Set<OfpMessageType>([
+  'GetConfigRequest', 'GetConfigReply', 'SetConfig', 'BarrierRequest', 'BarrierReply', 'PortMod', 'QueueGetConfigRequest',
+]);
+
+const OF10_TAGS: ReadonlySet<OfpMessageType> = new Set<OfpMessageType>([
+  'PacketIn10', 'PacketOut10', 'FlowMod10', 'FlowRemoved10', 'PortStatus10', 'Vendor', 'QueueGetConfigReply10', 'StatsRequest', 'StatsReply',
+]);
+
 function modelled(version: number, type: OfpMessageType): boolean {
+  if (OF10_TAGS.has(type)) return version === OFP_VERSION_1_0;
   if (version === OFP_VERSION_1_3) return true;
-  if (version === OFP_VERSION_1_0) return NEGOTIATION_TYPES.has(type) && type !== 'ErrorExperimenter';
+  if (version === OFP_VERSION_1_0) return (NEGOTIATION_TYPES.has(type) || SHARED_WITH_10.has(type)) && type !== 'ErrorExperimenter';
   if (version === OFP_VERSION_1_4 || version === OFP_VERSION_1_5) return NEGOTIATION_TYPES.has(type);
   return type === 'Unknown';
 }
@@ -83,6 +94,16 @@ export function toRyuJson(msg: OfpMessage): RyuJson {
       return multipartToRyu(msg);
     case 'Unknown':
       return classed('OFPMessageUnknown', { msg_type: msg.msgType, data: base64.to(msg.body) });
+    case 'PacketIn10':
+    case 'PacketOut10':
+    case 'FlowMod10':
+    case 'FlowRemoved10':
+    case 'PortStatus10':
+    case 'Vendor':
+    case 'QueueGetConfigReply10':
+    case 'StatsRequest':
+    case 'StatsReply':
+      return of10ToRyu(msg);
     default: {
       const mapping = PLAIN[msg.type] as { cls: string; fields: Struct<unknown> };
       const out: Record<string, RyuJson> = {};
@@ -153,6 +174,12 @@ const READERS: ReadonlyMap<string, { type: OfpMessageType; read: Reader }> = (()
  */
 export function fromRyuJson(json: RyuJson, header: Header, path = '$'): OfpMessage {
   const { name, body } = readClassed(json, path);
+  const reader10 = header.version === OFP_VERSION_1_0 ? READERS_10.get(name) : undefined;
+  if (reader10 !== undefined) {
+    const msg = reader10(body, { version: OFP_VERSION_1_0, xid: u32.from(header.xid, `${path} (header xid)`) });
+    body.done();
+    return msg;
+  }
   const reader = READERS.get(name);
   if (reader === undefined) {
     if (name.startsWith('ONF') || name.startsWith('NX')) {

@@ -46,10 +46,13 @@ export function tryVsctl(ctx: OvsContext, args: readonly string[], timeoutSec: n
   return tryRun(ctx.programs['ovs-vsctl'], [...flags, ...args], { env: ctx.env, timeoutMs: timeoutSec * 1000 + 2000 });
 }
 
-/** `ovs-ofctl -O OpenFlow13 <command> unix:<dir>/<bridge>.mgmt <args...>`. */
-export function ofctl(ctx: OvsContext, command: string, ovsBridge: string, args: readonly string[] = []): Promise<string> {
+/**
+ * `ovs-ofctl -O <protocol> <command> unix:<dir>/<bridge>.mgmt <args...>`. The
+ * management socket accepts only the bridge's protocols, so `protocol` must be one.
+ */
+export function ofctl(ctx: OvsContext, command: string, ovsBridge: string, args: readonly string[] = [], protocol = 'OpenFlow13'): Promise<string> {
   const target = `unix:${paths.mgmt(ctx, ovsBridge)}`;
-  return run(ctx.programs['ovs-ofctl'], ['-O', 'OpenFlow13', command, target, ...args], { env: ctx.env });
+  return run(ctx.programs['ovs-ofctl'], ['-O', protocol, command, target, ...args], { env: ctx.env });
 }
 
 /** `ip <args...>`; throws with ip's own message on failure. */

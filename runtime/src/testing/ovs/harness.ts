@@ -41,6 +41,8 @@ export class OvsHarness {
   readonly dir: string;
   private readonly ctx: OvsContext;
   private readonly bridges = new Map<string, string>();
+  /** The protocol ovs-ofctl speaks to each bridge: the highest it accepts. */
+  private readonly ofctlProtocols = new Map<string, string>();
   private readonly hosts = new Map<string, string>();
   private readonly usedNames = new Set<string>();
   private stopping: Promise<void> | undefined;
@@ -115,6 +117,7 @@ export class OvsHarness {
     const ovsName = this.claim(name);
     await createBridge(this.ctx, ovsName, options);
     this.bridges.set(name, ovsName);
+    this.ofctlProtocols.set(name, [...(options.protocols ?? ['OpenFlow13'])].sort().pop()!);
   }
 
   /**
@@ -162,17 +165,17 @@ export class OvsHarness {
 
   /** The bridge's flow table as ovs-ofctl sees it, parsed. */
   async dumpFlows(bridge: string): Promise<FlowEntry[]> {
-    return parseDumpFlows(await ofctl(this.ctx, 'dump-flows', this.ovsBridgeName(bridge)));
+    return parseDumpFlows(await ofctl(this.ctx, 'dump-flows', this.ovsBridgeName(bridge), [], this.ofctlProtocols.get(bridge)));
   }
 
   /** `ovs-ofctl add-flow` with an ovs-ofctl flow spec, e.g. 'priority=0,actions=NORMAL'. */
   async addFlow(bridge: string, flowSpec: string): Promise<void> {
-    await ofctl(this.ctx, 'add-flow', this.ovsBridgeName(bridge), ['--', flowSpec]);
+    await ofctl(this.ctx, 'add-flow', this.ovsBridgeName(bridge), ['--', flowSpec], this.ofctlProtocols.get(bridge));
   }
 
   /** `ovs-ofctl del-flows`: every flow, or those matching `flowSpec`. */
   async delFlows(bridge: string, flowSpec?: string): Promise<void> {
-    await ofctl(this.ctx, 'del-flows', this.ovsBridgeName(bridge), flowSpec === undefined ? [] : ['--', flowSpec]);
+    await ofctl(this.ctx, 'del-flows', this.ovsBridgeName(bridge), flowSpec === undefined ? [] : ['--', flowSpec], this.ofctlProtocols.get(bridge));
   }
 
   /** ovs-vsctl on this harness's db, for what the methods above do not cover; returns stdout. */
