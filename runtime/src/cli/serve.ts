@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, LOG_LEVELS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from '../serve/config.js';
 import { SWITCH_FD_RESERVE } from '../serve/fd-limit.js';
+// The constants alone (not the codec's index): `--help` must not load the codec.
+import { OFP_VERSION_NAMES } from '../openflow/constants.js';
 
 /** The flags of `serve` as commander hands them to the action. */
 export interface ServeFlags {
@@ -63,7 +65,7 @@ export function registerServe(program: Command): void {
     .addOption(option('--plugins-dir <dir>', 'pluginsDir', 'folder of Wasm plugins (a subfolder with plugin.json each), loaded at start and watched', '<data-dir>/plugins'))
     .addOption(option('--plugin-load-dirs <list>', 'pluginLoadDirs', 'more folders (comma-separated) that Plugins.Load and `plugin load PATH` may read plugins from; paths elsewhere are refused', 'only the plugins folder'))
     .addOption(option('--plugin-max-bytes <bytes>', 'pluginMaxBytes', 'largest plugin component (file or upload) accepted'))
-    .addOption(option('--openflow-versions <list>', 'openflowVersions', `OpenFlow versions to negotiate, comma-separated; supported: ${SUPPORTED_OPENFLOW_VERSIONS.join(', ')}`, SUPPORTED_OPENFLOW_VERSIONS.join(',')))
+    .addOption(option('--openflow-versions <list>', 'openflowVersions', `OpenFlow versions to negotiate, comma-separated; supported: ${SUPPORTED_OPENFLOW_VERSIONS.join(', ')}`, DEFAULT_SERVE_CONFIG.openflowVersions.map((v) => OFP_VERSION_NAMES[v]).join(',')))
     .addOption(option('--miss-send-len <bytes>', 'missSendLen', 'bytes of a table-miss packet sent to the controller (65535: whole packet)'))
     .addOption(option('--echo-interval-ms <ms>', 'echoIntervalMs', 'send ECHO_REQUEST to a switch silent this long'))
     .addOption(option('--echo-timeout-ms <ms>', 'echoTimeoutMs', 'declare a switch dead when silent this long'))
