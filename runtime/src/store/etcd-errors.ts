@@ -1,13 +1,11 @@
-import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
 import { ClientClosedError, GRPCDeadlineExceededError, isRecoverableError } from 'etcd3';
 import { KvError } from './errors.js';
 
 /**
  * One place that maps what the etcd client throws to `KvError` codes, by class,
- * never by message text: a connection that is gone, a member without a leader,
- * a deadline that passed and an open circuit breaker (etcd3 stops trying a host
- * that failed repeatedly) are `KV_UNAVAILABLE`; the closed client is
- * `KV_CLOSED`; anything else is `KV_STORAGE`.
+ * never by message text: a connection that is gone, a member without a leader
+ * (etcd3's recoverable errors) and a deadline that passed are `KV_UNAVAILABLE`;
+ * the closed client is `KV_CLOSED`; anything else is `KV_STORAGE`.
  */
 export function etcdError(what: string, error: unknown): KvError {
   if (error instanceof KvError) return error;
@@ -15,8 +13,6 @@ export function etcdError(what: string, error: unknown): KvError {
   if (error instanceof ClientClosedError) return new KvError('KV_CLOSED', message, { cause: error });
   const unavailable =
     (error instanceof Error && isRecoverableError(error)) ||
-    error instanceof GRPCDeadlineExceededError ||
-    error instanceof BrokenCircuitError ||
-    error instanceof TaskCancelledError;
+    error instanceof GRPCDeadlineExceededError;
   return new KvError(unavailable ? 'KV_UNAVAILABLE' : 'KV_STORAGE', message, { cause: error });
 }
