@@ -88,6 +88,8 @@ const RESULT = { equal: 'Equal', notEqual: 'NotEqual', greater: 'Greater', less:
 export class EtcdKvStore implements KvStore {
   private seen = 0n;
   private closed = false;
+  /** Off during `open`'s first read: a cluster unreachable at start is open's error, not a counted outage. */
+  private reporting = false;
   private readonly watches = new Set<EtcdWatch>();
   private readonly prefix: Buffer;
   private readonly unprefix = (key: Buffer): Uint8Array => new Uint8Array(key.subarray(this.prefix.length));
@@ -124,6 +126,7 @@ export class EtcdKvStore implements KvStore {
     const store = new EtcdKvStore(client, options, limits);
     try {
       await store.range(Uint8Array.of(0));
+      store.reporting = true;
     } catch (error) {
       client.close();
       const cause = error instanceof Error ? error.message : String(error);
@@ -160,7 +163,7 @@ export class EtcdKvStore implements KvStore {
       return await run();
     } catch (error) {
       const mapped = etcdError(`etcd ${what}`, error);
-      if (mapped.code === 'KV_UNAVAILABLE') this.options.onUnavailable?.(mapped);
+      if (mapped.code === 'KV_UNAVAILABLE' && this.reporting) this.options.onUnavailable?.(mapped);
       throw mapped;
     }
   }
