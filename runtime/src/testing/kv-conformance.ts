@@ -119,6 +119,28 @@ export function kvConformance(name: string, makeFixture: () => Promise<KvFixture
         assert.deepEqual(txn?.changes.map((c) => text(c.kv.key)), ['w/3', 'w/4']);
       }));
 
+    it('a paused watch delivers nothing; resumed, it catches up without a gap or a duplicate', () =>
+      withFixture(makeFixture, async ({ store }) => {
+        const recorder = new WatchRecorder();
+        const first = (await store.put(bytes('p/0'), bytes('0'))).revision;
+        const watch = store.watch(bytes('p/'), { prefix: true, startRevision: first }, recorder);
+        await recorder.until(first);
+        watch.pause();
+        const paused: bigint[] = [];
+        for (let i = 1; i <= 3; i++) paused.push((await store.put(bytes(`p/${i}`), bytes(String(i)))).revision);
+        // A second watch that has seen the paused writes marks the point by which a leak to the paused one would have shown.
+        const marker = new WatchRecorder();
+        const markerWatch = store.watch(bytes('p/'), { prefix: true, startRevision: paused[2]! }, marker);
+        await marker.until(paused[2]!);
+        markerWatch.close();
+        assert.deepEqual(recorder.revisions, [first]);
+        watch.resume();
+        const last = (await store.put(bytes('p/4'), bytes('4'))).revision;
+        await recorder.until(last);
+        watch.close();
+        assert.deepEqual(recorder.revisions, [first, ...paused, last]);
+      }));
+
     it('a watch from a compacted revision gets onCompacted with a later revision, and ends', () =>
       withFixture(makeFixture, async (fixture) => {
         const first = (await fixture.store.put(bytes('c/key'), bytes('0'))).revision;
