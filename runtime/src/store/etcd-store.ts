@@ -109,19 +109,25 @@ export class EtcdKvStore implements KvStore {
   static async open(options: EtcdStoreOptions): Promise<EtcdKvStore> {
     if (options.endpoints.length === 0) throw new KvError('KV_INVALID', 'etcd: no endpoints');
     const timeoutMs = options.requestTimeoutMs ?? 5000;
+    const maxValueBytes = options.maxValueBytes ?? 1024 * 1024;
+    const maxRangeBytes = options.maxRangeBytes ?? 4 * 1024 * 1024;
     const client = new Etcd3({
       hosts: options.endpoints.map((e) => `${options.tls === undefined ? 'http' : 'https'}://${e}`),
       credentials: options.tls === undefined ? undefined : { rootCertificate: options.tls.ca, certChain: options.tls.cert, privateKey: options.tls.key },
       auth: options.auth === undefined ? undefined : { username: options.auth.user, password: options.auth.password },
       dialTimeout: timeoutMs,
       faultHandling: faultHandling(),
+      // grpc-js takes 4 MiB per message by default; a range page may hold the
+      // byte budget plus one value more (see range), a watch fragment etcd's
+      // 1.5 MiB request limit. Anything larger is refused, not buffered.
+      grpcOptions: { 'grpc.max_receive_message_length': maxRangeBytes + 2 * maxValueBytes + 64 * 1024 },
       defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + timeoutMs }),
     });
     const limits: Limits = {
       maxKeyBytes: MAX_KEY_BYTES,
-      maxValueBytes: options.maxValueBytes ?? 1024 * 1024,
+      maxValueBytes,
       maxTxnOps: options.maxTxnOps ?? 128,
-      maxRangeBytes: options.maxRangeBytes ?? 4 * 1024 * 1024,
+      maxRangeBytes,
     };
     const store = new EtcdKvStore(client, options, limits);
     try {

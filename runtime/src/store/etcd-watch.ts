@@ -39,8 +39,9 @@ function toChange(event: IEvent, unprefix: (key: Buffer) => Uint8Array): KvChang
  * older than etcd's compaction gets `onCompacted(compact_revision)`, the
  * oldest revision etcd can still replay, and the watch ends.
  *
- * etcd sends whole revisions in one response (the store never asks for
- * fragments); events are grouped per revision for `onChanges`.
+ * The watch asks for fragments, so no response exceeds etcd's request limit;
+ * events are grouped per revision for `onChanges`, and a revision split over
+ * fragments is delivered once all of it arrived.
  */
 export class EtcdWatch implements Watch {
   private stream: IDuplexStream<IWatchRequest, IWatchResponse> | undefined;
@@ -52,6 +53,8 @@ export class EtcdWatch implements Watch {
   private retryTimer: NodeJS.Timeout | undefined;
   /** Bumped whenever a stream is dropped, so late events of an old stream are ignored. */
   private generation = 0;
+  /** Events of the last revision of a fragment: its next fragment may hold more of them. */
+  private held: IEvent[] = [];
 
   constructor(private readonly options: EtcdWatchOptions) {
     this.next = options.startRevision;
@@ -90,6 +93,7 @@ export class EtcdWatch implements Watch {
 
   private drop(): void {
     this.generation++;
+    this.held = [];
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     const stream = this.stream;
@@ -115,7 +119,10 @@ export class EtcdWatch implements Watch {
         stream.on('error', (error: unknown) => this.broken(generation, error));
         stream.on('end', () => this.broken(generation, new KvError('KV_UNAVAILABLE', 'etcd ended the watch stream')));
         const { key, rangeEnd } = this.options;
-        stream.write({ create_request: { key, range_end: rangeEnd, start_revision: this.next === 0n ? undefined : this.next.toString() } });
+        // Fragments keep each response under etcd's request limit: unfragmented,
+        // a replay batches up to 1,000 revisions into one message of any size.
+        const create = { key, range_end: rangeEnd, start_revision: this.next === 0n ? undefined : this.next.toString(), fragment: true };
+        stream.write({ create_request: create });
       },
       (error: unknown) => this.broken(generation, error),
     );
@@ -146,12 +153,21 @@ export class EtcdWatch implements Watch {
     }
     if (response.canceled) return this.fail(new KvError('KV_STORAGE', `etcd cancelled the watch: ${response.cancel_reason}`));
     if (response.created && this.next === 0n) this.next = BigInt(response.header.revision) + 1n;
+    const events = [...this.held, ...(response.events ?? [])];
+    this.held = [];
+    // A fragment may end inside a revision: hold that revision's events back until the next response.
+    const fragment = (response as { fragment?: boolean }).fragment === true;
+    let complete = events.length;
+    if (fragment && complete > 0) {
+      const lastRevision = events[complete - 1]!.kv.mod_revision;
+      while (complete > 0 && events[complete - 1]!.kv.mod_revision === lastRevision) complete--;
+      this.held = events.slice(complete);
+    }
     let at = 0;
-    const events = response.events ?? [];
-    while (at < events.length && !this.ended && generation === this.generation) {
+    while (at < complete && !this.ended && generation === this.generation) {
       const revision = BigInt(events[at]!.kv.mod_revision);
       const changes: KvChange[] = [];
-      for (; at < events.length && BigInt(events[at]!.kv.mod_revision) === revision; at++) changes.push(toChange(events[at]!, this.options.unprefix));
+      for (; at < complete && BigInt(events[at]!.kv.mod_revision) === revision; at++) changes.push(toChange(events[at]!, this.options.unprefix));
       if (revision < this.next) continue;
       this.next = revision + 1n;
       try {

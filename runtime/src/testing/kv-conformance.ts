@@ -79,6 +79,31 @@ export function kvConformance(name: string, makeFixture: () => Promise<KvFixture
         assert.deepEqual(fromOn.kvs.map((kv) => text(kv.key)), keys.slice(4));
       }));
 
+    it('ranges and watches over values of the largest size: pages stay under the byte cap, a watch replays them all', () =>
+      withFixture(makeFixture, async ({ store }) => {
+        const big = new Uint8Array(1024 * 1024).fill(0x62);
+        const revisions: bigint[] = [];
+        for (let i = 0; i < 6; i++) revisions.push((await store.put(bytes(`big/${i}`), big)).revision);
+        const seen: string[] = [];
+        let start = bytes('big/');
+        for (let page = 0; page < 10; page++) {
+          const result = await store.range(start, { end: bytes('big0') });
+          assert.ok(result.kvs.length <= 4, `a page of ${result.kvs.length} values of 1 MiB`);
+          seen.push(...result.kvs.map((kv) => text(kv.key)));
+          if (!result.more) break;
+          start = new Uint8Array([...result.kvs[result.kvs.length - 1]!.key, 0]);
+        }
+        assert.deepEqual(seen, ['big/0', 'big/1', 'big/2', 'big/3', 'big/4', 'big/5']);
+        const recorder = new WatchRecorder();
+        // 4 MiB of history, more than grpc-js takes in one message by default (the lmdb fixture keeps exactly 4 revisions).
+        const watch = store.watch(bytes('big/'), { prefix: true, startRevision: revisions[2] }, recorder);
+        await recorder.until(revisions[5]!, 15_000);
+        watch.close();
+        assert.deepEqual([recorder.error, recorder.compacted], [undefined, undefined]);
+        assert.deepEqual(recorder.revisions, revisions.slice(2));
+        assert.ok(recorder.deliveries.every((d) => d.changes.length === 1 && d.changes[0]!.kv.value.length === big.length));
+      }));
+
     it('a txn compares and writes atomically at one revision; a failed compare runs the failure branch', () =>
       withFixture(makeFixture, async ({ store }) => {
         const create = [{ key: bytes('lock'), target: 'version' as const, result: 'equal' as const, number: 0n }];
