@@ -36,10 +36,10 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** Running and not a zombie (a member whose parent died waits for init to reap it). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
@@ -82,11 +82,12 @@ export class EtcdCluster {
   private constructor(
     readonly root: string,
     private readonly members: Member[],
+    private readonly binary: string,
   ) {}
 
   /** Starts `size` members and waits until the cluster has a leader. @throws when /usr/bin/etcd is missing (naming the install command). */
-  static async start(size = 3): Promise<EtcdCluster> {
-    if (!fs.existsSync(ETCD_BINARY)) throw new Error(`${ETCD_BINARY} is missing; ${INSTALL_HINT}`);
+  static async start(size = 3, binary = ETCD_BINARY): Promise<EtcdCluster> {
+    if (!fs.existsSync(binary)) throw new Error(`${binary} is missing; ${INSTALL_HINT}`);
     killLeftovers();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sdn-etcd-'));
     const members: Member[] = [];
@@ -94,7 +95,7 @@ export class EtcdCluster {
       const name = `m${i}`;
       members.push({ name, clientPort: await freePort(), peerPort: await freePort(), dataDir: path.join(root, name), pidFile: path.join(PID_DIR, `${path.basename(root)}-${name}`), process: undefined });
     }
-    const cluster = new EtcdCluster(root, members);
+    const cluster = new EtcdCluster(root, members, binary);
     try {
       for (let i = 0; i < size; i++) cluster.spawnMember(i, 'new');
       await cluster.waitLeader();
@@ -103,6 +104,11 @@ export class EtcdCluster {
       throw error;
     }
     return cluster;
+  }
+
+  /** The running members' process ids. */
+  get pids(): number[] {
+    return this.members.flatMap((m) => (m.process?.pid === undefined ? [] : [m.process.pid]));
   }
 
   /** `127.0.0.1:port` of every member, in member order. */
@@ -120,7 +126,7 @@ export class EtcdCluster {
     const peer = `http://127.0.0.1:${m.peerPort}`;
     const log = fs.openSync(path.join(this.root, `${m.name}.log`), 'a');
     const child = spawn(
-      ETCD_BINARY,
+      this.binary,
       [
         '--name', m.name, '--data-dir', m.dataDir,
         '--listen-client-urls', client, '--advertise-client-urls', client,
