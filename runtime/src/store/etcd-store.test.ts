@@ -75,6 +75,23 @@ describe('EtcdKvStore on a 3-member cluster', () => {
     }
   });
 
+  it('a watch replays more history than the client takes in one message (fragments)', async () => {
+    const store = await EtcdKvStore.open({ endpoints: cluster.endpoints, prefix: '/fragments/' });
+    try {
+      const big = new Uint8Array(1024 * 1024).fill(0x63);
+      const revisions: bigint[] = [];
+      for (let i = 0; i < 8; i++) revisions.push((await store.put(bytes(`big/${i}`), big)).revision);
+      const recorder = new WatchRecorder();
+      const watch = store.watch(bytes('big/'), { prefix: true, startRevision: revisions[0] }, recorder);
+      await recorder.until(revisions[7]!, 20_000);
+      watch.close();
+      assert.equal(recorder.error, undefined);
+      assert.deepEqual(recorder.revisions, revisions);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('the leader killed under load: writes go on after the election and no acknowledged write is lost', async () => {
     const store = await EtcdKvStore.open({ endpoints: cluster.endpoints, prefix: '/failover/', requestTimeoutMs: 3000 });
     const acknowledged = new Map<string, bigint>();

@@ -32,9 +32,10 @@ function toChange(event: IEvent, unprefix: (key: Buffer) => Uint8Array): KvChang
 
 /**
  * One store watch over etcd's Watch RPC. The watch keeps a cursor (the last
- * revision delivered); a stream that breaks (member down, leader change) is
- * opened again from cursor + 1 with a doubling backoff, so deliveries have no
- * gap and no duplicate across reconnects. A paused watch closes its stream and
+ * revision delivered); a stream that breaks because etcd cannot be reached
+ * (member down, leader change: `KV_UNAVAILABLE`) is opened again from
+ * cursor + 1 with a doubling backoff, so deliveries have no gap and no
+ * duplicate across reconnects; any other failure ends the watch (`onError`). A paused watch closes its stream and
  * buffers nothing; resume opens it again from the cursor. A start revision
  * older than etcd's compaction gets `onCompacted(compact_revision)`, the
  * oldest revision etcd can still replay, and the watch ends.
@@ -131,9 +132,10 @@ export class EtcdWatch implements Watch {
   private broken(generation: number, error: unknown): void {
     if (generation !== this.generation || this.ended) return;
     this.drop();
-    if (error instanceof KvError && error.code === 'KV_CLOSED') return this.fail(error);
+    // Only a lost connection or leader is waited out; anything else (a message
+    // over the size limit, a permission) would fail the same way on every retry.
     const mapped = etcdError('etcd watch', error);
-    if (mapped.code === 'KV_CLOSED') return this.fail(mapped);
+    if (mapped.code !== 'KV_UNAVAILABLE') return this.fail(mapped);
     const delay = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 2000);
     this.retryTimer = setTimeout(() => {
