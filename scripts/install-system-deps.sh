@@ -19,6 +19,10 @@ packages=(
   openssl
   # protoc, for generating the API code from proto/ (scripts/generate.sh).
   protobuf-compiler
+  # The KV store's etcd backend: its tests start a 3-member cluster of their
+  # own (runtime/src/testing/etcd-cluster.ts); etcd-client gives etcdctl.
+  etcd-server
+  etcd-client
 )
 
 # shellcheck source=lib/debian-packages.sh

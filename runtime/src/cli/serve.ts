@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, LOG_LEVELS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from '../serve/config.js';
+import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, KV_STORES, LOG_LEVELS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from '../serve/config.js';
 import { SWITCH_FD_RESERVE } from '../serve/fd-limit.js';
 // The constants alone (not the codec's index): `--help` must not load the codec.
 import { OFP_VERSION_NAMES } from '../openflow/constants.js';
@@ -39,6 +39,14 @@ export interface ServeFlags {
   clientLifecycleQueue?: string;
   clientPacketInQueue?: string;
   clientBatchIntervalMs?: string;
+  store?: string;
+  etcdEndpoints?: string;
+  etcdPrefix?: string;
+  etcdTlsCa?: string;
+  etcdTlsCert?: string;
+  etcdTlsKey?: string;
+  etcdUser?: string;
+  etcdPasswordFile?: string;
   app?: string[];
   logLevel?: string;
   logFormat?: string;
@@ -89,6 +97,14 @@ export function registerServe(program: Command): void {
     .addOption(option('--client-lifecycle-queue <n>', 'clientLifecycleQueue', 'per client: lifecycle events that may wait for credit before they are dropped (the client gets a Gap)'))
     .addOption(option('--client-packet-in-queue <n>', 'clientPacketInQueue', 'per client: packet-ins that may wait for credit before the oldest are shed'))
     .addOption(option('--client-batch-interval-ms <ms>', 'clientBatchIntervalMs', 'per client: shortest time between two event batches while events keep coming (0: a batch per event-loop turn)'))
+    .addOption(option('--store <store>', 'store', `the KV store: ${KV_STORES.join(' (embedded, in <data-dir>/kv) or ')} (an etcd v3 cluster)`))
+    .addOption(option('--etcd-endpoints <list>', 'etcdEndpoints', 'etcd members for --store etcd, host:port comma-separated'))
+    .addOption(option('--etcd-prefix <prefix>', 'etcdPrefix', 'etcd key prefix the KV store\'s keys live under'))
+    .addOption(option('--etcd-tls-ca <file>', 'etcdTlsCa', 'PEM CA bundle that signed the etcd members\' certificates: TLS to etcd'))
+    .addOption(option('--etcd-tls-cert <file>', 'etcdTlsCert', 'PEM client certificate for etcd (with --etcd-tls-key)'))
+    .addOption(option('--etcd-tls-key <file>', 'etcdTlsKey', 'PEM private key of --etcd-tls-cert'))
+    .addOption(option('--etcd-user <name>', 'etcdUser', `etcd user; its password from --etcd-password-file or env ${envName('etcdPassword')}, never a flag`))
+    .addOption(option('--etcd-password-file <file>', 'etcdPasswordFile', 'file holding the etcd user\'s password'))
     .addOption(option('--app <name...>', 'apps', `built-in app to run (${BUILT_IN_APPS.join(', ')}); repeatable`))
     .addOption(option('--log-level <level>', 'logLevel', LOG_LEVELS.join(', ')))
     .addOption(option('--log-format <format>', 'logFormat', 'auto (pretty on a terminal), pretty or json'))
@@ -112,6 +128,7 @@ Examples:
   sdn-runtime serve                                  OpenFlow on 6653, HTTP on 8080, gRPC on 127.0.0.1:50051
   sdn-runtime serve --app learning-switch            hosts behind connected switches can talk
   sdn-runtime serve --plugins-dir ./plugins          load and watch the plugins in ./plugins
+  sdn-runtime serve --store etcd --etcd-endpoints 10.0.0.1:2379,10.0.0.2:2379,10.0.0.3:2379
   sdn-runtime serve --openflow-port 16653 --http-port 18080 --grpc-port 15051
   SDN_RUNTIME_LOG_FORMAT=json sdn-runtime serve -c runtime.json`,
     )

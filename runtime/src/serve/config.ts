@@ -70,6 +70,21 @@ export interface ServeConfig {
   readonly clientPacketInQueue: number;
   /** Per event-stream client: shortest time between two event batches while events keep coming (0: one batch per event-loop turn). */
   readonly clientBatchIntervalMs: number;
+  /** The KV store: 'lmdb' (embedded, in `<dataDir>/kv`) or 'etcd' (an etcd v3 cluster). */
+  readonly store: 'lmdb' | 'etcd';
+  /** etcd members, `host:port` each (store 'etcd'). */
+  readonly etcdEndpoints: readonly string[];
+  /** The etcd key prefix the store's keys live under. */
+  readonly etcdPrefix: string;
+  /** TLS to etcd: PEM file paths. `etcdTlsCa` turns TLS on; cert + key add a client certificate. */
+  readonly etcdTlsCa: string | undefined;
+  readonly etcdTlsCert: string | undefined;
+  readonly etcdTlsKey: string | undefined;
+  /** etcd user; its password comes from `etcdPasswordFile` or env SDN_RUNTIME_ETCD_PASSWORD, never a flag. */
+  readonly etcdUser: string | undefined;
+  readonly etcdPasswordFile: string | undefined;
+  /** From env or the config file only (a flag's value is visible to every user in the process list). */
+  readonly etcdPassword: string | undefined;
   /** Built-in apps to start, e.g. ['learning-switch']. */
   readonly apps: readonly string[];
   /** One of LOG_LEVELS. */
@@ -113,6 +128,15 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   clientLifecycleQueue: 10_000,
   clientPacketInQueue: 1_000,
   clientBatchIntervalMs: 1,
+  store: 'lmdb',
+  etcdEndpoints: [],
+  etcdPrefix: '/sdn-runtime/kv/',
+  etcdTlsCa: undefined,
+  etcdTlsCert: undefined,
+  etcdTlsKey: undefined,
+  etcdUser: undefined,
+  etcdPasswordFile: undefined,
+  etcdPassword: undefined,
   apps: [],
   logLevel: 'info',
   logFormat: 'auto',
@@ -123,6 +147,9 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 
 /** The OpenFlow versions `openflowVersions` accepts, by name ("1.3"). */
 export const SUPPORTED_OPENFLOW_VERSIONS: readonly string[] = HANDSHAKE_VERSIONS.map((v) => OFP_VERSION_NAMES[v]!);
+
+/** Values of `--store`. */
+export const KV_STORES = ['lmdb', 'etcd'] as const;
 
 /** Built-in apps `--app` accepts. */
 export const BUILT_IN_APPS = ['learning-switch'] as const;

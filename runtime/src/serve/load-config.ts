@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error.js';
 import { OFP_VERSION_NAMES } from '../openflow/index.js';
 import { HANDSHAKE_VERSIONS } from '../switch/connection-types.js';
-import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, LOG_LEVELS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from './config.js';
+import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, KV_STORES, LOG_LEVELS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from './config.js';
 import { checkApiExposure } from './exposure.js';
 import { mergeTokens, parseTokens, readTokensFile } from './tokens.js';
 
@@ -80,6 +80,67 @@ function list(value: unknown): string[] {
   return String(value).split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
+/** `host:port` with a port from 1 to 65535. */
+function endpoints(value: unknown): string[] {
+  const parsed = list(value);
+  for (const endpoint of parsed) {
+    const match = /^(.+):(\d+)$/.exec(endpoint);
+    if (match === null || Number(match[2]) < 1 || Number(match[2]) > 65535) throw new ConfigError(`etcdEndpoints: "${endpoint}" is not host:port`);
+  }
+  return parsed;
+}
+
+/** Bytes of a password file read at most: a password, not a file that happens to be there. */
+const MAX_PASSWORD_FILE_BYTES = 4096;
+
+function readPassword(path: string): string {
+  let text: Buffer;
+  try {
+    text = readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(`etcdPasswordFile: cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  if (text.length > MAX_PASSWORD_FILE_BYTES) throw new ConfigError(`etcdPasswordFile: ${path} holds ${text.length} bytes; a password file holds at most ${MAX_PASSWORD_FILE_BYTES}`);
+  const password = text.toString('utf8').replace(/\r?\n$/, '');
+  if (password === '') throw new ConfigError(`etcdPasswordFile: ${path} is empty`);
+  return password;
+}
+
+interface EtcdSettings {
+  store: ServeConfig['store'];
+  etcdEndpoints: string[];
+  etcdPrefix: string;
+  etcdTlsCa: string | undefined;
+  etcdTlsCert: string | undefined;
+  etcdTlsKey: string | undefined;
+  etcdUser: string | undefined;
+  etcdPasswordFile: string | undefined;
+  etcdPassword: string | undefined;
+}
+
+function etcdSettings(c: Record<keyof ServeConfig, unknown>, optionalPath: (v: unknown) => string | undefined): EtcdSettings {
+  const store = String(c.store);
+  if (!(KV_STORES as readonly string[]).includes(store)) throw new ConfigError(`--store "${store}" (env ${envName('store')}, config "store") is not a store: use ${KV_STORES.join(', ')}`);
+  const settings: EtcdSettings = {
+    store: store as ServeConfig['store'],
+    etcdEndpoints: endpoints(c.etcdEndpoints),
+    etcdPrefix: nonEmpty('etcdPrefix', c.etcdPrefix),
+    etcdTlsCa: optionalPath(c.etcdTlsCa),
+    etcdTlsCert: optionalPath(c.etcdTlsCert),
+    etcdTlsKey: optionalPath(c.etcdTlsKey),
+    etcdUser: optionalPath(c.etcdUser),
+    etcdPasswordFile: optionalPath(c.etcdPasswordFile),
+    etcdPassword: optionalPath(c.etcdPassword),
+  };
+  if (settings.store === 'etcd' && settings.etcdEndpoints.length === 0) throw new ConfigError(`--store etcd needs --etcd-endpoints host:port,... (env ${envName('etcdEndpoints')})`);
+  if ((settings.etcdTlsCert === undefined) !== (settings.etcdTlsKey === undefined)) throw new ConfigError('etcdTlsCert and etcdTlsKey go together: set both for a client certificate, or neither');
+  if (settings.etcdTlsCert !== undefined && settings.etcdTlsCa === undefined) throw new ConfigError('etcdTlsCert needs etcdTlsCa (TLS to etcd)');
+  if (settings.etcdPasswordFile !== undefined && settings.etcdPassword !== undefined) throw new ConfigError(`etcdPasswordFile and ${envName('etcdPassword')} both set: use one`);
+  if (settings.etcdPasswordFile !== undefined) settings.etcdPassword = readPassword(settings.etcdPasswordFile);
+  if ((settings.etcdUser === undefined) !== (settings.etcdPassword === undefined)) throw new ConfigError(`etcdUser needs a password (etcdPasswordFile or env ${envName('etcdPassword')}), and a password needs etcdUser`);
+  return settings;
+}
+
 /** Checks and converts merged raw values (strings from flags/env, JSON values from a file). */
 function normalize(raw: Raw): ServeConfig {
   const c = { ...DEFAULT_SERVE_CONFIG, ...raw } as Record<keyof ServeConfig, unknown>;
@@ -127,6 +188,7 @@ function normalize(raw: Raw): ServeConfig {
     clientLifecycleQueue: integer('clientLifecycleQueue', c.clientLifecycleQueue, 1, 10_000_000),
     clientPacketInQueue: integer('clientPacketInQueue', c.clientPacketInQueue, 1, 10_000_000),
     clientBatchIntervalMs: integer('clientBatchIntervalMs', c.clientBatchIntervalMs, 0, 1000),
+    ...etcdSettings(c, optionalPath),
     apps,
     logLevel,
     logFormat,

@@ -17,11 +17,11 @@ import { PubSubService } from '../generated/sdn/runtime/v1/pubsub.js';
 import { InProcessBus } from '../pubsub/bus.js';
 import { PUBSUB_METHOD_SCOPES, pubSubServiceImpl } from '../pubsub/pubsub-service.js';
 import { KV_METHOD_SCOPES, kvServiceImpl } from '../store/kv-service.js';
-import { LmdbKvStore } from '../store/lmdb-store.js';
 import type { KvStore } from '../store/types.js';
 import { OpenFlowServer } from '../switch/server.js';
 import { envName, type ServeConfig } from './config.js';
 import { describeSurfaces } from './exposure.js';
+import { openKvStore } from './kv-store.js';
 import { openFileLimit, SWITCH_FD_RESERVE, switchConnectionBudget } from './fd-limit.js';
 import { listenError, prepareFolder, probeListen, readTlsFiles } from './start-checks.js';
 
@@ -93,10 +93,10 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   prepareFolder({ flag: '--data-dir', env: envName('dataDir'), key: 'dataDir' }, config.dataDir);
   if (config.pluginsDir !== undefined) prepareFolder({ flag: '--plugins-dir', env: envName('pluginsDir'), key: 'pluginsDir' }, config.pluginsDir);
   // The embedded KV store and pubsub bus unless the caller brings its own.
-  const ownStore = services.store === undefined ? await LmdbKvStore.open({ dataDir: config.dataDir, onWatchHandlerError: (err) => log.error({ err }, 'a KV watch handler threw; its watch is closed') }) : undefined;
+  const metrics = new RuntimeMetrics();
+  const ownStore = services.store === undefined ? await openKvStore(config, log, metrics) : undefined;
   const store = services.store ?? ownStore!;
   const bus = services.bus ?? new InProcessBus();
-  const metrics = new RuntimeMetrics();
   if (services.logDrops !== undefined) metrics.countLogDrops(services.logDrops);
   const controller = new Controller(log, metrics);
   for (const name of config.apps) await controller.use(builtInApp(name));

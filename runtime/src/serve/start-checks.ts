@@ -110,6 +110,13 @@ function checkCaBundle(flag: string, path: string, ca: Buffer): void {
   });
 }
 
+/** Reads a PEM CA bundle and checks it holds certificates. @throws ConfigError naming the flag and the file. */
+export function readCaBundle(flag: string, path: string): Buffer {
+  const ca = readPem(flag, path);
+  checkCaBundle(flag, path, ca);
+  return ca;
+}
+
 /**
  * Reads and checks a listener's TLS files: the certificate and key are PEM and
  * belong together, the CA bundle is PEM.

@@ -11,8 +11,11 @@ import { SdnError } from '../errors.js';
  * - `KV_CORRUPT`: bytes on disk do not decode (names the key or revision), or
  *   the data file is lost or damaged (names the file and what to do).
  * - `KV_LOCKED`: another live process owns the data directory.
+ * - `KV_UNAVAILABLE`: the etcd store cannot reach a healthy etcd member (no
+ *   connection, no leader, the request deadline passed); the write may or may
+ *   not have happened, so retry only what is safe to repeat.
  */
-export type KvErrorCode = 'KV_INVALID' | 'KV_CLOSED' | 'KV_STORAGE' | 'KV_CORRUPT' | 'KV_LOCKED';
+export type KvErrorCode = 'KV_INVALID' | 'KV_CLOSED' | 'KV_STORAGE' | 'KV_CORRUPT' | 'KV_LOCKED' | 'KV_UNAVAILABLE';
 
 export class KvError extends SdnError {
   declare readonly code: KvErrorCode;

@@ -40,6 +40,7 @@ const STATUS_OF: Readonly<Record<KvErrorCode, status>> = {
   KV_STORAGE: status.INTERNAL,
   KV_CORRUPT: status.DATA_LOSS,
   KV_LOCKED: status.FAILED_PRECONDITION,
+  KV_UNAVAILABLE: status.UNAVAILABLE,
 };
 
 /** The gRPC status for a store error; anything else is reported as INTERNAL without its internals. */

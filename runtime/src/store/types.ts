@@ -5,8 +5,8 @@
  * implementation must make every acknowledged write durable before its promise
  * resolves (it survives `kill -9`), and must apply a transaction atomically.
  *
- * Embedded implementation: lmdb (store/lmdb-store.ts). A distributed one (etcd)
- * can come later behind the same interface.
+ * Implementations: lmdb, embedded (store/lmdb-store.ts), and etcd
+ * (store/etcd-store.ts); testing/kv-conformance.ts holds what both must do.
  */
 
 export interface KeyValue {
