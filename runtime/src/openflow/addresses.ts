@@ -73,15 +73,33 @@ export function readIpv4(r: Reader, field: string): string {
  * it as octal (8), so the text means different addresses to different tools.
  */
 export function writeIpv4(w: Writer, ip: string, field: string): void {
-  const parts = typeof ip === 'string' ? ip.split('.') : [];
-  if (parts.length !== 4) w.fail(field, `${String(ip)} is not an IPv4 address "a.b.c.d"`);
-  const octets = parts.map((part) => {
-    const n = Number(part);
-    if (!/^(0|[1-9]\d{0,2})$/.test(part) || n > 255) w.fail(field, `${ip} is not an IPv4 address "a.b.c.d" (decimal 0-255, no leading zeros)`);
-    return n;
-  });
-  w.ensure(4);
-  for (const n of octets) w.buf[w.pos++] = n;
+  if (typeof ip !== 'string') w.fail(field, `${String(ip)} is not an IPv4 address "a.b.c.d"`);
+  // Read by character codes, not split and a regex: this runs for every IPv4 match
+  // field and nat range, and was a third of a ct+nat flow-mod's encode time.
+  let address = 0;
+  let parts = 0;
+  let octet = 0;
+  let digits = 0;
+  let valid = true;
+  for (let i = 0; i <= ip.length; i++) {
+    const c = i < ip.length ? ip.charCodeAt(i) : 46;
+    if (c === 46) {
+      parts++;
+      if (digits === 0 || octet > 255) valid = false;
+      address = address * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3 && !(digits === 1 && octet === 0)) {
+      octet = octet * 10 + (c - 48);
+      digits++;
+    } else {
+      valid = false;
+      digits++;
+    }
+  }
+  if (parts !== 4) w.fail(field, `${ip} is not an IPv4 address "a.b.c.d"`);
+  if (!valid) w.fail(field, `${ip} is not an IPv4 address "a.b.c.d" (decimal 0-255, no leading zeros)`);
+  w.u32(address, field);
 }
 
 /** Sixteen bytes in RFC 5952 text form: lowercase, longest zero run (>= 2 groups) as "::". */
