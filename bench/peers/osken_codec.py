@@ -1,10 +1,10 @@
-"""os-ken's OpenFlow 1.3 codec, timed on the same messages as bench/src/codec.ts.
+"""os-ken's OpenFlow codec (1.3, and 1.0 for one op), timed on the same messages as bench/src/codec.ts.
 
 Reads the reference messages as JSON on stdin (bench/dist/codec.js writes it):
 
     {"xid": 305419896, "frame": "<hex>",
      "encode": {"hello": "<hex>", "hello_bitmap": "<hex>", ...},
-     "decode": {"packet_in": "<hex>"},
+     "decode": {"packet_in": "<hex>", "packet_in_10": "<hex>"},
      "vector_files": ["4-10-ofp_hello.packet", ...] or null}
 
 Before timing an encode op it checks that os-ken builds exactly the reference bytes
@@ -24,10 +24,13 @@ import sys
 import time
 
 from os_ken.ofproto import ofproto_parser, ofproto_protocol
+from os_ken.ofproto import ofproto_v1_0 as ofp10
+from os_ken.ofproto import ofproto_v1_0_parser as parser10
 from os_ken.ofproto import ofproto_v1_3 as ofp
 from os_ken.ofproto import ofproto_v1_3_parser as parser
 
 DP = ofproto_protocol.ProtocolDesc(version=ofp.OFP_VERSION)
+DP10 = ofproto_protocol.ProtocolDesc(version=ofp10.OFP_VERSION)
 # A batch should last at least this long, so that timer overhead is negligible.
 MIN_BATCH_SECONDS = 0.01
 
@@ -59,6 +62,20 @@ def build_flow_mod(xid, _frame):
     return msg.buf
 
 
+def build_flow_mod_ct(xid, _frame):
+    nat = parser.NXActionNAT(flags=1, range_ipv4_min="10.0.0.1", range_ipv4_max="10.0.0.9")
+    ct = parser.NXActionCT(flags=1, zone_src="", zone_ofs_nbits=1, recirc_table=255, alg=0, actions=[nat])
+    resubmit = parser.NXActionResubmitTable(in_port=0xfff8, table_id=1)
+    msg = parser.OFPFlowMod(
+        DP, cookie=0, cookie_mask=0, table_id=0, command=ofp.OFPFC_ADD,
+        idle_timeout=0, hard_timeout=0, priority=100, buffer_id=ofp.OFP_NO_BUFFER,
+        out_port=ofp.OFPP_ANY, out_group=ofp.OFPG_ANY, flags=0, match=parser.OFPMatch(eth_type=0x0800),
+        instructions=[parser.OFPInstructionActions(ofp.OFPIT_APPLY_ACTIONS, [ct, resubmit])])
+    msg.xid = xid
+    msg.serialize()
+    return msg.buf
+
+
 def build_packet_out(xid, frame):
     msg = parser.OFPPacketOut(DP, buffer_id=ofp.OFP_NO_BUFFER, in_port=1,
                               actions=[parser.OFPActionOutput(2, 0)], data=frame)
@@ -71,14 +88,15 @@ ENCODERS = {
     "hello": build_hello,
     "hello_bitmap": build_hello_bitmap,
     "flow_mod": build_flow_mod,
+    "flow_mod_ct": build_flow_mod_ct,
     "packet_out": build_packet_out,
 }
 
 
-def parse(buf):
-    """One message from bytes, the way os-ken's Datapath parses what it receives."""
+def parse(buf, dp=DP):
+    """One message from bytes, the way os-ken's Datapath (of protocol `dp`) parses what it receives."""
     version, msg_type, msg_len, xid = ofproto_parser.header(buf)
-    return ofproto_parser.msg(DP, version, msg_type, msg_len, xid, buf)
+    return ofproto_parser.msg(dp, version, msg_type, msg_len, xid, buf)
 
 
 def measure(batch, seconds, ops_per_call=1):
@@ -135,6 +153,19 @@ def decode_packet_in(buf, seconds):
         total = 0
         for _ in range(n):
             total += parse(buf).total_len
+        return total
+    return measure(batch, seconds)
+
+
+def decode_packet_in_10(buf, seconds):
+    msg = parse(buf, DP10)
+    if not isinstance(msg, parser10.OFPPacketIn) or msg.in_port != 1 or len(msg.data) != 64:
+        return {"error": f"os-ken parsed the reference OpenFlow 1.0 PACKET_IN as {msg!r}"}
+
+    def batch(n):
+        total = 0
+        for _ in range(n):
+            total += parse(buf, DP10).total_len
         return total
     return measure(batch, seconds)
 
@@ -197,6 +228,8 @@ def run_ops(spec, opts):
             ops[name] = report(name, encode_op(build, reference, xid, frame, opts.seconds))
     if only is None or "packet_in" in only:
         ops["packet_in"] = report("packet_in", decode_packet_in(bytes.fromhex(spec["decode"]["packet_in"]), opts.seconds))
+    if only is None or "packet_in_10" in only:
+        ops["packet_in_10"] = report("packet_in_10", decode_packet_in_10(bytes.fromhex(spec["decode"]["packet_in_10"]), opts.seconds))
     if opts.vectors and (only is None or "vectors" in only):
         wanted = spec.get("vector_files")
         ops["vectors"] = report("vectors", decode_vectors(opts.vectors, None if wanted is None else set(wanted), opts.seconds))

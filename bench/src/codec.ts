@@ -16,7 +16,7 @@ import { formatRate, formatTable, formatVectors, type Row, rowsJson, type Vector
  * support yet is reported as such and does not fail the run.
  */
 
-const OP_IDS = [...ENCODE_FIXTURES.map((f) => f.id), 'packet_in', 'vectors'];
+const OP_IDS = [...ENCODE_FIXTURES.map((f) => f.id), 'packet_in', 'packet_in_10', 'vectors'];
 
 const USAGE = `usage: node bench/dist/codec.js [--seconds N] [--json] [--no-peer] [--only IDS] [--help]
   --seconds N  time budget per op and side, after warm-up (default 1.5)
@@ -114,6 +114,10 @@ async function main(argv: string[]): Promise<number> {
   const packetIn = 'PacketIn decode, match in_port + 64 B frame (106 B)';
   if (selected('packet_in')) {
     rows.push({ op: packetIn, call: 'decodeMessage', ours: ours(packetIn, 'decodeMessage', () => measurePacketIn(options.seconds)), osken: peerOutcome(peer, 'packet_in') });
+  }
+  const packetIn10 = 'PacketIn decode, OpenFlow 1.0, 64 B frame (82 B)';
+  if (selected('packet_in_10')) {
+    rows.push({ op: packetIn10, call: 'decodeMessage', ours: ours(packetIn10, 'decodeMessage', () => measurePacketIn(options.seconds, '1.0')), osken: peerOutcome(peer, 'packet_in_10') });
   }
 
   // Both sides time the same files: those our codec decodes and os-ken parses.

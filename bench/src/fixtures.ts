@@ -36,7 +36,7 @@ function hex(text: string): Buffer {
 export const FRAME = Buffer.concat([hex('000000000002 000000000001 0800'), Buffer.from(Array.from({ length: 50 }, (_, i) => i))]);
 
 /** Ids shared with bench/peers/osken_codec.py. */
-export type EncodeId = 'hello' | 'hello_bitmap' | 'flow_mod' | 'packet_out';
+export type EncodeId = 'hello' | 'hello_bitmap' | 'flow_mod' | 'flow_mod_ct' | 'packet_out';
 
 export interface EncodeFixture {
   readonly id: EncodeId;
@@ -117,6 +117,47 @@ export const ENCODE_FIXTURES: readonly EncodeFixture[] = [
     },
   },
   {
+    id: 'flow_mod_ct',
+    label: 'FlowMod encode, ip + ct(commit, nat) + resubmit (136 B)',
+    bytes: hex(`
+      04 0e 0088 12345678
+      0000000000000000 0000000000000000     # cookie, cookie_mask
+      00 00 0000 0000 0064                  # table_id, command ADD, idle, hard, priority 100
+      ffffffff ffffffff ffffffff 0000 0000  # buffer_id, out_port ANY, out_group ANY, flags, pad
+      0001 000a 80000a02 0800 000000000000  # match: eth_type IPv4, padded to 16
+      0004 0048 00000000                    # APPLY_ACTIONS, length 72
+      ffff 0030 00002320 0023               # NXAST_CT, length 48
+      0001 00000000 0001 ff 000000 0000     # flags COMMIT, zone_src none, zone 1, recirc_table none, pad, alg
+      ffff 0018 00002320 0024               # nested NXAST_NAT, length 24
+      0000 0001 0003 0a000001 0a000009      # pad, flags SRC, range present ipv4 min|max, 10.0.0.1-10.0.0.9
+      ffff 0010 00002320 000e               # NXAST_RESUBMIT_TABLE, length 16
+      fff8 01 000000                        # in_port IN_PORT, table 1, pad
+    `),
+    build: (xid) => {
+      const nat: Action = { type: 'nxNat', flags: 1, rangeIpv4Min: '10.0.0.1', rangeIpv4Max: '10.0.0.9' };
+      const ct: Action = { type: 'nxCt', flags: 1, zoneSrc: '', zoneOfsNbits: 1, recircTable: 255, alg: 0, actions: [nat] };
+      const resubmit: Action = { type: 'nxResubmitTable', inPort: 0xfff8, tableId: 1 };
+      return {
+        type: 'FlowMod',
+        version: OFP_VERSION_1_3,
+        xid,
+        cookie: 0n,
+        cookieMask: 0n,
+        tableId: 0,
+        command: OFPFC_ADD,
+        idleTimeout: 0,
+        hardTimeout: 0,
+        priority: 100,
+        bufferId: OFP_NO_BUFFER,
+        outPort: OFPP_ANY,
+        outGroup: OFPG_ANY,
+        flags: 0,
+        match: [oxm('eth_type', 0x0800)],
+        instructions: [applyActions([ct, resubmit])],
+      };
+    },
+  },
+  {
     id: 'packet_out',
     label: 'PacketOut encode, output + 64 B frame (104 B)',
     // buffer_id NO_BUFFER, in_port 1, actions_len 16, pad 6, OUTPUT port 2 max_len 0, frame.
@@ -142,6 +183,29 @@ export const PACKET_IN_BYTES = Buffer.concat([
   FRAME,
 ]);
 
+/** The fields whose value is not the expected one, as one line; undefined when all are. */
+function wrongFields(fields: readonly (readonly [string, unknown, unknown])[]): string | undefined {
+  const wrong = fields.filter(([, got, want]) => got !== want);
+  return wrong.length === 0 ? undefined : wrong.map(([name, got, want]) => `${name} is ${String(got)}, expected ${String(want)}`).join('; ');
+}
+
+/** An OpenFlow 1.0 PACKET_IN (ofp_packet_in): buffer_id NO_BUFFER, total_len 64, in_port 1, reason NO_MATCH, pad, frame. */
+export const PACKET_IN_10_BYTES = Buffer.concat([hex('01 0a 0052 12345678  ffffffff 0040 0001 00 00'), FRAME]);
+
+/** Why `msg` is not what a correct decoder makes of PACKET_IN_10_BYTES, or undefined when it is. */
+export function packetIn10Problem(msg: OfpMessage): string | undefined {
+  if (msg.type !== 'PacketIn10') return `decodeMessage gave a ${msg.type} value, not a PacketIn10`;
+  const fields: [string, unknown, unknown][] = [
+    ['xid', msg.xid, XID],
+    ['bufferId', msg.bufferId, OFP_NO_BUFFER],
+    ['totalLen', msg.totalLen, 64],
+    ['inPort', msg.inPort, 1],
+    ['reason', msg.reason, OFPR_NO_MATCH],
+    ['data', Buffer.from(msg.data).equals(FRAME), true],
+  ];
+  return wrongFields(fields);
+}
+
 /** Why `msg` is not what a correct decoder makes of PACKET_IN_BYTES, or undefined when it is. */
 export function packetInProblem(msg: OfpMessage): string | undefined {
   if (msg.type !== 'PacketIn') return `decodeMessage gave a ${msg.type} value, not a PacketIn`;
@@ -157,6 +221,5 @@ export function packetInProblem(msg: OfpMessage): string | undefined {
     ['match[0]', field && 'value' in field ? `${field.field}=${String(field.value)}/${String(field.mask)}` : field, 'in_port=1/undefined'],
     ['data', Buffer.from(msg.data).equals(FRAME), true],
   ];
-  const wrong = fields.filter(([, got, want]) => got !== want);
-  return wrong.length === 0 ? undefined : wrong.map(([name, got, want]) => `${name} is ${String(got)}, expected ${String(want)}`).join('; ');
+  return wrongFields(fields);
 }

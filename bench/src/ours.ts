@@ -1,6 +1,6 @@
 import { decodeMessage, encodeMessage, encodeMessageInto, OfpEncodeError, Writer } from '../../runtime/dist/openflow/index.js';
 import type { VectorFile } from '../../runtime/dist/testing/vectors.js';
-import { type EncodeFixture, PACKET_IN_BYTES, packetInProblem, XID } from './fixtures.js';
+import { type EncodeFixture, PACKET_IN_10_BYTES, PACKET_IN_BYTES, packetIn10Problem, packetInProblem, XID } from './fixtures.js';
 import { type Measurement, measure } from './measure.js';
 
 /**
@@ -80,15 +80,15 @@ export function measureEncode(fixture: EncodeFixture, variant: EncodeVariant, se
 }
 
 /** Decodes the reference PACKET_IN, once it decodes to the expected value. */
-export function measurePacketIn(seconds: number): Outcome {
-  const buf = PACKET_IN_BYTES;
+export function measurePacketIn(seconds: number, version: '1.3' | '1.0' = '1.3'): Outcome {
+  const [buf, check] = version === '1.3' ? [PACKET_IN_BYTES, packetInProblem] : [PACKET_IN_10_BYTES, packetIn10Problem];
   let problem: string | undefined;
   try {
     const msg = decodeMessage(buf);
     if (msg.type === 'Unknown') {
-      return { kind: 'unsupported', reason: 'decodeMessage returns Unknown for an OpenFlow 1.3 PACKET_IN: no PACKET_IN codec in this build' };
+      return { kind: 'unsupported', reason: `decodeMessage returns Unknown for an OpenFlow ${version} PACKET_IN: no PACKET_IN codec for it in this build` };
     }
-    problem = packetInProblem(msg);
+    problem = check(msg);
   } catch (err) {
     problem = `decodeMessage threw ${String(err)}`;
   }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENCODE_FIXTURES, FRAME, PACKET_IN_BYTES, XID } from './fixtures.js';
+import { ENCODE_FIXTURES, FRAME, PACKET_IN_10_BYTES, PACKET_IN_BYTES, XID } from './fixtures.js';
 
 /**
  * Runs bench/peers/osken_codec.py (os-ken in bench/.venv) on the reference
@@ -30,7 +30,7 @@ export interface PeerReport {
 export type PeerResult = { readonly ran: true; readonly report: PeerReport } | { readonly ran: false; readonly reason: string };
 
 /** Ops the script times, each with a warm-up and calibration on top of its budget. */
-const PEER_OPS = 6;
+const PEER_OPS = 8;
 
 export interface PeerOptions {
   readonly root: string;
@@ -55,7 +55,7 @@ export function runPeer(options: PeerOptions): Promise<PeerResult> {
     xid: XID,
     frame: FRAME.toString('hex'),
     encode: Object.fromEntries(ENCODE_FIXTURES.map((f) => [f.id, f.bytes.toString('hex')])),
-    decode: { packet_in: PACKET_IN_BYTES.toString('hex') },
+    decode: { packet_in: PACKET_IN_BYTES.toString('hex'), packet_in_10: PACKET_IN_10_BYTES.toString('hex') },
     vector_files: options.vectorFiles ?? null,
   };
   // Generous: twice the budget plus start-up, so only a hung peer hits it.
