@@ -16,8 +16,15 @@ import { BRIDGES, describeFlow, HOSTS, show, Topology } from './topology.js';
 // talking gRPC, run as a user runs it: examples/learning-switch-ts through its
 // CLI, then examples/learning-switch-py as a script with the SDK's venv. Each
 // client gets its own idle timeout, so the learned flows show whose they are.
+// Once with the bridges on OpenFlow 1.3, once on 1.0: the clients see the same
+// 1.3 model either way, and the session maps their commands to the bridge's version.
 
-describe('learning-switch clients (TypeScript, Python) over gRPC on Open vSwitch', () => {
+const VERSIONS = [
+  { name: 'OpenFlow 1.3', protocols: ['OpenFlow13'], openflowVersions: [0x04] },
+  { name: 'OpenFlow 1.0', protocols: ['OpenFlow10'], openflowVersions: [0x01, 0x04] },
+] as const;
+
+for (const version of VERSIONS) describe(`learning-switch clients (TypeScript, Python) over gRPC on Open vSwitch, ${version.name}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'sdn-runtime-e2e-clients-'));
   const watcher = new EventWatcher();
   const running = new Set<ClientProcess>();
@@ -26,12 +33,17 @@ describe('learning-switch clients (TypeScript, Python) over gRPC on Open vSwitch
 
   before(async () => {
     rt = await startRuntime(
-      { ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, apps: [], dataDir: join(dir, 'data'), pluginsDir: join(dir, 'plugins'), echoIntervalMs: 1000, echoTimeoutMs: 3000 },
+      { ...DEFAULT_SERVE_CONFIG, openflowVersions: version.openflowVersions, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, apps: [], dataDir: join(dir, 'data'), pluginsDir: join(dir, 'plugins'), echoIntervalMs: 1000, echoTimeoutMs: 3000 },
       pino({ level: 'warn' }),
     );
     await rt.controller.use(watcher);
-    topo = await Topology.start(rt.openflowPort);
+    topo = await Topology.start(rt.openflowPort, version.protocols);
     await topo.switchesUp(watcher);
+    assert.deepEqual(
+      rt.controller.switches().map((s) => s.version),
+      BRIDGES.map(() => version.openflowVersions[0]),
+      `the bridges negotiated another version than ${version.name}`,
+    );
   });
   after(async () => {
     for (const client of running) await client.stop();
@@ -58,7 +70,7 @@ describe('learning-switch clients (TypeScript, Python) over gRPC on Open vSwitch
 
   /**
    * The scenario each client must pass: started after both switches are up (it
-   * finds them by listing), it installs the table-miss flow on each and every host
+   * gets them as snapshot switch-ups), it installs the table-miss flow on each and every host
    * pings every other; when ovs-vswitchd restarts (flows lost), it hears the
    * switches come up again and the hosts ping again. Then it stops cleanly on
    * SIGINT and the flow tables are emptied for the next client.
