@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sdn_runtime import ErrorCode, Match, OxmField, SdnError
+from sdn_runtime import CtState, ErrorCode, Match, OxmField, SdnError
 from sdn_runtime import _from_proto, _to_proto
 
 
@@ -84,3 +84,14 @@ def test_proto_round_trip_keeps_values_masks_and_opaque_fields() -> None:
         + (OxmField("ct_label", bytes(range(16))), OxmField("opaque", b"", None, 0xFFFF, 3, True, b"\x00\x01"))
     )
     assert _from_proto.match(_to_proto.match(m)) == m
+
+
+def test_conntrack_fields_build_with_their_masks_and_reach_the_proto_by_name() -> None:
+    tracked_new = CtState.TRACKED | CtState.NEW
+    m = Match().ct_state(tracked_new, tracked_new).ct_zone(7).ct_mark(0x10, 0xF0)
+    assert fields(m) == [("ct_state", 0x21, 0x21), ("ct_zone", 7, None), ("ct_mark", 0x10, 0xF0)]
+    proto = _to_proto.match(m)
+    assert [f.field for f in proto.fields] == ["ct_state", "ct_zone", "ct_mark"]
+    assert _from_proto.match(proto) == m
+    with pytest.raises(SdnError, match="ct_zone"):
+        Match().ct_zone(70000)

@@ -87,6 +87,10 @@ FIELDS: dict[str, FieldSpec] = {
         _spec("pbb_isid", _U, 24, True, ("eth_type", (0x88E7,))),
         _spec("tunnel_id", _U, 64, True),
         _spec("ipv6_exthdr", _U, 9, True, _IPV6),
+        # Open vSwitch's connection-tracking fields (Nicira NXM), by Ryu's names.
+        _spec("ct_state", _U, 32, True),
+        _spec("ct_zone", _U, 16, False),
+        _spec("ct_mark", _U, 32, True),
     )
 }
 

@@ -83,6 +83,28 @@ class FlowModFlags(enum.IntFlag):
     NO_BYT_COUNTS = 16
 
 
+class CtState(enum.IntFlag):
+    """Open vSwitch's ct_state bits (Nicira CS_*), for ``Match.ct_state``."""
+
+    NEW = 0x01
+    ESTABLISHED = 0x02
+    RELATED = 0x04
+    REPLY_DIR = 0x08
+    INVALID = 0x10
+    TRACKED = 0x20
+    SRC_NAT = 0x40
+    DST_NAT = 0x80
+
+
+class NxCtFlags(enum.IntFlag):
+    """NX_CT_F_* flags of ``actions.nx_ct(flags=...)``: COMMIT commits the connection
+    to the tracker (its replies are then "established"); FORCE commits it replacing
+    one tracked in the other direction."""
+
+    COMMIT = 1 << 0
+    FORCE = 1 << 1
+
+
 class GroupModCommand(enum.IntEnum):
     """OFPGC_*."""
 

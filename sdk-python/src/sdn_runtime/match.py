@@ -223,6 +223,21 @@ class Match:
     def ipv6_exthdr(self, flags: int, mask: int | None = None) -> Match:
         return self.field("ipv6_exthdr", flags, mask)
 
+    def ct_state(self, state: int, mask: int | None = None) -> Match:
+        """Open vSwitch's connection-tracking state (Nicira ct_state), CtState bits:
+        ``ct_state(CtState.TRACKED | CtState.NEW, CtState.TRACKED | CtState.NEW)`` is
+        "+trk+new", ``ct_state(0, CtState.TRACKED)`` is "-trk". Without a mask every
+        bit must match."""
+        return self.field("ct_state", int(state), None if mask is None else int(mask))
+
+    def ct_zone(self, zone: int) -> Match:
+        """The conntrack zone (Nicira ct_zone, 0..65535) the packet was last tracked in."""
+        return self.field("ct_zone", zone)
+
+    def ct_mark(self, mark: int, mask: int | None = None) -> Match:
+        """The mark committed with the connection (Nicira ct_mark, 32 bits)."""
+        return self.field("ct_mark", mark, mask)
+
     def _prefixed(self, name: str, address: str, mask: str | int | None) -> Match:
         value, prefix = split_prefix(address)
         if prefix is not None and mask is not None:
