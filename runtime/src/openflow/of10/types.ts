@@ -1,5 +1,5 @@
 import type { Header } from '../messages.js';
-import type { DescStats } from '../multipart-types.js';
+import type { DescStats, PortStats } from '../multipart-types.js';
 import type { NXAction } from '../nicira/types.js';
 import type { PhyPort10 } from '../structs.js';
 
@@ -158,21 +158,8 @@ export interface TableStats10 {
   readonly matchedCount: bigint;
 }
 
-export interface PortStats10 {
-  readonly portNo: number;
-  readonly rxPackets: bigint;
-  readonly txPackets: bigint;
-  readonly rxBytes: bigint;
-  readonly txBytes: bigint;
-  readonly rxDropped: bigint;
-  readonly txDropped: bigint;
-  readonly rxErrors: bigint;
-  readonly txErrors: bigint;
-  readonly rxFrameErr: bigint;
-  readonly rxOverErr: bigint;
-  readonly rxCrcErr: bigint;
-  readonly collisions: bigint;
-}
+/** ofp_port_stats of 1.0: 1.3's without the duration. */
+export type PortStats10 = Omit<PortStats, 'durationSec' | 'durationNsec'>;
 
 export interface QueueStats10 {
   readonly portNo: number;
