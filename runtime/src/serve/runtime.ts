@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { ApiServer, pluginsService } from '../api/index.js';
+import { ApiServer, KV_METHOD_SCOPES, kvServiceImpl, pluginsService, PUBSUB_METHOD_SCOPES, pubSubServiceImpl } from '../api/index.js';
 import { learningSwitch } from '../apps/learning-switch.js';
 import type { App } from '../core/app-types.js';
 import { Controller } from '../core/controller.js';
@@ -15,8 +15,6 @@ import { KVService } from '../generated/sdn/runtime/v1/kv.js';
 import { PluginsService } from '../generated/sdn/runtime/v1/plugins.js';
 import { PubSubService } from '../generated/sdn/runtime/v1/pubsub.js';
 import { InProcessBus } from '../pubsub/bus.js';
-import { PUBSUB_METHOD_SCOPES, pubSubServiceImpl } from '../pubsub/pubsub-service.js';
-import { KV_METHOD_SCOPES, kvServiceImpl } from '../store/kv-service.js';
 import type { KvStore } from '../store/types.js';
 import { OpenFlowServer } from '../switch/server.js';
 import { envName, type ServeConfig } from './config.js';
