@@ -11,4 +11,5 @@ export { commandErrorCodeOf, grpcStatusOf, toServiceError } from './status.js';
 export { KV_METHOD_SCOPES, kvServiceImpl, type KvServiceOptions } from './kv.js';
 export { PUBSUB_METHOD_SCOPES, pubSubServiceImpl, type PubSubServiceOptions } from './pubsub.js';
 export { unary } from './switches.js';
+export { guardService } from './guard.js';
 export type { DeliveryLimits } from './events/delivery.js';
