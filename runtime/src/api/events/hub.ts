@@ -1,5 +1,5 @@
-import type { AppEvent, SwitchView } from '../../core/app-types.js';
-import { EventLog } from '../../core/event-log.js';
+import type { AppEvent, SwitchView } from '../../core/index.js';
+import { EventLog } from '../../core/index.js';
 import { EventKind, type Event } from '../../generated/sdn/runtime/v1/events.js';
 import { fromErrorMessage, fromFlowRemoved, fromPortStatus, fromSwitchView } from '../convert/index.js';
 import { StreamEvent } from './event.js';
