@@ -106,19 +106,27 @@ export class EventBus {
   publish(event: AppEvent): void {
     const route = this.routes[event.type];
     const all = route.all;
-    for (let i = 0; i < all.length; i++) this.deliver(all[i]!, event);
+    // The delivery is written out in both loops: this is the PACKET_IN path.
+    for (let i = 0; i < all.length; i++) {
+      const subscriber = all[i]!;
+      try {
+        const result: unknown = subscriber.handler(event);
+        if (result instanceof Promise) result.catch((err: unknown) => this.fault(subscriber.app, event, err));
+      } catch (err) {
+        this.fault(subscriber.app, event, err);
+      }
+    }
     if (route.byDpid.size === 0) return;
     const some = route.byDpid.get(event.dpid);
     if (some === undefined) return;
-    for (let i = 0; i < some.length; i++) this.deliver(some[i]!, event);
-  }
-
-  private deliver(subscriber: Subscriber, event: AppEvent): void {
-    try {
-      const result: unknown = subscriber.handler(event);
-      if (result instanceof Promise) result.catch((err: unknown) => this.fault(subscriber.app, event, err));
-    } catch (err) {
-      this.fault(subscriber.app, event, err);
+    for (let i = 0; i < some.length; i++) {
+      const subscriber = some[i]!;
+      try {
+        const result: unknown = subscriber.handler(event);
+        if (result instanceof Promise) result.catch((err: unknown) => this.fault(subscriber.app, event, err));
+      } catch (err) {
+        this.fault(subscriber.app, event, err);
+      }
     }
   }
 
