@@ -6,18 +6,18 @@ import { EventBus } from './event-bus.js';
 import { SWITCH_EVENT_TYPES } from './event-kinds.js';
 import { nodeIdOf } from './node.js';
 import type { SwitchDirectory } from './switch-directory.js';
-import { SwitchRegistry } from './switch-registry.js';
+import { MAX_LOGGED_CAUSES, SwitchRegistry } from './switch-registry.js';
 import { fakeSession, recordingLogger, switchInfo } from '../testing/fake-session.js';
 
 const NODE = 0x0a0b0c0d;
 
 function registry() {
-  const { log } = recordingLogger();
+  const { log, lines } = recordingLogger();
   const metrics = new RuntimeMetrics();
   const bus = new EventBus({ log, metrics });
   const events: AppEvent[] = [];
   bus.subscribe('recorder', SWITCH_EVENT_TYPES, (e) => events.push(e));
-  return { registry: new SwitchRegistry({ node: NODE, log, metrics, bus }), events };
+  return { registry: new SwitchRegistry({ node: NODE, log, metrics, bus }), events, lines, metrics };
 }
 
 describe('SwitchRegistry as the SwitchDirectory', () => {
@@ -58,6 +58,21 @@ describe('SwitchRegistry as the SwitchDirectory', () => {
     assert.deepEqual(events.map((e) => [e.type, e.node, e.dpid]), [['switchUp', NODE, 5n], ['message', NODE, 5n], ['switchDown', NODE, 5n]]);
     assert.equal(r.lookup(5n), undefined);
     assert.deepEqual(r.list(), []);
+  });
+});
+
+describe('SwitchRegistry: connection problems', () => {
+  it('logs a cause once per address, remembers a bounded number of them, and counts every one', async () => {
+    const { registry: r, lines, metrics } = registry();
+    const from = (i: number) => fakeSession(1n, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:6653`);
+    r.onProblem(from(0), 'badMessage', 'x');
+    r.onProblem(from(0), 'badMessage', 'x');
+    assert.equal(lines.length, 1);
+    for (let i = 1; i < 3 * MAX_LOGGED_CAUSES; i++) r.onProblem(from(i), 'badMessage', 'x');
+    assert.equal(lines.length, MAX_LOGGED_CAUSES + 1, 'one line per remembered address, then one saying the rest are only counted');
+    assert.match(String(lines.at(-1)?.msg), /too many addresses/);
+    const errors = (await metrics.registry.getSingleMetric('sdn_runtime_errors_total')?.get())?.values.find((v) => v.labels.cause === 'badMessage');
+    assert.equal(errors?.value, 3 * MAX_LOGGED_CAUSES + 1);
   });
 });
 

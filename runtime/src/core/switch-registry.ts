@@ -32,13 +32,20 @@ export interface SwitchRegistryOptions {
  * order the switch sent them. It is the `SessionListener` of the OpenFlow server
  * and the local `SwitchDirectory`. Main thread only.
  */
+/** Address-and-cause pairs logged once each before further ones are only counted. */
+export const MAX_LOGGED_CAUSES = 1024;
+
 export class SwitchRegistry implements SessionListener, SwitchDirectory {
   private readonly switchesByDpid = new Map<bigint, Entry>();
   private readonly node: number;
   private readonly log: Logger;
   private readonly metrics: RuntimeMetrics;
   private readonly bus: EventBus;
-  /** Causes already logged per remote address: each is logged once, then only counted. */
+  /**
+   * Causes already logged per remote address: each is logged once, then only
+   * counted. At most MAX_LOGGED_CAUSES are remembered (a scan from many addresses
+   * must not grow it); past that, new ones are only counted.
+   */
   private readonly loggedCauses = new Set<string>();
 
   constructor(options: SwitchRegistryOptions) {
@@ -144,8 +151,12 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
 
   private logOnce(session: SwitchSession, cause: string, detail: string): void {
     const key = `${session.remote.replace(/:\d+$/, '')} ${cause}`;
-    if (this.loggedCauses.has(key)) return;
+    if (this.loggedCauses.has(key) || this.loggedCauses.size > MAX_LOGGED_CAUSES) return;
     this.loggedCauses.add(key);
+    if (this.loggedCauses.size > MAX_LOGGED_CAUSES) {
+      this.log.warn({ distinct: MAX_LOGGED_CAUSES }, 'switch connection problems from too many addresses: new ones are only counted from now on (sdn_runtime_errors_total)');
+      return;
+    }
     this.log.warn({ remote: session.remote, cause, detail }, 'switch connection problem (further ones from this address are only counted)');
   }
 
