@@ -1,0 +1,342 @@
+import type { Envelope, Route as WireRoute, RouteDigest, RouteUpdate } from '../../generated/sdn/overlay/v1/overlay.js';
+import type { Emit, NodeId } from '../types.js';
+import { TableDigest, routeHash } from './digest.js';
+import { checkAdvert } from './validate.js';
+
+export interface RouterConfig {
+  readonly nodeId: NodeId;
+  /** Added to a route's cost per hop, so that of two paths with the same RTT the shorter wins (ms). */
+  readonly hopPenaltyMs: number;
+  /** Longest path (nodes, this one included) a route may have: the routing TTL. */
+  readonly maxPathLength: number;
+  /** Most destinations kept, and most accepted from one neighbour. */
+  readonly maxRoutes: number;
+  /** Highest route cost accepted (ms). */
+  readonly maxCostMs: number;
+  /** Period of the digest sent to each neighbour (ms). */
+  readonly digestIntervalMs: number;
+  /** A neighbour that sends no update or digest for this long has its routes dropped (ms). */
+  readonly routeExpiryMs: number;
+  /** At most one resync request to, and one full table for, a neighbour per this interval (ms). */
+  readonly resyncMinIntervalMs: number;
+  /** Routes per RouteUpdate message; a larger change goes in several. */
+  readonly maxRoutesPerUpdate: number;
+  /** A link's cost is re-advertised when its RTT moves by at least max(this ms, `rttChangeShare` of it). */
+  readonly rttChangeMinMs: number;
+  readonly rttChangeShare: number;
+}
+
+/** This node's best route to `dest`. */
+export interface Route {
+  readonly dest: NodeId;
+  /** Sum of link RTTs plus the hop penalty per hop (ms). */
+  readonly costMs: number;
+  readonly nextHop: NodeId;
+  /** From the next hop (first) to dest (last). */
+  readonly path: readonly NodeId[];
+  readonly recordVersion: number;
+}
+
+/** Told when the best route to a destination appears, changes or goes. */
+export type RouteListener = (dest: NodeId, route: Route | undefined, nowMs: number) => void;
+
+interface Advert {
+  readonly dest: NodeId;
+  readonly costMs: number;
+  readonly path: readonly NodeId[];
+  readonly recordVersion: number;
+  readonly hash: number;
+}
+
+interface Peer {
+  readonly id: NodeId;
+  costMs: number;
+  /** What the peer advertised to us (Adj-RIB-In), the last update seq applied, its digest. */
+  readonly received: Map<NodeId, Advert>;
+  readonly receivedDigest: TableDigest;
+  receivedSeq: number;
+  lastHeardMs: number;
+  resyncAskedAtMs: number;
+  /** What we advertised to the peer (Adj-RIB-Out), our update seq on this link, its digest. */
+  readonly sent: Map<NodeId, Advert>;
+  readonly sentDigest: TableDigest;
+  sentSeq: number;
+  nextDigestAtMs: number;
+  fullSentAtMs: number;
+  resyncPending: boolean;
+}
+
+/**
+ * Path-vector routing (see README.md): per destination the best of the routes
+ * neighbours advertise, scored by link RTT + hop penalty; split horizon by path;
+ * incremental numbered updates, digests, resync on drift.
+ */
+export class Router {
+  private readonly peers = new Map<NodeId, Peer>();
+  private readonly routes = new Map<NodeId, Route>();
+  private readonly dirty = new Set<NodeId>();
+  private recordVersion = 0;
+
+  constructor(
+    private readonly config: RouterConfig,
+    private readonly emit: Emit,
+    private readonly send: (peer: NodeId, message: Envelope) => void,
+    private readonly onRoute: RouteListener,
+  ) {}
+
+  route(dest: NodeId): Route | undefined {
+    return this.routes.get(dest);
+  }
+
+  /** Every best route, by destination. */
+  table(): ReadonlyMap<NodeId, Route> {
+    return this.routes;
+  }
+
+  /** The version of this node's directory record, carried by its own route. */
+  setRecordVersion(version: number, nowMs: number): void {
+    this.recordVersion = version;
+    this.dirty.add(this.config.nodeId);
+    this.flush(nowMs);
+  }
+
+  linkUp(peerId: NodeId, rttMs: number, nowMs: number): void {
+    const peer: Peer = {
+      id: peerId,
+      costMs: Math.round(rttMs),
+      received: new Map(),
+      receivedDigest: new TableDigest(),
+      receivedSeq: 0,
+      lastHeardMs: nowMs,
+      resyncAskedAtMs: -Infinity,
+      sent: new Map(),
+      sentDigest: new TableDigest(),
+      sentSeq: 0,
+      nextDigestAtMs: nowMs + this.config.digestIntervalMs,
+      fullSentAtMs: -Infinity,
+      resyncPending: false,
+    };
+    this.linkDown(peerId, nowMs);
+    this.peers.set(peerId, peer);
+    for (const dest of [this.config.nodeId, ...this.routes.keys()]) {
+      const advert = this.advertFor(dest, peerId);
+      if (advert !== undefined) this.setSent(peer, advert);
+    }
+    this.sendFull(peer, nowMs);
+  }
+
+  linkRtt(peerId: NodeId, rttMs: number, nowMs: number): void {
+    const peer = this.peers.get(peerId);
+    if (peer === undefined) return;
+    const cost = Math.round(rttMs);
+    if (Math.abs(cost - peer.costMs) < Math.max(this.config.rttChangeMinMs, this.config.rttChangeShare * peer.costMs)) return;
+    peer.costMs = cost;
+    for (const dest of peer.received.keys()) this.recompute(dest, nowMs);
+    this.flush(nowMs);
+  }
+
+  linkDown(peerId: NodeId, nowMs: number): void {
+    const peer = this.peers.get(peerId);
+    if (peer === undefined) return;
+    this.peers.delete(peerId);
+    for (const dest of peer.received.keys()) this.recompute(dest, nowMs);
+    this.flush(nowMs);
+  }
+
+  /** A routing message from an up link. */
+  onMessage(peerId: NodeId, message: Envelope, nowMs: number): void {
+    const peer = this.peers.get(peerId);
+    const body = message.body;
+    if (peer === undefined || body === undefined) return;
+    if (body.$case === 'routeUpdate') this.onUpdate(peer, body.value, nowMs);
+    else if (body.$case === 'routeDigest') this.onDigest(peer, body.value, nowMs);
+    else if (body.$case === 'routeResync') this.onResync(peer, nowMs);
+    this.flush(nowMs);
+  }
+
+  onTick(nowMs: number): void {
+    for (const peer of this.peers.values()) {
+      if (peer.received.size > 0 && nowMs - peer.lastHeardMs >= this.config.routeExpiryMs) {
+        this.emit({ kind: 'problem', code: 'OVERLAY_ROUTE', detail: `routes of node ${peer.id} expired: no update or digest for ${nowMs - peer.lastHeardMs} ms`, peer: peer.id });
+        this.forget(peer, nowMs);
+      }
+      if (peer.resyncPending && nowMs - peer.fullSentAtMs >= this.config.resyncMinIntervalMs) this.sendFull(peer, nowMs);
+      if (nowMs >= peer.nextDigestAtMs) {
+        peer.nextDigestAtMs = nowMs + this.config.digestIntervalMs;
+        this.send(peer.id, { body: { $case: 'routeDigest', value: { seq: peer.sentSeq, count: peer.sentDigest.count, hash: peer.sentDigest.sum } } });
+      }
+    }
+    this.flush(nowMs);
+  }
+
+  private onUpdate(peer: Peer, update: RouteUpdate, nowMs: number): void {
+    peer.lastHeardMs = nowMs;
+    if (update.reset) {
+      this.forget(peer, nowMs);
+    } else if (update.seq !== ((peer.receivedSeq + 1) >>> 0)) {
+      // A lost update: what follows builds on a table we do not have.
+      this.askResync(peer, nowMs);
+      return;
+    }
+    peer.receivedSeq = update.seq;
+    for (const dest of update.withdrawn) {
+      const old = peer.received.get(dest);
+      if (old === undefined) continue;
+      peer.received.delete(dest);
+      peer.receivedDigest.remove(old.hash);
+      this.recompute(dest, nowMs);
+    }
+    let rejected = 0;
+    let firstReason = '';
+    for (const route of update.routes) {
+      const reason = this.accept(peer, route);
+      if (reason === undefined) {
+        this.recompute(route.dest, nowMs);
+        continue;
+      }
+      rejected += 1;
+      if (firstReason === '') firstReason = reason;
+    }
+    if (rejected > 0) {
+      const code = firstReason.startsWith('table full') ? 'OVERLAY_TABLE_FULL' : 'OVERLAY_ROUTE';
+      this.emit({ kind: 'problem', code, detail: `${rejected} route(s) from node ${peer.id} refused; first: ${firstReason}`, peer: peer.id });
+    }
+  }
+
+  /** Stores a valid advert from `peer`, or says why it is refused. */
+  private accept(peer: Peer, route: WireRoute): string | undefined {
+    const reason = checkAdvert(this.config, peer.id, route);
+    if (reason !== undefined) return reason;
+    const old = peer.received.get(route.dest);
+    if (old === undefined && peer.received.size >= this.config.maxRoutes) return `table full (${this.config.maxRoutes} routes)`;
+    if (old !== undefined) peer.receivedDigest.remove(old.hash);
+    const hash = routeHash(route.dest, route.costMs, route.recordVersion, route.path);
+    peer.received.set(route.dest, { dest: route.dest, costMs: route.costMs, path: route.path, recordVersion: route.recordVersion, hash });
+    peer.receivedDigest.add(hash);
+    return undefined;
+  }
+
+  private onDigest(peer: Peer, digest: RouteDigest, nowMs: number): void {
+    peer.lastHeardMs = nowMs;
+    const same = digest.seq === peer.receivedSeq && digest.count === peer.receivedDigest.count && digest.hash === peer.receivedDigest.sum;
+    if (!same) this.askResync(peer, nowMs);
+  }
+
+  private onResync(peer: Peer, nowMs: number): void {
+    if (nowMs - peer.fullSentAtMs >= this.config.resyncMinIntervalMs) this.sendFull(peer, nowMs);
+    else peer.resyncPending = true;
+  }
+
+  private askResync(peer: Peer, nowMs: number): void {
+    if (nowMs - peer.resyncAskedAtMs < this.config.resyncMinIntervalMs) return;
+    peer.resyncAskedAtMs = nowMs;
+    this.send(peer.id, { body: { $case: 'routeResync', value: { lastSeq: peer.receivedSeq } } });
+  }
+
+  private forget(peer: Peer, nowMs: number): void {
+    const dests = [...peer.received.keys()];
+    peer.received.clear();
+    peer.receivedDigest.clear();
+    for (const dest of dests) this.recompute(dest, nowMs);
+  }
+
+  private recompute(dest: NodeId, nowMs: number): void {
+    if (dest === this.config.nodeId) return;
+    let best: Route | undefined;
+    for (const peer of this.peers.values()) {
+      const advert = peer.received.get(dest);
+      if (advert === undefined) continue;
+      const costMs = peer.costMs + this.config.hopPenaltyMs + advert.costMs;
+      if (best === undefined || costMs < best.costMs || (costMs === best.costMs && (advert.path.length < best.path.length || (advert.path.length === best.path.length && peer.id < best.nextHop)))) {
+        best = { dest, costMs, nextHop: peer.id, path: advert.path, recordVersion: advert.recordVersion };
+      }
+    }
+    const old = this.routes.get(dest);
+    if (best === undefined) {
+      if (old === undefined) return;
+      this.routes.delete(dest);
+      this.dirty.add(dest);
+      this.emit({ kind: 'node-unreachable', node: dest });
+      this.onRoute(dest, undefined, nowMs);
+      return;
+    }
+    if (old !== undefined && old.costMs === best.costMs && old.nextHop === best.nextHop && old.path === best.path && old.recordVersion === best.recordVersion) return;
+    if (old === undefined && this.routes.size >= this.config.maxRoutes) {
+      this.emit({ kind: 'problem', code: 'OVERLAY_TABLE_FULL', detail: `no room for a route to node ${dest} (${this.config.maxRoutes} routes)`, peer: best.nextHop });
+      return;
+    }
+    this.routes.set(dest, best);
+    this.dirty.add(dest);
+    if (old === undefined) this.emit({ kind: 'node-reachable', node: dest });
+    this.onRoute(dest, best, nowMs);
+  }
+
+  /** What we tell `peer` about `dest`: our best route unless its path holds the peer (split horizon by path). */
+  private advertFor(dest: NodeId, peerId: NodeId): Omit<Advert, 'hash'> | undefined {
+    const self = this.config.nodeId;
+    if (dest === self) return { dest, costMs: 0, path: [self], recordVersion: this.recordVersion };
+    const route = this.routes.get(dest);
+    if (route === undefined || route.path.includes(peerId) || route.path.length + 1 > this.config.maxPathLength) return undefined;
+    return { dest, costMs: route.costMs, path: [self, ...route.path], recordVersion: route.recordVersion };
+  }
+
+  private setSent(peer: Peer, advert: Omit<Advert, 'hash'>): Advert {
+    const hash = routeHash(advert.dest, advert.costMs, advert.recordVersion, advert.path);
+    const old = peer.sent.get(advert.dest);
+    if (old !== undefined) peer.sentDigest.remove(old.hash);
+    const full = { ...advert, hash };
+    peer.sent.set(advert.dest, full);
+    peer.sentDigest.add(hash);
+    return full;
+  }
+
+  /** Sends each peer the difference between what it was told and what it should be told now. */
+  private flush(_nowMs: number): void {
+    if (this.dirty.size === 0) return;
+    for (const peer of this.peers.values()) {
+      const routes: WireRoute[] = [];
+      const withdrawn: NodeId[] = [];
+      for (const dest of this.dirty) {
+        const advert = this.advertFor(dest, peer.id);
+        const old = peer.sent.get(dest);
+        if (advert === undefined) {
+          if (old === undefined) continue;
+          peer.sent.delete(dest);
+          peer.sentDigest.remove(old.hash);
+          withdrawn.push(dest);
+          continue;
+        }
+        if (old !== undefined && old.costMs === advert.costMs && old.recordVersion === advert.recordVersion && samePath(old.path, advert.path)) continue;
+        const sent = this.setSent(peer, advert);
+        routes.push({ dest, costMs: sent.costMs, path: [...sent.path], recordVersion: sent.recordVersion });
+      }
+      this.sendUpdates(peer, routes, withdrawn, false);
+    }
+    this.dirty.clear();
+  }
+
+  private sendFull(peer: Peer, nowMs: number): void {
+    peer.fullSentAtMs = nowMs;
+    peer.resyncPending = false;
+    const routes = [...peer.sent.values()].map((a) => ({ dest: a.dest, costMs: a.costMs, path: [...a.path], recordVersion: a.recordVersion }));
+    this.sendUpdates(peer, routes, [], true);
+  }
+
+  private sendUpdates(peer: Peer, routes: WireRoute[], withdrawn: NodeId[], reset: boolean): void {
+    if (!reset && routes.length === 0 && withdrawn.length === 0) return;
+    const size = this.config.maxRoutesPerUpdate;
+    let first = true;
+    for (let i = 0; first || i < routes.length; i += size) {
+      peer.sentSeq = (peer.sentSeq + 1) >>> 0;
+      const update: RouteUpdate = { seq: peer.sentSeq, reset: reset && first, routes: routes.slice(i, i + size), withdrawn: first ? withdrawn : [] };
+      this.send(peer.id, { body: { $case: 'routeUpdate', value: update } });
+      first = false;
+    }
+  }
+}
+
+function samePath(a: readonly NodeId[], b: readonly NodeId[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

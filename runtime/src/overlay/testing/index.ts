@@ -1,0 +1,4 @@
+/** Test support for the overlay: the simulator, graphs and Dijkstra, a seeded PRNG. Never imported by production code. */
+export { Simulator, type SimEvent, type SimulatorOptions } from './simulator.js';
+export { randomGeometricGraph, shortestCosts, type Graph } from './graphs.js';
+export { seededRandom } from './prng.js';
