@@ -2,3 +2,4 @@
 export { Simulator, type SimEvent, type SimulatorOptions } from './simulator.js';
 export { randomGeometricGraph, shortestCosts, type Graph } from './graphs.js';
 export { seededRandom } from './prng.js';
+export { advanceUntilConverged, expectedCosts, simulate, wrongRoutes, type WrongRoute } from './convergence.js';

@@ -1,3 +1,4 @@
+import type { Envelope } from '../../generated/sdn/overlay/v1/overlay.js';
 import { overlayDefaults, type OverlayConfig } from '../config.js';
 import { parseSeed, type Seed } from '../neighbours/index.js';
 import { OverlayNode } from '../node.js';
@@ -19,6 +20,8 @@ export interface SimulatorOptions {
   readonly config?: Partial<OverlayConfig>;
   /** Keep `send` outputs in `events()` (off: they are only counted). */
   readonly recordSends?: boolean;
+  /** Rewrites what a node sends (a lying or broken node): the frames to send instead. */
+  readonly tamper?: (from: NodeId, to: NodeId | undefined, message: Envelope) => Envelope[];
 }
 
 /** An output of a node, with when and where. */
@@ -189,6 +192,17 @@ export class Simulator {
     this.nowMs = end;
   }
 
+  /** Sends raw bytes from `from` to `to` on their link, as if `from` wrote them (malformed frames). */
+  inject(from: NodeId, to: NodeId, bytes: Uint8Array): void {
+    for (const [connId, conn] of this.conns) {
+      if (conn.owner === from && conn.peer === to && conn.open) {
+        this.transmit(connId, bytes, 'injected');
+        return;
+      }
+    }
+    throw new Error(`no open link from ${from} to ${to}`);
+  }
+
   /** Outputs since the last call (sends only with `recordSends`). */
   events(): SimEvent[] {
     const out = this.recorded;
@@ -224,7 +238,10 @@ export class Simulator {
   private act(sim: SimNode, output: OverlayOutput): void {
     if (output.kind !== 'send' || this.options.recordSends === true) this.recorded.push({ atMs: this.nowMs, node: sim.id, output });
     if (output.kind === 'connect') this.dial(sim, output.addr);
-    else if (output.kind === 'send') this.transmit(output.conn, encodeFrame(output.message), output.message.body?.$case ?? 'none');
+    else if (output.kind === 'send') {
+      const messages = this.options.tamper === undefined ? [output.message] : this.options.tamper(sim.id, output.to, output.message);
+      for (const message of messages) this.transmit(output.conn, encodeFrame(message), message.body?.$case ?? 'none');
+    }
     else if (output.kind === 'close') {
       const conn = this.conns.get(output.conn);
       if (conn === undefined) return;
