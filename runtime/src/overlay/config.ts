@@ -9,11 +9,9 @@ import { DEFAULT_MAX_FRAME_BYTES } from './wire/index.js';
 /** Everything a node's features are tuned by; `overlayDefaults` fills what is not given. */
 export type OverlayConfig = NeighboursConfig &
   RouterConfig &
-  Omit<ForwardConfig, 'epoch'> &
+  ForwardConfig &
   PubSubConfig &
-  DirectoryConfig & {
-    readonly epoch: number;
-  };
+  DirectoryConfig;
 
 /** What must be given: the node id, its seeds and a random source (Math.random in production). */
 export interface OverlayIdentity {
@@ -51,6 +49,7 @@ export function overlayDefaults(identity: OverlayIdentity, overrides: Partial<Ov
     maxRoutesPerUpdate: 1000,
     rttChangeMinMs: 2,
     rttChangeShare: 0.1,
+    linkNoticeHoldMs: 30_000,
     maxTtl: 32,
     maxOrigins: 10_000,
     maxPatterns: 4096,

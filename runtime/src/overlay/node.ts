@@ -173,6 +173,7 @@ export class OverlayNode {
       case 'routeUpdate':
       case 'routeDigest':
       case 'routeResync':
+      case 'linkNotice':
         this.router.onMessage(peer, message, nowMs);
         return;
       case 'unicast':

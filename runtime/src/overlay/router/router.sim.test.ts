@@ -58,6 +58,29 @@ describe('router (simulated)', () => {
     assert.equal(sim.node(1).route(3)?.nextHop, 2);
   });
 
+  it('reconverges after a well-connected relay crashes without exploring stale paths (link notices)', () => {
+    const graph = randomGeometricGraph(40, 6, 60, seededRandom(1));
+    const sim = simulate(graph, { seed: 1 }, { maxPathLength: 64 });
+    assert.notEqual(advanceUntilConverged(sim, expectedCosts(graph, HOP), 50, 5000), undefined);
+    sim.advance(5000);
+    const degree = new Map<NodeId, number>();
+    for (const { a, b } of graph.edges) for (const x of [a, b]) degree.set(x, (degree.get(x) ?? 0) + 1);
+    const hub = [...degree].sort((x, y) => y[1] - x[1])[0]![0];
+    const before = sim.sent.get('routeUpdate') ?? 0;
+    const budget = 100 * graph.edges.length;
+    const updates = (): number => (sim.sent.get('routeUpdate') ?? 0) - before;
+    const expected = expectedCosts(graph, HOP, new Set([hub]));
+    sim.crash(hub);
+    let took: number | undefined;
+    // Bounded by the update budget too, so a storm fails fast instead of running for minutes.
+    for (let t = 0; t <= 2000 && took === undefined && updates() <= budget; t += 10) {
+      if (wrongRoutes(sim, expected, 1).length === 0) took = t;
+      else sim.advance(10);
+    }
+    assert.ok(updates() <= budget, `${updates()} route updates for ${graph.edges.length} links`);
+    assert.ok(took !== undefined && took <= 300, `reconverged in ${took} ms`);
+  });
+
   it('withdraws routes across a partition after the liveness timeout and brings them back on heal', () => {
     const graph = randomGeometricGraph(20, 3, 50, seededRandom(3));
     const sim = simulate(graph, { seed: 3 });

@@ -1,6 +1,7 @@
-import type { Envelope, Route as WireRoute, RouteDigest, RouteUpdate } from '../../generated/sdn/overlay/v1/overlay.js';
+import type { Envelope, LinkNotice, Route as WireRoute, RouteDigest, RouteUpdate } from '../../generated/sdn/overlay/v1/overlay.js';
 import type { Emit, NodeId } from '../types.js';
 import { TableDigest, routeHash } from './digest.js';
+import { LinkNotices, pathUses } from './notices.js';
 import { checkAdvert } from './validate.js';
 
 export interface RouterConfig {
@@ -24,6 +25,10 @@ export interface RouterConfig {
   /** A link's cost is re-advertised when its RTT moves by at least max(this ms, `rttChangeShare` of it). */
   readonly rttChangeMinMs: number;
   readonly rttChangeShare: number;
+  /** Random per start of this node: tells its link notices from those of its previous run. */
+  readonly epoch: number;
+  /** How long a link notice is kept (ms): longer than stale paths can survive. */
+  readonly linkNoticeHoldMs: number;
 }
 
 /** This node's best route to `dest`. */
@@ -76,13 +81,17 @@ export class Router {
   private readonly routes = new Map<NodeId, Route>();
   private readonly dirty = new Set<NodeId>();
   private recordVersion = 0;
+  private readonly notices: LinkNotices;
+  private noticeSeq = 0;
 
   constructor(
     private readonly config: RouterConfig,
     private readonly emit: Emit,
     private readonly send: (peer: NodeId, message: Envelope) => void,
     private readonly onRoute: RouteListener,
-  ) {}
+  ) {
+    this.notices = new LinkNotices(config.linkNoticeHoldMs, 4 * config.maxRoutes);
+  }
 
   route(dest: NodeId): Route | undefined {
     return this.routes.get(dest);
@@ -117,6 +126,7 @@ export class Router {
       resyncPending: false,
     };
     this.linkDown(peerId, nowMs);
+    if (this.notices.reportedDown(this.config.nodeId, peerId)) this.notify(peerId, true, nowMs);
     this.peers.set(peerId, peer);
     for (const dest of [this.config.nodeId, ...this.routes.keys()]) {
       const advert = this.advertFor(dest, peerId);
@@ -139,6 +149,8 @@ export class Router {
     const peer = this.peers.get(peerId);
     if (peer === undefined) return;
     this.peers.delete(peerId);
+    // The notice goes first: on each link it arrives before the withdrawals it explains.
+    this.notify(peerId, false, nowMs);
     for (const dest of peer.received.keys()) this.recompute(dest, nowMs);
     this.flush(nowMs);
   }
@@ -151,10 +163,12 @@ export class Router {
     if (body.$case === 'routeUpdate') this.onUpdate(peer, body.value, nowMs);
     else if (body.$case === 'routeDigest') this.onDigest(peer, body.value, nowMs);
     else if (body.$case === 'routeResync') this.onResync(peer, nowMs);
+    else if (body.$case === 'linkNotice') this.onNotice(peer, body.value, nowMs);
     this.flush(nowMs);
   }
 
   onTick(nowMs: number): void {
+    for (const [a, b] of this.notices.expire(nowMs)) this.recomputeUsing(a, b, nowMs);
     for (const peer of this.peers.values()) {
       if (peer.received.size > 0 && nowMs - peer.lastHeardMs >= this.config.routeExpiryMs) {
         this.emit({ kind: 'problem', code: 'OVERLAY_ROUTE', detail: `routes of node ${peer.id} expired: no update or digest for ${nowMs - peer.lastHeardMs} ms`, peer: peer.id });
@@ -216,6 +230,28 @@ export class Router {
     return undefined;
   }
 
+  private notify(peerId: NodeId, up: boolean, nowMs: number): void {
+    this.noticeSeq = (this.noticeSeq + 1) >>> 0;
+    const notice: LinkNotice = { reporter: this.config.nodeId, peer: peerId, up, epoch: this.config.epoch, seq: this.noticeSeq };
+    this.notices.apply(notice, nowMs);
+    for (const peer of this.peers.values()) this.send(peer.id, { body: { $case: 'linkNotice', value: notice } });
+  }
+
+  private onNotice(from: Peer, notice: LinkNotice, nowMs: number): void {
+    if (notice.reporter === this.config.nodeId || notice.reporter === 0 || notice.peer === 0) return;
+    const { fresh, changed } = this.notices.apply(notice, nowMs);
+    if (!fresh) return;
+    for (const peer of this.peers.values()) if (peer !== from) this.send(peer.id, { body: { $case: 'linkNotice', value: notice } });
+    if (changed) this.recomputeUsing(notice.reporter, notice.peer, nowMs);
+  }
+
+  /** Recomputes every destination some neighbour advertised a path through edge a-b for. */
+  private recomputeUsing(a: NodeId, b: NodeId, nowMs: number): void {
+    const dests = new Set<NodeId>();
+    for (const peer of this.peers.values()) for (const advert of peer.received.values()) if (pathUses(advert.path, a, b)) dests.add(advert.dest);
+    for (const dest of dests) this.recompute(dest, nowMs);
+  }
+
   private onDigest(peer: Peer, digest: RouteDigest, nowMs: number): void {
     peer.lastHeardMs = nowMs;
     const same = digest.seq === peer.receivedSeq && digest.count === peer.receivedDigest.count && digest.hash === peer.receivedDigest.sum;
@@ -245,7 +281,7 @@ export class Router {
     let best: Route | undefined;
     for (const peer of this.peers.values()) {
       const advert = peer.received.get(dest);
-      if (advert === undefined) continue;
+      if (advert === undefined || this.notices.breaks(advert.path)) continue;
       const costMs = peer.costMs + this.config.hopPenaltyMs + advert.costMs;
       if (best === undefined || costMs < best.costMs || (costMs === best.costMs && (advert.path.length < best.path.length || (advert.path.length === best.path.length && peer.id < best.nextHop)))) {
         best = { dest, costMs, nextHop: peer.id, path: advert.path, recordVersion: advert.recordVersion };

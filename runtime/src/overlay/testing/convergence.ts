@@ -1,6 +1,6 @@
 import type { OverlayConfig } from '../config.js';
 import type { NodeId } from '../types.js';
-import { type Graph, shortestCosts } from './graphs.js';
+import { type Graph, costAdjacency, shortestCosts } from './graphs.js';
 import { Simulator, type SimulatorOptions } from './simulator.js';
 
 /**
@@ -22,10 +22,11 @@ export function simulate(graph: Graph, options: SimulatorOptions = {}, config: P
 /** Dijkstra's cost from every node to every node (ids 1..n), `NaN` where unreachable; nodes in `down` left out. */
 export function expectedCosts(graph: Graph, hopPenaltyMs: number, down: ReadonlySet<NodeId> = new Set()): Float64Array[] {
   const n = graph.nodes.length;
+  const adjacency = costAdjacency(graph, hopPenaltyMs, down);
   return graph.nodes.map((source) => {
     const costs = new Float64Array(n + 1).fill(NaN);
     if (down.has(source)) return costs;
-    for (const [dest, cost] of shortestCosts(graph, source, hopPenaltyMs, down)) costs[dest] = cost;
+    for (const [dest, cost] of shortestCosts(adjacency, source)) costs[dest] = cost;
     return costs;
   });
 }

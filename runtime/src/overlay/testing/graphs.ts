@@ -88,19 +88,27 @@ function adjacencyOf(n: number, edges: readonly { a: NodeId; b: NodeId }[]): num
   return adjacency;
 }
 
-/**
- * The cost of the cheapest path from `source` to every node, by Dijkstra, with
- * the router's metric: per edge its RTT (twice the one-way latency) plus the hop
- * penalty. Nodes in `down` are left out.
- */
-export function shortestCosts(graph: Graph, source: NodeId, hopPenaltyMs: number, down: ReadonlySet<NodeId> = new Set()): Map<NodeId, number> {
+/** Per node, its neighbours and the router's cost of each edge: RTT (twice the one-way latency) plus the hop penalty. */
+export type CostAdjacency = ReadonlyMap<NodeId, readonly { readonly to: NodeId; readonly cost: number }[]>;
+
+/** The adjacency `shortestCosts` walks; nodes in `down` are left out. */
+export function costAdjacency(graph: Graph, hopPenaltyMs: number, down: ReadonlySet<NodeId> = new Set()): CostAdjacency {
   const adjacency = new Map<NodeId, { to: NodeId; cost: number }[]>();
+  const add = (from: NodeId, to: NodeId, cost: number): void => {
+    let list = adjacency.get(from);
+    if (list === undefined) adjacency.set(from, (list = []));
+    list.push({ to, cost });
+  };
   for (const { a, b, latencyMs } of graph.edges) {
     if (down.has(a) || down.has(b)) continue;
-    const cost = 2 * latencyMs + hopPenaltyMs;
-    adjacency.set(a, [...(adjacency.get(a) ?? []), { to: b, cost }]);
-    adjacency.set(b, [...(adjacency.get(b) ?? []), { to: a, cost }]);
+    add(a, b, 2 * latencyMs + hopPenaltyMs);
+    add(b, a, 2 * latencyMs + hopPenaltyMs);
   }
+  return adjacency;
+}
+
+/** The cost of the cheapest path from `source` to every node it reaches (Dijkstra), source excluded. */
+export function shortestCosts(adjacency: CostAdjacency, source: NodeId): Map<NodeId, number> {
   const dist = new Map<NodeId, number>([[source, 0]]);
   const done = new Set<NodeId>();
   const queue = new EventHeap<{ atMs: number; order: number; node: NodeId }>();

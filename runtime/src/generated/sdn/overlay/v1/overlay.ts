@@ -38,6 +38,7 @@ export interface Envelope {
     | { $case: "unicast"; value: Unicast }
     | { $case: "broadcast"; value: Broadcast }
     | { $case: "publish"; value: Publish }
+    | { $case: "linkNotice"; value: LinkNotice }
     | undefined;
 }
 
@@ -89,6 +90,20 @@ export interface RouteDigest {
   seq: number;
   count: number;
   hash: number;
+}
+
+/**
+ * router/: a link of `reporter` went down or came back, flooded to every node.
+ * While a link is reported down, routes whose path uses it are not used: a
+ * crashed node's stale paths die at once instead of being explored one by one.
+ */
+export interface LinkNotice {
+  reporter: number;
+  peer: number;
+  up: boolean;
+  /** Per reporter start (epoch) and notice (seq): the newest notice wins. */
+  epoch: number;
+  seq: number;
 }
 
 /** router/: the receiver's table differs from the digest: send everything again. */
@@ -181,6 +196,9 @@ export const Envelope: MessageFns<Envelope> = {
         break;
       case "publish":
         Publish.encode(message.body.value, writer.uint32(82).fork()).join();
+        break;
+      case "linkNotice":
+        LinkNotice.encode(message.body.value, writer.uint32(90).fork()).join();
         break;
     }
     return writer;
@@ -279,6 +297,14 @@ export const Envelope: MessageFns<Envelope> = {
             message.body = { $case: "publish", value: Publish.decode(reader, reader.uint32()) };
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.body = { $case: "linkNotice", value: LinkNotice.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -354,6 +380,12 @@ export const Envelope: MessageFns<Envelope> = {
       case "publish": {
         if (object.body?.value !== undefined && object.body?.value !== null) {
           message.body = { $case: "publish", value: Publish.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "linkNotice": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "linkNotice", value: LinkNotice.fromPartial(object.body.value) };
         }
         break;
       }
@@ -915,6 +947,109 @@ export const RouteDigest: MessageFns<RouteDigest> = {
     message.seq = object.seq ?? 0;
     message.count = object.count ?? 0;
     message.hash = object.hash ?? 0;
+    return message;
+  },
+};
+
+function createBaseLinkNotice(): LinkNotice {
+  return { reporter: 0, peer: 0, up: false, epoch: 0, seq: 0 };
+}
+
+export const LinkNotice: MessageFns<LinkNotice> = {
+  encode(message: LinkNotice, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reporter !== 0) {
+      writer.uint32(8).uint32(message.reporter);
+    }
+    if (message.peer !== 0) {
+      writer.uint32(16).uint32(message.peer);
+    }
+    if (message.up !== false) {
+      writer.uint32(24).bool(message.up);
+    }
+    if (message.epoch !== 0) {
+      writer.uint32(32).uint32(message.epoch);
+    }
+    if (message.seq !== 0) {
+      writer.uint32(40).uint32(message.seq);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LinkNotice {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLinkNotice();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.reporter = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.peer = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.up = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.epoch = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.seq = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<LinkNotice>, I>>(base?: I): LinkNotice {
+    return LinkNotice.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LinkNotice>, I>>(object: I): LinkNotice {
+    const message = createBaseLinkNotice();
+    message.reporter = object.reporter ?? 0;
+    message.peer = object.peer ?? 0;
+    message.up = object.up ?? false;
+    message.epoch = object.epoch ?? 0;
+    message.seq = object.seq ?? 0;
     return message;
   },
 };
