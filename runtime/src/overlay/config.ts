@@ -50,6 +50,7 @@ export function overlayDefaults(identity: OverlayIdentity, overrides: Partial<Ov
     rttChangeMinMs: 2,
     rttChangeShare: 0.1,
     linkNoticeHoldMs: 30_000,
+    updateBatchMs: 10,
     maxTtl: 32,
     maxOrigins: 10_000,
     maxPatterns: 4096,

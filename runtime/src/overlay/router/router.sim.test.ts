@@ -45,6 +45,15 @@ describe('router (simulated)', () => {
     assert.ok((sim.sent.get('routeDigest') ?? 0) > (counts.get('routeDigest') ?? 0));
   });
 
+  it('batches a cold start\'s burst of changes: a few updates per link, not one per update received', () => {
+    const graph = randomGeometricGraph(60, 6, 60, seededRandom(1));
+    const sim = simulate(graph, { seed: 1 }, { maxPathLength: 64, announceLinks: false });
+    const took = advanceUntilConverged(sim, expectedCosts(graph, HOP), 10, 5000);
+    const updates = sim.sent.get('routeUpdate') ?? 0;
+    assert.ok(took !== undefined && took <= 400, `converged in ${took} ms`);
+    assert.ok(updates <= 20 * 2 * graph.edges.length, `${updates} route updates on ${graph.edges.length} links`);
+  });
+
   it('reconverges around a failed relay, and again when it comes back', () => {
     const sim = simulate(triangle);
     sim.advance(2000);

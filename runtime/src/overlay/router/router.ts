@@ -25,6 +25,12 @@ export interface RouterConfig {
   /** A link's cost is re-advertised when its RTT moves by at least max(this ms, `rttChangeShare` of it). */
   readonly rttChangeMinMs: number;
   readonly rttChangeShare: number;
+  /**
+   * Changes are sent at most once per this interval per node (ms): a burst of
+   * updates in (a cold start, a crash) leaves as one update per neighbour, not
+   * one per update received. The first change after a quiet interval goes at once.
+   */
+  readonly updateBatchMs: number;
   /** Random per start of this node: tells its link notices from those of its previous run. */
   readonly epoch: number;
   /** How long a link notice is kept (ms): longer than stale paths can survive. */
@@ -83,6 +89,7 @@ export class Router {
   private recordVersion = 0;
   private readonly notices: LinkNotices;
   private noticeSeq = 0;
+  private flushedAtMs = -Infinity;
 
   constructor(
     private readonly config: RouterConfig,
@@ -327,8 +334,9 @@ export class Router {
   }
 
   /** Sends each peer the difference between what it was told and what it should be told now. */
-  private flush(_nowMs: number): void {
-    if (this.dirty.size === 0) return;
+  private flush(nowMs: number): void {
+    if (this.dirty.size === 0 || nowMs - this.flushedAtMs < this.config.updateBatchMs) return;
+    this.flushedAtMs = nowMs;
     for (const peer of this.peers.values()) {
       const routes: WireRoute[] = [];
       const withdrawn: NodeId[] = [];
