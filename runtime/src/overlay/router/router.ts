@@ -314,55 +314,67 @@ export class Router {
     this.onRoute(dest, best, nowMs);
   }
 
-  /** What we tell `peer` about `dest`: our best route unless its path holds the peer (split horizon by path). */
-  private advertFor(dest: NodeId, peerId: NodeId): Omit<Advert, 'hash'> | undefined {
+  /**
+   * What we would tell neighbours about `dest` (our best route, or our own route),
+   * built once and shared by every neighbour it goes to. `via` is the route's
+   * path, which split horizon checks per neighbour.
+   */
+  private advertOf(dest: NodeId): { advert: Advert; via: readonly NodeId[] } | undefined {
     const self = this.config.nodeId;
-    if (dest === self) return { dest, costMs: 0, path: [self], recordVersion: this.recordVersion };
+    if (dest === self) {
+      const path = [self];
+      return { advert: { dest, costMs: 0, path, recordVersion: this.recordVersion, hash: routeHash(dest, 0, this.recordVersion, path) }, via: [] };
+    }
     const route = this.routes.get(dest);
-    if (route === undefined || route.path.includes(peerId) || route.path.length + 1 > this.config.maxPathLength) return undefined;
-    return { dest, costMs: route.costMs, path: [self, ...route.path], recordVersion: route.recordVersion };
+    if (route === undefined || route.path.length + 1 > this.config.maxPathLength) return undefined;
+    const path = [self, ...route.path];
+    return { advert: { dest, costMs: route.costMs, path, recordVersion: route.recordVersion, hash: routeHash(dest, route.costMs, route.recordVersion, path) }, via: route.path };
   }
 
-  private setSent(peer: Peer, advert: Omit<Advert, 'hash'>): Advert {
-    const hash = routeHash(advert.dest, advert.costMs, advert.recordVersion, advert.path);
+  /** The advert for `peerId`: none when the peer is on the route's path (split horizon by path). */
+  private advertFor(dest: NodeId, peerId: NodeId): Advert | undefined {
+    const built = this.advertOf(dest);
+    return built === undefined || built.via.includes(peerId) ? undefined : built.advert;
+  }
+
+  private setSent(peer: Peer, advert: Advert): void {
     const old = peer.sent.get(advert.dest);
     if (old !== undefined) peer.sentDigest.remove(old.hash);
-    const full = { ...advert, hash };
-    peer.sent.set(advert.dest, full);
-    peer.sentDigest.add(hash);
-    return full;
+    peer.sent.set(advert.dest, advert);
+    peer.sentDigest.add(advert.hash);
   }
 
   /** Sends each peer the difference between what it was told and what it should be told now. */
   private flush(nowMs: number): void {
     if (this.dirty.size === 0 || nowMs - this.flushedAtMs < this.config.updateBatchMs) return;
     this.flushedAtMs = nowMs;
-    for (const peer of this.peers.values()) {
-      const routes: WireRoute[] = [];
-      const withdrawn: NodeId[] = [];
-      for (const dest of this.dirty) {
-        const advert = this.advertFor(dest, peer.id);
+    const changes = new Map<Peer, { routes: WireRoute[]; withdrawn: NodeId[] }>();
+    for (const peer of this.peers.values()) changes.set(peer, { routes: [], withdrawn: [] });
+    for (const dest of this.dirty) {
+      const built = this.advertOf(dest);
+      for (const [peer, change] of changes) {
+        const advert = built === undefined || built.via.includes(peer.id) ? undefined : built.advert;
         const old = peer.sent.get(dest);
         if (advert === undefined) {
           if (old === undefined) continue;
           peer.sent.delete(dest);
           peer.sentDigest.remove(old.hash);
-          withdrawn.push(dest);
+          change.withdrawn.push(dest);
           continue;
         }
-        if (old !== undefined && old.costMs === advert.costMs && old.recordVersion === advert.recordVersion && samePath(old.path, advert.path)) continue;
-        const sent = this.setSent(peer, advert);
-        routes.push({ dest, costMs: sent.costMs, path: [...sent.path], recordVersion: sent.recordVersion });
+        if (old !== undefined && old.hash === advert.hash && old.costMs === advert.costMs && old.recordVersion === advert.recordVersion && samePath(old.path, advert.path)) continue;
+        this.setSent(peer, advert);
+        change.routes.push(toWire(advert));
       }
-      this.sendUpdates(peer, routes, withdrawn, false);
     }
+    for (const [peer, change] of changes) this.sendUpdates(peer, change.routes, change.withdrawn, false);
     this.dirty.clear();
   }
 
   private sendFull(peer: Peer, nowMs: number): void {
     peer.fullSentAtMs = nowMs;
     peer.resyncPending = false;
-    const routes = [...peer.sent.values()].map((a) => ({ dest: a.dest, costMs: a.costMs, path: [...a.path], recordVersion: a.recordVersion }));
+    const routes = [...peer.sent.values()].map(toWire);
     this.sendUpdates(peer, routes, [], true);
   }
 
@@ -377,6 +389,11 @@ export class Router {
       first = false;
     }
   }
+}
+
+/** The wire form of an advert; its path is shared, not copied (the encoder only reads it). */
+function toWire(advert: Advert): WireRoute {
+  return { dest: advert.dest, costMs: advert.costMs, path: advert.path as NodeId[], recordVersion: advert.recordVersion };
 }
 
 function samePath(a: readonly NodeId[], b: readonly NodeId[]): boolean {
