@@ -1,7 +1,6 @@
 import type { Envelope, NodeRecord, Unicast } from '../generated/sdn/overlay/v1/overlay.js';
 import { type OverlayConfig } from './config.js';
-import { Directory, type OverlaySnapshot } from './directory/index.js';
-import { checkAlias } from './directory/index.js';
+import { Directory, type OverlaySnapshot, checkAlias } from './directory/index.js';
 import { OverlayError } from './errors.js';
 import { Forward } from './forward/index.js';
 import { Neighbours } from './neighbours/index.js';
@@ -53,7 +52,7 @@ export class OverlayNode {
       send,
       nextHop,
       upPeers: () => this.neighbours.upLinks().map((l) => l.peer),
-      deliver: (source, payload, nowMs) => this.deliver(source, payload, nowMs),
+      deliver: (source, payload) => this.deliver(source, payload),
     });
     this.pubsub = new OverlayPubSub(config, emit, { send, nextHop, announce: (patterns) => this.directory.update({ patterns: [...patterns] }) });
     this.directory = new Directory(config, emit, {
@@ -95,7 +94,8 @@ export class OverlayNode {
     return out;
   }
 
-  // Controls from this node's apps. Each throws an SdnError subclass on bad input.
+  // Controls from this node's apps (they need no clock: what they change goes out
+  // at once or at the next tick). Each throws an SdnError subclass on bad input.
 
   /** @throws OverlayError `OVERLAY_NO_ROUTE` */
   sendTo(dest: NodeId, data: Uint8Array): void {
@@ -177,7 +177,7 @@ export class OverlayNode {
         this.router.onMessage(peer, message, nowMs);
         return;
       case 'unicast':
-        this.forward.onUnicast(peer, body.value, nowMs);
+        this.forward.onUnicast(peer, body.value);
         return;
       case 'broadcast':
         this.forward.onBroadcast(peer, body.value);
@@ -190,7 +190,7 @@ export class OverlayNode {
     }
   }
 
-  private deliver(source: NodeId, payload: NonNullable<Unicast['payload']>, _nowMs: number): void {
+  private deliver(source: NodeId, payload: NonNullable<Unicast['payload']>): void {
     if (payload.$case === 'data') this.outputs.push({ kind: 'unicast', from: source, data: payload.value });
     else if (payload.$case === 'recordRequest') this.directory.onRecordRequest(source);
     else this.directory.onRecord(source, payload.value);

@@ -19,7 +19,7 @@ export interface ForwardContext {
   nextHop(dest: NodeId): NodeId | undefined;
   upPeers(): NodeId[];
   /** A unicast for this node arrived (its payload is for a feature or the app). */
-  deliver(source: NodeId, payload: NonNullable<Unicast['payload']>, nowMs: number): void;
+  deliver(source: NodeId, payload: NonNullable<Unicast['payload']>): void;
 }
 
 /** Unicast along the best route and broadcast by flooding with de-duplication (README.md). */
@@ -54,13 +54,13 @@ export class Forward {
     return this.broadcastSeq;
   }
 
-  onUnicast(from: NodeId, message: Unicast, nowMs: number): void {
+  onUnicast(from: NodeId, message: Unicast): void {
     if (message.payload === undefined) {
       this.emit({ kind: 'problem', code: 'OVERLAY_DECODE', detail: `a unicast from node ${message.source} with no payload this version knows`, peer: from });
       return;
     }
     if (message.destination === this.config.nodeId) {
-      this.context.deliver(message.source, message.payload, nowMs);
+      this.context.deliver(message.source, message.payload);
       return;
     }
     if (message.ttl <= 1) {
