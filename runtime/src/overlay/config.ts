@@ -51,6 +51,8 @@ export function overlayDefaults(identity: OverlayIdentity, overrides: Partial<Ov
     rttChangeShare: 0.1,
     linkNoticeHoldMs: 30_000,
     updateBatchMs: 10,
+    linkNoticeBurst: 128,
+    linkNoticeRefillMs: 100,
     maxTtl: 32,
     maxOrigins: 10_000,
     maxPatterns: 4096,

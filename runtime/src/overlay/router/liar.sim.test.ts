@@ -62,4 +62,29 @@ describe('a node lying about routes (simulated)', () => {
     sim.advance(2000);
     assert.deepEqual(wrongRoutes(sim, expectedCosts(graph, HOP, new Set([LIAR]))), []);
   });
+
+  it('a flood of invented link notices is cut at the liar\'s links', () => {
+    let next = 0;
+    let floodFromMs = Infinity;
+    const flood = (from: NodeId, _to: NodeId | undefined, message: Envelope): Envelope[] => {
+      // Once links are up: earlier, over 64 frames before the handshake ends close the link.
+      if (from !== LIAR || message.body?.$case !== 'ping' || sim.nowMs < floodFromMs) return [message];
+      const invented = Array.from({ length: 3000 }, (): Envelope => {
+        next += 1;
+        return { body: { $case: 'linkNotice', value: { reporter: 100_000 + next, peer: 200_000 + next, up: false, epoch: 1, seq: 1 } } };
+      });
+      return [message, ...invented];
+    };
+    const sim = simulate(graph, { seed: 5, tamper: flood });
+    sim.advance(1000);
+    floodFromMs = sim.nowMs;
+    sim.advance(3000);
+    const liarLinks = graph.edges.filter((e) => e.a === LIAR || e.b === LIAR).length;
+    const perLink = 8 * 128 + 30;
+    const honestFrames = sim.sent.get('linkNotice') ?? 0;
+    assert.ok(next > 4 * liarLinks * perLink, `the liar invented ${next}`);
+    assert.ok(honestFrames <= next + liarLinks * perLink * 2 * graph.edges.length, `${honestFrames} notice frames`);
+    assert.ok(problems(sim.events(), 'OVERLAY_LIMIT') >= liarLinks, 'each cut reported once per run');
+    assert.deepEqual(wrongRoutes(sim, expectedCosts(graph, HOP)), []);
+  });
 });

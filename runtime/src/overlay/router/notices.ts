@@ -18,11 +18,44 @@ interface Report {
 export class LinkNotices {
   private readonly reports = new Map<string, Report>();
   private readonly down = new Map<string, number>();
+  /** Per source (a reporter, or the neighbour a notice came from): notices it may still send now (a token bucket), and whether its overflow was reported. */
+  private readonly budgets = new Map<string, { tokens: number; atMs: number; reported: boolean }>();
 
+  /**
+   * @param burst notices one reporter may send at once (all its links at a crash)
+   * @param refillMs one more notice allowed per this many ms
+   */
   constructor(
     private readonly holdMs: number,
     private readonly maxReports: number,
+    private readonly burst: number,
+    private readonly refillMs: number,
   ) {}
+
+  /**
+   * Takes one notice from `source`'s budget (`source` names a reporter or a
+   * neighbour): 'ok', or 'limited' (drop it; the first drop of a run is
+   * 'limited-first', to be reported once). Bounds the floods a node that invents
+   * notices can start: per reporter it claims, and per link it sends them on.
+   */
+  admit(source: string, nowMs: number, burst = this.burst): 'ok' | 'limited' | 'limited-first' {
+    let budget = this.budgets.get(source);
+    if (budget === undefined) {
+      budget = { tokens: burst, atMs: nowMs, reported: false };
+      this.budgets.set(source, budget);
+      if (this.budgets.size > this.maxReports) this.budgets.delete(this.budgets.keys().next().value as string);
+    }
+    budget.tokens = Math.min(burst, budget.tokens + (nowMs - budget.atMs) / this.refillMs);
+    budget.atMs = nowMs;
+    if (budget.tokens >= 1) {
+      budget.tokens -= 1;
+      budget.reported = false;
+      return 'ok';
+    }
+    if (budget.reported) return 'limited';
+    budget.reported = true;
+    return 'limited-first';
+  }
 
   get downEdges(): number {
     return this.down.size;

@@ -44,7 +44,7 @@ describe('table digests', () => {
 
 describe('link notices', () => {
   it('mark an edge down until its reporter says up, newest notice winning, forgotten after the hold time', () => {
-    const notices = new LinkNotices(1000, 10);
+    const notices = new LinkNotices(1000, 10, 2, 100);
     assert.deepEqual(notices.apply({ reporter: 2, peer: 3, up: false, epoch: 1, seq: 5 }, 0), { fresh: true, changed: true });
     assert.ok(notices.breaks([1, 3, 2, 4]));
     assert.ok(!notices.breaks([1, 2, 4, 3]));
@@ -56,5 +56,13 @@ describe('link notices', () => {
     assert.deepEqual(notices.expire(1100), [[3, 2]]);
     assert.equal(notices.downEdges, 0);
     assert.ok(pathUses([5, 2, 3], 3, 2));
+  });
+
+  it('admit a burst per source, then one per refill interval, reporting the first drop only', () => {
+    const notices = new LinkNotices(1000, 10, 2, 100);
+    assert.deepEqual([notices.admit('7', 0), notices.admit('7', 0), notices.admit('7', 0), notices.admit('7', 0)], ['ok', 'ok', 'limited-first', 'limited']);
+    assert.equal(notices.admit('8', 0), 'ok', 'another source has its own budget');
+    assert.equal(notices.admit('7', 100), 'ok');
+    assert.equal(notices.admit('7', 100), 'limited-first');
   });
 });

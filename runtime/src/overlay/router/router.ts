@@ -35,6 +35,9 @@ export interface RouterConfig {
   readonly epoch: number;
   /** How long a link notice is kept (ms): longer than stale paths can survive. */
   readonly linkNoticeHoldMs: number;
+  /** Notices accepted from one reporter at once, and one more per `linkNoticeRefillMs`; the rest are dropped and reported. */
+  readonly linkNoticeBurst: number;
+  readonly linkNoticeRefillMs: number;
 }
 
 /** This node's best route to `dest`. */
@@ -97,7 +100,7 @@ export class Router {
     private readonly send: (peer: NodeId, message: Envelope) => void,
     private readonly onRoute: RouteListener,
   ) {
-    this.notices = new LinkNotices(config.linkNoticeHoldMs, 4 * config.maxRoutes);
+    this.notices = new LinkNotices(config.linkNoticeHoldMs, 4 * config.maxRoutes, config.linkNoticeBurst, config.linkNoticeRefillMs);
   }
 
   route(dest: NodeId): Route | undefined {
@@ -246,6 +249,14 @@ export class Router {
 
   private onNotice(from: Peer, notice: LinkNotice, nowMs: number): void {
     if (notice.reporter === this.config.nodeId || notice.reporter === 0 || notice.peer === 0) return;
+    // A neighbour relays everyone's notices (a partition: many at once), so its budget is larger.
+    const byLink = this.notices.admit(`link ${from.id}`, nowMs, 8 * this.config.linkNoticeBurst);
+    const byReporter = byLink === 'ok' ? this.notices.admit(`node ${notice.reporter}`, nowMs) : 'limited';
+    if (byLink === 'limited-first' || byReporter === 'limited-first') {
+      const who = byLink === 'limited-first' ? `from the link with node ${from.id}` : `of node ${notice.reporter}`;
+      this.emit({ kind: 'problem', code: 'OVERLAY_LIMIT', detail: `link notices ${who} over their budget: dropped until it refills`, peer: from.id });
+    }
+    if (byLink !== 'ok' || byReporter !== 'ok') return;
     const { fresh, changed } = this.notices.apply(notice, nowMs);
     if (!fresh) return;
     for (const peer of this.peers.values()) if (peer !== from) this.send(peer.id, { body: { $case: 'linkNotice', value: notice } });
