@@ -44,4 +44,15 @@ describe('neighbours (simulated)', () => {
     sim.advance(20_000);
     assert.deepEqual(sim.node(2).links().map((l) => l.peer), [1]);
   });
+
+  it('two nodes seeding each other end with one link, the other refused as a duplicate', () => {
+    const sim = new Simulator();
+    sim.addNode(1, [2]);
+    sim.addNode(2, [1]);
+    sim.advance(2000);
+    assert.deepEqual(sim.node(1).links().map((l) => l.peer), [2]);
+    assert.deepEqual(sim.node(2).links().map((l) => l.peer), [1]);
+    const closes = sim.events().flatMap((e) => (e.output.kind === 'close' ? [`${e.node}:${e.output.reason.code}`] : [])).sort();
+    assert.deepEqual(closes, ['1:duplicate', '2:duplicate'], 'each end refuses the link the larger id dialed, once');
+  });
 });
