@@ -17,6 +17,11 @@ const NO_GRPC = [
   { regex: '^@grpc/', message: 'gRPC code lives in api/ only: put the service there and keep this folder on its own interfaces.' },
   { regex: '(^|/)generated/', message: 'Generated proto code is used by api/ only: convert in api/convert/ instead.' },
 ];
+/** The overlay's wire messages are protobuf (generated/sdn/overlay/); the API's are not its business. */
+const OVERLAY_WIRE_ONLY = {
+  regex: '(^|/)generated/(?!sdn/overlay/)',
+  message: 'The overlay reads and writes its own wire messages (generated/sdn/overlay/) only; API messages belong to api/.',
+};
 
 /**
  * Folders entered through their index.ts, from outside. Sanctioned exceptions:
@@ -88,6 +93,17 @@ export default tseslint.config(
     ignores: TEST_FILES,
     rules: {
       ...restrict(NO_TEST_SUPPORT, ...NO_GRPC, ...THROUGH_INDEX, NO_IO_MODULES),
+      'no-restricted-globals': ['error', ...NO_IO_GLOBALS],
+      'no-restricted-properties': ['error', ...NO_IO_PROPERTIES],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: NO_IO_MESSAGE }],
+    },
+  },
+  // The overlay's features are pure state machines too, over their own protobuf wire messages.
+  {
+    files: ['runtime/src/overlay/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      ...restrict(NO_TEST_SUPPORT, NO_GRPC[0], OVERLAY_WIRE_ONLY, ...THROUGH_INDEX, NO_IO_MODULES),
       'no-restricted-globals': ['error', ...NO_IO_GLOBALS],
       'no-restricted-properties': ['error', ...NO_IO_PROPERTIES],
       'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: NO_IO_MESSAGE }],

@@ -11,13 +11,16 @@ cd "$root"
 
 TS_OPTS=outputServices=grpc-js,forceLong=bigint,esModuleInterop=true,importSuffix=.js,env=node,oneof=unions-value,useOptionals=none,outputJsonMethods=false
 
+# ts_out DIR PROTO...: DIR is emptied first.
 ts_out() {
-  rm -rf "$1"
-  mkdir -p "$1"
+  local dir="$1"
+  shift
+  rm -rf "$dir"
+  mkdir -p "$dir"
   protoc -I proto \
     --plugin=protoc-gen-ts_proto=node_modules/.bin/protoc-gen-ts_proto \
-    --ts_proto_out="$1" --ts_proto_opt="$TS_OPTS" \
-    proto/sdn/runtime/v1/*.proto
+    --ts_proto_out="$dir" --ts_proto_opt="$TS_OPTS" \
+    "$@"
 }
 
 # The runtime's gRPC server reflection answers from protoc's descriptors of our
@@ -40,8 +43,9 @@ export const DESCRIPTOR_SET_BASE64 =
 TS
 }
 
-ts_out runtime/src/generated
-ts_out sdk-ts/src/generated
+# The overlay's node-to-node messages are the runtime's own: clients never see them.
+ts_out runtime/src/generated proto/sdn/runtime/v1/*.proto proto/sdn/overlay/v1/*.proto
+ts_out sdk-ts/src/generated proto/sdn/runtime/v1/*.proto
 descriptor_set runtime/src/generated/descriptor-set.ts
 bash "$root/sdk-python/scripts/setup-venv.sh"
 "$root/sdk-python/.venv/bin/python" "$root/sdk-python/scripts/generate.py"

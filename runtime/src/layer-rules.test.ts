@@ -34,6 +34,10 @@ const CASES: readonly Case[] = [
   { path: 'runtime/src/switch/server.ts', code: 'setTimeout(() => {}, 1);\n', rules: [] },
   { path: 'runtime/src/openflow/x.test.ts', code: 'setTimeout(() => {}, 1);\n', rules: [] },
   { path: 'runtime/src/openflow/x.ts', code: "import { Buffer } from 'node:buffer';\nexport const b = Buffer.alloc(1);\n", rules: [] },
+  { path: 'runtime/src/overlay/router/x.ts', code: 'export const t = Date.now();\n', rules: ['no-restricted-properties'] },
+  { path: 'runtime/src/overlay/x.ts', code: "import { createSocket } from 'node:dgram';\nexport const c = createSocket;\n", rules: ['no-restricted-imports'] },
+  { path: 'runtime/src/overlay/x.ts', code: "import { Envelope } from '../generated/sdn/overlay/v1/overlay.js';\nexport const e = Envelope;\n", rules: [] },
+  { path: 'runtime/src/overlay/x.ts', code: "import { Command } from '../generated/sdn/runtime/v1/events.js';\nexport const c = Command;\n", rules: ['no-restricted-imports'] },
   // gRPC only in api/ (and cli/, serve/).
   { path: 'runtime/src/store/x.ts', code: "import { status } from '@grpc/grpc-js';\nexport const s = status;\n", rules: ['no-restricted-imports'] },
   { path: 'runtime/src/pubsub/x.ts', code: "import type { PubSubMessage } from '../generated/sdn/runtime/v1/pubsub.js';\nexport type M = PubSubMessage;\n", rules: ['no-restricted-imports'] },

@@ -3,3 +3,4 @@ export type * from './types.js';
 export { PubSubError, type PubSubErrorCode } from './errors.js';
 export { InProcessBus, type InProcessBusOptions } from './bus.js';
 export { parsePattern, parseSubject } from './subject.js';
+export { SubjectTrie } from './trie.js';

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Graph, type SimEvent, randomGeometricGraph, seededRandom, simulate } from '../testing/index.js';
+import { SeenCache } from './seen.js';
+
+const line: Graph = { nodes: [1, 2, 3, 4], edges: [1, 2, 3].map((a) => ({ a, b: a + 1, latencyMs: 10 })) };
+
+function of(events: SimEvent[], kind: string): SimEvent[] {
+  return events.filter((e) => e.output.kind === kind);
+}
+
+describe('forward (simulated)', () => {
+  it('carries a unicast along the route, arriving after the path latency', () => {
+    const sim = simulate(line);
+    sim.advance(1000);
+    sim.events();
+    const sentAt = sim.nowMs;
+    sim.control(1, (n) => n.sendTo(4, Buffer.from('hi')));
+    sim.advance(100);
+    const got = of(sim.events(), 'unicast');
+    assert.equal(got.length, 1);
+    assert.equal(got[0]?.node, 4);
+    assert.equal(got[0]?.atMs, sentAt + 30);
+    assert.deepEqual(got[0]?.output, { kind: 'unicast', from: 1, data: Buffer.from('hi') });
+  });
+
+  it('refuses to send without a route, and drops a unicast out of hops with a problem', () => {
+    const sim = simulate(line, {}, { maxTtl: 2 });
+    assert.throws(() => sim.control(1, (n) => n.sendTo(4, Buffer.from('x'))), { code: 'OVERLAY_NO_ROUTE' });
+    sim.advance(1000);
+    sim.events();
+    sim.control(1, (n) => n.sendTo(4, Buffer.from('x')));
+    sim.advance(100);
+    const events = sim.events();
+    assert.deepEqual(of(events, 'unicast'), []);
+    assert.deepEqual(
+      of(events, 'problem').map((e) => [e.node, e.output.kind === 'problem' && e.output.code]),
+      [[3, 'OVERLAY_TTL']],
+    );
+  });
+
+  it('delivers a broadcast to every other node exactly once on a graph full of cycles', () => {
+    const graph = randomGeometricGraph(15, 4, 40, seededRandom(2));
+    const sim = simulate(graph, { seed: 2 });
+    sim.advance(1000);
+    sim.events();
+    for (let i = 0; i < 5; i++) sim.control(1 + i, (n) => n.broadcast(Buffer.of(i)));
+    sim.advance(500);
+    const got = of(sim.events(), 'broadcast').map((e) => `${e.node}<-${e.output.kind === 'broadcast' ? e.output.from : ''}`);
+    const want = [1, 2, 3, 4, 5].flatMap((from) => graph.nodes.filter((n) => n !== from).map((n) => `${n}<-${from}`));
+    assert.deepEqual(got.sort(), want.sort());
+  });
+});
+
+describe('the seen cache', () => {
+  it('tells new, duplicate and too-old sequence numbers apart, per origin and epoch, within bounded memory', () => {
+    const seen = new SeenCache(2);
+    assert.equal(seen.check(1, 7, 5), 'new');
+    assert.equal(seen.check(1, 7, 5), 'duplicate');
+    assert.equal(seen.check(1, 7, 3), 'new', 'late but inside the window');
+    assert.equal(seen.check(1, 7, 3), 'duplicate');
+    assert.equal(seen.check(1, 7, 100), 'new');
+    assert.equal(seen.check(1, 7, 60), 'too-old');
+    assert.equal(seen.check(1, 8, 1), 'new', 'a new epoch: the origin restarted');
+    seen.check(2, 1, 1);
+    seen.check(3, 1, 1);
+    assert.equal(seen.size, 2, 'the least recently heard origin was evicted');
+  });
+});

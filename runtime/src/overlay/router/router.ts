@@ -1,0 +1,414 @@
+import type { Envelope, LinkNotice, Route as WireRoute, RouteDigest, RouteUpdate } from '../../generated/sdn/overlay/v1/overlay.js';
+import type { Emit, NodeId } from '../types.js';
+import { TableDigest, routeHash } from './digest.js';
+import { LinkNotices, pathUses } from './notices.js';
+import { checkAdvert } from './validate.js';
+
+export interface RouterConfig {
+  readonly nodeId: NodeId;
+  /** Added to a route's cost per hop, so that of two paths with the same RTT the shorter wins (ms). */
+  readonly hopPenaltyMs: number;
+  /** Longest path (nodes, this one included) a route may have: the routing TTL. */
+  readonly maxPathLength: number;
+  /** Most destinations kept, and most accepted from one neighbour. */
+  readonly maxRoutes: number;
+  /** Highest route cost accepted (ms). */
+  readonly maxCostMs: number;
+  /** Period of the digest sent to each neighbour (ms). */
+  readonly digestIntervalMs: number;
+  /** A neighbour that sends no update or digest for this long has its routes dropped (ms). */
+  readonly routeExpiryMs: number;
+  /** At most one resync request to, and one full table for, a neighbour per this interval (ms). */
+  readonly resyncMinIntervalMs: number;
+  /** Routes per RouteUpdate message; a larger change goes in several. */
+  readonly maxRoutesPerUpdate: number;
+  /** A link's cost is re-advertised when its RTT moves by at least max(this ms, `rttChangeShare` of it). */
+  readonly rttChangeMinMs: number;
+  readonly rttChangeShare: number;
+  /**
+   * Changes are sent at most once per this interval per node (ms): a burst of
+   * updates in (a cold start, a crash) leaves as one update per neighbour, not
+   * one per update received. The first change after a quiet interval goes at once.
+   */
+  readonly updateBatchMs: number;
+  /** Random per start of this node: tells its link notices from those of its previous run. */
+  readonly epoch: number;
+  /** How long a link notice is kept (ms): longer than stale paths can survive. */
+  readonly linkNoticeHoldMs: number;
+  /** Notices accepted from one reporter at once, and one more per `linkNoticeRefillMs`; the rest are dropped and reported. */
+  readonly linkNoticeBurst: number;
+  readonly linkNoticeRefillMs: number;
+}
+
+/** This node's best route to `dest`. */
+export interface Route {
+  readonly dest: NodeId;
+  /** Sum of link RTTs plus the hop penalty per hop (ms). */
+  readonly costMs: number;
+  readonly nextHop: NodeId;
+  /** From the next hop (first) to dest (last). */
+  readonly path: readonly NodeId[];
+  readonly recordVersion: number;
+}
+
+/** Told when the best route to a destination appears, changes or goes. */
+export type RouteListener = (dest: NodeId, route: Route | undefined, nowMs: number) => void;
+
+interface Advert {
+  readonly dest: NodeId;
+  readonly costMs: number;
+  readonly path: readonly NodeId[];
+  readonly recordVersion: number;
+  readonly hash: number;
+}
+
+interface Peer {
+  readonly id: NodeId;
+  costMs: number;
+  /** What the peer advertised to us (Adj-RIB-In), the last update seq applied, its digest. */
+  readonly received: Map<NodeId, Advert>;
+  readonly receivedDigest: TableDigest;
+  receivedSeq: number;
+  lastHeardMs: number;
+  resyncAskedAtMs: number;
+  /** What we advertised to the peer (Adj-RIB-Out), our update seq on this link, its digest. */
+  readonly sent: Map<NodeId, Advert>;
+  readonly sentDigest: TableDigest;
+  sentSeq: number;
+  nextDigestAtMs: number;
+  fullSentAtMs: number;
+  resyncPending: boolean;
+}
+
+/**
+ * Path-vector routing (see README.md): per destination the best of the routes
+ * neighbours advertise, scored by link RTT + hop penalty; split horizon by path;
+ * incremental numbered updates, digests, resync on drift.
+ */
+export class Router {
+  private readonly peers = new Map<NodeId, Peer>();
+  private readonly routes = new Map<NodeId, Route>();
+  private readonly dirty = new Set<NodeId>();
+  private recordVersion = 0;
+  private readonly notices: LinkNotices;
+  private noticeSeq = 0;
+  private flushedAtMs = -Infinity;
+
+  constructor(
+    private readonly config: RouterConfig,
+    private readonly emit: Emit,
+    private readonly send: (peer: NodeId, message: Envelope) => void,
+    private readonly onRoute: RouteListener,
+  ) {
+    this.notices = new LinkNotices(config.linkNoticeHoldMs, 4 * config.maxRoutes, config.linkNoticeBurst, config.linkNoticeRefillMs);
+  }
+
+  route(dest: NodeId): Route | undefined {
+    return this.routes.get(dest);
+  }
+
+  /** Every best route, by destination. */
+  table(): ReadonlyMap<NodeId, Route> {
+    return this.routes;
+  }
+
+  /** The version of this node's directory record, carried by its own route. */
+  setRecordVersion(version: number, nowMs: number): void {
+    this.recordVersion = version;
+    this.dirty.add(this.config.nodeId);
+    this.flush(nowMs);
+  }
+
+  linkUp(peerId: NodeId, rttMs: number, nowMs: number): void {
+    const peer: Peer = {
+      id: peerId,
+      costMs: Math.round(rttMs),
+      received: new Map(),
+      receivedDigest: new TableDigest(),
+      receivedSeq: 0,
+      lastHeardMs: nowMs,
+      resyncAskedAtMs: -Infinity,
+      sent: new Map(),
+      sentDigest: new TableDigest(),
+      sentSeq: 0,
+      nextDigestAtMs: nowMs + this.config.digestIntervalMs,
+      fullSentAtMs: -Infinity,
+      resyncPending: false,
+    };
+    this.linkDown(peerId, nowMs);
+    if (this.notices.reportedDown(this.config.nodeId, peerId)) this.notify(peerId, true, nowMs);
+    this.peers.set(peerId, peer);
+    for (const dest of [this.config.nodeId, ...this.routes.keys()]) {
+      const advert = this.advertFor(dest, peerId);
+      if (advert !== undefined) this.setSent(peer, advert);
+    }
+    this.sendFull(peer, nowMs);
+  }
+
+  linkRtt(peerId: NodeId, rttMs: number, nowMs: number): void {
+    const peer = this.peers.get(peerId);
+    if (peer === undefined) return;
+    const cost = Math.round(rttMs);
+    if (Math.abs(cost - peer.costMs) < Math.max(this.config.rttChangeMinMs, this.config.rttChangeShare * peer.costMs)) return;
+    peer.costMs = cost;
+    for (const dest of peer.received.keys()) this.recompute(dest, nowMs);
+    this.flush(nowMs);
+  }
+
+  linkDown(peerId: NodeId, nowMs: number): void {
+    const peer = this.peers.get(peerId);
+    if (peer === undefined) return;
+    this.peers.delete(peerId);
+    // The notice goes first: on each link it arrives before the withdrawals it explains.
+    this.notify(peerId, false, nowMs);
+    for (const dest of peer.received.keys()) this.recompute(dest, nowMs);
+    this.flush(nowMs);
+  }
+
+  /** A routing message from an up link. */
+  onMessage(peerId: NodeId, message: Envelope, nowMs: number): void {
+    const peer = this.peers.get(peerId);
+    const body = message.body;
+    if (peer === undefined || body === undefined) return;
+    if (body.$case === 'routeUpdate') this.onUpdate(peer, body.value, nowMs);
+    else if (body.$case === 'routeDigest') this.onDigest(peer, body.value, nowMs);
+    else if (body.$case === 'routeResync') this.onResync(peer, nowMs);
+    else if (body.$case === 'linkNotice') this.onNotice(peer, body.value, nowMs);
+    this.flush(nowMs);
+  }
+
+  onTick(nowMs: number): void {
+    for (const [a, b] of this.notices.expire(nowMs)) this.recomputeUsing(a, b, nowMs);
+    for (const peer of this.peers.values()) {
+      if (peer.received.size > 0 && nowMs - peer.lastHeardMs >= this.config.routeExpiryMs) {
+        this.emit({ kind: 'problem', code: 'OVERLAY_ROUTE', detail: `routes of node ${peer.id} expired: no update or digest for ${nowMs - peer.lastHeardMs} ms`, peer: peer.id });
+        this.forget(peer, nowMs);
+      }
+      if (peer.resyncPending && nowMs - peer.fullSentAtMs >= this.config.resyncMinIntervalMs) this.sendFull(peer, nowMs);
+      if (nowMs >= peer.nextDigestAtMs) {
+        peer.nextDigestAtMs = nowMs + this.config.digestIntervalMs;
+        this.send(peer.id, { body: { $case: 'routeDigest', value: { seq: peer.sentSeq, count: peer.sentDigest.count, hash: peer.sentDigest.sum } } });
+      }
+    }
+    this.flush(nowMs);
+  }
+
+  private onUpdate(peer: Peer, update: RouteUpdate, nowMs: number): void {
+    peer.lastHeardMs = nowMs;
+    if (update.reset) {
+      this.forget(peer, nowMs);
+    } else if (update.seq !== ((peer.receivedSeq + 1) >>> 0)) {
+      // A lost update: what follows builds on a table we do not have.
+      this.askResync(peer, nowMs);
+      return;
+    }
+    peer.receivedSeq = update.seq;
+    for (const dest of update.withdrawn) {
+      const old = peer.received.get(dest);
+      if (old === undefined) continue;
+      peer.received.delete(dest);
+      peer.receivedDigest.remove(old.hash);
+      this.recompute(dest, nowMs);
+    }
+    let rejected = 0;
+    let firstReason = '';
+    for (const route of update.routes) {
+      const reason = this.accept(peer, route);
+      if (reason === undefined) {
+        this.recompute(route.dest, nowMs);
+        continue;
+      }
+      rejected += 1;
+      if (firstReason === '') firstReason = reason;
+    }
+    if (rejected > 0) {
+      const code = firstReason.startsWith('table full') ? 'OVERLAY_TABLE_FULL' : 'OVERLAY_ROUTE';
+      this.emit({ kind: 'problem', code, detail: `${rejected} route(s) from node ${peer.id} refused; first: ${firstReason}`, peer: peer.id });
+    }
+  }
+
+  /** Stores a valid advert from `peer`, or says why it is refused. */
+  private accept(peer: Peer, route: WireRoute): string | undefined {
+    const reason = checkAdvert(this.config, peer.id, route);
+    if (reason !== undefined) return reason;
+    const old = peer.received.get(route.dest);
+    if (old === undefined && peer.received.size >= this.config.maxRoutes) return `table full (${this.config.maxRoutes} routes)`;
+    if (old !== undefined) peer.receivedDigest.remove(old.hash);
+    const hash = routeHash(route.dest, route.costMs, route.recordVersion, route.path);
+    peer.received.set(route.dest, { dest: route.dest, costMs: route.costMs, path: route.path, recordVersion: route.recordVersion, hash });
+    peer.receivedDigest.add(hash);
+    return undefined;
+  }
+
+  private notify(peerId: NodeId, up: boolean, nowMs: number): void {
+    this.noticeSeq = (this.noticeSeq + 1) >>> 0;
+    const notice: LinkNotice = { reporter: this.config.nodeId, peer: peerId, up, epoch: this.config.epoch, seq: this.noticeSeq };
+    this.notices.apply(notice, nowMs);
+    for (const peer of this.peers.values()) this.send(peer.id, { body: { $case: 'linkNotice', value: notice } });
+  }
+
+  private onNotice(from: Peer, notice: LinkNotice, nowMs: number): void {
+    if (notice.reporter === this.config.nodeId || notice.reporter === 0 || notice.peer === 0) return;
+    // A neighbour relays everyone's notices (a partition: many at once), so its budget is larger.
+    const byLink = this.notices.admit(`link ${from.id}`, nowMs, 8 * this.config.linkNoticeBurst);
+    const byReporter = byLink === 'ok' ? this.notices.admit(`node ${notice.reporter}`, nowMs) : 'limited';
+    if (byLink === 'limited-first' || byReporter === 'limited-first') {
+      const who = byLink === 'limited-first' ? `from the link with node ${from.id}` : `of node ${notice.reporter}`;
+      this.emit({ kind: 'problem', code: 'OVERLAY_LIMIT', detail: `link notices ${who} over their budget: dropped until it refills`, peer: from.id });
+    }
+    if (byLink !== 'ok' || byReporter !== 'ok') return;
+    const { fresh, changed } = this.notices.apply(notice, nowMs);
+    if (!fresh) return;
+    for (const peer of this.peers.values()) if (peer !== from) this.send(peer.id, { body: { $case: 'linkNotice', value: notice } });
+    if (changed) this.recomputeUsing(notice.reporter, notice.peer, nowMs);
+  }
+
+  /** Recomputes every destination some neighbour advertised a path through edge a-b for. */
+  private recomputeUsing(a: NodeId, b: NodeId, nowMs: number): void {
+    const dests = new Set<NodeId>();
+    for (const peer of this.peers.values()) for (const advert of peer.received.values()) if (pathUses(advert.path, a, b)) dests.add(advert.dest);
+    for (const dest of dests) this.recompute(dest, nowMs);
+  }
+
+  private onDigest(peer: Peer, digest: RouteDigest, nowMs: number): void {
+    peer.lastHeardMs = nowMs;
+    const same = digest.seq === peer.receivedSeq && digest.count === peer.receivedDigest.count && digest.hash === peer.receivedDigest.sum;
+    if (!same) this.askResync(peer, nowMs);
+  }
+
+  private onResync(peer: Peer, nowMs: number): void {
+    if (nowMs - peer.fullSentAtMs >= this.config.resyncMinIntervalMs) this.sendFull(peer, nowMs);
+    else peer.resyncPending = true;
+  }
+
+  private askResync(peer: Peer, nowMs: number): void {
+    if (nowMs - peer.resyncAskedAtMs < this.config.resyncMinIntervalMs) return;
+    peer.resyncAskedAtMs = nowMs;
+    this.send(peer.id, { body: { $case: 'routeResync', value: { lastSeq: peer.receivedSeq } } });
+  }
+
+  private forget(peer: Peer, nowMs: number): void {
+    const dests = [...peer.received.keys()];
+    peer.received.clear();
+    peer.receivedDigest.clear();
+    for (const dest of dests) this.recompute(dest, nowMs);
+  }
+
+  private recompute(dest: NodeId, nowMs: number): void {
+    if (dest === this.config.nodeId) return;
+    let best: Route | undefined;
+    for (const peer of this.peers.values()) {
+      const advert = peer.received.get(dest);
+      if (advert === undefined || this.notices.breaks(advert.path)) continue;
+      const costMs = peer.costMs + this.config.hopPenaltyMs + advert.costMs;
+      if (best === undefined || costMs < best.costMs || (costMs === best.costMs && (advert.path.length < best.path.length || (advert.path.length === best.path.length && peer.id < best.nextHop)))) {
+        best = { dest, costMs, nextHop: peer.id, path: advert.path, recordVersion: advert.recordVersion };
+      }
+    }
+    const old = this.routes.get(dest);
+    if (best === undefined) {
+      if (old === undefined) return;
+      this.routes.delete(dest);
+      this.dirty.add(dest);
+      this.emit({ kind: 'node-unreachable', node: dest });
+      this.onRoute(dest, undefined, nowMs);
+      return;
+    }
+    if (old !== undefined && old.costMs === best.costMs && old.nextHop === best.nextHop && old.path === best.path && old.recordVersion === best.recordVersion) return;
+    if (old === undefined && this.routes.size >= this.config.maxRoutes) {
+      this.emit({ kind: 'problem', code: 'OVERLAY_TABLE_FULL', detail: `no room for a route to node ${dest} (${this.config.maxRoutes} routes)`, peer: best.nextHop });
+      return;
+    }
+    this.routes.set(dest, best);
+    this.dirty.add(dest);
+    if (old === undefined) this.emit({ kind: 'node-reachable', node: dest });
+    this.onRoute(dest, best, nowMs);
+  }
+
+  /**
+   * What we would tell neighbours about `dest` (our best route, or our own route),
+   * built once and shared by every neighbour it goes to. `via` is the route's
+   * path, which split horizon checks per neighbour.
+   */
+  private advertOf(dest: NodeId): { advert: Advert; via: readonly NodeId[] } | undefined {
+    const self = this.config.nodeId;
+    if (dest === self) {
+      const path = [self];
+      return { advert: { dest, costMs: 0, path, recordVersion: this.recordVersion, hash: routeHash(dest, 0, this.recordVersion, path) }, via: [] };
+    }
+    const route = this.routes.get(dest);
+    if (route === undefined || route.path.length + 1 > this.config.maxPathLength) return undefined;
+    const path = [self, ...route.path];
+    return { advert: { dest, costMs: route.costMs, path, recordVersion: route.recordVersion, hash: routeHash(dest, route.costMs, route.recordVersion, path) }, via: route.path };
+  }
+
+  /** The advert for `peerId`: none when the peer is on the route's path (split horizon by path). */
+  private advertFor(dest: NodeId, peerId: NodeId): Advert | undefined {
+    const built = this.advertOf(dest);
+    return built === undefined || built.via.includes(peerId) ? undefined : built.advert;
+  }
+
+  private setSent(peer: Peer, advert: Advert): void {
+    const old = peer.sent.get(advert.dest);
+    if (old !== undefined) peer.sentDigest.remove(old.hash);
+    peer.sent.set(advert.dest, advert);
+    peer.sentDigest.add(advert.hash);
+  }
+
+  /** Sends each peer the difference between what it was told and what it should be told now. */
+  private flush(nowMs: number): void {
+    if (this.dirty.size === 0 || nowMs - this.flushedAtMs < this.config.updateBatchMs) return;
+    this.flushedAtMs = nowMs;
+    const changes = new Map<Peer, { routes: WireRoute[]; withdrawn: NodeId[] }>();
+    for (const peer of this.peers.values()) changes.set(peer, { routes: [], withdrawn: [] });
+    for (const dest of this.dirty) {
+      const built = this.advertOf(dest);
+      for (const [peer, change] of changes) {
+        const advert = built === undefined || built.via.includes(peer.id) ? undefined : built.advert;
+        const old = peer.sent.get(dest);
+        if (advert === undefined) {
+          if (old === undefined) continue;
+          peer.sent.delete(dest);
+          peer.sentDigest.remove(old.hash);
+          change.withdrawn.push(dest);
+          continue;
+        }
+        if (old !== undefined && old.hash === advert.hash && old.costMs === advert.costMs && old.recordVersion === advert.recordVersion && samePath(old.path, advert.path)) continue;
+        this.setSent(peer, advert);
+        change.routes.push(toWire(advert));
+      }
+    }
+    for (const [peer, change] of changes) this.sendUpdates(peer, change.routes, change.withdrawn, false);
+    this.dirty.clear();
+  }
+
+  private sendFull(peer: Peer, nowMs: number): void {
+    peer.fullSentAtMs = nowMs;
+    peer.resyncPending = false;
+    const routes = [...peer.sent.values()].map(toWire);
+    this.sendUpdates(peer, routes, [], true);
+  }
+
+  private sendUpdates(peer: Peer, routes: WireRoute[], withdrawn: NodeId[], reset: boolean): void {
+    if (!reset && routes.length === 0 && withdrawn.length === 0) return;
+    const size = this.config.maxRoutesPerUpdate;
+    let first = true;
+    for (let i = 0; first || i < routes.length; i += size) {
+      peer.sentSeq = (peer.sentSeq + 1) >>> 0;
+      const update: RouteUpdate = { seq: peer.sentSeq, reset: reset && first, routes: routes.slice(i, i + size), withdrawn: first ? withdrawn : [] };
+      this.send(peer.id, { body: { $case: 'routeUpdate', value: update } });
+      first = false;
+    }
+  }
+}
+
+/** The wire form of an advert; its path is shared, not copied (the encoder only reads it). */
+function toWire(advert: Advert): WireRoute {
+  return { dest: advert.dest, costMs: advert.costMs, path: advert.path as NodeId[], recordVersion: advert.recordVersion };
+}
+
+function samePath(a: readonly NodeId[], b: readonly NodeId[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,43 @@
+import type { Envelope, RefuseReason } from '../generated/sdn/overlay/v1/overlay.js';
+import type { OverlayErrorCode } from './errors.js';
+
+/** A runtime node's id: a 32-bit unsigned integer, never 0. */
+export type NodeId = number;
+
+/** A transport connection, numbered by the runner (unique for the node's lifetime). */
+export type ConnId = number;
+
+/** A uniform random number in [0, 1): injected so that tests and the simulator are deterministic. */
+export type RandomSource = () => number;
+
+/** Why a link was closed: `code` is stable (metrics label), `detail` is for people. */
+export interface CloseReason {
+  readonly code: 'refused' | 'refused-by-peer' | 'timeout' | 'duplicate' | 'replaced' | 'protocol' | 'shutdown';
+  readonly refuse?: RefuseReason;
+  readonly detail: string;
+}
+
+/**
+ * What the overlay asks of its runner, and what it reports. Outputs are plain
+ * data; the runner acts on them in order.
+ * - `connect`: dial `addr` (`HOST:PORT`); answer with exactly one `onConnected(conn, nowMs, addr)`
+ *   or `onConnectFailed(addr, nowMs)`.
+ * - `send`: frame `message` (wire/`encodeFrame`) and write it on `conn`; `to` is the peer once known.
+ * - `close`: close `conn`; the runner still calls `onClosed` once it is gone.
+ * - `problem`: bad input or a broken rule, already contained: count it by `code`, log it once.
+ */
+export type OverlayOutput =
+  | { readonly kind: 'connect'; readonly addr: string; readonly expected: NodeId }
+  | { readonly kind: 'send'; readonly conn: ConnId; readonly to: NodeId | undefined; readonly message: Envelope }
+  | { readonly kind: 'close'; readonly conn: ConnId; readonly reason: CloseReason }
+  | { readonly kind: 'problem'; readonly code: OverlayErrorCode; readonly detail: string; readonly peer?: NodeId }
+  | { readonly kind: 'neighbour-up'; readonly node: NodeId; readonly rttMs: number }
+  | { readonly kind: 'neighbour-down'; readonly node: NodeId; readonly reason: CloseReason }
+  | { readonly kind: 'node-reachable'; readonly node: NodeId }
+  | { readonly kind: 'node-unreachable'; readonly node: NodeId }
+  | { readonly kind: 'unicast'; readonly from: NodeId; readonly data: Uint8Array }
+  | { readonly kind: 'broadcast'; readonly from: NodeId; readonly data: Uint8Array }
+  | { readonly kind: 'publish'; readonly from: NodeId; readonly subject: string; readonly payload: Uint8Array };
+
+/** Where features put their outputs (the node's queue). */
+export type Emit = (output: OverlayOutput) => void;
