@@ -15,7 +15,7 @@ export { nxmHeaderFromNumber } from './nicira/header.js';
 export { immediateSize } from './nicira/learn.js';
 export { niciraActionData } from './actions.js';
 export { decodeHeader, decodeMessage, encodeMessage, encodeMessageInto, SUPPORTED_VERSIONS } from './codec.js';
-export { macAt } from './addresses.js';
+export { macAt, readIpv4, readIpv6 } from './addresses.js';
 export { matchValue, writeOxm } from './oxm.js';
 export { oxmFieldByName, type OxmFieldDesc, type OxmKind } from './oxm-fields.js';
 export { formatDpid } from './dpid.js';
