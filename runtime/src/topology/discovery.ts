@@ -195,7 +195,6 @@ export class LinkDiscovery {
       if (timer.kind === 'probe') this.probeDue(timer, nowMs);
       else this.linkCheckDue(timer, nowMs);
     }
-    if (this.timers.size > 2 * (this.livePorts + this.links.size) + 1024) this.timers.retain((t) => this.isLive(t));
   }
 
   /** When `tick` has work next (ms), or undefined when nothing is scheduled. */
@@ -253,6 +252,8 @@ export class LinkDiscovery {
     const { probeIntervalMs, jitter, random } = this.options;
     const delayMs = first ? probeIntervalMs * jitter * random() : probeIntervalMs * (1 - jitter + 2 * jitter * random());
     this.timers.push(nowMs + delayMs, { kind: 'probe', dpid, port: state.info.port, generation: state.generation });
+    // A flapping port leaves a dead entry per flap; drop them before they outnumber the live ones.
+    if (this.timers.size > 2 * (this.livePorts + this.links.size) + 1024) this.timers.retain((t) => this.isLive(t));
   }
 
   private linksDownAt(endpoint: Endpoint, reason: LinkDownReason): void {
