@@ -43,7 +43,7 @@ describe('link discovery (properties)', () => {
       fc.property(network, ({ switches, pairs, seed, cutMask }) => {
         let s = seed >>> 0;
         const random = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s / 2 ** 32);
-        const t = new Topology({ discovery: { node: 'n1', secret: SECRET, probeIntervalMs: INTERVAL, random } });
+        const t = new Topology({ discovery: { node: 1, secret: SECRET, probeIntervalMs: INTERVAL, random } });
         const sim = new SimNetwork(t, 2);
         const wired = wires(switches, pairs);
         for (const [a, b] of wired) sim.wire(a, b);

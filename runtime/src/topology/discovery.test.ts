@@ -20,7 +20,7 @@ function seeded(seed: number): () => number {
 }
 
 function topology(overrides: Record<string, unknown> = {}): Topology {
-  return new Topology({ discovery: { node: 'node-a', secret: SECRET, probeIntervalMs: INTERVAL, jitter: 0.2, random: seeded(7), timeoutIntervals: 3, ...overrides } });
+  return new Topology({ discovery: { node: 0xa, secret: SECRET, probeIntervalMs: INTERVAL, jitter: 0.2, random: seeded(7), timeoutIntervals: 3, ...overrides } });
 }
 
 function describeLink(e: TopologyEvent): string {
@@ -45,7 +45,7 @@ describe('link discovery', () => {
     for (const link of sim.topology.links()) {
       // The probe carries whole milliseconds; the simulated clock has fractions.
       assert.ok(link.latencyMs >= 3 && link.latencyMs < 4, `latency ${link.latencyMs} ms`);
-      assert.equal(link.srcNode, 'node-a');
+      assert.equal(link.srcNode, 0xa);
     }
   });
 
@@ -109,25 +109,25 @@ describe('link discovery', () => {
   });
 
   it('refuses a probe older than the link timeout (a replay) as LLDP_STALE', () => {
-    const d = new LinkDiscovery({ node: 'node-a', secret: SECRET, probeIntervalMs: INTERVAL });
+    const d = new LinkDiscovery({ node: 0xa, secret: SECRET, probeIntervalMs: INTERVAL });
     d.switchUp(2n, [portInfo(2n, 1)], 0);
-    const old = encodeProbe({ dpid: 1n, port: 1, hwAddr: '02:00:00:00:00:01', node: 'node-b', nowMs: 0 }, SECRET);
+    const old = encodeProbe({ dpid: 1n, port: 1, hwAddr: '02:00:00:00:00:01', node: 0xb, nowMs: 0 }, SECRET);
     assert.throws(() => d.probeReceived(2n, 1, old, d.linkTimeoutMs + 1), (err) => err instanceof TopologyFrameError && err.code === 'LLDP_STALE');
     const link = d.probeReceived(2n, 1, old, 5);
     assert.deepEqual(link?.src, { dpid: 1n, port: 1 }, 'a probe of another node (a switch we do not own) is trusted on its HMAC');
-    assert.equal(link?.srcNode, 'node-b');
+    assert.equal(link?.srcNode, 0xb);
   });
 
   it('ignores a probe still in flight when its receiving port went down', () => {
-    const d = new LinkDiscovery({ node: 'node-a', secret: SECRET });
+    const d = new LinkDiscovery({ node: 0xa, secret: SECRET });
     d.switchUp(2n, [portInfo(2n, 1, false)], 0);
-    const probe = encodeProbe({ dpid: 1n, port: 1, hwAddr: '02:00:00:00:00:01', node: 'node-a', nowMs: 0 }, SECRET);
+    const probe = encodeProbe({ dpid: 1n, port: 1, hwAddr: '02:00:00:00:00:01', node: 0xa, nowMs: 0 }, SECRET);
     assert.equal(d.probeReceived(2n, 1, probe, 1), undefined);
     assert.equal(d.currentLinks().length, 0);
   });
 
   it('probes at most maxPortsPerSwitch ports of a switch with thousands, and says so once per refused port', () => {
-    const d = new LinkDiscovery({ node: 'node-a', secret: SECRET, probeIntervalMs: INTERVAL, maxPortsPerSwitch: 100, random: seeded(1) });
+    const d = new LinkDiscovery({ node: 0xa, secret: SECRET, probeIntervalMs: INTERVAL, maxPortsPerSwitch: 100, random: seeded(1) });
     d.switchUp(1n, Array.from({ length: 5000 }, (_, i) => portInfo(1n, i + 1)), 0);
     const limits = [];
     for (let out = d.popOutput(); out !== undefined; out = d.popOutput()) limits.push(out);
@@ -140,7 +140,7 @@ describe('link discovery', () => {
   });
 
   it('keeps its timer queue bounded while a port flaps', () => {
-    const d = new LinkDiscovery({ node: 'node-a', secret: SECRET, probeIntervalMs: 60_000, random: seeded(3) });
+    const d = new LinkDiscovery({ node: 0xa, secret: SECRET, probeIntervalMs: 60_000, random: seeded(3) });
     d.switchUp(1n, [portInfo(1n, 1)], 0);
     for (let i = 1; i <= 20_000; i++) d.portChanged(1n, portInfo(1n, 1, i % 2 === 0), i);
     const queued = (d as unknown as { timers: { size: number } }).timers.size;
@@ -148,10 +148,10 @@ describe('link discovery', () => {
   });
 
   it('refuses new switches and links beyond its tables and reports it', () => {
-    const d = new LinkDiscovery({ node: 'node-a', secret: SECRET, maxSwitches: 1, maxLinks: 1 });
+    const d = new LinkDiscovery({ node: 0xa, secret: SECRET, maxSwitches: 1, maxLinks: 1 });
     d.switchUp(1n, [portInfo(1n, 1), portInfo(1n, 2)], 0);
     d.switchUp(2n, [portInfo(2n, 1)], 0);
-    const probe = (port: number): Buffer => encodeProbe({ dpid: 9n, port, hwAddr: '02:00:00:00:00:09', node: 'node-b', nowMs: 0 }, SECRET);
+    const probe = (port: number): Buffer => encodeProbe({ dpid: 9n, port, hwAddr: '02:00:00:00:00:09', node: 0xb, nowMs: 0 }, SECRET);
     assert.ok(d.probeReceived(1n, 1, probe(1), 1) !== undefined);
     assert.equal(d.probeReceived(1n, 2, probe(2), 1), undefined);
     const limits = [];

@@ -6,8 +6,8 @@ import { endpointKey, sameEndpoint, type Endpoint, type Link, type LinkDownReaso
 
 /** Knobs of link discovery; `DEFAULT_DISCOVERY_OPTIONS` has the defaults. */
 export interface DiscoveryOptions {
-  /** This runtime node's id, carried in every probe. */
-  readonly node: string;
+  /** This runtime node's 32-bit id (core/node.ts), carried in every probe. */
+  readonly node: number;
   /** The cluster secret keying the probe HMAC (at least 16 bytes). */
   readonly secret: Uint8Array;
   /** Time between two probes of one port, in ms. */

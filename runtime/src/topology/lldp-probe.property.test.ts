@@ -10,7 +10,7 @@ const spec = fc.record({
   dpid: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
   port: fc.integer({ min: 0, max: 0xffffffff }),
   hwAddr: fc.uint8Array({ minLength: 6, maxLength: 6 }).map((b) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':')),
-  node: fc.string({ minLength: 1, maxLength: 16, unit: 'grapheme-ascii' }),
+  node: fc.integer({ min: 0, max: 0xffffffff }),
   nowMs: fc.integer({ min: 0, max: 2 ** 48 }),
 });
 

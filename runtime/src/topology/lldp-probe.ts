@@ -23,8 +23,6 @@ export const PROBE_SUBTYPE = 1;
 export const PROBE_VERSION = 1;
 /** The TTL we announce, in seconds (Ryu's value; receivers of our probes do not age on it). */
 export const PROBE_TTL_SEC = 120;
-/** The longest node id a probe carries, in UTF-8 bytes. */
-export const MAX_NODE_ID_BYTES = 64;
 /** Shortest cluster secret accepted, in bytes. */
 export const MIN_SECRET_BYTES = 16;
 
@@ -39,13 +37,15 @@ const CHASSIS_PREFIX = 'dpid:';
 /** Port id subtype 2 (port component) with the port number as 4 bytes, as Ryu and ONOS write it. */
 const PORT_SUBTYPE_COMPONENT = 2;
 const MAC_SIZE = 32;
+/** Version, timestamp, node, HMAC. */
+const PROBE_CONTENT_SIZE = 1 + 8 + 4 + MAC_SIZE;
 const ETH_HEADER_SIZE = 14;
 
 /** What a verified probe says about where it was sent from. */
 export interface Probe {
   readonly src: Endpoint;
-  /** The node that sent it. */
-  readonly node: string;
+  /** The node that sent it (its 32-bit id, core/node.ts). */
+  readonly node: number;
   /** The sender's clock when it built the frame, ms since the epoch. */
   readonly sentAtMs: number;
 }
@@ -55,7 +55,8 @@ export interface ProbeSpec {
   readonly port: number;
   /** The port's MAC: the frame's source address, as LLDP agents do. */
   readonly hwAddr: string;
-  readonly node: string;
+  /** This node's 32-bit id. */
+  readonly node: number;
   readonly nowMs: number;
 }
 
@@ -64,13 +65,12 @@ export function checkSecret(secret: Uint8Array): void {
   if (secret.length < MIN_SECRET_BYTES) throw new RangeError(`the cluster secret is ${secret.length} bytes, at least ${MIN_SECRET_BYTES} needed`);
 }
 
-/** The probe frame for one port; RangeError for a node id over MAX_NODE_ID_BYTES or a port beyond 32 bits. */
+/** The probe frame for one port; RangeError for a node id or a port beyond 32 bits. */
 export function encodeProbe(spec: ProbeSpec, secret: Uint8Array): Buffer {
-  const node = Buffer.from(spec.node, 'utf8');
-  if (node.length === 0 || node.length > MAX_NODE_ID_BYTES) throw new RangeError(`node id of ${node.length} bytes, 1 to ${MAX_NODE_ID_BYTES} allowed`);
+  if (!Number.isInteger(spec.node) || spec.node < 0 || spec.node > 0xffffffff) throw new RangeError(`node ${spec.node} is not a 32-bit node id`);
   if (!Number.isInteger(spec.port) || spec.port < 0 || spec.port > 0xffffffff) throw new RangeError(`port ${spec.port} is not a 32-bit port number`);
   const chassis = Buffer.from(CHASSIS_PREFIX + formatDpid(spec.dpid), 'ascii');
-  const orgLength = 4 + 1 + 8 + 1 + node.length + MAC_SIZE;
+  const orgLength = 4 + PROBE_CONTENT_SIZE;
   const size = ETH_HEADER_SIZE + (2 + 1 + chassis.length) + (2 + 5) + (2 + 2) + (2 + orgLength) + 2;
   const out = Buffer.alloc(size);
   writeMac(out, 0, LLDP_NEAREST_BRIDGE);
@@ -94,8 +94,7 @@ export function encodeProbe(spec: ProbeSpec, secret: Uint8Array): Buffer {
   out[p++] = PROBE_SUBTYPE;
   out[p++] = PROBE_VERSION;
   p = out.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(spec.nowMs))), p);
-  out[p++] = node.length;
-  p += node.copy(out, p);
+  p = out.writeUInt32BE(spec.node, p);
   p += mac(secret, out.subarray(ETH_HEADER_SIZE, p)).copy(out, p);
   out.writeUInt16BE(TLV_END << 9, p);
   return out;
@@ -129,14 +128,13 @@ export function decodeProbe(frame: Uint8Array, secret: Uint8Array): Probe {
   if (org === undefined) throw new TopologyFrameError('LLDP_FOREIGN', 'LLDP without a probe TLV (not one of ours)');
   const v = org.value;
   if (v[4] !== PROBE_VERSION) throw new TopologyFrameError('LLDP_FOREIGN', `probe TLV version ${v[4]}, this node reads ${PROBE_VERSION}`);
-  const nodeLength = v.length >= 14 ? v[13]! : -1;
-  if (nodeLength < 1 || v.length !== 14 + nodeLength + MAC_SIZE) throw new TopologyFrameError('LLDP_FORGED', `probe TLV of ${v.length} bytes does not hold a node id and an HMAC`);
-  const macAt = org.at + 14 + nodeLength;
+  if (v.length !== 4 + PROBE_CONTENT_SIZE) throw new TopologyFrameError('LLDP_FORGED', `probe TLV of ${v.length} bytes, ${4 + PROBE_CONTENT_SIZE} expected`);
+  const macAt = org.at + 4 + PROBE_CONTENT_SIZE - MAC_SIZE;
   const expected = mac(secret, frame.subarray(lldpStart, macAt));
   if (!timingSafeEqual(expected, frame.subarray(macAt, macAt + MAC_SIZE))) throw new TopologyFrameError('LLDP_FORGED', 'probe HMAC does not verify with the cluster secret');
   const src = { dpid: chassisDpid(chassis.value), port: portNumber(port.value) };
   const sentAtMs = Number(Buffer.from(v.buffer, v.byteOffset + 5, 8).readBigUInt64BE(0));
-  const node = Buffer.from(v.buffer, v.byteOffset + 14, nodeLength).toString('utf8');
+  const node = Buffer.from(v.buffer, v.byteOffset + 13, 4).readUInt32BE(0);
   return { src, node, sentAtMs };
 }
 

@@ -5,7 +5,7 @@ import { shortestPath } from './paths.js';
 import type { Link } from './types.js';
 
 function link(a: number, b: number, latencyMs = 1, port = b): Link {
-  return { src: { dpid: BigInt(a), port }, dst: { dpid: BigInt(b), port: a }, latencyMs, srcNode: 'n', upSinceMs: 0, lastSeenMs: 0 };
+  return { src: { dpid: BigInt(a), port }, dst: { dpid: BigInt(b), port: a }, latencyMs, srcNode: 1, upSinceMs: 0, lastSeenMs: 0 };
 }
 const both = (a: number, b: number, latencyMs = 1): Link[] => [link(a, b, latencyMs), link(b, a, latencyMs)];
 const hops = (path: readonly Link[] | undefined): string | undefined => path?.map((l) => `${l.src.dpid}>${l.dst.dpid}`).join(' ');

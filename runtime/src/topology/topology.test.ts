@@ -9,13 +9,13 @@ const SECRET = Buffer.from('topology-test-cluster-secret-32b');
 
 describe('Topology', () => {
   it('consumes every LLDP frame, counts the refused ones, and leaves other frames to apps', () => {
-    const t = new Topology({ discovery: { node: 'a', secret: SECRET } });
+    const t = new Topology({ discovery: { node: 0xa, secret: SECRET } });
     t.switchUp(1n, [portInfo(1n, 1)], 0);
-    assert.deepEqual(t.packetIn(1n, 1, encodeProbe({ dpid: 2n, port: 1, hwAddr: '02:00:00:00:00:02', node: 'b', nowMs: 0 }, SECRET), 1), { consumed: true });
+    assert.deepEqual(t.packetIn(1n, 1, encodeProbe({ dpid: 2n, port: 1, hwAddr: '02:00:00:00:00:02', node: 0xb, nowMs: 0 }, SECRET), 1), { consumed: true });
     const foreign = t.packetIn(1n, 1, plainLldp('02:00:00:00:00:aa'), 1);
     assert.equal(foreign.consumed, true);
     assert.equal(foreign.error?.code, 'LLDP_FOREIGN');
-    const forged = t.packetIn(1n, 1, encodeProbe({ dpid: 2n, port: 1, hwAddr: '02:00:00:00:00:02', node: 'evil', nowMs: 0 }, Buffer.alloc(32, 1)), 1);
+    const forged = t.packetIn(1n, 1, encodeProbe({ dpid: 2n, port: 1, hwAddr: '02:00:00:00:00:02', node: 0xe, nowMs: 0 }, Buffer.alloc(32, 1)), 1);
     assert.equal(forged.error?.code, 'LLDP_FORGED');
     assert.deepEqual(t.packetIn(1n, 2, arp('02:00:00:00:00:01', '10.0.0.1', '10.0.0.2'), 1), { consumed: false });
     const runt = t.packetIn(1n, 2, Buffer.alloc(8), 1);
@@ -24,7 +24,7 @@ describe('Topology', () => {
   });
 
   it('learns hosts on edge ports only, and forgets one learned on a port that turns out to be a link', () => {
-    const t = new Topology({ discovery: { node: 'a', secret: SECRET, probeIntervalMs: 1000 } });
+    const t = new Topology({ discovery: { node: 0xa, secret: SECRET, probeIntervalMs: 1000 } });
     const sim = new SimNetwork(t, 1);
     sim.wire({ dpid: 1n, port: 1 }, { dpid: 2n, port: 1 });
     t.switchUp(1n, [portInfo(1n, 1), portInfo(1n, 2)], sim.nowMs);

@@ -23,8 +23,8 @@ export interface Link {
    * controller. Only comparable between links probed by the same node (clocks).
    */
   readonly latencyMs: number;
-  /** The runtime node that sent the probe (the owner of `src`). */
-  readonly srcNode: string;
+  /** The 32-bit id of the runtime node that sent the probe (the node `src` is connected to). */
+  readonly srcNode: number;
   /** When the first probe of this link arrived. */
   readonly upSinceMs: number;
   /** When the last probe of this link arrived. */
