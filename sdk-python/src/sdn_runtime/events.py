@@ -241,19 +241,4 @@ class HostRemoved:
     time_ms: int = 0
 
 
-Event = (
-    SwitchUp
-    | SwitchDown
-    | PacketIn
-    | PortStatus
-    | FlowRemoved
-    | SwitchError
-    | PubSubMessage
-    | KvChange
-    | LinkUp
-    | LinkDown
-    | HostAdded
-    | HostMoved
-    | HostRemoved
-    | Gap
-)
+Event = SwitchUp | SwitchDown | PacketIn | PortStatus | FlowRemoved | SwitchError | PubSubMessage | KvChange | LinkUp | LinkDown | HostAdded | HostMoved | HostRemoved | Gap
