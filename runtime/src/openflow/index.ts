@@ -16,6 +16,7 @@ export { immediateSize } from './nicira/learn.js';
 export { niciraActionData } from './actions.js';
 export { decodeHeader, decodeMessage, encodeMessage, encodeMessageInto, SUPPORTED_VERSIONS } from './codec.js';
 export { macAt, readIpv4, readIpv6 } from './addresses.js';
+export { OFPPC_PORT_DOWN, OFPPS_LINK_DOWN } from './port.js';
 export { matchValue, writeOxm } from './oxm.js';
 export { oxmFieldByName, type OxmFieldDesc, type OxmKind } from './oxm-fields.js';
 export { formatDpid } from './dpid.js';
