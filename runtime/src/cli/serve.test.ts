@@ -114,10 +114,10 @@ describe('sdn-runtime serve', () => {
     assert.equal(loaded.version, '0.1.0');
     const httpPort = Number(String(serving.http).split(':').pop());
     assert.match(await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text(), /sdn_runtime_plugin_compilations_total\{result="transpiled"\} 1/);
-    // The hub installs a table-miss flow on every switch that comes up.
+    // The hub installs a table-miss flow on every switch that comes up (topology, on by default, its LLDP flow).
     const sw = await FakeSwitch.connect(Number(String(serving.openflow).split(':').pop()), { dpid: 0x5n });
-    const miss = await sw.waitFor((m: OfpMessage) => m.type === 'FlowMod', 30_000);
-    assert.ok(miss.type === 'FlowMod' && miss.priority === 0);
+    const miss = await sw.waitFor((m: OfpMessage) => m.type === 'FlowMod' && m.priority === 0, 30_000);
+    assert.ok(miss.type === 'FlowMod' && miss.match.length === 0);
     await sw.close();
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number];
