@@ -70,6 +70,8 @@ export class LinkDiscovery {
   private readonly links = new Map<string, LinkState>();
   /** Source endpoint key -> destination endpoint key of its link. */
   private readonly bySrc = new Map<string, string>();
+  /** dpid -> port -> how many links end there: `isLinkEndpoint` runs for every packet-in, without building a key. */
+  private readonly endpoints = new Map<bigint, Map<number, number>>();
   private readonly timers = new MinHeap<Timer>();
   private readonly outputs = new Outbox<DiscoveryOutput>();
   private nextLinkId = 1;
@@ -184,6 +186,8 @@ export class LinkDiscovery {
     const state = { link, id: this.nextLinkId++ };
     this.links.set(dstKey, state);
     this.bySrc.set(srcKey, dstKey);
+    this.countEndpoint(probe.src, 1);
+    this.countEndpoint(dst, 1);
     this.timers.push(nowMs + this.linkTimeoutMs, { kind: 'linkCheck', dstKey, id: state.id });
     this.outputs.push({ kind: 'linkUp', link });
     return link;
@@ -214,8 +218,16 @@ export class LinkDiscovery {
 
   /** True when the port is either end of a known link (so not an edge port where hosts attach). */
   isLinkEndpoint(dpid: bigint, port: number): boolean {
-    const key = endpointKey({ dpid, port });
-    return this.links.has(key) || this.bySrc.has(key);
+    return this.endpoints.get(dpid)?.has(port) === true;
+  }
+
+  private countEndpoint(e: Endpoint, delta: 1 | -1): void {
+    let ports = this.endpoints.get(e.dpid);
+    if (ports === undefined) this.endpoints.set(e.dpid, (ports = new Map()));
+    const n = (ports.get(e.port) ?? 0) + delta;
+    if (n > 0) ports.set(e.port, n);
+    else ports.delete(e.port);
+    if (ports.size === 0) this.endpoints.delete(e.dpid);
   }
 
   /**
@@ -270,6 +282,8 @@ export class LinkDiscovery {
     const srcKey = endpointKey(state.link.src);
     this.links.delete(dstKey);
     if (this.bySrc.get(srcKey) === dstKey) this.bySrc.delete(srcKey);
+    this.countEndpoint(state.link.src, -1);
+    this.countEndpoint(state.link.dst, -1);
     this.outputs.push({ kind: 'linkDown', link: state.link, reason });
   }
 

@@ -19,7 +19,10 @@ export const DEFAULT_HOST_OPTIONS: HostOptions = { hostTimeoutMs: 300_000, maxHo
 export type HostOutput = Extract<TopologyEvent, { kind: 'hostAdded' | 'hostMoved' | 'hostRemoved' }> | TopologyLimit;
 
 interface HostState {
+  /** As last published; its `lastSeenMs` is refreshed only when the host changes (see `lastSeenMs`). */
   host: Host;
+  /** Updated by every frame without a new object (the PACKET_IN path). */
+  lastSeenMs: number;
   readonly id: number;
   windowStartMs: number;
   movesInWindow: number;
@@ -66,9 +69,10 @@ export class HostTracker {
       this.add(facts.mac, facts.ips, location, nowMs);
       return;
     }
+    state.lastSeenMs = nowMs;
     const ips = this.mergeIps(state.host.ips, facts.ips);
     if (sameEndpoint(state.host.location, location)) {
-      state.host = { ...state.host, ips, lastSeenMs: nowMs };
+      if (ips !== state.host.ips) state.host = { ...state.host, ips, lastSeenMs: nowMs };
       return;
     }
     if (nowMs - state.windowStartMs >= this.options.flapWindowMs) {
@@ -106,7 +110,7 @@ export class HostTracker {
     for (let timer = this.timers.popAtMost(nowMs); timer !== undefined; timer = this.timers.popAtMost(nowMs)) {
       const state = this.hosts.get(timer.mac);
       if (state === undefined || state.id !== timer.id) continue;
-      const expiresMs = state.host.lastSeenMs + this.options.hostTimeoutMs;
+      const expiresMs = state.lastSeenMs + this.options.hostTimeoutMs;
       if (expiresMs <= nowMs) this.remove(timer.mac, 'timeout');
       else this.timers.push(expiresMs, timer);
     }
@@ -122,7 +126,7 @@ export class HostTracker {
   }
 
   currentHosts(): Host[] {
-    return [...this.hosts.values()].map((s) => s.host);
+    return [...this.hosts.values()].map((s) => (s.host.lastSeenMs === s.lastSeenMs ? s.host : { ...s.host, lastSeenMs: s.lastSeenMs }));
   }
 
   private add(mac: string, ips: readonly string[], location: Endpoint, nowMs: number): void {
@@ -132,7 +136,7 @@ export class HostTracker {
     }
     const host: Host = { mac, ips: this.mergeIps([], ips), location, firstSeenMs: nowMs, lastSeenMs: nowMs };
     const id = this.nextId++;
-    this.hosts.set(mac, { host, id, windowStartMs: nowMs, movesInWindow: 0, flapReported: false });
+    this.hosts.set(mac, { host, lastSeenMs: nowMs, id, windowStartMs: nowMs, movesInWindow: 0, flapReported: false });
     this.index(mac, location);
     this.timers.push(nowMs + this.options.hostTimeoutMs, { mac, id });
     this.outputs.push({ kind: 'hostAdded', host });
@@ -143,7 +147,7 @@ export class HostTracker {
     if (state === undefined) return;
     this.hosts.delete(mac);
     this.unindex(mac, state.host.location);
-    this.outputs.push({ kind: 'hostRemoved', host: state.host, reason });
+    this.outputs.push({ kind: 'hostRemoved', host: { ...state.host, lastSeenMs: state.lastSeenMs }, reason });
   }
 
   private mergeIps(known: readonly string[], seen: readonly string[]): readonly string[] {

@@ -100,13 +100,17 @@ export function encodeProbe(spec: ProbeSpec, secret: Uint8Array): Buffer {
   return out;
 }
 
-/** True when the frame is LLDP (after any VLAN tags); false for anything else, including a frame too short to say. */
+/**
+ * True when the frame is LLDP (after up to two VLAN tags); false for anything
+ * else, including a frame too short to say. Reads only the ethertypes: it runs
+ * for every packet-in.
+ */
 export function isLldp(frame: Uint8Array): boolean {
-  try {
-    return parseEthernet(frame).ethType === EthType.LLDP;
-  } catch {
-    return false;
+  for (let at = 12, tags = 0; at + 2 <= frame.length && tags <= 2; at += 4, tags++) {
+    const ethType = (frame[at]! << 8) | frame[at + 1]!;
+    if (ethType !== EthType.VLAN && ethType !== EthType.QINQ) return ethType === EthType.LLDP;
   }
+  return false;
 }
 
 /**

@@ -24,6 +24,10 @@ export interface PacketInVerdict {
   readonly error?: TopologyFrameError;
 }
 
+/** The verdicts without an error, shared: one per packet-in would be garbage on the PACKET_IN path. */
+const CONSUMED: PacketInVerdict = Object.freeze({ consumed: true });
+const PASSED: PacketInVerdict = Object.freeze({ consumed: false });
+
 /**
  * Link discovery and host tracking together, without I/O: the runner feeds
  * switch, port and packet-in changes with `nowMs`, calls `tick(nowMs)` at
@@ -71,7 +75,7 @@ export class Topology {
     try {
       if (lldp) this.discovery.probeReceived(dpid, inPort, frame, nowMs);
       else this.hosts.packetIn(dpid, inPort, frame, nowMs);
-      return { consumed: lldp };
+      return lldp ? CONSUMED : PASSED;
     } catch (err) {
       if (!(err instanceof TopologyFrameError)) throw err;
       return { consumed: lldp, error: err };
