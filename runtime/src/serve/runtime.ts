@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { ApiServer, guardService, KV_METHOD_SCOPES, kvServiceImpl, pluginsService, PUBSUB_METHOD_SCOPES, pubSubServiceImpl } from '../api/index.js';
+import { ApiServer, guardService, KV_METHOD_SCOPES, kvServiceImpl, pluginsService, PUBSUB_METHOD_SCOPES, pubSubServiceImpl, topologyGrpcService } from '../api/index.js';
 import { learningSwitch } from '../apps/learning-switch.js';
 import { topologyService, type TopologyService } from '../apps/topology-service.js';
 import { Controller, EventBus, nodeIdOf, SwitchRegistry, type App, type SwitchDirectory } from '../core/index.js';
@@ -13,6 +13,7 @@ import { PluginManager } from '../plugins/index.js';
 import { KVService } from '../generated/sdn/runtime/v1/kv.js';
 import { PluginsService } from '../generated/sdn/runtime/v1/plugins.js';
 import { PubSubService } from '../generated/sdn/runtime/v1/pubsub.js';
+import { TopologyService as TopologyGrpcService } from '../generated/sdn/runtime/v1/topology.js';
 import { InProcessBus, type PubSubBus } from '../pubsub/index.js';
 import type { KvStore } from '../store/index.js';
 import { OpenFlowServer } from '../switch/server.js';
@@ -153,6 +154,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
 
   api.addService(KVService, guardService(api.auth, 'KV', kvServiceImpl(store), KV_METHOD_SCOPES));
   api.addService(PubSubService, guardService(api.auth, 'PubSub', pubSubServiceImpl(bus), PUBSUB_METHOD_SCOPES));
+  api.addService(TopologyGrpcService, topologyGrpcService({ auth: api.auth, log: log.child({ component: 'grpc' }), topology: topology?.topology }));
 
   const tls =
     openflowTls === undefined

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dsdn/runtime/v1/topology.proto\x12\x0esdn.runtime.v1\"&\n\x08\x45ndpoint\x12\x0c\n\x04\x64pid\x18\x01 \x01(\x04\x12\x0c\n\x04port\x18\x02 \x01(\r\"\xa5\x01\n\x04Link\x12%\n\x03src\x18\x01 \x01(\x0b\x32\x18.sdn.runtime.v1.Endpoint\x12%\n\x03\x64st\x18\x02 \x01(\x0b\x32\x18.sdn.runtime.v1.Endpoint\x12\x12\n\nlatency_ms\x18\x03 \x01(\r\x12\x10\n\x08src_node\x18\x04 \x01(\r\x12\x13\n\x0bup_since_ms\x18\x05 \x01(\x04\x12\x14\n\x0clast_seen_ms\x18\x06 \x01(\x04\"y\n\x04Host\x12\x0b\n\x03mac\x18\x01 \x01(\t\x12\x0b\n\x03ips\x18\x02 \x03(\t\x12*\n\x08location\x18\x03 \x01(\x0b\x32\x18.sdn.runtime.v1.Endpoint\x12\x15\n\rfirst_seen_ms\x18\x04 \x01(\x04\x12\x14\n\x0clast_seen_ms\x18\x05 \x01(\x04\",\n\x06LinkUp\x12\"\n\x04link\x18\x01 \x01(\x0b\x32\x14.sdn.runtime.v1.Link\">\n\x08LinkDown\x12\"\n\x04link\x18\x01 \x01(\x0b\x32\x14.sdn.runtime.v1.Link\x12\x0e\n\x06reason\x18\x02 \x01(\t\"/\n\tHostAdded\x12\"\n\x04host\x18\x01 \x01(\x0b\x32\x14.sdn.runtime.v1.Host\"W\n\tHostMoved\x12\"\n\x04host\x18\x01 \x01(\x0b\x32\x14.sdn.runtime.v1.Host\x12&\n\x04\x66rom\x18\x02 \x01(\x0b\x32\x18.sdn.runtime.v1.Endpoint\"A\n\x0bHostRemoved\x12\"\n\x04host\x18\x01 \x01(\x0b\x32\x14.sdn.runtime.v1.Host\x12\x0e\n\x06reason\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dsdn/runtime/v1/topology.proto\x12\x0esdn.runtime.v1\"&\n\x08\x45ndpoint\x12\x0c\n\x04\x64pid\x18\x01 \x01(\x04\x12\x0c\n\x04port\x18\x02 \x01(\r\"\xa5\x01\n\x04Link\x12%\n\x03src\x18\x01 \x01(\x0b\x32\x18.sdn.runtime.v1.Endpoint\x12%\n\x03\x64st\x18\x02 \x01(\x0b\x32\x18.sdn.runtime.v1.Endpoint\x12\x12\n\nlatency_ms\x18\x03 \x01(\r\x12\x10\n\x08src_node\x18\x04 \x01(\r\x12\x13\n\x0bup_since_ms\x18\x05 \x01(\x04\x12\x14\n\x0clast_seen_ms\x18\x06 \x01(\x04\"y\n\x04Host\x12\x0b\n\x03mac\x18\x01 \x01(\t\x12\x0b\n\x03ips\x18\x02 \x03(\t\x12*\n\x08location\x18\x03 \x01(\x0b\x32\x18.sdn.runtime.v1.Endpoint\x12\x15\n\rfirst_seen_ms\x18\x04 \x01(\x04\x12\x14\n\x0clast_seen_ms\x18\x05 \x01(\x04\",\n\x06LinkUp\x12\"\n\x04link\x18\x01 \x01(\x0b\x32\x14.sdn.runtime.v1.Link\">\n\x08LinkDown\x12\"\n\x04link\x18\x01 \x01(\x0b\x32\x14.sdn.runtime.v1.Link\x12\x0e\n\x06reason\x18\x02 \x01(\t\"/\n\tHostAdded\x12\"\n\x04host\x18\x01 \x01(\x0b\x32\x14.sdn.runtime.v1.Host\"W\n\tHostMoved\x12\"\n\x04host\x18\x01 \x01(\x0b\x32\x14.sdn.runtime.v1.Host\x12&\n\x04\x66rom\x18\x02 \x01(\x0b\x32\x18.sdn.runtime.v1.Endpoint\"A\n\x0bHostRemoved\x12\"\n\x04host\x18\x01 \x01(\x0b\x32\x14.sdn.runtime.v1.Host\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\x14\n\x12GetTopologyRequest\"_\n\x13GetTopologyResponse\x12#\n\x05links\x18\x01 \x03(\x0b\x32\x14.sdn.runtime.v1.Link\x12#\n\x05hosts\x18\x02 \x03(\x0b\x32\x14.sdn.runtime.v1.Host\"\x94\x01\n\x0bPathRequest\x12\x10\n\x08src_dpid\x18\x01 \x01(\x04\x12\x10\n\x08\x64st_dpid\x18\x02 \x01(\x04\x12\x32\n\x06weight\x18\x03 \x01(\x0e\x32\".sdn.runtime.v1.PathRequest.Weight\"-\n\x06Weight\x12\x0f\n\x0bWEIGHT_HOPS\x10\x00\x12\x12\n\x0eWEIGHT_LATENCY\x10\x01\"3\n\x0cPathResponse\x12#\n\x05links\x18\x01 \x03(\x0b\x32\x14.sdn.runtime.v1.Link2\x9d\x01\n\x08Topology\x12N\n\x03Get\x12\".sdn.runtime.v1.GetTopologyRequest\x1a#.sdn.runtime.v1.GetTopologyResponse\x12\x41\n\x04Path\x12\x1b.sdn.runtime.v1.PathRequest\x1a\x1c.sdn.runtime.v1.PathResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -48,4 +48,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_HOSTMOVED']._serialized_end=626
   _globals['_HOSTREMOVED']._serialized_start=628
   _globals['_HOSTREMOVED']._serialized_end=693
+  _globals['_GETTOPOLOGYREQUEST']._serialized_start=695
+  _globals['_GETTOPOLOGYREQUEST']._serialized_end=715
+  _globals['_GETTOPOLOGYRESPONSE']._serialized_start=717
+  _globals['_GETTOPOLOGYRESPONSE']._serialized_end=812
+  _globals['_PATHREQUEST']._serialized_start=815
+  _globals['_PATHREQUEST']._serialized_end=963
+  _globals['_PATHREQUEST_WEIGHT']._serialized_start=918
+  _globals['_PATHREQUEST_WEIGHT']._serialized_end=963
+  _globals['_PATHRESPONSE']._serialized_start=965
+  _globals['_PATHRESPONSE']._serialized_end=1016
+  _globals['_TOPOLOGY']._serialized_start=1019
+  _globals['_TOPOLOGY']._serialized_end=1176
 # @@protoc_insertion_point(module_scope)

@@ -11,6 +11,7 @@ from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -246,3 +247,110 @@ class HostRemoved(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___HostRemoved: _TypeAlias = HostRemoved  # noqa: Y015
+
+@_typing.final
+class GetTopologyRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetTopologyRequest: _TypeAlias = GetTopologyRequest  # noqa: Y015
+
+@_typing.final
+class GetTopologyResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LINKS_FIELD_NUMBER: _builtins.int
+    HOSTS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def links(self) -> _containers.RepeatedCompositeFieldContainer[Global___Link]:
+        """Every link known now, one per direction, by source then destination."""
+
+    @_builtins.property
+    def hosts(self) -> _containers.RepeatedCompositeFieldContainer[Global___Host]:
+        """Every host known now, by MAC."""
+
+    def __init__(
+        self,
+        *,
+        links: _abc.Iterable[Global___Link] | None = ...,
+        hosts: _abc.Iterable[Global___Host] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["hosts", b"hosts", "links", b"links"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetTopologyResponse: _TypeAlias = GetTopologyResponse  # noqa: Y015
+
+@_typing.final
+class PathRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    class _Weight:
+        ValueType = _typing.NewType("ValueType", _builtins.int)
+        V: _TypeAlias = ValueType  # noqa: Y015
+
+    class _WeightEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[PathRequest._Weight.ValueType], _builtins.type):
+        DESCRIPTOR: _descriptor.EnumDescriptor
+        WEIGHT_HOPS: PathRequest._Weight.ValueType  # 0
+        """Fewest links."""
+        WEIGHT_LATENCY: PathRequest._Weight.ValueType  # 1
+        """Least measured latency (the links' latency_ms summed)."""
+
+    class Weight(_Weight, metaclass=_WeightEnumTypeWrapper): ...
+    WEIGHT_HOPS: PathRequest.Weight.ValueType  # 0
+    """Fewest links."""
+    WEIGHT_LATENCY: PathRequest.Weight.ValueType  # 1
+    """Least measured latency (the links' latency_ms summed)."""
+
+    SRC_DPID_FIELD_NUMBER: _builtins.int
+    DST_DPID_FIELD_NUMBER: _builtins.int
+    WEIGHT_FIELD_NUMBER: _builtins.int
+    src_dpid: _builtins.int
+    dst_dpid: _builtins.int
+    weight: Global___PathRequest.Weight.ValueType
+    def __init__(
+        self,
+        *,
+        src_dpid: _builtins.int = ...,
+        dst_dpid: _builtins.int = ...,
+        weight: Global___PathRequest.Weight.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dst_dpid", b"dst_dpid", "src_dpid", b"src_dpid", "weight", b"weight"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PathRequest: _TypeAlias = PathRequest  # noqa: Y015
+
+@_typing.final
+class PathResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LINKS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def links(self) -> _containers.RepeatedCompositeFieldContainer[Global___Link]:
+        """The links to follow from src_dpid to dst_dpid, in order; empty when they are the same switch."""
+
+    def __init__(
+        self,
+        *,
+        links: _abc.Iterable[Global___Link] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["links", b"links"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PathResponse: _TypeAlias = PathResponse  # noqa: Y015

@@ -4,6 +4,7 @@
 import grpc
 import warnings
 
+from . import topology_pb2 as sdn_dot_runtime_dot_v1_dot_topology__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -23,3 +24,128 @@ if _version_not_supported:
         + f' Please upgrade your grpc module to grpcio>={GRPC_GENERATED_VERSION}'
         + f' or downgrade your generated code using grpcio-tools<={GRPC_VERSION}.'
     )
+
+
+class TopologyStub:
+    """What link discovery and host tracking know (scope events:read). Switches and
+    their ports are the Switches service's. On a node started with --no-topology
+    every call is FAILED_PRECONDITION.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.Get = channel.unary_unary(
+                '/sdn.runtime.v1.Topology/Get',
+                request_serializer=sdn_dot_runtime_dot_v1_dot_topology__pb2.GetTopologyRequest.SerializeToString,
+                response_deserializer=sdn_dot_runtime_dot_v1_dot_topology__pb2.GetTopologyResponse.FromString,
+                _registered_method=True)
+        self.Path = channel.unary_unary(
+                '/sdn.runtime.v1.Topology/Path',
+                request_serializer=sdn_dot_runtime_dot_v1_dot_topology__pb2.PathRequest.SerializeToString,
+                response_deserializer=sdn_dot_runtime_dot_v1_dot_topology__pb2.PathResponse.FromString,
+                _registered_method=True)
+
+
+class TopologyServicer:
+    """What link discovery and host tracking know (scope events:read). Switches and
+    their ports are the Switches service's. On a node started with --no-topology
+    every call is FAILED_PRECONDITION.
+    """
+
+    def Get(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Path(self, request, context):
+        """NOT_FOUND when no chain of known links leads from src_dpid to dst_dpid.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_TopologyServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'Get': grpc.unary_unary_rpc_method_handler(
+                    servicer.Get,
+                    request_deserializer=sdn_dot_runtime_dot_v1_dot_topology__pb2.GetTopologyRequest.FromString,
+                    response_serializer=sdn_dot_runtime_dot_v1_dot_topology__pb2.GetTopologyResponse.SerializeToString,
+            ),
+            'Path': grpc.unary_unary_rpc_method_handler(
+                    servicer.Path,
+                    request_deserializer=sdn_dot_runtime_dot_v1_dot_topology__pb2.PathRequest.FromString,
+                    response_serializer=sdn_dot_runtime_dot_v1_dot_topology__pb2.PathResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'sdn.runtime.v1.Topology', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('sdn.runtime.v1.Topology', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class Topology:
+    """What link discovery and host tracking know (scope events:read). Switches and
+    their ports are the Switches service's. On a node started with --no-topology
+    every call is FAILED_PRECONDITION.
+    """
+
+    @staticmethod
+    def Get(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/sdn.runtime.v1.Topology/Get',
+            sdn_dot_runtime_dot_v1_dot_topology__pb2.GetTopologyRequest.SerializeToString,
+            sdn_dot_runtime_dot_v1_dot_topology__pb2.GetTopologyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Path(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/sdn.runtime.v1.Topology/Path',
+            sdn_dot_runtime_dot_v1_dot_topology__pb2.PathRequest.SerializeToString,
+            sdn_dot_runtime_dot_v1_dot_topology__pb2.PathResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

@@ -9,9 +9,16 @@ The values of the topology events of the Events stream.
 
 from collections import abc as _abc
 from grpc import aio as _aio
+from . import topology_pb2 as _topology_pb2
 import abc as _abc_1
 import grpc as _grpc
+import sys
 import typing as _typing
+
+if sys.version_info >= (3, 11):
+    from typing import Self as _Self
+else:
+    from typing_extensions import Self as _Self
 
 _T = _typing.TypeVar("_T")
 
@@ -22,3 +29,52 @@ class _ServicerContext(_grpc.ServicerContext, _aio.ServicerContext):  # type: ig
 
 GRPC_GENERATED_VERSION: str
 GRPC_VERSION: str
+
+class TopologyStub:
+    """What link discovery and host tracking know (scope events:read). Switches and
+    their ports are the Switches service's. On a node started with --no-topology
+    every call is FAILED_PRECONDITION.
+    """
+
+    @_typing.overload
+    def __new__(cls, channel: _grpc.Channel) -> _Self: ...
+    @_typing.overload
+    def __new__(cls, channel: _aio.Channel) -> TopologyAsyncStub: ...
+    Get: _grpc.UnaryUnaryMultiCallable[_topology_pb2.GetTopologyRequest, _topology_pb2.GetTopologyResponse]
+    Path: _grpc.UnaryUnaryMultiCallable[_topology_pb2.PathRequest, _topology_pb2.PathResponse]
+    """NOT_FOUND when no chain of known links leads from src_dpid to dst_dpid."""
+
+@_typing.type_check_only
+class TopologyAsyncStub(TopologyStub):
+    """What link discovery and host tracking know (scope events:read). Switches and
+    their ports are the Switches service's. On a node started with --no-topology
+    every call is FAILED_PRECONDITION.
+    """
+
+    def __init__(self, channel: _aio.Channel) -> None: ...
+    Get: _aio.UnaryUnaryMultiCallable[_topology_pb2.GetTopologyRequest, _topology_pb2.GetTopologyResponse]  # type: ignore[assignment]
+    Path: _aio.UnaryUnaryMultiCallable[_topology_pb2.PathRequest, _topology_pb2.PathResponse]  # type: ignore[assignment]
+    """NOT_FOUND when no chain of known links leads from src_dpid to dst_dpid."""
+
+class TopologyServicer(metaclass=_abc_1.ABCMeta):
+    """What link discovery and host tracking know (scope events:read). Switches and
+    their ports are the Switches service's. On a node started with --no-topology
+    every call is FAILED_PRECONDITION.
+    """
+
+    @_abc_1.abstractmethod
+    def Get(
+        self,
+        request: _topology_pb2.GetTopologyRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_topology_pb2.GetTopologyResponse, _abc.Awaitable[_topology_pb2.GetTopologyResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def Path(
+        self,
+        request: _topology_pb2.PathRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_topology_pb2.PathResponse, _abc.Awaitable[_topology_pb2.PathResponse]]:
+        """NOT_FOUND when no chain of known links leads from src_dpid to dst_dpid."""
+
+def add_TopologyServicer_to_server(servicer: TopologyServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -6,6 +6,18 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import {
+  type CallOptions,
+  type ChannelCredentials,
+  Client,
+  type ClientOptions,
+  type ClientUnaryCall,
+  type handleUnaryCall,
+  makeGenericClientConstructor,
+  type Metadata,
+  type ServiceError,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
 
 export const protobufPackage = "sdn.runtime.v1";
 
@@ -90,6 +102,35 @@ export interface HostRemoved {
     | undefined;
   /** timeout, portDown, switchDown, notEdge (a link came up on its port). */
   reason: string;
+}
+
+export interface GetTopologyRequest {
+}
+
+export interface GetTopologyResponse {
+  /** Every link known now, one per direction, by source then destination. */
+  links: Link[];
+  /** Every host known now, by MAC. */
+  hosts: Host[];
+}
+
+export interface PathRequest {
+  srcDpid: bigint;
+  dstDpid: bigint;
+  weight: PathRequest_Weight;
+}
+
+export enum PathRequest_Weight {
+  /** WEIGHT_HOPS - Fewest links. */
+  WEIGHT_HOPS = 0,
+  /** WEIGHT_LATENCY - Least measured latency (the links' latency_ms summed). */
+  WEIGHT_LATENCY = 1,
+  UNRECOGNIZED = -1,
+}
+
+export interface PathResponse {
+  /** The links to follow from src_dpid to dst_dpid, in order; empty when they are the same switch. */
+  links: Link[];
 }
 
 function createBaseEndpoint(): Endpoint {
@@ -709,6 +750,327 @@ export const HostRemoved: MessageFns<HostRemoved> = {
     message.reason = object.reason ?? "";
     return message;
   },
+};
+
+function createBaseGetTopologyRequest(): GetTopologyRequest {
+  return {};
+}
+
+export const GetTopologyRequest: MessageFns<GetTopologyRequest> = {
+  encode(_: GetTopologyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTopologyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTopologyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetTopologyRequest>, I>>(base?: I): GetTopologyRequest {
+    return GetTopologyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTopologyRequest>, I>>(_: I): GetTopologyRequest {
+    const message = createBaseGetTopologyRequest();
+    return message;
+  },
+};
+
+function createBaseGetTopologyResponse(): GetTopologyResponse {
+  return { links: [], hosts: [] };
+}
+
+export const GetTopologyResponse: MessageFns<GetTopologyResponse> = {
+  encode(message: GetTopologyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.links) {
+      Link.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.hosts) {
+      Host.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTopologyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTopologyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.links.push(Link.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.hosts.push(Host.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetTopologyResponse>, I>>(base?: I): GetTopologyResponse {
+    return GetTopologyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTopologyResponse>, I>>(object: I): GetTopologyResponse {
+    const message = createBaseGetTopologyResponse();
+    message.links = object.links?.map((e) => Link.fromPartial(e)) || [];
+    message.hosts = object.hosts?.map((e) => Host.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBasePathRequest(): PathRequest {
+  return { srcDpid: 0n, dstDpid: 0n, weight: 0 };
+}
+
+export const PathRequest: MessageFns<PathRequest> = {
+  encode(message: PathRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.srcDpid !== 0n) {
+      if (BigInt.asUintN(64, message.srcDpid) !== message.srcDpid) {
+        throw new globalThis.Error("value provided for field message.srcDpid of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.srcDpid);
+    }
+    if (message.dstDpid !== 0n) {
+      if (BigInt.asUintN(64, message.dstDpid) !== message.dstDpid) {
+        throw new globalThis.Error("value provided for field message.dstDpid of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.dstDpid);
+    }
+    if (message.weight !== 0) {
+      writer.uint32(24).int32(message.weight);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PathRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePathRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.srcDpid = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.dstDpid = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.weight = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<PathRequest>, I>>(base?: I): PathRequest {
+    return PathRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PathRequest>, I>>(object: I): PathRequest {
+    const message = createBasePathRequest();
+    message.srcDpid = (object.srcDpid !== undefined && object.srcDpid !== null) ? BigInt(object.srcDpid) : 0n;
+    message.dstDpid = (object.dstDpid !== undefined && object.dstDpid !== null) ? BigInt(object.dstDpid) : 0n;
+    message.weight = object.weight ?? 0;
+    return message;
+  },
+};
+
+function createBasePathResponse(): PathResponse {
+  return { links: [] };
+}
+
+export const PathResponse: MessageFns<PathResponse> = {
+  encode(message: PathResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.links) {
+      Link.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PathResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePathResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.links.push(Link.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<PathResponse>, I>>(base?: I): PathResponse {
+    return PathResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PathResponse>, I>>(object: I): PathResponse {
+    const message = createBasePathResponse();
+    message.links = object.links?.map((e) => Link.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+/**
+ * What link discovery and host tracking know (scope events:read). Switches and
+ * their ports are the Switches service's. On a node started with --no-topology
+ * every call is FAILED_PRECONDITION.
+ */
+export type TopologyService = typeof TopologyService;
+export const TopologyService = {
+  get: {
+    path: "/sdn.runtime.v1.Topology/Get" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetTopologyRequest): Buffer => Buffer.from(GetTopologyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetTopologyRequest => GetTopologyRequest.decode(value),
+    responseSerialize: (value: GetTopologyResponse): Buffer => Buffer.from(GetTopologyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetTopologyResponse => GetTopologyResponse.decode(value),
+  },
+  /** NOT_FOUND when no chain of known links leads from src_dpid to dst_dpid. */
+  path: {
+    path: "/sdn.runtime.v1.Topology/Path" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PathRequest): Buffer => Buffer.from(PathRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PathRequest => PathRequest.decode(value),
+    responseSerialize: (value: PathResponse): Buffer => Buffer.from(PathResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PathResponse => PathResponse.decode(value),
+  },
+} as const;
+
+export interface TopologyServer extends UntypedServiceImplementation {
+  get: handleUnaryCall<GetTopologyRequest, GetTopologyResponse>;
+  /** NOT_FOUND when no chain of known links leads from src_dpid to dst_dpid. */
+  path: handleUnaryCall<PathRequest, PathResponse>;
+}
+
+export interface TopologyClient extends Client {
+  get(
+    request: GetTopologyRequest,
+    callback: (error: ServiceError | null, response: GetTopologyResponse) => void,
+  ): ClientUnaryCall;
+  get(
+    request: GetTopologyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetTopologyResponse) => void,
+  ): ClientUnaryCall;
+  get(
+    request: GetTopologyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetTopologyResponse) => void,
+  ): ClientUnaryCall;
+  /** NOT_FOUND when no chain of known links leads from src_dpid to dst_dpid. */
+  path(request: PathRequest, callback: (error: ServiceError | null, response: PathResponse) => void): ClientUnaryCall;
+  path(
+    request: PathRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PathResponse) => void,
+  ): ClientUnaryCall;
+  path(
+    request: PathRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PathResponse) => void,
+  ): ClientUnaryCall;
+}
+
+export const TopologyClient = makeGenericClientConstructor(TopologyService, "sdn.runtime.v1.Topology") as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): TopologyClient;
+  service: typeof TopologyService;
+  serviceName: string;
 };
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
