@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { after, before, describe, it } from 'node:test';
-import type { OfpMessage, PacketIn, PacketOut } from '../openflow/index.js';
 import { PathRequest, PathRequest_Weight, TopologyClient, type GetTopologyResponse, type PathResponse } from '../generated/sdn/runtime/v1/topology.js';
 import { FakeSwitch, fakePort } from '../testing/fake-switch.js';
+import { relayProbe } from '../testing/probe-relay.js';
 import { startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';
 
 const TOKEN = 'topology-reader-0123456789';
@@ -20,17 +20,6 @@ async function refused(p: Promise<unknown>, code: status, details: RegExp): Prom
   await assert.rejects(p, (e: ServiceError) => e.code === code && details.test(e.details));
 }
 
-function packetIn(inPort: number, data: Uint8Array): PacketIn {
-  return { type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: data.length, reason: 0, tableId: 0, cookie: 0n, match: [{ field: 'in_port', value: inPort }], data };
-}
-
-/** Relays the next probe `from` sends out of `port` to `to`, arriving on `toPort`: a cable, one direction. */
-async function relayProbe(from: FakeSwitch, port: number, to: FakeSwitch, toPort: number): Promise<void> {
-  const isProbe = (m: OfpMessage): boolean => m.type === 'PacketOut' && m.actions.some((a) => a.type === 'output' && a.port === port) && m.data[12] === 0x88 && m.data[13] === 0xcc;
-  const out = (await from.waitFor(isProbe, 5000)) as PacketOut;
-  to.send(packetIn(toPort, out.data));
-}
-
 describe('the Topology service', () => {
   let t: TestRuntime;
   let off: TestRuntime;
@@ -39,7 +28,8 @@ describe('the Topology service', () => {
 
   before(async () => {
     const tokens = [{ name: 'reader', token: TOKEN, scopes: ['events:read' as const] }];
-    t = await startTestRuntime({ topology: true, topologyProbeIntervalMs: 200, topologySecret: 'the topology api test secret 32b', tokens });
+    // Links live 3 intervals after the one relayed probe (long enough for the file); the first probe comes within 1 s (jitter).
+    t = await startTestRuntime({ topology: true, topologyProbeIntervalMs: 5000, topologySecret: 'the topology api test secret 32b', tokens });
     off = await startTestRuntime({ tokens });
     client = new TopologyClient(`127.0.0.1:${t.rt.grpcPort}`, credentials.createInsecure());
     for (const dpid of [1n, 2n, 3n]) switches.push(await FakeSwitch.connect(t.rt.openflowPort, { dpid, ports: [fakePort(1), fakePort(2)] }));

@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AppEvent } from '../core/index.js';
-import type { OfpMessage, PacketIn, PacketOut } from '../openflow/index.js';
+import type { PacketOut } from '../openflow/index.js';
 import { FakeSwitch, fakePort } from '../testing/fake-switch.js';
+import { isProbeOut, packetInOn } from '../testing/probe-relay.js';
 import { startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';
 import { encodeProbe } from '../topology/index.js';
 
 const SECRET = 'the service test secret, 32 byte';
 const ARP_FROM_A = Buffer.from('ffffffffffff02aa000000010806000108000604000102aa000000010a000001000000000000' + '0a000002', 'hex');
 
-function packetIn(inPort: number, data: Uint8Array): PacketIn {
-  return { type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: data.length, reason: 0, tableId: 0, cookie: 0n, match: [{ field: 'in_port', value: inPort }], data };
-}
-
 /** The next probe the switch is told to send out of `port`. */
 async function probeOut(sw: FakeSwitch, port: number): Promise<PacketOut> {
-  const isProbe = (m: OfpMessage): boolean => m.type === 'PacketOut' && m.actions.some((a) => a.type === 'output' && a.port === port) && m.data.length > 14 && m.data[12] === 0x88 && m.data[13] === 0xcc;
-  return (await sw.waitFor(isProbe, 5000)) as PacketOut;
+  return (await sw.waitFor((m) => isProbeOut(m, port), 5000)) as PacketOut;
 }
 
 /** Records the events an app gets; `next` waits (bounded) for one that matches. */
@@ -49,7 +45,7 @@ describe('the topology service against fake switches', () => {
   const seen = recorder.events;
 
   before(async () => {
-    t = await startTestRuntime({ topology: true, topologyProbeIntervalMs: 200, topologySecret: SECRET, apps: ['learning-switch'] });
+    t = await startTestRuntime({ topology: true, topologyProbeIntervalMs: 1000, topologySecret: SECRET, apps: ['learning-switch'] });
     await t.rt.controller.use({ name: 'recorder', start: (ctx) => void ctx.subscribe(['packetIn', 'linkUp', 'linkDown', 'hostAdded'], (e) => recorder.push(e)) });
     s1 = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 1n, ports: [fakePort(1), fakePort(2)] });
     s2 = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 2n, ports: [fakePort(1), fakePort(2)] });
@@ -71,7 +67,7 @@ describe('the topology service against fake switches', () => {
 
   it('learns a link from a probe sent out of one switch and received by the other, and apps never see the probe', async () => {
     const out = await probeOut(s1, 1);
-    s2.send(packetIn(1, out.data));
+    s2.send(packetInOn(1, out.data));
     const up = await recorder.next((e) => e.type === 'linkUp');
     assert.ok(up.type === 'linkUp' && up.link.src.dpid === 1n && up.link.src.port === 1 && up.link.dst.dpid === 2n && up.link.dst.port === 1, JSON.stringify(up, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
     assert.equal(up.dpid, 2n);
@@ -81,8 +77,8 @@ describe('the topology service against fake switches', () => {
 
   it('counts a forged probe and a foreign LLDP frame, and hands neither to apps', async () => {
     const forged = encodeProbe({ dpid: 9n, port: 1, hwAddr: '02:00:00:00:00:09', node: 1, nowMs: Date.now() }, Buffer.from('not the cluster secret, 32 bytes'));
-    s2.send(packetIn(2, forged));
-    s2.send(packetIn(2, forged.subarray(0, 20)));
+    s2.send(packetInOn(2, forged));
+    s2.send(packetInOn(2, forged.subarray(0, 20)));
     await waitForMetric(t, 'sdn_runtime_topology_frames_refused_total{code="LLDP_MALFORMED"} 1');
     const text = await t.rt.metrics.registry.metrics();
     assert.match(text, /sdn_runtime_topology_frames_refused_total\{code="LLDP_FORGED"\} 1/);
@@ -90,7 +86,7 @@ describe('the topology service against fake switches', () => {
   });
 
   it('learns a host on an edge port and still hands its packet to the apps', async () => {
-    s1.send(packetIn(2, ARP_FROM_A));
+    s1.send(packetInOn(2, ARP_FROM_A));
     const added = await recorder.next((e) => e.type === 'hostAdded');
     assert.ok(added.type === 'hostAdded' && added.host.mac === '02:aa:00:00:00:01' && added.host.location.port === 2);
     assert.deepEqual(added.type === 'hostAdded' && added.host.ips, ['10.0.0.1']);
