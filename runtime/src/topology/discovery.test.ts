@@ -108,6 +108,19 @@ describe('link discovery', () => {
     assert.ok(later.includes('linkUp 2/2>1/1'), later.join(', '));
   });
 
+  it('finds every link of a ring of 200 switches within one jittered interval of their connecting', () => {
+    const t = topology();
+    const sim = new SimNetwork(t, 2);
+    const n = 200;
+    for (let i = 1; i <= n; i++) sim.wire({ dpid: BigInt(i), port: 1 }, { dpid: BigInt((i % n) + 1), port: 2 });
+    const start = sim.nowMs;
+    for (let i = 1; i <= n; i++) t.switchUp(BigInt(i), [1, 2, 3, 4].map((p) => portInfo(BigInt(i), p)), start);
+    sim.run(start + INTERVAL * 0.2 + 2);
+    assert.equal(t.links().length, 2 * n);
+    assert.equal(sim.probes.length, 4 * n, 'one probe per port so far');
+    assert.equal(t.path(1n, 101n)?.length, 100);
+  });
+
   it('refuses a probe older than the link timeout (a replay) as LLDP_STALE', () => {
     const d = new LinkDiscovery({ node: 0xa, secret: SECRET, probeIntervalMs: INTERVAL });
     d.switchUp(2n, [portInfo(2n, 1)], 0);
