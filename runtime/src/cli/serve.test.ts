@@ -97,8 +97,10 @@ describe('sdn-runtime serve', () => {
   it('takes options from a config file, overridden by env, overridden by flags', async () => {
     const file = join(dir, 'runtime.json');
     writeFileSync(file, JSON.stringify({ openflowHost: '127.0.0.1', httpHost: '127.0.0.1', openflowPort: 0, httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, apps: ['learning-switch'], logLevel: 'debug', dataDir: join(dir, 'b') }));
-    const { child, serving } = await serve(['-c', file, '--log-level', 'info'], { SDN_RUNTIME_LOG_LEVEL: 'warn', SDN_RUNTIME_HTTP_HOST: '127.0.0.1' });
+    const { child, serving } = await serve(['-c', file, '--log-level', 'info'], { SDN_RUNTIME_LOG_LEVEL: 'warn', SDN_RUNTIME_HTTP_HOST: '127.0.0.1', SDN_RUNTIME_TOPOLOGY: 'false' });
     assert.deepEqual(serving.apps, ['learning-switch']);
+    // Without --no-topology on the command line, the env's "false" stands (commander sets no default that would override it).
+    assert.equal(serving.topology, false);
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number];
     assert.equal(code, 0);

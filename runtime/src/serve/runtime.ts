@@ -222,7 +222,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   });
   for (const { msg, ...fields } of surfaces) log.info(fields, msg);
   log.info(
-    { openflow: `${config.openflowHost}:${openflowPort}`, tls: tls !== undefined, http: `${config.httpHost}:${httpPort}`, grpc: `${config.grpcHost}:${grpcPort}`, grpcTls: config.grpcTlsCert !== undefined, nodeId: config.nodeId, apps: config.apps, plugins: plugins.pluginsDir },
+    { openflow: `${config.openflowHost}:${openflowPort}`, tls: tls !== undefined, http: `${config.httpHost}:${httpPort}`, grpc: `${config.grpcHost}:${grpcPort}`, grpcTls: config.grpcTlsCert !== undefined, nodeId: config.nodeId, apps: config.apps, topology: topology !== undefined, plugins: plugins.pluginsDir },
     'sdn-runtime serving',
   );
 
