@@ -3,6 +3,7 @@ import { ConfigError } from './config-error.js';
 import { OFP_VERSION_NAMES } from '../openflow/index.js';
 import { HANDSHAKE_VERSIONS } from '../switch/connection-types.js';
 import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, KV_STORES, LOG_LEVELS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from './config.js';
+import { MIN_SECRET_BYTES } from '../topology/index.js';
 import { checkApiExposure } from './exposure.js';
 import { mergeTokens, parseTokens, readTokensFile } from './tokens.js';
 
@@ -98,14 +99,12 @@ function boolean(key: string, value: unknown): boolean {
 
 /** Bytes of a password file read at most: a password, not a file that happens to be there. */
 const MAX_PASSWORD_FILE_BYTES = 4096;
-/** The shortest topology secret: HMAC keys shorter than this are guessable (topology/lldp-probe.ts). */
-const MIN_TOPOLOGY_SECRET_BYTES = 16;
 
 /** The probe-signing secret from `topologySecret` or `topologySecretFile` (not both); undefined when neither is set. */
 function topologySecret(secret: string | undefined, file: string | undefined): string | undefined {
   if (secret !== undefined && file !== undefined) throw new ConfigError(`topologySecretFile and topologySecret (env ${envName('topologySecret')}) both set: use one`);
   const value = file === undefined ? secret : readSecretFile('topologySecretFile', file);
-  if (value !== undefined && Buffer.byteLength(value) < MIN_TOPOLOGY_SECRET_BYTES) throw new ConfigError(`the topology secret is ${Buffer.byteLength(value)} bytes; at least ${MIN_TOPOLOGY_SECRET_BYTES} are needed`);
+  if (value !== undefined && Buffer.byteLength(value) < MIN_SECRET_BYTES) throw new ConfigError(`the topology secret is ${Buffer.byteLength(value)} bytes; at least ${MIN_SECRET_BYTES} are needed`);
   return value;
 }
 
