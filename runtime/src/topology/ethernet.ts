@@ -9,10 +9,13 @@ const TAG_SIZE = 4;
 /** More stacked tags than 802.1ad's two is not a frame we learn from. */
 const MAX_TAGS = 2;
 
-/** The Ethernet header of a frame: addresses as text, the type after any 802.1Q/802.1ad tags. */
+/**
+ * What topology reads of an Ethernet header: the type after any 802.1Q/802.1ad
+ * tags and where the payload starts. The source MAC is read apart (`sourceMac`):
+ * building its text is most of the cost on the PACKET_IN path, and only host
+ * tracking needs it.
+ */
 export interface EthernetHeader {
-  readonly dst: string;
-  readonly src: string;
   readonly ethType: number;
   /** Index in the frame of the first byte after the header and its tags. */
   readonly payloadAt: number;
@@ -29,10 +32,15 @@ export function parseEthernet(frame: Uint8Array): EthernetHeader {
     if (frame.length < at + 2) throw new TopologyFrameError('PACKET_MALFORMED', `Ethernet frame of ${frame.length} bytes ends inside its VLAN tags`);
     ethType = (frame[at]! << 8) | frame[at + 1]!;
   }
-  return { dst: macAt(frame, 0), src: macAt(frame, 6), ethType, payloadAt: at + 2 };
+  return { ethType, payloadAt: at + 2 };
 }
 
-/** True for a group (multicast or broadcast) MAC: the I/G bit of the first octet. */
-export function isGroupMac(mac: string): boolean {
-  return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
+/**
+ * The frame's source MAC as text, or undefined for one no host can have: a group
+ * address (the I/G bit) or all zeros. The caller checked the header's length.
+ */
+export function sourceMac(frame: Uint8Array): string | undefined {
+  if ((frame[6]! & 1) === 1) return undefined;
+  if ((frame[6]! | frame[7]! | frame[8]! | frame[9]! | frame[10]! | frame[11]!) === 0) return undefined;
+  return macAt(frame, 6);
 }
