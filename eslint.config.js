@@ -36,6 +36,7 @@ const THROUGH_INDEX = [
   { regex: '^(\\.\\./)+pubsub/(?!index\\.js$)', message: 'Enter pubsub/ through pubsub/index.js.' },
   { regex: '^(\\.\\./)+plugins/(?!index\\.js$)', message: 'Enter plugins/ through plugins/index.js.' },
   { regex: '^(\\.\\./)+api/(?!index\\.js$)', message: 'Enter api/ through api/index.js.' },
+  { regex: '^(\\.\\./)+topology/(?!index\\.js$)', message: 'Enter topology/ through topology/index.js.' },
 ];
 
 /**
@@ -89,7 +90,7 @@ export default tseslint.config(
   // End-to-end tests and their shared support (e2e/topology.ts, ...) are test code by location too.
   { files: ['runtime/src/e2e/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
   {
-    files: ['runtime/src/openflow/**/*.ts', 'runtime/src/switch/connection*.ts'],
+    files: ['runtime/src/openflow/**/*.ts', 'runtime/src/switch/connection*.ts', 'runtime/src/topology/**/*.ts'],
     ignores: TEST_FILES,
     rules: {
       ...restrict(NO_TEST_SUPPORT, ...NO_GRPC, ...THROUGH_INDEX, NO_IO_MODULES),

@@ -9,6 +9,14 @@ import grpc
 import pytest
 
 from sdn_runtime import (
+    Endpoint,
+    Host,
+    HostAdded,
+    HostMoved,
+    HostRemoved,
+    Link,
+    LinkDown,
+    LinkUp,
     ControllerRole,
     ErrorCode,
     EventKind,
@@ -38,6 +46,7 @@ from sdn_runtime._proto import openflow_pb2 as of
 from sdn_runtime._proto import pubsub_pb2 as ps
 from sdn_runtime._proto import stats_pb2 as st
 from sdn_runtime._proto import switches_pb2 as sw
+from sdn_runtime._proto import topology_pb2 as topo
 from tests.conftest import packet_in
 from tests.fake_runtime import FakeRuntime
 
@@ -124,6 +133,34 @@ async def test_every_event_kind_arrives_as_its_dataclass(runtime: FakeRuntime) -
     assert isinstance(gap, Gap) and (gap.from_seq, gap.to_seq, gap.packet_ins_shed) == (5, 9, 2)
     assert isinstance(down, SwitchDown) and (down.reason, down.detail, down.seq) == ("peerClosed", "EOF", 10)
     assert app.last_seq == 10
+
+
+async def test_topology_events_arrive_as_their_dataclasses(runtime: FakeRuntime) -> None:
+    link = topo.Link(src=topo.Endpoint(dpid=1, port=2), dst=topo.Endpoint(dpid=3, port=4), latency_ms=5, src_node=6, up_since_ms=7, last_seen_ms=8)
+    host = topo.Host(mac="02:00:00:00:00:01", ips=["10.0.0.1"], location=topo.Endpoint(dpid=1, port=3), first_seen_ms=1, last_seen_ms=2)
+    moved = topo.HostMoved(host=host)
+    getattr(moved, "from").CopyFrom(topo.Endpoint(dpid=2, port=9))
+    events = [
+        ev.Event(seq=1, dpid=3, link_up=topo.LinkUp(link=link)),
+        ev.Event(seq=2, dpid=3, link_down=topo.LinkDown(link=link, reason="timeout")),
+        ev.Event(seq=3, dpid=1, host_added=topo.HostAdded(host=host)),
+        ev.Event(seq=4, dpid=1, host_moved=moved),
+        ev.Event(seq=5, dpid=1, host_removed=topo.HostRemoved(host=host, reason="notEdge")),
+    ]  # fmt: skip
+    async with await connect(runtime.address) as app:
+        conn = await runtime.next_connection()
+        await conn.send(*events)
+        got = []
+        async for event in app.events():
+            got.append(event)
+            if len(got) == len(events):
+                break
+    up, down, added, mv, removed = got
+    assert isinstance(up, LinkUp) and up.link == Link(src=Endpoint(dpid=1, port=2), dst=Endpoint(dpid=3, port=4), latency_ms=5, src_node=6, up_since_ms=7, last_seen_ms=8)
+    assert isinstance(down, LinkDown) and (down.reason, down.seq, down.dpid) == ("timeout", 2, 3)
+    assert isinstance(added, HostAdded) and added.host == Host(mac="02:00:00:00:00:01", ips=("10.0.0.1",), location=Endpoint(dpid=1, port=3), first_seen_ms=1, last_seen_ms=2)
+    assert isinstance(mv, HostMoved) and mv.moved_from == Endpoint(dpid=2, port=9)
+    assert isinstance(removed, HostRemoved) and removed.reason == "notEdge"
 
 
 async def test_credit_is_granted_as_events_are_consumed_not_as_they_arrive(runtime: FakeRuntime) -> None:

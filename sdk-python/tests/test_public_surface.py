@@ -10,9 +10,9 @@ from sdn_runtime import packet
 EXPECTED = sorted(
     """
     AggregateStats App Bucket CompareTarget ControllerMaxLen ControllerRole CtState DeleteResult DescStats DropBand
-    DscpRemarkBand ErrorCode Event EventKind ExperimenterBand FlowModCommand FlowModFlags FlowRemoved
-    FlowRemovedReason FlowStats Gap GetResult Group GroupDesc GroupModCommand GroupStats GroupType KeyValue Kv
-    KvChange KvChangeType KvCompare KvDelete KvGet KvPut KvWatch Match Meter MeterBand MeterConfig MeterFlags
+    DscpRemarkBand Endpoint ErrorCode Event EventKind ExperimenterBand FlowModCommand FlowModFlags FlowRemoved
+    FlowRemovedReason FlowStats Gap GetResult Group GroupDesc GroupModCommand GroupStats GroupType Host HostAdded HostMoved HostRemoved KeyValue Kv
+    KvChange KvChangeType KvCompare KvDelete KvGet KvPut KvWatch Link LinkDown LinkUp Match Meter MeterBand MeterConfig MeterFlags
     MeterModCommand MeterStats NO_BUFFER NxCtFlags OpenFlowError OxmField PacketIn PacketInFilter PacketInReason
     PluginCounters PluginError PluginState PluginStateChange PluginStatus Plugins Port
     PortDesc PortReason PortStats PortStatus PubSubMessage PutResult QueueStats RangeResult RoleReply

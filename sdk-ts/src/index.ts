@@ -44,11 +44,19 @@ export {
   type TableModOptions,
 } from './convert/commands.js';
 export type {
+  Endpoint,
   EventType,
   FlowRemovedEvent,
   GapEvent,
+  Host,
+  HostAddedEvent,
+  HostMovedEvent,
+  HostRemovedEvent,
   KeyValue,
   KvChangeEvent,
+  Link,
+  LinkDownEvent,
+  LinkUpEvent,
   PacketInEvent,
   PortStatusEvent,
   PubSubMessageEvent,
@@ -58,6 +66,7 @@ export type {
   SwitchEventType,
   SwitchInfo,
   SwitchUpEvent,
+  TopologyEventType,
 } from './convert/events.js';
 export type { PortDesc } from './convert/openflow.js';
 export type {

@@ -43,6 +43,12 @@ export class ApiNotFoundError extends SdnError {
   }
 }
 
+/** A service whose feature this node runs without (the Topology service with --no-topology). */
+export class ApiFeatureOffError extends SdnError {
+  constructor(message: string) {
+    super('API_FEATURE_OFF', message);
+  }
+}
 
 /** A client that sends faster than it reads, or a stream state the protocol forbids. */
 export class ApiStreamError extends SdnError {

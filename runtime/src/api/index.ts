@@ -11,5 +11,6 @@ export { commandErrorCodeOf, grpcStatusOf, toServiceError } from './status.js';
 export { KV_METHOD_SCOPES, kvServiceImpl, type KvServiceOptions } from './kv.js';
 export { PUBSUB_METHOD_SCOPES, pubSubServiceImpl, type PubSubServiceOptions } from './pubsub.js';
 export { unary } from './switches.js';
+export { topologyGrpcService, type TopologyContext } from './topology.js';
 export { guardService } from './guard.js';
 export type { DeliveryLimits } from './events/delivery.js';

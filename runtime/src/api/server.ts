@@ -1,6 +1,6 @@
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { API_SWITCH_EVENT_TYPES, type App, type SwitchDirectory } from '../core/index.js';
+import { API_SWITCH_EVENT_TYPES, TOPOLOGY_EVENT_TYPES, type App, type SwitchDirectory } from '../core/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { PubSubBus } from '../pubsub/index.js';
 import type { KvStore } from '../store/index.js';
@@ -154,7 +154,7 @@ export class ApiServer {
       name: 'grpc-api',
       start: (ctx) => {
         directory = ctx.switches;
-        unsubscribe = ctx.subscribe(API_SWITCH_EVENT_TYPES, (e) => this.hub.onAppEvent(e));
+        unsubscribe = ctx.subscribe([...API_SWITCH_EVENT_TYPES, ...TOPOLOGY_EVENT_TYPES], (e) => this.hub.onAppEvent(e));
       },
       stop: () => unsubscribe(),
     });

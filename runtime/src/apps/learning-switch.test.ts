@@ -47,3 +47,31 @@ describe('the learning switch on an OpenFlow 1.0 switch', () => {
     assert.equal(t.rt.switches.list()[0]?.version, 1);
   });
 });
+
+describe('the learning switch and LLDP', () => {
+  let t: TestRuntime;
+  let sw: FakeSwitch;
+  before(async () => {
+    t = await startTestRuntime();
+    await t.rt.controller.use(learningSwitch());
+    sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0x13n });
+    await sw.waitFor((m) => m.type === 'FlowMod');
+  });
+  after(async () => {
+    await sw.close();
+    await t.stop();
+  });
+
+  it('never floods an LLDP frame, tagged or not (even with topology off)', async () => {
+    const mac = (m: string): Buffer => Buffer.from(m.replaceAll(':', ''), 'hex');
+    const frame = (ethType: Buffer): Buffer => Buffer.concat([mac('01:80:c2:00:00:0e'), mac(MAC_A), ethType, Buffer.alloc(46)]);
+    const packetIn = (data: Buffer): OfpMessage => ({ type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: data.length, reason: 0, tableId: 0, cookie: 0n, match: [{ field: 'in_port', value: 1 }], data });
+    sw.send(packetIn(frame(Buffer.from([0x88, 0xcc]))));
+    sw.send(packetIn(frame(Buffer.from([0x81, 0x00, 0x00, 0x0a, 0x88, 0xcc]))));
+    const marker = Buffer.concat([mac('ff:ff:ff:ff:ff:ff'), mac(MAC_B), Buffer.from([0x08, 0x00]), Buffer.alloc(46)]);
+    sw.send(packetIn(marker));
+    // The session handles packet-ins in order: the first packet-out must be the marker's flood.
+    const out = await sw.waitFor((m) => m.type === 'PacketOut');
+    assert.ok(out.type === 'PacketOut' && Buffer.from(out.data).equals(marker), 'an LLDP frame was sent out');
+  });
+});

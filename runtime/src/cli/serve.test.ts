@@ -97,8 +97,10 @@ describe('sdn-runtime serve', () => {
   it('takes options from a config file, overridden by env, overridden by flags', async () => {
     const file = join(dir, 'runtime.json');
     writeFileSync(file, JSON.stringify({ openflowHost: '127.0.0.1', httpHost: '127.0.0.1', openflowPort: 0, httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, apps: ['learning-switch'], logLevel: 'debug', dataDir: join(dir, 'b') }));
-    const { child, serving } = await serve(['-c', file, '--log-level', 'info'], { SDN_RUNTIME_LOG_LEVEL: 'warn', SDN_RUNTIME_HTTP_HOST: '127.0.0.1' });
+    const { child, serving } = await serve(['-c', file, '--log-level', 'info'], { SDN_RUNTIME_LOG_LEVEL: 'warn', SDN_RUNTIME_HTTP_HOST: '127.0.0.1', SDN_RUNTIME_TOPOLOGY: 'false' });
     assert.deepEqual(serving.apps, ['learning-switch']);
+    // Without --no-topology on the command line, the env's "false" stands (commander sets no default that would override it).
+    assert.equal(serving.topology, false);
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number];
     assert.equal(code, 0);
@@ -114,10 +116,10 @@ describe('sdn-runtime serve', () => {
     assert.equal(loaded.version, '0.1.0');
     const httpPort = Number(String(serving.http).split(':').pop());
     assert.match(await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text(), /sdn_runtime_plugin_compilations_total\{result="transpiled"\} 1/);
-    // The hub installs a table-miss flow on every switch that comes up.
+    // The hub installs a table-miss flow on every switch that comes up (topology, on by default, its LLDP flow).
     const sw = await FakeSwitch.connect(Number(String(serving.openflow).split(':').pop()), { dpid: 0x5n });
-    const miss = await sw.waitFor((m: OfpMessage) => m.type === 'FlowMod', 30_000);
-    assert.ok(miss.type === 'FlowMod' && miss.priority === 0);
+    const miss = await sw.waitFor((m: OfpMessage) => m.type === 'FlowMod' && m.priority === 0, 30_000);
+    assert.ok(miss.type === 'FlowMod' && miss.match.length === 0);
     await sw.close();
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number];

@@ -48,6 +48,10 @@ export interface ServeFlags {
   etcdUser?: string;
   etcdPasswordFile?: string;
   app?: string[];
+  /** false for --no-topology, undefined without it (see the option). */
+  topology?: boolean;
+  topologyProbeIntervalMs?: string;
+  topologySecretFile?: string;
   logLevel?: string;
   logFormat?: string;
 }
@@ -106,6 +110,12 @@ export function registerServe(program: Command): void {
     .addOption(option('--etcd-user <name>', 'etcdUser', `etcd user; its password from --etcd-password-file or env ${envName('etcdPassword')}, never a flag`))
     .addOption(option('--etcd-password-file <file>', 'etcdPasswordFile', 'file holding the etcd user\'s password'))
     .addOption(option('--app <name...>', 'apps', `built-in app to run (${BUILT_IN_APPS.join(', ')}); repeatable`))
+    // With --topology declared too, commander sets no default for --no-topology; alone it would set
+    // true, overriding "topology": false from env or the config file.
+    .addOption(new Option('--topology').hideHelp())
+    .addOption(option('--no-topology', 'topology', 'turn off link discovery (LLDP probes out of every switch port) and host tracking'))
+    .addOption(option('--topology-probe-interval-ms <ms>', 'topologyProbeIntervalMs', 'time between two LLDP probes of one switch port; a link is down after 3 missed'))
+    .addOption(option('--topology-secret-file <file>', 'topologySecretFile', `file holding the cluster secret that signs probes (same on every node, >= 16 bytes; or env ${envName('topologySecret')}, never a flag)`, 'a secret made for each run'))
     .addOption(option('--log-level <level>', 'logLevel', LOG_LEVELS.join(', ')))
     .addOption(option('--log-format <format>', 'logFormat', 'auto (pretty on a terminal), pretty or json'))
     .addHelpText(

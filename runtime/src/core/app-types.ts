@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
 import type { ErrorExperimenterMsg, ErrorMsg, FlowRemoved, OfpMessage, PacketIn, PortStatus } from '../openflow/index.js';
 import type { CloseReason } from '../switch/connection-types.js';
+import type { Endpoint, Host, HostRemovedReason, Link, LinkDownReason } from '../topology/index.js';
 import type { SwitchDirectory, SwitchView } from './switch-directory.js';
 
 /**
  * Events of switches, delivered to apps by the EventBus; per switch, in the order
  * the switch sent them. `node` is the node the switch is connected to (core/node.ts).
- * Their kinds are the `switch` rows of event-kinds.ts.
+ * Their kinds are the `switch` rows of event-kinds.ts; then the `topology` rows:
+ * links and hosts, published by the topology service (`node`: the node that
+ * learned it; `dpid`: a link's destination switch, the switch a host is on).
  */
 export type AppEvent =
   | { readonly type: 'switchUp'; readonly node: number; readonly dpid: bigint; readonly view: SwitchView }
@@ -17,7 +20,12 @@ export type AppEvent =
   /** An OFPT_ERROR no command of ours is waiting for. */
   | { readonly type: 'error'; readonly node: number; readonly dpid: bigint; readonly message: ErrorMsg | ErrorExperimenterMsg }
   /** Any other unsolicited message (EXPERIMENTER, ...). */
-  | { readonly type: 'message'; readonly node: number; readonly dpid: bigint; readonly message: OfpMessage };
+  | { readonly type: 'message'; readonly node: number; readonly dpid: bigint; readonly message: OfpMessage }
+  | { readonly type: 'linkUp'; readonly node: number; readonly dpid: bigint; readonly link: Link }
+  | { readonly type: 'linkDown'; readonly node: number; readonly dpid: bigint; readonly link: Link; readonly reason: LinkDownReason }
+  | { readonly type: 'hostAdded'; readonly node: number; readonly dpid: bigint; readonly host: Host }
+  | { readonly type: 'hostMoved'; readonly node: number; readonly dpid: bigint; readonly host: Host; readonly from: Endpoint }
+  | { readonly type: 'hostRemoved'; readonly node: number; readonly dpid: bigint; readonly host: Host; readonly reason: HostRemovedReason };
 
 export type AppEventType = AppEvent['type'];
 

@@ -77,6 +77,25 @@ describe('EventBus', () => {
     assert.deepEqual(got, ['a', 'a'], 'b was removed before the walk reached it');
   });
 
+  it('lets one claimant consume packet-ins before every subscriber, and delivers what it leaves', async () => {
+    const { bus: b, metrics } = bus();
+    const got: AppEvent[] = [];
+    b.subscribe('app', ['packetIn', 'switchDown'], (e) => got.push(e));
+    const release = b.claimPacketIns('topology', (e) => e.dpid === 1n);
+    assert.throws(() => b.claimPacketIns('other', () => true), /topology does/);
+    for (const e of [packetIn(1n), packetIn(2n), switchDown(1n)]) b.publish(e);
+    assert.deepEqual(seen(got), ['packetIn@2', 'switchDown@1']);
+    release();
+    b.publish(packetIn(1n));
+    assert.deepEqual(seen(got).slice(-1), ['packetIn@1']);
+    b.claimPacketIns('faulty', () => {
+      throw new Error('claim failed');
+    });
+    b.publish(packetIn(3n));
+    assert.deepEqual(seen(got).slice(-1), ['packetIn@3'], 'a failing claim does not lose the packet-in');
+    assert.equal((await metrics.appHandlerErrors.get()).values.find((v) => v.labels.app === 'faulty')?.value, 1);
+  });
+
   it('contains a throwing or rejecting handler: counted per app, logged once a minute, the others still get the event', async () => {
     let nowMs = 0;
     const { bus: b, lines, metrics } = bus(() => nowMs);

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import { SwitchBusyError } from '../switch/session.js';
 import type { AppEvent, AppEventOf, AppEventType, EventFilter } from './app-types.js';
-import { SWITCH_EVENT_TYPES } from './event-kinds.js';
+import { SWITCH_EVENT_TYPES, TOPOLOGY_EVENT_TYPES } from './event-kinds.js';
 
 /** A failing subscriber is logged at most once per this many milliseconds (each failure is counted). */
 const FAULT_LOG_INTERVAL_MS = 60_000;
@@ -59,13 +59,15 @@ export class EventBus {
   private readonly log: Logger;
   private readonly metrics: EventBusOptions['metrics'];
   private readonly now: () => number;
+  /** Takes packet-ins before any subscriber sees them (topology's LLDP); see `claimPacketIns`. */
+  private claimant: { readonly app: string; readonly claim: (event: AppEventOf<'packetIn'>) => boolean } | undefined;
 
   constructor(options: EventBusOptions) {
     this.log = options.log;
     this.metrics = options.metrics;
     this.now = options.now ?? (() => performance.now());
     const routes: Partial<Record<AppEventType, Route>> = {};
-    for (const type of SWITCH_EVENT_TYPES) routes[type] = { all: [], byDpid: new Map() };
+    for (const type of [...SWITCH_EVENT_TYPES, ...TOPOLOGY_EVENT_TYPES]) routes[type] = { all: [], byDpid: new Map() };
     this.routes = routes as Record<AppEventType, Route>;
   }
 
@@ -102,8 +104,25 @@ export class EventBus {
     };
   }
 
+  /**
+   * Shows every packet-in to `claim` before the subscribers: one it returns true
+   * for is consumed (no subscriber, in-process, gRPC or plugin, gets it). One
+   * claimant per bus; returns the function that removes it. A claim that throws
+   * is contained like a handler's fault, and the packet-in is delivered.
+   * @throws Error when another app already claims packet-ins.
+   */
+  claimPacketIns(app: string, claim: (event: AppEventOf<'packetIn'>) => boolean): () => void {
+    if (this.claimant !== undefined) throw new Error(`${app} cannot claim packet-ins: ${this.claimant.app} does`);
+    const claimant = { app, claim };
+    this.claimant = claimant;
+    return () => {
+      if (this.claimant === claimant) this.claimant = undefined;
+    };
+  }
+
   /** Hands `event` to its kind's subscribers: first those of every switch, then those of its switch. */
   publish(event: AppEvent): void {
+    if (event.type === 'packetIn' && this.claimant !== undefined && this.claimed(this.claimant, event)) return;
     const route = this.routes[event.type];
     const all = route.all;
     // The delivery is written out in both loops: this is the PACKET_IN path.
@@ -127,6 +146,15 @@ export class EventBus {
       } catch (err) {
         this.fault(subscriber.app, event, err);
       }
+    }
+  }
+
+  private claimed(claimant: NonNullable<EventBus['claimant']>, event: AppEventOf<'packetIn'>): boolean {
+    try {
+      return claimant.claim(event);
+    } catch (err) {
+      this.fault(claimant.app, event, err);
+      return false;
     }
   }
 

@@ -14,7 +14,9 @@ export type EventSource =
   /** The pubsub bus (topics a client or plugin subscribed to). */
   | 'pubsub'
   /** The KV store (watches). */
-  | 'kv';
+  | 'kv'
+  /** Link discovery and host tracking (apps/topology-service.ts), through the EventBus (an `AppEvent`). */
+  | 'topology';
 
 /**
  * How a client's queue treats an event (api/events/delivery.ts): lifecycle
@@ -50,12 +52,20 @@ export const EVENT_KINDS = [
   { type: 'message', source: 'switch', proto: undefined, wit: undefined, sdkTs: undefined, python: undefined, delivery: undefined },
   { type: 'pubsub', source: 'pubsub', proto: { kind: 'EVENT_KIND_PUBSUB', field: 'pubsub' }, wit: 'message', sdkTs: 'message', python: 'PubSubMessage', delivery: 'pubsub' },
   { type: 'kvChange', source: 'kv', proto: { kind: 'EVENT_KIND_KV', field: 'kv' }, wit: 'kv-change', sdkTs: 'kvChange', python: 'KvChange', delivery: 'kv' },
+  // Topology: API clients get them when they name them (never by default); plugins not yet (no WIT case).
+  { type: 'linkUp', source: 'topology', proto: { kind: 'EVENT_KIND_LINK_UP', field: 'link_up' }, wit: undefined, sdkTs: 'linkUp', python: 'LinkUp', delivery: 'lifecycle' },
+  { type: 'linkDown', source: 'topology', proto: { kind: 'EVENT_KIND_LINK_DOWN', field: 'link_down' }, wit: undefined, sdkTs: 'linkDown', python: 'LinkDown', delivery: 'lifecycle' },
+  { type: 'hostAdded', source: 'topology', proto: { kind: 'EVENT_KIND_HOST_ADDED', field: 'host_added' }, wit: undefined, sdkTs: 'hostAdded', python: 'HostAdded', delivery: 'lifecycle' },
+  { type: 'hostMoved', source: 'topology', proto: { kind: 'EVENT_KIND_HOST_MOVED', field: 'host_moved' }, wit: undefined, sdkTs: 'hostMoved', python: 'HostMoved', delivery: 'lifecycle' },
+  { type: 'hostRemoved', source: 'topology', proto: { kind: 'EVENT_KIND_HOST_REMOVED', field: 'host_removed' }, wit: undefined, sdkTs: 'hostRemoved', python: 'HostRemoved', delivery: 'lifecycle' },
 ] as const satisfies readonly EventKindRow[];
 
 type Row = (typeof EVENT_KINDS)[number];
 
-/** The kinds switches produce: the `type`s of `AppEvent`. */
+/** The kinds switches produce. */
 export type SwitchEventType = Extract<Row, { source: 'switch' }>['type'];
+/** The kinds topology produces (links, hosts). With the switch kinds, the `type`s of `AppEvent`. */
+export type TopologyEventType = Extract<Row, { source: 'topology' }>['type'];
 /** Switch event kinds the gRPC API delivers. */
 export type ApiSwitchEventType = Extract<Row, { source: 'switch'; proto: object }>['type'];
 /** Switch event kinds plugins can see. */
@@ -64,6 +74,7 @@ export type PluginSwitchEventType = Extract<Row, { source: 'switch'; wit: string
 export type WitEventKind = NonNullable<Row['wit']>;
 
 export const SWITCH_EVENT_TYPES: readonly SwitchEventType[] = EVENT_KINDS.flatMap((r) => (r.source === 'switch' ? [r.type] : []));
+export const TOPOLOGY_EVENT_TYPES: readonly TopologyEventType[] = EVENT_KINDS.flatMap((r) => (r.source === 'topology' ? [r.type] : []));
 export const API_SWITCH_EVENT_TYPES: readonly ApiSwitchEventType[] = EVENT_KINDS.flatMap((r) => (r.source === 'switch' && r.proto !== undefined ? [r.type] : []));
 export const PLUGIN_SWITCH_EVENT_TYPES: readonly PluginSwitchEventType[] = EVENT_KINDS.flatMap((r) => (r.source === 'switch' && r.wit !== undefined ? [r.type] : []));
 /** In table order (the order plugin manifests document them in). */

@@ -6,6 +6,7 @@ export {
   EVENT_KINDS,
   PLUGIN_SWITCH_EVENT_TYPES,
   SWITCH_EVENT_TYPES,
+  TOPOLOGY_EVENT_TYPES,
   WIT_EVENT_KINDS,
   type ApiSwitchEventType,
   type DeliveryClass,
@@ -13,6 +14,7 @@ export {
   type EventSource,
   type PluginSwitchEventType,
   type SwitchEventType,
+  type TopologyEventType,
   type WitEventKind,
 } from './event-kinds.js';
 export { EventLog, type LogEntry, type ReadResult } from './event-log.js';

@@ -67,6 +67,30 @@ describe('serve config: switch connection limits', () => {
   });
 });
 
+describe('serve config: topology', () => {
+  it('is on by default, with 2 s probes and no secret (one is made per run)', () => {
+    const c = loadServeConfig({}, {}, undefined);
+    assert.deepEqual([c.topology, c.topologyProbeIntervalMs, c.topologySecret], [true, 2000, undefined]);
+  });
+
+  for (const via of ['flag', 'env', 'file'] as const) {
+    it(`is turned off and tuned by ${via}`, () => {
+      assert.equal(load(via, 'topology', 'SDN_RUNTIME_TOPOLOGY', via === 'flag' ? false : 'false').topology, false);
+      assert.equal(load(via, 'topologyProbeIntervalMs', 'SDN_RUNTIME_TOPOLOGY_PROBE_INTERVAL_MS', '500').topologyProbeIntervalMs, 500);
+      assert.throws(() => load(via, 'topology', 'SDN_RUNTIME_TOPOLOGY', 'maybe'), /topology must be true or false/);
+    });
+  }
+
+  it('takes the secret from a file or env, never both, and not a short one', () => {
+    const file = join(dir, 'topology-secret');
+    writeFileSync(file, 'a cluster secret of 32 bytes....\n');
+    assert.equal(loadServeConfig({ topologySecretFile: file }, {}, undefined).topologySecret, 'a cluster secret of 32 bytes....');
+    assert.equal(loadServeConfig({}, { SDN_RUNTIME_TOPOLOGY_SECRET: 'sixteen bytes!!!' }, undefined).topologySecret, 'sixteen bytes!!!');
+    assert.throws(() => loadServeConfig({ topologySecretFile: file }, { SDN_RUNTIME_TOPOLOGY_SECRET: 'sixteen bytes!!!' }, undefined), /both set: use one/);
+    assert.throws(() => loadServeConfig({}, { SDN_RUNTIME_TOPOLOGY_SECRET: 'short' }, undefined), /at least 16 are needed/);
+  });
+});
+
 describe('switch connection budget', () => {
   it('reads the soft open-file limit from /proc/self/limits', () => {
     const text = 'Limit                     Soft Limit           Hard Limit           Units     \nMax cpu time              unlimited            unlimited            seconds   \nMax open files            1024                 524288               files     \n';

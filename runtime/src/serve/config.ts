@@ -87,6 +87,17 @@ export interface ServeConfig {
   readonly etcdPassword: string | undefined;
   /** Built-in apps to start, e.g. ['learning-switch']. */
   readonly apps: readonly string[];
+  /** Link discovery and host tracking (runtime/src/topology); on unless `--no-topology` or `"topology": false`. */
+  readonly topology: boolean;
+  /** Time between two LLDP probes of one switch port; a link is down after 3 probes missed. */
+  readonly topologyProbeIntervalMs: number;
+  /** File holding the cluster secret that signs probes (the same on every node of a cluster, at least 16 bytes). */
+  readonly topologySecretFile: string | undefined;
+  /**
+   * The cluster secret itself: config file or env SDN_RUNTIME_TOPOLOGY_SECRET only,
+   * never a flag. With neither it nor a file, each run makes its own (logged as a warning).
+   */
+  readonly topologySecret: string | undefined;
   /** One of LOG_LEVELS. */
   readonly logLevel: string;
   /** 'pretty' for people, 'json' for machines; 'auto' picks pretty on a terminal. */
@@ -138,6 +149,10 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   etcdPasswordFile: undefined,
   etcdPassword: undefined,
   apps: [],
+  topology: true,
+  topologyProbeIntervalMs: 2000,
+  topologySecretFile: undefined,
+  topologySecret: undefined,
   logLevel: 'info',
   logFormat: 'auto',
 };

@@ -3,6 +3,7 @@ import { ConfigError } from './config-error.js';
 import { OFP_VERSION_NAMES } from '../openflow/index.js';
 import { HANDSHAKE_VERSIONS } from '../switch/connection-types.js';
 import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, KV_STORES, LOG_LEVELS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from './config.js';
+import { MIN_SECRET_BYTES } from '../topology/index.js';
 import { checkApiExposure } from './exposure.js';
 import { mergeTokens, parseTokens, readTokensFile } from './tokens.js';
 
@@ -90,20 +91,39 @@ function endpoints(value: unknown): string[] {
   return parsed;
 }
 
+function boolean(key: string, value: unknown): boolean {
+  if (value === true || value === 'true' || value === '1') return true;
+  if (value === false || value === 'false' || value === '0') return false;
+  throw new ConfigError(`${key} must be true or false, got ${JSON.stringify(value)}`);
+}
+
 /** Bytes of a password file read at most: a password, not a file that happens to be there. */
 const MAX_PASSWORD_FILE_BYTES = 4096;
 
+/** The probe-signing secret from `topologySecret` or `topologySecretFile` (not both); undefined when neither is set. */
+function topologySecret(secret: string | undefined, file: string | undefined): string | undefined {
+  if (secret !== undefined && file !== undefined) throw new ConfigError(`topologySecretFile and topologySecret (env ${envName('topologySecret')}) both set: use one`);
+  const value = file === undefined ? secret : readSecretFile('topologySecretFile', file);
+  if (value !== undefined && Buffer.byteLength(value) < MIN_SECRET_BYTES) throw new ConfigError(`the topology secret is ${Buffer.byteLength(value)} bytes; at least ${MIN_SECRET_BYTES} are needed`);
+  return value;
+}
+
 function readPassword(path: string): string {
+  return readSecretFile('etcdPasswordFile', path);
+}
+
+/** A one-line secret from a file (a trailing newline is not part of it), at most MAX_PASSWORD_FILE_BYTES. */
+function readSecretFile(key: string, path: string): string {
   let text: Buffer;
   try {
     text = readFileSync(path);
   } catch (err) {
-    throw new ConfigError(`etcdPasswordFile: cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(`${key}: cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
-  if (text.length > MAX_PASSWORD_FILE_BYTES) throw new ConfigError(`etcdPasswordFile: ${path} holds ${text.length} bytes; a password file holds at most ${MAX_PASSWORD_FILE_BYTES}`);
-  const password = text.toString('utf8').replace(/\r?\n$/, '');
-  if (password === '') throw new ConfigError(`etcdPasswordFile: ${path} is empty`);
-  return password;
+  if (text.length > MAX_PASSWORD_FILE_BYTES) throw new ConfigError(`${key}: ${path} holds ${text.length} bytes; a secret file holds at most ${MAX_PASSWORD_FILE_BYTES}`);
+  const secret = text.toString('utf8').replace(/\r?\n$/, '');
+  if (secret === '') throw new ConfigError(`${key}: ${path} is empty`);
+  return secret;
 }
 
 interface EtcdSettings {
@@ -190,6 +210,10 @@ function normalize(raw: Raw): ServeConfig {
     clientBatchIntervalMs: integer('clientBatchIntervalMs', c.clientBatchIntervalMs, 0, 1000),
     ...etcdSettings(c, optionalPath),
     apps,
+    topology: boolean('topology', c.topology),
+    topologyProbeIntervalMs: integer('topologyProbeIntervalMs', c.topologyProbeIntervalMs, 100, 3_600_000),
+    topologySecretFile: optionalPath(c.topologySecretFile),
+    topologySecret: topologySecret(optionalPath(c.topologySecret), optionalPath(c.topologySecretFile)),
     logLevel,
     logFormat,
   };

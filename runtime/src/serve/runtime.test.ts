@@ -35,7 +35,7 @@ async function metricsText(rt: RunningRuntime): Promise<string> {
 describe('runtime with the learning switch, against fake switches over TCP', () => {
   let rt: RunningRuntime;
   before(async () => {
-    rt = await startRuntime({ ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, apps: ['learning-switch'], dataDir: `/tmp/sdn-runtime-test-${process.pid}`, handshakeTimeoutMs: 500 }, log);
+    rt = await startRuntime({ ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, apps: ['learning-switch'], dataDir: `/tmp/sdn-runtime-test-${process.pid}`, handshakeTimeoutMs: 500, topology: false }, log);
   });
   after(async () => {
     await rt.stop();

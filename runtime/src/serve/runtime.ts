@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { ApiServer, guardService, KV_METHOD_SCOPES, kvServiceImpl, pluginsService, PUBSUB_METHOD_SCOPES, pubSubServiceImpl } from '../api/index.js';
+import { ApiServer, guardService, KV_METHOD_SCOPES, kvServiceImpl, pluginsService, PUBSUB_METHOD_SCOPES, pubSubServiceImpl, topologyGrpcService } from '../api/index.js';
 import { learningSwitch } from '../apps/learning-switch.js';
+import { topologyService, type TopologyService } from '../apps/topology-service.js';
 import { Controller, EventBus, nodeIdOf, SwitchRegistry, type App, type SwitchDirectory } from '../core/index.js';
 import { createHttpServer } from '../observability/http.js';
 import type { LogDrops } from '../observability/logger.js';
@@ -11,9 +13,11 @@ import { PluginManager } from '../plugins/index.js';
 import { KVService } from '../generated/sdn/runtime/v1/kv.js';
 import { PluginsService } from '../generated/sdn/runtime/v1/plugins.js';
 import { PubSubService } from '../generated/sdn/runtime/v1/pubsub.js';
+import { TopologyService as TopologyGrpcService } from '../generated/sdn/runtime/v1/topology.js';
 import { InProcessBus, type PubSubBus } from '../pubsub/index.js';
 import type { KvStore } from '../store/index.js';
 import { OpenFlowServer } from '../switch/server.js';
+import type { Topology } from '../topology/index.js';
 import { envName, type ServeConfig } from './config.js';
 import { describeSurfaces } from './exposure.js';
 import { openKvStore } from './kv-store.js';
@@ -46,7 +50,31 @@ export interface RunningRuntime {
   readonly api: ApiServer;
   /** The Wasm plugin host, loading and watching `config.pluginsDir`. */
   readonly plugins: PluginManager;
+  /** The links and hosts this node knows (read-only queries); undefined with `topology: false`. */
+  readonly topology: Topology | undefined;
   stop(): Promise<void>;
+}
+
+/**
+ * The topology service (on unless `config.topology` is false): started before the
+ * other apps, and claiming packet-ins on the bus so no app sees an LLDP frame.
+ */
+async function startTopology(config: ServeConfig, node: number, log: Logger, metrics: RuntimeMetrics, events: EventBus, controller: Controller): Promise<TopologyService | undefined> {
+  if (!config.topology) return undefined;
+  let secret: Buffer;
+  if (config.topologySecret === undefined) {
+    secret = randomBytes(32);
+    log.warn(
+      { option: 'topologySecretFile', env: envName('topologySecret') },
+      'no topology secret configured: this run signs its LLDP probes with a secret of its own, so other nodes cannot verify them (links between nodes are not found); give every node the same secret',
+    );
+  } else {
+    secret = Buffer.from(config.topologySecret, 'utf8');
+  }
+  const service = topologyService({ node, secret, probeIntervalMs: config.topologyProbeIntervalMs, registry: metrics.registry, publish: (e) => events.publish(e) });
+  events.claimPacketIns(service.name, (e) => service.claimPacketIn(e));
+  await controller.use(service);
+  return service;
 }
 
 function builtInApp(name: string): App {
@@ -101,6 +129,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   const events = new EventBus({ log, metrics });
   const registry = new SwitchRegistry({ node, log, metrics, bus: events });
   const controller = new Controller({ node, log, switches: registry, bus: events });
+  const topology = await startTopology(config, node, log, metrics, events, controller);
   for (const name of config.apps) await controller.use(builtInApp(name));
   let openflowPort = 0;
   let httpPort = 0;
@@ -125,6 +154,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
 
   api.addService(KVService, guardService(api.auth, 'KV', kvServiceImpl(store), KV_METHOD_SCOPES));
   api.addService(PubSubService, guardService(api.auth, 'PubSub', pubSubServiceImpl(bus), PUBSUB_METHOD_SCOPES));
+  api.addService(TopologyGrpcService, topologyGrpcService({ auth: api.auth, log: log.child({ component: 'grpc' }), topology: topology?.topology }));
 
   const tls =
     openflowTls === undefined
@@ -192,7 +222,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   });
   for (const { msg, ...fields } of surfaces) log.info(fields, msg);
   log.info(
-    { openflow: `${config.openflowHost}:${openflowPort}`, tls: tls !== undefined, http: `${config.httpHost}:${httpPort}`, grpc: `${config.grpcHost}:${grpcPort}`, grpcTls: config.grpcTlsCert !== undefined, nodeId: config.nodeId, apps: config.apps, plugins: plugins.pluginsDir },
+    { openflow: `${config.openflowHost}:${openflowPort}`, tls: tls !== undefined, http: `${config.httpHost}:${httpPort}`, grpc: `${config.grpcHost}:${grpcPort}`, grpcTls: config.grpcTlsCert !== undefined, nodeId: config.nodeId, apps: config.apps, topology: topology !== undefined, plugins: plugins.pluginsDir },
     'sdn-runtime serving',
   );
 
@@ -207,6 +237,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     grpcPort,
     api,
     plugins,
+    topology: topology?.topology,
     stop() {
       stopping ??= (async () => {
         pluginsApi.endWatches();

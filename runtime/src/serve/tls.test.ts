@@ -45,6 +45,7 @@ describe('OpenFlow over mutual TLS', () => {
         tlsCa: join(dir, 'ca.pem'),
         handshakeTimeoutMs: 1000,
         maxSwitchConnectionsPerSource: 2,
+        topology: false,
       },
       pino({ level: 'silent' }),
     );

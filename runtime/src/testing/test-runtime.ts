@@ -26,7 +26,8 @@ export async function startTestRuntime(overrides: Partial<ServeConfig> = {}, ser
     }),
   );
   const rt = await startRuntime(
-    { ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, dataDir, nodeId: 'test-node', handshakeTimeoutMs: 1000, ...overrides },
+    // Topology off unless a test turns it on: its probes and LLDP flow are traffic the fake switches of other tests do not expect.
+    { ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, dataDir, nodeId: 'test-node', handshakeTimeoutMs: 1000, topology: false, ...overrides },
     log,
     services,
   );

@@ -16,15 +16,24 @@ from ._proto import kv_pb2
 from ._proto import openflow_pb2 as of
 from ._proto import stats_pb2 as st
 from ._proto import switches_pb2 as sw
+from ._proto import topology_pb2 as topo
 from .buckets import Bucket, DropBand, DscpRemarkBand, ExperimenterBand, MeterBand
 from .errors import ErrorCode, OpenFlowError, SdnError
 from .events import (
+    Endpoint,
     Event,
     FlowRemoved,
     Gap,
+    Host,
+    HostAdded,
+    HostMoved,
+    HostRemoved,
     KeyValue,
     KvChange,
     KvChangeType,
+    Link,
+    LinkDown,
+    LinkUp,
     PacketIn,
     PortStatus,
     PubSubMessage,
@@ -212,6 +221,25 @@ def kv_change(e: kv_pb2.KvEvent, time_ms: int = 0) -> KvChange:
     return KvChange(type=kind, kv=key_value(e.kv), time_ms=time_ms)
 
 
+def endpoint(e: topo.Endpoint) -> Endpoint:
+    return Endpoint(dpid=e.dpid, port=e.port)
+
+
+def link(k: topo.Link) -> Link:
+    return Link(
+        src=endpoint(k.src),
+        dst=endpoint(k.dst),
+        latency_ms=k.latency_ms,
+        src_node=k.src_node,
+        up_since_ms=k.up_since_ms,
+        last_seen_ms=k.last_seen_ms,
+    )
+
+
+def host(h: topo.Host) -> Host:
+    return Host(mac=h.mac, ips=tuple(h.ips), location=endpoint(h.location), first_seen_ms=h.first_seen_ms, last_seen_ms=h.last_seen_ms)
+
+
 def event(e: ev.Event) -> Event | None:
     """The SDK value for one event; None for a body this SDK does not know (a newer runtime)."""
     kind = e.WhichOneof("body")
@@ -252,6 +280,18 @@ def event(e: ev.Event) -> Event | None:
         return PubSubMessage(subject=m.subject, payload=m.payload, headers=dict(m.headers), time_ms=e.time_ms)
     if kind == "kv":
         return kv_change(e.kv, e.time_ms)
+    if kind == "link_up":
+        return LinkUp(dpid=e.dpid, link=link(e.link_up.link), seq=e.seq, time_ms=e.time_ms)
+    if kind == "link_down":
+        return LinkDown(dpid=e.dpid, link=link(e.link_down.link), reason=e.link_down.reason, seq=e.seq, time_ms=e.time_ms)
+    if kind == "host_added":
+        return HostAdded(dpid=e.dpid, host=host(e.host_added.host), seq=e.seq, time_ms=e.time_ms)
+    if kind == "host_moved":
+        hm = e.host_moved
+        # `from` is a Python keyword: the generated field is reached by name.
+        return HostMoved(dpid=e.dpid, host=host(hm.host), moved_from=endpoint(getattr(hm, "from")), seq=e.seq, time_ms=e.time_ms)
+    if kind == "host_removed":
+        return HostRemoved(dpid=e.dpid, host=host(e.host_removed.host), reason=e.host_removed.reason, seq=e.seq, time_ms=e.time_ms)
     if kind == "gap":
         g = e.gap
         return Gap(from_seq=g.from_seq, to_seq=g.to_seq, packet_ins_shed=g.packet_ins_shed, time_ms=e.time_ms)

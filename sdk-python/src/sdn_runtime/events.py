@@ -154,4 +154,91 @@ class Gap:
     time_ms: int = 0
 
 
-Event = SwitchUp | SwitchDown | PacketIn | PortStatus | FlowRemoved | SwitchError | PubSubMessage | KvChange | Gap
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Endpoint:
+    """One port of one switch."""
+
+    dpid: int
+    port: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Link:
+    """One direction of a link between switches, learned from LLDP probes (a cable is
+    two links). `latency_ms`: the last probe's delay in whole ms (controller -> src ->
+    wire -> dst -> controller); `src_node`: the 32-bit id of the node that probed it."""
+
+    src: Endpoint
+    dst: Endpoint
+    latency_ms: int
+    src_node: int
+    up_since_ms: int
+    last_seen_ms: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Host:
+    """A host seen on an edge port; `ips` learned from its ARP and neighbour discovery."""
+
+    mac: str
+    ips: tuple[str, ...]
+    location: Endpoint
+    first_seen_ms: int
+    last_seen_ms: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkUp:
+    """A link came up; `dpid` is its destination switch. Delivered only to
+    subscriptions that name EventKind.LINK_UP."""
+
+    dpid: int
+    link: Link
+    seq: int = 0
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkDown:
+    """A link went down. `reason`: timeout, portDown, switchDown, replaced."""
+
+    dpid: int
+    link: Link
+    reason: str
+    seq: int = 0
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HostAdded:
+    """A host was seen for the first time; `dpid` is the switch it is attached to."""
+
+    dpid: int
+    host: Host
+    seq: int = 0
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HostMoved:
+    """A host showed up on another edge port (`host.location`), moving from `moved_from`."""
+
+    dpid: int
+    host: Host
+    moved_from: Endpoint
+    seq: int = 0
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HostRemoved:
+    """A host was forgotten. `reason`: timeout, portDown, switchDown, notEdge."""
+
+    dpid: int
+    host: Host
+    reason: str
+    seq: int = 0
+    time_ms: int = 0
+
+
+Event = SwitchUp | SwitchDown | PacketIn | PortStatus | FlowRemoved | SwitchError | PubSubMessage | KvChange | LinkUp | LinkDown | HostAdded | HostMoved | HostRemoved | Gap

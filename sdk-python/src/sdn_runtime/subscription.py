@@ -23,6 +23,12 @@ class EventKind(enum.IntEnum):
     SWITCH_ERROR = ev.EVENT_KIND_SWITCH_ERROR
     PUBSUB = ev.EVENT_KIND_PUBSUB
     KV = ev.EVENT_KIND_KV
+    #: Topology events: delivered only to subscriptions that name them.
+    LINK_UP = ev.EVENT_KIND_LINK_UP
+    LINK_DOWN = ev.EVENT_KIND_LINK_DOWN
+    HOST_ADDED = ev.EVENT_KIND_HOST_ADDED
+    HOST_MOVED = ev.EVENT_KIND_HOST_MOVED
+    HOST_REMOVED = ev.EVENT_KIND_HOST_REMOVED
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -20,6 +20,22 @@ describe('Subscribe from connect options', () => {
     assert.deepEqual(only.kinds, [EventKind.EVENT_KIND_KV]);
   });
 
+  it('topology kinds are named like the OpenFlow ones; an unknown kind is INVALID', () => {
+    const s = subscribeMessage({ ...base, subscribe: { kinds: ['switchUp', 'linkUp', 'linkDown', 'hostAdded', 'hostMoved', 'hostRemoved'] } }, undefined, 1);
+    assert.deepEqual(s.kinds, [
+      EventKind.EVENT_KIND_SWITCH_UP,
+      EventKind.EVENT_KIND_LINK_UP,
+      EventKind.EVENT_KIND_LINK_DOWN,
+      EventKind.EVENT_KIND_HOST_ADDED,
+      EventKind.EVENT_KIND_HOST_MOVED,
+      EventKind.EVENT_KIND_HOST_REMOVED,
+    ]);
+    assert.throws(
+      () => subscribeMessage({ ...base, subscribe: { kinds: ['linkSideways' as 'linkUp'] } }, undefined, 1),
+      (e: unknown) => e instanceof SdnClientError && e.code === ErrorCode.INVALID,
+    );
+  });
+
   it('a resumed subscription carries the seq, and KV watches restart after the newest revision seen', () => {
     const o: ConnectOptions = { ...base, subscribe: { kinds: [], kvWatches: [{ key: 'a/', prefix: true }, { key: 'b', startRevision: 20n }] } };
     const s = subscribeMessage(o, 5n, 10, 7n);
@@ -37,7 +53,7 @@ describe('Subscribe from connect options', () => {
     bad({ name: ' ' }, /needs a name/);
     bad({ token: 'a\nb' }, /single-line/);
     bad({ credit: 0 }, /at least 1/);
-    bad({ subscribe: { kinds: ['nope' as 'packetIn'] } }, /unknown OpenFlow event type "nope"/);
+    bad({ subscribe: { kinds: ['nope' as 'packetIn'] } }, /unknown event type "nope"/);
     bad({ subscribe: { topics: ['a.>.b'] } }, /not a subject pattern/);
     bad({ subscribe: { dpids: [-1n] } }, /dpids\[0\]/);
     bad({ subscribe: { packetIn: { tableIds: [255] } } }, /table id is 0\.\.254/);

@@ -81,6 +81,22 @@ describe('event conversion', () => {
     assert.deepEqual(gap.type === 'gap' && [gap.fromSeq, gap.toSeq, gap.packetInsShed, gap.runtimeRestarted], [3n, 7n, 2n, false]);
   });
 
+  it('topology events: links and hosts with their endpoints, as lifecycle events', () => {
+    const link = { src: { dpid: 1n, port: 2 }, dst: { dpid: 3n, port: 4 }, latencyMs: 5, srcNode: 6, upSinceMs: 7n, lastSeenMs: 8n };
+    const up = eventFromProto(wire({ seq: 20n, dpid: 3n, body: { $case: 'linkUp', value: { link } } }));
+    assert.deepEqual(up, { type: 'linkUp', dpid: 3n, seq: 20n, timeMs: 0, link: { ...link, upSinceMs: 7, lastSeenMs: 8 } });
+    const down = eventFromProto(wire({ seq: 21n, dpid: 3n, body: { $case: 'linkDown', value: { link, reason: 'timeout' } } }));
+    assert.ok(down.type === 'linkDown' && down.reason === 'timeout' && down.link.src.port === 2);
+    const host = { mac: '02:00:00:00:00:01', ips: ['10.0.0.1'], location: { dpid: 1n, port: 3 }, firstSeenMs: 1n, lastSeenMs: 2n };
+    const added = eventFromProto(wire({ seq: 22n, dpid: 1n, body: { $case: 'hostAdded', value: { host } } }));
+    assert.deepEqual(added, { type: 'hostAdded', dpid: 1n, seq: 22n, timeMs: 0, host: { ...host, firstSeenMs: 1, lastSeenMs: 2 } });
+    const moved = eventFromProto(wire({ seq: 23n, dpid: 1n, body: { $case: 'hostMoved', value: { host, from: { dpid: 2n, port: 9 } } } }));
+    assert.ok(moved.type === 'hostMoved' && moved.from.dpid === 2n && moved.host.location.port === 3);
+    const removed = eventFromProto(wire({ seq: 24n, dpid: 1n, body: { $case: 'hostRemoved', value: { host, reason: 'notEdge' } } }));
+    assert.ok(removed.type === 'hostRemoved' && removed.reason === 'notEdge');
+    assert.throws(() => eventFromProto(wire({ seq: 25n, body: { $case: 'linkUp', value: {} } })), (e: unknown) => e instanceof SdnClientError && e.code === ErrorCode.PROTOCOL);
+  });
+
   it('an event without a body is a PROTOCOL error', () => {
     assert.throws(() => eventFromProto(wire({ seq: 1n })), (e: unknown) => e instanceof SdnClientError && e.code === ErrorCode.PROTOCOL);
   });

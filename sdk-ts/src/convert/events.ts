@@ -2,6 +2,7 @@ import { ErrorCode, openFlowErrorInfo, SdnClientError, type OpenFlowErrorInfo } 
 import { EventKind, type Event } from '../generated/sdn/runtime/v1/events.js';
 import { KvEvent_Type, type KeyValue as PbKeyValue } from '../generated/sdn/runtime/v1/kv.js';
 import type { SwitchInfo as PbSwitchInfo } from '../generated/sdn/runtime/v1/switches.js';
+import type { Endpoint as PbEndpoint, Host as PbHost, Link as PbLink } from '../generated/sdn/runtime/v1/topology.js';
 import type { Match } from '../openflow/oxm-values.js';
 import { matchFromProto, portFromProto, type PortDesc } from './openflow.js';
 import { descFromProto, type DescStats } from './stats.js';
@@ -147,6 +148,66 @@ export interface GapEvent {
   readonly runtimeRestarted: boolean;
 }
 
+/** One port of one switch. */
+export interface Endpoint {
+  readonly dpid: bigint;
+  readonly port: number;
+}
+
+/** One direction of a link between switches, learned from LLDP probes (a cable is two links). */
+export interface Link {
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+  /** The last probe's delay, whole ms (controller -> src -> wire -> dst -> controller). */
+  readonly latencyMs: number;
+  /** The 32-bit id of the runtime node that probed it. */
+  readonly srcNode: number;
+  readonly upSinceMs: number;
+  readonly lastSeenMs: number;
+}
+
+/** A host seen on an edge port; `ips` learned from its ARP and neighbour discovery. */
+export interface Host {
+  readonly mac: string;
+  readonly ips: readonly string[];
+  readonly location: Endpoint;
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+}
+
+/** A link came up. `dpid` is its destination switch. */
+export interface LinkUpEvent extends LifecycleBase {
+  readonly type: 'linkUp';
+  readonly link: Link;
+}
+
+/** A link went down; `reason`: timeout, portDown, switchDown, replaced. */
+export interface LinkDownEvent extends LifecycleBase {
+  readonly type: 'linkDown';
+  readonly link: Link;
+  readonly reason: string;
+}
+
+/** A host was seen for the first time. `dpid` is the switch it is attached to. */
+export interface HostAddedEvent extends LifecycleBase {
+  readonly type: 'hostAdded';
+  readonly host: Host;
+}
+
+/** A host showed up on another edge port (`host.location`), moving from `from`. */
+export interface HostMovedEvent extends LifecycleBase {
+  readonly type: 'hostMoved';
+  readonly host: Host;
+  readonly from: Endpoint;
+}
+
+/** A host was forgotten; `reason`: timeout, portDown, switchDown, notEdge. */
+export interface HostRemovedEvent extends LifecycleBase {
+  readonly type: 'hostRemoved';
+  readonly host: Host;
+  readonly reason: string;
+}
+
 export type SdnEvent =
   | SwitchUpEvent
   | SwitchDownEvent
@@ -156,15 +217,23 @@ export type SdnEvent =
   | SwitchErrorEvent
   | PubSubMessageEvent
   | KvChangeEvent
+  | LinkUpEvent
+  | LinkDownEvent
+  | HostAddedEvent
+  | HostMovedEvent
+  | HostRemovedEvent
   | GapEvent;
 
 export type EventType = SdnEvent['type'];
 
-/** The OpenFlow event types a subscription can select by `kinds`. */
+/** The OpenFlow event types a subscription can select by `kinds` (the default `kinds`). */
 export const SWITCH_EVENT_TYPES = ['switchUp', 'switchDown', 'packetIn', 'portStatus', 'flowRemoved', 'switchError'] as const;
 export type SwitchEventType = (typeof SWITCH_EVENT_TYPES)[number];
+/** The topology event types: delivered only to subscriptions that list them in `kinds`. */
+export const TOPOLOGY_EVENT_TYPES = ['linkUp', 'linkDown', 'hostAdded', 'hostMoved', 'hostRemoved'] as const;
+export type TopologyEventType = (typeof TOPOLOGY_EVENT_TYPES)[number];
 
-export const EVENT_KINDS: Readonly<Record<SwitchEventType | 'message' | 'kvChange', EventKind>> = {
+export const EVENT_KINDS: Readonly<Record<SwitchEventType | TopologyEventType | 'message' | 'kvChange', EventKind>> = {
   switchUp: EventKind.EVENT_KIND_SWITCH_UP,
   switchDown: EventKind.EVENT_KIND_SWITCH_DOWN,
   packetIn: EventKind.EVENT_KIND_PACKET_IN,
@@ -173,7 +242,26 @@ export const EVENT_KINDS: Readonly<Record<SwitchEventType | 'message' | 'kvChang
   switchError: EventKind.EVENT_KIND_SWITCH_ERROR,
   message: EventKind.EVENT_KIND_PUBSUB,
   kvChange: EventKind.EVENT_KIND_KV,
+  linkUp: EventKind.EVENT_KIND_LINK_UP,
+  linkDown: EventKind.EVENT_KIND_LINK_DOWN,
+  hostAdded: EventKind.EVENT_KIND_HOST_ADDED,
+  hostMoved: EventKind.EVENT_KIND_HOST_MOVED,
+  hostRemoved: EventKind.EVENT_KIND_HOST_REMOVED,
 };
+
+function endpointFromProto(e: PbEndpoint | undefined): Endpoint {
+  return { dpid: e?.dpid ?? 0n, port: e?.port ?? 0 };
+}
+
+function linkFromProto(l: PbLink | undefined): Link {
+  if (l === undefined) throw new SdnClientError(ErrorCode.PROTOCOL, 'the runtime sent a link event without the link');
+  return { src: endpointFromProto(l.src), dst: endpointFromProto(l.dst), latencyMs: l.latencyMs, srcNode: l.srcNode, upSinceMs: Number(l.upSinceMs), lastSeenMs: Number(l.lastSeenMs) };
+}
+
+function hostFromProto(h: PbHost | undefined): Host {
+  if (h === undefined) throw new SdnClientError(ErrorCode.PROTOCOL, 'the runtime sent a host event without the host');
+  return { mac: h.mac, ips: h.ips, location: endpointFromProto(h.location), firstSeenMs: Number(h.firstSeenMs), lastSeenMs: Number(h.lastSeenMs) };
+}
 
 export function keyValueFromProto(kv: PbKeyValue | undefined): KeyValue {
   if (kv === undefined) return { key: new Uint8Array(0), value: new Uint8Array(0), createRevision: 0n, modRevision: 0n, version: 0n };
@@ -236,6 +324,16 @@ export function eventFromProto(e: Event): SdnEvent {
       return { type: 'message', timeMs, subject: body.value.subject, payload: body.value.payload, headers: body.value.headers };
     case 'kv':
       return { type: 'kvChange', timeMs, change: body.value.type === KvEvent_Type.TYPE_DELETE ? 'delete' : 'put', kv: keyValueFromProto(body.value.kv) };
+    case 'linkUp':
+      return { type: 'linkUp', ...base, link: linkFromProto(body.value.link) };
+    case 'linkDown':
+      return { type: 'linkDown', ...base, link: linkFromProto(body.value.link), reason: body.value.reason };
+    case 'hostAdded':
+      return { type: 'hostAdded', ...base, host: hostFromProto(body.value.host) };
+    case 'hostMoved':
+      return { type: 'hostMoved', ...base, host: hostFromProto(body.value.host), from: endpointFromProto(body.value.from) };
+    case 'hostRemoved':
+      return { type: 'hostRemoved', ...base, host: hostFromProto(body.value.host), reason: body.value.reason };
     case 'gap':
       return { type: 'gap', timeMs, fromSeq: body.value.fromSeq, toSeq: body.value.toSeq, packetInsShed: body.value.packetInsShed, runtimeRestarted: false };
     default:

@@ -7,4 +7,5 @@ export * from './match.js';
 export * from './openflow-errors.js';
 export * from './plugins.js';
 export * from './stats.js';
+export * from './topology.js';
 export { asBuffer } from './validate.js';

@@ -1,7 +1,9 @@
+import { TOPOLOGY_EVENT_TYPES } from '../../core/index.js';
 import { EventKind, type Subscribe } from '../../generated/sdn/runtime/v1/events.js';
 import { ApiInputError } from '../errors.js';
 import { u16, u8 } from '../convert/validate.js';
 import type { StreamEvent } from './event.js';
+import { PROTO_EVENT_KINDS } from './kinds.js';
 
 /**
  * What a subscription wants of the node's OpenFlow events. PUBSUB and KV events
@@ -9,7 +11,7 @@ import type { StreamEvent } from './event.js';
  * `kv_watches`, so listing those kinds in `kinds` changes nothing.
  */
 export interface Filter {
-  /** Undefined: every OpenFlow kind. */
+  /** Undefined: every OpenFlow kind (not topology kinds: clients older than them could not read them). */
   readonly kinds: ReadonlySet<EventKind> | undefined;
   readonly dpids: ReadonlySet<bigint> | undefined;
   readonly tableIds: ReadonlySet<number> | undefined;
@@ -18,6 +20,8 @@ export interface Filter {
 }
 
 const KNOWN_KINDS = new Set<number>(Object.values(EventKind).filter((v): v is number => typeof v === 'number' && v > 0));
+/** Kinds a subscription gets only by naming them. */
+const NAMED_ONLY = new Set<EventKind>(TOPOLOGY_EVENT_TYPES.map((t) => PROTO_EVENT_KINDS.get(t)!));
 
 function set<T>(values: readonly T[]): ReadonlySet<T> | undefined {
   return values.length === 0 ? undefined : new Set(values);
@@ -40,7 +44,7 @@ export function filterOf(s: Subscribe, path: string): Filter {
 
 /** Whether the subscription wants this OpenFlow event. */
 export function accepts(f: Filter, e: StreamEvent): boolean {
-  if (f.kinds !== undefined && !f.kinds.has(e.kind)) return false;
+  if (f.kinds === undefined ? NAMED_ONLY.has(e.kind) : !f.kinds.has(e.kind)) return false;
   if (f.dpids !== undefined && !f.dpids.has(e.dpid)) return false;
   const pin = e.packetIn;
   if (pin === undefined) return true;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SwitchView } from '../../core/index.js';
 import type { FeaturesReply, Port } from '../../openflow/index.js';
-import { EventKind } from '../../generated/sdn/runtime/v1/events.js';
+import { EventKind, Subscribe } from '../../generated/sdn/runtime/v1/events.js';
+import { accepts, filterOf } from './filter.js';
 import { EventHub } from './hub.js';
 import type { StreamEvent } from './event.js';
 
@@ -44,5 +45,34 @@ describe('EventHub.snapshot: the switches connected now', () => {
     v.ports.set(3, { portNo: 3, hwAddr: '00:00:00:00:00:03', name: 'p3', config: 0, state: 0, curr: 0, advertised: 0, supported: 0, peer: 0, currSpeed: 0, maxSpeed: 0 });
     const [up] = hub.snapshot();
     assert.deepEqual(up!.proto.body?.$case === 'switchUp' && up!.proto.body.value.switch?.ports.map((p) => p.portNo), [3]);
+  });
+});
+
+describe('EventHub: topology events', () => {
+  const link = { src: { dpid: 1n, port: 2 }, dst: { dpid: 3n, port: 4 }, latencyMs: 1.6, srcNode: 9, upSinceMs: 10, lastSeenMs: 20 };
+
+  it('logs them as lifecycle events with their proto bodies', () => {
+    const hub = new EventHub(10, () => 5);
+    const got: StreamEvent[] = [];
+    hub.attach((e) => got.push(e));
+    hub.onAppEvent({ type: 'linkDown', node: 9, dpid: 3n, link, reason: 'timeout' });
+    const [e] = got;
+    assert.equal(e?.kind, EventKind.EVENT_KIND_LINK_DOWN);
+    assert.equal(e?.seq, 1);
+    assert.deepEqual(e?.proto.body, {
+      $case: 'linkDown',
+      value: { link: { src: { dpid: 1n, port: 2 }, dst: { dpid: 3n, port: 4 }, latencyMs: 2, srcNode: 9, upSinceMs: 10n, lastSeenMs: 20n }, reason: 'timeout' },
+    });
+  });
+
+  it('reach a subscription that names them, and not one that takes the default kinds (clients older than them)', () => {
+    const hub = new EventHub(10, () => 5);
+    const got: StreamEvent[] = [];
+    hub.attach((e) => got.push(e));
+    hub.onAppEvent({ type: 'hostAdded', node: 9, dpid: 1n, host: { mac: '02:00:00:00:00:01', ips: ['10.0.0.1'], location: { dpid: 1n, port: 3 }, firstSeenMs: 1, lastSeenMs: 1 } });
+    const named = filterOf(Subscribe.fromPartial({ kinds: [EventKind.EVENT_KIND_HOST_ADDED] }), 'subscribe');
+    const byDefault = filterOf(Subscribe.fromPartial({}), 'subscribe');
+    assert.equal(accepts(named, got[0]!), true);
+    assert.equal(accepts(byDefault, got[0]!), false);
   });
 });

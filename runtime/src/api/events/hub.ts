@@ -1,13 +1,13 @@
-import { EventLog, type ApiSwitchEventType, type AppEventOf, type SwitchView } from '../../core/index.js';
+import { EventLog, type ApiSwitchEventType, type AppEventOf, type SwitchView, type TopologyEventType } from '../../core/index.js';
 import { EventKind, type Event } from '../../generated/sdn/runtime/v1/events.js';
-import { fromErrorMessage, fromFlowRemoved, fromPortStatus, fromSwitchView } from '../convert/index.js';
+import { fromEndpoint, fromErrorMessage, fromFlowRemoved, fromHost, fromLink, fromPortStatus, fromSwitchView } from '../convert/index.js';
 import { StreamEvent } from './event.js';
 import { PROTO_EVENT_KINDS } from './kinds.js';
 
-/** A switch event the API carries (core/event-kinds.ts: the switch rows with a proto form). */
-export type ApiAppEvent = AppEventOf<ApiSwitchEventType>;
+/** An event the API carries (core/event-kinds.ts: the switch rows with a proto form, and the topology rows). */
+export type ApiAppEvent = AppEventOf<ApiSwitchEventType | TopologyEventType>;
 
-type LifecycleType = Exclude<ApiSwitchEventType, 'packetIn'>;
+type LifecycleType = Exclude<ApiSwitchEventType | TopologyEventType, 'packetIn'>;
 
 /**
  * The proto body of each lifecycle kind, converted when the event happens (the
@@ -20,6 +20,11 @@ const LIFECYCLE_BODIES: { readonly [T in LifecycleType]: (e: AppEventOf<T>) => E
   portStatus: (e) => ({ $case: 'portStatus', value: fromPortStatus(e.message) }),
   flowRemoved: (e) => ({ $case: 'flowRemoved', value: fromFlowRemoved(e.message) }),
   error: (e) => ({ $case: 'switchError', value: fromErrorMessage(e.message) }),
+  linkUp: (e) => ({ $case: 'linkUp', value: { link: fromLink(e.link) } }),
+  linkDown: (e) => ({ $case: 'linkDown', value: { link: fromLink(e.link), reason: e.reason } }),
+  hostAdded: (e) => ({ $case: 'hostAdded', value: { host: fromHost(e.host) } }),
+  hostMoved: (e) => ({ $case: 'hostMoved', value: { host: fromHost(e.host), from: fromEndpoint(e.from) } }),
+  hostRemoved: (e) => ({ $case: 'hostRemoved', value: { host: fromHost(e.host), reason: e.reason } }),
 };
 
 /**

@@ -44,7 +44,7 @@ export async function startPluginRig(options: Partial<PluginManagerOptions> = {}
   );
   // The runtime's own plugin host gets another folder: this rig's manager (with the test's options) owns `<dir>/plugins`.
   // Every port chosen by the OS: test files of other worktrees run on this machine too.
-  const rt = await startRuntime({ ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, dataDir: dir, pluginsDir: join(dir, 'runtime-plugins'), handshakeTimeoutMs: 5000 }, log);
+  const rt = await startRuntime({ ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, dataDir: dir, pluginsDir: join(dir, 'runtime-plugins'), handshakeTimeoutMs: 5000, topology: false }, log);
   const watcher = new EventWatcher();
   await rt.controller.use(watcher);
   // Tests write plugin folders into `dir` and build kit projects into the kits cache: both may be loaded.

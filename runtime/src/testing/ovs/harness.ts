@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
-import { makeContext, ofctl, paths, vsctl, type OvsContext } from './context.js';
+import { ip, makeContext, ofctl, paths, vsctl, type OvsContext } from './context.js';
 import { createDatabase, daemonPid, killDaemon, startDatabaseServer, startSwitchDaemon } from './daemons.js';
 import { OvsHarnessError } from './errors.js';
 import { parseDumpFlows, type FlowEntry } from './flows.js';
@@ -44,6 +44,8 @@ export class OvsHarness {
   /** The protocol ovs-ofctl speaks to each bridge: the highest it accepts. */
   private readonly ofctlProtocols = new Map<string, string>();
   private readonly hosts = new Map<string, string>();
+  /** "a>b" -> the interface of bridge a's end of its cable to b. */
+  private readonly cableEnds = new Map<string, string>();
   private readonly usedNames = new Set<string>();
   private stopping: Promise<void> | undefined;
 
@@ -140,7 +142,19 @@ export class OvsHarness {
   async linkBridges(a: string, b: string): Promise<{ portA: number; portB: number }> {
     const [bridgeA, bridgeB] = [this.ovsBridgeName(a), this.ovsBridgeName(b)];
     const [endA, endB] = [this.claim(a, b), this.claim(b, a)];
+    this.cableEnds.set(`${a}>${b}`, endA);
+    this.cableEnds.set(`${b}>${a}`, endB);
     return createLink(this.ctx, bridgeA, endA, bridgeB, endB);
+  }
+
+  /**
+   * `ip link set <a's end of the cable to b> down` (or up): the cable goes dark,
+   * and OVS reports both ends without carrier (PORT_STATUS), as a pulled cable would.
+   */
+  async setCable(a: string, b: string, state: 'up' | 'down'): Promise<void> {
+    const end = this.cableEnds.get(`${a}>${b}`);
+    if (end === undefined) throw new OvsHarnessError(`no cable from ${JSON.stringify(a)} to ${JSON.stringify(b)} in this harness`);
+    await ip(this.ctx, ['link', 'set', end, state]);
   }
 
   /**

@@ -8,7 +8,7 @@ long as the client has credit, and answers each command that has a correlation
 id with a CommandResult carrying that id.
 
 Ordering: events of one switch arrive in the order the switch sent them.
-Lifecycle events (switch up/down, port status, flow removed, switch errors) carry
+Lifecycle events (switch up/down, port status, flow removed, switch errors, topology) carry
 a sequence number from a bounded log; a client that reconnects with
 `resume_after_seq` gets what it missed, or a Gap event when the log no longer
 holds it. Packet-ins are best effort: they are never queued without bound, and a
@@ -42,6 +42,7 @@ from . import openflow_pb2 as _openflow_pb2
 from . import pubsub_pb2 as _pubsub_pb2
 from . import stats_pb2 as _stats_pb2
 from . import switches_pb2 as _switches_pb2
+from . import topology_pb2 as _topology_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -68,6 +69,12 @@ class _EventKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EventKind.V
     EVENT_KIND_SWITCH_ERROR: _EventKind.ValueType  # 6
     EVENT_KIND_PUBSUB: _EventKind.ValueType  # 7
     EVENT_KIND_KV: _EventKind.ValueType  # 8
+    EVENT_KIND_LINK_UP: _EventKind.ValueType  # 9
+    """Topology (topology.proto): links between switches, hosts on edge ports."""
+    EVENT_KIND_LINK_DOWN: _EventKind.ValueType  # 10
+    EVENT_KIND_HOST_ADDED: _EventKind.ValueType  # 11
+    EVENT_KIND_HOST_MOVED: _EventKind.ValueType  # 12
+    EVENT_KIND_HOST_REMOVED: _EventKind.ValueType  # 13
 
 class EventKind(_EventKind, metaclass=_EventKindEnumTypeWrapper): ...
 
@@ -80,6 +87,12 @@ EVENT_KIND_FLOW_REMOVED: EventKind.ValueType  # 5
 EVENT_KIND_SWITCH_ERROR: EventKind.ValueType  # 6
 EVENT_KIND_PUBSUB: EventKind.ValueType  # 7
 EVENT_KIND_KV: EventKind.ValueType  # 8
+EVENT_KIND_LINK_UP: EventKind.ValueType  # 9
+"""Topology (topology.proto): links between switches, hosts on edge ports."""
+EVENT_KIND_LINK_DOWN: EventKind.ValueType  # 10
+EVENT_KIND_HOST_ADDED: EventKind.ValueType  # 11
+EVENT_KIND_HOST_MOVED: EventKind.ValueType  # 12
+EVENT_KIND_HOST_REMOVED: EventKind.ValueType  # 13
 Global___EventKind: _TypeAlias = EventKind  # noqa: Y015
 
 @_typing.final
@@ -347,6 +360,11 @@ class Event(_message.Message):
     PUBSUB_FIELD_NUMBER: _builtins.int
     KV_FIELD_NUMBER: _builtins.int
     GAP_FIELD_NUMBER: _builtins.int
+    LINK_UP_FIELD_NUMBER: _builtins.int
+    LINK_DOWN_FIELD_NUMBER: _builtins.int
+    HOST_ADDED_FIELD_NUMBER: _builtins.int
+    HOST_MOVED_FIELD_NUMBER: _builtins.int
+    HOST_REMOVED_FIELD_NUMBER: _builtins.int
     seq: _builtins.int
     """Lifecycle events: position in the node's event log (starts at 1). 0 otherwise."""
     dpid: _builtins.int
@@ -371,6 +389,20 @@ class Event(_message.Message):
     def kv(self) -> _kv_pb2.KvEvent: ...
     @_builtins.property
     def gap(self) -> Global___Gap: ...
+    @_builtins.property
+    def link_up(self) -> _topology_pb2.LinkUp:
+        """Topology events are lifecycle events (seq, resumable). `dpid` is the
+        link's destination switch, or the switch the host is attached to.
+        """
+
+    @_builtins.property
+    def link_down(self) -> _topology_pb2.LinkDown: ...
+    @_builtins.property
+    def host_added(self) -> _topology_pb2.HostAdded: ...
+    @_builtins.property
+    def host_moved(self) -> _topology_pb2.HostMoved: ...
+    @_builtins.property
+    def host_removed(self) -> _topology_pb2.HostRemoved: ...
     def __init__(
         self,
         *,
@@ -386,12 +418,17 @@ class Event(_message.Message):
         pubsub: _pubsub_pb2.PubSubMessage | None = ...,
         kv: _kv_pb2.KvEvent | None = ...,
         gap: Global___Gap | None = ...,
+        link_up: _topology_pb2.LinkUp | None = ...,
+        link_down: _topology_pb2.LinkDown | None = ...,
+        host_added: _topology_pb2.HostAdded | None = ...,
+        host_moved: _topology_pb2.HostMoved | None = ...,
+        host_removed: _topology_pb2.HostRemoved | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "flow_removed", b"flow_removed", "gap", b"gap", "kv", b"kv", "packet_in", b"packet_in", "port_status", b"port_status", "pubsub", b"pubsub", "switch_down", b"switch_down", "switch_error", b"switch_error", "switch_up", b"switch_up"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "flow_removed", b"flow_removed", "gap", b"gap", "host_added", b"host_added", "host_moved", b"host_moved", "host_removed", b"host_removed", "kv", b"kv", "link_down", b"link_down", "link_up", b"link_up", "packet_in", b"packet_in", "port_status", b"port_status", "pubsub", b"pubsub", "switch_down", b"switch_down", "switch_error", b"switch_error", "switch_up", b"switch_up"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "dpid", b"dpid", "flow_removed", b"flow_removed", "gap", b"gap", "kv", b"kv", "packet_in", b"packet_in", "port_status", b"port_status", "pubsub", b"pubsub", "seq", b"seq", "switch_down", b"switch_down", "switch_error", b"switch_error", "switch_up", b"switch_up", "time_ms", b"time_ms"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "dpid", b"dpid", "flow_removed", b"flow_removed", "gap", b"gap", "host_added", b"host_added", "host_moved", b"host_moved", "host_removed", b"host_removed", "kv", b"kv", "link_down", b"link_down", "link_up", b"link_up", "packet_in", b"packet_in", "port_status", b"port_status", "pubsub", b"pubsub", "seq", b"seq", "switch_down", b"switch_down", "switch_error", b"switch_error", "switch_up", b"switch_up", "time_ms", b"time_ms"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_body: _TypeAlias = _typing.Literal["switch_up", "switch_down", "packet_in", "port_status", "flow_removed", "switch_error", "pubsub", "kv", "gap"]  # noqa: Y015
+    _WhichOneofReturnType_body: _TypeAlias = _typing.Literal["switch_up", "switch_down", "packet_in", "port_status", "flow_removed", "switch_error", "pubsub", "kv", "gap", "link_up", "link_down", "host_added", "host_moved", "host_removed"]  # noqa: Y015
     _WhichOneofArgType_body: _TypeAlias = _typing.Literal["body", b"body"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_body) -> _WhichOneofReturnType_body | None: ...
 

@@ -36,6 +36,7 @@ import {
 import { PublishRequest, PublishResponse, PubSubMessage } from "./pubsub.js";
 import { StatsReply, StatsRequest } from "./stats.js";
 import { SwitchInfo } from "./switches.js";
+import { HostAdded, HostMoved, HostRemoved, LinkDown, LinkUp } from "./topology.js";
 
 export const protobufPackage = "sdn.runtime.v1";
 
@@ -51,6 +52,12 @@ export enum EventKind {
   EVENT_KIND_SWITCH_ERROR = 6,
   EVENT_KIND_PUBSUB = 7,
   EVENT_KIND_KV = 8,
+  /** EVENT_KIND_LINK_UP - Topology (topology.proto): links between switches, hosts on edge ports. */
+  EVENT_KIND_LINK_UP = 9,
+  EVENT_KIND_LINK_DOWN = 10,
+  EVENT_KIND_HOST_ADDED = 11,
+  EVENT_KIND_HOST_MOVED = 12,
+  EVENT_KIND_HOST_REMOVED = 13,
   UNRECOGNIZED = -1,
 }
 
@@ -157,6 +164,16 @@ export interface Event {
     | { $case: "pubsub"; value: PubSubMessage }
     | { $case: "kv"; value: KvEvent }
     | { $case: "gap"; value: Gap }
+    | //
+    /**
+     * Topology events are lifecycle events (seq, resumable). `dpid` is the
+     * link's destination switch, or the switch the host is attached to.
+     */
+    { $case: "linkUp"; value: LinkUp }
+    | { $case: "linkDown"; value: LinkDown }
+    | { $case: "hostAdded"; value: HostAdded }
+    | { $case: "hostMoved"; value: HostMoved }
+    | { $case: "hostRemoved"; value: HostRemoved }
     | undefined;
 }
 
@@ -1078,6 +1095,21 @@ export const Event: MessageFns<Event> = {
       case "gap":
         Gap.encode(message.body.value, writer.uint32(146).fork()).join();
         break;
+      case "linkUp":
+        LinkUp.encode(message.body.value, writer.uint32(154).fork()).join();
+        break;
+      case "linkDown":
+        LinkDown.encode(message.body.value, writer.uint32(162).fork()).join();
+        break;
+      case "hostAdded":
+        HostAdded.encode(message.body.value, writer.uint32(170).fork()).join();
+        break;
+      case "hostMoved":
+        HostMoved.encode(message.body.value, writer.uint32(178).fork()).join();
+        break;
+      case "hostRemoved":
+        HostRemoved.encode(message.body.value, writer.uint32(186).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1191,6 +1223,46 @@ export const Event: MessageFns<Event> = {
             message.body = { $case: "gap", value: Gap.decode(reader, reader.uint32()) };
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.body = { $case: "linkUp", value: LinkUp.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.body = { $case: "linkDown", value: LinkDown.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.body = { $case: "hostAdded", value: HostAdded.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.body = { $case: "hostMoved", value: HostMoved.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.body = { $case: "hostRemoved", value: HostRemoved.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1263,6 +1335,36 @@ export const Event: MessageFns<Event> = {
       case "gap": {
         if (object.body?.value !== undefined && object.body?.value !== null) {
           message.body = { $case: "gap", value: Gap.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "linkUp": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "linkUp", value: LinkUp.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "linkDown": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "linkDown", value: LinkDown.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "hostAdded": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "hostAdded", value: HostAdded.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "hostMoved": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "hostMoved", value: HostMoved.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "hostRemoved": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "hostRemoved", value: HostRemoved.fromPartial(object.body.value) };
         }
         break;
       }

@@ -1,0 +1,29 @@
+import { SdnError } from '../errors.js';
+
+/**
+ * Why a received frame was not used by topology. The caller counts it by `code`
+ * (a prom-client label) and logs it once; the state machines never throw anything
+ * else for bad input.
+ *
+ * - `LLDP_MALFORMED`: not a well-formed LLDP data unit (a TLV overruns, a
+ *   mandatory TLV is missing or out of order).
+ * - `LLDP_FOREIGN`: well-formed LLDP that is not one of our probes (no probe TLV:
+ *   a host's or a legacy switch's LLDP), or a probe of another wire version.
+ * - `LLDP_FORGED`: carries our probe TLV but the HMAC does not verify with the
+ *   cluster secret (another cluster, or a forgery), or the chassis/port id do
+ *   not have the form we write.
+ * - `LLDP_STALE`: verified, but its timestamp is older than the accepted age or
+ *   in the future (a replay, or a clock far off).
+ * - `PACKET_MALFORMED`: a packet-in frame whose Ethernet, ARP, IPv4 or IPv6
+ *   header is truncated, so no host can be learned from it.
+ */
+export type TopologyErrorCode = 'LLDP_MALFORMED' | 'LLDP_FOREIGN' | 'LLDP_FORGED' | 'LLDP_STALE' | 'PACKET_MALFORMED';
+
+/** A frame topology refused; `code` says why (see `TopologyErrorCode`), `cause` chains a codec error. */
+export class TopologyFrameError extends SdnError {
+  declare readonly code: TopologyErrorCode;
+
+  constructor(code: TopologyErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
