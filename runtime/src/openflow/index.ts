@@ -19,6 +19,7 @@ export { macAt } from './addresses.js';
 export { matchValue, writeOxm } from './oxm.js';
 export { oxmFieldByName, type OxmFieldDesc, type OxmKind } from './oxm-fields.js';
 export { formatDpid } from './dpid.js';
+export { onfRoleStatus, ONFT_ROLE_STATUS, OFPCRR_CONFIG, OFPCRR_EXPERIMENTER, OFPCRR_MASTER_REQUEST, type RoleStatus } from './role-status.js';
 export { Framer } from './framer.js';
 export { Reader } from './reader.js';
 export { Writer } from './writer.js';
