@@ -1,8 +1,8 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { SdnError } from '../../errors.js';
-import type { PubSubBus, PubSubMessage, Subscription } from '../../pubsub/types.js';
-import type { KvChange, Watch } from '../../store/types.js';
+import type { PubSubBus, PubSubMessage, Subscription } from '../../pubsub/index.js';
+import type { KvChange, Watch } from '../../store/index.js';
 import { CommandError_Code, EventKind, type ClientMessage, type Command, type Subscribe } from '../../generated/sdn/runtime/v1/events.js';
 import type { Authenticator, Principal } from '../auth.js';
 import { fromKvChange, fromPubSubMessage } from '../convert/index.js';
