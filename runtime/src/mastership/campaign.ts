@@ -1,10 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Etcd3, IResponseOp } from 'etcd3';
-import { formatDpid } from '../openflow/dpid.js';
-import { prefixEnd } from '../store/bytes.js';
-import { etcdClient, type EtcdConnectionOptions } from '../store/etcd-client.js';
-import { EtcdWatch } from '../store/etcd-watch.js';
-import type { KvChange } from '../store/types.js';
+import { formatDpid } from '../openflow/index.js';
+import { etcdClient, EtcdWatch, type EtcdConnectionOptions } from '../store/etcd.js';
+import { prefixEnd, type KvChange } from '../store/index.js';
 import { MastershipError } from './errors.js';
 import { NodeLease } from './lease.js';
 import { MastershipMachine } from './machine.js';
