@@ -3,10 +3,10 @@ import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { EtcdCluster } from '../testing/etcd-cluster.js';
 import { TcpProxy } from '../testing/tcp-proxy.js';
-import { EtcdMastership, type MastershipSink } from './campaign.js';
+import { EtcdMastership } from './campaign.js';
 import { MastershipError } from './errors.js';
 import { openflowRole } from './machine.js';
-import type { MasterInfo, SwitchRole } from './types.js';
+import type { MasterInfo, MastershipSink, SwitchRole } from './types.js';
 
 const DPID = 0x00000000000000abn;
 

@@ -6,15 +6,7 @@ import { prefixEnd, type KvChange } from '../store/index.js';
 import { MastershipError } from './errors.js';
 import { NodeLease } from './lease.js';
 import { MastershipMachine } from './machine.js';
-import type { MasterInfo, MastershipInput, MastershipOutput, SwitchRole } from './types.js';
-
-/** What one switch session does for mastership; called on the event loop, never re-entered. */
-export interface MastershipSink {
-  /** Send OFPT_ROLE_REQUEST(role, generationId); `role` is OFPCR_ROLE_MASTER or OFPCR_ROLE_SLAVE. */
-  sendRoleRequest(role: 'master' | 'slave', generationId: bigint): void;
-  /** The role apps see changed (publish a role-changed event). */
-  onRoleChanged(role: SwitchRole, master: MasterInfo | undefined): void;
-}
+import type { MasterInfo, Mastership, MastershipInput, MastershipOutput, MastershipSink, SwitchMastershipInput, SwitchRole } from './types.js';
 
 export interface EtcdMastershipOptions extends EtcdConnectionOptions {
   /** This node's name, unique in the cluster: written in the keys, shown as the master node. */
@@ -54,7 +46,7 @@ const decoder = new TextDecoder();
  * Timers: the lease keepalive (TTL/3) and a tick (every 50 ms) that steps a
  * master down at its local deadline.
  */
-export class EtcdMastership {
+export class EtcdMastership implements Mastership {
   private readonly entries = new Map<bigint, Entry>();
   /** Holders seen on the watch, for switches this node may connect to later. */
   private readonly masters = new Map<bigint, MasterInfo>();
@@ -201,7 +193,7 @@ export class EtcdMastership {
   }
 
   /** Feeds what the switch said (ROLE_REPLY, OFPT_ERROR, ROLE_STATUS) to the machine of `dpid`. */
-  fromSwitch(dpid: bigint, input: Extract<MastershipInput, { type: 'roleReply' | 'switchError' | 'roleStatus' }>): void {
+  fromSwitch(dpid: bigint, input: SwitchMastershipInput): void {
     this.input(dpid, input);
   }
 

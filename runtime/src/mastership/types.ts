@@ -80,3 +80,29 @@ export interface MastershipConfig {
   /** Pause before a failed campaign transaction is tried again, in ms. */
   readonly campaignRetryMs: number;
 }
+
+/** What one switch session does for mastership; called on the event loop, never re-entered. */
+export interface MastershipSink {
+  /** Send OFPT_ROLE_REQUEST(role, generationId) and feed the answer back (`Mastership.fromSwitch`). */
+  sendRoleRequest(role: 'master' | 'slave', generationId: bigint): void;
+  /** The role apps see changed. */
+  onRoleChanged(role: SwitchRole, master: MasterInfo | undefined): void;
+}
+
+/** Input the switch gives the machine: answers to ROLE_REQUEST, errors, ROLE_STATUS. */
+export type SwitchMastershipInput = Extract<MastershipInput, { readonly type: 'roleReply' | 'switchError' | 'roleStatus' }>;
+
+/** Mastership as the switch registry uses it (implemented by `EtcdMastership`). Main thread only. */
+export interface Mastership {
+  /** A session for `dpid` became ready on this node; a later call for the same dpid (a reconnect) replaces the sink. */
+  attach(dpid: bigint, sink: MastershipSink): void;
+  /** The session of `dpid` closed; a detach with a sink that was replaced is ignored. */
+  detach(dpid: bigint, sink: MastershipSink): void;
+  fromSwitch(dpid: bigint, input: SwitchMastershipInput): void;
+  /** Whether a write to `dpid` may be sent now. */
+  canWrite(dpid: bigint): boolean;
+  /** @throws MastershipError `NOT_MASTER` (naming the master node when one is known) unless `canWrite(dpid)`. */
+  assertWritable(dpid: bigint): void;
+  /** This node's role for `dpid` and the holder it knows of. */
+  status(dpid: bigint): { readonly role: SwitchRole; readonly master: MasterInfo | undefined };
+}
