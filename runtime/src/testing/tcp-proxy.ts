@@ -18,7 +18,10 @@ export class TcpProxy {
 
   static async start(target: { host: string; port: number }): Promise<TcpProxy> {
     const holder: { proxy?: TcpProxy } = {};
-    const server = net.createServer((client) => holder.proxy?.accept(client, target) ?? client.destroy());
+    const server = net.createServer((client) => {
+      if (holder.proxy === undefined) client.destroy();
+      else holder.proxy.accept(client, target);
+    });
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
     holder.proxy = new TcpProxy(server, (server.address() as net.AddressInfo).port);
     return holder.proxy;
