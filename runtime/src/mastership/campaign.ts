@@ -118,11 +118,18 @@ export class EtcdMastership implements Mastership {
   private async load(): Promise<void> {
     const prefix = Buffer.from(this.prefix);
     const response = await this.client.kv.range({ key: prefix, range_end: Buffer.from(prefixEnd(prefix)!) });
+    const revision = BigInt(response.header.revision);
+    this.masters.clear();
     for (const kv of response.kvs) {
       const dpid = this.dpidOf(kv.key.subarray(prefix.length));
       if (dpid !== undefined) this.masters.set(dpid, { node: kv.value.toString(), generation: BigInt(kv.create_revision) });
     }
-    this.startWatch(BigInt(response.header.revision) + 1n);
+    // On a reload (the watch ended): what changed while nobody watched reaches the machines now.
+    for (const dpid of this.entries.keys()) {
+      const master = this.masters.get(dpid);
+      this.input(dpid, master === undefined ? { type: 'keyDeleted', revision } : { type: 'masterSeen', master });
+    }
+    this.startWatch(revision + 1n);
   }
 
   private startWatch(startRevision: bigint): void {
@@ -136,11 +143,25 @@ export class EtcdMastership implements Mastership {
       handler: {
         onChanges: (changes) => this.onChanges(changes),
         // Compacted past our cursor: the holders are re-read and the watch starts again.
-        onCompacted: () => void this.load().catch((error: unknown) => this.failed('reload after compaction', error)),
-        onError: (error) => this.failed('watch', error),
+        onCompacted: () => this.retryLoad(),
+        // A watch that ended for good (not a lost connection, which it rides out):
+        // without it no node would see a master go, so it starts again from a fresh read.
+        onError: (error) => {
+          this.failed('watch', error);
+          this.retryLoad();
+        },
       },
       onHandlerError: (error) => this.failed('watch handler', error),
       onEnded: () => undefined,
+    });
+  }
+
+  /** Reads the holders and watches again, every second until it works (or the runner closes). */
+  private retryLoad(): void {
+    if (this.closed) return;
+    this.load().catch((error: unknown) => {
+      this.failed('reload of the holders', error);
+      setTimeout(() => this.retryLoad(), 1000).unref();
     });
   }
 

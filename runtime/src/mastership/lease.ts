@@ -1,4 +1,4 @@
-import type { Etcd3, ILeaseKeepAliveResponse } from 'etcd3';
+import type { Etcd3, IDuplexStream, ILeaseKeepAliveRequest, ILeaseKeepAliveResponse } from 'etcd3';
 
 /** What the lease tells its owner; every time is a reading of the owner's `nowMs` clock. */
 export interface LeaseListener {
@@ -80,24 +80,39 @@ export class NodeLease {
     );
   }
 
-  /** One keepalive: the TTL etcd answered (0: the lease is gone). Rejects on a stream error or after the timeout. */
-  private async keepAlive(id: string): Promise<number> {
-    const stream = await this.options.client.leaseClient.leaseKeepAlive();
+  /**
+   * One keepalive: the TTL etcd answered (0: the lease is gone). Rejects on a
+   * stream error, or when no answer came within `requestTimeoutMs` of the call
+   * (opening the stream included), so a hung connection holds nothing for long.
+   */
+  private keepAlive(id: string): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      const timeout = setTimeout(() => finish(() => reject(new Error(`etcd lease keepalive unanswered after ${this.options.requestTimeoutMs} ms`))), this.options.requestTimeoutMs);
       let done = false;
+      let stream: IDuplexStream<ILeaseKeepAliveRequest, ILeaseKeepAliveResponse> | undefined;
       const finish = (settle: () => void): void => {
         if (done) return;
         done = true;
         clearTimeout(timeout);
-        stream.cancel();
+        // The cancel ends the stream with CANCELLED: `done` ignores it.
+        stream?.cancel();
         settle();
       };
-      stream.on('data', (response: ILeaseKeepAliveResponse) => finish(() => resolve(Number(response.TTL))));
-      // The cancel below ends the stream with CANCELLED: `done` ignores it.
-      stream.on('error', (error: unknown) => finish(() => reject(error)));
-      stream.on('end', () => finish(() => reject(new Error('etcd ended the lease keepalive stream'))));
-      stream.write({ ID: id });
+      const timeout = setTimeout(() => finish(() => reject(new Error(`etcd lease keepalive unanswered after ${this.options.requestTimeoutMs} ms`))), this.options.requestTimeoutMs);
+      this.options.client.leaseClient.leaseKeepAlive().then(
+        (opened) => {
+          if (done) {
+            opened.on('error', () => undefined);
+            opened.cancel();
+            return;
+          }
+          stream = opened;
+          opened.on('data', (response: ILeaseKeepAliveResponse) => finish(() => resolve(Number(response.TTL))));
+          opened.on('error', (error: unknown) => finish(() => reject(error)));
+          opened.on('end', () => finish(() => reject(new Error('etcd ended the lease keepalive stream'))));
+          opened.write({ ID: id });
+        },
+        (error: unknown) => finish(() => reject(error)),
+      );
     });
   }
 
