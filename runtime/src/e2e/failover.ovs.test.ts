@@ -20,8 +20,9 @@ import { BRIDGES, DPIDS, HOSTS, Topology, type Bridge } from './topology.js';
  * the master of both bridges is SIGKILLed (another node takes over, flows come
  * back, pings resume: outage and pings lost are printed, not asserted); split
  * brain (the master loses etcd: it stops writing before another node wins,
- * and its API refuses writes with NOT_MASTER); ovs-vswitchd restarts (the
- * master re-asserts, flows come back). That the switch refuses a stale
+ * and its API refuses writes with NOT_MASTER); the etcd leader is killed
+ * (one master per bridge again, pings); ovs-vswitchd restarts (the master
+ * re-asserts, flows come back). That the switch refuses a stale
  * generation is proven on Open vSwitch directly by roles.ovs.test.ts. Needs
  * root, Open vSwitch and etcd (scripts/install-system-deps.sh); run under
  * `flock /tmp/sdn-ovs.lock`.
@@ -192,6 +193,24 @@ describe('switch mastership on Open vSwitch: failover, split brain, switch resta
       for (const proxy of master.proxies) proxy.restore();
     }
     await waitFor(`${master.name} a slave again`, WAIT_MS, async () => (master.role('s1') === 'slave' ? true : undefined));
+  });
+
+  it('the etcd leader killed: every bridge has one master again, the flows stay, hosts ping', async (t) => {
+    const leader = await cluster.waitLeader();
+    const killedAt = Date.now();
+    await cluster.kill(leader);
+    try {
+      await cluster.waitLeader();
+      const masters = await Promise.all(BRIDGES.map((b) => masterOf(b)));
+      const changes = nodes.flatMap((n) => n.roleLines().filter((l) => l.time >= killedAt));
+      t.diagnostic(`etcd leader m${leader} killed: masters ${masters.map((m) => m.name).join(',')}, ${changes.length} role changes after the kill`);
+      await topo.tableMissInstalled();
+      const [lost] = await pingUntilAnswered(killedAt);
+      assert.ok(lost < 10, `${lost} pings lost`);
+    } finally {
+      cluster.restart(leader);
+      await cluster.waitLeader();
+    }
   });
 
   it('ovs-vswitchd restarted: the master re-asserts its role and the flows come back', async () => {
