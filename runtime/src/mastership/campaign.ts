@@ -34,6 +34,12 @@ interface Entry {
 }
 
 const decoder = new TextDecoder();
+/**
+ * How often every machine looks at the clock: it announces a step-down at the
+ * deadline and retries campaigns. Writes do not wait for it (canWrite reads the
+ * clock itself), so it only bounds how late apps hear of a step-down.
+ */
+const TICK_MS = 100;
 
 /**
  * Switch mastership of this node over etcd: one lease for the node, and per
@@ -43,7 +49,7 @@ const decoder = new TextDecoder();
  * created by a compare transaction (`createRevision == 0`), and its create
  * revision is the generation id. One watch on the prefix tells every node
  * who holds which switch and when a key is deleted (campaign again).
- * Timers: the lease keepalive (TTL/3) and a tick (every 50 ms) that steps a
+ * Timers: the lease keepalive (TTL/3) and a tick (every 100 ms) that steps a
  * master down at its local deadline.
  */
 export class EtcdMastership implements Mastership {
@@ -67,7 +73,7 @@ export class EtcdMastership implements Mastership {
     this.prefix = `/sdn-runtime/${options.cluster ?? 'default'}/mastership/`;
     this.ttlMs = (options.leaseTtlSeconds ?? 2) * 1000;
     this.nowMs = options.nowMs ?? (() => performance.now());
-    this.tickTimer = setInterval(() => this.all({ type: 'tick', nowMs: this.nowMs() }), 50);
+    this.tickTimer = setInterval(() => this.all({ type: 'tick', nowMs: this.nowMs() }), TICK_MS);
   }
 
   /**
