@@ -124,6 +124,19 @@ describe('EtcdMastership on a 3-member etcd cluster', () => {
     t.diagnostic(`lease lost: a stopped writing ${(stepDown.atMs - cutAt).toFixed(0)} ms after the cut, b won ${(claim.atMs - cutAt).toFixed(0)} ms after (generation ${first.generation} -> ${claim.generation})`);
   });
 
+  it('a second live node with the same name is refused (MASTERSHIP_CONFLICT); the name is free again once the first closed', async () => {
+    const first = await node('same', cluster.endpoints, 'names');
+    const started = performance.now();
+    await assert.rejects(
+      EtcdMastership.start({ endpoints: cluster.endpoints, node: 'same', cluster: 'names', leaseTtlSeconds: 2 }),
+      (e: unknown) => e instanceof MastershipError && e.code === 'MASTERSHIP_CONFLICT' && /named same/.test(e.message),
+    );
+    assert.ok(performance.now() - started >= 2500, 'it waited out a possibly dead previous run (TTL + 1 s)');
+    await first.close();
+    const second = await EtcdMastership.start({ endpoints: cluster.endpoints, node: 'same', cluster: 'names', leaseTtlSeconds: 2 });
+    await second.close();
+  });
+
   it('etcd unreachable at start: MASTERSHIP_UNAVAILABLE naming the endpoints', async () => {
     const proxy = await TcpProxy.start({ host: '127.0.0.1', port: 1 });
     proxy.cut();

@@ -100,15 +100,42 @@ export class EtcdMastership implements Mastership {
     holder.self = self;
     try {
       await lease.start();
+      await self.claimName(lease.leaseId!);
       await self.load();
     } catch (error) {
       self.stop();
       await lease.close(true);
       client.close();
+      if (error instanceof MastershipError) throw error;
       const cause = error instanceof Error ? error.message : String(error);
       throw new MastershipError('MASTERSHIP_UNAVAILABLE', `mastership: etcd at ${options.endpoints.join(',')} cannot be reached: ${cause}`, { cause: error });
     }
     return self;
+  }
+
+  /**
+   * Registers this node's name on its lease (`/sdn-runtime/<cluster>/nodes/<node>`),
+   * so that a second live node with the same name, which would take the first
+   * one's switches for its own, is refused. A previous run of this node that
+   * died leaves the name on its lease until it expires: waited out (TTL + 1 s).
+   * @throws MastershipError `MASTERSHIP_CONFLICT` when another live node holds the name.
+   */
+  private async claimName(leaseId: string): Promise<void> {
+    const key = Buffer.from(`/sdn-runtime/${this.options.cluster ?? 'default'}/nodes/${this.options.node}`);
+    const until = this.nowMs() + this.ttlMs + 1000;
+    for (;;) {
+      const response = await this.client.kv.txn({
+        compare: [{ key, target: 'Create', result: 'Equal', create_revision: '0' }],
+        success: [{ request_put: { key, value: Buffer.from(this.options.node), lease: leaseId } }],
+        failure: [{ request_range: { key } }],
+      });
+      const holder = (response.responses[0] as IResponseOp | undefined)?.response_range?.kvs[0];
+      if (response.succeeded || holder?.lease === leaseId) return;
+      if (this.nowMs() >= until) {
+        throw new MastershipError('MASTERSHIP_CONFLICT', `mastership: another live node of cluster ${this.options.cluster ?? 'default'} is named ${this.options.node} (etcd lease ${holder?.lease ?? '?'}): give each node its own --node-id`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 
   private key(dpid: bigint): Buffer {

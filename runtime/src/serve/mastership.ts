@@ -15,7 +15,7 @@ const FAILURE_LOG_INTERVAL_MS = 60_000;
  * that fail later are counted (`sdn_runtime_errors_total{cause="mastership_unavailable"}`)
  * and logged once a minute at most; safety does not depend on them (a master
  * whose lease cannot be renewed stops writing at its local deadline).
- * @throws StartError when etcd cannot be reached (naming the endpoints).
+ * @throws StartError when etcd cannot be reached (naming the endpoints), or another live node has this node's name.
  */
 export async function startMastership(config: ServeConfig, log: Logger, metrics: RuntimeMetrics): Promise<EtcdMastership | undefined> {
   if (config.mastership === 'none') return undefined;
@@ -43,6 +43,7 @@ export async function startMastership(config: ServeConfig, log: Logger, metrics:
     log.info({ node: config.nodeId, cluster: config.cluster, leaseTtlSeconds: config.mastershipLeaseTtlSeconds }, 'mastership on etcd: switches are shared with the other nodes of the cluster');
     return mastership;
   } catch (err) {
+    if ((err as MastershipError).code === 'MASTERSHIP_CONFLICT') throw new StartError(`--node-id ${config.nodeId} (env ${envName('nodeId')}): ${(err as Error).message}`, { cause: err });
     throw new StartError(`--mastership etcd: etcd at --etcd-endpoints ${config.etcdEndpoints.join(',')} (env ${envName('etcdEndpoints')}) cannot be reached: ${(err as Error).message}`, { cause: err });
   }
 }
