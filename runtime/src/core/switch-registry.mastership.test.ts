@@ -91,6 +91,18 @@ describe('SwitchRegistry with mastership', () => {
     ]);
   });
 
+  it('an app whose write fails NOT_MASTER (it was demoted meanwhile) is not counted as a faulty app: the registry counted the refusal', async () => {
+    const { log } = recordingLogger();
+    const metrics = new RuntimeMetrics();
+    const bus = new EventBus({ log, metrics });
+    bus.subscribe('app', ['packetIn'], () => {
+      throw new MastershipError('NOT_MASTER', 'not master');
+    });
+    bus.publish({ type: 'packetIn', node: NODE, dpid: DPID, message: PACKET_IN });
+    const { values } = await metrics.appHandlerErrors.get();
+    assert.equal(values.find((v) => v.labels.app === 'app')?.value ?? 0, 0);
+  });
+
   it('without mastership: this node is master of every switch and sends no ROLE_REQUEST', () => {
     const { log } = recordingLogger();
     const metrics = new RuntimeMetrics();
