@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -8,7 +9,7 @@ import { formatDpid } from '../openflow/index.js';
 import { StreamClient } from '../testing/api-client.js';
 import { EtcdCluster } from '../testing/etcd-cluster.js';
 import { waitFor } from '../testing/ovs/index.js';
-import { startServe, type ServeProcess } from '../testing/serve-process.js';
+import { MAIN, startServe, type ServeProcess } from '../testing/serve-process.js';
 import { TcpProxy } from '../testing/tcp-proxy.js';
 import { BRIDGES, DPIDS, HOSTS, Topology, type Bridge } from './topology.js';
 
@@ -44,6 +45,7 @@ interface RoleLine {
   readonly dpid: string;
   readonly role: string;
   readonly master: string | undefined;
+  readonly generation: string | undefined;
 }
 
 /** One runtime node: its fixed ports, its etcd proxies, its current process. */
@@ -79,7 +81,7 @@ class Node {
   }
 
   roleLines(): RoleLine[] {
-    return (this.process?.lines ?? []).filter((l) => l.msg === 'switch role changed').map((l) => ({ time: Number(l.time), dpid: String(l.dpid), role: String(l.role), master: l.master as string | undefined }));
+    return (this.process?.lines ?? []).filter((l) => l.msg === 'switch role changed').map((l) => ({ time: Number(l.time), dpid: String(l.dpid), role: String(l.role), master: l.master as string | undefined, generation: l.generation as string | undefined }));
   }
 
   /** This node's latest role for the switch. */
@@ -147,6 +149,14 @@ describe('switch mastership on Open vSwitch: failover, split brain, switch resta
     await topo.tableMissInstalled();
     const [lost] = await pingUntilAnswered(Date.now());
     assert.ok(lost < 5, `${lost} pings lost before the first answer`);
+    // `sdn-runtime switches` on a slave of s1 names the master and its generation.
+    const master = await masterOf('s1');
+    const slave = nodes.find((n) => n !== master)!;
+    const text = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [MAIN, 'switches'], { env: { ...process.env, SDN_RUNTIME_TARGET: `127.0.0.1:${slave.grpcPort}`, SDN_RUNTIME_TOKEN: '' } }, (err, stdout, stderr) => (err === null ? resolve(stdout) : reject(new Error(`${err.message}: ${stderr}`)))),
+    );
+    const generation = master.roleLines().filter((l) => l.dpid === formatDpid(DPIDS.s1) && l.role === 'master').pop()?.generation;
+    assert.match(text, new RegExp(`^${formatDpid(DPIDS.s1)} .* slave +${master.name} +${generation} `, 'm'), text);
   });
 
   it('SIGKILL of the master of both bridges: another node becomes master, installs the flows again, pings resume', async (t) => {
