@@ -59,9 +59,10 @@ describe('SwitchRegistry with mastership', () => {
     assert.equal(lines.filter((l) => String(l.msg).includes('not master of was refused')).length, 1);
   });
 
-  it('becoming master publishes switchUp and then the switch events; losing it publishes switchDown(notMaster)', () => {
-    const { registry, mastership, events, session } = setup();
+  it('becoming master publishes switchUp and then the switch events; losing it publishes switchDown(notMaster); the role gauge follows', async () => {
+    const { registry, mastership, events, session, metrics } = setup();
     mastership.become(DPID, 'master', { node: 'a', generation: 11n });
+    assert.equal((await metrics.switchRoles.get()).values.find((v) => v.labels.role === 'master')?.value, 1);
     registry.onMessage(session, PACKET_IN);
     registry.lookup(DPID)!.send(FLOW_MOD);
     mastership.become(DPID, 'none', undefined);
@@ -69,7 +70,10 @@ describe('SwitchRegistry with mastership', () => {
     assert.deepEqual(events.map((e) => e.type), ['roleChanged', 'switchUp', 'packetIn', 'roleChanged', 'switchDown']);
     assert.equal((events[4] as Extract<AppEvent, { type: 'switchDown' }>).reason, 'notMaster');
     assert.equal(session.sent.filter((m) => m.type === 'FlowMod').length, 1);
+    const roles = async (): Promise<Record<string, number>> => Object.fromEntries((await metrics.switchRoles.get()).values.map((v) => [v.labels.role, v.value]));
+    assert.deepEqual(await roles(), { master: 0, slave: 0, none: 1 });
     registry.onClosed(session, 'peerClosed', '');
+    assert.deepEqual(await roles(), { master: 0, slave: 0, none: 0 });
     assert.deepEqual(mastership.detached, [DPID]);
     assert.equal(events.length, 5, 'no second switchDown for a switch apps were already told is down');
   });

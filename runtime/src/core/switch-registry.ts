@@ -120,10 +120,19 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
     this.roles.mastership.attach(info.dpid, entry.sink);
   }
 
+  /** `sdn_runtime_switch_roles`: the connected switches by this node's role (with mastership). */
+  private countRoles(): void {
+    if (this.roles === undefined) return;
+    const counts = { master: 0, slave: 0, none: 0 };
+    for (const dpid of this.switchesByDpid.keys()) counts[this.roles.mastership.status(dpid).role]++;
+    for (const [role, count] of Object.entries(counts)) this.metrics.switchRoles.set({ role }, count);
+  }
+
   /** With mastership: tell apps the role, and the switch up (became master) or down (stopped being master). */
   private roleChanged(entry: Entry, role: SwitchRole, master: MasterInfo | undefined): void {
     const { dpid } = entry.view;
     this.log.info({ dpid: formatDpid(dpid), role, master: master?.node, generation: master?.generation?.toString() }, 'switch role changed');
+    this.countRoles();
     this.bus.publish({ type: 'roleChanged', node: this.node, dpid, role, masterNode: master?.node, generation: master?.generation });
     if (role === 'master' && !entry.published) {
       entry.published = true;
@@ -192,7 +201,10 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
     this.metrics.switchesConnected.set(this.switchesByDpid.size);
     if (reason === 'internalError') this.logFault(session, detail, error);
     else this.log.info({ dpid: formatDpid(entry.view.dpid), reason, detail }, 'switch disconnected');
-    if (entry.sink !== undefined) this.roles?.mastership.detach(entry.view.dpid, entry.sink);
+    if (entry.sink !== undefined) {
+      this.roles?.mastership.detach(entry.view.dpid, entry.sink);
+      this.countRoles();
+    }
     if (entry.published) this.bus.publish({ type: 'switchDown', node: this.node, dpid: entry.view.dpid, reason, detail });
   }
 

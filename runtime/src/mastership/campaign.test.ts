@@ -124,6 +124,21 @@ describe('EtcdMastership on a 3-member etcd cluster', () => {
     t.diagnostic(`lease lost: a stopped writing ${(stepDown.atMs - cutAt).toFixed(0)} ms after the cut, b won ${(claim.atMs - cutAt).toFixed(0)} ms after (generation ${first.generation} -> ${claim.generation})`);
   });
 
+  it('a clean close revokes the lease: the other node takes over at once, not after the TTL', async () => {
+    const a = await node('a', cluster.endpoints, 'close');
+    const switchA = new AgreeableSwitch(() => a, DPID);
+    a.attach(DPID, switchA);
+    await switchA.until('a master', (s) => s.kind === 'roleChanged' && s.role === 'master');
+    const b = await node('b', cluster.endpoints, 'close');
+    const switchB = new AgreeableSwitch(() => b, DPID);
+    b.attach(DPID, switchB);
+    await switchB.until('b slave', (s) => s.kind === 'roleChanged' && s.role === 'slave');
+    const closedAt = performance.now();
+    await a.close();
+    const bMaster = await switchB.until('b master', (s) => s.kind === 'roleChanged' && s.role === 'master');
+    assert.ok(bMaster.atMs - closedAt < 1000, `b master ${(bMaster.atMs - closedAt).toFixed(0)} ms after a closed (TTL 2,000 ms)`);
+  });
+
   it('a second live node with the same name is refused (MASTERSHIP_CONFLICT); the name is free again once the first closed', async () => {
     const first = await node('same', cluster.endpoints, 'names');
     const started = performance.now();
