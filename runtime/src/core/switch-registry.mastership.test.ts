@@ -107,6 +107,23 @@ describe('SwitchRegistry with mastership', () => {
     assert.equal(values.find((v) => v.labels.app === 'app')?.value ?? 0, 0);
   });
 
+  it('an OpenFlow 1.0 switch is not shared (no roles in 1.0 here): no campaign, no events, writes refused, a warning', () => {
+    const { log, lines } = recordingLogger();
+    const metrics = new RuntimeMetrics();
+    const bus = new EventBus({ log, metrics });
+    const events: AppEvent[] = [];
+    bus.subscribe('recorder', SWITCH_EVENT_TYPES, (e) => events.push(e));
+    const mastership = new FakeMastership();
+    const registry = new SwitchRegistry({ node: NODE, log, metrics, bus, mastership });
+    const session = fakeSession(DPID);
+    registry.onReady(session, { ...switchInfo(DPID), version: 1 });
+    registry.onMessage(session, PACKET_IN);
+    assert.equal(mastership.sinks.size, 0);
+    assert.equal(events.length, 0);
+    assert.throws(() => registry.lookup(DPID)!.send(FLOW_MOD), MastershipError);
+    assert.ok(lines.some((l) => String(l.msg).includes('OpenFlow 1.0 switch cannot be shared')));
+  });
+
   it('without mastership: this node is master of every switch and sends no ROLE_REQUEST', () => {
     const { log } = recordingLogger();
     const metrics = new RuntimeMetrics();

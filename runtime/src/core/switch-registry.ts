@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { MessageBody, OfpMessage, Port, PortStatus } from '../openflow/index.js';
-import { formatDpid, OFPPR_DELETE } from '../openflow/index.js';
+import { formatDpid, OFP_VERSION_1_0, OFPPR_DELETE } from '../openflow/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { CloseReason, SwitchInfo } from '../switch/connection-types.js';
 import type { SessionListener, SwitchSession } from '../switch/session.js';
@@ -111,6 +111,13 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
     this.log.info({ dpid: formatDpid(info.dpid), remote: session.remote, ports: info.ports.length, version: info.version }, 'switch connected');
     if (this.roles === undefined) {
       this.bus.publish({ type: 'switchUp', node: this.node, dpid: info.dpid, view });
+      return;
+    }
+    if (info.version === OFP_VERSION_1_0) {
+      // Roles are a Nicira extension on 1.0, which the codec does not speak: the
+      // switch would never confirm a master, so no node may write to it.
+      this.metrics.errors.inc({ cause: 'mastershipUnsupported' });
+      this.log.warn({ dpid: formatDpid(info.dpid), remote: session.remote }, 'an OpenFlow 1.0 switch cannot be shared with --mastership etcd: it stays connected, but no app gets its events and every write is refused (configure it for OpenFlow 1.3)');
       return;
     }
     const current = (): boolean => this.switchesByDpid.get(info.dpid) === entry;
