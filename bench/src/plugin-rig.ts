@@ -87,7 +87,7 @@ export class PluginRig {
         rig.handler = h as (event: AppEvent) => void;
         return () => (rig.handler = undefined);
       },
-      switches: { lookup: (dpid) => (dpid === BENCH_DPID ? handle : undefined), view: () => undefined, list: () => [] },
+      switches: { lookup: (dpid) => (dpid === BENCH_DPID ? handle : undefined), view: () => undefined, list: () => [], role: () => undefined },
     };
     await rig.manager.start(ctx);
     await rig.manager.ready();

@@ -31,6 +31,8 @@ const CASES: readonly Case[] = [
   { path: 'runtime/src/openflow/x.ts', code: "import { readFileSync } from 'fs';\nexport const r = readFileSync;\n", rules: ['no-restricted-imports'] },
   { path: 'runtime/src/switch/connection.ts', code: 'export const t = process.hrtime.bigint();\n', rules: ['no-restricted-properties'] },
   { path: 'runtime/src/switch/connection-types.ts', code: 'setInterval(() => {}, 1);\n', rules: ['no-restricted-globals'] },
+  { path: 'runtime/src/mastership/machine.ts', code: 'export const t = performance.now();\n', rules: ['no-restricted-properties'] },
+  { path: 'runtime/src/mastership/campaign.ts', code: 'setTimeout(() => {}, 1);\n', rules: [] },
   { path: 'runtime/src/switch/server.ts', code: 'setTimeout(() => {}, 1);\n', rules: [] },
   { path: 'runtime/src/openflow/x.test.ts', code: 'setTimeout(() => {}, 1);\n', rules: [] },
   { path: 'runtime/src/openflow/x.ts', code: "import { Buffer } from 'node:buffer';\nexport const b = Buffer.alloc(1);\n", rules: [] },
@@ -54,6 +56,8 @@ const CASES: readonly Case[] = [
   { path: 'runtime/src/cli/x.ts', code: "import { Framer } from '../openflow/framer.js';\nexport const f = Framer;\n", rules: ['no-restricted-imports'] },
   { path: 'runtime/src/cli/x.ts', code: "import { OFP_VERSION_1_3 } from '../openflow/constants.js';\nexport const v = OFP_VERSION_1_3;\n", rules: [] },
   { path: 'runtime/src/api/x.ts', code: "import type { KvStore } from '../store/index.js';\nexport type S = KvStore;\n", rules: [] },
+  { path: 'runtime/src/mastership/x.ts', code: "import { EtcdWatch } from '../store/etcd.js';\nexport const w = EtcdWatch;\n", rules: [] },
+  { path: 'runtime/src/mastership/x.ts', code: "import { EtcdWatch } from '../store/etcd-watch.js';\nexport const w = EtcdWatch;\n", rules: ['no-restricted-imports'] },
 ];
 
 describe('the layer rule (eslint.config.js)', () => {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ErrorExperimenterMsg, ErrorMsg, FlowRemoved, OfpMessage, PacketIn, PortStatus } from '../openflow/index.js';
 import type { CloseReason } from '../switch/connection-types.js';
 import type { Endpoint, Host, HostRemovedReason, Link, LinkDownReason } from '../topology/index.js';
-import type { SwitchDirectory, SwitchView } from './switch-directory.js';
+import type { SwitchDirectory, SwitchRoleView, SwitchView } from './switch-directory.js';
 
 /**
  * Events of switches, delivered to apps by the EventBus; per switch, in the order
@@ -13,12 +13,19 @@ import type { SwitchDirectory, SwitchView } from './switch-directory.js';
  */
 export type AppEvent =
   | { readonly type: 'switchUp'; readonly node: number; readonly dpid: bigint; readonly view: SwitchView }
-  | { readonly type: 'switchDown'; readonly node: number; readonly dpid: bigint; readonly reason: CloseReason; readonly detail: string }
+  /** The connection ended (`CloseReason`), or with mastership this node stopped being the switch's master (`notMaster`; the connection stays). */
+  | { readonly type: 'switchDown'; readonly node: number; readonly dpid: bigint; readonly reason: CloseReason | 'notMaster'; readonly detail: string }
   | { readonly type: 'packetIn'; readonly node: number; readonly dpid: bigint; readonly message: PacketIn }
   | { readonly type: 'portStatus'; readonly node: number; readonly dpid: bigint; readonly message: PortStatus }
   | { readonly type: 'flowRemoved'; readonly node: number; readonly dpid: bigint; readonly message: FlowRemoved }
   /** An OFPT_ERROR no command of ours is waiting for. */
   | { readonly type: 'error'; readonly node: number; readonly dpid: bigint; readonly message: ErrorMsg | ErrorExperimenterMsg }
+  /**
+   * With mastership: this node's role for the switch changed (published by every
+   * node connected to it, slaves included; in-process apps only). A node that
+   * becomes master then publishes `switchUp`, one that stops being master `switchDown`.
+   */
+  | { readonly type: 'roleChanged'; readonly node: number; readonly dpid: bigint; readonly role: SwitchRoleView['role']; readonly masterNode: string | undefined; readonly generation: bigint | undefined }
   /** Any other unsolicited message (EXPERIMENTER, ...). */
   | { readonly type: 'message'; readonly node: number; readonly dpid: bigint; readonly message: OfpMessage }
   | { readonly type: 'linkUp'; readonly node: number; readonly dpid: bigint; readonly link: Link }

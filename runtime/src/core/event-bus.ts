@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { RuntimeMetrics } from '../observability/metrics.js';
+import { MastershipError } from '../mastership/index.js';
 import { SwitchBusyError } from '../switch/session.js';
 import type { AppEvent, AppEventOf, AppEventType, EventFilter } from './app-types.js';
 import { SWITCH_EVENT_TYPES, TOPOLOGY_EVENT_TYPES } from './event-kinds.js';
@@ -159,8 +160,10 @@ export class EventBus {
   }
 
   private fault(app: string, event: AppEvent, err: unknown): void {
-    // A command refused by a switch that is not keeping up was counted and logged by its session.
+    // A command refused by a switch that is not keeping up was counted and logged by its session;
+    // one refused because this node is not (or no longer) the switch's master, by the registry.
     if (err instanceof SwitchBusyError) return;
+    if (err instanceof MastershipError && err.code === 'NOT_MASTER') return;
     this.metrics.errors.inc({ cause: 'appHandler' });
     this.metrics.appHandlerErrors.inc({ app });
     const now = this.now();

@@ -19,5 +19,5 @@ export {
 } from './event-kinds.js';
 export { EventLog, type LogEntry, type ReadResult } from './event-log.js';
 export { nodeIdOf } from './node.js';
-export type { Command, SwitchDirectory, SwitchHandle, SwitchView } from './switch-directory.js';
+export type { Command, SwitchDirectory, SwitchHandle, SwitchRoleView, SwitchView } from './switch-directory.js';
 export { SwitchRegistry, type SwitchRegistryOptions } from './switch-registry.js';

@@ -85,6 +85,16 @@ export interface ServeConfig {
   readonly etcdPasswordFile: string | undefined;
   /** From env or the config file only (a flag's value is visible to every user in the process list). */
   readonly etcdPassword: string | undefined;
+  /**
+   * Switch mastership: 'none' (this node controls every switch that connects to
+   * it) or 'etcd' (several nodes share the switches; per switch one master,
+   * elected in the etcd cluster of --store etcd: mastership/README.md).
+   */
+  readonly mastership: 'none' | 'etcd';
+  /** The cluster's name: mastership keys live under /sdn-runtime/<cluster>/mastership/. */
+  readonly cluster: string;
+  /** The mastership lease's TTL, in whole seconds: a dead master's switches move after about this long. */
+  readonly mastershipLeaseTtlSeconds: number;
   /** Built-in apps to start, e.g. ['learning-switch']. */
   readonly apps: readonly string[];
   /** Link discovery and host tracking (runtime/src/topology); on unless `--no-topology` or `"topology": false`. */
@@ -148,6 +158,9 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   etcdUser: undefined,
   etcdPasswordFile: undefined,
   etcdPassword: undefined,
+  mastership: 'none',
+  cluster: 'default',
+  mastershipLeaseTtlSeconds: 2,
   apps: [],
   topology: true,
   topologyProbeIntervalMs: 2000,
@@ -165,6 +178,9 @@ export const SUPPORTED_OPENFLOW_VERSIONS: readonly string[] = HANDSHAKE_VERSIONS
 
 /** Values of `--store`. */
 export const KV_STORES = ['lmdb', 'etcd'] as const;
+
+/** Values of `--mastership`. */
+export const MASTERSHIP_KINDS = ['none', 'etcd'] as const;
 
 /** Built-in apps `--app` accepts. */
 export const BUILT_IN_APPS = ['learning-switch'] as const;

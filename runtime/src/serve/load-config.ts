@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error.js';
 import { OFP_VERSION_NAMES } from '../openflow/index.js';
 import { HANDSHAKE_VERSIONS } from '../switch/connection-types.js';
-import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, KV_STORES, LOG_LEVELS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from './config.js';
+import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, KV_STORES, LOG_LEVELS, MASTERSHIP_KINDS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from './config.js';
 import { MIN_SECRET_BYTES } from '../topology/index.js';
 import { checkApiExposure } from './exposure.js';
 import { mergeTokens, parseTokens, readTokensFile } from './tokens.js';
@@ -161,6 +161,15 @@ function etcdSettings(c: Record<keyof ServeConfig, unknown>, optionalPath: (v: u
   return settings;
 }
 
+function mastershipSettings(c: Record<keyof ServeConfig, unknown>, store: ServeConfig['store']): Pick<ServeConfig, 'mastership' | 'cluster' | 'mastershipLeaseTtlSeconds'> {
+  const mastership = String(c.mastership);
+  if (!(MASTERSHIP_KINDS as readonly string[]).includes(mastership)) throw new ConfigError(`--mastership "${mastership}" (env ${envName('mastership')}, config "mastership") is not a kind: use ${MASTERSHIP_KINDS.join(', ')}`);
+  if (mastership === 'etcd' && store !== 'etcd') throw new ConfigError('--mastership etcd needs --store etcd (the nodes elect masters in that etcd cluster)');
+  const cluster = nonEmpty('cluster', c.cluster);
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(cluster)) throw new ConfigError(`cluster "${cluster}" must be 1 to 64 letters, digits, '.', '_' or '-' (it is part of etcd keys)`);
+  return { mastership: mastership as ServeConfig['mastership'], cluster, mastershipLeaseTtlSeconds: integer('mastershipLeaseTtlSeconds', c.mastershipLeaseTtlSeconds, 2, 60) };
+}
+
 /** Checks and converts merged raw values (strings from flags/env, JSON values from a file). */
 function normalize(raw: Raw): ServeConfig {
   const c = { ...DEFAULT_SERVE_CONFIG, ...raw } as Record<keyof ServeConfig, unknown>;
@@ -209,6 +218,7 @@ function normalize(raw: Raw): ServeConfig {
     clientPacketInQueue: integer('clientPacketInQueue', c.clientPacketInQueue, 1, 10_000_000),
     clientBatchIntervalMs: integer('clientBatchIntervalMs', c.clientBatchIntervalMs, 0, 1000),
     ...etcdSettings(c, optionalPath),
+    ...mastershipSettings(c, String(c.store) as ServeConfig['store']),
     apps,
     topology: boolean('topology', c.topology),
     topologyProbeIntervalMs: integer('topologyProbeIntervalMs', c.topologyProbeIntervalMs, 100, 3_600_000),

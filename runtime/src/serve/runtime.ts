@@ -21,6 +21,7 @@ import type { Topology } from '../topology/index.js';
 import { envName, type ServeConfig } from './config.js';
 import { describeSurfaces } from './exposure.js';
 import { openKvStore } from './kv-store.js';
+import { startMastership } from './mastership.js';
 import { openFileLimit, SWITCH_FD_RESERVE, switchConnectionBudget } from './fd-limit.js';
 import { listenError, prepareFolder, probeListen, readTlsFiles } from './start-checks.js';
 
@@ -127,7 +128,14 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   // Derived once from the node's name: the same on every start (core/node.ts).
   const node = nodeIdOf(config.nodeId);
   const events = new EventBus({ log, metrics });
-  const registry = new SwitchRegistry({ node, log, metrics, bus: events });
+  let mastership: Awaited<ReturnType<typeof startMastership>>;
+  try {
+    mastership = await startMastership(config, log, metrics);
+  } catch (err) {
+    await ownStore?.close();
+    throw err;
+  }
+  const registry = new SwitchRegistry({ node, log, metrics, bus: events, mastership });
   const controller = new Controller({ node, log, switches: registry, bus: events });
   const topology = await startTopology(config, node, log, metrics, events, controller);
   for (const name of config.apps) await controller.use(builtInApp(name));
@@ -212,6 +220,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     await controller.stopApps();
     if (openflowPort !== 0) await openflow.close();
     if (http.listening) http.close();
+    await mastership?.close();
     await ownStore?.close();
     throw err;
   }
@@ -247,6 +256,8 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeAllConnections();
         await httpClosed;
+        // After the switches: revoking the lease hands them to the other nodes at once.
+        await mastership?.close();
         await ownStore?.close();
       })();
       return stopping;

@@ -291,7 +291,7 @@ describe('SdnApp against a scripted runtime', () => {
   });
 
   it('lists switches and uses the KV service', async () => {
-    rt.switches = [{ dpid: 1n, dpidHex: '0000000000000001', version: 4, remote: '127.0.0.1:1', nBuffers: 0, nTables: 254, capabilities: 0, desc: undefined, ports: [], connectedAtMs: 0n }];
+    rt.switches = [{ dpid: 1n, dpidHex: '0000000000000001', version: 4, remote: '127.0.0.1:1', nBuffers: 0, nTables: 254, capabilities: 0, desc: undefined, ports: [], connectedAtMs: 0n, role: 1, masterNode: '', generation: 0n }];
     const { app } = await open({ token: 't' });
     assert.deepEqual((await app.listSwitches()).map((s) => s.dpidHex), ['0000000000000001']);
     const put = await app.kv.put('cfg/a', '1');
