@@ -68,6 +68,17 @@ describe('confining an app\'s commands', () => {
     assert.deepEqual(confineCommand(ACL, OF10, flowStats('flow')), flowStats('flow'), 'filtered on the way back instead');
   });
 
+  it('refuses raw messages that would bypass the cookie space: OpenFlow 1.0 flow-mods and flow stats, Nicira flow-mods', () => {
+    const flowMod10 = { type: 'FlowMod10', match: {}, cookie: 0n, command: 3, idleTimeout: 0, hardTimeout: 0, priority: 0, bufferId: 0, outPort: 0xffff, flags: 0, actions: [] };
+    refused(() => confineCommand(ACL, OF10, flowMod10 as never), 'unconfinable', /raw OpenFlow 1.0 flow-mod/);
+    const stats10 = { type: 'StatsRequest', flags: 0, body: { type: 'flow', match: {}, tableId: 0xff, outPort: 0xffff } };
+    refused(() => confineCommand(ACL, OF10, stats10 as never), 'unconfinable', /raw OpenFlow 1.0 flow stats request/);
+    refused(() => confineCommand(ACL, OF13, { type: 'Experimenter', experimenter: 0x2320, expType: 13, data: Buffer.alloc(0) }), 'unconfinable', /NXT_FLOW_MOD/);
+    refused(() => confineCommand(ACL, OF10, { type: 'Vendor', vendor: 0x2320, data: Buffer.from([0, 0, 0, 13]) } as never), 'unconfinable', /NXT_FLOW_MOD/);
+    const otherNicira = { type: 'Experimenter', experimenter: 0x2320, expType: 12, data: Buffer.alloc(0) } as const;
+    assert.equal(confineCommand(ACL, OF13, otherNicira), otherNicira);
+  });
+
   it('passes other commands unchanged', () => {
     const out = { type: 'PacketOut', bufferId: 0xffffffff, inPort: 1, actions: [], data: Buffer.alloc(0) } as const;
     assert.equal(confineCommand(ACL, OF13, out), out);

@@ -2,6 +2,7 @@ import {
   OFPFC_ADD,
   OFPFC_DELETE_STRICT,
   OFPFC_MODIFY_STRICT,
+  NX_EXPERIMENTER_ID,
   OFPFF_SEND_FLOW_REM,
   type FlowMod,
   type FlowRemoved,
@@ -32,15 +33,42 @@ type MultipartRequestBody = Omit<MultipartRequest, 'version' | 'xid'>;
  * the app's flows only (a delete of "all flows" deletes the app's flows). An
  * add also gets OFPFF_SEND_FLOW_REM, so the switch reports every flow that
  * leaves and the flow ledger counts exactly; whether the app asked for the
- * report is kept in `appAskedFlowRemoved`. Other commands pass unchanged. Pure.
+ * report is kept in `appAskedFlowRemoved`. Raw OpenFlow 1.0 flow-mods and flow
+ * stats requests and raw Nicira flow-mods are refused; other commands pass
+ * unchanged (groups and meters are shared). Pure.
  * @throws OwnershipError `cookieBits` when the app's cookie sets app-id bits;
  *   `unconfinable` for a non-strict modify/delete or an aggregate request on
  *   OpenFlow 1.0 (no cookie mask: it would reach other apps' flows).
  */
 export function confineCommand(app: AppRef, version: number, command: Command): Command {
-  if (command.type === 'FlowMod') return confineFlowMod(app, version, command as FlowModBody);
-  if (command.type === 'MultipartRequest') return confineStatsRequest(app, version, command as MultipartRequestBody);
-  return command;
+  switch (command.type) {
+    case 'FlowMod':
+      return confineFlowMod(app, version, command as FlowModBody);
+    case 'MultipartRequest':
+      return confineStatsRequest(app, version, command as MultipartRequestBody);
+    case 'FlowMod10':
+    case 'StatsRequest':
+      // OpenFlow 1.0 values (from raw messages): the typed 1.3 model is what the runtime confines.
+      if (command.type === 'FlowMod10' || command.body.type === 'flow' || command.body.type === 'aggregate') {
+        throw new OwnershipError('unconfinable', app.name, `a raw OpenFlow 1.0 ${command.type === 'FlowMod10' ? 'flow-mod' : 'flow stats request'} bypasses the app's cookie space: send the typed command`);
+      }
+      return command;
+    case 'Experimenter':
+    case 'Vendor':
+      if (isNiciraFlowMod(command)) throw new OwnershipError('unconfinable', app.name, 'a raw Nicira flow-mod (NXT_FLOW_MOD) bypasses the app\'s cookie space: send the typed flow-mod');
+      return command;
+    default:
+      return command;
+  }
+}
+
+/** NXT_FLOW_MOD: Open vSwitch's own flow-mod, which carries its own cookie. */
+const NXT_FLOW_MOD = 13;
+
+function isNiciraFlowMod(command: Extract<Command, { type: 'Experimenter' | 'Vendor' }>): boolean {
+  if (command.type === 'Experimenter') return command.experimenter === NX_EXPERIMENTER_ID && command.expType === NXT_FLOW_MOD;
+  const d = command.data;
+  return command.vendor === NX_EXPERIMENTER_ID && d.length >= 4 && ((d[0]! << 24) | (d[1]! << 16) | (d[2]! << 8) | d[3]!) === NXT_FLOW_MOD;
 }
 
 /** Whether the app itself set OFPFF_SEND_FLOW_REM on `mod` (before confinement added it). */

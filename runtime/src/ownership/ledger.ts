@@ -1,4 +1,4 @@
-import { OFPFC_ADD, OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPFC_MODIFY_STRICT, OFPG_ANY, OFPP_ANY, OFPTT_ALL, type FlowMod, type FlowRemoved } from '../openflow/index.js';
+import { OFPFC_ADD, OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPFC_MODIFY_STRICT, OFPG_ANY, OFPP_ANY, OFPTT_ALL, type FlowMod, type FlowRemoved, type Match } from '../openflow/index.js';
 import { appIdOf } from './cookie.js';
 import { appAskedFlowRemoved, type AppRef } from './confine.js';
 import { OwnershipError } from './errors.js';
@@ -12,6 +12,8 @@ export interface LedgerEntry {
   readonly tableId: number;
   readonly priority: number;
   readonly bits: MatchBits;
+  /** The match as the app wrote it (what a strict delete names). */
+  readonly match: Match;
   /** The app set OFPFF_SEND_FLOW_REM itself: it gets the flow-removed event. */
   readonly notifyApp: boolean;
 }
@@ -82,6 +84,11 @@ export class FlowLedger {
     return entry;
   }
 
+  /** The flows `appId` holds here. */
+  entries(appId: number): LedgerEntry[] {
+    return [...this.slots.values()].flatMap((byApp) => byApp.get(appId) ?? []);
+  }
+
   /** Forgets every flow of `appId` (its flows were deleted from the switch). */
   forgetApp(appId: number): void {
     for (const byApp of this.slots.values()) byApp.delete(appId);
@@ -102,7 +109,7 @@ export class FlowLedger {
     }
     const own = byApp?.get(app.id);
     const same = own?.findIndex((e) => matchesEqual(e.bits, bits)) ?? -1;
-    const entry: LedgerEntry = { appId: app.id, tableId: mod.tableId, priority: mod.priority, bits, notifyApp: appAskedFlowRemoved(mod) };
+    const entry: LedgerEntry = { appId: app.id, tableId: mod.tableId, priority: mod.priority, bits, match: mod.match, notifyApp: appAskedFlowRemoved(mod) };
     if (same >= 0) {
       // The switch replaces a flow with the same table, priority and match: no new flow.
       own![same] = entry;
