@@ -75,6 +75,8 @@ export async function runServe(flags: ServeFlags): Promise<void> {
         etcdUser: flags.etcdUser,
         etcdPasswordFile: flags.etcdPasswordFile,
         apps: flags.app,
+        appFlowQuota: flags.appFlowQuota,
+        appFlowGraceMs: flags.appFlowGraceMs,
         logLevel: flags.logLevel,
         logFormat: flags.logFormat,
       },

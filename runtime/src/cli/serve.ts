@@ -48,6 +48,8 @@ export interface ServeFlags {
   etcdUser?: string;
   etcdPasswordFile?: string;
   app?: string[];
+  appFlowQuota?: string;
+  appFlowGraceMs?: string;
   logLevel?: string;
   logFormat?: string;
 }
@@ -106,6 +108,8 @@ export function registerServe(program: Command): void {
     .addOption(option('--etcd-user <name>', 'etcdUser', `etcd user; its password from --etcd-password-file or env ${envName('etcdPassword')}, never a flag`))
     .addOption(option('--etcd-password-file <file>', 'etcdPasswordFile', 'file holding the etcd user\'s password'))
     .addOption(option('--app <name...>', 'apps', `built-in app to run (${BUILT_IN_APPS.join(', ')}); repeatable`))
+    .addOption(option('--app-flow-quota <n>', 'appFlowQuota', 'flows one app may hold on one switch; more are refused (0: no limit; per app: appFlowQuotas in the config file)'))
+    .addOption(option('--app-flow-grace-ms <ms>', 'appFlowGraceMs', 'how long an API client\'s flows outlive its event stream before they are deleted (a client back in time keeps them)'))
     .addOption(option('--log-level <level>', 'logLevel', LOG_LEVELS.join(', ')))
     .addOption(option('--log-format <format>', 'logFormat', 'auto (pretty on a terminal), pretty or json'))
     .addHelpText(

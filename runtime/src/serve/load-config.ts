@@ -30,7 +30,7 @@ export function parseVersions(value: unknown): number[] {
 type Raw = Partial<Record<keyof ServeConfig, unknown>>;
 
 /** Options that only the config file may set. */
-const FILE_ONLY: ReadonlySet<keyof ServeConfig> = new Set(['tokens']);
+const FILE_ONLY: ReadonlySet<keyof ServeConfig> = new Set(['tokens', 'appFlowQuotas', 'appIds']);
 
 function fromEnv(env: NodeJS.ProcessEnv): Raw {
   const raw: Raw = {};
@@ -88,6 +88,12 @@ function endpoints(value: unknown): string[] {
     if (match === null || Number(match[2]) < 1 || Number(match[2]) > 65535) throw new ConfigError(`etcdEndpoints: "${endpoint}" is not host:port`);
   }
   return parsed;
+}
+
+/** A JSON object of app name -> integer from `min` to `max`. */
+function perApp(key: string, value: unknown, min: number, max: number): Record<string, number> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${key} must be an object of app name -> number, got ${JSON.stringify(value)}`);
+  return Object.fromEntries(Object.entries(value).map(([name, n]) => [name, integer(`${key}.${name}`, n, min, max)]));
 }
 
 /** Bytes of a password file read at most: a password, not a file that happens to be there. */
@@ -190,6 +196,10 @@ function normalize(raw: Raw): ServeConfig {
     clientBatchIntervalMs: integer('clientBatchIntervalMs', c.clientBatchIntervalMs, 0, 1000),
     ...etcdSettings(c, optionalPath),
     apps,
+    appFlowQuota: integer('appFlowQuota', c.appFlowQuota, 0, 1e9),
+    appFlowQuotas: perApp('appFlowQuotas', c.appFlowQuotas, 0, 1e9),
+    appIds: perApp('appIds', c.appIds, 1, 65534),
+    appFlowGraceMs: integer('appFlowGraceMs', c.appFlowGraceMs, 0, 86_400_000),
     logLevel,
     logFormat,
   };
