@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import type { AppEvent } from '../../runtime/dist/core/app-types.js';
+import type { AppEvent } from '../../runtime/dist/core/index.js';
 import { Reader, Writer } from '../../runtime/dist/openflow/index.js';
 import type { CompiledComponent } from '../../runtime/dist/plugins/compile-cache.js';
 import { eventKind, readEvent, writeEvent } from '../../runtime/dist/plugins/events-wire.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { AppEvent } from '../../runtime/dist/core/app-types.js';
+import type { AppEvent } from '../../runtime/dist/core/index.js';
 import type { CompiledComponent } from '../../runtime/dist/plugins/compile-cache.js';
 import { DEFAULT_POLICY, parseManifest, type PluginManifest } from '../../runtime/dist/plugins/index.js';
 import { SpinGate } from '../../runtime/dist/plugins/cpu-pressure.js';

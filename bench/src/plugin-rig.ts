@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { AppContext, AppEvent, Command, SwitchHandle } from '../../runtime/dist/core/app-types.js';
+import type { AppContext, AppEvent, Command, SwitchHandle } from '../../runtime/dist/core/index.js';
 import { RuntimeMetrics } from '../../runtime/dist/observability/metrics.js';
 import type { PacketIn } from '../../runtime/dist/openflow/index.js';
 import { PluginManager, type PluginStateChange, type SlotPolicy } from '../../runtime/dist/plugins/index.js';
@@ -28,7 +28,7 @@ export function packetInEvent(src: number, dst: number, seq: number): AppEvent {
   data.writeUInt16BE(0x88b5, 12);
   data.writeUInt32BE(seq, 14);
   const message: PacketIn = { type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: data.length, reason: 0, tableId: 0, cookie: 0n, match: [{ field: 'in_port', value: 1 + (src % 8) }], data };
-  return { type: 'packetIn', dpid: BENCH_DPID, message };
+  return { type: 'packetIn', node: 0, dpid: BENCH_DPID, message };
 }
 
 export class PluginRig {
@@ -73,6 +73,7 @@ export class PluginRig {
     );
     const handle: SwitchHandle = {
       dpid: BENCH_DPID,
+      node: 0,
       version: 4,
       send: (command: Command) => rig.onCommand(command),
       sendConfirmed: () => Promise.resolve(),
@@ -81,12 +82,12 @@ export class PluginRig {
     };
     const ctx: AppContext = {
       log,
-      subscribe: (h) => {
-        rig.handler = h;
+      node: 0,
+      subscribe: (_kinds, h) => {
+        rig.handler = h as (event: AppEvent) => void;
         return () => (rig.handler = undefined);
       },
-      switches: () => [],
-      switch: (dpid) => (dpid === BENCH_DPID ? handle : undefined),
+      switches: { lookup: (dpid) => (dpid === BENCH_DPID ? handle : undefined), view: () => undefined, list: () => [] },
     };
     await rig.manager.start(ctx);
     await rig.manager.ready();

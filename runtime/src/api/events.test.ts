@@ -66,7 +66,7 @@ describe('Events.Connect: subscription, delivery and filters', () => {
     const c = new StreamClient(t.rt.grpcPort);
     await c.subscribe({ kinds: [EventKind.EVENT_KIND_PACKET_IN] });
     const sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0xa2n });
-    await eventually(() => t.rt.controller.switches().some((s) => s.dpid === 0xa2n), 'the switch registered');
+    await eventually(() => t.rt.switches.list().some((s) => s.dpid === 0xa2n), 'the switch registered');
     sw.sendRaw(Buffer.concat(Array.from({ length: 50 }, (_, i) => encodeMessage(packetIn(i, frame(0x0800))))));
     await c.until(() => packetIns(c).length === 50, '50 packet-ins');
     assert.ok(c.batches.length < 50 && Math.max(...c.batches) > 1, `batches: ${c.batches.join(',')}`);
@@ -142,7 +142,7 @@ describe('Events.Connect: credit, back-pressure and shedding', () => {
     await slow.subscribe({ appName: 'slow', kinds: [EventKind.EVENT_KIND_PACKET_IN], initialCredit: 3 });
     await fast.subscribe({ appName: 'fast', kinds: [EventKind.EVENT_KIND_PACKET_IN] });
     const sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0xb1n });
-    await eventually(() => t.rt.controller.switches().length === 1, 'the switch registered');
+    await eventually(() => t.rt.switches.list().length === 1, 'the switch registered');
     for (let i = 0; i < 20; i++) sw.send(packetIn(i, frame(0x0800)));
     await fast.until(() => packetIns(fast).length === 20, 'all 20 packet-ins on the fast client');
     await slow.until(() => slow.events.length === 3, 'the credit-full slow client');
@@ -166,7 +166,7 @@ describe('Events.Connect: credit, back-pressure and shedding', () => {
     await leaving.subscribe({ kinds: [EventKind.EVENT_KIND_PACKET_IN], initialCredit: 2 });
     await staying.subscribe({ kinds: [EventKind.EVENT_KIND_PACKET_IN] });
     const sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0xb3n });
-    await eventually(() => t.rt.controller.switches().some((s) => s.dpid === 0xb3n), 'the switch registered');
+    await eventually(() => t.rt.switches.list().some((s) => s.dpid === 0xb3n), 'the switch registered');
     for (let i = 0; i < 10; i++) sw.send(packetIn(i, frame(0x0800)));
     await leaving.until(() => leaving.events.length === 2, 'two events');
     leaving.close();
@@ -194,7 +194,7 @@ describe('Events.Connect: write back-pressure', () => {
     await fast.subscribe({ appName: 'fast2', kinds: [EventKind.EVENT_KIND_PACKET_IN] });
     stuck.call.pause();
     const sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0xb2n });
-    await eventually(() => t.rt.controller.switches().some((s) => s.dpid === 0xb2n), 'the switch registered');
+    await eventually(() => t.rt.switches.list().some((s) => s.dpid === 0xb2n), 'the switch registered');
     const n = 3000;
     for (let i = 0; i < n; i++) sw.send(packetIn(i, frame(0x0800, 1000)));
     await fast.until(() => packetIns(fast).length === n, `all ${n} packet-ins on the reading client`, 15_000);
@@ -293,7 +293,7 @@ describe('Events.Connect: a late subscriber gets the switches already connected'
 
   it('a stream resumed after its last seq gets no snapshot: it saw those switches already', async () => {
     const sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0xb4n });
-    await eventually(() => t.rt.controller.switches().some((s) => s.dpid === 0xb4n), 'switch b4 registered');
+    await eventually(() => t.rt.switches.list().some((s) => s.dpid === 0xb4n), 'switch b4 registered');
     const first = new StreamClient(t.rt.grpcPort);
     await first.subscribe({ dpids: [0xb4n] });
     const snap = await first.event((e) => body(e) === 'switchUp', 'the snapshot switch-up');

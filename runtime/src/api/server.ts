@@ -1,6 +1,6 @@
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import type { App, SwitchHandle, SwitchView } from '../core/app-types.js';
+import { API_SWITCH_EVENT_TYPES, type App, type SwitchDirectory } from '../core/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { PubSubBus } from '../pubsub/types.js';
 import type { KvStore } from '../store/types.js';
@@ -16,11 +16,12 @@ import { ApiMetrics } from './metrics.js';
 import { StandardServices } from './standard-services.js';
 import { switchesService } from './switches.js';
 
-/** The part of the core the API uses (the Controller). */
+/**
+ * The part of the core the API uses (the Controller): the API joins as an app,
+ * and reaches switches through its context's directory like any other app.
+ */
 export interface ApiCore {
   use(app: App): Promise<void>;
-  switches(): readonly SwitchView[];
-  switch(dpid: bigint): SwitchHandle | undefined;
 }
 
 export interface ApiServerOptions {
@@ -148,19 +149,22 @@ export class ApiServer {
     const log = o.log.child({ component: 'grpc' });
     const apiMetrics = new ApiMetrics(o.metrics.registry);
     let unsubscribe: () => void = () => {};
+    let directory: SwitchDirectory | undefined;
     await o.core.use({
       name: 'grpc-api',
       start: (ctx) => {
-        unsubscribe = ctx.subscribe((e) => this.hub.onAppEvent(e));
+        directory = ctx.switches;
+        unsubscribe = ctx.subscribe(API_SWITCH_EVENT_TYPES, (e) => this.hub.onAppEvent(e));
       },
       stop: () => unsubscribe(),
     });
+    const switches = directory!;
     const ctx: StreamContext = {
       hub: this.hub,
       auth: this.auth,
       nodeId: o.nodeId,
       limits: o.limits,
-      targets: { switch: (dpid) => o.core.switch(dpid), bus: o.bus, store: o.store },
+      targets: { switches, bus: o.bus, store: o.store },
       metrics: apiMetrics,
       log,
       maxPendingCommands: MAX_PENDING_COMMANDS,
@@ -179,8 +183,7 @@ export class ApiServer {
       switchesService({
         auth: this.auth,
         log,
-        switches: () => o.core.switches(),
-        switch: (dpid) => o.core.switch(dpid),
+        switches,
         status: () => {
           const node = o.node();
           return { nodeId: o.nodeId, version: o.version, uptimeMs: Date.now() - this.startedAt, apps: node.apps + this.hub.attached, lastSeq: this.hub.log.lastSeq(), openflowPort: node.openflowPort, grpcPort: this.boundPort, httpPort: node.httpPort };

@@ -1,6 +1,6 @@
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import type { SwitchHandle, SwitchView } from '../core/app-types.js';
+import type { SwitchDirectory, SwitchView } from '../core/index.js';
 import { SdnError } from '../errors.js';
 import { formatDpid, OFPG_ANY, OFPP_ANY, OFPTT_ALL } from '../openflow/index.js';
 import type { SwitchesServer } from '../generated/sdn/runtime/v1/switches.js';
@@ -14,8 +14,7 @@ import { toServiceError } from './status.js';
 export interface SwitchesContext {
   readonly auth: Authenticator;
   readonly log: Logger;
-  switches(): readonly SwitchView[];
-  switch(dpid: bigint): SwitchHandle | undefined;
+  readonly switches: SwitchDirectory;
   status(): {
     readonly nodeId: string;
     readonly version: string;
@@ -48,7 +47,7 @@ export function unary<Req, Res>(auth: Authenticator, log: Logger, scope: Paramet
 }
 
 function view(ctx: SwitchesContext, dpid: bigint): SwitchView {
-  const found = ctx.switches().find((v) => v.dpid === dpid);
+  const found = ctx.switches.view(dpid);
   if (found === undefined) throw new ApiNotFoundError(`no switch with dpid ${formatDpid(dpid)} is connected`);
   return found;
 }
@@ -57,10 +56,10 @@ function view(ctx: SwitchesContext, dpid: bigint): SwitchView {
 export function switchesService(ctx: SwitchesContext): SwitchesServer {
   const call = <Req, Res>(what: string, body: (req: Req) => Res | Promise<Res>) => unary(ctx.auth, ctx.log, 'events:read', what, body);
   return {
-    list: call('Switches.List', () => ({ switches: [...ctx.switches()].sort((a, b) => (a.dpid < b.dpid ? -1 : 1)).map(fromSwitchView) })),
+    list: call('Switches.List', () => ({ switches: [...ctx.switches.list()].sort((a, b) => (a.dpid < b.dpid ? -1 : 1)).map(fromSwitchView) })),
     get: call('Switches.Get', (req: { dpid: bigint }) => fromSwitchView(view(ctx, req.dpid))),
     dumpFlows: call('Switches.DumpFlows', async (req: { dpid: bigint; tableId?: number | undefined }) => {
-      const handle = ctx.switch(req.dpid);
+      const handle = ctx.switches.lookup(req.dpid);
       if (handle === undefined) throw new ApiNotFoundError(`no switch with dpid ${formatDpid(req.dpid)} is connected`);
       const body = { type: 'flow' as const, tableId: orDefault(req.tableId, OFPTT_ALL, 8, 'table_id'), outPort: OFPP_ANY, outGroup: OFPG_ANY, cookie: 0n, cookieMask: 0n, match: [] };
       const parts = await handle.request({ type: 'MultipartRequest', flags: 0, body });
@@ -73,7 +72,7 @@ export function switchesService(ctx: SwitchesContext): SwitchesServer {
         nodeId: s.nodeId,
         version: s.version,
         uptimeMs: BigInt(Math.max(0, Math.round(s.uptimeMs))),
-        switches: ctx.switches().length,
+        switches: ctx.switches.list().length,
         apps: s.apps,
         lastSeq: BigInt(s.lastSeq),
         openflowPort: s.openflowPort,

@@ -44,6 +44,6 @@ describe('the learning switch on an OpenFlow 1.0 switch', () => {
     assert.deepEqual(flow.actions, [{ type: 'output', port: 1, maxLen: 0 }]);
     const out = await sw.waitFor((m) => m.type === 'PacketOut10');
     assert.deepEqual(out.type === 'PacketOut10' && out.actions, [{ type: 'output', port: 1, maxLen: 0 }]);
-    assert.equal(t.rt.controller.switches()[0]?.version, 1);
+    assert.equal(t.rt.switches.list()[0]?.version, 1);
   });
 });

@@ -1,4 +1,4 @@
-import type { App, AppEvent, SwitchHandle } from '../core/app-types.js';
+import type { App, AppEventOf, SwitchHandle } from '../core/index.js';
 import { macAt, matchValue, OFP_NO_BUFFER, OFPCML_NO_BUFFER, OFPP_CONTROLLER, OFPP_FLOOD, type PacketIn } from '../openflow/index.js';
 
 /** Ethernet frames we never learn from or forward (os-ken's simple_switch_13 ignores LLDP too). */
@@ -72,10 +72,10 @@ export function learningSwitch(options: Partial<LearningSwitchOptions> = {}): Ap
   return {
     name: 'learning-switch',
     start(ctx) {
-      const handle = (event: AppEvent): void => {
+      const handle = (event: AppEventOf<'switchUp' | 'switchDown' | 'packetIn'>): void => {
         if (event.type === 'switchUp') {
           tables.delete(event.dpid);
-          ctx.switch(event.dpid)?.send({
+          ctx.switches.lookup(event.dpid)?.send({
             type: 'FlowMod',
             cookie: 0n,
             cookieMask: 0n,
@@ -94,11 +94,11 @@ export function learningSwitch(options: Partial<LearningSwitchOptions> = {}): Ap
         } else if (event.type === 'switchDown') {
           tables.delete(event.dpid);
         } else if (event.type === 'packetIn') {
-          const sw = ctx.switch(event.dpid);
+          const sw = ctx.switches.lookup(event.dpid);
           if (sw !== undefined) onPacketIn(sw, event.message);
         }
       };
-      unsubscribe = ctx.subscribe(handle);
+      unsubscribe = ctx.subscribe(['switchUp', 'switchDown', 'packetIn'], handle);
     },
     stop() {
       unsubscribe?.();

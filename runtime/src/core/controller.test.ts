@@ -4,7 +4,7 @@ import { learningSwitch } from '../apps/learning-switch.js';
 import { OFPP_FLOOD, type OfpMessage } from '../openflow/index.js';
 import { fakePort, FakeSwitch } from '../testing/fake-switch.js';
 import { eventually, metricValue, startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';
-import type { App, AppEvent } from './app-types.js';
+import { SWITCH_EVENT_TYPES, SwitchRegistry, type App, type AppEvent } from './index.js';
 
 function packetIn(inPort: number, src: number): OfpMessage {
   const data = Buffer.concat([Buffer.from('ffffffffffff', 'hex'), Buffer.from([2, 0, 0, 0, 0, src]), Buffer.from([0x08, 0x00]), Buffer.alloc(46)]);
@@ -17,6 +17,7 @@ function faultyApp(name: string, how: 'throw' | 'reject'): App {
     name,
     start(ctx) {
       ctx.subscribe(
+        ['packetIn'],
         how === 'throw'
           ? (event) => {
               if (event.type === 'packetIn') throw new TypeError(`${name} is broken`);
@@ -62,7 +63,7 @@ describe('in-process apps whose handlers fail', () => {
     assert.equal(await metricValue(t.rt, 'sdn_runtime_errors_total', { cause: 'appHandler' }), 6);
     assert.equal(faultLogs(t, 'thrower').length, 1, 'one log line per app, not one per event');
     assert.match(String((faultLogs(t, 'thrower')[0]!.err as { message: string }).message), /thrower is broken/);
-    assert.equal(t.rt.controller.switches().length, 1, 'the switch stays connected');
+    assert.equal(t.rt.switches.list().length, 1, 'the switch stays connected');
     assert.equal(await metricValue(t.rt, 'sdn_runtime_switch_connections_closed_total'), 0);
   });
 
@@ -74,8 +75,8 @@ describe('in-process apps whose handlers fail', () => {
         s.send({ type: 'Error', version: 4, xid: m.xid, errorType: 5, code: 0, data: Buffer.alloc(0) });
         return true;
       };
-      await eventually(() => t.rt.controller.switch(0x32n) !== undefined, 'switch 0x32 up');
-      const handle = t.rt.controller.switch(0x32n)!;
+      await eventually(() => t.rt.switches.lookup(0x32n) !== undefined, 'switch 0x32 up');
+      const handle = t.rt.switches.lookup(0x32n)!;
       const flowMod = { type: 'FlowMod', cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 9, bufferId: 0xffffffff, outPort: 0, outGroup: 0, flags: 0, match: [], instructions: [] } as const;
       // Fired and forgotten, as a careless app would: the switch refuses it, and an unencodable request.
       void handle.sendConfirmed(flowMod);
@@ -100,15 +101,16 @@ describe('a fault in the runtime while it handles one switch', () => {
 
   it('closes that switch only: switch-down with internalError, counted, one error line with the stack', async () => {
     const events: AppEvent[] = [];
-    await t.rt.controller.use({ name: 'recorder', start: (ctx) => void ctx.subscribe((e) => events.push(e)) });
+    await t.rt.controller.use({ name: 'recorder', start: (ctx) => void ctx.subscribe(SWITCH_EVENT_TYPES, (e) => events.push(e)) });
     const victim = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0x41n });
     const bystander = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0x42n });
     try {
-      await eventually(() => t.rt.controller.switches().length === 2, 'both switches up');
-      // Fault injection: a bug in the controller's handling of one switch's messages.
-      const controller = t.rt.controller;
-      const original = controller.onMessage.bind(controller);
-      controller.onMessage = (session, message) => {
+      await eventually(() => t.rt.switches.list().length === 2, 'both switches up');
+      // Fault injection: a bug in the registry's handling of one switch's messages.
+      const registry = t.rt.switches;
+      assert.ok(registry instanceof SwitchRegistry);
+      const original = registry.onMessage.bind(registry);
+      registry.onMessage = (session, message) => {
         if (session.dpid === 0x41n) throw new TypeError('a bug in the controller');
         original(session, message);
       };
@@ -123,8 +125,8 @@ describe('a fault in the runtime while it handles one switch', () => {
       const lines = t.logs.filter((l) => l.msg === 'switch session failed inside the runtime: its connection is closed, other switches carry on');
       assert.equal(lines.length, 1);
       assert.match(String((lines[0]!.err as { stack: string }).stack), /TypeError: a bug in the controller/);
-      assert.deepEqual(t.rt.controller.switches().map((s) => s.dpid), [0x42n]);
-      await t.rt.controller.switch(0x42n)!.barrier();
+      assert.deepEqual(t.rt.switches.list().map((s) => s.dpid), [0x42n]);
+      await t.rt.switches.lookup(0x42n)!.barrier();
     } finally {
       await victim.close();
       await bystander.close();

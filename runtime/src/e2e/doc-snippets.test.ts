@@ -72,7 +72,7 @@ async function withRuntime(check: (target: string, sw: FakeSwitch) => Promise<vo
   const t: TestRuntime = await startTestRuntime();
   const sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid, ports: [fakePort(1), fakePort(2)] });
   try {
-    await eventually(() => t.rt.controller.switches().length === 1, 'the switch registered', APP_WAIT_MS);
+    await eventually(() => t.rt.switches.list().length === 1, 'the switch registered', APP_WAIT_MS);
     await check(`127.0.0.1:${t.rt.grpcPort}`, sw);
   } finally {
     await sw.close();

@@ -40,7 +40,7 @@ for (const version of VERSIONS) describe(`learning-switch clients (TypeScript, P
     topo = await Topology.start(rt.openflowPort, version.protocols);
     await topo.switchesUp(watcher);
     assert.deepEqual(
-      rt.controller.switches().map((s) => s.version),
+      rt.switches.list().map((s) => s.version),
       BRIDGES.map(() => version.openflowVersions[0]),
       `the bridges negotiated another version than ${version.name}`,
     );

@@ -43,7 +43,7 @@ describe('learning switch on Open vSwitch speaking OpenFlow 1.0', () => {
   });
 
   it('negotiates OpenFlow 1.0 with both bridges and reads their ports from FEATURES_REPLY', () => {
-    const switches = rt!.controller.switches();
+    const switches = rt!.switches.list();
     assert.deepEqual(switches.map((s) => s.version), [1, 1]);
     for (const s of switches) assert.ok(s.ports.size >= 3, `ports of ${s.dpid}: ${show([...s.ports.values()])}`);
   });
@@ -62,7 +62,7 @@ describe('learning switch on Open vSwitch speaking OpenFlow 1.0', () => {
   });
 
   it('answers a 1.3-model flow stats request (what Switches.DumpFlows asks) with the learned flows in the 1.3 model', async () => {
-    const handle = rt!.controller.switch(DPIDS.s1);
+    const handle = rt!.switches.lookup(DPIDS.s1);
     assert.ok(handle);
     const body = { type: 'flow' as const, tableId: OFPTT_ALL, outPort: OFPP_ANY, outGroup: OFPG_ANY, cookie: 0n, cookieMask: 0n, match: [] };
     const parts = await handle.request({ type: 'MultipartRequest', flags: 0, body });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import type { Command } from '../core/app-types.js';
+import type { Command } from '../core/index.js';
 import { type Action, formatDpid, type Instruction, OFPG_ANY, OFPP_ANY, OFPTT_ALL, type OfpMessage } from '../openflow/index.js';
 import { DEFAULT_SERVE_CONFIG } from '../serve/config.js';
 import { type RunningRuntime, startRuntime } from '../serve/runtime.js';
@@ -80,7 +80,7 @@ describe('Nicira actions on Open vSwitch', () => {
   });
 
   it('installs each flow, reads it back as the same typed actions, and ovs-ofctl shows them', async () => {
-    const sw = rt!.controller.switch(DPID)!;
+    const sw = rt!.switches.lookup(DPID)!;
     for (const [i, [actions]] of ACTIONS.entries()) {
       await sw.sendConfirmed(flowMod(BigInt(i + 1), actions)).catch((err: unknown) => assert.fail(`OVS refused ${show(actions)}: ${String(err)}`));
     }

@@ -1,4 +1,4 @@
-import type { Command, SwitchHandle } from '../core/app-types.js';
+import type { Command, SwitchDirectory } from '../core/index.js';
 import { decodeMessage, formatDpid } from '../openflow/index.js';
 import type { PluginMetrics } from '../observability/metrics.js';
 import type { PubSubMessage } from '../pubsub/types.js';
@@ -9,7 +9,7 @@ import { HOST_INTERFACES, type Outputs, type WireCommand } from './wire.js';
 
 /** What applying a plugin's outputs needs from the runtime. */
 export interface OutputSink {
-  switchHandle(dpid: bigint): SwitchHandle | undefined;
+  readonly switches: SwitchDirectory;
   publish(message: PubSubMessage): void;
 }
 
@@ -121,7 +121,7 @@ function permitted(commands: WireCommand[], manifest: Pick<PluginManifest, 'capa
  * version and xid when it encodes, so the header fields it carries are ignored.
  */
 function sendCommand(dpid: bigint, bytes: Buffer, sink: OutputSink, failedLater: (why: string) => void): string | undefined {
-  const sw = sink.switchHandle(dpid);
+  const sw = sink.switches.lookup(dpid);
   if (sw === undefined) return `sent a command to switch ${formatDpid(dpid)}, which is not connected`;
   try {
     const command = decodeMessage(bytes) as Command;

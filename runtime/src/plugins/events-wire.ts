@@ -1,4 +1,6 @@
-import type { AppEvent } from '../core/app-types.js';
+import type { AppEvent } from '../core/index.js';
+// The table itself, not core/index.ts: this module runs in every plugin worker, which needs none of the rest of the core.
+import { EVENT_KINDS } from '../core/event-kinds.js';
 import { decodeMessage, encodeMessageInto, formatDpid, matchValue, type OxmField, type OxmValue, type Port, type Reader, type Writer } from '../openflow/index.js';
 import type { PubSubMessage } from '../pubsub/types.js';
 import type { KvChange } from '../store/types.js';
@@ -28,28 +30,11 @@ const KIND_CODES: Readonly<Record<EventKind, number>> = {
   'kv-change': 8,
 };
 
-/** The WIT kind of an event, or undefined for events plugins do not see (other OpenFlow messages). */
+const WIT_KIND_BY_TYPE: ReadonlyMap<string, EventKind> = new Map(EVENT_KINDS.flatMap((r) => (r.wit === undefined ? [] : [[r.type, r.wit] as const])));
+
+/** The WIT kind of an event (core/event-kinds.ts), or undefined for events plugins do not see (other OpenFlow messages). */
 export function eventKind(event: HostEvent): EventKind | undefined {
-  switch (event.type) {
-    case 'switchUp':
-      return 'switch-up';
-    case 'switchDown':
-      return 'switch-down';
-    case 'packetIn':
-      return 'packet-in';
-    case 'portStatus':
-      return 'port-status';
-    case 'flowRemoved':
-      return 'flow-removed';
-    case 'error':
-      return 'switch-error';
-    case 'pubsub':
-      return 'message';
-    case 'kvChange':
-      return 'kv-change';
-    default:
-      return undefined;
-  }
+  return WIT_KIND_BY_TYPE.get(event.type);
 }
 
 function writeOpenFlow(w: Writer, message: Parameters<typeof encodeMessageInto>[0]): void {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import type { App, AppContext } from '../core/app-types.js';
+import { PLUGIN_SWITCH_EVENT_TYPES, type App, type AppContext } from '../core/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { PubSubBus } from '../pubsub/types.js';
 import type { KvStore } from '../store/types.js';
@@ -109,7 +109,7 @@ export class PluginManager implements App {
   async start(ctx: AppContext): Promise<void> {
     this.ctx = ctx;
     this.log = ctx.log;
-    this.unsubscribe = ctx.subscribe((event) => this.offer(event));
+    this.unsubscribe = ctx.subscribe(PLUGIN_SWITCH_EVENT_TYPES, (event) => this.offer(event));
     this.workers.start();
     this.spinGate.start();
     await mkdir(this.pluginsDir, { recursive: true });
@@ -275,7 +275,7 @@ export class PluginManager implements App {
       // A new plugin missed the switch-up of every switch already connected. It gets
       // them now, in this same turn, so before any later event of those switches.
       // (A swapped-in version does not: the slot's queue and the switches' flows carry over.)
-      for (const view of [...(this.ctx?.switches() ?? [])].sort((a, b) => a.connectedAt - b.connectedAt)) slot.offer({ type: 'switchUp', dpid: view.dpid, view });
+      for (const view of [...(this.ctx?.switches.list() ?? [])].sort((a, b) => a.connectedAt - b.connectedAt)) slot.offer({ type: 'switchUp', node: view.node, dpid: view.dpid, view });
       this.subscribeBus(slot);
       this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached, timing: timing() }, 'plugin loaded');
       return slot.status();
@@ -328,7 +328,7 @@ export class PluginManager implements App {
         return new PluginRunner(manifest, compiled, modules, this.options.kv, this.spin(), this.workers.take());
       },
       stateChanged: (change) => this.emit(change),
-      switchHandle: (dpid) => this.ctx?.switch(dpid),
+      switches: this.ctx!.switches,
       publish: (message) => this.options.pubsub?.publish(message),
     };
   }

@@ -1,13 +1,14 @@
 import { dirname, join } from 'node:path';
+import { WIT_EVENT_KINDS, type WitEventKind } from '../core/index.js';
 import { PluginManifestError } from './errors.js';
 
 /** Host capabilities a manifest may grant; `log` and `clock` are always granted. */
 export const CAPABILITIES = ['openflow', 'pubsub', 'kv-read', 'kv-write'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
-/** Event kinds, named as the WIT `event` variant cases. */
-export const EVENT_KINDS = ['switch-up', 'switch-down', 'packet-in', 'port-status', 'flow-removed', 'switch-error', 'message', 'kv-change'] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
+/** Event kinds, named as the WIT `event` variant cases (core/event-kinds.ts). */
+export const EVENT_KINDS = WIT_EVENT_KINDS;
+export type EventKind = WitEventKind;
 
 export interface PluginLimits {
   /** Time one `handle` call may take, in milliseconds. */

@@ -43,7 +43,7 @@ describe('OpenFlow connection limits', () => {
 
     const sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0x77n, localAddress: '127.0.0.2' });
     switches.push(sw);
-    await eventually(() => t.rt.controller.switches().length === 1, 'the switch from 127.0.0.2 finished its handshake', 10_000);
+    await eventually(() => t.rt.switches.list().length === 1, 'the switch from 127.0.0.2 finished its handshake', 10_000);
 
     const client = insecureClient(SwitchesClient, `127.0.0.1:${t.rt.grpcPort}`);
     try {

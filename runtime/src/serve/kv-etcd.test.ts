@@ -99,7 +99,7 @@ describe('serve --store etcd on a 3-member cluster', () => {
     assert.ok(t.logs.some((line) => line.msg === 'KV calls fail: etcd cannot be reached (switches are still served)'));
     const sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid: 0x7n });
     try {
-      await eventually(() => t.rt.controller.switches().length === 1, 'the switch is ready', 10_000);
+      await eventually(() => t.rt.switches.list().length === 1, 'the switch is ready', 10_000);
     } finally {
       sw.close();
     }

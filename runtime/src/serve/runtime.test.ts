@@ -77,7 +77,7 @@ describe('runtime with the learning switch, against fake switches over TCP', () 
     const second = await FakeSwitch.connect(rt.openflowPort, { dpid: 0x20n, splitPortDesc: true });
     await second.waitFor((m) => m.type === 'FlowMod');
     await first.closed;
-    const views = rt.controller.switches().filter((v) => v.dpid === 0x20n);
+    const views = rt.switches.list().filter((v) => v.dpid === 0x20n);
     assert.equal(views.length, 1);
     assert.equal(views[0]!.ports.size, 2);
     await second.close();

@@ -3,8 +3,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { ApiServer, pluginsService } from '../api/index.js';
 import { learningSwitch } from '../apps/learning-switch.js';
-import type { App } from '../core/app-types.js';
-import { Controller } from '../core/controller.js';
+import { Controller, EventBus, nodeIdOf, SwitchRegistry, type App, type SwitchDirectory } from '../core/index.js';
 import { createHttpServer } from '../observability/http.js';
 import type { LogDrops } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
@@ -39,7 +38,10 @@ export interface RuntimeServices {
 /** A running runtime node; `stop()` shuts it down cleanly. */
 export interface RunningRuntime {
   readonly config: ServeConfig;
+  /** The in-process apps. */
   readonly controller: Controller;
+  /** The switches of this node. */
+  readonly switches: SwitchDirectory;
   readonly metrics: RuntimeMetrics;
   /** Bound ports (differ from the config when it asked for port 0). */
   readonly openflowPort: number;
@@ -98,7 +100,11 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   const store = services.store ?? ownStore!;
   const bus = services.bus ?? new InProcessBus();
   if (services.logDrops !== undefined) metrics.countLogDrops(services.logDrops);
-  const controller = new Controller(log, metrics);
+  // Derived once from the node's name: the same on every start (core/node.ts).
+  const node = nodeIdOf(config.nodeId);
+  const events = new EventBus({ log, metrics });
+  const registry = new SwitchRegistry({ node, log, metrics, bus: events });
+  const controller = new Controller({ node, log, switches: registry, bus: events });
   for (const name of config.apps) await controller.use(builtInApp(name));
   let openflowPort = 0;
   let httpPort = 0;
@@ -153,9 +159,9 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
       log: log.child({ component: 'openflow' }),
       metrics,
     },
-    controller,
+    registry,
   );
-  const http = createHttpServer(metrics, () => ({ status: 'ok', switches: controller.switches().length, uptimeSec: Math.round((Date.now() - started) / 1000) }));
+  const http = createHttpServer(metrics, () => ({ status: 'ok', switches: registry.list().length, uptimeSec: Math.round((Date.now() - started) / 1000) }));
   // Before the OpenFlow listener, so the plugins found at start see the first switches
   // come up as they do (a plugin loaded later gets a switch-up for each connected switch).
   const plugins = new PluginManager({ dataDir: config.dataDir, pluginsDir: config.pluginsDir, loadDirs: config.pluginLoadDirs, maxComponentBytes: config.pluginMaxBytes, metrics, kv: store, pubsub: bus });
@@ -198,6 +204,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   return {
     config,
     controller,
+    switches: registry,
     metrics,
     openflowPort,
     httpPort,

@@ -59,14 +59,14 @@ describe('OpenFlow over mutual TLS', () => {
     const sw = await FakeSwitch.connect(rt.openflowPort, { dpid: 0x77n, tls: { ca: read('ca.pem'), cert: read('client.pem'), key: read('client.key'), servername: 'localhost' } });
     const miss = await sw.waitFor((m) => m.type === 'FlowMod');
     assert.equal(miss.type === 'FlowMod' && miss.priority, 0);
-    assert.deepEqual(rt.controller.switches().map((s) => s.dpid), [0x77n]);
+    assert.deepEqual(rt.switches.list().map((s) => s.dpid), [0x77n]);
     await sw.close();
   });
 
   it('refuses a switch without a client certificate', async () => {
     const sw = await FakeSwitch.connect(rt.openflowPort, { dpid: 0x78n, tls: { ca: readFileSync(join(dir, 'ca.pem')), servername: 'localhost' } });
     await sw.closed;
-    assert.ok(!rt.controller.switches().some((s) => s.dpid === 0x78n));
+    assert.ok(!rt.switches.list().some((s) => s.dpid === 0x78n));
   });
 
   it('closes a connection over the per-source limit at once, before any TLS handshake, and silent ones after the handshake timeout', async () => {

@@ -41,16 +41,16 @@ describe('switch sessions under hostile input', () => {
   });
 
   it('survive random message sequences from switches of every version; a good switch keeps working', async () => {
-    const connectedAt = t.rt.controller.switches().find((s) => s.dpid === GOOD_DPID)?.connectedAt;
+    const connectedAt = t.rt.switches.list().find((s) => s.dpid === GOOD_DPID)?.connectedAt;
     assert.notEqual(connectedAt, undefined);
     let nextDpid = 0x1000n;
     await fc.assert(
       fc.asyncProperty(fc.array(hostileScript(), { minLength: 2, maxLength: 4 }), async (scripts) => {
         await Promise.all(scripts.map((script) => playHostileSwitch(t.rt.openflowPort, script, nextDpid++, SCRIPT_TIMEOUT_MS)));
-        const sw = t.rt.controller.switch(GOOD_DPID);
+        const sw = t.rt.switches.lookup(GOOD_DPID);
         assert.ok(sw !== undefined, 'the good switch is still connected');
         await sw.sendConfirmed({ type: 'FlowMod', cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 7, bufferId: 0xffffffff, outPort: 0, outGroup: 0, flags: 0, match: [], instructions: [] });
-        assert.equal(t.rt.controller.switches().find((s) => s.dpid === GOOD_DPID)?.connectedAt, connectedAt, 'on the session it had from the start');
+        assert.equal(t.rt.switches.list().find((s) => s.dpid === GOOD_DPID)?.connectedAt, connectedAt, 'on the session it had from the start');
         assert.deepEqual(faults, []);
       }),
       { numRuns: RUNS },

@@ -1,4 +1,4 @@
-import type { App, AppEvent } from '../core/app-types.js';
+import { SWITCH_EVENT_TYPES, type App, type AppEvent } from '../core/index.js';
 
 /**
  * An in-process app that records every event so a test can wait for one
@@ -11,7 +11,7 @@ export class EventWatcher implements App {
   private waiters: { predicate: (e: AppEvent) => boolean; resolve: (e: AppEvent) => void }[] = [];
 
   start(ctx: Parameters<App['start']>[0]): void {
-    ctx.subscribe((event) => {
+    ctx.subscribe(SWITCH_EVENT_TYPES, (event) => {
       this.events.push(event);
       const ready = this.waiters.filter((w) => w.predicate(event));
       this.waiters = this.waiters.filter((w) => !w.predicate(event));

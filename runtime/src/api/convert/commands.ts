@@ -12,7 +12,7 @@ import {
   type MultipartRequestBody,
   type OfpMessage,
 } from '../../openflow/index.js';
-import type { Command } from '../../core/app-types.js';
+import type { Command } from '../../core/index.js';
 import type * as pb from '../../generated/sdn/runtime/v1/openflow.js';
 import type { FlowStatsRequest, StatsRequest } from '../../generated/sdn/runtime/v1/stats.js';
 import { ApiInputError } from '../errors.js';

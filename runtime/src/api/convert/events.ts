@@ -1,4 +1,4 @@
-import type { SwitchView } from '../../core/app-types.js';
+import type { SwitchView } from '../../core/index.js';
 import { formatDpid, matchValue, type DescStats, type FlowRemoved, type PacketIn, type PortStatus } from '../../openflow/index.js';
 import type * as pb from '../../generated/sdn/runtime/v1/openflow.js';
 import type { DescStats as PbDescStats } from '../../generated/sdn/runtime/v1/stats.js';

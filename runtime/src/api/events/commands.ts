@@ -1,4 +1,4 @@
-import type { Command as CodecCommand, SwitchHandle } from '../../core/app-types.js';
+import type { Command as CodecCommand, SwitchDirectory, SwitchHandle } from '../../core/index.js';
 import { SdnError } from '../../errors.js';
 import { encodeMessage, formatDpid, OfpEncodeError, type OfpMessage } from '../../openflow/index.js';
 import type { PubSubBus } from '../../pubsub/types.js';
@@ -35,7 +35,7 @@ import { commandErrorCodeOf } from '../status.js';
  */
 
 export interface CommandTargets {
-  switch(dpid: bigint): SwitchHandle | undefined;
+  readonly switches: SwitchDirectory;
   readonly bus: PubSubBus;
   readonly store: KvStore;
 }
@@ -71,7 +71,7 @@ export function runCommand(c: Command, p: Principal, targets: CommandTargets): R
   const name = snake(k.$case);
   const path = `command.${name}`;
   requireScope(p, 'flows:write', `command ${name}`);
-  const sw = targets.switch(c.dpid);
+  const sw = targets.switches.lookup(c.dpid);
   if (sw === undefined) throw new ApiNotFoundError(`no switch with dpid ${formatDpid(c.dpid)} is connected`);
   const confirm = c.confirm && c.correlationId !== '';
   switch (k.$case) {

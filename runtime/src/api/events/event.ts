@@ -1,6 +1,8 @@
+import type { DeliveryClass } from '../../core/index.js';
 import type { PacketIn } from '../../openflow/index.js';
-import { Event, EventKind } from '../../generated/sdn/runtime/v1/events.js';
+import { Event, type EventKind } from '../../generated/sdn/runtime/v1/events.js';
 import { fromPacketIn } from '../convert/index.js';
+import { deliveryClassOf } from './kinds.js';
 import { encodePacketInEvent } from './wire.js';
 
 /**
@@ -10,8 +12,8 @@ import { encodePacketInEvent } from './wire.js';
  * message (wire.ts); the other events through their proto value.
  */
 
-/** How an event is queued for a client that is out of credit (see delivery.ts). */
-export type DeliveryClass = 'lifecycle' | 'packetIn' | 'pubsub' | 'kv';
+/** How an event is queued for a client that is out of credit (see delivery.ts); a column of core/event-kinds.ts. */
+export type { DeliveryClass };
 
 export class StreamEvent {
   readonly kind: EventKind;
@@ -39,16 +41,7 @@ export class StreamEvent {
   }
 
   get deliveryClass(): DeliveryClass {
-    switch (this.kind) {
-      case EventKind.EVENT_KIND_PACKET_IN:
-        return 'packetIn';
-      case EventKind.EVENT_KIND_PUBSUB:
-        return 'pubsub';
-      case EventKind.EVENT_KIND_KV:
-        return 'kv';
-      default:
-        return 'lifecycle';
-    }
+    return deliveryClassOf(this.kind);
   }
 
   /** The proto event (built once). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { SwitchView } from '../../core/app-types.js';
+import type { SwitchView } from '../../core/index.js';
 import type { FeaturesReply, Port } from '../../openflow/index.js';
 import { EventKind } from '../../generated/sdn/runtime/v1/events.js';
 import { EventHub } from './hub.js';
@@ -8,7 +8,7 @@ import type { StreamEvent } from './event.js';
 
 function view(dpid: bigint, connectedAt: number): SwitchView & { readonly ports: Map<number, Port> } {
   const features: FeaturesReply = { type: 'FeaturesReply', version: 4, xid: 0, datapathId: dpid, nBuffers: 0, nTables: 1, auxiliaryId: 0, capabilities: 0, reserved: 0 };
-  return { dpid, version: 4, remote: '127.0.0.1:1', features, desc: undefined, ports: new Map(), connectedAt };
+  return { dpid, node: 1, version: 4, remote: '127.0.0.1:1', features, desc: undefined, ports: new Map(), connectedAt };
 }
 
 /** dpid@seq for each snapshot event, checking each is a switch-up marked snapshot. */
@@ -25,13 +25,13 @@ describe('EventHub.snapshot: the switches connected now', () => {
     const hub = new EventHub(100, () => 5000);
     const live: StreamEvent[] = [];
     hub.attach((e) => live.push(e));
-    hub.onAppEvent({ type: 'switchUp', dpid: 1n, view: view(1n, 10) });
-    hub.onAppEvent({ type: 'switchUp', dpid: 2n, view: view(2n, 20) });
-    hub.onAppEvent({ type: 'switchUp', dpid: 3n, view: view(3n, 30) });
+    hub.onAppEvent({ type: 'switchUp', node: 1, dpid: 1n, view: view(1n, 10) });
+    hub.onAppEvent({ type: 'switchUp', node: 1, dpid: 2n, view: view(2n, 20) });
+    hub.onAppEvent({ type: 'switchUp', node: 1, dpid: 3n, view: view(3n, 30) });
     assert.deepEqual(described(hub.snapshot()), ['1@1', '2@2', '3@3']);
     // dpid 1 connects again (its old connection is replaced without a switch-down), dpid 2 goes.
-    hub.onAppEvent({ type: 'switchUp', dpid: 1n, view: view(1n, 40) });
-    hub.onAppEvent({ type: 'switchDown', dpid: 2n, reason: 'peerClosed', detail: '' });
+    hub.onAppEvent({ type: 'switchUp', node: 1, dpid: 1n, view: view(1n, 40) });
+    hub.onAppEvent({ type: 'switchDown', node: 1, dpid: 2n, reason: 'peerClosed', detail: '' });
     assert.deepEqual(described(hub.snapshot()), ['3@3', '1@4']);
     assert.equal(hub.snapshot()[1]!.timeMs, 40, 'the time of the connection it stands for');
     assert.deepEqual(live.map((e) => e.proto.body?.$case === 'switchUp' && e.proto.body.value.snapshot), [false, false, false, false, false], 'live switch-ups are not marked');
@@ -40,7 +40,7 @@ describe('EventHub.snapshot: the switches connected now', () => {
   it('describes a switch as it is now: ports that changed since its switch-up', () => {
     const hub = new EventHub(100);
     const v = view(7n, 10);
-    hub.onAppEvent({ type: 'switchUp', dpid: 7n, view: v });
+    hub.onAppEvent({ type: 'switchUp', node: 1, dpid: 7n, view: v });
     v.ports.set(3, { portNo: 3, hwAddr: '00:00:00:00:00:03', name: 'p3', config: 0, state: 0, curr: 0, advertised: 0, supported: 0, peer: 0, currSpeed: 0, maxSpeed: 0 });
     const [up] = hub.snapshot();
     assert.deepEqual(up!.proto.body?.$case === 'switchUp' && up!.proto.body.value.switch?.ports.map((p) => p.portNo), [3]);

@@ -1,8 +1,26 @@
-import type { AppEvent, SwitchView } from '../../core/app-types.js';
-import { EventLog } from '../../core/event-log.js';
+import { EventLog, type ApiSwitchEventType, type AppEventOf, type SwitchView } from '../../core/index.js';
 import { EventKind, type Event } from '../../generated/sdn/runtime/v1/events.js';
 import { fromErrorMessage, fromFlowRemoved, fromPortStatus, fromSwitchView } from '../convert/index.js';
 import { StreamEvent } from './event.js';
+import { PROTO_EVENT_KINDS } from './kinds.js';
+
+/** A switch event the API carries (core/event-kinds.ts: the switch rows with a proto form). */
+export type ApiAppEvent = AppEventOf<ApiSwitchEventType>;
+
+type LifecycleType = Exclude<ApiSwitchEventType, 'packetIn'>;
+
+/**
+ * The proto body of each lifecycle kind, converted when the event happens (the
+ * switch view a switch-up snapshots changes later). Keyed by the table's kinds: a
+ * kind added to the table without its conversion here fails the build.
+ */
+const LIFECYCLE_BODIES: { readonly [T in LifecycleType]: (e: AppEventOf<T>) => Event['body'] } = {
+  switchUp: (e) => ({ $case: 'switchUp', value: { switch: fromSwitchView(e.view), snapshot: false } }),
+  switchDown: (e) => ({ $case: 'switchDown', value: { reason: e.reason, detail: e.detail } }),
+  portStatus: (e) => ({ $case: 'portStatus', value: fromPortStatus(e.message) }),
+  flowRemoved: (e) => ({ $case: 'flowRemoved', value: fromFlowRemoved(e.message) }),
+  error: (e) => ({ $case: 'switchError', value: fromErrorMessage(e.message) }),
+};
 
 /**
  * The node's events on their way to gRPC clients: every AppEvent becomes one
@@ -50,11 +68,18 @@ export class EventHub {
   }
 
   /** The core's event: logged when it is a lifecycle event, then fanned out. */
-  onAppEvent(e: AppEvent): void {
-    // Packet-ins are not logged: with no stream attached there is nothing to do.
-    if (e.type === 'packetIn' && this.listeners.size === 0) return;
-    const event = this.toStreamEvent(e);
-    if (event === undefined) return;
+  onAppEvent(e: ApiAppEvent): void {
+    let event: StreamEvent;
+    if (e.type === 'packetIn') {
+      // Packet-ins are not logged: with no stream attached there is nothing to do.
+      if (this.listeners.size === 0) return;
+      event = new StreamEvent(EventKind.EVENT_KIND_PACKET_IN, e.dpid, 0, this.now(), undefined, e.message);
+    } else {
+      const body = (LIFECYCLE_BODIES[e.type] as (e: ApiAppEvent) => Event['body'])(e);
+      const kind = PROTO_EVENT_KINDS.get(e.type)!;
+      const now = this.now();
+      event = this.log.append((seq) => new StreamEvent(kind, e.dpid, seq, now, () => body)).item;
+    }
     if (e.type === 'switchUp') {
       // A switch that reconnects (replacing its old connection, with no switch-down) moves to the end.
       this.connected.delete(e.dpid);
@@ -63,32 +88,5 @@ export class EventHub {
       this.connected.delete(e.dpid);
     }
     for (const listener of this.listeners) listener(event);
-  }
-
-  private toStreamEvent(e: AppEvent): StreamEvent | undefined {
-    const now = this.now();
-    switch (e.type) {
-      case 'packetIn': {
-        return new StreamEvent(EventKind.EVENT_KIND_PACKET_IN, e.dpid, 0, now, undefined, e.message);
-      }
-      // Lifecycle bodies are converted now: the switch view they snapshot changes later.
-      case 'switchUp':
-        return this.logged(EventKind.EVENT_KIND_SWITCH_UP, e.dpid, now, { $case: 'switchUp', value: { switch: fromSwitchView(e.view), snapshot: false } });
-      case 'switchDown':
-        return this.logged(EventKind.EVENT_KIND_SWITCH_DOWN, e.dpid, now, { $case: 'switchDown', value: { reason: e.reason, detail: e.detail } });
-      case 'portStatus':
-        return this.logged(EventKind.EVENT_KIND_PORT_STATUS, e.dpid, now, { $case: 'portStatus', value: fromPortStatus(e.message) });
-      case 'flowRemoved':
-        return this.logged(EventKind.EVENT_KIND_FLOW_REMOVED, e.dpid, now, { $case: 'flowRemoved', value: fromFlowRemoved(e.message) });
-      case 'error':
-        return this.logged(EventKind.EVENT_KIND_SWITCH_ERROR, e.dpid, now, { $case: 'switchError', value: fromErrorMessage(e.message) });
-      case 'message':
-        // Experimenter and other unsolicited messages have no event kind in the API.
-        return undefined;
-    }
-  }
-
-  private logged(kind: EventKind, dpid: bigint, now: number, body: Event['body']): StreamEvent {
-    return this.log.append((seq) => new StreamEvent(kind, dpid, seq, now, () => body)).item;
   }
 }

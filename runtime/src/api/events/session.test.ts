@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EventLog } from '../../core/event-log.js';
+import { EventLog } from '../../core/index.js';
 import type { ClientMessage} from '../../generated/sdn/runtime/v1/events.js';
 import { EventKind, Subscribe } from '../../generated/sdn/runtime/v1/events.js';
 import { decoded, label, lifecycle, packetIn, snapshotUp } from '../../testing/stream-events.js';

@@ -1,5 +1,5 @@
 import type { SdnError } from '../../errors.js';
-import type { EventLog } from '../../core/event-log.js';
+import type { EventLog } from '../../core/index.js';
 import { EventKind, type ClientMessage, type Command, type CommandResult, type ServerMessage, type Subscribe } from '../../generated/sdn/runtime/v1/events.js';
 import { requireScope, type Principal } from '../auth.js';
 import { ApiInputError, ApiStreamError } from '../errors.js';

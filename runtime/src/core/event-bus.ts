@@ -1,0 +1,150 @@
+import type { Logger } from 'pino';
+import type { RuntimeMetrics } from '../observability/metrics.js';
+import { SwitchBusyError } from '../switch/session.js';
+import type { AppEvent, AppEventOf, AppEventType, EventFilter } from './app-types.js';
+import { SWITCH_EVENT_TYPES } from './event-kinds.js';
+
+/** A failing subscriber is logged at most once per this many milliseconds (each failure is counted). */
+const FAULT_LOG_INTERVAL_MS = 60_000;
+
+/** One subscription: who (the app, for fault accounting and, later, per-app routing) and its handler. */
+interface Subscriber {
+  readonly app: string;
+  readonly handler: (event: AppEvent) => void;
+}
+
+/**
+ * The subscribers of one kind. Arrays are replaced, never changed in place, so a
+ * publish walks the array it started with even when a handler subscribes or
+ * unsubscribes.
+ */
+interface Route {
+  /** Subscribers of every switch. */
+  all: readonly Subscriber[];
+  /** Subscribers of some switches, by dpid. */
+  readonly byDpid: Map<bigint, readonly Subscriber[]>;
+}
+
+/** Per app: when its handler failure was last logged, and failures since. */
+interface FaultLog {
+  lastLoggedMs: number;
+  unlogged: number;
+}
+
+export interface EventBusOptions {
+  readonly log: Logger;
+  readonly metrics: Pick<RuntimeMetrics, 'errors' | 'appHandlerErrors'>;
+  /** Milliseconds, monotonic; for the once-a-minute fault log. */
+  readonly now?: () => number;
+}
+
+/**
+ * Hands switch events to the subscribers that asked for their kind (and switch).
+ * Publishing is synchronous: every subscriber has seen the event when `publish`
+ * returns, so a subscriber sees the events of one switch in the order the
+ * registry published them (the order the switch sent them). Subscribers of a kind
+ * are kept in one array per kind, so a PACKET_IN costs one array walk (and one
+ * map lookup when some subscriber filters by dpid), never a test per subscriber.
+ * Main thread only.
+ *
+ * Fault containment: a handler that throws (or returns a promise that rejects) is
+ * counted per app (`sdn_runtime_app_handler_errors_total{app}`), logged once a
+ * minute per app, and the event is skipped for that subscriber only. It stays
+ * subscribed and the publisher is not told: one faulty app must not cut a switch
+ * off from the others.
+ */
+export class EventBus {
+  private readonly routes: Record<AppEventType, Route>;
+  private readonly faults = new Map<string, FaultLog>();
+  private readonly log: Logger;
+  private readonly metrics: EventBusOptions['metrics'];
+  private readonly now: () => number;
+
+  constructor(options: EventBusOptions) {
+    this.log = options.log;
+    this.metrics = options.metrics;
+    this.now = options.now ?? (() => performance.now());
+    const routes: Partial<Record<AppEventType, Route>> = {};
+    for (const type of SWITCH_EVENT_TYPES) routes[type] = { all: [], byDpid: new Map() };
+    this.routes = routes as Record<AppEventType, Route>;
+  }
+
+  /**
+   * Calls `handler` with every event of `kinds` (of the switches in `filter.dpids`
+   * when given) published from now on; returns the unsubscribe function. `app`
+   * names the subscriber in metrics and logs.
+   */
+  subscribe<K extends AppEventType>(app: string, kinds: readonly K[], handler: (event: AppEventOf<K>) => void, filter: EventFilter = {}): () => void {
+    // The bus only hands a subscriber events of the kinds it named.
+    const subscriber: Subscriber = { app, handler: handler as (event: AppEvent) => void };
+    const dpids = filter.dpids === undefined ? undefined : [...new Set(filter.dpids)];
+    const kindSet = [...new Set(kinds)];
+    for (const kind of kindSet) {
+      const route = this.routes[kind];
+      if (dpids === undefined) route.all = [...route.all, subscriber];
+      else for (const dpid of dpids) route.byDpid.set(dpid, [...(route.byDpid.get(dpid) ?? []), subscriber]);
+    }
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      for (const kind of kindSet) {
+        const route = this.routes[kind];
+        if (dpids === undefined) route.all = route.all.filter((s) => s !== subscriber);
+        else {
+          for (const dpid of dpids) {
+            const rest = (route.byDpid.get(dpid) ?? []).filter((s) => s !== subscriber);
+            if (rest.length === 0) route.byDpid.delete(dpid);
+            else route.byDpid.set(dpid, rest);
+          }
+        }
+      }
+    };
+  }
+
+  /** Hands `event` to its kind's subscribers: first those of every switch, then those of its switch. */
+  publish(event: AppEvent): void {
+    const route = this.routes[event.type];
+    const all = route.all;
+    // The delivery is written out in both loops: this is the PACKET_IN path.
+    for (let i = 0; i < all.length; i++) {
+      const subscriber = all[i]!;
+      try {
+        const result: unknown = subscriber.handler(event);
+        if (result instanceof Promise) result.catch((err: unknown) => this.fault(subscriber.app, event, err));
+      } catch (err) {
+        this.fault(subscriber.app, event, err);
+      }
+    }
+    if (route.byDpid.size === 0) return;
+    const some = route.byDpid.get(event.dpid);
+    if (some === undefined) return;
+    for (let i = 0; i < some.length; i++) {
+      const subscriber = some[i]!;
+      try {
+        const result: unknown = subscriber.handler(event);
+        if (result instanceof Promise) result.catch((err: unknown) => this.fault(subscriber.app, event, err));
+      } catch (err) {
+        this.fault(subscriber.app, event, err);
+      }
+    }
+  }
+
+  private fault(app: string, event: AppEvent, err: unknown): void {
+    // A command refused by a switch that is not keeping up was counted and logged by its session.
+    if (err instanceof SwitchBusyError) return;
+    this.metrics.errors.inc({ cause: 'appHandler' });
+    this.metrics.appHandlerErrors.inc({ app });
+    const now = this.now();
+    const faults = this.faults.get(app);
+    if (faults !== undefined && now - faults.lastLoggedMs < FAULT_LOG_INTERVAL_MS) {
+      faults.unlogged++;
+      return;
+    }
+    this.faults.set(app, { lastLoggedMs: now, unlogged: 0 });
+    this.log.error(
+      { err, app, event: event.type, failuresSinceLastLog: faults?.unlogged ?? 0 },
+      'app event handler failed; the event is skipped for that app, which stays subscribed (further failures within a minute are only counted)',
+    );
+  }
+}

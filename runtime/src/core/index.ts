@@ -1,0 +1,22 @@
+export type { App, AppContext, AppEvent, AppEventOf, AppEventType, EventFilter } from './app-types.js';
+export { Controller, type ControllerOptions } from './controller.js';
+export { EventBus, type EventBusOptions } from './event-bus.js';
+export {
+  API_SWITCH_EVENT_TYPES,
+  EVENT_KIND_BY_TYPE,
+  EVENT_KINDS,
+  PLUGIN_SWITCH_EVENT_TYPES,
+  SWITCH_EVENT_TYPES,
+  WIT_EVENT_KINDS,
+  type ApiSwitchEventType,
+  type DeliveryClass,
+  type EventKindRow,
+  type EventSource,
+  type PluginSwitchEventType,
+  type SwitchEventType,
+  type WitEventKind,
+} from './event-kinds.js';
+export { EventLog, type LogEntry, type ReadResult } from './event-log.js';
+export { nodeIdOf } from './node.js';
+export type { Command, SwitchDirectory, SwitchHandle, SwitchView } from './switch-directory.js';
+export { SwitchRegistry, type SwitchRegistryOptions } from './switch-registry.js';

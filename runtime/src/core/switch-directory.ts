@@ -1,0 +1,51 @@
+import type { DescStats, FeaturesReply, MessageBody, OfpMessage, Port } from '../openflow/index.js';
+
+/** A message value without the header fields the runtime fills in (version, xid). */
+export type Command = MessageBody;
+
+/** What the directory knows about a switch; `ports` follows PORT_STATUS. */
+export interface SwitchView {
+  readonly dpid: bigint;
+  /** The node the switch is connected to (core/node.ts). */
+  readonly node: number;
+  readonly version: number;
+  readonly remote: string;
+  readonly features: FeaturesReply;
+  readonly desc: DescStats | undefined;
+  readonly ports: ReadonlyMap<number, Port>;
+  /** Milliseconds since the epoch when the handshake finished. */
+  readonly connectedAt: number;
+}
+
+/** Commands to one switch. Promises reject with SwitchRequestError (the switch said no) or SwitchUnavailableError. */
+export interface SwitchHandle {
+  readonly dpid: bigint;
+  /** The node the switch is connected to: commands to a switch of another node travel there. */
+  readonly node: number;
+  readonly version: number;
+  /** Fire and forget: coalesced with other sends of this turn into one write. */
+  send(command: Command): void;
+  /** Resolves when a barrier proves the switch applied the command. */
+  sendConfirmed(command: Command): Promise<void>;
+  /** Resolves with the reply (a multipart reply's parts, in order). */
+  request(command: Command): Promise<readonly OfpMessage[]>;
+  /** Resolves when every command sent before it has been processed. */
+  barrier(): Promise<void>;
+}
+
+/**
+ * "Which switch is dpid X?", answered in one place for every layer (in-process
+ * apps, the gRPC API, the plugin host). Today the one implementation is the
+ * local `SwitchRegistry`; a directory that also knows other nodes' switches, or
+ * which node is master of a switch (a `role(dpid)` method joins then), stands in
+ * behind the same interface. Main thread only; answers are current as of the
+ * call (a handle of a switch that has since gone rejects with SwitchUnavailableError).
+ */
+export interface SwitchDirectory {
+  /** The switch's handle, or undefined when no switch with that dpid is connected. */
+  lookup(dpid: bigint): SwitchHandle | undefined;
+  /** The switch's view, or undefined when no switch with that dpid is connected. */
+  view(dpid: bigint): SwitchView | undefined;
+  /** Every connected switch, in the order they connected. */
+  list(): readonly SwitchView[];
+}

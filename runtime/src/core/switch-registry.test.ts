@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RuntimeMetrics } from '../observability/metrics.js';
+import type { AppEvent } from './app-types.js';
+import { EventBus } from './event-bus.js';
+import { SWITCH_EVENT_TYPES } from './event-kinds.js';
+import { nodeIdOf } from './node.js';
+import type { SwitchDirectory } from './switch-directory.js';
+import { SwitchRegistry } from './switch-registry.js';
+import { fakeSession, recordingLogger, switchInfo } from '../testing/fake-session.js';
+
+const NODE = 0x0a0b0c0d;
+
+function registry() {
+  const { log } = recordingLogger();
+  const metrics = new RuntimeMetrics();
+  const bus = new EventBus({ log, metrics });
+  const events: AppEvent[] = [];
+  bus.subscribe('recorder', SWITCH_EVENT_TYPES, (e) => events.push(e));
+  return { registry: new SwitchRegistry({ node: NODE, log, metrics, bus }), events };
+}
+
+describe('SwitchRegistry as the SwitchDirectory', () => {
+  it('looks up, views and lists the connected switches in the order they connected, each owned by this node', () => {
+    const { registry: r } = registry();
+    const directory: SwitchDirectory = r;
+    r.onReady(fakeSession(2n), switchInfo(2n));
+    r.onReady(fakeSession(1n), switchInfo(1n));
+    assert.deepEqual(directory.list().map((v) => [v.dpid, v.node]), [[2n, NODE], [1n, NODE]]);
+    assert.equal(directory.view(1n)?.dpid, 1n);
+    assert.deepEqual([directory.lookup(1n)?.dpid, directory.lookup(1n)?.node], [1n, NODE]);
+    assert.equal(directory.lookup(3n), undefined);
+    assert.equal(directory.view(3n), undefined);
+  });
+
+  it('sends through the handle of the session that is current; a reconnect replaces it and moves the switch to the end', () => {
+    const { registry: r } = registry();
+    const old = fakeSession(1n, '10.0.0.1:1');
+    r.onReady(old, switchInfo(1n));
+    r.onReady(fakeSession(2n), switchInfo(2n));
+    const fresh = fakeSession(1n, '10.0.0.1:2');
+    r.onReady(fresh, switchInfo(1n));
+    assert.equal(old.closedWith, 'replaced');
+    r.lookup(1n)!.send({ type: 'BarrierRequest' });
+    assert.deepEqual([old.sent.length, fresh.sent.length], [0, 1]);
+    assert.deepEqual(r.list().map((v) => [v.dpid, v.remote]), [[2n, '127.0.0.1:6653'], [1n, '10.0.0.1:2']]);
+    // The replaced session closing later does not take the switch away.
+    r.onClosed(old, 'replaced', '');
+    assert.ok(r.lookup(1n) !== undefined);
+  });
+
+  it('publishes each switch event with this node as its origin, and forgets a switch that closed', () => {
+    const { registry: r, events } = registry();
+    const s = fakeSession(5n);
+    r.onReady(s, switchInfo(5n));
+    r.onMessage(s, { type: 'BarrierReply', version: 4, xid: 1 });
+    r.onClosed(s, 'peerClosed', 'bye');
+    assert.deepEqual(events.map((e) => [e.type, e.node, e.dpid]), [['switchUp', NODE, 5n], ['message', NODE, 5n], ['switchDown', NODE, 5n]]);
+    assert.equal(r.lookup(5n), undefined);
+    assert.deepEqual(r.list(), []);
+  });
+});
+
+describe('nodeIdOf', () => {
+  it('is a 32-bit number, the same for the same name (FNV-1a)', () => {
+    assert.equal(nodeIdOf(''), 0x811c9dc5);
+    assert.equal(nodeIdOf('a'), 0xe40c292c);
+    assert.equal(nodeIdOf('node-1'), nodeIdOf('node-1'));
+    assert.notEqual(nodeIdOf('node-1'), nodeIdOf('node-2'));
+  });
+});
