@@ -5,12 +5,12 @@ import {
   NX_EXPERIMENTER_ID,
   OFPFF_SEND_FLOW_REM,
   type FlowMod,
+  type MessageBody,
   type FlowRemoved,
   type FlowStats,
   type MultipartRequest,
   type PacketIn,
 } from '../openflow/index.js';
-import type { Command } from '../core/app-types.js';
 import { APP_COOKIE_MASK, APP_ID_MASK, appCookie, appIdOf, ownCookie, touchesAppBits } from './cookie.js';
 import { OwnershipError } from './errors.js';
 
@@ -40,7 +40,7 @@ type MultipartRequestBody = Omit<MultipartRequest, 'version' | 'xid'>;
  *   `unconfinable` for a non-strict modify/delete or an aggregate request on
  *   OpenFlow 1.0 (no cookie mask: it would reach other apps' flows).
  */
-export function confineCommand(app: AppRef, version: number, command: Command): Command {
+export function confineCommand(app: AppRef, version: number, command: MessageBody): MessageBody {
   switch (command.type) {
     case 'FlowMod':
       return confineFlowMod(app, version, command as FlowModBody);
@@ -65,7 +65,7 @@ export function confineCommand(app: AppRef, version: number, command: Command): 
 /** NXT_FLOW_MOD: Open vSwitch's own flow-mod, which carries its own cookie. */
 const NXT_FLOW_MOD = 13;
 
-function isNiciraFlowMod(command: Extract<Command, { type: 'Experimenter' | 'Vendor' }>): boolean {
+function isNiciraFlowMod(command: Extract<MessageBody, { type: 'Experimenter' | 'Vendor' }>): boolean {
   if (command.type === 'Experimenter') return command.experimenter === NX_EXPERIMENTER_ID && command.expType === NXT_FLOW_MOD;
   const d = command.data;
   return command.vendor === NX_EXPERIMENTER_ID && d.length >= 4 && ((d[0]! << 24) | (d[1]! << 16) | (d[2]! << 8) | d[3]!) === NXT_FLOW_MOD;

@@ -11,4 +11,3 @@ export { FlowLedger, type LedgerEntry, type QuotaOf } from './ledger.js';
 export { matchBits, matchCovers, matchesEqual, matchesOverlap, type MatchBits } from './match-bits.js';
 export { packetInRoute, type PacketInRoute } from './routing.js';
 export { layoutTables, MAX_TABLE_ID, nextTable, tableId, type AppTables, type TableDeclaration, type TableLayout } from './tables.js';
-export { delivers, Ownership, type EventRoute, type OwnershipOptions, type Recipient } from './hub.js';

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { ApiServer, pluginsService } from '../api/index.js';
 import { learningSwitch } from '../apps/learning-switch.js';
-import { Controller, EventBus, nodeIdOf, SwitchRegistry, type App, type SwitchDirectory } from '../core/index.js';
+import { Controller, EventBus, nodeIdOf, Ownership, SwitchRegistry, type App, type SwitchDirectory } from '../core/index.js';
 import { createHttpServer } from '../observability/http.js';
 import type { LogDrops } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
@@ -62,6 +62,24 @@ function builtInApp(name: string): App {
   }
 }
 
+/** The node's flow ownership from the config; each refusal counted, and logged once per app and reason. */
+function ownershipOf(config: ServeConfig, log: Logger, metrics: RuntimeMetrics): Ownership {
+  const logged = new Set<string>();
+  const quota = (n: number): number => (n === 0 ? Infinity : n);
+  return new Ownership({
+    defaultQuota: quota(config.appFlowQuota),
+    quotas: new Map(Object.entries(config.appFlowQuotas).map(([name, n]) => [name, quota(n)])),
+    pinnedIds: new Map(Object.entries(config.appIds)),
+    onRefused: (err) => {
+      metrics.ownershipRefusals.inc({ app: err.app, reason: err.reason });
+      const key = `${err.app}\0${err.reason}`;
+      if (logged.has(key)) return;
+      logged.add(key);
+      log.warn({ app: err.app, reason: err.reason, detail: err.message }, 'app command refused to protect other apps\' flows (further ones of this app and reason are only counted)');
+    },
+  });
+}
+
 async function listenHttp(server: Server, host: string, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -102,9 +120,10 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   if (services.logDrops !== undefined) metrics.countLogDrops(services.logDrops);
   // Derived once from the node's name: the same on every start (core/node.ts).
   const node = nodeIdOf(config.nodeId);
-  const events = new EventBus({ log, metrics });
+  const ownership = ownershipOf(config, log, metrics);
+  const events = new EventBus({ log, metrics, ownership });
   const registry = new SwitchRegistry({ node, log, metrics, bus: events });
-  const controller = new Controller({ node, log, switches: registry, bus: events });
+  const controller = new Controller({ node, log, switches: registry, bus: events, ownership });
   for (const name of config.apps) await controller.use(builtInApp(name));
   let openflowPort = 0;
   let httpPort = 0;
@@ -117,6 +136,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     eventLogSize: config.eventLogSize,
     limits: { lifecycle: config.clientLifecycleQueue, packetIns: config.clientPacketInQueue },
     batchIntervalMs: config.clientBatchIntervalMs,
+    appFlowGraceMs: config.appFlowGraceMs,
     nodeId: config.nodeId,
     version: packageVersion(),
     log,

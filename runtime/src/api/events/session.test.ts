@@ -20,6 +20,7 @@ function session(options: { principal?: Principal; log?: EventLog<StreamEvent>; 
     snapshot: () => connected,
     onShed: () => {},
     onFull: () => {},
+    appIdOf: () => 7,
   });
 }
 
@@ -54,13 +55,13 @@ describe('EventSession: the Events.Connect protocol', () => {
     assert.equal(s.receive(subscribe({})), undefined);
   });
 
-  it('answers Subscribed first, with the node id and the newest seq, and refuses a second Subscribe', () => {
+  it('answers Subscribed first, with the node id, the newest seq and the app id, and refuses a second Subscribe', () => {
     const log = new EventLog<StreamEvent>(10);
     log.append((seq) => lifecycle(seq));
     const s = session({ log });
     assert.deepEqual(s.receive(subscribe({ appName: 'app-1' })), { type: 'subscribed', subscribe: Subscribe.fromPartial({ appName: 'app-1' }) });
     const first = s.next(0);
-    assert.deepEqual(first && decoded(first).kind, { $case: 'subscribed', value: { lastSeq: 1n, nodeId: 'node-a' } });
+    assert.deepEqual(first && decoded(first).kind, { $case: 'subscribed', value: { lastSeq: 1n, nodeId: 'node-a', appId: 7 } });
     assert.equal(s.appName, 'app-1');
     ended(s.receive(subscribe({})), 'API_STREAM_PROTOCOL', /only once/);
   });

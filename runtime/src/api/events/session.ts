@@ -54,11 +54,18 @@ export interface SessionConfig {
   readonly onShed: (appName: string, kind: ShedKind) => void;
   /** A queue reached its bound: write what credit allows now, if the socket takes it (see delivery.ts). */
   readonly onFull: () => void;
+  /**
+   * The id of the API app `name` (core Ownership: a client's name may not be an
+   * in-process app's or a plugin's).
+   * @throws OwnershipError when it cannot have one.
+   */
+  readonly appIdOf: (name: string) => number;
 }
 
 export class EventSession {
   private stateName: 'new' | 'streaming' | 'ended' = 'new';
   private app = '';
+  private appId = 0;
   private filter: Filter | undefined;
   private delivery: Delivery | undefined;
   private batchLimit = DEFAULT_MAX_BATCH;
@@ -162,11 +169,12 @@ export class EventSession {
       if (s.topics.length > 0) requireScope(p, 'pubsub', 'Subscribe with topics');
       if (s.kvWatches.length > 0) requireScope(p, 'kv:read', 'Subscribe with kv_watches');
       if (s.maxBatch > MAX_BATCH_LIMIT) throw new ApiInputError('subscribe.max_batch', `${s.maxBatch} is above the limit ${MAX_BATCH_LIMIT}`);
-      this.filter = filterOf(s, 'subscribe');
+      this.app = s.appName !== '' ? s.appName : this.config.principal.name;
+      this.appId = this.config.appIdOf(this.app);
+      this.filter = filterOf(s, 'subscribe', this.appId);
     } catch (err) {
       return this.end(err as SdnError);
     }
-    this.app = s.appName !== '' ? s.appName : this.config.principal.name;
     const app = this.app;
     this.batchLimit = s.maxBatch || DEFAULT_MAX_BATCH;
     this.delivery = new Delivery(this.config.limits, s.initialCredit || DEFAULT_INITIAL_CREDIT, this.batchLimit, {
@@ -175,7 +183,7 @@ export class EventSession {
     });
     this.stateName = 'streaming';
     const log = this.config.log;
-    this.outbox.push({ kind: { $case: 'subscribed', value: { lastSeq: BigInt(log.lastSeq()), nodeId: this.config.nodeId } } });
+    this.outbox.push({ kind: { $case: 'subscribed', value: { lastSeq: BigInt(log.lastSeq()), nodeId: this.config.nodeId, appId: this.appId } } });
     const connected = this.config.snapshot();
     if (s.resumeAfterSeq === undefined) {
       for (const e of connected) this.offer(e);

@@ -30,15 +30,15 @@ from . import stats_pb2 as sdn_dot_runtime_dot_v1_dot_stats__pb2
 from . import switches_pb2 as sdn_dot_runtime_dot_v1_dot_switches__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsdn/runtime/v1/events.proto\x12\x0esdn.runtime.v1\x1a\x17sdn/runtime/v1/kv.proto\x1a\x1dsdn/runtime/v1/openflow.proto\x1a\x1bsdn/runtime/v1/pubsub.proto\x1a\x1asdn/runtime/v1/stats.proto\x1a\x1dsdn/runtime/v1/switches.proto\"G\n\x0ePacketInFilter\x12\x11\n\ttable_ids\x18\x01 \x03(\r\x12\x0f\n\x07\x63ookies\x18\x02 \x03(\x04\x12\x11\n\teth_types\x18\x03 \x03(\r\">\n\x07KvWatch\x12\x0b\n\x03key\x18\x01 \x01(\x0c\x12\x0e\n\x06prefix\x18\x02 \x01(\x08\x12\x16\n\x0estart_revision\x18\x03 \x01(\x04\"\xa5\x02\n\tSubscribe\x12\x10\n\x08\x61pp_name\x18\x01 \x01(\t\x12(\n\x05kinds\x18\x02 \x03(\x0e\x32\x19.sdn.runtime.v1.EventKind\x12\r\n\x05\x64pids\x18\x03 \x03(\x04\x12\x31\n\tpacket_in\x18\x04 \x01(\x0b\x32\x1e.sdn.runtime.v1.PacketInFilter\x12\x1d\n\x10resume_after_seq\x18\x05 \x01(\x04H\x00\x88\x01\x01\x12\x16\n\x0einitial_credit\x18\x06 \x01(\r\x12\x11\n\tmax_batch\x18\x07 \x01(\r\x12\x0e\n\x06topics\x18\x08 \x03(\t\x12+\n\nkv_watches\x18\t \x03(\x0b\x32\x17.sdn.runtime.v1.KvWatchB\x13\n\x11_resume_after_seq\"/\n\nSubscribed\x12\x10\n\x08last_seq\x18\x01 \x01(\x04\x12\x0f\n\x07node_id\x18\x02 \x01(\t\"\x18\n\x06\x43redit\x12\x0e\n\x06\x65vents\x18\x01 \x01(\r\"H\n\x08SwitchUp\x12*\n\x06switch\x18\x01 \x01(\x0b\x32\x1a.sdn.runtime.v1.SwitchInfo\x12\x10\n\x08snapshot\x18\x02 \x01(\x08\",\n\nSwitchDown\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x02 \x01(\t\"@\n\x03Gap\x12\x10\n\x08\x66rom_seq\x18\x01 \x01(\x04\x12\x0e\n\x06to_seq\x18\x02 \x01(\x04\x12\x17\n\x0fpacket_ins_shed\x18\x03 \x01(\x04\"\xe7\x03\n\x05\x45vent\x12\x0b\n\x03seq\x18\x01 \x01(\x04\x12\x0c\n\x04\x64pid\x18\x02 \x01(\x04\x12\x0f\n\x07time_ms\x18\x03 \x01(\x04\x12-\n\tswitch_up\x18\n \x01(\x0b\x32\x18.sdn.runtime.v1.SwitchUpH\x00\x12\x31\n\x0bswitch_down\x18\x0b \x01(\x0b\x32\x1a.sdn.runtime.v1.SwitchDownH\x00\x12-\n\tpacket_in\x18\x0c \x01(\x0b\x32\x18.sdn.runtime.v1.PacketInH\x00\x12\x31\n\x0bport_status\x18\r \x01(\x0b\x32\x1a.sdn.runtime.v1.PortStatusH\x00\x12\x33\n\x0c\x66low_removed\x18\x0e \x01(\x0b\x32\x1b.sdn.runtime.v1.FlowRemovedH\x00\x12\x35\n\x0cswitch_error\x18\x0f \x01(\x0b\x32\x1d.sdn.runtime.v1.OpenFlowErrorH\x00\x12/\n\x06pubsub\x18\x10 \x01(\x0b\x32\x1d.sdn.runtime.v1.PubSubMessageH\x00\x12%\n\x02kv\x18\x11 \x01(\x0b\x32\x17.sdn.runtime.v1.KvEventH\x00\x12\"\n\x03gap\x18\x12 \x01(\x0b\x32\x13.sdn.runtime.v1.GapH\x00\x42\x06\n\x04\x62ody\"3\n\nEventBatch\x12%\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x15.sdn.runtime.v1.Event\"\x1d\n\nRawMessage\x12\x0f\n\x07message\x18\x01 \x01(\x0c\"\x1c\n\x08RawReply\x12\x10\n\x08messages\x18\x01 \x03(\x0c\"R\n\tRoleReply\x12.\n\x04role\x18\x01 \x01(\x0e\x32 .sdn.runtime.v1.RoleRequest.Role\x12\x15\n\rgeneration_id\x18\x02 \x01(\x04\"\x8a\x05\n\x07\x43ommand\x12\x16\n\x0e\x63orrelation_id\x18\x01 \x01(\t\x12\x0c\n\x04\x64pid\x18\x02 \x01(\x04\x12\x0f\n\x07\x63onfirm\x18\x03 \x01(\x08\x12+\n\x08\x66low_mod\x18\n \x01(\x0b\x32\x17.sdn.runtime.v1.FlowModH\x00\x12/\n\npacket_out\x18\x0b \x01(\x0b\x32\x19.sdn.runtime.v1.PacketOutH\x00\x12-\n\tgroup_mod\x18\x0c \x01(\x0b\x32\x18.sdn.runtime.v1.GroupModH\x00\x12-\n\tmeter_mod\x18\r \x01(\x0b\x32\x18.sdn.runtime.v1.MeterModH\x00\x12+\n\x08port_mod\x18\x0e \x01(\x0b\x32\x17.sdn.runtime.v1.PortModH\x00\x12-\n\ttable_mod\x18\x0f \x01(\x0b\x32\x18.sdn.runtime.v1.TableModH\x00\x12*\n\x07\x62\x61rrier\x18\x10 \x01(\x0b\x32\x17.sdn.runtime.v1.NothingH\x00\x12-\n\x05stats\x18\x11 \x01(\x0b\x32\x1c.sdn.runtime.v1.StatsRequestH\x00\x12+\n\x04role\x18\x12 \x01(\x0b\x32\x1b.sdn.runtime.v1.RoleRequestH\x00\x12)\n\x03raw\x18\x13 \x01(\x0b\x32\x1a.sdn.runtime.v1.RawMessageH\x00\x12\x31\n\x07publish\x18\x14 \x01(\x0b\x32\x1e.sdn.runtime.v1.PublishRequestH\x00\x12,\n\x06kv_txn\x18\x15 \x01(\x0b\x32\x1a.sdn.runtime.v1.TxnRequestH\x00\x12\x14\n\x0c\x65xpect_reply\x18\x1e \x01(\x08\x42\x06\n\x04kind\"\xa7\x02\n\x0c\x43ommandError\x12/\n\x04\x63ode\x18\x01 \x01(\x0e\x32!.sdn.runtime.v1.CommandError.Code\x12\x0f\n\x07message\x18\x02 \x01(\t\x12/\n\x08openflow\x18\x03 \x01(\x0b\x32\x1d.sdn.runtime.v1.OpenFlowError\"\xa3\x01\n\x04\x43ode\x12\x14\n\x10\x43ODE_UNSPECIFIED\x10\x00\x12\x10\n\x0c\x43ODE_INVALID\x10\x01\x12\x17\n\x13\x43ODE_UNKNOWN_SWITCH\x10\x02\x12\x15\n\x11\x43ODE_SWITCH_ERROR\x10\x03\x12\x14\n\x10\x43ODE_UNAVAILABLE\x10\x04\x12\x1a\n\x16\x43ODE_PERMISSION_DENIED\x10\x05\x12\x11\n\rCODE_INTERNAL\x10\x06\"\xe9\x02\n\rCommandResult\x12\x16\n\x0e\x63orrelation_id\x18\x01 \x01(\t\x12%\n\x02ok\x18\x02 \x01(\x0b\x32\x17.sdn.runtime.v1.NothingH\x00\x12+\n\x05stats\x18\x03 \x01(\x0b\x32\x1a.sdn.runtime.v1.StatsReplyH\x00\x12)\n\x04role\x18\x04 \x01(\x0b\x32\x19.sdn.runtime.v1.RoleReplyH\x00\x12\'\n\x03raw\x18\x05 \x01(\x0b\x32\x18.sdn.runtime.v1.RawReplyH\x00\x12-\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x1c.sdn.runtime.v1.CommandErrorH\x00\x12\x32\n\x07publish\x18\x07 \x01(\x0b\x32\x1f.sdn.runtime.v1.PublishResponseH\x00\x12-\n\x06kv_txn\x18\x08 \x01(\x0b\x32\x1b.sdn.runtime.v1.TxnResponseH\x00\x42\x06\n\x04kind\"9\n\x0c\x43ommandBatch\x12)\n\x08\x63ommands\x18\x01 \x03(\x0b\x32\x17.sdn.runtime.v1.Command\"\xcf\x01\n\rClientMessage\x12.\n\tsubscribe\x18\x01 \x01(\x0b\x32\x19.sdn.runtime.v1.SubscribeH\x00\x12*\n\x07\x63ommand\x18\x02 \x01(\x0b\x32\x17.sdn.runtime.v1.CommandH\x00\x12(\n\x06\x63redit\x18\x03 \x01(\x0b\x32\x16.sdn.runtime.v1.CreditH\x00\x12\x30\n\x08\x63ommands\x18\x04 \x01(\x0b\x32\x1c.sdn.runtime.v1.CommandBatchH\x00\x42\x06\n\x04kind\"\xa8\x01\n\rServerMessage\x12\x30\n\nsubscribed\x18\x01 \x01(\x0b\x32\x1a.sdn.runtime.v1.SubscribedH\x00\x12,\n\x06\x65vents\x18\x02 \x01(\x0b\x32\x1a.sdn.runtime.v1.EventBatchH\x00\x12/\n\x06result\x18\x03 \x01(\x0b\x32\x1d.sdn.runtime.v1.CommandResultH\x00\x42\x06\n\x04kind*\xf7\x01\n\tEventKind\x12\x1a\n\x16\x45VENT_KIND_UNSPECIFIED\x10\x00\x12\x18\n\x14\x45VENT_KIND_SWITCH_UP\x10\x01\x12\x1a\n\x16\x45VENT_KIND_SWITCH_DOWN\x10\x02\x12\x18\n\x14\x45VENT_KIND_PACKET_IN\x10\x03\x12\x1a\n\x16\x45VENT_KIND_PORT_STATUS\x10\x04\x12\x1b\n\x17\x45VENT_KIND_FLOW_REMOVED\x10\x05\x12\x1b\n\x17\x45VENT_KIND_SWITCH_ERROR\x10\x06\x12\x15\n\x11\x45VENT_KIND_PUBSUB\x10\x07\x12\x11\n\rEVENT_KIND_KV\x10\x08\x32U\n\x06\x45vents\x12K\n\x07\x43onnect\x12\x1d.sdn.runtime.v1.ClientMessage\x1a\x1d.sdn.runtime.v1.ServerMessage(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsdn/runtime/v1/events.proto\x12\x0esdn.runtime.v1\x1a\x17sdn/runtime/v1/kv.proto\x1a\x1dsdn/runtime/v1/openflow.proto\x1a\x1bsdn/runtime/v1/pubsub.proto\x1a\x1asdn/runtime/v1/stats.proto\x1a\x1dsdn/runtime/v1/switches.proto\"G\n\x0ePacketInFilter\x12\x11\n\ttable_ids\x18\x01 \x03(\r\x12\x0f\n\x07\x63ookies\x18\x02 \x03(\x04\x12\x11\n\teth_types\x18\x03 \x03(\r\">\n\x07KvWatch\x12\x0b\n\x03key\x18\x01 \x01(\x0c\x12\x0e\n\x06prefix\x18\x02 \x01(\x08\x12\x16\n\x0estart_revision\x18\x03 \x01(\x04\"\xa5\x02\n\tSubscribe\x12\x10\n\x08\x61pp_name\x18\x01 \x01(\t\x12(\n\x05kinds\x18\x02 \x03(\x0e\x32\x19.sdn.runtime.v1.EventKind\x12\r\n\x05\x64pids\x18\x03 \x03(\x04\x12\x31\n\tpacket_in\x18\x04 \x01(\x0b\x32\x1e.sdn.runtime.v1.PacketInFilter\x12\x1d\n\x10resume_after_seq\x18\x05 \x01(\x04H\x00\x88\x01\x01\x12\x16\n\x0einitial_credit\x18\x06 \x01(\r\x12\x11\n\tmax_batch\x18\x07 \x01(\r\x12\x0e\n\x06topics\x18\x08 \x03(\t\x12+\n\nkv_watches\x18\t \x03(\x0b\x32\x17.sdn.runtime.v1.KvWatchB\x13\n\x11_resume_after_seq\"?\n\nSubscribed\x12\x10\n\x08last_seq\x18\x01 \x01(\x04\x12\x0f\n\x07node_id\x18\x02 \x01(\t\x12\x0e\n\x06\x61pp_id\x18\x03 \x01(\r\"\x18\n\x06\x43redit\x12\x0e\n\x06\x65vents\x18\x01 \x01(\r\"H\n\x08SwitchUp\x12*\n\x06switch\x18\x01 \x01(\x0b\x32\x1a.sdn.runtime.v1.SwitchInfo\x12\x10\n\x08snapshot\x18\x02 \x01(\x08\",\n\nSwitchDown\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x02 \x01(\t\"@\n\x03Gap\x12\x10\n\x08\x66rom_seq\x18\x01 \x01(\x04\x12\x0e\n\x06to_seq\x18\x02 \x01(\x04\x12\x17\n\x0fpacket_ins_shed\x18\x03 \x01(\x04\"\xe7\x03\n\x05\x45vent\x12\x0b\n\x03seq\x18\x01 \x01(\x04\x12\x0c\n\x04\x64pid\x18\x02 \x01(\x04\x12\x0f\n\x07time_ms\x18\x03 \x01(\x04\x12-\n\tswitch_up\x18\n \x01(\x0b\x32\x18.sdn.runtime.v1.SwitchUpH\x00\x12\x31\n\x0bswitch_down\x18\x0b \x01(\x0b\x32\x1a.sdn.runtime.v1.SwitchDownH\x00\x12-\n\tpacket_in\x18\x0c \x01(\x0b\x32\x18.sdn.runtime.v1.PacketInH\x00\x12\x31\n\x0bport_status\x18\r \x01(\x0b\x32\x1a.sdn.runtime.v1.PortStatusH\x00\x12\x33\n\x0c\x66low_removed\x18\x0e \x01(\x0b\x32\x1b.sdn.runtime.v1.FlowRemovedH\x00\x12\x35\n\x0cswitch_error\x18\x0f \x01(\x0b\x32\x1d.sdn.runtime.v1.OpenFlowErrorH\x00\x12/\n\x06pubsub\x18\x10 \x01(\x0b\x32\x1d.sdn.runtime.v1.PubSubMessageH\x00\x12%\n\x02kv\x18\x11 \x01(\x0b\x32\x17.sdn.runtime.v1.KvEventH\x00\x12\"\n\x03gap\x18\x12 \x01(\x0b\x32\x13.sdn.runtime.v1.GapH\x00\x42\x06\n\x04\x62ody\"3\n\nEventBatch\x12%\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x15.sdn.runtime.v1.Event\"\x1d\n\nRawMessage\x12\x0f\n\x07message\x18\x01 \x01(\x0c\"\x1c\n\x08RawReply\x12\x10\n\x08messages\x18\x01 \x03(\x0c\"R\n\tRoleReply\x12.\n\x04role\x18\x01 \x01(\x0e\x32 .sdn.runtime.v1.RoleRequest.Role\x12\x15\n\rgeneration_id\x18\x02 \x01(\x04\"\x8a\x05\n\x07\x43ommand\x12\x16\n\x0e\x63orrelation_id\x18\x01 \x01(\t\x12\x0c\n\x04\x64pid\x18\x02 \x01(\x04\x12\x0f\n\x07\x63onfirm\x18\x03 \x01(\x08\x12+\n\x08\x66low_mod\x18\n \x01(\x0b\x32\x17.sdn.runtime.v1.FlowModH\x00\x12/\n\npacket_out\x18\x0b \x01(\x0b\x32\x19.sdn.runtime.v1.PacketOutH\x00\x12-\n\tgroup_mod\x18\x0c \x01(\x0b\x32\x18.sdn.runtime.v1.GroupModH\x00\x12-\n\tmeter_mod\x18\r \x01(\x0b\x32\x18.sdn.runtime.v1.MeterModH\x00\x12+\n\x08port_mod\x18\x0e \x01(\x0b\x32\x17.sdn.runtime.v1.PortModH\x00\x12-\n\ttable_mod\x18\x0f \x01(\x0b\x32\x18.sdn.runtime.v1.TableModH\x00\x12*\n\x07\x62\x61rrier\x18\x10 \x01(\x0b\x32\x17.sdn.runtime.v1.NothingH\x00\x12-\n\x05stats\x18\x11 \x01(\x0b\x32\x1c.sdn.runtime.v1.StatsRequestH\x00\x12+\n\x04role\x18\x12 \x01(\x0b\x32\x1b.sdn.runtime.v1.RoleRequestH\x00\x12)\n\x03raw\x18\x13 \x01(\x0b\x32\x1a.sdn.runtime.v1.RawMessageH\x00\x12\x31\n\x07publish\x18\x14 \x01(\x0b\x32\x1e.sdn.runtime.v1.PublishRequestH\x00\x12,\n\x06kv_txn\x18\x15 \x01(\x0b\x32\x1a.sdn.runtime.v1.TxnRequestH\x00\x12\x14\n\x0c\x65xpect_reply\x18\x1e \x01(\x08\x42\x06\n\x04kind\"\xa7\x02\n\x0c\x43ommandError\x12/\n\x04\x63ode\x18\x01 \x01(\x0e\x32!.sdn.runtime.v1.CommandError.Code\x12\x0f\n\x07message\x18\x02 \x01(\t\x12/\n\x08openflow\x18\x03 \x01(\x0b\x32\x1d.sdn.runtime.v1.OpenFlowError\"\xa3\x01\n\x04\x43ode\x12\x14\n\x10\x43ODE_UNSPECIFIED\x10\x00\x12\x10\n\x0c\x43ODE_INVALID\x10\x01\x12\x17\n\x13\x43ODE_UNKNOWN_SWITCH\x10\x02\x12\x15\n\x11\x43ODE_SWITCH_ERROR\x10\x03\x12\x14\n\x10\x43ODE_UNAVAILABLE\x10\x04\x12\x1a\n\x16\x43ODE_PERMISSION_DENIED\x10\x05\x12\x11\n\rCODE_INTERNAL\x10\x06\"\xe9\x02\n\rCommandResult\x12\x16\n\x0e\x63orrelation_id\x18\x01 \x01(\t\x12%\n\x02ok\x18\x02 \x01(\x0b\x32\x17.sdn.runtime.v1.NothingH\x00\x12+\n\x05stats\x18\x03 \x01(\x0b\x32\x1a.sdn.runtime.v1.StatsReplyH\x00\x12)\n\x04role\x18\x04 \x01(\x0b\x32\x19.sdn.runtime.v1.RoleReplyH\x00\x12\'\n\x03raw\x18\x05 \x01(\x0b\x32\x18.sdn.runtime.v1.RawReplyH\x00\x12-\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x1c.sdn.runtime.v1.CommandErrorH\x00\x12\x32\n\x07publish\x18\x07 \x01(\x0b\x32\x1f.sdn.runtime.v1.PublishResponseH\x00\x12-\n\x06kv_txn\x18\x08 \x01(\x0b\x32\x1b.sdn.runtime.v1.TxnResponseH\x00\x42\x06\n\x04kind\"9\n\x0c\x43ommandBatch\x12)\n\x08\x63ommands\x18\x01 \x03(\x0b\x32\x17.sdn.runtime.v1.Command\"\xcf\x01\n\rClientMessage\x12.\n\tsubscribe\x18\x01 \x01(\x0b\x32\x19.sdn.runtime.v1.SubscribeH\x00\x12*\n\x07\x63ommand\x18\x02 \x01(\x0b\x32\x17.sdn.runtime.v1.CommandH\x00\x12(\n\x06\x63redit\x18\x03 \x01(\x0b\x32\x16.sdn.runtime.v1.CreditH\x00\x12\x30\n\x08\x63ommands\x18\x04 \x01(\x0b\x32\x1c.sdn.runtime.v1.CommandBatchH\x00\x42\x06\n\x04kind\"\xa8\x01\n\rServerMessage\x12\x30\n\nsubscribed\x18\x01 \x01(\x0b\x32\x1a.sdn.runtime.v1.SubscribedH\x00\x12,\n\x06\x65vents\x18\x02 \x01(\x0b\x32\x1a.sdn.runtime.v1.EventBatchH\x00\x12/\n\x06result\x18\x03 \x01(\x0b\x32\x1d.sdn.runtime.v1.CommandResultH\x00\x42\x06\n\x04kind*\xf7\x01\n\tEventKind\x12\x1a\n\x16\x45VENT_KIND_UNSPECIFIED\x10\x00\x12\x18\n\x14\x45VENT_KIND_SWITCH_UP\x10\x01\x12\x1a\n\x16\x45VENT_KIND_SWITCH_DOWN\x10\x02\x12\x18\n\x14\x45VENT_KIND_PACKET_IN\x10\x03\x12\x1a\n\x16\x45VENT_KIND_PORT_STATUS\x10\x04\x12\x1b\n\x17\x45VENT_KIND_FLOW_REMOVED\x10\x05\x12\x1b\n\x17\x45VENT_KIND_SWITCH_ERROR\x10\x06\x12\x15\n\x11\x45VENT_KIND_PUBSUB\x10\x07\x12\x11\n\rEVENT_KIND_KV\x10\x08\x32U\n\x06\x45vents\x12K\n\x07\x43onnect\x12\x1d.sdn.runtime.v1.ClientMessage\x1a\x1d.sdn.runtime.v1.ServerMessage(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sdn.runtime.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EVENTKIND']._serialized_start=3329
-  _globals['_EVENTKIND']._serialized_end=3576
+  _globals['_EVENTKIND']._serialized_start=3345
+  _globals['_EVENTKIND']._serialized_end=3592
   _globals['_PACKETINFILTER']._serialized_start=191
   _globals['_PACKETINFILTER']._serialized_end=262
   _globals['_KVWATCH']._serialized_start=264
@@ -46,39 +46,39 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SUBSCRIBE']._serialized_start=329
   _globals['_SUBSCRIBE']._serialized_end=622
   _globals['_SUBSCRIBED']._serialized_start=624
-  _globals['_SUBSCRIBED']._serialized_end=671
-  _globals['_CREDIT']._serialized_start=673
-  _globals['_CREDIT']._serialized_end=697
-  _globals['_SWITCHUP']._serialized_start=699
-  _globals['_SWITCHUP']._serialized_end=771
-  _globals['_SWITCHDOWN']._serialized_start=773
-  _globals['_SWITCHDOWN']._serialized_end=817
-  _globals['_GAP']._serialized_start=819
-  _globals['_GAP']._serialized_end=883
-  _globals['_EVENT']._serialized_start=886
-  _globals['_EVENT']._serialized_end=1373
-  _globals['_EVENTBATCH']._serialized_start=1375
-  _globals['_EVENTBATCH']._serialized_end=1426
-  _globals['_RAWMESSAGE']._serialized_start=1428
-  _globals['_RAWMESSAGE']._serialized_end=1457
-  _globals['_RAWREPLY']._serialized_start=1459
-  _globals['_RAWREPLY']._serialized_end=1487
-  _globals['_ROLEREPLY']._serialized_start=1489
-  _globals['_ROLEREPLY']._serialized_end=1571
-  _globals['_COMMAND']._serialized_start=1574
-  _globals['_COMMAND']._serialized_end=2224
-  _globals['_COMMANDERROR']._serialized_start=2227
-  _globals['_COMMANDERROR']._serialized_end=2522
-  _globals['_COMMANDERROR_CODE']._serialized_start=2359
-  _globals['_COMMANDERROR_CODE']._serialized_end=2522
-  _globals['_COMMANDRESULT']._serialized_start=2525
-  _globals['_COMMANDRESULT']._serialized_end=2886
-  _globals['_COMMANDBATCH']._serialized_start=2888
-  _globals['_COMMANDBATCH']._serialized_end=2945
-  _globals['_CLIENTMESSAGE']._serialized_start=2948
-  _globals['_CLIENTMESSAGE']._serialized_end=3155
-  _globals['_SERVERMESSAGE']._serialized_start=3158
-  _globals['_SERVERMESSAGE']._serialized_end=3326
-  _globals['_EVENTS']._serialized_start=3578
-  _globals['_EVENTS']._serialized_end=3663
+  _globals['_SUBSCRIBED']._serialized_end=687
+  _globals['_CREDIT']._serialized_start=689
+  _globals['_CREDIT']._serialized_end=713
+  _globals['_SWITCHUP']._serialized_start=715
+  _globals['_SWITCHUP']._serialized_end=787
+  _globals['_SWITCHDOWN']._serialized_start=789
+  _globals['_SWITCHDOWN']._serialized_end=833
+  _globals['_GAP']._serialized_start=835
+  _globals['_GAP']._serialized_end=899
+  _globals['_EVENT']._serialized_start=902
+  _globals['_EVENT']._serialized_end=1389
+  _globals['_EVENTBATCH']._serialized_start=1391
+  _globals['_EVENTBATCH']._serialized_end=1442
+  _globals['_RAWMESSAGE']._serialized_start=1444
+  _globals['_RAWMESSAGE']._serialized_end=1473
+  _globals['_RAWREPLY']._serialized_start=1475
+  _globals['_RAWREPLY']._serialized_end=1503
+  _globals['_ROLEREPLY']._serialized_start=1505
+  _globals['_ROLEREPLY']._serialized_end=1587
+  _globals['_COMMAND']._serialized_start=1590
+  _globals['_COMMAND']._serialized_end=2240
+  _globals['_COMMANDERROR']._serialized_start=2243
+  _globals['_COMMANDERROR']._serialized_end=2538
+  _globals['_COMMANDERROR_CODE']._serialized_start=2375
+  _globals['_COMMANDERROR_CODE']._serialized_end=2538
+  _globals['_COMMANDRESULT']._serialized_start=2541
+  _globals['_COMMANDRESULT']._serialized_end=2902
+  _globals['_COMMANDBATCH']._serialized_start=2904
+  _globals['_COMMANDBATCH']._serialized_end=2961
+  _globals['_CLIENTMESSAGE']._serialized_start=2964
+  _globals['_CLIENTMESSAGE']._serialized_end=3171
+  _globals['_SERVERMESSAGE']._serialized_start=3174
+  _globals['_SERVERMESSAGE']._serialized_end=3342
+  _globals['_EVENTS']._serialized_start=3594
+  _globals['_EVENTS']._serialized_end=3679
 # @@protoc_insertion_point(module_scope)

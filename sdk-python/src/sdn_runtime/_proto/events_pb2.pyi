@@ -156,7 +156,19 @@ class Subscribe(_message.Message):
     TOPICS_FIELD_NUMBER: _builtins.int
     KV_WATCHES_FIELD_NUMBER: _builtins.int
     app_name: _builtins.str
-    """Shown in logs and metrics."""
+    """The app this stream belongs to (default: the token's name): shown in logs
+    and metrics, and the app that owns the flows the stream writes. Every
+    stream with one name is the same app. docs/apps-sharing-a-switch.md: the
+    runtime puts the app's id in the top 16 bits of every cookie it writes
+    (cookies keep 48 bits for the app; a cookie that sets any of the top 16 is
+    refused with CODE_INVALID), confines modify, delete and flow/aggregate
+    stats to the app's flows, refuses an add that overlaps another app's flow
+    at the same table and priority, and counts the app's flows against a
+    quota. Packet-ins caused by the app's flows and flow-removed events of its
+    flows come to this app only, with the cookie it wrote; table misses come
+    to every app that subscribes to packet-ins. The name of a built-in app or
+    a plugin cannot be used.
+    """
     resume_after_seq: _builtins.int
     """Resume after a reconnect: replay lifecycle events with a larger seq."""
     initial_credit: _builtins.int
@@ -208,19 +220,25 @@ class Subscribed(_message.Message):
 
     LAST_SEQ_FIELD_NUMBER: _builtins.int
     NODE_ID_FIELD_NUMBER: _builtins.int
+    APP_ID_FIELD_NUMBER: _builtins.int
     last_seq: _builtins.int
     """The newest lifecycle seq when the subscription started."""
     node_id: _builtins.str
     """The node that serves this stream."""
+    app_id: _builtins.int
+    """The app's id (1..65534): the top 16 bits of the cookie of every flow it
+    writes, as dump-flows shows them.
+    """
     def __init__(
         self,
         *,
         last_seq: _builtins.int = ...,
         node_id: _builtins.str = ...,
+        app_id: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["last_seq", b"last_seq", "node_id", b"node_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["app_id", b"app_id", "last_seq", b"last_seq", "node_id", b"node_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -73,7 +73,20 @@ export interface KvWatch {
 }
 
 export interface Subscribe {
-  /** Shown in logs and metrics. */
+  /**
+   * The app this stream belongs to (default: the token's name): shown in logs
+   * and metrics, and the app that owns the flows the stream writes. Every
+   * stream with one name is the same app. docs/apps-sharing-a-switch.md: the
+   * runtime puts the app's id in the top 16 bits of every cookie it writes
+   * (cookies keep 48 bits for the app; a cookie that sets any of the top 16 is
+   * refused with CODE_INVALID), confines modify, delete and flow/aggregate
+   * stats to the app's flows, refuses an add that overlaps another app's flow
+   * at the same table and priority, and counts the app's flows against a
+   * quota. Packet-ins caused by the app's flows and flow-removed events of its
+   * flows come to this app only, with the cookie it wrote; table misses come
+   * to every app that subscribes to packet-ins. The name of a built-in app or
+   * a plugin cannot be used.
+   */
   appName: string;
   /** Empty: every kind except PUBSUB and KV, which come from `topics` / `kv_watches`. */
   kinds: EventKind[];
@@ -100,6 +113,11 @@ export interface Subscribed {
   lastSeq: bigint;
   /** The node that serves this stream. */
   nodeId: string;
+  /**
+   * The app's id (1..65534): the top 16 bits of the cookie of every flow it
+   * writes, as dump-flows shows them.
+   */
+  appId: number;
 }
 
 /** More room: the server may send `events` more events. */
@@ -676,7 +694,7 @@ export const Subscribe: MessageFns<Subscribe> = {
 };
 
 function createBaseSubscribed(): Subscribed {
-  return { lastSeq: 0n, nodeId: "" };
+  return { lastSeq: 0n, nodeId: "", appId: 0 };
 }
 
 export const Subscribed: MessageFns<Subscribed> = {
@@ -689,6 +707,9 @@ export const Subscribed: MessageFns<Subscribed> = {
     }
     if (message.nodeId !== "") {
       writer.uint32(18).string(message.nodeId);
+    }
+    if (message.appId !== 0) {
+      writer.uint32(24).uint32(message.appId);
     }
     return writer;
   },
@@ -722,6 +743,14 @@ export const Subscribed: MessageFns<Subscribed> = {
             message.nodeId = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.appId = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -741,6 +770,7 @@ export const Subscribed: MessageFns<Subscribed> = {
     const message = createBaseSubscribed();
     message.lastSeq = (object.lastSeq !== undefined && object.lastSeq !== null) ? BigInt(object.lastSeq) : 0n;
     message.nodeId = object.nodeId ?? "";
+    message.appId = object.appId ?? 0;
     return message;
   },
 };

@@ -1,11 +1,10 @@
-import { OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPG_ANY, OFPP_ANY, OFPTT_ALL, type FlowRemoved, type FlowStats, type Match, type OfpMessage } from '../openflow/index.js';
-import type { AppEvent, Command, SwitchHandle } from '../core/app-types.js';
-import { AppIds } from './app-ids.js';
-import { asOwnerSees, confineCommand, ownedFlowStats, type AppRef } from './confine.js';
-import { appIdOf, NO_APP_ID, RUNTIME_APP_ID } from './cookie.js';
-import { OwnershipError } from './errors.js';
-import { FlowLedger } from './ledger.js';
-import { packetInRoute } from './routing.js';
+import { OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPG_ANY, OFPP_ANY, OFPTT_ALL, type FlowStats, type Match, type OfpMessage } from '../openflow/index.js';
+import { AppIds, appIdOf, asOwnerSees, confineCommand, FlowLedger, NO_APP_ID, OwnershipError, ownedFlowStats, packetInRoute, RUNTIME_APP_ID, type AppRef } from '../ownership/index.js';
+import type { AppEvent, AppScope } from './app-types.js';
+import type { Command, SwitchDirectory, SwitchHandle } from './switch-directory.js';
+
+/** Where an app runs: its name is the runtime's (in-process apps, plugins) or any API client's. */
+export type AppKind = 'process' | 'plugin' | 'client';
 
 export interface OwnershipOptions {
   /** Flows an app may hold per switch unless `quotas` names it; Infinity for no limit. */
@@ -18,35 +17,25 @@ export interface OwnershipOptions {
   readonly onRefused?: (err: OwnershipError) => void;
 }
 
-/**
- * Who gets an event: every app (`all`), the apps with one id (`owner`), the
- * apps that asked for table-miss packet-ins (`tableMiss`), or no app (`none`: a
- * flow-removed the owner did not ask for). `event` is what they get (an owner
- * sees its own cookie).
- */
-export type EventRoute =
-  | { readonly to: 'all' | 'tableMiss' | 'none'; readonly event: AppEvent }
-  | { readonly to: 'owner'; readonly appId: number; readonly event: AppEvent };
-
-/** What a subscriber says about itself so `delivers` can decide. */
+/** What the bus knows of a subscriber to decide whether an owned event is for it. */
 export interface Recipient {
   readonly appId: number;
-  /** Wants table-miss packet-ins (a packet-in subscriber does unless it opts out). */
   readonly tableMiss: boolean;
 }
 
 /**
- * The runtime's ownership state: app ids, a flow ledger per connected switch,
- * quotas, and the two seams the wiring uses: `confine` wraps a switch handle so
- * everything an app sends is confined and checked, `route` decides once per
- * switch event which apps get it. No I/O of its own (it sends through the
- * handles it is given); one event loop.
+ * The node's flow ownership (docs/apps-sharing-a-switch.md): app ids, a flow
+ * ledger per connected switch, quotas. `scope(name)` is an app's side: its
+ * directory, whose handles confine and check every command; `route(event)`
+ * runs once per switch event on the bus, before any app sees it. No I/O of its
+ * own (it sends through the directory it is given); main thread only.
  */
 export class Ownership {
   readonly ids = new AppIds();
   private readonly ledgers = new Map<bigint, FlowLedger>();
   private readonly options: OwnershipOptions;
   private readonly quotaById = new Map<number, number>();
+  private readonly scopes = new Map<string, { readonly kind: AppKind; readonly scope: AppScope }>();
 
   constructor(options: OwnershipOptions) {
     this.options = options;
@@ -61,6 +50,45 @@ export class Ownership {
     const id = this.ids.idFor(name);
     if (!this.quotaById.has(id)) this.quotaById.set(id, this.options.quotas?.get(name) ?? this.options.defaultQuota);
     return { id, name };
+  }
+
+  /**
+   * App `name`'s scope over `directory` (one per name: its handles are made
+   * once per switch). An API client cannot take the name of an in-process app
+   * or a plugin, nor they a client's: it would own their flows.
+   * @throws OwnershipError `appIds` for such a name, or when no id is left.
+   */
+  scope(name: string, directory: SwitchDirectory, kind: AppKind = 'process'): AppScope {
+    const known = this.scopes.get(name);
+    if (known !== undefined) {
+      if (known.kind !== kind && (known.kind === 'client' || kind === 'client')) {
+        const err = new OwnershipError('appIds', name, `the name belongs to ${known.kind === 'client' ? 'an API client' : known.kind === 'plugin' ? 'a plugin' : 'an app inside the runtime'}: choose another app name`);
+        this.options.onRefused?.(err);
+        throw err;
+      }
+      return known.scope;
+    }
+    const app = this.app(name);
+    const handles = new WeakMap<SwitchHandle, SwitchHandle>();
+    const switches: SwitchDirectory = {
+      lookup: (dpid) => {
+        const raw = directory.lookup(dpid);
+        if (raw === undefined) return undefined;
+        let confined = handles.get(raw);
+        if (confined === undefined) handles.set(raw, (confined = this.confine(app, raw)));
+        return confined;
+      },
+      view: (dpid) => directory.view(dpid),
+      list: () => directory.list(),
+    };
+    const scope: AppScope = {
+      name,
+      id: app.id,
+      switches,
+      removeFlows: () => this.removeFlows(app, directory.list().flatMap((v) => directory.lookup(v.dpid) ?? [])),
+    };
+    this.scopes.set(name, { kind, scope });
+    return scope;
   }
 
   /** Flows `appId` holds on `dpid`, as the ledger counts them. */
@@ -96,6 +124,7 @@ export class Ownership {
     };
     return {
       dpid: sw.dpid,
+      node: sw.node,
       version: sw.version,
       send: (command) => sw.send(admit(command)),
       sendConfirmed: (command) => admitted(command, (c) => sw.sendConfirmed(c)),
@@ -105,55 +134,53 @@ export class Ownership {
   }
 
   /**
-   * Who gets `event` (call once per event, before handing it to anyone: a
-   * flow-removed updates the ledger). Switch up/down reset the switch's ledger.
+   * `event` as the bus hands it out: a packet-in or flow-removed of an app's
+   * flow marked with its `owner` and carrying the owner's own cookie; undefined
+   * for a flow-removed nobody gets (its owner did not ask: the runtime asks the
+   * switch for every removal to keep the ledger exact). Switch up/down start
+   * and drop the switch's ledger. Call once per event.
    */
-  route(event: AppEvent): EventRoute {
+  route(event: AppEvent): AppEvent | undefined {
     switch (event.type) {
       case 'switchUp':
         this.ledgers.set(event.dpid, this.newLedger());
-        return { to: 'all', event };
+        return event;
       case 'switchDown':
         this.ledgers.delete(event.dpid);
-        return { to: 'all', event };
+        return event;
       case 'packetIn': {
         const route = packetInRoute(event.message);
-        if (route.to === 'tableMiss') return { to: 'tableMiss', event };
-        return { to: 'owner', appId: route.appId, event: { ...event, message: asOwnerSees(event.message) } };
+        return route.to === 'tableMiss' ? event : { ...event, message: asOwnerSees(event.message), owner: route.appId };
       }
-      case 'flowRemoved':
-        return this.routeFlowRemoved(event.dpid, event.message, event);
+      case 'flowRemoved': {
+        const entry = this.ledgers.get(event.dpid)?.removed(event.message);
+        const appId = appIdOf(event.message.cookie);
+        if (appId === RUNTIME_APP_ID || appId === NO_APP_ID) return event;
+        // Unknown to the ledger (from before the switch connected): the app may have asked.
+        if (entry !== undefined && !entry.notifyApp) return undefined;
+        return { ...event, message: asOwnerSees(event.message), owner: appId };
+      }
       default:
-        return { to: 'all', event };
+        return event;
     }
   }
 
   /**
    * Deletes every flow of `app` on each switch of `handles` (a delete of all
-   * flows, confined to the app) and forgets them; resolves when each switch
-   * confirmed it (or failed: those failures are returned, not thrown).
+   * flows, confined to the app; strict deletes from the ledger on OpenFlow 1.0)
+   * and forgets them; resolves when each switch confirmed, with the failures.
    */
   async removeFlows(app: AppRef, handles: readonly SwitchHandle[]): Promise<unknown[]> {
     const results = await Promise.allSettled(
       handles.map((sw) => {
         const confined = this.confine(app, sw);
         if (sw.version !== 1) return confined.sendConfirmed(deleteCommand(OFPFC_DELETE, OFPTT_ALL, 0, []));
-        // No cookie mask on OpenFlow 1.0: each flow the ledger knows, by a strict delete.
         const entries = this.ledgers.get(sw.dpid)?.entries(app.id) ?? [];
         return Promise.all(entries.map((e) => confined.sendConfirmed(deleteCommand(OFPFC_DELETE_STRICT, e.tableId, e.priority, e.match))));
       }),
     );
     for (const sw of handles) this.ledgers.get(sw.dpid)?.forgetApp(app.id);
     return results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
-  }
-
-  private routeFlowRemoved(dpid: bigint, message: FlowRemoved, event: AppEvent): EventRoute {
-    const entry = this.ledgers.get(dpid)?.removed(message);
-    const appId = appIdOf(message.cookie);
-    if (appId === RUNTIME_APP_ID || appId === NO_APP_ID) return { to: 'all', event };
-    // The runtime asked the switch for every removal; the app gets those it asked for (unknown flows: it may have).
-    if (entry !== undefined && !entry.notifyApp) return { to: 'none', event };
-    return { to: 'owner', appId, event: { ...event, type: 'flowRemoved', message: asOwnerSees(message) } };
   }
 
   private ledger(dpid: bigint): FlowLedger {
@@ -167,18 +194,11 @@ export class Ownership {
   }
 }
 
-/** Whether a subscriber `r` gets an event routed `route`. */
-export function delivers(route: EventRoute, r: Recipient): boolean {
-  switch (route.to) {
-    case 'all':
-      return true;
-    case 'none':
-      return false;
-    case 'tableMiss':
-      return r.tableMiss;
-    case 'owner':
-      return r.appId === route.appId;
-  }
+/** Whether recipient `r` gets a routed packet-in or flow-removed `event` (other events: always). */
+export function delivers(event: AppEvent, r: Recipient): boolean {
+  if (event.type === 'packetIn') return event.owner === undefined ? r.tableMiss : event.owner === r.appId;
+  if (event.type === 'flowRemoved') return event.owner === undefined || event.owner === r.appId;
+  return true;
 }
 
 function deleteCommand(command: number, tableId: number, priority: number, match: Match): Command {

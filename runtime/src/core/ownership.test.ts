@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AppEvent, Command, SwitchHandle, SwitchView } from '../core/app-types.js';
+import type { AppEvent } from './app-types.js';
+import type { Command, SwitchHandle, SwitchView } from './switch-directory.js';
 import { OFPFC_ADD, OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPFF_SEND_FLOW_REM, OFPR_ACTION, OFPR_NO_MATCH, OFPTT_ALL, type FlowMod, type FlowRemoved, type Match, type OfpMessage, type PacketIn } from '../openflow/index.js';
-import { APP_ID_MASK, appCookie } from './cookie.js';
-import { OwnershipError } from './errors.js';
-import { delivers, Ownership } from './hub.js';
+import { APP_ID_MASK, appCookie, OwnershipError } from '../ownership/index.js';
+import { delivers, Ownership } from './ownership.js';
 
 type Mod = Omit<FlowMod, 'version' | 'xid'>;
 
@@ -13,6 +13,7 @@ function fakeSwitch(dpid: bigint, version = 4, reply: OfpMessage[] = []): Switch
   const sent: Command[] = [];
   return {
     dpid,
+    node: 0,
     version,
     sent,
     send: (c) => void sent.push(c),
@@ -26,9 +27,9 @@ const add = (priority: number, match: Match, over: Partial<Mod> = {}): Mod => ({
   bufferId: 0xffffffff, outPort: 0xffffffff, outGroup: 0xffffffff, flags: 0, match, instructions: [], ...over,
 });
 const deleteAll: Mod = { ...add(0, []), command: OFPFC_DELETE, tableId: OFPTT_ALL };
-const up = (dpid: bigint): AppEvent => ({ type: 'switchUp', dpid, view: { dpid } as SwitchView });
-const packetIn = (reason: number, cookie: bigint): AppEvent => ({ type: 'packetIn', dpid: 1n, message: { type: 'PacketIn', reason, cookie } as PacketIn });
-const flowRemoved = (cookie: bigint, priority: number, match: Match): AppEvent => ({ type: 'flowRemoved', dpid: 1n, message: { type: 'FlowRemoved', cookie, priority, tableId: 0, match } as unknown as FlowRemoved });
+const up = (dpid: bigint): AppEvent => ({ type: 'switchUp', node: 0, dpid, view: { dpid } as SwitchView });
+const packetIn = (reason: number, cookie: bigint): AppEvent => ({ type: 'packetIn', node: 0, dpid: 1n, message: { type: 'PacketIn', reason, cookie } as PacketIn });
+const flowRemoved = (cookie: bigint, priority: number, match: Match): AppEvent => ({ type: 'flowRemoved', node: 0, dpid: 1n, message: { type: 'FlowRemoved', cookie, priority, tableId: 0, match } as unknown as FlowRemoved });
 const ipPair = (src: string, dst: string): Match => [
   { field: 'eth_type', value: 0x0800 },
   { field: 'ipv4_src', value: src },
@@ -64,16 +65,17 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     assert.equal(own.flowCount(own.app('acl').id, 1n), 1);
   });
 
-  it('routes a packet-in caused by an app\'s flow to that app with its own cookie, and a table miss to those who asked', () => {
+  it('marks a packet-in caused by an app\'s flow with that app and its own cookie; a table miss goes to those who take table misses', () => {
     const own = new Ownership({ defaultQuota: Infinity });
     const ls = own.app('learning-switch');
     const acl = own.app('acl');
-    const mine = own.route(packetIn(OFPR_ACTION, appCookie(acl.id, 7n)));
-    assert.equal(mine.event.type === 'packetIn' && mine.event.message.cookie, 7n);
+    const mine = own.route(packetIn(OFPR_ACTION, appCookie(acl.id, 7n)))!;
+    assert.ok(mine.type === 'packetIn');
+    assert.deepEqual([mine.owner, mine.message.cookie], [acl.id, 7n]);
     assert.deepEqual([delivers(mine, { appId: acl.id, tableMiss: true }), delivers(mine, { appId: ls.id, tableMiss: true })], [true, false]);
-    const miss = own.route(packetIn(OFPR_NO_MATCH, appCookie(ls.id, 0n)));
+    const miss = own.route(packetIn(OFPR_NO_MATCH, appCookie(ls.id, 0n)))!;
     assert.deepEqual([delivers(miss, { appId: acl.id, tableMiss: true }), delivers(miss, { appId: ls.id, tableMiss: false })], [true, false]);
-    assert.ok(delivers(own.route(up(1n)), { appId: acl.id, tableMiss: false }), 'switch events go to every app');
+    assert.ok(delivers(own.route(up(1n))!, { appId: acl.id, tableMiss: false }), 'switch events go to every app');
   });
 
   it('routes a flow-removed to its owner only when it asked for it, and counts the flow gone either way', () => {
@@ -83,11 +85,25 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     const handle = own.confine(acl, fakeSwitch(1n));
     handle.send(add(5, ipPair('10.0.0.1', '10.0.0.2'), { idleTimeout: 1 }));
     handle.send(add(5, ipPair('10.0.0.1', '10.0.0.4'), { idleTimeout: 1, flags: OFPFF_SEND_FLOW_REM, cookie: 9n }));
-    assert.deepEqual(own.route(flowRemoved(appCookie(acl.id, 0n), 5, ipPair('10.0.0.1', '10.0.0.2'))).to, 'none');
-    const asked = own.route(flowRemoved(appCookie(acl.id, 9n), 5, ipPair('10.0.0.1', '10.0.0.4')));
-    assert.ok(delivers(asked, { appId: acl.id, tableMiss: false }));
-    assert.equal(asked.event.type === 'flowRemoved' && asked.event.message.cookie, 9n);
+    assert.equal(own.route(flowRemoved(appCookie(acl.id, 0n), 5, ipPair('10.0.0.1', '10.0.0.2'))), undefined);
+    const asked = own.route(flowRemoved(appCookie(acl.id, 9n), 5, ipPair('10.0.0.1', '10.0.0.4')))!;
+    assert.ok(asked.type === 'flowRemoved');
+    assert.deepEqual([asked.owner, asked.message.cookie], [acl.id, 9n]);
+    assert.ok(!delivers(asked, { appId: acl.id + 1, tableMiss: true }));
     assert.equal(own.flowCount(acl.id, 1n), 0);
+  });
+
+  it('gives each app one scope whose directory confines, and removes the app\'s flows from every switch it lists', async () => {
+    const own = new Ownership({ defaultQuota: Infinity });
+    const sw = fakeSwitch(1n);
+    const directory = { lookup: (dpid: bigint) => (dpid === 1n ? sw : undefined), view: () => undefined, list: () => [{ dpid: 1n } as SwitchView] };
+    const scope = own.scope('acl', directory);
+    assert.equal(own.scope('acl', directory), scope);
+    assert.equal(scope.switches.lookup(1n), scope.switches.lookup(1n), 'one handle per switch, not one per lookup');
+    scope.switches.lookup(1n)!.send(add(1000, []));
+    assert.equal((sw.sent[0] as Mod).cookie, appCookie(scope.id, 0n));
+    assert.deepEqual(await scope.removeFlows(), []);
+    assert.equal((sw.sent[1] as Mod).command, OFPFC_DELETE);
   });
 
   it('gives an app back its own flow stats only', async () => {
