@@ -58,7 +58,7 @@ step "build and type check" npm run build
 step "lint" npm run lint
 step "sdk-python venv" bash sdk-python/scripts/setup-venv.sh
 
-mapfile -t unit_files < <(test_files -e2e runtime/dist sdk-ts/dist examples/*/dist)
+mapfile -t unit_files < <(test_files -e2e runtime/dist sdk-ts/dist examples/*/dist bench/dist)
 mapfile -t e2e_files < <(test_files +e2e runtime/dist)
 step "node tests (unit, property, conformance, integration)" node_suite node "${unit_files[@]}"
 step "node tests (end to end: Open vSwitch, grpcurl)" node_suite node-e2e "${e2e_files[@]}"

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompileCache } from '../../runtime/dist/plugins/compile-cache.js';
 import { buildProject, EXAMPLES, type KitLanguage } from '../../runtime/dist/plugins/testing/kits.js';
+import type { OpenFlowVersion } from './loadgen/switch-wire.js';
 import { cpuProfFlags, runtimeArgs, waitForRuntime, waitForStreams } from './runtime-process.js';
 
 /**
@@ -10,12 +11,16 @@ import { cpuProfFlags, runtimeArgs, waitForRuntime, waitForStreams } from './run
  * listening on 127.0.0.1 only: sdn-runtime with its built-in app, with the
  * learning switch as a gRPC client (TypeScript or Python, a second process) or
  * as a plugin (TypeScript or Python kit) instead, os-ken and ovs-testcontroller.
- * A controller may be several processes: they start in order, each awaited
- * until ready, and their CPU times add up.
+ * Each speaks the run's OpenFlow version only (1.3, or 1.0 for the cbench-style
+ * run). A controller may be several processes: they start in order, each
+ * awaited until ready, and their CPU times add up.
  */
 
 export const CONTESTANT_IDS = ['runtime', 'runtime-ts', 'runtime-py', 'plugin-ts', 'plugin-py', 'osken', 'testcontroller'] as const;
 export type ContestantId = (typeof CONTESTANT_IDS)[number];
+
+/** The contestants of the OpenFlow 1.0 (cbench-style) run unless --only says otherwise: the ones issue 15 names. */
+export const OPENFLOW_10_IDS: readonly ContestantId[] = ['runtime', 'osken', 'testcontroller'];
 
 /** The contestants that are sdn-runtime (the rest are peers). */
 export const RUNTIME_IDS: readonly ContestantId[] = ['runtime', 'runtime-ts', 'runtime-py', 'plugin-ts', 'plugin-py'];
@@ -30,6 +35,8 @@ export interface LaunchContext {
   readonly scratch: string;
   /** Write a V8 CPU profile of every Node process into this folder. */
   readonly cpuProfDir: string | undefined;
+  /** The one OpenFlow version the controller negotiates. */
+  readonly openflow: OpenFlowVersion;
 }
 
 export interface Launch {
@@ -44,6 +51,8 @@ export interface Launch {
 export interface Contestant {
   readonly id: ContestantId;
   readonly label: string;
+  /** Its name in the OpenFlow 1.0 run, when another program runs there. */
+  readonly label10?: string;
   /** Why it cannot run on this machine, or undefined when it can. */
   missing(root: string): string | undefined;
   /** Work before the launch (building a plugin); its error is reported as why the contestant was not measured. */
@@ -146,12 +155,13 @@ function pluginContestant(id: ContestantId, language: KitLanguage, label: string
 const osken: Contestant = {
   id: 'osken',
   label: 'os-ken (simple_switch_13)',
+  label10: 'os-ken (simple_switch_10)',
   missing: (root) => firstMissing(root, [['bench/.venv/bin/python', 'run bash bench/peers/setup.sh']]),
   launch: (c) => [
     {
       role: 'os-ken',
       command: join(c.root, 'bench', '.venv', 'bin', 'python'),
-      args: [join(c.root, 'bench', 'peers', 'osken_simple_switch_13.py'), '--host', '127.0.0.1', '--port', String(c.openflowPort)],
+      args: [join(c.root, 'bench', 'peers', c.openflow === '1.0' ? 'osken_simple_switch_10.py' : 'osken_simple_switch_13.py'), '--host', '127.0.0.1', '--port', String(c.openflowPort)],
     },
   ],
 };
@@ -166,7 +176,7 @@ const testcontroller: Contestant = {
     {
       role: 'ovs-testcontroller',
       command: 'ovs-testcontroller',
-      args: ['-O', 'OpenFlow13', `--unixctl=${join(c.scratch, 'ovs-testcontroller.ctl')}`, `ptcp:${c.openflowPort}:127.0.0.1`],
+      args: ['-O', c.openflow === '1.0' ? 'OpenFlow10' : 'OpenFlow13', `--unixctl=${join(c.scratch, 'ovs-testcontroller.ctl')}`, `ptcp:${c.openflowPort}:127.0.0.1`],
     },
   ],
 };

@@ -1,5 +1,6 @@
 import { RUNTIME_IDS, type ContestantId } from './contestants.js';
-import type { LoadResult } from './loadgen/run.js';
+import type { LoadMode, LoadResult } from './loadgen/run.js';
+import type { OpenFlowVersion } from './loadgen/switch-wire.js';
 
 /** How the learning-switch benchmark prints its results: markdown tables and notes. */
 
@@ -16,6 +17,8 @@ export interface ContestantResult {
   readonly label: string;
   readonly throughput: PhaseResult | undefined;
   readonly latency: PhaseResult | undefined;
+  /** cbench's latency mode: one PACKET_IN outstanding per switch. */
+  readonly cbenchLatency: PhaseResult | undefined;
   /** Peak RSS of each of the controller's processes over both runs, bytes. */
   readonly peakRss: readonly { readonly role: string; readonly bytes: number }[];
   /** Why it has no (or incomplete) numbers. */
@@ -36,6 +39,12 @@ export interface RunSettings {
   readonly warmupSec: number;
   /** A PACKET_IN with no PACKET_OUT within this is lost. */
   readonly responseTimeoutMs: number;
+}
+
+/** What was run: the version and the modes, in order. */
+export interface RunShape {
+  readonly openflow: OpenFlowVersion;
+  readonly modes: readonly LoadMode[];
 }
 
 /** A generator using more than this share of one core may be what limits the numbers. */
@@ -99,6 +108,27 @@ function latencyTable(results: readonly ContestantResult[]): string[] {
   return lines;
 }
 
+function cbenchLatencyTable(results: readonly ContestantResult[], switches: number): string[] {
+  const lines = [
+    '| controller | responses/s | per switch | p50 | p90 | p99 | p99.9 | max | lost | controller CPU | generator CPU |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of results) {
+    const p = r.cbenchLatency;
+    if (p === undefined) {
+      lines.push(`| ${r.label} | not measured | | | | | | | | | |`);
+      continue;
+    }
+    const l = p.latency;
+    const at = (us: number): string => (l.count === 0 ? '-' : formatMicros(us));
+    lines.push(
+      `| ${r.label} | ${int(p.responsesPerSec)} | ${int(p.responsesPerSec / switches)} | ${at(l.p50Us)} | ${at(l.p90Us)} | ${at(l.p99Us)} | ${at(l.p999Us)} | ${at(l.maxUs)} | ` +
+        `${lostCell(p)} | ${cpu(p.controllerCpuSec, p.measuredSec)} | ${cpu(p.generatorCpuSec, p.measuredSec)} |`,
+    );
+  }
+  return lines;
+}
+
 /** Minimum share of a peer's responses/s, per contestant that must reach it. */
 const PEER_TARGETS: readonly { readonly id: ContestantId; readonly peer: ContestantId; readonly factor: number }[] = [
   { id: 'runtime', peer: 'testcontroller', factor: 1 },
@@ -122,6 +152,9 @@ function targetLines(results: readonly ContestantResult[], settings: RunSettings
       const a = o.throughput?.responsesPerSec;
       const b = peer.throughput?.responsesPerSec;
       if (a !== undefined && b !== undefined && b > 0) lines.push(`- responses/s, ${o.label} / ${peer.label}: ${(a / b).toFixed(2)}x`);
+      const c = o.cbenchLatency?.responsesPerSec;
+      const d = peer.cbenchLatency?.responsesPerSec;
+      if (c !== undefined && d !== undefined && d > 0) lines.push(`- cbench-latency responses/s, ${o.label} / ${peer.label}: ${(c / d).toFixed(2)}x`);
     }
   }
   for (const t of PEER_TARGETS) {
@@ -132,6 +165,12 @@ function targetLines(results: readonly ContestantResult[], settings: RunSettings
     lines.push(`- target "${byId.get(t.id)!.label}: responses/s >= ${want}": ${a >= t.factor * b ? 'met' : 'not met'} (${int(a)} against ${int(t.factor * b)})`);
   }
   const runtime = byId.get('runtime');
+  const testcontroller = byId.get('testcontroller');
+  const ourRate = runtime?.cbenchLatency?.responsesPerSec;
+  const peerRate = testcontroller?.cbenchLatency?.responsesPerSec;
+  if (ourRate !== undefined && peerRate !== undefined) {
+    lines.push(`- target "${runtime!.label}: cbench-latency responses/s >= ${testcontroller!.label}'s": ${ourRate >= peerRate ? 'met' : 'not met'} (${int(ourRate)} against ${int(peerRate)})`);
+  }
   const p99 = runtime?.latency?.latency.p99Us;
   if (p99 !== undefined) {
     lines.push(`- target "${runtime!.label}: p99 <= 1 ms at ${int(settings.rate)} PACKET_IN/s": ${p99 <= 1000 && runtime!.latency!.lost === 0 ? 'met' : 'not met'} (p99 ${formatMicros(p99)}, ${int(runtime!.latency!.lost)} lost)`);
@@ -144,14 +183,14 @@ function notes(results: readonly ContestantResult[]): string[] {
   for (const r of results) {
     if (r.error !== undefined) lines.push(`- ${r.label}: ${r.error}`);
     if (r.peakRss.length > 0) lines.push(`- ${r.label}: peak RSS ${r.peakRss.map((p) => `${p.role} ${(p.bytes / 2 ** 20).toFixed(1)} MiB`).join(', ')}`);
-    const phase = r.throughput ?? r.latency;
+    const phase = r.throughput ?? r.latency ?? r.cbenchLatency;
     if (phase !== undefined) {
       const b = phase.behaviour;
       const sent = Object.entries(b.controllerSent).map(([type, n]) => `${type} ${n}`).join(', ');
       lines.push(`- ${r.label}: table-miss flow: ${b.tableMiss ?? 'none'}; learned flow: ${b.learnedFlow ?? 'none installed'}; other messages (all switches): ${sent || 'none'}`);
       for (const extra of [b.firstError, b.firstWrongOutput, b.firstUndecodable]) if (extra !== undefined) lines.push(`- ${r.label}: ${extra}`);
     }
-    for (const [mode, p] of [['throughput', r.throughput], ['latency', r.latency]] as const) {
+    for (const [mode, p] of [['throughput', r.throughput], ['latency', r.latency], ['cbench-latency', r.cbenchLatency]] as const) {
       if (p === undefined) continue;
       if (p.cpuByProcess.length > 1) lines.push(`- ${r.label}, ${mode}: controller CPU by process: ${p.cpuByProcess.map((c) => `${c.role} ${c.cpuSec.toFixed(2)} s`).join(', ')}`);
       if (p.generatorCpuSec / p.measuredSec > GENERATOR_BOUND_SHARE) lines.push(`- ${r.label}, ${mode}: the generator used ${Math.round((100 * p.generatorCpuSec) / p.measuredSec)} % of a core: it may be the limit`);
@@ -164,20 +203,29 @@ function notes(results: readonly ContestantResult[]): string[] {
   return lines;
 }
 
+/** The table of one mode, with the line that says what it measures. */
+function modeSection(mode: LoadMode, results: readonly ContestantResult[], s: RunSettings): string[] {
+  switch (mode) {
+    case 'throughput':
+      return [`Throughput: each switch keeps ${s.window} PACKET_INs outstanding; a response is a PACKET_OUT answering one`, '', ...throughputTable(results)];
+    case 'latency':
+      return [`Latency: ${int(s.rate)} PACKET_IN/s offered in total, paced by the clock; PACKET_IN written -> PACKET_OUT read`, '', ...latencyTable(results)];
+    case 'cbench-latency':
+      return [
+        "cbench's latency mode: each switch sends its next PACKET_IN when the last one is answered (one outstanding); responses/s = switches / round trip",
+        '',
+        ...cbenchLatencyTable(results, s.switches),
+      ];
+  }
+}
+
 /** The whole report in markdown. */
-export function formatReport(results: readonly ContestantResult[], settings: RunSettings, machine: string): string {
+export function formatReport(results: readonly ContestantResult[], settings: RunSettings, machine: string, shape: RunShape): string {
   const s = settings;
   return [
-    `Learning switch under load: ${s.switches} switches, ${int(s.macs)} MACs over ${s.ports} ports per switch, ${s.seconds} s measured per mode after >= ${s.warmupSec} s warm-up`,
+    `Learning switch under load, OpenFlow ${shape.openflow}: ${s.switches} switches, ${int(s.macs)} MACs over ${s.ports} ports per switch, ${s.seconds} s measured per mode after >= ${s.warmupSec} s warm-up`,
     machine,
-    '',
-    `Throughput: each switch keeps ${s.window} PACKET_INs outstanding; a response is a PACKET_OUT answering one`,
-    '',
-    ...throughputTable(results),
-    '',
-    `Latency: ${int(s.rate)} PACKET_IN/s offered in total, paced by the clock; PACKET_IN written -> PACKET_OUT read`,
-    '',
-    ...latencyTable(results),
+    ...shape.modes.flatMap((mode) => ['', ...modeSection(mode, results, s)]),
     '',
     'Against the targets:',
     ...targetLines(results, settings),

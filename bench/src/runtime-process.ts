@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import type { OpenFlowVersion } from './loadgen/switch-wire.js';
 
 /**
  * `sdn-runtime serve` as a benchmark starts it (loopback only, warn-level JSON
@@ -21,6 +22,8 @@ export interface RuntimeLaunchOptions extends RuntimePorts {
   readonly apps: readonly string[];
   /** Write a V8 CPU profile into this folder. */
   readonly cpuProfDir: string | undefined;
+  /** The one OpenFlow version to negotiate (`--openflow-versions`); the runtime's default (1.3) when absent. */
+  readonly openflow?: OpenFlowVersion;
 }
 
 /** Node flags that write a CPU profile into `dir` (nothing when undefined). */
@@ -43,6 +46,7 @@ export function runtimeArgs(o: RuntimeLaunchOptions): string[] {
     ...o.apps.flatMap((app) => ['--app', app]),
     '--openflow-host', '127.0.0.1',
     '--openflow-port', String(o.openflowPort),
+    ...(o.openflow === undefined ? [] : ['--openflow-versions', o.openflow]),
     '--http-host', '127.0.0.1',
     '--http-port', String(o.httpPort),
     '--grpc-host', '127.0.0.1',

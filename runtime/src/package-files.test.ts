@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join, posix, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -47,6 +47,22 @@ function packageName(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
+/**
+ * Test code by location: a `*.test.*` file, anything under a `testing/` folder,
+ * and `dist/e2e/` (the end-to-end tests and their shared support).
+ */
+function isTestOnly(file: string): boolean {
+  const parts = file.split('/');
+  return /\.test\./.test(file) || parts.includes('testing') || file.startsWith('dist/e2e/');
+}
+
+/** Paths under `dir`, relative, with `/` separators. */
+function builtFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'));
+}
+
 describe('the npm package', () => {
   const files = packedFiles();
 
@@ -57,10 +73,15 @@ describe('the npm package', () => {
   });
 
   it('ships no tests, no test support and no build state', () => {
-    const unwanted = [...files].filter(
-      (f) => /\.test\./.test(f) || f.startsWith('dist/testing/') || f.startsWith('dist/plugins/testing/') || /\/arbitraries[^/]*$/.test(f) || /\/robustness-checks[^/]*$/.test(f) || f.endsWith('.tsbuildinfo'),
-    );
+    const unwanted = [...files].filter((f) => isTestOnly(f) || f.endsWith('.tsbuildinfo'));
     assert.deepEqual(unwanted, []);
+  });
+
+  it('leaves out test support by location: every built file under a testing/ folder', () => {
+    const built = builtFiles(join(PACKAGE_DIR, 'dist')).map((f) => posix.join('dist', f));
+    const support = built.filter((f) => f.split('/').includes('testing'));
+    assert.ok(support.some((f) => f.startsWith('dist/openflow/testing/')), 'no built test support found: build the runtime first (npx tsc -b)');
+    assert.deepEqual(support.filter((f) => files.has(f)), []);
   });
 
   it('every packed module imports only Node built-ins, runtime dependencies and other packed files', () => {

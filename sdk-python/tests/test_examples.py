@@ -83,13 +83,25 @@ async def test_learning_switch_installs_the_table_miss_flow_on_switches_connecte
             assert (miss.dpid, miss.confirm, miss.flow_mod.priority, len(miss.flow_mod.match.fields)) == (dpid, True, 0, 0)
             assert miss.flow_mod.instructions[0].apply_actions.actions[0].output.port == Port.CONTROLLER
             await conn.result(ev.CommandResult(correlation_id=miss.correlation_id, ok=of.Nothing()))
-        # Wait until the app is back in its event loop (the next packet-in is
-        # answered), so the cancel below does not land in the middle of a command.
-        await conn.send(packet_in(9, 1, frame(A, B)))
-        assert (await conn.next_command()).WhichOneof("kind") == "packet_out"
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_cancelling_the_learning_switch_while_a_confirmed_flow_mod_is_answered_ends_it(runtime: FakeRuntime) -> None:
+    for _ in range(3):
+        ready: asyncio.Future[App] = asyncio.get_running_loop().create_future()
+        task = asyncio.create_task(learning_switch.run(runtime.address, on_ready=ready.set_result))
+        conn = await runtime.next_connection()
+        await asyncio.wait_for(ready, 5)
+        await conn.send(*(ev.Event(seq=dpid, dpid=dpid, switch_up=ev.SwitchUp(switch=sw.SwitchInfo(dpid=dpid), snapshot=True)) for dpid in (7, 9)))
+        miss = await conn.next_command()
+        # The cancel lands while the result is on its way: the app awaits it.
+        await conn.result(ev.CommandResult(correlation_id=miss.correlation_id, ok=of.Nothing()))
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=5)
+        assert done, "the cancelled app carried on: a cancellation was swallowed"
+        assert task.cancelled()
 
 
 async def test_pubsub_demo_delivers_what_it_publishes(runtime: FakeRuntime) -> None:

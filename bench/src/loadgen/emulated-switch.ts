@@ -3,29 +3,25 @@ import {
   decodeMessage,
   encodeMessageInto,
   Framer,
-  OFP_NO_BUFFER,
-  OFP_VERSION_1_3,
-  OFPBRC_BAD_MULTIPART,
-  OFPET_BAD_REQUEST,
-  OFPP_FLOOD,
-  OFPR_NO_MATCH,
   OFPT_FLOW_MOD,
   OFPT_PACKET_OUT,
   Writer,
   type FlowMod,
-  type Match,
+  type FlowMod10,
   type OfpMessage,
-  type Port,
 } from '../../../runtime/dist/openflow/index.js';
 import type { LatencyHistogram } from './histogram.js';
 import { InFlight } from './in-flight.js';
 import { monotonicNs } from './clock.js';
-import { FRAME_SIZE, TrafficPlan } from './traffic.js';
+import { type HandshakeStep, isTableMiss, type OpenFlowVersion, switchWire, type SwitchWire } from './switch-wire.js';
+import { TrafficPlan } from './traffic.js';
 
 export interface EmulatedSwitchOptions {
   /** 0-based position among the emulated switches (names ports, offsets traffic). */
   readonly index: number;
   readonly dpid: bigint;
+  /** The only version its HELLO offers. */
+  readonly openflow: OpenFlowVersion;
   readonly plan: TrafficPlan;
   /** Ring size for PACKET_INs in flight, a power of two. */
   readonly inFlightCapacity: number;
@@ -72,10 +68,12 @@ export interface SwitchCounts {
 }
 
 /**
- * One emulated OpenFlow 1.3 switch over TCP: answers what a controller asks
- * while connecting (HELLO, FEATURES, SET_CONFIG, GET_CONFIG, PORT_DESC and DESC
- * multiparts, BARRIER, ECHO), then sends PACKET_INs (in_port OXM, 64-byte frames,
- * no buffer) and matches the PACKET_OUTs that come back. Replies and PACKET_INs
+ * One emulated OpenFlow 1.3 or 1.0 switch over TCP: answers what a controller
+ * asks while connecting (HELLO, FEATURES, SET_CONFIG, GET_CONFIG, PORT_DESC and
+ * DESC multiparts or the 1.0 DESC stats, BARRIER, ECHO; a 1.0 VENDOR request is
+ * refused), then sends PACKET_INs (in_port OXM in 1.3, the header's in_port in
+ * 1.0; 64-byte frames, no buffer) and matches the PACKET_OUTs that come back.
+ * What differs between the versions is in switch-wire.ts. Replies and PACKET_INs
  * are encoded with the project's codec into one Writer and leave in one write per
  * batch. Not thread-safe; one event loop.
  */
@@ -87,9 +85,9 @@ export class EmulatedSwitch {
   /** Every other message type the controller sent, with counts (what it asks while connecting). */
   readonly received = new Map<string, number>();
   /** The first priority-0 catch-all FLOW_MOD (the table-miss flow), decoded. */
-  tableMiss: FlowMod | undefined;
+  tableMiss: FlowMod | FlowMod10 | undefined;
   /** The first other FLOW_MOD (a learned flow), decoded. */
-  learnedFlow: FlowMod | undefined;
+  learnedFlow: FlowMod | FlowMod10 | undefined;
   /** The first OFPT_ERROR, decoded, and the first wrongly sent PACKET_OUT, described. */
   firstError: OfpMessage | undefined;
   firstWrongOutput: string | undefined;
@@ -110,8 +108,8 @@ export class EmulatedSwitch {
   /** The first sequence number taken since the last write: the batch's PACKET_INs are [batchFromSeq, nextSeq). */
   private batchFromSeq = 0;
   private readonly frame = TrafficPlan.newFrame();
-  private readonly matchByPort: readonly Match[];
-  private readonly answered = new Set<string>();
+  private readonly wire: SwitchWire;
+  private readonly answered = new Set<HandshakeStep>();
   private settleReady: { resolve: () => void; reject: (err: Error) => void } | undefined;
   private readonly closed: Promise<void>;
   private markClosed: () => void = () => {};
@@ -119,7 +117,7 @@ export class EmulatedSwitch {
   constructor(options: EmulatedSwitchOptions) {
     this.options = options;
     this.inFlight = new InFlight(options.inFlightCapacity);
-    this.matchByPort = Array.from({ length: options.plan.ports + 1 }, (_, port) => [{ field: 'in_port', value: port }]);
+    this.wire = switchWire(options.openflow, { index: options.index, dpid: options.dpid, ports: options.plan.ports });
     this.ready = new Promise((resolve, reject) => (this.settleReady = { resolve, reject }));
     // A run that fails before awaiting `ready` must not leave an unhandled rejection behind.
     this.ready.catch(() => {});
@@ -149,7 +147,7 @@ export class EmulatedSwitch {
       this.markClosed();
     });
     this.state = 'handshake';
-    this.emit({ type: 'Hello', version: OFP_VERSION_1_3, xid: 1, elements: [{ type: 'versionBitmap', versions: [OFP_VERSION_1_3] }] });
+    this.emit(this.wire.hello());
     this.flush();
   }
 
@@ -175,18 +173,7 @@ export class EmulatedSwitch {
       const source = plan.sourceOf(index, seq);
       plan.writeFrame(this.frame, source, seq >>> 0);
       if (oneWay) TrafficPlan.writeSentNs(this.frame, monotonicNs());
-      this.emit({
-        type: 'PacketIn',
-        version: OFP_VERSION_1_3,
-        xid: seq,
-        bufferId: OFP_NO_BUFFER,
-        totalLen: FRAME_SIZE,
-        reason: OFPR_NO_MATCH,
-        tableId: 0,
-        cookie: 0n,
-        match: this.matchByPort[plan.portOf(source)]!,
-        data: this.frame,
-      });
+      this.emit(this.wire.packetIn(seq, plan.portOf(source), this.frame));
       sent++;
       if (++this.batched >= batch) this.flush();
     }
@@ -257,13 +244,13 @@ export class EmulatedSwitch {
 
   private onPacketOut(frame: Buffer, nowMs: number): void {
     const msg = decodeMessage(frame);
-    if (msg.type !== 'PacketOut') return;
+    if (msg.type !== 'PacketOut' && msg.type !== 'PacketOut10') return;
     this.counts.packetOuts++;
     const seq = TrafficPlan.seqOf(msg.data);
     const action = msg.actions.length === 1 ? msg.actions[0] : undefined;
     const port = action?.type === 'output' ? action.port : undefined;
     const destination = this.options.plan.hostAt(msg.data, 0);
-    if (port === OFPP_FLOOD) this.counts.floods++;
+    if (port === this.wire.floodPort) this.counts.floods++;
     else if (port !== undefined && destination >= 0 && port === this.options.plan.portOf(destination)) this.counts.unicast++;
     else {
       this.counts.wrongOutput++;
@@ -280,39 +267,29 @@ export class EmulatedSwitch {
     this.counts.flowMods++;
     if (this.tableMiss !== undefined && this.learnedFlow !== undefined) return;
     const msg = decodeMessage(frame);
-    if (msg.type !== 'FlowMod') return;
-    if (msg.priority === 0 && msg.match.length === 0) this.tableMiss ??= msg;
+    if (msg.type !== 'FlowMod' && msg.type !== 'FlowMod10') return;
+    if (isTableMiss(msg)) this.tableMiss ??= msg;
     else this.learnedFlow ??= msg;
   }
 
   private onControl(msg: OfpMessage): void {
     this.received.set(msg.type, (this.received.get(msg.type) ?? 0) + 1);
+    const answer = this.wire.answer(msg);
+    if (answer !== undefined) {
+      for (const reply of answer.replies) this.emit(reply);
+      for (const step of answer.steps) this.handshakeStep(step);
+      return;
+    }
     const v = msg.version;
     switch (msg.type) {
       case 'EchoRequest':
         this.emit({ type: 'EchoReply', version: v, xid: msg.xid, data: msg.data });
-        return;
-      case 'FeaturesRequest':
-        this.emit({ type: 'FeaturesReply', version: v, xid: msg.xid, datapathId: this.options.dpid, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, reserved: 0 });
-        this.handshakeStep('features');
         return;
       case 'GetConfigRequest':
         this.emit({ type: 'GetConfigReply', version: v, xid: msg.xid, flags: 0, missSendLen: 0xffff });
         return;
       case 'BarrierRequest':
         this.emit({ type: 'BarrierReply', version: v, xid: msg.xid });
-        return;
-      case 'MultipartRequest':
-        if (msg.body.type === 'portDesc') {
-          this.emit({ type: 'MultipartReply', version: v, xid: msg.xid, flags: 0, body: { type: 'portDesc', ports: this.ports() } });
-          this.handshakeStep('portDesc');
-        } else if (msg.body.type === 'desc') {
-          const i = this.options.index;
-          this.emit({ type: 'MultipartReply', version: v, xid: msg.xid, flags: 0, body: { type: 'desc', mfrDesc: 'sdn-runtime bench', hwDesc: 'emulated switch', swDesc: 'loadgen', serialNum: String(i), dpDesc: `switch ${i}` } });
-          this.handshakeStep('desc');
-        } else {
-          this.emit({ type: 'Error', version: v, xid: msg.xid, errorType: OFPET_BAD_REQUEST, code: OFPBRC_BAD_MULTIPART, data: Buffer.alloc(0) });
-        }
         return;
       case 'Error':
       case 'ErrorExperimenter':
@@ -323,7 +300,7 @@ export class EmulatedSwitch {
   }
 
   /** Features start probing; features + port desc + desc is the full handshake the runtime asks for. */
-  private handshakeStep(step: 'features' | 'portDesc' | 'desc'): void {
+  private handshakeStep(step: HandshakeStep): void {
     this.answered.add(step);
     if (this.answered.size === 3) this.handshakeAnsweredMs ??= performance.now();
     if (this.state !== 'handshake') return;
@@ -334,15 +311,6 @@ export class EmulatedSwitch {
       return;
     }
     if (step === 'features') this.state = 'probing';
-  }
-
-  private ports(): Port[] {
-    const i = this.options.index;
-    return Array.from({ length: this.options.plan.ports }, (_, k) => {
-      const portNo = k + 1;
-      const hwAddr = [0x02, 0xfe, i >>> 8, i & 0xff, portNo >>> 8, portNo & 0xff].map((b) => b.toString(16).padStart(2, '0')).join(':');
-      return { portNo, hwAddr, name: `s${i}-p${portNo}`, config: 0, state: 4, curr: 0x840, advertised: 0, supported: 0, peer: 0, currSpeed: 10_000_000, maxSpeed: 10_000_000 };
-    });
   }
 
   private emit(msg: OfpMessage): void {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_LOAD_OPTIONS, type LoadMode, runLoad } from './run.js';
+import { DEFAULT_LOAD_OPTIONS, LOAD_MODES, type LoadMode, runLoad } from './run.js';
+import { OPENFLOW_VERSIONS, type OpenFlowVersion } from './switch-wire.js';
 import { positiveNumber } from '../cli.js';
 
 /**
@@ -8,8 +9,8 @@ import { positiveNumber } from '../cli.js';
  * Prints the result as JSON on stdout, progress on stderr.
  */
 
-const USAGE = `usage: node bench/dist/loadgen/main.js --port N [--host 127.0.0.1] [--mode throughput|latency]
-       [--switches 16] [--macs 1000] [--ports 8] [--window 64] [--rate 10000]
+const USAGE = `usage: node bench/dist/loadgen/main.js --port N [--host 127.0.0.1] [--mode ${LOAD_MODES.join('|')}]
+       [--openflow ${OPENFLOW_VERSIONS.join('|')}] [--switches 16] [--macs 1000] [--ports 8] [--window 64] [--rate 10000]
        [--warmup 2] [--seconds 5] [--batch 256] [--timeout-ms 2000]`;
 
 async function main(argv: string[]): Promise<number> {
@@ -17,6 +18,7 @@ async function main(argv: string[]): Promise<number> {
     host: { type: 'string' },
     port: { type: 'string' },
     mode: { type: 'string' },
+    openflow: { type: 'string' },
     switches: { type: 'string' },
     macs: { type: 'string' },
     ports: { type: 'string' },
@@ -36,7 +38,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (values.port === undefined) throw new Error('--port is required');
-    if (values.mode !== undefined && values.mode !== 'throughput' && values.mode !== 'latency') throw new Error(`--mode must be throughput or latency, got ${values.mode}`);
+    if (values.mode !== undefined && !LOAD_MODES.includes(values.mode as LoadMode)) throw new Error(`--mode must be one of ${LOAD_MODES.join(', ')}, got ${values.mode}`);
+    if (values.openflow !== undefined && !OPENFLOW_VERSIONS.includes(values.openflow as OpenFlowVersion)) throw new Error(`--openflow must be one of ${OPENFLOW_VERSIONS.join(', ')}, got ${values.openflow}`);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     return 2;
@@ -48,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       host: values.host ?? d.host,
       port: positiveNumber('port', values.port, 0),
       mode: (values.mode ?? 'throughput') as LoadMode,
+      openflow: (values.openflow ?? d.openflow) as OpenFlowVersion,
       switches: positiveNumber('switches', values.switches, d.switches),
       macs: positiveNumber('macs', values.macs, d.macs),
       ports: positiveNumber('ports', values.ports, d.ports),

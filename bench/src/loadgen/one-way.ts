@@ -96,6 +96,7 @@ export async function runOneWay(options: OneWayOptions): Promise<OneWayWindow[]>
       new EmulatedSwitch({
         index,
         dpid: options.firstDpid + BigInt(index),
+        openflow: '1.3',
         plan,
         inFlightCapacity: 2,
         histogram: unused,

@@ -1,15 +1,24 @@
 import { type Behaviour, describeError, describeFlowMod } from './describe.js';
 import { EmulatedSwitch, type SwitchCounts } from './emulated-switch.js';
 import { LatencyHistogram, type LatencySummary } from './histogram.js';
+import type { OpenFlowVersion } from './switch-wire.js';
 import { TrafficPlan } from './traffic.js';
 
-export type LoadMode = 'throughput' | 'latency';
+/**
+ * throughput: each switch keeps `window` PACKET_INs outstanding; latency:
+ * `rate` PACKET_IN/s in total, paced by the clock; cbench-latency: each switch
+ * sends its next PACKET_IN when the last one is answered (cbench's latency mode).
+ */
+export type LoadMode = 'throughput' | 'latency' | 'cbench-latency';
+export const LOAD_MODES: readonly LoadMode[] = ['throughput', 'latency', 'cbench-latency'];
 
 export interface LoadOptions {
   /** The controller's address: loopback only. */
   readonly host: string;
   readonly port: number;
   readonly mode: LoadMode;
+  /** The version the emulated switches speak. */
+  readonly openflow: OpenFlowVersion;
   readonly switches: number;
   /** Hosts (MAC addresses) the traffic cycles through. */
   readonly macs: number;
@@ -43,6 +52,7 @@ export interface LoadOptions {
 
 export const DEFAULT_LOAD_OPTIONS: Omit<LoadOptions, 'port' | 'mode'> = {
   host: '127.0.0.1',
+  openflow: '1.3',
   switches: 16,
   macs: 1000,
   ports: 8,
@@ -60,6 +70,7 @@ export const DEFAULT_LOAD_OPTIONS: Omit<LoadOptions, 'port' | 'mode'> = {
 /** What one run measured. Counts are over the measured window unless said otherwise. */
 export interface LoadResult {
   readonly mode: LoadMode;
+  readonly openflow: OpenFlowVersion;
   readonly switches: number;
   readonly macs: number;
   /** Seconds of warm-up it took, and whether every switch had received `macs` PACKET_OUTs by then. */
@@ -134,8 +145,14 @@ function behaviourOf(switches: readonly EmulatedSwitch[]): Behaviour {
   };
 }
 
+/** PACKET_INs each switch keeps outstanding in `mode` (0: the runner paces them). */
+function windowOf(mode: LoadMode, window: number): number {
+  if (mode === 'throughput') return window;
+  return mode === 'cbench-latency' ? 1 : 0;
+}
+
 /**
- * Emulates `switches` OpenFlow 1.3 switches against a controller for one bounded
+ * Emulates `switches` OpenFlow switches against a controller for one bounded
  * run: connect, handshake, probe until each switch's PACKET_INs are answered,
  * warm up, measure, then drain the answers to the window's PACKET_INs and close.
  * Throws when a switch does not come up in time or the controller drops one.
@@ -146,20 +163,22 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const plan = new TrafficPlan(options.macs, options.ports);
   const histogram = new LatencyHistogram();
   const ratePerSwitch = options.rate / options.switches;
+  const window = windowOf(options.mode, options.window);
   const capacity =
-    options.mode === 'throughput'
-      ? nextPowerOfTwo(Math.max(2 * options.window, 1024))
-      : nextPowerOfTwo(2 * ratePerSwitch * (options.responseTimeoutMs / 1000) + 1024);
+    options.mode === 'latency'
+      ? nextPowerOfTwo(2 * ratePerSwitch * (options.responseTimeoutMs / 1000) + 1024)
+      : nextPowerOfTwo(Math.max(2 * window, 1024));
   const switches = Array.from(
     { length: options.switches },
     (_, index) =>
       new EmulatedSwitch({
         index,
         dpid: options.firstDpid + BigInt(index),
+        openflow: options.openflow,
         plan,
         inFlightCapacity: capacity,
         histogram,
-        window: options.mode === 'throughput' ? options.window : 0,
+        window,
         batch: options.batch,
         traffic: 'answered',
       }),
@@ -180,11 +199,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       }, 100),
     );
     await readyOrTimeout(switches, deadline);
-    log(`all ${switches.length} switches answered; ${options.mode} run: ${options.warmupSec} s warm-up, ${options.seconds} s measured`);
+    log(`all ${switches.length} switches answered; OpenFlow ${options.openflow} ${options.mode} run: ${options.warmupSec} s warm-up, ${options.seconds} s measured`);
 
     let notSent = 0;
     let measuring = false;
-    if (options.mode === 'throughput') {
+    if (options.mode !== 'latency') {
       switches.forEach((sw) => sw.fill());
     } else {
       const paceStartMs = performance.now();
@@ -240,6 +259,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const packetIns = sum((sw) => sw.inFlight.measureTo - sw.inFlight.measureFrom);
     return {
       mode: options.mode,
+      openflow: options.openflow,
       switches: switches.length,
       macs: options.macs,
       warmupSec,

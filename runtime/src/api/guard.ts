@@ -6,7 +6,7 @@ type Handler = (call: { metadata: Metadata }, callback?: (err: unknown) => void)
 
 /**
  * Wraps a service implementation whose methods check no scopes (the KV and PubSub
- * services live outside api/) so that every call is authorized first, against
+ * services) so that every call is authorized first, against
  * the method's scope from `scopes`. A unary call outside its scope is answered
  * with the mapped status through its callback; a server stream is ended with it.
  * Nothing of the wrapped method runs for a refused call.

@@ -8,5 +8,8 @@ export { pluginsService, MAX_WATCH_BACKLOG, type PluginHost, type PluginsContext
 export { Authenticator, hasScope, requireScope, SCOPES, type Principal, type Scope, type TokenConfig } from './auth.js';
 export { ApiInputError, ApiNotFoundError, ApiPermissionError, ApiStreamError, ApiUnauthenticatedError } from './errors.js';
 export { commandErrorCodeOf, grpcStatusOf, toServiceError } from './status.js';
+export { KV_METHOD_SCOPES, kvServiceImpl, type KvServiceOptions } from './kv.js';
+export { PUBSUB_METHOD_SCOPES, pubSubServiceImpl, type PubSubServiceOptions } from './pubsub.js';
 export { unary } from './switches.js';
+export { guardService } from './guard.js';
 export type { DeliveryLimits } from './events/delivery.js';

@@ -2,7 +2,7 @@ import { Metadata, status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { PluginsServer, PluginStateChange as PbPluginStateChange } from '../generated/sdn/runtime/v1/plugins.js';
 import type { PluginManager } from '../plugins/index.js';
-import { BoundedStreamWriter } from '../pubsub/bounded-writer.js';
+import { BoundedStreamWriter } from './bounded-writer.js';
 import { requireScope, type Authenticator } from './auth.js';
 import { currentPluginState, fromPluginStateChange, fromPluginStatus } from './convert/index.js';
 import { ApiInputError } from './errors.js';

@@ -2,8 +2,8 @@ import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceI
 import type { Logger } from 'pino';
 import { API_SWITCH_EVENT_TYPES, type App, type AppScopes } from '../core/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
-import type { PubSubBus } from '../pubsub/types.js';
-import type { KvStore } from '../store/types.js';
+import type { PubSubBus } from '../pubsub/index.js';
+import type { KvStore } from '../store/index.js';
 import { ClientMessage, EventsService, ServerMessage } from '../generated/sdn/runtime/v1/events.js';
 import { SwitchesService } from '../generated/sdn/runtime/v1/switches.js';
 import { Authenticator, type RefusalReason, type TokenConfig } from './auth.js';

@@ -20,6 +20,8 @@ const BY_CODE: Readonly<Record<string, readonly [GrpcStatus, CommandError_Code]>
   KV_STORAGE: [GrpcStatus.INTERNAL, CommandError_Code.CODE_INTERNAL],
   KV_CORRUPT: [GrpcStatus.DATA_LOSS, CommandError_Code.CODE_INTERNAL],
   KV_LOCKED: [GrpcStatus.FAILED_PRECONDITION, CommandError_Code.CODE_INTERNAL],
+  // The etcd cluster has no reachable healthy member: retry later.
+  KV_UNAVAILABLE: [GrpcStatus.UNAVAILABLE, CommandError_Code.CODE_UNAVAILABLE],
   API_STREAM_PROTOCOL: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],
   API_UNAUTHENTICATED: [GrpcStatus.UNAUTHENTICATED, CommandError_Code.CODE_PERMISSION_DENIED],
   API_PERMISSION_DENIED: [GrpcStatus.PERMISSION_DENIED, CommandError_Code.CODE_PERMISSION_DENIED],
@@ -71,6 +73,11 @@ export function commandErrorCodeOf(err: unknown): CommandError_Code {
 
 /** Trailing metadata key with the SdnError's stable `code`, for clients that tell refusals apart (e.g. a missing scope from a refused path). */
 export const ERROR_CODE_METADATA_KEY = 'sdn-error-code';
+
+/** What a client sees for a bug in `where` (`KV.Put`): INTERNAL, and no internals; the caller logs `err`. */
+export function internalServiceError(where: string): Partial<ServiceError> {
+  return { code: GrpcStatus.INTERNAL, details: `internal error in ${where} (see the runtime log)`, metadata: new Metadata() };
+}
 
 /**
  * `err` as what grpc-js sends: an SdnError keeps its message and sends its code

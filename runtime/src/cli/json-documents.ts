@@ -1,4 +1,4 @@
-import { OfpJsonError, parseRyuJson, type RyuJson } from '../openflow/ryu-json/index.js';
+import { OfpJsonError, parseRyuJson, type RyuJson } from '../openflow/index.js';
 import { CliInputError } from './errors.js';
 
 /**

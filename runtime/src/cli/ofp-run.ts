@@ -1,8 +1,17 @@
-import { decodeMessage, encodeMessage } from '../openflow/codec.js';
-import { OFP_VERSION_NAMES } from '../openflow/constants.js';
-import { OfpDecodeError, OfpEncodeError, OfpFramingError } from '../openflow/errors.js';
-import { Framer } from '../openflow/framer.js';
-import { fromRyuDocument, OfpJsonError, stringifyRyuJson, toRyuDocument, toRyuJson } from '../openflow/ryu-json/index.js';
+import {
+  decodeMessage,
+  encodeMessage,
+  Framer,
+  fromRyuDocument,
+  OFP_VERSION_NAMES,
+  OfpDecodeError,
+  OfpEncodeError,
+  OfpFramingError,
+  OfpJsonError,
+  stringifyRyuJson,
+  toRyuDocument,
+  toRyuJson,
+} from '../openflow/index.js';
 import { CliInputError } from './errors.js';
 import { readInput, writeOutput } from './io.js';
 import { splitJsonDocuments } from './json-documents.js';

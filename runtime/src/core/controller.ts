@@ -23,9 +23,9 @@ export interface ControllerOptions {
  * registry and its bus) are what every app sees. Main thread only.
  */
 export class Controller {
-  readonly node: number;
-  readonly switches: SwitchDirectory;
-  readonly bus: EventBus;
+  private readonly node: number;
+  private readonly switches: SwitchDirectory;
+  private readonly bus: EventBus;
   private readonly apps: App[] = [];
   private readonly log: Logger;
   private readonly ownership: Ownership | undefined;

@@ -68,6 +68,3 @@ export const API_SWITCH_EVENT_TYPES: readonly ApiSwitchEventType[] = EVENT_KINDS
 export const PLUGIN_SWITCH_EVENT_TYPES: readonly PluginSwitchEventType[] = EVENT_KINDS.flatMap((r) => (r.source === 'switch' && r.wit !== undefined ? [r.type] : []));
 /** In table order (the order plugin manifests document them in). */
 export const WIT_EVENT_KINDS: readonly WitEventKind[] = EVENT_KINDS.flatMap((r) => (r.wit === undefined ? [] : [r.wit]));
-
-/** The row of a runtime `type`. */
-export const EVENT_KIND_BY_TYPE: ReadonlyMap<string, EventKindRow> = new Map(EVENT_KINDS.map((r) => [r.type, r]));

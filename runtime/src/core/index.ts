@@ -3,7 +3,6 @@ export { Controller, type ControllerOptions } from './controller.js';
 export { EventBus, type EventBusOptions } from './event-bus.js';
 export {
   API_SWITCH_EVENT_TYPES,
-  EVENT_KIND_BY_TYPE,
   EVENT_KINDS,
   PLUGIN_SWITCH_EVENT_TYPES,
   SWITCH_EVENT_TYPES,

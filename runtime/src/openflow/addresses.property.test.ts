@@ -3,7 +3,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { readIpv4, readIpv6, readMac, writeIpv4, writeIpv6, writeMac } from './addresses.js';
-import { ipv4, ipv6, mac, u16 } from './arbitraries.js';
+import { ipv4, ipv6, mac, u16 } from './testing/arbitraries.js';
 import { OfpEncodeError } from './errors.js';
 import { Reader } from './reader.js';
 import { Writer } from './writer.js';

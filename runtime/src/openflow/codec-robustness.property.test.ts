@@ -10,7 +10,7 @@ import { OfpDecodeError } from './errors.js';
  * that stops advancing cannot be timed out in-process.
  */
 
-const CHECKS = new URL('./robustness-checks.js', import.meta.url).href;
+const CHECKS = new URL('./testing/robustness-checks.js', import.meta.url).href;
 const DEADLINE_MS = 30_000;
 
 const check = (name: string) => () => runWithDeadline(CHECKS, name, DEADLINE_MS);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { normalize, oxmTlvOf } from './arbitraries.js';
-import { messageArbitraries, NON_MULTIPART_MESSAGE_TYPES } from './arbitraries-messages.js';
+import { normalize, oxmTlvOf } from './testing/arbitraries.js';
+import { messageArbitraries, NON_MULTIPART_MESSAGE_TYPES } from './testing/arbitraries-messages.js';
 import { decodeMessage, encodeMessage } from './codec.js';
 import { OFP_VERSION_1_3 } from './constants.js';
 import type { OfpMessage } from './messages.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { multipartMessage, nonMultipartMessage } from './arbitraries-messages.js';
+import { multipartMessage, nonMultipartMessage } from './testing/arbitraries-messages.js';
 import { encodeMessage, encodeMessageInto } from './codec.js';
 import { OFP_VERSION_1_0 } from './constants.js';
 import { OfpEncodeError } from './errors.js';

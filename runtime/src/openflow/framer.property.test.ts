@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { bytes, u32 } from './arbitraries.js';
-import { nonMultipartMessage } from './arbitraries-messages.js';
+import { bytes, u32 } from './testing/arbitraries.js';
+import { nonMultipartMessage } from './testing/arbitraries-messages.js';
 import { encodeMessage } from './codec.js';
 import { OFP_HEADER_SIZE, OFP_MAX_MESSAGE_SIZE } from './constants.js';
 import { OfpFramingError } from './errors.js';

@@ -1,7 +1,7 @@
 import type { Command, SwitchDirectory } from '../core/index.js';
 import { decodeMessage, formatDpid } from '../openflow/index.js';
 import type { PluginMetrics } from '../observability/metrics.js';
-import type { PubSubMessage } from '../pubsub/types.js';
+import type { PubSubMessage } from '../pubsub/index.js';
 import type { PluginLogGate } from './log-gate.js';
 import type { PluginManifest } from './manifest.js';
 import type { PluginCounters } from './status.js';

@@ -2,8 +2,8 @@ import type { AppEvent } from '../core/index.js';
 // The table itself, not core/index.ts: this module runs in every plugin worker, which needs none of the rest of the core.
 import { EVENT_KINDS } from '../core/event-kinds.js';
 import { decodeMessage, encodeMessageInto, formatDpid, matchValue, type OxmField, type OxmValue, type Port, type Reader, type Writer } from '../openflow/index.js';
-import type { PubSubMessage } from '../pubsub/types.js';
-import type { KvChange } from '../store/types.js';
+import type { PubSubMessage } from '../pubsub/index.js';
+import type { KvChange } from '../store/index.js';
 import type { EventKind } from './manifest.js';
 import type { WitEvent, WitOxmField, WitOxmValue, WitPort } from './wit-types.js';
 import { readBlob, readStr, writeBlob, writeStr } from './wire.js';

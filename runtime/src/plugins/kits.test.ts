@@ -163,6 +163,7 @@ for (const language of LANGUAGES) {
         // A panic in handle is a trap (the profile aborts on panic): the batch is dropped and counted, a fresh instance goes on.
         sw.send(packetIn(13, 1));
         await until('the panic in handle is counted as a trap', () => rig.manager.status('probe').counters.faults.trap === 1, GUEST_ANSWER_MS);
+        assert.match(rig.manager.status('probe').lastError?.message ?? '', /the guest's last log line: panicked at .*\n?unlucky 13/, 'the fault says why the guest panicked');
         sw.send(packetIn(14, 2));
         const next = (await sw.waitFor(isPacketOut, GUEST_ANSWER_MS)) as PacketOut;
         assert.equal(next.inPort, 2);

@@ -1,4 +1,4 @@
-import type { KvStore } from '../store/types.js';
+import type { KvStore } from '../store/index.js';
 import type { WitHostError } from './wit-types.js';
 
 /**

@@ -177,6 +177,15 @@ async function instantiateAndInit(): Promise<boolean> {
 
 const events: WitEvent[] = [];
 
+/**
+ * A trap's message, with the call's last log line: a trap says only where it
+ * happened ("unreachable"), and a guest's panic hook logs why just before it.
+ */
+function trapMessage(err: unknown): string {
+  const last = out.logs.at(-1);
+  return last === undefined ? messageOf(err) : `${messageOf(err)}; the guest's last log line: ${last.text}`;
+}
+
 function runBatch(r: Reader): void {
   const batchId = r.u32('batchId');
   events.length = 0;
@@ -190,7 +199,7 @@ function runBatch(r: Reader): void {
     out.guestMicros = (performance.now() - entered) * 1000;
   } catch (err) {
     instance = undefined;
-    writeFault(channel.begin(), batchId, 'trap', messageOf(err));
+    writeFault(channel.begin(), batchId, 'trap', trapMessage(err));
     channel.send();
     return;
   }

@@ -1,6 +1,6 @@
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { Reader } from '../openflow/index.js';
-import type { KvStore } from '../store/types.js';
+import type { KvStore } from '../store/index.js';
 import { createChannelShared, MainChannel } from './channel.js';
 import type { CompiledComponent } from './compile-cache.js';
 import { PluginLoadError, type PluginLoadReason } from './errors.js';

@@ -1,6 +1,5 @@
-/** Publish/subscribe: the interface, the in-process bus and its gRPC service. */
+/** Publish/subscribe: the interface and the in-process bus (the gRPC service is api/pubsub.ts). */
 export type * from './types.js';
 export { PubSubError, type PubSubErrorCode } from './errors.js';
 export { InProcessBus, type InProcessBusOptions } from './bus.js';
 export { parsePattern, parseSubject } from './subject.js';
-export { PUBSUB_METHOD_SCOPES, pubSubServiceImpl, type PubSubServiceOptions } from './pubsub-service.js';

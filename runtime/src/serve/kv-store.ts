@@ -1,8 +1,6 @@
 import type { Logger } from 'pino';
 import type { RuntimeMetrics } from '../observability/metrics.js';
-import { KvError } from '../store/errors.js';
-import { LmdbKvStore } from '../store/lmdb-store.js';
-import type { KvStore } from '../store/types.js';
+import { KvError, LmdbKvStore, type KvStore } from '../store/index.js';
 import { envName, type ServeConfig } from './config.js';
 import { readCaBundle, readTlsFiles, StartError } from './start-checks.js';
 

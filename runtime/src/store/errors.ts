@@ -1,7 +1,7 @@
 import { SdnError } from '../errors.js';
 
 /**
- * Why a KV operation failed. Stable codes (the gRPC mapping in kv-service.ts
+ * Why a KV operation failed. Stable codes (the gRPC mapping in api/status.ts
  * switches on them):
  * - `KV_INVALID`: the request itself is wrong (empty key, key or value too
  *   large, two writes to one key in a transaction); retrying it cannot succeed.

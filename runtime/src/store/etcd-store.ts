@@ -66,8 +66,8 @@ const TARGET = { value: 'Value', version: 'Version', createRevision: 'Create', m
 const RESULT = { equal: 'Equal', notEqual: 'NotEqual', greater: 'Greater', less: 'Less' } as const;
 
 /**
- * The KV store on an etcd cluster (v3 API, through the `etcd3` client over
- * grpc-js). Keys live under a prefix, so revisions, durability (a write is
+ * The KV store on an etcd cluster (v3 API, through the `etcd3` client, which
+ * speaks gRPC to it). Keys live under a prefix, so revisions, durability (a write is
  * acknowledged after a quorum has it in its log) and compaction are etcd's.
  * Reads are linearizable (served through the leader). Arguments are checked
  * like the lmdb store's before anything is sent (`KV_INVALID`). The client
@@ -117,7 +117,7 @@ export class EtcdKvStore implements KvStore {
       auth: options.auth === undefined ? undefined : { username: options.auth.user, password: options.auth.password },
       dialTimeout: timeoutMs,
       faultHandling: faultHandling(),
-      // grpc-js takes 4 MiB per message by default; a range page may hold the
+      // The etcd client's gRPC channel takes 4 MiB per message by default; a range page may hold the
       // byte budget plus one value more (see range), a watch fragment etcd's
       // 1.5 MiB request limit. Anything larger is refused, not buffered.
       grpcOptions: { 'grpc.max_receive_message_length': maxRangeBytes + 2 * maxValueBytes + 64 * 1024 },

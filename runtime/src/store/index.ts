@@ -1,8 +1,7 @@
-/** The KV store: the interface, the lmdb implementation and its gRPC service. */
+/** The KV store: the interface and the lmdb implementation (the gRPC service is api/kv.ts). */
 export type * from './types.js';
 export { KvError, type KvErrorCode } from './errors.js';
 export { LmdbKvStore, type LmdbStoreOptions } from './lmdb-store.js';
 // EtcdKvStore (etcd-store.ts) is not re-exported: it loads the etcd client and
 // its protobuf loader, which only `serve --store etcd` should pay for
 // (serve/kv-store.ts imports it on demand).
-export { KV_METHOD_SCOPES, kvServiceImpl, type KvServiceOptions } from './kv-service.js';

@@ -96,7 +96,8 @@ class EventStream:
         """Opens the stream and waits for Subscribed; raises SdnError when it fails."""
         self._runner = asyncio.create_task(self._run(), name="sdn_runtime.events")
         try:
-            await asyncio.wait_for(asyncio.shield(self._ready), timeout)
+            async with asyncio.timeout(timeout):
+                await asyncio.shield(self._ready)
         except TimeoutError:
             await self.close()
             raise SdnError(ErrorCode.UNAVAILABLE, f"no Subscribed answer within {timeout} s") from None
@@ -123,7 +124,10 @@ class EventStream:
         self._pending[correlation_id] = future
         try:
             self.send(command)
-            result = await asyncio.wait_for(future, timeout)
+            # Not asyncio.wait_for: on 3.11 it swallows a cancellation that lands
+            # as the result arrives, and the cancelled app would carry on.
+            async with asyncio.timeout(timeout):
+                result = await future
         except TimeoutError:
             raise SdnError(ErrorCode.UNAVAILABLE, f"no result for the command within {timeout} s") from None
         finally:

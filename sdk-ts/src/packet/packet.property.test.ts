@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ipv4Bytes, ipv6Bytes } from '../addresses.js';
-import { frameSpec } from './arbitraries.js';
+import { frameSpec } from './testing/arbitraries.js';
 import { internetChecksum, ipv4PseudoHeader, ipv6PseudoHeader } from './checksum.js';
 import { PacketError } from './errors.js';
 import { buildFrame, parseFrame, type Frame, type FrameSpec } from './frame.js';

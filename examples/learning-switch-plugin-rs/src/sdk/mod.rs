@@ -57,6 +57,9 @@ macro_rules! export_plugin {
 
         impl $crate::sdk::Guest for SdnPluginExports {
             fn initialize(config: String) -> Result<(), String> {
+                // A panic aborts (a trap, which says only where); the hook logs why
+                // first, and the runtime puts that line in the fault it reports.
+                ::std::panic::set_hook(::std::boxed::Box::new(|info| $crate::sdk::log::error(&info.to_string())));
                 let plugin = <$plugin as $crate::sdk::Plugin>::initialize(&config)?;
                 SDN_PLUGIN.with(|slot| *slot.borrow_mut() = Some(plugin));
                 Ok(())

@@ -1,8 +1,8 @@
 import type { Command as CodecCommand, SwitchDirectory, SwitchHandle } from '../../core/index.js';
 import { SdnError } from '../../errors.js';
 import { encodeMessage, formatDpid, OfpEncodeError, type OfpMessage } from '../../openflow/index.js';
-import type { PubSubBus } from '../../pubsub/types.js';
-import type { KvStore } from '../../store/types.js';
+import type { PubSubBus } from '../../pubsub/index.js';
+import type { KvStore } from '../../store/index.js';
 import { SwitchRequestError } from '../../switch/session.js';
 import type { Command, CommandError, CommandResult } from '../../generated/sdn/runtime/v1/events.js';
 import { requireScope, type Principal } from '../auth.js';

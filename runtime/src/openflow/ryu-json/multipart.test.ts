@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import type { MultipartReply, MultipartRequest } from '../messages.js';
 import type { MultipartReplyBody, MultipartRequestBody, TableFeatures } from '../multipart-types.js';
 import fc from 'fast-check';
-import { normalize } from '../arbitraries.js';
-import { tableFeatures } from '../arbitraries-multipart.js';
+import { normalize } from '../testing/arbitraries.js';
+import { tableFeatures } from '../testing/arbitraries-multipart.js';
 import { fromRyuJson, OfpJsonError, parseRyuJson, type RyuJson, type RyuJsonObject, stringifyRyuJson, toRyuJson } from './index.js';
 
 /**

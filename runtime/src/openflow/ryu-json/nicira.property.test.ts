@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { normalize } from '../arbitraries.js';
-import { messageArbitraries } from '../arbitraries-messages.js';
-import { niciraAction } from '../arbitraries-nicira.js';
+import { normalize } from '../testing/arbitraries.js';
+import { messageArbitraries } from '../testing/arbitraries-messages.js';
+import { niciraAction } from '../testing/arbitraries-nicira.js';
 import type { OfpMessage } from '../messages.js';
 import { fromRyuJson, parseRyuJson, stringifyRyuJson, toRyuJson } from './index.js';
 

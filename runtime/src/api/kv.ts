@@ -1,8 +1,9 @@
-import { Metadata, status, type handleUnaryCall, type handleServerStreamingCall, type ServiceError } from '@grpc/grpc-js';
+import type { handleUnaryCall, handleServerStreamingCall, ServiceError } from '@grpc/grpc-js';
 import type { KVServer, WatchRequest, WatchResponse } from '../generated/sdn/runtime/v1/kv.js';
-import { KvError, type KvErrorCode } from './errors.js';
-import { eventSize, fromKeyValue, fromKvChange, fromOptionalKeyValue, fromTxnResult, toTxn } from './kv-convert.js';
-import type { KvChange, KvStore, Watch } from './types.js';
+import { SdnError } from '../errors.js';
+import type { KvChange, KvStore, Watch } from '../store/index.js';
+import { fromKeyValue, fromKvChange, fromOptionalKeyValue, fromTxnResult, kvEventSize, kvInvalid, toTxn } from './convert/index.js';
+import { internalServiceError, toServiceError } from './status.js';
 
 /**
  * The gRPC KV service (proto/sdn/runtime/v1/kv.proto) over a `KvStore`. Scopes,
@@ -34,20 +35,14 @@ export interface KvServiceOptions {
   readonly onInternalError?: (error: unknown, method: string) => void;
 }
 
-const STATUS_OF: Readonly<Record<KvErrorCode, status>> = {
-  KV_INVALID: status.INVALID_ARGUMENT,
-  KV_CLOSED: status.UNAVAILABLE,
-  KV_STORAGE: status.INTERNAL,
-  KV_CORRUPT: status.DATA_LOSS,
-  KV_LOCKED: status.FAILED_PRECONDITION,
-  KV_UNAVAILABLE: status.UNAVAILABLE,
-};
-
-/** The gRPC status for a store error; anything else is reported as INTERNAL without its internals. */
+/**
+ * The gRPC status for a store error (api/status.ts maps the `KV_*` codes);
+ * anything else is a bug, reported as INTERNAL without its internals.
+ */
 export function kvServiceError(error: unknown, method: string, onInternalError: (error: unknown, method: string) => void): Partial<ServiceError> {
-  if (error instanceof KvError) return { code: STATUS_OF[error.code], details: error.message, metadata: new Metadata() };
+  if (error instanceof SdnError) return toServiceError(error);
   onInternalError(error, method);
-  return { code: status.INTERNAL, details: `internal error in KV.${method} (see the runtime log)`, metadata: new Metadata() };
+  return internalServiceError(`KV.${method}`);
 }
 
 /** One revision's changes as WatchResponses of at most about `maxBytes` each. */
@@ -56,7 +51,7 @@ export function watchResponses(changes: readonly KvChange[], revision: bigint, m
   let current: WatchResponse = { events: [], revision, compactedRevision: 0n };
   let size = 0;
   for (const change of changes) {
-    const bytes = eventSize(change);
+    const bytes = kvEventSize(change);
     if (current.events.length > 0 && size + bytes > maxBytes) {
       responses.push(current);
       current = { events: [], revision, compactedRevision: 0n };
@@ -135,7 +130,7 @@ export function kvServiceImpl(store: KvStore, options: KvServiceOptions = {}): K
       return { kvs: kvs.map(fromKeyValue), more, revision };
     }),
     txn: unary('Txn', async (request) => {
-      const { compares, success, failure } = toTxn(request);
+      const { compares, success, failure } = toTxn(request, '', kvInvalid);
       return fromTxnResult(await store.txn(compares, success, failure));
     }),
     watch,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { ipv4At, ipv6At, macAt } from '../addresses.js';
-import type { FrameSpec } from './frame.js';
-import type { VlanSpec } from './ethernet.js';
+import { ipv4At, ipv6At, macAt } from '../../addresses.js';
+import type { FrameSpec } from '../frame.js';
+import type { VlanSpec } from '../ethernet.js';
 
 /** fast-check generators of valid frame specs, for the packet library's property tests. */
 

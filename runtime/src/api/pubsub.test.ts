@@ -4,9 +4,8 @@ import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc
 import { after, before, describe, it } from 'node:test';
 import { PubSubClient, PubSubService, type PublishResponse, type PubSubMessage as PbPubSubMessage } from '../generated/sdn/runtime/v1/pubsub.js';
 import { insecureClient, startLoopbackServer, unary } from '../testing/grpc-loopback.js';
-import { InProcessBus } from './bus.js';
-import { PUBSUB_METHOD_SCOPES, pubSubServiceImpl } from './pubsub-service.js';
-import type { PubSubBus, PubSubMessage, Subscription } from './types.js';
+import { InProcessBus, type PubSubBus, type PubSubMessage, type Subscription } from '../pubsub/index.js';
+import { PUBSUB_METHOD_SCOPES, pubSubServiceImpl } from './pubsub.js';
 
 /** The real bus, with subscriptions observable: emits 'subscribe' and 'unsubscribe'. */
 class TrackedBus extends EventEmitter implements PubSubBus {

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { nxmHeaderFromNumber } from './nicira/header.js';
-import { FIXED_LAYOUTS, NX_EXPERIMENTER_ID, type SlotKind } from './nicira/layouts.js';
-import { immediateSize } from './nicira/learn.js';
-import { NX_SUBTYPES } from './nicira/index.js';
-import type { NXAction, NXActionController2, NXActionNAT, NXFixedAction, NXFlowSpec, NXFlowSpecField, NxmHeader } from './nicira/types.js';
-import { OXM_FIELDS } from './oxm-fields.js';
-import type { Action, OxmField } from './structs.js';
+import { nxmHeaderFromNumber } from '../nicira/header.js';
+import { FIXED_LAYOUTS, NX_EXPERIMENTER_ID, type SlotKind } from '../nicira/layouts.js';
+import { immediateSize } from '../nicira/learn.js';
+import { NX_SUBTYPES } from '../nicira/index.js';
+import type { NXAction, NXActionController2, NXActionNAT, NXFixedAction, NXFlowSpec, NXFlowSpecField, NxmHeader } from '../nicira/types.js';
+import { OXM_FIELDS } from '../oxm-fields.js';
+import type { Action, OxmField } from '../structs.js';
 
 /**
  * Test support (not exported): canonical Nicira action values, as

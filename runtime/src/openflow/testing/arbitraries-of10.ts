@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { bytes, bytes8, fixedText, ipv4, mac, phyPort10, specAction, u16, u32, u64, u8 } from './arbitraries.js';
 import { niciraAction, niciraOpaque } from './arbitraries-nicira.js';
-import { OFP_VERSION_1_0 } from './constants.js';
-import { NX_EXPERIMENTER_ID } from './nicira/layouts.js';
-import type { Action10, FlowStatsRequest10, Match10, StatsReplyBody10, StatsRequestBody10 } from './of10/types.js';
-import type { MessageOf, OfpMessageType } from './messages.js';
+import { OFP_VERSION_1_0 } from '../constants.js';
+import { NX_EXPERIMENTER_ID } from '../nicira/layouts.js';
+import type { Action10, FlowStatsRequest10, Match10, StatsReplyBody10, StatsRequestBody10 } from '../of10/types.js';
+import type { MessageOf, OfpMessageType } from '../messages.js';
 
 /**
  * Test support: canonical OpenFlow 1.0 values (see arbitraries.ts for what

@@ -9,10 +9,10 @@ import type {
   PortStats,
   QueueStats,
   TableFeatures,
-} from './multipart-types.js';
-import { ONFMP_FLOW_MONITOR } from './onf-flow-monitor.js';
-import { OFPXMC_EXPERIMENTER, ONF_EXPERIMENTER_ID } from './oxm-fields.js';
-import type { ActionId, InstructionId, OxmId, TableFeatureProperty } from './structs.js';
+} from '../multipart-types.js';
+import { ONFMP_FLOW_MONITOR } from '../onf-flow-monitor.js';
+import { OFPXMC_EXPERIMENTER, ONF_EXPERIMENTER_ID } from '../oxm-fields.js';
+import type { ActionId, InstructionId, OxmId, TableFeatureProperty } from '../structs.js';
 
 /**
  * Test support: canonical multipart bodies (OpenFlow 1.3.5 7.3.5), written from the

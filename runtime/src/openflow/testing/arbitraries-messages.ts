@@ -17,8 +17,8 @@ import {
 } from './arbitraries.js';
 import { multipartReplyBody, multipartRequestBody } from './arbitraries-multipart.js';
 import { of10MessageArbitraries, shared10 } from './arbitraries-of10.js';
-import { OFP_VERSION_1_0, OFP_VERSION_1_3, OFP_VERSION_1_4, OFP_VERSION_1_5, OFPET_EXPERIMENTER, OFPHET_VERSIONBITMAP } from './constants.js';
-import type { HelloElement, MessageOf, OfpMessage, OfpMessageType } from './messages.js';
+import { OFP_VERSION_1_0, OFP_VERSION_1_3, OFP_VERSION_1_4, OFP_VERSION_1_5, OFPET_EXPERIMENTER, OFPHET_VERSIONBITMAP } from '../constants.js';
+import type { HelloElement, MessageOf, OfpMessage, OfpMessageType } from '../messages.js';
 
 /**
  * Test support: an arbitrary of canonical values for every message type (see

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { bytes, normalize, u32, u8 } from './arbitraries.js';
 import { messageArbitraries, multipartMessage, NON_MULTIPART_MESSAGE_TYPES, nonMultipartMessage } from './arbitraries-messages.js';
-import { decodeMessage, encodeMessage } from './codec.js';
-import { OFP_HEADER_SIZE, OFP_VERSION_1_0, OFP_VERSION_1_3, OFP_VERSION_1_4, OFP_VERSION_1_5 } from './constants.js';
-import { OfpDecodeError, OfpEncodeError } from './errors.js';
-import type { OfpMessage } from './messages.js';
-import { loadVectors, ryuVectorsDir } from '../testing/vectors.js';
+import { decodeMessage, encodeMessage } from '../codec.js';
+import { OFP_HEADER_SIZE, OFP_VERSION_1_0, OFP_VERSION_1_3, OFP_VERSION_1_4, OFP_VERSION_1_5 } from '../constants.js';
+import { OfpDecodeError, OfpEncodeError } from '../errors.js';
+import type { OfpMessage } from '../messages.js';
+import { loadVectors, ryuVectorsDir } from '../../testing/vectors.js';
 
 /**
  * Test support: the bad-input properties of codec-robustness.property.test.ts, as

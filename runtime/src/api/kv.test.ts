@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { Compare_Result, Compare_Target, KVClient, KVService, RangeResponse as RangeResponseMessage, type DeleteResponse, type GetResponse, type PutResponse, type RangeResponse, type TxnResponse, type WatchResponse } from '../generated/sdn/runtime/v1/kv.js';
 import { insecureClient, startLoopbackServer, unary } from '../testing/grpc-loopback.js';
 import { bytes, openTempStore } from '../testing/kv.js';
-import { KV_METHOD_SCOPES, kvServiceImpl } from './kv-service.js';
-import type { KvStore, Watch, WatchHandler, WatchOptions } from './types.js';
+import { KV_METHOD_SCOPES, kvServiceImpl } from './kv.js';
+import type { KvStore, Watch, WatchHandler, WatchOptions } from '../store/index.js';
 
 /** The real store, with its watches observable: emits 'watch', 'pause', 'resume', 'close'. */
 class TrackedStore extends EventEmitter {

@@ -1,8 +1,10 @@
 import { Metadata, status, type handleServerStreamingCall, type ServiceError } from '@grpc/grpc-js';
 import type { PubSubServer, PubSubMessage as PbPubSubMessage, SubscribeRequest } from '../generated/sdn/runtime/v1/pubsub.js';
+import { SdnError } from '../errors.js';
+import { PubSubError, type PubSubBus, type Subscription } from '../pubsub/index.js';
 import { BoundedStreamWriter } from './bounded-writer.js';
-import { PubSubError } from './errors.js';
-import type { PubSubBus, PubSubMessage, Subscription } from './types.js';
+import { fromPubSubMessage } from './convert/index.js';
+import { internalServiceError, toServiceError } from './status.js';
 
 /**
  * The gRPC PubSub service (proto/sdn/runtime/v1/pubsub.proto) over a
@@ -29,19 +31,11 @@ export interface PubSubServiceOptions {
   readonly onInternalError?: (error: unknown, method: string) => void;
 }
 
-function serviceError(code: status, details: string): Partial<ServiceError> {
-  return { code, details, metadata: new Metadata() };
-}
-
-function toServiceError(error: unknown, method: string, onInternalError: (error: unknown, method: string) => void): Partial<ServiceError> {
-  if (error instanceof PubSubError) return serviceError(status.INVALID_ARGUMENT, error.message);
+/** A bus error as its gRPC status (api/status.ts maps the `PUBSUB_*` codes); anything else is a bug, reported as INTERNAL without its internals. */
+function pubSubServiceError(error: unknown, method: string, onInternalError: (error: unknown, method: string) => void): Partial<ServiceError> {
+  if (error instanceof SdnError) return toServiceError(error);
   onInternalError(error, method);
-  return serviceError(status.INTERNAL, `internal error in PubSub.${method} (see the runtime log)`);
-}
-
-function toPb(message: PubSubMessage): PbPubSubMessage {
-  const payload = Buffer.isBuffer(message.payload) ? message.payload : Buffer.from(message.payload.buffer, message.payload.byteOffset, message.payload.length);
-  return { subject: message.subject, payload, headers: { ...message.headers } };
+  return internalServiceError(`PubSub.${method}`);
 }
 
 function sizeOf(message: PbPubSubMessage): number {
@@ -58,7 +52,7 @@ export function pubSubServiceImpl(bus: PubSubBus, options: PubSubServiceOptions 
     let subscription: Subscription | undefined;
     const writer = new BoundedStreamWriter<PbPubSubMessage>(call, limits, sizeOf, (messages, bytes) => {
       subscription?.unsubscribe();
-      call.emit('error', serviceError(status.RESOURCE_EXHAUSTED, `the client is not reading: ${messages} messages (${bytes} bytes) waited, the limit is ${limits.maxMessages} messages or ${limits.maxBytes} bytes; subscribe again`));
+      call.emit('error', { code: status.RESOURCE_EXHAUSTED, metadata: new Metadata(), details: `the client is not reading: ${messages} messages (${bytes} bytes) waited, the limit is ${limits.maxMessages} messages or ${limits.maxBytes} bytes; subscribe again` });
     });
     call.on('cancelled', () => {
       writer.stop();
@@ -66,11 +60,11 @@ export function pubSubServiceImpl(bus: PubSubBus, options: PubSubServiceOptions 
     });
     try {
       subscription = bus.subscribe(call.request.patterns, (message) => {
-        writer.push(toPb(message));
+        writer.push(fromPubSubMessage(message));
       });
     } catch (error) {
       writer.stop();
-      call.emit('error', toServiceError(error, 'Subscribe', onInternalError));
+      call.emit('error', pubSubServiceError(error, 'Subscribe', onInternalError));
     }
   };
 
@@ -81,7 +75,7 @@ export function pubSubServiceImpl(bus: PubSubBus, options: PubSubServiceOptions 
         if (message === undefined) throw new PubSubError('PUBSUB_SUBJECT', 'message: is required');
         callback(null, { delivered: bus.publish({ subject: message.subject, payload: message.payload, headers: message.headers }) });
       } catch (error) {
-        callback(toServiceError(error, 'Publish', onInternalError));
+        callback(pubSubServiceError(error, 'Publish', onInternalError));
       }
     },
     subscribe,

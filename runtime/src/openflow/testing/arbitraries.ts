@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { niciraAction, niciraOpaque } from './arbitraries-nicira.js';
-import { NX_EXPERIMENTER_ID } from './nicira/layouts.js';
-import { OFPXMC_EXPERIMENTER, OFPXMC_OPENFLOW_BASIC, ONF_EXPERIMENTER_ID, OXM_FIELDS, oxmFieldByCode, type OxmFieldDesc } from './oxm-fields.js';
+import { NX_EXPERIMENTER_ID } from '../nicira/layouts.js';
+import { OFPXMC_EXPERIMENTER, OFPXMC_OPENFLOW_BASIC, ONF_EXPERIMENTER_ID, OXM_FIELDS, oxmFieldByCode, type OxmFieldDesc } from '../oxm-fields.js';
 import type {
   Action,
   Bucket,
@@ -16,7 +16,7 @@ import type {
   PhyPort10,
   Port,
   QueueProperty,
-} from './structs.js';
+} from '../structs.js';
 
 /**
  * Test support (not exported from index.ts): fast-check arbitraries that generate
