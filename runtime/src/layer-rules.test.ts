@@ -32,6 +32,7 @@ const CASES: readonly Case[] = [
   { path: 'runtime/src/switch/connection.ts', code: 'export const t = process.hrtime.bigint();\n', rules: ['no-restricted-properties'] },
   { path: 'runtime/src/switch/connection-types.ts', code: 'setInterval(() => {}, 1);\n', rules: ['no-restricted-globals'] },
   { path: 'runtime/src/switch/server.ts', code: 'setTimeout(() => {}, 1);\n', rules: [] },
+  { path: 'runtime/src/ownership/x.ts', code: 'export const t = Date.now();\n', rules: ['no-restricted-properties'] },
   { path: 'runtime/src/openflow/x.test.ts', code: 'setTimeout(() => {}, 1);\n', rules: [] },
   { path: 'runtime/src/openflow/x.ts', code: "import { Buffer } from 'node:buffer';\nexport const b = Buffer.alloc(1);\n", rules: [] },
   // gRPC only in api/ (and cli/, serve/).
