@@ -30,6 +30,7 @@ export {
   type KvWatchOptions,
 } from './client/kv.js';
 export {
+  APP_COOKIE_MASK,
   DEFAULT_PRIORITY,
   type BucketSpec,
   type FlowModCommand,

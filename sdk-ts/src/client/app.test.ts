@@ -58,9 +58,9 @@ describe('SdnApp against a scripted runtime', () => {
     assert.deepEqual(sub.packetIn, { ethTypes: [0x0806], tableIds: [0], cookies: [7n] });
     assert.deepEqual([sub.initialCredit, sub.maxBatch, sub.topics, sub.resumeAfterSeq], [64, 16, ['topo.>'], undefined]);
     assert.deepEqual([sub.kvWatches[0]?.key.toString(), sub.kvWatches[0]?.prefix], ['cfg/', true]);
-    conn.subscribed(42n, 'node-a');
+    conn.subscribed(42n, 'node-a', 0x4654);
     const app = await pending;
-    assert.deepEqual([app.state, app.nodeId, app.lastEventSeq], ['ready', 'node-a', 42n]);
+    assert.deepEqual([app.state, app.nodeId, app.lastEventSeq, app.appId], ['ready', 'node-a', 42n, 0x4654]);
     await app.close();
   });
 
