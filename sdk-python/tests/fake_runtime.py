@@ -110,6 +110,7 @@ class FakeRuntime:
         self.refuse: grpc.StatusCode | None = None
         self.last_seq = 0
         self.node_id = "fake-node"
+        self.app_id = 0x4654
         self.published: list[ps.PubSubMessage] = []
         #: Event streams open right now.
         self.live: list[FakeConnection] = []
@@ -166,7 +167,7 @@ class FakeRuntime:
         connection = FakeConnection(first.subscribe, metadata, context)
         self.live.append(connection)
         try:
-            await context.write(ev.ServerMessage(subscribed=ev.Subscribed(last_seq=self.last_seq, node_id=self.node_id)))
+            await context.write(ev.ServerMessage(subscribed=ev.Subscribed(last_seq=self.last_seq, node_id=self.node_id, app_id=self.app_id)))
             self.connections.put_nowait(connection)
             await connection._serve()
         finally:

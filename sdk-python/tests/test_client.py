@@ -67,6 +67,7 @@ async def test_subscribe_carries_the_subscription_token_and_credit(runtime: Fake
         assert not s.HasField("resume_after_seq")
         assert conn.metadata["authorization"] == "Bearer s3cret"
         assert app.node_id == "fake-node"
+        assert app.app_id == 0x4654
 
 
 async def test_a_wrong_token_or_a_refusal_fails_connect_with_its_code(runtime: FakeRuntime) -> None:

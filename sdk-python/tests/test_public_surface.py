@@ -9,7 +9,7 @@ from sdn_runtime import packet
 
 EXPECTED = sorted(
     """
-    AggregateStats App Bucket CompareTarget ControllerMaxLen ControllerRole CtState DeleteResult DescStats DropBand
+    APP_COOKIE_MASK AggregateStats App Bucket CompareTarget ControllerMaxLen ControllerRole CtState DeleteResult DescStats DropBand
     DscpRemarkBand ErrorCode Event EventKind ExperimenterBand FlowModCommand FlowModFlags FlowRemoved
     FlowRemovedReason FlowStats Gap GetResult Group GroupDesc GroupModCommand GroupStats GroupType KeyValue Kv
     KvChange KvChangeType KvCompare KvDelete KvGet KvPut KvWatch Match Meter MeterBand MeterConfig MeterFlags
@@ -82,3 +82,9 @@ def test_event_fields_apps_rely_on_are_pinned() -> None:
         ("time_ms", "int"),
         ("snapshot", "bool"),
     ]
+
+
+def test_flow_ownership_is_pinned() -> None:
+    """The app keeps the low 48 bits of its cookies and knows its app id (the top 16)."""
+    assert sdn_runtime.APP_COOKIE_MASK == 0xFFFF_FFFF_FFFF
+    assert isinstance(vars(sdn_runtime.App)["app_id"], property)

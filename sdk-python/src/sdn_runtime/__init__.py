@@ -15,6 +15,7 @@ from . import actions, instructions, packet
 from .app import App, TlsConfig, connect
 from .buckets import Bucket, DropBand, DscpRemarkBand, ExperimenterBand, MeterBand
 from .constants import (
+    APP_COOKIE_MASK,
     NO_BUFFER,
     VID_NONE,
     VID_PRESENT,
@@ -86,6 +87,7 @@ from .subscription import EventKind, KvWatch, PacketInFilter, Subscription
 from .switch import Switch, SwitchStats
 
 __all__ = [
+    "APP_COOKIE_MASK",
     "NO_BUFFER",
     "VID_NONE",
     "VID_PRESENT",

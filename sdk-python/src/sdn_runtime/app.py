@@ -166,6 +166,14 @@ class App:
         return self._stream.node_id
 
     @property
+    def app_id(self) -> int:
+        """The app's id on the runtime (from Subscribed; 0 before): the top 16 bits
+        of the cookie of every flow the app writes, as dump-flows shows them. The
+        app keeps the low 48 bits (`APP_COOKIE_MASK`); every stream with the app's
+        `name` is the same app and owns the same flows."""
+        return self._stream.app_id
+
+    @property
     def last_seq(self) -> int | None:
         """The newest lifecycle seq received: where a reconnect resumes."""
         return self._stream.last_seq
