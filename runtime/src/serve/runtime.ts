@@ -58,6 +58,9 @@ function builtInApp(name: string): App {
   }
 }
 
+/** App and reason pairs whose first refusal is logged. */
+const MAX_LOGGED_REFUSALS = 1000;
+
 /** The node's flow ownership from the config; each refusal counted, and logged once per app and reason. */
 function ownershipOf(config: ServeConfig, log: Logger, metrics: RuntimeMetrics): Ownership {
   const logged = new Set<string>();
@@ -69,7 +72,8 @@ function ownershipOf(config: ServeConfig, log: Logger, metrics: RuntimeMetrics):
     onRefused: (err) => {
       metrics.ownershipRefusals.inc({ app: err.app, reason: err.reason });
       const key = `${err.app}\0${err.reason}`;
-      if (logged.has(key)) return;
+      // Client app names are the clients' to choose: past the bound, refusals are only counted.
+      if (logged.has(key) || logged.size >= MAX_LOGGED_REFUSALS) return;
       logged.add(key);
       log.warn({ app: err.app, reason: err.reason, detail: err.message }, 'app command refused to protect other apps\' flows (further ones of this app and reason are only counted)');
     },
