@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ErrorExperimenterMsg, ErrorMsg, FlowRemoved, OfpMessage, PacketIn, PortStatus } from '../openflow/index.js';
+import type { TableDeclaration } from '../ownership/index.js';
 import type { CloseReason } from '../switch/connection-types.js';
 import type { SwitchDirectory, SwitchView } from './switch-directory.js';
 
@@ -53,6 +54,13 @@ export interface AppScope {
   readonly switches: SwitchDirectory;
   /** Deletes the app's flows on every switch; resolves (never rejects) with the failures. */
   removeFlows(): Promise<unknown[]>;
+  /**
+   * Declares the app's named tables (`{ name, after }`, VLCP's model) and returns
+   * the table id of every table declared on the node, for flow-mods and
+   * goto-table. docs/apps-sharing-a-switch.md.
+   * @throws OwnershipError `tables` (a name another app declared, an unknown predecessor, a cycle, an id that would move).
+   */
+  declareTables(tables: readonly TableDeclaration[]): ReadonlyMap<string, number>;
 }
 
 /** Flow ownership as an in-process app sees it. */

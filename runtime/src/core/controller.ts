@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { App, AppContext, AppScope } from './app-types.js';
 import type { EventBus } from './event-bus.js';
+import { layoutTables } from '../ownership/index.js';
 import type { AppKind, Ownership } from './ownership.js';
 import type { SwitchDirectory } from './switch-directory.js';
 
@@ -51,7 +52,13 @@ export class Controller {
 
   private contextFor(app: App): AppContext {
     const scope = (name: string, kind: AppKind = 'process'): AppScope =>
-      this.ownership?.scope(name, this.switches, kind) ?? { name, id: 0, switches: this.switches, removeFlows: () => Promise.resolve([]) };
+      this.ownership?.scope(name, this.switches, kind) ?? {
+        name,
+        id: 0,
+        switches: this.switches,
+        removeFlows: () => Promise.resolve([]),
+        declareTables: (tables) => layoutTables([{ app: name, tables }]).ids,
+      };
     const own = scope(app.name);
     return {
       log: this.log.child({ app: app.name }),

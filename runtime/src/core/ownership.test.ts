@@ -131,4 +131,16 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     assert.deepEqual([strict.command, strict.priority, strict.match], [OFPFC_DELETE_STRICT, 7, [{ field: 'in_port', value: 1 }]]);
     assert.deepEqual([own.flowCount(acl.id, 1n), own.flowCount(acl.id, 2n)], [0, 0]);
   });
+
+  it('gives named tables ids across apps, keeps them stable, and refuses a declaration that would move one', () => {
+    const refusals: string[] = [];
+    const own = new Ownership({ defaultQuota: Infinity, onRefused: (err) => refusals.push(`${err.app} ${err.reason}`) });
+    assert.deepEqual([...own.declareTables('acl', [{ name: 'acl' }])], [['acl', 0]]);
+    assert.deepEqual([...own.declareTables('learning-switch', [{ name: 'l2', after: ['acl'] }])], [['acl', 0], ['l2', 1]]);
+    assert.deepEqual([...own.declareTables('acl', [{ name: 'acl' }])], [['acl', 0], ['l2', 1]], 'declaring again (a reconnect) changes nothing');
+    assert.throws(() => own.declareTables('monitor', [{ name: 'l2' }]), /table "l2" is already declared by app learning-switch/);
+    assert.throws(() => own.declareTables('acl', [{ name: 'pre' }, { name: 'acl', after: ['pre'] }]), /would move table "acl" from id 0 to 1/);
+    assert.deepEqual(refusals, ['monitor tables', 'acl tables']);
+    assert.deepEqual([...own.declareTables('monitor', [{ name: 'tap', after: ['l2'] }])], [['acl', 0], ['l2', 1], ['tap', 2]]);
+  });
 });

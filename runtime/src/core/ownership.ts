@@ -1,5 +1,20 @@
 import { OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPG_ANY, OFPP_ANY, OFPTT_ALL, type FlowStats, type Match, type OfpMessage } from '../openflow/index.js';
-import { AppIds, appIdOf, asOwnerSees, confineCommand, FlowLedger, NO_APP_ID, OwnershipError, ownedFlowStats, packetInRoute, RUNTIME_APP_ID, type AppRef } from '../ownership/index.js';
+import {
+  AppIds,
+  appIdOf,
+  asOwnerSees,
+  confineCommand,
+  FlowLedger,
+  layoutTables,
+  NO_APP_ID,
+  OwnershipError,
+  ownedFlowStats,
+  packetInRoute,
+  RUNTIME_APP_ID,
+  type AppRef,
+  type AppTables,
+  type TableDeclaration,
+} from '../ownership/index.js';
 import type { AppEvent, AppScope } from './app-types.js';
 import type { Command, SwitchDirectory, SwitchHandle } from './switch-directory.js';
 
@@ -36,6 +51,9 @@ export class Ownership {
   private readonly options: OwnershipOptions;
   private readonly quotaById = new Map<number, number>();
   private readonly scopes = new Map<string, { readonly kind: AppKind; readonly scope: AppScope }>();
+  /** Table declarations by app, in the order apps first declared; and the ids given so far. */
+  private readonly declarations = new Map<string, readonly TableDeclaration[]>();
+  private tableIds: ReadonlyMap<string, number> = new Map();
 
   constructor(options: OwnershipOptions) {
     this.options = options;
@@ -86,9 +104,38 @@ export class Ownership {
       id: app.id,
       switches,
       removeFlows: () => this.removeFlows(app, directory.list().flatMap((v) => directory.lookup(v.dpid) ?? [])),
+      declareTables: (tables) => this.declareTables(name, tables),
     };
     this.scopes.set(name, { kind, scope });
     return scope;
+  }
+
+  /**
+   * Declares `app`'s named tables (replacing what it declared before) and
+   * returns the ids of every table declared on the node: `layoutTables` over
+   * all apps' declarations, in the order the apps first declared. An id once
+   * given does not move while the runtime runs (flows are in that table): a
+   * declaration that would move one is refused, and so is a name another app
+   * declared, an unknown predecessor or a cycle. docs/apps-sharing-a-switch.md.
+   * @throws OwnershipError `tables`; nothing changes then.
+   */
+  declareTables(app: string, tables: readonly TableDeclaration[]): ReadonlyMap<string, number> {
+    const next = new Map(this.declarations);
+    next.set(app, tables);
+    let ids: ReadonlyMap<string, number>;
+    try {
+      ids = layoutTables([...next].map(([name, t]): AppTables => ({ app: name, tables: t }))).ids;
+      for (const [name, id] of this.tableIds) {
+        const now = ids.get(name);
+        if (now !== undefined && now !== id) throw new OwnershipError('tables', app, `these tables would move table "${name}" from id ${id} to ${now}, and its flows are there; declare tables that come before it when the runtime starts`);
+      }
+    } catch (err) {
+      if (err instanceof OwnershipError) this.options.onRefused?.(err);
+      throw err;
+    }
+    this.declarations.set(app, tables);
+    this.tableIds = ids;
+    return ids;
   }
 
   /** Flows `appId` holds on `dpid`, as the ledger counts them. */
