@@ -145,6 +145,7 @@ export type _PinnedTypes = [
   types.SwitchEventType,
   types.SwitchInfo,
   types.SwitchUpEvent,
+  types.TableDeclaration,
   types.TableModOptions,
   types.TableStats,
   types.TlsOptions,
@@ -165,7 +166,7 @@ export type _PinnedTypes = [
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 // Event fields apps rely on, pinned at compile time: changing one's type fails the build.
-export const _pinnedFields: [Same<types.SwitchUpEvent['snapshot'], boolean>, Same<sdk.SdnApp['appId'], number>] = [true, true];
+export const _pinnedFields: [Same<types.SwitchUpEvent['snapshot'], boolean>, Same<sdk.SdnApp['appId'], number>, Same<sdk.SdnApp['tables'], ReadonlyMap<string, number>>] = [true, true, true];
 
 describe('public surface', () => {
   it('exports exactly the pinned names, and nothing generated', () => {
@@ -181,6 +182,7 @@ describe('public surface', () => {
   it('pins flow ownership: the app keeps the low 48 bits of its cookies, and knows its app id (the top 16)', () => {
     assert.equal(sdk.APP_COOKIE_MASK, 0xffffffffffffn);
     assert.ok(Object.getOwnPropertyDescriptor(sdk.SdnApp.prototype, 'appId')?.get !== undefined);
+    assert.ok(Object.getOwnPropertyDescriptor(sdk.SdnApp.prototype, 'tables')?.get !== undefined, 'named tables\' ids');
   });
 
   it('the package entry points are the ones package.json names', async () => {

@@ -120,7 +120,7 @@ describe('Tokens and scopes', () => {
 
   it('a stream without events:read cannot subscribe; a command outside the token\'s scope is refused and changes nothing', async () => {
     const noEvents = new StreamClient(t.rt.grpcPort, 'kv-only-token-0123456789');
-    noEvents.send({ kind: { $case: 'subscribe', value: { appName: 'x', kinds: [], dpids: [], packetIn: undefined, initialCredit: 0, maxBatch: 0, topics: [], kvWatches: [] } } });
+    noEvents.send({ kind: { $case: 'subscribe', value: { appName: 'x', kinds: [], dpids: [], packetIn: undefined, initialCredit: 0, maxBatch: 0, topics: [], kvWatches: [], tables: [] } } });
     const s = await noEvents.status;
     assert.equal(s.code, status.PERMISSION_DENIED);
     assert.match(s.details, /"events:read"/);

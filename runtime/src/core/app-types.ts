@@ -55,7 +55,8 @@ export interface AppScope {
   /** Deletes the app's flows on every switch; resolves (never rejects) with the failures. */
   removeFlows(): Promise<unknown[]>;
   /**
-   * Declares the app's named tables (`{ name, after }`, VLCP's model) and returns
+   * Declares the app's named tables (`{ name, after }`, VLCP's model; none: the
+   * app's earlier declaration stays) and returns
    * the table id of every table declared on the node, for flow-mods and
    * goto-table. docs/apps-sharing-a-switch.md.
    * @throws OwnershipError `tables` (a name another app declared, an unknown predecessor, a cycle, an id that would move).

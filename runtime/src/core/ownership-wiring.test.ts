@@ -57,7 +57,7 @@ describe('ownership wired into the runtime', () => {
   it('ends the stream of an API client that gives itself an in-process app\'s name', async () => {
     const client = new StreamClient(t.rt.grpcPort);
     try {
-      client.send({ kind: { $case: 'subscribe', value: { appName: 'acl', kinds: [], dpids: [], topics: [], kvWatches: [], initialCredit: 0, maxBatch: 0, packetIn: undefined, resumeAfterSeq: undefined } } });
+      client.send({ kind: { $case: 'subscribe', value: { appName: 'acl', kinds: [], dpids: [], topics: [], kvWatches: [], tables: [], initialCredit: 0, maxBatch: 0, packetIn: undefined, resumeAfterSeq: undefined } } });
       const status = await client.status;
       assert.match(status.details, /app acl: the name belongs to an app inside the runtime: choose another app name/);
     } finally {

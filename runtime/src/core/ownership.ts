@@ -112,7 +112,8 @@ export class Ownership {
 
   /**
    * Declares `app`'s named tables (replacing what it declared before) and
-   * returns the ids of every table declared on the node: `layoutTables` over
+   * returns the ids of every table declared on the node (an empty list: just
+   * the ids, the app's earlier declaration stays): `layoutTables` over
    * all apps' declarations, in the order the apps first declared. An id once
    * given does not move while the runtime runs (flows are in that table): a
    * declaration that would move one is refused, and so is a name another app
@@ -120,6 +121,8 @@ export class Ownership {
    * @throws OwnershipError `tables`; nothing changes then.
    */
   declareTables(app: string, tables: readonly TableDeclaration[]): ReadonlyMap<string, number> {
+    // Nothing declared changes nothing: a second stream of an app need not repeat its tables.
+    if (tables.length === 0) return this.tableIds;
     const next = new Map(this.declarations);
     next.set(app, tables);
     let ids: ReadonlyMap<string, number>;

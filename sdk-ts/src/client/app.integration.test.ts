@@ -117,6 +117,15 @@ describe('sdk-ts against a real runtime', () => {
     assert.deepEqual([b.inPort, [...b.data]], [1, [...arp]], 'the IPv4 packet-in is filtered out');
   });
 
+  it('gets ids for named tables that compose across apps (an ACL table before a learning switch\'s), and a refusal for a name taken', async () => {
+    const acl = await open({ name: 'sdk-it-acl', tables: [{ name: 'it-acl' }] });
+    const l2 = await open({ name: 'sdk-it-l2', tables: [{ name: 'it-l2', after: ['it-acl'] }] });
+    const aclId = acl.tables.get('it-acl')!;
+    assert.equal(l2.tables.get('it-acl'), aclId);
+    assert.ok(l2.tables.get('it-l2')! > aclId, `${[...l2.tables].join(' ')}`);
+    await assert.rejects(open({ name: 'sdk-it-thief', tables: [{ name: 'it-l2' }] }), (err: unknown) => err instanceof SdnClientError && /already declared by app sdk-it-l2/.test(err.message));
+  });
+
   it('sends flow-mods (confirmed by a barrier) and packet-outs', async () => {
     const s = await sw(0x13n);
     const app = await open();

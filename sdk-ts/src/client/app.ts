@@ -54,6 +54,7 @@ export class SdnApp implements AsyncDisposable {
   private kvRevision: bigint | undefined;
   private currentNode = '';
   private currentAppId = 0;
+  private currentTables: ReadonlyMap<string, number> = new Map();
   private currentState: ConnectionState = 'connecting';
   private stopped = false;
   private finish!: (err: SdnClientError | undefined) => void;
@@ -123,6 +124,15 @@ export class SdnApp implements AsyncDisposable {
    */
   get appId(): number {
     return this.currentAppId;
+  }
+
+  /**
+   * Table ids by name: every named table declared on the runtime node (this
+   * app's `tables` and other apps'), from its Subscribed answer. Use them as a
+   * flow-mod's `tableId` and in `instructions.gotoTable`.
+   */
+  get tables(): ReadonlyMap<string, number> {
+    return this.currentTables;
   }
 
   /** The newest lifecycle seq seen: store it to resume a later run with `resumeAfterSeq`. */
@@ -222,6 +232,7 @@ export class SdnApp implements AsyncDisposable {
     const moved = this.currentNode !== '' && s.nodeId !== this.currentNode;
     this.currentNode = s.nodeId;
     this.currentAppId = s.appId;
+    this.currentTables = new Map(Object.entries(s.tables));
     if (restarted || moved) {
       const gap: GapEvent = { type: 'gap', timeMs: Date.now(), fromSeq: this.lastSeq! + 1n, toSeq: 0n, packetInsShed: 0n, runtimeRestarted: true };
       this.lastSeq = 0n;

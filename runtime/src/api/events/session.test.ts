@@ -21,6 +21,7 @@ function session(options: { principal?: Principal; log?: EventLog<StreamEvent>; 
     onShed: () => {},
     onFull: () => {},
     appIdOf: () => 7,
+    declareTables: (_app, tables) => new Map(tables.map((t, i) => [t.name, i])),
   });
 }
 
@@ -61,9 +62,16 @@ describe('EventSession: the Events.Connect protocol', () => {
     const s = session({ log });
     assert.deepEqual(s.receive(subscribe({ appName: 'app-1' })), { type: 'subscribed', subscribe: Subscribe.fromPartial({ appName: 'app-1' }) });
     const first = s.next(0);
-    assert.deepEqual(first && decoded(first).kind, { $case: 'subscribed', value: { lastSeq: 1n, nodeId: 'node-a', appId: 7 } });
+    assert.deepEqual(first && decoded(first).kind, { $case: 'subscribed', value: { lastSeq: 1n, nodeId: 'node-a', appId: 7, tables: {} } });
     assert.equal(s.appName, 'app-1');
     ended(s.receive(subscribe({})), 'API_STREAM_PROTOCOL', /only once/);
+  });
+
+  it('declares the app\'s named tables and answers with the node\'s table ids', () => {
+    const s = session();
+    s.receive(subscribe({ appName: 'acl', tables: [{ name: 'acl', after: [] }, { name: 'audit', after: ['acl'] }] }));
+    const first = s.next(0);
+    assert.deepEqual(first && decoded(first).kind, { $case: 'subscribed', value: { lastSeq: 0n, nodeId: 'node-a', appId: 7, tables: { acl: 0, audit: 1 } } });
   });
 
   it('needs the events:read scope, and pubsub / kv:read for topics and watches', () => {

@@ -1,6 +1,7 @@
 import type { SdnError } from '../../errors.js';
 import type { EventLog } from '../../core/index.js';
 import { EventKind, type ClientMessage, type Command, type CommandResult, type ServerMessage, type Subscribe } from '../../generated/sdn/runtime/v1/events.js';
+import type { TableDeclaration } from '../../ownership/index.js';
 import { requireScope, type Principal } from '../auth.js';
 import { ApiInputError, ApiStreamError } from '../errors.js';
 import { Delivery, type DeliveryLimits, type ShedKind } from './delivery.js';
@@ -60,12 +61,19 @@ export interface SessionConfig {
    * @throws OwnershipError when it cannot have one.
    */
   readonly appIdOf: (name: string) => number;
+  /**
+   * Declares the app's named tables (none: declares nothing) and returns every
+   * table id on the node (core `Ownership.declareTables`).
+   * @throws OwnershipError `tables`.
+   */
+  readonly declareTables: (app: string, tables: readonly TableDeclaration[]) => ReadonlyMap<string, number>;
 }
 
 export class EventSession {
   private stateName: 'new' | 'streaming' | 'ended' = 'new';
   private app = '';
   private appId = 0;
+  private tables: ReadonlyMap<string, number> = new Map();
   private filter: Filter | undefined;
   private delivery: Delivery | undefined;
   private batchLimit = DEFAULT_MAX_BATCH;
@@ -171,6 +179,7 @@ export class EventSession {
       if (s.maxBatch > MAX_BATCH_LIMIT) throw new ApiInputError('subscribe.max_batch', `${s.maxBatch} is above the limit ${MAX_BATCH_LIMIT}`);
       this.app = s.appName !== '' ? s.appName : this.config.principal.name;
       this.appId = this.config.appIdOf(this.app);
+      this.tables = this.config.declareTables(this.app, s.tables.map((t) => ({ name: t.name, after: t.after })));
       this.filter = filterOf(s, 'subscribe', this.appId);
     } catch (err) {
       return this.end(err as SdnError);
@@ -183,7 +192,7 @@ export class EventSession {
     });
     this.stateName = 'streaming';
     const log = this.config.log;
-    this.outbox.push({ kind: { $case: 'subscribed', value: { lastSeq: BigInt(log.lastSeq()), nodeId: this.config.nodeId, appId: this.appId } } });
+    this.outbox.push({ kind: { $case: 'subscribed', value: { lastSeq: BigInt(log.lastSeq()), nodeId: this.config.nodeId, appId: this.appId, tables: Object.fromEntries(this.tables) } } });
     const connected = this.config.snapshot();
     if (s.resumeAfterSeq === undefined) {
       for (const e of connected) this.offer(e);

@@ -95,6 +95,7 @@ export class EventStream {
       onShed: (app, kind) => void (shed ??= ctx.metrics.shedCounts(app))[kind]++,
       onFull: () => this.flush(),
       appIdOf: (name) => ctx.apps.scope(name, 'client').id,
+      declareTables: (name, tables) => ctx.apps.scope(name, 'client').declareTables(tables),
     });
     call.on('data', (msg: ClientMessage) => this.apply(this.session.receive(msg)));
     call.on('end', () => {
