@@ -17,7 +17,7 @@ EXPECTED = sorted(
     PluginCounters PluginError PluginState PluginStateChange PluginStatus Plugins Port
     PortDesc PortReason PortStats PortStatus PubSubMessage PutResult QueueStats RangeResult RoleReply
     RuntimeStatus SdnError Subscription Switch SwitchDown SwitchError SwitchInfo SwitchStats SwitchUp Table
-    TableStats TlsConfig TxnResult VID_NONE VID_PRESENT actions connect instructions packet
+    TableDeclaration TableStats TlsConfig TxnResult VID_NONE VID_PRESENT actions connect instructions packet
     """.split()
 )
 
@@ -88,3 +88,5 @@ def test_flow_ownership_is_pinned() -> None:
     """The app keeps the low 48 bits of its cookies and knows its app id (the top 16)."""
     assert sdn_runtime.APP_COOKIE_MASK == 0xFFFF_FFFF_FFFF
     assert isinstance(vars(sdn_runtime.App)["app_id"], property)
+    assert isinstance(vars(sdn_runtime.App)["tables"], property)
+    assert [f.name for f in dataclasses.fields(sdn_runtime.TableDeclaration)] == ["name", "after"]

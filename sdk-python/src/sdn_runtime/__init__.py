@@ -83,7 +83,7 @@ from .stats import (
     SwitchInfo,
     TableStats,
 )
-from .subscription import EventKind, KvWatch, PacketInFilter, Subscription
+from .subscription import EventKind, KvWatch, PacketInFilter, Subscription, TableDeclaration
 from .switch import Switch, SwitchStats
 
 __all__ = [
@@ -166,6 +166,7 @@ __all__ = [
     "SwitchStats",
     "SwitchUp",
     "Table",
+    "TableDeclaration",
     "TableStats",
     "TlsConfig",
     "TxnResult",

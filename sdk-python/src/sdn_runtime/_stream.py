@@ -89,6 +89,8 @@ class EventStream:
         self.node_id = ""
         #: The app's id on the runtime (from Subscribed; 0 before).
         self.app_id = 0
+        #: Named tables' ids on the runtime node (from Subscribed).
+        self.tables: dict[str, int] = {}
         #: How often the stream was re-established after a break.
         self.reconnects = 0
         #: Events whose kind this SDK does not know (a newer runtime), not delivered.
@@ -261,6 +263,7 @@ class EventStream:
     def _on_subscribed(self, subscribed: ev.Subscribed) -> None:
         self.node_id = subscribed.node_id
         self.app_id = subscribed.app_id
+        self.tables = dict(subscribed.tables)
         if self.last_seq is None:
             self.last_seq = subscribed.last_seq
         if not self._ready.done():
