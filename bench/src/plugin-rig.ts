@@ -81,7 +81,7 @@ export class PluginRig {
       barrier: () => Promise.resolve(),
     };
     const switches: SwitchDirectory = { lookup: (dpid) => (dpid === BENCH_DPID ? handle : undefined), view: () => undefined, list: () => [] };
-    const scope = (name: string): AppScope => ({ name, id: 0, switches, removeFlows: () => Promise.resolve([]), declareTables: () => new Map() });
+    const scope = (name: string): AppScope => ({ name, id: 0, switches, removeFlows: () => Promise.resolve([]), declareTables: () => new Map(), limitFlows: () => {} });
     const ctx: AppContext = {
       log,
       node: 0,

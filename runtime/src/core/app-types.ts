@@ -62,6 +62,12 @@ export interface AppScope {
    * @throws OwnershipError `tables` (a name another app declared, an unknown predecessor, a cycle, an id that would move).
    */
   declareTables(tables: readonly TableDeclaration[]): ReadonlyMap<string, number>;
+  /**
+   * Sets the app's flow quota per switch (a plugin's manifest `limits.maxFlows`;
+   * 0: the runtime's `appFlowQuota`), unless the runtime's config names the app
+   * in `appFlowQuotas`, which wins.
+   */
+  limitFlows(flowsPerSwitch: number): void;
 }
 
 /** Flow ownership as an in-process app sees it. */

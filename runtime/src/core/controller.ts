@@ -58,6 +58,7 @@ export class Controller {
         switches: this.switches,
         removeFlows: () => Promise.resolve([]),
         declareTables: (tables) => layoutTables([{ app: name, tables }]).ids,
+        limitFlows: () => {},
       };
     const own = scope(app.name);
     return {

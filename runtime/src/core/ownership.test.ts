@@ -143,4 +143,28 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     assert.deepEqual(refusals, ['monitor tables', 'acl tables']);
     assert.deepEqual([...own.declareTables('monitor', [{ name: 'tap', after: ['l2'] }])], [['acl', 0], ['l2', 1], ['tap', 2]]);
   });
+
+  it('takes a plugin\'s manifest quota (limitFlows), unless the config names the app; 0 is the runtime\'s quota', () => {
+    const own = new Ownership({ defaultQuota: 3, quotas: new Map([['pinned', 1]]) });
+    const sw = fakeSwitch(1n);
+    const directory = { lookup: () => sw, view: () => undefined, list: () => [] };
+    /** Adds flows (each app at its own priorities: no overlap) until one is refused; how many went out. */
+    const fill = (name: string, base: number): number => {
+      const handle = own.scope(name, directory, 'plugin').switches.lookup(1n)!;
+      let sent = 0;
+      for (let p = 0; p < 10; p++) {
+        try {
+          handle.send(add(base + p, [{ field: 'in_port', value: p + 1 }]));
+          sent++;
+        } catch {
+          break;
+        }
+      }
+      return sent;
+    };
+    own.scope('small', directory, 'plugin').limitFlows(2);
+    own.scope('pinned', directory, 'plugin').limitFlows(5);
+    own.scope('default', directory, 'plugin').limitFlows(0);
+    assert.deepEqual([fill('small', 100), fill('pinned', 200), fill('default', 300)], [2, 1, 3]);
+  });
 });

@@ -105,6 +105,9 @@ export class Ownership {
       switches,
       removeFlows: () => this.removeFlows(app, directory.list().flatMap((v) => directory.lookup(v.dpid) ?? [])),
       declareTables: (tables) => this.declareTables(name, tables),
+      limitFlows: (n) => {
+        if (this.options.quotas?.has(name) !== true) this.quotaById.set(app.id, n === 0 ? this.options.defaultQuota : n);
+      },
     };
     this.scopes.set(name, { kind, scope });
     return scope;

@@ -270,6 +270,8 @@ export class PluginManager implements App {
       runner = new PluginRunner(manifest, compiled, modules, this.options.kv, this.spin(), this.workers.take());
       const initOutputs = await runner.ready(this.policy.initTimeoutMs);
       const version = { manifest, manifestPath, compiled, runner };
+      // Before its first commands (initOutputs) are applied: its manifest's flow quota (0: the runtime's).
+      this.ctx?.apps.scope(name, 'plugin').limitFlows(manifest.limits.maxFlows);
       /** Where the load went, in ms (logged; `bench/src/plugins.ts` reads it). */
       const timing = (): Record<string, number> => ({ cacheMs, modulesMs, ...runner!.startup, totalMs: performance.now() - started });
       if (existing !== undefined && this.slots.get(name) === existing) {

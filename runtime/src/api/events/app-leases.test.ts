@@ -8,7 +8,7 @@ const GRACE_MS = 30_000;
 
 /** A scope that counts its removals. */
 function scope(name: string): AppScope & { removals: number } {
-  const s = { name, id: 1, switches: { lookup: () => undefined, view: () => undefined, list: () => [] }, removals: 0, removeFlows: () => (s.removals++, Promise.resolve([])), declareTables: () => new Map<string, number>() };
+  const s = { name, id: 1, switches: { lookup: () => undefined, view: () => undefined, list: () => [] }, removals: 0, removeFlows: () => (s.removals++, Promise.resolve([])), declareTables: () => new Map<string, number>(), limitFlows: () => {} };
   return s;
 }
 
