@@ -93,7 +93,7 @@ export default tseslint.config(
   // End-to-end tests and their shared support (e2e/topology.ts, ...) are test code by location too.
   { files: ['runtime/src/e2e/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
   {
-    files: ['runtime/src/openflow/**/*.ts', 'runtime/src/switch/connection*.ts', 'runtime/src/topology/**/*.ts', 'runtime/src/mastership/{machine,generation,types}.ts'],
+    files: ['runtime/src/openflow/**/*.ts', 'runtime/src/switch/connection*.ts', 'runtime/src/topology/**/*.ts', 'runtime/src/mastership/{machine,generation,types}.ts', 'runtime/src/ownership/**/*.ts'],
     ignores: TEST_FILES,
     rules: {
       ...restrict(NO_TEST_SUPPORT, ...NO_GRPC, ...THROUGH_INDEX, NO_IO_MODULES),

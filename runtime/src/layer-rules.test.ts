@@ -34,6 +34,7 @@ const CASES: readonly Case[] = [
   { path: 'runtime/src/mastership/machine.ts', code: 'export const t = performance.now();\n', rules: ['no-restricted-properties'] },
   { path: 'runtime/src/mastership/campaign.ts', code: 'setTimeout(() => {}, 1);\n', rules: [] },
   { path: 'runtime/src/switch/server.ts', code: 'setTimeout(() => {}, 1);\n', rules: [] },
+  { path: 'runtime/src/ownership/x.ts', code: 'export const t = Date.now();\n', rules: ['no-restricted-properties'] },
   { path: 'runtime/src/openflow/x.test.ts', code: 'setTimeout(() => {}, 1);\n', rules: [] },
   { path: 'runtime/src/openflow/x.ts', code: "import { Buffer } from 'node:buffer';\nexport const b = Buffer.alloc(1);\n", rules: [] },
   { path: 'runtime/src/overlay/router/x.ts', code: 'export const t = Date.now();\n', rules: ['no-restricted-properties'] },

@@ -40,6 +40,10 @@ const BY_CODE: Readonly<Record<string, readonly [GrpcStatus, CommandError_Code]>
   MASTERSHIP_UNAVAILABLE: [GrpcStatus.UNAVAILABLE, CommandError_Code.CODE_UNAVAILABLE],
   MASTERSHIP_CONFLICT: [GrpcStatus.FAILED_PRECONDITION, CommandError_Code.CODE_INTERNAL],
   PLUGIN_MANIFEST: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],
+  // The command would reach or clobber another app's flows (docs/apps-sharing-a-switch.md); nothing was sent.
+  OWNERSHIP_REFUSED: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],
+  // The app holds its flow quota on that switch; nothing was sent.
+  OWNERSHIP_QUOTA: [GrpcStatus.RESOURCE_EXHAUSTED, CommandError_Code.CODE_INVALID],
   PLUGIN_NOT_FOUND: [GrpcStatus.NOT_FOUND, CommandError_Code.CODE_INVALID],
   // A component that is not one, of another world, without the exports (refined by reason below).
   PLUGIN_LOAD: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],

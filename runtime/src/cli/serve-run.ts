@@ -81,6 +81,8 @@ export async function runServe(flags: ServeFlags): Promise<void> {
         topology: flags.topology,
         topologyProbeIntervalMs: flags.topologyProbeIntervalMs,
         topologySecretFile: flags.topologySecretFile,
+        appFlowQuota: flags.appFlowQuota,
+        appFlowGraceMs: flags.appFlowGraceMs,
         logLevel: flags.logLevel,
         logFormat: flags.logFormat,
       },

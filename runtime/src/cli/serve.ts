@@ -55,6 +55,8 @@ export interface ServeFlags {
   topology?: boolean;
   topologyProbeIntervalMs?: string;
   topologySecretFile?: string;
+  appFlowQuota?: string;
+  appFlowGraceMs?: string;
   logLevel?: string;
   logFormat?: string;
 }
@@ -122,6 +124,8 @@ export function registerServe(program: Command): void {
     .addOption(option('--no-topology', 'topology', 'turn off link discovery (LLDP probes out of every switch port) and host tracking'))
     .addOption(option('--topology-probe-interval-ms <ms>', 'topologyProbeIntervalMs', 'time between two LLDP probes of one switch port; a link is down after 3 missed'))
     .addOption(option('--topology-secret-file <file>', 'topologySecretFile', `file holding the cluster secret that signs probes (same on every node, >= 16 bytes; or env ${envName('topologySecret')}, never a flag)`, 'a secret made for each run'))
+    .addOption(option('--app-flow-quota <n>', 'appFlowQuota', 'flows one app may hold on one switch; more are refused (0: no limit; per app: appFlowQuotas in the config file)'))
+    .addOption(option('--app-flow-grace-ms <ms>', 'appFlowGraceMs', 'how long an API client\'s flows outlive its event stream before they are deleted (a client back in time keeps them)'))
     .addOption(option('--log-level <level>', 'logLevel', LOG_LEVELS.join(', ')))
     .addOption(option('--log-format <format>', 'logFormat', 'auto (pretty on a terminal), pretty or json'))
     .addHelpText(

@@ -108,6 +108,14 @@ export interface ServeConfig {
    * never a flag. With neither it nor a file, each run makes its own (logged as a warning).
    */
   readonly topologySecret: string | undefined;
+  /** Flows one app may hold on one switch (0: no limit); docs/apps-sharing-a-switch.md. */
+  readonly appFlowQuota: number;
+  /** Per app name, a quota other than `appFlowQuota` (config file only). */
+  readonly appFlowQuotas: Readonly<Record<string, number>>;
+  /** App name -> app id (1..65534), for an app whose id must not depend on which names hash alike (config file only). */
+  readonly appIds: Readonly<Record<string, number>>;
+  /** How long an API client's flows outlive its event stream: a client back within it keeps them; after it they are deleted. */
+  readonly appFlowGraceMs: number;
   /** One of LOG_LEVELS. */
   readonly logLevel: string;
   /** 'pretty' for people, 'json' for machines; 'auto' picks pretty on a terminal. */
@@ -166,6 +174,10 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   topologyProbeIntervalMs: 2000,
   topologySecretFile: undefined,
   topologySecret: undefined,
+  appFlowQuota: 65_536,
+  appFlowQuotas: {},
+  appIds: {},
+  appFlowGraceMs: 30_000,
   logLevel: 'info',
   logFormat: 'auto',
 };

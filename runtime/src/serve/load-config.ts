@@ -31,7 +31,7 @@ export function parseVersions(value: unknown): number[] {
 type Raw = Partial<Record<keyof ServeConfig, unknown>>;
 
 /** Options that only the config file may set. */
-const FILE_ONLY: ReadonlySet<keyof ServeConfig> = new Set(['tokens']);
+const FILE_ONLY: ReadonlySet<keyof ServeConfig> = new Set(['tokens', 'appFlowQuotas', 'appIds']);
 
 function fromEnv(env: NodeJS.ProcessEnv): Raw {
   const raw: Raw = {};
@@ -95,6 +95,12 @@ function boolean(key: string, value: unknown): boolean {
   if (value === true || value === 'true' || value === '1') return true;
   if (value === false || value === 'false' || value === '0') return false;
   throw new ConfigError(`${key} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+/** A JSON object of app name -> integer from `min` to `max`. */
+function perApp(key: string, value: unknown, min: number, max: number): Record<string, number> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${key} must be an object of app name -> number, got ${JSON.stringify(value)}`);
+  return Object.fromEntries(Object.entries(value).map(([name, n]) => [name, integer(`${key}.${name}`, n, min, max)]));
 }
 
 /** Bytes of a password file read at most: a password, not a file that happens to be there. */
@@ -224,6 +230,10 @@ function normalize(raw: Raw): ServeConfig {
     topologyProbeIntervalMs: integer('topologyProbeIntervalMs', c.topologyProbeIntervalMs, 100, 3_600_000),
     topologySecretFile: optionalPath(c.topologySecretFile),
     topologySecret: topologySecret(optionalPath(c.topologySecret), optionalPath(c.topologySecretFile)),
+    appFlowQuota: integer('appFlowQuota', c.appFlowQuota, 0, 1e9),
+    appFlowQuotas: perApp('appFlowQuotas', c.appFlowQuotas, 0, 1e9),
+    appIds: perApp('appIds', c.appIds, 1, 65534),
+    appFlowGraceMs: integer('appFlowGraceMs', c.appFlowGraceMs, 0, 86_400_000),
     logLevel,
     logFormat,
   };
