@@ -19,7 +19,8 @@ import { BRIDGES, describeFlow, SWITCH_UP_MS, Topology, type Bridge } from './to
 // process over gRPC, blocks h1 <-> h3 with drop flows. The ACL deletes "all
 // flows" when it starts and when it stops, as a careless app does: the
 // runtime confines those deletes to the ACL's flows (docs/apps-sharing-a-switch.md),
-// so the learning switch's table-miss and learned flows survive them.
+// so the learning switch's table-miss and learned flows survive them. A third
+// app, the built-in topology service, keeps its LLDP flow there too.
 
 const BLOCKED = { from: 'h1', to: 'h3', ips: ['10.0.0.1', '10.0.0.3'] } as const;
 const ACL_NAME = 'acl-ts';
@@ -29,6 +30,9 @@ const ACL_COOKIE = 0x61636cn;
 const ACL_PRIORITY = 1000;
 /** Drop flows per bridge: one per direction of the one pair. */
 const ACL_FLOWS = 2;
+/** The topology service's LLDP-to-controller flow (apps/topology-service.ts). */
+const TOPOLOGY_NAME = 'topology';
+const LLDP_PRIORITY = 65535;
 
 describe('two apps on one switch: the learning switch and an ACL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sdn-runtime-e2e-two-apps-'));
@@ -60,7 +64,8 @@ describe('two apps on one switch: the learning switch and an ACL', () => {
 
   const flows = (bridge: Bridge): Promise<FlowEntry[]> => topo!.ovs.dumpFlows(bridge);
   const aclFlows = (fs: readonly FlowEntry[]): FlowEntry[] => fs.filter((f) => f.priority === ACL_PRIORITY);
-  const lsFlows = (fs: readonly FlowEntry[]): FlowEntry[] => fs.filter((f) => f.priority !== ACL_PRIORITY);
+  const lsFlows = (fs: readonly FlowEntry[]): FlowEntry[] => fs.filter((f) => f.priority !== ACL_PRIORITY && f.priority !== LLDP_PRIORITY);
+  const topologyFlows = (fs: readonly FlowEntry[]): FlowEntry[] => fs.filter((f) => f.priority === LLDP_PRIORITY);
   const show = (fs: readonly FlowEntry[]): string => fs.map((f) => `cookie=0x${f.cookie.toString(16)} ${describeFlow(f)}`).join('\n') || 'no flows';
   /** The learning switch's flows on every bridge, one line each without counters: what must not change. */
   const lsSnapshot = async (): Promise<string[]> => {
@@ -111,6 +116,7 @@ describe('two apps on one switch: the learning switch and an ACL', () => {
       const lsIds = new Set(lsFlows(all).map((f) => appIdOf(f.cookie)));
       assert.deepEqual([...aclIds], [preferredAppId(ACL_NAME)], show(all));
       assert.deepEqual([...lsIds], [preferredAppId(LS_NAME)], show(all));
+      assert.deepEqual(topologyFlows(all).map((f) => appIdOf(f.cookie)), [preferredAppId(TOPOLOGY_NAME)], show(all));
       assert.ok(aclFlows(all).every((f) => ownCookie(f.cookie) === ACL_COOKIE), show(all));
       assert.ok(lsFlows(all).length >= 2, `the table-miss flow and learned flows: ${show(all)}`);
     }
