@@ -55,8 +55,8 @@ export type QuotaOf = (appId: number) => number;
  * used from one event loop.
  */
 export class FlowLedger {
-  /** `${table}/${priority}` -> the entries there, by app, by match key (an add that replaces and a strict delete are lookups). */
-  private readonly slots = new Map<string, Map<number, Map<string, LedgerEntry>>>();
+  /** slotKey(table, priority) -> the entries there, by app, by match key (an add that replaces and a strict delete are lookups). */
+  private readonly slots = new Map<number, Map<number, Map<string, LedgerEntry>>>();
   private readonly counts = new Map<number, number>();
   private readonly quotaOf: QuotaOf;
 
@@ -155,7 +155,8 @@ export class FlowLedger {
     for (const [slot, byApp] of this.slots) {
       const entries = byApp.get(appId);
       if (entries === undefined) continue;
-      const [table, priority] = slot.split('/').map(Number) as [number, number];
+      const table = slot >>> 16;
+      const priority = slot & 0xffff;
       if (mod.tableId !== OFPTT_ALL && mod.tableId !== table) continue;
       if (strict) {
         if (mod.priority === priority && entries.delete(key)) this.bump(appId, -1);
@@ -182,6 +183,7 @@ export class FlowLedger {
   }
 }
 
-function slotKey(tableId: number, priority: number): string {
-  return `${tableId}/${priority}`;
+/** Table (8 bits) and priority (16 bits) as one number. */
+function slotKey(tableId: number, priority: number): number {
+  return tableId * 0x10000 + priority;
 }
