@@ -71,8 +71,9 @@ export class OverlayNode {
     this.directory.onTick(nowMs);
   }
 
-  onConnected(conn: ConnId, nowMs: number, dialedAddr?: string): void {
-    this.neighbours.onConnected(conn, nowMs, dialedAddr);
+  /** `certified`: the node ids the link's TLS certificate names (neighbours/README.md); undefined on an unauthenticated link. */
+  onConnected(conn: ConnId, nowMs: number, dialedAddr?: string, certified?: readonly NodeId[]): void {
+    this.neighbours.onConnected(conn, nowMs, dialedAddr, certified);
   }
 
   onConnectFailed(addr: string, nowMs: number): void {
