@@ -17,6 +17,9 @@ import { OpenFlowServer } from '../switch/server.js';
 import { envName, type ServeConfig } from './config.js';
 import { describeSurfaces } from './exposure.js';
 import { openKvStore } from './kv-store.js';
+import { ClusterBus } from './overlay-pubsub.js';
+import type { OverlayRunner } from './overlay-runner.js';
+import { createOverlay, startOverlay } from './overlay-start.js';
 import { openFileLimit, SWITCH_FD_RESERVE, switchConnectionBudget } from './fd-limit.js';
 import { listenError, prepareFolder, probeListen, readTlsFiles } from './start-checks.js';
 
@@ -46,6 +49,8 @@ export interface RunningRuntime {
   readonly api: ApiServer;
   /** The Wasm plugin host, loading and watching `config.pluginsDir`. */
   readonly plugins: PluginManager;
+  /** The overlay to other runtime nodes, when `--overlay-port` or `--seeds` asked for it; its `port` is bound. */
+  readonly overlay: OverlayRunner | undefined;
   stop(): Promise<void>;
 }
 
@@ -84,17 +89,20 @@ function packageVersion(): string {
  */
 export async function startRuntime(config: ServeConfig, log: Logger, services: RuntimeServices = {}): Promise<RunningRuntime> {
   const started = Date.now();
+  const metrics = new RuntimeMetrics();
   // What can be wrong with the options is found before anything is opened.
   const grpcTls = config.grpcTlsCert === undefined || config.grpcTlsKey === undefined ? undefined : readTlsFiles({ cert: '--grpc-tls-cert', key: '--grpc-tls-key', ca: '--grpc-tls-ca' }, { cert: config.grpcTlsCert, key: config.grpcTlsKey, ca: config.grpcTlsCa });
+  const overlay = createOverlay(config, log, metrics);
   const openflowTls = config.tlsCert === undefined || config.tlsKey === undefined ? undefined : readTlsFiles({ cert: '--tls-cert', key: '--tls-key', ca: '--tls-ca' }, { cert: config.tlsCert, key: config.tlsKey, ca: config.tlsCa });
   // Both before anything creates folders with mkdir -p, which loops for ever under /proc.
   prepareFolder({ flag: '--data-dir', env: envName('dataDir'), key: 'dataDir' }, config.dataDir);
   if (config.pluginsDir !== undefined) prepareFolder({ flag: '--plugins-dir', env: envName('pluginsDir'), key: 'pluginsDir' }, config.pluginsDir);
   // The embedded KV store and pubsub bus unless the caller brings its own.
-  const metrics = new RuntimeMetrics();
   const ownStore = services.store === undefined ? await openKvStore(config, log, metrics) : undefined;
   const store = services.store ?? ownStore!;
-  const bus = services.bus ?? new InProcessBus();
+  const localBus = services.bus ?? new InProcessBus();
+  // Pubsub reaches subscribers on other nodes through the overlay, when there is one.
+  const bus = overlay === undefined ? localBus : new ClusterBus(localBus, overlay, log.child({ component: 'overlay' }));
   if (services.logDrops !== undefined) metrics.countLogDrops(services.logDrops);
   // Derived once from the node's name: the same on every start (core/node.ts).
   const node = nodeIdOf(config.nodeId);
@@ -173,6 +181,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     httpPort = await listenHttp(http, config.httpHost, config.httpPort).catch((err: unknown) => {
       throw listenError(err, '--http-host', '--http-port', config.httpHost, config.httpPort);
     });
+    if (overlay !== undefined) await startOverlay(overlay, config, log);
     grpcPort = await api.listen().catch(async (err: unknown) => {
       // grpc-js says why only in its message; a plain bind of the same address gives the errno.
       throw listenError((await probeListen(config.grpcHost, config.grpcPort)) ?? err, '--grpc-host', '--grpc-port', config.grpcHost, config.grpcPort);
@@ -180,6 +189,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   } catch (err) {
     // A port in use: nothing started here may keep the process alive (the plugins folder watcher, listeners).
     await controller.stopApps();
+    await overlay?.stop();
     if (openflowPort !== 0) await openflow.close();
     if (http.listening) http.close();
     await ownStore?.close();
@@ -207,11 +217,13 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     grpcPort,
     api,
     plugins,
+    overlay,
     stop() {
       stopping ??= (async () => {
         pluginsApi.endWatches();
         await api.stop();
         await openflow.close();
+        await overlay?.stop();
         await controller.stopApps();
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeAllConnections();
