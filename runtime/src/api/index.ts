@@ -12,4 +12,5 @@ export { KV_METHOD_SCOPES, kvServiceImpl, type KvServiceOptions } from './kv.js'
 export { PUBSUB_METHOD_SCOPES, pubSubServiceImpl, type PubSubServiceOptions } from './pubsub.js';
 export { unary } from './switches.js';
 export { guardService } from './guard.js';
+export { clusterService, type ClusterContext, type ClusterSource } from './cluster.js';
 export type { DeliveryLimits } from './events/delivery.js';

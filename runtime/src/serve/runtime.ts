@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { ApiServer, guardService, KV_METHOD_SCOPES, kvServiceImpl, pluginsService, PUBSUB_METHOD_SCOPES, pubSubServiceImpl } from '../api/index.js';
+import { ApiServer, clusterService, guardService, KV_METHOD_SCOPES, kvServiceImpl, pluginsService, PUBSUB_METHOD_SCOPES, pubSubServiceImpl } from '../api/index.js';
 import { learningSwitch } from '../apps/learning-switch.js';
 import { Controller, EventBus, nodeIdOf, SwitchRegistry, type App, type SwitchDirectory } from '../core/index.js';
 import { createHttpServer } from '../observability/http.js';
 import type { LogDrops } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import { PluginManager } from '../plugins/index.js';
+import { ClusterService } from '../generated/sdn/runtime/v1/cluster.js';
 import { KVService } from '../generated/sdn/runtime/v1/kv.js';
 import { PluginsService } from '../generated/sdn/runtime/v1/plugins.js';
 import { PubSubService } from '../generated/sdn/runtime/v1/pubsub.js';
@@ -133,6 +134,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
 
   api.addService(KVService, guardService(api.auth, 'KV', kvServiceImpl(store), KV_METHOD_SCOPES));
   api.addService(PubSubService, guardService(api.auth, 'PubSub', pubSubServiceImpl(bus), PUBSUB_METHOD_SCOPES));
+  api.addService(ClusterService, clusterService({ auth: api.auth, log: log.child({ component: 'grpc' }), nodeId: node, overlay: overlay?.node }));
 
   const tls =
     openflowTls === undefined
