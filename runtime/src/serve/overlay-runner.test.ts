@@ -98,6 +98,38 @@ describe('the overlay runner: links over mutual TLS', () => {
   });
 });
 
+describe('the overlay runner: bad input', () => {
+  after(async () => {
+    await Promise.all(running.map((r) => r.stop()));
+  });
+
+  it('closes a link that sends a malformed frame, counts it by code and logs it once a minute', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const registry = new Registry();
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const runner = new OverlayRunner({ nodeId: nodeIdOf('node-b'), host: '127.0.0.1', port: 0, seeds: [], aliases: [], tls: undefined, log, registry });
+    await runner.start();
+    running.push(runner);
+    for (let i = 0; i < 2; i++) {
+      const socket = connect(runner.port, '127.0.0.1');
+      await once(socket, 'connect');
+      // A frame of format 9 (this node speaks 1).
+      socket.end(Buffer.from([0, 0, 0, 2, 9, 0]));
+      socket.on('error', () => {});
+      socket.resume();
+      await once(socket, 'close');
+    }
+    await eventually(() => runner.node.links().length === 0, 'links gone');
+    const deadline = Date.now() + 5000;
+    while ((await value(registry, 'sdn_runtime_overlay_problems_total', { code: 'OVERLAY_FRAME' })) < 2) {
+      if (Date.now() > deadline) throw new Error('two OVERLAY_FRAME problems not counted within 5 s');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(lines.filter((l) => l.code === 'OVERLAY_FRAME').length, 1, 'the second one is counted, not logged');
+    assert.equal(await value(registry, 'sdn_runtime_overlay_links_refused_total', { reason: 'protocol' }), 2);
+  });
+});
+
 describe('the overlay runner: a peer that stops reading', () => {
   after(async () => {
     await Promise.all(running.map((r) => r.stop()));
