@@ -18,7 +18,7 @@ export class OverlayMetrics {
   readonly drops: Counter<'peer' | 'reason'>;
   /** Bad input from peers, contained by the node, by OverlayError code. */
   readonly problems: Counter<'code'>;
-  /** Links refused: tls (handshake or certificate), refused (a Hello refused here), protocol (a broken rule). */
+  /** Links refused: tls (handshake or certificate), refused (a Hello refused here), protocol (a broken rule), limit (too many connections). */
   readonly refused: Counter<'reason'>;
   /** Links closed, by CloseReason code (and slow-peer). */
   readonly closed: Counter<'reason'>;
@@ -31,7 +31,7 @@ export class OverlayMetrics {
     this.messages = new Counter({ name: 'sdn_runtime_overlay_messages_total', help: 'Overlay frames written per link, by peer node id and direction (out)', labelNames: ['peer', 'direction'], registers });
     this.drops = new Counter({ name: 'sdn_runtime_overlay_drops_total', help: 'Overlay frames not sent, by peer and reason (link-closed, send-queue-full)', labelNames: ['peer', 'reason'], registers });
     this.problems = new Counter({ name: 'sdn_runtime_overlay_problems_total', help: 'Bad input from overlay peers, contained, by code (OVERLAY_FRAME, OVERLAY_DECODE, ...)', labelNames: ['code'], registers });
-    this.refused = new Counter({ name: 'sdn_runtime_overlay_links_refused_total', help: 'Overlay links refused, by reason (tls, refused, protocol)', labelNames: ['reason'], registers });
+    this.refused = new Counter({ name: 'sdn_runtime_overlay_links_refused_total', help: 'Overlay links refused, by reason (tls, refused, protocol, limit)', labelNames: ['reason'], registers });
     this.closed = new Counter({ name: 'sdn_runtime_overlay_links_closed_total', help: 'Overlay links closed, by reason', labelNames: ['reason'], registers });
     this.dialFailures = new Counter({ name: 'sdn_runtime_overlay_dial_failures_total', help: 'Seeds that could not be dialed, by reason (dial, tls)', labelNames: ['reason'], registers });
     new Gauge({

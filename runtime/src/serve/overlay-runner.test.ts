@@ -130,6 +130,36 @@ describe('the overlay runner: bad input', () => {
   });
 });
 
+describe('the overlay runner: connection flood', () => {
+  after(async () => {
+    await Promise.all(running.map((r) => r.stop()));
+  });
+
+  it('accepts at most twice maxLinks connections at once and counts the ones it drops', async () => {
+    const registry = new Registry();
+    const runner = new OverlayRunner({ nodeId: nodeIdOf('node-f'), host: '127.0.0.1', port: 0, seeds: [], aliases: [], tls: undefined, log: pino({ level: 'silent' }), registry, overrides: { maxLinks: 2 } });
+    await runner.start();
+    running.push(runner);
+    const sockets = [];
+    try {
+      for (let i = 0; i < 6; i++) {
+        const socket = connect(runner.port, '127.0.0.1');
+        socket.on('error', () => {});
+        socket.resume();
+        await once(socket, 'connect');
+        sockets.push(socket);
+      }
+      const deadline = Date.now() + 5000;
+      while ((await value(registry, 'sdn_runtime_overlay_links_refused_total', { reason: 'limit' })) < 2) {
+        if (Date.now() > deadline) throw new Error('the connections over the limit were not counted within 5 s');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
+  });
+});
+
 describe('the overlay runner: a peer that stops reading', () => {
   after(async () => {
     await Promise.all(running.map((r) => r.stop()));

@@ -87,6 +87,12 @@ export class OverlayRunner {
       });
       this.server = server;
     }
+    // Connections still in their TCP or TLS handshake are not links yet: bound them too.
+    this.server.maxConnections = 2 * this.node.config.maxLinks;
+    this.server.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) => {
+      this.metrics.refused.inc({ reason: 'limit' });
+      this.warnOnce('accept-limit', { remote: `${data?.remoteAddress}:${data?.remotePort}`, maxConnections: this.server.maxConnections }, 'overlay connection refused: as many connections as twice maxLinks are open');
+    });
   }
 
   /** The bound overlay port (differs from the option when it asked for 0). */
