@@ -90,15 +90,16 @@ function packageVersion(): string {
  */
 export async function startRuntime(config: ServeConfig, log: Logger, services: RuntimeServices = {}): Promise<RunningRuntime> {
   const started = Date.now();
-  const metrics = new RuntimeMetrics();
   // What can be wrong with the options is found before anything is opened.
   const grpcTls = config.grpcTlsCert === undefined || config.grpcTlsKey === undefined ? undefined : readTlsFiles({ cert: '--grpc-tls-cert', key: '--grpc-tls-key', ca: '--grpc-tls-ca' }, { cert: config.grpcTlsCert, key: config.grpcTlsKey, ca: config.grpcTlsCa });
-  const overlay = createOverlay(config, log, metrics);
   const openflowTls = config.tlsCert === undefined || config.tlsKey === undefined ? undefined : readTlsFiles({ cert: '--tls-cert', key: '--tls-key', ca: '--tls-ca' }, { cert: config.tlsCert, key: config.tlsKey, ca: config.tlsCa });
   // Both before anything creates folders with mkdir -p, which loops for ever under /proc.
   prepareFolder({ flag: '--data-dir', env: envName('dataDir'), key: 'dataDir' }, config.dataDir);
   if (config.pluginsDir !== undefined) prepareFolder({ flag: '--plugins-dir', env: envName('pluginsDir'), key: 'pluginsDir' }, config.pluginsDir);
   // The embedded KV store and pubsub bus unless the caller brings its own.
+  const metrics = new RuntimeMetrics();
+  // Reads the overlay's TLS files: a bad one stops the start before the store is opened.
+  const overlay = createOverlay(config, log, metrics);
   const ownStore = services.store === undefined ? await openKvStore(config, log, metrics) : undefined;
   const store = services.store ?? ownStore!;
   const localBus = services.bus ?? new InProcessBus();
