@@ -4,6 +4,7 @@ import { nodeIdOf } from '../core/index.js';
 import { ConfigError } from './config.js';
 import { loadServeConfig } from './load-config.js';
 import { overlayEnabled } from './overlay-config.js';
+import { serveUntilExit } from '../testing/serve-process.js';
 
 const load = (flags: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): ReturnType<typeof loadServeConfig> => loadServeConfig({ nodeId: 'n1', ...flags }, env, undefined);
 
@@ -36,5 +37,16 @@ describe('serve config: the overlay', () => {
     refuses({ seeds: `${nodeIdOf('n1')}@h:1`, overlayTlsCa: 'a', overlayTlsCert: 'b', overlayTlsKey: 'c' }, /names this node/);
     refuses({ overlayPort: '70000', overlayInsecure: true }, /overlayPort must be an integer from 0 to 65535/);
     refuses({ overlayInsecure: 'maybe' }, /overlayInsecure \(env SDN_RUNTIME_OVERLAY_INSECURE\) must be true or false/);
+  });
+});
+
+describe('serve with overlay options it cannot use', () => {
+  it('exits with status 2 and one line naming the option', async () => {
+    const noTls = await serveUntilExit(['--overlay-port', '0', '--grpc-port', '0', '--data-dir', '/tmp/wt-overlay2/never-used']);
+    assert.equal(noTls.code, 2);
+    assert.match(noTls.stderr, /^sdn-runtime serve: the overlay \(--overlay-port or --seeds\) needs mutual TLS/);
+    const missing = await serveUntilExit(['--overlay-port', '0', '--overlay-tls-ca', '/nonexistent/ca.pem', '--overlay-tls-cert', '/nonexistent/n.pem', '--overlay-tls-key', '/nonexistent/n.key', '--grpc-port', '0', '--data-dir', '/tmp/wt-overlay2/never-used']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--overlay-tls-cert \/nonexistent\/n\.pem/);
   });
 });
