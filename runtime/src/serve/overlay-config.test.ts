@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { nodeIdOf } from '../core/index.js';
 import { ConfigError } from './config.js';
@@ -48,5 +49,6 @@ describe('serve with overlay options it cannot use', () => {
     const missing = await serveUntilExit(['--overlay-port', '0', '--overlay-tls-ca', '/nonexistent/ca.pem', '--overlay-tls-cert', '/nonexistent/n.pem', '--overlay-tls-key', '/nonexistent/n.key', '--grpc-port', '0', '--data-dir', '/tmp/wt-overlay2/never-used']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--overlay-tls-cert \/nonexistent\/n\.pem/);
+    assert.ok(!existsSync('/tmp/wt-overlay2/never-used'), 'nothing is created before the options are checked');
   });
 });

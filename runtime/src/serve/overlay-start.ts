@@ -4,28 +4,30 @@ import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { ServeConfig } from './config.js';
 import { hostPort } from './exposure.js';
 import { overlayEnabled, overlaySeeds } from './overlay-config.js';
-import { OverlayRunner } from './overlay-runner.js';
+import { OverlayRunner, type OverlayTlsFiles } from './overlay-runner.js';
 import { listenError, readTlsFiles } from './start-checks.js';
 
 /**
- * The overlay runner `config` asks for, not yet listening (undefined: no
- * `--overlay-port` and no `--seeds`). Reads the TLS files first, so that a bad
- * one stops the start before anything is opened.
+ * The overlay's TLS files, read and checked (undefined: no overlay, or plain TCP
+ * on loopback). Called with the other TLS files, before anything is opened.
  * @throws ConfigError for unusable TLS files.
  */
-export function createOverlay(config: ServeConfig, log: Logger, metrics: RuntimeMetrics): OverlayRunner | undefined {
+export function readOverlayTls(config: ServeConfig): OverlayTlsFiles | undefined {
+  if (!overlayEnabled(config) || config.overlayTlsCert === undefined || config.overlayTlsKey === undefined || config.overlayTlsCa === undefined) return undefined;
+  const files = readTlsFiles({ cert: '--overlay-tls-cert', key: '--overlay-tls-key', ca: '--overlay-tls-ca' }, { cert: config.overlayTlsCert, key: config.overlayTlsKey, ca: config.overlayTlsCa });
+  return { cert: files.cert, key: files.key, ca: files.ca! };
+}
+
+/** The overlay runner `config` asks for, not yet listening (undefined: no `--overlay-port` and no `--seeds`). */
+export function createOverlay(config: ServeConfig, tls: OverlayTlsFiles | undefined, log: Logger, metrics: RuntimeMetrics): OverlayRunner | undefined {
   if (!overlayEnabled(config)) return undefined;
-  const tls =
-    config.overlayTlsCert === undefined || config.overlayTlsKey === undefined || config.overlayTlsCa === undefined
-      ? undefined
-      : readTlsFiles({ cert: '--overlay-tls-cert', key: '--overlay-tls-key', ca: '--overlay-tls-ca' }, { cert: config.overlayTlsCert, key: config.overlayTlsKey, ca: config.overlayTlsCa });
   return new OverlayRunner({
     nodeId: nodeIdOf(config.nodeId),
     host: config.overlayHost,
     port: config.overlayPort ?? 0,
     seeds: overlaySeeds(config, config.nodeId),
     aliases: config.nodeAliases,
-    tls: tls === undefined ? undefined : { cert: tls.cert, key: tls.key, ca: tls.ca! },
+    tls,
     log: log.child({ component: 'overlay' }),
     registry: metrics.registry,
   });

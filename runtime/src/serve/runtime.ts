@@ -20,7 +20,7 @@ import { describeSurfaces } from './exposure.js';
 import { openKvStore } from './kv-store.js';
 import { ClusterBus } from './overlay-pubsub.js';
 import type { OverlayRunner } from './overlay-runner.js';
-import { createOverlay, startOverlay } from './overlay-start.js';
+import { createOverlay, readOverlayTls, startOverlay } from './overlay-start.js';
 import { openFileLimit, SWITCH_FD_RESERVE, switchConnectionBudget } from './fd-limit.js';
 import { listenError, prepareFolder, probeListen, readTlsFiles } from './start-checks.js';
 
@@ -92,14 +92,14 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   const started = Date.now();
   // What can be wrong with the options is found before anything is opened.
   const grpcTls = config.grpcTlsCert === undefined || config.grpcTlsKey === undefined ? undefined : readTlsFiles({ cert: '--grpc-tls-cert', key: '--grpc-tls-key', ca: '--grpc-tls-ca' }, { cert: config.grpcTlsCert, key: config.grpcTlsKey, ca: config.grpcTlsCa });
+  const overlayTls = readOverlayTls(config);
   const openflowTls = config.tlsCert === undefined || config.tlsKey === undefined ? undefined : readTlsFiles({ cert: '--tls-cert', key: '--tls-key', ca: '--tls-ca' }, { cert: config.tlsCert, key: config.tlsKey, ca: config.tlsCa });
   // Both before anything creates folders with mkdir -p, which loops for ever under /proc.
   prepareFolder({ flag: '--data-dir', env: envName('dataDir'), key: 'dataDir' }, config.dataDir);
   if (config.pluginsDir !== undefined) prepareFolder({ flag: '--plugins-dir', env: envName('pluginsDir'), key: 'pluginsDir' }, config.pluginsDir);
   // The embedded KV store and pubsub bus unless the caller brings its own.
   const metrics = new RuntimeMetrics();
-  // Reads the overlay's TLS files: a bad one stops the start before the store is opened.
-  const overlay = createOverlay(config, log, metrics);
+  const overlay = createOverlay(config, overlayTls, log, metrics);
   const ownStore = services.store === undefined ? await openKvStore(config, log, metrics) : undefined;
   const store = services.store ?? ownStore!;
   const localBus = services.bus ?? new InProcessBus();
