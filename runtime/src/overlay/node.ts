@@ -80,8 +80,9 @@ export class OverlayNode {
     this.neighbours.onConnectFailed(addr, nowMs);
   }
 
-  onBytes(conn: ConnId, chunk: Uint8Array, nowMs: number): void {
-    this.neighbours.onBytes(conn, chunk, nowMs);
+  /** Returns how many messages `chunk` completed on `conn` (0 on a bad frame, which closes the link). */
+  onBytes(conn: ConnId, chunk: Uint8Array, nowMs: number): number {
+    return this.neighbours.onBytes(conn, chunk, nowMs);
   }
 
   onClosed(conn: ConnId, nowMs: number): void {

@@ -28,7 +28,7 @@ export class OverlayMetrics {
   constructor(registry: Registry, node: OverlayNode) {
     const registers = [registry];
     this.bytes = new Counter({ name: 'sdn_runtime_overlay_bytes_total', help: 'Overlay bytes per link, by peer node id and direction (in, out)', labelNames: ['peer', 'direction'], registers });
-    this.messages = new Counter({ name: 'sdn_runtime_overlay_messages_total', help: 'Overlay frames written per link, by peer node id and direction (out)', labelNames: ['peer', 'direction'], registers });
+    this.messages = new Counter({ name: 'sdn_runtime_overlay_messages_total', help: 'Overlay messages per link, by peer node id and direction (in: decoded, out: written)', labelNames: ['peer', 'direction'], registers });
     this.drops = new Counter({ name: 'sdn_runtime_overlay_drops_total', help: 'Overlay frames not sent, by peer and reason (link-closed, send-queue-full)', labelNames: ['peer', 'reason'], registers });
     this.problems = new Counter({ name: 'sdn_runtime_overlay_problems_total', help: 'Bad input from overlay peers, contained, by code (OVERLAY_FRAME, OVERLAY_DECODE, ...)', labelNames: ['code'], registers });
     this.refused = new Counter({ name: 'sdn_runtime_overlay_links_refused_total', help: 'Overlay links refused, by reason (tls, refused, protocol, limit)', labelNames: ['reason'], registers });

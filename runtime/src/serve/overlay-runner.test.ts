@@ -67,6 +67,7 @@ describe('the overlay runner: links over mutual TLS', () => {
     a.runner.control((node) => node.sendTo(nodeIdOf('node-b'), Buffer.from('hello b')));
     await eventually(() => b.outputs.some((o) => o.kind === 'unicast' && Buffer.from(o.data).toString() === 'hello b'), 'the message at node b', 5000);
     assert.ok((await value(a.registry, 'sdn_runtime_overlay_bytes_total', { peer: String(nodeIdOf('node-b')), direction: 'out' })) > 0);
+    assert.ok((await value(b.registry, 'sdn_runtime_overlay_messages_total', { peer: String(nodeIdOf('node-a')), direction: 'in' })) >= 3, 'Hello, Ping, Pong at least');
     assert.ok((await value(b.registry, 'sdn_runtime_overlay_link_rtt_seconds', { peer: String(nodeIdOf('node-a')) })) > 0);
     await eventually(() => a.runner.node.nodesNamed('node-b').length === 1, 'node b\'s alias at node a', 10_000);
   });

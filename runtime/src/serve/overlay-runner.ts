@@ -271,8 +271,9 @@ export class OverlayRunner {
     this.links.set(conn, link);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
+      const messages = this.control((node) => node.onBytes(conn, chunk, this.now()));
       this.metrics.bytes.inc({ peer: peerLabel(link.peer), direction: 'in' }, chunk.length);
-      this.control((node) => node.onBytes(conn, chunk, this.now()));
+      if (messages > 0) this.metrics.messages.inc({ peer: peerLabel(link.peer), direction: 'in' }, messages);
     });
     socket.on('error', (err) => this.options.log.debug({ err, peer: link.peer }, 'overlay link error'));
     socket.on('close', () => {

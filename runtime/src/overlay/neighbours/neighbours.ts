@@ -151,9 +151,10 @@ export class Neighbours {
     this.scheduleRetry(state, nowMs);
   }
 
-  onBytes(conn: ConnId, chunk: Uint8Array, nowMs: number): void {
+  /** Returns how many messages `chunk` completed (for the runner's per-link counts). */
+  onBytes(conn: ConnId, chunk: Uint8Array, nowMs: number): number {
     const link = this.links.get(conn);
-    if (link === undefined) return;
+    if (link === undefined) return 0;
     let messages: Envelope[];
     try {
       messages = link.decoder.push(chunk);
@@ -161,13 +162,14 @@ export class Neighbours {
       const error = err as OverlayError;
       this.emit({ kind: 'problem', code: error.code, detail: error.message, ...(link.peer === undefined ? {} : { peer: link.peer }) });
       this.close(link, { code: 'protocol', detail: error.message }, nowMs);
-      return;
+      return 0;
     }
     link.lastHeardMs = nowMs;
     for (const message of messages) {
-      if (!this.links.has(conn)) return;
+      if (!this.links.has(conn)) break;
       this.onMessage(link, message, nowMs);
     }
+    return messages.length;
   }
 
   /** The runner saw `conn` close (after a `close` output or on its own). */
