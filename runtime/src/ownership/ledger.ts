@@ -121,7 +121,9 @@ export class FlowLedger {
     const key = matchKey(mod.match);
     const byApp = this.slots.get(slotKey(mod.tableId, mod.priority));
     let bits: MatchBits | undefined;
-    for (const [owner, entries] of byApp ?? []) {
+    // Most adds land where only the app itself has flows: no other owner to walk.
+    const others = byApp !== undefined && (byApp.size > 1 || !byApp.has(app.id));
+    for (const [owner, entries] of others ? byApp : []) {
       if (owner === app.id) continue;
       bits ??= matchBits(mod.match);
       for (const e of entries.values()) {
@@ -131,12 +133,13 @@ export class FlowLedger {
       }
     }
     const own = byApp?.get(app.id);
-    const entry = new Entry(app.id, mod, bits);
-    if (own?.has(key)) {
+    const existing = own?.get(key);
+    if (existing !== undefined) {
       // The switch replaces a flow with the same table, priority and match: no new flow.
-      own.set(key, entry);
+      if (existing.notifyApp !== appAskedFlowRemoved(mod)) own!.set(key, new Entry(app.id, mod, bits));
       return;
     }
+    const entry = new Entry(app.id, mod, bits);
     const quota = this.quotaOf(app.id);
     if (this.count(app.id) >= quota) throw new OwnershipError('quota', app.name, `already holds ${quota} flows on this switch, its quota`);
     let slot = byApp;
