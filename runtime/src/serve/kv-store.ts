@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { oncePer } from '../observability/log-limit.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import { KvError, LmdbKvStore, type KvStore } from '../store/index.js';
 import { envName, type ServeConfig } from './config.js';
@@ -28,15 +29,14 @@ export async function openKvStore(config: ServeConfig, log: Logger, metrics: Run
   if (config.store === 'lmdb') return LmdbKvStore.open({ dataDir: config.dataDir, onWatchHandlerError });
   const tls = config.etcdTlsCa === undefined ? undefined : etcdTls(config.etcdTlsCa, config.etcdTlsCert, config.etcdTlsKey);
   const { EtcdKvStore } = await import('../store/etcd-store.js');
-  let unlogged = 0;
-  let lastLogged = 0;
+  let lastError: KvError | undefined;
+  const logFailure = oncePer(UNAVAILABLE_LOG_INTERVAL_MS, (failures) =>
+    log.warn({ err: lastError, failures, endpoints: config.etcdEndpoints }, 'KV calls fail: etcd cannot be reached (switches are still served)'),
+  );
   const onUnavailable = (err: KvError): void => {
     metrics.errors.inc({ cause: 'kv_unavailable' });
-    unlogged++;
-    if (Date.now() - lastLogged < UNAVAILABLE_LOG_INTERVAL_MS) return;
-    log.warn({ err, failures: unlogged, endpoints: config.etcdEndpoints }, 'KV calls fail: etcd cannot be reached (switches are still served)');
-    lastLogged = Date.now();
-    unlogged = 0;
+    lastError = err;
+    logFailure();
   };
   try {
     return await EtcdKvStore.open({

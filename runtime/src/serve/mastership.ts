@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EtcdMastership, MastershipError } from '../mastership/index.js';
+import { oncePer } from '../observability/log-limit.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import { envName, type ServeConfig } from './config.js';
 import { etcdTls } from './kv-store.js';
@@ -20,15 +21,14 @@ const FAILURE_LOG_INTERVAL_MS = 60_000;
 export async function startMastership(config: ServeConfig, log: Logger, metrics: RuntimeMetrics): Promise<EtcdMastership | undefined> {
   if (config.mastership === 'none') return undefined;
   const { EtcdMastership } = await import('../mastership/campaign.js');
-  let unlogged = 0;
-  let lastLogged = 0;
+  let lastError: MastershipError | undefined;
+  const logFailure = oncePer(FAILURE_LOG_INTERVAL_MS, (failures) =>
+    log.warn({ err: lastError, failures, endpoints: config.etcdEndpoints }, 'mastership: etcd calls fail (a master whose lease is not renewed stops writing at its deadline)'),
+  );
   const onEtcdError = (err: MastershipError): void => {
     metrics.errors.inc({ cause: 'mastership_unavailable' });
-    unlogged++;
-    if (Date.now() - lastLogged < FAILURE_LOG_INTERVAL_MS) return;
-    log.warn({ err, failures: unlogged, endpoints: config.etcdEndpoints }, 'mastership: etcd calls fail (a master whose lease is not renewed stops writing at its deadline)');
-    lastLogged = Date.now();
-    unlogged = 0;
+    lastError = err;
+    logFailure();
   };
   try {
     const mastership = await EtcdMastership.start({
