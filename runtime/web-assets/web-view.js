@@ -1,0 +1,292 @@
+// The sdn-runtime web view: draws the snapshot of /api/v1/topology with
+// cytoscape, then applies the events of /api/v1/events (Server-Sent Events) in
+// batches, one cytoscape batch per flush and no re-layout: the layout runs once
+// per snapshot, and elements that arrive later are placed next to a neighbour.
+// window.sdnWebView exposes the graph and a summary for tests and benchmarks.
+(function () {
+  'use strict';
+
+  /** Events are applied at most this often (ms): a burst becomes one batch. */
+  const FLUSH_MS = 50;
+  /** Above this many switches the layout is a grid: cose is too slow for a first render of thousands. */
+  const COSE_MAX_NODES = 300;
+
+  const graph = document.getElementById('graph');
+  const cy = cytoscape({
+    container: graph,
+    minZoom: 0.05,
+    maxZoom: 4,
+    style: [
+      { selector: 'node', style: { label: 'data(label)', 'font-size': 9, 'text-wrap': 'wrap', 'text-valign': 'bottom', 'text-margin-y': 3 } },
+      { selector: 'node.runtime', style: { shape: 'round-rectangle', 'background-color': '#5b4ee0', width: 36, height: 24 } },
+      { selector: 'node.switch', style: { shape: 'round-rectangle', 'background-color': '#2f6fd6', width: 28, height: 18 } },
+      { selector: 'node.host', style: { shape: 'ellipse', 'background-color': '#8a93a6', width: 12, height: 12 } },
+      { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#f5a623' } },
+      { selector: 'edge', style: { width: 2, 'line-color': '#3a9b5c', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 8, 'text-rotation': 'autorotate' } },
+      { selector: 'edge.down', style: { 'line-color': '#d33', 'line-style': 'dashed' } },
+      { selector: 'edge.control', style: { width: 1, 'line-color': '#c4c0f0', 'line-style': 'dotted', label: '' } },
+      { selector: 'edge.attach', style: { width: 1, 'line-color': '#b9bfcc', label: '' } },
+    ],
+  });
+
+  let stream;
+  let lastEventId;
+  let pending = [];
+  let flushTimer;
+  let localNode;
+  const stats = new Map();
+
+  const swId = (dpid) => 'sw:' + dpid;
+  const hostId = (mac) => 'host:' + mac;
+  const endKey = (e) => e.dpid + '/' + e.port;
+  /** A cable is one edge: both directions of a link share the id of their sorted endpoints. */
+  const cableId = (link) => {
+    const a = endKey(link.src);
+    const b = endKey(link.dst);
+    return 'cable:' + (a < b ? a + '|' + b : b + '|' + a);
+  };
+  const shortDpid = (dpid) => dpid.replace(/^0+(?=.)/, '');
+
+  function switchLabel(dpid) {
+    const s = stats.get(dpid);
+    return shortDpid(dpid) + (s === undefined ? '' : '\n' + s.flowCount + ' flows · ' + s.packetInPerSec + ' pkt-in/s');
+  }
+
+  function near(id) {
+    const n = cy.getElementById(id);
+    if (n.nonempty()) return { x: n.position('x') + (Math.random() - 0.5) * 80, y: n.position('y') + 40 + Math.random() * 30 };
+    const box = cy.elements().boundingBox();
+    return { x: box.x1 + Math.random() * Math.max(box.w, 200), y: box.y2 + 40 };
+  }
+
+  function addSwitch(sw, position) {
+    const id = swId(sw.dpid);
+    if (cy.getElementById(id).nonempty()) return;
+    const master = sw.master === undefined ? localNode : sw.master;
+    cy.add({ group: 'nodes', classes: 'switch', data: { id, dpid: sw.dpid, master, label: switchLabel(sw.dpid) }, position });
+    if (master !== undefined && cy.getElementById('node:' + master).nonempty()) {
+      cy.add({ group: 'edges', classes: 'control', data: { id: 'control:' + sw.dpid, source: 'node:' + master, target: id } });
+    }
+  }
+
+  function linkUp(link) {
+    const id = cableId(link);
+    const src = swId(link.src.dpid);
+    const dst = swId(link.dst.dpid);
+    if (cy.getElementById(src).empty() || cy.getElementById(dst).empty()) return;
+    let edge = cy.getElementById(id);
+    if (edge.empty()) edge = cy.add({ group: 'edges', data: { id, source: src, target: dst, up: {}, label: '' } });
+    const up = Object.assign({}, edge.data('up'));
+    up[endKey(link.src) + '>' + endKey(link.dst)] = link.latencyMs;
+    setCable(edge, up);
+  }
+
+  function linkDown(link) {
+    const edge = cy.getElementById(cableId(link));
+    if (edge.empty()) return;
+    const up = Object.assign({}, edge.data('up'));
+    delete up[endKey(link.src) + '>' + endKey(link.dst)];
+    setCable(edge, up);
+  }
+
+  /** A cable is up while either direction is; its label is the measured latency of each direction that is. */
+  function setCable(edge, up) {
+    const latencies = Object.values(up);
+    edge.data({ up, state: latencies.length > 0 ? 'up' : 'down', label: latencies.length > 0 ? latencies.map((l) => l + ' ms').join(' / ') : 'down' });
+    if (latencies.length > 0) edge.removeClass('down');
+    else edge.addClass('down');
+  }
+
+  function hostAt(host, dpid, port) {
+    const id = hostId(host.mac);
+    cy.remove(cy.getElementById('attach:' + host.mac));
+    if (cy.getElementById(swId(dpid)).empty()) return;
+    let node = cy.getElementById(id);
+    if (node.empty()) node = cy.add({ group: 'nodes', classes: 'host', data: { id }, position: near(swId(dpid)) });
+    node.data({ mac: host.mac, ips: host.ips, dpid, port, label: host.mac + (host.ips.length > 0 ? '\n' + host.ips.join(' ') : '') });
+    cy.add({ group: 'edges', classes: 'attach', data: { id: 'attach:' + host.mac, source: id, target: swId(dpid) } });
+  }
+
+  function apply(e) {
+    switch (e.type) {
+      case 'switchUp':
+        addSwitch({ dpid: e.dpid }, near('node:' + localNode));
+        break;
+      case 'switchDown':
+        cy.remove(cy.getElementById(swId(e.dpid)));
+        stats.delete(e.dpid);
+        break;
+      case 'linkUp':
+        linkUp(e.link);
+        break;
+      case 'linkDown':
+        linkDown(e.link);
+        break;
+      case 'hostAdded':
+      case 'hostMoved':
+        hostAt(e.host, e.host.location.dpid, e.host.location.port);
+        break;
+      case 'hostRemoved':
+        cy.remove(cy.getElementById(hostId(e.host.mac)));
+        break;
+    }
+  }
+
+  function flush() {
+    flushTimer = undefined;
+    const batch = pending;
+    pending = [];
+    cy.batch(() => batch.forEach(apply));
+    window.sdnWebView.applied += batch.length;
+    renderLists();
+  }
+
+  function queue(e) {
+    pending.push(e);
+    flushTimer ??= setTimeout(flush, FLUSH_MS);
+  }
+
+  function draw(doc) {
+    localNode = doc.nodes[0] === undefined ? undefined : doc.nodes[0].id;
+    for (const s of doc.switches) if (s.flowCount !== undefined) stats.set(s.dpid, { flowCount: s.flowCount, flowsByApp: s.flowsByApp, packetInPerSec: s.packetInPerSec });
+    cy.batch(() => {
+      cy.elements().remove();
+      for (const n of doc.nodes) cy.add({ group: 'nodes', classes: 'runtime', data: { id: 'node:' + n.id, label: n.name + ' (' + n.idHex + ')' } });
+      for (const s of doc.switches) addSwitch(s);
+      for (const l of doc.links) linkUp(l);
+      for (const h of doc.hosts) hostAt(h, h.dpid, h.port);
+    });
+    const big = doc.switches.length > COSE_MAX_NODES;
+    cy.layout(big ? { name: 'grid', animate: false } : { name: 'cose', animate: false, randomize: true, nodeRepulsion: () => 8000, idealEdgeLength: () => 60 }).run();
+    cy.fit(undefined, 20);
+    const apps = doc.apps.map((a) => 'app ' + a).concat(doc.plugins.map((p) => 'plugin ' + p.name + ' ' + p.version + ' (' + p.state + ')'));
+    fillList('nodes', doc.nodes.map((n) => n.name + ' · id ' + n.idHex + ' · ' + n.version + ' · up ' + n.uptimeSec + ' s'));
+    fillList('apps', apps.length > 0 ? apps : ['none']);
+    const truncated = Object.keys(doc.truncated);
+    if (truncated.length > 0) document.getElementById('summary').title = 'lists capped by the server: ' + truncated.join(', ');
+    renderLists();
+  }
+
+  function fillList(id, items) {
+    const ul = document.getElementById(id);
+    ul.replaceChildren(...items.map((text) => {
+      const li = document.createElement('li');
+      li.textContent = text;
+      return li;
+    }));
+  }
+
+  function renderLists() {
+    const s = summary();
+    document.body.dataset.switches = String(s.switches.length);
+    document.body.dataset.linksUp = String(s.links.filter((l) => l.state === 'up').length);
+    document.body.dataset.linksDown = String(s.links.filter((l) => l.state === 'down').length);
+    document.body.dataset.hosts = String(s.hosts.length);
+    document.getElementById('summary').textContent = s.switches.length + ' switches · ' + s.links.length + ' cables · ' + s.hosts.length + ' hosts';
+    if (s.hosts.length <= 200) fillList('hosts', s.hosts.map((h) => h.mac + ' ' + h.ips.join(' ') + ' at ' + shortDpid(h.dpid) + ':' + h.port));
+  }
+
+  /** What the page draws now, as plain data (the browser test asserts on it). */
+  function summary() {
+    return {
+      switches: cy.nodes('.switch').map((n) => n.data('dpid')),
+      links: cy.edges().filter((e) => e.id().startsWith('cable:')).map((e) => ({ a: e.source().data('dpid'), b: e.target().data('dpid'), state: e.data('state'), label: e.data('label') })),
+      hosts: cy.nodes('.host').map((n) => ({ mac: n.data('mac'), ips: n.data('ips'), dpid: n.data('dpid'), port: n.data('port') })),
+    };
+  }
+
+  function setStreamState(state) {
+    document.body.dataset.stream = state;
+    document.getElementById('stream-state').textContent = state;
+  }
+
+  async function load() {
+    if (stream !== undefined) stream.close();
+    setStreamState('loading');
+    const response = await fetch('/api/v1/topology');
+    const doc = await response.json();
+    if (!response.ok) {
+      setStreamState('error: ' + doc.error.message);
+      return;
+    }
+    pending = [];
+    draw(doc);
+    lastEventId = doc.eventId;
+    window.sdnWebView.loads += 1;
+    connect();
+  }
+
+  function connect() {
+    stream = new EventSource('/api/v1/events?after=' + encodeURIComponent(lastEventId));
+    const onEvent = (m) => {
+      lastEventId = m.lastEventId;
+      const e = JSON.parse(m.data);
+      e.type = m.type;
+      queue(e);
+    };
+    for (const kind of ['switchUp', 'switchDown', 'portStatus', 'linkUp', 'linkDown', 'hostAdded', 'hostMoved', 'hostRemoved']) stream.addEventListener(kind, onEvent);
+    stream.addEventListener('reload', (m) => {
+      console.info('web view: reloading the snapshot:', JSON.parse(m.data).reason);
+      load();
+    });
+    stream.addEventListener('stats', (m) => {
+      for (const s of JSON.parse(m.data).switches) {
+        stats.set(s.dpid, s);
+        const n = cy.getElementById(swId(s.dpid));
+        if (n.nonempty()) n.data('label', switchLabel(s.dpid));
+      }
+    });
+    stream.onopen = () => setStreamState('live');
+    stream.onerror = () => {
+      // EventSource reconnects by itself, sending Last-Event-ID; a refused stream (not 200) is closed for good.
+      if (stream.readyState === EventSource.CLOSED) {
+        setStreamState('reconnecting');
+        setTimeout(load, 3000);
+      } else {
+        setStreamState('reconnecting');
+      }
+    };
+  }
+
+  function table(head, rows) {
+    const t = document.createElement('table');
+    for (const [r, tag] of [[head, 'th']].concat(rows.map((r) => [r, 'td']))) {
+      const tr = t.insertRow();
+      for (const text of r) tr.appendChild(Object.assign(document.createElement(tag), { textContent: String(text) }));
+    }
+    return t;
+  }
+
+  async function showSwitch(dpid) {
+    const panel = document.getElementById('details');
+    panel.replaceChildren(Object.assign(document.createElement('h2'), { textContent: 'Switch ' + dpid }), Object.assign(document.createElement('p'), { className: 'hint', textContent: 'loading…' }));
+    const response = await fetch('/api/v1/switches/' + dpid);
+    const d = await response.json();
+    if (!response.ok) {
+      panel.lastChild.textContent = d.error.message;
+      panel.lastChild.className = 'error';
+      return;
+    }
+    const parts = [Object.assign(document.createElement('h2'), { textContent: 'Switch ' + dpid })];
+    const p = document.createElement('p');
+    p.textContent = 'node ' + d.master + ' · OpenFlow 0x0' + d.version + ' · ' + d.remote + ' · ' + d.flowCount + ' flows · ' + (d.packetInPerSec ?? 0) + ' packet-ins/s';
+    parts.push(p);
+    parts.push(Object.assign(document.createElement('h2'), { textContent: 'Ports' }));
+    parts.push(table(['port', 'name', 'rx pkts', 'tx pkts', 'rx bytes', 'tx bytes', 'drops', 'errors'], d.ports.map((q) => {
+      const c = q.counters ?? {};
+      return [q.port, q.name, c.rxPackets ?? '', c.txPackets ?? '', c.rxBytes ?? '', c.txBytes ?? '', c.rxDropped === undefined ? '' : Number(c.rxDropped) + Number(c.txDropped), c.rxErrors === undefined ? '' : Number(c.rxErrors) + Number(c.txErrors)];
+    })));
+    parts.push(Object.assign(document.createElement('h2'), { textContent: 'Flows by app' }));
+    for (const [app, flows] of Object.entries(d.flows)) {
+      parts.push(Object.assign(document.createElement('h3'), { textContent: app + ' (' + d.flowsByApp[app] + ')' }));
+      parts.push(table(['prio', 'match', 'packets'], flows.map((f) => [f.priority, f.match.map((m) => m.field + '=' + JSON.stringify(m.value)).join(' ') || '*', f.packets])));
+    }
+    if (Object.keys(d.truncated).length > 0) parts.push(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'capped by the server: ' + JSON.stringify(d.truncated) }));
+    panel.replaceChildren(...parts);
+  }
+
+  cy.on('tap', 'node.switch', (evt) => showSwitch(evt.target.data('dpid')));
+
+  window.sdnWebView = { cy, summary, load, applied: 0, loads: 0 };
+  load();
+})();
