@@ -8,19 +8,21 @@
 
   /** Events are applied at most this often (ms): a burst becomes one batch. */
   const FLUSH_MS = 50;
-  /** Above this many switches the layout is a grid: cose is too slow for a first render of thousands. */
-  const COSE_MAX_NODES = 300;
+  /** Up to this many nodes the graph is laid out as a tree (node, switches, hosts) again whenever nodes are added; above, a grid once. */
+  const RELAYOUT_MAX_NODES = 300;
+  /** OFPP_LOCAL: the bridge's own port. */
+  const OFPP_LOCAL = 0xfffffffe;
 
   const graph = document.getElementById('graph');
   const cy = cytoscape({
     container: graph,
     minZoom: 0.05,
-    maxZoom: 4,
+    maxZoom: 2,
     style: [
       { selector: 'node', style: { label: 'data(label)', 'font-size': 9, 'text-wrap': 'wrap', 'text-valign': 'bottom', 'text-margin-y': 3 } },
       { selector: 'node.runtime', style: { shape: 'round-rectangle', 'background-color': '#5b4ee0', width: 36, height: 24 } },
       { selector: 'node.switch', style: { shape: 'round-rectangle', 'background-color': '#2f6fd6', width: 28, height: 18 } },
-      { selector: 'node.host', style: { shape: 'ellipse', 'background-color': '#8a93a6', width: 12, height: 12 } },
+      { selector: 'node.host', style: { shape: 'ellipse', 'background-color': '#8a93a6', width: 12, height: 12, 'font-size': 7 } },
       { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#f5a623' } },
       { selector: 'edge', style: { width: 2, 'line-color': '#3a9b5c', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 8, 'text-rotation': 'autorotate' } },
       { selector: 'edge.down', style: { 'line-color': '#d33', 'line-style': 'dashed' } },
@@ -57,6 +59,13 @@
     if (n.nonempty()) return { x: n.position('x') + (Math.random() - 0.5) * 80, y: n.position('y') + 40 + Math.random() * 30 };
     const box = cy.elements().boundingBox();
     return { x: box.x1 + Math.random() * Math.max(box.w, 200), y: box.y2 + 40 };
+  }
+
+  /** A place for the next host of a switch: rows of four below it. */
+  function fanBelow(id) {
+    const sw = cy.getElementById(id);
+    const k = sw.neighborhood('node.host').length;
+    return { x: sw.position('x') + ((k % 4) - 1.5) * 70, y: sw.position('y') + 60 + Math.floor(k / 4) * 40 };
   }
 
   function addSwitch(sw, position) {
@@ -102,7 +111,7 @@
     cy.remove(cy.getElementById('attach:' + host.mac));
     if (cy.getElementById(swId(dpid)).empty()) return;
     let node = cy.getElementById(id);
-    if (node.empty()) node = cy.add({ group: 'nodes', classes: 'host', data: { id }, position: near(swId(dpid)) });
+    if (node.empty()) node = cy.add({ group: 'nodes', classes: 'host', data: { id }, position: fanBelow(swId(dpid)) });
     node.data({ mac: host.mac, ips: host.ips, dpid, port, label: host.mac + (host.ips.length > 0 ? '\n' + host.ips.join(' ') : '') });
     cy.add({ group: 'edges', classes: 'attach', data: { id: 'attach:' + host.mac, source: id, target: swId(dpid) } });
   }
@@ -136,7 +145,11 @@
     flushTimer = undefined;
     const batch = pending;
     pending = [];
+    const before = cy.nodes().length;
     cy.batch(() => batch.forEach(apply));
+    // A small network is laid out again as it grows (one layout per batch, a few ms);
+    // in a large one new elements sit next to a neighbour and nothing else moves.
+    if (cy.nodes().length > before && cy.nodes().length <= RELAYOUT_MAX_NODES) layout();
     window.sdnWebView.applied += batch.length;
     renderLists();
   }
@@ -156,15 +169,20 @@
       for (const l of doc.links) linkUp(l);
       for (const h of doc.hosts) hostAt(h, h.dpid, h.port);
     });
-    const big = doc.switches.length > COSE_MAX_NODES;
-    cy.layout(big ? { name: 'grid', animate: false } : { name: 'cose', animate: false, randomize: true, nodeRepulsion: () => 8000, idealEdgeLength: () => 60 }).run();
-    cy.fit(undefined, 20);
+    layout();
     const apps = doc.apps.map((a) => 'app ' + a).concat(doc.plugins.map((p) => 'plugin ' + p.name + ' ' + p.version + ' (' + p.state + ')'));
     fillList('nodes', doc.nodes.map((n) => n.name + ' · id ' + n.idHex + ' · ' + n.version + ' · up ' + n.uptimeSec + ' s'));
     fillList('apps', apps.length > 0 ? apps : ['none']);
     const truncated = Object.keys(doc.truncated);
     if (truncated.length > 0) document.getElementById('summary').title = 'lists capped by the server: ' + truncated.join(', ');
     renderLists();
+  }
+
+  /** Runtime nodes on top, their switches below, hosts below those; a grid for a large network. */
+  function layout() {
+    const small = cy.nodes().length <= RELAYOUT_MAX_NODES;
+    cy.layout(small ? { name: 'breadthfirst', roots: cy.nodes('.runtime'), animate: false, spacingFactor: 1.1 } : { name: 'grid', animate: false }).run();
+    cy.fit(undefined, 30);
   }
 
   function fillList(id, items) {
@@ -269,12 +287,12 @@
     }
     const parts = [Object.assign(document.createElement('h2'), { textContent: 'Switch ' + dpid })];
     const p = document.createElement('p');
-    p.textContent = 'node ' + d.master + ' · OpenFlow 0x0' + d.version + ' · ' + d.remote + ' · ' + d.flowCount + ' flows · ' + (d.packetInPerSec ?? 0) + ' packet-ins/s';
+    p.textContent = 'node ' + d.master.toString(16).padStart(8, '0') + ' · OpenFlow 0x0' + d.version + ' · ' + d.remote + ' · ' + d.flowCount + ' flows · ' + (d.packetInPerSec ?? 0) + ' packet-ins/s';
     parts.push(p);
     parts.push(Object.assign(document.createElement('h2'), { textContent: 'Ports' }));
     parts.push(table(['port', 'name', 'rx pkts', 'tx pkts', 'rx bytes', 'tx bytes', 'drops', 'errors'], d.ports.map((q) => {
       const c = q.counters ?? {};
-      return [q.port, q.name, c.rxPackets ?? '', c.txPackets ?? '', c.rxBytes ?? '', c.txBytes ?? '', c.rxDropped === undefined ? '' : Number(c.rxDropped) + Number(c.txDropped), c.rxErrors === undefined ? '' : Number(c.rxErrors) + Number(c.txErrors)];
+      return [q.port === OFPP_LOCAL ? 'LOCAL' : q.port, q.name, c.rxPackets ?? '', c.txPackets ?? '', c.rxBytes ?? '', c.txBytes ?? '', c.rxDropped === undefined ? '' : Number(c.rxDropped) + Number(c.txDropped), c.rxErrors === undefined ? '' : Number(c.rxErrors) + Number(c.txErrors)];
     })));
     parts.push(Object.assign(document.createElement('h2'), { textContent: 'Flows by app' }));
     for (const [app, flows] of Object.entries(d.flows)) {
