@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { EventLog } from '../core/index.js';
-import { WebError } from './errors.js';
+import type { WebError } from './errors.js';
 import { SseClients, type EventFeed, type LoggedEvent } from './sse-clients.js';
 
 /** An event log and live listeners, as the API's event hub offers them. */
