@@ -10,6 +10,10 @@
   const FLUSH_MS = 50;
   /** Up to this many nodes the graph is laid out as a tree (node, switches, hosts) again whenever nodes are added; above, a grid once. */
   const RELAYOUT_MAX_NODES = 300;
+  /** Distance between two nodes of the grid of a large network. */
+  const GRID_STEP = 80;
+  /** Event lags kept for window.sdnWebView.timings (the benchmark reads them). */
+  const MAX_LAGS_KEPT = 100000;
   /** OFPP_LOCAL: the bridge's own port. */
   const OFPP_LOCAL = 0xfffffffe;
 
@@ -18,14 +22,18 @@
     container: graph,
     minZoom: 0.05,
     maxZoom: 2,
+    // Large networks: a cached texture while panning or zooming, and one device pixel per CSS pixel.
+    textureOnViewport: true,
+    pixelRatio: 1,
     style: [
-      { selector: 'node', style: { label: 'data(label)', 'font-size': 9, 'text-wrap': 'wrap', 'text-valign': 'bottom', 'text-margin-y': 3 } },
+      // Labels too small to read at the current zoom are not drawn (most of them, for a large network zoomed out).
+      { selector: 'node', style: { label: 'data(label)', 'font-size': 9, 'min-zoomed-font-size': 6, 'text-wrap': 'wrap', 'text-valign': 'bottom', 'text-margin-y': 3 } },
       { selector: 'node.runtime', style: { shape: 'round-rectangle', 'background-color': '#5b4ee0', width: 36, height: 24 } },
       { selector: 'node.switch', style: { shape: 'round-rectangle', 'background-color': '#2f6fd6', width: 28, height: 18 } },
       { selector: 'node.host', style: { shape: 'ellipse', 'background-color': '#8a93a6', width: 12, height: 12, 'font-size': 7 } },
       { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#f5a623' } },
-      { selector: 'edge', style: { width: 2, 'line-color': '#3a9b5c', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 8, 'text-rotation': 'autorotate' } },
-      { selector: 'edge.down', style: { 'line-color': '#d33', 'line-style': 'dashed' } },
+      { selector: 'edge', style: { width: 2, 'line-color': '#3a9b5c', 'curve-style': 'haystack', label: 'data(label)', 'font-size': 8, 'min-zoomed-font-size': 6, 'text-rotation': 'autorotate' } },
+      { selector: 'edge[state = "down"]', style: { 'line-color': '#d33', 'line-style': 'dashed' } },
       { selector: 'edge.control', style: { width: 1, 'line-color': '#c4c0f0', 'line-style': 'dotted', label: '' } },
       { selector: 'edge.attach', style: { width: 1, 'line-color': '#b9bfcc', label: '' } },
     ],
@@ -36,6 +44,8 @@
   let pending = [];
   let flushTimer;
   let localNode;
+  /** Set per snapshot: more switches than RELAYOUT_MAX_NODES. */
+  let large = false;
   const stats = new Map();
 
   const swId = (dpid) => 'sw:' + dpid;
@@ -73,7 +83,8 @@
     if (cy.getElementById(id).nonempty()) return;
     const master = sw.master === undefined ? localNode : sw.master;
     cy.add({ group: 'nodes', classes: 'switch', data: { id, dpid: sw.dpid, master, label: switchLabel(sw.dpid) }, position });
-    if (master !== undefined && cy.getElementById('node:' + master).nonempty()) {
+    // Control edges only for a small network: in a large one they would be a star of a thousand lines.
+    if (master !== undefined && !large && cy.getElementById('node:' + master).nonempty()) {
       cy.add({ group: 'edges', classes: 'control', data: { id: 'control:' + sw.dpid, source: 'node:' + master, target: id } });
     }
   }
@@ -100,10 +111,17 @@
 
   /** A cable is up while either direction is; its label is the measured latency of each direction that is. */
   function setCable(edge, up) {
+    edge.data(Object.assign({ up }, cableData(up)));
+  }
+
+  /** A cable's state and label from its directions that are up (direction -> latency in ms). */
+  function cableData(up) {
     const latencies = Object.values(up);
-    edge.data({ up, state: latencies.length > 0 ? 'up' : 'down', label: latencies.length > 0 ? latencies.map((l) => l + ' ms').join(' / ') : 'down' });
-    if (latencies.length > 0) edge.removeClass('down');
-    else edge.addClass('down');
+    return { state: latencies.length > 0 ? 'up' : 'down', label: latencies.length > 0 ? latencies.map((l) => l + ' ms').join(' / ') : 'down' };
+  }
+
+  function hostLabel(host) {
+    return host.mac + (host.ips.length > 0 ? '\n' + host.ips.join(' ') : '');
   }
 
   function hostAt(host, dpid, port) {
@@ -112,7 +130,7 @@
     if (cy.getElementById(swId(dpid)).empty()) return;
     let node = cy.getElementById(id);
     if (node.empty()) node = cy.add({ group: 'nodes', classes: 'host', data: { id }, position: fanBelow(swId(dpid)) });
-    node.data({ mac: host.mac, ips: host.ips, dpid, port, label: host.mac + (host.ips.length > 0 ? '\n' + host.ips.join(' ') : '') });
+    node.data({ mac: host.mac, ips: host.ips, dpid, port, label: hostLabel(host) });
     cy.add({ group: 'edges', classes: 'attach', data: { id: 'attach:' + host.mac, source: id, target: swId(dpid) } });
   }
 
@@ -147,6 +165,10 @@
     pending = [];
     const before = cy.nodes().length;
     cy.batch(() => batch.forEach(apply));
+    const now = Date.now();
+    const timings = window.sdnWebView.timings;
+    // Event lag: the server's clock at publication to now (same machine in the benchmark).
+    for (const e of batch) if (timings.lagsMs.length < MAX_LAGS_KEPT) timings.lagsMs.push(now - e.timeMs);
     // A small network is laid out again as it grows (one layout per batch, a few ms);
     // in a large one new elements sit next to a neighbour and nothing else moves.
     if (cy.nodes().length > before && cy.nodes().length <= RELAYOUT_MAX_NODES) layout();
@@ -161,13 +183,34 @@
 
   function draw(doc) {
     localNode = doc.nodes[0] === undefined ? undefined : doc.nodes[0].id;
+    large = doc.switches.length > RELAYOUT_MAX_NODES;
     for (const s of doc.switches) if (s.flowCount !== undefined) stats.set(s.dpid, { flowCount: s.flowCount, flowsByApp: s.flowsByApp, packetInPerSec: s.packetInPerSec });
+    // The snapshot as one list of plain elements and one add: no lookups per element.
+    const elements = doc.nodes.map((n) => ({ group: 'nodes', classes: 'runtime', data: { id: 'node:' + n.id, label: n.name + ' (' + n.idHex + ')' } }));
+    const drawnSwitches = new Set();
+    for (const s of doc.switches) {
+      drawnSwitches.add(s.dpid);
+      const master = s.master === undefined ? localNode : s.master;
+      elements.push({ group: 'nodes', classes: 'switch', data: { id: swId(s.dpid), dpid: s.dpid, master, label: switchLabel(s.dpid) } });
+      if (!large && doc.nodes.some((n) => n.id === master)) elements.push({ group: 'edges', classes: 'control', data: { id: 'control:' + s.dpid, source: 'node:' + master, target: swId(s.dpid) } });
+    }
+    const cables = new Map();
+    for (const l of doc.links) {
+      if (!drawnSwitches.has(l.src.dpid) || !drawnSwitches.has(l.dst.dpid)) continue;
+      const id = cableId(l);
+      let cable = cables.get(id);
+      if (cable === undefined) cables.set(id, (cable = { id, source: swId(l.src.dpid), target: swId(l.dst.dpid), up: {} }));
+      cable.up[endKey(l.src) + '>' + endKey(l.dst)] = l.latencyMs;
+    }
+    for (const c of cables.values()) elements.push({ group: 'edges', data: Object.assign(c, cableData(c.up)) });
+    for (const h of doc.hosts) {
+      if (!drawnSwitches.has(h.dpid)) continue;
+      elements.push({ group: 'nodes', classes: 'host', data: { id: hostId(h.mac), mac: h.mac, ips: h.ips, dpid: h.dpid, port: h.port, label: hostLabel(h) } });
+      elements.push({ group: 'edges', classes: 'attach', data: { id: 'attach:' + h.mac, source: hostId(h.mac), target: swId(h.dpid) } });
+    }
     cy.batch(() => {
       cy.elements().remove();
-      for (const n of doc.nodes) cy.add({ group: 'nodes', classes: 'runtime', data: { id: 'node:' + n.id, label: n.name + ' (' + n.idHex + ')' } });
-      for (const s of doc.switches) addSwitch(s);
-      for (const l of doc.links) linkUp(l);
-      for (const h of doc.hosts) hostAt(h, h.dpid, h.port);
+      cy.add(elements);
     });
     layout();
     const apps = doc.apps.map((a) => 'app ' + a).concat(doc.plugins.map((p) => 'plugin ' + p.name + ' ' + p.version + ' (' + p.state + ')'));
@@ -178,11 +221,23 @@
     renderLists();
   }
 
-  /** Runtime nodes on top, their switches below, hosts below those; a grid for a large network. */
+  /**
+   * Runtime nodes on top, their switches below, hosts below those; for a large
+   * network a grid placed by hand: cytoscape's layouts and fit measure every
+   * label (over a second for a thousand switches), this measures nothing.
+   */
   function layout() {
-    const small = cy.nodes().length <= RELAYOUT_MAX_NODES;
-    cy.layout(small ? { name: 'breadthfirst', roots: cy.nodes('.runtime'), animate: false, spacingFactor: 1.1 } : { name: 'grid', animate: false }).run();
-    cy.fit(undefined, 30);
+    if (cy.nodes().length <= RELAYOUT_MAX_NODES) {
+      cy.layout({ name: 'breadthfirst', roots: cy.nodes('.runtime'), animate: false, spacingFactor: 1.1 }).run();
+      cy.fit(undefined, 30);
+      return;
+    }
+    const nodes = cy.nodes();
+    const columns = Math.ceil(Math.sqrt(nodes.length * (graph.clientWidth / Math.max(1, graph.clientHeight))));
+    const rows = Math.ceil(nodes.length / columns);
+    nodes.positions((_n, i) => ({ x: (i % columns) * GRID_STEP, y: Math.floor(i / columns) * GRID_STEP }));
+    const zoom = Math.min(graph.clientWidth / (columns * GRID_STEP), graph.clientHeight / (rows * GRID_STEP));
+    cy.viewport({ zoom, pan: { x: GRID_STEP * zoom / 2, y: GRID_STEP * zoom / 2 } });
   }
 
   function fillList(id, items) {
@@ -228,7 +283,11 @@
       return;
     }
     pending = [];
+    window.sdnWebView.timings.snapshotFetchedMs ??= performance.now();
     draw(doc);
+    window.sdnWebView.timings.snapshotDrawnMs ??= performance.now();
+    // The first paint after the snapshot is drawn: the page's first-render time since navigation.
+    requestAnimationFrame(() => (window.sdnWebView.timings.snapshotPaintedMs ??= performance.now()));
     lastEventId = doc.eventId;
     window.sdnWebView.loads += 1;
     connect();
@@ -305,6 +364,6 @@
 
   cy.on('tap', 'node.switch', (evt) => showSwitch(evt.target.data('dpid')));
 
-  window.sdnWebView = { cy, summary, load, applied: 0, loads: 0 };
+  window.sdnWebView = { cy, summary, load, applied: 0, loads: 0, timings: { snapshotFetchedMs: undefined, snapshotDrawnMs: undefined, snapshotPaintedMs: undefined, lagsMs: [] } };
   load();
 })();
