@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { AppContext, AppEvent, Command, SwitchHandle } from '../../runtime/dist/core/index.js';
+import type { AppContext, AppEvent, AppScope, Command, SwitchDirectory, SwitchHandle } from '../../runtime/dist/core/index.js';
 import { RuntimeMetrics } from '../../runtime/dist/observability/metrics.js';
 import type { PacketIn } from '../../runtime/dist/openflow/index.js';
 import { PluginManager, type PluginStateChange, type SlotPolicy } from '../../runtime/dist/plugins/index.js';
@@ -80,6 +80,8 @@ export class PluginRig {
       request: () => Promise.resolve([]),
       barrier: () => Promise.resolve(),
     };
+    const switches: SwitchDirectory = { lookup: (dpid) => (dpid === BENCH_DPID ? handle : undefined), view: () => undefined, list: () => [], role: () => undefined };
+    const scope = (name: string): AppScope => ({ name, id: 0, switches, removeFlows: () => Promise.resolve([]), declareTables: () => new Map(), limitFlows: () => {} });
     const ctx: AppContext = {
       log,
       node: 0,
@@ -87,7 +89,9 @@ export class PluginRig {
         rig.handler = h as (event: AppEvent) => void;
         return () => (rig.handler = undefined);
       },
-      switches: { lookup: (dpid) => (dpid === BENCH_DPID ? handle : undefined), view: () => undefined, list: () => [] },
+      switches,
+      // The bench measures the plugin host, not ownership: every plugin reaches the one switch unconfined.
+      apps: { own: scope('bench'), scope: (name) => scope(name), unconfined: switches },
     };
     await rig.manager.start(ctx);
     await rig.manager.ready();

@@ -31,7 +31,10 @@ const CASES: readonly Case[] = [
   { path: 'runtime/src/openflow/x.ts', code: "import { readFileSync } from 'fs';\nexport const r = readFileSync;\n", rules: ['no-restricted-imports'] },
   { path: 'runtime/src/switch/connection.ts', code: 'export const t = process.hrtime.bigint();\n', rules: ['no-restricted-properties'] },
   { path: 'runtime/src/switch/connection-types.ts', code: 'setInterval(() => {}, 1);\n', rules: ['no-restricted-globals'] },
+  { path: 'runtime/src/mastership/machine.ts', code: 'export const t = performance.now();\n', rules: ['no-restricted-properties'] },
+  { path: 'runtime/src/mastership/campaign.ts', code: 'setTimeout(() => {}, 1);\n', rules: [] },
   { path: 'runtime/src/switch/server.ts', code: 'setTimeout(() => {}, 1);\n', rules: [] },
+  { path: 'runtime/src/ownership/x.ts', code: 'export const t = Date.now();\n', rules: ['no-restricted-properties'] },
   { path: 'runtime/src/openflow/x.test.ts', code: 'setTimeout(() => {}, 1);\n', rules: [] },
   { path: 'runtime/src/openflow/x.ts', code: "import { Buffer } from 'node:buffer';\nexport const b = Buffer.alloc(1);\n", rules: [] },
   { path: 'runtime/src/overlay/router/x.ts', code: 'export const t = Date.now();\n', rules: ['no-restricted-properties'] },
@@ -58,6 +61,8 @@ const CASES: readonly Case[] = [
   { path: 'runtime/src/serve/x.ts', code: "import { WebView } from '../web/index.js';\nexport const w = WebView;\n", rules: [] },
   // The web view's pure parts (event ids, resume plans, JSON documents) read no clock.
   { path: 'runtime/src/web/views.ts', code: 'export const now = Date.now();\n', rules: ['no-restricted-properties'] },
+  { path: 'runtime/src/mastership/x.ts', code: "import { EtcdWatch } from '../store/etcd.js';\nexport const w = EtcdWatch;\n", rules: [] },
+  { path: 'runtime/src/mastership/x.ts', code: "import { EtcdWatch } from '../store/etcd-watch.js';\nexport const w = EtcdWatch;\n", rules: ['no-restricted-imports'] },
 ];
 
 describe('the layer rule (eslint.config.js)', () => {

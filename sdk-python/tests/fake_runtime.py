@@ -110,6 +110,8 @@ class FakeRuntime:
         self.refuse: grpc.StatusCode | None = None
         self.last_seq = 0
         self.node_id = "fake-node"
+        self.app_id = 0x4654
+        self.tables: dict[str, int] = {}
         self.published: list[ps.PubSubMessage] = []
         #: Event streams open right now.
         self.live: list[FakeConnection] = []
@@ -166,7 +168,7 @@ class FakeRuntime:
         connection = FakeConnection(first.subscribe, metadata, context)
         self.live.append(connection)
         try:
-            await context.write(ev.ServerMessage(subscribed=ev.Subscribed(last_seq=self.last_seq, node_id=self.node_id)))
+            await context.write(ev.ServerMessage(subscribed=ev.Subscribed(last_seq=self.last_seq, node_id=self.node_id, app_id=self.app_id, tables=self.tables)))
             self.connections.put_nowait(connection)
             await connection._serve()
         finally:

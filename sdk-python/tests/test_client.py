@@ -36,6 +36,7 @@ from sdn_runtime import (
     SwitchDown,
     SwitchError,
     SwitchUp,
+    TableDeclaration,
     actions,
     connect,
     instructions,
@@ -63,10 +64,14 @@ async def test_subscribe_carries_the_subscription_token_and_credit(runtime: Fake
         kv_watches=[KvWatch(key="apps/", prefix=True, start_revision=3)],
         max_batch=64,
     )
-    async with await connect(runtime.address, token="s3cret", name="tester", subscribe=subscription, credit=100) as app:
+    runtime.tables = {"acl": 0, "l2": 1}
+    tables = [TableDeclaration("acl"), TableDeclaration("audit", after=["acl"])]
+    async with await connect(runtime.address, token="s3cret", name="tester", subscribe=subscription, credit=100, tables=tables) as app:
         conn = await runtime.next_connection()
         s = conn.subscribe
         assert s.app_name == "tester"
+        assert [(t.name, list(t.after)) for t in s.tables] == [("acl", []), ("audit", ["acl"])]
+        assert dict(app.tables) == {"acl": 0, "l2": 1}
         assert list(s.kinds) == [ev.EVENT_KIND_PACKET_IN, ev.EVENT_KIND_SWITCH_UP]
         assert list(s.dpids) == [1, 0xFFFF_FFFF_FFFF_FFFF]
         assert (list(s.packet_in.table_ids), list(s.packet_in.cookies), list(s.packet_in.eth_types)) == ([0], [7], [0x0806])
@@ -76,6 +81,7 @@ async def test_subscribe_carries_the_subscription_token_and_credit(runtime: Fake
         assert not s.HasField("resume_after_seq")
         assert conn.metadata["authorization"] == "Bearer s3cret"
         assert app.node_id == "fake-node"
+        assert app.app_id == 0x4654
 
 
 async def test_a_wrong_token_or_a_refusal_fails_connect_with_its_code(runtime: FakeRuntime) -> None:

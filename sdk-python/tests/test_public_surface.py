@@ -9,7 +9,7 @@ from sdn_runtime import packet
 
 EXPECTED = sorted(
     """
-    AggregateStats App Bucket CompareTarget ControllerMaxLen ControllerRole CtState DeleteResult DescStats DropBand
+    APP_COOKIE_MASK AggregateStats App Bucket CompareTarget ControllerMaxLen ControllerRole CtState DeleteResult DescStats DropBand
     DscpRemarkBand Endpoint ErrorCode Event EventKind ExperimenterBand FlowModCommand FlowModFlags FlowRemoved
     FlowRemovedReason FlowStats Gap GetResult Group GroupDesc GroupModCommand GroupStats GroupType Host HostAdded HostMoved HostRemoved KeyValue Kv
     KvChange KvChangeType KvCompare KvDelete KvGet KvPut KvWatch Link LinkDown LinkUp Match Meter MeterBand MeterConfig MeterFlags
@@ -17,7 +17,7 @@ EXPECTED = sorted(
     PluginCounters PluginError PluginState PluginStateChange PluginStatus Plugins Port
     PortDesc PortReason PortStats PortStatus PubSubMessage PutResult QueueStats RangeResult RoleReply
     RuntimeStatus SdnError Subscription Switch SwitchDown SwitchError SwitchInfo SwitchStats SwitchUp Table
-    TableStats TlsConfig TxnResult VID_NONE VID_PRESENT actions connect instructions packet
+    TableDeclaration TableStats TlsConfig TxnResult VID_NONE VID_PRESENT actions connect instructions packet
     """.split()
 )
 
@@ -82,3 +82,11 @@ def test_event_fields_apps_rely_on_are_pinned() -> None:
         ("time_ms", "int"),
         ("snapshot", "bool"),
     ]
+
+
+def test_flow_ownership_is_pinned() -> None:
+    """The app keeps the low 48 bits of its cookies and knows its app id (the top 16)."""
+    assert sdn_runtime.APP_COOKIE_MASK == 0xFFFF_FFFF_FFFF
+    assert isinstance(vars(sdn_runtime.App)["app_id"], property)
+    assert isinstance(vars(sdn_runtime.App)["tables"], property)
+    assert [f.name for f in dataclasses.fields(sdn_runtime.TableDeclaration)] == ["name", "after"]

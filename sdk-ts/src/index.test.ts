@@ -5,6 +5,7 @@ import type * as types from './index.js';
 
 // The public surface, pinned: adding or removing a name is a decision, made here.
 const VALUES = [
+  'APP_COOKIE_MASK',
   'CONTROLLER_MAX_LEN_NO_BUFFER',
   'CtState',
   'DEFAULT_PRIORITY',
@@ -152,6 +153,7 @@ export type _PinnedTypes = [
   types.SwitchEventType,
   types.SwitchInfo,
   types.SwitchUpEvent,
+  types.TableDeclaration,
   types.TableModOptions,
   types.TableStats,
   types.TlsOptions,
@@ -173,7 +175,7 @@ export type _PinnedTypes = [
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 // Event fields apps rely on, pinned at compile time: changing one's type fails the build.
-export const _pinnedFields: [Same<types.SwitchUpEvent['snapshot'], boolean>] = [true];
+export const _pinnedFields: [Same<types.SwitchUpEvent['snapshot'], boolean>, Same<sdk.SdnApp['appId'], number>, Same<sdk.SdnApp['tables'], ReadonlyMap<string, number>>] = [true, true, true];
 
 describe('public surface', () => {
   it('exports exactly the pinned names, and nothing generated', () => {
@@ -184,6 +186,12 @@ describe('public surface', () => {
   it('KvClient offers exactly the pinned methods (rangePages reads a range larger than one response)', () => {
     const methods = Object.getOwnPropertyNames(sdk.KvClient.prototype).filter((name) => name !== 'constructor');
     assert.deepEqual(methods.sort(), ['closeWatches', 'delete', 'get', 'put', 'range', 'rangePages', 'txn', 'watch']);
+  });
+
+  it('pins flow ownership: the app keeps the low 48 bits of its cookies, and knows its app id (the top 16)', () => {
+    assert.equal(sdk.APP_COOKIE_MASK, 0xffffffffffffn);
+    assert.ok(Object.getOwnPropertyDescriptor(sdk.SdnApp.prototype, 'appId')?.get !== undefined);
+    assert.ok(Object.getOwnPropertyDescriptor(sdk.SdnApp.prototype, 'tables')?.get !== undefined, 'named tables\' ids');
   });
 
   it('the package entry points are the ones package.json names', async () => {

@@ -8,7 +8,7 @@
 export { connect } from './connect.js';
 export { SdnApp, type ErrorHandler } from './client/app.js';
 export type { Handler } from './client/delivery.js';
-export type { ConnectOptions, KvWatchSubscription, SubscribeOptions, TlsOptions } from './client/options.js';
+export type { ConnectOptions, KvWatchSubscription, SubscribeOptions, TableDeclaration, TlsOptions } from './client/options.js';
 export type { ConnectionState, ReconnectOptions } from './client/stream.js';
 export { SwitchClient, SwitchStats, type CommandOptions, type CommandResult } from './client/switch.js';
 export { PluginsClient, PluginWatch, type PluginCounters, type PluginError, type PluginLoadOptions, type PluginState, type PluginStateChange, type PluginStatus } from './client/plugins.js';
@@ -30,6 +30,7 @@ export {
   type KvWatchOptions,
 } from './client/kv.js';
 export {
+  APP_COOKIE_MASK,
   DEFAULT_PRIORITY,
   type BucketSpec,
   type FlowModCommand,

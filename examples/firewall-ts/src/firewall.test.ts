@@ -35,7 +35,7 @@ describe('firewall app (against the SDK\'s scripted runtime)', () => {
 
   before(async () => {
     rt = await FakeRuntime.start();
-    rt.switches = [{ dpid: 1n, dpidHex: '0000000000000001', version: 4, remote: '', nBuffers: 0, nTables: 254, capabilities: 0, desc: undefined, ports: [], connectedAtMs: 0n }];
+    rt.switches = [{ dpid: 1n, dpidHex: '0000000000000001', version: 4, remote: '', nBuffers: 0, nTables: 254, capabilities: 0, desc: undefined, ports: [], connectedAtMs: 0n, role: 1, masterNode: '', generation: 0n }];
     const started = startFirewall({ target: rt.target, insidePorts: [1], zone: 3 });
     conn = await rt.connection(0);
     conn.subscribed(0n);

@@ -39,7 +39,8 @@ describe('firewall pipeline', () => {
   it('allows no new connection when nothing is inside, and uses its own cookie by default', () => {
     const mods = firewallFlowMods({ insidePorts: [], insideNets: [], zone: 0, cookie: DEFAULT_COOKIE });
     assert.equal(mods.filter((m) => m.priority === 100 && m.tableId === 1).length, 0);
-    assert.ok(mods.every((m) => m.cookie === 0x6669726577616c6cn));
+    assert.ok(mods.every((m) => m.cookie === 0x667277616c6cn));
+    assert.equal(DEFAULT_COOKIE >> 48n, 0n, 'the top 16 bits are the runtime\'s (the app id)');
   });
 
   it('refuses a bad address, port or zone with the SDK\'s INVALID error', () => {

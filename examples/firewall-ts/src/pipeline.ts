@@ -8,12 +8,15 @@ export interface FirewallConfig {
   readonly insideNets: readonly string[];
   /** Conntrack zone (0..65535) the firewall tracks connections in. */
   readonly zone: number;
-  /** Cookie on every flow of the pipeline; the flows carrying it are replaced when the pipeline is (re)installed. */
+  /** Cookie on every flow of the pipeline (at most 48 bits); the flows carrying it are replaced when the pipeline is (re)installed. */
   readonly cookie: bigint;
 }
 
-/** "firewall" in ASCII: the default cookie, easy to spot in dump-flows. */
-export const DEFAULT_COOKIE = 0x6669726577616c6cn;
+/**
+ * "frwall" in ASCII: the default cookie, easy to spot in dump-flows. It fits
+ * the 48 bits an app owns; the runtime puts the app id in the top 16.
+ */
+export const DEFAULT_COOKIE = 0x667277616c6cn;
 export const DEFAULT_ZONE = 1;
 
 /** Table 0 classifies, table 1 decides on tracked packets. */

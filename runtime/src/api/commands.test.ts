@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeMessage, encodeMessage, OFP_NO_BUFFER, OFPP_ANY, OFPP_CONTROLLER, OFPG_ANY, type OfpMessage } from '../openflow/index.js';
 import { CommandError_Code, type CommandResult } from '../generated/sdn/runtime/v1/events.js';
+import { APP_ID_MASK, appIdOf, ownCookie, preferredAppId } from '../ownership/index.js';
 import type { OxmField } from '../generated/sdn/runtime/v1/openflow.js';
 import { StreamClient } from '../testing/api-client.js';
 import { FakeSwitch } from '../testing/fake-switch.js';
@@ -30,14 +31,15 @@ describe('Events.Connect commands against a fake switch', () => {
     await app.subscribe({ appName: 'commander' });
     sw = await FakeSwitch.connect(t.rt.openflowPort, { dpid: DPID });
     await app.event((e) => e.body?.$case === 'switchUp', 'switch up');
-    // Scripted answers: FLOW_MODs with cookie 0xbad are refused; flow stats come in three parts; role requests are granted.
+    // Scripted answers: FLOW_MODs with cookie 0xbad are refused; flow stats come in three parts (flows of the asking app); role requests are granted.
+    // The switch sees the app's id in the top 16 bits of each cookie (docs/apps-sharing-a-switch.md).
     sw.responder = (m, s) => {
-      if (m.type === 'FlowMod' && m.cookie === 0xbadn) {
+      if (m.type === 'FlowMod' && ownCookie(m.cookie) === 0xbadn) {
         s.send({ type: 'Error', version: 4, xid: m.xid, errorType: 4, code: 9, data: encodeMessage(m).subarray(0, 64) });
         return true;
       }
       if (m.type === 'MultipartRequest' && m.body.type === 'flow') {
-        [1n, 2n, 3n].forEach((cookie, i) => s.send({ type: 'MultipartReply', version: 4, xid: m.xid, flags: i < 2 ? 1 : 0, body: { type: 'flow', stats: [flowStats(cookie)] } }));
+        [1n, 2n, 3n].forEach((cookie, i) => s.send({ type: 'MultipartReply', version: 4, xid: m.xid, flags: i < 2 ? 1 : 0, body: { type: 'flow', stats: [flowStats((m.body.type === 'flow' ? m.body.cookie & APP_ID_MASK : 0n) | cookie)] } }));
         return true;
       }
       if (m.type === 'RoleRequest') {
@@ -56,8 +58,9 @@ describe('Events.Connect commands against a fake switch', () => {
   it('a confirmed FLOW_MOD succeeds once the barrier proves it, with the documented defaults', async () => {
     const r = await app.command({ dpid: DPID, confirm: true, kind: { $case: 'flowMod', value: { cookie: 1n, priority: 7, match: { fields: [mac('eth_dst', '02:00:00:00:00:01')] }, instructions: [{ kind: { $case: 'applyActions', value: { actions: [{ kind: { $case: 'output', value: { port: 2, maxLen: 0 } } }] } } }] } } });
     assert.deepEqual(r.kind, { $case: 'ok', value: {} });
-    const fm = await sw.waitFor((m) => m.type === 'FlowMod' && m.cookie === 1n);
+    const fm = await sw.waitFor((m) => m.type === 'FlowMod' && ownCookie(m.cookie) === 1n);
     assert.ok(fm.type === 'FlowMod');
+    assert.equal(appIdOf(fm.cookie), preferredAppId('commander'), 'the app id of the stream\'s app is in the cookie');
     assert.deepEqual([fm.priority, fm.bufferId, fm.outPort, fm.outGroup], [7, OFP_NO_BUFFER, OFPP_ANY, OFPG_ANY]);
     assert.deepEqual(fm.match, [{ field: 'eth_dst', value: '02:00:00:00:00:01' }]);
     assert.deepEqual(fm.instructions, [{ type: 'applyActions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }]);
@@ -118,7 +121,7 @@ describe('Events.Connect commands against a fake switch', () => {
     assert.equal(error.code, CommandError_Code.CODE_INVALID);
     assert.match(error.message, /^command\.flow_mod\.match\.fields\[0\]\.value: zz:00:00:00:00:01 is not a MAC address/);
     await app.command({ dpid: DPID, confirm: true, kind: { $case: 'flowMod', value: { cookie: 0x78n } } });
-    assert.equal(sw.inbox.some((m) => m.type === 'FlowMod' && m.cookie === 0x77n), false);
+    assert.equal(sw.inbox.some((m) => m.type === 'FlowMod' && ownCookie(m.cookie) === 0x77n), false);
   });
 
   it('fire-and-forget failures are counted and logged once per code', async () => {
@@ -136,7 +139,7 @@ describe('Events.Connect commands against a fake switch', () => {
     await app.until(() => app.results.has('batch-258'), 'the result of the second batched command');
     assert.equal(app.results.get('batch-257')?.kind?.$case, 'ok');
     assert.equal(app.results.get('batch-258')?.kind?.$case, 'ok');
-    assert.deepEqual(sw.inbox.filter((m) => m.type === 'FlowMod' && m.cookie >= 0x101n).map((m) => m.type === 'FlowMod' && m.cookie), [0x101n, 0x102n]);
+    assert.deepEqual(sw.inbox.filter((m) => m.type === 'FlowMod' && ownCookie(m.cookie) >= 0x101n).map((m) => m.type === 'FlowMod' && ownCookie(m.cookie)), [0x101n, 0x102n]);
   });
 
   it('publish and kv_txn on the stream reach the runtime\'s bus and KV store', async () => {

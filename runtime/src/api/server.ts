@@ -1,6 +1,6 @@
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { API_SWITCH_EVENT_TYPES, TOPOLOGY_EVENT_TYPES, type App, type SwitchDirectory } from '../core/index.js';
+import { API_SWITCH_EVENT_TYPES, TOPOLOGY_EVENT_TYPES, type App, type AppScopes } from '../core/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { PubSubBus } from '../pubsub/index.js';
 import type { KvStore } from '../store/index.js';
@@ -8,6 +8,7 @@ import { ClientMessage, EventsService, ServerMessage } from '../generated/sdn/ru
 import { SwitchesService } from '../generated/sdn/runtime/v1/switches.js';
 import { Authenticator, type RefusalReason, type TokenConfig } from './auth.js';
 import { ApiStreamError } from './errors.js';
+import { AppLeases } from './events/app-leases.js';
 import type { DeliveryLimits } from './events/delivery.js';
 import { EventHub } from './events/hub.js';
 import type { ServerOutput } from './events/session.js';
@@ -36,6 +37,8 @@ export interface ApiServerOptions {
   readonly limits: DeliveryLimits;
   /** Shortest time between two event batches of a stream while events keep coming (see events/stream.ts). */
   readonly batchIntervalMs: number;
+  /** How long an API app's flows outlive its last stream (events/app-leases.ts). */
+  readonly appFlowGraceMs: number;
   readonly nodeId: string;
   readonly version: string;
   readonly log: Logger;
@@ -73,6 +76,7 @@ export class ApiServer {
   private readonly server = new Server({ 'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES });
   private readonly options: ApiServerOptions;
   private readonly streams = new Set<EventStream>();
+  private leases: AppLeases | undefined;
   private readonly startedAt = Date.now();
   private boundPort = 0;
   private badMessageLogged = false;
@@ -123,6 +127,8 @@ export class ApiServer {
   async stop(deadlineMs = 2000): Promise<void> {
     this.standard.notServing();
     for (const stream of [...this.streams]) stream.endWith(new ApiStreamError('API_SHUTDOWN', 'the runtime is shutting down'));
+    // Clients' flows stay on the switches across a restart of the runtime.
+    this.leases?.close();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.server.forceShutdown();
@@ -149,16 +155,19 @@ export class ApiServer {
     const log = o.log.child({ component: 'grpc' });
     const apiMetrics = new ApiMetrics(o.metrics.registry);
     let unsubscribe: () => void = () => {};
-    let directory: SwitchDirectory | undefined;
+    let apps: AppScopes | undefined;
     await o.core.use({
       name: 'grpc-api',
       start: (ctx) => {
-        directory = ctx.switches;
-        unsubscribe = ctx.subscribe([...API_SWITCH_EVENT_TYPES, ...TOPOLOGY_EVENT_TYPES], (e) => this.hub.onAppEvent(e));
+        apps = ctx.apps;
+        // Every app's events: each stream takes its own app's (events/filter.ts).
+        unsubscribe = ctx.subscribe([...API_SWITCH_EVENT_TYPES, ...TOPOLOGY_EVENT_TYPES], (e) => this.hub.onAppEvent(e), { everyOwner: true });
       },
       stop: () => unsubscribe(),
     });
-    const switches = directory!;
+    // The operator's view (Switches service: list, flow dumps); streams get their app's (events/stream.ts).
+    const switches = apps!.unconfined;
+    this.leases = new AppLeases(o.appFlowGraceMs, log);
     const ctx: StreamContext = {
       hub: this.hub,
       auth: this.auth,
@@ -169,6 +178,8 @@ export class ApiServer {
       log,
       maxPendingCommands: MAX_PENDING_COMMANDS,
       batchIntervalMs: o.batchIntervalMs,
+      apps: apps!,
+      leases: this.leases,
     };
     const events = {
       connect: (call: EventsCall) => {

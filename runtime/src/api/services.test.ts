@@ -160,7 +160,7 @@ describe('Events.Connect with a pubsub bus and a KV store', () => {
 
   it('a malformed topic pattern ends the stream with INVALID_ARGUMENT naming the topic', async () => {
     const c = new StreamClient(t.rt.grpcPort);
-    c.send({ kind: { $case: 'subscribe', value: { appName: 'x', kinds: [], dpids: [], packetIn: undefined, initialCredit: 0, maxBatch: 0, topics: ['ok.*', 'a.>.b'], kvWatches: [] } } });
+    c.send({ kind: { $case: 'subscribe', value: { appName: 'x', kinds: [], dpids: [], packetIn: undefined, initialCredit: 0, maxBatch: 0, topics: ['ok.*', 'a.>.b'], kvWatches: [], tables: [] } } });
     const s = await c.status;
     assert.equal(s.code, status.INVALID_ARGUMENT);
     assert.match(s.details, /^subscribe\.topics\[1\]: "a\.>\.b" is not a subject pattern/);

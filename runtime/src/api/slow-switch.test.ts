@@ -24,7 +24,8 @@ const packetOut = (dpid: bigint, correlationId = ''): DeepPartial<Command> => ({
   dpid,
   kind: { $case: 'packetOut', value: { actions: [{ kind: { $case: 'output', value: { port: 1, maxLen: 0 } } }], data: Buffer.alloc(PAYLOAD, 7) } },
 });
-const confirmedFlowMod = (dpid: bigint, cookie: bigint): DeepPartial<Command> => ({ dpid, confirm: true, kind: { $case: 'flowMod', value: { cookie, priority: 3 } } });
+/** Each app at its own priority: two apps' match-all flows at one priority would overlap (docs/apps-sharing-a-switch.md). */
+const confirmedFlowMod = (dpid: bigint, cookie: bigint, priority = 3): DeepPartial<Command> => ({ dpid, confirm: true, kind: { $case: 'flowMod', value: { cookie, priority } } });
 const packetIn = (data: Buffer): OfpMessage => ({ type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: data.length, reason: 0, tableId: 0, cookie: 0n, match: [{ field: 'in_port', value: 1 }], data });
 
 describe('Events.Connect: a client that sends commands faster than the switch takes them', () => {
@@ -95,7 +96,7 @@ describe('Events.Connect: a client that sends commands faster than the switch ta
 
     // The same client and another one still drive the healthy switch and get its events.
     assert.deepEqual((await flooder.command(confirmedFlowMod(HEALTHY, 0x61n))).kind, { $case: 'ok', value: {} });
-    assert.deepEqual((await other.command(confirmedFlowMod(HEALTHY, 0x62n))).kind, { $case: 'ok', value: {} });
+    assert.deepEqual((await other.command(confirmedFlowMod(HEALTHY, 0x62n, 4))).kind, { $case: 'ok', value: {} });
     healthy.send(packetIn(Buffer.alloc(60, 9)));
     for (const client of [flooder, other]) await client.event((e) => e.body?.$case === 'packetIn' && e.dpid === HEALTHY, 'the healthy switch\'s packet-in');
 

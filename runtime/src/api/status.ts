@@ -35,7 +35,15 @@ const BY_CODE: Readonly<Record<string, readonly [GrpcStatus, CommandError_Code]>
   SWITCH_UNAVAILABLE: [GrpcStatus.UNAVAILABLE, CommandError_Code.CODE_UNAVAILABLE],
   // The switch is not taking commands as fast as they come: nothing was sent, retry later.
   SWITCH_BUSY: [GrpcStatus.UNAVAILABLE, CommandError_Code.CODE_UNAVAILABLE],
+  // A write to a switch this node is not master of (HA): send it to the master node named in the message.
+  NOT_MASTER: [GrpcStatus.FAILED_PRECONDITION, CommandError_Code.CODE_UNAVAILABLE],
+  MASTERSHIP_UNAVAILABLE: [GrpcStatus.UNAVAILABLE, CommandError_Code.CODE_UNAVAILABLE],
+  MASTERSHIP_CONFLICT: [GrpcStatus.FAILED_PRECONDITION, CommandError_Code.CODE_INTERNAL],
   PLUGIN_MANIFEST: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],
+  // The command would reach or clobber another app's flows (docs/apps-sharing-a-switch.md); nothing was sent.
+  OWNERSHIP_REFUSED: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],
+  // The app holds its flow quota on that switch; nothing was sent.
+  OWNERSHIP_QUOTA: [GrpcStatus.RESOURCE_EXHAUSTED, CommandError_Code.CODE_INVALID],
   PLUGIN_NOT_FOUND: [GrpcStatus.NOT_FOUND, CommandError_Code.CODE_INVALID],
   // A component that is not one, of another world, without the exports (refined by reason below).
   PLUGIN_LOAD: [GrpcStatus.INVALID_ARGUMENT, CommandError_Code.CODE_INVALID],

@@ -10,6 +10,7 @@ import { SwitchesClient } from '../generated/sdn/runtime/v1/switches.js';
 import { StreamClient } from '../testing/api-client.js';
 import { FakeSwitch } from '../testing/fake-switch.js';
 import { startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';
+import { ownCookie } from '../ownership/index.js';
 
 /** A unary call as a promise: resolves with the response or rejects with the ServiceError. */
 function call<Req, Res>(client: SwitchesClient, method: 'list' | 'get' | 'dumpFlows' | 'status', request: Req, token?: string): Promise<Res> {
@@ -119,7 +120,7 @@ describe('Tokens and scopes', () => {
 
   it('a stream without events:read cannot subscribe; a command outside the token\'s scope is refused and changes nothing', async () => {
     const noEvents = new StreamClient(t.rt.grpcPort, 'kv-only-token-0123456789');
-    noEvents.send({ kind: { $case: 'subscribe', value: { appName: 'x', kinds: [], dpids: [], packetIn: undefined, initialCredit: 0, maxBatch: 0, topics: [], kvWatches: [] } } });
+    noEvents.send({ kind: { $case: 'subscribe', value: { appName: 'x', kinds: [], dpids: [], packetIn: undefined, initialCredit: 0, maxBatch: 0, topics: [], kvWatches: [], tables: [] } } });
     const s = await noEvents.status;
     assert.equal(s.code, status.PERMISSION_DENIED);
     assert.match(s.details, /"events:read"/);
@@ -138,7 +139,7 @@ describe('Tokens and scopes', () => {
     const allowed = await operator.command({ dpid: 1n, confirm: true, kind: { $case: 'flowMod', value: { cookie: 0x67n } } });
     assert.deepEqual(allowed.kind, { $case: 'ok', value: {} });
     const first = await sw.waitFor((m) => m.type === 'FlowMod');
-    assert.equal(first.type === 'FlowMod' && first.cookie, 0x67n, 'the refused FLOW_MOD never reached the switch');
+    assert.equal(first.type === 'FlowMod' && ownCookie(first.cookie), 0x67n, 'the refused FLOW_MOD never reached the switch');
     viewer.close();
     operator.close();
   });

@@ -56,8 +56,8 @@ function view(ctx: SwitchesContext, dpid: bigint): SwitchView {
 export function switchesService(ctx: SwitchesContext): SwitchesServer {
   const call = <Req, Res>(what: string, body: (req: Req) => Res | Promise<Res>) => unary(ctx.auth, ctx.log, 'events:read', what, body);
   return {
-    list: call('Switches.List', () => ({ switches: [...ctx.switches.list()].sort((a, b) => (a.dpid < b.dpid ? -1 : 1)).map(fromSwitchView) })),
-    get: call('Switches.Get', (req: { dpid: bigint }) => fromSwitchView(view(ctx, req.dpid))),
+    list: call('Switches.List', () => ({ switches: [...ctx.switches.list()].sort((a, b) => (a.dpid < b.dpid ? -1 : 1)).map((v) => fromSwitchView(v, ctx.switches.role(v.dpid))) })),
+    get: call('Switches.Get', (req: { dpid: bigint }) => fromSwitchView(view(ctx, req.dpid), ctx.switches.role(req.dpid))),
     dumpFlows: call('Switches.DumpFlows', async (req: { dpid: bigint; tableId?: number | undefined }) => {
       const handle = ctx.switches.lookup(req.dpid);
       if (handle === undefined) throw new ApiNotFoundError(`no switch with dpid ${formatDpid(req.dpid)} is connected`);

@@ -12,6 +12,9 @@ async function print(text: string): Promise<void> {
   await writeOutput(Buffer.from(text), { binary: false });
 }
 
+/** SwitchRole values as the table shows them (the generated enum's numbers; its import would load the codec for --help). */
+const ROLE_NAMES: Readonly<Record<number, string>> = { 0: '-', 1: 'master', 2: 'slave', 3: 'none' };
+
 function switchesText(r: ListSwitchesResponse, nowMs: number): string {
   if (r.switches.length === 0) return 'no switches connected\n';
   const rows = r.switches.map((s) => [
@@ -21,9 +24,12 @@ function switchesText(r: ListSwitchesResponse, nowMs: number): string {
     String(s.ports.length),
     String(s.nTables),
     duration(nowMs - Number(s.connectedAtMs)),
+    ROLE_NAMES[s.role] ?? String(s.role),
+    s.masterNode === '' ? '-' : s.masterNode,
+    s.generation === 0n ? '-' : s.generation.toString(),
     s.desc === undefined ? '' : `${s.desc.mfrDesc} ${s.desc.swDesc}`.trim(),
   ]);
-  return table(['DPID', 'OPENFLOW', 'REMOTE', 'PORTS', 'TABLES', 'UP', 'DESCRIPTION'], rows);
+  return table(['DPID', 'OPENFLOW', 'REMOTE', 'PORTS', 'TABLES', 'UP', 'ROLE', 'MASTER', 'GENERATION', 'DESCRIPTION'], rows);
 }
 
 function statusText(s: StatusResponse): string {

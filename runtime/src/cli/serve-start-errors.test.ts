@@ -70,6 +70,11 @@ describe('serve start-up errors', () => {
     assertOneLine(await run(['--log-level', 'loud']), 2, /--log-level "loud" \(env SDN_RUNTIME_LOG_LEVEL, config "logLevel"\) is not a level: use trace, debug, info, warn, error, fatal, silent/);
   });
 
+  it('--mastership etcd without --store etcd, or an unknown kind: exit 2, naming what is needed', async () => {
+    assertOneLine(await run(['--mastership', 'etcd']), 2, /--mastership etcd needs --store etcd/);
+    assertOneLine(await run(['--mastership', 'raft']), 2, /--mastership "raft".*use none, etcd/);
+  });
+
   it('a gRPC bind beyond loopback without tokens: exit 2, saying how to configure tokens', async () => {
     assertOneLine(await run(['--grpc-host', '0.0.0.0']), 2, /--grpc-host 0\.0\.0\.0 .*"tokens" in the -c config file.*SDN_RUNTIME_TOKENS_FILE.*--grpc-tls-ca.*--grpc-host 127\.0\.0\.1/);
   });

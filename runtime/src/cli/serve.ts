@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, KV_STORES, LOG_LEVELS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from '../serve/config.js';
+import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, KV_STORES, LOG_LEVELS, MASTERSHIP_KINDS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from '../serve/config.js';
 import { SWITCH_FD_RESERVE } from '../serve/fd-limit.js';
 // The constants alone (not the codec's index): `--help` must not load the codec.
 import { OFP_VERSION_NAMES } from '../openflow/constants.js';
@@ -47,11 +47,16 @@ export interface ServeFlags {
   etcdTlsKey?: string;
   etcdUser?: string;
   etcdPasswordFile?: string;
+  mastership?: string;
+  cluster?: string;
+  mastershipLeaseTtlSeconds?: string;
   app?: string[];
   /** false for --no-topology, undefined without it (see the option). */
   topology?: boolean;
   topologyProbeIntervalMs?: string;
   topologySecretFile?: string;
+  appFlowQuota?: string;
+  appFlowGraceMs?: string;
   logLevel?: string;
   logFormat?: string;
 }
@@ -109,6 +114,9 @@ export function registerServe(program: Command): void {
     .addOption(option('--etcd-tls-key <file>', 'etcdTlsKey', 'PEM private key of --etcd-tls-cert'))
     .addOption(option('--etcd-user <name>', 'etcdUser', `etcd user; its password from --etcd-password-file or env ${envName('etcdPassword')}, never a flag`))
     .addOption(option('--etcd-password-file <file>', 'etcdPasswordFile', 'file holding the etcd user\'s password'))
+    .addOption(option('--mastership <kind>', 'mastership', `${MASTERSHIP_KINDS.join(' or ')}: with etcd, several nodes share the switches (set-controller to all of them); per switch one master, elected in the --store etcd cluster`))
+    .addOption(option('--cluster <name>', 'cluster', 'the cluster\'s name in etcd keys (nodes of one cluster share switches)'))
+    .addOption(option('--mastership-lease-ttl-seconds <s>', 'mastershipLeaseTtlSeconds', 'lease TTL of a master: its switches move about this long after it dies'))
     .addOption(option('--app <name...>', 'apps', `built-in app to run (${BUILT_IN_APPS.join(', ')}); repeatable`))
     // With --topology declared too, commander sets no default for --no-topology; alone it would set
     // true, overriding "topology": false from env or the config file.
@@ -116,6 +124,8 @@ export function registerServe(program: Command): void {
     .addOption(option('--no-topology', 'topology', 'turn off link discovery (LLDP probes out of every switch port) and host tracking'))
     .addOption(option('--topology-probe-interval-ms <ms>', 'topologyProbeIntervalMs', 'time between two LLDP probes of one switch port; a link is down after 3 missed'))
     .addOption(option('--topology-secret-file <file>', 'topologySecretFile', `file holding the cluster secret that signs probes (same on every node, >= 16 bytes; or env ${envName('topologySecret')}, never a flag)`, 'a secret made for each run'))
+    .addOption(option('--app-flow-quota <n>', 'appFlowQuota', 'flows one app may hold on one switch; more are refused (0: no limit; per app: appFlowQuotas in the config file)'))
+    .addOption(option('--app-flow-grace-ms <ms>', 'appFlowGraceMs', 'how long an API client\'s flows outlive its event stream before they are deleted (a client back in time keeps them)'))
     .addOption(option('--log-level <level>', 'logLevel', LOG_LEVELS.join(', ')))
     .addOption(option('--log-format <format>', 'logFormat', 'auto (pretty on a terminal), pretty or json'))
     .addHelpText(
@@ -139,6 +149,7 @@ Examples:
   sdn-runtime serve --app learning-switch            hosts behind connected switches can talk
   sdn-runtime serve --plugins-dir ./plugins          load and watch the plugins in ./plugins
   sdn-runtime serve --store etcd --etcd-endpoints 10.0.0.1:2379,10.0.0.2:2379,10.0.0.3:2379
+  sdn-runtime serve --store etcd --etcd-endpoints ... --mastership etcd --node-id a   one of 3 nodes sharing switches (docs/ha.md)
   sdn-runtime serve --openflow-port 16653 --http-port 18080 --grpc-port 15051
   SDN_RUNTIME_LOG_FORMAT=json sdn-runtime serve -c runtime.json`,
     )

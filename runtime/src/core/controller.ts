@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
-import type { App, AppContext } from './app-types.js';
+import type { App, AppContext, AppScope } from './app-types.js';
 import type { EventBus } from './event-bus.js';
+import { layoutTables } from '../ownership/index.js';
+import type { AppKind, Ownership } from './ownership.js';
 import type { SwitchDirectory } from './switch-directory.js';
 
 export interface ControllerOptions {
@@ -11,6 +13,8 @@ export interface ControllerOptions {
   readonly switches: SwitchDirectory;
   /** Where apps subscribe to switch events. */
   readonly bus: EventBus;
+  /** Confines each app's commands to its own flows (docs/apps-sharing-a-switch.md); absent: apps reach `switches` as they are. */
+  readonly ownership?: Ownership;
 }
 
 /**
@@ -25,8 +29,10 @@ export class Controller {
   private readonly bus: EventBus;
   private readonly apps: App[] = [];
   private readonly log: Logger;
+  private readonly ownership: Ownership | undefined;
 
   constructor(options: ControllerOptions) {
+    this.ownership = options.ownership;
     this.node = options.node;
     this.log = options.log;
     this.switches = options.switches;
@@ -45,10 +51,21 @@ export class Controller {
   }
 
   private contextFor(app: App): AppContext {
+    const scope = (name: string, kind: AppKind = 'process'): AppScope =>
+      this.ownership?.scope(name, this.switches, kind) ?? {
+        name,
+        id: 0,
+        switches: this.switches,
+        removeFlows: () => Promise.resolve([]),
+        declareTables: (tables) => layoutTables([{ app: name, tables }]).ids,
+        limitFlows: () => {},
+      };
+    const own = scope(app.name);
     return {
       log: this.log.child({ app: app.name }),
       node: this.node,
-      switches: this.switches,
+      switches: own.switches,
+      apps: { own, scope, unconfined: this.switches },
       subscribe: (kinds, handler, filter) => this.bus.subscribe(app.name, kinds, handler, filter),
     };
   }

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RuntimeMetrics } from '../observability/metrics.js';
-import type { PacketIn } from '../openflow/index.js';
+import { OFPFF_SEND_FLOW_REM, OFPR_ACTION, OFPR_NO_MATCH, type PacketIn } from '../openflow/index.js';
+import { appCookie } from '../ownership/index.js';
 import type { AppEvent } from './app-types.js';
 import { EventBus } from './event-bus.js';
+import { Ownership } from './ownership.js';
 import { recordingLogger, switchInfo } from '../testing/fake-session.js';
 
 const message: PacketIn = { type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: 0, reason: 0, tableId: 0, cookie: 0n, match: [], data: Buffer.alloc(0) };
@@ -120,5 +122,50 @@ describe('EventBus', () => {
     assert.equal(logged('thrower').length, 2, 'once at the first failure, once more a minute later');
     assert.equal(logged('thrower')[1]!.failuresSinceLastLog, 2);
     assert.equal(logged('rejecter').length, 2);
+  });
+});
+
+describe('EventBus with ownership (docs/apps-sharing-a-switch.md)', () => {
+  const owned = (reason: number, cookie: bigint, dpid = 1n): AppEvent => ({ type: 'packetIn', node: 7, dpid, message: { ...message, reason, cookie } });
+  const removed = (cookie: bigint): AppEvent => ({ type: 'flowRemoved', node: 7, dpid: 1n, message: { type: 'FlowRemoved', version: 4, xid: 0, cookie, priority: 5, reason: 0, tableId: 0, durationSec: 0, durationNsec: 0, idleTimeout: 1, hardTimeout: 0, packetCount: 0n, byteCount: 0n, match: [] } });
+  const setup = () => {
+    const { log } = recordingLogger();
+    const ownership = new Ownership({ defaultQuota: Infinity });
+    const b = new EventBus({ log, metrics: new RuntimeMetrics(), ownership });
+    const got: Record<string, AppEvent[]> = { acl: [], ls: [], quiet: [], host: [] };
+    b.subscribe('acl', ['packetIn', 'flowRemoved'], (e) => got.acl!.push(e));
+    b.subscribe('ls', ['packetIn', 'flowRemoved'], (e) => got.ls!.push(e));
+    b.subscribe('quiet', ['packetIn'], (e) => got.quiet!.push(e), { tableMiss: false });
+    b.subscribe('host', ['packetIn', 'flowRemoved'], (e) => got.host!.push(e), { everyOwner: true });
+    return { b, got, ownership, acl: ownership.app('acl'), ls: ownership.app('ls') };
+  };
+  const cookies = (events: readonly AppEvent[]): (bigint | undefined)[] => events.map((e) => (e.type === 'packetIn' || e.type === 'flowRemoved' ? e.message.cookie : undefined));
+
+  it('hands a packet-in caused by an app\'s flow to that app only, with the cookie it wrote; a host of apps gets it marked with its owner', () => {
+    const { b, got, acl } = setup();
+    b.publish(owned(OFPR_ACTION, appCookie(acl.id, 5n)));
+    assert.deepEqual(cookies(got.acl!), [5n]);
+    assert.deepEqual([got.ls!.length, got.quiet!.length], [0, 0]);
+    assert.deepEqual(got.host!.map((e) => e.type === 'packetIn' && e.owner), [acl.id]);
+  });
+
+  it('hands a table miss to every app that takes table misses, whoever installed the table-miss flow', () => {
+    const { b, got, ls } = setup();
+    b.publish(owned(OFPR_NO_MATCH, appCookie(ls.id, 0n)));
+    assert.deepEqual([got.acl!.length, got.ls!.length, got.quiet!.length, got.host!.length], [1, 1, 0, 1]);
+  });
+
+  it('hands a flow-removed to its owner only when it asked for it (the ledger knows), and to nobody else', () => {
+    const { b, got, ownership, acl } = setup();
+    b.publish(switchUp(1n));
+    const sw = { dpid: 1n, node: 7, version: 4, send: () => {}, sendConfirmed: () => Promise.resolve(), request: () => Promise.resolve([]), barrier: () => Promise.resolve() };
+    const handle = ownership.confine(acl, sw);
+    const add = { type: 'FlowMod', cookie: 3n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 1, hardTimeout: 0, priority: 5, bufferId: 0xffffffff, outPort: 0, outGroup: 0, match: [], instructions: [] } as const;
+    handle.send({ ...add, flags: OFPFF_SEND_FLOW_REM });
+    b.publish(removed(appCookie(acl.id, 3n)));
+    handle.send({ ...add, flags: 0 });
+    b.publish(removed(appCookie(acl.id, 3n)));
+    assert.deepEqual(cookies(got.acl!), [3n], 'the second flow\'s removal the app did not ask for');
+    assert.deepEqual(got.ls!, []);
   });
 });

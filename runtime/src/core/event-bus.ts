@@ -1,16 +1,23 @@
 import type { Logger } from 'pino';
+import { MastershipError } from '../mastership/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import { SwitchBusyError } from '../switch/session.js';
 import type { AppEvent, AppEventOf, AppEventType, EventFilter } from './app-types.js';
 import { SWITCH_EVENT_TYPES, TOPOLOGY_EVENT_TYPES } from './event-kinds.js';
+import { delivers, type Ownership } from './ownership.js';
 
 /** A failing subscriber is logged at most once per this many milliseconds (each failure is counted). */
 const FAULT_LOG_INTERVAL_MS = 60_000;
 
-/** One subscription: who (the app, for fault accounting and, later, per-app routing) and its handler. */
+/** One subscription: who (the app, for fault accounting and per-app routing) and its handler. */
 interface Subscriber {
   readonly app: string;
   readonly handler: (event: AppEvent) => void;
+  /** For owned events (packet-ins, flow-removed): the app's id and whether it takes table misses. */
+  readonly appId: number;
+  readonly tableMiss: boolean;
+  /** Gets every owner's events (a host of other apps). */
+  readonly everyOwner: boolean;
 }
 
 /**
@@ -36,6 +43,8 @@ export interface EventBusOptions {
   readonly metrics: Pick<RuntimeMetrics, 'errors' | 'appHandlerErrors'>;
   /** Milliseconds, monotonic; for the once-a-minute fault log. */
   readonly now?: () => number;
+  /** Routes packet-ins and flow-removed events to the apps that own them (docs/apps-sharing-a-switch.md); absent: every subscriber gets them. */
+  readonly ownership?: Ownership;
 }
 
 /**
@@ -59,10 +68,12 @@ export class EventBus {
   private readonly log: Logger;
   private readonly metrics: EventBusOptions['metrics'];
   private readonly now: () => number;
+  private readonly ownership: Ownership | undefined;
   /** Takes packet-ins before any subscriber sees them (topology's LLDP); see `claimPacketIns`. */
   private claimant: { readonly app: string; readonly claim: (event: AppEventOf<'packetIn'>) => boolean } | undefined;
 
   constructor(options: EventBusOptions) {
+    this.ownership = options.ownership;
     this.log = options.log;
     this.metrics = options.metrics;
     this.now = options.now ?? (() => performance.now());
@@ -78,7 +89,13 @@ export class EventBus {
    */
   subscribe<K extends AppEventType>(app: string, kinds: readonly K[], handler: (event: AppEventOf<K>) => void, filter: EventFilter = {}): () => void {
     // The bus only hands a subscriber events of the kinds it named.
-    const subscriber: Subscriber = { app, handler: handler as (event: AppEvent) => void };
+    const subscriber: Subscriber = {
+      app,
+      handler: handler as (event: AppEvent) => void,
+      appId: this.ownership?.app(app).id ?? 0,
+      tableMiss: filter.tableMiss ?? true,
+      everyOwner: filter.everyOwner ?? false,
+    };
     const dpids = filter.dpids === undefined ? undefined : [...new Set(filter.dpids)];
     const kindSet = [...new Set(kinds)];
     for (const kind of kindSet) {
@@ -120,14 +137,26 @@ export class EventBus {
     };
   }
 
-  /** Hands `event` to its kind's subscribers: first those of every switch, then those of its switch. */
-  publish(event: AppEvent): void {
-    if (event.type === 'packetIn' && this.claimant !== undefined && this.claimed(this.claimant, event)) return;
+  /**
+   * Hands `event` to its kind's subscribers: first those of every switch, then
+   * those of its switch. A claimed packet-in goes no further. With ownership, a packet-in or flow-removed first goes
+   * through `Ownership.route` (once) and reaches only the apps it is for.
+   */
+  publish(published: AppEvent): void {
+    if (published.type === 'packetIn' && this.claimant !== undefined && this.claimed(this.claimant, published)) return;
+    let event = published;
+    if (this.ownership !== undefined) {
+      const routed = this.ownership.route(event);
+      if (routed === undefined) return;
+      event = routed;
+    }
+    const owned = this.ownership !== undefined && (event.type === 'packetIn' || event.type === 'flowRemoved');
     const route = this.routes[event.type];
     const all = route.all;
     // The delivery is written out in both loops: this is the PACKET_IN path.
     for (let i = 0; i < all.length; i++) {
       const subscriber = all[i]!;
+      if (owned && !subscriber.everyOwner && !delivers(event, subscriber)) continue;
       try {
         const result: unknown = subscriber.handler(event);
         if (result instanceof Promise) result.catch((err: unknown) => this.fault(subscriber.app, event, err));
@@ -140,6 +169,7 @@ export class EventBus {
     if (some === undefined) return;
     for (let i = 0; i < some.length; i++) {
       const subscriber = some[i]!;
+      if (owned && !subscriber.everyOwner && !delivers(event, subscriber)) continue;
       try {
         const result: unknown = subscriber.handler(event);
         if (result instanceof Promise) result.catch((err: unknown) => this.fault(subscriber.app, event, err));
@@ -159,8 +189,10 @@ export class EventBus {
   }
 
   private fault(app: string, event: AppEvent, err: unknown): void {
-    // A command refused by a switch that is not keeping up was counted and logged by its session.
+    // A command refused by a switch that is not keeping up was counted and logged by its session;
+    // one refused because this node is not (or no longer) the switch's master, by the registry.
     if (err instanceof SwitchBusyError) return;
+    if (err instanceof MastershipError && err.code === 'NOT_MASTER') return;
     this.metrics.errors.inc({ cause: 'appHandler' });
     this.metrics.appHandlerErrors.inc({ app });
     const now = this.now();

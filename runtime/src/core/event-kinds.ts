@@ -48,6 +48,8 @@ export const EVENT_KINDS = [
   { type: 'portStatus', source: 'switch', proto: { kind: 'EVENT_KIND_PORT_STATUS', field: 'port_status' }, wit: 'port-status', sdkTs: 'portStatus', python: 'PortStatus', delivery: 'lifecycle' },
   { type: 'flowRemoved', source: 'switch', proto: { kind: 'EVENT_KIND_FLOW_REMOVED', field: 'flow_removed' }, wit: 'flow-removed', sdkTs: 'flowRemoved', python: 'FlowRemoved', delivery: 'lifecycle' },
   { type: 'error', source: 'switch', proto: { kind: 'EVENT_KIND_SWITCH_ERROR', field: 'switch_error' }, wit: 'switch-error', sdkTs: 'switchError', python: 'SwitchError', delivery: 'lifecycle' },
+  /** With mastership: this node's role for a switch changed. In-process apps only (not yet in the API, the WIT or the SDKs). */
+  { type: 'roleChanged', source: 'switch', proto: undefined, wit: undefined, sdkTs: undefined, python: undefined, delivery: undefined },
   /** Any other unsolicited OpenFlow message (EXPERIMENTER, ...): in-process apps only. */
   { type: 'message', source: 'switch', proto: undefined, wit: undefined, sdkTs: undefined, python: undefined, delivery: undefined },
   { type: 'pubsub', source: 'pubsub', proto: { kind: 'EVENT_KIND_PUBSUB', field: 'pubsub' }, wit: 'message', sdkTs: 'message', python: 'PubSubMessage', delivery: 'pubsub' },

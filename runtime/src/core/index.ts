@@ -1,4 +1,4 @@
-export type { App, AppContext, AppEvent, AppEventOf, AppEventType, EventFilter } from './app-types.js';
+export type { App, AppContext, AppEvent, AppEventOf, AppEventType, AppScope, AppScopes, EventFilter } from './app-types.js';
 export { Controller, type ControllerOptions } from './controller.js';
 export { EventBus, type EventBusOptions } from './event-bus.js';
 export {
@@ -19,5 +19,6 @@ export {
 } from './event-kinds.js';
 export { EventLog, type LogEntry, type ReadResult } from './event-log.js';
 export { nodeIdOf } from './node.js';
-export type { Command, SwitchDirectory, SwitchHandle, SwitchView } from './switch-directory.js';
+export { delivers, Ownership, type AppKind, type OwnershipOptions, type Recipient } from './ownership.js';
+export type { Command, SwitchDirectory, SwitchHandle, SwitchRoleView, SwitchView } from './switch-directory.js';
 export { SwitchRegistry, type SwitchRegistryOptions } from './switch-registry.js';

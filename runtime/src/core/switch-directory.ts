@@ -34,11 +34,26 @@ export interface SwitchHandle {
 }
 
 /**
+ * Who may write to a switch. Without mastership (`serve --mastership none`)
+ * this node is the switch's only controller: role `master`, no master node
+ * name, no generation. With `--mastership etcd`: `master` (this node writes and
+ * publishes the switch's events), `slave` (another node does: `masterNode`),
+ * or `none` (not decided yet: campaigning, stepping down).
+ */
+export interface SwitchRoleView {
+  readonly role: 'master' | 'slave' | 'none';
+  /** The master's node name (HA only), when one is known. */
+  readonly masterNode: string | undefined;
+  /** The generation id of the master's win (the etcd revision; HA only). */
+  readonly generation: bigint | undefined;
+}
+
+/**
  * "Which switch is dpid X?", answered in one place for every layer (in-process
  * apps, the gRPC API, the plugin host). Today the one implementation is the
- * local `SwitchRegistry`; a directory that also knows other nodes' switches, or
- * which node is master of a switch (a `role(dpid)` method joins then), stands in
- * behind the same interface. Main thread only; answers are current as of the
+ * local `SwitchRegistry` (which knows, with mastership, which node is master of
+ * each switch: `role(dpid)`); a directory that also knows other nodes' switches
+ * stands in behind the same interface. Main thread only; answers are current as of the
  * call (a handle of a switch that has since gone rejects with SwitchUnavailableError).
  */
 export interface SwitchDirectory {
@@ -48,4 +63,6 @@ export interface SwitchDirectory {
   view(dpid: bigint): SwitchView | undefined;
   /** Every connected switch, in the order they connected. */
   list(): readonly SwitchView[];
+  /** This node's role for the switch, or undefined when no switch with that dpid is connected. */
+  role(dpid: bigint): SwitchRoleView | undefined;
 }

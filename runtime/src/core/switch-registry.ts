@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
-import type { MessageBody, OfpMessage, Port } from '../openflow/index.js';
-import { formatDpid, OFPPR_DELETE } from '../openflow/index.js';
+import type { MessageBody, OfpMessage, Port, PortStatus } from '../openflow/index.js';
+import { formatDpid, OFP_VERSION_1_0, OFPPR_DELETE } from '../openflow/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { CloseReason, SwitchInfo } from '../switch/connection-types.js';
 import type { SessionListener, SwitchSession } from '../switch/session.js';
+import type { Mastership, MasterInfo, SwitchRole } from '../mastership/index.js';
 import type { EventBus } from './event-bus.js';
-import type { SwitchDirectory, SwitchHandle, SwitchView } from './switch-directory.js';
+import type { SwitchDirectory, SwitchHandle, SwitchRoleView, SwitchView } from './switch-directory.js';
+import { SwitchRoles } from './switch-roles.js';
 
 const BARRIER_REQUEST: MessageBody = { type: 'BarrierRequest' };
 
@@ -13,6 +15,10 @@ interface Entry {
   readonly session: SwitchSession;
   readonly view: MutableView;
   readonly handle: SwitchHandle;
+  /** Apps were told the switch is up (and get its events): always without mastership; with it, while this node is master. */
+  published: boolean;
+  /** The mastership sink of this session (with mastership only). */
+  sink?: Parameters<Mastership['attach']>[1];
 }
 
 type MutableView = Omit<SwitchView, 'ports'> & { ports: Map<number, Port> };
@@ -24,13 +30,22 @@ export interface SwitchRegistryOptions {
   readonly metrics: RuntimeMetrics;
   /** Where switch events go. */
   readonly bus: EventBus;
+  /**
+   * Switch mastership (`serve --mastership etcd`). With it a switch's events
+   * reach apps only while this node is its master (a slave keeps the session and
+   * its ports current, and publishes only `roleChanged`), and writes through its
+   * handle are refused with MastershipError NOT_MASTER elsewhere. Without it this
+   * node is every connected switch's only controller and sends no ROLE_REQUEST.
+   */
+  readonly mastership?: Mastership;
 }
 
 /**
  * The switches connected to this node: one live session per dpid, ports kept
  * current from PORT_STATUS, and each switch's events published on the bus in the
- * order the switch sent them. It is the `SessionListener` of the OpenFlow server
- * and the local `SwitchDirectory`. Main thread only.
+ * order the switch sent them (with mastership: while this node is its master).
+ * It is the `SessionListener` of the OpenFlow server and the local
+ * `SwitchDirectory`. Main thread only.
  */
 /** Address-and-cause pairs logged once each before further ones are only counted. */
 export const MAX_LOGGED_CAUSES = 1024;
@@ -47,12 +62,21 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
    * must not grow it); past that, new ones are only counted.
    */
   private readonly loggedCauses = new Set<string>();
+  private readonly roles: SwitchRoles | undefined;
 
   constructor(options: SwitchRegistryOptions) {
     this.node = options.node;
     this.log = options.log;
     this.metrics = options.metrics;
     this.bus = options.bus;
+    this.roles = options.mastership === undefined ? undefined : new SwitchRoles(options.mastership, options.log, options.metrics);
+  }
+
+  role(dpid: bigint): SwitchRoleView | undefined {
+    if (!this.switchesByDpid.has(dpid)) return undefined;
+    if (this.roles === undefined) return { role: 'master', masterNode: undefined, generation: undefined };
+    const { role, master } = this.roles.mastership.status(dpid);
+    return { role, masterNode: master?.node, generation: master?.generation };
   }
 
   lookup(dpid: bigint): SwitchHandle | undefined {
@@ -83,14 +107,54 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
       ports: new Map(info.ports.map((p) => [p.portNo, p])),
       connectedAt: Date.now(),
     };
+    const handle = handleFor(session, this.node, this.metrics);
+    const entry: Entry = { session, view, handle: this.roles?.guard(handle) ?? handle, published: this.roles === undefined };
     // A map keeps insertion order: a switch that reconnects moves to the end of list().
     this.switchesByDpid.delete(info.dpid);
-    this.switchesByDpid.set(info.dpid, { session, view, handle: handleFor(session, this.node, this.metrics) });
+    this.switchesByDpid.set(info.dpid, entry);
     this.metrics.track(session.connection);
     this.metrics.trackSendQueue(session);
     this.metrics.switchesConnected.set(this.switchesByDpid.size);
     this.log.info({ dpid: formatDpid(info.dpid), remote: session.remote, ports: info.ports.length, version: info.version }, 'switch connected');
-    this.bus.publish({ type: 'switchUp', node: this.node, dpid: info.dpid, view });
+    if (this.roles === undefined) {
+      this.bus.publish({ type: 'switchUp', node: this.node, dpid: info.dpid, view });
+      return;
+    }
+    if (info.version === OFP_VERSION_1_0) {
+      // Roles are a Nicira extension on 1.0, which the codec does not speak: the
+      // switch would never confirm a master, so no node may write to it.
+      this.metrics.errors.inc({ cause: 'mastershipUnsupported' });
+      this.log.warn({ dpid: formatDpid(info.dpid), remote: session.remote }, 'an OpenFlow 1.0 switch cannot be shared with --mastership etcd: it stays connected, but no app gets its events and every write is refused (configure it for OpenFlow 1.3)');
+      return;
+    }
+    const current = (): boolean => this.switchesByDpid.get(info.dpid) === entry;
+    entry.sink = this.roles.sink(session, current, (role, master) => {
+      if (current()) this.roleChanged(entry, role, master);
+    });
+    this.roles.mastership.attach(info.dpid, entry.sink);
+  }
+
+  /** `sdn_runtime_switch_roles`: the connected switches by this node's role (with mastership). */
+  private countRoles(): void {
+    if (this.roles === undefined) return;
+    const counts = { master: 0, slave: 0, none: 0 };
+    for (const dpid of this.switchesByDpid.keys()) counts[this.roles.mastership.status(dpid).role]++;
+    for (const [role, count] of Object.entries(counts)) this.metrics.switchRoles.set({ role }, count);
+  }
+
+  /** With mastership: tell apps the role, and the switch up (became master) or down (stopped being master). */
+  private roleChanged(entry: Entry, role: SwitchRole, master: MasterInfo | undefined): void {
+    const { dpid } = entry.view;
+    this.log.info({ dpid: formatDpid(dpid), role, master: master?.node, generation: master?.generation?.toString() }, 'switch role changed');
+    this.countRoles();
+    this.bus.publish({ type: 'roleChanged', node: this.node, dpid, role, masterNode: master?.node, generation: master?.generation });
+    if (role === 'master' && !entry.published) {
+      entry.published = true;
+      this.bus.publish({ type: 'switchUp', node: this.node, dpid, view: entry.view });
+    } else if (role !== 'master' && entry.published) {
+      entry.published = false;
+      this.bus.publish({ type: 'switchDown', node: this.node, dpid, reason: 'notMaster', detail: master === undefined ? 'this node is no longer its master' : `node ${master.node} is its master now` });
+    }
   }
 
   onMessage(session: SwitchSession, message: OfpMessage): void {
@@ -98,6 +162,12 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
     const entry = dpid === undefined ? undefined : this.switchesByDpid.get(dpid);
     if (entry === undefined || entry.session !== session) return;
     const node = this.node;
+    this.roles?.fromSwitch(entry.view.dpid, message);
+    if (!entry.published) {
+      // Not master: the ports stay current, the events stay here.
+      if (message.type === 'PortStatus') updatePorts(entry.view, message);
+      return;
+    }
     switch (message.type) {
       case 'PacketIn': {
         const started = performance.now();
@@ -106,8 +176,7 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
         return;
       }
       case 'PortStatus':
-        if (message.reason === OFPPR_DELETE) entry.view.ports.delete(message.desc.portNo);
-        else entry.view.ports.set(message.desc.portNo, message.desc);
+        updatePorts(entry.view, message);
         this.bus.publish({ type: 'portStatus', node, dpid: entry.view.dpid, message });
         return;
       case 'FlowRemoved':
@@ -146,7 +215,11 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
     this.metrics.switchesConnected.set(this.switchesByDpid.size);
     if (reason === 'internalError') this.logFault(session, detail, error);
     else this.log.info({ dpid: formatDpid(entry.view.dpid), reason, detail }, 'switch disconnected');
-    this.bus.publish({ type: 'switchDown', node: this.node, dpid: entry.view.dpid, reason, detail });
+    if (entry.sink !== undefined) {
+      this.roles?.mastership.detach(entry.view.dpid, entry.sink);
+      this.countRoles();
+    }
+    if (entry.published) this.bus.publish({ type: 'switchDown', node: this.node, dpid: entry.view.dpid, reason, detail });
   }
 
   private logOnce(session: SwitchSession, cause: string, detail: string): void {
@@ -165,6 +238,11 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
     const dpid = session.dpid === undefined ? undefined : formatDpid(session.dpid);
     this.log.error({ err: error, remote: session.remote, dpid, detail }, 'switch session failed inside the runtime: its connection is closed, other switches carry on');
   }
+}
+
+function updatePorts(view: MutableView, message: PortStatus): void {
+  if (message.reason === OFPPR_DELETE) view.ports.delete(message.desc.portNo);
+  else view.ports.set(message.desc.portNo, message.desc);
 }
 
 function handleFor(session: SwitchSession, node: number, metrics: RuntimeMetrics): SwitchHandle {

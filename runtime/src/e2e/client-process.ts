@@ -65,6 +65,16 @@ export class ClientProcess {
   }
 
   /**
+   * `examples/acl-ts` through its CLI, `node dist/main.js`, blocking each pair ("A,B").
+   * @throws when the example is not built, naming the build command.
+   */
+  static typescriptAcl(target: string, blocked: readonly string[]): ClientProcess {
+    const main = `${REPO}examples/acl-ts/dist/main.js`;
+    if (!existsSync(main)) throw new Error(`${main} is missing: build the workspace first (\`npx tsc -b\` at the repository root)`);
+    return new ClientProcess('acl-ts', process.execPath, [main, '--target', target, ...blocked.flatMap((pair) => ['--block', pair])]);
+  }
+
+  /**
    * `examples/learning-switch-py/learning_switch.py` as a script, with the SDK's venv.
    * @throws when the venv is missing, naming the command that makes it.
    */

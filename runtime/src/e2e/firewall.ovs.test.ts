@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { formatDpid } from '../openflow/index.js';
+import { ownCookie } from '../ownership/index.js';
 import { DEFAULT_SERVE_CONFIG } from '../serve/config.js';
 import { startRuntime, type RunningRuntime } from '../serve/runtime.js';
 import { EventWatcher } from '../testing/event-watcher.js';
@@ -21,8 +22,8 @@ import { describeFlow, SWITCH_UP_MS } from './topology.js';
 
 const DPID = 0xf1n;
 const ZONE = 5;
-/** The firewall's default cookie ("firewall" in ASCII). */
-const COOKIE = 0x6669726577616c6cn;
+/** The firewall's default cookie ("frwall" in ASCII), below the app id the runtime puts in the top 16 bits. */
+const COOKIE = 0x667277616c6cn;
 /** Flows of the pipeline for one inside port: 7 in table 0, 6 in table 1 (examples/firewall-ts/src/pipeline.ts). */
 const PIPELINE_FLOWS = 13;
 const H1 = { name: 'h1', ip: '10.0.0.1', mac: '00:00:00:00:00:01' };
@@ -63,7 +64,7 @@ describe('firewall-ts (conntrack) on Open vSwitch', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const flows = async (): Promise<FlowEntry[]> => (await ovs!.dumpFlows('s1')).filter((f) => f.cookie === COOKIE);
+  const flows = async (): Promise<FlowEntry[]> => (await ovs!.dumpFlows('s1')).filter((f) => ownCookie(f.cookie) === COOKIE);
   const show = (fs: readonly FlowEntry[]): string => fs.map((f) => `table=${f.table} n_packets=${f.nPackets} ${describeFlow(f)}`).join('\n');
   /** The one flow of the pipeline in `table` whose match and actions fit. */
   const flowOf = (fs: readonly FlowEntry[], table: number, matchText: RegExp, actionsText: RegExp): FlowEntry => {

@@ -37,13 +37,15 @@ export class Topology {
 
   /**
    * Starts a harness and builds the topology, each bridge pointed at the runtime on
-   * `openflowPort` and speaking `protocols` (default OpenFlow 1.3 only).
+   * `openflowPort` (or at each of several runtimes: mastership) and speaking
+   * `protocols` (default OpenFlow 1.3 only).
    */
-  static async start(openflowPort: number, protocols: readonly string[] = ['OpenFlow13']): Promise<Topology> {
+  static async start(openflowPort: number | readonly number[], protocols: readonly string[] = ['OpenFlow13']): Promise<Topology> {
     const ovs = await OvsHarness.start();
+    const controller = (typeof openflowPort === 'number' ? [openflowPort] : openflowPort).map((port) => `tcp:127.0.0.1:${port}`);
     try {
       for (const [bridge, dpid] of Object.entries(DPIDS)) {
-        await ovs.addBridge(bridge, { dpid: formatDpid(dpid), controller: `tcp:127.0.0.1:${openflowPort}`, maxBackoffMs: 1000, protocols });
+        await ovs.addBridge(bridge, { dpid: formatDpid(dpid), controller, maxBackoffMs: 1000, protocols });
       }
       await ovs.linkBridges('s1', 's2');
       for (const h of HOSTS) await ovs.addHost(h.name, { bridge: h.bridge, ip: `${h.ip}/24`, mac: h.mac });

@@ -33,12 +33,15 @@ export interface SendQueueSource {
 export class RuntimeMetrics {
   readonly registry = new Registry();
   readonly switchesConnected: Gauge;
+  /** With mastership: connected switches by this node's role (master, slave, none). */
+  readonly switchRoles: Gauge<'role'>;
   readonly connectionsClosed: Counter<'reason'>;
   readonly handshakeFailures: Counter<'reason'>;
   /** reason: total, perSource, handshakes (the limit the connection was over). */
   readonly connectionsRefused: Counter<'reason'>;
   /** Exceptions thrown by in-process apps' event handlers, by app. */
   readonly appHandlerErrors: Counter<'app'>;
+  readonly ownershipRefusals: Counter<'app' | 'reason'>;
   readonly errors: Counter<'cause'>;
   readonly requestLatency: Histogram;
   readonly packetInHandling: CountingHistogram;
@@ -94,9 +97,11 @@ export class RuntimeMetrics {
       },
     });
     this.switchesConnected = new Gauge({ name: 'sdn_runtime_switches_connected', help: 'Switches that finished the handshake', registers: [this.registry] });
+    this.switchRoles = new Gauge({ name: 'sdn_runtime_switch_roles', help: 'With --mastership etcd: connected switches by this node\'s role (master: it writes; slave: another node does; none: not decided yet)', labelNames: ['role'], registers: [this.registry] });
     this.connectionsClosed = new Counter({ name: 'sdn_runtime_switch_connections_closed_total', help: 'Switch connections closed, by reason', labelNames: ['reason'], registers: [this.registry] });
     this.handshakeFailures = new Counter({ name: 'sdn_runtime_handshake_failures_total', help: 'Connections closed before the handshake finished, by reason', labelNames: ['reason'], registers: [this.registry] });
     this.connectionsRefused = new Counter({ name: 'sdn_runtime_switch_connections_refused_total', help: 'OpenFlow connections closed as they arrived because a connection limit was reached, by limit (total, perSource, handshakes)', labelNames: ['reason'], registers: [this.registry] });
+    this.ownershipRefusals = new Counter({ name: 'sdn_runtime_ownership_refusals_total', help: 'App commands refused to keep apps from clobbering each other (docs/apps-sharing-a-switch.md), by app and reason (cookieBits, overlap, quota, unconfinable, appIds); nothing was sent', labelNames: ['app', 'reason'], registers: [this.registry] });
     this.appHandlerErrors = new Counter({ name: 'sdn_runtime_app_handler_errors_total', help: 'Exceptions (and rejected promises) of in-process apps\' event handlers, by app; the event is skipped for that app only', labelNames: ['app'], registers: [this.registry] });
     this.errors = new Counter({ name: 'sdn_runtime_errors_total', help: 'Problems contained by the runtime (bad input, shed messages, app failures), by cause', labelNames: ['cause'], registers: [this.registry] });
     this.requestLatency = new Histogram({

@@ -131,6 +131,11 @@ export const OFPBRC_BAD_PORT = 11;
 export const OFPBRC_BAD_PACKET = 12;
 export const OFPBRC_MULTIPART_BUFFER_OVERFLOW = 13;
 
+// 7.4.4 enum ofp_role_request_failed_code
+export const OFPRRFC_STALE = 0;
+export const OFPRRFC_UNSUP = 1;
+export const OFPRRFC_BAD_ROLE = 2;
+
 // 7.3.9 enum ofp_controller_role
 export const OFPCR_ROLE_NOCHANGE = 0;
 export const OFPCR_ROLE_EQUAL = 1;

@@ -20,6 +20,7 @@ export { OFPPC_PORT_DOWN, OFPPS_LINK_DOWN } from './port.js';
 export { matchValue, writeOxm } from './oxm.js';
 export { oxmFieldByName, type OxmFieldDesc, type OxmKind } from './oxm-fields.js';
 export { formatDpid } from './dpid.js';
+export { onfRoleStatus, ONFT_ROLE_STATUS, OFPCRR_CONFIG, OFPCRR_EXPERIMENTER, OFPCRR_MASTER_REQUEST, type RoleStatus } from './role-status.js';
 export { Framer } from './framer.js';
 export { Reader } from './reader.js';
 export { Writer } from './writer.js';

@@ -109,7 +109,8 @@ export class PluginManager implements App {
   async start(ctx: AppContext): Promise<void> {
     this.ctx = ctx;
     this.log = ctx.log;
-    this.unsubscribe = ctx.subscribe(PLUGIN_SWITCH_EVENT_TYPES, (event) => this.offer(event));
+    // Every app's events: each slot takes its own plugin's (plugin-slot.ts).
+    this.unsubscribe = ctx.subscribe(PLUGIN_SWITCH_EVENT_TYPES, (event) => this.offer(event), { everyOwner: true });
     this.workers.start();
     this.spinGate.start();
     await mkdir(this.pluginsDir, { recursive: true });
@@ -130,7 +131,8 @@ export class PluginManager implements App {
   async stop(): Promise<void> {
     this.watcher?.stop();
     this.unsubscribe?.();
-    await Promise.all([...this.slots.keys()].map((name) => this.unload(name)));
+    // The runtime is stopping: plugins' flows stay on the switches, which keep forwarding.
+    await Promise.all([...this.slots.keys()].map((name) => this.remove(name, false)));
     await this.workers.stop();
     this.spinGate.stop();
   }
@@ -224,6 +226,11 @@ export class PluginManager implements App {
    * with its status just before. @throws PluginNotFoundError
    */
   unload(name: string): Promise<PluginStatus> {
+    return this.remove(name, true);
+  }
+
+  /** Unloads `name`; with `removeFlows`, its flows are deleted from every switch (docs/apps-sharing-a-switch.md). */
+  private remove(name: string, removeFlows: boolean): Promise<PluginStatus> {
     return this.exclusive(name, async () => {
       const slot = this.slots.get(name);
       const placeholder = this.placeholders.get(name);
@@ -238,6 +245,10 @@ export class PluginManager implements App {
         this.emit({ name, version: placeholder!.status.version, state: 'unloaded', previous: placeholder!.status.state, reason: 'unloaded', atMs: Date.now() });
       }
       this.log?.info({ plugin: name }, 'plugin unloaded');
+      if (removeFlows && this.ctx !== undefined) {
+        const failures = await this.ctx.apps.scope(name, 'plugin').removeFlows();
+        if (failures.length > 0) this.log?.warn({ plugin: name, failures: failures.map(String) }, 'deleting the unloaded plugin\'s flows failed on some switches');
+      }
       await this.uploads.prune(name, undefined);
       return last;
     });
@@ -259,6 +270,8 @@ export class PluginManager implements App {
       runner = new PluginRunner(manifest, compiled, modules, this.options.kv, this.spin(), this.workers.take());
       const initOutputs = await runner.ready(this.policy.initTimeoutMs);
       const version = { manifest, manifestPath, compiled, runner };
+      // Before its first commands (initOutputs) are applied: its manifest's flow quota (0: the runtime's).
+      this.ctx?.apps.scope(name, 'plugin').limitFlows(manifest.limits.maxFlows);
       /** Where the load went, in ms (logged; `bench/src/plugins.ts` reads it). */
       const timing = (): Record<string, number> => ({ cacheMs, modulesMs, ...runner!.startup, totalMs: performance.now() - started });
       if (existing !== undefined && this.slots.get(name) === existing) {
@@ -269,7 +282,7 @@ export class PluginManager implements App {
         this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached, timing: { ...timing(), flipMs: performance.now() - staging } }, 'plugin replaced');
         return existing.status();
       }
-      const slot = new PluginSlot(this.slotHost(), version, initOutputs, this.placeholders.get(name)?.status.state ?? 'new');
+      const slot = new PluginSlot(this.slotHost(name), version, initOutputs, this.placeholders.get(name)?.status.state ?? 'new');
       this.placeholders.delete(name);
       this.slots.set(name, slot);
       // A new plugin missed the switch-up of every switch already connected. It gets
@@ -318,8 +331,11 @@ export class PluginManager implements App {
     this.emit({ name: manifest.name, version: manifest.version, state, previous, reason: error ?? 'loading', error: status.lastError, atMs: Date.now() });
   }
 
-  private slotHost(): SlotHost {
+  /** What the slot of plugin `name` uses: the switches as that plugin reaches them (its commands confined to its flows). */
+  private slotHost(name: string): SlotHost {
+    const scope = this.ctx!.apps.scope(name, 'plugin');
     return {
+      appId: scope.id,
       log: this.log!,
       metrics: this.options.metrics.plugins,
       policy: this.policy,
@@ -328,7 +344,7 @@ export class PluginManager implements App {
         return new PluginRunner(manifest, compiled, modules, this.options.kv, this.spin(), this.workers.take());
       },
       stateChanged: (change) => this.emit(change),
-      switches: this.ctx!.switches,
+      switches: scope.switches,
       publish: (message) => this.options.pubsub?.publish(message),
     };
   }

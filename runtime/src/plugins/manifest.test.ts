@@ -38,6 +38,8 @@ describe('plugin.json', () => {
     rejects({ ...base, limits: { deadlineMs: 0 } }, 'limits.deadlineMs', /from 1 to 60000/);
     rejects({ ...base, limits: { memoryMiB: 1.5 } }, 'limits.memoryMiB', /integer/);
     rejects({ ...base, limits: { cpu: 1 } }, 'limits.cpu', /unknown limit/);
+    rejects({ ...base, limits: { maxFlows: -1 } }, 'limits.maxFlows', /from 0 to 1000000000/);
+    assert.equal(parse({ ...base, limits: { maxFlows: 500 } }).limits.maxFlows, 500);
     rejects({ ...base, switches: ['xyz'] }, 'switches[0]', /hex digits/);
     rejects({ ...base, kvPrefixes: [''] }, 'kvPrefixes[0]', /non-empty/);
     rejects({ ...base, capabilities: ['kv-read'], kvPrefixes: ['mine/'], subscriptions: { kinds: ['kv-change'], kvPrefixes: ['other/'] } }, 'subscriptions.kvPrefixes[0]', /outside the kvPrefixes/);

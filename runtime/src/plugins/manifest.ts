@@ -19,6 +19,8 @@ export interface PluginLimits {
   readonly maxCommandsPerBatch: number;
   /** Events in one `handle` call. */
   readonly maxBatchSize: number;
+  /** Flows the plugin may hold on one switch (docs/apps-sharing-a-switch.md); 0: the runtime's `appFlowQuota`. */
+  readonly maxFlows: number;
 }
 
 export interface PluginSubscriptions {
@@ -48,13 +50,14 @@ export interface PluginManifest {
   readonly kvPrefixes: readonly string[] | undefined;
 }
 
-export const DEFAULT_LIMITS: PluginLimits = { deadlineMs: 100, memoryMiB: 64, maxCommandsPerBatch: 1024, maxBatchSize: 64 };
+export const DEFAULT_LIMITS: PluginLimits = { deadlineMs: 100, memoryMiB: 64, maxCommandsPerBatch: 1024, maxBatchSize: 64, maxFlows: 0 };
 
 const LIMIT_RANGES: Readonly<Record<keyof PluginLimits, readonly [number, number]>> = {
   deadlineMs: [1, 60_000],
   memoryMiB: [1, 4096],
   maxCommandsPerBatch: [1, 100_000],
   maxBatchSize: [1, 4096],
+  maxFlows: [0, 1_000_000_000],
 };
 
 const TOP_LEVEL = ['name', 'version', 'component', 'capabilities', 'switches', 'kvPrefixes', 'subscriptions', 'limits', 'config'];

@@ -39,6 +39,8 @@ export interface SlotHost extends OutputSink {
   /** A new runner for the same component and manifest (a restart after a deadline or crash). */
   spawn(manifest: PluginManifest, compiled: CompiledComponent): Promise<PluginRunner>;
   stateChanged(change: PluginStateChange): void;
+  /** The plugin's app id: it gets the packet-ins and flow-removed events of its own flows (and table misses), not another app's. */
+  readonly appId: number;
 }
 
 /** The running version and how it was loaded. */
@@ -100,6 +102,7 @@ export class PluginSlot {
     const subs = this.current.manifest.subscriptions;
     if (kind === undefined || !subs.kinds.has(kind)) return false;
     if (subs.dpids.size > 0 && 'dpid' in event && !subs.dpids.has(event.dpid)) return false;
+    if ((event.type === 'packetIn' || event.type === 'flowRemoved') && event.owner !== undefined && event.owner !== this.host.appId) return false;
     if (event.type === 'packetIn' && this.queue.length >= this.host.policy.queueBatches * this.current.manifest.limits.maxBatchSize) {
       this.counters.eventsShed++;
       this.host.metrics.eventsShed.inc({ plugin: this.name });

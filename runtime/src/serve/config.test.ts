@@ -106,3 +106,25 @@ describe('switch connection budget', () => {
     assert.equal(switchConnectionBudget(4096, 10), 1);
   });
 });
+
+describe('serve config: app flow ownership', () => {
+  for (const via of ['flag', 'env', 'file'] as const) {
+    it(`sets the flow quota and the grace period by ${via}`, () => {
+      assert.equal(load(via, 'appFlowQuota', 'SDN_RUNTIME_APP_FLOW_QUOTA', via === 'file' ? 10 : '10').appFlowQuota, 10);
+      assert.equal(load(via, 'appFlowGraceMs', 'SDN_RUNTIME_APP_FLOW_GRACE_MS', via === 'file' ? 0 : '0').appFlowGraceMs, 0);
+      assert.throws(() => load(via, 'appFlowQuota', 'SDN_RUNTIME_APP_FLOW_QUOTA', '-1'), /appFlowQuota must be an integer from 0/);
+    });
+  }
+
+  it('takes per-app quotas and pinned app ids from the config file only, checked', () => {
+    assert.deepEqual(load('file', 'appFlowQuotas', '', { acl: 100 }).appFlowQuotas, { acl: 100 });
+    assert.deepEqual(load('file', 'appIds', '', { acl: 7 }).appIds, { acl: 7 });
+    assert.throws(() => load('file', 'appIds', '', { acl: 0xffff }), /appIds\.acl must be an integer from 1 to 65534/);
+    assert.throws(() => load('file', 'appFlowQuotas', '', [1]), /appFlowQuotas must be an object of app name -> number/);
+    assert.deepEqual(load('env', 'appIds', 'SDN_RUNTIME_APP_IDS', '{"acl":7}').appIds, {}, 'not from the environment');
+  });
+
+  it('defaults to 65,536 flows per app and switch and a 30 s grace period', () => {
+    assert.deepEqual([DEFAULT_SERVE_CONFIG.appFlowQuota, DEFAULT_SERVE_CONFIG.appFlowGraceMs], [65_536, 30_000]);
+  });
+});

@@ -85,6 +85,16 @@ export interface ServeConfig {
   readonly etcdPasswordFile: string | undefined;
   /** From env or the config file only (a flag's value is visible to every user in the process list). */
   readonly etcdPassword: string | undefined;
+  /**
+   * Switch mastership: 'none' (this node controls every switch that connects to
+   * it) or 'etcd' (several nodes share the switches; per switch one master,
+   * elected in the etcd cluster of --store etcd: mastership/README.md).
+   */
+  readonly mastership: 'none' | 'etcd';
+  /** The cluster's name: mastership keys live under /sdn-runtime/<cluster>/mastership/. */
+  readonly cluster: string;
+  /** The mastership lease's TTL, in whole seconds: a dead master's switches move after about this long. */
+  readonly mastershipLeaseTtlSeconds: number;
   /** Built-in apps to start, e.g. ['learning-switch']. */
   readonly apps: readonly string[];
   /** Link discovery and host tracking (runtime/src/topology); on unless `--no-topology` or `"topology": false`. */
@@ -98,6 +108,14 @@ export interface ServeConfig {
    * never a flag. With neither it nor a file, each run makes its own (logged as a warning).
    */
   readonly topologySecret: string | undefined;
+  /** Flows one app may hold on one switch (0: no limit); docs/apps-sharing-a-switch.md. */
+  readonly appFlowQuota: number;
+  /** Per app name, a quota other than `appFlowQuota` (config file only). */
+  readonly appFlowQuotas: Readonly<Record<string, number>>;
+  /** App name -> app id (1..65534), for an app whose id must not depend on which names hash alike (config file only). */
+  readonly appIds: Readonly<Record<string, number>>;
+  /** How long an API client's flows outlive its event stream: a client back within it keeps them; after it they are deleted. */
+  readonly appFlowGraceMs: number;
   /** One of LOG_LEVELS. */
   readonly logLevel: string;
   /** 'pretty' for people, 'json' for machines; 'auto' picks pretty on a terminal. */
@@ -148,11 +166,18 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   etcdUser: undefined,
   etcdPasswordFile: undefined,
   etcdPassword: undefined,
+  mastership: 'none',
+  cluster: 'default',
+  mastershipLeaseTtlSeconds: 2,
   apps: [],
   topology: true,
   topologyProbeIntervalMs: 2000,
   topologySecretFile: undefined,
   topologySecret: undefined,
+  appFlowQuota: 65_536,
+  appFlowQuotas: {},
+  appIds: {},
+  appFlowGraceMs: 30_000,
   logLevel: 'info',
   logFormat: 'auto',
 };
@@ -165,6 +190,9 @@ export const SUPPORTED_OPENFLOW_VERSIONS: readonly string[] = HANDSHAKE_VERSIONS
 
 /** Values of `--store`. */
 export const KV_STORES = ['lmdb', 'etcd'] as const;
+
+/** Values of `--mastership`. */
+export const MASTERSHIP_KINDS = ['none', 'etcd'] as const;
 
 /** Built-in apps `--app` accepts. */
 export const BUILT_IN_APPS = ['learning-switch'] as const;

@@ -7,7 +7,8 @@ import { readCaBundle, readTlsFiles, StartError } from './start-checks.js';
 /** Longest a run of etcd-unreachable failures goes without a log line, in ms. */
 const UNAVAILABLE_LOG_INTERVAL_MS = 60_000;
 
-function etcdTls(caPath: string, certPath: string | undefined, keyPath: string | undefined): { ca: Buffer; cert?: Buffer; key?: Buffer } {
+/** TLS files of `--etcd-tls-*`, read and checked (shared with mastership). @throws ConfigError */
+export function etcdTls(caPath: string, certPath: string | undefined, keyPath: string | undefined): { ca: Buffer; cert?: Buffer; key?: Buffer } {
   const ca = readCaBundle('--etcd-tls-ca', caPath);
   if (certPath === undefined || keyPath === undefined) return { ca };
   const { cert, key } = readTlsFiles({ cert: '--etcd-tls-cert', key: '--etcd-tls-key', ca: '--etcd-tls-ca' }, { cert: certPath, key: keyPath, ca: undefined });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error.js';
 import { OFP_VERSION_NAMES } from '../openflow/index.js';
 import { HANDSHAKE_VERSIONS } from '../switch/connection-types.js';
-import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, KV_STORES, LOG_LEVELS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from './config.js';
+import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, KV_STORES, LOG_LEVELS, MASTERSHIP_KINDS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from './config.js';
 import { MIN_SECRET_BYTES } from '../topology/index.js';
 import { checkApiExposure } from './exposure.js';
 import { mergeTokens, parseTokens, readTokensFile } from './tokens.js';
@@ -31,7 +31,7 @@ export function parseVersions(value: unknown): number[] {
 type Raw = Partial<Record<keyof ServeConfig, unknown>>;
 
 /** Options that only the config file may set. */
-const FILE_ONLY: ReadonlySet<keyof ServeConfig> = new Set(['tokens']);
+const FILE_ONLY: ReadonlySet<keyof ServeConfig> = new Set(['tokens', 'appFlowQuotas', 'appIds']);
 
 function fromEnv(env: NodeJS.ProcessEnv): Raw {
   const raw: Raw = {};
@@ -95,6 +95,12 @@ function boolean(key: string, value: unknown): boolean {
   if (value === true || value === 'true' || value === '1') return true;
   if (value === false || value === 'false' || value === '0') return false;
   throw new ConfigError(`${key} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+/** A JSON object of app name -> integer from `min` to `max`. */
+function perApp(key: string, value: unknown, min: number, max: number): Record<string, number> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${key} must be an object of app name -> number, got ${JSON.stringify(value)}`);
+  return Object.fromEntries(Object.entries(value).map(([name, n]) => [name, integer(`${key}.${name}`, n, min, max)]));
 }
 
 /** Bytes of a password file read at most: a password, not a file that happens to be there. */
@@ -161,6 +167,15 @@ function etcdSettings(c: Record<keyof ServeConfig, unknown>, optionalPath: (v: u
   return settings;
 }
 
+function mastershipSettings(c: Record<keyof ServeConfig, unknown>, store: ServeConfig['store']): Pick<ServeConfig, 'mastership' | 'cluster' | 'mastershipLeaseTtlSeconds'> {
+  const mastership = String(c.mastership);
+  if (!(MASTERSHIP_KINDS as readonly string[]).includes(mastership)) throw new ConfigError(`--mastership "${mastership}" (env ${envName('mastership')}, config "mastership") is not a kind: use ${MASTERSHIP_KINDS.join(', ')}`);
+  if (mastership === 'etcd' && store !== 'etcd') throw new ConfigError('--mastership etcd needs --store etcd (the nodes elect masters in that etcd cluster)');
+  const cluster = nonEmpty('cluster', c.cluster);
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(cluster)) throw new ConfigError(`cluster "${cluster}" must be 1 to 64 letters, digits, '.', '_' or '-' (it is part of etcd keys)`);
+  return { mastership: mastership as ServeConfig['mastership'], cluster, mastershipLeaseTtlSeconds: integer('mastershipLeaseTtlSeconds', c.mastershipLeaseTtlSeconds, 2, 60) };
+}
+
 /** Checks and converts merged raw values (strings from flags/env, JSON values from a file). */
 function normalize(raw: Raw): ServeConfig {
   const c = { ...DEFAULT_SERVE_CONFIG, ...raw } as Record<keyof ServeConfig, unknown>;
@@ -209,11 +224,16 @@ function normalize(raw: Raw): ServeConfig {
     clientPacketInQueue: integer('clientPacketInQueue', c.clientPacketInQueue, 1, 10_000_000),
     clientBatchIntervalMs: integer('clientBatchIntervalMs', c.clientBatchIntervalMs, 0, 1000),
     ...etcdSettings(c, optionalPath),
+    ...mastershipSettings(c, String(c.store) as ServeConfig['store']),
     apps,
     topology: boolean('topology', c.topology),
     topologyProbeIntervalMs: integer('topologyProbeIntervalMs', c.topologyProbeIntervalMs, 100, 3_600_000),
     topologySecretFile: optionalPath(c.topologySecretFile),
     topologySecret: topologySecret(optionalPath(c.topologySecret), optionalPath(c.topologySecretFile)),
+    appFlowQuota: integer('appFlowQuota', c.appFlowQuota, 0, 1e9),
+    appFlowQuotas: perApp('appFlowQuotas', c.appFlowQuotas, 0, 1e9),
+    appIds: perApp('appIds', c.appIds, 1, 65534),
+    appFlowGraceMs: integer('appFlowGraceMs', c.appFlowGraceMs, 0, 86_400_000),
     logLevel,
     logFormat,
   };

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ApiServer, guardService, KV_METHOD_SCOPES, kvServiceImpl, pluginsService, PUBSUB_METHOD_SCOPES, pubSubServiceImpl, topologyGrpcService } from '../api/index.js';
 import { learningSwitch } from '../apps/learning-switch.js';
 import { topologyService, type TopologyService } from '../apps/topology-service.js';
-import { Controller, EventBus, nodeIdOf, SwitchRegistry, type App, type SwitchDirectory } from '../core/index.js';
+import { Controller, EventBus, nodeIdOf, Ownership, SwitchRegistry, type App, type SwitchDirectory } from '../core/index.js';
 import { createHttpServer } from '../observability/http.js';
 import type { LogDrops } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
@@ -22,6 +22,7 @@ import { WebView, webAccess } from '../web/index.js';
 import { envName, type ServeConfig } from './config.js';
 import { describeSurfaces, isLoopback } from './exposure.js';
 import { openKvStore } from './kv-store.js';
+import { startMastership } from './mastership.js';
 import { openFileLimit, SWITCH_FD_RESERVE, switchConnectionBudget } from './fd-limit.js';
 import { listenError, prepareFolder, probeListen, readTlsFiles } from './start-checks.js';
 
@@ -61,6 +62,28 @@ export interface RunningRuntime {
   /** The web view on the HTTP port (`/`, `/api/v1/...`). */
   readonly web: WebView;
   stop(): Promise<void>;
+}
+
+/** App and reason pairs whose first refusal is logged. */
+const MAX_LOGGED_REFUSALS = 1000;
+
+/** The node's flow ownership from the config; each refusal counted, and logged once per app and reason. */
+function ownershipOf(config: ServeConfig, log: Logger, metrics: RuntimeMetrics): Ownership {
+  const logged = new Set<string>();
+  const quota = (n: number): number => (n === 0 ? Infinity : n);
+  return new Ownership({
+    defaultQuota: quota(config.appFlowQuota),
+    quotas: new Map(Object.entries(config.appFlowQuotas).map(([name, n]) => [name, quota(n)])),
+    pinnedIds: new Map(Object.entries(config.appIds)),
+    onRefused: (err) => {
+      metrics.ownershipRefusals.inc({ app: err.app, reason: err.reason });
+      const key = `${err.app}\0${err.reason}`;
+      // Client app names are the clients' to choose: past the bound, refusals are only counted.
+      if (logged.has(key) || logged.size >= MAX_LOGGED_REFUSALS) return;
+      logged.add(key);
+      log.warn({ app: err.app, reason: err.reason, detail: err.message }, 'app command refused to protect other apps\' flows (further ones of this app and reason are only counted)');
+    },
+  });
 }
 
 /**
@@ -134,9 +157,17 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   if (services.logDrops !== undefined) metrics.countLogDrops(services.logDrops);
   // Derived once from the node's name: the same on every start (core/node.ts).
   const node = nodeIdOf(config.nodeId);
-  const events = new EventBus({ log, metrics });
-  const registry = new SwitchRegistry({ node, log, metrics, bus: events });
-  const controller = new Controller({ node, log, switches: registry, bus: events });
+  const ownership = ownershipOf(config, log, metrics);
+  const events = new EventBus({ log, metrics, ownership });
+  let mastership: Awaited<ReturnType<typeof startMastership>>;
+  try {
+    mastership = await startMastership(config, log, metrics);
+  } catch (err) {
+    await ownStore?.close();
+    throw err;
+  }
+  const registry = new SwitchRegistry({ node, log, metrics, bus: events, mastership });
+  const controller = new Controller({ node, log, switches: registry, bus: events, ownership });
   const topology = await startTopology(config, node, log, metrics, events, controller);
   for (const name of config.apps) await controller.use(builtInApp(name));
   let openflowPort = 0;
@@ -150,6 +181,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     eventLogSize: config.eventLogSize,
     limits: { lifecycle: config.clientLifecycleQueue, packetIns: config.clientPacketInQueue },
     batchIntervalMs: config.clientBatchIntervalMs,
+    appFlowGraceMs: config.appFlowGraceMs,
     nodeId: config.nodeId,
     version: packageVersion(),
     log,
@@ -239,6 +271,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     await controller.stopApps();
     if (openflowPort !== 0) await openflow.close();
     if (http.listening) http.close();
+    await mastership?.close();
     await ownStore?.close();
     throw err;
   }
@@ -275,6 +308,8 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeAllConnections();
         await httpClosed;
+        // After the switches: revoking the lease hands them to the other nodes at once.
+        await mastership?.close();
         await ownStore?.close();
       })();
       return stopping;

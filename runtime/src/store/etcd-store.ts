@@ -1,21 +1,15 @@
-import { ExponentialBackoff, handleWhen, noop, retry } from 'cockatiel';
-import { Etcd3, isRecoverableError, type ICompare, type IKeyValue, type IRequestOp, type IResponseOp } from 'etcd3';
+import type { Etcd3, ICompare, IKeyValue, IRequestOp, IResponseOp } from 'etcd3';
 import { prefixEnd } from './bytes.js';
+import { etcdClient, type EtcdConnectionOptions } from './etcd-client.js';
 import { etcdError } from './etcd-errors.js';
 import { EtcdWatch } from './etcd-watch.js';
 import { KvError } from './errors.js';
 import type { Compare, KeyValue, KvStore, RangeOptions, TxnOp, TxnOpResult, TxnResult, Watch, WatchHandler, WatchOptions } from './types.js';
 import { checkKey, checkLimit, checkMaxBytes, deleteRequest, putRequest, txnRequest, type Limits } from './validate.js';
 
-export interface EtcdStoreOptions {
-  /** `host:port` of the etcd members (at least one). */
-  readonly endpoints: readonly string[];
+export interface EtcdStoreOptions extends EtcdConnectionOptions {
   /** Every store key lives under this etcd key prefix (default `/sdn-runtime/kv/`). */
   readonly prefix?: string;
-  /** TLS: the CA that signed the members' certificates; with `cert` + `key`, a client certificate too. */
-  readonly tls?: { readonly ca: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
-  /** etcd's user authentication. */
-  readonly auth?: { readonly user: string; readonly password: string };
   /** Deadline of each etcd call, in ms (default 5,000); a call past it fails `KV_UNAVAILABLE`. */
   readonly requestTimeoutMs?: number;
   /** Largest value accepted, in bytes (default 1 MiB, under etcd's 1.5 MiB request limit). */
@@ -32,23 +26,6 @@ export interface EtcdStoreOptions {
 
 /** The key limit of the lmdb store, kept here too so that data moves between the two stores unchanged. */
 const MAX_KEY_BYTES = 1978;
-/**
- * The etcd client's fault handling. Its defaults open a member's circuit
- * breaker for 5 s after three failures in a row, and retry at once: when the
- * leader was killed, the writes in flight timed out on every member, every
- * circuit opened, and all calls failed fast until long after the election
- * (etcd-store.test.ts: 9 of 2,000 writes acknowledged after the kill). No
- * breaker here: each attempt picks a member at random, a dead one refuses at
- * once, and retries spaced over about an election's length find the new leader.
- */
-function faultHandling(): NonNullable<ConstructorParameters<typeof Etcd3>[0]>['faultHandling'] {
-  const recoverable = handleWhen(isRecoverableError);
-  return {
-    host: () => noop,
-    global: retry(recoverable, { maxAttempts: 4, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }) }),
-  };
-}
-
 /** Pairs asked of etcd per page of a range at most: with values up to maxValueBytes a page stays bounded. */
 const MAX_PAGE_KEYS = 256;
 
@@ -111,18 +88,10 @@ export class EtcdKvStore implements KvStore {
     const timeoutMs = options.requestTimeoutMs ?? 5000;
     const maxValueBytes = options.maxValueBytes ?? 1024 * 1024;
     const maxRangeBytes = options.maxRangeBytes ?? 4 * 1024 * 1024;
-    const client = new Etcd3({
-      hosts: options.endpoints.map((e) => `${options.tls === undefined ? 'http' : 'https'}://${e}`),
-      credentials: options.tls === undefined ? undefined : { rootCertificate: options.tls.ca, certChain: options.tls.cert, privateKey: options.tls.key },
-      auth: options.auth === undefined ? undefined : { username: options.auth.user, password: options.auth.password },
-      dialTimeout: timeoutMs,
-      faultHandling: faultHandling(),
-      // The etcd client's gRPC channel takes 4 MiB per message by default; a range page may hold the
-      // byte budget plus one value more (see range), a watch fragment etcd's
-      // 1.5 MiB request limit. Anything larger is refused, not buffered.
-      grpcOptions: { 'grpc.max_receive_message_length': maxRangeBytes + 2 * maxValueBytes + 64 * 1024 },
-      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + timeoutMs }),
-    });
+    // The etcd client's gRPC channel takes 4 MiB per message by default; a range page may hold the
+    // byte budget plus one value more (see range), a watch fragment etcd's
+    // 1.5 MiB request limit. Anything larger is refused, not buffered.
+    const client = etcdClient(options, timeoutMs, maxRangeBytes + 2 * maxValueBytes + 64 * 1024);
     const limits: Limits = {
       maxKeyBytes: MAX_KEY_BYTES,
       maxValueBytes,

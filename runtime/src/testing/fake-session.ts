@@ -22,7 +22,8 @@ export interface FakeSession extends SwitchSession {
   closedWith: string | undefined;
 }
 
-export function fakeSession(dpid: bigint, remote = '127.0.0.1:6653'): FakeSession {
+/** `answer` gives the replies of a `request` (default: none). */
+export function fakeSession(dpid: bigint, remote = '127.0.0.1:6653', answer: (m: OfpMessage) => readonly OfpMessage[] = () => []): FakeSession {
   const sent: OfpMessage[] = [];
   const session = {
     remote,
@@ -33,7 +34,7 @@ export function fakeSession(dpid: bigint, remote = '127.0.0.1:6653'): FakeSessio
     closedWith: undefined as string | undefined,
     send: (m: OfpMessage) => void sent.push(m),
     sendConfirmed: (m: OfpMessage) => Promise.resolve(void sent.push(m)),
-    request: (m: OfpMessage) => Promise.resolve(void sent.push(m)).then(() => []),
+    request: (m: OfpMessage) => Promise.resolve(void sent.push(m)).then(() => answer(m)),
     close: (reason: string) => {
       session.closedWith = reason;
     },

@@ -15,6 +15,7 @@ from . import actions, instructions, packet
 from .app import App, TlsConfig, connect
 from .buckets import Bucket, DropBand, DscpRemarkBand, ExperimenterBand, MeterBand
 from .constants import (
+    APP_COOKIE_MASK,
     NO_BUFFER,
     VID_NONE,
     VID_PRESENT,
@@ -90,10 +91,11 @@ from .stats import (
     SwitchInfo,
     TableStats,
 )
-from .subscription import EventKind, KvWatch, PacketInFilter, Subscription
+from .subscription import EventKind, KvWatch, PacketInFilter, Subscription, TableDeclaration
 from .switch import Switch, SwitchStats
 
 __all__ = [
+    "APP_COOKIE_MASK",
     "NO_BUFFER",
     "VID_NONE",
     "VID_PRESENT",
@@ -180,6 +182,7 @@ __all__ = [
     "SwitchStats",
     "SwitchUp",
     "Table",
+    "TableDeclaration",
     "TableStats",
     "TlsConfig",
     "TxnResult",

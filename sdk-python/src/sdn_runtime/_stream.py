@@ -87,6 +87,10 @@ class EventStream:
         #: The newest lifecycle seq received (the resume point), None before Subscribed.
         self.last_seq: int | None = None
         self.node_id = ""
+        #: The app's id on the runtime (from Subscribed; 0 before).
+        self.app_id = 0
+        #: Named tables' ids on the runtime node (from Subscribed).
+        self.tables: dict[str, int] = {}
         #: How often the stream was re-established after a break.
         self.reconnects = 0
         #: Events whose kind this SDK does not know (a newer runtime), not delivered.
@@ -258,6 +262,8 @@ class EventStream:
 
     def _on_subscribed(self, subscribed: ev.Subscribed) -> None:
         self.node_id = subscribed.node_id
+        self.app_id = subscribed.app_id
+        self.tables = dict(subscribed.tables)
         if self.last_seq is None:
             self.last_seq = subscribed.last_seq
         if not self._ready.done():

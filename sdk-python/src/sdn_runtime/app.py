@@ -10,7 +10,7 @@ loop; its methods are not thread-safe.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -28,7 +28,7 @@ from .events import Event
 from .kv import Kv
 from .plugins import Plugins
 from .stats import RuntimeStatus, SwitchInfo
-from .subscription import Subscription
+from .subscription import Subscription, TableDeclaration
 from .switch import Switch
 
 #: Switch objects kept for reuse by App.switch (they hold no state; the bound only caps memory).
@@ -60,6 +60,7 @@ async def connect(
     tls: TlsConfig | bool | None = None,
     name: str = "app",
     subscribe: Subscription | None = None,
+    tables: Sequence[TableDeclaration] = (),
     credit: int = 4096,
     command_timeout: float = 30.0,
     connect_timeout: float = 10.0,
@@ -74,7 +75,9 @@ async def connect(
     seconds any command or call may take. With `reconnect`, a broken stream is
     re-established with backoff (up to `max_backoff` s) and resumed. Raises SdnError
     when the first subscription fails (UNAVAILABLE when nothing answers,
-    UNAUTHENTICATED / PERMISSION_DENIED for the token)."""
+    UNAUTHENTICATED / PERMISSION_DENIED for the token). `name` is the app's identity
+    on the runtime and owns the flows it writes (`App.app_id`); `tables` declares the
+    app's named tables (`App.tables` has their ids)."""
     if not isinstance(target, str) or not target:
         raise invalid("target must be 'host:port'")
     uint("credit", credit, 32)
@@ -89,7 +92,7 @@ async def connect(
     stream = EventStream(
         channel,
         metadata,
-        subscription.to_proto(name, credit),
+        subscription.to_proto(name, credit, tables),
         credit=credit,
         reconnect=reconnect,
         initial_backoff=min(0.1, max_backoff),
@@ -164,6 +167,21 @@ class App:
     def node_id(self) -> str:
         """The runtime node serving this app (from Subscribed)."""
         return self._stream.node_id
+
+    @property
+    def app_id(self) -> int:
+        """The app's id on the runtime (from Subscribed; 0 before): the top 16 bits
+        of the cookie of every flow the app writes, as dump-flows shows them. The
+        app keeps the low 48 bits (`APP_COOKIE_MASK`); every stream with the app's
+        `name` is the same app and owns the same flows."""
+        return self._stream.app_id
+
+    @property
+    def tables(self) -> Mapping[str, int]:
+        """Table ids by name: every named table declared on the runtime node (this
+        app's `tables` and other apps'), from Subscribed. Use them as a flow-mod's
+        `table_id` and in `instructions.goto_table`."""
+        return self._stream.tables
 
     @property
     def last_seq(self) -> int | None:

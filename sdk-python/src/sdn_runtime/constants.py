@@ -11,6 +11,12 @@ import enum
 #: OFP_NO_BUFFER: the packet is not buffered on the switch (the frame travels whole).
 NO_BUFFER = 0xFFFFFFFF
 
+#: The bits of a cookie (and cookie mask) that are the app's. The runtime puts the
+#: app's id in the top 16 (`App.app_id`) and refuses a cookie that sets them
+#: (INVALID); events and flow stats give back the cookie the app wrote.
+#: docs/apps-sharing-a-switch.md.
+APP_COOKIE_MASK = 0xFFFF_FFFF_FFFF
+
 #: OFPVID_PRESENT: set in a vlan_vid match or set_field value when a tag is present.
 VID_PRESENT = 0x1000
 #: OFPVID_NONE: matches frames without a VLAN tag.

@@ -10,6 +10,7 @@ from . import _subjects
 from ._keys import key_bytes
 from ._proto import events_pb2 as ev
 from ._values import dpid, uint
+from .errors import invalid
 
 
 class EventKind(enum.IntEnum):
@@ -63,6 +64,20 @@ class KvWatch:
         uint("start_revision", self.start_revision, 64)
 
 
+@dataclass(frozen=True, slots=True)
+class TableDeclaration:
+    """A flow table the app asks for by name: the runtime gives it an id after the
+    tables in `after` (this app's or, declared before, another app's). `App.tables`
+    has the ids. docs/apps-sharing-a-switch.md."""
+
+    name: str
+    after: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not 1 <= len(self.name) <= 64:
+            raise invalid(f"a table name has 1..64 characters, got {self.name!r}")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Subscription:
     """The events an app receives. `kinds` empty: every OpenFlow kind (PUBSUB and
@@ -85,9 +100,10 @@ class Subscription:
             _subjects.pattern(t)
         uint("max_batch", self.max_batch, 32)
 
-    def to_proto(self, app_name: str, credit: int) -> ev.Subscribe:
+    def to_proto(self, app_name: str, credit: int, tables: Sequence[TableDeclaration] = ()) -> ev.Subscribe:
         return ev.Subscribe(
             app_name=app_name,
+            tables=[ev.TableDeclaration(name=t.name, after=list(t.after)) for t in tables],
             kinds=[ev.EventKind.ValueType(int(k)) for k in self.kinds],
             dpids=list(self.dpids),
             packet_in=ev.PacketInFilter(

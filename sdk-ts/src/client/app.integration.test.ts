@@ -70,6 +70,7 @@ describe('sdk-ts against a real runtime', () => {
   it('sees a switch come up with its ports, and lists it', async () => {
     const app = await open();
     assert.notEqual(app.nodeId, '');
+    assert.ok(app.appId >= 1 && app.appId <= 0xfffe, `app id ${app.appId}`);
     const up = next(app, 'switchUp', (e) => e.dpid === 0x11n);
     await sw(0x11n);
     const ev = await up;
@@ -116,13 +117,25 @@ describe('sdk-ts against a real runtime', () => {
     assert.deepEqual([b.inPort, [...b.data]], [1, [...arp]], 'the IPv4 packet-in is filtered out');
   });
 
+  it('gets ids for named tables that compose across apps (an ACL table before a learning switch\'s), and a refusal for a name taken', async () => {
+    const acl = await open({ name: 'sdk-it-acl', tables: [{ name: 'it-acl' }] });
+    const l2 = await open({ name: 'sdk-it-l2', tables: [{ name: 'it-l2', after: ['it-acl'] }] });
+    const aclId = acl.tables.get('it-acl')!;
+    assert.equal(l2.tables.get('it-acl'), aclId);
+    assert.ok(l2.tables.get('it-l2')! > aclId, `${[...l2.tables].join(' ')}`);
+    await assert.rejects(open({ name: 'sdk-it-thief', tables: [{ name: 'it-l2' }] }), (err: unknown) => err instanceof SdnClientError && /already declared by app sdk-it-l2/.test(err.message));
+  });
+
   it('sends flow-mods (confirmed by a barrier) and packet-outs', async () => {
     const s = await sw(0x13n);
     const app = await open();
-    const done = await app.switch(0x13n).flowMod({ priority: 10, idleTimeout: 30, match: match().inPort(1).ethDst(H2), instructions: [instructions.apply(actions.output(2))] }, { confirm: true });
+    const done = await app.switch(0x13n).flowMod({ priority: 10, idleTimeout: 30, cookie: 0x2an, match: match().inPort(1).ethDst(H2), instructions: [instructions.apply(actions.output(2))] }, { confirm: true });
     assert.notEqual(done.correlationId, '');
     const fm = await s.waitFor((m) => m.type === 'FlowMod');
     assert.equal(fm.type === 'FlowMod' && fm.priority, 10);
+    // The runtime puts the app's id in the top 16 bits; the app's cookie keeps the low 48.
+    assert.ok(app.appId > 0);
+    assert.equal(fm.type === 'FlowMod' && fm.cookie, (BigInt(app.appId) << 48n) | 0x2an);
     assert.deepEqual(fm.type === 'FlowMod' && fm.match, [{ field: 'in_port', value: 1 }, { field: 'eth_dst', value: H2 }]);
     await s.waitFor((m) => m.type === 'BarrierRequest');
     app.switch(0x13n).sendPacketOut({ data: udp, inPort: 1, actions: [actions.output(Port.FLOOD)] });

@@ -39,11 +39,12 @@ describe('SdnApp against a scripted runtime', () => {
     return { app: await pending, index };
   }
 
-  it('subscribes with its name, filters, credit and bearer token', async () => {
+  it('subscribes with its name, named tables, filters, credit and bearer token; knows its app id and the table ids', async () => {
     const index = rt.connections.length;
     const pending = connect({
       target: rt.target,
       name: 'filters',
+      tables: [{ name: 'acl' }, { name: 'audit', after: ['acl'] }],
       token: 's3cret',
       credit: 64,
       maxBatch: 16,
@@ -53,14 +54,16 @@ describe('SdnApp against a scripted runtime', () => {
     const sub = await conn.subscribeMessage();
     assert.equal(conn.metadata.get('authorization')[0], 'Bearer s3cret');
     assert.equal(sub.appName, 'filters');
+    assert.deepEqual(sub.tables, [{ name: 'acl', after: [] }, { name: 'audit', after: ['acl'] }]);
     assert.deepEqual(sub.kinds, [EventKind.EVENT_KIND_PACKET_IN, EventKind.EVENT_KIND_SWITCH_UP, EventKind.EVENT_KIND_PUBSUB, EventKind.EVENT_KIND_KV]);
     assert.deepEqual(sub.dpids, [1n, 2n]);
     assert.deepEqual(sub.packetIn, { ethTypes: [0x0806], tableIds: [0], cookies: [7n] });
     assert.deepEqual([sub.initialCredit, sub.maxBatch, sub.topics, sub.resumeAfterSeq], [64, 16, ['topo.>'], undefined]);
     assert.deepEqual([sub.kvWatches[0]?.key.toString(), sub.kvWatches[0]?.prefix], ['cfg/', true]);
-    conn.subscribed(42n, 'node-a');
+    conn.subscribed(42n, 'node-a', 0x4654, { acl: 0, audit: 1, l2: 2 });
     const app = await pending;
-    assert.deepEqual([app.state, app.nodeId, app.lastEventSeq], ['ready', 'node-a', 42n]);
+    assert.deepEqual([app.state, app.nodeId, app.lastEventSeq, app.appId], ['ready', 'node-a', 42n, 0x4654]);
+    assert.deepEqual([...app.tables], [['acl', 0], ['audit', 1], ['l2', 2]]);
     await app.close();
   });
 
@@ -291,7 +294,7 @@ describe('SdnApp against a scripted runtime', () => {
   });
 
   it('lists switches and uses the KV service', async () => {
-    rt.switches = [{ dpid: 1n, dpidHex: '0000000000000001', version: 4, remote: '127.0.0.1:1', nBuffers: 0, nTables: 254, capabilities: 0, desc: undefined, ports: [], connectedAtMs: 0n }];
+    rt.switches = [{ dpid: 1n, dpidHex: '0000000000000001', version: 4, remote: '127.0.0.1:1', nBuffers: 0, nTables: 254, capabilities: 0, desc: undefined, ports: [], connectedAtMs: 0n, role: 1, masterNode: '', generation: 0n }];
     const { app } = await open({ token: 't' });
     assert.deepEqual((await app.listSwitches()).map((s) => s.dpidHex), ['0000000000000001']);
     const put = await app.kv.put('cfg/a', '1');

@@ -53,6 +53,8 @@ export class SdnApp implements AsyncDisposable {
   private lastSeq: bigint | undefined;
   private kvRevision: bigint | undefined;
   private currentNode = '';
+  private currentAppId = 0;
+  private currentTables: ReadonlyMap<string, number> = new Map();
   private currentState: ConnectionState = 'connecting';
   private stopped = false;
   private finish!: (err: SdnClientError | undefined) => void;
@@ -112,6 +114,25 @@ export class SdnApp implements AsyncDisposable {
   /** The runtime node serving the stream (from its Subscribed answer). */
   get nodeId(): string {
     return this.currentNode;
+  }
+
+  /**
+   * The app's id on the runtime (from its Subscribed answer; 0 before): the top
+   * 16 bits of the cookie of every flow the app writes, as dump-flows shows
+   * them. Apps keep the low 48 bits (APP_COOKIE_MASK); every stream with the
+   * app's `name` is the same app and owns the same flows.
+   */
+  get appId(): number {
+    return this.currentAppId;
+  }
+
+  /**
+   * Table ids by name: every named table declared on the runtime node (this
+   * app's `tables` and other apps'), from its Subscribed answer. Use them as a
+   * flow-mod's `tableId` and in `instructions.gotoTable`.
+   */
+  get tables(): ReadonlyMap<string, number> {
+    return this.currentTables;
   }
 
   /** The newest lifecycle seq seen: store it to resume a later run with `resumeAfterSeq`. */
@@ -210,6 +231,8 @@ export class SdnApp implements AsyncDisposable {
     const restarted = this.lastSeq !== undefined && s.lastSeq < this.lastSeq;
     const moved = this.currentNode !== '' && s.nodeId !== this.currentNode;
     this.currentNode = s.nodeId;
+    this.currentAppId = s.appId;
+    this.currentTables = new Map(Object.entries(s.tables));
     if (restarted || moved) {
       const gap: GapEvent = { type: 'gap', timeMs: Date.now(), fromSeq: this.lastSeq! + 1n, toSeq: 0n, packetInsShed: 0n, runtimeRestarted: true };
       this.lastSeq = 0n;

@@ -49,11 +49,24 @@ export interface SubscribeOptions {
   readonly kvWatches?: readonly KvWatchSubscription[];
 }
 
+/**
+ * A flow table the app asks for by name: the runtime gives it an id after the
+ * tables in `after` (this app's or, declared before, another app's).
+ * `SdnApp.tables` has the ids. docs/apps-sharing-a-switch.md.
+ */
+export interface TableDeclaration {
+  /** 1..64 characters, unique on the runtime node. */
+  readonly name: string;
+  readonly after?: readonly string[];
+}
+
 export interface ConnectOptions {
   /** The runtime's gRPC address, "host:port". */
   readonly target: string;
-  /** Shown in the runtime's logs and metrics. */
+  /** The app's identity on the runtime: shown in its logs and metrics, and the owner of the flows the app writes (`SdnApp.appId`). */
   readonly name: string;
+  /** Named tables the app needs (none: declares nothing). */
+  readonly tables?: readonly TableDeclaration[];
   /** The app's token; sent as `authorization: Bearer <token>` on every call. */
   readonly token?: string;
   /** TLS (true: with the system's roots). Default: plaintext. */
@@ -146,6 +159,10 @@ export function subscribeMessage(o: ConnectOptions, resumeAfterSeq: bigint | und
     maxBatch: o.maxBatch ?? 0,
     topics,
     kvWatches: watches,
+    tables: (o.tables ?? []).map((t, i) => {
+      if (typeof t.name !== 'string' || t.name.length === 0 || t.name.length > 64) throw invalid(`tables[${i}].name`, 'a table name has 1..64 characters');
+      return { name: t.name, after: [...(t.after ?? [])] };
+    }),
   };
   if (resumeAfterSeq !== undefined) msg.resumeAfterSeq = resumeAfterSeq;
   return msg;

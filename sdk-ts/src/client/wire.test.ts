@@ -83,7 +83,7 @@ describe('wire: event batches read by hand', () => {
   });
 
   it('leaves other server messages to the generated decoder, and refuses truncated bytes', () => {
-    const subscribed = ServerMessage.encode({ kind: { $case: 'subscribed', value: { lastSeq: 4n, nodeId: 'n' } } }).finish();
+    const subscribed = ServerMessage.encode({ kind: { $case: 'subscribed', value: { lastSeq: 4n, nodeId: 'n', appId: 9, tables: { acl: 0 } } } }).finish();
     assert.deepEqual(decodeServerMessage(subscribed), ServerMessage.decode(subscribed));
     assert.deepEqual(decodeServerMessage(new Uint8Array(0)), { kind: undefined });
     const whole = batch([packetIn({ inPort: 1 })]);

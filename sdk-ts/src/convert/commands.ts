@@ -18,6 +18,14 @@ export type CommandKind = NonNullable<Command['kind']>;
 /** OFP_DEFAULT_PRIORITY. */
 export const DEFAULT_PRIORITY = 0x8000;
 
+/**
+ * The bits of a cookie (and cookie mask) that are the app's: the runtime puts
+ * the app's id in the top 16 (`SdnApp.appId`) and refuses a cookie that sets
+ * them (CODE_INVALID). What an app reads back (flow-removed, packet-in, flow
+ * stats) carries the cookie it wrote. docs/apps-sharing-a-switch.md.
+ */
+export const APP_COOKIE_MASK = 0xffff_ffff_ffffn;
+
 export type FlowModCommand = 'add' | 'modify' | 'modifyStrict' | 'delete' | 'deleteStrict';
 
 /** OFPT_FLOW_MOD. Times in seconds; every field but the match and instructions has the spec's default. */

@@ -76,8 +76,8 @@ export class FakeConnection {
     return this.received.reduce((n, m) => n + (m.kind?.$case === 'credit' ? m.kind.value.events : 0), 0);
   }
 
-  subscribed(lastSeq = 0n, nodeId = 'node-1'): void {
-    this.call.write(ServerMessage.fromPartial({ kind: { $case: 'subscribed', value: { lastSeq, nodeId } } }));
+  subscribed(lastSeq = 0n, nodeId = 'node-1', appId = 0, tables: Record<string, number> = {}): void {
+    this.call.write(ServerMessage.fromPartial({ kind: { $case: 'subscribed', value: { lastSeq, nodeId, appId, tables } } }));
   }
 
   events(events: DeepPartial<Event>[]): void {

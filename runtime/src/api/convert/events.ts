@@ -1,8 +1,8 @@
-import type { SwitchView } from '../../core/index.js';
+import type { SwitchRoleView, SwitchView } from '../../core/index.js';
 import { formatDpid, matchValue, type DescStats, type FlowRemoved, type PacketIn, type PortStatus } from '../../openflow/index.js';
 import type * as pb from '../../generated/sdn/runtime/v1/openflow.js';
 import type { DescStats as PbDescStats } from '../../generated/sdn/runtime/v1/stats.js';
-import type { SwitchInfo } from '../../generated/sdn/runtime/v1/switches.js';
+import { SwitchRole, type SwitchInfo } from '../../generated/sdn/runtime/v1/switches.js';
 import { fromPort } from './actions.js';
 import { fromMatch } from './match.js';
 import { asBuffer } from './validate.js';
@@ -47,8 +47,10 @@ export function fromDescStats(d: DescStats): PbDescStats {
   return { mfrDesc: d.mfrDesc, hwDesc: d.hwDesc, swDesc: d.swDesc, serialNum: d.serialNum, dpDesc: d.dpDesc };
 }
 
-/** What the registry knows about a switch, ports in port-number order. */
-export function fromSwitchView(v: SwitchView): SwitchInfo {
+const ROLES = { master: SwitchRole.SWITCH_ROLE_MASTER, slave: SwitchRole.SWITCH_ROLE_SLAVE, none: SwitchRole.SWITCH_ROLE_NONE } as const;
+
+/** What the registry knows about a switch, ports in port-number order; `role` from the directory (absent: this node is master). */
+export function fromSwitchView(v: SwitchView, role?: SwitchRoleView): SwitchInfo {
   return {
     dpid: v.dpid,
     dpidHex: formatDpid(v.dpid),
@@ -60,5 +62,8 @@ export function fromSwitchView(v: SwitchView): SwitchInfo {
     desc: v.desc === undefined ? undefined : fromDescStats(v.desc),
     ports: [...v.ports.values()].sort((a, b) => a.portNo - b.portNo).map(fromPort),
     connectedAtMs: BigInt(v.connectedAt),
+    role: ROLES[role?.role ?? 'master'],
+    masterNode: role?.masterNode ?? '',
+    generation: role?.generation ?? 0n,
   };
 }

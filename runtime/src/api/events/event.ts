@@ -23,6 +23,8 @@ export class StreamEvent {
   readonly timeMs: number;
   /** The decoded message, for packet-in filters. */
   readonly packetIn: PacketIn | undefined;
+  /** The app a packet-in or flow-removed is for (AppEvent.owner); undefined: any app that wants it. */
+  readonly owner: number | undefined;
   /** Builds the proto body; undefined for a packet-in, whose body and bytes come from `packetIn`. */
   private readonly build: (() => Event['body']) | undefined;
   private cached: Event | undefined;
@@ -30,7 +32,7 @@ export class StreamEvent {
   private ethTypeCache = -1;
 
   /** A packet-in passes its message and no `build` (no closure per packet-in). */
-  constructor(kind: EventKind, dpid: bigint, seq: number, timeMs: number, build: (() => Event['body']) | undefined, packetIn?: PacketIn) {
+  constructor(kind: EventKind, dpid: bigint, seq: number, timeMs: number, build: (() => Event['body']) | undefined, packetIn?: PacketIn, owner?: number) {
     if (build === undefined && packetIn === undefined) throw new TypeError('a StreamEvent needs a body builder or a packet-in');
     this.kind = kind;
     this.dpid = dpid;
@@ -38,6 +40,7 @@ export class StreamEvent {
     this.timeMs = timeMs;
     this.build = build;
     this.packetIn = packetIn;
+    this.owner = owner;
   }
 
   get deliveryClass(): DeliveryClass {

@@ -17,6 +17,8 @@ export interface Filter {
   readonly tableIds: ReadonlySet<number> | undefined;
   readonly cookies: ReadonlySet<bigint> | undefined;
   readonly ethTypes: ReadonlySet<number> | undefined;
+  /** The stream's app: an event with an owner (AppEvent.owner) goes to that app's streams only. */
+  readonly appId: number;
 }
 
 const KNOWN_KINDS = new Set<number>(Object.values(EventKind).filter((v): v is number => typeof v === 'number' && v > 0));
@@ -28,7 +30,7 @@ function set<T>(values: readonly T[]): ReadonlySet<T> | undefined {
 }
 
 /** @throws ApiInputError for an unknown kind or a table id / ethertype out of range. */
-export function filterOf(s: Subscribe, path: string): Filter {
+export function filterOf(s: Subscribe, path: string, appId: number): Filter {
   s.kinds.forEach((k, i) => {
     if (!KNOWN_KINDS.has(k)) throw new ApiInputError(`${path}.kinds[${i}]`, `${k} is not an event kind`);
   });
@@ -39,6 +41,7 @@ export function filterOf(s: Subscribe, path: string): Filter {
     tableIds: set(pin?.tableIds.map((t, i) => u8(t, `${path}.packet_in.table_ids[${i}]`)) ?? []),
     cookies: set(pin?.cookies ?? []),
     ethTypes: set(pin?.ethTypes.map((t, i) => u16(t, `${path}.packet_in.eth_types[${i}]`)) ?? []),
+    appId,
   };
 }
 
@@ -46,6 +49,7 @@ export function filterOf(s: Subscribe, path: string): Filter {
 export function accepts(f: Filter, e: StreamEvent): boolean {
   if (f.kinds === undefined ? NAMED_ONLY.has(e.kind) : !f.kinds.has(e.kind)) return false;
   if (f.dpids !== undefined && !f.dpids.has(e.dpid)) return false;
+  if (e.owner !== undefined && e.owner !== f.appId) return false;
   const pin = e.packetIn;
   if (pin === undefined) return true;
   if (f.tableIds !== undefined && !f.tableIds.has(pin.tableId)) return false;

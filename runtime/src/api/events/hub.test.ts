@@ -70,8 +70,8 @@ describe('EventHub: topology events', () => {
     const got: StreamEvent[] = [];
     hub.attach((e) => got.push(e));
     hub.onAppEvent({ type: 'hostAdded', node: 9, dpid: 1n, host: { mac: '02:00:00:00:00:01', ips: ['10.0.0.1'], location: { dpid: 1n, port: 3 }, firstSeenMs: 1, lastSeenMs: 1 } });
-    const named = filterOf(Subscribe.fromPartial({ kinds: [EventKind.EVENT_KIND_HOST_ADDED] }), 'subscribe');
-    const byDefault = filterOf(Subscribe.fromPartial({}), 'subscribe');
+    const named = filterOf(Subscribe.fromPartial({ kinds: [EventKind.EVENT_KIND_HOST_ADDED] }), 'subscribe', 1);
+    const byDefault = filterOf(Subscribe.fromPartial({}), 'subscribe', 1);
     assert.equal(accepts(named, got[0]!), true);
     assert.equal(accepts(byDefault, got[0]!), false);
   });

@@ -78,12 +78,13 @@ export class EventHub {
     if (e.type === 'packetIn') {
       // Packet-ins are not logged: with no stream attached there is nothing to do.
       if (this.listeners.size === 0) return;
-      event = new StreamEvent(EventKind.EVENT_KIND_PACKET_IN, e.dpid, 0, this.now(), undefined, e.message);
+      event = new StreamEvent(EventKind.EVENT_KIND_PACKET_IN, e.dpid, 0, this.now(), undefined, e.message, e.owner);
     } else {
       const body = (LIFECYCLE_BODIES[e.type] as (e: ApiAppEvent) => Event['body'])(e);
       const kind = PROTO_EVENT_KINDS.get(e.type)!;
       const now = this.now();
-      event = this.log.append((seq) => new StreamEvent(kind, e.dpid, seq, now, () => body)).item;
+      const owner = e.type === 'flowRemoved' ? e.owner : undefined;
+      event = this.log.append((seq) => new StreamEvent(kind, e.dpid, seq, now, () => body, undefined, owner)).item;
     }
     if (e.type === 'switchUp') {
       // A switch that reconnects (replacing its old connection, with no switch-down) moves to the end.

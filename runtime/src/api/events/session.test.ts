@@ -20,6 +20,8 @@ function session(options: { principal?: Principal; log?: EventLog<StreamEvent>; 
     snapshot: () => connected,
     onShed: () => {},
     onFull: () => {},
+    appIdOf: () => 7,
+    declareTables: (_app, tables) => new Map(tables.map((t, i) => [t.name, i])),
   });
 }
 
@@ -54,15 +56,22 @@ describe('EventSession: the Events.Connect protocol', () => {
     assert.equal(s.receive(subscribe({})), undefined);
   });
 
-  it('answers Subscribed first, with the node id and the newest seq, and refuses a second Subscribe', () => {
+  it('answers Subscribed first, with the node id, the newest seq and the app id, and refuses a second Subscribe', () => {
     const log = new EventLog<StreamEvent>(10);
     log.append((seq) => lifecycle(seq));
     const s = session({ log });
     assert.deepEqual(s.receive(subscribe({ appName: 'app-1' })), { type: 'subscribed', subscribe: Subscribe.fromPartial({ appName: 'app-1' }) });
     const first = s.next(0);
-    assert.deepEqual(first && decoded(first).kind, { $case: 'subscribed', value: { lastSeq: 1n, nodeId: 'node-a' } });
+    assert.deepEqual(first && decoded(first).kind, { $case: 'subscribed', value: { lastSeq: 1n, nodeId: 'node-a', appId: 7, tables: {} } });
     assert.equal(s.appName, 'app-1');
     ended(s.receive(subscribe({})), 'API_STREAM_PROTOCOL', /only once/);
+  });
+
+  it('declares the app\'s named tables and answers with the node\'s table ids', () => {
+    const s = session();
+    s.receive(subscribe({ appName: 'acl', tables: [{ name: 'acl', after: [] }, { name: 'audit', after: ['acl'] }] }));
+    const first = s.next(0);
+    assert.deepEqual(first && decoded(first).kind, { $case: 'subscribed', value: { lastSeq: 0n, nodeId: 'node-a', appId: 7, tables: { acl: 0, audit: 1 } } });
   });
 
   it('needs the events:read scope, and pubsub / kv:read for topics and watches', () => {

@@ -1,6 +1,7 @@
 import type { SdnError } from '../../errors.js';
 import type { EventLog } from '../../core/index.js';
 import { EventKind, type ClientMessage, type Command, type CommandResult, type ServerMessage, type Subscribe } from '../../generated/sdn/runtime/v1/events.js';
+import type { TableDeclaration } from '../../ownership/index.js';
 import { requireScope, type Principal } from '../auth.js';
 import { ApiInputError, ApiStreamError } from '../errors.js';
 import { Delivery, type DeliveryLimits, type ShedKind } from './delivery.js';
@@ -54,11 +55,25 @@ export interface SessionConfig {
   readonly onShed: (appName: string, kind: ShedKind) => void;
   /** A queue reached its bound: write what credit allows now, if the socket takes it (see delivery.ts). */
   readonly onFull: () => void;
+  /**
+   * The id of the API app `name` (core Ownership: a client's name may not be an
+   * in-process app's or a plugin's).
+   * @throws OwnershipError when it cannot have one.
+   */
+  readonly appIdOf: (name: string) => number;
+  /**
+   * Declares the app's named tables (none: declares nothing) and returns every
+   * table id on the node (core `Ownership.declareTables`).
+   * @throws OwnershipError `tables`.
+   */
+  readonly declareTables: (app: string, tables: readonly TableDeclaration[]) => ReadonlyMap<string, number>;
 }
 
 export class EventSession {
   private stateName: 'new' | 'streaming' | 'ended' = 'new';
   private app = '';
+  private appId = 0;
+  private tables: ReadonlyMap<string, number> = new Map();
   private filter: Filter | undefined;
   private delivery: Delivery | undefined;
   private batchLimit = DEFAULT_MAX_BATCH;
@@ -162,11 +177,13 @@ export class EventSession {
       if (s.topics.length > 0) requireScope(p, 'pubsub', 'Subscribe with topics');
       if (s.kvWatches.length > 0) requireScope(p, 'kv:read', 'Subscribe with kv_watches');
       if (s.maxBatch > MAX_BATCH_LIMIT) throw new ApiInputError('subscribe.max_batch', `${s.maxBatch} is above the limit ${MAX_BATCH_LIMIT}`);
-      this.filter = filterOf(s, 'subscribe');
+      this.app = s.appName !== '' ? s.appName : this.config.principal.name;
+      this.appId = this.config.appIdOf(this.app);
+      this.tables = this.config.declareTables(this.app, s.tables.map((t) => ({ name: t.name, after: t.after })));
+      this.filter = filterOf(s, 'subscribe', this.appId);
     } catch (err) {
       return this.end(err as SdnError);
     }
-    this.app = s.appName !== '' ? s.appName : this.config.principal.name;
     const app = this.app;
     this.batchLimit = s.maxBatch || DEFAULT_MAX_BATCH;
     this.delivery = new Delivery(this.config.limits, s.initialCredit || DEFAULT_INITIAL_CREDIT, this.batchLimit, {
@@ -175,7 +192,7 @@ export class EventSession {
     });
     this.stateName = 'streaming';
     const log = this.config.log;
-    this.outbox.push({ kind: { $case: 'subscribed', value: { lastSeq: BigInt(log.lastSeq()), nodeId: this.config.nodeId } } });
+    this.outbox.push({ kind: { $case: 'subscribed', value: { lastSeq: BigInt(log.lastSeq()), nodeId: this.config.nodeId, appId: this.appId, tables: Object.fromEntries(this.tables) } } });
     const connected = this.config.snapshot();
     if (s.resumeAfterSeq === undefined) {
       for (const e of connected) this.offer(e);

@@ -1,5 +1,6 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import type { AppScopes } from '../../core/index.js';
 import { SdnError } from '../../errors.js';
 import type { PubSubBus, PubSubMessage, Subscription } from '../../pubsub/index.js';
 import type { KvChange, Watch } from '../../store/index.js';
@@ -12,6 +13,7 @@ import { toServiceError } from '../status.js';
 import { runCommand, toCommandError, type CommandTargets, type ResultKind } from './commands.js';
 import type { DeliveryLimits } from './delivery.js';
 import { StreamEvent } from './event.js';
+import type { AppLeases } from './app-leases.js';
 import type { EventHub } from './hub.js';
 import { EventSession, type ServerOutput, type SessionEffect } from './session.js';
 
@@ -28,6 +30,10 @@ export interface StreamContext {
   readonly maxPendingCommands: number;
   /** Shortest time between two event batches of a stream while events keep coming (0: one batch per turn). */
   readonly batchIntervalMs: number;
+  /** Each stream's app: its id, and the switches as the app reaches them (docs/apps-sharing-a-switch.md). */
+  readonly apps: AppScopes;
+  /** Keeps an app's flows while a stream of it is open, and for the grace period after. */
+  readonly leases: AppLeases;
 }
 
 /** The call as the runtime's Events definition serializes it (server.ts): encoded batches pass through. */
@@ -59,6 +65,8 @@ export class EventStream {
   private closed = false;
   private inFlight = 0;
   private subscribed = false;
+  /** Where this stream's commands go: the switches as its app reaches them (set at Subscribe). */
+  private targets: CommandTargets;
   /** performance.now() of the last event batch written, and the timer of a flush that waits for the batch interval. */
   private lastBatchMs = Number.NEGATIVE_INFINITY;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -68,6 +76,7 @@ export class EventStream {
   constructor(call: Call, ctx: StreamContext) {
     this.call = call;
     this.ctx = ctx;
+    this.targets = ctx.targets;
     let principal: Principal | undefined;
     let refused: SdnError | undefined;
     try {
@@ -85,6 +94,8 @@ export class EventStream {
       snapshot: () => ctx.hub.snapshot(),
       onShed: (app, kind) => void (shed ??= ctx.metrics.shedCounts(app))[kind]++,
       onFull: () => this.flush(),
+      appIdOf: (name) => ctx.apps.scope(name, 'client').id,
+      declareTables: (name, tables) => ctx.apps.scope(name, 'client').declareTables(tables),
     });
     call.on('data', (msg: ClientMessage) => this.apply(this.session.receive(msg)));
     call.on('end', () => {
@@ -129,6 +140,10 @@ export class EventStream {
 
   private onSubscribed(s: Subscribe): void {
     const { bus, store } = this.ctx.targets;
+    // The session had the scope made (its id is in Subscribed): this finds it.
+    const scope = this.ctx.apps.scope(this.session.appName, 'client');
+    this.targets = { ...this.ctx.targets, switches: scope.switches };
+    this.cleanups.push(this.ctx.leases.hold(scope));
     this.subscribed = true;
     this.ctx.metrics.streams.inc();
     this.cleanups.push(() => this.ctx.metrics.streams.dec());
@@ -161,7 +176,7 @@ export class EventStream {
   private runCommand(c: Command): void {
     let outcome: ResultKind | Promise<ResultKind>;
     try {
-      outcome = runCommand(c, this.principal!, this.ctx.targets);
+      outcome = runCommand(c, this.principal!, this.targets);
     } catch (err) {
       this.onCommandFailed(c, err);
       return;

@@ -15,8 +15,8 @@ export interface BridgeOptions {
   readonly dpid?: string;
   /** OpenFlow versions the bridge accepts; default ['OpenFlow13']. */
   readonly protocols?: readonly string[];
-  /** Controller target, e.g. 'tcp:127.0.0.1:6653'; none by default. */
-  readonly controller?: string;
+  /** Controller target, e.g. 'tcp:127.0.0.1:6653', or several (the switch connects to each: mastership tests); none by default. */
+  readonly controller?: string | readonly string[];
   /** 'secure' (default): without a controller the bridge forwards only what its flows say. */
   readonly failMode?: 'secure' | 'standalone';
   /** Longest wait between reconnect attempts to the controller, ms (OVS minimum 1000; default 8000). */
@@ -63,11 +63,11 @@ export async function createBridge(ctx: OvsContext, ovsName: string, options: Br
 }
 
 function controllerArgs(ovsName: string, options: BridgeOptions): string[] {
-  const target = options.controller ?? '';
-  if (!/^(tcp|ssl|unix):\S+$/.test(target)) {
-    throw new OvsHarnessError(`bridge ${ovsName}: controller must look like tcp:127.0.0.1:6653, got ${JSON.stringify(target)}`);
+  const targets = typeof options.controller === 'string' ? [options.controller] : (options.controller ?? []);
+  if (targets.length === 0 || targets.some((t) => !/^(tcp|ssl|unix):\S+$/.test(t))) {
+    throw new OvsHarnessError(`bridge ${ovsName}: controller must look like tcp:127.0.0.1:6653, got ${JSON.stringify(options.controller)}`);
   }
-  const columns = [`target=${JSON.stringify(target)}`];
+  const columns: string[] = [];
   if (options.maxBackoffMs !== undefined) {
     if (!Number.isInteger(options.maxBackoffMs) || options.maxBackoffMs < 1000) {
       throw new OvsHarnessError(`bridge ${ovsName}: maxBackoffMs must be an integer >= 1000 (OVS minimum), got ${options.maxBackoffMs}`);
@@ -81,7 +81,8 @@ function controllerArgs(ovsName: string, options: BridgeOptions): string[] {
     }
     columns.push(`inactivity_probe=${ms}`);
   }
-  return ['--id=@controller', 'create', 'Controller', ...columns, '--', 'set', 'Bridge', ovsName, 'controller=@controller'];
+  const records = targets.flatMap((target, i) => ['--', `--id=@controller${i}`, 'create', 'Controller', `target=${JSON.stringify(target)}`, ...columns]);
+  return [...records.slice(1), '--', 'set', 'Bridge', ovsName, `controller=[${targets.map((_, i) => `@controller${i}`).join(',')}]`];
 }
 
 /**

@@ -156,6 +156,36 @@ class KvWatch(_message.Message):
 Global___KvWatch: _TypeAlias = KvWatch  # noqa: Y015
 
 @_typing.final
+class TableDeclaration(_message.Message):
+    """A flow table an app asks for by name (VLCP's model): the runtime gives every
+    declared table an id, each after the tables named in `after`, in the order
+    apps declared (docs/apps-sharing-a-switch.md). Names are the node's: another
+    app's table can be named in `after` (declared before) and in goto-table.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    AFTER_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """1..64 characters, unique on the node."""
+    @_builtins.property
+    def after(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        after: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["after", b"after", "name", b"name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TableDeclaration: _TypeAlias = TableDeclaration  # noqa: Y015
+
+@_typing.final
 class Subscribe(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -168,8 +198,21 @@ class Subscribe(_message.Message):
     MAX_BATCH_FIELD_NUMBER: _builtins.int
     TOPICS_FIELD_NUMBER: _builtins.int
     KV_WATCHES_FIELD_NUMBER: _builtins.int
+    TABLES_FIELD_NUMBER: _builtins.int
     app_name: _builtins.str
-    """Shown in logs and metrics."""
+    """The app this stream belongs to (default: the token's name): shown in logs
+    and metrics, and the app that owns the flows the stream writes. Every
+    stream with one name is the same app. docs/apps-sharing-a-switch.md: the
+    runtime puts the app's id in the top 16 bits of every cookie it writes
+    (cookies keep 48 bits for the app; a cookie that sets any of the top 16 is
+    refused with CODE_INVALID), confines modify, delete and flow/aggregate
+    stats to the app's flows, refuses an add that overlaps another app's flow
+    at the same table and priority, and counts the app's flows against a
+    quota. Packet-ins caused by the app's flows and flow-removed events of its
+    flows come to this app only, with the cookie it wrote; table misses come
+    to every app that subscribes to packet-ins. The name of a built-in app or
+    a plugin cannot be used.
+    """
     resume_after_seq: _builtins.int
     """Resume after a reconnect: replay lifecycle events with a larger seq."""
     initial_credit: _builtins.int
@@ -192,6 +235,13 @@ class Subscribe(_message.Message):
 
     @_builtins.property
     def kv_watches(self) -> _containers.RepeatedCompositeFieldContainer[Global___KvWatch]: ...
+    @_builtins.property
+    def tables(self) -> _containers.RepeatedCompositeFieldContainer[Global___TableDeclaration]:
+        """The app's named tables. A name another app declared, an unknown
+        predecessor, a cycle or a table id that would move ends the stream with
+        INVALID_ARGUMENT.
+        """
+
     def __init__(
         self,
         *,
@@ -204,10 +254,11 @@ class Subscribe(_message.Message):
         max_batch: _builtins.int = ...,
         topics: _abc.Iterable[_builtins.str] | None = ...,
         kv_watches: _abc.Iterable[Global___KvWatch] | None = ...,
+        tables: _abc.Iterable[Global___TableDeclaration] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_resume_after_seq", b"_resume_after_seq", "packet_in", b"packet_in", "resume_after_seq", b"resume_after_seq"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_resume_after_seq", b"_resume_after_seq", "app_name", b"app_name", "dpids", b"dpids", "initial_credit", b"initial_credit", "kinds", b"kinds", "kv_watches", b"kv_watches", "max_batch", b"max_batch", "packet_in", b"packet_in", "resume_after_seq", b"resume_after_seq", "topics", b"topics"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_resume_after_seq", b"_resume_after_seq", "app_name", b"app_name", "dpids", b"dpids", "initial_credit", b"initial_credit", "kinds", b"kinds", "kv_watches", b"kv_watches", "max_batch", b"max_batch", "packet_in", b"packet_in", "resume_after_seq", b"resume_after_seq", "tables", b"tables", "topics", b"topics"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__resume_after_seq: _TypeAlias = _typing.Literal["resume_after_seq"]  # noqa: Y015
     _WhichOneofArgType__resume_after_seq: _TypeAlias = _typing.Literal["_resume_after_seq", b"_resume_after_seq"]  # noqa: Y015
@@ -219,21 +270,55 @@ Global___Subscribe: _TypeAlias = Subscribe  # noqa: Y015
 class Subscribed(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
+    @_typing.final
+    class TablesEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.int
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.int = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     LAST_SEQ_FIELD_NUMBER: _builtins.int
     NODE_ID_FIELD_NUMBER: _builtins.int
+    APP_ID_FIELD_NUMBER: _builtins.int
+    TABLES_FIELD_NUMBER: _builtins.int
     last_seq: _builtins.int
     """The newest lifecycle seq when the subscription started."""
     node_id: _builtins.str
     """The node that serves this stream."""
+    app_id: _builtins.int
+    """The app's id (1..65534): the top 16 bits of the cookie of every flow it
+    writes, as dump-flows shows them.
+    """
+    @_builtins.property
+    def tables(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]:
+        """The id of every named table declared on the node (this app's and the
+        others'), by name; empty when no app declared any.
+        """
+
     def __init__(
         self,
         *,
         last_seq: _builtins.int = ...,
         node_id: _builtins.str = ...,
+        app_id: _builtins.int = ...,
+        tables: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["last_seq", b"last_seq", "node_id", b"node_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["app_id", b"app_id", "last_seq", b"last_seq", "node_id", b"node_id", "tables", b"tables"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

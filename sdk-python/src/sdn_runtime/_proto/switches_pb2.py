@@ -27,29 +27,31 @@ from . import openflow_pb2 as sdn_dot_runtime_dot_v1_dot_openflow__pb2
 from . import stats_pb2 as sdn_dot_runtime_dot_v1_dot_stats__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dsdn/runtime/v1/switches.proto\x12\x0esdn.runtime.v1\x1a\x1dsdn/runtime/v1/openflow.proto\x1a\x1asdn/runtime/v1/stats.proto\"\xef\x01\n\nSwitchInfo\x12\x0c\n\x04\x64pid\x18\x01 \x01(\x04\x12\x10\n\x08\x64pid_hex\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\r\x12\x0e\n\x06remote\x18\x04 \x01(\t\x12\x11\n\tn_buffers\x18\x05 \x01(\r\x12\x10\n\x08n_tables\x18\x06 \x01(\r\x12\x14\n\x0c\x63\x61pabilities\x18\x07 \x01(\r\x12\'\n\x04\x64\x65sc\x18\x08 \x01(\x0b\x32\x19.sdn.runtime.v1.DescStats\x12#\n\x05ports\x18\t \x03(\x0b\x32\x14.sdn.runtime.v1.Port\x12\x17\n\x0f\x63onnected_at_ms\x18\n \x01(\x04\"\x15\n\x13ListSwitchesRequest\"D\n\x14ListSwitchesResponse\x12,\n\x08switches\x18\x01 \x03(\x0b\x32\x1a.sdn.runtime.v1.SwitchInfo\" \n\x10GetSwitchRequest\x12\x0c\n\x04\x64pid\x18\x01 \x01(\x04\"D\n\x10\x44umpFlowsRequest\x12\x0c\n\x04\x64pid\x18\x01 \x01(\x04\x12\x15\n\x08table_id\x18\x02 \x01(\rH\x00\x88\x01\x01\x42\x0b\n\t_table_id\"=\n\x11\x44umpFlowsResponse\x12(\n\x05\x66lows\x18\x01 \x03(\x0b\x32\x19.sdn.runtime.v1.FlowStats\"\x0f\n\rStatusRequest\"\xb4\x01\n\x0eStatusResponse\x12\x0f\n\x07node_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x11\n\tuptime_ms\x18\x03 \x01(\x04\x12\x10\n\x08switches\x18\x04 \x01(\r\x12\x0c\n\x04\x61pps\x18\x05 \x01(\r\x12\x10\n\x08last_seq\x18\x06 \x01(\x04\x12\x15\n\ropenflow_port\x18\x07 \x01(\r\x12\x11\n\tgrpc_port\x18\x08 \x01(\r\x12\x11\n\thttp_port\x18\t \x01(\r2\xbd\x02\n\x08Switches\x12Q\n\x04List\x12#.sdn.runtime.v1.ListSwitchesRequest\x1a$.sdn.runtime.v1.ListSwitchesResponse\x12\x43\n\x03Get\x12 .sdn.runtime.v1.GetSwitchRequest\x1a\x1a.sdn.runtime.v1.SwitchInfo\x12P\n\tDumpFlows\x12 .sdn.runtime.v1.DumpFlowsRequest\x1a!.sdn.runtime.v1.DumpFlowsResponse\x12G\n\x06Status\x12\x1d.sdn.runtime.v1.StatusRequest\x1a\x1e.sdn.runtime.v1.StatusResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dsdn/runtime/v1/switches.proto\x12\x0esdn.runtime.v1\x1a\x1dsdn/runtime/v1/openflow.proto\x1a\x1asdn/runtime/v1/stats.proto\"\xc2\x02\n\nSwitchInfo\x12\x0c\n\x04\x64pid\x18\x01 \x01(\x04\x12\x10\n\x08\x64pid_hex\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\r\x12\x0e\n\x06remote\x18\x04 \x01(\t\x12\x11\n\tn_buffers\x18\x05 \x01(\r\x12\x10\n\x08n_tables\x18\x06 \x01(\r\x12\x14\n\x0c\x63\x61pabilities\x18\x07 \x01(\r\x12\'\n\x04\x64\x65sc\x18\x08 \x01(\x0b\x32\x19.sdn.runtime.v1.DescStats\x12#\n\x05ports\x18\t \x03(\x0b\x32\x14.sdn.runtime.v1.Port\x12\x17\n\x0f\x63onnected_at_ms\x18\n \x01(\x04\x12(\n\x04role\x18\x0b \x01(\x0e\x32\x1a.sdn.runtime.v1.SwitchRole\x12\x13\n\x0bmaster_node\x18\x0c \x01(\t\x12\x12\n\ngeneration\x18\r \x01(\x04\"\x15\n\x13ListSwitchesRequest\"D\n\x14ListSwitchesResponse\x12,\n\x08switches\x18\x01 \x03(\x0b\x32\x1a.sdn.runtime.v1.SwitchInfo\" \n\x10GetSwitchRequest\x12\x0c\n\x04\x64pid\x18\x01 \x01(\x04\"D\n\x10\x44umpFlowsRequest\x12\x0c\n\x04\x64pid\x18\x01 \x01(\x04\x12\x15\n\x08table_id\x18\x02 \x01(\rH\x00\x88\x01\x01\x42\x0b\n\t_table_id\"=\n\x11\x44umpFlowsResponse\x12(\n\x05\x66lows\x18\x01 \x03(\x0b\x32\x19.sdn.runtime.v1.FlowStats\"\x0f\n\rStatusRequest\"\xb4\x01\n\x0eStatusResponse\x12\x0f\n\x07node_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x11\n\tuptime_ms\x18\x03 \x01(\x04\x12\x10\n\x08switches\x18\x04 \x01(\r\x12\x0c\n\x04\x61pps\x18\x05 \x01(\r\x12\x10\n\x08last_seq\x18\x06 \x01(\x04\x12\x15\n\ropenflow_port\x18\x07 \x01(\r\x12\x11\n\tgrpc_port\x18\x08 \x01(\r\x12\x11\n\thttp_port\x18\t \x01(\r*n\n\nSwitchRole\x12\x1b\n\x17SWITCH_ROLE_UNSPECIFIED\x10\x00\x12\x16\n\x12SWITCH_ROLE_MASTER\x10\x01\x12\x15\n\x11SWITCH_ROLE_SLAVE\x10\x02\x12\x14\n\x10SWITCH_ROLE_NONE\x10\x03\x32\xbd\x02\n\x08Switches\x12Q\n\x04List\x12#.sdn.runtime.v1.ListSwitchesRequest\x1a$.sdn.runtime.v1.ListSwitchesResponse\x12\x43\n\x03Get\x12 .sdn.runtime.v1.GetSwitchRequest\x1a\x1a.sdn.runtime.v1.SwitchInfo\x12P\n\tDumpFlows\x12 .sdn.runtime.v1.DumpFlowsRequest\x1a!.sdn.runtime.v1.DumpFlowsResponse\x12G\n\x06Status\x12\x1d.sdn.runtime.v1.StatusRequest\x1a\x1e.sdn.runtime.v1.StatusResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sdn.runtime.v1.switches_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_SWITCHROLE']._serialized_start=893
+  _globals['_SWITCHROLE']._serialized_end=1003
   _globals['_SWITCHINFO']._serialized_start=109
-  _globals['_SWITCHINFO']._serialized_end=348
-  _globals['_LISTSWITCHESREQUEST']._serialized_start=350
-  _globals['_LISTSWITCHESREQUEST']._serialized_end=371
-  _globals['_LISTSWITCHESRESPONSE']._serialized_start=373
-  _globals['_LISTSWITCHESRESPONSE']._serialized_end=441
-  _globals['_GETSWITCHREQUEST']._serialized_start=443
-  _globals['_GETSWITCHREQUEST']._serialized_end=475
-  _globals['_DUMPFLOWSREQUEST']._serialized_start=477
-  _globals['_DUMPFLOWSREQUEST']._serialized_end=545
-  _globals['_DUMPFLOWSRESPONSE']._serialized_start=547
-  _globals['_DUMPFLOWSRESPONSE']._serialized_end=608
-  _globals['_STATUSREQUEST']._serialized_start=610
-  _globals['_STATUSREQUEST']._serialized_end=625
-  _globals['_STATUSRESPONSE']._serialized_start=628
-  _globals['_STATUSRESPONSE']._serialized_end=808
-  _globals['_SWITCHES']._serialized_start=811
-  _globals['_SWITCHES']._serialized_end=1128
+  _globals['_SWITCHINFO']._serialized_end=431
+  _globals['_LISTSWITCHESREQUEST']._serialized_start=433
+  _globals['_LISTSWITCHESREQUEST']._serialized_end=454
+  _globals['_LISTSWITCHESRESPONSE']._serialized_start=456
+  _globals['_LISTSWITCHESRESPONSE']._serialized_end=524
+  _globals['_GETSWITCHREQUEST']._serialized_start=526
+  _globals['_GETSWITCHREQUEST']._serialized_end=558
+  _globals['_DUMPFLOWSREQUEST']._serialized_start=560
+  _globals['_DUMPFLOWSREQUEST']._serialized_end=628
+  _globals['_DUMPFLOWSRESPONSE']._serialized_start=630
+  _globals['_DUMPFLOWSRESPONSE']._serialized_end=691
+  _globals['_STATUSREQUEST']._serialized_start=693
+  _globals['_STATUSREQUEST']._serialized_end=708
+  _globals['_STATUSRESPONSE']._serialized_start=711
+  _globals['_STATUSRESPONSE']._serialized_end=891
+  _globals['_SWITCHES']._serialized_start=1006
+  _globals['_SWITCHES']._serialized_end=1323
 # @@protoc_insertion_point(module_scope)

@@ -10,6 +10,7 @@ from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from . import openflow_pb2 as _openflow_pb2
 from . import stats_pb2 as _stats_pb2
 import builtins as _builtins
@@ -22,6 +23,31 @@ else:
     from typing_extensions import TypeAlias as _TypeAlias, Never as _Never
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class _SwitchRole:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _SwitchRoleEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_SwitchRole.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    SWITCH_ROLE_UNSPECIFIED: _SwitchRole.ValueType  # 0
+    SWITCH_ROLE_MASTER: _SwitchRole.ValueType  # 1
+    """This node writes to the switch and publishes its events."""
+    SWITCH_ROLE_SLAVE: _SwitchRole.ValueType  # 2
+    """Another node is master (master_node): this node keeps the connection and writes nothing."""
+    SWITCH_ROLE_NONE: _SwitchRole.ValueType  # 3
+    """Not decided yet: the nodes are electing a master, or the master is stepping down."""
+
+class SwitchRole(_SwitchRole, metaclass=_SwitchRoleEnumTypeWrapper): ...
+
+SWITCH_ROLE_UNSPECIFIED: SwitchRole.ValueType  # 0
+SWITCH_ROLE_MASTER: SwitchRole.ValueType  # 1
+"""This node writes to the switch and publishes its events."""
+SWITCH_ROLE_SLAVE: SwitchRole.ValueType  # 2
+"""Another node is master (master_node): this node keeps the connection and writes nothing."""
+SWITCH_ROLE_NONE: SwitchRole.ValueType  # 3
+"""Not decided yet: the nodes are electing a master, or the master is stepping down."""
+Global___SwitchRole: _TypeAlias = SwitchRole  # noqa: Y015
 
 @_typing.final
 class SwitchInfo(_message.Message):
@@ -37,6 +63,9 @@ class SwitchInfo(_message.Message):
     DESC_FIELD_NUMBER: _builtins.int
     PORTS_FIELD_NUMBER: _builtins.int
     CONNECTED_AT_MS_FIELD_NUMBER: _builtins.int
+    ROLE_FIELD_NUMBER: _builtins.int
+    MASTER_NODE_FIELD_NUMBER: _builtins.int
+    GENERATION_FIELD_NUMBER: _builtins.int
     dpid: _builtins.int
     dpid_hex: _builtins.str
     """The dpid as users see it: 16 hex digits."""
@@ -49,6 +78,16 @@ class SwitchInfo(_message.Message):
     capabilities: _builtins.int
     connected_at_ms: _builtins.int
     """Milliseconds since the Unix epoch when the handshake finished."""
+    role: Global___SwitchRole.ValueType
+    """This node's role for the switch. Without mastership (serve --mastership
+    none) always MASTER: the node is the switch's only controller.
+    """
+    master_node: _builtins.str
+    """With mastership: the name (--node-id) of the master node, when one is known."""
+    generation: _builtins.int
+    """With mastership: the generation id of the master's win (the etcd revision
+    it was elected at; the switch refuses older ones). 0 without mastership.
+    """
     @_builtins.property
     def desc(self) -> _stats_pb2.DescStats: ...
     @_builtins.property
@@ -66,10 +105,13 @@ class SwitchInfo(_message.Message):
         desc: _stats_pb2.DescStats | None = ...,
         ports: _abc.Iterable[_openflow_pb2.Port] | None = ...,
         connected_at_ms: _builtins.int = ...,
+        role: Global___SwitchRole.ValueType = ...,
+        master_node: _builtins.str = ...,
+        generation: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["desc", b"desc"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["capabilities", b"capabilities", "connected_at_ms", b"connected_at_ms", "desc", b"desc", "dpid", b"dpid", "dpid_hex", b"dpid_hex", "n_buffers", b"n_buffers", "n_tables", b"n_tables", "ports", b"ports", "remote", b"remote", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["capabilities", b"capabilities", "connected_at_ms", b"connected_at_ms", "desc", b"desc", "dpid", b"dpid", "dpid_hex", b"dpid_hex", "generation", b"generation", "master_node", b"master_node", "n_buffers", b"n_buffers", "n_tables", b"n_tables", "ports", b"ports", "remote", b"remote", "role", b"role", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -79,8 +79,33 @@ export interface KvWatch {
   startRevision: bigint;
 }
 
+/**
+ * A flow table an app asks for by name (VLCP's model): the runtime gives every
+ * declared table an id, each after the tables named in `after`, in the order
+ * apps declared (docs/apps-sharing-a-switch.md). Names are the node's: another
+ * app's table can be named in `after` (declared before) and in goto-table.
+ */
+export interface TableDeclaration {
+  /** 1..64 characters, unique on the node. */
+  name: string;
+  after: string[];
+}
+
 export interface Subscribe {
-  /** Shown in logs and metrics. */
+  /**
+   * The app this stream belongs to (default: the token's name): shown in logs
+   * and metrics, and the app that owns the flows the stream writes. Every
+   * stream with one name is the same app. docs/apps-sharing-a-switch.md: the
+   * runtime puts the app's id in the top 16 bits of every cookie it writes
+   * (cookies keep 48 bits for the app; a cookie that sets any of the top 16 is
+   * refused with CODE_INVALID), confines modify, delete and flow/aggregate
+   * stats to the app's flows, refuses an add that overlaps another app's flow
+   * at the same table and priority, and counts the app's flows against a
+   * quota. Packet-ins caused by the app's flows and flow-removed events of its
+   * flows come to this app only, with the cookie it wrote; table misses come
+   * to every app that subscribes to packet-ins. The name of a built-in app or
+   * a plugin cannot be used.
+   */
   appName: string;
   /** Empty: every kind except PUBSUB and KV, which come from `topics` / `kv_watches`. */
   kinds: EventKind[];
@@ -100,6 +125,12 @@ export interface Subscribe {
   /** Pubsub subject patterns delivered on this stream as PUBSUB events. */
   topics: string[];
   kvWatches: KvWatch[];
+  /**
+   * The app's named tables. A name another app declared, an unknown
+   * predecessor, a cycle or a table id that would move ends the stream with
+   * INVALID_ARGUMENT.
+   */
+  tables: TableDeclaration[];
 }
 
 export interface Subscribed {
@@ -107,6 +138,21 @@ export interface Subscribed {
   lastSeq: bigint;
   /** The node that serves this stream. */
   nodeId: string;
+  /**
+   * The app's id (1..65534): the top 16 bits of the cookie of every flow it
+   * writes, as dump-flows shows them.
+   */
+  appId: number;
+  /**
+   * The id of every named table declared on the node (this app's and the
+   * others'), by name; empty when no app declared any.
+   */
+  tables: { [key: string]: number };
+}
+
+export interface Subscribed_TablesEntry {
+  key: string;
+  value: number;
 }
 
 /** More room: the server may send `events` more events. */
@@ -493,6 +539,73 @@ export const KvWatch: MessageFns<KvWatch> = {
   },
 };
 
+function createBaseTableDeclaration(): TableDeclaration {
+  return { name: "", after: [] };
+}
+
+export const TableDeclaration: MessageFns<TableDeclaration> = {
+  encode(message: TableDeclaration, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    for (const v of message.after) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TableDeclaration {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTableDeclaration();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.after.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<TableDeclaration>, I>>(base?: I): TableDeclaration {
+    return TableDeclaration.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TableDeclaration>, I>>(object: I): TableDeclaration {
+    const message = createBaseTableDeclaration();
+    message.name = object.name ?? "";
+    message.after = object.after?.map((e) => e) || [];
+    return message;
+  },
+};
+
 function createBaseSubscribe(): Subscribe {
   return {
     appName: "",
@@ -504,6 +617,7 @@ function createBaseSubscribe(): Subscribe {
     maxBatch: 0,
     topics: [],
     kvWatches: [],
+    tables: [],
   };
 }
 
@@ -549,6 +663,9 @@ export const Subscribe: MessageFns<Subscribe> = {
     }
     for (const v of message.kvWatches) {
       KvWatch.encode(v!, writer.uint32(74).fork()).join();
+    }
+    for (const v of message.tables) {
+      TableDeclaration.encode(v!, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -658,6 +775,14 @@ export const Subscribe: MessageFns<Subscribe> = {
             message.kvWatches.push(KvWatch.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.tables.push(TableDeclaration.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -688,12 +813,13 @@ export const Subscribe: MessageFns<Subscribe> = {
     message.maxBatch = object.maxBatch ?? 0;
     message.topics = object.topics?.map((e) => e) || [];
     message.kvWatches = object.kvWatches?.map((e) => KvWatch.fromPartial(e)) || [];
+    message.tables = object.tables?.map((e) => TableDeclaration.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseSubscribed(): Subscribed {
-  return { lastSeq: 0n, nodeId: "" };
+  return { lastSeq: 0n, nodeId: "", appId: 0, tables: {} };
 }
 
 export const Subscribed: MessageFns<Subscribed> = {
@@ -707,6 +833,12 @@ export const Subscribed: MessageFns<Subscribed> = {
     if (message.nodeId !== "") {
       writer.uint32(18).string(message.nodeId);
     }
+    if (message.appId !== 0) {
+      writer.uint32(24).uint32(message.appId);
+    }
+    globalThis.Object.entries(message.tables).forEach(([key, value]: [string, number]) => {
+      Subscribed_TablesEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
+    });
     return writer;
   },
 
@@ -739,6 +871,25 @@ export const Subscribed: MessageFns<Subscribed> = {
             message.nodeId = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.appId = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = Subscribed_TablesEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.tables[entry4.key] = entry4.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -758,6 +909,83 @@ export const Subscribed: MessageFns<Subscribed> = {
     const message = createBaseSubscribed();
     message.lastSeq = (object.lastSeq !== undefined && object.lastSeq !== null) ? BigInt(object.lastSeq) : 0n;
     message.nodeId = object.nodeId ?? "";
+    message.appId = object.appId ?? 0;
+    message.tables = (globalThis.Object.entries(object.tables ?? {}) as [string, number][]).reduce(
+      (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseSubscribed_TablesEntry(): Subscribed_TablesEntry {
+  return { key: "", value: 0 };
+}
+
+export const Subscribed_TablesEntry: MessageFns<Subscribed_TablesEntry> = {
+  encode(message: Subscribed_TablesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(16).uint32(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Subscribed_TablesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubscribed_TablesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.value = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<Subscribed_TablesEntry>, I>>(base?: I): Subscribed_TablesEntry {
+    return Subscribed_TablesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Subscribed_TablesEntry>, I>>(object: I): Subscribed_TablesEntry {
+    const message = createBaseSubscribed_TablesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
     return message;
   },
 };

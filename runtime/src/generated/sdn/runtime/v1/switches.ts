@@ -25,6 +25,17 @@ export const protobufPackage = "sdn.runtime.v1";
 
 export const protobufFileName = "sdn/runtime/v1/switches.proto";
 
+export enum SwitchRole {
+  SWITCH_ROLE_UNSPECIFIED = 0,
+  /** SWITCH_ROLE_MASTER - This node writes to the switch and publishes its events. */
+  SWITCH_ROLE_MASTER = 1,
+  /** SWITCH_ROLE_SLAVE - Another node is master (master_node): this node keeps the connection and writes nothing. */
+  SWITCH_ROLE_SLAVE = 2,
+  /** SWITCH_ROLE_NONE - Not decided yet: the nodes are electing a master, or the master is stepping down. */
+  SWITCH_ROLE_NONE = 3,
+  UNRECOGNIZED = -1,
+}
+
 export interface SwitchInfo {
   dpid: bigint;
   /** The dpid as users see it: 16 hex digits. */
@@ -40,6 +51,18 @@ export interface SwitchInfo {
   ports: Port[];
   /** Milliseconds since the Unix epoch when the handshake finished. */
   connectedAtMs: bigint;
+  /**
+   * This node's role for the switch. Without mastership (serve --mastership
+   * none) always MASTER: the node is the switch's only controller.
+   */
+  role: SwitchRole;
+  /** With mastership: the name (--node-id) of the master node, when one is known. */
+  masterNode: string;
+  /**
+   * With mastership: the generation id of the master's win (the etcd revision
+   * it was elected at; the switch refuses older ones). 0 without mastership.
+   */
+  generation: bigint;
 }
 
 export interface ListSwitchesRequest {
@@ -91,6 +114,9 @@ function createBaseSwitchInfo(): SwitchInfo {
     desc: undefined,
     ports: [],
     connectedAtMs: 0n,
+    role: 0,
+    masterNode: "",
+    generation: 0n,
   };
 }
 
@@ -131,6 +157,18 @@ export const SwitchInfo: MessageFns<SwitchInfo> = {
         throw new globalThis.Error("value provided for field message.connectedAtMs of type uint64 too large");
       }
       writer.uint32(80).uint64(message.connectedAtMs);
+    }
+    if (message.role !== 0) {
+      writer.uint32(88).int32(message.role);
+    }
+    if (message.masterNode !== "") {
+      writer.uint32(98).string(message.masterNode);
+    }
+    if (message.generation !== 0n) {
+      if (BigInt.asUintN(64, message.generation) !== message.generation) {
+        throw new globalThis.Error("value provided for field message.generation of type uint64 too large");
+      }
+      writer.uint32(104).uint64(message.generation);
     }
     return writer;
   },
@@ -228,6 +266,30 @@ export const SwitchInfo: MessageFns<SwitchInfo> = {
             message.connectedAtMs = reader.uint64() as bigint;
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.masterNode = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.generation = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -256,6 +318,11 @@ export const SwitchInfo: MessageFns<SwitchInfo> = {
     message.ports = object.ports?.map((e) => Port.fromPartial(e)) || [];
     message.connectedAtMs = (object.connectedAtMs !== undefined && object.connectedAtMs !== null)
       ? BigInt(object.connectedAtMs)
+      : 0n;
+    message.role = object.role ?? 0;
+    message.masterNode = object.masterNode ?? "";
+    message.generation = (object.generation !== undefined && object.generation !== null)
+      ? BigInt(object.generation)
       : 0n;
     return message;
   },

@@ -1,0 +1,46 @@
+/**
+ * The cookie layout (one table, used by the confinement, the routing and the docs):
+ *
+ *   bits 63..48  app id (16 bits): set by the runtime, never by the app
+ *   bits 47..0   the app's own cookie (48 bits): the app's to use as it likes
+ *
+ * App id 0 is the runtime's own (flows no app wrote, flows written before
+ * ownership existed); 0xffff is never given out, so the all-ones cookie a switch
+ * reports for a packet-in no flow caused (OpenFlow 1.3.5 7.4.1) has no owner.
+ */
+
+export const APP_ID_BITS = 16;
+export const APP_COOKIE_BITS = 64 - APP_ID_BITS;
+const SHIFT = BigInt(APP_COOKIE_BITS);
+/** The bits an app may set in its cookies (and cookie masks). */
+export const APP_COOKIE_MASK = (1n << SHIFT) - 1n;
+/** The app-id field of a cookie. */
+export const APP_ID_MASK = ((1n << BigInt(APP_ID_BITS)) - 1n) << SHIFT;
+/** Flows no app owns. */
+export const RUNTIME_APP_ID = 0;
+/** Never given to an app: the top of the all-ones cookie. */
+export const NO_APP_ID = (1 << APP_ID_BITS) - 1;
+/** The cookie of a packet-in that no flow entry caused. */
+export const NO_COOKIE = 0xffff_ffff_ffff_ffffn;
+/** The largest id an app can get. */
+export const MAX_APP_ID = NO_APP_ID - 1;
+
+/** The cookie of app `appId` whose own part is `own` (which must fit APP_COOKIE_MASK). */
+export function appCookie(appId: number, own: bigint): bigint {
+  return (BigInt(appId) << SHIFT) | (own & APP_COOKIE_MASK);
+}
+
+/** The app id in `cookie`: RUNTIME_APP_ID for the runtime's flows, NO_APP_ID for "no flow". */
+export function appIdOf(cookie: bigint): number {
+  return Number((cookie & APP_ID_MASK) >> SHIFT);
+}
+
+/** The app's own part of `cookie` (what the app wrote and gets back). */
+export function ownCookie(cookie: bigint): bigint {
+  return cookie & APP_COOKIE_MASK;
+}
+
+/** Whether `cookie` sets bits only an app id may set. */
+export function touchesAppBits(cookie: bigint): boolean {
+  return (cookie & APP_ID_MASK) !== 0n;
+}
