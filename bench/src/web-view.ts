@@ -98,7 +98,7 @@ async function run(options: Options): Promise<number> {
   const views: SwitchView[] = Array.from({ length: options.switches }, (_, i) => ({ dpid: BigInt(i + 1), node: 1, version: 4, remote: '192.0.2.1:1', connectedAt: now, desc: undefined, ports: new Map(), features: {} }) as unknown as SwitchView);
   const pairs = cables(options.switches, options.cables);
   const links = pairs.flatMap(([a, b]) => [link(a, b, now), link(a, b, now, true)]);
-  const directory: SwitchDirectory = { lookup: () => undefined, view: (dpid) => views[Number(dpid) - 1], list: () => views };
+  const directory: SwitchDirectory = { lookup: () => undefined, view: (dpid) => views[Number(dpid) - 1], list: () => views, role: () => ({ role: 'master', masterNode: undefined, generation: undefined }) };
   const feed = new Feed();
   const web = new WebView({
     node: { id: 1, name: 'bench', version: '0', startedAtMs: now },
@@ -109,12 +109,13 @@ async function run(options: Options): Promise<number> {
     topology: { links: () => links, hostList: () => [] } as never,
     plugins: { list: () => [] },
     apps: [],
+    appName: () => undefined,
     sse: { maxClients: 4, maxBufferBytes: 1024 * 1024 },
     statsIntervalMs: 60_000,
     registry: new Registry(),
     log: pino({ level: 'warn' }),
   });
-  web.start({ switches: directory, subscribe: () => () => {} } as unknown as AppContext);
+  web.start({ switches: directory, apps: { unconfined: directory }, subscribe: () => () => {} } as unknown as AppContext);
   const server: Server = createServer((req, res) => {
     if (!web.handle(req, res)) res.writeHead(404).end();
   });

@@ -43,6 +43,7 @@
   let lastEventId;
   let pending = [];
   let flushTimer;
+  /** The name of the node serving the page; runtime nodes are drawn by name (a switch's master is a name). */
   let localNode;
   /** Set per snapshot: more switches than RELAYOUT_MAX_NODES. */
   let large = false;
@@ -182,17 +183,24 @@
   }
 
   function draw(doc) {
-    localNode = doc.nodes[0] === undefined ? undefined : doc.nodes[0].id;
+    localNode = doc.nodes[0] === undefined ? undefined : doc.nodes[0].name;
     large = doc.switches.length > RELAYOUT_MAX_NODES;
     for (const s of doc.switches) if (s.flowCount !== undefined) stats.set(s.dpid, { flowCount: s.flowCount, flowsByApp: s.flowsByApp, packetInPerSec: s.packetInPerSec });
     // The snapshot as one list of plain elements and one add: no lookups per element.
-    const elements = doc.nodes.map((n) => ({ group: 'nodes', classes: 'runtime', data: { id: 'node:' + n.id, label: n.name + ' (' + n.idHex + ')' } }));
+    const elements = doc.nodes.map((n) => ({ group: 'nodes', classes: 'runtime', data: { id: 'node:' + n.name, label: n.name + ' (' + n.idHex + ')' } }));
+    // Under mastership a switch's master may be another node: it is drawn by its name.
+    const masters = new Set(doc.nodes.map((n) => n.name));
+    for (const s of doc.switches) {
+      if (s.master === undefined || masters.has(s.master)) continue;
+      masters.add(s.master);
+      elements.push({ group: 'nodes', classes: 'runtime', data: { id: 'node:' + s.master, label: s.master + ' (master)' } });
+    }
     const drawnSwitches = new Set();
     for (const s of doc.switches) {
       drawnSwitches.add(s.dpid);
       const master = s.master === undefined ? localNode : s.master;
       elements.push({ group: 'nodes', classes: 'switch', data: { id: swId(s.dpid), dpid: s.dpid, master, label: switchLabel(s.dpid) } });
-      if (!large && doc.nodes.some((n) => n.id === master)) elements.push({ group: 'edges', classes: 'control', data: { id: 'control:' + s.dpid, source: 'node:' + master, target: swId(s.dpid) } });
+      if (!large && master !== undefined) elements.push({ group: 'edges', classes: 'control', data: { id: 'control:' + s.dpid, source: 'node:' + master, target: swId(s.dpid) } });
     }
     const cables = new Map();
     for (const l of doc.links) {
@@ -346,7 +354,7 @@
     }
     const parts = [Object.assign(document.createElement('h2'), { textContent: 'Switch ' + dpid })];
     const p = document.createElement('p');
-    p.textContent = 'node ' + d.master.toString(16).padStart(8, '0') + ' · OpenFlow 0x0' + d.version + ' · ' + d.remote + ' · ' + d.flowCount + ' flows · ' + (d.packetInPerSec ?? 0) + ' packet-ins/s';
+    p.textContent = 'master ' + (d.master ?? 'unknown') + (d.role === 'slave' ? ' (this node is slave)' : '') + ' · OpenFlow 0x0' + d.version + ' · ' + d.remote + ' · ' + d.flowCount + ' flows · ' + (d.packetInPerSec ?? 0) + ' packet-ins/s';
     parts.push(p);
     parts.push(Object.assign(document.createElement('h2'), { textContent: 'Ports' }));
     parts.push(table(['port', 'name', 'rx pkts', 'tx pkts', 'rx bytes', 'tx bytes', 'drops', 'errors'], d.ports.map((q) => {

@@ -241,6 +241,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     topology: topology?.topology,
     plugins,
     apps: [...(topology === undefined ? [] : [topology.name]), ...config.apps],
+    appName: (id) => ownership.ids.nameOf(id),
     sse: WEB_SSE_LIMITS,
     statsIntervalMs: WEB_STATS_INTERVAL_MS,
     registry: metrics.registry,

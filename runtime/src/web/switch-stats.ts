@@ -1,6 +1,6 @@
 import type { SwitchDirectory } from '../core/index.js';
 import { OFPG_ANY, OFPP_ANY, OFPTT_ALL, type FlowStats, type OfpMessage, type PortStats } from '../openflow/index.js';
-import { flowsByApp, LIST_CAPS, type SwitchStats } from './views.js';
+import { flowsByApp, LIST_CAPS, type AppNameOf, type SwitchStats } from './views.js';
 
 /** Switches asked for their flows at once by the sampler: the rest wait their turn. */
 const SAMPLE_CONCURRENCY = 4;
@@ -46,6 +46,7 @@ export class SwitchStatsSampler {
   constructor(
     private readonly switches: () => SwitchDirectory | undefined,
     private readonly now: () => number,
+    private readonly appName: AppNameOf,
   ) {}
 
   /** One packet-in from `dpid` (an app-visible one: topology keeps LLDP to itself). */
@@ -97,7 +98,7 @@ export class SwitchStatsSampler {
     const packetInPerSec = seconds > 0 ? Math.round(((count - before!.packetIns) / seconds) * 10) / 10 : 0;
     const old = this.latest.get(dpid);
     // A switch that did not answer keeps its last flow counts; its rate is still current.
-    const byApp = flows === undefined ? (old?.flowsByApp ?? {}) : flowsByApp(flows);
+    const byApp = flows === undefined ? (old?.flowsByApp ?? {}) : flowsByApp(flows, this.appName);
     this.latest.set(dpid, { flowsByApp: byApp, flowCount: flows === undefined ? (old?.flowCount ?? 0) : flows.length, packetInPerSec, sampledAtMs: atMs });
   }
 }

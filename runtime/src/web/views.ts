@@ -1,5 +1,6 @@
-import type { SwitchView } from '../core/index.js';
+import type { SwitchRoleView, SwitchView } from '../core/index.js';
 import type { FlowStats, PortStats } from '../openflow/index.js';
+import { appIdOf, RUNTIME_APP_ID } from '../ownership/index.js';
 import type { PluginStatus } from '../plugins/index.js';
 import type { Host, Link } from '../topology/index.js';
 
@@ -23,7 +24,7 @@ export interface NodeInfo {
 
 /** What the stats sampler last learned of one switch. */
 export interface SwitchStats {
-  /** Flows per app: the app a flow's cookie names, or `cookie 0x…` until flows carry an owner. */
+  /** Flows per app: the app whose id is in the flow's cookie (flowGroup). */
   readonly flowsByApp: Readonly<Record<string, number>>;
   readonly flowCount: number;
   /** Packet-ins per second over the last sample interval. */
@@ -44,12 +45,20 @@ export function nodeJson(node: NodeInfo, nowMs: number) {
   return { id: node.id, idHex: node.id.toString(16).padStart(8, '0'), name: node.name, version: node.version, uptimeSec: Math.round((nowMs - node.startedAtMs) / 1000) };
 }
 
-/** One switch in a list: who it is, which node it is connected to (its master until mastership exists: the only node), and its last stats. */
-export function switchJson(view: SwitchView, stats: SwitchStats | undefined) {
+/** The app names of app ids (core/ownership.ts's ids), for flow groups. */
+export type AppNameOf = (appId: number) => string | undefined;
+
+/**
+ * One switch in a list: who it is, the node it is connected to, this node's
+ * role for it and the name of its master node (`masterNode` under mastership;
+ * this node when it is master or there is no mastership), and its last stats.
+ */
+export function switchJson(view: SwitchView, role: SwitchRoleView | undefined, nodeName: string, stats: SwitchStats | undefined) {
   return {
     dpid: view.dpid,
     node: view.node,
-    master: view.node,
+    role: role?.role,
+    master: role === undefined || role.role !== 'slave' ? nodeName : role.masterNode,
     version: view.version,
     remote: view.remote,
     connectedAtMs: view.connectedAt,
@@ -78,6 +87,7 @@ export interface TopologyInput {
   /** The id of the newest event this document includes (sse-resume.ts): the page's SSE stream starts after it. */
   readonly eventId: string;
   readonly switches: readonly SwitchView[];
+  readonly roleOf: (dpid: bigint) => SwitchRoleView | undefined;
   readonly stats: ReadonlyMap<bigint, SwitchStats>;
   /** Undefined when topology is off (`--no-topology`). */
   readonly links: readonly Link[] | undefined;
@@ -93,7 +103,7 @@ export function topologyJson(t: TopologyInput) {
     eventId: t.eventId,
     nodes: [nodeJson(t.node, t.nowMs)],
     topology: t.links !== undefined,
-    switches: capped('switches', t.switches, LIST_CAPS.switches, truncated).map((v) => switchJson(v, t.stats.get(v.dpid))),
+    switches: capped('switches', t.switches, LIST_CAPS.switches, truncated).map((v) => switchJson(v, t.roleOf(v.dpid), t.node.name, t.stats.get(v.dpid))),
     links: capped('links', t.links ?? [], LIST_CAPS.links, truncated).map(linkJson),
     hosts: capped('hosts', t.hosts ?? [], LIST_CAPS.hosts, truncated).map(hostJson),
     plugins: capped('plugins', t.plugins, LIST_CAPS.plugins, truncated).map(pluginJson),
@@ -102,31 +112,47 @@ export function topologyJson(t: TopologyInput) {
   };
 }
 
-/** The group a flow counts in: its cookie, until flows carry the id of the app that installed them. */
-export function flowGroup(cookie: bigint): string {
-  return `cookie 0x${cookie.toString(16)}`;
+/**
+ * The group a flow counts in: the app whose id its cookie carries
+ * (docs/apps-sharing-a-switch.md), `runtime` for the runtime's own, `app <id>`
+ * for an id this node has not named (an app of another node, or of an earlier run).
+ */
+export function flowGroup(cookie: bigint, appName: AppNameOf): string {
+  const id = appIdOf(cookie);
+  if (id === RUNTIME_APP_ID) return 'runtime';
+  return appName(id) ?? `app ${id}`;
 }
 
-export function flowsByApp(flows: readonly FlowStats[]): Record<string, number> {
+export function flowsByApp(flows: readonly FlowStats[], appName: AppNameOf): Record<string, number> {
   const out: Record<string, number> = {};
   for (const f of flows) {
-    const group = flowGroup(f.cookie);
+    const group = flowGroup(f.cookie, appName);
     out[group] = (out[group] ?? 0) + 1;
   }
   return out;
 }
 
 /** One switch in detail: `/api/v1/switches/<dpid>` and the page's side panel. */
-export function switchDetailJson(view: SwitchView, stats: SwitchStats | undefined, flows: readonly FlowStats[], ports: readonly PortStats[]) {
+export interface SwitchDetailInput {
+  readonly view: SwitchView;
+  readonly role: SwitchRoleView | undefined;
+  readonly nodeName: string;
+  readonly stats: SwitchStats | undefined;
+  readonly flows: readonly FlowStats[];
+  readonly ports: readonly PortStats[];
+  readonly appName: AppNameOf;
+}
+
+export function switchDetailJson({ view, role, nodeName, stats, flows, ports, appName }: SwitchDetailInput) {
   const truncated: Truncated = {};
   const listed = capped('flows', flows, LIST_CAPS.flows, truncated);
   const byApp: Record<string, unknown[]> = {};
-  for (const f of listed) (byApp[flowGroup(f.cookie)] ??= []).push({ tableId: f.tableId, priority: f.priority, cookie: f.cookie, packets: f.packetCount, bytes: f.byteCount, durationSec: f.durationSec, idleTimeout: f.idleTimeout, hardTimeout: f.hardTimeout, match: f.match, instructions: f.instructions });
+  for (const f of listed) (byApp[flowGroup(f.cookie, appName)] ??= []).push({ tableId: f.tableId, priority: f.priority, cookie: f.cookie, packets: f.packetCount, bytes: f.byteCount, durationSec: f.durationSec, idleTimeout: f.idleTimeout, hardTimeout: f.hardTimeout, match: f.match, instructions: f.instructions });
   const counters = new Map(ports.map((p) => [p.portNo, p]));
   return {
-    ...switchJson(view, stats),
+    ...switchJson(view, role, nodeName, stats),
     flowCount: flows.length,
-    flowsByApp: flowsByApp(flows),
+    flowsByApp: flowsByApp(flows, appName),
     description: view.desc,
     ports: capped('ports', [...view.ports.values()], LIST_CAPS.ports, truncated).map((p) => {
       const c = counters.get(p.portNo);

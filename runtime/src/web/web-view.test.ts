@@ -5,6 +5,7 @@ import type { OfpMessage } from '../openflow/index.js';
 import { fakePort, FakeSwitch } from '../testing/fake-switch.js';
 import { packetInOn, relayProbe } from '../testing/probe-relay.js';
 import { metricValue, startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';
+import { appCookie, preferredAppId } from '../ownership/index.js';
 import { arp } from '../topology/testing/frames.js';
 
 /** One SSE message as the page's EventSource gets it. */
@@ -75,14 +76,18 @@ async function getJson(port: number, path: string, headers: Record<string, strin
 
 const HOST_MAC = '02:aa:00:00:00:01';
 
-/** Answers flow-stats and port-stats requests as a switch with two flows (cookies 0 and 0x5) would. */
+/** Flows of the runtime (app id 0), of the topology service, and of an app id this node has not named. */
+const COOKIES = [0n, appCookie(preferredAppId('topology'), 5n), appCookie(77, 1n)];
+
+/** Answers flow-stats and port-stats requests as a switch with the three flows of COOKIES would. */
 function statsResponder(msg: OfpMessage, sw: FakeSwitch): boolean {
   if (msg.type !== 'MultipartRequest') return false;
   const base = { tableId: 0, durationSec: 3, durationNsec: 0, idleTimeout: 0, hardTimeout: 0, flags: 0, packetCount: 7n, byteCount: 700n, instructions: [] };
   if (msg.body.type === 'flow') {
     const stats = [
-      { ...base, priority: 0, cookie: 0n, match: [] },
-      { ...base, priority: 10, cookie: 5n, match: [{ field: 'in_port' as const, value: 1 }] },
+      { ...base, priority: 0, cookie: COOKIES[0]!, match: [] },
+      { ...base, priority: 10, cookie: COOKIES[1]!, match: [{ field: 'in_port' as const, value: 1 }] },
+      { ...base, priority: 20, cookie: COOKIES[2]!, match: [] },
     ];
     sw.send({ type: 'MultipartReply', version: 4, xid: msg.xid, flags: 0, body: { type: 'flow', stats } });
     return true;
@@ -123,10 +128,10 @@ describe('web view JSON and event stream, against fake switches', () => {
     const node = (doc.nodes as { id: number; name: string }[])[0]!;
     assert.equal(node.name, 'test-node');
     assert.deepEqual(
-      (doc.switches as { dpid: string; master: number }[]).map((s) => [s.dpid, s.master]).sort(),
+      (doc.switches as { dpid: string; node: number; role: string; master: string }[]).map((s) => [s.dpid, s.node, s.role, s.master]).sort(),
       [
-        ['0000000000000001', node.id],
-        ['0000000000000002', node.id],
+        ['0000000000000001', node.id, 'master', 'test-node'],
+        ['0000000000000002', node.id, 'master', 'test-node'],
       ],
     );
     const links = (doc.links as { src: { dpid: string; port: number }; dst: { dpid: string; port: number }; latencyMs: number }[]).map((l) => `${l.src.dpid.slice(-1)}:${l.src.port}>${l.dst.dpid.slice(-1)}:${l.dst.port}`);
@@ -137,17 +142,17 @@ describe('web view JSON and event stream, against fake switches', () => {
     assert.deepEqual(doc.truncated, {});
   });
 
-  it('answers a switch with its ports and counters and its flows grouped by cookie', async () => {
+  it('answers a switch with its ports and counters and its flows grouped by the app id in their cookies', async () => {
     const { status, body } = await getJson(t.rt.httpPort, '/api/v1/switches/00:00:00:00:00:00:00:01');
     assert.equal(status, 200);
-    assert.equal(body.flowCount, 2);
-    assert.deepEqual(body.flowsByApp, { 'cookie 0x0': 1, 'cookie 0x5': 1 });
+    assert.equal(body.flowCount, 3);
+    assert.deepEqual(body.flowsByApp, { runtime: 1, topology: 1, 'app 77': 1 });
     const ports = body.ports as { port: number; counters?: { rxPackets: string } }[];
     assert.deepEqual(ports.map((p) => [p.port, p.counters?.rxPackets]), [
       [1, '11'],
       [2, undefined],
     ]);
-    assert.equal((body.flows as Record<string, { priority: number }[]>)['cookie 0x5']![0]!.priority, 10);
+    assert.equal((body.flows as Record<string, { priority: number }[]>).topology![0]!.priority, 10);
   });
 
   it('refuses a bad dpid, an unknown switch and an unknown path with JSON errors, counted', async () => {

@@ -12,7 +12,7 @@ import { WebError, type WebErrorCode } from './errors.js';
 import { SseClients, type EventFeed, type SseLimits } from './sse-clients.js';
 import { formatEventId, jsonReplacer } from './sse-resume.js';
 import { readFlows, readPortCounters, SwitchStatsSampler } from './switch-stats.js';
-import { nodeJson, pluginJson, switchDetailJson, switchJson, topologyJson, type NodeInfo, LIST_CAPS } from './views.js';
+import { LIST_CAPS, nodeJson, pluginJson, switchDetailJson, switchJson, topologyJson, type AppNameOf, type NodeInfo } from './views.js';
 
 /**
  * Who may see the web view. `token`: API tokens are configured; every request
@@ -43,6 +43,8 @@ export interface WebViewOptions {
   readonly plugins: { list(): PluginStatus[] };
   /** The in-process apps by name. */
   readonly apps: readonly string[];
+  /** The app names of app ids (flow ownership), for flows grouped by app. */
+  readonly appName: AppNameOf;
   readonly sse: SseLimits;
   /** How often stats (flow counts, packet-in/s) are sampled and pushed while a page watches. */
   readonly statsIntervalMs: number;
@@ -115,12 +117,13 @@ export class WebView implements App {
     const dropped = new Counter({ name: 'sdn_runtime_web_sse_dropped_total', help: 'Web view event streams dropped, by reason (slow: more unsent bytes than the per-client buffer)', labelNames: ['reason'], registers });
     const clients = new Gauge({ name: 'sdn_runtime_web_sse_clients', help: 'Web view event streams open now', registers });
     this.clients = new SseClients(options.feed, this.run, options.sse, { clients, dropped, onDropped: (reason) => this.logOnce(`dropped:${reason}`, { reason }, 'a web view event stream fell too far behind and was dropped (its page reconnects and resumes)') });
-    this.sampler = new SwitchStatsSampler(() => this.switches, this.now);
+    this.sampler = new SwitchStatsSampler(() => this.switches, this.now, options.appName);
   }
 
   start(ctx: AppContext): void {
-    this.switches = ctx.switches;
-    this.unsubscribe = ctx.subscribe(['packetIn', 'switchDown'], (e) => (e.type === 'packetIn' ? this.sampler.count(e.dpid) : this.sampler.forget(e.dpid)));
+    // The operator's view: every app's flows and every owner's packet-ins, not this app's own.
+    this.switches = ctx.apps.unconfined;
+    this.unsubscribe = ctx.subscribe(['packetIn', 'switchDown'], (e) => (e.type === 'packetIn' ? this.sampler.count(e.dpid) : this.sampler.forget(e.dpid)), { everyOwner: true });
   }
 
   stop(): void {
@@ -151,7 +154,9 @@ export class WebView implements App {
     if (path === '/api/v1/plugins') return this.json(res, { plugins: this.options.plugins.list().slice(0, LIST_CAPS.plugins).map(pluginJson) });
     if (path === '/api/v1/switches') {
       const views = this.directory().list();
-      return this.json(res, { switches: views.slice(0, LIST_CAPS.switches).map((v) => switchJson(v, this.sampler.stats.get(v.dpid))), truncated: views.length > LIST_CAPS.switches ? { switches: views.length } : {} });
+      const directory = this.directory();
+      const switches = views.slice(0, LIST_CAPS.switches).map((v) => switchJson(v, directory.role(v.dpid), this.options.node.name, this.sampler.stats.get(v.dpid)));
+      return this.json(res, { switches, truncated: views.length > LIST_CAPS.switches ? { switches: views.length } : {} });
     }
     const dpidMatch = DPID_PATH.exec(path);
     if (dpidMatch !== null) return this.json(res, await this.switchDetail(parseDpid(dpidMatch[1]!)));
@@ -172,6 +177,7 @@ export class WebView implements App {
       nowMs: this.now(),
       eventId: formatEventId(this.run, this.options.feed.log.lastSeq()),
       switches: this.directory().list(),
+      roleOf: (dpid) => this.directory().role(dpid),
       stats: this.sampler.stats,
       links: topology?.links(),
       hosts: topology?.hostList(),
@@ -185,7 +191,7 @@ export class WebView implements App {
     if (view === undefined) throw new WebError('WEB_NOT_FOUND', `no switch ${dpid.toString(16).padStart(16, '0')} is connected to this node`);
     try {
       const [flows, ports] = await Promise.all([readFlows(this.directory(), dpid), readPortCounters(this.directory(), dpid)]);
-      return switchDetailJson(view, this.sampler.stats.get(dpid), flows, ports);
+      return switchDetailJson({ view, role: this.directory().role(dpid), nodeName: this.options.node.name, stats: this.sampler.stats.get(dpid), flows, ports, appName: this.options.appName });
     } catch (err) {
       throw new WebError('WEB_SWITCH_FAILED', `switch ${dpid.toString(16).padStart(16, '0')} did not answer for its flows and port counters: ${(err as Error).message}`, { cause: err });
     }
