@@ -82,7 +82,13 @@ function parseDpid(text: string): bigint {
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      // A malformed escape is no token: the request is answered as one without a cookie.
+      return undefined;
+    }
   }
   return undefined;
 }
