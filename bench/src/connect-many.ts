@@ -151,7 +151,7 @@ async function run(options: Options): Promise<Record<string, unknown>> {
   const switches = Array.from({ length: n }, (_, index) => new EmulatedSwitch({ index, dpid: BigInt(index + 1), openflow: '1.3', plan, inFlightCapacity: 2, histogram, window: 0, batch: 256, traffic: 'none' }));
   const deadline = performance.now() + options.timeoutSec * 1000;
   const profile = options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`];
-  const args = [...profile, join(root, 'runtime', 'dist', 'cli', 'main.js'), 'serve', '--openflow-host', HOST, '--openflow-port', String(openflowPort), '--http-host', HOST, '--http-port', String(httpPort), '--data-dir', join(scratch, 'data'), '--log-level', 'warn', '--log-format', 'json', ...BENCH_CONNECTION_LIMIT_FLAGS];
+  const args = [...profile, join(root, 'runtime', 'dist', 'cli', 'main.js'), 'serve', '--openflow-host', HOST, '--openflow-port', String(openflowPort), '--http-host', HOST, '--http-port', String(httpPort), '--data-dir', join(scratch, 'data'), '--log-level', 'warn', '--log-format', 'json', '--no-topology', ...BENCH_CONNECTION_LIMIT_FLAGS];
   process.stderr.write(`starting the runtime: node ${args.join(' ')}\n`);
   const child = await Child.start('sdn-runtime', process.execPath, args, root);
   try {

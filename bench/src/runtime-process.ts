@@ -55,6 +55,8 @@ export function runtimeArgs(o: RuntimeLaunchOptions): string[] {
     '--log-level', 'warn',
     '--log-format', 'json',
     ...BENCH_CONNECTION_LIMIT_FLAGS,
+    // The peers discover nothing: LLDP probes would be traffic only one contestant sends (and the emulated switches would count them as wrong PACKET_OUTs).
+    '--no-topology',
   ];
 }
 

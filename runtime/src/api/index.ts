@@ -13,4 +13,5 @@ export { PUBSUB_METHOD_SCOPES, pubSubServiceImpl, type PubSubServiceOptions } fr
 export { unary } from './switches.js';
 export { topologyGrpcService, type TopologyContext } from './topology.js';
 export { guardService } from './guard.js';
+export { clusterService, type ClusterContext, type ClusterSource } from './cluster.js';
 export type { DeliveryLimits } from './events/delivery.js';

@@ -6,7 +6,7 @@ import { StandardServicesClient, type ServingStatusName } from '../testing/stand
 import { metricValue, startTestRuntime, type TestRuntime } from '../testing/test-runtime.js';
 
 const TOKEN = 'reader-token-0123456789';
-const OURS = ['sdn.runtime.v1.Events', 'sdn.runtime.v1.KV', 'sdn.runtime.v1.Plugins', 'sdn.runtime.v1.PubSub', 'sdn.runtime.v1.Switches', 'sdn.runtime.v1.Topology'];
+const OURS = ['sdn.runtime.v1.Cluster', 'sdn.runtime.v1.Events', 'sdn.runtime.v1.KV', 'sdn.runtime.v1.Plugins', 'sdn.runtime.v1.PubSub', 'sdn.runtime.v1.Switches', 'sdn.runtime.v1.Topology'];
 
 describe('standard gRPC services: health and reflection', () => {
   let t: TestRuntime;

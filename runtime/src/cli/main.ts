@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { SdnError } from '../errors.js';
+import { registerClusterCommands } from './cluster.js';
 import { registerOfpCommands } from './ofp.js';
 import { registerPluginCommands } from './plugin.js';
 import { registerRemoteCommands } from './remote.js';
@@ -12,7 +13,7 @@ import { registerServe } from './serve.js';
  * The `sdn-runtime` command. Each command group lives in its own module and
  * registers itself here; add new ones to COMMANDS.
  */
-const COMMANDS: readonly ((program: Command) => void)[] = [registerServe, registerOfpCommands, registerRemoteCommands, registerTopologyCommands, registerPluginCommands];
+const COMMANDS: readonly ((program: Command) => void)[] = [registerServe, registerOfpCommands, registerRemoteCommands, registerTopologyCommands, registerClusterCommands, registerPluginCommands];
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { credentials, Metadata, status, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
+import { ClusterClient } from '../generated/sdn/runtime/v1/cluster.js';
 import { PluginsClient } from '../generated/sdn/runtime/v1/plugins.js';
 import { SwitchesClient } from '../generated/sdn/runtime/v1/switches.js';
 import { TopologyClient } from '../generated/sdn/runtime/v1/topology.js';
@@ -23,7 +24,7 @@ function read(path: string, what: string): Buffer {
 
 type Unary<Req, Res> = (r: Req, m: Metadata, o: { deadline: number }, cb: (err: ServiceError | null, res: Res) => void) => void;
 
-/** The call settings of one CLI run, and one call to the runtime's Switches, Plugins or Topology service. */
+/** The call settings of one CLI run, and one call to the runtime's Switches, Plugins, Topology or Cluster service. */
 export class Remote {
   readonly target: string;
   private readonly credentials: ChannelCredentials;
@@ -71,6 +72,15 @@ export class Remote {
    */
   topology<Req, Res>(method: 'get' | 'path', request: Req): Promise<Res> {
     const client = new TopologyClient(this.target, this.credentials);
+    return this.invoke(client, client[method] as unknown as Unary<Req, Res>, request);
+  }
+
+  /**
+   * Calls the Cluster service's `method` with `request`.
+   * @throws CliRemoteError with a sentence for the usual failures.
+   */
+  cluster<Req, Res>(method: 'listNodes' | 'listLinks' | 'listRoutes', request: Req): Promise<Res> {
+    const client = new ClusterClient(this.target, this.credentials);
     return this.invoke(client, client[method] as unknown as Unary<Req, Res>, request);
   }
 

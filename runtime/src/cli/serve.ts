@@ -59,6 +59,14 @@ export interface ServeFlags {
   appFlowGraceMs?: string;
   logLevel?: string;
   logFormat?: string;
+  overlayHost?: string;
+  overlayPort?: string;
+  seeds?: string;
+  nodeAlias?: string[];
+  overlayTlsCa?: string;
+  overlayTlsCert?: string;
+  overlayTlsKey?: string;
+  overlayInsecure?: boolean;
 }
 
 /** One flag per config option; its help names the env variable and the default. */
@@ -128,6 +136,14 @@ export function registerServe(program: Command): void {
     .addOption(option('--app-flow-grace-ms <ms>', 'appFlowGraceMs', 'how long an API client\'s flows outlive its event stream before they are deleted (a client back in time keeps them)'))
     .addOption(option('--log-level <level>', 'logLevel', LOG_LEVELS.join(', ')))
     .addOption(option('--log-format <format>', 'logFormat', 'auto (pretty on a terminal), pretty or json'))
+    .addOption(option('--overlay-port <port>', 'overlayPort', 'TCP port of overlay links from other runtime nodes; the overlay runs when this or --seeds is given (0: any free port)', 'off'))
+    .addOption(option('--overlay-host <host>', 'overlayHost', 'address the overlay listener binds'))
+    .addOption(option('--seeds <list>', 'seeds', 'runtime nodes to join, ID@HOST:PORT comma-separated (ID: the 32-bit node id the other node logs at start)'))
+    .addOption(option('--node-alias <name...>', 'nodeAliases', 'another name of this node in the overlay; repeatable'))
+    .addOption(option('--overlay-tls-ca <file>', 'overlayTlsCa', 'PEM cluster CA: overlay peers must present a certificate it signed (mutual TLS)'))
+    .addOption(option('--overlay-tls-cert <file>', 'overlayTlsCert', 'PEM certificate of this node, signed by the cluster CA; its CN or a DNS SAN is this node\'s --node-id'))
+    .addOption(option('--overlay-tls-key <file>', 'overlayTlsKey', 'PEM private key of --overlay-tls-cert'))
+    .addOption(option('--overlay-insecure', 'overlayInsecure', 'plain TCP overlay links without TLS: only with --overlay-host and every seed on loopback'))
     .addHelpText(
       'after',
       `

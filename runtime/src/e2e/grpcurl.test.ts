@@ -40,11 +40,13 @@ const OUR_SERVICES = [
   'grpc.health.v1.Health',
   'grpc.reflection.v1.ServerReflection',
   'grpc.reflection.v1alpha.ServerReflection',
+  'sdn.runtime.v1.Cluster',
   'sdn.runtime.v1.Events',
   'sdn.runtime.v1.KV',
   'sdn.runtime.v1.Plugins',
   'sdn.runtime.v1.PubSub',
   'sdn.runtime.v1.Switches',
+  'sdn.runtime.v1.Topology',
 ];
 
 describe('grpcurl against sdn-runtime serve', () => {

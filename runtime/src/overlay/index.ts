@@ -1,7 +1,7 @@
 /**
  * The overlay between runtime nodes, as pure state machines (README.md): a
  * runner feeds an `OverlayNode` bytes, connection events and ticks with `nowMs`,
- * and acts on its outputs. Not yet wired into `serve`.
+ * and acts on its outputs: serve/overlay-runner.ts.
  */
 export { OverlayNode } from './node.js';
 export { overlayDefaults, type OverlayConfig, type OverlayIdentity } from './config.js';

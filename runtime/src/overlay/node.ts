@@ -71,16 +71,18 @@ export class OverlayNode {
     this.directory.onTick(nowMs);
   }
 
-  onConnected(conn: ConnId, nowMs: number, dialedAddr?: string): void {
-    this.neighbours.onConnected(conn, nowMs, dialedAddr);
+  /** `certified`: the node ids the link's TLS certificate names (neighbours/README.md); undefined on an unauthenticated link. */
+  onConnected(conn: ConnId, nowMs: number, dialedAddr?: string, certified?: readonly NodeId[]): void {
+    this.neighbours.onConnected(conn, nowMs, dialedAddr, certified);
   }
 
   onConnectFailed(addr: string, nowMs: number): void {
     this.neighbours.onConnectFailed(addr, nowMs);
   }
 
-  onBytes(conn: ConnId, chunk: Uint8Array, nowMs: number): void {
-    this.neighbours.onBytes(conn, chunk, nowMs);
+  /** Returns how many messages `chunk` completed on `conn` (0 on a bad frame, which closes the link). */
+  onBytes(conn: ConnId, chunk: Uint8Array, nowMs: number): number {
+    return this.neighbours.onBytes(conn, chunk, nowMs);
   }
 
   onClosed(conn: ConnId, nowMs: number): void {

@@ -2,7 +2,7 @@ import { OFPFC_ADD, OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPFC_MODIFY_STRICT, OFPG
 import { appIdOf } from './cookie.js';
 import { appAskedFlowRemoved, type AppRef } from './confine.js';
 import { OwnershipError } from './errors.js';
-import { matchBits, matchCovers, matchesEqual, matchesOverlap, type MatchBits } from './match-bits.js';
+import { matchBits, matchCovers, matchesOverlap, matchKey, type MatchBits } from './match-bits.js';
 
 type FlowModBody = Omit<FlowMod, 'version' | 'xid'>;
 
@@ -16,6 +16,29 @@ export interface LedgerEntry {
   readonly match: Match;
   /** The app set OFPFF_SEND_FLOW_REM itself: it gets the flow-removed event. */
   readonly notifyApp: boolean;
+}
+
+/** A ledger entry; its bits are made when first compared (most flows never are). */
+class Entry implements LedgerEntry {
+  readonly appId: number;
+  readonly tableId: number;
+  readonly priority: number;
+  readonly match: Match;
+  readonly notifyApp: boolean;
+  private cachedBits: MatchBits | undefined;
+
+  constructor(appId: number, mod: FlowModBody, bits: MatchBits | undefined) {
+    this.appId = appId;
+    this.tableId = mod.tableId;
+    this.priority = mod.priority;
+    this.match = mod.match;
+    this.notifyApp = appAskedFlowRemoved(mod);
+    this.cachedBits = bits;
+  }
+
+  get bits(): MatchBits {
+    return (this.cachedBits ??= matchBits(this.match));
+  }
 }
 
 /** Flows an app may hold on one switch; `Infinity` for no limit. */
@@ -32,8 +55,8 @@ export type QuotaOf = (appId: number) => number;
  * used from one event loop.
  */
 export class FlowLedger {
-  /** `${table}/${priority}` -> the entries there, by app. */
-  private readonly slots = new Map<string, Map<number, LedgerEntry[]>>();
+  /** slotKey(table, priority) -> the entries there, by app, by match key (an add that replaces and a strict delete are lookups). */
+  private readonly slots = new Map<number, Map<number, Map<string, LedgerEntry>>>();
   private readonly counts = new Map<number, number>();
   private readonly quotaOf: QuotaOf;
 
@@ -61,8 +84,7 @@ export class FlowLedger {
     if (mod.command === OFPFC_ADD) return this.add(app, mod);
     const strict = mod.command === OFPFC_MODIFY_STRICT || mod.command === OFPFC_DELETE_STRICT;
     if (strict && version === 1) {
-      const bits = matchBits(mod.match);
-      const owner = this.find(mod.tableId, mod.priority, bits)?.appId;
+      const owner = this.find(mod.tableId, mod.priority, matchKey(mod.match))?.appId;
       if (owner !== app.id) throw new OwnershipError('unconfinable', app.name, 'OpenFlow 1.0 cannot confine a strict modify or delete by cookie, and the ledger holds no flow of this app with that table, priority and match');
     }
     if (mod.command === OFPFC_DELETE || mod.command === OFPFC_DELETE_STRICT) this.delete(app.id, mod, strict);
@@ -76,17 +98,17 @@ export class FlowLedger {
   removed(msg: Pick<FlowRemoved, 'cookie' | 'tableId' | 'priority' | 'match'>): LedgerEntry | undefined {
     const entries = this.slots.get(slotKey(msg.tableId, msg.priority))?.get(appIdOf(msg.cookie));
     if (entries === undefined) return undefined;
-    const bits = matchBits(msg.match);
-    const i = entries.findIndex((e) => matchesEqual(e.bits, bits));
-    if (i < 0) return undefined;
-    const [entry] = entries.splice(i, 1);
-    this.bump(entry!.appId, -1);
+    const key = matchKey(msg.match);
+    const entry = entries.get(key);
+    if (entry === undefined) return undefined;
+    entries.delete(key);
+    this.bump(entry.appId, -1);
     return entry;
   }
 
   /** The flows `appId` holds here. */
   entries(appId: number): LedgerEntry[] {
-    return [...this.slots.values()].flatMap((byApp) => byApp.get(appId) ?? []);
+    return [...this.slots.values()].flatMap((byApp) => [...(byApp.get(appId)?.values() ?? [])]);
   }
 
   /** Forgets every flow of `appId` (its flows were deleted from the switch). */
@@ -96,54 +118,61 @@ export class FlowLedger {
   }
 
   private add(app: AppRef, mod: FlowModBody): void {
-    const bits = matchBits(mod.match);
+    const key = matchKey(mod.match);
     const byApp = this.slots.get(slotKey(mod.tableId, mod.priority));
-    if (byApp !== undefined) {
-      for (const [owner, entries] of byApp) {
-        if (owner === app.id) continue;
-        const clash = entries.find((e) => matchesOverlap(e.bits, bits));
-        if (clash !== undefined) {
+    let bits: MatchBits | undefined;
+    for (const [owner, entries] of byApp ?? []) {
+      if (owner === app.id) continue;
+      bits ??= matchBits(mod.match);
+      for (const e of entries.values()) {
+        if (matchesOverlap(e.bits, bits)) {
           throw new OwnershipError('overlap', app.name, `table ${mod.tableId} priority ${mod.priority}: the match overlaps a flow of app id ${owner} at the same priority; use another priority (or table) so the switch does not have to choose`);
         }
       }
     }
     const own = byApp?.get(app.id);
-    const same = own?.findIndex((e) => matchesEqual(e.bits, bits)) ?? -1;
-    const entry: LedgerEntry = { appId: app.id, tableId: mod.tableId, priority: mod.priority, bits, match: mod.match, notifyApp: appAskedFlowRemoved(mod) };
-    if (same >= 0) {
+    const entry = new Entry(app.id, mod, bits);
+    if (own?.has(key)) {
       // The switch replaces a flow with the same table, priority and match: no new flow.
-      own![same] = entry;
+      own.set(key, entry);
       return;
     }
     const quota = this.quotaOf(app.id);
     if (this.count(app.id) >= quota) throw new OwnershipError('quota', app.name, `already holds ${quota} flows on this switch, its quota`);
     let slot = byApp;
     if (slot === undefined) this.slots.set(slotKey(mod.tableId, mod.priority), (slot = new Map()));
-    let list = own;
-    if (list === undefined) slot.set(app.id, (list = []));
-    list.push(entry);
+    let entries = own;
+    if (entries === undefined) slot.set(app.id, (entries = new Map()));
+    entries.set(key, entry);
     this.bump(app.id, 1);
   }
 
   private delete(appId: number, mod: FlowModBody, strict: boolean): void {
     // out_port / out_group filter by actions the ledger does not keep: the switch's FLOW_REMOVED tells.
     if (mod.outPort !== OFPP_ANY || mod.outGroup !== OFPG_ANY) return;
-    const bits = matchBits(mod.match);
-    for (const [key, byApp] of this.slots) {
+    const bits = strict ? undefined : matchBits(mod.match);
+    const key = strict ? matchKey(mod.match) : '';
+    for (const [slot, byApp] of this.slots) {
       const entries = byApp.get(appId);
       if (entries === undefined) continue;
-      const [table, priority] = key.split('/').map(Number) as [number, number];
+      const table = slot >>> 16;
+      const priority = slot & 0xffff;
       if (mod.tableId !== OFPTT_ALL && mod.tableId !== table) continue;
-      if (strict && mod.priority !== priority) continue;
-      const keep = entries.filter((e) => !(strict ? matchesEqual(bits, e.bits) : matchCovers(bits, e.bits)));
-      this.bump(appId, keep.length - entries.length);
-      byApp.set(appId, keep);
+      if (strict) {
+        if (mod.priority === priority && entries.delete(key)) this.bump(appId, -1);
+        continue;
+      }
+      for (const [k, e] of entries) {
+        if (!matchCovers(bits!, e.bits)) continue;
+        entries.delete(k);
+        this.bump(appId, -1);
+      }
     }
   }
 
-  private find(tableId: number, priority: number, bits: MatchBits): LedgerEntry | undefined {
+  private find(tableId: number, priority: number, key: string): LedgerEntry | undefined {
     for (const entries of this.slots.get(slotKey(tableId, priority))?.values() ?? []) {
-      const hit = entries.find((e) => matchesEqual(e.bits, bits));
+      const hit = entries.get(key);
       if (hit !== undefined) return hit;
     }
     return undefined;
@@ -154,6 +183,7 @@ export class FlowLedger {
   }
 }
 
-function slotKey(tableId: number, priority: number): string {
-  return `${tableId}/${priority}`;
+/** Table (8 bits) and priority (16 bits) as one number. */
+function slotKey(tableId: number, priority: number): number {
+  return tableId * 0x10000 + priority;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Match, OxmField } from '../openflow/index.js';
-import { matchBits, matchCovers, matchesEqual, matchesOverlap } from './match-bits.js';
+import { matchBits, matchCovers, matchesEqual, matchesOverlap, matchKey } from './match-bits.js';
 
 /**
  * Overlap and cover against a packet oracle: a packet is a value for each of a
@@ -76,6 +76,16 @@ describe('match bits (against a packet oracle)', () => {
           const widerField = wide.some((c) => !narrow.some((n) => n.field === c.field && (n.mask & c.mask) === c.mask));
           assert.ok(escapes || widerField, 'a refusal to cover has a reason');
         }
+      }),
+    );
+  });
+
+  it('gives two matches the same key exactly when they are equal', () => {
+    fc.assert(
+      fc.property(conds, conds, fc.boolean(), (a, b, reorder) => {
+        const matchA = toMatch(a);
+        const matchB = toMatch(reorder ? [...a].reverse() : b);
+        assert.equal(matchKey(matchA) === matchKey(matchB), matchesEqual(matchBits(matchA), matchBits(matchB)));
       }),
     );
   });

@@ -2,7 +2,8 @@
  * In-process publish/subscribe between apps. Subjects are dot-separated tokens
  * ("topology.links"); patterns may use "*" for exactly one token and ">" as the
  * last token for one or more tokens. Delivery is synchronous, at most once, in
- * publish order. The overlay will relay across nodes later behind this interface.
+ * publish order. Across nodes, serve/overlay-pubsub.ts implements this interface
+ * over the local bus and the overlay.
  */
 
 export interface PubSubMessage {

@@ -120,6 +120,20 @@ export interface ServeConfig {
   readonly logLevel: string;
   /** 'pretty' for people, 'json' for machines; 'auto' picks pretty on a terminal. */
   readonly logFormat: 'auto' | 'pretty' | 'json';
+  /** The overlay between runtime nodes (serve/overlay-runner.ts) runs when `overlayPort` or `seeds` is given. */
+  readonly overlayHost: string;
+  /** Port of overlay links from other nodes; undefined with seeds: any free port. */
+  readonly overlayPort: number | undefined;
+  /** Nodes to dial at start, `ID@HOST:PORT` each (ID: the other node's 32-bit id, `nodeIdOf(its --node-id)`). */
+  readonly seeds: readonly string[];
+  /** More names of this node in the overlay (the Cluster service shows them). */
+  readonly nodeAliases: readonly string[];
+  /** Mutual TLS of overlay links: PEM file paths; the cluster CA signs every node's certificate, whose CN or DNS SAN names the node. */
+  readonly overlayTlsCa: string | undefined;
+  readonly overlayTlsCert: string | undefined;
+  readonly overlayTlsKey: string | undefined;
+  /** Plain TCP overlay links, allowed only with overlayHost and every seed on loopback. */
+  readonly overlayInsecure: boolean;
 }
 
 export const DEFAULT_SERVE_CONFIG: ServeConfig = {
@@ -180,6 +194,14 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   appFlowGraceMs: 30_000,
   logLevel: 'info',
   logFormat: 'auto',
+  overlayHost: '0.0.0.0',
+  overlayPort: undefined,
+  seeds: [],
+  nodeAliases: [],
+  overlayTlsCa: undefined,
+  overlayTlsCert: undefined,
+  overlayTlsKey: undefined,
+  overlayInsecure: false,
 };
 
 /** pino's levels, most verbose first; 'silent' logs nothing. */

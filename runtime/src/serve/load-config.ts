@@ -5,6 +5,7 @@ import { HANDSHAKE_VERSIONS } from '../switch/connection-types.js';
 import { BUILT_IN_APPS, DEFAULT_SERVE_CONFIG, envName, KV_STORES, LOG_LEVELS, MASTERSHIP_KINDS, SUPPORTED_OPENFLOW_VERSIONS, type ServeConfig } from './config.js';
 import { MIN_SECRET_BYTES } from '../topology/index.js';
 import { checkApiExposure } from './exposure.js';
+import { overlaySettings } from './overlay-config.js';
 import { mergeTokens, parseTokens, readTokensFile } from './tokens.js';
 
 /** The effective `serve` configuration from the config file, environment variables and flags, checked. */
@@ -236,6 +237,7 @@ function normalize(raw: Raw): ServeConfig {
     appFlowGraceMs: integer('appFlowGraceMs', c.appFlowGraceMs, 0, 86_400_000),
     logLevel,
     logFormat,
+    ...overlaySettings(c, String(c.nodeId), optionalPath),
   };
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) throw new ConfigError('tlsCert and tlsKey go together: set both for OpenFlow over TLS, or neither');
   if (config.tlsCa !== undefined && config.tlsCert === undefined) throw new ConfigError('tlsCa needs tlsCert and tlsKey');

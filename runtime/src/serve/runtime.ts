@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { ApiServer, guardService, KV_METHOD_SCOPES, kvServiceImpl, pluginsService, PUBSUB_METHOD_SCOPES, pubSubServiceImpl, topologyGrpcService } from '../api/index.js';
+import { ApiServer, clusterService, guardService, KV_METHOD_SCOPES, kvServiceImpl, pluginsService, PUBSUB_METHOD_SCOPES, pubSubServiceImpl, topologyGrpcService } from '../api/index.js';
 import { learningSwitch } from '../apps/learning-switch.js';
 import { topologyService, type TopologyService } from '../apps/topology-service.js';
 import { Controller, EventBus, nodeIdOf, Ownership, SwitchRegistry, type App, type SwitchDirectory } from '../core/index.js';
@@ -10,6 +10,7 @@ import { createHttpServer } from '../observability/http.js';
 import type { LogDrops } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import { PluginManager } from '../plugins/index.js';
+import { ClusterService } from '../generated/sdn/runtime/v1/cluster.js';
 import { KVService } from '../generated/sdn/runtime/v1/kv.js';
 import { PluginsService } from '../generated/sdn/runtime/v1/plugins.js';
 import { PubSubService } from '../generated/sdn/runtime/v1/pubsub.js';
@@ -23,6 +24,9 @@ import { envName, type ServeConfig } from './config.js';
 import { describeSurfaces, isLoopback } from './exposure.js';
 import { openKvStore } from './kv-store.js';
 import { startMastership } from './mastership.js';
+import { ClusterBus } from './overlay-pubsub.js';
+import type { OverlayRunner } from './overlay-runner.js';
+import { createOverlay, readOverlayTls, startOverlay } from './overlay-start.js';
 import { openFileLimit, SWITCH_FD_RESERVE, switchConnectionBudget } from './fd-limit.js';
 import { listenError, prepareFolder, probeListen, readTlsFiles } from './start-checks.js';
 
@@ -61,6 +65,8 @@ export interface RunningRuntime {
   readonly topology: Topology | undefined;
   /** The web view on the HTTP port (`/`, `/api/v1/...`). */
   readonly web: WebView;
+  /** The overlay to other runtime nodes, when `--overlay-port` or `--seeds` asked for it; its `port` is bound. */
+  readonly overlay: OverlayRunner | undefined;
   stop(): Promise<void>;
 }
 
@@ -145,15 +151,19 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   const started = Date.now();
   // What can be wrong with the options is found before anything is opened.
   const grpcTls = config.grpcTlsCert === undefined || config.grpcTlsKey === undefined ? undefined : readTlsFiles({ cert: '--grpc-tls-cert', key: '--grpc-tls-key', ca: '--grpc-tls-ca' }, { cert: config.grpcTlsCert, key: config.grpcTlsKey, ca: config.grpcTlsCa });
+  const overlayTls = readOverlayTls(config);
   const openflowTls = config.tlsCert === undefined || config.tlsKey === undefined ? undefined : readTlsFiles({ cert: '--tls-cert', key: '--tls-key', ca: '--tls-ca' }, { cert: config.tlsCert, key: config.tlsKey, ca: config.tlsCa });
   // Both before anything creates folders with mkdir -p, which loops for ever under /proc.
   prepareFolder({ flag: '--data-dir', env: envName('dataDir'), key: 'dataDir' }, config.dataDir);
   if (config.pluginsDir !== undefined) prepareFolder({ flag: '--plugins-dir', env: envName('pluginsDir'), key: 'pluginsDir' }, config.pluginsDir);
   // The embedded KV store and pubsub bus unless the caller brings its own.
   const metrics = new RuntimeMetrics();
+  const overlay = createOverlay(config, overlayTls, log, metrics);
   const ownStore = services.store === undefined ? await openKvStore(config, log, metrics) : undefined;
   const store = services.store ?? ownStore!;
-  const bus = services.bus ?? new InProcessBus();
+  const localBus = services.bus ?? new InProcessBus();
+  // Pubsub reaches subscribers on other nodes through the overlay, when there is one.
+  const bus = overlay === undefined ? localBus : new ClusterBus(localBus, overlay, log.child({ component: 'overlay' }));
   if (services.logDrops !== undefined) metrics.countLogDrops(services.logDrops);
   // Derived once from the node's name: the same on every start (core/node.ts).
   const node = nodeIdOf(config.nodeId);
@@ -195,6 +205,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   api.addService(KVService, guardService(api.auth, 'KV', kvServiceImpl(store), KV_METHOD_SCOPES));
   api.addService(PubSubService, guardService(api.auth, 'PubSub', pubSubServiceImpl(bus), PUBSUB_METHOD_SCOPES));
   api.addService(TopologyGrpcService, topologyGrpcService({ auth: api.auth, log: log.child({ component: 'grpc' }), topology: topology?.topology }));
+  api.addService(ClusterService, clusterService({ auth: api.auth, log: log.child({ component: 'grpc' }), nodeId: node, overlay: overlay?.node }));
 
   const tls =
     openflowTls === undefined
@@ -263,6 +274,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     httpPort = await listenHttp(http, config.httpHost, config.httpPort).catch((err: unknown) => {
       throw listenError(err, '--http-host', '--http-port', config.httpHost, config.httpPort);
     });
+    if (overlay !== undefined) await startOverlay(overlay, config, log);
     grpcPort = await api.listen().catch(async (err: unknown) => {
       // grpc-js says why only in its message; a plain bind of the same address gives the errno.
       throw listenError((await probeListen(config.grpcHost, config.grpcPort)) ?? err, '--grpc-host', '--grpc-port', config.grpcHost, config.grpcPort);
@@ -270,6 +282,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   } catch (err) {
     // A port in use: nothing started here may keep the process alive (the plugins folder watcher, listeners).
     await controller.stopApps();
+    await overlay?.stop();
     if (openflowPort !== 0) await openflow.close();
     if (http.listening) http.close();
     await mastership?.close();
@@ -300,11 +313,13 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     plugins,
     topology: topology?.topology,
     web,
+    overlay,
     stop() {
       stopping ??= (async () => {
         pluginsApi.endWatches();
         await api.stop();
         await openflow.close();
+        await overlay?.stop();
         await controller.stopApps();
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeAllConnections();

@@ -65,6 +65,18 @@ describe('neighbours: handshake', () => {
     assert.deepEqual(closes(n.drain()), [{ conn: 1, code: 'refused', refuse: RefuseReason.REFUSE_REASON_UNEXPECTED_NODE }]);
   });
 
+  it('refuses a Hello whose node id the link\'s certificate does not name, and accepts one it names', () => {
+    const n = node();
+    n.onConnected(1, 0, undefined, [7]);
+    n.onConnected(2, 0, undefined, [8, 9]);
+    n.drain();
+    n.onBytes(1, hello(9), 1);
+    n.onBytes(2, hello(9), 1);
+    const out = n.drain();
+    assert.deepEqual(closes(out), [{ conn: 1, code: 'refused', refuse: RefuseReason.REFUSE_REASON_UNEXPECTED_NODE }]);
+    assert.ok(sent(out).some((b) => b?.$case === 'ping'), 'conn 2 goes on to measure');
+  });
+
   it('keeps one link per peer: the one the smaller node id dialed', () => {
     const n = node(['5@h:1']);
     n.onTick(0);

@@ -45,6 +45,8 @@ interface Link {
   readonly conn: ConnId;
   /** Set when this node dialed (the seed), undefined for an accepted link. */
   readonly seed: Seed | undefined;
+  /** The node ids the transport authenticated the peer as (its certificate); undefined: not authenticated. */
+  readonly certified: readonly NodeId[] | undefined;
   readonly decoder: FrameDecoder;
   readonly openedAtMs: number;
   peer: NodeId | undefined;
@@ -111,13 +113,18 @@ export class Neighbours {
     }
   }
 
-  /** The runner opened a transport connection: dialed for seed `addr`, or accepted when `addr` is undefined. */
-  onConnected(conn: ConnId, nowMs: number, addr?: string): void {
+  /**
+   * The runner opened a transport connection: dialed for seed `addr`, or accepted
+   * when `addr` is undefined. `certified`: the node ids the transport proved the
+   * peer to be (its TLS certificate's names); a Hello with another id is refused.
+   */
+  onConnected(conn: ConnId, nowMs: number, addr?: string, certified?: readonly NodeId[]): void {
     const state = addr === undefined ? undefined : this.seeds.get(addr);
     if (state !== undefined) state.dialing = false;
     const link: Link = {
       conn,
       seed: state?.seed,
+      certified,
       decoder: new FrameDecoder(this.config.maxFrameBytes),
       openedAtMs: nowMs,
       peer: undefined,
@@ -144,9 +151,10 @@ export class Neighbours {
     this.scheduleRetry(state, nowMs);
   }
 
-  onBytes(conn: ConnId, chunk: Uint8Array, nowMs: number): void {
+  /** Returns how many messages `chunk` completed (for the runner's per-link counts). */
+  onBytes(conn: ConnId, chunk: Uint8Array, nowMs: number): number {
     const link = this.links.get(conn);
-    if (link === undefined) return;
+    if (link === undefined) return 0;
     let messages: Envelope[];
     try {
       messages = link.decoder.push(chunk);
@@ -154,13 +162,14 @@ export class Neighbours {
       const error = err as OverlayError;
       this.emit({ kind: 'problem', code: error.code, detail: error.message, ...(link.peer === undefined ? {} : { peer: link.peer }) });
       this.close(link, { code: 'protocol', detail: error.message }, nowMs);
-      return;
+      return 0;
     }
     link.lastHeardMs = nowMs;
     for (const message of messages) {
-      if (!this.links.has(conn)) return;
+      if (!this.links.has(conn)) break;
       this.onMessage(link, message, nowMs);
     }
+    return messages.length;
   }
 
   /** The runner saw `conn` close (after a `close` output or on its own). */
@@ -220,6 +229,10 @@ export class Neighbours {
     }
     if (link.seed !== undefined && link.seed.node !== peer) {
       this.refuse(link, RefuseReason.REFUSE_REASON_UNEXPECTED_NODE, `the seed ${link.seed.addr} names node ${link.seed.node}, this is node ${peer}`, nowMs);
+      return;
+    }
+    if (link.certified !== undefined && !link.certified.includes(peer)) {
+      this.refuse(link, RefuseReason.REFUSE_REASON_UNEXPECTED_NODE, `node ${peer}'s Hello on a link whose certificate names ${link.certified.length === 0 ? 'no node' : `node ${link.certified.join(', ')}`}`, nowMs);
       return;
     }
     const other = [...this.links.values()].find((l) => l !== link && l.peer === peer);

@@ -5,7 +5,9 @@ isort:skip_file
 Publish/subscribe between apps. Subjects are dot-separated tokens
 ("topology.links"); a subscription pattern may use "*" for one token and ">" as
 the last token for one or more tokens ("topology.>"). Delivery is at most once,
-in publish order per publisher. Scope: pubsub.
+in publish order per publisher. With the overlay (serve --overlay-port,
+--seeds) a publish also reaches subscribers on the other nodes, once per node;
+headers stay on the node the message was published on. Scope: pubsub.
 """
 
 from collections import abc as _abc
@@ -97,7 +99,9 @@ class PublishResponse(_message.Message):
 
     DELIVERED_FIELD_NUMBER: _builtins.int
     delivered: _builtins.int
-    """Subscribers the message was handed to on this node."""
+    """Subscribers the message was handed to on this node, plus the other nodes it
+    was sent to (each delivers it to its own subscribers).
+    """
     def __init__(
         self,
         *,

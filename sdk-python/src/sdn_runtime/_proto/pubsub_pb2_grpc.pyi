@@ -5,7 +5,9 @@ isort:skip_file
 Publish/subscribe between apps. Subjects are dot-separated tokens
 ("topology.links"); a subscription pattern may use "*" for one token and ">" as
 the last token for one or more tokens ("topology.>"). Delivery is at most once,
-in publish order per publisher. Scope: pubsub.
+in publish order per publisher. With the overlay (serve --overlay-port,
+--seeds) a publish also reaches subscribers on the other nodes, once per node;
+headers stay on the node the message was published on. Scope: pubsub.
 """
 
 from collections import abc as _abc

@@ -42,7 +42,10 @@ export interface PublishRequest {
 }
 
 export interface PublishResponse {
-  /** Subscribers the message was handed to on this node. */
+  /**
+   * Subscribers the message was handed to on this node, plus the other nodes it
+   * was sent to (each delivers it to its own subscribers).
+   */
   delivered: number;
 }
 
