@@ -110,6 +110,7 @@ async function run(options: Options): Promise<number> {
     plugins: { list: () => [] },
     apps: [],
     appName: () => undefined,
+    cluster: undefined,
     sse: { maxClients: 4, maxBufferBytes: 1024 * 1024 },
     statsIntervalMs: 60_000,
     registry: new Registry(),

@@ -36,6 +36,7 @@
       { selector: 'edge[state = "down"]', style: { 'line-color': '#d33', 'line-style': 'dashed' } },
       { selector: 'edge.control', style: { width: 1, 'line-color': '#c4c0f0', 'line-style': 'dotted', label: '' } },
       { selector: 'edge.attach', style: { width: 1, 'line-color': '#b9bfcc', label: '' } },
+      { selector: 'edge.overlay', style: { width: 3, 'line-color': '#5b4ee0', 'line-style': 'solid' } },
     ],
   });
 
@@ -45,6 +46,8 @@
   let flushTimer;
   /** The name of the node serving the page; runtime nodes are drawn by name (a switch's master is a name). */
   let localNode;
+  /** Runtime node names by overlay id (the overlay's links name nodes by id). */
+  let nodeNames = new Map();
   /** Set per snapshot: more switches than RELAYOUT_MAX_NODES. */
   let large = false;
   const stats = new Map();
@@ -119,6 +122,35 @@
   function cableData(up) {
     const latencies = Object.values(up);
     return { state: latencies.length > 0 ? 'up' : 'down', label: latencies.length > 0 ? latencies.map((l) => l + ' ms').join(' / ') : 'down' };
+  }
+
+  /** One edge per pair of runtime nodes the overlay links, labelled with the RTT of each direction. */
+  function overlayEdges(links) {
+    const edges = new Map();
+    for (const l of links) {
+      const a = nodeNames.get(l.from);
+      const b = nodeNames.get(l.to);
+      if (a === undefined || b === undefined) continue;
+      const id = 'overlay:' + (a < b ? a + '|' + b : b + '|' + a);
+      const edge = edges.get(id) ?? { id, source: 'node:' + a, target: 'node:' + b, rtts: [] };
+      edge.rtts.push(Math.round(l.rttMs) + ' ms');
+      edges.set(id, edge);
+    }
+    return [...edges.values()].map((e) => ({ id: e.id, source: e.source, target: e.target, label: 'RTT ' + e.rtts.join(' / ') }));
+  }
+
+  /** The overlay's links as the last stats message has them: RTT labels updated, new pairs added, gone ones removed. */
+  function updateOverlay(links) {
+    const current = overlayEdges(links);
+    const ids = new Set(current.map((e) => e.id));
+    cy.batch(() => {
+      cy.remove(cy.edges('.overlay').filter((e) => !ids.has(e.id())));
+      for (const e of current) {
+        const edge = cy.getElementById(e.id);
+        if (edge.nonempty()) edge.data('label', e.label);
+        else if (cy.getElementById(e.source).nonempty() && cy.getElementById(e.target).nonempty()) cy.add({ group: 'edges', classes: 'overlay', data: e });
+      }
+    });
   }
 
   function hostLabel(host) {
@@ -211,6 +243,8 @@
       cable.up[endKey(l.src) + '>' + endKey(l.dst)] = l.latencyMs;
     }
     for (const c of cables.values()) elements.push({ group: 'edges', data: Object.assign(c, cableData(c.up)) });
+    nodeNames = new Map(doc.nodes.map((n) => [n.id, n.name]));
+    for (const o of overlayEdges(doc.overlayLinks)) elements.push({ group: 'edges', classes: 'overlay', data: o });
     for (const h of doc.hosts) {
       if (!drawnSwitches.has(h.dpid)) continue;
       elements.push({ group: 'nodes', classes: 'host', data: { id: hostId(h.mac), mac: h.mac, ips: h.ips, dpid: h.dpid, port: h.port, label: hostLabel(h) } });
@@ -222,7 +256,7 @@
     });
     layout();
     const apps = doc.apps.map((a) => 'app ' + a).concat(doc.plugins.map((p) => 'plugin ' + p.name + ' ' + p.version + ' (' + p.state + ')'));
-    fillList('nodes', doc.nodes.map((n) => n.name + ' · id ' + n.idHex + ' · ' + n.version + ' · up ' + n.uptimeSec + ' s'));
+    fillList('nodes', doc.nodes.map((n) => n.name + ' · id ' + n.idHex + (n.self ? ' · this node · ' + n.version + ' · up ' + n.uptimeSec + ' s' : ' · ' + n.switches + ' switches · route cost ' + n.costMs + ' ms')));
     fillList('apps', apps.length > 0 ? apps : ['none']);
     const truncated = Object.keys(doc.truncated);
     if (truncated.length > 0) document.getElementById('summary').title = 'lists capped by the server: ' + truncated.join(', ');
@@ -315,7 +349,9 @@
       load();
     });
     stream.addEventListener('stats', (m) => {
-      for (const s of JSON.parse(m.data).switches) {
+      const update = JSON.parse(m.data);
+      if (update.overlayLinks !== undefined) updateOverlay(update.overlayLinks);
+      for (const s of update.switches) {
         stats.set(s.dpid, s);
         const n = cy.getElementById(swId(s.dpid));
         if (n.nonempty()) n.data('label', switchLabel(s.dpid));

@@ -253,6 +253,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     plugins,
     apps: [...(topology === undefined ? [] : [topology.name]), ...config.apps],
     appName: (id) => ownership.ids.nameOf(id),
+    cluster: overlay?.node,
     sse: WEB_SSE_LIMITS,
     statsIntervalMs: WEB_STATS_INTERVAL_MS,
     registry: metrics.registry,

@@ -1,3 +1,4 @@
+import type { ClusterSource } from '../api/index.js';
 import type { SwitchRoleView, SwitchView } from '../core/index.js';
 import type { FlowStats, PortStats } from '../openflow/index.js';
 import { appIdOf, RUNTIME_APP_ID } from '../ownership/index.js';
@@ -11,7 +12,7 @@ import type { Host, Link } from '../topology/index.js';
  */
 
 /** The most entries of each list in one document. */
-export const LIST_CAPS = { switches: 10_000, links: 20_000, hosts: 20_000, plugins: 1_000, ports: 2_048, flows: 1_000, apps: 1_000 } as const;
+export const LIST_CAPS = { nodes: 1_000, overlayLinks: 10_000, switches: 10_000, links: 20_000, hosts: 20_000, plugins: 1_000, ports: 2_048, flows: 1_000, apps: 1_000 } as const;
 
 /** The node serving the page. */
 export interface NodeInfo {
@@ -42,7 +43,25 @@ function capped<T>(name: string, items: readonly T[], cap: number, truncated: Tr
 }
 
 export function nodeJson(node: NodeInfo, nowMs: number) {
-  return { id: node.id, idHex: node.id.toString(16).padStart(8, '0'), name: node.name, version: node.version, uptimeSec: Math.round((nowMs - node.startedAtMs) / 1000) };
+  return { id: node.id, idHex: node.id.toString(16).padStart(8, '0'), name: node.name, self: true, version: node.version, uptimeSec: Math.round((nowMs - node.startedAtMs) / 1000) };
+}
+
+/** The overlay's picture (the Cluster service's source), as far as the page draws it. */
+export type ClusterSnapshot = ReturnType<ClusterSource['snapshot']>;
+
+/**
+ * The runtime nodes: this one, and with the overlay every node it knows (named
+ * by its first alias, else its id in hex), with the links between them and
+ * their RTT.
+ */
+export function clusterJson(self: NodeInfo, nowMs: number, cluster: ClusterSnapshot | undefined) {
+  const nodes: { id: number; idHex: string; name: string; self: boolean; switches?: number; costMs?: number; version?: string; uptimeSec?: number }[] = [nodeJson(self, nowMs)];
+  for (const n of cluster?.nodes ?? []) {
+    if (n.node === self.id) continue;
+    const idHex = n.node.toString(16).padStart(8, '0');
+    nodes.push({ id: n.node, idHex, name: n.aliases[0] ?? idHex, self: false, switches: n.dpids.length, costMs: n.costMs });
+  }
+  return { nodes, overlayLinks: (cluster?.links ?? []).map((l) => ({ from: l.from, to: l.to, rttMs: l.rttMs })) };
 }
 
 /** The app names of app ids (core/ownership.ts's ids), for flow groups. */
@@ -94,14 +113,18 @@ export interface TopologyInput {
   readonly hosts: readonly Host[] | undefined;
   readonly plugins: readonly PluginStatus[];
   readonly apps: readonly string[];
+  /** The overlay's picture; undefined without the overlay. */
+  readonly cluster: ClusterSnapshot | undefined;
 }
 
 /** The whole picture: what `/api/v1/topology` answers and the page draws first. */
 export function topologyJson(t: TopologyInput) {
   const truncated: Truncated = {};
+  const { nodes, overlayLinks } = clusterJson(t.node, t.nowMs, t.cluster);
   return {
     eventId: t.eventId,
-    nodes: [nodeJson(t.node, t.nowMs)],
+    nodes: capped('nodes', nodes, LIST_CAPS.nodes, truncated),
+    overlayLinks: capped('overlayLinks', overlayLinks, LIST_CAPS.overlayLinks, truncated),
     topology: t.links !== undefined,
     switches: capped('switches', t.switches, LIST_CAPS.switches, truncated).map((v) => switchJson(v, t.roleOf(v.dpid), t.node.name, t.stats.get(v.dpid))),
     links: capped('links', t.links ?? [], LIST_CAPS.links, truncated).map(linkJson),

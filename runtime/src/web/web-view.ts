@@ -12,7 +12,7 @@ import { WebError, type WebErrorCode } from './errors.js';
 import { SseClients, type EventFeed, type SseLimits } from './sse-clients.js';
 import { formatEventId, jsonReplacer } from './sse-resume.js';
 import { readFlows, readPortCounters, SwitchStatsSampler } from './switch-stats.js';
-import { LIST_CAPS, nodeJson, pluginJson, switchDetailJson, switchJson, topologyJson, type AppNameOf, type NodeInfo } from './views.js';
+import { clusterJson, LIST_CAPS, nodeJson, pluginJson, switchDetailJson, switchJson, topologyJson, type AppNameOf, type ClusterSnapshot, type NodeInfo } from './views.js';
 
 /**
  * Who may see the web view. `token`: API tokens are configured; every request
@@ -45,6 +45,8 @@ export interface WebViewOptions {
   readonly apps: readonly string[];
   /** The app names of app ids (flow ownership), for flows grouped by app. */
   readonly appName: AppNameOf;
+  /** The overlay's picture of the runtime nodes and their links; undefined without the overlay. */
+  readonly cluster: { snapshot(): ClusterSnapshot } | undefined;
   readonly sse: SseLimits;
   /** How often stats (flow counts, packet-in/s) are sampled and pushed while a page watches. */
   readonly statsIntervalMs: number;
@@ -156,6 +158,7 @@ export class WebView implements App {
     if (path === '/assets/web-view.css') return this.send(res, 200, 'text/css; charset=utf-8', this.assets.css);
     if (path === '/assets/cytoscape.min.js') return this.send(res, 200, 'text/javascript; charset=utf-8', this.assets.cytoscape);
     if (path === '/api/v1/node') return this.json(res, nodeJson(this.options.node, this.now()));
+    if (path === '/api/v1/nodes') return this.json(res, clusterJson(this.options.node, this.now(), this.options.cluster?.snapshot()));
     if (path === '/api/v1/topology') return this.json(res, this.snapshot());
     if (path === '/api/v1/plugins') return this.json(res, { plugins: this.options.plugins.list().slice(0, LIST_CAPS.plugins).map(pluginJson) });
     if (path === '/api/v1/switches') {
@@ -172,7 +175,7 @@ export class WebView implements App {
       this.startTimers();
       return;
     }
-    throw new WebError('WEB_NOT_FOUND', `no such path: ${path.slice(0, 200)}; the web view serves /, /api/v1/topology, /api/v1/switches, /api/v1/switches/<dpid>, /api/v1/plugins, /api/v1/node and /api/v1/events`);
+    throw new WebError('WEB_NOT_FOUND', `no such path: ${path.slice(0, 200)}; the web view serves /, /api/v1/topology, /api/v1/switches, /api/v1/switches/<dpid>, /api/v1/plugins, /api/v1/node, /api/v1/nodes and /api/v1/events`);
   }
 
   /** The whole picture and the id of the newest event it includes, read in one turn. */
@@ -189,6 +192,7 @@ export class WebView implements App {
       hosts: topology?.hostList(),
       plugins: this.options.plugins.list(),
       apps: this.options.apps,
+      cluster: this.options.cluster?.snapshot(),
     });
   }
 
@@ -253,7 +257,12 @@ export class WebView implements App {
     if (this.statsTimer !== undefined) return;
     const sample = (): void => {
       if (this.clients.size === 0) return this.stopTimers();
-      void this.sampler.sample().then(() => this.clients.broadcast('stats', { switches: [...this.sampler.stats].map(([dpid, s]) => ({ dpid, ...s })) }));
+      void this.sampler.sample().then(() => {
+        const switches = [...this.sampler.stats].map(([dpid, s]) => ({ dpid, ...s }));
+        // The overlay has no events for the page: its links (and their RTT) come with each stats message.
+        const overlayLinks = this.options.cluster === undefined ? undefined : clusterJson(this.options.node, this.now(), this.options.cluster.snapshot()).overlayLinks.slice(0, LIST_CAPS.overlayLinks);
+        this.clients.broadcast('stats', { switches, overlayLinks });
+      });
     };
     this.statsTimer = setInterval(sample, this.options.statsIntervalMs).unref();
     this.keepAliveTimer = setInterval(() => this.clients.keepAlive(), KEEP_ALIVE_MS).unref();
