@@ -39,6 +39,7 @@ const THROUGH_INDEX = [
   { regex: '^(\\.\\./)+plugins/(?!index\\.js$)', message: 'Enter plugins/ through plugins/index.js.' },
   { regex: '^(\\.\\./)+api/(?!index\\.js$)', message: 'Enter api/ through api/index.js.' },
   { regex: '^(\\.\\./)+topology/(?!index\\.js$)', message: 'Enter topology/ through topology/index.js.' },
+  { regex: '^(\\.\\./)+web/(?!index\\.js$)', message: 'Enter web/ through web/index.js.' },
   { regex: '^(\\.\\./)+mastership/(?!index\\.js$)', message: 'Enter mastership/ through mastership/index.js (serve loads campaign.js on demand, for --ha).' },
 ];
 
@@ -93,7 +94,7 @@ export default tseslint.config(
   // End-to-end tests and their shared support (e2e/topology.ts, ...) are test code by location too.
   { files: ['runtime/src/e2e/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
   {
-    files: ['runtime/src/openflow/**/*.ts', 'runtime/src/switch/connection*.ts', 'runtime/src/topology/**/*.ts', 'runtime/src/mastership/{machine,generation,types}.ts', 'runtime/src/ownership/**/*.ts'],
+    files: ['runtime/src/openflow/**/*.ts', 'runtime/src/switch/connection*.ts', 'runtime/src/topology/**/*.ts', 'runtime/src/mastership/{machine,generation,types}.ts', 'runtime/src/ownership/**/*.ts', 'runtime/src/web/sse-resume.ts', 'runtime/src/web/views.ts'],
     ignores: TEST_FILES,
     rules: {
       ...restrict(NO_TEST_SUPPORT, ...NO_GRPC, ...THROUGH_INDEX, NO_IO_MODULES),
@@ -112,5 +113,14 @@ export default tseslint.config(
       'no-restricted-properties': ['error', ...NO_IO_PROPERTIES],
       'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: NO_IO_MESSAGE }],
     },
+  },
+  // The web view's page script runs in the browser (cytoscape is its one global); the browser console is its log.
+  {
+    files: ['runtime/web-assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', EventSource: 'readonly', cytoscape: 'readonly', setTimeout: 'readonly', performance: 'readonly', requestAnimationFrame: 'readonly' },
+    },
+    rules: { 'no-console': 'off' },
   },
 );

@@ -23,6 +23,9 @@ packages=(
   # own (runtime/src/testing/etcd-cluster.ts); etcd-client gives etcdctl.
   etcd-server
   etcd-client
+  # The web view's browser test (runtime/src/e2e/web-view.ovs.test.ts) drives
+  # Debian's headless Chromium through playwright-core (no browser download).
+  chromium
 )
 
 # shellcheck source=lib/debian-packages.sh

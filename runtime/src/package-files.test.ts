@@ -72,6 +72,11 @@ describe('the npm package', () => {
     for (const entry of entries) assert.ok(files.has(entry), `${entry} is not packed`);
   });
 
+  it("ships the web view's page, and cytoscape (which it serves from node_modules) as a runtime dependency", () => {
+    for (const asset of readdirSync(join(PACKAGE_DIR, 'web-assets'))) assert.ok(files.has(`web-assets/${asset}`), `web-assets/${asset} is not packed`);
+    assert.ok(Object.keys(manifest.dependencies ?? {}).includes('cytoscape'), 'cytoscape is not a dependency: an installed package could not serve the page');
+  });
+
   it('ships no tests, no test support and no build state', () => {
     const unwanted = [...files].filter((f) => isTestOnly(f) || f.endsWith('.tsbuildinfo'));
     assert.deepEqual(unwanted, []);

@@ -58,9 +58,19 @@ export class Authenticator {
   identify(metadata: Metadata): Principal {
     if (this.open) return ALL;
     const values = metadata.get('authorization');
-    if (values.length === 0) this.refuse('missing', 'missing token: send the metadata "authorization: Bearer <token>"');
-    const match = /^Bearer (\S+)$/.exec(String(values[0]));
-    if (match === null) this.refuse('malformed', 'malformed authorization metadata: expected "Bearer <token>"');
+    return this.identifyAuthorization(values.length === 0 ? undefined : String(values[0]), 'metadata');
+  }
+
+  /**
+   * The principal of an `authorization` value (`Bearer <token>`), as gRPC
+   * metadata or an HTTP header carries it (`carrier` words the refusal).
+   * @throws ApiUnauthenticatedError for a missing, malformed or unknown token.
+   */
+  identifyAuthorization(value: string | undefined, carrier: 'metadata' | 'header'): Principal {
+    if (this.open) return ALL;
+    if (value === undefined) this.refuse('missing', `missing token: send the ${carrier} "authorization: Bearer <token>"`);
+    const match = /^Bearer (\S+)$/.exec(value);
+    if (match === null) this.refuse('malformed', `malformed authorization ${carrier}: expected "Bearer <token>"`);
     // Compare digests in constant time, and look at every entry, so timing says nothing about the tokens.
     const presented = digest(match[1]!);
     let found: Principal | undefined;

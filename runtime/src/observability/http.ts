@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { RuntimeMetrics } from './metrics.js';
 
 /** What /healthz reports. */
@@ -8,11 +8,15 @@ export interface Health {
   readonly uptimeSec: number;
 }
 
+/** Answers the requests whose path it owns; false for the others. */
+export type HttpRoutes = (req: IncomingMessage, res: ServerResponse) => boolean;
+
 /**
- * The HTTP side: `/metrics` (Prometheus text format) and `/healthz` (JSON).
- * Anything else is a 404 that lists what exists.
+ * The HTTP side: `/metrics` (Prometheus text format), `/healthz` (JSON), and
+ * what `routes` answers (the web view). Anything else is a 404 that lists what
+ * exists.
  */
-export function createHttpServer(metrics: RuntimeMetrics, health: () => Health): Server {
+export function createHttpServer(metrics: RuntimeMetrics, health: () => Health, routes?: HttpRoutes): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET') {
@@ -30,6 +34,7 @@ export function createHttpServer(metrics: RuntimeMetrics, health: () => Health):
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(health()));
       return;
     }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found; try /metrics or /healthz\n');
+    if (routes?.(req, res) === true) return;
+    res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found; try /metrics or /healthz${routes === undefined ? '' : ', or / for the web view'}\n`);
   });
 }

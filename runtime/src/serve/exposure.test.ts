@@ -40,18 +40,19 @@ describe('exposure', () => {
   it('describes each listener: address, TLS, and who is authenticated', () => {
     const [openflow, http, grpc] = describeSurfaces({
       openflow: { host: '0.0.0.0', port: 6653, tls: true, clientCertificates: true },
-      http: { host: '::', port: 8080 },
+      http: { host: '::', port: 8080, tokenCount: 0 },
       grpc: { host: '127.0.0.1', port: 50051, tls: false, clientCertificates: false, tokenCount: 0 },
     });
     assert.deepEqual(openflow, { surface: 'openflow', address: '0.0.0.0:6653', tls: true, authentication: 'client certificate', msg: 'openflow listening on 0.0.0.0:6653: TLS, switches need a certificate signed by --tls-ca' });
-    assert.deepEqual(http, { surface: 'http', address: '[::]:8080', tls: false, authentication: 'none', msg: 'http listening on [::]:8080: /metrics and /healthz, read-only, not authenticated' });
+    assert.deepEqual(http, { surface: 'http', address: '[::]:8080', tls: false, authentication: 'none', msg: 'http listening on [::]:8080: /metrics and /healthz, read-only, not authenticated; the web view at / answers this machine only (no tokens)' });
     assert.equal(grpc!.authentication, 'none');
     assert.equal(grpc!.msg, 'grpc listening on 127.0.0.1:50051: plaintext, no tokens: every client that connects has every scope');
-    const [, , guarded] = describeSurfaces({
+    const [, guardedHttp, guarded] = describeSurfaces({
       openflow: { host: '0.0.0.0', port: 6653, tls: false, clientCertificates: false },
-      http: { host: '0.0.0.0', port: 8080 },
+      http: { host: '0.0.0.0', port: 8080, tokenCount: 2 },
       grpc: { host: '0.0.0.0', port: 50051, tls: true, clientCertificates: true, tokenCount: 2 },
     });
+    assert.match(guardedHttp!.msg, /; the web view at \/ needs a token with events:read$/);
     assert.equal(guarded!.authentication, 'token and client certificate');
     assert.equal(guarded!.msg, 'grpc listening on 0.0.0.0:50051: TLS, clients need a certificate signed by --grpc-tls-ca, every call needs one of 2 tokens (health excepted)');
   });

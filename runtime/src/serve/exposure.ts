@@ -6,8 +6,9 @@ import { ConfigError } from './config-error.js';
  * load plugins, read and write the KV store): without tokens it binds loopback
  * only, and a wider bind without tokens or client certificates is refused at
  * start. OpenFlow and HTTP keep binding every address: switches sit on other
- * machines, and HTTP serves only /metrics and /healthz (read-only) to scrapers
- * and probes that do too.
+ * machines, and HTTP serves /metrics and /healthz (read-only) to scrapers and
+ * probes that do too. The web view on the HTTP port (web/) needs a token with
+ * events:read when tokens exist, and answers only this machine when not.
  */
 
 /** Where the gRPC API binds unless told otherwise. */
@@ -67,7 +68,7 @@ export function hostPort(host: string, port: number): string {
 
 export interface SurfaceInputs {
   readonly openflow: { readonly host: string; readonly port: number; readonly tls: boolean; readonly clientCertificates: boolean };
-  readonly http: { readonly host: string; readonly port: number };
+  readonly http: { readonly host: string; readonly port: number; readonly tokenCount: number };
   readonly grpc: { readonly host: string; readonly port: number; readonly tls: boolean; readonly clientCertificates: boolean; readonly tokenCount: number };
 }
 
@@ -83,7 +84,8 @@ export function describeSurfaces(s: SurfaceInputs): Surface[] {
     msg: `openflow listening on ${ofAddress}: ${of.tls ? 'TLS' : 'plain TCP'}, ${of.clientCertificates ? 'switches need a certificate signed by --tls-ca' : 'switches are not authenticated'}`,
   };
   const httpAddress = hostPort(s.http.host, s.http.port);
-  const http: Surface = { surface: 'http', address: httpAddress, tls: false, authentication: 'none', msg: `http listening on ${httpAddress}: /metrics and /healthz, read-only, not authenticated` };
+  const web = s.http.tokenCount > 0 ? 'the web view at / needs a token with events:read' : 'the web view at / answers this machine only (no tokens)';
+  const http: Surface = { surface: 'http', address: httpAddress, tls: false, authentication: 'none', msg: `http listening on ${httpAddress}: /metrics and /healthz, read-only, not authenticated; ${web}` };
   const g = s.grpc;
   const grpcAddress = hostPort(g.host, g.port);
   const who = g.clientCertificates ? 'clients need a certificate signed by --grpc-tls-ca' : undefined;

@@ -19,8 +19,9 @@ import { InProcessBus, type PubSubBus } from '../pubsub/index.js';
 import type { KvStore } from '../store/index.js';
 import { OpenFlowServer } from '../switch/server.js';
 import type { Topology } from '../topology/index.js';
+import { WebView, webAccess } from '../web/index.js';
 import { envName, type ServeConfig } from './config.js';
-import { describeSurfaces } from './exposure.js';
+import { describeSurfaces, isLoopback } from './exposure.js';
 import { openKvStore } from './kv-store.js';
 import { startMastership } from './mastership.js';
 import { ClusterBus } from './overlay-pubsub.js';
@@ -31,6 +32,11 @@ import { listenError, prepareFolder, probeListen, readTlsFiles } from './start-c
 
 /** A source refused for a connection limit is logged at most once per this many milliseconds. */
 const REFUSAL_LOG_INTERVAL_MS = 60_000;
+
+/** Web view event streams: at most this many open, each at most this many unsent bytes behind. */
+const WEB_SSE_LIMITS = { maxClients: 32, maxBufferBytes: 1024 * 1024 };
+/** How often the web view samples flow counts and packet-in rates while a page watches. */
+const WEB_STATS_INTERVAL_MS = 5_000;
 
 /** Services the runtime offers to apps when they exist (the KV store, the pubsub bus). */
 export interface RuntimeServices {
@@ -57,6 +63,8 @@ export interface RunningRuntime {
   readonly plugins: PluginManager;
   /** The links and hosts this node knows (read-only queries); undefined with `topology: false`. */
   readonly topology: Topology | undefined;
+  /** The web view on the HTTP port (`/`, `/api/v1/...`). */
+  readonly web: WebView;
   /** The overlay to other runtime nodes, when `--overlay-port` or `--seeds` asked for it; its `port` is bound. */
   readonly overlay: OverlayRunner | undefined;
   stop(): Promise<void>;
@@ -230,12 +238,33 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     },
     registry,
   );
-  const http = createHttpServer(metrics, () => ({ status: 'ok', switches: registry.list().length, uptimeSec: Math.round((Date.now() - started) / 1000) }));
   // Before the OpenFlow listener, so the plugins found at start see the first switches
   // come up as they do (a plugin loaded later gets a switch-up for each connected switch).
   const plugins = new PluginManager({ dataDir: config.dataDir, pluginsDir: config.pluginsDir, loadDirs: config.pluginLoadDirs, maxComponentBytes: config.pluginMaxBytes, metrics, kv: store, pubsub: bus });
   await controller.use(plugins);
   await plugins.ready();
+  const web = new WebView({
+    node: { id: node, name: config.nodeId, version: packageVersion(), startedAtMs: started },
+    access: webAccess(config.tokens.length),
+    isLoopback,
+    auth: api.auth,
+    feed: api.hub,
+    topology: topology?.topology,
+    plugins,
+    apps: [...(topology === undefined ? [] : [topology.name]), ...config.apps],
+    appName: (id) => ownership.ids.nameOf(id),
+    cluster: overlay?.node,
+    sse: WEB_SSE_LIMITS,
+    statsIntervalMs: WEB_STATS_INTERVAL_MS,
+    registry: metrics.registry,
+    log: log.child({ component: 'web' }),
+  });
+  await controller.use(web);
+  const http = createHttpServer(
+    metrics,
+    () => ({ status: 'ok', switches: registry.list().length, uptimeSec: Math.round((Date.now() - started) / 1000) }),
+    (req, res) => web.handle(req, res),
+  );
   const pluginsApi = pluginsService({ auth: api.auth, log: log.child({ component: 'grpc' }), plugins });
   api.addService(PluginsService, pluginsApi.implementation);
   let grpcPort: number;
@@ -263,7 +292,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   }
   const surfaces = describeSurfaces({
     openflow: { host: config.openflowHost, port: openflowPort, tls: tls !== undefined, clientCertificates: config.tlsCa !== undefined },
-    http: { host: config.httpHost, port: httpPort },
+    http: { host: config.httpHost, port: httpPort, tokenCount: config.tokens.length },
     grpc: { host: config.grpcHost, port: grpcPort, tls: grpcTls !== undefined, clientCertificates: grpcTls?.ca !== undefined, tokenCount: config.tokens.length },
   });
   for (const { msg, ...fields } of surfaces) log.info(fields, msg);
@@ -284,6 +313,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     api,
     plugins,
     topology: topology?.topology,
+    web,
     overlay,
     stop() {
       stopping ??= (async () => {
