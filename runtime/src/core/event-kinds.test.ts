@@ -124,7 +124,7 @@ describe('the table of event kinds', () => {
   }
 
   it('fails when the table has a kind no other place knows', () => {
-    const extra: EventKindRow = { type: 'meterAlarm', source: 'switch', proto: { kind: 'EVENT_KIND_METER_ALARM', field: 'meter_alarm' }, wit: 'meter-alarm', sdkTs: 'meterAlarm', python: 'MeterAlarm', delivery: 'lifecycle' };
+    const extra: EventKindRow = { type: 'meterAlarm', source: 'switch', proto: { kind: 'EVENT_KIND_METER_ALARM', field: 'meter_alarm' }, wit: 'meter-alarm', witSince: '0.2.0', sdkTs: 'meterAlarm', python: 'MeterAlarm', delivery: 'lifecycle' };
     assert.equal(problems([...EVENT_KINDS, extra], readSources()).length, 9);
   });
 });
