@@ -3,7 +3,10 @@
 
 mod sdk;
 
-use sdk::{log, now_ms, output, output_to_controller, packet_out, port, publish, Command, Ethernet, Event, HostError, Plugin, NO_BUFFER};
+use sdk::{
+    ct, ct_nat, flow_mod, log, nat, now_ms, nx_ct, nx_ct_flags, nx_nat_flags, nx_resubmit_table, output, output_to_controller, packet_out, port, publish, Command,
+    Ethernet, Event, Flow, HostError, Plugin, NO_BUFFER,
+};
 
 struct Probe;
 
@@ -41,6 +44,11 @@ impl Plugin for Probe {
                 eth.eth_type
             ));
             commands.push(packet_out(&p.dpid, Some(p.in_port), NO_BUFFER, &p.data, vec![output_to_controller(128), output(port::FLOOD)]));
+            // The Nicira builders (world 0.2.0): commit to conntrack zone 5 with source NAT, then resubmit to table 1.
+            let mut snat = nat(nx_nat_flags::SRC);
+            snat.range_ipv4_min = Some("10.0.0.9".to_owned());
+            let commit = sdk::NxCtAction { zone_ofs_nbits: 5, actions: vec![ct_nat(snat)], ..ct(nx_ct_flags::COMMIT) };
+            commands.push(flow_mod(&p.dpid, Flow { priority: 7, actions: vec![nx_ct(commit), nx_resubmit_table(1)], ..Flow::default() }));
         }
         commands
     }

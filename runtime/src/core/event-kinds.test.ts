@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { AppEventType } from './app-types.js';
-import { EVENT_KINDS, type EventKindRow, type SwitchEventType, type TopologyEventType } from './event-kinds.js';
+import { EVENT_KINDS, WIT_WORLD_VERSIONS, witEventKindsOf, type EventKindRow, type SwitchEventType, type TopologyEventType } from './event-kinds.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -96,6 +96,17 @@ describe('the table of event kinds', () => {
     assert.deepEqual(problems(EVENT_KINDS, readSources()), []);
   });
 
+  it('says which world version added each WIT case: the older worlds, kept frozen in wit/<version>/, have exactly the kinds up to theirs', () => {
+    for (const version of WIT_WORLD_VERSIONS.slice(0, -1)) {
+      const file = `wit/${version}/plugin.wit`;
+      const text = readFileSync(`${REPO}${file}`, 'utf8');
+      assert.match(text, new RegExp(`^package sdn:plugin@${version.replace(/\./g, '\\.')};$`, 'm'), file);
+      const cases = [...block(text, /variant event \{/, file).matchAll(/^\s*([\w-]+)\(/gm)].map((m) => m[1]!);
+      assert.deepEqual(new Set(cases), witEventKindsOf(version), `${file} against the witSince column`);
+    }
+    assert.match(readSources().wit, new RegExp(`^package sdn:plugin@${WIT_WORLD_VERSIONS.at(-1)!.replace(/\./g, '\\.')};$`, 'm'), 'wit/plugin.wit is the newest version');
+  });
+
   it('gives each kind one name per column', () => {
     for (const column of ['type', 'wit', 'sdkTs', 'python'] as const) {
       const names = EVENT_KINDS.flatMap((r) => (r[column] === undefined ? [] : [r[column]]));
@@ -124,7 +135,7 @@ describe('the table of event kinds', () => {
   }
 
   it('fails when the table has a kind no other place knows', () => {
-    const extra: EventKindRow = { type: 'meterAlarm', source: 'switch', proto: { kind: 'EVENT_KIND_METER_ALARM', field: 'meter_alarm' }, wit: 'meter-alarm', sdkTs: 'meterAlarm', python: 'MeterAlarm', delivery: 'lifecycle' };
+    const extra: EventKindRow = { type: 'meterAlarm', source: 'switch', proto: { kind: 'EVENT_KIND_METER_ALARM', field: 'meter_alarm' }, wit: 'meter-alarm', witSince: '0.2.0', sdkTs: 'meterAlarm', python: 'MeterAlarm', delivery: 'lifecycle' };
     assert.equal(problems([...EVENT_KINDS, extra], readSources()).length, 9);
   });
 });

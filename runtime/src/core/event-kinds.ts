@@ -25,6 +25,10 @@ export type EventSource =
  */
 export type DeliveryClass = 'lifecycle' | 'packetIn' | 'pubsub' | 'kv';
 
+/** The versions of the plugin world (wit/plugin.wit) the host runs, oldest first. */
+export const WIT_WORLD_VERSIONS = ['0.1.0', '0.2.0'] as const;
+export type WitWorldVersion = (typeof WIT_WORLD_VERSIONS)[number];
+
 export interface EventKindRow {
   /** The runtime's name: `AppEvent['type']` for switch events. */
   readonly type: string;
@@ -33,6 +37,8 @@ export interface EventKindRow {
   readonly proto: { readonly kind: string; readonly field: string } | undefined;
   /** The case of the `event` variant in wit/plugin.wit; undefined: plugins do not see it. */
   readonly wit: string | undefined;
+  /** The `sdn:plugin` world version that added the WIT case: components of older worlds never get the kind. */
+  readonly witSince: WitWorldVersion | undefined;
   /** The event's `type` in the TS SDK (sdk-ts/src/convert/events.ts). */
   readonly sdkTs: string | undefined;
   /** The event's class in the Python SDK (sdk-python/src/sdn_runtime/events.py). */
@@ -42,24 +48,24 @@ export interface EventKindRow {
 }
 
 export const EVENT_KINDS = [
-  { type: 'switchUp', source: 'switch', proto: { kind: 'EVENT_KIND_SWITCH_UP', field: 'switch_up' }, wit: 'switch-up', sdkTs: 'switchUp', python: 'SwitchUp', delivery: 'lifecycle' },
-  { type: 'switchDown', source: 'switch', proto: { kind: 'EVENT_KIND_SWITCH_DOWN', field: 'switch_down' }, wit: 'switch-down', sdkTs: 'switchDown', python: 'SwitchDown', delivery: 'lifecycle' },
-  { type: 'packetIn', source: 'switch', proto: { kind: 'EVENT_KIND_PACKET_IN', field: 'packet_in' }, wit: 'packet-in', sdkTs: 'packetIn', python: 'PacketIn', delivery: 'packetIn' },
-  { type: 'portStatus', source: 'switch', proto: { kind: 'EVENT_KIND_PORT_STATUS', field: 'port_status' }, wit: 'port-status', sdkTs: 'portStatus', python: 'PortStatus', delivery: 'lifecycle' },
-  { type: 'flowRemoved', source: 'switch', proto: { kind: 'EVENT_KIND_FLOW_REMOVED', field: 'flow_removed' }, wit: 'flow-removed', sdkTs: 'flowRemoved', python: 'FlowRemoved', delivery: 'lifecycle' },
-  { type: 'error', source: 'switch', proto: { kind: 'EVENT_KIND_SWITCH_ERROR', field: 'switch_error' }, wit: 'switch-error', sdkTs: 'switchError', python: 'SwitchError', delivery: 'lifecycle' },
-  /** With mastership: this node's role for a switch changed. In-process apps only (not yet in the API, the WIT or the SDKs). */
-  { type: 'roleChanged', source: 'switch', proto: undefined, wit: undefined, sdkTs: undefined, python: undefined, delivery: undefined },
+  { type: 'switchUp', source: 'switch', proto: { kind: 'EVENT_KIND_SWITCH_UP', field: 'switch_up' }, wit: 'switch-up', witSince: '0.1.0', sdkTs: 'switchUp', python: 'SwitchUp', delivery: 'lifecycle' },
+  { type: 'switchDown', source: 'switch', proto: { kind: 'EVENT_KIND_SWITCH_DOWN', field: 'switch_down' }, wit: 'switch-down', witSince: '0.1.0', sdkTs: 'switchDown', python: 'SwitchDown', delivery: 'lifecycle' },
+  { type: 'packetIn', source: 'switch', proto: { kind: 'EVENT_KIND_PACKET_IN', field: 'packet_in' }, wit: 'packet-in', witSince: '0.1.0', sdkTs: 'packetIn', python: 'PacketIn', delivery: 'packetIn' },
+  { type: 'portStatus', source: 'switch', proto: { kind: 'EVENT_KIND_PORT_STATUS', field: 'port_status' }, wit: 'port-status', witSince: '0.1.0', sdkTs: 'portStatus', python: 'PortStatus', delivery: 'lifecycle' },
+  { type: 'flowRemoved', source: 'switch', proto: { kind: 'EVENT_KIND_FLOW_REMOVED', field: 'flow_removed' }, wit: 'flow-removed', witSince: '0.1.0', sdkTs: 'flowRemoved', python: 'FlowRemoved', delivery: 'lifecycle' },
+  { type: 'error', source: 'switch', proto: { kind: 'EVENT_KIND_SWITCH_ERROR', field: 'switch_error' }, wit: 'switch-error', witSince: '0.1.0', sdkTs: 'switchError', python: 'SwitchError', delivery: 'lifecycle' },
+  /** With mastership: this node's role for a switch changed. In-process apps and plugins (not yet in the API or the SDKs). */
+  { type: 'roleChanged', source: 'switch', proto: undefined, wit: 'role-changed', witSince: '0.2.0', sdkTs: undefined, python: undefined, delivery: undefined },
   /** Any other unsolicited OpenFlow message (EXPERIMENTER, ...): in-process apps only. */
-  { type: 'message', source: 'switch', proto: undefined, wit: undefined, sdkTs: undefined, python: undefined, delivery: undefined },
-  { type: 'pubsub', source: 'pubsub', proto: { kind: 'EVENT_KIND_PUBSUB', field: 'pubsub' }, wit: 'message', sdkTs: 'message', python: 'PubSubMessage', delivery: 'pubsub' },
-  { type: 'kvChange', source: 'kv', proto: { kind: 'EVENT_KIND_KV', field: 'kv' }, wit: 'kv-change', sdkTs: 'kvChange', python: 'KvChange', delivery: 'kv' },
-  // Topology: API clients get them when they name them (never by default); plugins not yet (no WIT case).
-  { type: 'linkUp', source: 'topology', proto: { kind: 'EVENT_KIND_LINK_UP', field: 'link_up' }, wit: undefined, sdkTs: 'linkUp', python: 'LinkUp', delivery: 'lifecycle' },
-  { type: 'linkDown', source: 'topology', proto: { kind: 'EVENT_KIND_LINK_DOWN', field: 'link_down' }, wit: undefined, sdkTs: 'linkDown', python: 'LinkDown', delivery: 'lifecycle' },
-  { type: 'hostAdded', source: 'topology', proto: { kind: 'EVENT_KIND_HOST_ADDED', field: 'host_added' }, wit: undefined, sdkTs: 'hostAdded', python: 'HostAdded', delivery: 'lifecycle' },
-  { type: 'hostMoved', source: 'topology', proto: { kind: 'EVENT_KIND_HOST_MOVED', field: 'host_moved' }, wit: undefined, sdkTs: 'hostMoved', python: 'HostMoved', delivery: 'lifecycle' },
-  { type: 'hostRemoved', source: 'topology', proto: { kind: 'EVENT_KIND_HOST_REMOVED', field: 'host_removed' }, wit: undefined, sdkTs: 'hostRemoved', python: 'HostRemoved', delivery: 'lifecycle' },
+  { type: 'message', source: 'switch', proto: undefined, wit: undefined, witSince: undefined, sdkTs: undefined, python: undefined, delivery: undefined },
+  { type: 'pubsub', source: 'pubsub', proto: { kind: 'EVENT_KIND_PUBSUB', field: 'pubsub' }, wit: 'message', witSince: '0.1.0', sdkTs: 'message', python: 'PubSubMessage', delivery: 'pubsub' },
+  { type: 'kvChange', source: 'kv', proto: { kind: 'EVENT_KIND_KV', field: 'kv' }, wit: 'kv-change', witSince: '0.1.0', sdkTs: 'kvChange', python: 'KvChange', delivery: 'kv' },
+  // Topology: API clients get them when they name them (never by default); plugins of world 0.2.0 when their manifest does.
+  { type: 'linkUp', source: 'topology', proto: { kind: 'EVENT_KIND_LINK_UP', field: 'link_up' }, wit: 'link-up', witSince: '0.2.0', sdkTs: 'linkUp', python: 'LinkUp', delivery: 'lifecycle' },
+  { type: 'linkDown', source: 'topology', proto: { kind: 'EVENT_KIND_LINK_DOWN', field: 'link_down' }, wit: 'link-down', witSince: '0.2.0', sdkTs: 'linkDown', python: 'LinkDown', delivery: 'lifecycle' },
+  { type: 'hostAdded', source: 'topology', proto: { kind: 'EVENT_KIND_HOST_ADDED', field: 'host_added' }, wit: 'host-added', witSince: '0.2.0', sdkTs: 'hostAdded', python: 'HostAdded', delivery: 'lifecycle' },
+  { type: 'hostMoved', source: 'topology', proto: { kind: 'EVENT_KIND_HOST_MOVED', field: 'host_moved' }, wit: 'host-moved', witSince: '0.2.0', sdkTs: 'hostMoved', python: 'HostMoved', delivery: 'lifecycle' },
+  { type: 'hostRemoved', source: 'topology', proto: { kind: 'EVENT_KIND_HOST_REMOVED', field: 'host_removed' }, wit: 'host-removed', witSince: '0.2.0', sdkTs: 'hostRemoved', python: 'HostRemoved', delivery: 'lifecycle' },
 ] as const satisfies readonly EventKindRow[];
 
 type Row = (typeof EVENT_KINDS)[number];
@@ -70,14 +76,20 @@ export type SwitchEventType = Extract<Row, { source: 'switch' }>['type'];
 export type TopologyEventType = Extract<Row, { source: 'topology' }>['type'];
 /** Switch event kinds the gRPC API delivers. */
 export type ApiSwitchEventType = Extract<Row, { source: 'switch'; proto: object }>['type'];
-/** Switch event kinds plugins can see. */
-export type PluginSwitchEventType = Extract<Row, { source: 'switch'; wit: string }>['type'];
 /** The WIT names of every kind plugins can subscribe to (manifest `subscriptions.kinds`). */
 export type WitEventKind = NonNullable<Row['wit']>;
 
 export const SWITCH_EVENT_TYPES: readonly SwitchEventType[] = EVENT_KINDS.flatMap((r) => (r.source === 'switch' ? [r.type] : []));
 export const TOPOLOGY_EVENT_TYPES: readonly TopologyEventType[] = EVENT_KINDS.flatMap((r) => (r.source === 'topology' ? [r.type] : []));
 export const API_SWITCH_EVENT_TYPES: readonly ApiSwitchEventType[] = EVENT_KINDS.flatMap((r) => (r.source === 'switch' && r.proto !== undefined ? [r.type] : []));
-export const PLUGIN_SWITCH_EVENT_TYPES: readonly PluginSwitchEventType[] = EVENT_KINDS.flatMap((r) => (r.source === 'switch' && r.wit !== undefined ? [r.type] : []));
 /** In table order (the order plugin manifests document them in). */
 export const WIT_EVENT_KINDS: readonly WitEventKind[] = EVENT_KINDS.flatMap((r) => (r.wit === undefined ? [] : [r.wit]));
+/** Switch and topology event kinds plugins can see: the `AppEvent` types the plugin host subscribes to. */
+export type PluginEventType = Extract<Row, { source: 'switch' | 'topology'; wit: string }>['type'];
+export const PLUGIN_EVENT_TYPES: readonly PluginEventType[] = EVENT_KINDS.flatMap((r) => ((r.source === 'switch' || r.source === 'topology') && r.wit !== undefined ? [r.type] : []));
+
+/** The WIT kinds a component of world `version` can decode (the cases its `event` variant has). */
+export function witEventKindsOf(version: WitWorldVersion): ReadonlySet<WitEventKind> {
+  const upTo = WIT_WORLD_VERSIONS.indexOf(version);
+  return new Set(EVENT_KINDS.flatMap((r) => (r.wit !== undefined && WIT_WORLD_VERSIONS.indexOf(r.witSince!) <= upTo ? [r.wit] : [])));
+}

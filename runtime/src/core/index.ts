@@ -4,18 +4,21 @@ export { EventBus, type EventBusOptions } from './event-bus.js';
 export {
   API_SWITCH_EVENT_TYPES,
   EVENT_KINDS,
-  PLUGIN_SWITCH_EVENT_TYPES,
+  PLUGIN_EVENT_TYPES,
   SWITCH_EVENT_TYPES,
   TOPOLOGY_EVENT_TYPES,
   WIT_EVENT_KINDS,
+  WIT_WORLD_VERSIONS,
+  witEventKindsOf,
   type ApiSwitchEventType,
   type DeliveryClass,
   type EventKindRow,
   type EventSource,
-  type PluginSwitchEventType,
+  type PluginEventType,
   type SwitchEventType,
   type TopologyEventType,
   type WitEventKind,
+  type WitWorldVersion,
 } from './event-kinds.js';
 export { EventLog, type LogEntry, type ReadResult } from './event-log.js';
 export { nodeIdOf } from './node.js';

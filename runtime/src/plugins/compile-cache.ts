@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { WitWorldVersion } from '../core/event-kinds.js';
 import { PluginLoadError } from './errors.js';
+import { worldVersion } from './world-version.js';
 
 /** The transpiler that made the cached glue; a cache entry from another one is made again. */
 export const TRANSPILER = '@bytecodealliance/jco-transpile@0.1.1';
@@ -26,7 +28,12 @@ export interface CompiledComponent {
   readonly exports: readonly string[];
   /** True when the cache already held it (no transpile ran). */
   readonly cached: boolean;
+  /** The `sdn:plugin` world version it was built for (world-version.ts). */
+  readonly world: WitWorldVersion;
 }
+
+/** What the cache keeps of a component; the world version is read from the bytes on each load. */
+type Transpiled = Omit<CompiledComponent, 'world'>;
 
 interface Meta {
   readonly transpiler: string;
@@ -45,7 +52,7 @@ type CompileAnswer = { ok: true; imports: string[]; exports: string[]; coreModul
  */
 export class CompileCache {
   readonly cacheDir: string;
-  private readonly pending = new Map<string, Promise<CompiledComponent>>();
+  private readonly pending = new Map<string, Promise<Transpiled>>();
   /** Transpiles run by this cache (for metrics and tests). */
   transpiles = 0;
 
@@ -67,10 +74,13 @@ export class CompileCache {
     }
     const compiled = await job;
     checkWorld(plugin, compiled);
-    return compiled;
+    // Read from the bytes on every load (cheap: section headers and the imports), so older cache entries need no field.
+    const world = worldVersion(bytes);
+    if (!world.ok) throw new PluginLoadError(plugin, 'wrongWorld', `not a component of the sdn:plugin world: ${world.reason}`);
+    return { ...compiled, world: world.version };
   }
 
-  private async lookupOrTranspile(plugin: string, hash: string, bytes: Uint8Array): Promise<CompiledComponent> {
+  private async lookupOrTranspile(plugin: string, hash: string, bytes: Uint8Array): Promise<Transpiled> {
     const dir = join(this.cacheDir, hash);
     const meta = await readMeta(dir);
     if (meta !== undefined && meta.transpiler === TRANSPILER) return { hash, dir, ...meta, cached: true };
@@ -136,13 +146,13 @@ function firstLine(message: string): string {
   return line.length <= MAX_TRANSPILER_MESSAGE ? line : `${line.slice(0, MAX_TRANSPILER_MESSAGE)}...`;
 }
 
-function checkWorld(plugin: string, c: CompiledComponent): void {
+function checkWorld(plugin: string, c: Transpiled): void {
   const foreign = c.imports.filter((i) => !WORLD_IMPORTS.has(i));
   if (foreign.length > 0) {
     throw new PluginLoadError(plugin, 'wrongWorld', `the component imports ${foreign.join(', ')}, which the sdn:plugin world does not provide (build it for wit/plugin.wit with WASI disabled: componentize-qjs --stub-wasi, jco componentize --disable all)`);
   }
   const missing = REQUIRED_EXPORTS.filter((e) => !c.exports.includes(`${e}:function`));
   if (missing.length > 0) {
-    throw new PluginLoadError(plugin, 'missingExport', `the component does not export ${missing.join(' and ')} (it exports ${c.exports.join(', ') || 'nothing'}); is it built for the sdn:plugin@0.1.0 world "plugin"?`);
+    throw new PluginLoadError(plugin, 'missingExport', `the component does not export ${missing.join(' and ')} (it exports ${c.exports.join(', ') || 'nothing'}); is it built for the sdn:plugin world "plugin" (0.2.0 or 0.1.0)?`);
   }
 }

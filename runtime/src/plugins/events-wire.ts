@@ -5,7 +5,8 @@ import { decodeMessage, encodeMessageInto, formatDpid, matchValue, type OxmField
 import type { PubSubMessage } from '../pubsub/index.js';
 import type { KvChange } from '../store/index.js';
 import type { EventKind } from './manifest.js';
-import type { WitEvent, WitOxmField, WitOxmValue, WitPort } from './wit-types.js';
+import type { Endpoint, Host, Link } from '../topology/index.js';
+import type { WitEndpoint, WitEvent, WitHost, WitLink, WitOxmField, WitOxmValue, WitPort } from './wit-types.js';
 import { readBlob, readStr, writeBlob, writeStr } from './wire.js';
 
 /**
@@ -28,6 +29,12 @@ const KIND_CODES: Readonly<Record<EventKind, number>> = {
   'switch-error': 6,
   message: 7,
   'kv-change': 8,
+  'link-up': 9,
+  'link-down': 10,
+  'host-added': 11,
+  'host-moved': 12,
+  'host-removed': 13,
+  'role-changed': 14,
 };
 
 const WIT_KIND_BY_TYPE: ReadonlyMap<string, EventKind> = new Map(EVENT_KINDS.flatMap((r) => (r.wit === undefined ? [] : [[r.type, r.wit] as const])));
@@ -52,6 +59,32 @@ function writePort(w: Writer, p: Port): void {
   w.u32(p.state, 'state');
   w.u32(p.currSpeed, 'currSpeed');
   w.u32(p.maxSpeed, 'maxSpeed');
+}
+
+function writeEndpoint(w: Writer, e: Endpoint): void {
+  w.u64(e.dpid, 'dpid');
+  w.u32(e.port, 'port');
+}
+
+/** Milliseconds as the WIT's integers: topology measures them as fractions. */
+const wholeMs = (ms: number): number => Math.min(Math.max(Math.round(ms), 0), Number.MAX_SAFE_INTEGER);
+
+function writeLink(w: Writer, l: Link): void {
+  writeEndpoint(w, l.src);
+  writeEndpoint(w, l.dst);
+  w.u32(Math.min(wholeMs(l.latencyMs), 0xffffffff), 'latencyMs');
+  w.u32(l.srcNode, 'srcNode');
+  w.u64(BigInt(wholeMs(l.upSinceMs)), 'upSinceMs');
+  w.u64(BigInt(wholeMs(l.lastSeenMs)), 'lastSeenMs');
+}
+
+function writeHost(w: Writer, h: Host): void {
+  writeStr(w, h.mac, 'mac');
+  w.u32(h.ips.length, 'ips');
+  for (const ip of h.ips) writeStr(w, ip, 'ip');
+  writeEndpoint(w, h.location);
+  w.u64(BigInt(wholeMs(h.firstSeenMs)), 'firstSeenMs');
+  w.u64(BigInt(wholeMs(h.lastSeenMs)), 'lastSeenMs');
 }
 
 /** Appends one event; `kind` is `eventKind(event)`. */
@@ -100,6 +133,32 @@ export function writeEvent(w: Writer, event: HostEvent, kind: EventKind): void {
       w.u64(kv.modRevision, 'revision');
       return;
     }
+    case 'linkUp':
+      writeLink(w, event.link);
+      return;
+    case 'linkDown':
+      writeLink(w, event.link);
+      writeStr(w, event.reason, 'reason');
+      return;
+    case 'hostAdded':
+      writeHost(w, event.host);
+      return;
+    case 'hostMoved':
+      writeHost(w, event.host);
+      writeEndpoint(w, event.from);
+      return;
+    case 'hostRemoved':
+      writeHost(w, event.host);
+      writeStr(w, event.reason, 'reason');
+      return;
+    case 'roleChanged':
+      w.u64(event.dpid, 'dpid');
+      writeStr(w, event.role, 'role');
+      w.u8(event.masterNode === undefined ? 0 : 1, 'hasMasterNode');
+      writeStr(w, event.masterNode ?? '', 'masterNode');
+      w.u8(event.generation === undefined ? 0 : 1, 'hasGeneration');
+      w.u64(event.generation ?? 0n, 'generation');
+      return;
     default:
       throw new Error(`event ${event.type} has no WIT form`);
   }
@@ -136,6 +195,21 @@ export function witMatch(match: readonly OxmField[]): WitOxmField[] {
 
 function readPort(r: Reader): WitPort {
   return { portNo: r.u32('portNo'), hwAddr: readStr(r, 'hwAddr'), name: readStr(r, 'name'), config: r.u32('config'), state: r.u32('state'), currSpeed: r.u32('currSpeed'), maxSpeed: r.u32('maxSpeed') };
+}
+
+function readEndpoint(r: Reader): WitEndpoint {
+  return { dpid: formatDpid(r.u64('dpid')), port: r.u32('port') };
+}
+
+function readLink(r: Reader): WitLink {
+  return { src: readEndpoint(r), dst: readEndpoint(r), latencyMs: r.u32('latencyMs'), srcNode: r.u32('srcNode'), upSinceMs: r.u64('upSinceMs'), lastSeenMs: r.u64('lastSeenMs') };
+}
+
+function readHost(r: Reader): WitHost {
+  const mac = readStr(r, 'mac');
+  const ips: string[] = [];
+  for (let n = r.u32('ips'); n > 0; n--) ips.push(readStr(r, 'ip'));
+  return { mac, ips, location: readEndpoint(r), firstSeenMs: r.u64('firstSeenMs'), lastSeenMs: r.u64('lastSeenMs') };
 }
 
 /** Reads one event written by `writeEvent` (worker side). */
@@ -182,6 +256,25 @@ export function readEvent(r: Reader): WitEvent {
       const hasValue = r.u8('hasValue') === 1;
       const value = new Uint8Array(readBlob(r, 'value'));
       return { tag: 'kv-change', val: { key, value: hasValue ? value : undefined, revision: r.u64('revision').toString() } };
+    }
+    case 9:
+      return { tag: 'link-up', val: { link: readLink(r) } };
+    case 10:
+      return { tag: 'link-down', val: { link: readLink(r), reason: readStr(r, 'reason') } };
+    case 11:
+      return { tag: 'host-added', val: { host: readHost(r) } };
+    case 12:
+      return { tag: 'host-moved', val: { host: readHost(r), from: readEndpoint(r) } };
+    case 13:
+      return { tag: 'host-removed', val: { host: readHost(r), reason: readStr(r, 'reason') } };
+    case 14: {
+      const dpid = readDpid(r);
+      const role = readStr(r, 'role');
+      const hasMaster = r.u8('hasMasterNode') === 1;
+      const masterNode = readStr(r, 'masterNode');
+      const hasGeneration = r.u8('hasGeneration') === 1;
+      const generation = r.u64('generation');
+      return { tag: 'role-changed', val: { dpid, role, masterNode: hasMaster ? masterNode : undefined, generation: hasGeneration ? generation.toString() : undefined } };
     }
     default:
       throw new Error(`unknown event kind code ${code}`);

@@ -144,6 +144,13 @@ for (const language of LANGUAGES) {
         { type: 'output', port: OFPP_CONTROLLER, maxLen: 128 },
         { type: 'output', port: OFPP_FLOOD, maxLen: 0 },
       ]);
+      // The kit's Nicira builders (world 0.2.0) reach the switch as Nicira actions.
+      const flow = await sw.waitFor((m) => isFlowMod(m) && m.type === 'FlowMod' && m.priority === 7, GUEST_ANSWER_MS);
+      assert.ok(flow.type === 'FlowMod' && flow.instructions[0]?.type === 'applyActions');
+      assert.deepEqual(flow.instructions[0].actions, [
+        { type: 'nxCt', flags: 1, zoneSrc: '', zoneOfsNbits: 5, recircTable: 255, alg: 0, actions: [{ type: 'nxNat', flags: 1, rangeIpv4Min: '10.0.0.9' }] },
+        { type: 'nxResubmitTable', inPort: 0xfff8, tableId: 1 },
+      ]);
       const seen = `packet-in: unbuffered ${yes}, in_port ${OFPP_LOCAL}, local ${yes}, 00:00:00:00:00:01 -> 00:00:00:00:00:02 type 800 vlan 42`;
       await until('the probe logged the packet-in', () => lines().includes(seen), 5000);
       if (language === 'py') {

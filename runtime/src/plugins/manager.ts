@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { PLUGIN_SWITCH_EVENT_TYPES, type App, type AppContext } from '../core/index.js';
+import { PLUGIN_EVENT_TYPES, type App, type AppContext } from '../core/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { PubSubBus } from '../pubsub/index.js';
 import type { KvStore } from '../store/index.js';
@@ -20,6 +20,7 @@ import { emptyCounters, type PluginState, type PluginStateChange, type PluginSta
 import { PluginUploads } from './uploads.js';
 import { PluginsDirWatcher } from './watcher.js';
 import { WorkerSupply } from './worker-supply.js';
+import { checkKindsOfWorld } from './world-version.js';
 
 export interface PluginManagerOptions {
   /** The runtime's data folder: plugins live in `<dataDir>/plugins`, the compile cache in `<dataDir>/plugin-cache`. */
@@ -110,7 +111,7 @@ export class PluginManager implements App {
     this.ctx = ctx;
     this.log = ctx.log;
     // Every app's events: each slot takes its own plugin's (plugin-slot.ts).
-    this.unsubscribe = ctx.subscribe(PLUGIN_SWITCH_EVENT_TYPES, (event) => this.offer(event), { everyOwner: true });
+    this.unsubscribe = ctx.subscribe(PLUGIN_EVENT_TYPES, (event) => this.offer(event), { everyOwner: true });
     this.workers.start();
     this.spinGate.start();
     await mkdir(this.pluginsDir, { recursive: true });
@@ -263,6 +264,7 @@ export class PluginManager implements App {
       const started = performance.now();
       const bytes = await this.readComponent(manifest);
       const compiled = await this.cache.compile(name, bytes);
+      checkKindsOfWorld(manifest, compiled.world);
       this.options.metrics.plugins.compilations.inc({ result: compiled.cached ? 'cached' : 'transpiled' });
       const cacheMs = performance.now() - started;
       const modules = await this.modules.modules(name, compiled, manifest.limits.memoryMiB * 16);
@@ -279,7 +281,7 @@ export class PluginManager implements App {
         const staging = performance.now();
         await existing.stage(version, initOutputs);
         if (JSON.stringify([oldTopics.topics, oldTopics.kvPrefixes]) !== JSON.stringify([manifest.subscriptions.topics, manifest.subscriptions.kvPrefixes])) this.subscribeBus(existing);
-        this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached, timing: { ...timing(), flipMs: performance.now() - staging } }, 'plugin replaced');
+        this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached, world: compiled.world, timing: { ...timing(), flipMs: performance.now() - staging } }, 'plugin replaced');
         return existing.status();
       }
       const slot = new PluginSlot(this.slotHost(name), version, initOutputs, this.placeholders.get(name)?.status.state ?? 'new');
@@ -290,7 +292,7 @@ export class PluginManager implements App {
       // (A swapped-in version does not: the slot's queue and the switches' flows carry over.)
       for (const view of [...(this.ctx?.switches.list() ?? [])].sort((a, b) => a.connectedAt - b.connectedAt)) slot.offer({ type: 'switchUp', node: view.node, dpid: view.dpid, view });
       this.subscribeBus(slot);
-      this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached, timing: timing() }, 'plugin loaded');
+      this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached, world: compiled.world, timing: timing() }, 'plugin loaded');
       return slot.status();
     } catch (err) {
       void runner?.terminate();
@@ -434,3 +436,4 @@ export class PluginManager implements App {
     }
   }
 }
+

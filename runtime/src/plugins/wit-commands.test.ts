@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeMessage, OFPP_CONTROLLER, Reader, Writer } from '../openflow/index.js';
 import { InvalidCommandError, writeCommand } from './wit-commands.js';
-import type { WitCommand, WitFlowMod } from './wit-types.js';
+import type { WitAction, WitCommand, WitFlowMod } from './wit-types.js';
 
 const DPID = '00000000000000a1';
 
@@ -82,4 +82,77 @@ describe('writeCommand: WIT commands to OpenFlow 1.3 records', () => {
     rejects({ dpid: DPID, body: { tag: 'raw', val: new Uint8Array([4, 0]) } }, 'handle[3].body.raw', /2 bytes is shorter than an OpenFlow header/);
     rejects(flowMod({ match: [{ field: 'no_such_field', value: { tag: 'uint', val: 1 }, mask: undefined }] }), 'handle[3].body', /no_such_field/);
   });
+
+  it('turns the Nicira actions of world 0.2.0 into the codec\'s typed values, which go out as NX action bytes', () => {
+    const noNat = { rangeIpv4Min: undefined, rangeIpv4Max: undefined, rangeIpv6Min: undefined, rangeIpv6Max: undefined, rangeProtoMax: undefined };
+    const actions: WitAction[] = [
+      {
+        tag: 'nx-ct',
+        val: {
+          flags: 1, zoneSrc: undefined, zoneOfsNbits: 5, recircTable: 1, alg: 0,
+          actions: [
+            { tag: 'nx-nat', val: { flags: 1, ...noNat, rangeIpv4Min: '10.0.0.9', rangeProtoMin: 1024 } },
+            { tag: 'set-field', val: { field: 'ct_mark', value: { tag: 'uint', val: 7 }, mask: undefined } },
+          ],
+        },
+      },
+      { tag: 'nx-ct-clear' },
+      { tag: 'nx-resubmit', val: 0xfff8 },
+      { tag: 'nx-resubmit-table', val: { inPort: 0xfff8, tableId: 2 } },
+      { tag: 'nx-reg-load', val: { ofsNbits: (0 << 6) | 31, dst: { tag: 'name', val: 'reg0' }, value: '4294967295' } },
+      { tag: 'nx-reg-move', val: { nBits: 16, srcOfs: 0, dstOfs: 16, srcField: { tag: 'name', val: 'reg1' }, dstField: { tag: 'name', val: 'reg2' } } },
+      { tag: 'nx-conjunction', val: { clause: 1, nClauses: 2, id: 9 } },
+      { tag: 'nx-note', val: new Uint8Array([1, 2, 3, 4, 5, 6]) },
+      {
+        tag: 'nx-learn',
+        val: {
+          idleTimeout: 10, hardTimeout: 0, priority: 5, cookie: '3', flags: 0, tableId: 1, finIdleTimeout: 0, finHardTimeout: 0,
+          specs: [
+            { type: 'match', nBits: 48, src: { tag: 'field', val: { field: { tag: 'name', val: 'eth_src_nxm' }, ofs: 0 } }, dst: { field: { tag: 'name', val: 'eth_dst_nxm' }, ofs: 0 } },
+            { type: 'load', nBits: 16, src: { tag: 'value', val: new Uint8Array([0x01, 0x02]) }, dst: { field: { tag: 'name', val: 'reg0' }, ofs: 0 } },
+            { type: 'output', nBits: 32, src: { tag: 'field', val: { field: { tag: 'name', val: 'in_port' }, ofs: 0 } }, dst: undefined },
+          ],
+        },
+      },
+    ];
+    const w = new Writer(64);
+    writeCommand(w, flowMod({ instructions: [{ tag: 'apply-actions', val: actions }] }), 'handle', 0);
+    const [record] = records(w);
+    assert.ok(record?.message.type === 'FlowMod' && record.message.instructions[0]?.type === 'applyActions');
+    assert.deepEqual(record.message.instructions[0].actions, [
+      {
+        type: 'nxCt', flags: 1, zoneSrc: '', zoneOfsNbits: 5, recircTable: 1, alg: 0,
+        actions: [
+          { type: 'nxNat', flags: 1, rangeIpv4Min: '10.0.0.9', rangeProtoMin: 1024 },
+          { type: 'setField', field: { field: 'ct_mark', value: 7 } },
+        ],
+      },
+      { type: 'nxCtClear' },
+      { type: 'nxResubmit', inPort: 0xfff8 },
+      { type: 'nxResubmitTable', inPort: 0xfff8, tableId: 2 },
+      { type: 'nxRegLoad', ofsNbits: 31, dst: 'reg0', value: 0xffffffffn },
+      { type: 'nxRegMove', nBits: 16, srcOfs: 0, dstOfs: 16, srcField: 'reg1', dstField: 'reg2' },
+      { type: 'nxConjunction', clause: 1, nClauses: 2, id: 9 },
+      { type: 'nxNote', note: Buffer.from([1, 2, 3, 4, 5, 6]) },
+      {
+        type: 'nxLearn', idleTimeout: 10, hardTimeout: 0, priority: 5, cookie: 3n, flags: 0, tableId: 1, finIdleTimeout: 0, finHardTimeout: 0,
+        specs: [
+          { type: 'match', src: { field: 'eth_src_nxm', ofs: 0 }, dst: { field: 'eth_dst_nxm', ofs: 0 }, nBits: 48 },
+          { type: 'load', src: 0x0102n, dst: { field: 'reg0', ofs: 0 }, nBits: 16 },
+          { type: 'output', src: { field: 'in_port', ofs: 0 }, nBits: 32 },
+        ],
+      },
+    ]);
+  });
+
+  it('names the field of an invalid Nicira action', () => {
+    const learnWithoutDst: WitAction = {
+      tag: 'nx-learn',
+      val: { idleTimeout: 0, hardTimeout: 0, priority: 0, cookie: '0', flags: 0, tableId: 1, finIdleTimeout: 0, finHardTimeout: 0, specs: [{ type: 'load', nBits: 8, src: { tag: 'value', val: new Uint8Array([1]) }, dst: undefined }] },
+    };
+    rejects(flowMod({ instructions: [{ tag: 'apply-actions', val: [learnWithoutDst] }] }), 'handle[3].body.flow-mod.instructions[0].apply-actions[0].nx-learn.specs[0].dst', /a load spec needs a dst/);
+    rejects(flowMod({ instructions: [{ tag: 'apply-actions', val: [{ tag: 'nx-reg-load', val: { ofsNbits: 31, dst: { tag: 'name', val: 'reg0' }, value: 'x' } }] }] }), 'handle[3].body.flow-mod.instructions[0].apply-actions[0].nx-reg-load.value', /"x" is not a u64/);
+    rejects(flowMod({ instructions: [{ tag: 'apply-actions', val: [{ tag: 'nx-reg-load', val: { ofsNbits: 31, dst: { tag: 'name', val: 'no_such_reg' }, value: '1' } }] }] }), 'handle[3].body', /no_such_reg/);
+  });
 });
+

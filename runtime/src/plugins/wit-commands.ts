@@ -7,12 +7,16 @@ import {
   OFPP_CONTROLLER,
   type Action,
   type Instruction,
+  type NXActionNAT,
+  type NXFlowSpec,
+  type NXFlowSpecField,
+  type NxmHeader,
   type OfpMessage,
   type OxmField,
   type OxmValue,
   type Writer,
 } from '../openflow/index.js';
-import type { WitAction, WitCommand, WitInstruction, WitOxmField, WitOxmValue } from './wit-types.js';
+import type { WitAction, WitCommand, WitInstruction, WitNxCt, WitNxFlowSpec, WitNxFlowSpecField, WitNxLearn, WitNxmField, WitNxNat, WitOxmField, WitOxmValue } from './wit-types.js';
 
 /**
  * A command a plugin returned or sent that cannot become an OpenFlow message;
@@ -77,6 +81,40 @@ function each<W, T>(items: readonly W[], convert: (item: W) => T): T[] {
   return out;
 }
 
+/** A field inside a Nicira action; the codec's encoder checks names and headers. */
+const nxm = (f: WitNxmField): NxmHeader => f.val;
+
+function nat(n: WitNxNat): NXActionNAT {
+  const out: { -readonly [K in keyof NXActionNAT]: NXActionNAT[K] } = { type: 'nxNat', flags: n.flags };
+  if (n.rangeIpv4Min !== undefined) out.rangeIpv4Min = n.rangeIpv4Min;
+  if (n.rangeIpv4Max !== undefined) out.rangeIpv4Max = n.rangeIpv4Max;
+  if (n.rangeIpv6Min !== undefined) out.rangeIpv6Min = n.rangeIpv6Min;
+  if (n.rangeIpv6Max !== undefined) out.rangeIpv6Max = n.rangeIpv6Max;
+  if (n.rangeProtoMin !== undefined) out.rangeProtoMin = n.rangeProtoMin;
+  if (n.rangeProtoMax !== undefined) out.rangeProtoMax = n.rangeProtoMax;
+  return out;
+}
+
+function ct(c: WitNxCt): Action {
+  const nested = within('actions', () => each(c.actions, (a): Action => (a.tag === 'nx-nat' ? nat(a.val) : { type: 'setField', field: within('set-field', oxm, a.val) })));
+  // An absent zone-src is the codec's '' (an all-zero header: the zone is immediate).
+  return { type: 'nxCt', flags: c.flags, zoneSrc: c.zoneSrc === undefined ? '' : nxm(c.zoneSrc), zoneOfsNbits: c.zoneOfsNbits, recircTable: c.recircTable, alg: c.alg, actions: nested };
+}
+
+const specField = (f: WitNxFlowSpecField): NXFlowSpecField => ({ field: nxm(f.field), ofs: f.ofs });
+
+function spec(s: WitNxFlowSpec): NXFlowSpec {
+  const src = s.src.tag === 'field' ? specField(s.src.val) : BigInt(`0x${Buffer.from(s.src.val).toString('hex') || '0'}`);
+  if (s.type === 'output') return { type: 'output', src, nBits: s.nBits };
+  if (s.dst === undefined) throw new InvalidCommandError('dst', `a ${s.type} spec needs a dst`);
+  return { type: s.type, src, dst: specField(s.dst), nBits: s.nBits };
+}
+
+function learn(l: WitNxLearn): Action {
+  const { idleTimeout, hardTimeout, priority, flags, tableId, finIdleTimeout, finHardTimeout } = l;
+  return { type: 'nxLearn', idleTimeout, hardTimeout, priority, cookie: u64(l.cookie, 'cookie'), flags, tableId, finIdleTimeout, finHardTimeout, specs: within('specs', (list: WitNxFlowSpec[]) => each(list, spec), l.specs) };
+}
+
 function action(a: WitAction): Action {
   switch (a.tag) {
     case 'output':
@@ -113,6 +151,26 @@ function action(a: WitAction): Action {
       return { type: 'popPbb' };
     case 'experimenter':
       return { type: 'experimenter', experimenter: a.val.experimenter, data: a.val.data };
+    case 'nx-ct':
+      return within('nx-ct', ct, a.val);
+    case 'nx-ct-clear':
+      return { type: 'nxCtClear' };
+    case 'nx-nat':
+      return nat(a.val);
+    case 'nx-resubmit':
+      return { type: 'nxResubmit', inPort: a.val };
+    case 'nx-resubmit-table':
+      return { type: 'nxResubmitTable', inPort: a.val.inPort, tableId: a.val.tableId };
+    case 'nx-learn':
+      return within('nx-learn', learn, a.val);
+    case 'nx-reg-load':
+      return { type: 'nxRegLoad', ofsNbits: a.val.ofsNbits, dst: nxm(a.val.dst), value: within('nx-reg-load', () => u64(a.val.value, 'value')) };
+    case 'nx-reg-move':
+      return { type: 'nxRegMove', nBits: a.val.nBits, srcOfs: a.val.srcOfs, dstOfs: a.val.dstOfs, srcField: nxm(a.val.srcField), dstField: nxm(a.val.dstField) };
+    case 'nx-conjunction':
+      return { type: 'nxConjunction', clause: a.val.clause, nClauses: a.val.nClauses, id: a.val.id };
+    case 'nx-note':
+      return { type: 'nxNote', note: a.val };
   }
 }
 

@@ -8,10 +8,16 @@ from wit_world.imports.types import (
     Command,
     Event,
     Event_FlowRemoved,
+    Event_HostAdded,
+    Event_HostMoved,
+    Event_HostRemoved,
     Event_KvChange,
+    Event_LinkDown,
+    Event_LinkUp,
     Event_Message,
     Event_PacketIn,
     Event_PortStatus,
+    Event_RoleChanged,
     Event_SwitchDown,
     Event_SwitchError,
     Event_SwitchUp,
@@ -25,16 +31,24 @@ from .ethernet import EthernetHeader, ethernet, is_multicast, mac_at
 from .host import host_error, kv_delete, kv_get, kv_put, log, now_ms, publish, send
 from .openflow import *  # noqa: F401,F403 (its __all__ is the OpenFlow surface)
 from .openflow import __all__ as _openflow_all
+from .nicira import *  # noqa: F401,F403 (its __all__ is the Nicira surface)
+from .nicira import __all__ as _nicira_all
 from .plugin import Plugin, export
 
 __all__ = [
     "Command",
     "Event",
     "Event_FlowRemoved",
+    "Event_HostAdded",
+    "Event_HostMoved",
+    "Event_HostRemoved",
     "Event_KvChange",
+    "Event_LinkDown",
+    "Event_LinkUp",
     "Event_Message",
     "Event_PacketIn",
     "Event_PortStatus",
+    "Event_RoleChanged",
     "Event_SwitchDown",
     "Event_SwitchError",
     "Event_SwitchUp",
@@ -57,4 +71,5 @@ __all__ = [
     "publish",
     "send",
     *_openflow_all,
+    *_nicira_all,
 ]

@@ -1,6 +1,6 @@
 //! The kit's SDK: the WIT values as Rust types, OpenFlow constants and builders,
 //! Ethernet parsing and the host calls, over the bindings wit-bindgen generates
-//! from `wit/plugin.wit` (`sdn:plugin@0.1.0`).
+//! from `wit/plugin.wit` (`sdn:plugin@0.2.0`).
 //!
 //! A plugin is a type implementing [`Plugin`], exported with
 //! `sdk::export_plugin!(MyPlugin)`. The guest is single-threaded: the runtime
@@ -12,10 +12,12 @@
 
 mod ethernet;
 mod host;
+mod nicira;
 mod openflow;
 
 pub use ethernet::{Ethernet, Mac};
 pub use host::{kv_delete, kv_get, kv_put, log, now_ms, publish, send};
+pub use nicira::*;
 pub use openflow::*;
 
 #[doc(hidden)]
@@ -28,6 +30,12 @@ pub use bindings::Guest;
 pub use bindings::sdn::plugin::types::{
     Action, Command, CommandBody, Event, ExperimenterBody, FlowMod, FlowModCommand, FlowRemoved, HostError, Instruction, KvChange, OutputAction, OxmField,
     OxmValue, PacketIn, PacketOut, Port, PortStatus, PubsubMessage, SwitchDown, SwitchError, SwitchUp, WriteMetadata,
+};
+// Since 0.2.0: topology and mastership events, Nicira actions.
+pub use bindings::sdn::plugin::types::{
+    Endpoint, Host, HostAdded, HostMoved, HostRemoved, Link, LinkDown, LinkUp, NxConjunctionAction, NxCtAction, NxCtNestedAction, NxFlowSpec,
+    NxFlowSpecField, NxFlowSpecSource, NxFlowSpecType, NxLearnAction, NxNatAction, NxRegLoadAction, NxRegMoveAction, NxResubmitTableAction, NxmField,
+    RoleChanged,
 };
 
 /// A switch's datapath id: 16 lowercase hex digits (see [`dpid`]).

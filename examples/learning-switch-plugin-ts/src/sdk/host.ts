@@ -1,8 +1,8 @@
-import { nowMs as hostNowMs } from 'sdn:plugin/clock@0.1.0';
-import kv from 'sdn:plugin/kv@0.1.0';
-import { log as hostLog } from 'sdn:plugin/log@0.1.0';
-import { send as hostSend } from 'sdn:plugin/openflow@0.1.0';
-import { publish as hostPublish } from 'sdn:plugin/pubsub@0.1.0';
+import { nowMs as hostNowMs } from 'sdn:plugin/clock@0.2.0';
+import kv from 'sdn:plugin/kv@0.2.0';
+import { log as hostLog } from 'sdn:plugin/log@0.2.0';
+import { send as hostSend } from 'sdn:plugin/openflow@0.2.0';
+import { publish as hostPublish } from 'sdn:plugin/pubsub@0.2.0';
 import { utf8 } from './bytes.js';
 import type { Command, HostError } from './wit.js';
 

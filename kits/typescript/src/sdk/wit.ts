@@ -1,5 +1,5 @@
 /**
- * The values of wit/plugin.wit (`sdn:plugin@0.1.0`) as a QuickJS guest sees them:
+ * The values of wit/plugin.wit (`sdn:plugin@0.2.0`) as a QuickJS guest sees them:
  * records with camelCase fields, variants as `{ tag, val }` with the WIT case name
  * as tag, an absent `option` as `null`, `list<u8>` as Uint8Array, enums as their
  * case name.
@@ -37,12 +37,77 @@ export interface ExperimenterBody {
   data: Uint8Array;
 }
 
+/** A field inside a Nicira action: its name ("reg0", "ct_mark") or its 32-bit NXM/OXM header. Since 0.2.0. */
+export type NxmField = { tag: 'name'; val: string } | { tag: 'header'; val: U32 };
+
+/** NXAST_NAT; each null bound is not sent. Since 0.2.0. */
+export interface NxNatAction {
+  flags: number;
+  rangeIpv4Min: string | null;
+  rangeIpv4Max: string | null;
+  rangeIpv6Min: string | null;
+  rangeIpv6Max: string | null;
+  rangeProtoMin: number | null;
+  rangeProtoMax: number | null;
+}
+
+/** What a ct runs on commit. Since 0.2.0. */
+export type NxCtNestedAction = { tag: 'set-field'; val: OxmField } | { tag: 'nx-nat'; val: NxNatAction };
+
+/** NXAST_CT: the zone is `zoneOfsNbits` itself when `zoneSrc` is null; `recircTable` 255: none. Since 0.2.0. */
+export interface NxCtAction {
+  flags: number;
+  zoneSrc: NxmField | null;
+  zoneOfsNbits: number;
+  recircTable: number;
+  alg: number;
+  actions: NxCtNestedAction[];
+}
+
+export interface NxFlowSpecField {
+  field: NxmField;
+  ofs: number;
+}
+
+/** One learn spec: `nBits` bits from a field or an immediate big-endian value. Since 0.2.0. */
+export interface NxFlowSpec {
+  type: 'match' | 'load' | 'output';
+  nBits: number;
+  src: { tag: 'field'; val: NxFlowSpecField } | { tag: 'value'; val: Uint8Array };
+  /** null for `output`. */
+  dst: NxFlowSpecField | null;
+}
+
+/** NXAST_LEARN. Since 0.2.0. */
+export interface NxLearnAction {
+  idleTimeout: number;
+  hardTimeout: number;
+  priority: number;
+  cookie: U64Text;
+  flags: number;
+  tableId: number;
+  finIdleTimeout: number;
+  finHardTimeout: number;
+  specs: NxFlowSpec[];
+}
+
 export type Action =
   | { tag: 'output'; val: OutputAction }
   | { tag: 'copy-ttl-out' | 'copy-ttl-in' | 'dec-mpls-ttl' | 'pop-vlan' | 'dec-nw-ttl' | 'pop-pbb' }
   | { tag: 'set-mpls-ttl' | 'push-vlan' | 'push-mpls' | 'pop-mpls' | 'set-queue' | 'group' | 'set-nw-ttl' | 'push-pbb'; val: number }
   | { tag: 'set-field'; val: OxmField }
-  | { tag: 'experimenter'; val: ExperimenterBody };
+  | { tag: 'experimenter'; val: ExperimenterBody }
+  // Since 0.2.0: the Nicira (Open vSwitch) actions; builders in nicira.ts.
+  | { tag: 'nx-ct'; val: NxCtAction }
+  | { tag: 'nx-ct-clear' }
+  | { tag: 'nx-nat'; val: NxNatAction }
+  | { tag: 'nx-resubmit'; val: number }
+  | { tag: 'nx-resubmit-table'; val: { inPort: number; tableId: number } }
+  | { tag: 'nx-learn'; val: NxLearnAction }
+  | { tag: 'nx-reg-load'; val: { ofsNbits: number; dst: NxmField; value: U64Text } }
+  | { tag: 'nx-reg-move'; val: { nBits: number; srcOfs: number; dstOfs: number; srcField: NxmField; dstField: NxmField } }
+  | { tag: 'nx-conjunction'; val: { clause: number; nClauses: number; id: U32 } }
+  | { tag: 'nx-note'; val: Uint8Array };
 
 export type Instruction =
   | { tag: 'goto-table' | 'meter'; val: number }
@@ -172,6 +237,41 @@ export interface KvChange {
   revision: U64Text;
 }
 
+/** One port of one switch. Since 0.2.0. */
+export interface Endpoint {
+  dpid: Dpid;
+  port: U32;
+}
+
+/** One direction of a link: probes sent out of `src` arrive at `dst`. Since 0.2.0. */
+export interface Link {
+  src: Endpoint;
+  dst: Endpoint;
+  latencyMs: number;
+  srcNode: U32;
+  /** ms since the Unix epoch. */
+  upSinceMs: number;
+  lastSeenMs: number;
+}
+
+/** A MAC seen as the source of frames on an edge port. Since 0.2.0. */
+export interface Host {
+  mac: string;
+  ips: string[];
+  location: Endpoint;
+  firstSeenMs: number;
+  lastSeenMs: number;
+}
+
+/** With mastership: this node's role for a switch changed. Since 0.2.0. */
+export interface RoleChanged {
+  dpid: Dpid;
+  /** master, slave, none. */
+  role: string;
+  masterNode: string | null;
+  generation: U64Text | null;
+}
+
 /** Something that happened; a plugin sees only the kinds its plugin.json subscribes to. */
 export type Event =
   | { tag: 'switch-up'; val: SwitchUp }
@@ -181,7 +281,14 @@ export type Event =
   | { tag: 'flow-removed'; val: FlowRemoved }
   | { tag: 'switch-error'; val: SwitchError }
   | { tag: 'message'; val: PubsubMessage }
-  | { tag: 'kv-change'; val: KvChange };
+  | { tag: 'kv-change'; val: KvChange }
+  // Since 0.2.0: topology (reason: timeout, portDown, switchDown, replaced / notEdge) and mastership.
+  | { tag: 'link-up'; val: { link: Link } }
+  | { tag: 'link-down'; val: { link: Link; reason: string } }
+  | { tag: 'host-added'; val: { host: Host } }
+  | { tag: 'host-moved'; val: { host: Host; from: Endpoint } }
+  | { tag: 'host-removed'; val: { host: Host; reason: string } }
+  | { tag: 'role-changed'; val: RoleChanged };
 
 /** Why a host call failed; thrown as the `payload` of an Error (see `hostError`). */
 export type HostError = { tag: 'denied' | 'invalid' | 'unavailable'; val: string };

@@ -29,8 +29,11 @@ export interface PluginRig {
   stop(): Promise<void>;
 }
 
-/** An in-process runtime (OpenFlow over TCP on loopback) with a plugin manager as an app. */
-export async function startPluginRig(options: Partial<PluginManagerOptions> = {}): Promise<PluginRig> {
+/**
+ * An in-process runtime (OpenFlow over TCP on loopback) with a plugin manager as an app.
+ * `topology`: run link discovery and host tracking (off by default: their LLDP packet-outs would reach every fake switch).
+ */
+export async function startPluginRig(options: Partial<PluginManagerOptions> = {}, { topology = false } = {}): Promise<PluginRig> {
   const dir = mkdtempSync(join(tmpdir(), 'sdn-runtime-plugins-'));
   const logs: Record<string, unknown>[] = [];
   const log = pino(
@@ -44,7 +47,7 @@ export async function startPluginRig(options: Partial<PluginManagerOptions> = {}
   );
   // The runtime's own plugin host gets another folder: this rig's manager (with the test's options) owns `<dir>/plugins`.
   // Every port chosen by the OS: test files of other worktrees run on this machine too.
-  const rt = await startRuntime({ ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, dataDir: dir, pluginsDir: join(dir, 'runtime-plugins'), handshakeTimeoutMs: 5000, topology: false }, log);
+  const rt = await startRuntime({ ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, dataDir: dir, pluginsDir: join(dir, 'runtime-plugins'), handshakeTimeoutMs: 5000, topology }, log);
   const watcher = new EventWatcher();
   await rt.controller.use(watcher);
   // Tests write plugin folders into `dir` and build kit projects into the kits cache: both may be loaded.

@@ -1,6 +1,6 @@
 // Test guest: answers every packet-in with a packet-out of the same frame, out of
 // `config.outPort` (default FLOOD). Tests tell versions apart by that port.
-import { log } from 'sdn:plugin/log@0.1.0';
+import { log } from 'sdn:plugin/log@0.2.0';
 
 // componentize-qjs 0.4.5 saturates a u32 above 2^31 - 1 given as a positive number; the int32 form (| 0) lowers exactly.
 const OFPP_FLOOD = 0xfffffffb | 0;

@@ -1,8 +1,8 @@
 // Test guest: misbehaves as `config.mode` says, on every batch.
-import { publish } from 'sdn:plugin/pubsub@0.1.0';
-import { get, put } from 'sdn:plugin/kv@0.1.0';
-import { send } from 'sdn:plugin/openflow@0.1.0';
-import { log } from 'sdn:plugin/log@0.1.0';
+import { publish } from 'sdn:plugin/pubsub@0.2.0';
+import { get, put } from 'sdn:plugin/kv@0.2.0';
+import { send } from 'sdn:plugin/openflow@0.2.0';
+import { log } from 'sdn:plugin/log@0.2.0';
 
 let mode = 'none';
 
