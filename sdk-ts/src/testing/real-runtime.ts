@@ -50,6 +50,8 @@ export async function startRuntime(options: { readonly grpcPort?: number; readon
     '--http-host', '127.0.0.1', '--http-port', '0',
     '--grpc-host', '127.0.0.1', '--grpc-port', String(options.grpcPort ?? 0),
     '--data-dir', dataDir,
+    // The fake switches script what they expect: topology's LLDP flow and probes would be traffic they do not.
+    '--no-topology',
     ...(options.args ?? []),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env } });
