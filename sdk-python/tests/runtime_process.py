@@ -67,8 +67,9 @@ async def start_runtime(*extra: str, env: Mapping[str, str] | None = None) -> Ru
     if not MAIN.is_file():
         raise AssertionError(f"{MAIN} is missing: build the runtime first (npx tsc -b at the repo root)")
     data_dir = tempfile.mkdtemp(prefix="sdn-runtime-sdkpy-")
+    # --no-topology: the fake switches script what they expect; topology's LLDP flow and probes would be traffic they do not.
     args = [str(MAIN), "serve", "--openflow-port", "0", "--grpc-port", "0", "--http-port", "0", "--log-format", "json",
-            "--openflow-host", "127.0.0.1", "--http-host", "127.0.0.1", "--data-dir", data_dir, *extra]  # fmt: skip
+            "--openflow-host", "127.0.0.1", "--http-host", "127.0.0.1", "--data-dir", data_dir, "--no-topology", *extra]  # fmt: skip
     process = await asyncio.create_subprocess_exec(node, *args, cwd=ROOT, stdin=asyncio.subprocess.DEVNULL,
                                                    stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
                                                    env={**os.environ, "NO_COLOR": "1", **(env or {})})  # fmt: skip
