@@ -4,6 +4,7 @@ import type { SwitchCommand, SwitchMessage, SwitchResult } from '../generated/sd
 import { SwitchCommandKind, SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
 import { decodeMessage, encodeMessage, formatDpid, type OfpMessage } from '../openflow/index.js';
 import type { NodeId } from '../overlay/index.js';
+import { isLldp } from '../topology/index.js';
 import type { OverlayRunner } from './overlay-runner.js';
 import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
 import { eventToWire, failureToWire, FORWARDED_KINDS, type ForwardedEvent } from './remote-switch-wire.js';
@@ -42,6 +43,8 @@ export class SwitchOwner {
   /** Every event the registry publishes, before the bus routes it (ownership rewrites owned packet-ins' cookies). */
   onLocalEvent(event: AppEvent): void {
     if (event.node !== this.nodeId || !FORWARDED.has(event.type)) return;
+    // LLDP is this node's topology's (it claims its probes before any app sees them).
+    if (event.type === 'packetIn' && isLldp(event.message.data)) return;
     const forwarded = event as ForwardedEvent;
     if (forwarded.type === 'switchUp') this.seqs.set(event.dpid, 0n);
     const seq = (this.seqs.get(event.dpid) ?? 0n) + 1n;

@@ -117,9 +117,12 @@ describe('remote switches through the overlay', () => {
     await assert.rejects(first, SwitchUnavailableError);
   });
 
-  it('events arrive in the order the owner published them', async () => {
+  it('events arrive in the order the owner published them; LLDP stays with the owner', async () => {
     const { owner, published } = await pair();
-    for (let n = 1; n <= 50; n++) owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(n) });
+    for (let n = 1; n <= 25; n++) owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(n) });
+    // An LLDP frame (this node's topology's probe) stays here.
+    owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: { ...packetIn(99), data: Buffer.from('0180c200000e02000000000188cc', 'hex') } });
+    for (let n = 26; n <= 50; n++) owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(n) });
     await eventually(() => published.length === 51, 'fifty packet-ins arrive');
     assert.deepEqual(
       published.slice(1).map((e) => (e.type === 'packetIn' ? [e.node, Number(e.message.cookie)] : e.type)),
