@@ -100,6 +100,8 @@ describe('a switch on node 1 driven by a client on node 3 through the overlay (O
     client = ClientProcess.typescriptLearningSwitch(String(nodes['ovs-ov-3']!.serving.grpc), 60);
     await client.whileRunning(topo!.tableMissInstalled());
     assert.deepEqual(await client.whileRunning(pingUntilClean(topo!)), [], client.log);
+    // Each node's topology probes only its own switches; LLDP stays on the switch's node.
+    for (const [name, p] of Object.entries(nodes)) assert.deepEqual(p.lines.filter((l) => l.msg === 'frame refused by topology (more of this kind within a minute are only counted)'), [], `${name} refused LLDP frames`);
   });
 
   it('pings still pass after the relay node 2 is killed (nodes 1 and 3 are linked directly)', async () => {

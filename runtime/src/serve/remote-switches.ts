@@ -125,7 +125,7 @@ export class RemoteSwitches implements SwitchDirectory {
           return this.drop('malformed');
       }
     } catch (err) {
-      this.drop('malformed');
+      this.metrics.dropped.inc({ reason: 'malformed' });
       this.metrics.warnOnce('event-malformed', this.log, { from, err }, 'an event of a remote switch did not decode; dropped');
     }
   }
@@ -137,6 +137,7 @@ export class RemoteSwitches implements SwitchDirectory {
 
   private drop(reason: string): void {
     this.metrics.dropped.inc({ reason });
+    this.metrics.warnOnce(`drop-${reason}`, this.log, { reason }, 'a remote-switch message from another node was not used (stale: reordered by a route change; unknown-switch: its switchUp was missed; late-result: its command had timed out)');
   }
 
   private onResult(from: NodeId, result: SwitchResult): void {
