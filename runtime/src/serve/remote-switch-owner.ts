@@ -23,8 +23,15 @@ const FORWARDED = new Set<string>(FORWARDED_KINDS);
  * node; commands run here unconfined. Event loop thread only.
  */
 export class SwitchOwner {
-  /** Per local switch that apps were told is up: its view's events counter (SwitchEvent.seq). */
-  private readonly seqs = new Map<bigint, bigint>();
+  /** The local switches apps were told are up (announced in the directory). */
+  private readonly up = new Set<bigint>();
+  /**
+   * SwitchEvent.seq, one counter for all switches (per-switch order is a part of
+   * it), starting from the wall clock so that a restarted node's events are newer
+   * than its previous run's: a receiver that missed the switchDown still takes
+   * the new switchUp.
+   */
+  private seq = BigInt(Date.now()) << 20n;
   private readonly nodeId: NodeId;
 
   constructor(
@@ -46,17 +53,15 @@ export class SwitchOwner {
     // LLDP is this node's topology's (it claims its probes before any app sees them).
     if (event.type === 'packetIn' && isLldp(event.message.data)) return;
     const forwarded = event as ForwardedEvent;
-    if (forwarded.type === 'switchUp') this.seqs.set(event.dpid, 0n);
-    const seq = (this.seqs.get(event.dpid) ?? 0n) + 1n;
-    this.seqs.set(event.dpid, seq);
-    if (forwarded.type === 'switchDown') this.seqs.delete(event.dpid);
+    if (forwarded.type === 'switchUp') this.up.add(event.dpid);
+    if (forwarded.type === 'switchDown') this.up.delete(event.dpid);
     if (forwarded.type === 'switchUp' || forwarded.type === 'switchDown') this.announce();
-    const message: SwitchMessage = { body: { $case: 'event', value: eventToWire(forwarded, seq) } };
+    const message: SwitchMessage = { body: { $case: 'event', value: eventToWire(forwarded, ++this.seq) } };
     for (const node of this.overlay.node.routes().keys()) this.sendTo(node, message);
   }
 
   private announce(): void {
-    const dpids = [...this.seqs.keys()];
+    const dpids = [...this.up];
     try {
       this.overlay.control((node) => node.setDpids(dpids));
     } catch (err) {
@@ -67,12 +72,10 @@ export class SwitchOwner {
 
   /** A node just became reachable: it learns this node's switches (their events follow). */
   private introduce(node: NodeId): void {
-    for (const dpid of this.seqs.keys()) {
+    for (const dpid of this.up) {
       const view = this.local.view(dpid);
       if (view === undefined) continue;
-      const seq = this.seqs.get(dpid)! + 1n;
-      this.seqs.set(dpid, seq);
-      this.sendTo(node, { body: { $case: 'event', value: eventToWire({ type: 'switchUp', node: this.nodeId, dpid, view }, seq) } });
+      this.sendTo(node, { body: { $case: 'event', value: eventToWire({ type: 'switchUp', node: this.nodeId, dpid, view }, ++this.seq) } });
     }
   }
 

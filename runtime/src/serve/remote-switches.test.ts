@@ -130,6 +130,12 @@ describe('remote switches through the overlay', () => {
     );
   });
 
+  it('a switch that reconnected is taken again even when its switchDown was lost on the way', async () => {
+    const { owner, directory } = await pair();
+    owner.onLocalEvent({ type: 'switchUp', node: 1, dpid: DPID, view: { ...switchView(1), connectedAt: 2000 } });
+    await eventually(() => directory.view(DPID)?.connectedAt === 2000, 'the new view replaces the old one');
+  });
+
   it('an owner that goes away takes its switch down and fails its commands in flight', async () => {
     const { a, local, published, directory } = await pair();
     local.answer = () => new Promise(() => {});

@@ -255,8 +255,10 @@ export interface RemoteSwitchView {
 }
 
 /**
- * One event of a switch of the sender, in the order the switch sent them; `seq`
- * counts the sender's events per dpid from 1 (a gap means events were lost).
+ * One event of a switch of the sender, in the order the switch sent them. `seq`
+ * grows with each event the sender sends (one counter for all its switches,
+ * starting from its wall clock, so a restarted sender's are newer); a receiver
+ * drops an event not newer than the last it took for that switch.
  */
 export interface SwitchEvent {
   dpid: bigint;
