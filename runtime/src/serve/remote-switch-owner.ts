@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AppEvent, Command, SwitchDirectory } from '../core/index.js';
-import type { SwitchCommand, SwitchMessage, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
+import type { SwitchCommand, SwitchEvent, SwitchMessage, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
 import { SwitchCommandKind, SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
 import { decodeMessage, encodeMessage, formatDpid, type OfpMessage } from '../openflow/index.js';
 import type { NodeId } from '../overlay/index.js';
@@ -10,6 +10,9 @@ import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
 import { eventToWire, failureToWire, FORWARDED_KINDS, type ForwardedEvent } from './remote-switch-wire.js';
 
 const FORWARDED = new Set<string>(FORWARDED_KINDS);
+/** A batch is sent at once when it holds this many events or OpenFlow bytes (well under the overlay's 4 MiB frame). */
+const MAX_BATCH_EVENTS = 512;
+const MAX_BATCH_BYTES = 1024 * 1024;
 
 /**
  * The owning side of remote switches: announces this node's switches in the
@@ -32,6 +35,10 @@ export class SwitchOwner {
    * the new switchUp.
    */
   private seq = BigInt(Date.now()) << 20n;
+  /** Events of this turn not sent yet (flushed on the next turn, or when a bound is reached). */
+  private batch: SwitchEvent[] = [];
+  private batchBytes = 0;
+  private flushScheduled = false;
   private readonly nodeId: NodeId;
 
   constructor(
@@ -56,7 +63,23 @@ export class SwitchOwner {
     if (forwarded.type === 'switchUp') this.up.add(event.dpid);
     if (forwarded.type === 'switchDown') this.up.delete(event.dpid);
     if (forwarded.type === 'switchUp' || forwarded.type === 'switchDown') this.announce();
-    const message: SwitchMessage = { body: { $case: 'event', value: eventToWire(forwarded, ++this.seq) } };
+    const wire = eventToWire(forwarded, ++this.seq);
+    this.batch.push(wire);
+    this.batchBytes += wire.body?.$case === 'openflow' ? wire.body.value.length : 256;
+    if (this.batch.length >= MAX_BATCH_EVENTS || this.batchBytes >= MAX_BATCH_BYTES) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Sends the events taken so far, one batch to every reachable node. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.batch.length === 0) return;
+    const message: SwitchMessage = { body: { $case: 'events', value: { events: this.batch } } };
+    this.batch = [];
+    this.batchBytes = 0;
     for (const node of this.overlay.node.routes().keys()) this.sendTo(node, message);
   }
 
@@ -72,6 +95,8 @@ export class SwitchOwner {
 
   /** A node just became reachable: it learns this node's switches (their events follow). */
   private introduce(node: NodeId): void {
+    // Events taken before the node was reachable go out first (to the nodes reachable then, and now to it).
+    this.flush();
     for (const dpid of this.up) {
       const view = this.local.view(dpid);
       if (view === undefined) continue;

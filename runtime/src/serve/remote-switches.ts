@@ -83,6 +83,7 @@ export class RemoteSwitches implements SwitchDirectory {
   private onMessage(from: NodeId, message: SwitchMessage): void {
     const body = message.body;
     if (body?.$case === 'event') this.onEvent(from, body.value);
+    else if (body?.$case === 'events') for (const event of body.value.events) this.onEvent(from, event);
     else if (body?.$case === 'result') this.onResult(from, body.value);
   }
 

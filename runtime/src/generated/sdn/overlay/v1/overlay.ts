@@ -198,7 +198,13 @@ export interface SwitchMessage {
   body: { $case: "command"; value: SwitchCommand } | { $case: "result"; value: SwitchResult } | {
     $case: "event";
     value: SwitchEvent;
-  } | undefined;
+  } | //
+  /** The events of one event-loop turn, in order (one frame instead of one per event). */
+  { $case: "events"; value: SwitchEventBatch } | undefined;
+}
+
+export interface SwitchEventBatch {
+  events: SwitchEvent[];
 }
 
 /** To the node that owns `dpid`. */
@@ -1853,6 +1859,9 @@ export const SwitchMessage: MessageFns<SwitchMessage> = {
       case "event":
         SwitchEvent.encode(message.body.value, writer.uint32(26).fork()).join();
         break;
+      case "events":
+        SwitchEventBatch.encode(message.body.value, writer.uint32(34).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1894,6 +1903,14 @@ export const SwitchMessage: MessageFns<SwitchMessage> = {
             message.body = { $case: "event", value: SwitchEvent.decode(reader, reader.uint32()) };
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.body = { $case: "events", value: SwitchEventBatch.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1930,7 +1947,68 @@ export const SwitchMessage: MessageFns<SwitchMessage> = {
         }
         break;
       }
+      case "events": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "events", value: SwitchEventBatch.fromPartial(object.body.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseSwitchEventBatch(): SwitchEventBatch {
+  return { events: [] };
+}
+
+export const SwitchEventBatch: MessageFns<SwitchEventBatch> = {
+  encode(message: SwitchEventBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.events) {
+      SwitchEvent.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SwitchEventBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSwitchEventBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.events.push(SwitchEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SwitchEventBatch>, I>>(base?: I): SwitchEventBatch {
+    return SwitchEventBatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SwitchEventBatch>, I>>(object: I): SwitchEventBatch {
+    const message = createBaseSwitchEventBatch();
+    message.events = object.events?.map((e) => SwitchEvent.fromPartial(e)) || [];
     return message;
   },
 };
