@@ -2,9 +2,11 @@ import type { SwitchDirectory, SwitchHandle, SwitchRoleView, SwitchView } from '
 
 /**
  * This node's switches and other nodes' switches behind one `SwitchDirectory`:
- * a dpid connected here is served by `local` (a switch connected to two nodes
- * is driven through the one the caller is on), any other by `remote`. `list()`
- * is the local switches in connection order, then the remote ones. Main thread only.
+ * a dpid this node is master of is served by `local`; one connected here too
+ * but mastered elsewhere (mastership: this node is `slave`) by `remote` when
+ * the master announced it, so commands travel to the master; any other by
+ * `remote`. `view` and `role` prefer the local answer. `list()` is the local
+ * switches in connection order, then the remote ones. Main thread only.
  */
 export class MergedDirectory implements SwitchDirectory {
   constructor(
@@ -13,7 +15,8 @@ export class MergedDirectory implements SwitchDirectory {
   ) {}
 
   lookup(dpid: bigint): SwitchHandle | undefined {
-    return this.local.lookup(dpid) ?? this.remote.lookup(dpid);
+    if (this.local.role(dpid)?.role === 'master') return this.local.lookup(dpid);
+    return this.remote.lookup(dpid) ?? this.local.lookup(dpid);
   }
 
   view(dpid: bigint): SwitchView | undefined {

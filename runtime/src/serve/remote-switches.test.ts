@@ -67,18 +67,19 @@ async function runner(id: number, seeds = ''): Promise<OverlayRunner> {
 }
 
 /** Node 1 owns the switch (it came up before node 2 joined); node 2 reaches it through the overlay. */
-async function pair(options = { timeoutMs: 2000, maxInFlightPerNode: 16 }) {
+async function pair(options = { timeoutMs: 2000, maxInFlightPerNode: 16 }, localOfNode2?: SwitchDirectory) {
   const a = await runner(1);
   const local = new FakeSwitch(switchView(1));
   const owner = new SwitchOwner(a, local, silent, new RemoteSwitchMetrics(new Registry()));
   owner.onLocalEvent({ type: 'switchUp', node: 1, dpid: DPID, view: local.theView });
   const b = await runner(2, `1@127.0.0.1:${a.port}`);
   const published: AppEvent[] = [];
-  const remote = new RemoteSwitches(b, { publish: (e) => void published.push(e) }, silent, new RemoteSwitchMetrics(new Registry()), options);
+  const registry = new Registry();
+  const remote = new RemoteSwitches(b, { publish: (e) => void published.push(e) }, silent, new RemoteSwitchMetrics(registry), options, localOfNode2);
   const empty: SwitchDirectory = { lookup: () => undefined, view: () => undefined, list: () => [], role: () => undefined };
-  const directory = new MergedDirectory(empty, remote);
-  await eventually(() => directory.lookup(DPID) !== undefined, 'node 2 learns node 1 switch');
-  return { a, b, local, owner, published, directory };
+  const directory = new MergedDirectory(localOfNode2 ?? empty, remote);
+  if (localOfNode2 === undefined) await eventually(() => directory.lookup(DPID) !== undefined, 'node 2 learns node 1 switch');
+  return { a, b, local, owner, published, directory, registry };
 }
 
 describe('remote switches through the overlay', () => {
@@ -134,6 +135,25 @@ describe('remote switches through the overlay', () => {
     const { owner, directory } = await pair();
     owner.onLocalEvent({ type: 'switchUp', node: 1, dpid: DPID, view: { ...switchView(1), connectedAt: 2000 } });
     await eventually(() => directory.view(DPID)?.connectedAt === 2000, 'the new view replaces the old one');
+  });
+
+  it('a switch this node is master of is driven here: another node announcing it is not published', async () => {
+    const here = new FakeSwitch(switchView(2));
+    const master: SwitchDirectory = { lookup: (d) => here.lookup(d), view: (d) => here.view(d), list: () => here.list(), role: () => ({ role: 'master', masterNode: undefined, generation: undefined }) };
+    const { owner, published, directory, registry } = await pair(undefined, master);
+    const drivenHere = async (): Promise<number> => (await registry.getSingleMetric('sdn_runtime_remote_switch_dropped_total')?.get())?.values.find((v) => v.labels.reason === 'driven-here')?.value ?? 0;
+    const dropped = async (count: number, what: string): Promise<void> => {
+      const deadline = Date.now() + 5000;
+      while ((await drivenHere()) < count) {
+        assert.ok(Date.now() < deadline, `${what} from node 1 not dropped within 5 s`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await dropped(1, 'the switchUp');
+    owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(1) });
+    await dropped(2, 'the packet-in');
+    assert.deepEqual(published, []);
+    assert.equal(directory.lookup(DPID)?.node, 2);
   });
 
   it('an owner that goes away takes its switch down and fails its commands in flight', async () => {

@@ -56,6 +56,8 @@ export class RemoteSwitches implements SwitchDirectory {
     private readonly log: Logger,
     private readonly metrics: RemoteSwitchMetrics,
     private readonly options: RemoteSwitchesOptions = remoteSwitchDefaults,
+    /** This node's switches: one this node is master of is driven here, and another node's events for it are dropped. */
+    private readonly local?: SwitchDirectory,
   ) {
     overlay.onOutput((output) => {
       if (output.kind === 'node-unreachable') this.lost(output.node);
@@ -89,6 +91,11 @@ export class RemoteSwitches implements SwitchDirectory {
 
   private onEvent(from: NodeId, event: SwitchEvent): void {
     const body = event.body;
+    if (this.drivenHere(event.dpid)) {
+      // Connected here too (mastership): this node publishes its events; a remote entry left from before it became master goes quietly.
+      if (this.remotes.delete(event.dpid)) this.metrics.remoteSwitches.set(this.remotes.size);
+      return this.drop('driven-here');
+    }
     const known = this.remotes.get(event.dpid);
     try {
       if (body?.$case === 'up') {
@@ -131,6 +138,10 @@ export class RemoteSwitches implements SwitchDirectory {
     }
   }
 
+  private drivenHere(dpid: bigint): boolean {
+    return this.local?.role(dpid)?.role === 'master';
+  }
+
   private publish(event: Parameters<EventBus['publish']>[0]): void {
     this.metrics.events.inc();
     this.bus.publish(event);
@@ -138,7 +149,7 @@ export class RemoteSwitches implements SwitchDirectory {
 
   private drop(reason: string): void {
     this.metrics.dropped.inc({ reason });
-    this.metrics.warnOnce(`drop-${reason}`, this.log, { reason }, 'a remote-switch message from another node was not used (stale: reordered by a route change; unknown-switch: its switchUp was missed; late-result: its command had timed out)');
+    this.metrics.warnOnce(`drop-${reason}`, this.log, { reason }, 'a remote-switch message from another node was not used (stale: reordered by a route change; unknown-switch: its switchUp was missed; late-result: its command had timed out; driven-here: this node is master of the switch)');
   }
 
   private onResult(from: NodeId, result: SwitchResult): void {
@@ -178,7 +189,7 @@ export class RemoteSwitches implements SwitchDirectory {
     for (const [dpid, remote] of [...this.remotes]) {
       if (remote.view.node !== node) continue;
       this.forget(dpid);
-      this.publish({ type: 'switchDown', node, dpid, reason: 'peerClosed', detail: `node ${node} became unreachable` });
+      if (!this.drivenHere(dpid)) this.publish({ type: 'switchDown', node, dpid, reason: 'peerClosed', detail: `node ${node} became unreachable` });
     }
   }
 

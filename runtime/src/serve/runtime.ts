@@ -28,7 +28,7 @@ import type { OverlayRunner } from './overlay-runner.js';
 import { createOverlay, readOverlayTls, startOverlay } from './overlay-start.js';
 import { RemoteSwitchMetrics } from './remote-switch-metrics.js';
 import { SwitchOwner } from './remote-switch-owner.js';
-import { RemoteSwitches } from './remote-switches.js';
+import { remoteSwitchDefaults, RemoteSwitches } from './remote-switches.js';
 import { openFileLimit, SWITCH_FD_RESERVE, switchConnectionBudget } from './fd-limit.js';
 import { listenError, prepareFolder, probeListen, readTlsFiles } from './start-checks.js';
 
@@ -186,7 +186,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     const remoteLog = log.child({ component: 'remote-switches' });
     const remoteMetrics = new RemoteSwitchMetrics(metrics.registry);
     owner = new SwitchOwner(overlay, registry, remoteLog, remoteMetrics);
-    switches = new MergedDirectory(registry, new RemoteSwitches(overlay, events, remoteLog, remoteMetrics));
+    switches = new MergedDirectory(registry, new RemoteSwitches(overlay, events, remoteLog, remoteMetrics, remoteSwitchDefaults, registry));
   }
   const controller = new Controller({ node, log, switches, bus: events, ownership });
   const topology = await startTopology(config, node, log, metrics, events, controller);
