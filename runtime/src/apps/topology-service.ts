@@ -125,6 +125,8 @@ export function topologyService(options: TopologyServiceOptions): TopologyServic
       switches = ctx.switches;
       log = ctx.log;
       const off = ctx.subscribe(['switchUp', 'switchDown', 'portStatus'], (event) => {
+        // Another node's switch (through the overlay) is probed by that node: links are learned where the switch is.
+        if (event.node !== options.node) return;
         if (event.type === 'switchUp') switchUp(event.view);
         else if (event.type === 'switchDown') topology.switchDown(event.dpid, now());
         else if (event.message.reason === OFPPR_DELETE) topology.portRemoved(event.dpid, event.message.desc.portNo, now());
@@ -132,7 +134,7 @@ export function topologyService(options: TopologyServiceOptions): TopologyServic
         drain();
       });
       unsubscribe = off;
-      for (const view of ctx.switches.list()) switchUp(view);
+      for (const view of ctx.switches.list()) if (view.node === options.node) switchUp(view);
       drain();
     },
     stop() {
@@ -141,6 +143,7 @@ export function topologyService(options: TopologyServiceOptions): TopologyServic
       timer = undefined;
     },
     claimPacketIn(event) {
+      if (event.node !== options.node) return false;
       const inPort = matchValue(event.message.match, 'in_port');
       if (typeof inPort !== 'number') return false;
       const verdict = topology.packetIn(event.dpid, inPort, event.message.data, now());

@@ -20,6 +20,7 @@ export {
   type WitEventKind,
   type WitWorldVersion,
 } from './event-kinds.js';
+export { MergedDirectory } from './merged-directory.js';
 export { EventLog, type LogEntry, type ReadResult } from './event-log.js';
 export { nodeIdOf } from './node.js';
 export { delivers, Ownership, type AppKind, type OwnershipOptions, type Recipient } from './ownership.js';

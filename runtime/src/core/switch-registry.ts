@@ -28,8 +28,8 @@ export interface SwitchRegistryOptions {
   readonly node: number;
   readonly log: Logger;
   readonly metrics: RuntimeMetrics;
-  /** Where switch events go. */
-  readonly bus: EventBus;
+  /** Where switch events go (the bus, or serve's tap that also forwards them to other nodes). */
+  readonly bus: Pick<EventBus, 'publish'>;
   /**
    * Switch mastership (`serve --mastership etcd`). With it a switch's events
    * reach apps only while this node is its master (a slave keeps the session and
@@ -55,7 +55,7 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
   private readonly node: number;
   private readonly log: Logger;
   private readonly metrics: RuntimeMetrics;
-  private readonly bus: EventBus;
+  private readonly bus: Pick<EventBus, 'publish'>;
   /**
    * Causes already logged per remote address: each is logged once, then only
    * counted. At most MAX_LOGGED_CAUSES are remembered (a scan from many addresses

@@ -1,4 +1,4 @@
-import type { Envelope, NodeRecord, Unicast } from '../generated/sdn/overlay/v1/overlay.js';
+import type { Envelope, NodeRecord, SwitchMessage, Unicast } from '../generated/sdn/overlay/v1/overlay.js';
 import { type OverlayConfig } from './config.js';
 import { Directory, type OverlaySnapshot, checkAlias } from './directory/index.js';
 import { OverlayError } from './errors.js';
@@ -104,6 +104,11 @@ export class OverlayNode {
     this.forward.sendTo(dest, { $case: 'data', value: Buffer.from(data) });
   }
 
+  /** A remote-switch message (serve/remote-switches.ts) to `dest` along the best route. @throws OverlayError `OVERLAY_NO_ROUTE` */
+  sendSwitchMessage(dest: NodeId, message: SwitchMessage): void {
+    this.forward.sendTo(dest, { $case: 'switchMessage', value: message });
+  }
+
   broadcast(data: Uint8Array): number {
     return this.forward.broadcast(data);
   }
@@ -194,6 +199,7 @@ export class OverlayNode {
 
   private deliver(source: NodeId, payload: NonNullable<Unicast['payload']>): void {
     if (payload.$case === 'data') this.outputs.push({ kind: 'unicast', from: source, data: payload.value });
+    else if (payload.$case === 'switchMessage') this.outputs.push({ kind: 'switch-message', from: source, message: payload.value });
     else if (payload.$case === 'recordRequest') this.directory.onRecordRequest(source);
     else this.directory.onRecord(source, payload.value);
   }

@@ -1,4 +1,4 @@
-import type { Envelope, RefuseReason } from '../generated/sdn/overlay/v1/overlay.js';
+import type { Envelope, RefuseReason, SwitchMessage } from '../generated/sdn/overlay/v1/overlay.js';
 import type { OverlayErrorCode } from './errors.js';
 
 /** A runtime node's id: a 32-bit unsigned integer, never 0. */
@@ -36,6 +36,7 @@ export type OverlayOutput =
   | { readonly kind: 'node-reachable'; readonly node: NodeId }
   | { readonly kind: 'node-unreachable'; readonly node: NodeId }
   | { readonly kind: 'unicast'; readonly from: NodeId; readonly data: Uint8Array }
+  | { readonly kind: 'switch-message'; readonly from: NodeId; readonly message: SwitchMessage }
   | { readonly kind: 'broadcast'; readonly from: NodeId; readonly data: Uint8Array }
   | { readonly kind: 'publish'; readonly from: NodeId; readonly subject: string; readonly payload: Uint8Array };
 

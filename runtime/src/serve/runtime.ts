@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ApiServer, clusterService, guardService, KV_METHOD_SCOPES, kvServiceImpl, pluginsService, PUBSUB_METHOD_SCOPES, pubSubServiceImpl, topologyGrpcService } from '../api/index.js';
 import { learningSwitch } from '../apps/learning-switch.js';
 import { topologyService, type TopologyService } from '../apps/topology-service.js';
-import { Controller, EventBus, nodeIdOf, Ownership, SwitchRegistry, type App, type SwitchDirectory } from '../core/index.js';
+import { Controller, EventBus, MergedDirectory, nodeIdOf, Ownership, SwitchRegistry, type App, type AppEvent, type SwitchDirectory } from '../core/index.js';
 import { createHttpServer } from '../observability/http.js';
 import type { LogDrops } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
@@ -27,6 +27,9 @@ import { startMastership } from './mastership.js';
 import { ClusterBus } from './overlay-pubsub.js';
 import type { OverlayRunner } from './overlay-runner.js';
 import { createOverlay, readOverlayTls, startOverlay } from './overlay-start.js';
+import { RemoteSwitchMetrics } from './remote-switch-metrics.js';
+import { SwitchOwner } from './remote-switch-owner.js';
+import { remoteSwitchDefaults, RemoteSwitches } from './remote-switches.js';
 import { openFileLimit, SWITCH_FD_RESERVE, switchConnectionBudget } from './fd-limit.js';
 import { listenError, prepareFolder, probeListen, readTlsFiles } from './start-checks.js';
 
@@ -176,8 +179,24 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     await ownStore?.close();
     throw err;
   }
-  const registry = new SwitchRegistry({ node, log, metrics, bus: events, mastership });
-  const controller = new Controller({ node, log, switches: registry, bus: events, ownership });
+  // With an overlay, this node's switch events also go to the other nodes, taken before the
+  // bus routes them (ownership rewrites owned packet-ins); other nodes' switches join the directory.
+  let owner: SwitchOwner | undefined;
+  const tap = {
+    publish: (event: AppEvent): void => {
+      owner?.onLocalEvent(event);
+      events.publish(event);
+    },
+  };
+  const registry = new SwitchRegistry({ node, log, metrics, bus: overlay === undefined ? events : tap, mastership });
+  let switches: SwitchDirectory = registry;
+  if (overlay !== undefined) {
+    const remoteLog = log.child({ component: 'remote-switches' });
+    const remoteMetrics = new RemoteSwitchMetrics(metrics.registry);
+    owner = new SwitchOwner(overlay, registry, remoteLog, remoteMetrics);
+    switches = new MergedDirectory(registry, new RemoteSwitches(overlay, events, remoteLog, remoteMetrics, remoteSwitchDefaults, registry));
+  }
+  const controller = new Controller({ node, log, switches, bus: events, ownership });
   const topology = await startTopology(config, node, log, metrics, events, controller);
   for (const name of config.apps) await controller.use(builtInApp(name));
   let openflowPort = 0;

@@ -17,8 +17,8 @@ export class SwitchRequestError extends SdnError {
 
 /** No answer within the request timeout, or the connection closed first. */
 export class SwitchUnavailableError extends SdnError {
-  constructor(message: string) {
-    super('SWITCH_UNAVAILABLE', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SWITCH_UNAVAILABLE', message, options);
   }
 }
 

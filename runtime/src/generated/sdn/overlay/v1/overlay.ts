@@ -26,6 +26,32 @@ export enum RefuseReason {
   UNRECOGNIZED = -1,
 }
 
+export enum SwitchCommandKind {
+  SWITCH_COMMAND_KIND_UNSPECIFIED = 0,
+  /** SWITCH_COMMAND_KIND_SEND - Fire and forget: no SwitchResult comes back. */
+  SWITCH_COMMAND_KIND_SEND = 1,
+  /** SWITCH_COMMAND_KIND_SEND_CONFIRMED - Answered once a barrier proves the switch applied the command. */
+  SWITCH_COMMAND_KIND_SEND_CONFIRMED = 2,
+  /** SWITCH_COMMAND_KIND_REQUEST - Answered with the switch's reply (a multipart reply's parts). */
+  SWITCH_COMMAND_KIND_REQUEST = 3,
+  /** SWITCH_COMMAND_KIND_BARRIER - Answered once every earlier command was processed; `openflow` is empty. */
+  SWITCH_COMMAND_KIND_BARRIER = 4,
+  UNRECOGNIZED = -1,
+}
+
+export enum SwitchFailure {
+  SWITCH_FAILURE_UNSPECIFIED = 0,
+  /** SWITCH_FAILURE_REFUSED - The switch answered OFPT_ERROR (in `openflow`). */
+  SWITCH_FAILURE_REFUSED = 1,
+  /** SWITCH_FAILURE_UNAVAILABLE - No such switch on the owner, it went away, or it did not answer in time. */
+  SWITCH_FAILURE_UNAVAILABLE = 2,
+  /** SWITCH_FAILURE_BUSY - The switch is not taking what it is sent (its send queue is full). */
+  SWITCH_FAILURE_BUSY = 3,
+  /** SWITCH_FAILURE_REJECTED - The owner could not decode the command or is not the switch's master. */
+  SWITCH_FAILURE_REJECTED = 4,
+  UNRECOGNIZED = -1,
+}
+
 export interface Envelope {
   body:
     | { $case: "hello"; value: Hello }
@@ -136,10 +162,12 @@ export interface Unicast {
   source: number;
   destination: number;
   ttl: number;
-  payload: { $case: "data"; value: Buffer } | { $case: "recordRequest"; value: RecordRequest } | {
-    $case: "record";
-    value: NodeRecord;
-  } | undefined;
+  payload:
+    | { $case: "data"; value: Buffer }
+    | { $case: "recordRequest"; value: RecordRequest }
+    | { $case: "record"; value: NodeRecord }
+    | { $case: "switchMessage"; value: SwitchMessage }
+    | undefined;
 }
 
 /** forward/: a message to every node, flooded and de-duplicated by (origin, epoch, seq). */
@@ -158,6 +186,99 @@ export interface Publish {
   ttl: number;
   subject: string;
   payload: Buffer;
+}
+
+/**
+ * Remote switches (serve/remote-switches.ts): commands to a switch of another
+ * node, their results, and the owner's switch events. Carried in a Unicast, so
+ * they follow the best route; OpenFlow messages travel as the project's codec
+ * writes them (one message per bytes field, with its header).
+ */
+export interface SwitchMessage {
+  body: { $case: "command"; value: SwitchCommand } | { $case: "result"; value: SwitchResult } | {
+    $case: "event";
+    value: SwitchEvent;
+  } | //
+  /** The events of one event-loop turn, in order (one frame instead of one per event). */
+  { $case: "events"; value: SwitchEventBatch } | undefined;
+}
+
+export interface SwitchEventBatch {
+  events: SwitchEvent[];
+}
+
+/** To the node that owns `dpid`. */
+export interface SwitchCommand {
+  /** Chosen by the sender, echoed in the SwitchResult; unique among its commands in flight. */
+  correlation: bigint;
+  dpid: bigint;
+  kind: SwitchCommandKind;
+  openflow: Buffer;
+}
+
+/** The answer to a SwitchCommand (not sent for SWITCH_COMMAND_KIND_SEND). */
+export interface SwitchResult {
+  correlation: bigint;
+  /** Set on failure; then `detail` says why and `openflow` holds the OFPT_ERROR for REFUSED. */
+  failure: SwitchFailure;
+  detail: string;
+  /** On success: the reply messages (REQUEST), none otherwise. */
+  replies: Buffer[];
+  openflow: Buffer;
+}
+
+export interface RemotePort {
+  portNo: number;
+  hwAddr: string;
+  name: string;
+  config: number;
+  state: number;
+  curr: number;
+  advertised: number;
+  supported: number;
+  peer: number;
+  currSpeed: number;
+  maxSpeed: number;
+}
+
+export interface RemoteDesc {
+  mfrDesc: string;
+  hwDesc: string;
+  swDesc: string;
+  serialNum: string;
+  dpDesc: string;
+}
+
+/** What the owner knows about a switch (core's SwitchView). */
+export interface RemoteSwitchView {
+  version: number;
+  remote: string;
+  connectedAt: number;
+  /** The switch's FEATURES_REPLY, encoded. */
+  features: Buffer;
+  desc: RemoteDesc | undefined;
+  ports: RemotePort[];
+}
+
+/**
+ * One event of a switch of the sender, in the order the switch sent them. `seq`
+ * grows with each event the sender sends (one counter for all its switches,
+ * starting from its wall clock, so a restarted sender's are newer); a receiver
+ * drops an event not newer than the last it took for that switch.
+ */
+export interface SwitchEvent {
+  dpid: bigint;
+  seq: bigint;
+  body: { $case: "up"; value: RemoteSwitchView } | //
+  /** The close reason code and its detail. */
+  { $case: "down"; value: SwitchDown } | //
+  /** packetIn, portStatus, flowRemoved, error: the OpenFlow message, encoded. */
+  { $case: "openflow"; value: Buffer } | undefined;
+}
+
+export interface SwitchDown {
+  reason: string;
+  detail: string;
 }
 
 function createBaseEnvelope(): Envelope {
@@ -1376,6 +1497,9 @@ export const Unicast: MessageFns<Unicast> = {
       case "record":
         NodeRecord.encode(message.payload.value, writer.uint32(50).fork()).join();
         break;
+      case "switchMessage":
+        SwitchMessage.encode(message.payload.value, writer.uint32(58).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1441,6 +1565,14 @@ export const Unicast: MessageFns<Unicast> = {
             message.payload = { $case: "record", value: NodeRecord.decode(reader, reader.uint32()) };
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.payload = { $case: "switchMessage", value: SwitchMessage.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1477,6 +1609,12 @@ export const Unicast: MessageFns<Unicast> = {
       case "record": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "record", value: NodeRecord.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "switchMessage": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "switchMessage", value: SwitchMessage.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -1701,6 +1839,985 @@ export const Publish: MessageFns<Publish> = {
     message.ttl = object.ttl ?? 0;
     message.subject = object.subject ?? "";
     message.payload = object.payload ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseSwitchMessage(): SwitchMessage {
+  return { body: undefined };
+}
+
+export const SwitchMessage: MessageFns<SwitchMessage> = {
+  encode(message: SwitchMessage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.body?.$case) {
+      case "command":
+        SwitchCommand.encode(message.body.value, writer.uint32(10).fork()).join();
+        break;
+      case "result":
+        SwitchResult.encode(message.body.value, writer.uint32(18).fork()).join();
+        break;
+      case "event":
+        SwitchEvent.encode(message.body.value, writer.uint32(26).fork()).join();
+        break;
+      case "events":
+        SwitchEventBatch.encode(message.body.value, writer.uint32(34).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SwitchMessage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSwitchMessage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.body = { $case: "command", value: SwitchCommand.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.body = { $case: "result", value: SwitchResult.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.body = { $case: "event", value: SwitchEvent.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.body = { $case: "events", value: SwitchEventBatch.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SwitchMessage>, I>>(base?: I): SwitchMessage {
+    return SwitchMessage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SwitchMessage>, I>>(object: I): SwitchMessage {
+    const message = createBaseSwitchMessage();
+    switch (object.body?.$case) {
+      case "command": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "command", value: SwitchCommand.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "result": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "result", value: SwitchResult.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "event": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "event", value: SwitchEvent.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "events": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "events", value: SwitchEventBatch.fromPartial(object.body.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseSwitchEventBatch(): SwitchEventBatch {
+  return { events: [] };
+}
+
+export const SwitchEventBatch: MessageFns<SwitchEventBatch> = {
+  encode(message: SwitchEventBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.events) {
+      SwitchEvent.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SwitchEventBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSwitchEventBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.events.push(SwitchEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SwitchEventBatch>, I>>(base?: I): SwitchEventBatch {
+    return SwitchEventBatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SwitchEventBatch>, I>>(object: I): SwitchEventBatch {
+    const message = createBaseSwitchEventBatch();
+    message.events = object.events?.map((e) => SwitchEvent.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSwitchCommand(): SwitchCommand {
+  return { correlation: 0n, dpid: 0n, kind: 0, openflow: Buffer.alloc(0) };
+}
+
+export const SwitchCommand: MessageFns<SwitchCommand> = {
+  encode(message: SwitchCommand, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.correlation !== 0n) {
+      if (BigInt.asUintN(64, message.correlation) !== message.correlation) {
+        throw new globalThis.Error("value provided for field message.correlation of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.correlation);
+    }
+    if (message.dpid !== 0n) {
+      if (BigInt.asUintN(64, message.dpid) !== message.dpid) {
+        throw new globalThis.Error("value provided for field message.dpid of type fixed64 too large");
+      }
+      writer.uint32(17).fixed64(message.dpid);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(24).int32(message.kind);
+    }
+    if (message.openflow.length !== 0) {
+      writer.uint32(34).bytes(message.openflow);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SwitchCommand {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSwitchCommand();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.correlation = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.dpid = reader.fixed64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.openflow = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SwitchCommand>, I>>(base?: I): SwitchCommand {
+    return SwitchCommand.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SwitchCommand>, I>>(object: I): SwitchCommand {
+    const message = createBaseSwitchCommand();
+    message.correlation = (object.correlation !== undefined && object.correlation !== null)
+      ? BigInt(object.correlation)
+      : 0n;
+    message.dpid = (object.dpid !== undefined && object.dpid !== null) ? BigInt(object.dpid) : 0n;
+    message.kind = object.kind ?? 0;
+    message.openflow = object.openflow ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseSwitchResult(): SwitchResult {
+  return { correlation: 0n, failure: 0, detail: "", replies: [], openflow: Buffer.alloc(0) };
+}
+
+export const SwitchResult: MessageFns<SwitchResult> = {
+  encode(message: SwitchResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.correlation !== 0n) {
+      if (BigInt.asUintN(64, message.correlation) !== message.correlation) {
+        throw new globalThis.Error("value provided for field message.correlation of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.correlation);
+    }
+    if (message.failure !== 0) {
+      writer.uint32(16).int32(message.failure);
+    }
+    if (message.detail !== "") {
+      writer.uint32(26).string(message.detail);
+    }
+    for (const v of message.replies) {
+      writer.uint32(34).bytes(v!);
+    }
+    if (message.openflow.length !== 0) {
+      writer.uint32(42).bytes(message.openflow);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SwitchResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSwitchResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.correlation = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.failure = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.replies.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.openflow = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SwitchResult>, I>>(base?: I): SwitchResult {
+    return SwitchResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SwitchResult>, I>>(object: I): SwitchResult {
+    const message = createBaseSwitchResult();
+    message.correlation = (object.correlation !== undefined && object.correlation !== null)
+      ? BigInt(object.correlation)
+      : 0n;
+    message.failure = object.failure ?? 0;
+    message.detail = object.detail ?? "";
+    message.replies = object.replies?.map((e) => e) || [];
+    message.openflow = object.openflow ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseRemotePort(): RemotePort {
+  return {
+    portNo: 0,
+    hwAddr: "",
+    name: "",
+    config: 0,
+    state: 0,
+    curr: 0,
+    advertised: 0,
+    supported: 0,
+    peer: 0,
+    currSpeed: 0,
+    maxSpeed: 0,
+  };
+}
+
+export const RemotePort: MessageFns<RemotePort> = {
+  encode(message: RemotePort, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.portNo !== 0) {
+      writer.uint32(8).uint32(message.portNo);
+    }
+    if (message.hwAddr !== "") {
+      writer.uint32(18).string(message.hwAddr);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.config !== 0) {
+      writer.uint32(32).uint32(message.config);
+    }
+    if (message.state !== 0) {
+      writer.uint32(40).uint32(message.state);
+    }
+    if (message.curr !== 0) {
+      writer.uint32(48).uint32(message.curr);
+    }
+    if (message.advertised !== 0) {
+      writer.uint32(56).uint32(message.advertised);
+    }
+    if (message.supported !== 0) {
+      writer.uint32(64).uint32(message.supported);
+    }
+    if (message.peer !== 0) {
+      writer.uint32(72).uint32(message.peer);
+    }
+    if (message.currSpeed !== 0) {
+      writer.uint32(80).uint32(message.currSpeed);
+    }
+    if (message.maxSpeed !== 0) {
+      writer.uint32(88).uint32(message.maxSpeed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemotePort {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemotePort();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.portNo = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.hwAddr = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.config = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.state = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.curr = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.advertised = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.supported = reader.uint32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.peer = reader.uint32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.currSpeed = reader.uint32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.maxSpeed = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RemotePort>, I>>(base?: I): RemotePort {
+    return RemotePort.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemotePort>, I>>(object: I): RemotePort {
+    const message = createBaseRemotePort();
+    message.portNo = object.portNo ?? 0;
+    message.hwAddr = object.hwAddr ?? "";
+    message.name = object.name ?? "";
+    message.config = object.config ?? 0;
+    message.state = object.state ?? 0;
+    message.curr = object.curr ?? 0;
+    message.advertised = object.advertised ?? 0;
+    message.supported = object.supported ?? 0;
+    message.peer = object.peer ?? 0;
+    message.currSpeed = object.currSpeed ?? 0;
+    message.maxSpeed = object.maxSpeed ?? 0;
+    return message;
+  },
+};
+
+function createBaseRemoteDesc(): RemoteDesc {
+  return { mfrDesc: "", hwDesc: "", swDesc: "", serialNum: "", dpDesc: "" };
+}
+
+export const RemoteDesc: MessageFns<RemoteDesc> = {
+  encode(message: RemoteDesc, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.mfrDesc !== "") {
+      writer.uint32(10).string(message.mfrDesc);
+    }
+    if (message.hwDesc !== "") {
+      writer.uint32(18).string(message.hwDesc);
+    }
+    if (message.swDesc !== "") {
+      writer.uint32(26).string(message.swDesc);
+    }
+    if (message.serialNum !== "") {
+      writer.uint32(34).string(message.serialNum);
+    }
+    if (message.dpDesc !== "") {
+      writer.uint32(42).string(message.dpDesc);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoteDesc {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoteDesc();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.mfrDesc = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.hwDesc = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.swDesc = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.serialNum = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.dpDesc = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RemoteDesc>, I>>(base?: I): RemoteDesc {
+    return RemoteDesc.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoteDesc>, I>>(object: I): RemoteDesc {
+    const message = createBaseRemoteDesc();
+    message.mfrDesc = object.mfrDesc ?? "";
+    message.hwDesc = object.hwDesc ?? "";
+    message.swDesc = object.swDesc ?? "";
+    message.serialNum = object.serialNum ?? "";
+    message.dpDesc = object.dpDesc ?? "";
+    return message;
+  },
+};
+
+function createBaseRemoteSwitchView(): RemoteSwitchView {
+  return { version: 0, remote: "", connectedAt: 0, features: Buffer.alloc(0), desc: undefined, ports: [] };
+}
+
+export const RemoteSwitchView: MessageFns<RemoteSwitchView> = {
+  encode(message: RemoteSwitchView, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.version !== 0) {
+      writer.uint32(8).uint32(message.version);
+    }
+    if (message.remote !== "") {
+      writer.uint32(18).string(message.remote);
+    }
+    if (message.connectedAt !== 0) {
+      writer.uint32(25).double(message.connectedAt);
+    }
+    if (message.features.length !== 0) {
+      writer.uint32(34).bytes(message.features);
+    }
+    if (message.desc !== undefined) {
+      RemoteDesc.encode(message.desc, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.ports) {
+      RemotePort.encode(v!, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoteSwitchView {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoteSwitchView();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.version = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.remote = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.connectedAt = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.features = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.desc = RemoteDesc.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.ports.push(RemotePort.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RemoteSwitchView>, I>>(base?: I): RemoteSwitchView {
+    return RemoteSwitchView.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoteSwitchView>, I>>(object: I): RemoteSwitchView {
+    const message = createBaseRemoteSwitchView();
+    message.version = object.version ?? 0;
+    message.remote = object.remote ?? "";
+    message.connectedAt = object.connectedAt ?? 0;
+    message.features = object.features ?? Buffer.alloc(0);
+    message.desc = (object.desc !== undefined && object.desc !== null)
+      ? RemoteDesc.fromPartial(object.desc)
+      : undefined;
+    message.ports = object.ports?.map((e) => RemotePort.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSwitchEvent(): SwitchEvent {
+  return { dpid: 0n, seq: 0n, body: undefined };
+}
+
+export const SwitchEvent: MessageFns<SwitchEvent> = {
+  encode(message: SwitchEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.dpid !== 0n) {
+      if (BigInt.asUintN(64, message.dpid) !== message.dpid) {
+        throw new globalThis.Error("value provided for field message.dpid of type fixed64 too large");
+      }
+      writer.uint32(9).fixed64(message.dpid);
+    }
+    if (message.seq !== 0n) {
+      if (BigInt.asUintN(64, message.seq) !== message.seq) {
+        throw new globalThis.Error("value provided for field message.seq of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.seq);
+    }
+    switch (message.body?.$case) {
+      case "up":
+        RemoteSwitchView.encode(message.body.value, writer.uint32(26).fork()).join();
+        break;
+      case "down":
+        SwitchDown.encode(message.body.value, writer.uint32(34).fork()).join();
+        break;
+      case "openflow":
+        writer.uint32(42).bytes(message.body.value);
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SwitchEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSwitchEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.dpid = reader.fixed64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.seq = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.body = { $case: "up", value: RemoteSwitchView.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.body = { $case: "down", value: SwitchDown.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.body = { $case: "openflow", value: Buffer.from(reader.bytes()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SwitchEvent>, I>>(base?: I): SwitchEvent {
+    return SwitchEvent.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SwitchEvent>, I>>(object: I): SwitchEvent {
+    const message = createBaseSwitchEvent();
+    message.dpid = (object.dpid !== undefined && object.dpid !== null) ? BigInt(object.dpid) : 0n;
+    message.seq = (object.seq !== undefined && object.seq !== null) ? BigInt(object.seq) : 0n;
+    switch (object.body?.$case) {
+      case "up": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "up", value: RemoteSwitchView.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "down": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "down", value: SwitchDown.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "openflow": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "openflow", value: object.body.value };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseSwitchDown(): SwitchDown {
+  return { reason: "", detail: "" };
+}
+
+export const SwitchDown: MessageFns<SwitchDown> = {
+  encode(message: SwitchDown, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reason !== "") {
+      writer.uint32(10).string(message.reason);
+    }
+    if (message.detail !== "") {
+      writer.uint32(18).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SwitchDown {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSwitchDown();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SwitchDown>, I>>(base?: I): SwitchDown {
+    return SwitchDown.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SwitchDown>, I>>(object: I): SwitchDown {
+    const message = createBaseSwitchDown();
+    message.reason = object.reason ?? "";
+    message.detail = object.detail ?? "";
     return message;
   },
 };

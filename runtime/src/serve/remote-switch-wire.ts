@@ -1,0 +1,95 @@
+import type { AppEvent, SwitchView } from '../core/index.js';
+import { SdnError } from '../errors.js';
+import type { RemoteSwitchView, SwitchEvent, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
+import { SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
+import { decodeMessage, encodeMessage, type ErrorExperimenterMsg, type ErrorMsg, type FeaturesReply, type OfpMessage, type Port } from '../openflow/index.js';
+import { SwitchBusyError, SwitchRequestError, SwitchUnavailableError } from '../switch/session.js';
+
+/**
+ * The owning node could not take a command: it failed to decode it, or it is
+ * not (or no longer) the switch's master. The message starts with the owner's error code.
+ */
+export class RemoteSwitchError extends SdnError {
+  constructor(message: string) {
+    super('REMOTE_SWITCH_REJECTED', message);
+  }
+}
+
+/** The switch events another node is sent (the `switch` kinds apps and API clients get). */
+export type ForwardedEvent = Extract<AppEvent, { type: 'switchUp' | 'switchDown' | 'packetIn' | 'portStatus' | 'flowRemoved' | 'error' }>;
+
+export const FORWARDED_KINDS = ['switchUp', 'switchDown', 'packetIn', 'portStatus', 'flowRemoved', 'error'] as const;
+
+export function viewToWire(view: SwitchView): RemoteSwitchView {
+  return {
+    version: view.version,
+    remote: view.remote,
+    connectedAt: view.connectedAt,
+    features: encodeMessage(view.features),
+    desc: view.desc,
+    ports: [...view.ports.values()],
+  };
+}
+
+/** @throws OfpDecodeError when the features are not a FEATURES_REPLY the codec reads; RemoteSwitchError when they are another message. */
+export function viewFromWire(dpid: bigint, node: number, wire: RemoteSwitchView): SwitchView & { ports: Map<number, Port> } {
+  const features = decodeMessage(Buffer.from(wire.features));
+  if (features.type !== 'FeaturesReply') throw new RemoteSwitchError(`a switch view's features are a ${features.type}`);
+  return {
+    dpid,
+    node,
+    version: wire.version,
+    remote: wire.remote,
+    features: features as FeaturesReply,
+    desc: wire.desc,
+    ports: new Map(wire.ports.map((port) => [port.portNo, port])),
+    connectedAt: wire.connectedAt,
+  };
+}
+
+/** The wire form of a local switch's event; the `owner` routing is left to the receiving node's ownership. */
+export function eventToWire(event: ForwardedEvent, seq: bigint): SwitchEvent {
+  const base = { dpid: event.dpid, seq };
+  switch (event.type) {
+    case 'switchUp':
+      return { ...base, body: { $case: 'up', value: viewToWire(event.view) } };
+    case 'switchDown':
+      return { ...base, body: { $case: 'down', value: { reason: event.reason, detail: event.detail } } };
+    default:
+      return { ...base, body: { $case: 'openflow', value: encodeMessage(event.message) } };
+  }
+}
+
+/** The result a command's failure is answered with. */
+export function failureToWire(correlation: bigint, err: unknown): SwitchResult {
+  const base = { correlation, replies: [], openflow: Buffer.alloc(0) };
+  const detail = err instanceof Error ? err.message : String(err);
+  if (err instanceof SwitchRequestError) return { ...base, failure: SwitchFailure.SWITCH_FAILURE_REFUSED, detail, openflow: encodeMessage(err.error) };
+  if (err instanceof SwitchBusyError) return { ...base, failure: SwitchFailure.SWITCH_FAILURE_BUSY, detail };
+  if (err instanceof SwitchUnavailableError) return { ...base, failure: SwitchFailure.SWITCH_FAILURE_UNAVAILABLE, detail };
+  const code = err instanceof SdnError ? err.code : 'INTERNAL';
+  return { ...base, failure: SwitchFailure.SWITCH_FAILURE_REJECTED, detail: `${code}: ${detail}` };
+}
+
+/** The error a failed result rejects with on the calling node: the same classes a local switch's handle uses. */
+export function failureFromWire(result: SwitchResult, owner: number): Error {
+  const detail = `node ${owner}: ${result.detail}`;
+  switch (result.failure) {
+    case SwitchFailure.SWITCH_FAILURE_REFUSED: {
+      let error: OfpMessage | undefined;
+      try {
+        error = decodeMessage(Buffer.from(result.openflow));
+      } catch {
+        error = undefined;
+      }
+      if (error?.type === 'Error' || error?.type === 'ErrorExperimenter') return new SwitchRequestError(error as ErrorMsg | ErrorExperimenterMsg);
+      return new RemoteSwitchError(`${detail} (the OFPT_ERROR did not decode)`);
+    }
+    case SwitchFailure.SWITCH_FAILURE_BUSY:
+      return new SwitchBusyError(detail, 0);
+    case SwitchFailure.SWITCH_FAILURE_UNAVAILABLE:
+      return new SwitchUnavailableError(detail);
+    default:
+      return new RemoteSwitchError(detail);
+  }
+}

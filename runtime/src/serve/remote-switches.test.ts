@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import type { AppEvent, Command, SwitchDirectory, SwitchHandle, SwitchView } from '../core/index.js';
+import { MergedDirectory } from '../core/index.js';
+import type { ErrorMsg, FeaturesReply, OfpMessage, PacketIn, Port } from '../openflow/index.js';
+import { parseSeeds } from '../overlay/index.js';
+import { SwitchBusyError, SwitchRequestError, SwitchUnavailableError } from '../switch/session.js';
+import { eventually } from '../testing/test-runtime.js';
+import { OverlayRunner } from './overlay-runner.js';
+import { RemoteSwitchMetrics } from './remote-switch-metrics.js';
+import { SwitchOwner } from './remote-switch-owner.js';
+import { RemoteSwitches } from './remote-switches.js';
+
+const DPID = 0xabn;
+const silent = pino({ level: 'silent' });
+const running: OverlayRunner[] = [];
+
+after(async () => {
+  await Promise.all(running.map((r) => r.stop()));
+});
+
+function switchView(node: number): SwitchView & { ports: Map<number, Port> } {
+  const features: FeaturesReply = { type: 'FeaturesReply', version: 4, xid: 0, datapathId: DPID, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0, reserved: 0 };
+  const port: Port = { portNo: 1, hwAddr: '02:00:00:00:00:01', name: 'p1', config: 0, state: 0, curr: 0, advertised: 0, supported: 0, peer: 0, currSpeed: 0, maxSpeed: 0 };
+  return { dpid: DPID, node, version: 4, remote: '10.0.0.1:6633', features, desc: undefined, ports: new Map([[1, port]]), connectedAt: 1000 };
+}
+
+function packetIn(n: number): PacketIn {
+  return { type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: 1, reason: 0, tableId: 0, cookie: BigInt(n), match: [{ field: 'in_port', value: 1 }], data: Buffer.from([n]) };
+}
+
+/** The owner's switch: records what it is sent; `answer` decides each awaited command's fate. */
+class FakeSwitch implements SwitchDirectory {
+  readonly sent: Command[] = [];
+  answer: (command: Command | 'barrier') => Promise<readonly OfpMessage[]> = () => Promise.resolve([]);
+  constructor(readonly theView: SwitchView) {}
+  lookup(dpid: bigint): SwitchHandle | undefined {
+    if (dpid !== DPID) return undefined;
+    return {
+      dpid,
+      node: this.theView.node,
+      version: 4,
+      send: (command) => void this.sent.push(command),
+      sendConfirmed: (command) => this.answer(command).then(() => undefined),
+      request: (command) => this.answer(command),
+      barrier: () => this.answer('barrier').then(() => undefined),
+    };
+  }
+  view(dpid: bigint): SwitchView | undefined {
+    return dpid === DPID ? this.theView : undefined;
+  }
+  list(): readonly SwitchView[] {
+    return [this.theView];
+  }
+  role(): undefined {
+    return undefined;
+  }
+}
+
+async function runner(id: number, seeds = ''): Promise<OverlayRunner> {
+  const r = new OverlayRunner({ nodeId: id, host: '127.0.0.1', port: 0, seeds: parseSeeds(seeds, id), aliases: [], tls: undefined, log: silent, registry: new Registry(), tickMs: 20, overrides: { backoffInitialMs: 50, backoffMaxMs: 200 } });
+  await r.start();
+  running.push(r);
+  return r;
+}
+
+/** Node 1 owns the switch (it came up before node 2 joined); node 2 reaches it through the overlay. */
+async function pair(options = { timeoutMs: 2000, maxInFlightPerNode: 16 }, localOfNode2?: SwitchDirectory) {
+  const a = await runner(1);
+  const local = new FakeSwitch(switchView(1));
+  const owner = new SwitchOwner(a, local, silent, new RemoteSwitchMetrics(new Registry()));
+  owner.onLocalEvent({ type: 'switchUp', node: 1, dpid: DPID, view: local.theView });
+  const b = await runner(2, `1@127.0.0.1:${a.port}`);
+  const published: AppEvent[] = [];
+  const registry = new Registry();
+  const remote = new RemoteSwitches(b, { publish: (e) => void published.push(e) }, silent, new RemoteSwitchMetrics(registry), options, localOfNode2);
+  const empty: SwitchDirectory = { lookup: () => undefined, view: () => undefined, list: () => [], role: () => undefined };
+  const directory = new MergedDirectory(localOfNode2 ?? empty, remote);
+  if (localOfNode2 === undefined) await eventually(() => directory.lookup(DPID) !== undefined, 'node 2 learns node 1 switch');
+  return { a, b, local, owner, published, directory, registry };
+}
+
+describe('remote switches through the overlay', () => {
+  it('a switch of another node is listed with its owner, and comes up on the bus with node = the owner', async () => {
+    const { published, directory } = await pair();
+    const [view] = directory.list();
+    assert.equal(view?.node, 1);
+    assert.equal(view?.features.nTables, 254);
+    assert.equal(view?.ports.get(1)?.name, 'p1');
+    assert.deepEqual(directory.role(DPID), { role: 'slave', masterNode: '1', generation: undefined });
+    assert.deepEqual(published.map((e) => [e.type, e.node, e.dpid]), [['switchUp', 1, DPID]]);
+  });
+
+  it('commands travel to the owner and their results come back; refusals keep their error class', async () => {
+    const { local, directory } = await pair();
+    const handle = directory.lookup(DPID)!;
+    assert.equal(handle.node, 1);
+    local.answer = (command) => Promise.resolve(command === 'barrier' ? [] : [{ type: 'EchoReply', version: 4, xid: 9, data: Buffer.from('pong') }]);
+    const replies = await handle.request({ type: 'EchoRequest', data: Buffer.from('ping') });
+    assert.deepEqual(replies.map((r) => r.type), ['EchoReply']);
+    await handle.barrier();
+    handle.send({ type: 'EchoRequest', data: Buffer.from('fire') });
+    await eventually(() => local.sent.length === 1, 'the fire-and-forget command reaches the switch');
+    assert.equal(local.sent[0]?.type, 'EchoRequest');
+    const refusal: ErrorMsg = { type: 'Error', version: 4, xid: 3, errorType: 5, code: 1, data: Buffer.alloc(0) };
+    local.answer = () => Promise.reject(new SwitchRequestError(refusal));
+    await assert.rejects(handle.sendConfirmed({ type: 'EchoRequest', data: Buffer.alloc(0) }), (err: unknown) => err instanceof SwitchRequestError && err.error.type === 'Error' && err.error.errorType === 5);
+  });
+
+  it('a command without a result times out, and more in flight than allowed are refused', async () => {
+    const { local, directory } = await pair({ timeoutMs: 300, maxInFlightPerNode: 1 });
+    local.answer = () => new Promise(() => {});
+    const handle = directory.lookup(DPID)!;
+    const first = handle.barrier();
+    await assert.rejects(handle.barrier(), SwitchBusyError);
+    await assert.rejects(first, SwitchUnavailableError);
+  });
+
+  it('events arrive in the order the owner published them; LLDP stays with the owner', async () => {
+    const { owner, published } = await pair();
+    for (let n = 1; n <= 25; n++) owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(n) });
+    // An LLDP frame (this node's topology's probe) stays here.
+    owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: { ...packetIn(99), data: Buffer.from('0180c200000e02000000000188cc', 'hex') } });
+    for (let n = 26; n <= 50; n++) owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(n) });
+    await eventually(() => published.length === 51, 'fifty packet-ins arrive');
+    assert.deepEqual(
+      published.slice(1).map((e) => (e.type === 'packetIn' ? [e.node, Number(e.message.cookie)] : e.type)),
+      Array.from({ length: 50 }, (_, i) => [1, i + 1]),
+    );
+  });
+
+  it('a switch that reconnected is taken again even when its switchDown was lost on the way', async () => {
+    const { owner, directory } = await pair();
+    owner.onLocalEvent({ type: 'switchUp', node: 1, dpid: DPID, view: { ...switchView(1), connectedAt: 2000 } });
+    await eventually(() => directory.view(DPID)?.connectedAt === 2000, 'the new view replaces the old one');
+  });
+
+  it('a switch this node is master of is driven here: another node announcing it is not published', async () => {
+    const here = new FakeSwitch(switchView(2));
+    const master: SwitchDirectory = { lookup: (d) => here.lookup(d), view: (d) => here.view(d), list: () => here.list(), role: () => ({ role: 'master', masterNode: undefined, generation: undefined }) };
+    const { owner, published, directory, registry } = await pair(undefined, master);
+    const drivenHere = async (): Promise<number> => (await registry.getSingleMetric('sdn_runtime_remote_switch_dropped_total')?.get())?.values.find((v) => v.labels.reason === 'driven-here')?.value ?? 0;
+    const dropped = async (count: number, what: string): Promise<void> => {
+      const deadline = Date.now() + 5000;
+      while ((await drivenHere()) < count) {
+        assert.ok(Date.now() < deadline, `${what} from node 1 not dropped within 5 s`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await dropped(1, 'the switchUp');
+    owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(1) });
+    await dropped(2, 'the packet-in');
+    assert.deepEqual(published, []);
+    assert.equal(directory.lookup(DPID)?.node, 2);
+  });
+
+  it('an owner that goes away takes its switch down and fails its commands in flight', async () => {
+    const { a, local, published, directory } = await pair();
+    local.answer = () => new Promise(() => {});
+    const pending = directory.lookup(DPID)!.barrier();
+    await eventually(() => local.sent.length === 0 && published.length === 1, 'the barrier is on its way');
+    await a.stop();
+    await assert.rejects(pending, SwitchUnavailableError);
+    await eventually(() => published.some((e) => e.type === 'switchDown'), 'switchDown published');
+    assert.equal(directory.lookup(DPID), undefined);
+    assert.equal(directory.list().length, 0);
+  });
+});

@@ -1,0 +1,256 @@
+import type { Logger } from 'pino';
+import type { Command, EventBus, SwitchDirectory, SwitchHandle, SwitchRoleView, SwitchView } from '../core/index.js';
+import type { SwitchEvent, SwitchMessage, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
+import { SwitchCommandKind, SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
+import { decodeMessage, encodeMessageInto, OFPPR_DELETE, Writer, type OfpMessage, type Port } from '../openflow/index.js';
+import type { NodeId } from '../overlay/index.js';
+import { SwitchBusyError, SwitchUnavailableError } from '../switch/session.js';
+import type { OverlayRunner } from './overlay-runner.js';
+import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
+import { failureFromWire, viewFromWire } from './remote-switch-wire.js';
+
+export interface RemoteSwitchesOptions {
+  /** A command's result must be back within this many ms, or it rejects with SwitchUnavailableError. */
+  readonly timeoutMs: number;
+  /** Commands awaiting a result per owning node; one more rejects with SwitchBusyError. */
+  readonly maxInFlightPerNode: number;
+}
+
+export const remoteSwitchDefaults: RemoteSwitchesOptions = { timeoutMs: 10_000, maxInFlightPerNode: 4096 };
+
+interface Remote {
+  readonly view: SwitchView & { ports: Map<number, Port> };
+  readonly handle: SwitchHandle;
+  lastSeq: bigint;
+}
+
+interface Pending {
+  readonly owner: NodeId;
+  readonly resolve: (replies: readonly OfpMessage[]) => void;
+  readonly reject: (err: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * Other nodes' switches as a `SwitchDirectory` (core's MergedDirectory puts it
+ * behind this node's registry). Their views and events come from the owning
+ * nodes' SwitchEvents (remote-switch-owner.ts) and are published on this node's
+ * bus with `node` = the owner, in the owner's order (an event older than the
+ * last one seen is dropped and counted). A handle's commands travel to the owner
+ * as SwitchCommands; each awaited one is bounded in time (`timeoutMs`) and in
+ * number per owner (`maxInFlightPerNode`), and rejects with the error classes of
+ * a local handle. A node that becomes unreachable takes its switches with it
+ * (switchDown, reason `peerClosed`) and fails its commands in flight.
+ * This node's role for a remote switch is `slave` with the owner as `masterNode`:
+ * it writes through the owner. Event loop thread only.
+ */
+export class RemoteSwitches implements SwitchDirectory {
+  private readonly remotes = new Map<bigint, Remote>();
+  private readonly pending = new Map<bigint, Pending>();
+  private readonly inFlight = new Map<NodeId, number>();
+  private nextCorrelation = 1n;
+
+  constructor(
+    private readonly overlay: OverlayRunner,
+    private readonly bus: Pick<EventBus, 'publish'>,
+    private readonly log: Logger,
+    private readonly metrics: RemoteSwitchMetrics,
+    private readonly options: RemoteSwitchesOptions = remoteSwitchDefaults,
+    /** This node's switches: one this node is master of is driven here, and another node's events for it are dropped. */
+    private readonly local?: SwitchDirectory,
+  ) {
+    overlay.onOutput((output) => {
+      if (output.kind === 'node-unreachable') this.lost(output.node);
+      else if (output.kind === 'switch-message') this.onMessage(output.from, output.message);
+    });
+  }
+
+  lookup(dpid: bigint): SwitchHandle | undefined {
+    return this.remotes.get(dpid)?.handle;
+  }
+
+  view(dpid: bigint): SwitchView | undefined {
+    return this.remotes.get(dpid)?.view;
+  }
+
+  list(): readonly SwitchView[] {
+    return [...this.remotes.values()].map((r) => r.view);
+  }
+
+  role(dpid: bigint): SwitchRoleView | undefined {
+    const remote = this.remotes.get(dpid);
+    return remote === undefined ? undefined : { role: 'slave', masterNode: String(remote.view.node), generation: undefined };
+  }
+
+  private onMessage(from: NodeId, message: SwitchMessage): void {
+    const body = message.body;
+    if (body?.$case === 'event') this.onEvent(from, body.value);
+    else if (body?.$case === 'events') for (const event of body.value.events) this.onEvent(from, event);
+    else if (body?.$case === 'result') this.onResult(from, body.value);
+  }
+
+  private onEvent(from: NodeId, event: SwitchEvent): void {
+    const body = event.body;
+    if (this.drivenHere(event.dpid)) {
+      // Connected here too (mastership): this node publishes its events; a remote entry left from before it became master goes quietly.
+      if (this.remotes.delete(event.dpid)) this.metrics.remoteSwitches.set(this.remotes.size);
+      return this.drop('driven-here');
+    }
+    const known = this.remotes.get(event.dpid);
+    try {
+      if (body?.$case === 'up') {
+        if (known !== undefined && known.view.node === from && event.seq <= known.lastSeq) return this.drop('stale');
+        const view = viewFromWire(event.dpid, from, body.value);
+        this.remotes.set(event.dpid, { view, handle: this.handleFor(view), lastSeq: event.seq });
+        this.metrics.remoteSwitches.set(this.remotes.size);
+        this.publish({ type: 'switchUp', node: from, dpid: event.dpid, view });
+        return;
+      }
+      if (known === undefined || known.view.node !== from) return this.drop('unknown-switch');
+      if (event.seq <= known.lastSeq) return this.drop('stale');
+      known.lastSeq = event.seq;
+      if (body?.$case === 'down') {
+        this.forget(event.dpid);
+        this.publish({ type: 'switchDown', node: from, dpid: event.dpid, reason: 'peerClosed', detail: `on node ${from}: ${body.value.reason} ${body.value.detail}` });
+        return;
+      }
+      if (body?.$case !== 'openflow') return this.drop('malformed');
+      const message = decodeMessage(Buffer.from(body.value));
+      const base = { node: from, dpid: event.dpid };
+      switch (message.type) {
+        case 'PacketIn':
+          return this.publish({ ...base, type: 'packetIn', message });
+        case 'PortStatus':
+          if (message.reason === OFPPR_DELETE) known.view.ports.delete(message.desc.portNo);
+          else known.view.ports.set(message.desc.portNo, message.desc);
+          return this.publish({ ...base, type: 'portStatus', message });
+        case 'FlowRemoved':
+          return this.publish({ ...base, type: 'flowRemoved', message });
+        case 'Error':
+        case 'ErrorExperimenter':
+          return this.publish({ ...base, type: 'error', message });
+        default:
+          return this.drop('malformed');
+      }
+    } catch (err) {
+      this.metrics.dropped.inc({ reason: 'malformed' });
+      this.metrics.warnOnce('event-malformed', this.log, { from, err }, 'an event of a remote switch did not decode; dropped');
+    }
+  }
+
+  private drivenHere(dpid: bigint): boolean {
+    return this.local?.role(dpid)?.role === 'master';
+  }
+
+  private publish(event: Parameters<EventBus['publish']>[0]): void {
+    this.metrics.events.inc();
+    this.bus.publish(event);
+  }
+
+  private drop(reason: string): void {
+    this.metrics.dropped.inc({ reason });
+    this.metrics.warnOnce(`drop-${reason}`, this.log, { reason }, 'a remote-switch message from another node was not used (stale: reordered by a route change; unknown-switch: its switchUp was missed; late-result: its command had timed out; driven-here: this node is master of the switch)');
+  }
+
+  private onResult(from: NodeId, result: SwitchResult): void {
+    const pending = this.pending.get(result.correlation);
+    if (pending === undefined || pending.owner !== from) return this.drop('late-result');
+    this.settle(result.correlation, pending);
+    if (result.failure === SwitchFailure.SWITCH_FAILURE_UNSPECIFIED) {
+      this.metrics.commands.inc({ outcome: 'ok' });
+      try {
+        pending.resolve(result.replies.map((r) => decodeMessage(Buffer.from(r))));
+      } catch (err) {
+        this.metrics.commands.inc({ outcome: 'malformed' });
+        pending.reject(new SwitchUnavailableError(`node ${from} answered with a reply that did not decode: ${(err as Error).message}`));
+      }
+      return;
+    }
+    const error = failureFromWire(result, from);
+    this.metrics.commands.inc({ outcome: SwitchFailure[result.failure] ?? 'unknown' });
+    pending.reject(error);
+  }
+
+  private settle(correlation: bigint, pending: Pending): void {
+    clearTimeout(pending.timer);
+    this.pending.delete(correlation);
+    this.inFlight.set(pending.owner, (this.inFlight.get(pending.owner) ?? 1) - 1);
+  }
+
+  /** A node is unreachable: its switches go down here, its commands in flight fail. */
+  private lost(node: NodeId): void {
+    for (const [correlation, pending] of this.pending) {
+      if (pending.owner !== node) continue;
+      this.settle(correlation, pending);
+      this.metrics.commands.inc({ outcome: 'unreachable' });
+      pending.reject(new SwitchUnavailableError(`node ${node}, which owns the switch, became unreachable`));
+    }
+    this.inFlight.delete(node);
+    for (const [dpid, remote] of [...this.remotes]) {
+      if (remote.view.node !== node) continue;
+      this.forget(dpid);
+      if (!this.drivenHere(dpid)) this.publish({ type: 'switchDown', node, dpid, reason: 'peerClosed', detail: `node ${node} became unreachable` });
+    }
+  }
+
+  private forget(dpid: bigint): void {
+    this.remotes.delete(dpid);
+    this.metrics.remoteSwitches.set(this.remotes.size);
+  }
+
+  private handleFor(view: SwitchView): SwitchHandle {
+    const { dpid, node: owner, version } = view;
+    const encode = (command: Command): Buffer => {
+      const w = new Writer(128);
+      encodeMessageInto(command, w, version, 0);
+      return Buffer.from(w.view());
+    };
+    const send = (kind: SwitchCommandKind, openflow: Buffer, correlation: bigint): void => {
+      if (this.remotes.get(dpid)?.view !== view) throw new SwitchUnavailableError(`switch ${dpid} of node ${owner} is gone`);
+      try {
+        this.overlay.control((node) => node.sendSwitchMessage(owner, { body: { $case: 'command', value: { correlation, dpid, kind, openflow } } }));
+      } catch (err) {
+        this.metrics.commands.inc({ outcome: 'no-route' });
+        throw new SwitchUnavailableError(`node ${owner}, which owns switch ${dpid}, is unreachable`, { cause: err });
+      }
+    };
+    const awaited = (kind: SwitchCommandKind, openflow: Buffer): Promise<readonly OfpMessage[]> => {
+      const count = this.inFlight.get(owner) ?? 0;
+      if (count >= this.options.maxInFlightPerNode) {
+        this.metrics.commands.inc({ outcome: 'in-flight-limit' });
+        return Promise.reject(new SwitchBusyError(`${count} commands to node ${owner} await their results`, 0));
+      }
+      const correlation = this.nextCorrelation++;
+      const result = new Promise<readonly OfpMessage[]>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          const pending = this.pending.get(correlation);
+          if (pending === undefined) return;
+          this.settle(correlation, pending);
+          this.metrics.commands.inc({ outcome: 'timeout' });
+          reject(new SwitchUnavailableError(`no result from node ${owner} within ${this.options.timeoutMs} ms`));
+        }, this.options.timeoutMs);
+        this.pending.set(correlation, { owner, resolve, reject, timer });
+        this.inFlight.set(owner, count + 1);
+      });
+      // As a local handle's: an app may never look at the promise; an app that awaits it still gets the rejection.
+      result.catch(() => {});
+      try {
+        send(kind, openflow, correlation);
+      } catch (err) {
+        const pending = this.pending.get(correlation)!;
+        this.settle(correlation, pending);
+        pending.reject(err as Error);
+      }
+      return result;
+    };
+    return {
+      dpid,
+      node: owner,
+      version,
+      send: (command) => send(SwitchCommandKind.SWITCH_COMMAND_KIND_SEND, encode(command), 0n),
+      sendConfirmed: (command) => awaited(SwitchCommandKind.SWITCH_COMMAND_KIND_SEND_CONFIRMED, encode(command)).then(() => undefined),
+      request: (command) => awaited(SwitchCommandKind.SWITCH_COMMAND_KIND_REQUEST, encode(command)),
+      barrier: () => awaited(SwitchCommandKind.SWITCH_COMMAND_KIND_BARRIER, Buffer.alloc(0)).then(() => undefined),
+    };
+  }
+}
