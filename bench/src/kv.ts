@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,15 +29,12 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const value = (name: string): string | undefined => {
-    const at = argv.indexOf(`--${name}`);
-    return at < 0 ? undefined : argv[at + 1];
-  };
+  const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean' }, seconds: { type: 'string' }, 'in-flight': { type: 'string' }, 'max-ops': { type: 'string' } } });
   return {
-    help: argv.includes('--help'),
-    seconds: positiveNumber('seconds', value('seconds'), 5, { integer: false, max: 120 }),
-    inFlight: positiveNumber('in-flight', value('in-flight'), 64, { max: 4096 }),
-    maxOps: positiveNumber('max-ops', value('max-ops'), 200_000),
+    help: values.help === true,
+    seconds: positiveNumber('seconds', values.seconds, 5, { integer: false, max: 120 }),
+    inFlight: positiveNumber('in-flight', values['in-flight'], 64, { max: 4096 }),
+    maxOps: positiveNumber('max-ops', values['max-ops'], 200_000),
   };
 }
 

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -38,16 +39,13 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const value = (name: string): string | undefined => {
-    const at = argv.indexOf(`--${name}`);
-    return at < 0 ? undefined : argv[at + 1];
-  };
+  const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean' }, switches: { type: 'string' }, cables: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' } } });
   return {
-    help: argv.includes('--help'),
-    switches: positiveNumber('switches', value('switches'), 1000, { max: 10_000 }),
-    cables: positiveNumber('cables', value('cables'), 2000, { max: 20_000 }),
-    rate: positiveNumber('rate', value('rate'), 100, { max: 1000 }),
-    seconds: positiveNumber('seconds', value('seconds'), 10, { integer: false, max: 120 }),
+    help: values.help === true,
+    switches: positiveNumber('switches', values.switches, 1000, { max: 10_000 }),
+    cables: positiveNumber('cables', values.cables, 2000, { max: 20_000 }),
+    rate: positiveNumber('rate', values.rate, 100, { max: 1000 }),
+    seconds: positiveNumber('seconds', values.seconds, 10, { integer: false, max: 120 }),
   };
 }
 
