@@ -25,6 +25,16 @@ const ONF_PREFIX_SIZE = 6;
 const NXM_PREFIX_SIZE = 4;
 
 /**
+ * Bytes between an encoded field's 4-byte header and its value: an experimenter
+ * field's experimenter id (NXM) plus its ONF type (EXT-256); none otherwise.
+ * `b[at..at + n)` is the whole field.
+ */
+function experimenterPrefix(b: Uint8Array, at: number, n: number): number {
+  if (((b[at]! << 8) | b[at + 1]!) !== EXPERIMENTER_CLASS) return 0;
+  return n - HEADER_SIZE >= ONF_PREFIX_SIZE ? ONF_PREFIX_SIZE : NXM_PREFIX_SIZE;
+}
+
+/**
  * The bits of `match`.
  * @throws OfpEncodeError for a field that does not encode (the same error the send would give).
  */
@@ -35,10 +45,8 @@ export function matchBits(match: Match): MatchBits {
     w.reset();
     writeOxm(w, field as OxmField);
     const bytes = w.buf.subarray(0, w.pos);
-    const oxmClass = (bytes[0]! << 8) | bytes[1]!;
     const hasMask = (bytes[2]! & HAS_MASK) !== 0;
-    let prefix = 0;
-    if (oxmClass === EXPERIMENTER_CLASS) prefix = bytes.length - HEADER_SIZE >= ONF_PREFIX_SIZE ? ONF_PREFIX_SIZE : NXM_PREFIX_SIZE;
+    const prefix = experimenterPrefix(bytes, 0, bytes.length);
     const key = Buffer.from(bytes.subarray(0, HEADER_SIZE + prefix));
     key[2] = key[2]! & ~HAS_MASK;
     key[3] = 0;
@@ -126,9 +134,7 @@ export function matchKey(match: Match): string {
 function normalizeMask(w: Writer, at: number): void {
   const b = w.buf;
   if ((b[at + 2]! & HAS_MASK) === 0) return;
-  const n = w.pos - at;
-  const prefix = ((b[at]! << 8) | b[at + 1]!) === EXPERIMENTER_CLASS ? (n - HEADER_SIZE >= ONF_PREFIX_SIZE ? ONF_PREFIX_SIZE : NXM_PREFIX_SIZE) : 0;
-  const start = at + HEADER_SIZE + prefix;
+  const start = at + HEADER_SIZE + experimenterPrefix(b, at, w.pos - at);
   const size = (w.pos - start) / 2;
   let allOnes = true;
   for (let i = 0; i < size; i++) {
