@@ -3,6 +3,7 @@ import { connect as tcpConnect, createServer as createTcpServer, type Server, ty
 import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { LogLimiter } from '../observability/log-limit.js';
 import { encodeFrame, OverlayNode, overlayDefaults, type ConnId, type NodeId, type OverlayConfig, type OverlayOutput, type Seed } from '../overlay/index.js';
 import { OverlayMetrics, peerLabel } from './overlay-metrics.js';
 import { certificateNames, certifiedNodeIds } from './overlay-tls.js';
@@ -59,7 +60,7 @@ export class OverlayRunner {
   private readonly seeds: Map<string, Seed>;
   private readonly listeners: ((output: OverlayOutput) => void)[] = [];
   private readonly metrics: OverlayMetrics;
-  private readonly logged = new Map<string, { atMs: number; suppressed: number }>();
+  private readonly logLimit = new LogLimiter(LOG_INTERVAL_MS);
   private readonly server: Server;
   private readonly maxSendQueueBytes: number;
   private nextConn = 1;
@@ -312,14 +313,6 @@ export class OverlayRunner {
 
   /** Logs a condition the first time, then at most once per LOG_INTERVAL_MS with the count of those not logged. */
   private warnOnce(key: string, fields: Record<string, unknown>, msg: string): void {
-    const nowMs = this.now();
-    const seen = this.logged.get(key);
-    if (seen !== undefined && nowMs - seen.atMs < LOG_INTERVAL_MS) {
-      seen.suppressed += 1;
-      return;
-    }
-    this.options.log.warn({ ...fields, ...(seen === undefined ? {} : { notLogged: seen.suppressed }) }, msg);
-    if (this.logged.size >= 1024 && seen === undefined) this.logged.clear();
-    this.logged.set(key, { atMs: nowMs, suppressed: 0 });
+    this.logLimit.warn(this.options.log, key, fields, msg);
   }
 }

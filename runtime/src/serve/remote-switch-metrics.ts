@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
+import { LogLimiter } from '../observability/log-limit.js';
+
 /** A repeated condition is logged at most once per this many ms (with how many were not). */
 const LOG_INTERVAL_MS = 60_000;
 
@@ -15,7 +17,7 @@ export class RemoteSwitchMetrics {
   /** Events of other nodes' switches published on this node's bus. */
   readonly events: Counter;
   readonly remoteSwitches: Gauge;
-  private readonly logged = new Map<string, { atMs: number; suppressed: number }>();
+  private readonly logLimit = new LogLimiter(LOG_INTERVAL_MS);
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -28,13 +30,6 @@ export class RemoteSwitchMetrics {
 
   /** Logs `msg` the first time `key` happens, then at most once a minute with the count of those not logged. */
   warnOnce(key: string, log: Logger, fields: Record<string, unknown>, msg: string): void {
-    const nowMs = performance.now();
-    const seen = this.logged.get(key);
-    if (seen !== undefined && nowMs - seen.atMs < LOG_INTERVAL_MS) {
-      seen.suppressed += 1;
-      return;
-    }
-    log.warn({ ...fields, ...(seen === undefined ? {} : { notLogged: seen.suppressed }) }, msg);
-    this.logged.set(key, { atMs: nowMs, suppressed: 0 });
+    this.logLimit.warn(log, key, fields, msg);
   }
 }
