@@ -105,6 +105,9 @@ export class MastershipMachine {
       case 'campaignFailed':
         this.campaignPending = false;
         this.campaignRetryAtMs = input.nowMs + this.config.campaignRetryMs;
+        // The watch showed our key while the transaction was out (see seen()): its answer was
+        // lost, so ask again; the retry finds the key on our lease and wins with it.
+        if (this.own === undefined && this.master?.node === this.config.node) this.master = undefined;
         break;
       case 'masterSeen':
         this.seen(input.master);

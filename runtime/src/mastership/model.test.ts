@@ -77,6 +77,10 @@ describe('mastership on a simulated cluster', () => {
     check({ nodes: 3, seed: 3, maxDelayMs: 20, faults: [{ type: 'partition', node: first!, fromMs: 2000, toMs: 9000 }] });
   });
 
+  it('a campaign whose answer is lost after the watch showed its key: the node asks again and becomes master (found by the property below)', () => {
+    check({ nodes: 3, seed: 593544728, maxDelayMs: 14, faults: [{ type: 'partition', node: 0, fromMs: 27, toMs: 77 }] });
+  });
+
   it('random interleavings of delays and faults (property)', () => {
     fc.assert(fc.property(scenario, check), { numRuns: 150 });
   });
