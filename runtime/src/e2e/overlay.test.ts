@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -64,8 +64,7 @@ describe('the overlay across three serve processes (mutual TLS, seeds 1-2 and 2-
   let cluster3: ClusterClient;
 
   before(async () => {
-    mkdirSync(join(tmpdir(), 'wt-overlay2'), { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'wt-overlay2', 'overlay-e2e-'));
+    dir = mkdtempSync(join(tmpdir(), 'sdn-runtime-overlay-e2e-'));
     makeCa(dir, 'ca');
     const certs = Object.fromEntries(NAMES.map((n) => [n, nodeCertificate(dir, n, 'ca')])) as Record<(typeof NAMES)[number], NodeCertificate>;
     nodes['ov-3'] = await startServe(serveArgs(dir, 'ov-3', certs['ov-3'], undefined));

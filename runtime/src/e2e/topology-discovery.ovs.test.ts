@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
@@ -46,7 +48,7 @@ for (const version of [
       grpcPort: 0,
       openflowVersions: [0x04, 0x01],
       apps: ['learning-switch'],
-      dataDir: `/tmp/wt-topology/sdn-runtime-e2e-${process.pid}`,
+      dataDir: join(tmpdir(), `sdn-runtime-topology-e2e-${process.pid}`),
       topologyProbeIntervalMs: PROBE_INTERVAL_MS,
       topologySecret: 'the e2e cluster secret, 32 bytes',
     };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -64,7 +65,7 @@ describe('the web view in headless Chromium, on Open vSwitch', () => {
     grpcPort: 0,
     apps: ['learning-switch'],
     nodeId: 'web-view-e2e',
-    dataDir: `/tmp/wt-webview/sdn-runtime-e2e-${process.pid}`,
+    dataDir: join(tmpdir(), `sdn-runtime-web-view-e2e-${process.pid}`),
     topologyProbeIntervalMs: PROBE_INTERVAL_MS,
     topologySecret: 'the e2e cluster secret, 32 bytes',
   };

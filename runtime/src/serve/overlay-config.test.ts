@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { nodeIdOf } from '../core/index.js';
@@ -6,6 +8,9 @@ import { ConfigError } from './config.js';
 import { loadServeConfig } from './load-config.js';
 import { overlayEnabled } from './overlay-config.js';
 import { serveUntilExit } from '../testing/serve-process.js';
+
+/** A data folder serve must refuse before it creates anything. */
+const NEVER_USED = join(tmpdir(), `sdn-runtime-overlay-never-used-${process.pid}`);
 
 const load = (flags: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): ReturnType<typeof loadServeConfig> => loadServeConfig({ nodeId: 'n1', ...flags }, env, undefined);
 
@@ -43,12 +48,12 @@ describe('serve config: the overlay', () => {
 
 describe('serve with overlay options it cannot use', () => {
   it('exits with status 2 and one line naming the option', async () => {
-    const noTls = await serveUntilExit(['--overlay-port', '0', '--grpc-port', '0', '--data-dir', '/tmp/wt-overlay2/never-used']);
+    const noTls = await serveUntilExit(['--overlay-port', '0', '--grpc-port', '0', '--data-dir', NEVER_USED]);
     assert.equal(noTls.code, 2);
     assert.match(noTls.stderr, /^sdn-runtime serve: the overlay \(--overlay-port or --seeds\) needs mutual TLS/);
-    const missing = await serveUntilExit(['--overlay-port', '0', '--overlay-tls-ca', '/nonexistent/ca.pem', '--overlay-tls-cert', '/nonexistent/n.pem', '--overlay-tls-key', '/nonexistent/n.key', '--grpc-port', '0', '--data-dir', '/tmp/wt-overlay2/never-used']);
+    const missing = await serveUntilExit(['--overlay-port', '0', '--overlay-tls-ca', '/nonexistent/ca.pem', '--overlay-tls-cert', '/nonexistent/n.pem', '--overlay-tls-key', '/nonexistent/n.key', '--grpc-port', '0', '--data-dir', NEVER_USED]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--overlay-tls-cert \/nonexistent\/n\.pem/);
-    assert.ok(!existsSync('/tmp/wt-overlay2/never-used'), 'nothing is created before the options are checked');
+    assert.ok(!existsSync(NEVER_USED), 'nothing is created before the options are checked');
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,6 @@ import { makeCa, nodeCertificate, type NodeCertificate } from '../testing/overla
 import { eventually } from '../testing/test-runtime.js';
 import { OverlayRunner, type OverlayTlsFiles } from './overlay-runner.js';
 
-const tmpRoot = join(tmpdir(), 'wt-overlay2');
 
 function files(c: NodeCertificate): OverlayTlsFiles {
   return { cert: readFileSync(c.cert), key: readFileSync(c.key), ca: readFileSync(c.ca) };
@@ -48,8 +47,7 @@ describe('the overlay runner: links over mutual TLS', () => {
   let cluster: Record<string, NodeCertificate>;
   let stranger: NodeCertificate;
   before(() => {
-    mkdirSync(tmpRoot, { recursive: true });
-    dir = mkdtempSync(join(tmpRoot, 'overlay-runner-'));
+    dir = mkdtempSync(join(tmpdir(), 'sdn-runtime-overlay-runner-'));
     makeCa(dir, 'ca');
     makeCa(dir, 'other-ca');
     cluster = Object.fromEntries(['node-a', 'node-b', 'impostor'].map((n) => [n, nodeCertificate(dir, n, 'ca')]));
