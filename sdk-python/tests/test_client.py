@@ -17,6 +17,10 @@ from sdn_runtime import (
     Link,
     LinkDown,
     LinkUp,
+    NodeDown,
+    NodeUp,
+    RoleChanged,
+    SwitchRole,
     ControllerRole,
     ErrorCode,
     EventKind,
@@ -167,6 +171,30 @@ async def test_topology_events_arrive_as_their_dataclasses(runtime: FakeRuntime)
     assert isinstance(added, HostAdded) and added.host == Host(mac="02:00:00:00:00:01", ips=("10.0.0.1",), location=Endpoint(dpid=1, port=3), first_seen_ms=1, last_seen_ms=2)
     assert isinstance(mv, HostMoved) and mv.moved_from == Endpoint(dpid=2, port=9)
     assert isinstance(removed, HostRemoved) and removed.reason == "notEdge"
+
+
+async def test_role_changes_and_node_events_arrive_as_their_dataclasses(runtime: FakeRuntime) -> None:
+    events = [
+        ev.Event(seq=1, dpid=5, time_ms=9, role_changed=ev.RoleChanged(role=sw.SWITCH_ROLE_SLAVE, master_node="node-b", generation=41)),
+        ev.Event(seq=2, dpid=5, role_changed=ev.RoleChanged(role=sw.SWITCH_ROLE_NONE)),
+        ev.Event(seq=3, time_ms=3, node_up=ev.NodeUp(node_id=0xFEEDBEEF, aliases=["b", "edge"], cost_ms=12.5)),
+        ev.Event(seq=4, node_down=ev.NodeDown(node_id=7, reason="linkDown", detail="shutdown: the connection closed")),
+    ]  # fmt: skip
+    async with await connect(runtime.address, subscribe=Subscription(kinds=[EventKind.ROLE_CHANGED, EventKind.NODE_UP, EventKind.NODE_DOWN])) as app:
+        conn = await runtime.next_connection()
+        assert list(conn.subscribe.kinds) == [ev.EVENT_KIND_ROLE_CHANGED, ev.EVENT_KIND_NODE_UP, ev.EVENT_KIND_NODE_DOWN]
+        await conn.send(*events)
+        got = []
+        async for event in app.events():
+            got.append(event)
+            if len(got) == len(events):
+                break
+    assert got == [
+        RoleChanged(dpid=5, role=SwitchRole.SLAVE, master_node="node-b", generation=41, seq=1, time_ms=9),
+        RoleChanged(dpid=5, role=SwitchRole.NONE, master_node="", generation=0, seq=2, time_ms=0),
+        NodeUp(node_id=0xFEEDBEEF, aliases=("b", "edge"), cost_ms=12.5, seq=3, time_ms=3),
+        NodeDown(node_id=7, aliases=(), reason="linkDown", detail="shutdown: the connection closed", seq=4, time_ms=0),
+    ]
 
 
 async def test_credit_is_granted_as_events_are_consumed_not_as_they_arrive(runtime: FakeRuntime) -> None:

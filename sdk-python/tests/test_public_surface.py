@@ -13,10 +13,10 @@ EXPECTED = sorted(
     DscpRemarkBand Endpoint ErrorCode Event EventKind ExperimenterBand FlowModCommand FlowModFlags FlowRemoved
     FlowRemovedReason FlowStats Gap GetResult Group GroupDesc GroupModCommand GroupStats GroupType Host HostAdded HostMoved HostRemoved KeyValue Kv
     KvChange KvChangeType KvCompare KvDelete KvGet KvPut KvWatch Link LinkDown LinkUp Match Meter MeterBand MeterConfig MeterFlags
-    MeterModCommand MeterStats NO_BUFFER NxCtFlags OpenFlowError OxmField PacketIn PacketInFilter PacketInReason
+    MeterModCommand MeterStats NO_BUFFER NodeDown NodeUp NxCtFlags OpenFlowError OxmField PacketIn PacketInFilter PacketInReason
     PluginCounters PluginError PluginState PluginStateChange PluginStatus Plugins Port
-    PortDesc PortReason PortStats PortStatus PubSubMessage PutResult QueueStats RangeResult RoleReply
-    RuntimeStatus SdnError Subscription Switch SwitchDown SwitchError SwitchInfo SwitchStats SwitchUp Table
+    PortDesc PortReason PortStats PortStatus PubSubMessage PutResult QueueStats RangeResult RoleChanged RoleReply
+    RuntimeStatus SdnError Subscription Switch SwitchDown SwitchError SwitchInfo SwitchRole SwitchStats SwitchUp Table
     TableDeclaration TableStats TlsConfig TxnResult VID_NONE VID_PRESENT actions connect instructions packet
     """.split()
 )

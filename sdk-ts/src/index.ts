@@ -45,6 +45,7 @@ export {
   type TableModOptions,
 } from './convert/commands.js';
 export type {
+  ClusterEventType,
   Endpoint,
   EventType,
   FlowRemovedEvent,
@@ -58,14 +59,18 @@ export type {
   Link,
   LinkDownEvent,
   LinkUpEvent,
+  NodeDownEvent,
+  NodeUpEvent,
   PacketInEvent,
   PortStatusEvent,
   PubSubMessageEvent,
+  RoleChangedEvent,
   SdnEvent,
   SwitchDownEvent,
   SwitchErrorEvent,
   SwitchEventType,
   SwitchInfo,
+  SwitchRole,
   SwitchUpEvent,
   TopologyEventType,
 } from './convert/events.js';

@@ -1,6 +1,6 @@
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { API_SWITCH_EVENT_TYPES, TOPOLOGY_EVENT_TYPES, type App, type AppScopes } from '../core/index.js';
+import { API_SWITCH_EVENT_TYPES, NODE_EVENT_TYPES, TOPOLOGY_EVENT_TYPES, type App, type AppScopes } from '../core/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { PubSubBus } from '../pubsub/index.js';
 import type { KvStore } from '../store/index.js';
@@ -161,7 +161,7 @@ export class ApiServer {
       start: (ctx) => {
         apps = ctx.apps;
         // Every app's events: each stream takes its own app's (events/filter.ts).
-        unsubscribe = ctx.subscribe([...API_SWITCH_EVENT_TYPES, ...TOPOLOGY_EVENT_TYPES], (e) => this.hub.onAppEvent(e), { everyOwner: true });
+        unsubscribe = ctx.subscribe([...API_SWITCH_EVENT_TYPES, ...TOPOLOGY_EVENT_TYPES, ...NODE_EVENT_TYPES], (e) => this.hub.onAppEvent(e), { everyOwner: true });
       },
       stop: () => unsubscribe(),
     });

@@ -10,7 +10,10 @@ import type { SwitchDirectory, SwitchRoleView, SwitchView } from './switch-direc
  * the switch sent them. `node` is the node the switch is connected to (core/node.ts).
  * Their kinds are the `switch` rows of event-kinds.ts; then the `topology` rows:
  * links and hosts, published by the topology service (`node`: the node that
- * learned it; `dpid`: a link's destination switch, the switch a host is on).
+ * learned it; `dpid`: a link's destination switch, the switch a host is on);
+ * then the `node` rows: another overlay node (`nodeId`) became reachable or
+ * unreachable (`node`: this node; no `dpid`: they are no switch's, and a
+ * subscriber filtered by dpids does not get them).
  */
 export type AppEvent =
   | { readonly type: 'switchUp'; readonly node: number; readonly dpid: bigint; readonly view: SwitchView }
@@ -29,8 +32,8 @@ export type AppEvent =
   | { readonly type: 'error'; readonly node: number; readonly dpid: bigint; readonly message: ErrorMsg | ErrorExperimenterMsg }
   /**
    * With mastership: this node's role for the switch changed (published by every
-   * node connected to it, slaves included; in-process apps only). A node that
-   * becomes master then publishes `switchUp`, one that stops being master `switchDown`.
+   * node connected to it, slaves included). A node that becomes master then
+   * publishes `switchUp`, one that stops being master `switchDown`.
    */
   | { readonly type: 'roleChanged'; readonly node: number; readonly dpid: bigint; readonly role: SwitchRoleView['role']; readonly masterNode: string | undefined; readonly generation: bigint | undefined }
   /** Any other unsolicited message (EXPERIMENTER, ...). */
@@ -39,7 +42,18 @@ export type AppEvent =
   | { readonly type: 'linkDown'; readonly node: number; readonly dpid: bigint; readonly link: Link; readonly reason: LinkDownReason }
   | { readonly type: 'hostAdded'; readonly node: number; readonly dpid: bigint; readonly host: Host }
   | { readonly type: 'hostMoved'; readonly node: number; readonly dpid: bigint; readonly host: Host; readonly from: Endpoint }
-  | { readonly type: 'hostRemoved'; readonly node: number; readonly dpid: bigint; readonly host: Host; readonly reason: HostRemovedReason };
+  | { readonly type: 'hostRemoved'; readonly node: number; readonly dpid: bigint; readonly host: Host; readonly reason: HostRemovedReason }
+  /**
+   * `aliases`: its names when this node already holds its record (usually not
+   * yet: the record follows the route); `costMs`: the route's cost, the links'
+   * RTTs plus 10 ms per hop.
+   */
+  | { readonly type: 'nodeUp'; readonly node: number; readonly nodeId: number; readonly aliases: readonly string[]; readonly costMs: number }
+  /** `aliases`: its names as this node last knew them; `detail`: for `linkDown`, the link's close reason. */
+  | { readonly type: 'nodeDown'; readonly node: number; readonly nodeId: number; readonly aliases: readonly string[]; readonly reason: NodeDownReason; readonly detail: string };
+
+/** Why another node became unreachable: its direct link closed (and no other route is left), or the last route through other nodes was lost. */
+export type NodeDownReason = 'linkDown' | 'noRoute';
 
 export type AppEventType = AppEvent['type'];
 

@@ -19,7 +19,7 @@ function bus(now: () => number = () => 0) {
   return { bus: new EventBus({ log, metrics, now }), lines, metrics };
 }
 
-const seen = (events: readonly AppEvent[]): string[] => events.map((e) => `${e.type}@${e.dpid}`);
+const seen = (events: readonly AppEvent[]): string[] => events.map((e) => `${e.type}@${'dpid' in e ? e.dpid : `node ${e.nodeId}`}`);
 
 describe('EventBus', () => {
   it('hands a subscriber only the kinds it asked for', () => {
@@ -42,6 +42,18 @@ describe('EventBus', () => {
     for (const e of [packetIn(1n), packetIn(2n), switchDown(1n), switchDown(2n), packetIn(3n)]) b.publish(e);
     assert.deepEqual(seen(two), ['packetIn@2', 'switchDown@2'], 'a dpid listed twice still delivers once');
     assert.deepEqual(seen(every), ['packetIn@1', 'packetIn@2', 'packetIn@3']);
+  });
+
+  it('hands node events (no switch\'s) to subscribers of every switch only', () => {
+    const { bus: b } = bus();
+    const every: AppEvent[] = [];
+    const some: AppEvent[] = [];
+    b.subscribe('every', ['nodeUp', 'nodeDown'], (e) => every.push(e));
+    b.subscribe('some', ['nodeUp', 'nodeDown'], (e) => some.push(e), { dpids: [1n] });
+    b.publish({ type: 'nodeUp', node: 7, nodeId: 12, aliases: [], costMs: 11 });
+    b.publish({ type: 'nodeDown', node: 7, nodeId: 12, aliases: [], reason: 'noRoute', detail: '' });
+    assert.deepEqual(seen(every), ['nodeUp@node 12', 'nodeDown@node 12']);
+    assert.deepEqual(seen(some), []);
   });
 
   it('passes the origin node on', () => {

@@ -3,7 +3,7 @@ import { MastershipError } from '../mastership/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import { SwitchBusyError } from '../switch/session.js';
 import type { AppEvent, AppEventOf, AppEventType, EventFilter } from './app-types.js';
-import { SWITCH_EVENT_TYPES, TOPOLOGY_EVENT_TYPES } from './event-kinds.js';
+import { NODE_EVENT_TYPES, SWITCH_EVENT_TYPES, TOPOLOGY_EVENT_TYPES } from './event-kinds.js';
 import { delivers, type Ownership } from './ownership.js';
 
 /** A failing subscriber is logged at most once per this many milliseconds (each failure is counted). */
@@ -78,7 +78,7 @@ export class EventBus {
     this.metrics = options.metrics;
     this.now = options.now ?? (() => performance.now());
     const routes: Partial<Record<AppEventType, Route>> = {};
-    for (const type of [...SWITCH_EVENT_TYPES, ...TOPOLOGY_EVENT_TYPES]) routes[type] = { all: [], byDpid: new Map() };
+    for (const type of [...SWITCH_EVENT_TYPES, ...TOPOLOGY_EVENT_TYPES, ...NODE_EVENT_TYPES]) routes[type] = { all: [], byDpid: new Map() };
     this.routes = routes as Record<AppEventType, Route>;
   }
 
@@ -164,7 +164,8 @@ export class EventBus {
         this.fault(subscriber.app, event, err);
       }
     }
-    if (route.byDpid.size === 0) return;
+    // Node events are no switch's: subscribers filtered by dpids do not get them.
+    if (route.byDpid.size === 0 || !('dpid' in event)) return;
     const some = route.byDpid.get(event.dpid);
     if (some === undefined) return;
     for (let i = 0; i < some.length; i++) {

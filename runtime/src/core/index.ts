@@ -1,9 +1,10 @@
-export type { App, AppContext, AppEvent, AppEventOf, AppEventType, AppScope, AppScopes, EventFilter } from './app-types.js';
+export type { App, AppContext, AppEvent, AppEventOf, AppEventType, AppScope, AppScopes, EventFilter, NodeDownReason } from './app-types.js';
 export { Controller, type ControllerOptions } from './controller.js';
 export { EventBus, type EventBusOptions } from './event-bus.js';
 export {
   API_SWITCH_EVENT_TYPES,
   EVENT_KINDS,
+  NODE_EVENT_TYPES,
   PLUGIN_EVENT_TYPES,
   SWITCH_EVENT_TYPES,
   TOPOLOGY_EVENT_TYPES,
@@ -14,6 +15,7 @@ export {
   type DeliveryClass,
   type EventKindRow,
   type EventSource,
+  type NodeEventType,
   type PluginEventType,
   type SwitchEventType,
   type TopologyEventType,

@@ -32,7 +32,13 @@ export class OverlayNode {
       if (conn !== undefined) emit({ kind: 'send', conn, to: peer, message });
     };
     const nextHop = (dest: NodeId): NodeId | undefined => this.router.route(dest)?.nextHop;
-    this.router = new Router(config, emit, send, (dest, route, nowMs) => this.directory.routeChanged(dest, route, nowMs));
+    // Reachability reports carry the node's names: the directory drops an unreachable node's record right after.
+    const routerEmit = (output: OverlayOutput): void => {
+      if (output.kind !== 'node-reachable' && output.kind !== 'node-unreachable') return emit(output);
+      const aliases = this.directory.record(output.node)?.aliases ?? [];
+      emit(aliases.length === 0 ? output : { ...output, aliases });
+    };
+    this.router = new Router(config, routerEmit, send, (dest, route, nowMs) => this.directory.routeChanged(dest, route, nowMs));
     this.neighbours = new Neighbours(config, emit, {
       linkUp: (peer, rttMs, nowMs) => {
         this.router.linkUp(peer, rttMs, nowMs);

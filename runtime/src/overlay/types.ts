@@ -33,8 +33,10 @@ export type OverlayOutput =
   | { readonly kind: 'problem'; readonly code: OverlayErrorCode; readonly detail: string; readonly peer?: NodeId }
   | { readonly kind: 'neighbour-up'; readonly node: NodeId; readonly rttMs: number }
   | { readonly kind: 'neighbour-down'; readonly node: NodeId; readonly reason: CloseReason }
-  | { readonly kind: 'node-reachable'; readonly node: NodeId }
-  | { readonly kind: 'node-unreachable'; readonly node: NodeId }
+  /** `aliases`: the node's names when this node holds its record (OverlayNode adds them; usually not yet on reachable: the record follows the route). */
+  | { readonly kind: 'node-reachable'; readonly node: NodeId; readonly aliases?: readonly string[] }
+  /** `aliases`: its names as the record this node held had them (the directory drops the record right after). */
+  | { readonly kind: 'node-unreachable'; readonly node: NodeId; readonly aliases?: readonly string[] }
   | { readonly kind: 'unicast'; readonly from: NodeId; readonly data: Uint8Array }
   | { readonly kind: 'switch-message'; readonly from: NodeId; readonly message: SwitchMessage }
   | { readonly kind: 'broadcast'; readonly from: NodeId; readonly data: Uint8Array }

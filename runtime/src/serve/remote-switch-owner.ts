@@ -60,8 +60,8 @@ export class SwitchOwner {
     // LLDP is this node's topology's (it claims its probes before any app sees them).
     if (event.type === 'packetIn' && isLldp(event.message.data)) return;
     const forwarded = event as ForwardedEvent;
-    if (forwarded.type === 'switchUp') this.up.add(event.dpid);
-    if (forwarded.type === 'switchDown') this.up.delete(event.dpid);
+    if (forwarded.type === 'switchUp') this.up.add(forwarded.dpid);
+    if (forwarded.type === 'switchDown') this.up.delete(forwarded.dpid);
     if (forwarded.type === 'switchUp' || forwarded.type === 'switchDown') this.announce();
     const wire = eventToWire(forwarded, ++this.seq);
     this.batch.push(wire);

@@ -29,6 +29,7 @@ import type { OverlayRunner } from './overlay-runner.js';
 import { createOverlay, readOverlayTls, startOverlay } from './overlay-start.js';
 import { RemoteSwitchMetrics } from './remote-switch-metrics.js';
 import { SwitchOwner } from './remote-switch-owner.js';
+import { NodeEvents } from './node-events.js';
 import { remoteSwitchDefaults, RemoteSwitches } from './remote-switches.js';
 import { openFileLimit, SWITCH_FD_RESERVE, switchConnectionBudget } from './fd-limit.js';
 import { listenError, prepareFolder, probeListen, readTlsFiles } from './start-checks.js';
@@ -195,6 +196,9 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     const remoteMetrics = new RemoteSwitchMetrics(metrics.registry);
     owner = new SwitchOwner(overlay, registry, remoteLog, remoteMetrics);
     switches = new MergedDirectory(registry, new RemoteSwitches(overlay, events, remoteLog, remoteMetrics, remoteSwitchDefaults, registry));
+    // Straight to the bus: other nodes learn of a node from their own overlay, not from this one.
+    const nodeEvents = new NodeEvents(node, overlay.node, events);
+    overlay.onOutput((output) => nodeEvents.onOutput(output));
   }
   const controller = new Controller({ node, log, switches, bus: events, ownership });
   const topology = await startTopology(config, node, log, metrics, events, controller);

@@ -26,7 +26,7 @@ export class EventWatcher implements App {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w.resolve !== done);
-        reject(new Error(`no matching event within ${timeoutMs} ms; saw: ${this.events.slice(since).map((e) => `${e.type}(${e.dpid.toString(16)})`).join(', ')}`));
+        reject(new Error(`no matching event within ${timeoutMs} ms; saw: ${this.events.slice(since).map((e) => `${e.type}(${'dpid' in e ? e.dpid.toString(16) : `node ${e.nodeId}`})`).join(', ')}`));
       }, timeoutMs);
       const done = (e: AppEvent): void => {
         clearTimeout(timer);

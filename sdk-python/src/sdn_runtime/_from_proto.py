@@ -34,11 +34,15 @@ from .events import (
     Link,
     LinkDown,
     LinkUp,
+    NodeDown,
+    NodeUp,
     PacketIn,
     PortStatus,
     PubSubMessage,
+    RoleChanged,
     SwitchDown,
     SwitchError,
+    SwitchRole,
     SwitchUp,
 )
 from ._unchecked import constructor
@@ -240,6 +244,17 @@ def host(h: topo.Host) -> Host:
     return Host(mac=h.mac, ips=tuple(h.ips), location=endpoint(h.location), first_seen_ms=h.first_seen_ms, last_seen_ms=h.last_seen_ms)
 
 
+_SWITCH_ROLES = {sw.SWITCH_ROLE_MASTER: SwitchRole.MASTER, sw.SWITCH_ROLE_SLAVE: SwitchRole.SLAVE, sw.SWITCH_ROLE_NONE: SwitchRole.NONE}
+
+
+def switch_role(role: sw.SwitchRole.ValueType) -> SwitchRole:
+    """The role of a RoleChanged event; an unknown value is the runtime's error."""
+    try:
+        return _SWITCH_ROLES[role]
+    except KeyError:
+        raise SdnError(ErrorCode.INTERNAL, f"the runtime sent a role change with role {role}") from None
+
+
 def event(e: ev.Event) -> Event | None:
     """The SDK value for one event; None for a body this SDK does not know (a newer runtime)."""
     kind = e.WhichOneof("body")
@@ -292,6 +307,15 @@ def event(e: ev.Event) -> Event | None:
         return HostMoved(dpid=e.dpid, host=host(hm.host), moved_from=endpoint(getattr(hm, "from")), seq=e.seq, time_ms=e.time_ms)
     if kind == "host_removed":
         return HostRemoved(dpid=e.dpid, host=host(e.host_removed.host), reason=e.host_removed.reason, seq=e.seq, time_ms=e.time_ms)
+    if kind == "role_changed":
+        rc = e.role_changed
+        return RoleChanged(dpid=e.dpid, role=switch_role(rc.role), master_node=rc.master_node, generation=rc.generation, seq=e.seq, time_ms=e.time_ms)
+    if kind == "node_up":
+        nu = e.node_up
+        return NodeUp(node_id=nu.node_id, aliases=tuple(nu.aliases), cost_ms=nu.cost_ms, seq=e.seq, time_ms=e.time_ms)
+    if kind == "node_down":
+        nd = e.node_down
+        return NodeDown(node_id=nd.node_id, aliases=tuple(nd.aliases), reason=nd.reason, detail=nd.detail, seq=e.seq, time_ms=e.time_ms)
     if kind == "gap":
         g = e.gap
         return Gap(from_seq=g.from_seq, to_seq=g.to_seq, packet_ins_shed=g.packet_ins_shed, time_ms=e.time_ms)

@@ -1,7 +1,7 @@
 """Events an app receives from `App.events()`, as immutable values.
 
 OpenFlow events carry the switch's `dpid`; lifecycle events (switch up/down, port
-status, flow removed, switch errors) carry `seq`, their position in the runtime's
+status, flow removed, switch errors, topology, role changes, node up/down) carry `seq`, their position in the runtime's
 event log, which the SDK resumes from after a reconnect. `time_ms` is when the
 runtime received the event (milliseconds since the Unix epoch).
 """
@@ -241,4 +241,63 @@ class HostRemoved:
     time_ms: int = 0
 
 
-Event = SwitchUp | SwitchDown | PacketIn | PortStatus | FlowRemoved | SwitchError | PubSubMessage | KvChange | LinkUp | LinkDown | HostAdded | HostMoved | HostRemoved | Gap
+class SwitchRole(enum.Enum):
+    """The runtime's role for a switch (mastership)."""
+
+    MASTER = "master"
+    SLAVE = "slave"
+    #: No master is decided yet: an election, or the master stepping down.
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoleChanged:
+    """With mastership (the runtime's docs/ha.md): the runtime's role for the switch
+    `dpid` changed. Every node connected to the switch sends it, slaves included; a
+    node that becomes master then sends SwitchUp, one that stops being master
+    SwitchDown (reason notMaster). Delivered only to subscriptions that name
+    EventKind.ROLE_CHANGED.
+
+    `master_node` is the master's name (its --node-id), "" when none is known;
+    `generation` the generation id of its win (the etcd revision), 0 when unknown."""
+
+    dpid: int
+    role: SwitchRole
+    master_node: str = ""
+    generation: int = 0
+    seq: int = 0
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NodeUp:
+    """Another node of the runtime's overlay became reachable. `node_id` is its
+    32-bit overlay id (Cluster.ListNodes' node_id); `aliases` its names when the
+    runtime already held its record (usually empty: the record follows the route);
+    `cost_ms` the route's cost, the links' RTTs plus 10 ms per hop. Delivered only
+    to subscriptions that name EventKind.NODE_UP, whatever their `dpids`."""
+
+    node_id: int
+    aliases: tuple[str, ...] = ()
+    cost_ms: float = 0.0
+    seq: int = 0
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NodeDown:
+    """Another node of the overlay became unreachable. `reason`: "linkDown" (its
+    direct link closed, `detail` says why, and no other route is left) or "noRoute"
+    (the last route through other nodes was lost); `aliases` its names as the
+    runtime last knew them. Delivered only to subscriptions that name
+    EventKind.NODE_DOWN, whatever their `dpids`."""
+
+    node_id: int
+    reason: str
+    detail: str = ""
+    aliases: tuple[str, ...] = ()
+    seq: int = 0
+    time_ms: int = 0
+
+
+Event = SwitchUp | SwitchDown | PacketIn | PortStatus | FlowRemoved | SwitchError | PubSubMessage | KvChange | LinkUp | LinkDown | HostAdded | HostMoved | HostRemoved | RoleChanged | NodeUp | NodeDown | Gap

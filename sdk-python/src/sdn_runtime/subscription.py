@@ -30,6 +30,11 @@ class EventKind(enum.IntEnum):
     HOST_ADDED = ev.EVENT_KIND_HOST_ADDED
     HOST_MOVED = ev.EVENT_KIND_HOST_MOVED
     HOST_REMOVED = ev.EVENT_KIND_HOST_REMOVED
+    #: With mastership: the runtime's role for a switch changed. Only when named.
+    ROLE_CHANGED = ev.EVENT_KIND_ROLE_CHANGED
+    #: The overlay: another node became reachable / unreachable. Only when named, whatever `dpids`.
+    NODE_UP = ev.EVENT_KIND_NODE_UP
+    NODE_DOWN = ev.EVENT_KIND_NODE_DOWN
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

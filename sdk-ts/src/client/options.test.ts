@@ -36,6 +36,13 @@ describe('Subscribe from connect options', () => {
     );
   });
 
+  it('role changes and node events are named like the others, and are not among the default kinds', () => {
+    const s = subscribeMessage({ ...base, subscribe: { kinds: ['roleChanged', 'nodeUp', 'nodeDown'] } }, undefined, 1);
+    assert.deepEqual(s.kinds, [EventKind.EVENT_KIND_ROLE_CHANGED, EventKind.EVENT_KIND_NODE_UP, EventKind.EVENT_KIND_NODE_DOWN]);
+    const withTopics = subscribeMessage({ ...base, subscribe: { topics: ['a.b'] } }, undefined, 1);
+    assert.equal(withTopics.kinds.includes(EventKind.EVENT_KIND_ROLE_CHANGED), false);
+  });
+
   it('a resumed subscription carries the seq, and KV watches restart after the newest revision seen', () => {
     const o: ConnectOptions = { ...base, subscribe: { kinds: [], kvWatches: [{ key: 'a/', prefix: true }, { key: 'b', startRevision: 20n }] } };
     const s = subscribeMessage(o, 5n, 10, 7n);

@@ -1,5 +1,5 @@
 import type { ChannelOptions } from '@grpc/grpc-js';
-import { EVENT_KINDS, SWITCH_EVENT_TYPES, TOPOLOGY_EVENT_TYPES, type SwitchEventType, type TopologyEventType } from '../convert/events.js';
+import { CLUSTER_EVENT_TYPES, EVENT_KINDS, SWITCH_EVENT_TYPES, TOPOLOGY_EVENT_TYPES, type ClusterEventType, type SwitchEventType, type TopologyEventType } from '../convert/events.js';
 import { invalid } from '../errors.js';
 import { EventKind, type Subscribe } from '../generated/sdn/runtime/v1/events.js';
 import { Table } from '../openflow/constants.js';
@@ -31,10 +31,11 @@ export interface KvWatchSubscription {
 /** What the app receives. Every list is optional; an empty or absent list places no condition. */
 export interface SubscribeOptions {
   /**
-   * Event types; default every OpenFlow one. Topology events (`linkUp`, ...) come
+   * Event types; default every OpenFlow one. Topology events (`linkUp`, ...),
+   * role changes and node events (`roleChanged`, `nodeUp`, `nodeDown`) come
    * only when listed. `[]`: none (only `topics` and `kvWatches`).
    */
-  readonly kinds?: readonly (SwitchEventType | TopologyEventType)[];
+  readonly kinds?: readonly (SwitchEventType | TopologyEventType | ClusterEventType)[];
   /** Only these switches; default every one. */
   readonly dpids?: readonly bigint[];
   /** Conditions on packet-ins; every listed criterion must hold. */
@@ -132,7 +133,7 @@ export function subscribeMessage(o: ConnectOptions, resumeAfterSeq: bigint | und
     return { key: utf8(w.key), prefix: w.prefix === true, startRevision: kvRevision !== undefined && kvRevision >= start ? kvRevision + 1n : start };
   });
   const kinds = (s.kinds ?? SWITCH_EVENT_TYPES).map((k, i) => {
-    if (!([...SWITCH_EVENT_TYPES, ...TOPOLOGY_EVENT_TYPES] as readonly string[]).includes(k)) throw invalid(`subscribe kinds[${i}]`, `unknown event type "${String(k)}"`);
+    if (!([...SWITCH_EVENT_TYPES, ...TOPOLOGY_EVENT_TYPES, ...CLUSTER_EVENT_TYPES] as readonly string[]).includes(k)) throw invalid(`subscribe kinds[${i}]`, `unknown event type "${String(k)}"`);
     return EVENT_KINDS[k];
   });
   // Explicit kinds whenever topics or watches are in play: on the wire an empty

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { ErrorCode, SdnClientError } from '../errors.js';
 import { Event, type DeepPartial } from '../generated/sdn/runtime/v1/events.js';
 import { KvEvent_Type } from '../generated/sdn/runtime/v1/kv.js';
+import { SwitchRole } from '../generated/sdn/runtime/v1/switches.js';
 import { eventFromProto } from './events.js';
 
 /** An Event as it comes off the wire (encoded, then decoded by the generated code). */
@@ -95,6 +96,23 @@ describe('event conversion', () => {
     const removed = eventFromProto(wire({ seq: 24n, dpid: 1n, body: { $case: 'hostRemoved', value: { host, reason: 'notEdge' } } }));
     assert.ok(removed.type === 'hostRemoved' && removed.reason === 'notEdge');
     assert.throws(() => eventFromProto(wire({ seq: 25n, body: { $case: 'linkUp', value: {} } })), (e: unknown) => e instanceof SdnClientError && e.code === ErrorCode.PROTOCOL);
+  });
+
+  it('a role change: the role as a word, an unknown master and generation as \'\' and 0n; an unknown role is a PROTOCOL error', () => {
+    const slave = eventFromProto(wire({ seq: 30n, dpid: 5n, timeMs: 9n, body: { $case: 'roleChanged', value: { role: SwitchRole.SWITCH_ROLE_SLAVE, masterNode: 'node-b', generation: 41n } } }));
+    assert.deepEqual(slave, { type: 'roleChanged', dpid: 5n, seq: 30n, timeMs: 9, role: 'slave', masterNode: 'node-b', generation: 41n });
+    const none = eventFromProto(wire({ seq: 31n, dpid: 5n, body: { $case: 'roleChanged', value: { role: SwitchRole.SWITCH_ROLE_NONE } } }));
+    assert.deepEqual(none.type === 'roleChanged' && [none.role, none.masterNode, none.generation], ['none', '', 0n]);
+    const master = eventFromProto(wire({ seq: 32n, dpid: 5n, body: { $case: 'roleChanged', value: { role: SwitchRole.SWITCH_ROLE_MASTER } } }));
+    assert.equal(master.type === 'roleChanged' && master.role, 'master');
+    assert.throws(() => eventFromProto(wire({ seq: 33n, body: { $case: 'roleChanged', value: { role: SwitchRole.SWITCH_ROLE_UNSPECIFIED } } })), (e: unknown) => e instanceof SdnClientError && e.code === ErrorCode.PROTOCOL);
+  });
+
+  it('node events: the other node\'s id, names, route cost or reason, as lifecycle events of no switch', () => {
+    const up = eventFromProto(wire({ seq: 40n, timeMs: 3n, body: { $case: 'nodeUp', value: { nodeId: 0xfeedbeef, aliases: ['b', 'edge'], costMs: 12.5 } } }));
+    assert.deepEqual(up, { type: 'nodeUp', dpid: 0n, seq: 40n, timeMs: 3, nodeId: 0xfeedbeef, aliases: ['b', 'edge'], costMs: 12.5 });
+    const down = eventFromProto(wire({ seq: 41n, body: { $case: 'nodeDown', value: { nodeId: 7, reason: 'linkDown', detail: 'shutdown: the connection closed' } } }));
+    assert.deepEqual(down, { type: 'nodeDown', dpid: 0n, seq: 41n, timeMs: 0, nodeId: 7, aliases: [], reason: 'linkDown', detail: 'shutdown: the connection closed' });
   });
 
   it('an event without a body is a PROTOCOL error', () => {

@@ -1,7 +1,7 @@
 import { ErrorCode, openFlowErrorInfo, SdnClientError, type OpenFlowErrorInfo } from '../errors.js';
 import { EventKind, type Event } from '../generated/sdn/runtime/v1/events.js';
 import { KvEvent_Type, type KeyValue as PbKeyValue } from '../generated/sdn/runtime/v1/kv.js';
-import type { SwitchInfo as PbSwitchInfo } from '../generated/sdn/runtime/v1/switches.js';
+import { SwitchRole as PbSwitchRole, type SwitchInfo as PbSwitchInfo } from '../generated/sdn/runtime/v1/switches.js';
 import type { Endpoint as PbEndpoint, Host as PbHost, Link as PbLink } from '../generated/sdn/runtime/v1/topology.js';
 import type { Match } from '../openflow/oxm-values.js';
 import { matchFromProto, portFromProto, type PortDesc } from './openflow.js';
@@ -208,6 +208,61 @@ export interface HostRemovedEvent extends LifecycleBase {
   readonly reason: string;
 }
 
+/**
+ * With mastership (the runtime's docs/ha.md): the runtime's role for the switch
+ * `dpid` changed. Every node connected to the switch sends it, slaves included;
+ * a node that becomes master then sends `switchUp`, one that stops being master
+ * `switchDown` (reason `notMaster`). Delivered only when listed in `kinds`.
+ */
+export interface RoleChangedEvent extends LifecycleBase {
+  readonly type: 'roleChanged';
+  /** `none`: no master is decided yet (an election, or the master stepping down). */
+  readonly role: SwitchRole;
+  /** The master node's name (its --node-id); '' when none is known. */
+  readonly masterNode: string;
+  /** The generation id of the master's win (the etcd revision); 0n when unknown. */
+  readonly generation: bigint;
+}
+
+/** This runtime's role for a switch (mastership). */
+export type SwitchRole = 'master' | 'slave' | 'none';
+
+interface NodeBase {
+  /** Node events are no switch's: 0n. */
+  readonly dpid: bigint;
+  readonly seq: bigint;
+  readonly timeMs: number;
+  /** The other node's 32-bit overlay id (Cluster.ListNodes' nodeId). */
+  readonly nodeId: number;
+}
+
+/**
+ * Another node of the runtime's overlay became reachable. `aliases`: its names
+ * when the runtime already held its record (usually empty: the record follows
+ * the route; Cluster.ListNodes has them a moment later). Delivered only when
+ * listed in `kinds`, whatever the subscription's `dpids`.
+ */
+export interface NodeUpEvent extends NodeBase {
+  readonly type: 'nodeUp';
+  readonly aliases: readonly string[];
+  /** The route's cost, ms: the links' RTTs plus 10 ms per hop. */
+  readonly costMs: number;
+}
+
+/**
+ * Another node of the overlay became unreachable. `reason`: `linkDown` (its
+ * direct link closed, `detail` says why, and no other route is left) or
+ * `noRoute` (the last route through other nodes was lost). Delivered only when
+ * listed in `kinds`, whatever the subscription's `dpids`.
+ */
+export interface NodeDownEvent extends NodeBase {
+  readonly type: 'nodeDown';
+  /** Its names as the runtime last knew them. */
+  readonly aliases: readonly string[];
+  readonly reason: string;
+  readonly detail: string;
+}
+
 export type SdnEvent =
   | SwitchUpEvent
   | SwitchDownEvent
@@ -222,6 +277,9 @@ export type SdnEvent =
   | HostAddedEvent
   | HostMovedEvent
   | HostRemovedEvent
+  | RoleChangedEvent
+  | NodeUpEvent
+  | NodeDownEvent
   | GapEvent;
 
 export type EventType = SdnEvent['type'];
@@ -232,8 +290,14 @@ export type SwitchEventType = (typeof SWITCH_EVENT_TYPES)[number];
 /** The topology event types: delivered only to subscriptions that list them in `kinds`. */
 export const TOPOLOGY_EVENT_TYPES = ['linkUp', 'linkDown', 'hostAdded', 'hostMoved', 'hostRemoved'] as const;
 export type TopologyEventType = (typeof TOPOLOGY_EVENT_TYPES)[number];
+/**
+ * The other event types delivered only to subscriptions that list them in
+ * `kinds`: role changes (mastership) and other nodes coming and going (overlay).
+ */
+export const CLUSTER_EVENT_TYPES = ['roleChanged', 'nodeUp', 'nodeDown'] as const;
+export type ClusterEventType = (typeof CLUSTER_EVENT_TYPES)[number];
 
-export const EVENT_KINDS: Readonly<Record<SwitchEventType | TopologyEventType | 'message' | 'kvChange', EventKind>> = {
+export const EVENT_KINDS: Readonly<Record<SwitchEventType | TopologyEventType | ClusterEventType | 'message' | 'kvChange', EventKind>> = {
   switchUp: EventKind.EVENT_KIND_SWITCH_UP,
   switchDown: EventKind.EVENT_KIND_SWITCH_DOWN,
   packetIn: EventKind.EVENT_KIND_PACKET_IN,
@@ -247,7 +311,18 @@ export const EVENT_KINDS: Readonly<Record<SwitchEventType | TopologyEventType | 
   hostAdded: EventKind.EVENT_KIND_HOST_ADDED,
   hostMoved: EventKind.EVENT_KIND_HOST_MOVED,
   hostRemoved: EventKind.EVENT_KIND_HOST_REMOVED,
+  roleChanged: EventKind.EVENT_KIND_ROLE_CHANGED,
+  nodeUp: EventKind.EVENT_KIND_NODE_UP,
+  nodeDown: EventKind.EVENT_KIND_NODE_DOWN,
 };
+
+const ROLES: Readonly<Record<number, SwitchRole>> = { [PbSwitchRole.SWITCH_ROLE_MASTER]: 'master', [PbSwitchRole.SWITCH_ROLE_SLAVE]: 'slave', [PbSwitchRole.SWITCH_ROLE_NONE]: 'none' };
+
+function roleFromProto(role: PbSwitchRole): SwitchRole {
+  const r = ROLES[role];
+  if (r === undefined) throw new SdnClientError(ErrorCode.PROTOCOL, `the runtime sent a role change with role ${role}`);
+  return r;
+}
 
 function endpointFromProto(e: PbEndpoint | undefined): Endpoint {
   return { dpid: e?.dpid ?? 0n, port: e?.port ?? 0 };
@@ -334,6 +409,12 @@ export function eventFromProto(e: Event): SdnEvent {
       return { type: 'hostMoved', ...base, host: hostFromProto(body.value.host), from: endpointFromProto(body.value.from) };
     case 'hostRemoved':
       return { type: 'hostRemoved', ...base, host: hostFromProto(body.value.host), reason: body.value.reason };
+    case 'roleChanged':
+      return { type: 'roleChanged', ...base, role: roleFromProto(body.value.role), masterNode: body.value.masterNode, generation: body.value.generation };
+    case 'nodeUp':
+      return { type: 'nodeUp', ...base, nodeId: body.value.nodeId, aliases: body.value.aliases, costMs: body.value.costMs };
+    case 'nodeDown':
+      return { type: 'nodeDown', ...base, nodeId: body.value.nodeId, aliases: body.value.aliases, reason: body.value.reason, detail: body.value.detail };
     case 'gap':
       return { type: 'gap', timeMs, fromSeq: body.value.fromSeq, toSeq: body.value.toSeq, packetInsShed: body.value.packetInsShed, runtimeRestarted: false };
     default:

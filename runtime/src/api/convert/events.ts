@@ -1,5 +1,6 @@
 import type { SwitchRoleView, SwitchView } from '../../core/index.js';
 import { formatDpid, matchValue, type DescStats, type FlowRemoved, type PacketIn, type PortStatus } from '../../openflow/index.js';
+import type { RoleChanged } from '../../generated/sdn/runtime/v1/events.js';
 import type * as pb from '../../generated/sdn/runtime/v1/openflow.js';
 import type { DescStats as PbDescStats } from '../../generated/sdn/runtime/v1/stats.js';
 import { SwitchRole, type SwitchInfo } from '../../generated/sdn/runtime/v1/switches.js';
@@ -48,6 +49,11 @@ export function fromDescStats(d: DescStats): PbDescStats {
 }
 
 const ROLES = { master: SwitchRole.SWITCH_ROLE_MASTER, slave: SwitchRole.SWITCH_ROLE_SLAVE, none: SwitchRole.SWITCH_ROLE_NONE } as const;
+
+/** A role change's body: unknown master and generation are '' and 0 on the wire. */
+export function fromRoleView(r: SwitchRoleView): RoleChanged {
+  return { role: ROLES[r.role], masterNode: r.masterNode ?? '', generation: r.generation ?? 0n };
+}
 
 /** What the registry knows about a switch, ports in port-number order; `role` from the directory (absent: this node is master). */
 export function fromSwitchView(v: SwitchView, role?: SwitchRoleView): SwitchInfo {

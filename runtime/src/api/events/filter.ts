@@ -1,4 +1,4 @@
-import { TOPOLOGY_EVENT_TYPES } from '../../core/index.js';
+import { EVENT_KINDS, NODE_EVENT_TYPES } from '../../core/index.js';
 import { EventKind, type Subscribe } from '../../generated/sdn/runtime/v1/events.js';
 import { ApiInputError } from '../errors.js';
 import { u16, u8 } from '../convert/validate.js';
@@ -11,7 +11,7 @@ import { PROTO_EVENT_KINDS } from './kinds.js';
  * `kv_watches`, so listing those kinds in `kinds` changes nothing.
  */
 export interface Filter {
-  /** Undefined: every OpenFlow kind (not topology kinds: clients older than them could not read them). */
+  /** Undefined: every kind the table says is delivered by default (core/event-kinds.ts `byDefault`: not the kinds older clients could not read). */
   readonly kinds: ReadonlySet<EventKind> | undefined;
   readonly dpids: ReadonlySet<bigint> | undefined;
   readonly tableIds: ReadonlySet<number> | undefined;
@@ -23,7 +23,9 @@ export interface Filter {
 
 const KNOWN_KINDS = new Set<number>(Object.values(EventKind).filter((v): v is number => typeof v === 'number' && v > 0));
 /** Kinds a subscription gets only by naming them. */
-const NAMED_ONLY = new Set<EventKind>(TOPOLOGY_EVENT_TYPES.map((t) => PROTO_EVENT_KINDS.get(t)!));
+const NAMED_ONLY = new Set<EventKind>(EVENT_KINDS.flatMap((r) => (r.proto !== undefined && !r.byDefault ? [PROTO_EVENT_KINDS.get(r.type)!] : [])));
+/** Kinds of no switch: a subscription's dpids do not filter them. */
+const NO_SWITCH = new Set<EventKind>(NODE_EVENT_TYPES.map((t) => PROTO_EVENT_KINDS.get(t)!));
 
 function set<T>(values: readonly T[]): ReadonlySet<T> | undefined {
   return values.length === 0 ? undefined : new Set(values);
@@ -48,7 +50,7 @@ export function filterOf(s: Subscribe, path: string, appId: number): Filter {
 /** Whether the subscription wants this OpenFlow event. */
 export function accepts(f: Filter, e: StreamEvent): boolean {
   if (f.kinds === undefined ? NAMED_ONLY.has(e.kind) : !f.kinds.has(e.kind)) return false;
-  if (f.dpids !== undefined && !f.dpids.has(e.dpid)) return false;
+  if (f.dpids !== undefined && !f.dpids.has(e.dpid) && !NO_SWITCH.has(e.kind)) return false;
   if (e.owner !== undefined && e.owner !== f.appId) return false;
   const pin = e.packetIn;
   if (pin === undefined) return true;

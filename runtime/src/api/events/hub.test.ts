@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { SwitchView } from '../../core/index.js';
 import type { FeaturesReply, Port } from '../../openflow/index.js';
 import { EventKind, Subscribe } from '../../generated/sdn/runtime/v1/events.js';
+import { SwitchRole } from '../../generated/sdn/runtime/v1/switches.js';
 import { accepts, filterOf } from './filter.js';
 import { EventHub } from './hub.js';
 import type { StreamEvent } from './event.js';
@@ -74,5 +75,44 @@ describe('EventHub: topology events', () => {
     const byDefault = filterOf(Subscribe.fromPartial({}), 'subscribe', 1);
     assert.equal(accepts(named, got[0]!), true);
     assert.equal(accepts(byDefault, got[0]!), false);
+  });
+});
+
+describe('EventHub: role changes and node events', () => {
+  it('logs a role change with its proto body; it reaches a subscription that names it, and not one of the default kinds', () => {
+    const hub = new EventHub(10, () => 5);
+    const got: StreamEvent[] = [];
+    hub.attach((e) => got.push(e));
+    hub.onAppEvent({ type: 'roleChanged', node: 9, dpid: 4n, role: 'slave', masterNode: 'node-b', generation: 17n });
+    hub.onAppEvent({ type: 'roleChanged', node: 9, dpid: 4n, role: 'none', masterNode: undefined, generation: undefined });
+    assert.deepEqual(
+      got.map((e) => [e.kind, e.seq, e.dpid, e.deliveryClass, e.proto.body]),
+      [
+        [EventKind.EVENT_KIND_ROLE_CHANGED, 1, 4n, 'lifecycle', { $case: 'roleChanged', value: { role: SwitchRole.SWITCH_ROLE_SLAVE, masterNode: 'node-b', generation: 17n } }],
+        [EventKind.EVENT_KIND_ROLE_CHANGED, 2, 4n, 'lifecycle', { $case: 'roleChanged', value: { role: SwitchRole.SWITCH_ROLE_NONE, masterNode: '', generation: 0n } }],
+      ],
+    );
+    assert.equal(accepts(filterOf(Subscribe.fromPartial({ kinds: [EventKind.EVENT_KIND_ROLE_CHANGED], dpids: [4n] }), 'subscribe', 1), got[0]!), true);
+    assert.equal(accepts(filterOf(Subscribe.fromPartial({ kinds: [EventKind.EVENT_KIND_ROLE_CHANGED], dpids: [5n] }), 'subscribe', 1), got[0]!), false);
+    assert.equal(accepts(filterOf(Subscribe.fromPartial({}), 'subscribe', 1), got[0]!), false);
+  });
+
+  it('logs node up/down as lifecycle events of no switch (dpid 0), which a subscription that names them gets whatever its dpids', () => {
+    const hub = new EventHub(10, () => 5);
+    const got: StreamEvent[] = [];
+    hub.attach((e) => got.push(e));
+    hub.onAppEvent({ type: 'nodeUp', node: 9, nodeId: 12, aliases: ['b'], costMs: 10.5 });
+    hub.onAppEvent({ type: 'nodeDown', node: 9, nodeId: 12, aliases: ['b'], reason: 'linkDown', detail: 'shutdown: the connection closed' });
+    assert.deepEqual(
+      got.map((e) => [e.kind, e.seq, e.dpid, e.deliveryClass, e.proto.body]),
+      [
+        [EventKind.EVENT_KIND_NODE_UP, 1, 0n, 'lifecycle', { $case: 'nodeUp', value: { nodeId: 12, aliases: ['b'], costMs: 10.5 } }],
+        [EventKind.EVENT_KIND_NODE_DOWN, 2, 0n, 'lifecycle', { $case: 'nodeDown', value: { nodeId: 12, aliases: ['b'], reason: 'linkDown', detail: 'shutdown: the connection closed' } }],
+      ],
+    );
+    const named = filterOf(Subscribe.fromPartial({ kinds: [EventKind.EVENT_KIND_NODE_UP, EventKind.EVENT_KIND_NODE_DOWN], dpids: [4n] }), 'subscribe', 1);
+    assert.deepEqual(got.map((e) => accepts(named, e)), [true, true]);
+    assert.deepEqual(got.map((e) => accepts(filterOf(Subscribe.fromPartial({}), 'subscribe', 1), e)), [false, false]);
+    assert.deepEqual(hub.log.readAfter(0).entries.map((e) => e.item.kind), [EventKind.EVENT_KIND_NODE_UP, EventKind.EVENT_KIND_NODE_DOWN], 'resumable from the log');
   });
 });

@@ -1,13 +1,13 @@
-import { EventLog, type ApiSwitchEventType, type AppEventOf, type SwitchView, type TopologyEventType } from '../../core/index.js';
+import { EventLog, type ApiSwitchEventType, type AppEventOf, type NodeEventType, type SwitchView, type TopologyEventType } from '../../core/index.js';
 import { EventKind, type Event } from '../../generated/sdn/runtime/v1/events.js';
-import { fromEndpoint, fromErrorMessage, fromFlowRemoved, fromHost, fromLink, fromPortStatus, fromSwitchView } from '../convert/index.js';
+import { fromEndpoint, fromErrorMessage, fromFlowRemoved, fromHost, fromLink, fromPortStatus, fromRoleView, fromSwitchView } from '../convert/index.js';
 import { StreamEvent } from './event.js';
 import { PROTO_EVENT_KINDS } from './kinds.js';
 
-/** An event the API carries (core/event-kinds.ts: the switch rows with a proto form, and the topology rows). */
-export type ApiAppEvent = AppEventOf<ApiSwitchEventType | TopologyEventType>;
+/** An event the API carries (core/event-kinds.ts: the switch rows with a proto form, the topology and node rows). */
+export type ApiAppEvent = AppEventOf<ApiSwitchEventType | TopologyEventType | NodeEventType>;
 
-type LifecycleType = Exclude<ApiSwitchEventType | TopologyEventType, 'packetIn'>;
+type LifecycleType = Exclude<ApiAppEvent['type'], 'packetIn'>;
 
 /**
  * The proto body of each lifecycle kind, converted when the event happens (the
@@ -20,11 +20,14 @@ const LIFECYCLE_BODIES: { readonly [T in LifecycleType]: (e: AppEventOf<T>) => E
   portStatus: (e) => ({ $case: 'portStatus', value: fromPortStatus(e.message) }),
   flowRemoved: (e) => ({ $case: 'flowRemoved', value: fromFlowRemoved(e.message) }),
   error: (e) => ({ $case: 'switchError', value: fromErrorMessage(e.message) }),
+  roleChanged: (e) => ({ $case: 'roleChanged', value: fromRoleView(e) }),
   linkUp: (e) => ({ $case: 'linkUp', value: { link: fromLink(e.link) } }),
   linkDown: (e) => ({ $case: 'linkDown', value: { link: fromLink(e.link), reason: e.reason } }),
   hostAdded: (e) => ({ $case: 'hostAdded', value: { host: fromHost(e.host) } }),
   hostMoved: (e) => ({ $case: 'hostMoved', value: { host: fromHost(e.host), from: fromEndpoint(e.from) } }),
   hostRemoved: (e) => ({ $case: 'hostRemoved', value: { host: fromHost(e.host), reason: e.reason } }),
+  nodeUp: (e) => ({ $case: 'nodeUp', value: { nodeId: e.nodeId, aliases: [...e.aliases], costMs: e.costMs } }),
+  nodeDown: (e) => ({ $case: 'nodeDown', value: { nodeId: e.nodeId, aliases: [...e.aliases], reason: e.reason, detail: e.detail } }),
 };
 
 /**
@@ -84,7 +87,9 @@ export class EventHub {
       const kind = PROTO_EVENT_KINDS.get(e.type)!;
       const now = this.now();
       const owner = e.type === 'flowRemoved' ? e.owner : undefined;
-      event = this.log.append((seq) => new StreamEvent(kind, e.dpid, seq, now, () => body, undefined, owner)).item;
+      // Node events are no switch's: dpid 0, as on the wire.
+      const dpid = 'dpid' in e ? e.dpid : 0n;
+      event = this.log.append((seq) => new StreamEvent(kind, dpid, seq, now, () => body, undefined, owner)).item;
     }
     if (e.type === 'switchUp') {
       // A switch that reconnects (replacing its old connection, with no switch-down) moves to the end.

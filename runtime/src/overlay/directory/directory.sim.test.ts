@@ -28,6 +28,17 @@ describe('directory (simulated)', () => {
     assert.throws(() => sim.control(1, (n) => n.setAliases(['has space'])), { code: 'OVERLAY_RECORD' });
   });
 
+  it('reports a node unreachable with the names its record had (the record is dropped right after)', () => {
+    const sim = simulate(star);
+    sim.control(4, (n) => n.setAliases(['far']));
+    sim.advance(3000);
+    sim.crash(4);
+    sim.advance(6000);
+    const down = sim.events().filter((e) => e.node === 2 && e.output.kind === 'node-unreachable');
+    assert.deepEqual(down.map((e) => e.output), [{ kind: 'node-unreachable', node: 4, aliases: ['far'] }]);
+    assert.equal(sim.node(2).record(4), undefined);
+  });
+
   it('gives the visualization every node, every link with its RTT and the switches per node', () => {
     const sim = simulate(star);
     sim.control(2, (n) => n.setDpids([1n]));

@@ -8,7 +8,8 @@ long as the client has credit, and answers each command that has a correlation
 id with a CommandResult carrying that id.
 
 Ordering: events of one switch arrive in the order the switch sent them.
-Lifecycle events (switch up/down, port status, flow removed, switch errors, topology) carry
+Lifecycle events (switch up/down, port status, flow removed, switch errors,
+topology, role changes, node up/down) carry
 a sequence number from a bounded log; a client that reconnects with
 `resume_after_seq` gets what it missed, or a Gap event when the log no longer
 holds it. Packet-ins are best effort: they are never queued without bound, and a
@@ -75,6 +76,11 @@ class _EventKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EventKind.V
     EVENT_KIND_HOST_ADDED: _EventKind.ValueType  # 11
     EVENT_KIND_HOST_MOVED: _EventKind.ValueType  # 12
     EVENT_KIND_HOST_REMOVED: _EventKind.ValueType  # 13
+    EVENT_KIND_ROLE_CHANGED: _EventKind.ValueType  # 14
+    """With mastership (docs/ha.md): this node's role for a switch changed."""
+    EVENT_KIND_NODE_UP: _EventKind.ValueType  # 15
+    """The overlay (serve --seeds): another node became reachable or unreachable."""
+    EVENT_KIND_NODE_DOWN: _EventKind.ValueType  # 16
 
 class EventKind(_EventKind, metaclass=_EventKindEnumTypeWrapper): ...
 
@@ -93,6 +99,11 @@ EVENT_KIND_LINK_DOWN: EventKind.ValueType  # 10
 EVENT_KIND_HOST_ADDED: EventKind.ValueType  # 11
 EVENT_KIND_HOST_MOVED: EventKind.ValueType  # 12
 EVENT_KIND_HOST_REMOVED: EventKind.ValueType  # 13
+EVENT_KIND_ROLE_CHANGED: EventKind.ValueType  # 14
+"""With mastership (docs/ha.md): this node's role for a switch changed."""
+EVENT_KIND_NODE_UP: EventKind.ValueType  # 15
+"""The overlay (serve --seeds): another node became reachable or unreachable."""
+EVENT_KIND_NODE_DOWN: EventKind.ValueType  # 16
 Global___EventKind: _TypeAlias = EventKind  # noqa: Y015
 
 @_typing.final
@@ -399,6 +410,114 @@ class SwitchDown(_message.Message):
 Global___SwitchDown: _TypeAlias = SwitchDown  # noqa: Y015
 
 @_typing.final
+class RoleChanged(_message.Message):
+    """With mastership: this node's role for the switch (Event.dpid) changed. Every
+    node connected to the switch sends it, slaves included; a node that becomes
+    master then sends switch-up, one that stops being master switch-down
+    (reason notMaster).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ROLE_FIELD_NUMBER: _builtins.int
+    MASTER_NODE_FIELD_NUMBER: _builtins.int
+    GENERATION_FIELD_NUMBER: _builtins.int
+    role: _switches_pb2.SwitchRole.ValueType
+    master_node: _builtins.str
+    """The master node's name (--node-id), when one is known."""
+    generation: _builtins.int
+    """The generation id of the master's win (the etcd revision; 0: unknown)."""
+    def __init__(
+        self,
+        *,
+        role: _switches_pb2.SwitchRole.ValueType = ...,
+        master_node: _builtins.str = ...,
+        generation: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["generation", b"generation", "master_node", b"master_node", "role", b"role"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RoleChanged: _TypeAlias = RoleChanged  # noqa: Y015
+
+@_typing.final
+class NodeUp(_message.Message):
+    """Another node of the overlay became reachable: a route to it exists now."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NODE_ID_FIELD_NUMBER: _builtins.int
+    ALIASES_FIELD_NUMBER: _builtins.int
+    COST_MS_FIELD_NUMBER: _builtins.int
+    node_id: _builtins.int
+    """Its overlay id (Cluster.ListNodes' node_id)."""
+    cost_ms: _builtins.float
+    """The route's cost when it became reachable: the links' RTTs plus 10 ms per
+    hop, milliseconds (as Cluster.ListRoutes).
+    """
+    @_builtins.property
+    def aliases(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Its names (--node-alias), when this node already holds its record; a node
+        usually becomes reachable before its record arrives, then this is empty
+        and Cluster.ListNodes has them a moment later.
+        """
+
+    def __init__(
+        self,
+        *,
+        node_id: _builtins.int = ...,
+        aliases: _abc.Iterable[_builtins.str] | None = ...,
+        cost_ms: _builtins.float = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aliases", b"aliases", "cost_ms", b"cost_ms", "node_id", b"node_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___NodeUp: _TypeAlias = NodeUp  # noqa: Y015
+
+@_typing.final
+class NodeDown(_message.Message):
+    """Another node of the overlay became unreachable: no route to it is left."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NODE_ID_FIELD_NUMBER: _builtins.int
+    ALIASES_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    DETAIL_FIELD_NUMBER: _builtins.int
+    node_id: _builtins.int
+    reason: _builtins.str
+    """linkDown: the direct link to it closed, and no other route is left
+    (`detail`: the link's close reason, "timeout: ...", "shutdown: the
+    connection closed", ...); noRoute: the last route through other nodes
+    was lost.
+    """
+    detail: _builtins.str
+    @_builtins.property
+    def aliases(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Its names as this node last knew them (empty: never known)."""
+
+    def __init__(
+        self,
+        *,
+        node_id: _builtins.int = ...,
+        aliases: _abc.Iterable[_builtins.str] | None = ...,
+        reason: _builtins.str = ...,
+        detail: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aliases", b"aliases", "detail", b"detail", "node_id", b"node_id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___NodeDown: _TypeAlias = NodeDown  # noqa: Y015
+
+@_typing.final
 class Gap(_message.Message):
     """Events were lost: lifecycle events fell out of the log before a resume, or
     packet-ins were shed for lack of credit.
@@ -450,6 +569,9 @@ class Event(_message.Message):
     HOST_ADDED_FIELD_NUMBER: _builtins.int
     HOST_MOVED_FIELD_NUMBER: _builtins.int
     HOST_REMOVED_FIELD_NUMBER: _builtins.int
+    ROLE_CHANGED_FIELD_NUMBER: _builtins.int
+    NODE_UP_FIELD_NUMBER: _builtins.int
+    NODE_DOWN_FIELD_NUMBER: _builtins.int
     seq: _builtins.int
     """Lifecycle events: position in the node's event log (starts at 1). 0 otherwise."""
     dpid: _builtins.int
@@ -488,6 +610,20 @@ class Event(_message.Message):
     def host_moved(self) -> _topology_pb2.HostMoved: ...
     @_builtins.property
     def host_removed(self) -> _topology_pb2.HostRemoved: ...
+    @_builtins.property
+    def role_changed(self) -> Global___RoleChanged:
+        """Lifecycle events too, delivered only to a subscription that names
+        their kind (clients older than them could not read them).
+        """
+
+    @_builtins.property
+    def node_up(self) -> Global___NodeUp:
+        """Node events are no switch's: `dpid` is 0 and a subscription's dpids
+        do not filter them.
+        """
+
+    @_builtins.property
+    def node_down(self) -> Global___NodeDown: ...
     def __init__(
         self,
         *,
@@ -508,12 +644,15 @@ class Event(_message.Message):
         host_added: _topology_pb2.HostAdded | None = ...,
         host_moved: _topology_pb2.HostMoved | None = ...,
         host_removed: _topology_pb2.HostRemoved | None = ...,
+        role_changed: Global___RoleChanged | None = ...,
+        node_up: Global___NodeUp | None = ...,
+        node_down: Global___NodeDown | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "flow_removed", b"flow_removed", "gap", b"gap", "host_added", b"host_added", "host_moved", b"host_moved", "host_removed", b"host_removed", "kv", b"kv", "link_down", b"link_down", "link_up", b"link_up", "packet_in", b"packet_in", "port_status", b"port_status", "pubsub", b"pubsub", "switch_down", b"switch_down", "switch_error", b"switch_error", "switch_up", b"switch_up"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "flow_removed", b"flow_removed", "gap", b"gap", "host_added", b"host_added", "host_moved", b"host_moved", "host_removed", b"host_removed", "kv", b"kv", "link_down", b"link_down", "link_up", b"link_up", "node_down", b"node_down", "node_up", b"node_up", "packet_in", b"packet_in", "port_status", b"port_status", "pubsub", b"pubsub", "role_changed", b"role_changed", "switch_down", b"switch_down", "switch_error", b"switch_error", "switch_up", b"switch_up"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "dpid", b"dpid", "flow_removed", b"flow_removed", "gap", b"gap", "host_added", b"host_added", "host_moved", b"host_moved", "host_removed", b"host_removed", "kv", b"kv", "link_down", b"link_down", "link_up", b"link_up", "packet_in", b"packet_in", "port_status", b"port_status", "pubsub", b"pubsub", "seq", b"seq", "switch_down", b"switch_down", "switch_error", b"switch_error", "switch_up", b"switch_up", "time_ms", b"time_ms"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "dpid", b"dpid", "flow_removed", b"flow_removed", "gap", b"gap", "host_added", b"host_added", "host_moved", b"host_moved", "host_removed", b"host_removed", "kv", b"kv", "link_down", b"link_down", "link_up", b"link_up", "node_down", b"node_down", "node_up", b"node_up", "packet_in", b"packet_in", "port_status", b"port_status", "pubsub", b"pubsub", "role_changed", b"role_changed", "seq", b"seq", "switch_down", b"switch_down", "switch_error", b"switch_error", "switch_up", b"switch_up", "time_ms", b"time_ms"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_body: _TypeAlias = _typing.Literal["switch_up", "switch_down", "packet_in", "port_status", "flow_removed", "switch_error", "pubsub", "kv", "gap", "link_up", "link_down", "host_added", "host_moved", "host_removed"]  # noqa: Y015
+    _WhichOneofReturnType_body: _TypeAlias = _typing.Literal["switch_up", "switch_down", "packet_in", "port_status", "flow_removed", "switch_error", "pubsub", "kv", "gap", "link_up", "link_down", "host_added", "host_moved", "host_removed", "role_changed", "node_up", "node_down"]  # noqa: Y015
     _WhichOneofArgType_body: _TypeAlias = _typing.Literal["body", b"body"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_body) -> _WhichOneofReturnType_body | None: ...
 

@@ -8,7 +8,8 @@ long as the client has credit, and answers each command that has a correlation
 id with a CommandResult carrying that id.
 
 Ordering: events of one switch arrive in the order the switch sent them.
-Lifecycle events (switch up/down, port status, flow removed, switch errors, topology) carry
+Lifecycle events (switch up/down, port status, flow removed, switch errors,
+topology, role changes, node up/down) carry
 a sequence number from a bounded log; a client that reconnects with
 `resume_after_seq` gets what it missed, or a Gap event when the log no longer
 holds it. Packet-ins are best effort: they are never queued without bound, and a

@@ -35,7 +35,7 @@ import {
 } from "./openflow.js";
 import { PublishRequest, PublishResponse, PubSubMessage } from "./pubsub.js";
 import { StatsReply, StatsRequest } from "./stats.js";
-import { SwitchInfo } from "./switches.js";
+import { SwitchInfo, SwitchRole } from "./switches.js";
 import { HostAdded, HostMoved, HostRemoved, LinkDown, LinkUp } from "./topology.js";
 
 export const protobufPackage = "sdn.runtime.v1";
@@ -58,6 +58,11 @@ export enum EventKind {
   EVENT_KIND_HOST_ADDED = 11,
   EVENT_KIND_HOST_MOVED = 12,
   EVENT_KIND_HOST_REMOVED = 13,
+  /** EVENT_KIND_ROLE_CHANGED - With mastership (docs/ha.md): this node's role for a switch changed. */
+  EVENT_KIND_ROLE_CHANGED = 14,
+  /** EVENT_KIND_NODE_UP - The overlay (serve --seeds): another node became reachable or unreachable. */
+  EVENT_KIND_NODE_UP = 15,
+  EVENT_KIND_NODE_DOWN = 16,
   UNRECOGNIZED = -1,
 }
 
@@ -182,6 +187,52 @@ export interface SwitchDown {
 }
 
 /**
+ * With mastership: this node's role for the switch (Event.dpid) changed. Every
+ * node connected to the switch sends it, slaves included; a node that becomes
+ * master then sends switch-up, one that stops being master switch-down
+ * (reason notMaster).
+ */
+export interface RoleChanged {
+  role: SwitchRole;
+  /** The master node's name (--node-id), when one is known. */
+  masterNode: string;
+  /** The generation id of the master's win (the etcd revision; 0: unknown). */
+  generation: bigint;
+}
+
+/** Another node of the overlay became reachable: a route to it exists now. */
+export interface NodeUp {
+  /** Its overlay id (Cluster.ListNodes' node_id). */
+  nodeId: number;
+  /**
+   * Its names (--node-alias), when this node already holds its record; a node
+   * usually becomes reachable before its record arrives, then this is empty
+   * and Cluster.ListNodes has them a moment later.
+   */
+  aliases: string[];
+  /**
+   * The route's cost when it became reachable: the links' RTTs plus 10 ms per
+   * hop, milliseconds (as Cluster.ListRoutes).
+   */
+  costMs: number;
+}
+
+/** Another node of the overlay became unreachable: no route to it is left. */
+export interface NodeDown {
+  nodeId: number;
+  /** Its names as this node last knew them (empty: never known). */
+  aliases: string[];
+  /**
+   * linkDown: the direct link to it closed, and no other route is left
+   * (`detail`: the link's close reason, "timeout: ...", "shutdown: the
+   * connection closed", ...); noRoute: the last route through other nodes
+   * was lost.
+   */
+  reason: string;
+  detail: string;
+}
+
+/**
  * Events were lost: lifecycle events fell out of the log before a resume, or
  * packet-ins were shed for lack of credit.
  */
@@ -220,6 +271,19 @@ export interface Event {
     | { $case: "hostAdded"; value: HostAdded }
     | { $case: "hostMoved"; value: HostMoved }
     | { $case: "hostRemoved"; value: HostRemoved }
+    | //
+    /**
+     * Lifecycle events too, delivered only to a subscription that names
+     * their kind (clients older than them could not read them).
+     */
+    { $case: "roleChanged"; value: RoleChanged }
+    | //
+    /**
+     * Node events are no switch's: `dpid` is 0 and a subscription's dpids
+     * do not filter them.
+     */
+    { $case: "nodeUp"; value: NodeUp }
+    | { $case: "nodeDown"; value: NodeDown }
     | undefined;
 }
 
@@ -1181,6 +1245,260 @@ export const SwitchDown: MessageFns<SwitchDown> = {
   },
 };
 
+function createBaseRoleChanged(): RoleChanged {
+  return { role: 0, masterNode: "", generation: 0n };
+}
+
+export const RoleChanged: MessageFns<RoleChanged> = {
+  encode(message: RoleChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.role !== 0) {
+      writer.uint32(8).int32(message.role);
+    }
+    if (message.masterNode !== "") {
+      writer.uint32(18).string(message.masterNode);
+    }
+    if (message.generation !== 0n) {
+      if (BigInt.asUintN(64, message.generation) !== message.generation) {
+        throw new globalThis.Error("value provided for field message.generation of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.generation);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoleChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoleChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.masterNode = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.generation = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RoleChanged>, I>>(base?: I): RoleChanged {
+    return RoleChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RoleChanged>, I>>(object: I): RoleChanged {
+    const message = createBaseRoleChanged();
+    message.role = object.role ?? 0;
+    message.masterNode = object.masterNode ?? "";
+    message.generation = (object.generation !== undefined && object.generation !== null)
+      ? BigInt(object.generation)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseNodeUp(): NodeUp {
+  return { nodeId: 0, aliases: [], costMs: 0 };
+}
+
+export const NodeUp: MessageFns<NodeUp> = {
+  encode(message: NodeUp, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nodeId !== 0) {
+      writer.uint32(8).uint32(message.nodeId);
+    }
+    for (const v of message.aliases) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.costMs !== 0) {
+      writer.uint32(25).double(message.costMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NodeUp {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNodeUp();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.nodeId = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.aliases.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.costMs = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NodeUp>, I>>(base?: I): NodeUp {
+    return NodeUp.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NodeUp>, I>>(object: I): NodeUp {
+    const message = createBaseNodeUp();
+    message.nodeId = object.nodeId ?? 0;
+    message.aliases = object.aliases?.map((e) => e) || [];
+    message.costMs = object.costMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseNodeDown(): NodeDown {
+  return { nodeId: 0, aliases: [], reason: "", detail: "" };
+}
+
+export const NodeDown: MessageFns<NodeDown> = {
+  encode(message: NodeDown, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nodeId !== 0) {
+      writer.uint32(8).uint32(message.nodeId);
+    }
+    for (const v of message.aliases) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.detail !== "") {
+      writer.uint32(34).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NodeDown {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNodeDown();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.nodeId = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.aliases.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NodeDown>, I>>(base?: I): NodeDown {
+    return NodeDown.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NodeDown>, I>>(object: I): NodeDown {
+    const message = createBaseNodeDown();
+    message.nodeId = object.nodeId ?? 0;
+    message.aliases = object.aliases?.map((e) => e) || [];
+    message.reason = object.reason ?? "";
+    message.detail = object.detail ?? "";
+    return message;
+  },
+};
+
 function createBaseGap(): Gap {
   return { fromSeq: 0n, toSeq: 0n, packetInsShed: 0n };
 }
@@ -1338,6 +1656,15 @@ export const Event: MessageFns<Event> = {
       case "hostRemoved":
         HostRemoved.encode(message.body.value, writer.uint32(186).fork()).join();
         break;
+      case "roleChanged":
+        RoleChanged.encode(message.body.value, writer.uint32(194).fork()).join();
+        break;
+      case "nodeUp":
+        NodeUp.encode(message.body.value, writer.uint32(202).fork()).join();
+        break;
+      case "nodeDown":
+        NodeDown.encode(message.body.value, writer.uint32(210).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1491,6 +1818,30 @@ export const Event: MessageFns<Event> = {
             message.body = { $case: "hostRemoved", value: HostRemoved.decode(reader, reader.uint32()) };
             continue;
           }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.body = { $case: "roleChanged", value: RoleChanged.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.body = { $case: "nodeUp", value: NodeUp.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.body = { $case: "nodeDown", value: NodeDown.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1593,6 +1944,24 @@ export const Event: MessageFns<Event> = {
       case "hostRemoved": {
         if (object.body?.value !== undefined && object.body?.value !== null) {
           message.body = { $case: "hostRemoved", value: HostRemoved.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "roleChanged": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "roleChanged", value: RoleChanged.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "nodeUp": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "nodeUp", value: NodeUp.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "nodeDown": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "nodeDown", value: NodeDown.fromPartial(object.body.value) };
         }
         break;
       }
