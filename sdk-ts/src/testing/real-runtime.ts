@@ -11,6 +11,10 @@ import { fileURLToPath } from 'node:url';
  * (`npx tsc -b` builds it first: sdk-ts references it).
  */
 export { FakeSwitch, fakePort } from '../../../runtime/dist/testing/fake-switch.js';
+/** A real etcd cluster on loopback (Debian's etcd; fails naming the install command when it is missing), for mastership. */
+export { EtcdCluster } from '../../../runtime/dist/testing/etcd-cluster.js';
+/** A node's 32-bit id from its name (--node-id), as the overlay, `--seeds` and node events name it. */
+export { nodeIdOf } from '../../../runtime/dist/core/node.js';
 /** Plugin components built from the runtime's test guests (componentize-qjs, cached by hash). */
 export { buildGuest, writePlugin } from '../../../runtime/dist/plugins/testing/guests.js';
 
