@@ -36,6 +36,15 @@ describe('NodeEvents: the overlay\'s reachability as nodeUp / nodeDown', () => {
     ]);
   });
 
+  it('says noRoute for a node that stayed reachable through others when its link closed, and lost that route later', () => {
+    const costs = new Map([[2, 30]]);
+    const { published, feed } = setup(costs);
+    feed({ kind: 'neighbour-down', node: 2, reason: { code: 'timeout', detail: 'no pong' } });
+    costs.delete(2);
+    feed({ kind: 'node-unreachable', node: 2 });
+    assert.deepEqual(published, [{ type: 'nodeDown', node: SELF, nodeId: 2, aliases: [], reason: 'noRoute', detail: '' }]);
+  });
+
   it('forgets a link\'s close reason once the link is up again or the node was reported down', () => {
     const { published, feed } = setup();
     feed(

@@ -14,8 +14,11 @@ export interface NodeEventSource {
  *
  * A node whose direct link closed is reported `linkDown` with the link's close
  * reason (the overlay reports `neighbour-down` before the route loss it causes);
- * one whose last route through other nodes was lost, `noRoute`. The link reasons
- * are held for nodes this node has a link down with, at most one per node.
+ * one whose last route through other nodes was lost, `noRoute`. Outputs come
+ * after the overlay call that made them, so at a `neighbour-down` the route
+ * table already says whether the node is still reachable through others: the
+ * link's reason is kept only when it is not (then its `node-unreachable`
+ * follows), at most one per node.
  */
 export class NodeEvents {
   private readonly linkDowns = new Map<NodeId, string>();
@@ -33,7 +36,7 @@ export class NodeEvents {
         this.linkDowns.delete(output.node);
         return;
       case 'neighbour-down':
-        this.linkDowns.set(output.node, `${output.reason.code}: ${output.reason.detail}`);
+        if (this.overlay.route(output.node) === undefined) this.linkDowns.set(output.node, `${output.reason.code}: ${output.reason.detail}`);
         return;
       case 'node-reachable':
         this.bus.publish({ type: 'nodeUp', node: this.self, nodeId: output.node, aliases: output.aliases ?? [], costMs: this.overlay.route(output.node)?.costMs ?? 0 });
