@@ -86,7 +86,9 @@ class TableDeclaration:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Subscription:
     """The events an app receives. `kinds` empty: every OpenFlow kind (PUBSUB and
-    KV events come from `topics` and `kv_watches`). `dpids` empty: every switch.
+    KV events come from `topics` and `kv_watches`; topology, ROLE_CHANGED,
+    NODE_UP and NODE_DOWN only when named). `dpids` empty: every switch (node
+    events are no switch's: `dpids` does not filter them).
     `max_batch`: most events per batch (0: the runtime's default, 256)."""
 
     kinds: Sequence[EventKind] = ()
