@@ -57,6 +57,11 @@ export class KvTxnWriter {
     return this;
   }
 
+  /** Resolves when the loop ended by itself (`maxWrites` done) or was stopped. */
+  finished(): Promise<void> {
+    return this.start().loop!;
+  }
+
   /** Stops after the transaction in flight and closes the client. */
   async stop(): Promise<void> {
     this.stopped = true;
