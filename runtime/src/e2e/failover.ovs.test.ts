@@ -164,7 +164,7 @@ describe('switch mastership on Open vSwitch: failover, split brain, switch resta
 
   const showPings = (p: PingStreamSummary): string => `pings every ${PING_INTERVAL_MS} ms: ${p.lost} of ${p.sent} lost, longest gap ${p.longestGapMs} ms`;
 
-  /** Every node's writer so far: nothing acknowledged is lost (read through a live node), and the counts since `before`. */
+  /** Every node's writer so far: nothing acknowledged is lost (read through a live node), and the counts since `since` (from `kvCounts`). */
   async function kvWritesKept(t: { diagnostic(message: string): void }, what: string, since: readonly number[]): Promise<void> {
     const reader = new KVClient(`127.0.0.1:${nodes.find((n) => n.alive)!.grpcPort}`, credentials.createInsecure());
     try {
