@@ -77,6 +77,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
         mastership: flags.mastership,
         cluster: flags.cluster,
         mastershipLeaseTtlSeconds: flags.mastershipLeaseTtlSeconds,
+        mastershipDisconnectGraceMs: flags.mastershipDisconnectGraceMs,
         apps: flags.app,
         topology: flags.topology,
         topologyProbeIntervalMs: flags.topologyProbeIntervalMs,

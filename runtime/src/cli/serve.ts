@@ -50,6 +50,7 @@ export interface ServeFlags {
   mastership?: string;
   cluster?: string;
   mastershipLeaseTtlSeconds?: string;
+  mastershipDisconnectGraceMs?: string;
   app?: string[];
   /** false for --no-topology, undefined without it (see the option). */
   topology?: boolean;
@@ -125,6 +126,7 @@ export function registerServe(program: Command): void {
     .addOption(option('--mastership <kind>', 'mastership', `${MASTERSHIP_KINDS.join(' or ')}: with etcd, several nodes share the switches (set-controller to all of them); per switch one master, elected in the --store etcd cluster`))
     .addOption(option('--cluster <name>', 'cluster', 'the cluster\'s name in etcd keys (nodes of one cluster share switches)'))
     .addOption(option('--mastership-lease-ttl-seconds <s>', 'mastershipLeaseTtlSeconds', 'lease TTL of a master: its switches move about this long after it dies'))
+    .addOption(option('--mastership-disconnect-grace-ms <ms>', 'mastershipDisconnectGraceMs', 'how long a master keeps a switch whose connection dropped (an ovs-vswitchd restart within it keeps master and generation)', 'the lease TTL'))
     .addOption(option('--app <name...>', 'apps', `built-in app to run (${BUILT_IN_APPS.join(', ')}); repeatable`))
     // With --topology declared too, commander sets no default for --no-topology; alone it would set
     // true, overriding "topology": false from env or the config file.

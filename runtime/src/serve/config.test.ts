@@ -128,3 +128,16 @@ describe('serve config: app flow ownership', () => {
     assert.deepEqual([DEFAULT_SERVE_CONFIG.appFlowQuota, DEFAULT_SERVE_CONFIG.appFlowGraceMs], [65_536, 30_000]);
   });
 });
+
+describe('serve config: mastership disconnect grace', () => {
+  for (const via of ['flag', 'env', 'file'] as const) {
+    it(`sets how long a master keeps a disconnected switch by ${via}`, () => {
+      assert.equal(load(via, 'mastershipDisconnectGraceMs', 'SDN_RUNTIME_MASTERSHIP_DISCONNECT_GRACE_MS', via === 'file' ? 10_000 : '10000').mastershipDisconnectGraceMs, 10_000);
+      assert.throws(() => load(via, 'mastershipDisconnectGraceMs', 'SDN_RUNTIME_MASTERSHIP_DISCONNECT_GRACE_MS', '-1'), /mastershipDisconnectGraceMs must be an integer from 0 to 600000/);
+    });
+  }
+
+  it('defaults to the lease TTL (unset)', () => {
+    assert.equal(loadServeConfig({}, {}, undefined).mastershipDisconnectGraceMs, undefined);
+  });
+});

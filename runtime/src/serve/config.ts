@@ -95,6 +95,13 @@ export interface ServeConfig {
   readonly cluster: string;
   /** The mastership lease's TTL, in whole seconds: a dead master's switches move after about this long. */
   readonly mastershipLeaseTtlSeconds: number;
+  /**
+   * How long a master keeps its claim on a switch whose connection to it dropped,
+   * in ms (undefined: the lease TTL): a switch back within it (an ovs-vswitchd
+   * restart) gets the same master and generation; after it the master resigns and
+   * the first node the switch reconnects to wins. The switch has no master meanwhile.
+   */
+  readonly mastershipDisconnectGraceMs: number | undefined;
   /** Built-in apps to start, e.g. ['learning-switch']. */
   readonly apps: readonly string[];
   /** Link discovery and host tracking (runtime/src/topology); on unless `--no-topology` or `"topology": false`. */
@@ -183,6 +190,7 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   mastership: 'none',
   cluster: 'default',
   mastershipLeaseTtlSeconds: 2,
+  mastershipDisconnectGraceMs: undefined,
   apps: [],
   topology: true,
   topologyProbeIntervalMs: 2000,

@@ -168,13 +168,19 @@ function etcdSettings(c: Record<keyof ServeConfig, unknown>, optionalPath: (v: u
   return settings;
 }
 
-function mastershipSettings(c: Record<keyof ServeConfig, unknown>, store: ServeConfig['store']): Pick<ServeConfig, 'mastership' | 'cluster' | 'mastershipLeaseTtlSeconds'> {
+function mastershipSettings(c: Record<keyof ServeConfig, unknown>, store: ServeConfig['store']): Pick<ServeConfig, 'mastership' | 'cluster' | 'mastershipLeaseTtlSeconds' | 'mastershipDisconnectGraceMs'> {
   const mastership = String(c.mastership);
   if (!(MASTERSHIP_KINDS as readonly string[]).includes(mastership)) throw new ConfigError(`--mastership "${mastership}" (env ${envName('mastership')}, config "mastership") is not a kind: use ${MASTERSHIP_KINDS.join(', ')}`);
   if (mastership === 'etcd' && store !== 'etcd') throw new ConfigError('--mastership etcd needs --store etcd (the nodes elect masters in that etcd cluster)');
   const cluster = nonEmpty('cluster', c.cluster);
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(cluster)) throw new ConfigError(`cluster "${cluster}" must be 1 to 64 letters, digits, '.', '_' or '-' (it is part of etcd keys)`);
-  return { mastership: mastership as ServeConfig['mastership'], cluster, mastershipLeaseTtlSeconds: integer('mastershipLeaseTtlSeconds', c.mastershipLeaseTtlSeconds, 2, 60) };
+  const grace = c.mastershipDisconnectGraceMs;
+  return {
+    mastership: mastership as ServeConfig['mastership'],
+    cluster,
+    mastershipLeaseTtlSeconds: integer('mastershipLeaseTtlSeconds', c.mastershipLeaseTtlSeconds, 2, 60),
+    mastershipDisconnectGraceMs: grace === undefined || grace === '' ? undefined : integer('mastershipDisconnectGraceMs', grace, 0, 600_000),
+  };
 }
 
 /** Checks and converts merged raw values (strings from flags/env, JSON values from a file). */

@@ -38,9 +38,10 @@ export async function startMastership(config: ServeConfig, log: Logger, metrics:
       node: config.nodeId,
       cluster: config.cluster,
       leaseTtlSeconds: config.mastershipLeaseTtlSeconds,
+      disconnectGraceMs: config.mastershipDisconnectGraceMs,
       onEtcdError,
     });
-    log.info({ node: config.nodeId, cluster: config.cluster, leaseTtlSeconds: config.mastershipLeaseTtlSeconds }, 'mastership on etcd: switches are shared with the other nodes of the cluster');
+    log.info({ node: config.nodeId, cluster: config.cluster, leaseTtlSeconds: config.mastershipLeaseTtlSeconds, disconnectGraceMs: config.mastershipDisconnectGraceMs ?? config.mastershipLeaseTtlSeconds * 1000 }, 'mastership on etcd: switches are shared with the other nodes of the cluster');
     return mastership;
   } catch (err) {
     if ((err as MastershipError).code === 'MASTERSHIP_CONFLICT') throw new StartError(`--node-id ${config.nodeId} (env ${envName('nodeId')}): ${(err as Error).message}`, { cause: err });

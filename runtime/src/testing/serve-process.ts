@@ -72,7 +72,8 @@ export async function startServe(args: readonly string[], timeoutMs = 20_000): P
     lines,
     serving,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      // A child killed by a signal has exited too (exitCode stays null): waiting for 'exit' again would hang.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       const [code] = (await once(child, 'exit')) as [number | null];
       return code;

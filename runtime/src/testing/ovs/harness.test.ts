@@ -147,6 +147,27 @@ describe('OvsHarness on a real userspace Open vSwitch', () => {
     assert.ok(ping.ok, ping.output);
   });
 
+  it('streams pings: with the flows gone for a while, it counts the requests lost and the longest gap between replies', async () => {
+    const h = harness();
+    const pings = h.pingStream('h1', '10.0.0.3', { count: 500, intervalMs: 20 });
+    try {
+      await pings.replyAfter(pings.startedAtMs, 5000);
+      await h.delFlows('s1');
+      // Fault injection, not synchronisation: s1 forwards nothing for 500 ms.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await h.addFlow('s1', 'actions=NORMAL');
+      const restoredAt = Date.now();
+      await pings.replyAfter(restoredAt, 5000);
+    } finally {
+      const summary = await pings.stop();
+      assert.ok(summary.received > 0 && summary.lost >= 10, JSON.stringify(summary));
+      assert.equal(summary.sent - summary.received, summary.lost);
+      assert.ok(summary.longestGapMs >= 500, JSON.stringify(summary));
+    }
+    assert.ok(pings.replies.every((r, i) => i === 0 || r.seq > pings.replies[i - 1]!.seq), 'replies in order');
+    assert.throws(() => h.pingStream('h1', '10.0.0.3', { count: 10, intervalMs: 5 }), /intervalMs an integer >= 10/);
+  });
+
   it('points a bridge at a controller with the given backoff and probe interval', async () => {
     const h = harness();
     await h.addBridge('c1', { controller: 'tcp:127.0.0.1:6653', maxBackoffMs: 1000, inactivityProbeMs: 0, protocols: ['OpenFlow13', 'OpenFlow14'] });

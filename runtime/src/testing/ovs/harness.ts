@@ -6,6 +6,7 @@ import { OvsHarnessError } from './errors.js';
 import { parseDumpFlows, type FlowEntry } from './flows.js';
 import { claimFolder, cleanLeftovers, defaultHarnessRoot, removeByPrefix } from './leftovers.js';
 import { scopedName } from './names.js';
+import { PingStream } from './ping-stream.js';
 import { pidsByCommand } from './processes.js';
 import { resolvePrograms } from './programs.js';
 import { tryRun } from './run.js';
@@ -177,6 +178,23 @@ export class OvsHarness {
     return { ok: result.code === 0 && received === String(count), output: result.stdout + result.stderr };
   }
 
+  /**
+   * Starts a continuous ping from `fromHost` to `toIp`: `count` requests, one
+   * every `intervalMs` (>= 10: ping's root minimum is 2 ms, kept well above it), each
+   * answered within 1 s or lost. The stream ends by itself after `count * intervalMs
+   * + 5 s` at most; `stop()` it when the scenario is over.
+   */
+  pingStream(fromHost: string, toIp: string, options: { readonly count: number; readonly intervalMs: number }): PingStream {
+    const ns = this.hostNamespace(fromHost);
+    const { count, intervalMs } = options;
+    if (!isIPv4(toIp)) throw new OvsHarnessError(`pingStream: ${JSON.stringify(toIp)} is not an IPv4 address`);
+    if (!Number.isInteger(count) || count < 1 || count > 100_000 || !Number.isInteger(intervalMs) || intervalMs < 10) {
+      throw new OvsHarnessError(`pingStream: count must be 1 to 100000 and intervalMs an integer >= 10, got ${count} and ${intervalMs}`);
+    }
+    const deadlineSec = Math.ceil((count * intervalMs) / 1000) + 5;
+    return new PingStream([this.ctx.programs.ip, 'netns', 'exec', ns, this.ctx.programs.ping, '-D', '-n', '-c', String(count), '-i', String(intervalMs / 1000), '-W', '1', '-w', String(deadlineSec), toIp]);
+  }
+
   /** The bridge's flow table as ovs-ofctl sees it, parsed. */
   async dumpFlows(bridge: string): Promise<FlowEntry[]> {
     return parseDumpFlows(await ofctl(this.ctx, 'dump-flows', this.ovsBridgeName(bridge), [], this.ofctlProtocols.get(bridge)));
@@ -200,6 +218,11 @@ export class OvsHarness {
   /** SIGKILLs ovs-vswitchd (as a crash would) and waits until it is gone. The db and its bridges stay. */
   async killSwitchDaemon(): Promise<void> {
     await killDaemon(paths.pidfile(this.ctx, 'ovs-vswitchd'), 'ovs-vswitchd');
+  }
+
+  /** Starts ovs-vswitchd again after `killSwitchDaemon` (bridges, ports and controllers come back from the db, flows do not). */
+  async startSwitchDaemon(): Promise<void> {
+    await startSwitchDaemon(this.ctx);
   }
 
   /**
