@@ -134,7 +134,8 @@ export function topologyService(options: TopologyServiceOptions): TopologyServic
         drain();
       });
       unsubscribe = off;
-      for (const view of ctx.switches.list()) if (view.node === options.node) switchUp(view);
+      // With mastership a switch connected here is probed only while this node is its master (switchUp says so from then on).
+      for (const view of ctx.switches.list()) if (view.node === options.node && ctx.switches.role(view.dpid)?.role === 'master') switchUp(view);
       drain();
     },
     stop() {
