@@ -107,7 +107,7 @@ async function startTopology(config: ServeConfig, node: number, log: Logger, met
     secret = randomBytes(32);
     log.warn(
       { option: 'topologySecretFile', env: envName('topologySecret') },
-      'no topology secret configured: this run signs its LLDP probes with a secret of its own, so other nodes cannot verify them (links between nodes are not found); give every node the same secret',
+      'no topology secret configured: this run signs its LLDP probes with a secret of its own, so other nodes cannot verify them (links between nodes are not found, and with an overlay the nodes do not share their links and hosts); give every node the same secret',
     );
   } else {
     secret = Buffer.from(config.topologySecret, 'utf8');
@@ -117,7 +117,8 @@ async function startTopology(config: ServeConfig, node: number, log: Logger, met
   const service = topologyService({ node, secret, probeIntervalMs: config.topologyProbeIntervalMs, registry: metrics.registry, publish: (e) => events.publish(e), onEvent });
   events.claimPacketIns(service.name, (e) => service.claimPacketIn(e));
   await controller.use(service);
-  if (clusterBus !== undefined) {
+  // A secret of this run alone: no other node could verify what this one announces, nor this one theirs.
+  if (clusterBus !== undefined && config.topologySecret !== undefined) {
     // Every node announces what it learned; the others merge it (README "Across nodes"), refreshed once a link timeout.
     cluster = startTopologyCluster({
       node,
