@@ -113,6 +113,7 @@ export function startTopologyCluster(options: TopologyClusterOptions): TopologyC
       // One announcement for the events of a turn (a switch going down takes many links with it).
       setImmediate(() => {
         flushScheduled = false;
+        if (stopped) return;
         cluster.flush();
         drain();
       });

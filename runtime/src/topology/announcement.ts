@@ -6,9 +6,10 @@ import type { Endpoint, Host, HostRemovedReason, Link, LinkDownReason } from './
  * The message one runtime node sends the others about the links and hosts it
  * learned (README "Across nodes"): links and hosts that are up (new, changed or
  * refreshed) and those that went away, each list at most
- * `MAX_ANNOUNCED_ITEMS` long. Wire form: version byte (1), HMAC-SHA256 keyed
- * with the cluster secret over the version byte and the JSON that follows, then
- * the JSON body (at most `MAX_ANNOUNCEMENT_BYTES` in all).
+ * `MAX_ANNOUNCED_ITEMS` long. Wire form: version byte (1), the sender's node id
+ * (u32, big-endian; a node skips its own without checking them), HMAC-SHA256
+ * keyed with the cluster secret over the version, the node id and the JSON
+ * that follows, then the JSON body (at most `MAX_ANNOUNCEMENT_BYTES` in all).
  */
 export interface Announcement {
   /** The sending node's 32-bit id. */
@@ -33,6 +34,8 @@ export const MIN_TTL_MS = 1_000;
 export const MAX_TTL_MS = 600_000;
 
 const MAC_SIZE = 32;
+/** Version byte and node id. */
+const HEADER_SIZE = 5;
 const MAX_IPS = 8;
 const LINK_DOWN_REASONS: ReadonlySet<string> = new Set<LinkDownReason>(['timeout', 'portDown', 'switchDown', 'replaced']);
 const HOST_REMOVED_REASONS: ReadonlySet<string> = new Set<HostRemovedReason>(['timeout', 'portDown', 'switchDown', 'notEdge']);
@@ -54,8 +57,16 @@ export function encodeAnnouncement(a: Announcement, secret: Uint8Array): Buffer 
     }),
     'utf8',
   );
-  const version = Buffer.from([ANNOUNCEMENT_VERSION]);
-  return Buffer.concat([version, sign(secret, version, body), body]);
+  const header = Buffer.alloc(HEADER_SIZE);
+  header[0] = ANNOUNCEMENT_VERSION;
+  header.writeUInt32BE(a.node, 1);
+  return Buffer.concat([header, sign(secret, header, body), body]);
+}
+
+/** The sender's node id in the header of `bytes`, unchecked (undefined when there is no header of our version). */
+export function announcementNode(bytes: Uint8Array): number | undefined {
+  if (bytes.length < HEADER_SIZE || bytes[0] !== ANNOUNCEMENT_VERSION) return undefined;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, HEADER_SIZE).readUInt32BE(1);
 }
 
 /**
@@ -66,10 +77,10 @@ export function encodeAnnouncement(a: Announcement, secret: Uint8Array): Buffer 
  */
 export function decodeAnnouncement(bytes: Uint8Array, secret: Uint8Array): Announcement {
   if (bytes.length > MAX_ANNOUNCEMENT_BYTES) throw new TopologyFrameError('ANNOUNCE_MALFORMED', `announcement of ${bytes.length} bytes, at most ${MAX_ANNOUNCEMENT_BYTES} accepted`);
-  if (bytes.length < 1 + MAC_SIZE + 2) throw new TopologyFrameError('ANNOUNCE_MALFORMED', `announcement of ${bytes.length} bytes is too short`);
+  if (bytes.length < HEADER_SIZE + MAC_SIZE + 2) throw new TopologyFrameError('ANNOUNCE_MALFORMED', `announcement of ${bytes.length} bytes is too short`);
   if (bytes[0] !== ANNOUNCEMENT_VERSION) throw new TopologyFrameError('ANNOUNCE_FOREIGN', `announcement version ${bytes[0]}, this node reads ${ANNOUNCEMENT_VERSION}`);
-  const body = bytes.subarray(1 + MAC_SIZE);
-  if (!timingSafeEqual(sign(secret, bytes.subarray(0, 1), body), bytes.subarray(1, 1 + MAC_SIZE))) {
+  const body = bytes.subarray(HEADER_SIZE + MAC_SIZE);
+  if (!timingSafeEqual(sign(secret, bytes.subarray(0, HEADER_SIZE), body), bytes.subarray(HEADER_SIZE, HEADER_SIZE + MAC_SIZE))) {
     throw new TopologyFrameError('ANNOUNCE_FORGED', 'announcement HMAC does not verify with the cluster secret (another cluster, or not from a runtime node)');
   }
   let json: unknown;
@@ -79,8 +90,10 @@ export function decodeAnnouncement(bytes: Uint8Array, secret: Uint8Array): Annou
     throw new TopologyFrameError('ANNOUNCE_MALFORMED', 'announcement body is not JSON', { cause: err });
   }
   const o = record(json, 'announcement');
+  const node = uint(o.node, 'node', 0xffffffff);
+  if (node !== announcementNode(bytes)) throw malformed(`node ${node} in the body, ${announcementNode(bytes)} in the header`);
   return {
-    node: uint(o.node, 'node', 0xffffffff),
+    node,
     seq: uint(o.seq, 'seq', Number.MAX_SAFE_INTEGER),
     ttlMs: Math.min(MAX_TTL_MS, Math.max(MIN_TTL_MS, uint(o.ttlMs, 'ttlMs', Number.MAX_SAFE_INTEGER))),
     links: list(o.links, 'links').map((v) => {
@@ -104,8 +117,8 @@ export function decodeAnnouncement(bytes: Uint8Array, secret: Uint8Array): Annou
   };
 }
 
-function sign(secret: Uint8Array, version: Uint8Array, body: Uint8Array): Buffer {
-  return createHmac('sha256', secret).update(version).update(body).digest();
+function sign(secret: Uint8Array, header: Uint8Array, body: Uint8Array): Buffer {
+  return createHmac('sha256', secret).update(header).update(body).digest();
 }
 
 function endpointJson(e: Endpoint): { dpid: string; port: number } {

@@ -185,9 +185,11 @@ describe('ClusterTopology', () => {
     refused(() => b.cluster.received(Buffer.from([1, 2, 3]), 0), 'ANNOUNCE_MALFORMED');
     const signed = (json: string): Buffer => {
       const body = Buffer.from(json);
-      return Buffer.concat([Buffer.from([1]), createHmac('sha256', SECRET).update(Buffer.from([1])).update(body).digest(), body]);
+      const header = Buffer.from([1, 0, 0, 0, 1]);
+      return Buffer.concat([header, createHmac('sha256', SECRET).update(header).update(body).digest(), body]);
     };
     refused(() => b.cluster.received(signed('{"node":1'), 0), 'ANNOUNCE_MALFORMED');
+    refused(() => b.cluster.received(signed('{"node":2,"seq":1,"ttlMs":1000,"links":[],"hosts":[],"linksDown":[],"hostsDown":[]}'), 0), 'ANNOUNCE_MALFORMED');
     refused(() => b.cluster.received(signed('{"node":1,"seq":1,"ttlMs":1000,"links":[{"src":{"dpid":"xyz","port":1}}],"hosts":[],"linksDown":[],"hostsDown":[]}'), 0), 'ANNOUNCE_MALFORMED');
     refused(() => b.cluster.received(signed('{"node":1,"seq":1,"ttlMs":1000,"links":[],"hosts":[],"linksDown":[],"hostsDown":[{"mac":"02:00:00:00:00:01","reason":"gone"}]}'), 0), 'ANNOUNCE_MALFORMED');
     assert.deepEqual(drain(b.cluster), [], 'nothing learned from refused input');

@@ -1,4 +1,4 @@
-import { decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_ITEMS, type Announcement } from './announcement.js';
+import { announcementNode, decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_ITEMS, type Announcement } from './announcement.js';
 import { TopologyFrameError } from './errors.js';
 import { MinHeap, Outbox } from './min-heap.js';
 import { shortestPath, type PathWeight } from './paths.js';
@@ -116,8 +116,9 @@ export class ClusterTopology implements TopologyQuery {
    * `ANNOUNCE_STALE` when it is not newer than that node's last one)
    */
   received(bytes: Uint8Array, nowMs: number): void {
+    // Its own come back through the local bus: not worth an HMAC and a JSON parse (a forgery with this id is ignored as well).
+    if (announcementNode(bytes) === this.options.node) return;
     const a = decodeAnnouncement(bytes, this.options.secret);
-    if (a.node === this.options.node) return;
     const last = this.lastSeq.get(a.node);
     if (last !== undefined && a.seq <= last) throw new TopologyFrameError('ANNOUNCE_STALE', `announcement ${a.seq} of node ${a.node} is not newer than its ${last}`);
     if (last === undefined && this.lastSeq.size >= this.limits.maxNodes) {
