@@ -6,7 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { nodeIdOf } from '../core/index.js';
 import { formatDpid } from '../openflow/index.js';
+import { EventKind } from '../generated/sdn/runtime/v1/events.js';
 import { TopologyClient, type GetTopologyResponse } from '../generated/sdn/runtime/v1/topology.js';
+import { StreamClient } from '../testing/api-client.js';
 import { makeCa, nodeCertificate } from '../testing/overlay-pki.js';
 import { OvsHarness, waitFor } from '../testing/ovs/index.js';
 import { startServe, type ServeProcess } from '../testing/serve-process.js';
@@ -18,7 +20,8 @@ import { DPIDS, HOSTS, show } from './topology.js';
  * controlled by node 1 only and s2 by node 2 only, cabled by a veth pair, two
  * hosts on each. Each node learns the direction whose probes the other node
  * sent (checked with the shared secret), and both nodes' Topology services list
- * both links and all four hosts. Node 2 is then killed: node 1 drops what node 2
+ * both links and all four hosts, and an Events client of each node gets each
+ * link and host event once. Node 2 is then killed: node 1 drops what node 2
  * announced once it is no longer refreshed.
  * Run alone: flock /tmp/sdn-ovs.lock node --test --test-concurrency=1 runtime/dist/e2e/topology-cluster.ovs.test.js
  */
@@ -69,6 +72,7 @@ describe('one topology across two runtime nodes, each controlling one Open vSwit
   let dir: string;
   const nodes: ServeProcess[] = [];
   const clients: TopologyClient[] = [];
+  const streams: StreamClient[] = [];
   let ovs: OvsHarness | undefined;
   let ports: { portA: number; portB: number };
 
@@ -79,6 +83,12 @@ describe('one topology across two runtime nodes, each controlling one Open vSwit
     nodes.push(await startServe(serveArgs(dir, NAMES[0], [])));
     nodes.push(await startServe(serveArgs(dir, NAMES[1], [seedOf(nodes[0]!, NAMES[0])])));
     for (const p of nodes) clients.push(new TopologyClient(String(p.serving.grpc), credentials.createInsecure()));
+    for (const p of nodes) {
+      const stream = new StreamClient(Number(String(p.serving.grpc).split(':').pop()));
+      await stream.subscribe({ appName: 'topology-cluster-e2e', kinds: [EventKind.EVENT_KIND_LINK_UP, EventKind.EVENT_KIND_HOST_ADDED] });
+      stream.grant(10_000);
+      streams.push(stream);
+    }
     ovs = await OvsHarness.start();
     const openflow = nodes.map((p) => String(p.serving.openflow).split(':').pop());
     await ovs.addBridge('s1', { dpid: formatDpid(DPIDS.s1), controller: [`tcp:127.0.0.1:${openflow[0]}`], maxBackoffMs: 1000, protocols: ['OpenFlow13'] });
@@ -91,6 +101,7 @@ describe('one topology across two runtime nodes, each controlling one Open vSwit
 
   after(async () => {
     for (const c of clients) c.close();
+    for (const s of streams) s.close();
     await ovs?.stop();
     for (const p of nodes) if (p.child.exitCode === null && p.child.signalCode === null) await p.stop();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
@@ -113,6 +124,13 @@ describe('one topology across two runtime nodes, each controlling one Open vSwit
         },
         () => `links ${show(seen === undefined ? [] : linkLines(seen))}, hosts ${show(seen === undefined ? [] : hostLines(seen))}`,
       );
+    }
+    for (const [i, stream] of streams.entries()) {
+      const once = (): string[] =>
+        stream.events.flatMap((e) => (e.body?.$case === 'linkUp' ? [`${e.body.value.link!.src!.dpid}>${e.body.value.link!.dst!.dpid}`] : e.body?.$case === 'hostAdded' ? [e.body.value.host!.mac] : [])).sort();
+      const wanted = ['1>2', '2>1', ...HOSTS.map((h) => h.mac)].sort();
+      await stream.until(() => once().length >= wanted.length, `node ${i + 1}'s Events client got every link and host`, DISCOVERY_MS);
+      assert.deepEqual(once(), wanted, `node ${i + 1}: each event once`);
     }
     for (const [i, p] of nodes.entries()) {
       assert.deepEqual(p.lines.filter((l) => String(l.msg).startsWith('frame refused by topology') || String(l.msg).startsWith('topology announcement refused')), [], `node ${i + 1} refused nothing`);
