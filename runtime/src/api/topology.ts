@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { formatDpid } from '../openflow/index.js';
 import { PathRequest_Weight, type PathRequest, type TopologyServer } from '../generated/sdn/runtime/v1/topology.js';
-import type { Topology } from '../topology/index.js';
+import type { TopologyQuery } from '../topology/index.js';
 import type { Authenticator } from './auth.js';
 import { fromHost, fromLink } from './convert/index.js';
 import { ApiFeatureOffError, ApiInputError, ApiNotFoundError } from './errors.js';
@@ -12,14 +12,14 @@ export interface TopologyContext {
   readonly auth: Authenticator;
   readonly log: Logger;
   /** Undefined on a node started with topology off: every call is FAILED_PRECONDITION. */
-  readonly topology: Topology | undefined;
+  readonly topology: TopologyQuery | undefined;
 }
 
 const endpointOrder = (a: { dpid: bigint; port: number }, b: { dpid: bigint; port: number }): number => (a.dpid === b.dpid ? a.port - b.port : a.dpid < b.dpid ? -1 : 1);
 
 /** The Topology service: Get (links and hosts), Path (scope events:read). */
 export function topologyGrpcService(ctx: TopologyContext): TopologyServer {
-  const known = (what: string): Topology => {
+  const known = (what: string): TopologyQuery => {
     if (ctx.topology === undefined) throw new ApiFeatureOffError(`${what}: this node runs without topology (--no-topology)`);
     return ctx.topology;
   };

@@ -20,6 +20,8 @@ export interface TopologyServiceOptions {
   readonly registry: Registry;
   /** Hands a topology event to the EventBus (and so to every kind of app). */
   readonly publish: (event: AppEventOf<TopologyEventType>) => void;
+  /** Also told every topology event of this node (the cluster side announces them to the other nodes). */
+  readonly onEvent?: (event: TopologyEvent) => void;
   /** Milliseconds since the epoch (probe timestamps travel between nodes). */
   readonly now?: () => number;
 }
@@ -74,6 +76,7 @@ export function topologyService(options: TopologyServiceOptions): TopologyServic
       logOnce(`limit:${out.what}`, { what: out.what }, out.detail);
     } else {
       options.publish(appEvent(options.node, out));
+      options.onEvent?.(out);
     }
   };
 
@@ -134,7 +137,8 @@ export function topologyService(options: TopologyServiceOptions): TopologyServic
         drain();
       });
       unsubscribe = off;
-      for (const view of ctx.switches.list()) if (view.node === options.node) switchUp(view);
+      // With mastership a switch connected here is probed only while this node is its master (switchUp says so from then on).
+      for (const view of ctx.switches.list()) if (view.node === options.node && ctx.switches.role(view.dpid)?.role === 'master') switchUp(view);
       drain();
     },
     stop() {
@@ -157,8 +161,8 @@ export function topologyService(options: TopologyServiceOptions): TopologyServic
   };
 }
 
-/** The bus form of a topology event: `dpid` is the link's destination switch, or the host's switch. */
-function appEvent(node: number, e: TopologyEvent): AppEventOf<TopologyEventType> {
+/** The bus form of a topology event learned by `node`: `dpid` is the link's destination switch, or the host's switch. */
+export function appEvent(node: number, e: TopologyEvent): AppEventOf<TopologyEventType> {
   switch (e.kind) {
     case 'linkUp':
       return { type: 'linkUp', node, dpid: e.link.dst.dpid, link: e.link };

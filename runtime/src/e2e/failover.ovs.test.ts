@@ -5,8 +5,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import { nodeIdOf } from '../core/index.js';
+import { TopologyClient, type GetTopologyResponse } from '../generated/sdn/runtime/v1/topology.js';
 import { formatDpid } from '../openflow/index.js';
-import { credentials } from '@grpc/grpc-js';
 import { KVClient } from '../generated/sdn/runtime/v1/kv.js';
 import { StreamClient } from '../testing/api-client.js';
 import { EtcdCluster } from '../testing/etcd-cluster.js';
@@ -92,6 +94,7 @@ class Node {
       '--store', 'etcd', '--etcd-endpoints', this.proxies.map((p) => p.endpoint).join(','), '--etcd-prefix', `/${clusterName}/kv/`,
       '--mastership', 'etcd', '--cluster', clusterName, '--node-id', this.name, '--mastership-disconnect-grace-ms', String(DISCONNECT_GRACE_MS),
       '--app', 'learning-switch', '--data-dir', this.dataDir,
+      '--topology-secret-file', path.join(this.dataDir, '..', 'topology-secret'),
       '--openflow-host', '127.0.0.1', '--openflow-port', String(this.openflowPort),
       '--http-host', '127.0.0.1', '--http-port', '0', '--grpc-port', String(this.grpcPort),
     ]);
@@ -113,6 +116,21 @@ class Node {
   /** The generation of this node's latest master line for the switch. */
   generation(bridge: Bridge): string | undefined {
     return this.roleLines().filter((l) => l.dpid === formatDpid(DPIDS[bridge]) && l.role === 'master').pop()?.generation;
+  }
+
+  /** `sdn_runtime_topology_probes_sent_total` from its /metrics. */
+  async probesSent(): Promise<number> {
+    const text = await (await fetch(`http://${String(this.process!.serving.http)}/metrics`)).text();
+    return Number(/^sdn_runtime_topology_probes_sent_total (\d+)$/m.exec(text)?.[1] ?? 'NaN');
+  }
+
+  async topology(): Promise<GetTopologyResponse> {
+    const client = new TopologyClient(`127.0.0.1:${this.grpcPort}`, credentials.createInsecure());
+    try {
+      return await new Promise((resolve, reject) => client.get({}, new Metadata(), (err, res) => (err === null ? resolve(res) : reject(err))));
+    } finally {
+      client.close();
+    }
   }
 
   async kill(): Promise<void> {
@@ -181,6 +199,7 @@ describe('switch mastership on Open vSwitch: failover, split brain, switch resta
   const kvCounts = (): number[] => [writers.reduce((sum, w) => sum + w.acknowledged.length, 0), writers.reduce((sum, w) => sum + w.failed, 0)];
 
   before(async () => {
+    fs.writeFileSync(path.join(root, 'topology-secret'), 'the failover topology secret, 32 bytes\n', { mode: 0o600 });
     cluster = await EtcdCluster.start(3);
     for (const node of nodes) await node.init(cluster);
     for (const node of nodes) await node.start(clusterName);
@@ -223,6 +242,19 @@ describe('switch mastership on Open vSwitch: failover, split brain, switch resta
       execFile(process.execPath, [MAIN, 'switches'], { env: { ...process.env, SDN_RUNTIME_TARGET: `127.0.0.1:${slave.grpcPort}`, SDN_RUNTIME_TOKEN: '' } }, (err, stdout, stderr) => (err === null ? resolve(stdout) : reject(new Error(`${err.message}: ${stderr}`)))),
     );
     assert.match(text, new RegExp(`^${formatDpid(DPIDS.s1)} .* slave +${master.name} +${master.generation('s1')} `, 'm'), text);
+  });
+
+  it('only the master of a bridge probes it: the link s1 -> s2 carries the node id of the master of s1, and a node master of neither sent no probe', async () => {
+    const [m1, m2] = [await masterOf('s1'), await masterOf('s2')];
+    let seen = '';
+    await waitFor('the masters list the link in both directions, each probed by the other bridge\'s master', WAIT_MS, async () => {
+      const probedBy = async (dst: Node, dpid: bigint): Promise<number | undefined> => (await dst.topology()).links.find((l) => l.dst?.dpid === dpid)?.srcNode;
+      const found = [await probedBy(m2, DPIDS.s2), await probedBy(m1, DPIDS.s1)];
+      seen = `s1->s2 by ${found[0]}, s2->s1 by ${found[1]}`;
+      return found[0] === nodeIdOf(m1.name) && found[1] === nodeIdOf(m2.name) ? true : undefined;
+    }, () => `${seen}; node ids ${nodes.map((n) => `${n.name}=${nodeIdOf(n.name)}`).join(' ')}`);
+    for (const n of nodes.filter((x) => x !== m1 && x !== m2)) assert.equal(await n.probesSent(), 0, `${n.name} is master of neither bridge`);
+    assert.ok((await m1.probesSent()) > 0);
   });
 
   it('SIGKILL of the master of both bridges: another node becomes master, installs the flows again, pings resume, no acknowledged KV write lost', async (t) => {

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { ApiServer, clusterService, guardService, KV_METHOD_SCOPES, kvServiceImpl, pluginsService, PUBSUB_METHOD_SCOPES, pubSubServiceImpl, topologyGrpcService } from '../api/index.js';
 import { learningSwitch } from '../apps/learning-switch.js';
+import { startTopologyCluster, type TopologyCluster } from '../apps/topology-cluster.js';
 import { topologyService, type TopologyService } from '../apps/topology-service.js';
 import { Controller, EventBus, MergedDirectory, nodeIdOf, Ownership, SwitchRegistry, type App, type AppEvent, type SwitchDirectory } from '../core/index.js';
 import { createHttpServer } from '../observability/http.js';
@@ -18,7 +19,7 @@ import { TopologyService as TopologyGrpcService } from '../generated/sdn/runtime
 import { InProcessBus, type PubSubBus } from '../pubsub/index.js';
 import type { KvStore } from '../store/index.js';
 import { OpenFlowServer } from '../switch/server.js';
-import type { Topology } from '../topology/index.js';
+import type { TopologyEvent, TopologyQuery } from '../topology/index.js';
 import { WebView, webAccess } from '../web/index.js';
 import { envName, type ServeConfig } from './config.js';
 import { describeSurfaces, isLoopback } from './exposure.js';
@@ -65,8 +66,8 @@ export interface RunningRuntime {
   readonly api: ApiServer;
   /** The Wasm plugin host, loading and watching `config.pluginsDir`. */
   readonly plugins: PluginManager;
-  /** The links and hosts this node knows (read-only queries); undefined with `topology: false`. */
-  readonly topology: Topology | undefined;
+  /** The links and hosts this node knows, with an overlay every node's (read-only queries); undefined with `topology: false`. */
+  readonly topology: TopologyQuery | undefined;
   /** The web view on the HTTP port (`/`, `/api/v1/...`). */
   readonly web: WebView;
   /** The overlay to other runtime nodes, when `--overlay-port` or `--seeds` asked for it; its `port` is bound. */
@@ -100,22 +101,38 @@ function ownershipOf(config: ServeConfig, log: Logger, metrics: RuntimeMetrics):
  * The topology service (on unless `config.topology` is false): started before the
  * other apps, and claiming packet-ins on the bus so no app sees an LLDP frame.
  */
-async function startTopology(config: ServeConfig, node: number, log: Logger, metrics: RuntimeMetrics, events: EventBus, controller: Controller): Promise<TopologyService | undefined> {
+async function startTopology(config: ServeConfig, node: number, log: Logger, metrics: RuntimeMetrics, events: EventBus, controller: Controller, clusterBus: PubSubBus | undefined): Promise<{ service: TopologyService; cluster: TopologyCluster | undefined } | undefined> {
   if (!config.topology) return undefined;
   let secret: Buffer;
   if (config.topologySecret === undefined) {
     secret = randomBytes(32);
     log.warn(
       { option: 'topologySecretFile', env: envName('topologySecret') },
-      'no topology secret configured: this run signs its LLDP probes with a secret of its own, so other nodes cannot verify them (links between nodes are not found); give every node the same secret',
+      'no topology secret configured: this run signs its LLDP probes with a secret of its own, so other nodes cannot verify them (links between nodes are not found, and with an overlay the nodes do not share their links and hosts); give every node the same secret',
     );
   } else {
     secret = Buffer.from(config.topologySecret, 'utf8');
   }
-  const service = topologyService({ node, secret, probeIntervalMs: config.topologyProbeIntervalMs, registry: metrics.registry, publish: (e) => events.publish(e) });
+  let cluster: TopologyCluster | undefined;
+  const onEvent = (e: TopologyEvent): void => cluster?.localEvent(e);
+  const service = topologyService({ node, secret, probeIntervalMs: config.topologyProbeIntervalMs, registry: metrics.registry, publish: (e) => events.publish(e), onEvent });
   events.claimPacketIns(service.name, (e) => service.claimPacketIn(e));
   await controller.use(service);
-  return service;
+  // A secret of this run alone: no other node could verify what this one announces, nor this one theirs.
+  if (clusterBus !== undefined && config.topologySecret !== undefined) {
+    // Every node announces what it learned; the others merge it (README "Across nodes"), refreshed once a link timeout.
+    cluster = startTopologyCluster({
+      node,
+      secret,
+      refreshIntervalMs: service.topology.linkTimeoutMs,
+      local: service.topology,
+      bus: clusterBus,
+      registry: metrics.registry,
+      publish: (e) => events.publish(e),
+      log: log.child({ component: 'topology' }),
+    });
+  }
+  return { service, cluster };
 }
 
 function builtInApp(name: string): App {
@@ -201,7 +218,9 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     overlay.onOutput((output) => nodeEvents.onOutput(output));
   }
   const controller = new Controller({ node, log, switches, bus: events, ownership });
-  const topology = await startTopology(config, node, log, metrics, events, controller);
+  const topologyParts = await startTopology(config, node, log, metrics, events, controller, overlay === undefined ? undefined : bus);
+  const topology = topologyParts?.service;
+  const topologyView: TopologyQuery | undefined = topologyParts?.cluster?.view ?? topology?.topology;
   for (const name of config.apps) await controller.use(builtInApp(name));
   let openflowPort = 0;
   let httpPort = 0;
@@ -227,7 +246,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
 
   api.addService(KVService, guardService(api.auth, 'KV', kvServiceImpl(store), KV_METHOD_SCOPES));
   api.addService(PubSubService, guardService(api.auth, 'PubSub', pubSubServiceImpl(bus), PUBSUB_METHOD_SCOPES));
-  api.addService(TopologyGrpcService, topologyGrpcService({ auth: api.auth, log: log.child({ component: 'grpc' }), topology: topology?.topology }));
+  api.addService(TopologyGrpcService, topologyGrpcService({ auth: api.auth, log: log.child({ component: 'grpc' }), topology: topologyView }));
   api.addService(ClusterService, clusterService({ auth: api.auth, log: log.child({ component: 'grpc' }), nodeId: node, overlay: overlay?.node }));
 
   const tls =
@@ -272,7 +291,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     isLoopback,
     auth: api.auth,
     feed: api.hub,
-    topology: topology?.topology,
+    topology: topologyView,
     plugins,
     apps: [...(topology === undefined ? [] : [topology.name]), ...config.apps],
     appName: (id) => ownership.ids.nameOf(id),
@@ -305,6 +324,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     });
   } catch (err) {
     // A port in use: nothing started here may keep the process alive (the plugins folder watcher, listeners).
+    topologyParts?.cluster?.stop();
     await controller.stopApps();
     await overlay?.stop();
     if (openflowPort !== 0) await openflow.close();
@@ -335,7 +355,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     grpcPort,
     api,
     plugins,
-    topology: topology?.topology,
+    topology: topologyView,
     web,
     overlay,
     stop() {
@@ -343,6 +363,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
         pluginsApi.endWatches();
         await api.stop();
         await openflow.close();
+        topologyParts?.cluster?.stop();
         await overlay?.stop();
         await controller.stopApps();
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));

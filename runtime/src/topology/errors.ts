@@ -16,8 +16,21 @@ import { SdnError } from '../errors.js';
  *   in the future (a replay, or a clock far off).
  * - `PACKET_MALFORMED`: a packet-in frame whose Ethernet, ARP, IPv4 or IPv6
  *   header is truncated, so no host can be learned from it.
+ * - `ANNOUNCE_MALFORMED`, `ANNOUNCE_FOREIGN`, `ANNOUNCE_FORGED`, `ANNOUNCE_STALE`:
+ *   another node's announcement of its links and hosts (announcement.ts) is too
+ *   large or not of our form, of another version, not signed with the cluster
+ *   secret, or not newer than the last one of that node.
  */
-export type TopologyErrorCode = 'LLDP_MALFORMED' | 'LLDP_FOREIGN' | 'LLDP_FORGED' | 'LLDP_STALE' | 'PACKET_MALFORMED';
+export type TopologyErrorCode =
+  | 'LLDP_MALFORMED'
+  | 'LLDP_FOREIGN'
+  | 'LLDP_FORGED'
+  | 'LLDP_STALE'
+  | 'PACKET_MALFORMED'
+  | 'ANNOUNCE_MALFORMED'
+  | 'ANNOUNCE_FOREIGN'
+  | 'ANNOUNCE_FORGED'
+  | 'ANNOUNCE_STALE';
 
 /** A frame topology refused; `code` says why (see `TopologyErrorCode`), `cause` chains a codec error. */
 export class TopologyFrameError extends SdnError {

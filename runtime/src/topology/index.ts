@@ -5,6 +5,8 @@
  * services that own sockets and timers.
  */
 export { DEFAULT_DISCOVERY_OPTIONS, LinkDiscovery, type DiscoveryOptions, type DiscoveryOutput } from './discovery.js';
+export { ANNOUNCEMENT_VERSION, decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_ITEMS, MAX_ANNOUNCEMENT_BYTES, type Announcement } from './announcement.js';
+export { ClusterTopology, type ClusterOptions, type ClusterOutput, type TopologyQuery } from './cluster.js';
 export { TopologyFrameError, type TopologyErrorCode } from './errors.js';
 export { hostFacts, type HostFacts } from './host-packet.js';
 export { DEFAULT_HOST_OPTIONS, HostTracker, type HostOptions, type HostOutput } from './hosts.js';

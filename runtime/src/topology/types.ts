@@ -69,8 +69,11 @@ export type TopologyEvent =
  */
 export interface TopologyLimit {
   readonly kind: 'limit';
-  /** `ports`: a switch has more ports than are probed; `switches`, `links`, `hosts`: table full; `flapping`: a host's moves are held back. */
-  readonly what: 'ports' | 'switches' | 'links' | 'hosts' | 'flapping';
+  /**
+   * `ports`: a switch has more ports than are probed; `switches`, `links`, `hosts`: table full;
+   * `flapping`: a host's moves are held back; `nodes`: announcements from more nodes than are tracked.
+   */
+  readonly what: 'ports' | 'switches' | 'links' | 'hosts' | 'flapping' | 'nodes';
   readonly detail: string;
 }
 

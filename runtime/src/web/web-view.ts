@@ -7,7 +7,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { ApiUnauthenticatedError, hasScope, type Authenticator } from '../api/index.js';
 import type { App, AppContext, SwitchDirectory } from '../core/index.js';
 import type { PluginStatus } from '../plugins/index.js';
-import type { Topology } from '../topology/index.js';
+import type { TopologyQuery } from '../topology/index.js';
 import { WebError, type WebErrorCode } from './errors.js';
 import { SseClients, type EventFeed, type SseLimits } from './sse-clients.js';
 import { formatEventId, jsonReplacer } from './sse-resume.js';
@@ -39,7 +39,7 @@ export interface WebViewOptions {
   readonly auth: Authenticator;
   /** The API's event hub: its log's seqs are the stream's event ids. */
   readonly feed: EventFeed;
-  readonly topology: Topology | undefined;
+  readonly topology: TopologyQuery | undefined;
   readonly plugins: { list(): PluginStatus[] };
   /** The in-process apps by name. */
   readonly apps: readonly string[];
