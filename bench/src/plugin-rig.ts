@@ -7,6 +7,7 @@ import type { AppContext, AppEvent, AppScope, Command, SwitchDirectory, SwitchHa
 import { RuntimeMetrics } from '../../runtime/dist/observability/metrics.js';
 import type { PacketIn } from '../../runtime/dist/openflow/index.js';
 import { PluginManager, type PluginStateChange, type SlotPolicy } from '../../runtime/dist/plugins/index.js';
+import { CACHE as KIT_BUILDS } from '../../runtime/dist/plugins/testing/kits.js';
 
 /**
  * A plugin manager driven straight from this process, without sockets: events
@@ -48,7 +49,8 @@ export class PluginRig {
 
   private constructor(cacheDir: string, policy: Partial<SlotPolicy>) {
     this.dir = mkdtempSync(join(tmpdir(), 'sdn-bench-plugins-'));
-    this.manager = new PluginManager({ dataDir: this.dir, cacheDir, watch: false, metrics: this.metrics, policy });
+    // Its own folder (test guests) and the kit builds are where its plugins come from, as in the plugin tests' harness.
+    this.manager = new PluginManager({ dataDir: this.dir, cacheDir, watch: false, metrics: this.metrics, policy, loadDirs: [this.dir, KIT_BUILDS] });
     this.manager.onStateChange((c) => {
       this.changes.push(c);
       for (const w of this.changeWaiters.splice(0)) {
