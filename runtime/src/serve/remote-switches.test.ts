@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { AppEvent, Command, SwitchDirectory, SwitchHandle, SwitchView } from '../core/index.js';
 import { MergedDirectory } from '../core/index.js';
-import type { ErrorMsg, FeaturesReply, OfpMessage, PacketIn, Port } from '../openflow/index.js';
+import { decodeMessage, type ErrorMsg, type FeaturesReply, type OfpMessage, type PacketIn, type Port } from '../openflow/index.js';
 import { parseSeeds } from '../overlay/index.js';
 import { SwitchBusyError, SwitchRequestError, SwitchUnavailableError } from '../switch/session.js';
 import { eventually } from '../testing/test-runtime.js';
@@ -43,6 +43,7 @@ class FakeSwitch implements SwitchDirectory {
       node: this.theView.node,
       version: 4,
       send: (command) => void this.sent.push(command),
+      sendEncoded: (message) => void this.sent.push(decodeMessage(message) as Command),
       sendConfirmed: (command) => this.answer(command).then(() => undefined),
       request: (command) => this.answer(command),
       barrier: () => this.answer('barrier').then(() => undefined),
