@@ -250,7 +250,7 @@ export class RemoteSwitches implements SwitchDirectory {
       send: (command) => send(SwitchCommandKind.SWITCH_COMMAND_KIND_SEND, encode(command), 0n),
       sendEncoded: (message) => {
         expectWholeMessage(message, version);
-        // A copy: the caller's bytes may be a view of memory it reuses (a plugin's reply area).
+        // A copy: the overlay may hold the message until its next tick, and the caller may reuse its buffer (a plugin's reply area).
         send(SwitchCommandKind.SWITCH_COMMAND_KIND_SEND, Buffer.from(message), 0n);
       },
       sendConfirmed: (command) => awaited(SwitchCommandKind.SWITCH_COMMAND_KIND_SEND_CONFIRMED, encode(command)).then(() => undefined),
