@@ -10,20 +10,20 @@ import { cpuProfFlags, runtimeArgs, waitForRuntime, waitForStreams } from './run
  * The controllers of the learning-switch benchmark and how each is started,
  * listening on 127.0.0.1 only: sdn-runtime with its built-in app, with the
  * learning switch as a gRPC client (TypeScript or Python, a second process) or
- * as a plugin (TypeScript or Python kit) instead, os-ken and ovs-testcontroller.
+ * as a plugin (TypeScript, Python or Rust kit) instead, os-ken and ovs-testcontroller.
  * Each speaks the run's OpenFlow version only (1.3, or 1.0 for the cbench-style
  * run). A controller may be several processes: they start in order, each
  * awaited until ready, and their CPU times add up.
  */
 
-export const CONTESTANT_IDS = ['runtime', 'runtime-ts', 'runtime-py', 'plugin-ts', 'plugin-py', 'osken', 'testcontroller'] as const;
+export const CONTESTANT_IDS = ['runtime', 'runtime-ts', 'runtime-py', 'plugin-ts', 'plugin-py', 'plugin-rs', 'osken', 'testcontroller'] as const;
 export type ContestantId = (typeof CONTESTANT_IDS)[number];
 
 /** The contestants of the OpenFlow 1.0 (cbench-style) run unless --only says otherwise: the ones issue 15 names. */
 export const OPENFLOW_10_IDS: readonly ContestantId[] = ['runtime', 'osken', 'testcontroller'];
 
 /** The contestants that are sdn-runtime (the rest are peers). */
-export const RUNTIME_IDS: readonly ContestantId[] = ['runtime', 'runtime-ts', 'runtime-py', 'plugin-ts', 'plugin-py'];
+export const RUNTIME_IDS: readonly ContestantId[] = ['runtime', 'runtime-ts', 'runtime-py', 'plugin-ts', 'plugin-py', 'plugin-rs'];
 
 export interface LaunchContext {
   readonly root: string;
@@ -187,6 +187,7 @@ export const CONTESTANTS: readonly Contestant[] = [
   runtimePy,
   pluginContestant('plugin-ts', 'ts', 'sdn-runtime + TS plugin (learning-switch-plugin-ts)'),
   pluginContestant('plugin-py', 'py', 'sdn-runtime + Python plugin (learning-switch-plugin-py)'),
+  pluginContestant('plugin-rs', 'rs', 'sdn-runtime + Rust plugin (learning-switch-plugin-rs)'),
   osken,
   testcontroller,
 ];

@@ -136,6 +136,8 @@ const PEER_TARGETS: readonly { readonly id: ContestantId; readonly peer: Contest
   { id: 'runtime-py', peer: 'osken', factor: 10 },
   { id: 'plugin-ts', peer: 'testcontroller', factor: 1 },
   { id: 'plugin-py', peer: 'testcontroller', factor: 1 },
+  { id: 'plugin-rs', peer: 'testcontroller', factor: 1 },
+  { id: 'plugin-rs', peer: 'runtime', factor: 0.5 },
 ];
 
 function factorText(f: number): string {

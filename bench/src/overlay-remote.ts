@@ -56,7 +56,7 @@ function view(): SwitchView {
 
 /** A switch that answers every command at once. */
 function instantSwitch(theView: SwitchView): SwitchDirectory {
-  const handle: SwitchHandle = { dpid: DPID, node: 1, version: 4, send: () => {}, sendConfirmed: () => Promise.resolve(), request: () => Promise.resolve([]), barrier: () => Promise.resolve() };
+  const handle: SwitchHandle = { dpid: DPID, node: 1, version: 4, send: () => {}, sendEncoded: () => {}, sendConfirmed: () => Promise.resolve(), request: () => Promise.resolve([]), barrier: () => Promise.resolve() };
   return { lookup: (d) => (d === DPID ? handle : undefined), view: (d) => (d === DPID ? theView : undefined), list: () => [theView], role: () => undefined };
 }
 

@@ -5,8 +5,9 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { AppContext, AppEvent, AppScope, Command, SwitchDirectory, SwitchHandle } from '../../runtime/dist/core/index.js';
 import { RuntimeMetrics } from '../../runtime/dist/observability/metrics.js';
-import type { PacketIn } from '../../runtime/dist/openflow/index.js';
+import { encodeMessageInto, expectWholeMessage, OFPT_PACKET_OUT, Writer, type PacketIn } from '../../runtime/dist/openflow/index.js';
 import { PluginManager, type PluginStateChange, type SlotPolicy } from '../../runtime/dist/plugins/index.js';
+import { CACHE as KIT_BUILDS } from '../../runtime/dist/plugins/testing/kits.js';
 
 /**
  * A plugin manager driven straight from this process, without sockets: events
@@ -37,8 +38,14 @@ export class PluginRig {
   readonly dir: string;
   readonly logs: Record<string, unknown>[] = [];
   readonly changes: PluginStateChange[] = [];
-  /** Commands received on the fake switch, by type. */
-  readonly received = new Map<string, number>();
+  /** Commands received on the fake switch, by OpenFlow message type. */
+  readonly received = new Map<number, number>();
+  /**
+   * What a connection does with a command, so that the host's hand-over is
+   * measured with its cost on the other side: a value is encoded, an encoded
+   * message copied with a fresh xid (switch/connection.ts). Reset when it fills.
+   */
+  private readonly out = new Writer(64 * 1024);
   private handler: ((event: AppEvent) => void) | undefined;
   /** PACKET_OUTs received: each plugin measured here answers every PACKET_IN with exactly one. */
   private packetOuts = 0;
@@ -48,7 +55,8 @@ export class PluginRig {
 
   private constructor(cacheDir: string, policy: Partial<SlotPolicy>) {
     this.dir = mkdtempSync(join(tmpdir(), 'sdn-bench-plugins-'));
-    this.manager = new PluginManager({ dataDir: this.dir, cacheDir, watch: false, metrics: this.metrics, policy });
+    // Its own folder (test guests) and the kit builds are where its plugins come from, as in the plugin tests' harness.
+    this.manager = new PluginManager({ dataDir: this.dir, cacheDir, watch: false, metrics: this.metrics, policy, loadDirs: [this.dir, KIT_BUILDS] });
     this.manager.onStateChange((c) => {
       this.changes.push(c);
       for (const w of this.changeWaiters.splice(0)) {
@@ -75,7 +83,15 @@ export class PluginRig {
       dpid: BENCH_DPID,
       node: 0,
       version: 4,
-      send: (command: Command) => rig.onCommand(command),
+      send: (command: Command) => rig.onCommand(rig.written(() => encodeMessageInto(command, rig.out, 4, 1))),
+      sendEncoded: (message: Buffer) =>
+        rig.onCommand(
+          rig.written(() => {
+            expectWholeMessage(message, 4);
+            rig.out.bytes(message);
+            rig.out.buf.writeUInt32BE(1, rig.out.pos - message.length + 4);
+          }),
+        ),
       sendConfirmed: () => Promise.resolve(),
       request: () => Promise.resolve([]),
       barrier: () => Promise.resolve(),
@@ -158,9 +174,17 @@ export class PluginRig {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private onCommand(command: Command): void {
-    this.received.set(command.type, (this.received.get(command.type) ?? 0) + 1);
-    if (command.type !== 'PacketOut') return;
+  /** Runs `write` into the fake connection's buffer; returns the OpenFlow type it wrote. */
+  private written(write: () => void): number {
+    if (this.out.pos > 60 * 1024) this.out.reset();
+    const start = this.out.pos;
+    write();
+    return this.out.buf[start + 1]!;
+  }
+
+  private onCommand(type: number): void {
+    this.received.set(type, (this.received.get(type) ?? 0) + 1);
+    if (type !== OFPT_PACKET_OUT) return;
     this.packetOuts++;
     const w = this.waiter;
     if (w !== undefined && this.packetOuts >= w.count) {

@@ -170,7 +170,7 @@ describe('EventBus with ownership (docs/apps-sharing-a-switch.md)', () => {
   it('hands a flow-removed to its owner only when it asked for it (the ledger knows), and to nobody else', () => {
     const { b, got, ownership, acl } = setup();
     b.publish(switchUp(1n));
-    const sw = { dpid: 1n, node: 7, version: 4, send: () => {}, sendConfirmed: () => Promise.resolve(), request: () => Promise.resolve([]), barrier: () => Promise.resolve() };
+    const sw = { dpid: 1n, node: 7, version: 4, send: () => {}, sendEncoded: () => {}, sendConfirmed: () => Promise.resolve(), request: () => Promise.resolve([]), barrier: () => Promise.resolve() };
     const handle = ownership.confine(acl, sw);
     const add = { type: 'FlowMod', cookie: 3n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 1, hardTimeout: 0, priority: 5, bufferId: 0xffffffff, outPort: 0, outGroup: 0, match: [], instructions: [] } as const;
     handle.send({ ...add, flags: OFPFF_SEND_FLOW_REM });

@@ -2,21 +2,24 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AppEvent } from './app-types.js';
 import type { Command, SwitchHandle, SwitchView } from './switch-directory.js';
-import { OFPFC_ADD, OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPFF_SEND_FLOW_REM, OFPR_ACTION, OFPR_NO_MATCH, OFPTT_ALL, type FlowMod, type FlowRemoved, type Match, type OfpMessage, type PacketIn } from '../openflow/index.js';
-import { APP_ID_MASK, appCookie, OwnershipError } from '../ownership/index.js';
+import { encodeMessage, OFPFC_ADD, OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPFF_SEND_FLOW_REM, OFPR_ACTION, OFPR_NO_MATCH, OFPTT_ALL, type FlowMod, type FlowRemoved, type Match, type OfpMessage, type PacketIn } from '../openflow/index.js';
+import { APP_ID_MASK, appCookie, confineCommand, OwnershipError } from '../ownership/index.js';
 import { delivers, Ownership } from './ownership.js';
 
 type Mod = Omit<FlowMod, 'version' | 'xid'>;
 
-/** A switch handle that records what reaches the switch and answers requests with `reply`. */
-function fakeSwitch(dpid: bigint, version = 4, reply: OfpMessage[] = []): SwitchHandle & { sent: Command[] } {
+/** A switch handle that records what reaches the switch (values in `sent`, encoded messages in `encoded`) and answers requests with `reply`. */
+function fakeSwitch(dpid: bigint, version = 4, reply: OfpMessage[] = []): SwitchHandle & { sent: Command[]; encoded: Buffer[] } {
   const sent: Command[] = [];
+  const encoded: Buffer[] = [];
   return {
     dpid,
     node: 0,
     version,
     sent,
+    encoded,
     send: (c) => void sent.push(c),
+    sendEncoded: (m) => void encoded.push(m),
     sendConfirmed: (c) => (sent.push(c), Promise.resolve()),
     request: (c) => (sent.push(c), Promise.resolve(reply)),
     barrier: () => Promise.resolve(),
@@ -26,6 +29,8 @@ const add = (priority: number, match: Match, over: Partial<Mod> = {}): Mod => ({
   type: 'FlowMod', cookie: 0n, cookieMask: 0n, tableId: 0, command: OFPFC_ADD, idleTimeout: 0, hardTimeout: 0, priority,
   bufferId: 0xffffffff, outPort: 0xffffffff, outGroup: 0xffffffff, flags: 0, match, instructions: [], ...over,
 });
+/** `c` as a plugin's worker hands it over: an OpenFlow 1.3 message, xid 0. */
+const encoded = (c: Command): Buffer => encodeMessage({ ...c, version: 4, xid: 0 } as OfpMessage);
 const deleteAll: Mod = { ...add(0, []), command: OFPFC_DELETE, tableId: OFPTT_ALL };
 const up = (dpid: bigint): AppEvent => ({ type: 'switchUp', node: 0, dpid, view: { dpid } as SwitchView });
 const packetIn = (reason: number, cookie: bigint): AppEvent => ({ type: 'packetIn', node: 0, dpid: 1n, message: { type: 'PacketIn', reason, cookie } as PacketIn });
@@ -48,6 +53,35 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     const [sentAdd, sentDelete] = sw.sent as Mod[];
     assert.equal(sentAdd!.cookie, appCookie(acl.id, 0x61636cn));
     assert.deepEqual([sentDelete!.cookie, sentDelete!.cookieMask], [appCookie(acl.id, 0n), APP_ID_MASK]);
+  });
+
+  it('sends an encoded packet-out as its bytes, and decodes an encoded flow-mod to confine it, count it and check its quota', () => {
+    const refusals: string[] = [];
+    const own = new Ownership({ defaultQuota: Infinity, quotas: new Map([['acl', 1]]), onRefused: (err) => refusals.push(`${err.app} ${err.reason}`) });
+    const acl = own.app('acl');
+    const sw = fakeSwitch(1n);
+    own.route(up(1n));
+    const handle = own.confine(acl, sw);
+    const packetOut = encoded({ type: 'PacketOut', bufferId: 0xffffffff, inPort: 1, actions: [{ type: 'output', port: 2, maxLen: 0 }], data: Buffer.from([1, 2, 3]) });
+    const mod = add(1000, ipPair('10.0.0.1', '10.0.0.3'), { cookie: 7n, idleTimeout: 60, instructions: [{ type: 'applyActions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }] });
+    handle.sendEncoded(packetOut);
+    handle.sendEncoded(encoded(mod));
+    assert.throws(() => handle.sendEncoded(encoded(add(1000, ipPair('10.0.0.3', '10.0.0.1')))), (err: unknown) => err instanceof OwnershipError && err.reason === 'quota');
+    assert.deepEqual(sw.encoded, [packetOut]);
+    assert.deepEqual(
+      sw.sent.map((c) => encoded(c)),
+      [encoded(confineCommand(acl, 4, mod))],
+    );
+    assert.equal(own.flowCount(acl.id, 1n), 1);
+    assert.deepEqual(refusals, ['acl quota']);
+  });
+
+  it('decodes an encoded command of another version than the switch\'s, so the connection can write it in its own', () => {
+    const own = new Ownership({ defaultQuota: Infinity });
+    const sw = fakeSwitch(1n, 1);
+    own.route(up(1n));
+    own.confine(own.app('acl'), sw).sendEncoded(encoded({ type: 'PacketOut', bufferId: 0xffffffff, inPort: 1, actions: [], data: Buffer.alloc(0) }));
+    assert.deepEqual([sw.encoded.length, sw.sent.map((c) => c.type)], [0, ['PacketOut']]);
   });
 
   it('refuses an overlap and a quota overrun: thrown by send, rejected by sendConfirmed, reported once each, nothing sent', async () => {

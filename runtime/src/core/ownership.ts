@@ -1,4 +1,21 @@
-import { OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPG_ANY, OFPP_ANY, OFPTT_ALL, type FlowStats, type Match, type OfpMessage } from '../openflow/index.js';
+import {
+  decodeMessage,
+  OFP_VERSION_1_0,
+  OFP_VERSION_1_3,
+  OFPFC_DELETE,
+  OFPFC_DELETE_STRICT,
+  OFPG_ANY,
+  OFPP_ANY,
+  OFPT_GROUP_MOD,
+  OFPT_METER_MOD,
+  OFPT_PACKET_OUT,
+  OFPT_PORT_MOD,
+  OFPT_TABLE_MOD,
+  OFPTT_ALL,
+  type FlowStats,
+  type Match,
+  type OfpMessage,
+} from '../openflow/index.js';
 import {
   AppIds,
   appIdOf,
@@ -181,6 +198,14 @@ export class Ownership {
       node: sw.node,
       version: sw.version,
       send: (command) => sw.send(admit(command)),
+      sendEncoded: (message) => {
+        if (passesUnconfined(sw.version, message)) {
+          sw.sendEncoded(message);
+          return;
+        }
+        // Sent as the confined value: patching the confined cookie into a copy of the bytes cost as much as encoding it (the ledger is most of a flow-mod's cost).
+        sw.send(admit(decodeMessage(message) as Command));
+      },
       sendConfirmed: (command) => admitted(command, (c) => sw.sendConfirmed(c)),
       request: (command) => admitted(command, (c) => sw.request(c)).then((parts) => (isFlowStatsRequest(command) ? parts.map((p) => ownedReply(app.id, p)) : parts)),
       barrier: () => sw.barrier(),
@@ -246,6 +271,21 @@ export class Ownership {
   private newLedger(): FlowLedger {
     return new FlowLedger((id) => this.quotaById.get(id) ?? this.options.defaultQuota);
   }
+}
+
+/**
+ * Message types `confineCommand` hands back unchanged whatever they hold, by
+ * version: these go to the switch as bytes. Any other (a flow-mod: its cookie
+ * is rewritten and the ledger needs its match; a stats request; an
+ * experimenter message that may be a Nicira flow-mod) is decoded to be confined.
+ */
+const UNCONFINED_TYPES: ReadonlyMap<number, ReadonlySet<number>> = new Map([
+  [OFP_VERSION_1_0, new Set([OFPT_PACKET_OUT])],
+  [OFP_VERSION_1_3, new Set([OFPT_PACKET_OUT, OFPT_GROUP_MOD, OFPT_PORT_MOD, OFPT_TABLE_MOD, OFPT_METER_MOD])],
+]);
+
+function passesUnconfined(version: number, message: Uint8Array): boolean {
+  return message.length >= 2 && message[0] === version && UNCONFINED_TYPES.get(version)?.has(message[1]!) === true;
 }
 
 /** Whether recipient `r` gets a routed packet-in or flow-removed `event` (other events: always). */

@@ -25,6 +25,14 @@ export interface SwitchHandle {
   readonly version: number;
   /** Fire and forget: coalesced with other sends of this turn into one write. */
   send(command: Command): void;
+  /**
+   * `send` of a command already encoded: one whole OpenFlow message in the
+   * switch's `version` (header xid ignored: a fresh one goes in), written as
+   * it is, so nothing decodes it to encode it again. A layer that must look
+   * inside a command (ownership confines flow-mods) decodes the ones it needs.
+   * @throws OfpEncodeError when the header is not `version` and the message's length.
+   */
+  sendEncoded(message: Buffer): void;
   /** Resolves when a barrier proves the switch applied the command. */
   sendConfirmed(command: Command): Promise<void>;
   /** Resolves with the reply (a multipart reply's parts, in order). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MastershipError } from '../mastership/index.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
-import { OFPCR_ROLE_MASTER, OFPCR_ROLE_SLAVE, OFPET_ROLE_REQUEST_FAILED, OFPRRFC_STALE, ONFT_ROLE_STATUS, type OfpMessage, type PacketIn, type PortStatus } from '../openflow/index.js';
+import { encodeMessage, OFPCR_ROLE_MASTER, OFPCR_ROLE_SLAVE, OFPET_ROLE_REQUEST_FAILED, OFPRRFC_STALE, ONFT_ROLE_STATUS, type OfpMessage, type PacketIn, type PortStatus } from '../openflow/index.js';
 import { FakeMastership } from '../testing/fake-mastership.js';
 import { fakeSession, recordingLogger, switchInfo } from '../testing/fake-session.js';
 import type { AppEvent } from './app-types.js';
@@ -53,9 +53,10 @@ describe('SwitchRegistry with mastership', () => {
     const handle = registry.lookup(DPID)!;
     assert.throws(() => handle.send(FLOW_MOD), (e: unknown) => e instanceof MastershipError && e.code === 'NOT_MASTER' && e.message.includes('node b'));
     await assert.rejects(handle.sendConfirmed(FLOW_MOD), (e: unknown) => e instanceof MastershipError && e.code === 'NOT_MASTER');
+    assert.throws(() => handle.sendEncoded(encodeMessage({ ...FLOW_MOD, version: 4, xid: 0 })), (e: unknown) => e instanceof MastershipError && e.code === 'NOT_MASTER');
     assert.equal(session.sent.some((m) => m.type === 'FlowMod'), false, 'nothing was written');
     await handle.request({ type: 'MultipartRequest', flags: 0, body: { type: 'desc' } });
-    assert.equal(await notMasterCount(metrics), 2);
+    assert.equal(await notMasterCount(metrics), 3);
     assert.equal(lines.filter((l) => String(l.msg).includes('not master of was refused')).length, 1);
   });
 
@@ -65,11 +66,12 @@ describe('SwitchRegistry with mastership', () => {
     assert.equal((await metrics.switchRoles.get()).values.find((v) => v.labels.role === 'master')?.value, 1);
     registry.onMessage(session, PACKET_IN);
     registry.lookup(DPID)!.send(FLOW_MOD);
+    registry.lookup(DPID)!.sendEncoded(encodeMessage({ ...FLOW_MOD, version: 4, xid: 0 }));
     mastership.become(DPID, 'none', undefined);
     registry.onMessage(session, PACKET_IN);
     assert.deepEqual(events.map((e) => e.type), ['roleChanged', 'switchUp', 'packetIn', 'roleChanged', 'switchDown']);
     assert.equal((events[4] as Extract<AppEvent, { type: 'switchDown' }>).reason, 'notMaster');
-    assert.equal(session.sent.filter((m) => m.type === 'FlowMod').length, 1);
+    assert.equal(session.sent.filter((m) => m.type === 'FlowMod').length, 2, 'the value and the encoded flow-mod');
     const roles = async (): Promise<Record<string, number>> => Object.fromEntries((await metrics.switchRoles.get()).values.map((v) => [v.labels.role, v.value]));
     assert.deepEqual(await roles(), { master: 0, slave: 0, none: 1 });
     registry.onClosed(session, 'peerClosed', '');

@@ -91,6 +91,16 @@ export class SwitchRoles {
         check(command);
         handle.send(command);
       },
+      // Taken as a write without decoding it: what reaches this as bytes is a plugin's command (a flow-mod, a packet-out, ...).
+      sendEncoded: (message) => {
+        try {
+          this.mastership.assertWritable(handle.dpid);
+        } catch (err) {
+          this.refused(handle.dpid, err);
+          throw err;
+        }
+        handle.sendEncoded(message);
+      },
       sendConfirmed: (command) => checked(command, () => handle.sendConfirmed(command)),
       request: (command) => checked(command, () => handle.request(command)),
     };

@@ -81,6 +81,19 @@ export function decodeHeader(buf: Buffer, offset = 0): Header & { readonly msgTy
 }
 
 /**
+ * Checks that `message` is one whole message of `version`, as a message
+ * encoded elsewhere must be before it is written to a connection as it is
+ * (its length field says its size, its version is the session's).
+ * @throws OfpEncodeError naming what does not fit.
+ */
+export function expectWholeMessage(message: Uint8Array, version: number): void {
+  if (message.length < OFP_HEADER_SIZE) throw new OfpEncodeError('encoded', 'length', `${message.length} bytes are shorter than a header`);
+  const length = (message[2]! << 8) | message[3]!;
+  if (length !== message.length) throw new OfpEncodeError('encoded', 'length', `the header says ${length} bytes, the message has ${message.length}`);
+  if (message[0] !== version) throw new OfpEncodeError('encoded', 'version', `version ${message[0]} on a connection of version ${version}`);
+}
+
+/**
  * Decodes the one message that starts at `offset` of `buf`. The header's length
  * must fit inside `buf`; bytes after the message are left alone (the framer hands
  * out exact messages). Views in the value (packet data, opaque bodies) share

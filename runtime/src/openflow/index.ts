@@ -14,7 +14,7 @@ export { isNiciraActionType, NX_EXPERIMENTER_ID, NX_SUBTYPES } from './nicira/in
 export { nxmHeaderFromNumber } from './nicira/header.js';
 export { immediateSize } from './nicira/learn.js';
 export { niciraActionData } from './actions.js';
-export { decodeHeader, decodeMessage, encodeMessage, encodeMessageInto, SUPPORTED_VERSIONS } from './codec.js';
+export { decodeHeader, decodeMessage, encodeMessage, encodeMessageInto, expectWholeMessage, SUPPORTED_VERSIONS } from './codec.js';
 export { macAt, readIpv4, readIpv6 } from './addresses.js';
 export { OFPPC_PORT_DOWN, OFPPS_LINK_DOWN } from './port.js';
 export { matchValue, writeOxm } from './oxm.js';

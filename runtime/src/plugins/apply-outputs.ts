@@ -1,5 +1,5 @@
 import type { Command, SwitchDirectory } from '../core/index.js';
-import { decodeMessage, formatDpid } from '../openflow/index.js';
+import { decodeMessage, formatDpid, OFPT_BARRIER_REQUEST } from '../openflow/index.js';
 import type { PluginMetrics } from '../observability/metrics.js';
 import type { PubSubMessage } from '../pubsub/index.js';
 import type { PluginLogGate } from './log-gate.js';
@@ -117,16 +117,19 @@ function permitted(commands: WireCommand[], manifest: Pick<PluginManifest, 'capa
 /**
  * Hands one command to its switch's connection; returns why it could not, or
  * undefined. `failedLater` is called if a barrier it asked for fails afterwards.
- * The decoded message goes to the connection as it is: the connection sets the
- * version and xid when it encodes, so the header fields it carries are ignored.
+ * The worker encoded the command for OpenFlow 1.3: to a switch of that version
+ * the bytes go as they are (the connection puts a fresh xid in), so nothing
+ * here decodes them; the handle's own layers decode what they must look into
+ * (ownership: flow-mods). To a switch of another version the command is
+ * decoded and the connection encodes it in the switch's version.
  */
 function sendCommand(dpid: bigint, bytes: Buffer, sink: OutputSink, failedLater: (why: string) => void): string | undefined {
   const sw = sink.switches.lookup(dpid);
   if (sw === undefined) return `sent a command to switch ${formatDpid(dpid)}, which is not connected`;
   try {
-    const command = decodeMessage(bytes) as Command;
-    if (command.type === 'BarrierRequest') sw.barrier().catch((err: unknown) => failedLater(`a barrier on ${formatDpid(dpid)} failed: ${(err as Error).message}`));
-    else sw.send(command);
+    if (bytes[1] === OFPT_BARRIER_REQUEST) sw.barrier().catch((err: unknown) => failedLater(`a barrier on ${formatDpid(dpid)} failed: ${(err as Error).message}`));
+    else if (bytes[0] === sw.version) sw.sendEncoded(bytes);
+    else sw.send(decodeMessage(bytes) as Command);
     return undefined;
   } catch (err) {
     return `a command for ${formatDpid(dpid)} cannot be sent on its connection: ${(err as Error).message}`;

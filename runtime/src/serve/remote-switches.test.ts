@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { AppEvent, Command, SwitchDirectory, SwitchHandle, SwitchView } from '../core/index.js';
 import { MergedDirectory } from '../core/index.js';
-import type { ErrorMsg, FeaturesReply, OfpMessage, PacketIn, Port } from '../openflow/index.js';
+import { decodeMessage, encodeMessage, OfpEncodeError, type ErrorMsg, type FeaturesReply, type OfpMessage, type PacketIn, type Port } from '../openflow/index.js';
 import { parseSeeds } from '../overlay/index.js';
 import { SwitchBusyError, SwitchRequestError, SwitchUnavailableError } from '../switch/session.js';
 import { eventually } from '../testing/test-runtime.js';
@@ -43,6 +43,7 @@ class FakeSwitch implements SwitchDirectory {
       node: this.theView.node,
       version: 4,
       send: (command) => void this.sent.push(command),
+      sendEncoded: (message) => void this.sent.push(decodeMessage(message) as Command),
       sendConfirmed: (command) => this.answer(command).then(() => undefined),
       request: (command) => this.answer(command),
       barrier: () => this.answer('barrier').then(() => undefined),
@@ -104,6 +105,13 @@ describe('remote switches through the overlay', () => {
     handle.send({ type: 'EchoRequest', data: Buffer.from('fire') });
     await eventually(() => local.sent.length === 1, 'the fire-and-forget command reaches the switch');
     assert.equal(local.sent[0]?.type, 'EchoRequest');
+    const encoded = encodeMessage({ type: 'PacketOut', version: 4, xid: 0, bufferId: 0xffffffff, inPort: 1, actions: [], data: Buffer.from('sent as bytes') });
+    handle.sendEncoded(encoded);
+    // The caller may reuse its buffer at once (a plugin's reply area): what travels is a copy.
+    encoded.fill(0);
+    await eventually(() => local.sent.length === 2, 'the encoded command reaches the switch');
+    assert.equal(local.sent[1]?.type === 'PacketOut' && Buffer.from(local.sent[1].data).toString(), 'sent as bytes');
+    assert.throws(() => handle.sendEncoded(encodeMessage({ type: 'EchoRequest', version: 1, xid: 0, data: Buffer.alloc(0) })), (err: unknown) => err instanceof OfpEncodeError && err.field === 'version');
     const refusal: ErrorMsg = { type: 'Error', version: 4, xid: 3, errorType: 5, code: 1, data: Buffer.alloc(0) };
     local.answer = () => Promise.reject(new SwitchRequestError(refusal));
     await assert.rejects(handle.sendConfirmed({ type: 'EchoRequest', data: Buffer.alloc(0) }), (err: unknown) => err instanceof SwitchRequestError && err.error.type === 'Error' && err.error.errorType === 5);

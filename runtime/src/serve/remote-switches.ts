@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Command, EventBus, SwitchDirectory, SwitchHandle, SwitchRoleView, SwitchView } from '../core/index.js';
 import type { SwitchEvent, SwitchMessage, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
 import { SwitchCommandKind, SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
-import { decodeMessage, encodeMessageInto, OFPPR_DELETE, Writer, type OfpMessage, type Port } from '../openflow/index.js';
+import { decodeMessage, encodeMessageInto, expectWholeMessage, OFPPR_DELETE, Writer, type OfpMessage, type Port } from '../openflow/index.js';
 import type { NodeId } from '../overlay/index.js';
 import { SwitchBusyError, SwitchUnavailableError } from '../switch/session.js';
 import type { OverlayRunner } from './overlay-runner.js';
@@ -248,6 +248,11 @@ export class RemoteSwitches implements SwitchDirectory {
       node: owner,
       version,
       send: (command) => send(SwitchCommandKind.SWITCH_COMMAND_KIND_SEND, encode(command), 0n),
+      sendEncoded: (message) => {
+        expectWholeMessage(message, version);
+        // A copy: the overlay may hold the message until its next tick, and the caller may reuse its buffer (a plugin's reply area).
+        send(SwitchCommandKind.SWITCH_COMMAND_KIND_SEND, Buffer.from(message), 0n);
+      },
       sendConfirmed: (command) => awaited(SwitchCommandKind.SWITCH_COMMAND_KIND_SEND_CONFIRMED, encode(command)).then(() => undefined),
       request: (command) => awaited(SwitchCommandKind.SWITCH_COMMAND_KIND_REQUEST, encode(command)),
       barrier: () => awaited(SwitchCommandKind.SWITCH_COMMAND_KIND_BARRIER, Buffer.alloc(0)).then(() => undefined),

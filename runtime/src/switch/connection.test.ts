@@ -174,6 +174,21 @@ describe('SwitchConnection requests and commands', () => {
     ]);
   });
 
+  it('writes an encoded message as it is with a fresh xid, and refuses one whose header is not its version and length', () => {
+    const conn = new SwitchConnection(0);
+    handshake(conn);
+    const packetOut = encodeMessage({ type: 'PacketOut', version: V13, xid: 0, bufferId: 0xffffffff, inPort: 1, actions: [{ type: 'output', port: 2, maxLen: 0 }], data: Buffer.from([9, 8, 7]) });
+    const xid = conn.sendEncoded(packetOut);
+    const other = Buffer.from(packetOut);
+    other[0] = 1;
+    assert.throws(() => conn.sendEncoded(other), (err: unknown) => err instanceof OfpEncodeError && err.field === 'version');
+    assert.throws(() => conn.sendEncoded(packetOut.subarray(0, 20)), (err: unknown) => err instanceof OfpEncodeError && err.field === 'length');
+    const out = conn.takeOutgoing(0)!;
+    assert.deepEqual(out.subarray(8), packetOut.subarray(8));
+    assert.deepEqual(decodeMessage(out), { ...decodeMessage(packetOut), xid });
+    assert.notEqual(xid, 0);
+  });
+
   it('times out a request the switch never answers', () => {
     const conn = new SwitchConnection(0, { requestTimeoutMs: 500, echoIntervalMs: 10_000 });
     handshake(conn);

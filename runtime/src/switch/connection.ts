@@ -2,6 +2,7 @@ import {
   bodyDown,
   decodeMessage,
   encodeMessageInto,
+  expectWholeMessage,
   messageUp,
   OFP_VERSION_1_0,
   phyPortUp,
@@ -206,6 +207,23 @@ export class SwitchConnection {
   send(msg: MessageBody, confirm = false): number {
     const xid = this.emit(msg, this.allocateXid());
     if (confirm) this.unconfirmed.push(xid);
+    return xid;
+  }
+
+  /**
+   * Sends a message with no reply that is already encoded (a plugin's command:
+   * the worker encoded it, so the value is never built here). `message` is one
+   * whole message in the session's version; it is copied out with a fresh xid
+   * in its header, the rest unchanged.
+   * @throws OfpEncodeError when its header says another version or another length (nothing is sent).
+   */
+  sendEncoded(message: Buffer): number {
+    expectWholeMessage(message, this.version);
+    const xid = this.allocateXid();
+    const start = this.out.pos;
+    this.out.bytes(message);
+    this.out.buf.writeUInt32BE(xid, start + 4);
+    this.txByType[message[1]!]!++;
     return xid;
   }
 

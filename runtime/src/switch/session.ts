@@ -141,6 +141,18 @@ export class SwitchSession {
   }
 
   /**
+   * Sends an encoded message with no reply, in the session's version (a
+   * plugin's command; see `SwitchConnection.sendEncoded`).
+   * @throws SwitchBusyError when the switch is not taking what it is sent, OfpEncodeError when the header is not the session's version and the message's length (nothing is sent).
+   */
+  sendEncoded(message: Buffer): void {
+    const busy = this.busy();
+    if (busy !== undefined) throw busy;
+    this.connection.sendEncoded(message);
+    this.scheduleFlush();
+  }
+
+  /**
    * Sends a command and resolves once a barrier proves the switch applied it;
    * rejects with the switch's error, SwitchBusyError, or the OfpEncodeError of a
    * command that cannot be encoded (nothing is sent; the session is unharmed).

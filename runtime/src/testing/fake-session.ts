@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
-import type { FeaturesReply, OfpMessage } from '../openflow/index.js';
+import { decodeMessage, type FeaturesReply, type OfpMessage } from '../openflow/index.js';
 import type { SwitchInfo } from '../switch/connection-types.js';
 import type { SwitchSession } from '../switch/session.js';
 
@@ -33,6 +33,8 @@ export function fakeSession(dpid: bigint, remote = '127.0.0.1:6653', answer: (m:
     sent,
     closedWith: undefined as string | undefined,
     send: (m: OfpMessage) => void sent.push(m),
+    // Recorded as the message the bytes hold, so tests read every command the same way.
+    sendEncoded: (bytes: Buffer) => void sent.push(decodeMessage(bytes)),
     sendConfirmed: (m: OfpMessage) => Promise.resolve(void sent.push(m)),
     request: (m: OfpMessage) => Promise.resolve(void sent.push(m)).then(() => answer(m)),
     close: (reason: string) => {
