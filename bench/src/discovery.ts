@@ -143,7 +143,9 @@ async function runSize(n: number, options: Options): Promise<Result> {
     const deadline = performance.now() + timeoutMs;
     const startMs = performance.now();
     await connectAll(switches, ports.openflowPort, deadline);
-    await Promise.all(switches.map((sw) => sw.ready));
+    await Promise.all(switches.map((sw) => sw.ready)).catch((err: Error) => {
+      throw new Error(`${err.message}: the runtime ends a handshake after 10 s; on a loaded machine try fewer switches or a quieter moment`, { cause: err });
+    });
     const lastHandshakeMs = Math.max(...switches.map((sw) => sw.handshakeAnsweredMs ?? Number.NaN));
     let links = 0;
     for (;;) {
