@@ -24,6 +24,8 @@ export interface RuntimeLaunchOptions extends RuntimePorts {
   readonly cpuProfDir: string | undefined;
   /** The one OpenFlow version to negotiate (`--openflow-versions`); the runtime's default (1.3) when absent. */
   readonly openflow?: OpenFlowVersion;
+  /** Link discovery on (the runtime's default); off when absent, see `runtimeArgs`. */
+  readonly topology?: boolean;
 }
 
 /** Node flags that write a CPU profile into `dir` (nothing when undefined). */
@@ -55,8 +57,8 @@ export function runtimeArgs(o: RuntimeLaunchOptions): string[] {
     '--log-level', 'warn',
     '--log-format', 'json',
     ...BENCH_CONNECTION_LIMIT_FLAGS,
-    // The peers discover nothing: LLDP probes would be traffic only one contestant sends (and the emulated switches would count them as wrong PACKET_OUTs).
-    '--no-topology',
+    // The peers discover nothing: LLDP probes would be traffic only one contestant sends.
+    ...(o.topology === true ? [] : ['--no-topology']),
   ];
 }
 

@@ -17,28 +17,74 @@
   /** OFPP_LOCAL: the bridge's own port. */
   const OFPP_LOCAL = 0xfffffffe;
 
+  /**
+   * Shapes and colours. Labels are a separate sheet: for a large network they
+   * are left out until the zoom makes them readable, so the first render does
+   * not style and measure thousands of labels nobody can read.
+   */
+  const SHAPES = [
+    { selector: 'node.runtime', style: { shape: 'round-rectangle', 'background-color': '#5b4ee0', width: 36, height: 24 } },
+    { selector: 'node.switch', style: { shape: 'round-rectangle', 'background-color': '#2f6fd6', width: 28, height: 18 } },
+    { selector: 'node.host', style: { shape: 'ellipse', 'background-color': '#8a93a6', width: 12, height: 12 } },
+    { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#f5a623' } },
+    { selector: 'edge', style: { width: 2, 'line-color': '#3a9b5c', 'curve-style': 'haystack' } },
+    { selector: 'edge[state = "down"]', style: { 'line-color': '#d33', 'line-style': 'dashed' } },
+    { selector: 'edge.control', style: { width: 1, 'line-color': '#c4c0f0', 'line-style': 'dotted' } },
+    { selector: 'edge.attach', style: { width: 1, 'line-color': '#b9bfcc' } },
+    { selector: 'edge.overlay', style: { width: 3, 'line-color': '#5b4ee0', 'line-style': 'solid' } },
+  ];
+  const LABELS = [
+    // Labels too small to read at the current zoom are not drawn.
+    { selector: 'node', style: { label: 'data(label)', 'font-size': 9, 'min-zoomed-font-size': 6, 'text-wrap': 'wrap', 'text-valign': 'bottom', 'text-margin-y': 3 } },
+    { selector: 'node.host', style: { 'font-size': 7 } },
+    { selector: 'edge', style: { label: 'data(label)', 'font-size': 8, 'min-zoomed-font-size': 6, 'text-rotation': 'autorotate' } },
+    { selector: 'edge.control, edge.attach', style: { label: '' } },
+  ];
+  /** A large network shows labels from this zoom on: where a switch's 9 px label is drawn at 6 px or more (min-zoomed-font-size). */
+  const LABEL_ZOOM = 6 / 9;
+
   const graph = document.getElementById('graph');
-  const cy = cytoscape({
-    container: graph,
-    minZoom: 0.05,
-    maxZoom: 2,
-    // Large networks: a cached texture while panning or zooming, and one device pixel per CSS pixel.
-    textureOnViewport: true,
-    pixelRatio: 1,
-    style: [
-      // Labels too small to read at the current zoom are not drawn (most of them, for a large network zoomed out).
-      { selector: 'node', style: { label: 'data(label)', 'font-size': 9, 'min-zoomed-font-size': 6, 'text-wrap': 'wrap', 'text-valign': 'bottom', 'text-margin-y': 3 } },
-      { selector: 'node.runtime', style: { shape: 'round-rectangle', 'background-color': '#5b4ee0', width: 36, height: 24 } },
-      { selector: 'node.switch', style: { shape: 'round-rectangle', 'background-color': '#2f6fd6', width: 28, height: 18 } },
-      { selector: 'node.host', style: { shape: 'ellipse', 'background-color': '#8a93a6', width: 12, height: 12, 'font-size': 7 } },
-      { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#f5a623' } },
-      { selector: 'edge', style: { width: 2, 'line-color': '#3a9b5c', 'curve-style': 'haystack', label: 'data(label)', 'font-size': 8, 'min-zoomed-font-size': 6, 'text-rotation': 'autorotate' } },
-      { selector: 'edge[state = "down"]', style: { 'line-color': '#d33', 'line-style': 'dashed' } },
-      { selector: 'edge.control', style: { width: 1, 'line-color': '#c4c0f0', 'line-style': 'dotted', label: '' } },
-      { selector: 'edge.attach', style: { width: 1, 'line-color': '#b9bfcc', label: '' } },
-      { selector: 'edge.overlay', style: { width: 3, 'line-color': '#5b4ee0', 'line-style': 'solid' } },
-    ],
-  });
+  /** Made by the first snapshot, which decides the renderer: see createGraph. */
+  let cy;
+  let labelled = true;
+
+  /** WebGL 2, which cytoscape's WebGL renderer needs (it does not fall back by itself). */
+  function hasWebgl2() {
+    return document.createElement('canvas').getContext('webgl2') !== null;
+  }
+
+  /**
+   * The graph, for a network of `largeNetwork` size (kept for the page's life).
+   * A large network is drawn with cytoscape's WebGL renderer when the browser has
+   * WebGL 2: its first frame is batches of instanced draws instead of a canvas
+   * texture per element (a thousand switches: the frame after the snapshot is
+   * drawn took 0.5-0.6 s instead of 1.2-2.9 s, docs/benchmarks.md). It draws
+   * every line solid (a down cable is red, not dashed), so a small network keeps
+   * the canvas renderer.
+   */
+  function createGraph(largeNetwork) {
+    cy = cytoscape({
+      container: graph,
+      minZoom: 0.05,
+      maxZoom: 2,
+      // Large networks: a cached texture while panning or zooming, and one device pixel per CSS pixel.
+      textureOnViewport: true,
+      pixelRatio: 1,
+      webgl: largeNetwork && hasWebgl2(),
+      style: SHAPES.concat(LABELS),
+    });
+    // Labels on for a small network, and for a large one zoomed in far enough to read them.
+    cy.on('zoom', () => setLabels(!large || cy.zoom() >= LABEL_ZOOM));
+    cy.on('tap', 'node.switch', (evt) => showSwitch(evt.target.data('dpid')));
+    window.sdnWebView.cy = cy;
+  }
+
+  /** Restyles every element, so only on a change. */
+  function setLabels(want) {
+    if (want === labelled) return;
+    labelled = want;
+    cy.style(want ? SHAPES.concat(LABELS) : SHAPES);
+  }
 
   let stream;
   let lastEventId;
@@ -250,11 +296,14 @@
       elements.push({ group: 'nodes', classes: 'host', data: { id: hostId(h.mac), mac: h.mac, ips: h.ips, dpid: h.dpid, port: h.port, label: hostLabel(h) } });
       elements.push({ group: 'edges', classes: 'attach', data: { id: 'attach:' + h.mac, source: hostId(h.mac), target: swId(h.dpid) } });
     }
-    cy.batch(() => {
-      cy.elements().remove();
-      cy.add(elements);
-    });
-    layout();
+    const grid = large ? gridOf(elements.filter((e) => e.group === 'nodes')) : undefined;
+    if (cy === undefined) createGraph(large);
+    cy.elements().remove();
+    // Before the add: the new elements are styled once, with or without labels.
+    setLabels(grid === undefined || grid.zoom >= LABEL_ZOOM);
+    cy.batch(() => cy.add(elements));
+    if (grid === undefined) layout();
+    else cy.viewport(grid);
     const apps = doc.apps.map((a) => 'app ' + a).concat(doc.plugins.map((p) => 'plugin ' + p.name + ' ' + p.version + ' (' + p.state + ')'));
     fillList('nodes', doc.nodes.map((n) => n.name + ' · id ' + n.idHex + (n.self ? ' · this node · ' + n.version + ' · up ' + n.uptimeSec + ' s' : ' · ' + n.switches + ' switches · route cost ' + n.costMs + ' ms')));
     fillList('apps', apps.length > 0 ? apps : ['none']);
@@ -263,23 +312,25 @@
     renderLists();
   }
 
-  /**
-   * Runtime nodes on top, their switches below, hosts below those; for a large
-   * network a grid placed by hand: cytoscape's layouts and fit measure every
-   * label (over a second for a thousand switches), this measures nothing.
-   */
+  /** Runtime nodes on top, their switches below, hosts below those (a small network). */
   function layout() {
-    if (cy.nodes().length <= RELAYOUT_MAX_NODES) {
-      cy.layout({ name: 'breadthfirst', roots: cy.nodes('.runtime'), animate: false, spacingFactor: 1.1 }).run();
-      cy.fit(undefined, 30);
-      return;
-    }
-    const nodes = cy.nodes();
+    if (cy.nodes().length > RELAYOUT_MAX_NODES) return;
+    cy.layout({ name: 'breadthfirst', roots: cy.nodes('.runtime'), animate: false, spacingFactor: 1.1 }).run();
+    cy.fit(undefined, 30);
+  }
+
+  /**
+   * A large network's grid, placed by hand: sets each node element's position
+   * before it is added, and returns the viewport that shows the grid. Cytoscape's
+   * layouts and fit measure every label (over a second for a thousand switches);
+   * this measures nothing.
+   */
+  function gridOf(nodes) {
     const columns = Math.ceil(Math.sqrt(nodes.length * (graph.clientWidth / Math.max(1, graph.clientHeight))));
     const rows = Math.ceil(nodes.length / columns);
-    nodes.positions((_n, i) => ({ x: (i % columns) * GRID_STEP, y: Math.floor(i / columns) * GRID_STEP }));
+    nodes.forEach((n, i) => (n.position = { x: (i % columns) * GRID_STEP, y: Math.floor(i / columns) * GRID_STEP }));
     const zoom = Math.min(graph.clientWidth / (columns * GRID_STEP), graph.clientHeight / (rows * GRID_STEP));
-    cy.viewport({ zoom, pan: { x: GRID_STEP * zoom / 2, y: GRID_STEP * zoom / 2 } });
+    return { zoom, pan: { x: (GRID_STEP * zoom) / 2, y: (GRID_STEP * zoom) / 2 } };
   }
 
   function fillList(id, items) {
@@ -406,8 +457,6 @@
     panel.replaceChildren(...parts);
   }
 
-  cy.on('tap', 'node.switch', (evt) => showSwitch(evt.target.data('dpid')));
-
-  window.sdnWebView = { cy, summary, load, applied: 0, loads: 0, timings: { snapshotFetchedMs: undefined, snapshotDrawnMs: undefined, snapshotPaintedMs: undefined, lagsMs: [] } };
+  window.sdnWebView = { cy: undefined, summary, load, applied: 0, loads: 0, timings: { snapshotFetchedMs: undefined, snapshotDrawnMs: undefined, snapshotPaintedMs: undefined, lagsMs: [] } };
   load();
 })();

@@ -8,6 +8,7 @@ import {
   OFPFW_DL_DST,
   OFPFW_DL_SRC,
   OFPFW_IN_PORT,
+  OFPP_CONTROLLER,
   OFPP_CONTROLLER_10,
   OFPP_FLOOD,
   OFPP_FLOOD_10,
@@ -16,6 +17,7 @@ import {
   type Match10,
   type OfpMessage,
 } from '../../../runtime/dist/openflow/index.js';
+import { encodeProbe } from '../../../runtime/dist/topology/index.js';
 import { describeFlowMod } from './describe.js';
 import { EmulatedSwitch } from './emulated-switch.js';
 import { LatencyHistogram } from './histogram.js';
@@ -156,5 +158,70 @@ describe('EmulatedSwitch, OpenFlow 1.3', () => {
     assert.equal((await controller.expect('PacketIn')).xid, 2);
 
     assert.deepEqual([sw.counts.floods, sw.counts.unicast, sw.counts.wrongOutput], [1, 0, 1]);
+  });
+});
+
+describe('EmulatedSwitch cables', () => {
+  /** Switch `index` (4 ports, no traffic) connected to its own fake controller, HELLO read. */
+  async function plugged(index: number): Promise<{ sw: EmulatedSwitch; controller: FakeController }> {
+    const controller = await FakeController.listen();
+    const sw = new EmulatedSwitch({ index, dpid: BigInt(index + 1), openflow: '1.3', plan: new TrafficPlan(2, PORTS), inFlightCapacity: 2, histogram: new LatencyHistogram(), window: 0, batch: 16, traffic: 'none' });
+    after(async () => {
+      await sw.close();
+      await controller.close();
+    });
+    await sw.connect('127.0.0.1', controller.port, performance.now() + 5000);
+    await controller.expect('Hello');
+    return { sw, controller };
+  }
+
+  const secret = Buffer.alloc(32, 7);
+  const probe = (dpid: bigint, port: number, nowMs: number): Buffer => encodeProbe({ dpid, port, hwAddr: '02:fe:00:00:00:01', node: 1, nowMs }, secret);
+  const packetOut = (xid: number, port: number, data: Buffer): OfpMessage => ({ type: 'PacketOut', version: 4, xid, bufferId: OFP_NO_BUFFER, inPort: OFPP_CONTROLLER, actions: [{ type: 'output', port, maxLen: 0 }], data });
+
+  it("carries an LLDP frame sent out of a cabled port, bytes unchanged, to the peer's controller as a PACKET_IN on the peer's port, both ways", async () => {
+    const a = await plugged(0);
+    const b = await plugged(1);
+    a.sw.cable(3, b.sw, 1);
+
+    const there = probe(1n, 3, 1000);
+    a.controller.send(packetOut(10, 3, there));
+    const inB = await b.controller.expect('PacketIn');
+    assert.deepEqual([inB.match, inB.totalLen, inB.bufferId, inB.reason], [[{ field: 'in_port', value: 1 }], there.length, OFP_NO_BUFFER, OFPR_NO_MATCH]);
+    assert.deepEqual(Buffer.from(inB.data), there);
+
+    const back = probe(2n, 1, 2000);
+    b.controller.send(packetOut(11, 1, back));
+    const inA = await a.controller.expect('PacketIn');
+    assert.deepEqual(inA.match, [{ field: 'in_port', value: 3 }]);
+    assert.deepEqual(Buffer.from(inA.data), back);
+
+    assert.deepEqual([a.sw.counts.lldpOut, a.sw.counts.lldpCarried, a.sw.counts.lldpIn, a.sw.counts.packetOuts], [1, 1, 1, 0]);
+    assert.deepEqual([b.sw.counts.lldpOut, b.sw.counts.lldpCarried, b.sw.counts.lldpIn, b.sw.counts.packetOuts], [1, 1, 1, 0]);
+  });
+
+  it('carries only LLDP, only over a cable: a probe out of an uncabled port is counted and lost, other frames are traffic', async () => {
+    const a = await plugged(0);
+    const b = await plugged(1);
+    a.sw.cable(3, b.sw, 1);
+
+    a.controller.send(packetOut(10, 4, probe(1n, 4, 1000)));
+    a.controller.send(packetOut(11, 3, TrafficPlan.newFrame()));
+    const marker = probe(1n, 3, 3000);
+    a.controller.send(packetOut(12, 3, marker));
+    // The marker is the first thing b hears: neither the lost probe nor the ordinary frame crossed the cable.
+    assert.deepEqual(Buffer.from((await b.controller.expect('PacketIn')).data), marker);
+    assert.deepEqual([a.sw.counts.lldpOut, a.sw.counts.lldpCarried, a.sw.counts.packetOuts, b.sw.counts.lldpIn], [2, 1, 1, 1]);
+  });
+
+  it('refuses a port the switch does not have, a port cabled twice and a port cabled to itself', async () => {
+    const a = await plugged(0);
+    const b = await plugged(1);
+    assert.throws(() => a.sw.cable(0, b.sw, 1), RangeError);
+    assert.throws(() => a.sw.cable(1, b.sw, PORTS + 1), RangeError);
+    a.sw.cable(1, b.sw, 2);
+    assert.throws(() => a.sw.cable(2, b.sw, 2), /port 2 of switch 1 is cabled already/);
+    assert.throws(() => a.sw.cable(3, a.sw, 3), /cannot be cabled to itself/);
+    a.sw.cable(3, a.sw, 4);
   });
 });

@@ -10,6 +10,7 @@ import {
   type FlowMod10,
   type OfpMessage,
 } from '../../../runtime/dist/openflow/index.js';
+import { isLldp } from '../../../runtime/dist/topology/index.js';
 import type { LatencyHistogram } from './histogram.js';
 import { InFlight } from './in-flight.js';
 import { monotonicNs } from './clock.js';
@@ -65,6 +66,23 @@ export interface SwitchCounts {
   errors: number;
   /** Messages our codec could not decode. */
   undecodable: number;
+  /** LLDP PACKET_OUTs (the controller's probes): not traffic, never matched against it. */
+  lldpOut: number;
+  /** LLDP PACKET_OUTs out of a cabled port, delivered to the peer switch (counted there as lldpIn). */
+  lldpCarried: number;
+  /** LLDP frames that came in over a cable and went to the controller as PACKET_INs. */
+  lldpIn: number;
+}
+
+/** Every count at zero. */
+export function zeroCounts(): SwitchCounts {
+  return { packetIns: 0, packetOuts: 0, floods: 0, unicast: 0, wrongOutput: 0, flowMods: 0, errors: 0, undecodable: 0, lldpOut: 0, lldpCarried: 0, lldpIn: 0 };
+}
+
+/** The far end of a cable: the peer switch and its port. */
+interface CableEnd {
+  readonly peer: EmulatedSwitch;
+  readonly port: number;
 }
 
 /**
@@ -75,13 +93,16 @@ export interface SwitchCounts {
  * 1.0; 64-byte frames, no buffer) and matches the PACKET_OUTs that come back.
  * What differs between the versions is in switch-wire.ts. Replies and PACKET_INs
  * are encoded with the project's codec into one Writer and leave in one write per
- * batch. Not thread-safe; one event loop.
+ * batch. Ports may be cabled to other emulated switches (`cable`): an LLDP frame
+ * the controller sends out of a cabled port comes back, bytes unchanged, as the
+ * peer's PACKET_IN on the peer's port, so the controller's link discovery sees
+ * the wiring. Not thread-safe; one event loop.
  */
 export class EmulatedSwitch {
   readonly options: EmulatedSwitchOptions;
   state: SwitchState = 'connecting';
   readonly inFlight: InFlight;
-  readonly counts: SwitchCounts = { packetIns: 0, packetOuts: 0, floods: 0, unicast: 0, wrongOutput: 0, flowMods: 0, errors: 0, undecodable: 0 };
+  readonly counts: SwitchCounts = zeroCounts();
   /** Every other message type the controller sent, with counts (what it asks while connecting). */
   readonly received = new Map<string, number>();
   /** The first priority-0 catch-all FLOW_MOD (the table-miss flow), decoded. */
@@ -110,6 +131,7 @@ export class EmulatedSwitch {
   private readonly frame = TrafficPlan.newFrame();
   private readonly wire: SwitchWire;
   private readonly answered = new Set<HandshakeStep>();
+  private readonly cables = new Map<number, CableEnd>();
   private settleReady: { resolve: () => void; reject: (err: Error) => void } | undefined;
   private readonly closed: Promise<void>;
   private markClosed: () => void = () => {};
@@ -149,6 +171,20 @@ export class EmulatedSwitch {
     this.state = 'handshake';
     this.emit(this.wire.hello());
     this.flush();
+  }
+
+  /**
+   * Cables `port` of this switch to `peerPort` of `peer`, both ways. Throws when
+   * either port is not one the switch announces or is cabled already.
+   */
+  cable(port: number, peer: EmulatedSwitch, peerPort: number): void {
+    for (const [sw, p] of [[this, port], [peer, peerPort]] as const) {
+      if (!Number.isInteger(p) || p < 1 || p > sw.options.plan.ports) throw new RangeError(`switch ${sw.options.index} has ports 1..${sw.options.plan.ports}, not ${p}`);
+      if (sw.cables.has(p)) throw new Error(`port ${p} of switch ${sw.options.index} is cabled already`);
+    }
+    if (peer === this && port === peerPort) throw new Error(`port ${port} of switch ${this.options.index} cannot be cabled to itself`);
+    this.cables.set(port, { peer, port: peerPort });
+    peer.cables.set(peerPort, { peer: this, port });
   }
 
   /** While probing: sends one PACKET_IN; the first answer switches to running. */
@@ -245,10 +281,16 @@ export class EmulatedSwitch {
   private onPacketOut(frame: Buffer, nowMs: number): void {
     const msg = decodeMessage(frame);
     if (msg.type !== 'PacketOut' && msg.type !== 'PacketOut10') return;
-    this.counts.packetOuts++;
-    const seq = TrafficPlan.seqOf(msg.data);
     const action = msg.actions.length === 1 ? msg.actions[0] : undefined;
     const port = action?.type === 'output' ? action.port : undefined;
+    if (isLldp(msg.data)) {
+      this.counts.lldpOut++;
+      const end = port === undefined ? undefined : this.cables.get(port);
+      if (end !== undefined && end.peer.receiveOverCable(end.port, msg.data)) this.counts.lldpCarried++;
+      return;
+    }
+    this.counts.packetOuts++;
+    const seq = TrafficPlan.seqOf(msg.data);
     const destination = this.options.plan.hostAt(msg.data, 0);
     if (port === this.wire.floodPort) this.counts.floods++;
     else if (port !== undefined && destination >= 0 && port === this.options.plan.portOf(destination)) this.counts.unicast++;
@@ -261,6 +303,18 @@ export class EmulatedSwitch {
       this.state = 'running';
       this.settleReady?.resolve();
     }
+  }
+
+  /**
+   * A frame arriving on `port` from the cable's other end, sent to the
+   * controller as a table-miss PACKET_IN now. False when this switch is not
+   * connected (a frame on an unplugged switch is lost).
+   */
+  private receiveOverCable(port: number, frame: Uint8Array): boolean {
+    if (this.socket === undefined || this.state === 'connecting' || this.state === 'closed') return false;
+    this.emit(this.wire.packetIn(this.counts.lldpIn++, port, frame));
+    this.flush();
+    return true;
   }
 
   private onFlowMod(frame: Buffer): void {

@@ -1,5 +1,5 @@
 import { type Behaviour, describeError, describeFlowMod } from './describe.js';
-import { EmulatedSwitch, type SwitchCounts } from './emulated-switch.js';
+import { EmulatedSwitch, zeroCounts, type SwitchCounts } from './emulated-switch.js';
 import { LatencyHistogram, type LatencySummary } from './histogram.js';
 import type { OpenFlowVersion } from './switch-wire.js';
 import { TrafficPlan } from './traffic.js';
@@ -123,7 +123,7 @@ function cpuSecondsSelf(): number {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function sumCounts(switches: readonly EmulatedSwitch[]): SwitchCounts {
-  const total: SwitchCounts = { packetIns: 0, packetOuts: 0, floods: 0, unicast: 0, wrongOutput: 0, flowMods: 0, errors: 0, undecodable: 0 };
+  const total = zeroCounts();
   for (const sw of switches) for (const key of Object.keys(total) as (keyof SwitchCounts)[]) total[key] += sw.counts[key];
   return total;
 }

@@ -16,7 +16,6 @@ import {
   type PhyPort10,
   type Port,
 } from '../../../runtime/dist/openflow/index.js';
-import { FRAME_SIZE } from './traffic.js';
 
 /**
  * What an emulated switch says differently in OpenFlow 1.0 and 1.3: its HELLO,
@@ -54,8 +53,8 @@ export interface SwitchWire {
   readonly floodPort: number;
   /** HELLO offering this version only. */
   hello(): OfpMessage;
-  /** A table-miss PACKET_IN of a FRAME_SIZE `frame` received on `inPort`, no buffer, with `xid`. */
-  packetIn(xid: number, inPort: number, frame: Buffer): OfpMessage;
+  /** A table-miss PACKET_IN of the whole `frame` received on `inPort`, no buffer, with `xid`. */
+  packetIn(xid: number, inPort: number, frame: Uint8Array): OfpMessage;
   /** The answer to FEATURES, DESC / PORT_DESC and VENDOR requests; undefined for any other message. */
   answer(msg: OfpMessage): Answer | undefined;
 }
@@ -100,8 +99,8 @@ class Wire13 implements SwitchWire {
     return { type: 'Hello', version: this.version, xid: 1, elements: [{ type: 'versionBitmap', versions: [this.version] }] };
   }
 
-  packetIn(xid: number, inPort: number, frame: Buffer): OfpMessage {
-    return { type: 'PacketIn', version: this.version, xid, bufferId: OFP_NO_BUFFER, totalLen: FRAME_SIZE, reason: OFPR_NO_MATCH, tableId: 0, cookie: 0n, match: this.matchByPort[inPort]!, data: frame };
+  packetIn(xid: number, inPort: number, frame: Uint8Array): OfpMessage {
+    return { type: 'PacketIn', version: this.version, xid, bufferId: OFP_NO_BUFFER, totalLen: frame.length, reason: OFPR_NO_MATCH, tableId: 0, cookie: 0n, match: this.matchByPort[inPort]!, data: frame };
   }
 
   answer(msg: OfpMessage): Answer | undefined {
@@ -147,8 +146,8 @@ class Wire10 implements SwitchWire {
     return { type: 'Hello', version: this.version, xid: 1, elements: [] };
   }
 
-  packetIn(xid: number, inPort: number, frame: Buffer): OfpMessage {
-    return { type: 'PacketIn10', version: this.version, xid, bufferId: OFP_NO_BUFFER, totalLen: FRAME_SIZE, inPort, reason: OFPR_NO_MATCH, data: frame };
+  packetIn(xid: number, inPort: number, frame: Uint8Array): OfpMessage {
+    return { type: 'PacketIn10', version: this.version, xid, bufferId: OFP_NO_BUFFER, totalLen: frame.length, inPort, reason: OFPR_NO_MATCH, data: frame };
   }
 
   answer(msg: OfpMessage): Answer | undefined {

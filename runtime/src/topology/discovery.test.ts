@@ -121,6 +121,39 @@ describe('link discovery', () => {
     assert.equal(t.path(1n, 101n)?.length, 100);
   });
 
+  it('finds both directions of the links of a switch that connects after its neighbours probed within one probe round trip, not at their next turn', () => {
+    const t = topology();
+    const sim = new SimNetwork(t, 3);
+    sim.wire({ dpid: 1n, port: 1 }, { dpid: 2n, port: 1 });
+    t.switchUp(1n, [portInfo(1n, 1)], sim.nowMs);
+    sim.run(sim.nowMs + INTERVAL * 0.5);
+    assert.equal(sim.probes.length, 1, "switch 1's first probe went out before switch 2 was there");
+    const upAt = sim.nowMs;
+    t.switchUp(2n, [portInfo(2n, 1)], upAt);
+    // Switch 2's first probe within the jitter, then switch 1's answer probe: one round trip (2 x 3 ms).
+    sim.run(upAt + INTERVAL * 0.2 + 2 * 3 + 1);
+    assert.deepEqual(sim.events.map(describeLink).sort(), ['linkUp 1/1>2/1', 'linkUp 2/1>1/1']);
+    const early = sim.probes.length;
+    assert.equal(early, 3);
+    // Then each port keeps to one probe per jittered interval: the early probe replaced the port's turn.
+    sim.run(sim.nowMs + INTERVAL * 10);
+    for (const dpid of [1n, 2n]) {
+      const times = sim.probes.filter((p) => p.dpid === dpid).map((p) => p.atMs);
+      for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= INTERVAL * 0.8 || (dpid === 1n && i === 1), `switch ${dpid}: probes ${times[i - 1]} and ${times[i]}`);
+    }
+  });
+
+  it('does not probe back early when its own probe left after the far end sent its probe (that one is on its way)', () => {
+    const t = topology({ jitter: 0 });
+    const sim = new SimNetwork(t, 3);
+    sim.wire({ dpid: 1n, port: 1 }, { dpid: 2n, port: 1 });
+    // Without jitter both first probes leave at once and cross on the wire.
+    for (const dpid of [1n, 2n]) t.switchUp(dpid, [portInfo(dpid, 1)], sim.nowMs);
+    sim.run(sim.nowMs + 10);
+    assert.equal(sim.topology.links().length, 2);
+    assert.equal(sim.probes.length, 2, 'one probe per port, none early');
+  });
+
   it('refuses a probe older than the link timeout (a replay) as LLDP_STALE', () => {
     const d = new LinkDiscovery({ node: 0xa, secret: SECRET, probeIntervalMs: INTERVAL });
     d.switchUp(2n, [portInfo(2n, 1)], 0);

@@ -42,8 +42,10 @@ export type DiscoveryOutput =
 
 interface PortState {
   info: PortInfo;
-  /** New (from one counter of the instance) when the port comes up: a queued probe of another generation is dropped. */
+  /** New (from one counter of the instance) when the port comes up or is probed early: a queued probe of another generation is dropped. */
   generation: number;
+  /** When the last probe left this port, in ms; undefined before the first. */
+  lastProbeMs: number | undefined;
 }
 
 interface LinkState {
@@ -117,7 +119,7 @@ export class LinkDiscovery {
         this.limit('ports', `port ${info.port} of switch ${dpid.toString(16)} not probed: ${this.options.maxPortsPerSwitch} ports already probed`);
         return;
       }
-      ports.set(info.port, (state = { info, generation: this.nextGeneration++ }));
+      ports.set(info.port, (state = { info, generation: this.nextGeneration++, lastProbeMs: undefined }));
       this.livePorts++;
       if (info.up) this.scheduleProbe(dpid, state, nowMs, true);
       return;
@@ -190,6 +192,7 @@ export class LinkDiscovery {
     this.countEndpoint(dst, 1);
     this.timers.push(nowMs + this.linkTimeoutMs, { kind: 'linkCheck', dstKey, id: state.id });
     this.outputs.push({ kind: 'linkUp', link });
+    if (!this.bySrc.has(dstKey)) this.probeBackSoon(dpid, inPort, probe.sentAtMs, nowMs);
     return link;
   }
 
@@ -248,7 +251,23 @@ export class LinkDiscovery {
     if (state === undefined || state.generation !== timer.generation || !state.info.up) return;
     const frame = encodeProbe({ dpid: timer.dpid, port: timer.port, hwAddr: state.info.hwAddr, node: this.options.node, nowMs }, this.options.secret);
     this.outputs.push({ kind: 'probe', dpid: timer.dpid, port: timer.port, frame });
+    state.lastProbeMs = nowMs;
     this.scheduleProbe(timer.dpid, state, nowMs, false);
+  }
+
+  /**
+   * A link came up whose reverse is not known: probe back out of its destination
+   * port now rather than at the port's next turn (up to 1 + jitter intervals
+   * away), unless this port probed after the far end sent its probe (that probe
+   * found the far end up and is on its way). A switch that connects after its
+   * neighbours' last probes then has both directions of its links in one probe
+   * round trip, not one interval. Ryu does the same (`ports.move_front`).
+   */
+  private probeBackSoon(dpid: bigint, port: number, farSentAtMs: number, nowMs: number): void {
+    const state = this.switches.get(dpid)?.get(port);
+    if (state === undefined || !state.info.up || (state.lastProbeMs !== undefined && state.lastProbeMs >= farSentAtMs)) return;
+    state.generation = this.nextGeneration++;
+    this.queueProbe(dpid, state, nowMs);
   }
 
   private linkCheckDue(timer: Extract<Timer, { kind: 'linkCheck' }>, nowMs: number): void {
@@ -263,8 +282,12 @@ export class LinkDiscovery {
   private scheduleProbe(dpid: bigint, state: PortState, nowMs: number, first: boolean): void {
     const { probeIntervalMs, jitter, random } = this.options;
     const delayMs = first ? probeIntervalMs * jitter * random() : probeIntervalMs * (1 - jitter + 2 * jitter * random());
-    this.timers.push(nowMs + delayMs, { kind: 'probe', dpid, port: state.info.port, generation: state.generation });
-    // A flapping port leaves a dead entry per flap; drop them before they outnumber the live ones.
+    this.queueProbe(dpid, state, nowMs + delayMs);
+  }
+
+  private queueProbe(dpid: bigint, state: PortState, atMs: number): void {
+    this.timers.push(atMs, { kind: 'probe', dpid, port: state.info.port, generation: state.generation });
+    // A flapping port (or an early probe) leaves a dead entry behind; drop them before they outnumber the live ones.
     if (this.timers.size > 2 * (this.livePorts + this.links.size) + 1024) this.timers.retain((t) => this.isLive(t));
   }
 
