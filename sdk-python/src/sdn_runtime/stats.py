@@ -72,6 +72,8 @@ class SwitchInfo:
     connected_at_ms: int
     #: The runtime's role for the switch (the runtime's docs/ha.md): MASTER without
     #: mastership (the node is the switch's only controller); with it MASTER, SLAVE or NONE.
+    #: Filled in by `App.switches()` and `Switch.info()` only: a SwitchUp's `switch` says
+    #: MASTER, "" and 0 (see RoleChanged).
     role: SwitchRole = SwitchRole.MASTER
     #: With mastership: the master node's name (its --node-id); "" when none is known or without mastership.
     master_node: str = ""

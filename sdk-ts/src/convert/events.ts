@@ -31,7 +31,8 @@ export interface SwitchInfo {
   /**
    * The runtime's role for the switch (docs/ha.md): `master` without mastership
    * (the node is the switch's only controller); with it `master`, `slave` or
-   * `none` (no master decided yet).
+   * `none` (no master decided yet). Filled in by `listSwitches()` only: a
+   * `switchUp`'s `switch` says `master`, `''` and `0n` (see `roleChanged`).
    */
   readonly role: SwitchRole;
   /** With mastership: the master node's name (its --node-id); '' when none is known or without mastership. */
