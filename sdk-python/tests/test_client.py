@@ -317,14 +317,24 @@ async def test_stats_role_and_raw_replies_are_converted(runtime: FakeRuntime) ->
 
 
 async def test_switch_list_status_and_get(runtime: FakeRuntime) -> None:
-    runtime.switch_list = [sw.SwitchInfo(dpid=1, dpid_hex="0000000000000001", remote="127.0.0.1:1234")]
+    runtime.switch_list = [
+        sw.SwitchInfo(dpid=1, dpid_hex="0000000000000001", remote="127.0.0.1:1234", role=sw.SWITCH_ROLE_MASTER),
+        sw.SwitchInfo(dpid=2, role=sw.SWITCH_ROLE_SLAVE, master_node="node-b", generation=41),
+        # A runtime older than mastership sends no role: it is the switch's only controller.
+        sw.SwitchInfo(dpid=3),
+    ]
     async with await connect(runtime.address) as app:
-        (info,) = await app.switches()
+        info, slave, older = await app.switches()
         assert (info.dpid, info.remote) == (1, "127.0.0.1:1234")
-        assert (await app.status()).switches == 1
+        assert [(s.role, s.master_node, s.generation) for s in (info, slave, older)] == [
+            (SwitchRole.MASTER, "", 0),
+            (SwitchRole.SLAVE, "node-b", 41),
+            (SwitchRole.MASTER, "", 0),
+        ]
+        assert (await app.status()).switches == 3
         assert (await app.switch(1).info()).dpid_hex == "0000000000000001"
         with pytest.raises(SdnError) as missing:
-            await app.switch(2).info()
+            await app.switch(9).info()
         assert missing.value.code is ErrorCode.NOT_FOUND
 
 

@@ -1,6 +1,7 @@
 """RoleChanged from real mastership: one etcd member, one `serve --mastership etcd`
 and the fake switch. The node wins the election for the switch, and an app that
-names EventKind.ROLE_CHANGED sees it as master (then the switch's SwitchUp)."""
+names EventKind.ROLE_CHANGED sees it as master (then the switch's SwitchUp); the
+switch list (the Switches service) shows the same role, master and generation."""
 
 from __future__ import annotations
 
@@ -57,5 +58,7 @@ async def test_an_app_sees_its_node_become_master_of_the_switch(mastership_runti
             assert changed.generation > 0 and changed.seq > 0
             up = await next_of(events, SwitchUp, ROLE_WAIT)
             assert up.dpid == DPID and up.seq > changed.seq
+            listed = [(s.role, s.master_node, s.generation) for s in await app.switches() if s.dpid == DPID]
+            assert listed == [(SwitchRole.MASTER, NODE, changed.generation)]
         finally:
             await switch.close()

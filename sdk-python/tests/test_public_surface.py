@@ -82,6 +82,8 @@ def test_event_fields_apps_rely_on_are_pinned() -> None:
         ("time_ms", "int"),
         ("snapshot", "bool"),
     ]
+    roles = [(f.name, f.type) for f in dataclasses.fields(sdn_runtime.SwitchInfo)][-3:]
+    assert roles == [("role", "SwitchRole"), ("master_node", "str"), ("generation", "int")]
 
 
 def test_flow_ownership_is_pinned() -> None:

@@ -180,7 +180,12 @@ export type _PinnedTypes = [
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 // Event fields apps rely on, pinned at compile time: changing one's type fails the build.
-export const _pinnedFields: [Same<types.SwitchUpEvent['snapshot'], boolean>, Same<sdk.SdnApp['appId'], number>, Same<sdk.SdnApp['tables'], ReadonlyMap<string, number>>] = [true, true, true];
+export const _pinnedFields: [
+  Same<types.SwitchUpEvent['snapshot'], boolean>,
+  Same<sdk.SdnApp['appId'], number>,
+  Same<sdk.SdnApp['tables'], ReadonlyMap<string, number>>,
+  Same<Pick<types.SwitchInfo, 'role' | 'masterNode' | 'generation'>, { readonly role: types.SwitchRole; readonly masterNode: string; readonly generation: bigint }>,
+] = [true, true, true, true];
 
 describe('public surface', () => {
   it('exports exactly the pinned names, and nothing generated', () => {

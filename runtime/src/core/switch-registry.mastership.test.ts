@@ -80,6 +80,25 @@ describe('SwitchRegistry with mastership', () => {
     assert.equal(events.length, 5, 'no second switchDown for a switch apps were already told is down');
   });
 
+  it('counts each change of the role by cause (a master seen again, or only a new master, is no change), and a closed session as disconnected', async () => {
+    const { registry, mastership, session, metrics, lines } = setup();
+    const changes = async (): Promise<Record<string, number>> => Object.fromEntries((await metrics.switchRoleChanges.get()).values.map((v) => [v.labels.cause, v.value]));
+    mastership.become(DPID, 'slave', { node: 'b', generation: 9n });
+    mastership.become(DPID, 'slave', { node: 'c', generation: 12n });
+    mastership.become(DPID, 'master', { node: 'a', generation: 15n });
+    mastership.become(DPID, 'none', undefined, 'deadline');
+    mastership.become(DPID, 'master', { node: 'a', generation: 17n });
+    mastership.become(DPID, 'none', undefined, 'stale');
+    mastership.become(DPID, 'master', { node: 'a', generation: 19n });
+    mastership.become(DPID, 'none', undefined, 'etcdLost');
+    mastership.become(DPID, 'slave', { node: 'b', generation: 21n });
+    registry.onClosed(session, 'peerClosed', '');
+    assert.deepEqual(await changes(), { lost: 2, won: 3, deadline: 1, stale: 1, etcdLost: 1, disconnected: 1 });
+    const logged = lines.filter((l) => l.msg === 'switch role changed');
+    assert.equal(logged.length, 9, 'one line per change the machine reports');
+    assert.deepEqual(logged.map((l) => l.cause), ['lost', 'lost', 'won', 'deadline', 'won', 'stale', 'won', 'etcdLost', 'lost']);
+  });
+
   it('ROLE_REQUESTs go through the session and their replies, errors and ROLE_STATUS come back to mastership', async () => {
     const { registry, mastership, session } = setup((m) => (m.type === 'RoleRequest' ? [{ type: 'RoleReply', version: 4, xid: 1, role: m.role, generationId: m.generationId }] : []));
     mastership.sinks.get(DPID)!.sendRoleRequest('master', 11n);

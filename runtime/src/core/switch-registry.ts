@@ -4,7 +4,7 @@ import { formatDpid, OFP_VERSION_1_0, OFPPR_DELETE } from '../openflow/index.js'
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { CloseReason, SwitchInfo } from '../switch/connection-types.js';
 import type { SessionListener, SwitchSession } from '../switch/session.js';
-import type { Mastership, MasterInfo, SwitchRole } from '../mastership/index.js';
+import type { Mastership, MasterInfo, RoleChangeCause, SwitchRole } from '../mastership/index.js';
 import type { EventBus } from './event-bus.js';
 import type { SwitchDirectory, SwitchHandle, SwitchRoleView, SwitchView } from './switch-directory.js';
 import { SwitchRoles } from './switch-roles.js';
@@ -19,6 +19,8 @@ interface Entry {
   published: boolean;
   /** The mastership sink of this session (with mastership only). */
   sink?: Parameters<Mastership['attach']>[1];
+  /** The role last reported for this session (with mastership only). */
+  role?: SwitchRole;
 }
 
 type MutableView = Omit<SwitchView, 'ports'> & { ports: Map<number, Port> };
@@ -128,8 +130,8 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
       return;
     }
     const current = (): boolean => this.switchesByDpid.get(info.dpid) === entry;
-    entry.sink = this.roles.sink(session, current, (role, master) => {
-      if (current()) this.roleChanged(entry, role, master);
+    entry.sink = this.roles.sink(session, current, (role, master, cause) => {
+      if (current()) this.roleChanged(entry, role, master, cause);
     });
     this.roles.mastership.attach(info.dpid, entry.sink);
   }
@@ -142,10 +144,12 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
     for (const [role, count] of Object.entries(counts)) this.metrics.switchRoles.set({ role }, count);
   }
 
-  /** With mastership: tell apps the role, and the switch up (became master) or down (stopped being master). */
-  private roleChanged(entry: Entry, role: SwitchRole, master: MasterInfo | undefined): void {
+  /** With mastership: tell apps the role, and the switch up (became master) or down (stopped being master); count a change of the role by cause. */
+  private roleChanged(entry: Entry, role: SwitchRole, master: MasterInfo | undefined, cause: RoleChangeCause): void {
     const { dpid } = entry.view;
-    this.log.info({ dpid: formatDpid(dpid), role, master: master?.node, generation: master?.generation?.toString() }, 'switch role changed');
+    this.log.info({ dpid: formatDpid(dpid), role, master: master?.node, generation: master?.generation?.toString(), cause }, 'switch role changed');
+    if (role !== (entry.role ?? 'none')) this.metrics.switchRoleChanges.inc({ cause });
+    entry.role = role;
     this.countRoles();
     this.bus.publish({ type: 'roleChanged', node: this.node, dpid, role, masterNode: master?.node, generation: master?.generation });
     if (role === 'master' && !entry.published) {
@@ -217,6 +221,8 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
     else this.log.info({ dpid: formatDpid(entry.view.dpid), reason, detail }, 'switch disconnected');
     if (entry.sink !== undefined) {
       this.roles?.mastership.detach(entry.view.dpid, entry.sink);
+      // The machine's own report of this change finds the session gone, so it is counted here.
+      if (entry.role !== undefined && entry.role !== 'none') this.metrics.switchRoleChanges.inc({ cause: 'disconnected' });
       this.countRoles();
     }
     if (entry.published) this.bus.publish({ type: 'switchDown', node: this.node, dpid: entry.view.dpid, reason, detail });

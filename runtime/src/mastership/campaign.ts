@@ -293,7 +293,7 @@ export class EtcdMastership implements Mastership {
           entry.sink?.sendRoleRequest(output.role, output.generationId);
           break;
         case 'roleChanged':
-          entry.sink?.onRoleChanged(output.role, output.master);
+          entry.sink?.onRoleChanged(output.role, output.master, output.cause);
           break;
         case 'campaign':
           this.campaign(entry.dpid);

@@ -8,7 +8,7 @@ import type { MastershipConfig, MastershipOutput } from './types.js';
 const CONFIG: MastershipConfig = { node: 'a', leaseTtlMs: 2000, marginMs: 300, disconnectGraceMs: 1000, campaignRetryMs: 500 };
 
 function types(outputs: MastershipOutput[]): string[] {
-  return outputs.map((o) => (o.type === 'roleRequest' ? `roleRequest:${o.role}:${o.generationId}` : o.type === 'writable' ? `writable:${o.writable}` : o.type === 'resign' ? `resign:${o.generation}` : o.type === 'roleChanged' ? `roleChanged:${o.role}` : o.type));
+  return outputs.map((o) => (o.type === 'roleRequest' ? `roleRequest:${o.role}:${o.generationId}` : o.type === 'writable' ? `writable:${o.writable}` : o.type === 'resign' ? `resign:${o.generation}` : o.type === 'roleChanged' ? `roleChanged:${o.role}:${o.cause}` : o.type));
 }
 
 /** A machine that won generation 7 and had it confirmed by the switch at t=100 (lease renewed at t=0). */
@@ -16,9 +16,9 @@ function master(): MastershipMachine {
   const m = new MastershipMachine(CONFIG);
   m.handle({ type: 'leaseRenewed', sentAtMs: 0 });
   assert.deepEqual(types(m.handle({ type: 'switchConnected', nowMs: 10 })), ['campaign']);
-  assert.deepEqual(types(m.handle({ type: 'campaignWon', generation: 7n, nowMs: 20 })), ['roleRequest:master:7', 'roleChanged:none']);
+  assert.deepEqual(types(m.handle({ type: 'campaignWon', generation: 7n, nowMs: 20 })), ['roleRequest:master:7', 'roleChanged:none:won']);
   assert.equal(m.canWrite(30), false, 'not writable before the switch confirms');
-  assert.deepEqual(types(m.handle({ type: 'roleReply', role: OFPCR_ROLE_MASTER, generationId: 7n }), ), ['writable:true', 'roleChanged:master']);
+  assert.deepEqual(types(m.handle({ type: 'roleReply', role: OFPCR_ROLE_MASTER, generationId: 7n }), ), ['writable:true', 'roleChanged:master:won']);
   assert.equal(m.canWrite(100), true);
   return m;
 }
@@ -48,7 +48,7 @@ describe('MastershipMachine', () => {
     m.handle({ type: 'leaseRenewed', sentAtMs: 0 });
     m.handle({ type: 'switchConnected', nowMs: 0 });
     const out = m.handle({ type: 'campaignLost', master: { node: 'b', generation: 9n } });
-    assert.deepEqual(types(out), ['roleRequest:slave:9', 'roleChanged:slave']);
+    assert.deepEqual(types(out), ['roleRequest:slave:9', 'roleChanged:slave:lost']);
     assert.equal(m.canWrite(1), false);
     assert.deepEqual(types(m.handle({ type: 'roleReply', role: OFPCR_ROLE_SLAVE, generationId: 9n })), []);
     assert.deepEqual(m.currentMaster, { node: 'b', generation: 9n });
@@ -59,7 +59,7 @@ describe('MastershipMachine', () => {
     assert.equal(m.leaseDeadlineMs, 1700);
     assert.equal(m.canWrite(1699), true);
     assert.equal(m.canWrite(1700), false, 'canWrite checks the deadline even before a tick');
-    assert.deepEqual(types(m.handle({ type: 'tick', nowMs: 1700 })), ['writable:false', 'resign:7', 'roleChanged:none']);
+    assert.deepEqual(types(m.handle({ type: 'tick', nowMs: 1700 })), ['writable:false', 'resign:7', 'roleChanged:none:deadline']);
     assert.equal(m.phase, 'steppingDown');
   });
 
@@ -70,14 +70,14 @@ describe('MastershipMachine', () => {
     assert.equal(m.canWrite(2299), true);
   });
 
-  for (const [name, input] of [
-    ['STALE', { type: 'switchError', errorType: OFPET_ROLE_REQUEST_FAILED, code: OFPRRFC_STALE }],
-    ['IS_SLAVE', { type: 'switchError', errorType: OFPET_BAD_REQUEST, code: OFPBRC_IS_SLAVE }],
-    ['ROLE_STATUS(SLAVE)', { type: 'roleStatus', role: OFPCR_ROLE_SLAVE, generationId: 8n }],
+  for (const [name, input, cause] of [
+    ['STALE', { type: 'switchError', errorType: OFPET_ROLE_REQUEST_FAILED, code: OFPRRFC_STALE }, 'stale'],
+    ['IS_SLAVE', { type: 'switchError', errorType: OFPET_BAD_REQUEST, code: OFPBRC_IS_SLAVE }, 'isSlave'],
+    ['ROLE_STATUS(SLAVE)', { type: 'roleStatus', role: OFPCR_ROLE_SLAVE, generationId: 8n }, 'roleStatus'],
   ] as const) {
     it(`steps down on ${name} from the switch`, () => {
       const m = master();
-      assert.deepEqual(types(m.handle(input)), ['writable:false', 'resign:7', 'roleChanged:none']);
+      assert.deepEqual(types(m.handle(input)), ['writable:false', 'resign:7', `roleChanged:none:${cause}`]);
       assert.equal(m.canWrite(200), false);
     });
   }
@@ -91,36 +91,41 @@ describe('MastershipMachine', () => {
 
   it('a newer master seen on the watch demotes at once (our key was deleted behind our back)', () => {
     const m = master();
-    assert.deepEqual(types(m.handle({ type: 'masterSeen', master: { node: 'b', generation: 12n } })), ['writable:false', 'roleRequest:slave:12', 'roleChanged:slave']);
+    assert.deepEqual(types(m.handle({ type: 'masterSeen', master: { node: 'b', generation: 12n } })), ['writable:false', 'roleRequest:slave:12', 'roleChanged:slave:lost']);
   });
 
   it('our key deleted on the watch stops writes; an older deletion (old news) is ignored', () => {
     const m = master();
     assert.deepEqual(types(m.handle({ type: 'keyDeleted', revision: 6n })), []);
     assert.equal(m.canWrite(200), true);
-    assert.deepEqual(types(m.handle({ type: 'keyDeleted', revision: 8n })), ['writable:false', 'campaign', 'roleChanged:none']);
+    assert.deepEqual(types(m.handle({ type: 'keyDeleted', revision: 8n })), ['writable:false', 'campaign', 'roleChanged:none:keyDeleted']);
   });
 
   it('etcd lost: stops writing, no campaign until a new lease is renewed', () => {
     const m = master();
-    assert.deepEqual(types(m.handle({ type: 'etcdLost', nowMs: 200 })), ['writable:false', 'roleChanged:none']);
+    assert.deepEqual(types(m.handle({ type: 'etcdLost', nowMs: 200 })), ['writable:false', 'roleChanged:none:etcdLost']);
     assert.deepEqual(types(m.handle({ type: 'tick', nowMs: 300 })), []);
     assert.deepEqual(types(m.handle({ type: 'leaseRenewed', sentAtMs: 400 })), ['campaign']);
   });
 
   it('re-asserts the same generation on reconnect (ovs-vswitchd restart) within the grace period', () => {
     const m = master();
-    assert.deepEqual(types(m.handle({ type: 'switchDisconnected', nowMs: 200 })), ['writable:false', 'roleChanged:none']);
+    assert.deepEqual(types(m.handle({ type: 'switchDisconnected', nowMs: 200 })), ['writable:false', 'roleChanged:none:disconnected']);
     assert.deepEqual(types(m.handle({ type: 'tick', nowMs: 900 })), []);
     assert.deepEqual(types(m.handle({ type: 'switchConnected', nowMs: 1000 })), ['roleRequest:master:7']);
-    assert.deepEqual(types(m.handle({ type: 'roleReply', role: OFPCR_ROLE_MASTER, generationId: 7n })), ['writable:true', 'roleChanged:master']);
+    assert.deepEqual(types(m.handle({ type: 'roleReply', role: OFPCR_ROLE_MASTER, generationId: 7n })), ['writable:true', 'roleChanged:master:won']);
+  });
+
+  it('a new connection replacing the master one (no disconnect seen first) claims again; the role change says disconnected', () => {
+    const m = master();
+    assert.deepEqual(types(m.handle({ type: 'switchConnected', nowMs: 200 })), ['writable:false', 'roleRequest:master:7', 'roleChanged:none:disconnected']);
   });
 
   it('resigns a key held past the disconnect grace period', () => {
     const m = master();
     m.handle({ type: 'leaseRenewed', sentAtMs: 1000 });
     m.handle({ type: 'switchDisconnected', nowMs: 200 });
-    assert.deepEqual(types(m.handle({ type: 'tick', nowMs: 1200 })), ['resign:7', 'roleChanged:none']);
+    assert.deepEqual(types(m.handle({ type: 'tick', nowMs: 1200 })), ['resign:7', 'roleChanged:none:disconnected']);
     assert.deepEqual(types(m.handle({ type: 'switchConnected', nowMs: 1300 })), []);
     assert.equal(m.phase, 'steppingDown');
   });
@@ -140,6 +145,6 @@ describe('MastershipMachine', () => {
     m.handle({ type: 'campaignLost', master: { node: 'b', generation: 9n } });
     assert.deepEqual(types(m.handle({ type: 'masterSeen', master: { node: 'b', generation: 5n } })), []);
     assert.deepEqual(types(m.handle({ type: 'keyDeleted', revision: 4n })), []);
-    assert.deepEqual(types(m.handle({ type: 'masterSeen', master: { node: 'c', generation: 11n } })), ['roleRequest:slave:11', 'roleChanged:slave']);
+    assert.deepEqual(types(m.handle({ type: 'masterSeen', master: { node: 'c', generation: 11n } })), ['roleRequest:slave:11', 'roleChanged:slave:lost']);
   });
 });

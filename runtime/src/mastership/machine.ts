@@ -1,6 +1,6 @@
 import { OFPBRC_IS_SLAVE, OFPCR_ROLE_MASTER, OFPCR_ROLE_SLAVE, OFPET_BAD_REQUEST, OFPET_ROLE_REQUEST_FAILED, OFPRRFC_STALE } from '../openflow/constants.js';
 import { generationBefore } from './generation.js';
-import type { MasterInfo, MastershipConfig, MastershipInput, MastershipOutput, MastershipPhase, SwitchRole } from './types.js';
+import type { MasterInfo, MastershipConfig, MastershipInput, MastershipOutput, MastershipPhase, RoleChangeCause, SwitchRole } from './types.js';
 
 /**
  * Mastership of one switch (dpid) on one node: a pure state machine. Inputs
@@ -34,6 +34,8 @@ export class MastershipMachine {
   private writableNow = false;
   private reportedRole: SwitchRole = 'none';
   private reportedMaster: MasterInfo | undefined;
+  /** Why the input being handled may change the role (`leaseRenewed` changes neither role nor master, so it sets none). */
+  private cause: RoleChangeCause = 'disconnected';
   private outputs: MastershipOutput[] = [];
 
   constructor(private readonly config: MastershipConfig) {}
@@ -72,12 +74,15 @@ export class MastershipMachine {
     if ('nowMs' in input) this.lastNowMs = Math.max(this.lastNowMs, input.nowMs);
     switch (input.type) {
       case 'switchConnected':
+        // With a key of ours this is a reconnect (the old connection was replaced): the role is claimed again.
+        this.cause = this.own === undefined ? 'lost' : 'disconnected';
         this.connected = true;
         if (this.own !== undefined && input.nowMs < this.deadlineMs) this.claim(this.own);
         else if (this.own !== undefined) this.lose(true);
         else this.settle();
         break;
       case 'switchDisconnected':
+        this.cause = 'disconnected';
         this.connected = false;
         this.disconnectedAtMs = input.nowMs;
         this.phaseNow = 'disconnected';
@@ -88,6 +93,7 @@ export class MastershipMachine {
         this.maybeCampaign();
         break;
       case 'etcdLost':
+        this.cause = 'etcdLost';
         this.deadlineMs = Number.NEGATIVE_INFINITY;
         if (this.master?.node === this.config.node) this.master = undefined;
         this.resigning = undefined;
@@ -95,14 +101,17 @@ export class MastershipMachine {
         else if (this.connected && this.phaseNow === 'steppingDown') this.settle();
         break;
       case 'campaignWon':
+        this.cause = 'won';
         this.campaignPending = false;
         this.won(input.generation, input.nowMs);
         break;
       case 'campaignLost':
+        this.cause = 'lost';
         this.campaignPending = false;
         this.seen(input.master);
         break;
       case 'campaignFailed':
+        this.cause = 'campaignFailed';
         this.campaignPending = false;
         this.campaignRetryAtMs = input.nowMs + this.config.campaignRetryMs;
         // The watch showed our key while the transaction was out (see seen()): its answer was
@@ -110,18 +119,22 @@ export class MastershipMachine {
         if (this.own === undefined && this.master?.node === this.config.node) this.master = undefined;
         break;
       case 'masterSeen':
+        this.cause = 'lost';
         this.seen(input.master);
         break;
       case 'keyDeleted':
+        this.cause = 'keyDeleted';
         this.deleted(input.revision);
         break;
       case 'roleReply':
+        this.cause = 'won';
         this.roleReply(input.role, input.generationId);
         break;
       case 'switchError':
         this.switchError(input.errorType, input.code);
         break;
       case 'roleStatus':
+        this.cause = 'roleStatus';
         if (this.own !== undefined && input.role !== OFPCR_ROLE_MASTER) this.lose(true);
         break;
       case 'tick':
@@ -133,6 +146,7 @@ export class MastershipMachine {
   }
 
   private tick(nowMs: number): void {
+    this.cause = this.own !== undefined && nowMs >= this.deadlineMs ? 'deadline' : 'disconnected';
     if (this.own !== undefined && nowMs >= this.deadlineMs) this.lose(true);
     else if (this.own !== undefined && !this.connected && nowMs - this.disconnectedAtMs >= this.config.disconnectGraceMs) this.lose(true);
     this.maybeCampaign();
@@ -232,6 +246,7 @@ export class MastershipMachine {
   private switchError(errorType: number, code: number): void {
     const stale = errorType === OFPET_ROLE_REQUEST_FAILED && code === OFPRRFC_STALE;
     const isSlave = errorType === OFPET_BAD_REQUEST && code === OFPBRC_IS_SLAVE;
+    this.cause = stale ? 'stale' : 'isSlave';
     // A slave's STALE says the switch knows a newer master than we do: the watch will tell who.
     if ((stale || isSlave) && this.own !== undefined) this.lose(true);
   }
@@ -249,7 +264,7 @@ export class MastershipMachine {
     if (role !== this.reportedRole || master?.node !== this.reportedMaster?.node || master?.generation !== this.reportedMaster?.generation) {
       this.reportedRole = role;
       this.reportedMaster = master;
-      this.outputs.push({ type: 'roleChanged', role, master });
+      this.outputs.push({ type: 'roleChanged', role, master, cause: this.cause });
     }
   }
 }

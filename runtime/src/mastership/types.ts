@@ -13,6 +13,21 @@ export interface MasterInfo {
 /** This node's role for one switch, as apps see it. `none`: not decided yet (campaigning, stepping down, or no switch connection). */
 export type SwitchRole = 'master' | 'slave' | 'none';
 
+/**
+ * Why the role apps see changed (the label of `sdn_runtime_switch_role_changes_total`):
+ * - `won`: the switch confirmed this node's MASTER request;
+ * - `lost`: another node holds the switch (a campaign lost, its key seen on the watch, or a reconnect to a switch it holds);
+ * - `deadline`: the lease was not renewed before the local deadline (TTL minus the margin);
+ * - `stale`, `isSlave`: the switch answered OFPRRFC_STALE or OFPBRC_IS_SLAVE;
+ * - `roleStatus`: the switch said this node is no longer master (ROLE_STATUS);
+ * - `etcdLost`: the node's lease is gone;
+ * - `keyDeleted`: the master's key was deleted (it resigned or its lease expired): no master until a new campaign;
+ * - `disconnected`: the switch's connection to this node closed, was replaced by a new one, or stayed closed past the grace period;
+ * - `campaignFailed`: a campaign transaction failed, so a win seen only on the watch is forgotten (the role stays `none`).
+ * Only the first eight change the role itself; the others change only the master this node knows of.
+ */
+export type RoleChangeCause = 'won' | 'lost' | 'deadline' | 'stale' | 'isSlave' | 'roleStatus' | 'etcdLost' | 'keyDeleted' | 'disconnected' | 'campaignFailed';
+
 export type MastershipPhase =
   /** No connection to the switch from this node (a key it holds is kept for the grace period). */
   | 'disconnected'
@@ -61,8 +76,8 @@ export type MastershipOutput =
   | { readonly type: 'campaign' }
   /** Delete the key if its create revision is still `generation` (never a successor's key). */
   | { readonly type: 'resign'; readonly generation: bigint }
-  /** The role apps see changed. */
-  | { readonly type: 'roleChanged'; readonly role: SwitchRole; readonly master: MasterInfo | undefined };
+  /** The role apps see, or the master this node knows of, changed; `cause`: the input that changed it. */
+  | { readonly type: 'roleChanged'; readonly role: SwitchRole; readonly master: MasterInfo | undefined; readonly cause: RoleChangeCause };
 
 export interface MastershipConfig {
   /** This node's name, as written in the key (unique in the cluster). */
@@ -85,8 +100,8 @@ export interface MastershipConfig {
 export interface MastershipSink {
   /** Send OFPT_ROLE_REQUEST(role, generationId) and feed the answer back (`Mastership.fromSwitch`). */
   sendRoleRequest(role: 'master' | 'slave', generationId: bigint): void;
-  /** The role apps see changed. */
-  onRoleChanged(role: SwitchRole, master: MasterInfo | undefined): void;
+  /** The role apps see, or the master this node knows of, changed, because of `cause`. */
+  onRoleChanged(role: SwitchRole, master: MasterInfo | undefined, cause: RoleChangeCause): void;
 }
 
 /** Input the switch gives the machine: answers to ROLE_REQUEST, errors, ROLE_STATUS. */

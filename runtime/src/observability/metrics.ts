@@ -35,6 +35,8 @@ export class RuntimeMetrics {
   readonly switchesConnected: Gauge;
   /** With mastership: connected switches by this node's role (master, slave, none). */
   readonly switchRoles: Gauge<'role'>;
+  /** With mastership: changes of this node's role for a switch, by cause (`RoleChangeCause`). */
+  readonly switchRoleChanges: Counter<'cause'>;
   readonly connectionsClosed: Counter<'reason'>;
   readonly handshakeFailures: Counter<'reason'>;
   /** reason: total, perSource, handshakes (the limit the connection was over). */
@@ -98,6 +100,7 @@ export class RuntimeMetrics {
     });
     this.switchesConnected = new Gauge({ name: 'sdn_runtime_switches_connected', help: 'Switches that finished the handshake', registers: [this.registry] });
     this.switchRoles = new Gauge({ name: 'sdn_runtime_switch_roles', help: 'With --mastership etcd: connected switches by this node\'s role (master: it writes; slave: another node does; none: not decided yet)', labelNames: ['role'], registers: [this.registry] });
+    this.switchRoleChanges = new Counter({ name: 'sdn_runtime_switch_role_changes_total', help: 'With --mastership etcd: changes of this node\'s role for a switch, by cause (won, lost, deadline, stale, isSlave, roleStatus, etcdLost, keyDeleted, disconnected)', labelNames: ['cause'], registers: [this.registry] });
     this.connectionsClosed = new Counter({ name: 'sdn_runtime_switch_connections_closed_total', help: 'Switch connections closed, by reason', labelNames: ['reason'], registers: [this.registry] });
     this.handshakeFailures = new Counter({ name: 'sdn_runtime_handshake_failures_total', help: 'Connections closed before the handshake finished, by reason', labelNames: ['reason'], registers: [this.registry] });
     this.connectionsRefused = new Counter({ name: 'sdn_runtime_switch_connections_refused_total', help: 'OpenFlow connections closed as they arrived because a connection limit was reached, by limit (total, perSource, handshakes)', labelNames: ['reason'], registers: [this.registry] });

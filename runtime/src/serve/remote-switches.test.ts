@@ -80,7 +80,7 @@ async function pair(options = { timeoutMs: 2000, maxInFlightPerNode: 16 }, local
   const empty: SwitchDirectory = { lookup: () => undefined, view: () => undefined, list: () => [], role: () => undefined };
   const directory = new MergedDirectory(localOfNode2 ?? empty, remote);
   if (localOfNode2 === undefined) await eventually(() => directory.lookup(DPID) !== undefined, 'node 2 learns node 1 switch');
-  return { a, b, local, owner, published, directory, registry };
+  return { a, b, local, owner, remote, published, directory, registry };
 }
 
 describe('remote switches through the overlay', () => {
@@ -139,10 +139,31 @@ describe('remote switches through the overlay', () => {
     );
   });
 
-  it('a switch that reconnected is taken again even when its switchDown was lost on the way', async () => {
-    const { owner, directory } = await pair();
+  it('a switch that reconnected is taken again even when its switchDown was lost on the way; apps see it go down first', async () => {
+    const { owner, directory, published } = await pair();
     owner.onLocalEvent({ type: 'switchUp', node: 1, dpid: DPID, view: { ...switchView(1), connectedAt: 2000 } });
     await eventually(() => directory.view(DPID)?.connectedAt === 2000, 'the new view replaces the old one');
+    assert.deepEqual(published.map((e) => [e.type, e.node]), [['switchUp', 1], ['switchDown', 1], ['switchUp', 1]]);
+  });
+
+  it('a new master announcing the switch before the old one is seen gone: apps see the old one go down, then the new one come up', async () => {
+    const { a, published, directory } = await pair();
+    const c = await runner(3, `1@127.0.0.1:${a.port}`);
+    const newOwner = new SwitchOwner(c, new FakeSwitch(switchView(3)), silent, new RemoteSwitchMetrics(new Registry()));
+    newOwner.onLocalEvent({ type: 'switchUp', node: 3, dpid: DPID, view: switchView(3) });
+    await eventually(() => directory.view(DPID)?.node === 3, 'node 2 takes the switch from node 3');
+    assert.deepEqual(published.map((e) => [e.type, e.node, e.type === 'switchDown' ? e.reason : '']), [['switchUp', 1, ''], ['switchDown', 1, 'notMaster'], ['switchUp', 3, '']]);
+  });
+
+  it('this node becoming master of a remote switch (the old master not seen gone yet): apps see the remote one go down before the local switchUp', async () => {
+    const { a, remote, published, directory } = await pair();
+    const localUp: AppEvent = { type: 'switchUp', node: 2, dpid: DPID, view: switchView(2) };
+    remote.onLocalEvent(localUp);
+    published.push(localUp);
+    assert.equal(directory.lookup(DPID), undefined, 'the old master\'s handle is gone');
+    await a.stop();
+    await eventually(() => directory.list().length === 0, 'node 1 is gone');
+    assert.deepEqual(published.map((e) => [e.type, e.node, e.type === 'switchDown' ? e.reason : '']), [['switchUp', 1, ''], ['switchDown', 1, 'notMaster'], ['switchUp', 2, '']]);
   });
 
   it('a switch this node is master of is driven here: another node announcing it is not published', async () => {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Command, EventBus, SwitchDirectory, SwitchHandle, SwitchRoleView, SwitchView } from '../core/index.js';
+import type { AppEvent, Command, EventBus, SwitchDirectory, SwitchHandle, SwitchRoleView, SwitchView } from '../core/index.js';
 import type { SwitchEvent, SwitchMessage, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
 import { SwitchCommandKind, SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
 import { decodeMessage, encodeMessageInto, expectWholeMessage, OFPPR_DELETE, Writer, type OfpMessage, type Port } from '../openflow/index.js';
@@ -42,7 +42,11 @@ interface Pending {
  * a local handle. A node that becomes unreachable takes its switches with it
  * (switchDown, reason `peerClosed`) and fails its commands in flight.
  * This node's role for a remote switch is `slave` with the owner as `masterNode`:
- * it writes through the owner. Event loop thread only.
+ * it writes through the owner. Apps never see a switch come up twice without a
+ * switchDown between: a switchUp from a new owner (a new master announced itself
+ * before the old one was seen gone), a repeated one (the switch reconnected and
+ * its switchDown was lost), or this node becoming its master (`onLocalEvent`)
+ * first takes the known one down. Event loop thread only.
  */
 export class RemoteSwitches implements SwitchDirectory {
   private readonly remotes = new Map<bigint, Remote>();
@@ -63,6 +67,20 @@ export class RemoteSwitches implements SwitchDirectory {
       if (output.kind === 'node-unreachable') this.lost(output.node);
       else if (output.kind === 'switch-message') this.onMessage(output.from, output.message);
     });
+  }
+
+  /**
+   * An event of this node's registry, before the bus routes it: a local switchUp
+   * (this node became the switch's master, possibly before the old master's node
+   * was seen unreachable) takes the remote switch down first, so apps see
+   * switchDown(old owner) and then switchUp(this node).
+   */
+  onLocalEvent(event: AppEvent): void {
+    if (event.type !== 'switchUp') return;
+    const known = this.remotes.get(event.dpid);
+    if (known === undefined) return;
+    this.forget(event.dpid);
+    this.publish({ type: 'switchDown', node: known.view.node, dpid: event.dpid, reason: 'notMaster', detail: `node ${event.node} (this node) is its master now` });
   }
 
   lookup(dpid: bigint): SwitchHandle | undefined {
@@ -92,14 +110,14 @@ export class RemoteSwitches implements SwitchDirectory {
   private onEvent(from: NodeId, event: SwitchEvent): void {
     const body = event.body;
     if (this.drivenHere(event.dpid)) {
-      // Connected here too (mastership): this node publishes its events; a remote entry left from before it became master goes quietly.
-      if (this.remotes.delete(event.dpid)) this.metrics.remoteSwitches.set(this.remotes.size);
+      // Connected here too (mastership): this node publishes its events (onLocalEvent took any remote entry down when it became master).
       return this.drop('driven-here');
     }
     const known = this.remotes.get(event.dpid);
     try {
       if (body?.$case === 'up') {
         if (known !== undefined && known.view.node === from && event.seq <= known.lastSeq) return this.drop('stale');
+        if (known !== undefined) this.replaced(known, from);
         const view = viewFromWire(event.dpid, from, body.value);
         this.remotes.set(event.dpid, { view, handle: this.handleFor(view), lastSeq: event.seq });
         this.metrics.remoteSwitches.set(this.remotes.size);
@@ -136,6 +154,13 @@ export class RemoteSwitches implements SwitchDirectory {
       this.metrics.dropped.inc({ reason: 'malformed' });
       this.metrics.warnOnce('event-malformed', this.log, { from, err }, 'an event of a remote switch did not decode; dropped');
     }
+  }
+
+  /** A switchUp for a known switch: apps are told the known one went down first (its switchDown was lost, or a new master took it). */
+  private replaced(known: Remote, from: NodeId): void {
+    const { dpid, node } = known.view;
+    if (node === from) this.publish({ type: 'switchDown', node, dpid, reason: 'peerClosed', detail: `on node ${node}: the switch connected again (its switchDown did not arrive)` });
+    else this.publish({ type: 'switchDown', node, dpid, reason: 'notMaster', detail: `node ${from} is its master now` });
   }
 
   private drivenHere(dpid: bigint): boolean {
@@ -189,7 +214,7 @@ export class RemoteSwitches implements SwitchDirectory {
     for (const [dpid, remote] of [...this.remotes]) {
       if (remote.view.node !== node) continue;
       this.forget(dpid);
-      if (!this.drivenHere(dpid)) this.publish({ type: 'switchDown', node, dpid, reason: 'peerClosed', detail: `node ${node} became unreachable` });
+      this.publish({ type: 'switchDown', node, dpid, reason: 'peerClosed', detail: `node ${node} became unreachable` });
     }
   }
 

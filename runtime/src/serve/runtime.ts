@@ -200,9 +200,12 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   // With an overlay, this node's switch events also go to the other nodes, taken before the
   // bus routes them (ownership rewrites owned packet-ins); other nodes' switches join the directory.
   let owner: SwitchOwner | undefined;
+  let remote: RemoteSwitches | undefined;
   const tap = {
     publish: (event: AppEvent): void => {
       owner?.onLocalEvent(event);
+      // Before the bus: a remote switch this node just became master of goes down before it comes up here.
+      remote?.onLocalEvent(event);
       events.publish(event);
     },
   };
@@ -212,7 +215,8 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     const remoteLog = log.child({ component: 'remote-switches' });
     const remoteMetrics = new RemoteSwitchMetrics(metrics.registry);
     owner = new SwitchOwner(overlay, registry, remoteLog, remoteMetrics);
-    switches = new MergedDirectory(registry, new RemoteSwitches(overlay, events, remoteLog, remoteMetrics, remoteSwitchDefaults, registry));
+    remote = new RemoteSwitches(overlay, events, remoteLog, remoteMetrics, remoteSwitchDefaults, registry);
+    switches = new MergedDirectory(registry, remote);
     // Straight to the bus: other nodes learn of a node from their own overlay, not from this one.
     const nodeEvents = new NodeEvents(node, overlay.node, events);
     overlay.onOutput((output) => nodeEvents.onOutput(output));

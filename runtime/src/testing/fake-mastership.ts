@@ -1,4 +1,4 @@
-import { MastershipError, type MasterInfo, type Mastership, type MastershipSink, type SwitchMastershipInput, type SwitchRole } from '../mastership/index.js';
+import { MastershipError, type MasterInfo, type Mastership, type MastershipSink, type RoleChangeCause, type SwitchMastershipInput, type SwitchRole } from '../mastership/index.js';
 
 /**
  * A Mastership a test steers by hand: `become(dpid, role, master)` sets the role
@@ -37,9 +37,9 @@ export class FakeMastership implements Mastership {
     return this.roles.get(dpid) ?? { role: 'none', master: undefined };
   }
 
-  /** Sets the role of `dpid` and tells its sink, as the machine's `roleChanged` output would. */
-  become(dpid: bigint, role: SwitchRole, master: MasterInfo | undefined): void {
+  /** Sets the role of `dpid` and tells its sink, as the machine's `roleChanged` output would (`cause`: `won` for master, `lost` otherwise unless given). */
+  become(dpid: bigint, role: SwitchRole, master: MasterInfo | undefined, cause: RoleChangeCause = role === 'master' ? 'won' : 'lost'): void {
     this.roles.set(dpid, { role, master });
-    this.sinks.get(dpid)?.onRoleChanged(role, master);
+    this.sinks.get(dpid)?.onRoleChanged(role, master, cause);
   }
 }

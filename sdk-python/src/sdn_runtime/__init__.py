@@ -61,7 +61,6 @@ from .events import (
     RoleChanged,
     SwitchDown,
     SwitchError,
-    SwitchRole,
     SwitchUp,
 )
 from .kv import (
@@ -93,6 +92,7 @@ from .stats import (
     RoleReply,
     RuntimeStatus,
     SwitchInfo,
+    SwitchRole,
     TableStats,
 )
 from .subscription import EventKind, KvWatch, PacketInFilter, Subscription, TableDeclaration

@@ -42,12 +42,11 @@ from .events import (
     RoleChanged,
     SwitchDown,
     SwitchError,
-    SwitchRole,
     SwitchUp,
 )
 from ._unchecked import constructor
 from .match import Match, OxmField, OxmValue
-from .stats import DescStats, PortDesc, SwitchInfo
+from .stats import DescStats, PortDesc, SwitchInfo, SwitchRole
 
 _new_oxm_field = constructor(OxmField)
 _new_match = constructor(Match)
@@ -205,6 +204,10 @@ def switch_info(s: sw.SwitchInfo) -> SwitchInfo:
         desc=desc(s.desc),
         ports=tuple(port(p) for p in s.ports),
         connected_at_ms=s.connected_at_ms,
+        # A runtime older than mastership sends no role: it is every switch's only controller.
+        role=SwitchRole.MASTER if s.role == sw.SWITCH_ROLE_UNSPECIFIED else switch_role(s.role),
+        master_node=s.master_node,
+        generation=s.generation,
     )
 
 
@@ -248,7 +251,7 @@ _SWITCH_ROLES = {sw.SWITCH_ROLE_MASTER: SwitchRole.MASTER, sw.SWITCH_ROLE_SLAVE:
 
 
 def switch_role(role: sw.SwitchRole.ValueType) -> SwitchRole:
-    """The role of a RoleChanged event; an unknown value is the runtime's error."""
+    """The role of a RoleChanged event or a SwitchInfo; an unknown value is the runtime's error."""
     try:
         return _SWITCH_ROLES[role]
     except KeyError:

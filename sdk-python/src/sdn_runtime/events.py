@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .errors import OpenFlowError
 from .match import Match
-from .stats import PortDesc, SwitchInfo
+from .stats import PortDesc, SwitchInfo, SwitchRole
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -239,15 +239,6 @@ class HostRemoved:
     reason: str
     seq: int = 0
     time_ms: int = 0
-
-
-class SwitchRole(enum.Enum):
-    """The runtime's role for a switch (mastership)."""
-
-    MASTER = "master"
-    SLAVE = "slave"
-    #: No master is decided yet: an election, or the master stepping down.
-    NONE = "none"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

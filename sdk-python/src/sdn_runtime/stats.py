@@ -6,6 +6,7 @@ as the switch reports them.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from .buckets import Bucket, MeterBand
@@ -42,6 +43,15 @@ class DescStats:
     dp_desc: str = ""
 
 
+class SwitchRole(enum.Enum):
+    """The runtime's role for a switch (mastership)."""
+
+    MASTER = "master"
+    SLAVE = "slave"
+    #: No master is decided yet: an election, or the master stepping down.
+    NONE = "none"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SwitchInfo:
     """A connected switch as the runtime knows it."""
@@ -60,6 +70,15 @@ class SwitchInfo:
     ports: tuple[PortDesc, ...]
     #: Milliseconds since the Unix epoch when the handshake finished.
     connected_at_ms: int
+    #: The runtime's role for the switch (the runtime's docs/ha.md): MASTER without
+    #: mastership (the node is the switch's only controller); with it MASTER, SLAVE or NONE.
+    #: Filled in by `App.switches()` and `Switch.info()` only: a SwitchUp's `switch` says
+    #: MASTER, "" and 0 (see RoleChanged).
+    role: SwitchRole = SwitchRole.MASTER
+    #: With mastership: the master node's name (its --node-id); "" when none is known or without mastership.
+    master_node: str = ""
+    #: With mastership: the generation id of the master's win (the etcd revision); 0 when unknown or without it.
+    generation: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -294,9 +294,14 @@ describe('SdnApp against a scripted runtime', () => {
   });
 
   it('lists switches and uses the KV service', async () => {
-    rt.switches = [{ dpid: 1n, dpidHex: '0000000000000001', version: 4, remote: '127.0.0.1:1', nBuffers: 0, nTables: 254, capabilities: 0, desc: undefined, ports: [], connectedAtMs: 0n, role: 1, masterNode: '', generation: 0n }];
+    const pbSwitch = { dpid: 1n, dpidHex: '0000000000000001', version: 4, remote: '127.0.0.1:1', nBuffers: 0, nTables: 254, capabilities: 0, desc: undefined, ports: [], connectedAtMs: 0n, role: 1, masterNode: '', generation: 0n };
+    rt.switches = [pbSwitch, { ...pbSwitch, dpid: 2n, role: 2, masterNode: 'node-b', generation: 41n }, { ...pbSwitch, dpid: 3n, role: 0 }];
     const { app } = await open({ token: 't' });
-    assert.deepEqual((await app.listSwitches()).map((s) => s.dpidHex), ['0000000000000001']);
+    assert.deepEqual((await app.listSwitches()).map((s) => [s.dpid, s.role, s.masterNode, s.generation]), [
+      [1n, 'master', '', 0n],
+      [2n, 'slave', 'node-b', 41n],
+      [3n, 'master', '', 0n], // a runtime older than mastership sends no role
+    ]);
     const put = await app.kv.put('cfg/a', '1');
     assert.equal(put.previous, undefined);
     const got = await app.kv.get('cfg/a');

@@ -9,7 +9,8 @@ import { nextEvent } from '../testing/next-event.js';
 // and one fake switch connected to both. An app on each node sees its node's
 // role for the switch as roleChanged events: master on the node the switch
 // reached first, slave (naming that master) on the other, and master on the
-// other once the first is killed and its lease runs out.
+// other once the first is killed and its lease runs out; each node's switch
+// list (the Switches service) shows the same role, master and generation.
 
 const DPID = 0x5e1en;
 const CLUSTER = `sdk-roles-${process.pid}`;
@@ -27,7 +28,7 @@ async function switchTo(rt: RuntimeProcess): Promise<FakeSwitch> {
   return sw;
 }
 
-describe('roleChanged events from real mastership (etcd, two serve processes)', () => {
+describe('roleChanged events and the switch list from real mastership (etcd, two serve processes)', () => {
   let etcd: EtcdCluster;
   const runtimes: Record<'a' | 'b', RuntimeProcess | undefined> = { a: undefined, b: undefined };
   const apps: SdnApp[] = [];
@@ -68,16 +69,20 @@ describe('roleChanged events from real mastership (etcd, two serve processes)', 
     assert.deepEqual([won.dpid, won.masterNode], [DPID, 'ev-a']);
     assert.ok(won.generation > 0n && won.seq > 0n, `a generation (${won.generation}) and a seq (${won.seq})`);
     await aUp;
+    const listed = async (app: SdnApp): Promise<unknown> => (await app.listSwitches()).filter((s) => s.dpid === DPID).map((s) => [s.role, s.masterNode, s.generation]);
+    assert.deepEqual(await listed(onA), [['master', 'ev-a', won.generation]]);
 
     const bSlave = nextEvent(onB, 'roleChanged', (e) => e.role === 'slave', ROLE_WAIT_MS);
     switches.push(await switchTo(runtimes.b!));
     const slave = await bSlave;
     assert.deepEqual([slave.dpid, slave.masterNode, slave.generation], [DPID, 'ev-a', won.generation]);
+    assert.deepEqual(await listed(onB), [['slave', 'ev-a', won.generation]]);
 
     const bMaster = nextEvent(onB, 'roleChanged', (e) => e.role === 'master', ROLE_WAIT_MS);
     runtimes.a!.child.kill('SIGKILL');
     const took = await bMaster;
     assert.equal(took.masterNode, 'ev-b');
     assert.ok(took.generation > won.generation, `a newer generation (${took.generation} after ${won.generation})`);
+    assert.deepEqual(await listed(onB), [['master', 'ev-b', took.generation]]);
   });
 });

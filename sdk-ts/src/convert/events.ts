@@ -28,6 +28,17 @@ export interface SwitchInfo {
   readonly desc: DescStats;
   readonly ports: readonly PortDesc[];
   readonly connectedAtMs: number;
+  /**
+   * The runtime's role for the switch (docs/ha.md): `master` without mastership
+   * (the node is the switch's only controller); with it `master`, `slave` or
+   * `none` (no master decided yet). Filled in by `listSwitches()` only: a
+   * `switchUp`'s `switch` says `master`, `''` and `0n` (see `roleChanged`).
+   */
+  readonly role: SwitchRole;
+  /** With mastership: the master node's name (its --node-id); '' when none is known or without mastership. */
+  readonly masterNode: string;
+  /** With mastership: the generation id of the master's win (the etcd revision); 0n when unknown or without mastership. */
+  readonly generation: bigint;
 }
 
 interface LifecycleBase {
@@ -356,6 +367,10 @@ export function switchInfoFromProto(s: PbSwitchInfo | undefined): SwitchInfo {
     desc: descFromProto(s.desc ?? { mfrDesc: '', hwDesc: '', swDesc: '', serialNum: '', dpDesc: '' }),
     ports: s.ports.map(portFromProto),
     connectedAtMs: Number(s.connectedAtMs),
+    // A runtime older than mastership sends no role: it is every switch's only controller.
+    role: s.role === PbSwitchRole.SWITCH_ROLE_UNSPECIFIED ? 'master' : roleFromProto(s.role),
+    masterNode: s.masterNode,
+    generation: s.generation,
   };
 }
 
