@@ -6,6 +6,7 @@ import { decodeMessage, encodeMessage, formatDpid, type OfpMessage } from '../op
 import type { NodeId } from '../overlay/index.js';
 import { isLldp } from '../topology/index.js';
 import type { OverlayRunner } from './overlay-runner.js';
+import { recordWants, sentByInterest } from './remote-switch-interest.js';
 import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
 import { eventToWire, failureToWire, FORWARDED_KINDS, type ForwardedEvent } from './remote-switch-wire.js';
 
@@ -16,14 +17,15 @@ const MAX_BATCH_BYTES = 1024 * 1024;
 
 /**
  * The owning side of remote switches: announces this node's switches in the
- * overlay directory (`setDpids`), sends their events to every reachable node
- * (a node that becomes reachable first gets a switchUp per switch), and runs the
- * commands other nodes send to them on the local directory, answering each with
- * a SwitchResult. Events go to every reachable node rather than to those that
- * subscribed: a node's API clients may subscribe at any time and must see the
- * switch come up, and interest per node is not in the directory record yet
- * (README, "What is missing"). Confinement (ownership) happened on the sender's
- * node; commands run here unconfined. Event loop thread only.
+ * overlay directory (`setDpids`), sends their events to the other nodes, and
+ * runs the commands other nodes send to them on the local directory, answering
+ * each with a SwitchResult. Lifecycle events (switchUp, switchDown, portStatus)
+ * go to every reachable node, so every node's directory of remote switches is
+ * current (a node that becomes reachable first gets a switchUp per switch);
+ * packet-ins, flow-removed and errors go only to the nodes whose record
+ * announces interest in that kind and switch (remote-switch-interest.ts).
+ * Confinement (ownership) happened on the sender's node; commands run here
+ * unconfined. Event loop thread only.
  */
 export class SwitchOwner {
   /** The local switches apps were told are up (announced in the directory). */
@@ -37,6 +39,8 @@ export class SwitchOwner {
   private seq = BigInt(Date.now()) << 20n;
   /** Events of this turn not sent yet (flushed on the next turn, or when a bound is reached). */
   private batch: SwitchEvent[] = [];
+  /** Per event of `batch`: whether it goes only to the nodes interested in its kind, and that kind. */
+  private batchKinds: (string | undefined)[] = [];
   private batchBytes = 0;
   private flushScheduled = false;
   private readonly nodeId: NodeId;
@@ -65,6 +69,7 @@ export class SwitchOwner {
     if (forwarded.type === 'switchUp' || forwarded.type === 'switchDown') this.announce();
     const wire = eventToWire(forwarded, ++this.seq);
     this.batch.push(wire);
+    this.batchKinds.push(sentByInterest(forwarded.type) ? forwarded.type : undefined);
     this.batchBytes += wire.body?.$case === 'openflow' ? wire.body.value.length : 256;
     if (this.batch.length >= MAX_BATCH_EVENTS || this.batchBytes >= MAX_BATCH_BYTES) this.flush();
     else if (!this.flushScheduled) {
@@ -73,14 +78,27 @@ export class SwitchOwner {
     }
   }
 
-  /** Sends the events taken so far, one batch to every reachable node. */
+  /** Sends the events taken so far: to each reachable node, one batch of those it is sent (lifecycle, and the kinds it wants). */
   private flush(): void {
     this.flushScheduled = false;
     if (this.batch.length === 0) return;
-    const message: SwitchMessage = { body: { $case: 'events', value: { events: this.batch } } };
+    const events = this.batch;
+    const kinds = this.batchKinds;
     this.batch = [];
+    this.batchKinds = [];
     this.batchBytes = 0;
-    for (const node of this.overlay.node.routes().keys()) this.sendTo(node, message);
+    const everyone = kinds.every((kind) => kind === undefined);
+    const all: SwitchMessage = { body: { $case: 'events', value: { events } } };
+    for (const node of this.overlay.node.routes().keys()) {
+      if (everyone) {
+        this.sendTo(node, all);
+        continue;
+      }
+      const record = this.overlay.node.record(node);
+      const wanted = events.filter((event, i) => kinds[i] === undefined || recordWants(record, kinds[i], event.dpid));
+      if (wanted.length === events.length) this.sendTo(node, all);
+      else if (wanted.length > 0) this.sendTo(node, { body: { $case: 'events', value: { events: wanted } } });
+    }
   }
 
   private announce(): void {

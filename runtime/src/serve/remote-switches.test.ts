@@ -60,7 +60,7 @@ class FakeSwitch implements SwitchDirectory {
 }
 
 async function runner(id: number, seeds = ''): Promise<OverlayRunner> {
-  const r = new OverlayRunner({ nodeId: id, host: '127.0.0.1', port: 0, seeds: parseSeeds(seeds, id), aliases: [], tls: undefined, log: silent, registry: new Registry(), tickMs: 20, overrides: { backoffInitialMs: 50, backoffMaxMs: 200 } });
+  const r = new OverlayRunner({ nodeId: id, host: '127.0.0.1', port: 0, seeds: parseSeeds(seeds, id), aliases: [], tls: undefined, log: silent, registry: new Registry(), tickMs: 20, overrides: { backoffInitialMs: 50, backoffMaxMs: 200, recordMinIntervalMs: 20 } });
   await r.start();
   running.push(r);
   return r;
@@ -73,12 +73,15 @@ async function pair(options = { timeoutMs: 2000, maxInFlightPerNode: 16 }, local
   const owner = new SwitchOwner(a, local, silent, new RemoteSwitchMetrics(new Registry()));
   owner.onLocalEvent({ type: 'switchUp', node: 1, dpid: DPID, view: local.theView });
   const b = await runner(2, `1@127.0.0.1:${a.port}`);
+  // Node 2 wants node 1's packet-ins (remote-switch-interest.test.ts: a node that does not is sent none).
+  b.control((node) => node.setSwitchInterests([{ kind: 'packetIn', dpids: [] }]));
   const published: AppEvent[] = [];
   const registry = new Registry();
   const remote = new RemoteSwitches(b, { publish: (e) => void published.push(e) }, silent, new RemoteSwitchMetrics(registry), options, localOfNode2);
   const empty: SwitchDirectory = { lookup: () => undefined, view: () => undefined, list: () => [], role: () => undefined };
   const directory = new MergedDirectory(localOfNode2 ?? empty, remote);
   if (localOfNode2 === undefined) await eventually(() => directory.lookup(DPID) !== undefined, 'node 2 learns node 1 switch');
+  await eventually(() => a.node.record(2)?.switchInterests.length === 1, 'node 1 learns that node 2 wants packet-ins');
   return { a, b, local, owner, published, directory, registry };
 }
 

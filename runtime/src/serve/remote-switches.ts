@@ -143,7 +143,7 @@ export class RemoteSwitches implements SwitchDirectory {
   }
 
   private publish(event: Parameters<EventBus['publish']>[0]): void {
-    this.metrics.events.inc();
+    this.metrics.events.inc({ kind: event.type });
     this.bus.publish(event);
   }
 

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ApiServer, clusterService, guardService, KV_METHOD_SCOPES, kvServiceImpl, pluginsService, PUBSUB_METHOD_SCOPES, pubSubServiceImpl, topologyGrpcService } from '../api/index.js';
 import { learningSwitch } from '../apps/learning-switch.js';
 import { topologyService, type TopologyService } from '../apps/topology-service.js';
-import { Controller, EventBus, MergedDirectory, nodeIdOf, Ownership, SwitchRegistry, type App, type AppEvent, type SwitchDirectory } from '../core/index.js';
+import { Controller, EventBus, EventInterest, MergedDirectory, nodeIdOf, Ownership, SwitchRegistry, type App, type AppEvent, type SwitchDirectory } from '../core/index.js';
 import { createHttpServer } from '../observability/http.js';
 import type { LogDrops } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
@@ -28,6 +28,7 @@ import { ClusterBus } from './overlay-pubsub.js';
 import type { OverlayRunner } from './overlay-runner.js';
 import { createOverlay, readOverlayTls, startOverlay } from './overlay-start.js';
 import { RemoteSwitchMetrics } from './remote-switch-metrics.js';
+import { InterestAnnouncer } from './remote-switch-interest.js';
 import { SwitchOwner } from './remote-switch-owner.js';
 import { remoteSwitchDefaults, RemoteSwitches } from './remote-switches.js';
 import { openFileLimit, SWITCH_FD_RESERVE, switchConnectionBudget } from './fd-limit.js';
@@ -171,7 +172,9 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   // Derived once from the node's name: the same on every start (core/node.ts).
   const node = nodeIdOf(config.nodeId);
   const ownership = ownershipOf(config, log, metrics);
-  const events = new EventBus({ log, metrics, ownership });
+  // With an overlay, what this node's subscribers want is announced: other nodes send their switches' packet-ins by it.
+  const interest = overlay === undefined ? undefined : new EventInterest();
+  const events = new EventBus({ log, metrics, ownership, interest });
   let mastership: Awaited<ReturnType<typeof startMastership>>;
   try {
     mastership = await startMastership(config, log, metrics);
@@ -194,6 +197,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     const remoteLog = log.child({ component: 'remote-switches' });
     const remoteMetrics = new RemoteSwitchMetrics(metrics.registry);
     owner = new SwitchOwner(overlay, registry, remoteLog, remoteMetrics);
+    new InterestAnnouncer(overlay, interest!, remoteLog, remoteMetrics);
     switches = new MergedDirectory(registry, new RemoteSwitches(overlay, events, remoteLog, remoteMetrics, remoteSwitchDefaults, registry));
   }
   const controller = new Controller({ node, log, switches, bus: events, ownership });
@@ -218,6 +222,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     core: controller,
     bus,
     store,
+    interest,
     node: () => ({ openflowPort, httpPort, apps: config.apps.length }),
   });
 
