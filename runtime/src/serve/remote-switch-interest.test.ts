@@ -2,11 +2,14 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { EventBus, EventInterest, type AppEvent, type SwitchDirectory, type SwitchView } from '../core/index.js';
+import { EventBus, EventInterest, nodeIdOf, type AppEvent, type SwitchDirectory, type SwitchView } from '../core/index.js';
+import { EventKind } from '../generated/sdn/runtime/v1/events.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import type { FeaturesReply, PacketIn, Port, PortStatus } from '../openflow/index.js';
 import { parseSeeds } from '../overlay/index.js';
-import { eventually } from '../testing/test-runtime.js';
+import { StreamClient } from '../testing/api-client.js';
+import { FakeSwitch, fakePort } from '../testing/fake-switch.js';
+import { eventually, metricValue, startTestRuntime } from '../testing/test-runtime.js';
 import { OverlayRunner } from './overlay-runner.js';
 import { InterestAnnouncer } from './remote-switch-interest.js';
 import { RemoteSwitchMetrics } from './remote-switch-metrics.js';
@@ -129,3 +132,51 @@ describe('remote switch events by interest', () => {
     assert.equal(await c.received('packetIn'), 0);
   });
 });
+
+describe('remote switch events by interest, between two runtimes', () => {
+  const started: { stop(): Promise<void> }[] = [];
+  after(async () => {
+    for (const s of started.reverse()) await s.stop();
+  });
+
+  it('a node with no app, plugin or client subscribed is sent no packet-in; a client stream there makes them come', async () => {
+    const overlay = { overlayHost: '127.0.0.1', overlayPort: 0, overlayInsecure: true };
+    const a = await startTestRuntime({ ...overlay, nodeId: 'interest-a' });
+    started.push(a);
+    const b = await startTestRuntime({ ...overlay, nodeId: 'interest-b', seeds: [`${nodeIdOf('interest-a')}@127.0.0.1:${a.rt.overlay!.port}`] });
+    started.push(b);
+    const sw = await FakeSwitch.connect(a.rt.openflowPort, { dpid: DPID, ports: [fakePort(1)] });
+    started.push({ stop: () => sw.close() });
+    await until(async () => (await metricValue(b.rt, 'sdn_runtime_remote_switches')) === 1, 'node b learns the switch of node a');
+    const frame = Buffer.alloc(60, 0xab);
+    let marker = 0;
+    /** `count` packet-ins, then a port-status that every node is sent: when b has it, the packet-ins sent to b arrived before. */
+    const burst = async (count: number): Promise<void> => {
+      for (let n = 0; n < count; n++) sw.send({ ...packetIn(n), data: frame, totalLen: frame.length });
+      const curr = ++marker;
+      sw.send({ ...portStatus(curr), desc: { ...fakePort(1), curr } });
+      await until(async () => (await metricValue(b.rt, 'sdn_runtime_remote_switch_events_total', { kind: 'portStatus' })) === curr, 'the port-status after the packet-ins reaches node b');
+    };
+    await burst(10);
+    assert.equal(await metricValue(b.rt, 'sdn_runtime_remote_switch_events_total', { kind: 'packetIn' }), 0);
+    assert.equal(await metricValue(b.rt, 'sdn_runtime_remote_switch_events_total', { kind: 'portStatus' }), 1);
+
+    const client = new StreamClient(b.rt.grpcPort);
+    started.push({ stop: async () => client.close() });
+    await client.subscribe({ appName: 'watcher', kinds: [EventKind.EVENT_KIND_PACKET_IN], initialCredit: 1000 });
+    const idB = nodeIdOf('interest-b');
+    await eventually(() => a.rt.overlay!.node.record(idB)?.switchInterests.some((i) => i.kind === 'packetIn') === true, 'node a learns that node b wants packet-ins', 10_000);
+    await burst(10);
+    assert.equal(await metricValue(b.rt, 'sdn_runtime_remote_switch_events_total', { kind: 'packetIn' }), 10);
+    await client.event((e) => e.body?.$case === 'packetIn', 'a packet-in of node a switch reaches the client on node b');
+  });
+});
+
+/** Resolves once `check` holds, looking again after every turn of the event loop; rejects after 10 s. */
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within 10 s: ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
