@@ -68,7 +68,8 @@ async function cluster() {
   const a = await runner(1);
   const views = new Map([DPID, OTHER].map((dpid) => [dpid, switchView(dpid)]));
   const local: SwitchDirectory = { lookup: () => undefined, view: (dpid) => views.get(dpid), list: () => [...views.values()], role: () => undefined };
-  const owner = new SwitchOwner(a, local, silent, new RemoteSwitchMetrics(new Registry()));
+  const ownerRegistry = new Registry();
+  const owner = new SwitchOwner(a, local, silent, new RemoteSwitchMetrics(ownerRegistry));
   for (const view of views.values()) owner.onLocalEvent({ type: 'switchUp', node: 1, dpid: view.dpid, view });
   const b = await receiver(2, `1@127.0.0.1:${a.port}`);
   const c = await receiver(3, `1@127.0.0.1:${a.port}`);
@@ -83,7 +84,8 @@ async function cluster() {
     owner.onLocalEvent({ type: 'portStatus', node: 1, dpid: DPID, message: portStatus(curr) });
     await eventually(() => [b, c].every((n) => n.remote.view(DPID)?.ports.get(1)?.curr === curr), 'the port-status after the packet-ins reaches nodes 2 and 3');
   };
-  return { owner, b, c, ownerSees, burst };
+  const shedAtOwner = async (): Promise<number> => (await ownerRegistry.getSingleMetric('sdn_runtime_remote_switch_dropped_total')?.get())?.values.find((v) => v.labels.reason === 'shed')?.value ?? 0;
+  return { a, owner, b, c, ownerSees, burst, shedAtOwner };
 }
 
 describe('remote switch events by interest', () => {
@@ -130,6 +132,21 @@ describe('remote switch events by interest', () => {
     await eventually(() => ownerSees(3, ['flowRemoved']), 'node 1 learns what node 3 wants');
     await burst(DPID, 2);
     assert.equal(await c.received('packetIn'), 0);
+  });
+});
+
+describe('remote switch events when the overlay link is backed up', () => {
+  it('packet-ins for a node whose link is over half full are shed and counted; lifecycle events still go', async () => {
+    const { a, b, c, ownerSees, burst, shedAtOwner } = await cluster();
+    for (const n of [b, c]) n.bus.subscribe('app', ['packetIn'], (e) => void n.got.push(e));
+    await eventually(() => ownerSees(2, ['packetIn']) && ownerSees(3, ['packetIn']), 'node 1 learns that nodes 2 and 3 want packet-ins');
+    // The runner reports the link toward node 3 as 60 % full (a peer that reads slower than packet-ins come).
+    a.sendQueueShare = (dest) => (dest === 3 ? 0.6 : 0);
+    await burst(DPID, 8);
+    assert.equal(b.got.length, 8);
+    assert.equal(c.got.length, 0);
+    assert.equal(await c.received('portStatus'), 1);
+    assert.equal(await shedAtOwner(), 8);
   });
 });
 

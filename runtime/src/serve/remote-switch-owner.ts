@@ -13,6 +13,12 @@ import { eventToWire, failureToWire, FORWARDED_KINDS, type ForwardedEvent } from
 const FORWARDED = new Set<string>(FORWARDED_KINDS);
 /** A batch is sent at once when it holds this many events or OpenFlow bytes (well under the overlay's 4 MiB frame). */
 const MAX_BATCH_EVENTS = 512;
+/**
+ * Above this share of the overlay link's send queue (the runner closes the link
+ * when it is full), packet-ins, flow-removed and errors for that node are shed
+ * (counted as dropped{reason="shed"}); lifecycle events still go.
+ */
+const SHED_QUEUE_SHARE = 0.5;
 const MAX_BATCH_BYTES = 1024 * 1024;
 
 /**
@@ -23,7 +29,9 @@ const MAX_BATCH_BYTES = 1024 * 1024;
  * go to every reachable node, so every node's directory of remote switches is
  * current (a node that becomes reachable first gets a switchUp per switch);
  * packet-ins, flow-removed and errors go only to the nodes whose record
- * announces interest in that kind and switch (remote-switch-interest.ts).
+ * announces interest in that kind and switch (remote-switch-interest.ts), and
+ * are shed (counted) while the overlay link toward a node is over half full,
+ * rather than filling it until the runner closes it.
  * Confinement (ownership) happened on the sender's node; commands run here
  * unconfined. Event loop thread only.
  */
@@ -95,10 +103,25 @@ export class SwitchOwner {
         continue;
       }
       const record = this.overlay.node.record(node);
-      const wanted = events.filter((event, i) => kinds[i] === undefined || recordWants(record, kinds[i], event.dpid));
+      const busy = this.overlay.sendQueueShare(node) > SHED_QUEUE_SHARE;
+      let shed = 0;
+      const wanted = events.filter((event, i) => {
+        const kind = kinds[i];
+        if (kind === undefined) return true;
+        if (!recordWants(record, kind, event.dpid)) return false;
+        if (busy) shed++;
+        return !busy;
+      });
+      if (shed > 0) this.shed(node, shed);
       if (wanted.length === events.length) this.sendTo(node, all);
       else if (wanted.length > 0) this.sendTo(node, { body: { $case: 'events', value: { events: wanted } } });
     }
+  }
+
+  /** Packet-ins (and flow-removed, errors) not sent to `node` because its overlay link is backed up: counted, logged once a minute. */
+  private shed(node: NodeId, count: number): void {
+    this.metrics.dropped.inc({ reason: 'shed' }, count);
+    this.metrics.warnOnce('shed', this.log, { node }, 'the overlay link toward a node is backed up: its packet-ins are shed until it drains (sdn_runtime_remote_switch_dropped_total{reason="shed"})');
   }
 
   private announce(): void {
