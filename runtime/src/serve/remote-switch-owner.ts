@@ -2,13 +2,13 @@ import type { Logger } from 'pino';
 import type { AppEvent, Command, SwitchDirectory } from '../core/index.js';
 import type { SwitchCommand, SwitchEvent, SwitchMessage, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
 import { SwitchCommandKind, SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
-import { decodeMessage, encodeMessage, formatDpid, type OfpMessage } from '../openflow/index.js';
+import { decodeMessage, formatDpid, type OfpMessage } from '../openflow/index.js';
 import type { NodeId } from '../overlay/index.js';
 import { isLldp } from '../topology/index.js';
 import type { OverlayRunner } from './overlay-runner.js';
 import { recordWants, sentByInterest } from './remote-switch-interest.js';
 import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
-import { eventToWire, failureToWire, FORWARDED_KINDS, type ForwardedEvent } from './remote-switch-wire.js';
+import { encodeModel, eventToWire, failureToWire, FORWARDED_KINDS, type ForwardedEvent } from './remote-switch-wire.js';
 
 const FORWARDED = new Set<string>(FORWARDED_KINDS);
 /** A batch is sent at once when it holds this many events or OpenFlow bytes (well under the overlay's 4 MiB frame). */
@@ -155,7 +155,7 @@ export class SwitchOwner {
       answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_UNAVAILABLE, detail: `no switch ${formatDpid(command.dpid)} is connected here`, replies: [], openflow: Buffer.alloc(0) });
       return;
     }
-    const done = (replies: readonly OfpMessage[]): void => answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_UNSPECIFIED, detail: '', replies: replies.map((r) => encodeMessage(r)), openflow: Buffer.alloc(0) });
+    const done = (replies: readonly OfpMessage[]): void => answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_UNSPECIFIED, detail: '', replies: replies.map((r) => encodeModel(r)), openflow: Buffer.alloc(0) });
     const failed = (err: unknown): void => {
       if (command.kind === SwitchCommandKind.SWITCH_COMMAND_KIND_SEND) this.warnSendFailed(from, command.dpid, err);
       answer(failureToWire(command.correlation, err));

@@ -7,7 +7,7 @@ import type { NodeId } from '../overlay/index.js';
 import { SwitchBusyError, SwitchUnavailableError } from '../switch/session.js';
 import type { OverlayRunner } from './overlay-runner.js';
 import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
-import { failureFromWire, viewFromWire } from './remote-switch-wire.js';
+import { commandVersion, failureFromWire, viewFromWire } from './remote-switch-wire.js';
 
 export interface RemoteSwitchesOptions {
   /** A command's result must be back within this many ms, or it rejects with SwitchUnavailableError. */
@@ -115,7 +115,9 @@ export class RemoteSwitches implements SwitchDirectory {
         return;
       }
       if (body?.$case !== 'openflow') return this.drop('malformed');
-      const message = decodeMessage(Buffer.from(body.value));
+      const decoded = decodeMessage(Buffer.from(body.value));
+      // A 1.0 switch's events travel in the 1.3 model (remote-switch-wire.ts, encodeModel); here they carry its version again, as on its own node.
+      const message = known.view.version === decoded.version ? decoded : { ...decoded, version: known.view.version };
       const base = { node: from, dpid: event.dpid };
       switch (message.type) {
         case 'PacketIn':
@@ -202,7 +204,7 @@ export class RemoteSwitches implements SwitchDirectory {
     const { dpid, node: owner, version } = view;
     const encode = (command: Command): Buffer => {
       const w = new Writer(128);
-      encodeMessageInto(command, w, version, 0);
+      encodeMessageInto(command, w, commandVersion(version), 0);
       return Buffer.from(w.view());
     };
     const send = (kind: SwitchCommandKind, openflow: Buffer, correlation: bigint): void => {
