@@ -49,6 +49,8 @@ export class RemoteSwitches implements SwitchDirectory {
   private readonly pending = new Map<bigint, Pending>();
   private readonly inFlight = new Map<NodeId, number>();
   private nextCorrelation = 1n;
+  /** events_total's series per kind, bound once: prom-client hashes the labels on every labelled inc. */
+  private readonly eventCounts = new Map<string, { inc(): void }>();
 
   constructor(
     private readonly overlay: OverlayRunner,
@@ -115,7 +117,8 @@ export class RemoteSwitches implements SwitchDirectory {
         return;
       }
       if (body?.$case !== 'openflow') return this.drop('malformed');
-      const decoded = decodeMessage(Buffer.from(body.value));
+      // A view of the frame's bytes, not a copy: the codec only reads them, and packet-in data it keeps is sliced from them.
+      const decoded = decodeMessage(Buffer.from(body.value.buffer, body.value.byteOffset, body.value.byteLength));
       // A 1.0 switch's events travel in the 1.3 model (remote-switch-wire.ts, encodeModel); here they carry its version again, as on its own node.
       const message = known.view.version === decoded.version ? decoded : { ...decoded, version: known.view.version };
       const base = { node: from, dpid: event.dpid };
@@ -145,7 +148,12 @@ export class RemoteSwitches implements SwitchDirectory {
   }
 
   private publish(event: Parameters<EventBus['publish']>[0]): void {
-    this.metrics.events.inc({ kind: event.type });
+    let count = this.eventCounts.get(event.type);
+    if (count === undefined) {
+      count = this.metrics.events.labels({ kind: event.type });
+      this.eventCounts.set(event.type, count);
+    }
+    count.inc();
     this.bus.publish(event);
   }
 
