@@ -1,6 +1,6 @@
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { API_SWITCH_EVENT_TYPES, NODE_EVENT_TYPES, TOPOLOGY_EVENT_TYPES, type App, type AppScopes } from '../core/index.js';
+import { API_SWITCH_EVENT_TYPES, NODE_EVENT_TYPES, TOPOLOGY_EVENT_TYPES, type App, type AppScopes, type EventInterest } from '../core/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { PubSubBus } from '../pubsub/index.js';
 import type { KvStore } from '../store/index.js';
@@ -48,6 +48,8 @@ export interface ApiServerOptions {
   readonly bus: PubSubBus;
   /** Carries kv_txn commands and KV watches. */
   readonly store: KvStore;
+  /** Told what each client stream subscribes to (the node then asks other nodes for those switch events); absent: no overlay. */
+  readonly interest?: EventInterest;
   /** Ports of the node's other listeners and its in-process app count, for Switches.Status. */
   readonly node: () => { readonly openflowPort: number; readonly httpPort: number; readonly apps: number };
 }
@@ -161,7 +163,7 @@ export class ApiServer {
       start: (ctx) => {
         apps = ctx.apps;
         // Every app's events: each stream takes its own app's (events/filter.ts).
-        unsubscribe = ctx.subscribe([...API_SWITCH_EVENT_TYPES, ...TOPOLOGY_EVENT_TYPES, ...NODE_EVENT_TYPES], (e) => this.hub.onAppEvent(e), { everyOwner: true });
+        unsubscribe = ctx.subscribe([...API_SWITCH_EVENT_TYPES, ...TOPOLOGY_EVENT_TYPES, ...NODE_EVENT_TYPES], (e) => this.hub.onAppEvent(e), { everyOwner: true, interest: false });
       },
       stop: () => unsubscribe(),
     });
@@ -180,6 +182,7 @@ export class ApiServer {
       batchIntervalMs: o.batchIntervalMs,
       apps: apps!,
       leases: this.leases,
+      interest: o.interest,
     };
     const events = {
       connect: (call: EventsCall) => {

@@ -72,6 +72,12 @@ export interface EventFilter {
    * to their own apps.
    */
   readonly everyOwner?: boolean;
+  /**
+   * Whether this subscription makes the node ask other nodes for their
+   * switches' events of these kinds (default true; core/event-interest.ts).
+   * False for a host that holds interest for its own subscribers (the API, per stream).
+   */
+  readonly interest?: boolean;
 }
 
 /** One app's side of flow ownership (docs/apps-sharing-a-switch.md). */

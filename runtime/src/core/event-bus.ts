@@ -3,6 +3,7 @@ import { MastershipError } from '../mastership/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import { SwitchBusyError } from '../switch/session.js';
 import type { AppEvent, AppEventOf, AppEventType, EventFilter } from './app-types.js';
+import type { EventInterest } from './event-interest.js';
 import { NODE_EVENT_TYPES, SWITCH_EVENT_TYPES, TOPOLOGY_EVENT_TYPES } from './event-kinds.js';
 import { delivers, type Ownership } from './ownership.js';
 
@@ -45,6 +46,8 @@ export interface EventBusOptions {
   readonly now?: () => number;
   /** Routes packet-ins and flow-removed events to the apps that own them (docs/apps-sharing-a-switch.md); absent: every subscriber gets them. */
   readonly ownership?: Ownership;
+  /** Told what each subscription wants (unless its filter says `interest: false`); `serve` announces it to other nodes. */
+  readonly interest?: EventInterest;
 }
 
 /**
@@ -69,11 +72,13 @@ export class EventBus {
   private readonly metrics: EventBusOptions['metrics'];
   private readonly now: () => number;
   private readonly ownership: Ownership | undefined;
+  private readonly interest: EventInterest | undefined;
   /** Takes packet-ins before any subscriber sees them (topology's LLDP); see `claimPacketIns`. */
   private claimant: { readonly app: string; readonly claim: (event: AppEventOf<'packetIn'>) => boolean } | undefined;
 
   constructor(options: EventBusOptions) {
     this.ownership = options.ownership;
+    this.interest = options.interest;
     this.log = options.log;
     this.metrics = options.metrics;
     this.now = options.now ?? (() => performance.now());
@@ -103,10 +108,12 @@ export class EventBus {
       if (dpids === undefined) route.all = [...route.all, subscriber];
       else for (const dpid of dpids) route.byDpid.set(dpid, [...(route.byDpid.get(dpid) ?? []), subscriber]);
     }
+    const release = filter.interest === false ? undefined : this.interest?.hold(kindSet, dpids);
     let subscribed = true;
     return () => {
       if (!subscribed) return;
       subscribed = false;
+      release?.();
       for (const kind of kindSet) {
         const route = this.routes[kind];
         if (dpids === undefined) route.all = route.all.filter((s) => s !== subscriber);

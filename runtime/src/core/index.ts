@@ -1,6 +1,7 @@
 export type { App, AppContext, AppEvent, AppEventOf, AppEventType, AppScope, AppScopes, EventFilter, NodeDownReason } from './app-types.js';
 export { Controller, type ControllerOptions } from './controller.js';
 export { EventBus, type EventBusOptions } from './event-bus.js';
+export { EventInterest, type KindInterest } from './event-interest.js';
 export {
   API_SWITCH_EVENT_TYPES,
   EVENT_KINDS,

@@ -1,6 +1,6 @@
-import type { Envelope, NodeRecord, SwitchMessage, Unicast } from '../generated/sdn/overlay/v1/overlay.js';
+import type { Envelope, NodeRecord, SwitchInterest, SwitchMessage, Unicast } from '../generated/sdn/overlay/v1/overlay.js';
 import { type OverlayConfig } from './config.js';
-import { Directory, type OverlaySnapshot, checkAlias } from './directory/index.js';
+import { Directory, type OverlaySnapshot, checkAlias, checkSwitchInterests } from './directory/index.js';
 import { OverlayError } from './errors.js';
 import { Forward } from './forward/index.js';
 import { Neighbours } from './neighbours/index.js';
@@ -147,6 +147,18 @@ export class OverlayNode {
       if (problem !== undefined) throw new OverlayError('OVERLAY_RECORD', problem);
     }
     this.directory.update({ aliases: [...new Set(aliases)] });
+  }
+
+  /**
+   * The switch events this node's subscribers want of other nodes' switches
+   * (serve/remote-switch-interest.ts), announced in the record; replaces the earlier list.
+   * @throws OverlayError `OVERLAY_LIMIT` beyond what a receiver takes (16 kinds, `maxDpids` dpids)
+   */
+  setSwitchInterests(interests: readonly SwitchInterest[]): void {
+    const copy = interests.map((i) => ({ kind: i.kind, dpids: [...i.dpids] }));
+    const problem = checkSwitchInterests(this.config, copy);
+    if (problem !== undefined) throw new OverlayError('OVERLAY_LIMIT', problem);
+    this.directory.update({ switchInterests: copy });
   }
 
   // Queries (pure reads).

@@ -93,6 +93,8 @@ export class PluginManager implements App {
   private log: Logger | undefined;
   private watcher: PluginsDirWatcher | undefined;
   private unsubscribe: (() => void) | undefined;
+  /** While a plugin is loaded: the subscription that holds the node's interest in other nodes' switch events (syncInterest). */
+  private interestHold: (() => void) | undefined;
   private initialScan: Promise<void> = Promise.resolve();
   /** Reasons of refused loads already logged (each is logged once, then only counted). */
   private readonly loggedRefusals = new Set<string>();
@@ -111,7 +113,7 @@ export class PluginManager implements App {
     this.ctx = ctx;
     this.log = ctx.log;
     // Every app's events: each slot takes its own plugin's (plugin-slot.ts).
-    this.unsubscribe = ctx.subscribe(PLUGIN_EVENT_TYPES, (event) => this.offer(event), { everyOwner: true });
+    this.unsubscribe = ctx.subscribe(PLUGIN_EVENT_TYPES, (event) => this.offer(event), { everyOwner: true, interest: false });
     this.workers.start();
     this.spinGate.start();
     await mkdir(this.pluginsDir, { recursive: true });
@@ -132,6 +134,7 @@ export class PluginManager implements App {
   async stop(): Promise<void> {
     this.watcher?.stop();
     this.unsubscribe?.();
+    this.interestHold?.();
     // The runtime is stopping: plugins' flows stay on the switches, which keep forwarding.
     await Promise.all([...this.slots.keys()].map((name) => this.remove(name, false)));
     await this.workers.stop();
@@ -240,6 +243,7 @@ export class PluginManager implements App {
       this.placeholders.delete(name);
       if (slot !== undefined) {
         this.slots.delete(name);
+        this.syncInterest();
         this.dropBusSubscriptions(name);
         await slot.close();
       } else {
@@ -287,6 +291,7 @@ export class PluginManager implements App {
       const slot = new PluginSlot(this.slotHost(name), version, initOutputs, this.placeholders.get(name)?.status.state ?? 'new');
       this.placeholders.delete(name);
       this.slots.set(name, slot);
+      this.syncInterest();
       // A new plugin missed the switch-up of every switch already connected. It gets
       // them now, in this same turn, so before any later event of those switches.
       // (A swapped-in version does not: the slot's queue and the switches' flows carry over.)
@@ -357,6 +362,21 @@ export class PluginManager implements App {
 
   private emit(change: PluginStateChange): void {
     for (const l of this.listeners) l(change);
+  }
+
+  /**
+   * The host's own subscription says `interest: false`, so that a node without
+   * plugins is not sent other nodes' packet-ins (core/event-interest.ts). While a
+   * plugin is loaded, a second subscription (its handler does nothing: the events
+   * come through the first) holds the interest in every kind plugins take.
+   */
+  private syncInterest(): void {
+    if (this.slots.size > 0 && this.interestHold === undefined && this.ctx !== undefined) {
+      this.interestHold = this.ctx.subscribe(PLUGIN_EVENT_TYPES, () => {});
+    } else if (this.slots.size === 0 && this.interestHold !== undefined) {
+      this.interestHold();
+      this.interestHold = undefined;
+    }
   }
 
   private offer(event: HostEvent): void {

@@ -118,6 +118,19 @@ export class OverlayRunner {
     return this.boundPort;
   }
 
+  /**
+   * How full the send queue toward `dest` is (its next hop's link): bytes queued
+   * and not yet taken by the peer, as a share of `maxSendQueueBytes`, at which
+   * the link is closed. 0 when there is no route or link. Senders of sheddable
+   * traffic (remote switches' packet-ins) drop it before the link fills.
+   */
+  sendQueueShare(dest: NodeId): number {
+    const nextHop = this.node.route(dest)?.nextHop;
+    if (nextHop === undefined) return 0;
+    for (const link of this.links.values()) if (link.peer === nextHop && !link.closing) return link.socket.writableLength / this.maxSendQueueBytes;
+    return 0;
+  }
+
   /** Called with every output after the runner acted on it (events: publish, unicast, node-reachable...). */
   onOutput(listener: (output: OverlayOutput) => void): void {
     this.listeners.push(listener);

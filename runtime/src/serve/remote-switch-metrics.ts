@@ -14,8 +14,8 @@ export class RemoteSwitchMetrics {
   readonly commandsServed: Counter;
   /** Remote-switch messages not sent or not used, by reason. */
   readonly dropped: Counter<'reason'>;
-  /** Events of other nodes' switches published on this node's bus. */
-  readonly events: Counter;
+  /** Events of other nodes' switches published on this node's bus, by kind (switchUp, packetIn, ...). */
+  readonly events: Counter<'kind'>;
   readonly remoteSwitches: Gauge;
   private readonly logLimit = new LogLimiter(LOG_INTERVAL_MS);
 
@@ -24,7 +24,7 @@ export class RemoteSwitchMetrics {
     this.commands = new Counter({ name: 'sdn_runtime_remote_switch_commands_total', help: 'Commands to switches of other nodes, by outcome', labelNames: ['outcome'], registers });
     this.commandsServed = new Counter({ name: 'sdn_runtime_remote_switch_commands_served_total', help: 'Commands other nodes sent to switches of this node', registers });
     this.dropped = new Counter({ name: 'sdn_runtime_remote_switch_dropped_total', help: 'Remote-switch messages not sent or not used, by reason (no-route, unknown-switch, stale, malformed, late-result, ...)', labelNames: ['reason'], registers });
-    this.events = new Counter({ name: 'sdn_runtime_remote_switch_events_total', help: 'Events of switches of other nodes published on this node', registers });
+    this.events = new Counter({ name: 'sdn_runtime_remote_switch_events_total', help: 'Events of switches of other nodes published on this node, by kind', labelNames: ['kind'], registers });
     this.remoteSwitches = new Gauge({ name: 'sdn_runtime_remote_switches', help: 'Switches of other nodes this node knows', registers });
   }
 

@@ -2,28 +2,38 @@ import type { Logger } from 'pino';
 import type { AppEvent, Command, SwitchDirectory } from '../core/index.js';
 import type { SwitchCommand, SwitchEvent, SwitchMessage, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
 import { SwitchCommandKind, SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
-import { decodeMessage, encodeMessage, formatDpid, type OfpMessage } from '../openflow/index.js';
+import { decodeMessage, formatDpid, type OfpMessage } from '../openflow/index.js';
 import type { NodeId } from '../overlay/index.js';
 import { isLldp } from '../topology/index.js';
 import type { OverlayRunner } from './overlay-runner.js';
+import { recordWants, sentByInterest } from './remote-switch-interest.js';
 import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
-import { eventToWire, failureToWire, FORWARDED_KINDS, type ForwardedEvent } from './remote-switch-wire.js';
+import { encodeModel, eventToWire, failureToWire, FORWARDED_KINDS, type ForwardedEvent } from './remote-switch-wire.js';
 
 const FORWARDED = new Set<string>(FORWARDED_KINDS);
 /** A batch is sent at once when it holds this many events or OpenFlow bytes (well under the overlay's 4 MiB frame). */
 const MAX_BATCH_EVENTS = 512;
+/**
+ * Above this share of the overlay link's send queue (the runner closes the link
+ * when it is full), packet-ins, flow-removed and errors for that node are shed
+ * (counted as dropped{reason="shed"}); lifecycle events still go.
+ */
+const SHED_QUEUE_SHARE = 0.5;
 const MAX_BATCH_BYTES = 1024 * 1024;
 
 /**
  * The owning side of remote switches: announces this node's switches in the
- * overlay directory (`setDpids`), sends their events to every reachable node
- * (a node that becomes reachable first gets a switchUp per switch), and runs the
- * commands other nodes send to them on the local directory, answering each with
- * a SwitchResult. Events go to every reachable node rather than to those that
- * subscribed: a node's API clients may subscribe at any time and must see the
- * switch come up, and interest per node is not in the directory record yet
- * (README, "What is missing"). Confinement (ownership) happened on the sender's
- * node; commands run here unconfined. Event loop thread only.
+ * overlay directory (`setDpids`), sends their events to the other nodes, and
+ * runs the commands other nodes send to them on the local directory, answering
+ * each with a SwitchResult. Lifecycle events (switchUp, switchDown, portStatus)
+ * go to every reachable node, so every node's directory of remote switches is
+ * current (a node that becomes reachable first gets a switchUp per switch);
+ * packet-ins, flow-removed and errors go only to the nodes whose record
+ * announces interest in that kind and switch (remote-switch-interest.ts), and
+ * are shed (counted) while the overlay link toward a node is over half full,
+ * rather than filling it until the runner closes it.
+ * Confinement (ownership) happened on the sender's node; commands run here
+ * unconfined. Event loop thread only.
  */
 export class SwitchOwner {
   /** The local switches apps were told are up (announced in the directory). */
@@ -37,6 +47,8 @@ export class SwitchOwner {
   private seq = BigInt(Date.now()) << 20n;
   /** Events of this turn not sent yet (flushed on the next turn, or when a bound is reached). */
   private batch: SwitchEvent[] = [];
+  /** Per event of `batch`: whether it goes only to the nodes interested in its kind, and that kind. */
+  private batchKinds: (string | undefined)[] = [];
   private batchBytes = 0;
   private flushScheduled = false;
   private readonly nodeId: NodeId;
@@ -65,6 +77,7 @@ export class SwitchOwner {
     if (forwarded.type === 'switchUp' || forwarded.type === 'switchDown') this.announce();
     const wire = eventToWire(forwarded, ++this.seq);
     this.batch.push(wire);
+    this.batchKinds.push(sentByInterest(forwarded.type) ? forwarded.type : undefined);
     this.batchBytes += wire.body?.$case === 'openflow' ? wire.body.value.length : 256;
     if (this.batch.length >= MAX_BATCH_EVENTS || this.batchBytes >= MAX_BATCH_BYTES) this.flush();
     else if (!this.flushScheduled) {
@@ -73,14 +86,42 @@ export class SwitchOwner {
     }
   }
 
-  /** Sends the events taken so far, one batch to every reachable node. */
+  /** Sends the events taken so far: to each reachable node, one batch of those it is sent (lifecycle, and the kinds it wants). */
   private flush(): void {
     this.flushScheduled = false;
     if (this.batch.length === 0) return;
-    const message: SwitchMessage = { body: { $case: 'events', value: { events: this.batch } } };
+    const events = this.batch;
+    const kinds = this.batchKinds;
     this.batch = [];
+    this.batchKinds = [];
     this.batchBytes = 0;
-    for (const node of this.overlay.node.routes().keys()) this.sendTo(node, message);
+    const everyone = kinds.every((kind) => kind === undefined);
+    const all: SwitchMessage = { body: { $case: 'events', value: { events } } };
+    for (const node of this.overlay.node.routes().keys()) {
+      if (everyone) {
+        this.sendTo(node, all);
+        continue;
+      }
+      const record = this.overlay.node.record(node);
+      const busy = this.overlay.sendQueueShare(node) > SHED_QUEUE_SHARE;
+      let shed = 0;
+      const wanted = events.filter((event, i) => {
+        const kind = kinds[i];
+        if (kind === undefined) return true;
+        if (!recordWants(record, kind, event.dpid)) return false;
+        if (busy) shed++;
+        return !busy;
+      });
+      if (shed > 0) this.shed(node, shed);
+      if (wanted.length === events.length) this.sendTo(node, all);
+      else if (wanted.length > 0) this.sendTo(node, { body: { $case: 'events', value: { events: wanted } } });
+    }
+  }
+
+  /** Packet-ins (and flow-removed, errors) not sent to `node` because its overlay link is backed up: counted, logged once a minute. */
+  private shed(node: NodeId, count: number): void {
+    this.metrics.dropped.inc({ reason: 'shed' }, count);
+    this.metrics.warnOnce('shed', this.log, { node }, 'the overlay link toward a node is backed up: its packet-ins are shed until it drains (sdn_runtime_remote_switch_dropped_total{reason="shed"})');
   }
 
   private announce(): void {
@@ -114,7 +155,7 @@ export class SwitchOwner {
       answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_UNAVAILABLE, detail: `no switch ${formatDpid(command.dpid)} is connected here`, replies: [], openflow: Buffer.alloc(0) });
       return;
     }
-    const done = (replies: readonly OfpMessage[]): void => answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_UNSPECIFIED, detail: '', replies: replies.map((r) => encodeMessage(r)), openflow: Buffer.alloc(0) });
+    const done = (replies: readonly OfpMessage[]): void => answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_UNSPECIFIED, detail: '', replies: replies.map((r) => encodeModel(r)), openflow: Buffer.alloc(0) });
     const failed = (err: unknown): void => {
       if (command.kind === SwitchCommandKind.SWITCH_COMMAND_KIND_SEND) this.warnSendFailed(from, command.dpid, err);
       answer(failureToWire(command.correlation, err));

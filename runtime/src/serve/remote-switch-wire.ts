@@ -2,7 +2,7 @@ import type { AppEvent, SwitchView } from '../core/index.js';
 import { SdnError } from '../errors.js';
 import type { RemoteSwitchView, SwitchEvent, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
 import { SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
-import { decodeMessage, encodeMessage, type ErrorExperimenterMsg, type ErrorMsg, type FeaturesReply, type OfpMessage, type Port } from '../openflow/index.js';
+import { decodeMessage, encodeMessage, encodeMessageInto, OFP_VERSION_1_0, OFP_VERSION_1_3, Writer, type ErrorExperimenterMsg, type ErrorMsg, type FeaturesReply, type OfpMessage, type Port } from '../openflow/index.js';
 import { SwitchBusyError, SwitchRequestError, SwitchUnavailableError } from '../switch/session.js';
 
 /**
@@ -47,6 +47,24 @@ export function viewFromWire(dpid: bigint, node: number, wire: RemoteSwitchView)
   };
 }
 
+/**
+ * A switch's message as the overlay carries it: in the 1.3 model every session
+ * speaks to apps. A 1.0 session maps its events and replies up to that model but
+ * keeps version 1 in them, which the 1.0 codec cannot write (a PacketIn is not a
+ * 1.0 type): those are written as 1.3, and the receiver puts the version back.
+ */
+export function encodeModel(msg: OfpMessage): Buffer {
+  if (msg.version !== OFP_VERSION_1_0) return encodeMessage(msg);
+  const w = new Writer(128);
+  encodeMessageInto(msg, w, OFP_VERSION_1_3, msg.xid);
+  return Buffer.from(w.view());
+}
+
+/** The version a command to a switch of `version` is written with: 1.0 switches take the 1.3 model, which their session maps down. */
+export function commandVersion(version: number): number {
+  return version === OFP_VERSION_1_0 ? OFP_VERSION_1_3 : version;
+}
+
 /** The wire form of a local switch's event; the `owner` routing is left to the receiving node's ownership. */
 export function eventToWire(event: ForwardedEvent, seq: bigint): SwitchEvent {
   const base = { dpid: event.dpid, seq };
@@ -56,7 +74,7 @@ export function eventToWire(event: ForwardedEvent, seq: bigint): SwitchEvent {
     case 'switchDown':
       return { ...base, body: { $case: 'down', value: { reason: event.reason, detail: event.detail } } };
     default:
-      return { ...base, body: { $case: 'openflow', value: encodeMessage(event.message) } };
+      return { ...base, body: { $case: 'openflow', value: encodeModel(event.message) } };
   }
 }
 

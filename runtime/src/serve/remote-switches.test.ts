@@ -61,7 +61,7 @@ class FakeSwitch implements SwitchDirectory {
 }
 
 async function runner(id: number, seeds = ''): Promise<OverlayRunner> {
-  const r = new OverlayRunner({ nodeId: id, host: '127.0.0.1', port: 0, seeds: parseSeeds(seeds, id), aliases: [], tls: undefined, log: silent, registry: new Registry(), tickMs: 20, overrides: { backoffInitialMs: 50, backoffMaxMs: 200 } });
+  const r = new OverlayRunner({ nodeId: id, host: '127.0.0.1', port: 0, seeds: parseSeeds(seeds, id), aliases: [], tls: undefined, log: silent, registry: new Registry(), tickMs: 20, overrides: { backoffInitialMs: 50, backoffMaxMs: 200, recordMinIntervalMs: 20 } });
   await r.start();
   running.push(r);
   return r;
@@ -74,12 +74,15 @@ async function pair(options = { timeoutMs: 2000, maxInFlightPerNode: 16 }, local
   const owner = new SwitchOwner(a, local, silent, new RemoteSwitchMetrics(new Registry()));
   owner.onLocalEvent({ type: 'switchUp', node: 1, dpid: DPID, view: local.theView });
   const b = await runner(2, `1@127.0.0.1:${a.port}`);
+  // Node 2 wants node 1's packet-ins (remote-switch-interest.test.ts: a node that does not is sent none).
+  b.control((node) => node.setSwitchInterests([{ kind: 'packetIn', dpids: [] }]));
   const published: AppEvent[] = [];
   const registry = new Registry();
   const remote = new RemoteSwitches(b, { publish: (e) => void published.push(e) }, silent, new RemoteSwitchMetrics(registry), options, localOfNode2);
   const empty: SwitchDirectory = { lookup: () => undefined, view: () => undefined, list: () => [], role: () => undefined };
   const directory = new MergedDirectory(localOfNode2 ?? empty, remote);
   if (localOfNode2 === undefined) await eventually(() => directory.lookup(DPID) !== undefined, 'node 2 learns node 1 switch');
+  await eventually(() => a.node.record(2)?.switchInterests.length === 1, 'node 1 learns that node 2 wants packet-ins');
   return { a, b, local, owner, remote, published, directory, registry };
 }
 
@@ -195,5 +198,30 @@ describe('remote switches through the overlay', () => {
     await eventually(() => published.some((e) => e.type === 'switchDown'), 'switchDown published');
     assert.equal(directory.lookup(DPID), undefined);
     assert.equal(directory.list().length, 0);
+  });
+});
+
+describe('a remote OpenFlow 1.0 switch', () => {
+  it('takes commands in the 1.3 model (its session maps them down) and sends its events mapped up, with version 1', async () => {
+    const a = await runner(1);
+    const of10 = { ...switchView(1), version: 1, features: { ...switchView(1).features, version: 1, actions: 0, ports: [] } };
+    const local = new FakeSwitch(of10);
+    const owner = new SwitchOwner(a, local, silent, new RemoteSwitchMetrics(new Registry()));
+    owner.onLocalEvent({ type: 'switchUp', node: 1, dpid: DPID, view: of10 });
+    const b = await runner(2, `1@127.0.0.1:${a.port}`);
+    b.control((node) => node.setSwitchInterests([{ kind: 'packetIn', dpids: [] }]));
+    const published: AppEvent[] = [];
+    const remote = new RemoteSwitches(b, { publish: (e) => void published.push(e) }, silent, new RemoteSwitchMetrics(new Registry()));
+    await eventually(() => remote.lookup(DPID) !== undefined && a.node.record(2)?.switchInterests.length === 1, 'node 2 learns the 1.0 switch, node 1 its interest');
+    assert.equal(remote.view(DPID)?.version, 1);
+    remote.lookup(DPID)!.send({ type: 'FlowMod', cookie: 7n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 10, bufferId: 0xffffffff, outPort: 0xffffffff, outGroup: 0xffffffff, flags: 0, match: [{ field: 'in_port', value: 1 }], instructions: [] });
+    await eventually(() => local.sent.length === 1, 'the flow-mod reaches the owner');
+    assert.equal(local.sent[0]?.type, 'FlowMod');
+    // As a 1.0 session publishes it: the 1.3 model, the switch's version.
+    owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: { ...packetIn(3), version: 1 } });
+    await eventually(() => published.some((e) => e.type === 'packetIn'), 'the packet-in reaches node 2');
+    const event = published.find((e) => e.type === 'packetIn');
+    assert.equal(event?.type === 'packetIn' && event.message.version, 1);
+    assert.equal(event?.type === 'packetIn' && event.message.cookie, 3n);
   });
 });

@@ -7,7 +7,7 @@ import type { NodeId } from '../overlay/index.js';
 import { SwitchBusyError, SwitchUnavailableError } from '../switch/session.js';
 import type { OverlayRunner } from './overlay-runner.js';
 import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
-import { failureFromWire, viewFromWire } from './remote-switch-wire.js';
+import { commandVersion, failureFromWire, viewFromWire } from './remote-switch-wire.js';
 
 export interface RemoteSwitchesOptions {
   /** A command's result must be back within this many ms, or it rejects with SwitchUnavailableError. */
@@ -53,6 +53,8 @@ export class RemoteSwitches implements SwitchDirectory {
   private readonly pending = new Map<bigint, Pending>();
   private readonly inFlight = new Map<NodeId, number>();
   private nextCorrelation = 1n;
+  /** events_total's series per kind, bound once: prom-client hashes the labels on every labelled inc. */
+  private readonly eventCounts = new Map<string, { inc(): void }>();
 
   constructor(
     private readonly overlay: OverlayRunner,
@@ -133,7 +135,10 @@ export class RemoteSwitches implements SwitchDirectory {
         return;
       }
       if (body?.$case !== 'openflow') return this.drop('malformed');
-      const message = decodeMessage(Buffer.from(body.value));
+      // A view of the frame's bytes, not a copy: the codec only reads them, and packet-in data it keeps is sliced from them.
+      const decoded = decodeMessage(Buffer.from(body.value.buffer, body.value.byteOffset, body.value.byteLength));
+      // A 1.0 switch's events travel in the 1.3 model (remote-switch-wire.ts, encodeModel); here they carry its version again, as on its own node.
+      const message = known.view.version === decoded.version ? decoded : { ...decoded, version: known.view.version };
       const base = { node: from, dpid: event.dpid };
       switch (message.type) {
         case 'PacketIn':
@@ -168,7 +173,12 @@ export class RemoteSwitches implements SwitchDirectory {
   }
 
   private publish(event: Parameters<EventBus['publish']>[0]): void {
-    this.metrics.events.inc();
+    let count = this.eventCounts.get(event.type);
+    if (count === undefined) {
+      count = this.metrics.events.labels({ kind: event.type });
+      this.eventCounts.set(event.type, count);
+    }
+    count.inc();
     this.bus.publish(event);
   }
 
@@ -227,7 +237,7 @@ export class RemoteSwitches implements SwitchDirectory {
     const { dpid, node: owner, version } = view;
     const encode = (command: Command): Buffer => {
       const w = new Writer(128);
-      encodeMessageInto(command, w, version, 0);
+      encodeMessageInto(command, w, commandVersion(version), 0);
       return Buffer.from(w.view());
     };
     const send = (kind: SwitchCommandKind, openflow: Buffer, correlation: bigint): void => {

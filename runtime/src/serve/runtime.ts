@@ -6,7 +6,7 @@ import { ApiServer, clusterService, guardService, KV_METHOD_SCOPES, kvServiceImp
 import { learningSwitch } from '../apps/learning-switch.js';
 import { startTopologyCluster, type TopologyCluster } from '../apps/topology-cluster.js';
 import { topologyService, type TopologyService } from '../apps/topology-service.js';
-import { Controller, EventBus, MergedDirectory, nodeIdOf, Ownership, SwitchRegistry, type App, type AppEvent, type SwitchDirectory } from '../core/index.js';
+import { Controller, EventBus, EventInterest, MergedDirectory, nodeIdOf, Ownership, SwitchRegistry, type App, type AppEvent, type SwitchDirectory } from '../core/index.js';
 import { createHttpServer } from '../observability/http.js';
 import type { LogDrops } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
@@ -29,6 +29,7 @@ import { ClusterBus } from './overlay-pubsub.js';
 import type { OverlayRunner } from './overlay-runner.js';
 import { createOverlay, readOverlayTls, startOverlay } from './overlay-start.js';
 import { RemoteSwitchMetrics } from './remote-switch-metrics.js';
+import { InterestAnnouncer } from './remote-switch-interest.js';
 import { SwitchOwner } from './remote-switch-owner.js';
 import { NodeEvents } from './node-events.js';
 import { remoteSwitchDefaults, RemoteSwitches } from './remote-switches.js';
@@ -189,7 +190,9 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   // Derived once from the node's name: the same on every start (core/node.ts).
   const node = nodeIdOf(config.nodeId);
   const ownership = ownershipOf(config, log, metrics);
-  const events = new EventBus({ log, metrics, ownership });
+  // With an overlay, what this node's subscribers want is announced: other nodes send their switches' packet-ins by it.
+  const interest = overlay === undefined ? undefined : new EventInterest();
+  const events = new EventBus({ log, metrics, ownership, interest });
   let mastership: Awaited<ReturnType<typeof startMastership>>;
   try {
     mastership = await startMastership(config, log, metrics);
@@ -215,6 +218,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     const remoteLog = log.child({ component: 'remote-switches' });
     const remoteMetrics = new RemoteSwitchMetrics(metrics.registry);
     owner = new SwitchOwner(overlay, registry, remoteLog, remoteMetrics);
+    new InterestAnnouncer(overlay, interest!, remoteLog, remoteMetrics);
     remote = new RemoteSwitches(overlay, events, remoteLog, remoteMetrics, remoteSwitchDefaults, registry);
     switches = new MergedDirectory(registry, remote);
     // Straight to the bus: other nodes learn of a node from their own overlay, not from this one.
@@ -245,6 +249,7 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
     core: controller,
     bus,
     store,
+    interest,
     node: () => ({ openflowPort, httpPort, apps: config.apps.length }),
   });
 

@@ -131,7 +131,8 @@ export class WebView implements App {
   start(ctx: AppContext): void {
     // The operator's view: every app's flows and every owner's packet-ins, not this app's own.
     this.switches = ctx.apps.unconfined;
-    this.unsubscribe = ctx.subscribe(['packetIn', 'switchDown'], (e) => (e.type === 'packetIn' ? this.sampler.count(e.dpid) : this.sampler.forget(e.dpid)), { everyOwner: true });
+    // Counts the packet-ins this node gets without asking other nodes for theirs (core/event-interest.ts): a remote switch's rate is shown by its own node's view.
+    this.unsubscribe = ctx.subscribe(['packetIn', 'switchDown'], (e) => (e.type === 'packetIn' ? this.sampler.count(e.dpid) : this.sampler.forget(e.dpid)), { everyOwner: true, interest: false });
   }
 
   stop(): void {

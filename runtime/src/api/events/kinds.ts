@@ -1,4 +1,4 @@
-import { EVENT_KINDS, type DeliveryClass } from '../../core/index.js';
+import { API_SWITCH_EVENT_TYPES, EVENT_KINDS, SWITCH_EVENT_TYPES, TOPOLOGY_EVENT_TYPES, type AppEventType, type DeliveryClass } from '../../core/index.js';
 import { EventKind } from '../../generated/sdn/runtime/v1/events.js';
 
 /**
@@ -27,4 +27,17 @@ const DELIVERY_CLASSES: readonly (DeliveryClass | undefined)[] = (() => {
 /** How a client's queue treats an event of `kind`; lifecycle for kinds the table does not know. */
 export function deliveryClassOf(kind: EventKind): DeliveryClass {
   return DELIVERY_CLASSES[kind] ?? 'lifecycle';
+}
+
+const APP_EVENT_TYPES = new Set<string>([...SWITCH_EVENT_TYPES, ...TOPOLOGY_EVENT_TYPES]);
+/** Proto EventKind -> the AppEvent type it carries (pubsub and KV kinds are not AppEvents). */
+const APP_EVENT_TYPE_OF: ReadonlyMap<EventKind, AppEventType> = new Map([...PROTO_EVENT_KINDS].flatMap(([type, kind]) => (APP_EVENT_TYPES.has(type) ? [[kind, type as AppEventType] as const] : [])));
+
+/** The AppEvent types a Subscribe's `kinds` ask for (none named: every OpenFlow kind, as filter.ts reads it). */
+export function appEventTypesOf(kinds: readonly EventKind[]): AppEventType[] {
+  if (kinds.length === 0) return [...API_SWITCH_EVENT_TYPES];
+  return kinds.flatMap((kind) => {
+    const type = APP_EVENT_TYPE_OF.get(kind);
+    return type === undefined ? [] : [type];
+  });
 }

@@ -1,6 +1,6 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import type { AppScopes } from '../../core/index.js';
+import type { AppScopes, EventInterest } from '../../core/index.js';
 import { SdnError } from '../../errors.js';
 import type { PubSubBus, PubSubMessage, Subscription } from '../../pubsub/index.js';
 import type { KvChange, Watch } from '../../store/index.js';
@@ -15,6 +15,7 @@ import type { DeliveryLimits } from './delivery.js';
 import { StreamEvent } from './event.js';
 import type { AppLeases } from './app-leases.js';
 import type { EventHub } from './hub.js';
+import { appEventTypesOf } from './kinds.js';
 import { EventSession, type ServerOutput, type SessionEffect } from './session.js';
 
 /** What every stream of a server shares. */
@@ -34,6 +35,8 @@ export interface StreamContext {
   readonly apps: AppScopes;
   /** Keeps an app's flows while a stream of it is open, and for the grace period after. */
   readonly leases: AppLeases;
+  /** Where a stream's subscription is held as the node's interest (core/event-interest.ts); absent: not recorded. */
+  readonly interest: EventInterest | undefined;
 }
 
 /** The call as the runtime's Events definition serializes it (server.ts): encoded batches pass through. */
@@ -148,6 +151,7 @@ export class EventStream {
     this.ctx.metrics.streams.inc();
     this.cleanups.push(() => this.ctx.metrics.streams.dec());
     this.cleanups.push(this.ctx.hub.attach((e) => this.offer(e)));
+    if (this.ctx.interest !== undefined) this.cleanups.push(this.ctx.interest.hold(appEventTypesOf(s.kinds), s.dpids.length === 0 ? undefined : s.dpids));
     try {
       s.topics.forEach((topic, i) => this.cleanups.push(unsubscriber(subscribeTopic(bus, topic, `subscribe.topics[${i}]`, (m) => this.offer(pubsubEvent(m))))));
       for (const w of s.kvWatches) {

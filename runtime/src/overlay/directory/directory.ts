@@ -49,7 +49,7 @@ export class Directory {
   private readonly wanted = new Map<NodeId, Wanted>();
   private readonly dpidOwners = new Map<bigint, Set<NodeId>>();
   private readonly aliasOwners = new Map<string, Set<NodeId>>();
-  private local: NodeRecord = { version: 0, dpids: [], aliases: [], patterns: [], links: [] };
+  private local: NodeRecord = { version: 0, dpids: [], aliases: [], patterns: [], links: [], switchInterests: [] };
   private changed = false;
   private versionedAtMs = -Infinity;
 
@@ -65,7 +65,7 @@ export class Directory {
   }
 
   /** Replaces part of this node's record; the new version goes out at the next tick allowed. */
-  update(change: Partial<Pick<NodeRecord, 'dpids' | 'aliases' | 'patterns' | 'links'>>): void {
+  update(change: Partial<Pick<NodeRecord, 'dpids' | 'aliases' | 'patterns' | 'links' | 'switchInterests'>>): void {
     if (!this.config.announceLinks && change.links !== undefined) change = { ...change, links: [] };
     this.local = { ...this.local, ...change };
     this.changed = true;

@@ -1,3 +1,3 @@
 /** What each node owns (dpids), its names (aliases), its links, and the visualization snapshot. */
 export { Directory, type DirectoryConfig, type DirectoryContext, type LinkView, type OverlaySnapshot } from './directory.js';
-export { checkAlias, checkRecord, type RecordLimits } from './validate.js';
+export { checkAlias, checkRecord, checkSwitchInterests, type RecordLimits } from './validate.js';

@@ -9,6 +9,10 @@ export interface RecordLimits {
   readonly maxAliasLength: number;
 }
 
+/** Switch interests: entries per record, and the longest kind (the kinds are serve's AppEvent types, not read here). */
+const MAX_INTERESTS = 16;
+const MAX_INTEREST_KIND_LENGTH = 64;
+
 const ALIAS = /^[A-Za-z0-9][A-Za-z0-9._-]*$/u;
 
 /** Why a node record is refused, or undefined when it is acceptable (patterns are checked by pubsub/). */
@@ -18,11 +22,23 @@ export function checkRecord(limits: RecordLimits, record: NodeRecord): string | 
   if (record.aliases.length > limits.maxAliases) return `${record.aliases.length} aliases, over ${limits.maxAliases}`;
   if (record.patterns.length > limits.maxPatterns) return `${record.patterns.length} patterns, over ${limits.maxPatterns}`;
   if (record.links.length > limits.maxLinks) return `${record.links.length} links, over ${limits.maxLinks}`;
+  if (record.switchInterests.length > MAX_INTERESTS) return `${record.switchInterests.length} switch interests, over ${MAX_INTERESTS}`;
+  let interestDpids = 0;
+  for (const interest of record.switchInterests) {
+    if (interest.kind.length === 0 || interest.kind.length > MAX_INTEREST_KIND_LENGTH) return `a switch interest's kind is not 1..${MAX_INTEREST_KIND_LENGTH} characters`;
+    interestDpids += interest.dpids.length;
+  }
+  if (interestDpids > limits.maxDpids) return `${interestDpids} dpids in switch interests, over ${limits.maxDpids}`;
   for (const alias of record.aliases) {
     const problem = checkAlias(limits, alias);
     if (problem !== undefined) return problem;
   }
   return undefined;
+}
+
+/** Why `interests` cannot be announced, or undefined (the bounds a receiver checks). */
+export function checkSwitchInterests(limits: RecordLimits, interests: NodeRecord['switchInterests']): string | undefined {
+  return checkRecord(limits, { version: 1, dpids: [], aliases: [], patterns: [], links: [], switchInterests: interests });
 }
 
 /** @returns why `alias` cannot be announced, or undefined. */

@@ -155,6 +155,20 @@ export interface NodeRecord {
   /** pubsub/: the subject patterns the node's apps subscribed to. */
   patterns: string[];
   links: LinkInfo[];
+  /** serve/ (remote switches): the switch events this node's subscribers want from other nodes' switches. */
+  switchInterests: SwitchInterest[];
+}
+
+/**
+ * One event kind a node wants of other nodes' switches. The overlay carries it
+ * without reading it; serve/remote-switch-owner.ts sends a switch's events of
+ * that kind only to the nodes that announce it.
+ */
+export interface SwitchInterest {
+  /** The AppEvent type: "packetIn", "flowRemoved" or "error" (the other switch kinds go to every node). */
+  kind: string;
+  /** The switches wanted; empty: every switch. */
+  dpids: bigint[];
 }
 
 /** forward/: a message to one node along the best route. */
@@ -1353,7 +1367,7 @@ export const LinkInfo: MessageFns<LinkInfo> = {
 };
 
 function createBaseNodeRecord(): NodeRecord {
-  return { version: 0, dpids: [], aliases: [], patterns: [], links: [] };
+  return { version: 0, dpids: [], aliases: [], patterns: [], links: [], switchInterests: [] };
 }
 
 export const NodeRecord: MessageFns<NodeRecord> = {
@@ -1379,6 +1393,9 @@ export const NodeRecord: MessageFns<NodeRecord> = {
     }
     for (const v of message.links) {
       LinkInfo.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.switchInterests) {
+      SwitchInterest.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -1446,6 +1463,14 @@ export const NodeRecord: MessageFns<NodeRecord> = {
             message.links.push(LinkInfo.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.switchInterests.push(SwitchInterest.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1468,6 +1493,91 @@ export const NodeRecord: MessageFns<NodeRecord> = {
     message.aliases = object.aliases?.map((e) => e) || [];
     message.patterns = object.patterns?.map((e) => e) || [];
     message.links = object.links?.map((e) => LinkInfo.fromPartial(e)) || [];
+    message.switchInterests = object.switchInterests?.map((e) => SwitchInterest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSwitchInterest(): SwitchInterest {
+  return { kind: "", dpids: [] };
+}
+
+export const SwitchInterest: MessageFns<SwitchInterest> = {
+  encode(message: SwitchInterest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.dpids.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.dpids) {
+        if (BigInt.asUintN(64, v) !== v) {
+          throw new globalThis.Error("a value provided in array field dpids of type fixed64 is too large");
+        }
+        writer.fixed64(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SwitchInterest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSwitchInterest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag === 17) {
+              message.dpids.push(reader.fixed64() as bigint);
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.dpids.push(reader.fixed64() as bigint);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SwitchInterest>, I>>(base?: I): SwitchInterest {
+    return SwitchInterest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SwitchInterest>, I>>(object: I): SwitchInterest {
+    const message = createBaseSwitchInterest();
+    message.kind = object.kind ?? "";
+    message.dpids = object.dpids?.map((e) => BigInt(e)) || [];
     return message;
   },
 };
