@@ -1,0 +1,204 @@
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { macAt, type FlowMod, type Match, OFP_NO_BUFFER, type OxmField, writeOxm, Writer } from '../../runtime/dist/openflow/index.js';
+import * as ownership from '../../runtime/dist/ownership/index.js';
+import { listOption, machineLine, positiveNumber, runCli } from './cli.js';
+
+/**
+ * The flow ledger alone (runtime/src/ownership/ledger.ts): ns per `apply` of
+ * the built-in learning switch's flow-mod (in_port, eth_dst, eth_src; its MACs
+ * made from frame bytes as the app makes them), and ns per match key made
+ * from the encoded match (the ledger's key until it keyed on field values;
+ * kept here to compare the two in one run).
+ * What `controller.ts` measures end to end, without the sockets. Prints a
+ * markdown table on stdout.
+ */
+
+const OPS = ['key-encoded', 'apply-replace', 'apply-add'] as const;
+type Op = (typeof OPS)[number];
+
+const USAGE = `usage: node bench/dist/ledger.js [--seconds N] [--switches N] [--macs N] [--only OPS]
+  --seconds N   timed seconds per op, after warm-up (default 2)
+  --switches N  ledgers, one per switch (default 16, as bench:controller)
+  --macs N      hosts per switch, each with one flow (default 1000, as bench:controller)
+  --only OPS    comma-separated, of: ${OPS.join(', ')}
+    key-encoded    a key made from the encoded match: the codec's writer, the bytes as a string
+    apply-replace  FlowLedger.apply of an add that replaces one of the app's own flows (the steady state at saturation)
+    apply-add      FlowLedger.apply of an add of a new flow (a fresh ledger every --macs adds)`;
+
+interface Options {
+  readonly seconds: number;
+  readonly switches: number;
+  readonly macs: number;
+  readonly only: readonly Op[];
+  readonly help: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: { seconds: { type: 'string' }, switches: { type: 'string' }, macs: { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean' } },
+    strict: true,
+  });
+  return {
+    seconds: positiveNumber('seconds', values.seconds, 2, { integer: false, max: 60 }),
+    switches: positiveNumber('switches', values.switches, 16, { max: 1024 }),
+    macs: positiveNumber('macs', values.macs, 1000, { max: 65536 }),
+    only: listOption('only', values.only, OPS),
+    help: values.help === true,
+  };
+}
+
+const APP = { id: 7, name: 'learning-switch' };
+const OFP13_VERSION = 4;
+
+/** Host h's MAC bytes (02:00:00:hh:hh:hh), as the generator's frames carry them. */
+function macBytes(hosts: number): Buffer {
+  const b = Buffer.alloc(hosts * 6);
+  for (let h = 0; h < hosts; h++) b.set([0x02, 0, 0, h >>> 16, (h >>> 8) & 0xff, h & 0xff], h * 6);
+  return b;
+}
+
+/** The learning switch's match for host h: made from bytes on every call, as the app does per packet-in. */
+function learnedMatch(macs: Buffer, hosts: number, h: number): Match {
+  const dst = (h + 1) % hosts;
+  return [
+    { field: 'in_port', value: 1 + (h % 8) },
+    { field: 'eth_dst', value: macAt(macs, dst * 6) },
+    { field: 'eth_src', value: macAt(macs, h * 6) },
+  ];
+}
+
+function learnedFlowMod(match: Match): Omit<FlowMod, 'version' | 'xid'> {
+  return {
+    type: 'FlowMod',
+    cookie: 0n,
+    cookieMask: 0n,
+    tableId: 0,
+    command: 0,
+    idleTimeout: 60,
+    hardTimeout: 0,
+    priority: 1,
+    bufferId: OFP_NO_BUFFER,
+    outPort: 0,
+    outGroup: 0,
+    flags: 0,
+    match,
+    instructions: [{ type: 'applyActions', actions: [{ type: 'output', port: 1, maxLen: 0 }] }],
+  };
+}
+
+const keyWriter = new Writer(64);
+/**
+ * The ledger's key from the encoded match: every field encoded, the bytes as
+ * one latin1 string. Its path for unmasked fields in type order (the learning
+ * switch's), which checks the order from each header as it goes.
+ */
+function encodedKey(match: Match): string {
+  const w = keyWriter;
+  w.reset();
+  let previous = -1;
+  for (const field of match) {
+    const at = w.pos;
+    writeOxm(w, field as OxmField);
+    const type = (w.buf.readUInt32BE(at) >>> 9) & 0x7fffff;
+    if (type <= previous) throw new Error('the learning switch writes its fields in type order');
+    previous = type;
+  }
+  return w.buf.toString('latin1', 0, w.pos);
+}
+
+function filledLedgers(options: Options, macs: Buffer): ownership.FlowLedger[] {
+  return Array.from({ length: options.switches }, () => {
+    const ledger = new ownership.FlowLedger(() => Number.POSITIVE_INFINITY);
+    for (let h = 0; h < options.macs; h++) ledger.apply(APP, OFP13_VERSION, learnedFlowMod(learnedMatch(macs, options.macs, h)));
+    return ledger;
+  });
+}
+
+function batchOf(op: Op, options: Options): (n: number) => number {
+  const hosts = options.macs;
+  const macs = macBytes(hosts);
+  let h = 0;
+  const next = (): number => (h = (h + 1) % hosts);
+  switch (op) {
+    case 'key-encoded':
+      return (n) => {
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += encodedKey(learnedMatch(macs, hosts, next())).length;
+        return sum;
+      };
+    case 'apply-replace': {
+      const ledgers = filledLedgers(options, macs);
+      let sw = 0;
+      return (n) => {
+        for (let i = 0; i < n; i++) {
+          sw = (sw + 1) % ledgers.length;
+          ledgers[sw]!.apply(APP, OFP13_VERSION, learnedFlowMod(learnedMatch(macs, hosts, next())));
+        }
+        return ledgers[sw]!.count(APP.id);
+      };
+    }
+    case 'apply-add': {
+      let ledger = new ownership.FlowLedger(() => Number.POSITIVE_INFINITY);
+      return (n) => {
+        for (let i = 0; i < n; i++) {
+          if (next() === 0) ledger = new ownership.FlowLedger(() => Number.POSITIVE_INFINITY);
+          ledger.apply(APP, OFP13_VERSION, learnedFlowMod(learnedMatch(macs, hosts, h)));
+        }
+        return ledger.count(APP.id);
+      };
+    }
+  }
+}
+
+/** Wall and CPU time of one call, from batches of n calls that last at least 10 ms each. */
+interface Timing {
+  readonly wallNs: number;
+  readonly cpuNs: number;
+}
+
+const MIN_BATCH_MS = 10;
+const WARM_UP_MS = 300;
+
+/**
+ * Times `batch(n)` (n calls, returning a checksum) like measure.ts, and also by
+ * this process's CPU time: on a machine shared with other work the wall time
+ * includes the time the process waited for a core, the CPU time does not.
+ */
+function timeBatches(batch: (n: number) => number, seconds: number): Timing {
+  let sink = 0;
+  let n = 1;
+  for (;;) {
+    const start = performance.now();
+    sink += batch(n);
+    if (performance.now() - start >= MIN_BATCH_MS) break;
+    n *= 2;
+  }
+  const warmUntil = performance.now() + WARM_UP_MS;
+  while (performance.now() < warmUntil) sink += batch(n);
+  let calls = 0;
+  let wallMs = 0;
+  const cpuStart = process.cpuUsage();
+  while (wallMs < seconds * 1000) {
+    const start = performance.now();
+    sink += batch(n);
+    wallMs += performance.now() - start;
+    calls += n;
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  if (sink === Number.NEGATIVE_INFINITY) process.stderr.write('unreachable: keeps the checksum alive\n');
+  return { wallNs: (wallMs * 1e6) / calls, cpuNs: ((cpu.user + cpu.system) * 1e3) / calls };
+}
+
+async function run(options: Options): Promise<number> {
+  process.stdout.write(`${machineLine(`${options.switches} ledgers, ${options.macs} flows each, ${options.seconds} s per op`)}\n\n`);
+  process.stdout.write('| op | CPU ns per call | wall ns per call |\n| --- | ---: | ---: |\n');
+  for (const op of options.only) {
+    const t = timeBatches(batchOf(op, options), options.seconds);
+    process.stdout.write(`| ${op} | ${t.cpuNs.toFixed(0)} | ${t.wallNs.toFixed(0)} |\n`);
+  }
+  return 0;
+}
+
+process.exitCode = await runCli(process.argv.slice(2), USAGE, parseOptions, run);
