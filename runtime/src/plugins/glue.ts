@@ -25,7 +25,12 @@ export interface PluginExports {
   handle(events: readonly unknown[]): unknown[];
 }
 
-export type Instantiate = (getCoreModule: (name: string) => Promise<WebAssembly.Module>, imports: Record<string, Record<string, unknown>>) => Promise<PluginExports>;
+/** jco's `instantiate`; `instantiateCore` (default WebAssembly.instantiate) lets a benchmark wrap the core exports. */
+export type Instantiate = (
+  getCoreModule: (name: string) => Promise<WebAssembly.Module>,
+  imports: Record<string, Record<string, unknown>>,
+  instantiateCore?: (module: WebAssembly.Module, imports?: object) => Promise<{ exports: Record<string, unknown> }>,
+) => Promise<PluginExports>;
 
 /** Thrown when the glue is not in the shape this loader expects (another transpiler version). */
 export class GlueShapeError extends Error {}
