@@ -20,10 +20,20 @@ setFlagsFromString('--experimental-wasm-extended-const');
 /** A compiled core module, as the glue asks for it. */
 type CoreModule = Awaited<ReturnType<Parameters<Instantiate>[0]>>;
 
-/** The one WebAssembly call used here (lib ES2023 without DOM does not declare the namespace). */
-const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } }).WebAssembly;
+/** The WebAssembly calls used here (lib ES2023 without DOM does not declare the namespace). */
+const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object>; instantiate(module: object, imports?: object): Promise<object> } }).WebAssembly;
 
-export async function instantiateDirect(compiled: CompiledComponent, config: string): Promise<PluginExports> {
+/** Nanoseconds spent inside the core module's `handle` export (the guest's own code, no glue), summed over calls. */
+export interface CoreTimer {
+  ns: number;
+}
+
+/**
+ * The component instantiated in this thread; with `core`, the core module's
+ * `handle` export is timed, so that glue (lowering events, lifting commands)
+ * and guest code can be told apart.
+ */
+export async function instantiateDirect(compiled: CompiledComponent, config: string, core?: CoreTimer): Promise<PluginExports> {
   const glue = loadGlue(readFileSync(join(compiled.dir, 'glue.js'), 'utf8'));
   const modules = new Map<string, object>();
   for (const name of compiled.coreModules) modules.set(name, await wasm.compile(readFileSync(join(compiled.dir, name))));
@@ -36,7 +46,19 @@ export async function instantiateDirect(compiled: CompiledComponent, config: str
     'sdn:plugin/log': { log: nothing },
     'sdn:plugin/clock': { nowMs: () => BigInt(Date.now()) },
   };
-  const instance = await glue(async (name) => modules.get(name) as CoreModule, imports);
+  const instantiateCore = async (module: CoreModule, coreImports?: object): Promise<{ exports: Record<string, unknown> }> => {
+    const { exports } = (await wasm.instantiate(module, coreImports)) as { exports: Record<string, unknown> };
+    const handle = exports.handle as ((events: number, count: number) => number) | undefined;
+    if (core === undefined || handle === undefined) return { exports };
+    const timed = (events: number, count: number): number => {
+      const entered = process.hrtime.bigint();
+      const returned = handle(events, count);
+      core.ns += Number(process.hrtime.bigint() - entered);
+      return returned;
+    };
+    return { exports: { ...exports, handle: timed } };
+  };
+  const instance = await glue(async (name) => modules.get(name) as CoreModule, imports, instantiateCore);
   instance.initialize(config);
   return instance;
 }

@@ -35,6 +35,8 @@ export interface PerEvent {
   readonly overheadUs: number;
   /** Median over the slices of µs per event of the guest alone, in this thread, between the host slices. */
   readonly guestUs: number;
+  /** Of `guestUs`, the part inside the core module's `handle` (the guest's code); the rest is jco's glue. */
+  readonly guestCoreUs: number;
   /** Per round (one batch offered together and all answered), over all slices, µs. */
   readonly p50RoundUs: number;
   readonly p99RoundUs: number;
@@ -66,19 +68,21 @@ export async function perEvent(rig: PluginRig, name: string, compiled: CompiledC
     await rig.answeredReach(target);
     return performance.now() - started;
   };
-  const instance = await instantiateDirect(compiled, config);
+  const core = { ns: 0 };
+  const instance = await instantiateDirect(compiled, config, core);
   const sets = Array.from({ length: Math.ceil((HOSTS * 2) / batch) }, (_, i) => witEvents(traffic(batch, i * batch)));
   let j = 0;
   let sink = 0;
-  const guestSlice = (ms: number): number => {
+  const guestSlice = (ms: number): { us: number; coreUs: number } => {
     let calls = 0;
+    core.ns = 0;
     const started = performance.now();
     const until = started + ms;
     while (performance.now() < until) {
       sink += instance.handle(sets[j++ % sets.length]!).length;
       calls++;
     }
-    return ((performance.now() - started) * 1000) / (calls * batch);
+    return { us: ((performance.now() - started) * 1000) / (calls * batch), coreUs: core.ns / 1000 / (calls * batch) };
   };
   const sliceMs = (seconds * 1000) / SLICES;
   const warmUntil = performance.now() + Math.min(1000, seconds * 300);
@@ -87,6 +91,7 @@ export async function perEvent(rig: PluginRig, name: string, compiled: CompiledC
   const hostUs: number[] = [];
   const inWorkerUs: number[] = [];
   const guestUs: number[] = [];
+  const guestCoreUs: number[] = [];
   const rounds: number[] = [];
   let cpuUs = 0;
   for (let s = 0; s < SLICES; s++) {
@@ -101,7 +106,9 @@ export async function perEvent(rig: PluginRig, name: string, compiled: CompiledC
     inWorkerUs.push(((await rig.guestSeconds(name)) - guestBefore) * 1e6 / events);
     const used = process.cpuUsage(cpu);
     cpuUs += (used.user + used.system) / events / SLICES;
-    guestUs.push(guestSlice(sliceMs / 2));
+    const alone = guestSlice(sliceMs / 2);
+    guestUs.push(alone.us);
+    guestCoreUs.push(alone.coreUs);
   }
   if (sink < 0) throw new Error('unreachable: a negative command count');
   rounds.sort((a, b) => a - b);
@@ -110,6 +117,7 @@ export async function perEvent(rig: PluginRig, name: string, compiled: CompiledC
     inWorkerUs: median(inWorkerUs),
     overheadUs: median(hostUs.map((h, i) => h - inWorkerUs[i]!)),
     guestUs: median(guestUs),
+    guestCoreUs: median(guestCoreUs),
     p50RoundUs: percentile(rounds, 50) * 1000,
     p99RoundUs: percentile(rounds, 99) * 1000,
     cpuUs,

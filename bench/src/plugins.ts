@@ -119,7 +119,7 @@ async function measureGuest(rig: PluginRig, id: GuestId, seconds: number, batche
   const rows = [];
   for (const batch of batches) {
     const measured = await perEvent(rig, manifest.name, compiled, manifest.config, batch, seconds);
-    progress(`${label}, batch ${batch}: ${measured.hostUs.toFixed(1)} µs/event through the host, ${measured.inWorkerUs.toFixed(1)} inside the guest, overhead ${measured.overheadUs.toFixed(1)}; guest alone ${measured.guestUs.toFixed(1)}`);
+    progress(`${label}, batch ${batch}: ${measured.hostUs.toFixed(1)} µs/event through the host, ${measured.inWorkerUs.toFixed(1)} inside the guest, overhead ${measured.overheadUs.toFixed(1)}; guest alone ${measured.guestUs.toFixed(1)} (core ${measured.guestCoreUs.toFixed(1)})`);
     rows.push({ batch, measured });
   }
   const eventsPerSec = await saturated(rig, seconds);

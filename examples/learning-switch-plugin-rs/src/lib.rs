@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 use sdk::{
-    eth_type, flow_mod, log, oxm, output, output_to_controller, packet_out_of, port, Command, Dpid, Ethernet, Event, Flow, Mac, PacketIn, Plugin,
+    eth_type, flow_mod, log, oxm, output, output_to_controller, packet_out_of, port, Command, Dpid, Ethernet, Event, Flow, MacMap, PacketIn, Plugin,
     CONTROLLER_MAX_LEN_NO_BUFFER, NO_BUFFER,
 };
 
@@ -33,7 +33,7 @@ impl Default for Config {
 struct LearningSwitch {
     config: Config,
     /// Per switch: MAC -> the port it was last seen on (os-ken's mac_to_port).
-    mac_to_port: HashMap<Dpid, HashMap<Mac, u32>>,
+    mac_to_port: HashMap<Dpid, MacMap<u32>>,
 }
 
 impl Plugin for LearningSwitch {
@@ -50,7 +50,7 @@ impl Plugin for LearningSwitch {
                 Event::SwitchUp(up) => {
                     let miss = Flow { priority: 0, actions: vec![output_to_controller(CONTROLLER_MAX_LEN_NO_BUFFER)], ..Flow::default() };
                     commands.push(flow_mod(&up.dpid, miss));
-                    self.mac_to_port.insert(up.dpid, HashMap::new());
+                    self.mac_to_port.insert(up.dpid, MacMap::default());
                 }
                 Event::SwitchDown(down) => {
                     self.mac_to_port.remove(&down.dpid);
@@ -69,7 +69,11 @@ impl LearningSwitch {
         if eth.eth_type == eth_type::LLDP {
             return;
         }
-        let table = self.mac_to_port.entry(p.dpid.clone()).or_default();
+        // Not entry(): it takes its key by value, a copy of the dpid per packet.
+        if !self.mac_to_port.contains_key(&p.dpid) {
+            self.mac_to_port.insert(p.dpid.clone(), MacMap::default());
+        }
+        let Some(table) = self.mac_to_port.get_mut(&p.dpid) else { return };
         table.insert(eth.src, p.in_port);
         let known = table.get(&eth.dst).copied();
         let actions = vec![output(known.unwrap_or(port::FLOOD))];

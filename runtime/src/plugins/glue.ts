@@ -6,13 +6,31 @@
  * worker that ran it.
  */
 
+import { setFlagsFromString } from 'node:v8';
+import { speedUpGlue } from './glue-speedups.js';
+
+/**
+ * V8 leaves a function of more bytecode than this in its interpreter and
+ * baseline tiers (default 60 KiB). jco's `handle` of the 0.2.0 world lowers and
+ * lifts every event and command case in one function of about 85 KiB, so it
+ * never reached the optimizing compiler: 35-40 % of a Rust learning-switch
+ * event's CPU time (docs/benchmarks.md, "Wasm plugins"). Twice the default
+ * leaves room for a larger world; a still larger glue is slower, not wrong.
+ */
+export const MAX_OPTIMIZED_BYTECODE_SIZE = 128 * 1024;
+
 /** What the glue's `instantiate` returns for our world. */
 export interface PluginExports {
   initialize(config: string): void;
   handle(events: readonly unknown[]): unknown[];
 }
 
-export type Instantiate = (getCoreModule: (name: string) => Promise<WebAssembly.Module>, imports: Record<string, Record<string, unknown>>) => Promise<PluginExports>;
+/** jco's `instantiate`; `instantiateCore` (default WebAssembly.instantiate) lets a benchmark wrap the core exports. */
+export type Instantiate = (
+  getCoreModule: (name: string) => Promise<WebAssembly.Module>,
+  imports: Record<string, Record<string, unknown>>,
+  instantiateCore?: (module: WebAssembly.Module, imports?: object) => Promise<{ exports: Record<string, unknown> }>,
+) => Promise<PluginExports>;
 
 /** Thrown when the glue is not in the shape this loader expects (another transpiler version). */
 export class GlueShapeError extends Error {}
@@ -33,7 +51,14 @@ export function glueToFunctionBody(moduleText: string): string {
   return `${body}\nreturn instantiate;`;
 }
 
-/** Compiles a body made by `glueToFunctionBody`. */
+/**
+ * Compiles a body made by `glueToFunctionBody`, with jco's per-call helpers
+ * replaced by cheaper ones (glue-speedups.ts). Applied here rather than when the
+ * glue is cached, so entries cached before the rewrites existed get them too.
+ * Raises V8's bytecode limit for optimization (MAX_OPTIMIZED_BYTECODE_SIZE); a
+ * V8 flag is process-wide, and only functions that large (jco glue) notice it.
+ */
 export function loadGlue(body: string): Instantiate {
-  return new Function('importMetaUrl', body)('file:///sdn-runtime-plugin/') as Instantiate;
+  setFlagsFromString(`--max-optimized-bytecode-size=${MAX_OPTIMIZED_BYTECODE_SIZE}`);
+  return new Function('importMetaUrl', speedUpGlue(body).text)('file:///sdn-runtime-plugin/') as Instantiate;
 }

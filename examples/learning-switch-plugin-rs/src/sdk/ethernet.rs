@@ -1,6 +1,8 @@
 //! Ethernet II headers of the frames in packet-ins.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// A MAC address; prints as "aa:bb:cc:dd:ee:ff" (the form OXM text values take).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -15,10 +17,23 @@ impl Mac {
     }
 }
 
+impl Mac {
+    /// `aa:bb:cc:dd:ee:ff`, as `to_string` gives it, without the formatting
+    /// machinery (a learning switch writes two per packet).
+    pub fn text(&self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [b':'; 17];
+        for (i, byte) in self.0.iter().enumerate() {
+            out[i * 3] = HEX[usize::from(byte >> 4)];
+            out[i * 3 + 1] = HEX[usize::from(byte & 0xf)];
+        }
+        out.iter().map(|&c| char::from(c)).collect()
+    }
+}
+
 impl fmt::Display for Mac {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let [a, b, c, d, e, g] = self.0;
-        write!(f, "{a:02x}:{b:02x}:{c:02x}:{d:02x}:{e:02x}:{g:02x}")
+        f.write_str(&self.text())
     }
 }
 
@@ -49,5 +64,28 @@ impl Ethernet {
             eth_type = inner;
         }
         Some(Ethernet { dst, src, eth_type, vlan_id })
+    }
+}
+
+/// A map keyed by MAC address with a cheap hasher. std's SipHash buys nothing
+/// here: on wasm32-unknown-unknown there is no randomness, so its keys are
+/// fixed and known, and it costs several times the lookup itself.
+pub type MacMap<V> = HashMap<Mac, V, BuildHasherDefault<MacHasher>>;
+
+/// The hasher of [`MacMap`]: FxHash's multiply-rotate over the bytes written.
+#[derive(Default)]
+pub struct MacHasher(u64);
+
+impl Hasher for MacHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
     }
 }

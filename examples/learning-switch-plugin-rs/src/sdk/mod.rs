@@ -15,7 +15,7 @@ mod host;
 mod nicira;
 mod openflow;
 
-pub use ethernet::{Ethernet, Mac};
+pub use ethernet::{Ethernet, Mac, MacHasher, MacMap};
 pub use host::{kv_delete, kv_get, kv_put, log, now_ms, publish, send};
 pub use nicira::*;
 pub use openflow::*;

@@ -69,10 +69,10 @@ pub mod oxm {
         uint("in_port", port, None)
     }
     pub fn eth_dst(mac: Mac) -> OxmField {
-        text("eth_dst", &mac.to_string(), None)
+        text("eth_dst", &mac.text(), None)
     }
     pub fn eth_src(mac: Mac) -> OxmField {
-        text("eth_src", &mac.to_string(), None)
+        text("eth_src", &mac.text(), None)
     }
     pub fn eth_type(value: u16) -> OxmField {
         uint("eth_type", value.into(), None)
