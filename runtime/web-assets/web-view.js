@@ -366,11 +366,20 @@
     document.getElementById('stream-state').textContent = state;
   }
 
+  /** Resolves when cytoscape is there: DOMContentLoaded comes after every deferred script has run (index.html). */
+  const cytoscapeLoaded = new Promise((resolve) => (window.cytoscape !== undefined ? resolve() : document.addEventListener('DOMContentLoaded', resolve, { once: true })));
+
+  /**
+   * Fetches a snapshot and draws it. The first one is asked for as soon as this
+   * script runs, before cytoscape is loaded and compiled (index.html runs this
+   * script first), so the server builds it and the browser parses it meanwhile.
+   */
   async function load() {
     if (stream !== undefined) stream.close();
     setStreamState('loading');
     const response = await fetch('/api/v1/topology');
     const doc = await response.json();
+    await cytoscapeLoaded;
     if (!response.ok) {
       setStreamState('error: ' + doc.error.message);
       return;
