@@ -220,7 +220,7 @@ describe('web view access', () => {
     assert.match(cookie, /^sdn_runtime_token=viewer-token-0123456789; HttpOnly; SameSite=Strict; Path=\/$/);
     const page = await fetch(`http://127.0.0.1:${t.rt.httpPort}/`, { headers: { cookie: cookie.split(';')[0]! } });
     assert.equal(page.status, 200);
-    assert.match(await page.text(), /<script src="\/assets\/cytoscape.min.js">/);
+    assert.match(await page.text(), /<script src="\/assets\/web-view.js" defer><\/script>\s*<script src="\/assets\/cytoscape.min.js" defer><\/script>/, 'the page script runs first: it asks for the snapshot while cytoscape loads');
     assert.equal((await getJson(t.rt.httpPort, '/api/v1/node', { cookie: 'sdn_runtime_token=%E0%A4%A' })).status, 401, 'a malformed cookie is no token, not a failure');
     assert.equal((await fetch(`http://127.0.0.1:${t.rt.httpPort}/metrics`)).status, 200, '/metrics stays open to scrapers');
   });
