@@ -1,20 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { macAt, type FlowMod, type Match, OFP_NO_BUFFER, type OxmField, writeOxm, Writer } from '../../runtime/dist/openflow/index.js';
+import { macAt, type FlowMod, type Match, OFP_NO_BUFFER } from '../../runtime/dist/openflow/index.js';
 import * as ownership from '../../runtime/dist/ownership/index.js';
 import { listOption, machineLine, positiveNumber, runCli } from './cli.js';
 
 /**
  * The flow ledger alone (runtime/src/ownership/ledger.ts): ns per `apply` of
  * the built-in learning switch's flow-mod (in_port, eth_dst, eth_src; its MACs
- * made from frame bytes as the app makes them), and ns per match key made
- * from the encoded match (the ledger's key until it keyed on field values;
- * kept here to compare the two in one run).
+ * made from frame bytes as the app makes them), and ns per match key
+ * (`matchKeyOf`: the match encoded, its canonical bytes hashed).
  * What `controller.ts` measures end to end, without the sockets. Prints a
  * markdown table on stdout.
  */
 
-const OPS = ['key-encoded', 'apply-replace', 'apply-add'] as const;
+const OPS = ['key', 'apply-replace', 'apply-add'] as const;
 type Op = (typeof OPS)[number];
 
 const USAGE = `usage: node bench/dist/ledger.js [--seconds N] [--switches N] [--macs N] [--only OPS]
@@ -22,7 +21,7 @@ const USAGE = `usage: node bench/dist/ledger.js [--seconds N] [--switches N] [--
   --switches N  ledgers, one per switch (default 16, as bench:controller)
   --macs N      hosts per switch, each with one flow (default 1000, as bench:controller)
   --only OPS    comma-separated, of: ${OPS.join(', ')}
-    key-encoded    a key made from the encoded match: the codec's writer, the bytes as a string
+    key            the ledger's key of the learning switch's match: matchKeyOf (encoded with the codec's writer, the bytes hashed)
     apply-replace  FlowLedger.apply of an add that replaces one of the app's own flows (the steady state at saturation)
     apply-add      FlowLedger.apply of an add of a new flow (a fresh ledger every --macs adds)`;
 
@@ -88,26 +87,6 @@ function learnedFlowMod(match: Match): Omit<FlowMod, 'version' | 'xid'> {
   };
 }
 
-const keyWriter = new Writer(64);
-/**
- * The ledger's key from the encoded match: every field encoded, the bytes as
- * one latin1 string. Its path for unmasked fields in type order (the learning
- * switch's), which checks the order from each header as it goes.
- */
-function encodedKey(match: Match): string {
-  const w = keyWriter;
-  w.reset();
-  let previous = -1;
-  for (const field of match) {
-    const at = w.pos;
-    writeOxm(w, field as OxmField);
-    const type = (w.buf.readUInt32BE(at) >>> 9) & 0x7fffff;
-    if (type <= previous) throw new Error('the learning switch writes its fields in type order');
-    previous = type;
-  }
-  return w.buf.toString('latin1', 0, w.pos);
-}
-
 function filledLedgers(options: Options, macs: Buffer): ownership.FlowLedger[] {
   return Array.from({ length: options.switches }, () => {
     const ledger = new ownership.FlowLedger(() => Number.POSITIVE_INFINITY);
@@ -122,10 +101,10 @@ function batchOf(op: Op, options: Options): (n: number) => number {
   let h = 0;
   const next = (): number => (h = (h + 1) % hosts);
   switch (op) {
-    case 'key-encoded':
+    case 'key':
       return (n) => {
         let sum = 0;
-        for (let i = 0; i < n; i++) sum += encodedKey(learnedMatch(macs, hosts, next())).length;
+        for (let i = 0; i < n; i++) sum += ownership.matchKeyOf(learnedMatch(macs, hosts, next())).hash;
         return sum;
       };
     case 'apply-replace': {

@@ -8,6 +8,6 @@ export { AppIds, preferredAppId } from './app-ids.js';
 export { appAskedFlowRemoved, asOwnerSees, confineCommand, ownedFlowStats, type AppRef } from './confine.js';
 export { OwnershipError, type OwnershipReason } from './errors.js';
 export { FlowLedger, type LedgerEntry, type QuotaOf } from './ledger.js';
-export { matchBits, matchCovers, matchesEqual, matchesOverlap, type MatchBits } from './match-bits.js';
+export { matchBits, matchCovers, matchesEqual, matchesOverlap, matchKeyOf, type MatchBits, type MatchKey } from './match-bits.js';
 export { packetInRoute, type PacketInRoute } from './routing.js';
 export { layoutTables, MAX_TABLE_ID, nextTable, tableId, type AppTables, type TableDeclaration, type TableLayout } from './tables.js';

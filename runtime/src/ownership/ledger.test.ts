@@ -6,6 +6,7 @@ import { confineCommand } from './confine.js';
 import { appCookie } from './cookie.js';
 import { OwnershipError } from './errors.js';
 import { FlowLedger } from './ledger.js';
+import { matchKeyOf } from './match-bits.js';
 
 const LS = { id: 1, name: 'learning-switch' };
 const ACL = { id: 2, name: 'acl' };
@@ -118,5 +119,50 @@ describe('the flow ledger of a switch', () => {
         for (const app of [LS, ACL]) assert.equal(ledger.count(app.id), [...table].filter((k) => k.startsWith(`${app.id}/`)).length);
       }),
     );
+  });
+  it('keeps its own copy of a flow\'s match: the app\'s objects die with its message', () => {
+    const ledger = new FlowLedger(() => Infinity);
+    const match: Match = [{ field: 'in_port', value: 1 }, ...macs(1, 2)];
+    send(ledger, LS, mod(OFPFC_ADD, 1, match));
+    const [entry] = ledger.entries(LS.id);
+    assert.deepEqual(entry!.match, match);
+    assert.ok(entry!.match !== match && entry!.match.every((f, i) => f !== match[i]), 'no object of the app\'s flow-mod is kept');
+    const opaque: Match = [{ field: 'opaque', oxmClass: 0xffff, oxmField: 1, hasMask: false, payload: Uint8Array.of(0, 0, 0x23, 0x20, 1, 2) }];
+    send(ledger, LS, mod(OFPFC_ADD, 2, opaque));
+    const kept = ledger.entries(LS.id).find((e) => e.priority === 2)!.match[0]!;
+    assert.deepEqual(kept, opaque[0]);
+    assert.ok(kept !== opaque[0] && (kept as { payload: Uint8Array }).payload !== (opaque[0] as { payload: Uint8Array }).payload);
+  });
+
+  it('tells apart flows whose match keys have the same hash', () => {
+    // Two in_port values whose keys hash alike: 30-bit hashes of values spread over the u32 range meet within about 2^15 of them.
+    const seen = new Map<number, number>();
+    let pair: [number, number] | undefined;
+    for (let i = 1; pair === undefined && i < 1 << 20; i++) {
+      const port = Math.imul(i, 0x9e3779b1) >>> 0;
+      const hash = matchKeyOf([{ field: 'in_port', value: port }]).hash;
+      const other = seen.get(hash);
+      if (other !== undefined) pair = [other, port];
+      else seen.set(hash, port);
+    }
+    assert.ok(pair !== undefined, 'two in_port values with one key hash among 2^20');
+    const [a, b] = pair.map((port): Match => [{ field: 'in_port', value: port }]) as [Match, Match];
+    // Added a then b, b heads the chain: the first removal takes the end of a chain, the second its head.
+    for (const [gone, stays] of [[a, b], [b, a]] as const) {
+      const ledger = new FlowLedger(() => Infinity);
+      for (const m of [a, b, a, b]) send(ledger, LS, mod(OFPFC_ADD, 1, m));
+      assert.equal(ledger.count(LS.id), 2, 'each add after the first two replaces its own flow');
+      assert.deepEqual(ledger.removed(removedMsg(LS, 1, gone))?.match, gone);
+      assert.equal(ledger.removed(removedMsg(LS, 1, gone)), undefined, 'removed once');
+      assert.equal(ledger.count(LS.id), 1);
+      send(ledger, LS, mod(OFPFC_DELETE_STRICT, 1, stays), 1);
+      assert.equal(ledger.count(LS.id), 0);
+      assert.equal(ledger.removed(removedMsg(LS, 1, stays)), undefined);
+    }
+    const ledger = new FlowLedger(() => Infinity);
+    for (const m of [a, b]) send(ledger, LS, mod(OFPFC_ADD, 1, m));
+    send(ledger, LS, mod(OFPFC_DELETE, 0, [], { tableId: OFPTT_ALL }));
+    assert.equal(ledger.count(LS.id), 0, 'a delete of all flows walks the whole chain');
+    assert.deepEqual(ledger.entries(LS.id), []);
   });
 });

@@ -95,22 +95,38 @@ export function matchCovers(wide: MatchBits, narrow: MatchBits): boolean {
   return true;
 }
 
-/** Scratch for matchKey, which runs for every flow an app adds: one buffer, not one per call. */
+/** Scratch for matchKeyOf, which runs for every flow-mod an app sends: one buffer, not one per call. */
 const keyWriter = new Writer(64);
 
 /**
- * A string that is the same for two matches exactly when their bits are
- * `matchesEqual`: the fields' wire bytes (an exact field as it is; a masked one
- * with its value cut to the mask, and as the exact field when the mask is all
- * ones) in the order of their OXM types (a switch reports a flow's fields in its
- * own order). Made straight from the encoded fields, without the objects
- * `matchBits` builds, and as one string when the fields come in type order
- * already (as an app that builds its matches the same way writes them): the
- * ledger finds the flow that an add replaces, a strict delete names or a
- * FLOW_REMOVED reports by lookup.
+ * What `matchKeyOf` hands back: a match's key bytes in a scratch buffer, and
+ * their hash. Valid until the next `matchKeyOf` call (one object, reused: the
+ * key of a flow-mod that replaces a flow is never kept).
+ */
+export interface MatchKey {
+  /** The key is `bytes[0..length)`. */
+  readonly bytes: Buffer;
+  readonly length: number;
+  /** 32-bit FNV-1a of the key bytes, its top 30 bits (its low bits mix poorly): a small integer, which a Map hashes inline (a string key is hashed by a call out of the generated code). */
+  readonly hash: number;
+}
+
+const scratchKey: { bytes: Buffer; length: number; hash: number } = { bytes: keyWriter.buf, length: 0, hash: 0 };
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * The key of `match`: bytes that are the same for two matches exactly when
+ * their bits are `matchesEqual`: the fields' wire bytes (an exact field as it
+ * is; a masked one with its value cut to the mask, and as the exact field when
+ * the mask is all ones) in the order of their OXM types (a switch reports a
+ * flow's fields in its own order). Made straight from the encoded fields,
+ * without the objects `matchBits` builds, and without a string: the ledger
+ * finds the flow that an add replaces, a strict delete names or a
+ * FLOW_REMOVED reports by the hash, and compares the bytes with `keyEquals`.
  * @throws OfpEncodeError for a field that does not encode.
  */
-export function matchKey(match: Match): string {
+export function matchKeyOf(match: Match): MatchKey {
   const w = keyWriter;
   w.reset();
   let inOrder = true;
@@ -124,10 +140,34 @@ export function matchKey(match: Match): string {
     if (type <= previous) inOrder = false;
     previous = type;
   }
-  if (inOrder) return w.buf.toString('latin1', 0, w.pos);
+  if (!inOrder) sortFields(w);
+  const b = w.buf;
+  let h = FNV_OFFSET;
+  for (let i = 0; i < w.pos; i++) h = Math.imul(h ^ b[i]!, FNV_PRIME);
+  scratchKey.bytes = b;
+  scratchKey.length = w.pos;
+  scratchKey.hash = h >>> 2;
+  return scratchKey;
+}
+
+/** The key as a string, one latin1 character per byte: what the ledger keeps of a flow it records. */
+export function keyText(key: MatchKey): string {
+  return key.bytes.toString('latin1', 0, key.length);
+}
+
+/** Whether `key` holds the same bytes as `text` (a `keyText`). */
+export function keyEquals(key: MatchKey, text: string): boolean {
+  if (text.length !== key.length) return false;
+  const b = key.bytes;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== b[i]) return false;
+  return true;
+}
+
+/** Rewrites the fields written to `w` in the order of their bytes (which starts with their OXM type). */
+function sortFields(w: Writer): void {
   const parts: string[] = [];
   for (let at = 0; at < w.pos; at += HEADER_SIZE + w.buf[at + 3]!) parts.push(w.buf.toString('latin1', at, at + HEADER_SIZE + w.buf[at + 3]!));
-  return parts.sort().join('');
+  w.buf.write(parts.sort().join(''), 0, 'latin1');
 }
 
 /** Cuts a masked field's value to its mask, and rewrites an all-ones mask as the exact field. */
