@@ -104,6 +104,7 @@ export class PluginRunner {
       data: {
         name: manifest.name,
         dir: compiled.dir,
+        world: compiled.world,
         modules,
         config: manifest.config,
         capabilities: [...manifest.capabilities],
