@@ -46,7 +46,8 @@ export class PluginRig {
    * message copied with a fresh xid (switch/connection.ts). Reset when it fills.
    */
   private readonly out = new Writer(64 * 1024);
-  private handler: ((event: AppEvent) => void) | undefined;
+  /** Every subscriber: the manager's, and the do-nothing one it holds interest with while a plugin is loaded. */
+  private readonly handlers = new Set<(event: AppEvent) => void>();
   /** PACKET_OUTs received: each plugin measured here answers every PACKET_IN with exactly one. */
   private packetOuts = 0;
   private waiter: { count: number; resolve: () => void; reject: (err: Error) => void } | undefined;
@@ -102,8 +103,9 @@ export class PluginRig {
       log,
       node: 0,
       subscribe: (_kinds, h) => {
-        rig.handler = h as (event: AppEvent) => void;
-        return () => (rig.handler = undefined);
+        const handler = h as (event: AppEvent) => void;
+        rig.handlers.add(handler);
+        return () => void rig.handlers.delete(handler);
       },
       switches,
       // The bench measures the plugin host, not ownership: every plugin reaches the one switch unconfined.
@@ -123,7 +125,7 @@ export class PluginRig {
 
   /** Hands an event to the manager as the controller would. */
   offer(event: AppEvent): void {
-    this.handler!(event);
+    for (const handler of this.handlers) handler(event);
   }
 
   /** PACKET_OUTs received so far. */
