@@ -172,7 +172,7 @@ async function instantiateAndInit(): Promise<boolean> {
     startup.initializeMs = returned - entered;
     instance = fresh;
     finishReply(reply, commands, out);
-    port.postMessage({ t: 'ready', out: channel.detach(), startup });
+    port.postMessage({ t: 'ready', out: channel.detach(), startup, handleGlue: fresh.jcoOnly === undefined ? 'hand-written' : `jco (${fresh.jcoOnly})` });
     return true;
   } catch (err) {
     port.postMessage({ t: 'failed', reason: 'initFailed', message: `initialize failed: ${messageOf(err)}` });
