@@ -6,6 +6,7 @@ import { Reader, Writer } from '../../runtime/dist/openflow/index.js';
 import type { CompiledComponent } from '../../runtime/dist/plugins/compile-cache.js';
 import { eventKind, readEvent, writeEvent } from '../../runtime/dist/plugins/events-wire.js';
 import { loadGlue, type Instantiate, type PluginExports } from '../../runtime/dist/plugins/glue.js';
+import { withHandWrittenHandle } from '../../runtime/dist/plugins/hand-glue.js';
 
 /**
  * The guest alone: a compiled component instantiated in this thread with host
@@ -34,7 +35,8 @@ export interface CoreTimer {
  * and guest code can be told apart.
  */
 export async function instantiateDirect(compiled: CompiledComponent, config: string, core?: CoreTimer): Promise<PluginExports> {
-  const glue = loadGlue(readFileSync(join(compiled.dir, 'glue.js'), 'utf8'));
+  // As a plugin worker runs it: the hand-written `handle` glue where it applies.
+  const glue = withHandWrittenHandle(loadGlue(readFileSync(join(compiled.dir, 'glue.js'), 'utf8')), compiled.world);
   const modules = new Map<string, object>();
   for (const name of compiled.coreModules) modules.set(name, await wasm.compile(readFileSync(join(compiled.dir, name))));
   const nothing = (): void => undefined;

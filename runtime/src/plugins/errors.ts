@@ -55,3 +55,14 @@ export class PluginNotFoundError extends SdnError {
     this.plugin = plugin;
   }
 }
+
+/**
+ * What a guest returned through the canonical ABI cannot be read: a pointer or
+ * length beyond its memory, a discriminant no case has. The call is a guest
+ * fault (the worker reports a trap); the host reads nothing beyond the memory.
+ */
+export class GuestDataError extends SdnError {
+  constructor(detail: string) {
+    super('PLUGIN_GUEST_DATA', `the guest returned malformed data: ${detail}`);
+  }
+}

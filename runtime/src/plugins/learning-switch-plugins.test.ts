@@ -50,6 +50,11 @@ for (const language of ['ts', 'py', 'rs'] as KitLanguage[]) {
       assert.ok(rig.logs.some((l) => l.plugin === 'learning-switch' && String(l.msg).startsWith('learning switch ready (idle timeout 60 s')), 'initialize logged its config');
     });
 
+    it('runs handle through the hand-written glue (a 0.2.0 component)', () => {
+      const loaded = rig.logs.find((l) => l.plugin === 'learning-switch' && l.msg === 'plugin loaded');
+      assert.equal(loaded?.handleGlue, 'hand-written');
+    });
+
     it('floods a packet to an unknown destination, learns its source, then installs a flow and forwards to a known one', async () => {
       const sw = await rig.connect(0x2n);
       await sw.waitFor(isFlowMod);

@@ -285,7 +285,7 @@ export class PluginManager implements App {
         const staging = performance.now();
         await existing.stage(version, initOutputs);
         if (JSON.stringify([oldTopics.topics, oldTopics.kvPrefixes]) !== JSON.stringify([manifest.subscriptions.topics, manifest.subscriptions.kvPrefixes])) this.subscribeBus(existing);
-        this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached, world: compiled.world, timing: { ...timing(), flipMs: performance.now() - staging } }, 'plugin replaced');
+        this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached, world: compiled.world, handleGlue: runner.handleGlue, timing: { ...timing(), flipMs: performance.now() - staging } }, 'plugin replaced');
         return existing.status();
       }
       const slot = new PluginSlot(this.slotHost(name), version, initOutputs, this.placeholders.get(name)?.status.state ?? 'new');
@@ -297,7 +297,7 @@ export class PluginManager implements App {
       // (A swapped-in version does not: the slot's queue and the switches' flows carry over.)
       for (const view of [...(this.ctx?.switches.list() ?? [])].sort((a, b) => a.connectedAt - b.connectedAt)) slot.offer({ type: 'switchUp', node: view.node, dpid: view.dpid, view });
       this.subscribeBus(slot);
-      this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached, world: compiled.world, timing: timing() }, 'plugin loaded');
+      this.log?.info({ plugin: name, version: manifest.version, hash: compiled.hash, cached: compiled.cached, world: compiled.world, handleGlue: runner.handleGlue, timing: timing() }, 'plugin loaded');
       return slot.status();
     } catch (err) {
       void runner?.terminate();

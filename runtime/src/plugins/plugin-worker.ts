@@ -4,7 +4,9 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { Reader, Writer } from '../openflow/index.js';
 import { WorkerChannel, type ChannelShared } from './channel.js';
 import { readEvent } from './events-wire.js';
+import type { WitWorldVersion } from '../core/event-kinds.js';
 import { loadGlue, type PluginExports } from './glue.js';
+import { withHandWrittenHandle } from './hand-glue.js';
 import { KV_DELETE, KV_GET, KV_PUT, KvClient } from './kv-bridge.js';
 import { InvalidCommandError, writeCommand } from './wit-commands.js';
 import type { WitCommand, WitEvent, WitHostError, WitLogLevel } from './wit-types.js';
@@ -15,7 +17,8 @@ import { beginReply, emptyTrailer, finishReply, HOST_INTERFACES, LOG_LEVELS, MSG
  * spare, worker-supply.ts), it waits for an `assign` message, runs the glue
  * (loaded as a function body), instantiates the core modules it was given
  * (compiled with the memory cap by module-cache.ts), calls `initialize`, then
- * waits on the batch channel (channel.ts) and runs one `handle` per batch. A
+ * waits on the batch channel (channel.ts) and runs one `handle` per batch
+ * (through the hand-written glue where it applies: hand-glue.ts). A
  * trap poisons the instance: the worker reports it and re-instantiates only
  * when the main thread says so (after its backoff). Deadlines are the main
  * thread's job: it terminates this worker. Between batches this thread spins,
@@ -26,6 +29,8 @@ export interface PluginWorkerData {
   readonly name: string;
   /** The compile-cache folder of the component (glue.js). */
   readonly dir: string;
+  /** The world version the component was built for: the hand-written `handle` glue has the layout of one (hand-glue.ts). */
+  readonly world: WitWorldVersion;
   /** Core modules by file name, compiled with the memory cap. */
   readonly modules: ReadonlyMap<string, WebAssembly.Module>;
   readonly config: string;
@@ -147,7 +152,7 @@ function startCall(batchId: number): void {
   beginReply(reply, batchId);
 }
 
-const glue = loadGlue(readFileSync(join(data.dir, 'glue.js'), 'utf8'));
+const glue = withHandWrittenHandle(loadGlue(readFileSync(join(data.dir, 'glue.js'), 'utf8')), data.world);
 /** Start-up phases in ms, reported with `ready` (see StartupTimes in runner.ts); the glue's is known now. */
 const startup = { assignedAt, glueMs: epochMs() - assignedAt, instantiateMs: 0, initializeMs: 0 };
 let instance: PluginExports | undefined;
@@ -167,7 +172,7 @@ async function instantiateAndInit(): Promise<boolean> {
     startup.initializeMs = returned - entered;
     instance = fresh;
     finishReply(reply, commands, out);
-    port.postMessage({ t: 'ready', out: channel.detach(), startup });
+    port.postMessage({ t: 'ready', out: channel.detach(), startup, handleGlue: fresh.jcoOnly === undefined ? 'hand-written' : `jco (${fresh.jcoOnly})` });
     return true;
   } catch (err) {
     port.postMessage({ t: 'failed', reason: 'initFailed', message: `initialize failed: ${messageOf(err)}` });

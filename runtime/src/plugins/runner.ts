@@ -40,7 +40,7 @@ interface WorkerStartup extends Omit<StartupTimes, 'workerMs'> {
   readonly assignedAt: number;
 }
 
-type WorkerMessage = { t: 'ready'; out: ArrayBuffer; startup: WorkerStartup } | { t: 'failed'; reason: PluginLoadReason; message: string } | { t: 'kv' };
+type WorkerMessage = { t: 'ready'; out: ArrayBuffer; startup: WorkerStartup; handleGlue: string } | { t: 'failed'; reason: PluginLoadReason; message: string } | { t: 'kv' };
 
 interface Pending {
   readonly batchId: number;
@@ -82,6 +82,7 @@ export class PluginRunner {
   private readonly createdAt = performance.timeOrigin + performance.now();
   private startedOnce = false;
   private lastStartup: StartupTimes | undefined;
+  private lastHandleGlue = '';
   private dead = false;
   private exitReason = '';
 
@@ -104,6 +105,7 @@ export class PluginRunner {
       data: {
         name: manifest.name,
         dir: compiled.dir,
+        world: compiled.world,
         modules,
         config: manifest.config,
         capabilities: [...manifest.capabilities],
@@ -124,6 +126,11 @@ export class PluginRunner {
   /** Where the last start (or re-instantiation) went, once the worker is ready. */
   get startup(): StartupTimes | undefined {
     return this.lastStartup;
+  }
+
+  /** Which glue runs `handle` in the worker: `hand-written`, or `jco (why)` (hand-glue.ts); '' before it is ready. */
+  get handleGlue(): string {
+    return this.lastHandleGlue;
   }
 
   get alive(): boolean {
@@ -227,6 +234,7 @@ export class PluginRunner {
       const { assignedAt, ...phases } = m.startup;
       this.lastStartup = this.startedOnce ? { ...phases, workerMs: 0, glueMs: 0 } : { ...phases, workerMs: assignedAt - this.createdAt };
       this.startedOnce = true;
+      this.lastHandleGlue = m.handleGlue;
       const r = new Reader(Buffer.from(m.out), 0, m.out.byteLength, 'ready');
       r.u8('type');
       r.u32('batchId');

@@ -7,5 +7,12 @@ declare namespace WebAssembly {
     constructor(bytes: Uint8Array);
     private readonly brand: 'WebAssembly.Module';
   }
+  /** A linear memory; its buffer is detached and replaced when it grows. */
+  class Memory {
+    readonly buffer: ArrayBuffer;
+    private readonly memoryBrand: 'WebAssembly.Memory';
+  }
   function compile(bytes: Uint8Array): Promise<Module>;
+  /** With a compiled module: its instance (not `{ module, instance }`). */
+  function instantiate(module: Module, imports?: object): Promise<{ exports: Record<string, unknown> }>;
 }
