@@ -2,6 +2,7 @@ import type { Envelope } from '../../generated/sdn/overlay/v1/overlay.js';
 import { overlayDefaults, type OverlayConfig } from '../config.js';
 import { parseSeed, type Seed } from '../neighbours/index.js';
 import { OverlayNode } from '../node.js';
+import { PathTable } from '../router/index.js';
 import type { ConnId, NodeId, OverlayOutput } from '../types.js';
 import { encodeFrame } from '../wire/index.js';
 import { EventHeap } from './heap.js';
@@ -81,6 +82,8 @@ export class Simulator {
   private loss: number;
   private readonly tickMs: number;
   private readonly defaultLatencyMs: number;
+  /** One path table for every node: equal paths are one object across nodes, which is what lets 2,000 nodes fit. */
+  private readonly paths = new PathTable(1 << 22);
 
   constructor(private readonly options: SimulatorOptions = {}) {
     this.random = seededRandom(options.seed ?? 1);
@@ -212,7 +215,7 @@ export class Simulator {
 
   private start(sim: SimNode, config: Partial<OverlayConfig>): void {
     const random = seededRandom(Math.floor(this.random() * 0xffff_ffff));
-    sim.node = new OverlayNode(overlayDefaults({ nodeId: sim.id, seeds: sim.seeds, random }, { ...this.options.config, ...config }));
+    sim.node = new OverlayNode(overlayDefaults({ nodeId: sim.id, seeds: sim.seeds, random }, { paths: this.paths, ...this.options.config, ...config }));
   }
 
   private at(delayMs: number, run: () => void): void {
