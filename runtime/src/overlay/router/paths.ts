@@ -23,8 +23,8 @@ export class PathNode implements Iterable<NodeId> {
     readonly tail: PathNode | undefined,
     /** Nodes in the path, this one included. */
     readonly length: number,
-    /** Unique per table, the key of paths built on this one. */
-    readonly uid: number,
+    /** A 31-bit hash of the nodes in order (`slot`): the path's key in its table. */
+    readonly hash: number,
   ) {}
 
   includes(node: NodeId): boolean {
@@ -94,7 +94,8 @@ export interface Advert {
 export class PathTable {
   private current = new Map<number, PathNode>();
   private previous = new Map<number, PathNode>();
-  private nextUid = 1;
+  /** `fromArray`'s hashes of each suffix of its path, kept to spare an allocation per call. */
+  private readonly suffixes: number[] = [];
   private scans = 0;
   private readonly walked: PathNode[] = [];
 
@@ -103,16 +104,14 @@ export class PathTable {
 
   /** The path `head` followed by `tail`. */
   cons(head: NodeId, tail: PathNode | undefined): PathNode {
-    const key = slot(head, tail === undefined ? 0 : tail.uid);
+    const key = slot(head, tail === undefined ? 0 : tail.hash);
     const found = this.current.get(key);
-    if (found !== undefined && found.head === head && found.tail === tail) return found;
+    if (found !== undefined && found.head === head && (found.tail === tail || (found.tail !== undefined && tail !== undefined && found.tail.equals(tail)))) return found;
     let node = this.previous.get(key);
-    if (node === undefined || node.head !== head || node.tail !== tail) node = new PathNode(head, tail, tail === undefined ? 1 : tail.length + 1, this.nextUid++);
-    if (this.current.size >= this.capacity) {
-      this.previous = this.current;
-      this.current = new Map();
+    if (node === undefined || node.head !== head || !(node.tail === tail || (node.tail !== undefined && tail !== undefined && node.tail.equals(tail)))) {
+      node = new PathNode(head, tail, tail === undefined ? 1 : tail.length + 1, key);
     }
-    this.current.set(key, node);
+    this.remember(key, node);
     return node;
   }
 
@@ -149,17 +148,51 @@ export class PathTable {
     };
   }
 
-  /** The path of an array (a received route's path); undefined for an empty one. */
+  /**
+   * The path of an array (a received route's path); undefined for an empty one.
+   * The longest suffix the table holds is found by its hash, one lookup and
+   * one walk (usually the whole path: its sender made it), and the nodes
+   * before it are put in front; not one lookup per node.
+   */
   fromArray(path: readonly NodeId[]): PathNode | undefined {
+    const hashes = this.suffixes;
+    hashes.length = path.length + 1;
+    hashes[path.length] = 0;
+    for (let i = path.length - 1; i >= 0; i--) hashes[i] = slot(path[i] as NodeId, hashes[i + 1] as number);
+    let start = path.length;
     let node: PathNode | undefined;
-    for (let i = path.length - 1; i >= 0; i--) node = this.cons(path[i] as NodeId, node);
+    for (let i = 0; i < path.length && node === undefined; i++) {
+      const key = hashes[i] as number;
+      node = holds(this.current.get(key), path, i) ?? holds(this.previous.get(key), path, i);
+      if (node !== undefined) {
+        start = i;
+        this.remember(key, node);
+      }
+    }
+    for (let i = start - 1; i >= 0; i--) node = this.cons(path[i] as NodeId, node);
     return node;
+  }
+
+  private remember(key: number, node: PathNode): void {
+    if (this.current.size >= this.capacity) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(key, node);
   }
 }
 
-/** A 31-bit key (a small integer, cheap as a Map key) for a head and a tail; collisions only cost sharing. */
-function slot(head: NodeId, tailUid: number): number {
-  let h = Math.imul(head ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul((tailUid % 0x1_0000_0000) ^ Math.floor(tailUid / 0x1_0000_0000), 0xc2b2ae35);
+/** `node` when it is the path `path[from..]`. */
+function holds(node: PathNode | undefined, path: readonly NodeId[], from: number): PathNode | undefined {
+  if (node === undefined || node.length !== path.length - from) return undefined;
+  let i = from;
+  for (let at = first(node); at !== undefined; at = at.tail) if (at.head !== path[i++]) return undefined;
+  return node;
+}
+
+/** The 31-bit hash (a small integer, cheap as a Map key) of a head and its tail's hash; collisions only cost sharing. */
+function slot(head: NodeId, tailHash: number): number {
+  let h = Math.imul(head ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(tailHash ^ 0x7f4a7c15, 0xc2b2ae35);
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 12;

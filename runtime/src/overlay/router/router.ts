@@ -249,13 +249,30 @@ export class Router {
     if (reason !== undefined) return reason;
     const old = peer.received.get(route.dest);
     if (old === undefined && peer.received.size >= this.config.maxRoutes) return `table full (${this.config.maxRoutes} routes)`;
-    const path = this.paths.fromArray(route.path);
+    const path = this.pathOf(route);
     if (path === undefined) return `route to ${route.dest}: empty path`;
     if (old !== undefined) peer.receivedDigest.remove(old.hash);
     const advert = advertOn(route.dest, path, route.costMs, route.recordVersion);
     peer.received.set(route.dest, advert);
     peer.receivedDigest.add(advert.hash);
     return undefined;
+  }
+
+  /**
+   * The interned path of a received route. The sender's path is its own route's
+   * path with itself in front, and that route usually came from a node that is
+   * our neighbour too: when our advert from that node has the same path, it is
+   * the tail (one walk down a list) instead of interning every node (a lookup each).
+   */
+  private pathOf(route: WireRoute): PathNode | undefined {
+    const path = route.path;
+    const tail = path.length > 1 ? this.peers.get(path[1] as NodeId)?.received.get(route.dest)?.path : undefined;
+    if (tail !== undefined && tail.length === path.length - 1) {
+      let i = 1;
+      for (let at: PathNode | undefined = tail; at !== undefined && at.head === path[i]; at = at.tail) i += 1;
+      if (i === path.length) return this.paths.cons(path[0] as NodeId, tail);
+    }
+    return this.paths.fromArray(path);
   }
 
   private notify(peerId: NodeId, up: boolean, nowMs: number): void {
@@ -281,11 +298,21 @@ export class Router {
     if (changed) this.recomputeUsing(notice.reporter, notice.peer, nowMs);
   }
 
-  /** Recomputes every destination some neighbour advertised a path through edge a-b for. */
+  /**
+   * Recomputes the destinations whose best route edge a-b changed. Gone down:
+   * those whose best route crosses it (every best route is the best of its
+   * adverts, so losing adverts that were not chosen changes nothing), N routes
+   * instead of N × neighbours adverts. Back up: every destination some
+   * neighbour advertised a path over it for.
+   */
   private recomputeUsing(a: NodeId, b: NodeId, nowMs: number): void {
     const dests = new Set<NodeId>();
     const uses = this.paths.edgeScan(a, b);
-    for (const peer of this.peers.values()) for (const advert of peer.received.values()) if (uses(advert.path)) dests.add(advert.dest);
+    if (this.notices.isDown(a, b)) {
+      for (const route of this.routes.values()) if (uses(route.via)) dests.add(route.dest);
+    } else {
+      for (const peer of this.peers.values()) for (const advert of peer.received.values()) if (uses(advert.path)) dests.add(advert.dest);
+    }
     for (const dest of dests) this.recompute(dest, nowMs);
   }
 
