@@ -249,30 +249,13 @@ export class Router {
     if (reason !== undefined) return reason;
     const old = peer.received.get(route.dest);
     if (old === undefined && peer.received.size >= this.config.maxRoutes) return `table full (${this.config.maxRoutes} routes)`;
-    const path = this.pathOf(route);
+    const path = this.paths.fromArray(route.path);
     if (path === undefined) return `route to ${route.dest}: empty path`;
     if (old !== undefined) peer.receivedDigest.remove(old.hash);
     const advert = advertOn(route.dest, path, route.costMs, route.recordVersion);
     peer.received.set(route.dest, advert);
     peer.receivedDigest.add(advert.hash);
     return undefined;
-  }
-
-  /**
-   * The interned path of a received route. The sender's path is its own route's
-   * path with itself in front, and that route usually came from a node that is
-   * our neighbour too: when our advert from that node has the same path, it is
-   * the tail (one walk down a list) instead of interning every node (a lookup each).
-   */
-  private pathOf(route: WireRoute): PathNode | undefined {
-    const path = route.path;
-    const tail = path.length > 1 ? this.peers.get(path[1] as NodeId)?.received.get(route.dest)?.path : undefined;
-    if (tail !== undefined && tail.length === path.length - 1) {
-      let i = 1;
-      for (let at: PathNode | undefined = tail; at !== undefined && at.head === path[i]; at = at.tail) i += 1;
-      if (i === path.length) return this.paths.cons(path[0] as NodeId, tail);
-    }
-    return this.paths.fromArray(path);
   }
 
   private notify(peerId: NodeId, up: boolean, nowMs: number): void {
