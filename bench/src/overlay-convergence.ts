@@ -71,7 +71,7 @@ function measure(n: number, options: Options): Row {
   const config = { maxPathLength: 128, maxTtl: 128, announceLinks: false };
   let wall = performance.now();
   const expected = expectedCosts(graph, HOP_PENALTY_MS);
-  const sim = simulate(graph, { seed: options.seed, tickMs: 10 }, config);
+  const sim = simulate(graph, { seed: options.seed, tickMs: 10, record: false }, config);
   let linksUpMs: number | undefined;
   const wantLinks = graph.edges.length * 2;
   for (let t = 0; t < 10_000 && linksUpMs === undefined; t += STEP_MS) {
