@@ -13,7 +13,7 @@ import { machineLine, positiveNumber, runCli } from './cli.js';
  */
 
 const USAGE = `usage: npm run bench:overlay -- [--sizes N,N] [--neighbours K] [--seed S] [--max-wall-s S]
-  --sizes N,N      graph sizes (default 50,500; 2000 needs ~GBs of memory)
+  --sizes N,N      graph sizes (default 50,500; 2000 needs a few GB of heap: --max-old-space-size)
   --neighbours K   each node linked to its K nearest (default 6: ~8 links per node on average)
   --seed S         graph and loss seed (default 1)
   --max-wall-s S   skip the sizes after one whose start took longer than this (default 120)`;
@@ -59,6 +59,8 @@ interface Row {
   readonly rejoinedMs: number | undefined;
   readonly relinkedMs: number;
   readonly heapMiB: number;
+  /** The process's peak resident memory so far (every size run before this one included). */
+  readonly peakRssMiB: number;
 }
 
 function measure(n: number, options: Options): Row {
@@ -69,7 +71,7 @@ function measure(n: number, options: Options): Row {
   const config = { maxPathLength: 128, maxTtl: 128, announceLinks: false };
   let wall = performance.now();
   const expected = expectedCosts(graph, HOP_PENALTY_MS);
-  const sim = simulate(graph, { seed: options.seed, tickMs: 10 }, config);
+  const sim = simulate(graph, { seed: options.seed, tickMs: 10, record: false }, config);
   let linksUpMs: number | undefined;
   const wantLinks = graph.edges.length * 2;
   for (let t = 0; t < 10_000 && linksUpMs === undefined; t += STEP_MS) {
@@ -80,6 +82,7 @@ function measure(n: number, options: Options): Row {
   const rest = advanceUntilConverged(sim, expected, STEP_MS, 60_000);
   const convergedMs = rest === undefined ? undefined : sim.nowMs;
   const startWallS = (performance.now() - wall) / 1000;
+  progress(n, `cold start: all routes correct at ${ms(convergedMs)} simulated, ${startWallS.toFixed(1)} s wall`);
   let maxHops = 0;
   for (const id of sim.running()) for (const route of sim.node(id).routes().values()) maxHops = Math.max(maxHops, route.path.length);
 
@@ -101,6 +104,7 @@ function measure(n: number, options: Options): Row {
   sim.crash(killed);
   const reconvergedMs = advanceUntilConverged(sim, afterKill, STEP_MS, 60_000);
   const killWallS = (performance.now() - wall) / 1000;
+  progress(n, `crash of node ${killed}: all routes correct after ${ms(reconvergedMs)} simulated, ${killWallS.toFixed(1)} s wall`);
   if (reconvergedMs === undefined) process.stderr.write(`n=${n}: not reconverged; first wrong routes ${JSON.stringify(wrongRoutes(sim, afterKill, 3))}\n`);
   // The same node comes back: a join into a converged network. Its lower-id
   // neighbours redial it with backoff (seconds after a 10 s outage), so the
@@ -128,7 +132,14 @@ function measure(n: number, options: Options): Row {
     rejoinedMs,
     relinkedMs,
     heapMiB: process.memoryUsage().heapUsed / 2 ** 20,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
+}
+
+/** A phase done, on stderr: a large size runs for minutes before its row. */
+function progress(n: number, what: string): void {
+  const { heapUsed } = process.memoryUsage();
+  process.stderr.write(`n=${n}: ${what}; heap ${(heapUsed / 2 ** 20).toFixed(0)} MiB, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
 }
 
 function ms(value: number | undefined): string {
@@ -138,15 +149,15 @@ function ms(value: number | undefined): string {
 async function run(options: Options): Promise<number> {
   process.stdout.write(`${machineLine('overlay simulator, one thread')}\n`);
   process.stdout.write(`Random geometric graphs (seed ${options.seed}): nodes in a square ${SIDE_MS} ms of one-way latency across, each linked to its ${options.neighbours} nearest; route cost = RTT + ${HOP_PENALTY_MS} ms per hop; correctness = every route's cost equals Dijkstra's.\n\n`);
-  process.stdout.write('| nodes | links (mean degree) | longest path | all links up | all routes correct (from start) | wall | control msgs/node/s at rest | bytes/node/s at rest | crash of the best-connected node: all routes correct after | wall | its restart (a join): all its links up (redial backoff), then all routes correct | heap |\n');
-  process.stdout.write('| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n');
+  process.stdout.write('| nodes | links (mean degree) | longest path | all links up | all routes correct (from start) | wall | control msgs/node/s at rest | bytes/node/s at rest | crash of the best-connected node: all routes correct after | wall | its restart (a join): all its links up (redial backoff), then all routes correct | heap at end | peak RSS |\n');
+  process.stdout.write('| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n');
   let failed = 0;
   for (const n of options.sizes) {
     const row = measure(n, options);
     const rest = Object.entries(row.restPerNodePerS).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
     const total = Object.values(row.restPerNodePerS).reduce((a, b) => a + b, 0);
     process.stdout.write(
-      `| ${row.nodes} | ${row.links} (${row.meanDegree.toFixed(1)}) | ${row.maxHops} nodes | ${ms(row.linksUpMs)} | ${ms(row.convergedMs)} | ${row.startWallS.toFixed(1)} s | ${total.toFixed(1)} (${rest}) | ${row.restBytesPerNodePerS.toFixed(0)} | ${ms(row.reconvergedMs)} (node ${row.killed}) | ${row.killWallS.toFixed(1)} s | ${row.relinkedMs} ms, then ${ms(row.rejoinedMs)} | ${row.heapMiB.toFixed(0)} MiB |\n`,
+      `| ${row.nodes} | ${row.links} (${row.meanDegree.toFixed(1)}) | ${row.maxHops} nodes | ${ms(row.linksUpMs)} | ${ms(row.convergedMs)} | ${row.startWallS.toFixed(1)} s | ${total.toFixed(1)} (${rest}) | ${row.restBytesPerNodePerS.toFixed(0)} | ${ms(row.reconvergedMs)} (node ${row.killed}) | ${row.killWallS.toFixed(1)} s | ${row.relinkedMs} ms, then ${ms(row.rejoinedMs)} | ${row.heapMiB.toFixed(0)} MiB | ${row.peakRssMiB.toFixed(0)} MiB |\n`,
     );
     if (row.convergedMs === undefined || row.reconvergedMs === undefined || row.rejoinedMs === undefined) failed += 1;
     if (row.startWallS > options.maxWallS) {

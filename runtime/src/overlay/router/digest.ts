@@ -4,7 +4,7 @@ import type { NodeId } from '../types.js';
  * A 32-bit hash of one advertised route (FNV-1a over its fields, then the
  * murmur3 finalizer so that neighbouring values spread over all bits).
  */
-export function routeHash(dest: NodeId, costMs: number, recordVersion: number, path: readonly NodeId[]): number {
+export function routeHash(dest: NodeId, costMs: number, recordVersion: number, path: Iterable<NodeId> & { readonly length: number }): number {
   let h = 0x811c9dc5;
   const mix = (value: number): void => {
     for (let shift = 0; shift < 32; shift += 8) {

@@ -18,6 +18,8 @@ interface Report {
 export class LinkNotices {
   private readonly reports = new Map<string, Report>();
   private readonly down = new Map<string, number>();
+  /** Per node, how many of the down edges it is an end of: most steps of `breaks` stop at this number lookup, without making an edge's key. */
+  private readonly ends = new Map<NodeId, number>();
   /** Per source (a reporter, or the neighbour a notice came from): notices it may still send now (a token bucket), and whether its overflow was reported. */
   private readonly budgets = new Map<string, { tokens: number; atMs: number; reported: boolean }>();
 
@@ -89,9 +91,13 @@ export class LinkNotices {
   }
 
   /** Whether `path` crosses an edge reported down. */
-  breaks(path: readonly NodeId[]): boolean {
+  breaks(path: Iterable<NodeId>): boolean {
     if (this.down.size === 0) return false;
-    for (let i = 1; i < path.length; i++) if (this.down.has(edge(path[i - 1] as NodeId, path[i] as NodeId))) return true;
+    let previous: NodeId | undefined;
+    for (const node of path) {
+      if (previous !== undefined && this.ends.has(node) && this.down.has(edge(previous, node))) return true;
+      previous = node;
+    }
     return false;
   }
 
@@ -120,20 +126,19 @@ export class LinkNotices {
 
   private count(a: NodeId, b: NodeId, delta: number): void {
     const key = edge(a, b);
+    const was = this.down.has(key);
     const next = (this.down.get(key) ?? 0) + delta;
     if (next <= 0) this.down.delete(key);
     else this.down.set(key, next);
+    const is = this.down.has(key);
+    if (was !== is) for (const end of [a, b]) this.countEnd(end, is ? 1 : -1);
   }
-}
 
-/** Whether `path` has `a` and `b` next to each other, in either order. */
-export function pathUses(path: readonly NodeId[], a: NodeId, b: NodeId): boolean {
-  for (let i = 1; i < path.length; i++) {
-    const x = path[i - 1];
-    const y = path[i];
-    if ((x === a && y === b) || (x === b && y === a)) return true;
+  private countEnd(node: NodeId, delta: number): void {
+    const next = (this.ends.get(node) ?? 0) + delta;
+    if (next <= 0) this.ends.delete(node);
+    else this.ends.set(node, next);
   }
-  return false;
 }
 
 function edge(a: NodeId, b: NodeId): string {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Route } from '../../generated/sdn/overlay/v1/overlay.js';
 import { overlayDefaults } from '../config.js';
 import { TableDigest, routeHash } from './digest.js';
-import { LinkNotices, pathUses } from './notices.js';
+import { LinkNotices } from './notices.js';
 import { checkAdvert } from './validate.js';
 
 const config = overlayDefaults({ nodeId: 1, seeds: [], random: () => 0 }, { maxPathLength: 4 });
@@ -55,7 +55,6 @@ describe('link notices', () => {
     assert.deepEqual(notices.expire(1099), []);
     assert.deepEqual(notices.expire(1100), [[3, 2]]);
     assert.equal(notices.downEdges, 0);
-    assert.ok(pathUses([5, 2, 3], 3, 2));
   });
 
   it('admit a burst per source, then one per refill interval, reporting the first drop only', () => {

@@ -1,7 +1,8 @@
 import type { Envelope, LinkNotice, Route as WireRoute, RouteDigest, RouteUpdate } from '../../generated/sdn/overlay/v1/overlay.js';
 import type { Emit, NodeId } from '../types.js';
 import { TableDigest, routeHash } from './digest.js';
-import { LinkNotices, pathUses } from './notices.js';
+import { LinkNotices } from './notices.js';
+import { type Advert, type PathNode, PathTable } from './paths.js';
 import { checkAdvert } from './validate.js';
 
 export interface RouterConfig {
@@ -38,6 +39,12 @@ export interface RouterConfig {
   /** Notices accepted from one reporter at once, and one more per `linkNoticeRefillMs`; the rest are dropped and reported. */
   readonly linkNoticeBurst: number;
   readonly linkNoticeRefillMs: number;
+  /**
+   * Where paths are interned (paths.ts). Nodes of one process may share one:
+   * the simulator does, so that 2,000 nodes fit. Default: one per router,
+   * remembering 4 × `maxRoutes` paths per generation.
+   */
+  readonly paths?: PathTable;
 }
 
 /** This node's best route to `dest`. */
@@ -46,21 +53,28 @@ export interface Route {
   /** Sum of link RTTs plus the hop penalty per hop (ms). */
   readonly costMs: number;
   readonly nextHop: NodeId;
-  /** From the next hop (first) to dest (last). */
+  /** From the next hop (first) to dest (last); a fresh array per read. */
   readonly path: readonly NodeId[];
   readonly recordVersion: number;
+}
+
+/** A best route as the router keeps it: its path shared with the advert it came from. */
+class BestRoute implements Route {
+  constructor(
+    readonly dest: NodeId,
+    readonly costMs: number,
+    readonly nextHop: NodeId,
+    readonly via: PathNode,
+    readonly recordVersion: number,
+  ) {}
+
+  get path(): readonly NodeId[] {
+    return this.via.toArray();
+  }
 }
 
 /** Told when the best route to a destination appears, changes or goes. */
 export type RouteListener = (dest: NodeId, route: Route | undefined, nowMs: number) => void;
-
-interface Advert {
-  readonly dest: NodeId;
-  readonly costMs: number;
-  readonly path: readonly NodeId[];
-  readonly recordVersion: number;
-  readonly hash: number;
-}
 
 interface Peer {
   readonly id: NodeId;
@@ -87,7 +101,8 @@ interface Peer {
  */
 export class Router {
   private readonly peers = new Map<NodeId, Peer>();
-  private readonly routes = new Map<NodeId, Route>();
+  private readonly routes = new Map<NodeId, BestRoute>();
+  private readonly paths: PathTable;
   private readonly dirty = new Set<NodeId>();
   private recordVersion = 0;
   private readonly notices: LinkNotices;
@@ -101,6 +116,7 @@ export class Router {
     private readonly onRoute: RouteListener,
   ) {
     this.notices = new LinkNotices(config.linkNoticeHoldMs, 4 * config.maxRoutes, config.linkNoticeBurst, config.linkNoticeRefillMs);
+    this.paths = config.paths ?? new PathTable(4 * config.maxRoutes);
   }
 
   route(dest: NodeId): Route | undefined {
@@ -233,10 +249,12 @@ export class Router {
     if (reason !== undefined) return reason;
     const old = peer.received.get(route.dest);
     if (old === undefined && peer.received.size >= this.config.maxRoutes) return `table full (${this.config.maxRoutes} routes)`;
+    const path = this.paths.fromArray(route.path);
+    if (path === undefined) return `route to ${route.dest}: empty path`;
     if (old !== undefined) peer.receivedDigest.remove(old.hash);
-    const hash = routeHash(route.dest, route.costMs, route.recordVersion, route.path);
-    peer.received.set(route.dest, { dest: route.dest, costMs: route.costMs, path: route.path, recordVersion: route.recordVersion, hash });
-    peer.receivedDigest.add(hash);
+    const advert = advertOn(route.dest, path, route.costMs, route.recordVersion);
+    peer.received.set(route.dest, advert);
+    peer.receivedDigest.add(advert.hash);
     return undefined;
   }
 
@@ -263,10 +281,21 @@ export class Router {
     if (changed) this.recomputeUsing(notice.reporter, notice.peer, nowMs);
   }
 
-  /** Recomputes every destination some neighbour advertised a path through edge a-b for. */
+  /**
+   * Recomputes the destinations whose best route edge a-b changed. Gone down:
+   * those whose best route crosses it (every best route is the best of its
+   * adverts, so losing adverts that were not chosen changes nothing), N routes
+   * instead of N × neighbours adverts. Back up: every destination some
+   * neighbour advertised a path over it for.
+   */
   private recomputeUsing(a: NodeId, b: NodeId, nowMs: number): void {
     const dests = new Set<NodeId>();
-    for (const peer of this.peers.values()) for (const advert of peer.received.values()) if (pathUses(advert.path, a, b)) dests.add(advert.dest);
+    const uses = this.paths.edgeScan(a, b);
+    if (this.notices.isDown(a, b)) {
+      for (const route of this.routes.values()) if (uses(route.via)) dests.add(route.dest);
+    } else {
+      for (const peer of this.peers.values()) for (const advert of peer.received.values()) if (uses(advert.path)) dests.add(advert.dest);
+    }
     for (const dest of dests) this.recompute(dest, nowMs);
   }
 
@@ -296,17 +325,21 @@ export class Router {
 
   private recompute(dest: NodeId, nowMs: number): void {
     if (dest === this.config.nodeId) return;
-    let best: Route | undefined;
+    let bestAdvert: Advert | undefined;
+    let bestPeer: NodeId = 0;
+    let bestCost = 0;
     for (const peer of this.peers.values()) {
       const advert = peer.received.get(dest);
       if (advert === undefined || this.notices.breaks(advert.path)) continue;
       const costMs = peer.costMs + this.config.hopPenaltyMs + advert.costMs;
-      if (best === undefined || costMs < best.costMs || (costMs === best.costMs && (advert.path.length < best.path.length || (advert.path.length === best.path.length && peer.id < best.nextHop)))) {
-        best = { dest, costMs, nextHop: peer.id, path: advert.path, recordVersion: advert.recordVersion };
+      if (bestAdvert === undefined || costMs < bestCost || (costMs === bestCost && (advert.path.length < bestAdvert.path.length || (advert.path.length === bestAdvert.path.length && peer.id < bestPeer)))) {
+        bestAdvert = advert;
+        bestPeer = peer.id;
+        bestCost = costMs;
       }
     }
     const old = this.routes.get(dest);
-    if (best === undefined) {
+    if (bestAdvert === undefined) {
       if (old === undefined) return;
       this.routes.delete(dest);
       this.dirty.add(dest);
@@ -314,11 +347,12 @@ export class Router {
       this.onRoute(dest, undefined, nowMs);
       return;
     }
-    if (old !== undefined && old.costMs === best.costMs && old.nextHop === best.nextHop && old.path === best.path && old.recordVersion === best.recordVersion) return;
+    if (old !== undefined && old.costMs === bestCost && old.nextHop === bestPeer && old.via === bestAdvert.path && old.recordVersion === bestAdvert.recordVersion) return;
     if (old === undefined && this.routes.size >= this.config.maxRoutes) {
-      this.emit({ kind: 'problem', code: 'OVERLAY_TABLE_FULL', detail: `no room for a route to node ${dest} (${this.config.maxRoutes} routes)`, peer: best.nextHop });
+      this.emit({ kind: 'problem', code: 'OVERLAY_TABLE_FULL', detail: `no room for a route to node ${dest} (${this.config.maxRoutes} routes)`, peer: bestPeer });
       return;
     }
+    const best = new BestRoute(dest, bestCost, bestPeer, bestAdvert.path, bestAdvert.recordVersion);
     this.routes.set(dest, best);
     this.dirty.add(dest);
     if (old === undefined) this.emit({ kind: 'node-reachable', node: dest });
@@ -330,22 +364,20 @@ export class Router {
    * built once and shared by every neighbour it goes to. `via` is the route's
    * path, which split horizon checks per neighbour.
    */
-  private advertOf(dest: NodeId): { advert: Advert; via: readonly NodeId[] } | undefined {
+  private advertOf(dest: NodeId): { advert: Advert; via: PathNode | undefined } | undefined {
     const self = this.config.nodeId;
     if (dest === self) {
-      const path = [self];
-      return { advert: { dest, costMs: 0, path, recordVersion: this.recordVersion, hash: routeHash(dest, 0, this.recordVersion, path) }, via: [] };
+      return { advert: advertOn(dest, this.paths.cons(self, undefined), 0, this.recordVersion), via: undefined };
     }
     const route = this.routes.get(dest);
-    if (route === undefined || route.path.length + 1 > this.config.maxPathLength) return undefined;
-    const path = [self, ...route.path];
-    return { advert: { dest, costMs: route.costMs, path, recordVersion: route.recordVersion, hash: routeHash(dest, route.costMs, route.recordVersion, path) }, via: route.path };
+    if (route === undefined || route.via.length + 1 > this.config.maxPathLength) return undefined;
+    return { advert: advertOn(dest, this.paths.cons(self, route.via), route.costMs, route.recordVersion), via: route.via };
   }
 
   /** The advert for `peerId`: none when the peer is on the route's path (split horizon by path). */
   private advertFor(dest: NodeId, peerId: NodeId): Advert | undefined {
     const built = this.advertOf(dest);
-    return built === undefined || built.via.includes(peerId) ? undefined : built.advert;
+    return built === undefined || built.via?.includes(peerId) === true ? undefined : built.advert;
   }
 
   private setSent(peer: Peer, advert: Advert): void {
@@ -363,8 +395,9 @@ export class Router {
     for (const peer of this.peers.values()) changes.set(peer, { routes: [], withdrawn: [] });
     for (const dest of this.dirty) {
       const built = this.advertOf(dest);
+      let wire: WireRoute | undefined;
       for (const [peer, change] of changes) {
-        const advert = built === undefined || built.via.includes(peer.id) ? undefined : built.advert;
+        const advert = built === undefined || built.via?.includes(peer.id) === true ? undefined : built.advert;
         const old = peer.sent.get(dest);
         if (advert === undefined) {
           if (old === undefined) continue;
@@ -373,9 +406,10 @@ export class Router {
           change.withdrawn.push(dest);
           continue;
         }
-        if (old !== undefined && old.hash === advert.hash && old.costMs === advert.costMs && old.recordVersion === advert.recordVersion && samePath(old.path, advert.path)) continue;
+        if (old !== undefined && old.hash === advert.hash && old.costMs === advert.costMs && old.recordVersion === advert.recordVersion && old.path.equals(advert.path)) continue;
         this.setSent(peer, advert);
-        change.routes.push(toWire(advert));
+        wire ??= toWire(advert);
+        change.routes.push(wire);
       }
     }
     for (const [peer, change] of changes) this.sendUpdates(peer, change.routes, change.withdrawn, false);
@@ -402,13 +436,16 @@ export class Router {
   }
 }
 
-/** The wire form of an advert; its path is shared, not copied (the encoder only reads it). */
-function toWire(advert: Advert): WireRoute {
-  return { dest: advert.dest, costMs: advert.costMs, path: advert.path as NodeId[], recordVersion: advert.recordVersion };
+/** The advert of `path` (to `dest`, its last node) at this cost and record version: the one last made for the path when it matches. */
+function advertOn(dest: NodeId, path: PathNode, costMs: number, recordVersion: number): Advert {
+  const last = path.advert;
+  if (last !== undefined && last.costMs === costMs && last.recordVersion === recordVersion) return last;
+  const advert = { dest, costMs, path, recordVersion, hash: routeHash(dest, costMs, recordVersion, path) };
+  path.advert = advert;
+  return advert;
 }
 
-function samePath(a: readonly NodeId[], b: readonly NodeId[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** The wire form of an advert (the encoder only reads it, so one serves every link). */
+function toWire(advert: Advert): WireRoute {
+  return { dest: advert.dest, costMs: advert.costMs, path: advert.path.toArray(), recordVersion: advert.recordVersion };
 }
