@@ -1,3 +1,5 @@
+import { seededRandom } from '../../../runtime/dist/overlay/testing/index.js';
+
 /**
  * The wiring of the discovery benchmark's emulated network: a ring (port 1 of
  * switch i to port 2 of switch i+1) plus chords pairing the switches at random
@@ -17,25 +19,13 @@ export interface Cable {
 /** The ports the wiring uses on each switch (the ring's two and the chord's). */
 export const CABLED_PORTS = 3;
 
-/** mulberry32: a small seeded PRNG, numbers in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** The cables of `switches` switches (at least 3, so the ring has no parallel cables). */
 export function ringWithChords(switches: number, seed: number): Cable[] {
   if (!Number.isInteger(switches) || switches < 3) throw new RangeError(`a ring needs at least 3 switches, not ${switches}`);
   const cables: Cable[] = [];
   for (let i = 0; i < switches; i++) cables.push({ a: i, aPort: 1, b: (i + 1) % switches, bPort: 2 });
   const order = Array.from({ length: switches }, (_, i) => i);
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
