@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,6 +7,7 @@ import { EtcdCluster } from '../../runtime/dist/testing/etcd-cluster.js';
 import { OvsHarness, waitFor, type FlowEntry } from '../../runtime/dist/testing/ovs/index.js';
 import { startServe, type ServeProcess } from '../../runtime/dist/testing/serve-process.js';
 import { machineLine, positiveNumber, runCli } from './cli.js';
+import { freePort } from './proc.js';
 
 /**
  * `npm run bench:failover`: how long a switch goes without a master when its
@@ -53,14 +53,6 @@ const HOSTS = [
   { name: 'h1', ip: '10.0.0.1', mac: '00:00:00:00:00:01' },
   { name: 'h2', ip: '10.0.0.2', mac: '00:00:00:00:00:02' },
 ] as const;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** One runtime node with a fixed OpenFlow port (the bridge's controller list names it across restarts). */
 class Node {
