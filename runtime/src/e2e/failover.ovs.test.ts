@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +16,7 @@ import { waitFor, type PingStream, type PingStreamSummary } from '../testing/ovs
 import { MAIN, startServe, type ServeProcess } from '../testing/serve-process.js';
 import { TcpProxy } from '../testing/tcp-proxy.js';
 import { BRIDGES, DPIDS, HOSTS, Topology, type Bridge } from './topology.js';
+import { freePort } from '../testing/free-port.js';
 
 /**
  * Switch mastership for real: 3 etcd members, 3 `serve --store etcd
@@ -54,14 +54,6 @@ const SWITCH_DOWN_MS = 3_000;
 /** The ping stream: one request every 100 ms, bounded (3,000 requests, 5 minutes). */
 const PING_INTERVAL_MS = 100;
 const PING_COUNT = 3_000;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface RoleLine {
   readonly time: number;

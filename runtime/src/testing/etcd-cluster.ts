@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port.js';
 
 /**
  * A real etcd cluster on loopback for tests: N members of Debian's `etcd`
@@ -25,15 +25,6 @@ interface Member {
   readonly dataDir: string;
   readonly pidFile: string;
   process: ChildProcess | undefined;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port from the OS');
-  return address.port;
 }
 
 /** Running and not a zombie (a member whose parent died waits for init to reap it). */
