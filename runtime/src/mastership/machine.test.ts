@@ -147,4 +147,23 @@ describe('MastershipMachine', () => {
     assert.deepEqual(types(m.handle({ type: 'keyDeleted', revision: 4n })), []);
     assert.deepEqual(types(m.handle({ type: 'masterSeen', master: { node: 'c', generation: 11n } })), ['roleRequest:slave:11', 'roleChanged:slave:lost']);
   });
+
+  it('a campaign answer older than a deletion already seen on the watch is old news: the node stays a candidate and campaigns again', () => {
+    const m = new MastershipMachine(CONFIG);
+    m.handle({ type: 'leaseRenewed', sentAtMs: 0 });
+    assert.deepEqual(types(m.handle({ type: 'switchConnected', nowMs: 10 })), ['campaign']);
+    m.handle({ type: 'masterSeen', master: { node: 'b', generation: 2n } });
+    assert.deepEqual(types(m.handle({ type: 'keyDeleted', revision: 3n })), ['roleChanged:none:keyDeleted']);
+    assert.deepEqual(types(m.handle({ type: 'campaignLost', master: { node: 'b', generation: 2n } })), [], 'the answer (sent before the deletion) names a deleted key');
+    assert.equal(m.currentMaster, undefined);
+    assert.deepEqual(types(m.handle({ type: 'tick', nowMs: 20 })), ['campaign']);
+  });
+
+  it('a win older than a deletion already seen is given back, never claimed', () => {
+    const m = new MastershipMachine(CONFIG);
+    m.handle({ type: 'leaseRenewed', sentAtMs: 0 });
+    m.handle({ type: 'switchConnected', nowMs: 10 });
+    m.handle({ type: 'keyDeleted', revision: 9n });
+    assert.deepEqual(types(m.handle({ type: 'campaignWon', generation: 8n, nowMs: 20 })), ['resign:8']);
+  });
 });

@@ -24,6 +24,13 @@ export class MastershipMachine {
   private own: bigint | undefined;
   /** The newest holder this node knows of (from a campaign answer or the watch); undefined: no key. */
   private master: MasterInfo | undefined;
+  /**
+   * The newest revision of the key this node has heard of (a holder's create
+   * revision or a deletion's revision). Campaign answers and the watch travel
+   * separately, so an answer can arrive after newer news: anything older than
+   * this names a key that is already gone.
+   */
+  private newest: bigint | undefined;
   /** A key of ours being resigned: no new campaign until its deletion (or a newer key) is seen. */
   private resigning: bigint | undefined;
   private deadlineMs = Number.NEGATIVE_INFINITY;
@@ -193,18 +200,29 @@ export class MastershipMachine {
   }
 
   private won(generation: bigint, nowMs: number): void {
-    const superseded = this.master !== undefined && generationBefore(generation, this.master.generation);
+    const superseded = this.stale(generation);
     if (!this.connected || nowMs >= this.deadlineMs || superseded || this.own !== undefined) {
       this.outputs.push({ type: 'resign', generation });
       return;
     }
+    this.heard(generation);
     this.own = generation;
     this.master = { node: this.config.node, generation };
     this.claim(generation);
   }
 
+  /** Whether a revision is older than the newest news of the key (so it names a key that is gone). */
+  private stale(revision: bigint): boolean {
+    return this.newest !== undefined && generationBefore(revision, this.newest);
+  }
+
+  private heard(revision: bigint): void {
+    if (!this.stale(revision)) this.newest = revision;
+  }
+
   private seen(master: MasterInfo): void {
-    if (this.master !== undefined && generationBefore(master.generation, this.master.generation)) return;
+    if (this.stale(master.generation)) return;
+    this.heard(master.generation);
     // The watch may show our own win before the campaign transaction answers.
     if (master.node === this.config.node && this.campaignPending) {
       this.master = master;
@@ -224,7 +242,8 @@ export class MastershipMachine {
   }
 
   private deleted(revision: bigint): void {
-    if (this.master !== undefined && generationBefore(revision, this.master.generation)) return;
+    if (this.stale(revision)) return;
+    this.heard(revision);
     if (this.resigning !== undefined && generationBefore(this.resigning, revision)) this.resigning = undefined;
     this.master = undefined;
     if (this.own !== undefined && generationBefore(this.own, revision)) {

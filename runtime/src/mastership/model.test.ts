@@ -81,6 +81,10 @@ describe('mastership on a simulated cluster', () => {
     check({ nodes: 3, seed: 593544728, maxDelayMs: 14, faults: [{ type: 'partition', node: 0, fromMs: 27, toMs: 77 }] });
   });
 
+  it('a campaign answer that arrives after a newer deletion on the watch is ignored: the survivor campaigns and wins (found by the property below)', () => {
+    check({ nodes: 2, seed: 1526372152, maxDelayMs: 177, faults: [{ type: 'crash', node: 1, atMs: 483 }, { type: 'switchRestart', fromMs: 284, toMs: 486 }] });
+  });
+
   it('random interleavings of delays and faults (property)', () => {
     fc.assert(fc.property(scenario, check), { numRuns: 150 });
   });
