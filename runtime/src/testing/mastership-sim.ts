@@ -115,8 +115,8 @@ export class MastershipSim {
     for (const fault of options.faults) this.schedule(fault);
   }
 
-  private at(at: number, node: number | undefined, run: () => void): void {
-    const event = { at, seq: this.seq++, node, run };
+  private at(at: number, node: number | undefined, run: () => void, seq = this.seq++): void {
+    const event = { at, seq, node, run };
     let index = this.queue.length;
     while (index > 0 && (this.queue[index - 1]!.at > at || (this.queue[index - 1]!.at === at && this.queue[index - 1]!.seq > event.seq))) index--;
     this.queue.splice(index, 0, event);
@@ -131,6 +131,13 @@ export class MastershipSim {
 
   private within(type: SimFault['type'], node: number, t = this.now): SimFault | undefined {
     return this.options.faults.find((f) => f.type === type && 'node' in f && f.node === node && 'fromMs' in f && f.fromMs <= t && t < f.toMs);
+  }
+
+  /** The end of the pause (overlapping pauses taken as one) the node is in now, or undefined. */
+  private pausedUntil(node: number): number | undefined {
+    let until: number | undefined;
+    for (let pause = this.within('pause', node); pause !== undefined && 'toMs' in pause; pause = this.within('pause', node, pause.toMs)) until = pause.toMs;
+    return until;
   }
 
   private schedule(fault: SimFault): void {
@@ -172,9 +179,10 @@ export class MastershipSim {
       if (event.node !== undefined) {
         const node = this.nodes[event.node]!;
         if (node.crashed) continue;
-        const pause = this.within('pause', event.node);
-        if (pause !== undefined && 'toMs' in pause) {
-          this.at(pause.toMs, event.node, event.run);
+        const resumeAt = this.pausedUntil(event.node);
+        if (resumeAt !== undefined) {
+          // Keeping the event's sequence number keeps every channel FIFO through the pause.
+          this.at(resumeAt, event.node, event.run, event.seq);
           continue;
         }
       }
