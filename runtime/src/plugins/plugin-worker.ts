@@ -8,6 +8,7 @@ import type { WitWorldVersion } from '../core/event-kinds.js';
 import { loadGlue, type PluginExports } from './glue.js';
 import { withHandWrittenHandle } from './hand-glue.js';
 import { KV_DELETE, KV_GET, KV_PUT, KvClient } from './kv-bridge.js';
+import { ownThreadCpuFile } from './thread-cpu.js';
 import { InvalidCommandError, writeCommand } from './wit-commands.js';
 import type { WitCommand, WitEvent, WitHostError, WitLogLevel } from './wit-types.js';
 import { beginReply, emptyTrailer, finishReply, HOST_INTERFACES, LOG_LEVELS, MSG_BATCH, MSG_REINSTANTIATE, resetTrailer, writeFault, type HostInterface } from './wire.js';
@@ -154,6 +155,8 @@ function startCall(batchId: number): void {
 
 const glue = withHandWrittenHandle(loadGlue(readFileSync(join(data.dir, 'glue.js'), 'utf8')), data.world);
 /** Start-up phases in ms, reported with `ready` (see StartupTimes in runner.ts); the glue's is known now. */
+/** Where the runner reads this thread's CPU time for the deadline (thread-cpu.ts). */
+const cpuFile = ownThreadCpuFile();
 const startup = { assignedAt, glueMs: epochMs() - assignedAt, instantiateMs: 0, initializeMs: 0 };
 let instance: PluginExports | undefined;
 
@@ -172,7 +175,7 @@ async function instantiateAndInit(): Promise<boolean> {
     startup.initializeMs = returned - entered;
     instance = fresh;
     finishReply(reply, commands, out);
-    port.postMessage({ t: 'ready', out: channel.detach(), startup, handleGlue: fresh.jcoOnly === undefined ? 'hand-written' : `jco (${fresh.jcoOnly})` });
+    port.postMessage({ t: 'ready', out: channel.detach(), startup, handleGlue: fresh.jcoOnly === undefined ? 'hand-written' : `jco (${fresh.jcoOnly})`, cpuFile });
     return true;
   } catch (err) {
     port.postMessage({ t: 'failed', reason: 'initFailed', message: `initialize failed: ${messageOf(err)}` });

@@ -9,6 +9,7 @@ import { createKvBuffer, serveKv } from './kv-bridge.js';
 import type { PluginManifest } from './manifest.js';
 import type { CoreModules } from './module-cache.js';
 import type { AssignMessage } from './plugin-worker.js';
+import { CpuMarks } from './thread-cpu.js';
 import { MSG_BATCH, MSG_FAULT, MSG_REINSTANTIATE, MSG_REPLY, readOutputs, readStr, type Outputs } from './wire.js';
 
 export type FaultCause = 'deadline' | 'trap' | 'crash';
@@ -40,7 +41,7 @@ interface WorkerStartup extends Omit<StartupTimes, 'workerMs'> {
   readonly assignedAt: number;
 }
 
-type WorkerMessage = { t: 'ready'; out: ArrayBuffer; startup: WorkerStartup; handleGlue: string } | { t: 'failed'; reason: PluginLoadReason; message: string } | { t: 'kv' };
+type WorkerMessage = { t: 'ready'; out: ArrayBuffer; startup: WorkerStartup; handleGlue: string; cpuFile: string | undefined } | { t: 'failed'; reason: PluginLoadReason; message: string } | { t: 'kv' };
 
 interface Pending {
   readonly batchId: number;
@@ -67,7 +68,18 @@ interface Starting {
  * timer is, and when it fires it either faults the batch in flight (if that
  * batch is past its deadline) or re-arms for the batch's remaining time.
  * Creating and clearing a timer per batch cost more than a small batch itself.
+ *
+ * The deadline is the guest's CPU time where Linux gives a thread's
+ * (thread-cpu.ts): a batch past its deadline in wall time whose worker has
+ * used less than the deadline on a CPU (it waited for a core, or for a KV
+ * answer) gets the rest of its deadline again, up to `WALL_CAP_FACTOR` times
+ * the deadline (at least `WALL_CAP_MIN_MS`) of wall time.
  */
+const WALL_CAP_FACTOR = 20;
+const WALL_CAP_MIN_MS = 2000;
+/** The shortest re-check of a batch that has not yet used its deadline of CPU. */
+const RECHECK_MIN_MS = 5;
+
 export class PluginRunner {
   readonly manifest: PluginManifest;
   readonly compiled: CompiledComponent;
@@ -78,6 +90,8 @@ export class PluginRunner {
   private pending: Pending | undefined;
   private starting: Starting | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
+  /** The worker thread's CPU time, once it said where to read it. */
+  private cpu: CpuMarks | undefined;
   /** Epoch ms (sub-ms) when the worker was created. */
   private readonly createdAt = performance.timeOrigin + performance.now();
   private startedOnce = false;
@@ -168,8 +182,9 @@ export class PluginRunner {
     w.u32(events.length, 'count');
     for (const e of events) writeEvent(w, e, eventKind(e)!);
     return new Promise((resolve, reject) => {
+      // Armed (and the CPU marked) before the batch's start time is taken: the mark bounds the batch.
+      if (this.deadlineTimer === undefined) this.armDeadline(this.manifest.limits.deadlineMs);
       this.pending = { batchId, startedMs: performance.now(), resolve, reject };
-      this.deadlineTimer ??= setTimeout(() => this.onDeadlineTimer(), this.manifest.limits.deadlineMs).unref();
       this.channel.send();
       this.channel.awaitReply((r) => this.onReply(r));
     });
@@ -187,17 +202,28 @@ export class PluginRunner {
     this.channel.close();
   }
 
+  /**
+   * `mark`: sample the worker's CPU time first. Not while a batch past its deadline is re-checked:
+   * it is bounded by the mark before it started, which later marks must not push out.
+   */
+  private armDeadline(ms: number, mark = true): void {
+    if (mark) this.cpu?.mark();
+    this.deadlineTimer = setTimeout(() => this.onDeadlineTimer(), Math.ceil(ms)).unref();
+  }
+
   private onDeadlineTimer(): void {
     this.deadlineTimer = undefined;
     const p = this.pending;
     if (p === undefined || this.dead) return;
-    const late = performance.now() - p.startedMs - this.manifest.limits.deadlineMs;
-    if (late < 0) {
-      this.deadlineTimer = setTimeout(() => this.onDeadlineTimer(), Math.ceil(-late)).unref();
-      return;
-    }
+    const { deadlineMs } = this.manifest.limits;
+    const elapsed = performance.now() - p.startedMs;
+    if (elapsed < deadlineMs) return this.armDeadline(deadlineMs - elapsed);
+    const used = this.cpu?.usedSince(p.startedMs);
+    const capMs = Math.max(WALL_CAP_MIN_MS, WALL_CAP_FACTOR * deadlineMs);
+    if (used !== undefined && used < deadlineMs && elapsed < capMs) return this.armDeadline(Math.min(Math.max(RECHECK_MIN_MS, deadlineMs - used), capMs - elapsed), false);
     this.pending = undefined;
-    p.reject(new RunnerFault('deadline', `handle did not return within ${this.manifest.limits.deadlineMs} ms; the worker was terminated`));
+    const why = used === undefined || used >= deadlineMs ? `used more than its ${deadlineMs} ms deadline` : `ran ${Math.round(elapsed)} ms of wall time (the cap for a ${deadlineMs} ms deadline)`;
+    p.reject(new RunnerFault('deadline', `handle ${why}; the worker was terminated`));
     void this.terminate();
   }
 
@@ -235,6 +261,7 @@ export class PluginRunner {
       this.lastStartup = this.startedOnce ? { ...phases, workerMs: 0, glueMs: 0 } : { ...phases, workerMs: assignedAt - this.createdAt };
       this.startedOnce = true;
       this.lastHandleGlue = m.handleGlue;
+      if (m.cpuFile !== undefined) this.cpu ??= new CpuMarks(m.cpuFile);
       const r = new Reader(Buffer.from(m.out), 0, m.out.byteLength, 'ready');
       r.u8('type');
       r.u32('batchId');
