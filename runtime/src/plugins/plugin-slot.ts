@@ -97,11 +97,7 @@ export class PluginSlot {
 
   /** Queues an event the plugin subscribes to; returns false when it does not. */
   offer(event: HostEvent): boolean {
-    if (this.closed || this.state === 'disabled') return false;
-    const kind = eventKind(event);
-    const subs = this.current.manifest.subscriptions;
-    if (kind === undefined || !subs.kinds.has(kind)) return false;
-    if (subs.dpids.size > 0 && 'dpid' in event && !subs.dpids.has(event.dpid)) return false;
+    if (this.closed || this.state === 'disabled' || !this.subscribed(event)) return false;
     if ((event.type === 'packetIn' || event.type === 'flowRemoved') && event.owner !== undefined && event.owner !== this.host.appId) return false;
     if (event.type === 'packetIn' && this.queue.length >= this.host.policy.queueBatches * this.current.manifest.limits.maxBatchSize) {
       this.counters.eventsShed++;
@@ -111,6 +107,30 @@ export class PluginSlot {
     this.queue.push(event);
     if (this.queue.length === 1) queueMicrotask(() => this.dispatch());
     return true;
+  }
+
+  private subscribed(event: HostEvent): boolean {
+    const kind = eventKind(event);
+    const subs = this.current.manifest.subscriptions;
+    if (kind === undefined || !subs.kinds.has(kind)) return false;
+    return subs.dpids.size === 0 || !('dpid' in event) || subs.dpids.has(event.dpid);
+  }
+
+  /**
+   * A fresh instance (after a restart) knows no switch: like a newly loaded
+   * plugin, it gets a switch-up for each connected switch, ahead of the queue.
+   * The queue's own switch-ups and switch-downs of those switches are dropped:
+   * the replay says where each one stands now.
+   */
+  private replaySwitchUps(): void {
+    const ups = this.host.switches.list().flatMap((view) => {
+      const up = { type: 'switchUp', node: view.node, dpid: view.dpid, view } as const;
+      return this.subscribed(up) ? [up] : [];
+    });
+    if (ups.length === 0) return;
+    const replayed = new Set(ups.map((e) => e.dpid));
+    const rest = this.queue.filter((e) => !((e.type === 'switchUp' || e.type === 'switchDown') && replayed.has(e.dpid)));
+    this.queue.splice(0, this.queue.length, ...ups, ...rest);
   }
 
   /**
@@ -269,6 +289,7 @@ export class PluginSlot {
       this.counters.restarts++;
       this.apply(outputs);
       this.setState('running', this.state, `restarted after ${cause}`);
+      this.replaySwitchUps();
       this.dispatch();
     } catch (err) {
       if (this.closed || this.current.runner !== runner) return;

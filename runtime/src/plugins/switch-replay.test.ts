@@ -8,7 +8,7 @@ import { packetIn, startPluginRig, type PluginRig } from './testing/harness.js';
 
 // A plugin loaded while switches are connected gets a switch-up for each of them
 // (from the controller's registry), before any other event of that switch; a
-// version swapped in does not get them again.
+// version swapped in does not get them again; a fresh instance after a fault does.
 
 type PacketOut = Extract<OfpMessage, { type: 'PacketOut' }>;
 const isPacketOut = (m: OfpMessage): m is PacketOut => m.type === 'PacketOut';
@@ -91,5 +91,17 @@ describe('switch-up for switches connected before a plugin loads', () => {
     // Switch 1 is not subscribed: a packet-in from switch 2 answered after it proves nothing went to switch 1.
     assert.deepEqual(await portsUntilAnswer(sw2, 8), [OUT_PORT]);
     assert.deepEqual(sw1.inbox.filter(isPacketOut), []);
+  });
+
+  it('a fresh instance after a fault gets one switch-up per connected switch again: it lost what it knew', async () => {
+    await rig.manager.unload('lifecycle');
+    await rig.manager.load(writePlugin(join(rig.dir, 'lifecycle-v4'), manifest('4', 14, { config: { upPort: 14, outPort: OUT_PORT, trapSeq: 99 } }), guest));
+    assert.deepEqual(await portsUntilAnswer(sw1, 9), [14, OUT_PORT]);
+    assert.deepEqual(await portsUntilAnswer(sw2, 10), [14, OUT_PORT]);
+    const before = rig.changes.length;
+    sw1.send(packetIn(99));
+    await rig.waitForChange((c) => rig.changes.indexOf(c) >= before && c.name === 'lifecycle' && c.reason === 'restarted after trap');
+    assert.deepEqual(await portsUntilAnswer(sw1, 11), [14, OUT_PORT]);
+    assert.deepEqual(await portsUntilAnswer(sw2, 12), [14, OUT_PORT]);
   });
 });
