@@ -1,6 +1,6 @@
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { API_SWITCH_EVENT_TYPES, NODE_EVENT_TYPES, TOPOLOGY_EVENT_TYPES, type App, type AppScopes, type EventInterest } from '../core/index.js';
+import { API_SWITCH_EVENT_TYPES, NODE_EVENT_TYPES, TOPOLOGY_EVENT_TYPES, type App, type AppScopes, type EventInterest, type SwitchDirectory } from '../core/index.js';
 import type { RuntimeMetrics } from '../observability/metrics.js';
 import type { PubSubBus } from '../pubsub/index.js';
 import type { KvStore } from '../store/index.js';
@@ -78,6 +78,8 @@ export class ApiServer {
   private readonly server = new Server({ 'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES });
   private readonly options: ApiServerOptions;
   private readonly streams = new Set<EventStream>();
+  /** The core's directory, once the API app started: the roles a switch-up's SwitchInfo carries. */
+  private directory: SwitchDirectory | undefined;
   private leases: AppLeases | undefined;
   private readonly startedAt = Date.now();
   private boundPort = 0;
@@ -87,7 +89,7 @@ export class ApiServer {
   private constructor(options: ApiServerOptions) {
     this.options = options;
     this.auth = new Authenticator(options.tokens, (reason) => this.onRefused(reason));
-    this.hub = new EventHub(options.eventLogSize);
+    this.hub = new EventHub(options.eventLogSize, Date.now, (dpid) => this.directory?.role(dpid));
     this.standard = new StandardServices(this.auth);
   }
 
@@ -162,6 +164,7 @@ export class ApiServer {
       name: 'grpc-api',
       start: (ctx) => {
         apps = ctx.apps;
+        this.directory = ctx.switches;
         // Every app's events: each stream takes its own app's (events/filter.ts).
         unsubscribe = ctx.subscribe([...API_SWITCH_EVENT_TYPES, ...TOPOLOGY_EVENT_TYPES, ...NODE_EVENT_TYPES], (e) => this.hub.onAppEvent(e), { everyOwner: true, interest: false });
       },

@@ -49,6 +49,21 @@ describe('EventHub.snapshot: the switches connected now', () => {
   });
 });
 
+describe('EventHub: a switch-up carries the directory’s role', () => {
+  it('live: the role when the switch came up; snapshot: the role now', () => {
+    let role = { role: 'slave' as const, masterNode: 'n2', generation: 7n };
+    const hub = new EventHub(10, () => 5, (dpid) => (dpid === 4n ? role : undefined));
+    const live: StreamEvent[] = [];
+    hub.attach((e) => live.push(e));
+    hub.onAppEvent({ type: 'switchUp', node: 2, dpid: 4n, view: view(4n, 10) });
+    const info = (e: StreamEvent | undefined): unknown => (e?.proto.body?.$case === 'switchUp' ? [e.proto.body.value.switch?.role, e.proto.body.value.switch?.masterNode, e.proto.body.value.switch?.generation] : undefined);
+    assert.deepEqual(info(live[0]), [SwitchRole.SWITCH_ROLE_SLAVE, 'n2', 7n]);
+    role = { role: 'slave', masterNode: 'n3', generation: 9n };
+    assert.deepEqual(info(hub.snapshot()[0]), [SwitchRole.SWITCH_ROLE_SLAVE, 'n3', 9n]);
+    assert.deepEqual(info(live[0]), [SwitchRole.SWITCH_ROLE_SLAVE, 'n2', 7n], 'the live event keeps the role it had');
+  });
+});
+
 describe('EventHub: topology events', () => {
   const link = { src: { dpid: 1n, port: 2 }, dst: { dpid: 3n, port: 4 }, latencyMs: 1.6, srcNode: 9, upSinceMs: 10, lastSeenMs: 20 };
 

@@ -1,4 +1,4 @@
-import { EventLog, type ApiSwitchEventType, type AppEventOf, type NodeEventType, type SwitchView, type TopologyEventType } from '../../core/index.js';
+import { EventLog, type ApiSwitchEventType, type AppEventOf, type NodeEventType, type SwitchRoleView, type SwitchView, type TopologyEventType } from '../../core/index.js';
 import { EventKind, type Event } from '../../generated/sdn/runtime/v1/events.js';
 import { fromEndpoint, fromErrorMessage, fromFlowRemoved, fromHost, fromLink, fromPortStatus, fromRoleView, fromSwitchView } from '../convert/index.js';
 import { StreamEvent } from './event.js';
@@ -7,15 +7,15 @@ import { PROTO_EVENT_KINDS } from './kinds.js';
 /** An event the API carries (core/event-kinds.ts: the switch rows with a proto form, the topology and node rows). */
 export type ApiAppEvent = AppEventOf<ApiSwitchEventType | TopologyEventType | NodeEventType>;
 
-type LifecycleType = Exclude<ApiAppEvent['type'], 'packetIn'>;
+type LifecycleType = Exclude<ApiAppEvent['type'], 'packetIn' | 'switchUp'>;
 
 /**
  * The proto body of each lifecycle kind, converted when the event happens (the
  * switch view a switch-up snapshots changes later). Keyed by the table's kinds: a
- * kind added to the table without its conversion here fails the build.
+ * kind added to the table without its conversion here fails the build. A
+ * switch-up is converted by the hub (it adds the directory's role).
  */
 const LIFECYCLE_BODIES: { readonly [T in LifecycleType]: (e: AppEventOf<T>) => Event['body'] } = {
-  switchUp: (e) => ({ $case: 'switchUp', value: { switch: fromSwitchView(e.view), snapshot: false } }),
   switchDown: (e) => ({ $case: 'switchDown', value: { reason: e.reason, detail: e.detail } }),
   portStatus: (e) => ({ $case: 'portStatus', value: fromPortStatus(e.message) }),
   flowRemoved: (e) => ({ $case: 'flowRemoved', value: fromFlowRemoved(e.message) }),
@@ -39,6 +39,10 @@ const LIFECYCLE_BODIES: { readonly [T in LifecycleType]: (e: AppEventOf<T>) => E
  * It also knows which switch-up announced each switch connected now, so a new
  * stream can start from a snapshot of them (`snapshot()`) taken in the same turn
  * as it attaches: nothing falls between the snapshot and the live events.
+ *
+ * A switch-up's `SwitchInfo` carries the role, master node and generation the
+ * directory gives (`roleOf`) when it is converted: at the event, the node's
+ * role then (`roleChanged` events follow); in a snapshot, the role now.
  */
 export class EventHub {
   readonly log: EventLog<StreamEvent>;
@@ -47,7 +51,11 @@ export class EventHub {
   /** The switches connected now, in the order they connected, with the seq of their switch-up. */
   private readonly connected = new Map<bigint, { readonly seq: number; readonly view: SwitchView }>();
 
-  constructor(logSize: number, now: () => number = Date.now) {
+  constructor(
+    logSize: number,
+    now: () => number = Date.now,
+    private readonly roleOf: (dpid: bigint) => SwitchRoleView | undefined = () => undefined,
+  ) {
     this.log = new EventLog(logSize);
     this.now = now;
   }
@@ -70,7 +78,7 @@ export class EventHub {
    */
   snapshot(): StreamEvent[] {
     return [...this.connected.values()].map(({ seq, view }) => {
-      const body: Event['body'] = { $case: 'switchUp', value: { switch: fromSwitchView(view), snapshot: true } };
+      const body: Event['body'] = { $case: 'switchUp', value: { switch: fromSwitchView(view, this.roleOf(view.dpid)), snapshot: true } };
       return new StreamEvent(EventKind.EVENT_KIND_SWITCH_UP, view.dpid, seq, view.connectedAt, () => body);
     });
   }
@@ -83,7 +91,7 @@ export class EventHub {
       if (this.listeners.size === 0) return;
       event = new StreamEvent(EventKind.EVENT_KIND_PACKET_IN, e.dpid, 0, this.now(), undefined, e.message, e.owner);
     } else {
-      const body = (LIFECYCLE_BODIES[e.type] as (e: ApiAppEvent) => Event['body'])(e);
+      const body: Event['body'] = e.type === 'switchUp' ? { $case: 'switchUp', value: { switch: fromSwitchView(e.view, this.roleOf(e.dpid)), snapshot: false } } : (LIFECYCLE_BODIES[e.type] as (e: ApiAppEvent) => Event['body'])(e);
       const kind = PROTO_EVENT_KINDS.get(e.type)!;
       const now = this.now();
       const owner = e.type === 'flowRemoved' ? e.owner : undefined;
