@@ -25,7 +25,9 @@ import { metricSum, runtimeArgs, scrapeMetrics, waitForRuntime, waitForStreams, 
  * frame with CLOCK_MONOTONIC, as bench/src/events.ts). Then an sdk-ts client on
  * the same node times sequential commands to a switch of node 1: barrier, and a
  * flow-mod confirmed by a barrier, p50/p99. Also reported: packet-ins published
- * on the nodes without a client (interest-based fan-out: should be 0).
+ * on the nodes without a client (interest-based fan-out: should be 0), overlay
+ * links closed because a peer stopped reading (should be 0), and event frames
+ * the relays shed instead (overlay/README.md, "Shedding").
  */
 
 const USAGE = `usage: npm run bench:overlay-processes -- [options]
@@ -99,6 +101,8 @@ interface Row {
   readonly packetInsElsewhere: number;
   /** Overlay links any node closed because the peer stopped reading (a full send queue: the overlay has no backpressure). */
   readonly slowPeerCloses: number;
+  /** Sheddable overlay frames (event batches) the nodes between node 1 and the client dropped instead of closing their link onward. */
+  readonly relayShedFrames: number;
 }
 
 const READY_MS = 30_000;
@@ -266,8 +270,15 @@ async function measureTopology(count: number, targets: readonly number[], o: Opt
         for (const n of nodes) total += metricSum(await scrapeMetrics(n.httpPort), 'sdn_runtime_overlay_links_closed_total', { reason: 'slow-peer' });
         return total;
       };
+      const relays = nodes.slice(1, k - 1);
+      const relayShed = async (): Promise<number> => {
+        let total = 0;
+        for (const n of relays) total += metricSum(await scrapeMetrics(n.httpPort), 'sdn_runtime_overlay_drops_total', { reason: 'shed' });
+        return total;
+      };
       const before = await publishedElsewhere();
       const closesBefore = await slowCloses();
+      const relayShedBefore = await relayShed();
       const client = await Child.start('event-counter', process.execPath, [join(root, 'bench', 'dist', 'clients', 'event-counter.js'), '--target', `127.0.0.1:${on.grpcPort}`], root, { stdin: true });
       try {
         await client.nextLine((l) => l.startsWith('{"ready"'), READY_MS);
@@ -282,7 +293,7 @@ async function measureTopology(count: number, targets: readonly number[], o: Opt
         await Promise.race([client.exited, new Promise((resolve) => setTimeout(resolve, CLIENT_ANSWER_MS).unref())]);
         const timed = await commands(node1, on, o, root, label);
         progress(`${label}: barrier p50 ${timed.barrier.p50Us} µs p99 ${timed.barrier.p99Us} µs; flow-mod p50 ${timed.flowMod.p50Us} µs p99 ${timed.flowMod.p99Us} µs`);
-        rows.push({ nodes: count, clientOn: k, hops: k - 1, floodEventsPerSec, floodShed: flood.shed, sustainedPerSec, latencyRate: o.rate, latency: paced.client.latency, ...timed, packetInsElsewhere: (await publishedElsewhere()) - before, slowPeerCloses: (await slowCloses()) - closesBefore });
+        rows.push({ nodes: count, clientOn: k, hops: k - 1, floodEventsPerSec, floodShed: flood.shed, sustainedPerSec, latencyRate: o.rate, latency: paced.client.latency, ...timed, packetInsElsewhere: (await publishedElsewhere()) - before, slowPeerCloses: (await slowCloses()) - closesBefore, relayShedFrames: (await relayShed()) - relayShedBefore });
       } finally {
         await client.stop();
       }
@@ -304,9 +315,9 @@ function report(rows: readonly Row[], o: Options, machine: string): string {
     '',
     `Serve processes on loopback in a line (plain TCP overlay, \`--overlay-insecure\`); ${o.switches} emulated switches on node 1; one sdk-ts client at a time. Flood: the generator writes as fast as node 1 reads. Sustained: paced steps of ${o.sweep.map((r) => r.toLocaleString('en-US')).join(', ')}/s, 2 s each. Latency: ${o.rate.toLocaleString('en-US')} PACKET_IN/s, generator write -> client handler. Commands: sequential, from an sdk-ts client on that node to a switch of node 1, ${o.commands.toLocaleString('en-US')} each.`,
     '',
-    '| nodes | client on | overlay hops | flood: events/s into the client (shed on node 1) | highest paced rate sustained (99 %) | latency p50 / p99 ms | barrier p50 / p99 ms | flow-mod confirmed p50 / p99 ms | packet-ins published on other nodes | overlay links closed: peer not reading |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.nodes} | ${r.clientOn} | ${r.hops} | ${Math.round(r.floodEventsPerSec).toLocaleString('en-US')} (${r.floodShed.toLocaleString('en-US')}) | ${r.sustainedPerSec === undefined ? 'none' : r.sustainedPerSec.toLocaleString('en-US')} | ${ms(r.latency?.p50Us)} / ${ms(r.latency?.p99Us)} | ${ms(r.barrier.p50Us)} / ${ms(r.barrier.p99Us)} | ${ms(r.flowMod.p50Us)} / ${ms(r.flowMod.p99Us)} | ${r.packetInsElsewhere} | ${r.slowPeerCloses} |`),
+    '| nodes | client on | overlay hops | flood: events/s into the client (shed on node 1) | highest paced rate sustained (99 %) | latency p50 / p99 ms | barrier p50 / p99 ms | flow-mod confirmed p50 / p99 ms | packet-ins published on other nodes | overlay links closed: peer not reading | event frames shed by relays |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.nodes} | ${r.clientOn} | ${r.hops} | ${Math.round(r.floodEventsPerSec).toLocaleString('en-US')} (${r.floodShed.toLocaleString('en-US')}) | ${r.sustainedPerSec === undefined ? 'none' : r.sustainedPerSec.toLocaleString('en-US')} | ${ms(r.latency?.p50Us)} / ${ms(r.latency?.p99Us)} | ${ms(r.barrier.p50Us)} / ${ms(r.barrier.p99Us)} | ${ms(r.flowMod.p50Us)} / ${ms(r.flowMod.p99Us)} | ${r.packetInsElsewhere} | ${r.slowPeerCloses} | ${r.clientOn > 2 ? r.relayShedFrames.toLocaleString('en-US') : '—'} |`),
   ].join('\n');
 }
 

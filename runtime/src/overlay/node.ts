@@ -29,7 +29,10 @@ export class OverlayNode {
     };
     const send = (peer: NodeId, message: Envelope): void => {
       const conn = this.neighbours.connOf(peer);
-      if (conn !== undefined) emit({ kind: 'send', conn, to: peer, message });
+      if (conn === undefined) return;
+      // Read off the Unicast, not its payload: a relay sheds what the sender marked (README.md, "Shedding").
+      const sheddable = message.body?.$case === 'unicast' && message.body.value.sheddable;
+      emit(sheddable ? { kind: 'send', conn, to: peer, message, sheddable } : { kind: 'send', conn, to: peer, message });
     };
     const nextHop = (dest: NodeId): NodeId | undefined => this.router.route(dest)?.nextHop;
     // Reachability reports carry the node's names: the directory drops an unreachable node's record right after.
@@ -110,9 +113,14 @@ export class OverlayNode {
     this.forward.sendTo(dest, { $case: 'data', value: Buffer.from(data) });
   }
 
-  /** A remote-switch message (serve/remote-switches.ts) to `dest` along the best route. @throws OverlayError `OVERLAY_NO_ROUTE` */
-  sendSwitchMessage(dest: NodeId, message: SwitchMessage): void {
-    this.forward.sendTo(dest, { $case: 'switchMessage', value: message });
+  /**
+   * A remote-switch message (serve/remote-switches.ts) to `dest` along the best route.
+   * `sheddable`: events a subscriber can lose (packet-ins, flow-removed, errors), which this
+   * node and the relays drop while the link toward the next hop is backed up (README.md, "Shedding").
+   * @throws OverlayError `OVERLAY_NO_ROUTE`
+   */
+  sendSwitchMessage(dest: NodeId, message: SwitchMessage, options: { readonly sheddable?: boolean } = {}): void {
+    this.forward.sendTo(dest, { $case: 'switchMessage', value: message }, options.sheddable === true);
   }
 
   broadcast(data: Uint8Array): number {

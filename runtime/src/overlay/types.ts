@@ -23,12 +23,14 @@ export interface CloseReason {
  * - `connect`: dial `addr` (`HOST:PORT`); answer with exactly one `onConnected(conn, nowMs, addr)`
  *   or `onConnectFailed(addr, nowMs)`.
  * - `send`: frame `message` (wire/`encodeFrame`) and write it on `conn`; `to` is the peer once known.
+ *   `sheddable`: a unicast whose sender marked it droppable (switch events): the runner drops it
+ *   rather than queue it on a backed-up link (README.md, "Shedding"); absent on everything else.
  * - `close`: close `conn`; the runner still calls `onClosed` once it is gone.
  * - `problem`: bad input or a broken rule, already contained: count it by `code`, log it once.
  */
 export type OverlayOutput =
   | { readonly kind: 'connect'; readonly addr: string; readonly expected: NodeId }
-  | { readonly kind: 'send'; readonly conn: ConnId; readonly to: NodeId | undefined; readonly message: Envelope }
+  | { readonly kind: 'send'; readonly conn: ConnId; readonly to: NodeId | undefined; readonly message: Envelope; readonly sheddable?: true }
   | { readonly kind: 'close'; readonly conn: ConnId; readonly reason: CloseReason }
   | { readonly kind: 'problem'; readonly code: OverlayErrorCode; readonly detail: string; readonly peer?: NodeId }
   | { readonly kind: 'neighbour-up'; readonly node: NodeId; readonly rttMs: number }

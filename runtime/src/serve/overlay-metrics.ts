@@ -14,7 +14,7 @@ export function peerLabel(peer: NodeId | undefined): string {
 export class OverlayMetrics {
   readonly bytes: Counter<'peer' | 'direction'>;
   readonly messages: Counter<'peer' | 'direction'>;
-  /** Frames not sent: the link was closing, or its send queue was full (the link is then closed). */
+  /** Frames not sent: the link was closing, its send queue was full (the link is then closed), or a sheddable frame met a backed-up link (shed: the link stays up). */
   readonly drops: Counter<'peer' | 'reason'>;
   /** Bad input from peers, contained by the node, by OverlayError code. */
   readonly problems: Counter<'code'>;
@@ -29,7 +29,7 @@ export class OverlayMetrics {
     const registers = [registry];
     this.bytes = new Counter({ name: 'sdn_runtime_overlay_bytes_total', help: 'Overlay bytes per link, by peer node id and direction (in, out)', labelNames: ['peer', 'direction'], registers });
     this.messages = new Counter({ name: 'sdn_runtime_overlay_messages_total', help: 'Overlay messages per link, by peer node id and direction (in: decoded, out: written)', labelNames: ['peer', 'direction'], registers });
-    this.drops = new Counter({ name: 'sdn_runtime_overlay_drops_total', help: 'Overlay frames not sent, by peer and reason (link-closed, send-queue-full)', labelNames: ['peer', 'reason'], registers });
+    this.drops = new Counter({ name: 'sdn_runtime_overlay_drops_total', help: 'Overlay frames not sent, by peer and reason (link-closed, send-queue-full, shed)', labelNames: ['peer', 'reason'], registers });
     this.problems = new Counter({ name: 'sdn_runtime_overlay_problems_total', help: 'Bad input from overlay peers, contained, by code (OVERLAY_FRAME, OVERLAY_DECODE, ...)', labelNames: ['code'], registers });
     this.refused = new Counter({ name: 'sdn_runtime_overlay_links_refused_total', help: 'Overlay links refused, by reason (tls, refused, protocol, limit)', labelNames: ['reason'], registers });
     this.closed = new Counter({ name: 'sdn_runtime_overlay_links_closed_total', help: 'Overlay links closed, by reason', labelNames: ['reason'], registers });

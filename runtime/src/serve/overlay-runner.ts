@@ -3,6 +3,7 @@ import { connect as tcpConnect, createServer as createTcpServer, type Server, ty
 import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { Envelope } from '../generated/sdn/overlay/v1/overlay.js';
 import { LogLimiter } from '../observability/log-limit.js';
 import { encodeFrame, OverlayNode, overlayDefaults, type ConnId, type NodeId, type OverlayConfig, type OverlayOutput, type Seed } from '../overlay/index.js';
 import { OverlayMetrics, peerLabel } from './overlay-metrics.js';
@@ -45,6 +46,14 @@ interface Link {
 const LOG_INTERVAL_MS = 60_000;
 /** A link we close is given this long to flush its last frame (a Refuse) before it is destroyed. */
 const CLOSE_GRACE_MS = 1000;
+/**
+ * Above this share of a link's send queue, sheddable frames (switch events the
+ * sender marked, overlay/README.md "Shedding") are dropped instead of queued, here
+ * and at every relay, so the queue keeps room for control traffic and the link is
+ * not closed as a slow peer while it drains. Senders (remote-switch-owner.ts)
+ * shed at the same share before building the frame.
+ */
+export const SHED_QUEUE_SHARE = 0.5;
 
 /**
  * The overlay's runner: the only overlay code with sockets, timers and a clock.
@@ -122,7 +131,7 @@ export class OverlayRunner {
    * How full the send queue toward `dest` is (its next hop's link): bytes queued
    * and not yet taken by the peer, as a share of `maxSendQueueBytes`, at which
    * the link is closed. 0 when there is no route or link. Senders of sheddable
-   * traffic (remote switches' packet-ins) drop it before the link fills.
+   * traffic (remote switches' packet-ins) drop it above `SHED_QUEUE_SHARE`.
    */
   sendQueueShare(dest: NodeId): number {
     const nextHop = this.node.route(dest)?.nextHop;
@@ -183,7 +192,7 @@ export class OverlayRunner {
         this.dial(output.addr, output.expected);
         return;
       case 'send':
-        this.send(output.conn, output.to, encodeFrame(output.message));
+        this.send(output.conn, output.to, output.message, output.sheddable === true);
         return;
       case 'close': {
         const link = this.links.get(output.conn);
@@ -297,13 +306,18 @@ export class OverlayRunner {
     this.control((node) => node.onConnected(conn, this.now(), dialedAddr, certified));
   }
 
-  private send(conn: ConnId, to: NodeId | undefined, frame: Uint8Array): void {
+  private send(conn: ConnId, to: NodeId | undefined, message: Envelope, sheddable: boolean): void {
     const link = this.links.get(conn);
     if (link === undefined || link.closing) {
       this.metrics.drops.inc({ peer: peerLabel(to), reason: 'link-closed' });
       return;
     }
     if (to !== undefined) link.peer = to;
+    const shedBytes = this.maxSendQueueBytes * SHED_QUEUE_SHARE;
+    // Checked before encoding too: under a flood most sheddable frames go, and encoding them would be wasted.
+    if (sheddable && link.socket.writableLength > shedBytes) return this.shed(link);
+    const frame = encodeFrame(message);
+    if (sheddable && link.socket.writableLength + frame.length > shedBytes) return this.shed(link);
     if (link.socket.writableLength + frame.length > this.maxSendQueueBytes) {
       this.metrics.drops.inc({ peer: peerLabel(link.peer), reason: 'send-queue-full' });
       this.metrics.closed.inc({ reason: 'slow-peer' });
@@ -315,6 +329,12 @@ export class OverlayRunner {
     link.socket.write(frame);
     this.metrics.bytes.inc({ peer: peerLabel(link.peer), direction: 'out' }, frame.length);
     this.metrics.messages.inc({ peer: peerLabel(link.peer), direction: 'out' });
+  }
+
+  /** A sheddable frame not queued on a backed-up link: counted, logged once a minute per peer; the link stays up. */
+  private shed(link: Link): void {
+    this.metrics.drops.inc({ peer: peerLabel(link.peer), reason: 'shed' });
+    this.warnOnce(`shed-${peerLabel(link.peer)}`, { peer: link.peer, queuedBytes: link.socket.writableLength, shedAboveBytes: this.maxSendQueueBytes * SHED_QUEUE_SHARE }, 'overlay link backed up: switch events toward it are shed until it drains (sdn_runtime_overlay_drops_total{reason="shed"})');
   }
 
   private closeLink(link: Link): void {

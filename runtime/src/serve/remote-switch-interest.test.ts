@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { EventBus, EventInterest, nodeIdOf, type AppEvent, type SwitchDirectory, type SwitchView } from '../core/index.js';
 import { EventKind } from '../generated/sdn/runtime/v1/events.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
-import type { FeaturesReply, PacketIn, Port, PortStatus } from '../openflow/index.js';
+import { OFPT_PACKET_IN, OFPT_PORT_STATUS, type FeaturesReply, type PacketIn, type Port, type PortStatus } from '../openflow/index.js';
 import { parseSeeds } from '../overlay/index.js';
 import { StreamClient } from '../testing/api-client.js';
 import { FakeSwitch, fakePort } from '../testing/fake-switch.js';
@@ -147,6 +147,22 @@ describe('remote switch events when the overlay link is backed up', () => {
     assert.equal(c.got.length, 0);
     assert.equal(await c.received('portStatus'), 1);
     assert.equal(await shedAtOwner(), 8);
+  });
+
+  it('packet-ins travel in frames marked sheddable, apart from lifecycle events, so that a relay may shed them', async () => {
+    const { a, c, ownerSees, burst } = await cluster();
+    c.bus.subscribe('app', ['packetIn'], (e) => void c.got.push(e));
+    await eventually(() => ownerSees(3, ['packetIn']), 'node 1 learns that node 3 wants packet-ins');
+    const frames: string[] = [];
+    a.onOutput((o) => {
+      const body = o.kind === 'send' && o.to === 3 && o.message.body?.$case === 'unicast' ? o.message.body.value.payload : undefined;
+      if (o.kind !== 'send' || body?.$case !== 'switchMessage' || body.value.body?.$case !== 'events') return;
+      const types = body.value.body.value.events.map((e) => (e.body?.$case === 'openflow' ? e.body.value[1] : e.body?.$case));
+      frames.push(`${o.sheddable === true ? 'sheddable' : 'kept'}: ${types.join(' ')}`);
+    });
+    // One turn: packet-ins, then the port-status burst() sends after them.
+    await burst(DPID, 3);
+    assert.deepEqual(frames, [`sheddable: ${OFPT_PACKET_IN} ${OFPT_PACKET_IN} ${OFPT_PACKET_IN}`, `kept: ${OFPT_PORT_STATUS}`]);
   });
 });
 

@@ -5,7 +5,7 @@ import { SwitchCommandKind, SwitchFailure } from '../generated/sdn/overlay/v1/ov
 import { decodeMessage, formatDpid, type OfpMessage } from '../openflow/index.js';
 import type { NodeId } from '../overlay/index.js';
 import { isLldp } from '../topology/index.js';
-import type { OverlayRunner } from './overlay-runner.js';
+import { SHED_QUEUE_SHARE, type OverlayRunner } from './overlay-runner.js';
 import { recordWants, sentByInterest } from './remote-switch-interest.js';
 import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
 import { encodeModel, eventToWire, failureToWire, FORWARDED_KINDS, type ForwardedEvent } from './remote-switch-wire.js';
@@ -13,12 +13,6 @@ import { encodeModel, eventToWire, failureToWire, FORWARDED_KINDS, type Forwarde
 const FORWARDED = new Set<string>(FORWARDED_KINDS);
 /** A batch is sent at once when it holds this many events or OpenFlow bytes (well under the overlay's 4 MiB frame). */
 const MAX_BATCH_EVENTS = 512;
-/**
- * Above this share of the overlay link's send queue (the runner closes the link
- * when it is full), packet-ins, flow-removed and errors for that node are shed
- * (counted as dropped{reason="shed"}); lifecycle events still go.
- */
-const SHED_QUEUE_SHARE = 0.5;
 const MAX_BATCH_BYTES = 1024 * 1024;
 
 /**
@@ -31,7 +25,9 @@ const MAX_BATCH_BYTES = 1024 * 1024;
  * packet-ins, flow-removed and errors go only to the nodes whose record
  * announces interest in that kind and switch (remote-switch-interest.ts), and
  * are shed (counted) while the overlay link toward a node is over half full,
- * rather than filling it until the runner closes it.
+ * rather than filling it until the runner closes it. Those go in frames of their
+ * own marked sheddable, so that a relay whose link onward backs up sheds them too
+ * (overlay/README.md, "Shedding"); lifecycle events are never in such a frame.
  * Confinement (ownership) happened on the sender's node; commands run here
  * unconfined. Event loop thread only.
  */
@@ -105,16 +101,34 @@ export class SwitchOwner {
       const record = this.overlay.node.record(node);
       const busy = this.overlay.sendQueueShare(node) > SHED_QUEUE_SHARE;
       let shed = 0;
-      const wanted = events.filter((event, i) => {
+      const wanted: SwitchEvent[] = [];
+      const sheddable: boolean[] = [];
+      events.forEach((event, i) => {
         const kind = kinds[i];
-        if (kind === undefined) return true;
-        if (!recordWants(record, kind, event.dpid)) return false;
-        if (busy) shed++;
-        return !busy;
+        if (kind !== undefined && !recordWants(record, kind, event.dpid)) return;
+        if (kind !== undefined && busy) {
+          shed++;
+          return;
+        }
+        wanted.push(event);
+        sheddable.push(kind !== undefined);
       });
       if (shed > 0) this.shed(node, shed);
-      if (wanted.length === events.length) this.sendTo(node, all);
-      else if (wanted.length > 0) this.sendTo(node, { body: { $case: 'events', value: { events: wanted } } });
+      this.sendRuns(node, wanted, sheddable);
+    }
+  }
+
+  /**
+   * Sends `events` to `node` in order, one frame per run of events alike in
+   * `sheddable` (usually the whole batch), so a relay may drop the by-interest
+   * runs without ever dropping a lifecycle event.
+   */
+  private sendRuns(node: NodeId, events: readonly SwitchEvent[], sheddable: readonly boolean[]): void {
+    let start = 0;
+    for (let end = 1; end <= events.length; end++) {
+      if (end < events.length && sheddable[end] === sheddable[start]) continue;
+      this.sendTo(node, { body: { $case: 'events', value: { events: events.slice(start, end) } } }, sheddable[start] === true);
+      start = end;
     }
   }
 
@@ -192,9 +206,9 @@ export class SwitchOwner {
     this.metrics.warnOnce('send-failed', this.log, { from, dpid: formatDpid(dpid), err }, 'a command another node sent to a switch here failed (fire and forget: the sender is not told)');
   }
 
-  private sendTo(node: NodeId, message: SwitchMessage): void {
+  private sendTo(node: NodeId, message: SwitchMessage, sheddable = false): void {
     try {
-      this.overlay.control((overlay) => overlay.sendSwitchMessage(node, message));
+      this.overlay.control((overlay) => overlay.sendSwitchMessage(node, message, { sheddable }));
     } catch {
       // The route went between reading the table and sending: the node's unreachable event follows.
       this.metrics.dropped.inc({ reason: 'no-route' });

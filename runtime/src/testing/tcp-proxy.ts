@@ -5,11 +5,16 @@ import net from 'node:net';
  * to `target` until `cut()`, which destroys the open connections and makes
  * new ones hang (accepted, never forwarded, nothing answered) like a network
  * that drops packets; `restore()` forwards again. Used to isolate one node
- * from etcd while the rest of the cluster goes on.
+ * from etcd while the rest of the cluster goes on. `hold()` stops reading what
+ * clients send (the target seems to stop reading: the client's send queue
+ * grows) until `release()`.
  */
 export class TcpProxy {
   private readonly sockets = new Set<net.Socket>();
+  /** Each forwarded client and its connection to the target. */
+  private readonly pairs = new Map<net.Socket, net.Socket>();
   private isCut = false;
+  private isHeld = false;
 
   private constructor(
     private readonly server: net.Server,
@@ -44,9 +49,29 @@ export class TcpProxy {
       client.destroy();
     });
     upstream.on('error', () => upstream.destroy());
-    client.on('close', () => upstream.destroy());
-    client.pipe(upstream);
+    client.on('close', () => {
+      this.pairs.delete(client);
+      upstream.destroy();
+    });
+    this.pairs.set(client, upstream);
+    if (this.isHeld) client.pause();
+    else client.pipe(upstream);
     upstream.pipe(client);
+  }
+
+  /** Stops reading from the clients (toward the target); replies still flow. */
+  hold(): void {
+    this.isHeld = true;
+    for (const client of this.pairs.keys()) {
+      client.unpipe();
+      client.pause();
+    }
+  }
+
+  /** Forwards what the clients sent during `hold`, and from then on. */
+  release(): void {
+    this.isHeld = false;
+    for (const [client, upstream] of this.pairs) client.pipe(upstream);
   }
 
   /** Drops every open connection; new ones hang until `restore`. */

@@ -39,6 +39,26 @@ describe('forward (simulated)', () => {
     );
   });
 
+  it('marks every hop\'s send of a sheddable unicast, so relays may shed it; other unicasts are never marked', () => {
+    const sim = simulate(line, { recordSends: true });
+    sim.advance(1000);
+    sim.events();
+    const event = { dpid: 1n, seq: 1n, body: { $case: 'openflow' as const, value: Buffer.from('packet-in') } };
+    sim.control(1, (n) => n.sendSwitchMessage(4, { body: { $case: 'event', value: event } }, { sheddable: true }));
+    sim.control(1, (n) => n.sendTo(4, Buffer.from('control')));
+    sim.advance(100);
+    const events = sim.events();
+    const sends = of(events, 'send').flatMap((e) => (e.output.kind === 'send' ? [{ node: e.node, output: e.output }] : []));
+    const hops = sends.flatMap(({ node, output }) => {
+      const body = output.message.body;
+      const payload = body?.$case === 'unicast' ? body.value.payload?.$case : undefined;
+      return payload === 'switchMessage' || payload === 'data' ? [`${node}:${payload}:${output.sheddable === true ? 'sheddable' : 'kept'}`] : [];
+    });
+    assert.deepEqual(hops, ['1:switchMessage:sheddable', '1:data:kept', '2:switchMessage:sheddable', '2:data:kept', '3:switchMessage:sheddable', '3:data:kept']);
+    assert.equal(sends.filter(({ output }) => output.sheddable === true).length, 3, 'nothing else (pings, routes, directory records) is sheddable');
+    assert.deepEqual(of(events, 'switch-message').map((e) => e.node), [4], 'delivered as any unicast when nothing backs up');
+  });
+
   it('delivers a broadcast to every other node exactly once on a graph full of cycles', () => {
     const graph = randomGeometricGraph(15, 4, 40, seededRandom(2));
     const sim = simulate(graph, { seed: 2 });

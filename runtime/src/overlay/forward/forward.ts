@@ -36,13 +36,15 @@ export class Forward {
   }
 
   /**
-   * Sends `payload` towards `dest` along the best route.
+   * Sends `payload` towards `dest` along the best route. `sheddable`: this node
+   * and every relay may drop it while the link toward the next hop is backed up
+   * (README.md, "Shedding"); control traffic never is.
    * @throws OverlayError `OVERLAY_NO_ROUTE` when no route to `dest` is known (or `dest` is this node).
    */
-  sendTo(dest: NodeId, payload: NonNullable<Unicast['payload']>): void {
+  sendTo(dest: NodeId, payload: NonNullable<Unicast['payload']>, sheddable = false): void {
     const next = dest === this.config.nodeId ? undefined : this.context.nextHop(dest);
     if (next === undefined) throw new OverlayError('OVERLAY_NO_ROUTE', `no route to node ${dest}`);
-    this.context.send(next, { body: { $case: 'unicast', value: { source: this.config.nodeId, destination: dest, ttl: this.config.maxTtl, payload } } });
+    this.context.send(next, { body: { $case: 'unicast', value: { source: this.config.nodeId, destination: dest, ttl: this.config.maxTtl, payload, sheddable } } });
   }
 
   /** Floods `data` to every node; returns the broadcast's sequence number. */

@@ -17,7 +17,7 @@ const envelope: fc.Arbitrary<Envelope> = fc.oneof(
   record({ seq: u32, sentAtMs: fc.double({ noNaN: true }).filter((v) => !Object.is(v, -0)) }).map((value) => ({ body: { $case: 'ping' as const, value } })),
   record({ seq: u32, reset: fc.boolean(), routes: fc.array(route, { maxLength: 5 }), withdrawn: fc.array(u32, { maxLength: 5 }) }).map((value) => ({ body: { $case: 'routeUpdate' as const, value } })),
   record({ seq: u32, count: u32, hash: u32 }).map((value) => ({ body: { $case: 'routeDigest' as const, value } })),
-  record({ source: u32, destination: u32, ttl: u32, data: bytes }).map(({ data, ...rest }) => ({ body: { $case: 'unicast' as const, value: { ...rest, payload: { $case: 'data' as const, value: data } } } })),
+  record({ source: u32, destination: u32, ttl: u32, sheddable: fc.boolean(), data: bytes }).map(({ data, ...rest }) => ({ body: { $case: 'unicast' as const, value: { ...rest, payload: { $case: 'data' as const, value: data } } } })),
   record({ origin: u32, epoch: u32, seq: u32, ttl: u32, data: bytes }).map((value) => ({ body: { $case: 'broadcast' as const, value } })),
   record({ origin: u32, destinations: fc.array(u32, { maxLength: 5 }), ttl: u32, subject: fc.string(), payload: bytes }).map((value) => ({ body: { $case: 'publish' as const, value } })),
 );

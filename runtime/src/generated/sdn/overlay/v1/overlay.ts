@@ -182,6 +182,15 @@ export interface Unicast {
     | { $case: "record"; value: NodeRecord }
     | { $case: "switchMessage"; value: SwitchMessage }
     | undefined;
+  /**
+   * The payload may be dropped on the way when the link toward the next hop is
+   * backed up (a relay sheds it instead of letting the link fill and close):
+   * set by the sender for switch events a subscriber can lose (packet-in,
+   * flow-removed, error), never for control traffic. Outside the payload, so a
+   * relay reads it without looking into what it forwards. Absent (false) on
+   * frames of earlier builds: they are never shed.
+   */
+  sheddable: boolean;
 }
 
 /** forward/: a message to every node, flooded and de-duplicated by (origin, epoch, seq). */
@@ -1583,7 +1592,7 @@ export const SwitchInterest: MessageFns<SwitchInterest> = {
 };
 
 function createBaseUnicast(): Unicast {
-  return { source: 0, destination: 0, ttl: 0, payload: undefined };
+  return { source: 0, destination: 0, ttl: 0, payload: undefined, sheddable: false };
 }
 
 export const Unicast: MessageFns<Unicast> = {
@@ -1610,6 +1619,9 @@ export const Unicast: MessageFns<Unicast> = {
       case "switchMessage":
         SwitchMessage.encode(message.payload.value, writer.uint32(58).fork()).join();
         break;
+    }
+    if (message.sheddable !== false) {
+      writer.uint32(64).bool(message.sheddable);
     }
     return writer;
   },
@@ -1683,6 +1695,14 @@ export const Unicast: MessageFns<Unicast> = {
             message.payload = { $case: "switchMessage", value: SwitchMessage.decode(reader, reader.uint32()) };
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.sheddable = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1729,6 +1749,7 @@ export const Unicast: MessageFns<Unicast> = {
         break;
       }
     }
+    message.sheddable = object.sheddable ?? false;
     return message;
   },
 };
