@@ -362,9 +362,10 @@
   /**
    * A large network's first frame, drawn from the snapshot's elements on a plain
    * canvas before cytoscape is built: every node where the grid puts it and every
-   * edge (a down cable red), in cytoscape's colours and sizes at the grid's zoom,
-   * without labels (below LABEL_ZOOM cytoscape draws none either) and solid (as
-   * cytoscape's WebGL renderer draws lines). Cytoscape's build and first frame
+   * edge (the snapshot's cables are up: it lists the links that are), in
+   * cytoscape's colours and sizes at the grid's zoom, without labels (below
+   * LABEL_ZOOM cytoscape draws none either) and solid (as cytoscape's WebGL
+   * renderer draws lines). Cytoscape's build and first frame
    * take about a second for a thousand switches (its work per element: add,
    * styling, bounds); this takes a few ms, so the network is on screen meanwhile,
    * not clickable yet. Returns what it shows (the benchmark compares it with
@@ -376,14 +377,13 @@
     g.setTransform(viewport.zoom, 0, 0, viewport.zoom, viewport.pan.x, viewport.pan.y);
     const nodes = new Map();
     for (const e of elements) if (e.group === 'nodes') nodes.set(e.data.id, e);
-    const shows = { switches: 0, cables: 0, cablesDown: 0, hosts: 0 };
+    const shows = { switches: 0, cables: 0, hosts: 0 };
     // The edges under the nodes, one path per look.
     const paths = new Map();
     for (const e of elements) {
       if (e.group !== 'edges') continue;
-      const kind = e.classes ?? (e.data.state === 'down' ? 'cableDown' : 'cable');
-      if (kind === 'cable' || kind === 'cableDown') shows.cables += 1;
-      if (kind === 'cableDown') shows.cablesDown += 1;
+      const kind = e.classes ?? 'cable';
+      if (kind === 'cable') shows.cables += 1;
       const path = paths.get(kind) ?? new window.Path2D();
       const a = nodes.get(e.data.source).position;
       const b = nodes.get(e.data.target).position;
