@@ -495,7 +495,8 @@
     const snapshot = elementsOf(doc);
     fillSnapshotLists(doc);
     // The first render of a large network: its preview, committed while cytoscape is compiled and built.
-    if (cy === undefined && snapshot.grid !== undefined) {
+    // Not in a hidden tab: it has no frames to wait for (animation frames wait for it to be shown).
+    if (cy === undefined && snapshot.grid !== undefined && !document.hidden) {
       const shows = drawPreview(snapshot.elements, snapshot.grid);
       document.getElementById('summary').textContent = summaryText(shows.switches, shows.cables, shows.hosts);
       const frame = await nextFrameCommitted();
