@@ -56,27 +56,21 @@
   const LABEL_ZOOM = 6 / 9;
 
   const graph = document.getElementById('graph');
-  /** Made by the first snapshot, which decides the renderer: see createGraph. */
+  /** Made by the first snapshot: see createGraph. */
   let cy;
   /** A large network's first frame until cytoscape's is drawn: see drawPreview. */
   let preview;
   let labelled = true;
 
-  /** WebGL 2, which cytoscape's WebGL renderer needs (it does not fall back by itself). */
-  function hasWebgl2() {
-    return document.createElement('canvas').getContext('webgl2') !== null;
-  }
-
   /**
-   * The graph, for a network of `largeNetwork` size (kept for the page's life).
-   * A large network is drawn with cytoscape's WebGL renderer when the browser has
-   * WebGL 2: its first frame is batches of instanced draws instead of a canvas
-   * texture per element (a thousand switches: the frame after the snapshot is
-   * drawn took 0.5-0.6 s instead of 1.2-2.9 s, docs/benchmarks.md). It draws
-   * every line solid (a down cable is red, not dashed), so a small network keeps
-   * the canvas renderer.
+   * The graph (kept for the page's life), drawn with cytoscape's canvas renderer.
+   * Its WebGL renderer drew a thousand switches' first frame sooner, but redraws
+   * the whole graph for every batch of updates: with the preview as the first
+   * render, the canvas renderer's halved update lag is worth more than the WebGL
+   * one's 0.3 s to the first graph (docs/benchmarks.md, "First render: a preview
+   * of the snapshot").
    */
-  function createGraph(largeNetwork) {
+  function createGraph() {
     cy = cytoscape({
       container: graph,
       minZoom: 0.05,
@@ -84,7 +78,6 @@
       // Large networks: a cached texture while panning or zooming, and one device pixel per CSS pixel.
       textureOnViewport: true,
       pixelRatio: 1,
-      webgl: largeNetwork && hasWebgl2(),
       style: SHAPES.concat(LABELS),
     });
     // Labels on for a small network, and for a large one zoomed in far enough to read them.
@@ -316,7 +309,7 @@
   }
 
   function draw(doc, { elements, grid }) {
-    if (cy === undefined) createGraph(large);
+    if (cy === undefined) createGraph();
     cy.elements().remove();
     // Before the add: the new elements are styled once, with or without labels.
     setLabels(grid === undefined || grid.zoom >= LABEL_ZOOM);
@@ -362,14 +355,14 @@
   /**
    * A large network's first frame, drawn from the snapshot's elements on a plain
    * canvas before cytoscape is built: every node where the grid puts it and every
-   * edge (the snapshot's cables are up: it lists the links that are), in
-   * cytoscape's colours and sizes at the grid's zoom, without labels (below
-   * LABEL_ZOOM cytoscape draws none either) and solid (as cytoscape's WebGL
-   * renderer draws lines). Cytoscape's build and first frame
-   * take about a second for a thousand switches (its work per element: add,
-   * styling, bounds); this takes a few ms, so the network is on screen meanwhile,
-   * not clickable yet. Returns what it shows (the benchmark compares it with
-   * what cytoscape then draws).
+   * edge, in cytoscape's colours and sizes at the grid's zoom, without labels
+   * (below LABEL_ZOOM cytoscape draws none either). Every edge is solid, as
+   * cytoscape draws a large network's: the snapshot's cables are up (it lists
+   * the links that are), and a large network has no dotted control edges.
+   * Cytoscape's build and first frame take about a second for a thousand
+   * switches (its work per element: add, styling, bounds); this takes a few ms,
+   * so the network is on screen meanwhile, not clickable yet. Returns what it
+   * shows (the benchmark compares it with what cytoscape then draws).
    */
   function drawPreview(elements, viewport) {
     preview = Object.assign(document.createElement('canvas'), { className: 'preview', width: graph.clientWidth, height: graph.clientHeight });
@@ -414,10 +407,10 @@
   /**
    * Resolves when the next frame is committed, with the time its animation-frame
    * callbacks were done (frameMs) and the commit's (paintedMs). The frame is
-   * committed in the task of its callbacks (under software rendering, WebGL's
-   * pixels are read back there, about 0.2 s for a thousand switches), so it is
-   * on its way to the screen only when the next task runs. Cytoscape draws in
-   * its own animation-frame callback, registered before this one.
+   * committed in the task of its callbacks (under software rendering a WebGL
+   * canvas is read back there), so it is on its way to the screen only when the
+   * next task runs. Cytoscape draws in its own animation-frame callback,
+   * registered before this one.
    */
   function nextFrameCommitted() {
     return new Promise((resolve) => requestAnimationFrame(() => {
