@@ -17,21 +17,33 @@
   /** OFPP_LOCAL: the bridge's own port. */
   const OFPP_LOCAL = 0xfffffffe;
 
+  /** Colours and sizes (px at zoom 1) of each kind of element, for cytoscape's sheet and the first frame's preview (drawPreview). */
+  const LOOK = {
+    runtime: { colour: '#5b4ee0', width: 36, height: 24 },
+    switch: { colour: '#2f6fd6', width: 28, height: 18 },
+    host: { colour: '#8a93a6', width: 12, height: 12 },
+    cable: { colour: '#3a9b5c', width: 2 },
+    cableDown: { colour: '#d33', width: 2 },
+    control: { colour: '#c4c0f0', width: 1 },
+    attach: { colour: '#b9bfcc', width: 1 },
+    overlay: { colour: '#5b4ee0', width: 3 },
+  };
+
   /**
    * Shapes and colours. Labels are a separate sheet: for a large network they
    * are left out until the zoom makes them readable, so the first render does
    * not style and measure thousands of labels nobody can read.
    */
   const SHAPES = [
-    { selector: 'node.runtime', style: { shape: 'round-rectangle', 'background-color': '#5b4ee0', width: 36, height: 24 } },
-    { selector: 'node.switch', style: { shape: 'round-rectangle', 'background-color': '#2f6fd6', width: 28, height: 18 } },
-    { selector: 'node.host', style: { shape: 'ellipse', 'background-color': '#8a93a6', width: 12, height: 12 } },
+    { selector: 'node.runtime', style: { shape: 'round-rectangle', 'background-color': LOOK.runtime.colour, width: LOOK.runtime.width, height: LOOK.runtime.height } },
+    { selector: 'node.switch', style: { shape: 'round-rectangle', 'background-color': LOOK.switch.colour, width: LOOK.switch.width, height: LOOK.switch.height } },
+    { selector: 'node.host', style: { shape: 'ellipse', 'background-color': LOOK.host.colour, width: LOOK.host.width, height: LOOK.host.height } },
     { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#f5a623' } },
-    { selector: 'edge', style: { width: 2, 'line-color': '#3a9b5c', 'curve-style': 'haystack' } },
-    { selector: 'edge[state = "down"]', style: { 'line-color': '#d33', 'line-style': 'dashed' } },
-    { selector: 'edge.control', style: { width: 1, 'line-color': '#c4c0f0', 'line-style': 'dotted' } },
-    { selector: 'edge.attach', style: { width: 1, 'line-color': '#b9bfcc' } },
-    { selector: 'edge.overlay', style: { width: 3, 'line-color': '#5b4ee0', 'line-style': 'solid' } },
+    { selector: 'edge', style: { width: LOOK.cable.width, 'line-color': LOOK.cable.colour, 'curve-style': 'haystack' } },
+    { selector: 'edge[state = "down"]', style: { 'line-color': LOOK.cableDown.colour, 'line-style': 'dashed' } },
+    { selector: 'edge.control', style: { width: LOOK.control.width, 'line-color': LOOK.control.colour, 'line-style': 'dotted' } },
+    { selector: 'edge.attach', style: { width: LOOK.attach.width, 'line-color': LOOK.attach.colour } },
+    { selector: 'edge.overlay', style: { width: LOOK.overlay.width, 'line-color': LOOK.overlay.colour, 'line-style': 'solid' } },
   ];
   const LABELS = [
     // Labels too small to read at the current zoom are not drawn.
@@ -44,25 +56,21 @@
   const LABEL_ZOOM = 6 / 9;
 
   const graph = document.getElementById('graph');
-  /** Made by the first snapshot, which decides the renderer: see createGraph. */
+  /** Made by the first snapshot: see createGraph. */
   let cy;
+  /** A large network's first frame until cytoscape's is drawn: see drawPreview. */
+  let preview;
   let labelled = true;
 
-  /** WebGL 2, which cytoscape's WebGL renderer needs (it does not fall back by itself). */
-  function hasWebgl2() {
-    return document.createElement('canvas').getContext('webgl2') !== null;
-  }
-
   /**
-   * The graph, for a network of `largeNetwork` size (kept for the page's life).
-   * A large network is drawn with cytoscape's WebGL renderer when the browser has
-   * WebGL 2: its first frame is batches of instanced draws instead of a canvas
-   * texture per element (a thousand switches: the frame after the snapshot is
-   * drawn took 0.5-0.6 s instead of 1.2-2.9 s, docs/benchmarks.md). It draws
-   * every line solid (a down cable is red, not dashed), so a small network keeps
-   * the canvas renderer.
+   * The graph (kept for the page's life), drawn with cytoscape's canvas renderer.
+   * Its WebGL renderer drew a thousand switches' first frame sooner, but redraws
+   * the whole graph for every batch of updates: with the preview as the first
+   * render, the canvas renderer's halved update lag is worth more than the WebGL
+   * one's 0.3 s to the first graph (docs/benchmarks.md, "First render: a preview
+   * of the snapshot").
    */
-  function createGraph(largeNetwork) {
+  function createGraph() {
     cy = cytoscape({
       container: graph,
       minZoom: 0.05,
@@ -70,7 +78,6 @@
       // Large networks: a cached texture while panning or zooming, and one device pixel per CSS pixel.
       textureOnViewport: true,
       pixelRatio: 1,
-      webgl: largeNetwork && hasWebgl2(),
       style: SHAPES.concat(LABELS),
     });
     // Labels on for a small network, and for a large one zoomed in far enough to read them.
@@ -260,7 +267,8 @@
     flushTimer ??= setTimeout(flush, FLUSH_MS);
   }
 
-  function draw(doc) {
+  /** The snapshot as one list of plain cytoscape elements, and for a large network the grid's viewport (the nodes then carry their positions). */
+  function elementsOf(doc) {
     localNode = doc.nodes[0] === undefined ? undefined : doc.nodes[0].name;
     large = doc.switches.length > RELAYOUT_MAX_NODES;
     for (const s of doc.switches) if (s.flowCount !== undefined) stats.set(s.dpid, { flowCount: s.flowCount, flowsByApp: s.flowsByApp, packetInPerSec: s.packetInPerSec });
@@ -297,19 +305,30 @@
       elements.push({ group: 'edges', classes: 'attach', data: { id: 'attach:' + h.mac, source: hostId(h.mac), target: swId(h.dpid) } });
     }
     const grid = large ? gridOf(elements.filter((e) => e.group === 'nodes')) : undefined;
-    if (cy === undefined) createGraph(large);
+    return { elements, grid };
+  }
+
+  function draw(doc, { elements, grid }) {
+    if (cy === undefined) createGraph();
     cy.elements().remove();
     // Before the add: the new elements are styled once, with or without labels.
     setLabels(grid === undefined || grid.zoom >= LABEL_ZOOM);
     cy.batch(() => cy.add(elements));
     if (grid === undefined) layout();
     else cy.viewport(grid);
+    // Cytoscape draws in its next animation frame, which also shows the preview gone: never a frame without the network.
+    if (preview !== undefined) preview.remove();
+    preview = undefined;
+    renderLists();
+  }
+
+  /** The side lists of the snapshot (nodes, apps and plugins) and what the server capped. */
+  function fillSnapshotLists(doc) {
     const apps = doc.apps.map((a) => 'app ' + a).concat(doc.plugins.map((p) => 'plugin ' + p.name + ' ' + p.version + ' (' + p.state + ')'));
     fillList('nodes', doc.nodes.map((n) => n.name + ' · id ' + n.idHex + (n.self ? ' · this node · ' + n.version + ' · up ' + n.uptimeSec + ' s' : ' · ' + n.switches + ' switches · route cost ' + n.costMs + ' ms')));
     fillList('apps', apps.length > 0 ? apps : ['none']);
     const truncated = Object.keys(doc.truncated);
     if (truncated.length > 0) document.getElementById('summary').title = 'lists capped by the server: ' + truncated.join(', ');
-    renderLists();
   }
 
   /** Runtime nodes on top, their switches below, hosts below those (a small network). */
@@ -331,6 +350,75 @@
     nodes.forEach((n, i) => (n.position = { x: (i % columns) * GRID_STEP, y: Math.floor(i / columns) * GRID_STEP }));
     const zoom = Math.min(graph.clientWidth / (columns * GRID_STEP), graph.clientHeight / (rows * GRID_STEP));
     return { zoom, pan: { x: (GRID_STEP * zoom) / 2, y: (GRID_STEP * zoom) / 2 } };
+  }
+
+  /**
+   * A large network's first frame, drawn from the snapshot's elements on a plain
+   * canvas before cytoscape is built: every node where the grid puts it and every
+   * edge, in cytoscape's colours and sizes at the grid's zoom, without labels
+   * (below LABEL_ZOOM cytoscape draws none either). Every edge is solid, as
+   * cytoscape draws a large network's: the snapshot's cables are up (it lists
+   * the links that are), and a large network has no dotted control edges.
+   * Cytoscape's build and first frame take about a second for a thousand
+   * switches (its work per element: add, styling, bounds); this takes a few ms,
+   * so the network is on screen meanwhile, not clickable yet. Returns what it
+   * shows (the benchmark compares it with what cytoscape then draws).
+   */
+  function drawPreview(elements, viewport) {
+    preview = Object.assign(document.createElement('canvas'), { className: 'preview', width: graph.clientWidth, height: graph.clientHeight });
+    const g = preview.getContext('2d');
+    g.setTransform(viewport.zoom, 0, 0, viewport.zoom, viewport.pan.x, viewport.pan.y);
+    const nodes = new Map();
+    for (const e of elements) if (e.group === 'nodes') nodes.set(e.data.id, e);
+    const shows = { switches: 0, cables: 0, hosts: 0 };
+    // The edges under the nodes, one path per look.
+    const paths = new Map();
+    for (const e of elements) {
+      if (e.group !== 'edges') continue;
+      const kind = e.classes ?? 'cable';
+      if (kind === 'cable') shows.cables += 1;
+      const path = paths.get(kind) ?? new window.Path2D();
+      const a = nodes.get(e.data.source).position;
+      const b = nodes.get(e.data.target).position;
+      path.moveTo(a.x, a.y);
+      path.lineTo(b.x, b.y);
+      paths.set(kind, path);
+    }
+    for (const [kind, path] of paths) {
+      g.strokeStyle = LOOK[kind].colour;
+      g.lineWidth = LOOK[kind].width;
+      g.stroke(path);
+    }
+    for (const e of nodes.values()) {
+      const look = LOOK[e.classes];
+      const { x, y } = e.position;
+      g.fillStyle = look.colour;
+      g.beginPath();
+      if (e.classes === 'host') g.ellipse(x, y, look.width / 2, look.height / 2, 0, 0, 2 * Math.PI);
+      else g.roundRect(x - look.width / 2, y - look.height / 2, look.width, look.height, 4);
+      g.fill();
+      if (e.classes === 'switch') shows.switches += 1;
+      if (e.classes === 'host') shows.hosts += 1;
+    }
+    graph.appendChild(preview);
+    return shows;
+  }
+
+  /**
+   * Resolves when the next frame is committed, with the time its animation-frame
+   * callbacks were done (frameMs) and the commit's (paintedMs). The frame is
+   * committed in the task of its callbacks (under software rendering a WebGL
+   * canvas is read back there), so it is on its way to the screen only when the
+   * next task runs. Cytoscape draws in its own animation-frame callback,
+   * registered before this one.
+   */
+  function nextFrameCommitted() {
+    return new Promise((resolve) => requestAnimationFrame(() => {
+      const frameMs = performance.now();
+      const channel = new window.MessageChannel();
+      channel.port1.onmessage = () => resolve({ frameMs, paintedMs: performance.now() });
+      channel.port2.postMessage(undefined);
+    }));
   }
 
   function fillList(id, items) {
@@ -357,8 +445,12 @@
     document.body.dataset.linksUp = String(up);
     document.body.dataset.linksDown = String(cables - up);
     document.body.dataset.hosts = String(hosts.length);
-    document.getElementById('summary').textContent = switches + ' switches · ' + cables + ' cables · ' + hosts.length + ' hosts';
+    document.getElementById('summary').textContent = summaryText(switches, cables, hosts.length);
     if (hosts.length <= 200) fillList('hosts', hosts.map((n) => n.data('mac') + ' ' + n.data('ips').join(' ') + ' at ' + shortDpid(n.data('dpid')) + ':' + n.data('port')));
+  }
+
+  function summaryText(switches, cables, hosts) {
+    return switches + ' switches · ' + cables + ' cables · ' + hosts + ' hosts';
   }
 
   /** What the page draws now, as plain data (the browser test asserts on it). */
@@ -388,27 +480,31 @@
     setStreamState('loading');
     const response = await fetch('/api/v1/topology');
     const doc = await response.json();
-    await cytoscapeLoaded;
     if (!response.ok) {
       setStreamState('error: ' + doc.error.message);
       return;
     }
-    pending = [];
     const timings = window.sdnWebView.timings;
+    const snapshot = elementsOf(doc);
+    fillSnapshotLists(doc);
+    // The first render of a large network: its preview, committed while cytoscape is compiled and built.
+    // Not in a hidden tab: it has no frames to wait for (animation frames wait for it to be shown).
+    if (cy === undefined && snapshot.grid !== undefined && !document.hidden) {
+      const shows = drawPreview(snapshot.elements, snapshot.grid);
+      document.getElementById('summary').textContent = summaryText(shows.switches, shows.cables, shows.hosts);
+      const frame = await nextFrameCommitted();
+      timings.previewPaintedMs ??= frame.paintedMs;
+      timings.preview ??= shows;
+    }
+    await cytoscapeLoaded;
+    pending = [];
     timings.snapshotFetchedMs ??= performance.now();
-    draw(doc);
+    draw(doc, snapshot);
     timings.snapshotDrawnMs ??= performance.now();
-    // The first render: the first frame after the snapshot is drawn. Cytoscape draws
-    // in its own animation-frame callback, registered before this one, so this
-    // one runs after it (snapshotFrameMs); the frame is then committed in the
-    // same task (under software rendering, WebGL's pixels are read back there,
-    // about 0.2 s for a thousand switches), so the frame is on its way to the
-    // screen only when the next task runs (snapshotPaintedMs, the first-render time).
-    requestAnimationFrame(() => {
-      timings.snapshotFrameMs ??= performance.now();
-      const channel = new window.MessageChannel();
-      channel.port1.onmessage = () => (timings.snapshotPaintedMs ??= performance.now());
-      channel.port2.postMessage(undefined);
+    // The graph drawn: cytoscape's first frame after the snapshot (the first render of a small network).
+    nextFrameCommitted().then((frame) => {
+      timings.snapshotFrameMs ??= frame.frameMs;
+      timings.snapshotPaintedMs ??= frame.paintedMs;
     });
     lastEventId = doc.eventId;
     window.sdnWebView.loads += 1;
@@ -486,6 +582,6 @@
     panel.replaceChildren(...parts);
   }
 
-  window.sdnWebView = { cy: undefined, summary, load, applied: 0, loads: 0, timings: { snapshotFetchedMs: undefined, snapshotDrawnMs: undefined, snapshotFrameMs: undefined, snapshotPaintedMs: undefined, lagsMs: [] } };
+  window.sdnWebView = { cy: undefined, summary, load, applied: 0, loads: 0, timings: { previewPaintedMs: undefined, preview: undefined, snapshotFetchedMs: undefined, snapshotDrawnMs: undefined, snapshotFrameMs: undefined, snapshotPaintedMs: undefined, lagsMs: [] } };
   load();
 })();
