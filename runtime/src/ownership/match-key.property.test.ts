@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { matchDown, matchUp, OfpEncodeError, oxmFieldByName, type Match, type OxmField, type OxmOpaque, type OxmTlv, type OxmValue } from '../openflow/index.js';
-import { match as anyMatch, mac } from '../openflow/testing/arbitraries.js';
+import { matchDown, matchUp, OfpEncodeError, oxmFieldByName, type Match, type OxmField, type OxmTlv, type OxmValue } from '../openflow/index.js';
+import { mac } from '../openflow/testing/arbitraries.js';
 import { match10 } from '../openflow/testing/arbitraries-of10.js';
+import { match13 } from './testing/matches.js';
 import { keyEquals, keyText, matchBits, matchesEqual, matchKeyOf } from './match-bits.js';
 
 /**
@@ -14,19 +15,6 @@ import { keyEquals, keyText, matchBits, matchesEqual, matchKeyOf } from './match
  * differently from what a switch reports (order, an all-ones mask, bits
  * outside the mask, uppercase MACs).
  */
-
-/** One field per OXM header, as a valid match has (a switch refuses a duplicate). */
-const fieldId = (f: OxmField): string => (f.field === 'opaque' ? `${(f as OxmOpaque).oxmClass}.${(f as OxmOpaque).oxmField}` : f.field);
-const EXPERIMENTER_CLASS = 0xffff;
-
-/** A masked opaque field has a value and a mask of one size after its experimenter prefix (a switch refuses any other). */
-function wellFormed(f: OxmField): boolean {
-  if (f.field !== 'opaque' || !(f as OxmOpaque).hasMask) return true;
-  const { oxmClass, payload } = f as OxmOpaque;
-  const prefix = oxmClass !== EXPERIMENTER_CLASS ? 0 : payload.length >= 6 ? 6 : 4;
-  return payload.length >= prefix && (payload.length - prefix) % 2 === 0;
-}
-const match13: fc.Arbitrary<Match> = anyMatch.filter((m) => new Set(m.map(fieldId)).size === m.length && m.every(wellFormed));
 
 const equal = (a: Match, b: Match): boolean => matchesEqual(matchBits(a), matchBits(b));
 
