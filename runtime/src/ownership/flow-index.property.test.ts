@@ -6,8 +6,8 @@ import { appCookie } from './cookie.js';
 import { OwnershipError } from './errors.js';
 import { FlowIndex } from './flow-index.js';
 import { FlowLedger } from './ledger.js';
-import { keyText, matchBits, matchCovers, matchesEqual, matchesOverlap, matchKeyOf, type MatchBits, type MatchKey } from './match-bits.js';
-import { carried10, match13, nearbyMatch } from './testing/matches.js';
+import { matchBits, matchCovers, matchesEqual, matchesOverlap, matchKeyOf, type MatchBits, type MatchKey } from './match-bits.js';
+import { carried10, keyText, match13, nearbyMatch } from './testing/matches.js';
 
 /**
  * The ledger's typed-array index (FlowIndex) against a Map, and the ledger

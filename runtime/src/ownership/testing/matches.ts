@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { matchDown, matchUp, type Match, type OxmField, type OxmOpaque } from '../../openflow/index.js';
 import { match as anyMatch } from '../../openflow/testing/arbitraries.js';
 import { match10 } from '../../openflow/testing/arbitraries-of10.js';
+import type { MatchKey } from '../match-bits.js';
 
 /** One field per OXM header, as a valid match has (a switch refuses a duplicate). */
 const fieldId = (f: OxmField): string => (f.field === 'opaque' ? `${(f as OxmOpaque).oxmClass}.${(f as OxmOpaque).oxmField}` : f.field);
@@ -41,3 +42,8 @@ export const nearbyMatch: fc.Arbitrary<Match> = fc
     }
     return m;
   });
+
+/** A match key's bytes as a string, one latin1 character per byte: what tests compare and keep (matchKeyOf's result is a scratch). */
+export function keyText(key: MatchKey): string {
+  return key.bytes.toString('latin1', 0, key.length);
+}
