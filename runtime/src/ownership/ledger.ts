@@ -2,7 +2,8 @@ import { OFPFC_ADD, OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPFC_MODIFY_STRICT, OFPG
 import { appIdOf } from './cookie.js';
 import { appAskedFlowRemoved, type AppRef } from './confine.js';
 import { OwnershipError } from './errors.js';
-import { keyEquals, keyText, matchBits, matchCovers, matchesOverlap, matchKeyOf, type MatchBits, type MatchKey } from './match-bits.js';
+import { FlowIndex } from './flow-index.js';
+import { matchBits, matchCovers, matchesOverlap, matchKeyOf, type MatchBits, type MatchKey } from './match-bits.js';
 
 type FlowModBody = Omit<FlowMod, 'version' | 'xid'>;
 
@@ -18,43 +19,38 @@ export interface LedgerEntry {
   readonly notifyApp: boolean;
 }
 
-/**
- * A ledger entry, and a link in the chain of its app's entries in its slot
- * whose keys have the same hash; its bits are made when first compared (most
- * flows never are).
- */
+/** A ledger entry: what the rarer paths (overlap, deletes, removal of an app's flows) read; lookups go through the FlowIndex. */
 class Entry implements LedgerEntry {
+  /** Its id in the ledger's FlowIndex. */
+  readonly id: number;
   readonly appId: number;
   readonly tableId: number;
   readonly priority: number;
   readonly match: Match;
-  notifyApp: boolean;
-  /** keyText of the match: what a lookup compares. */
-  readonly key: string;
-  /** MatchKey.hash of the match: where the entry sits. */
-  readonly hash: number;
-  next: Entry | undefined;
+  /** As of the last time the ledger handed the entry out: the index's mark is the truth (a replacing add changes only that). */
+  notifyApp = false;
   private cachedBits: MatchBits | undefined;
 
-  constructor(appId: number, mod: FlowModBody, key: MatchKey, bits: MatchBits | undefined) {
+  constructor(id: number, appId: number, mod: FlowModBody, bits: MatchBits | undefined) {
+    this.id = id;
     this.appId = appId;
     this.tableId = mod.tableId;
     this.priority = mod.priority;
     this.match = copyMatch(mod.match);
-    this.notifyApp = appAskedFlowRemoved(mod);
-    this.key = keyText(key);
-    this.hash = key.hash;
-    this.next = undefined;
     this.cachedBits = bits;
   }
 
+  /** Made when first compared (most flows never are). */
   get bits(): MatchBits {
     return (this.cachedBits ??= matchBits(this.match));
   }
 }
 
-/** One app's entries in one slot: chains by key hash. */
-type Entries = Map<number, Entry>;
+/** One app's entries in one slot. */
+type Entries = Set<Entry>;
+
+/** The index mark of a flow whose owner asked for its flow-removed event. */
+const NOTIFY = 1;
 
 /** Flows an app may hold on one switch; `Infinity` for no limit. */
 export type QuotaOf = (appId: number) => number;
@@ -70,8 +66,12 @@ export type QuotaOf = (appId: number) => number;
  * used from one event loop.
  */
 export class FlowLedger {
-  /** slotKey(table, priority) -> the entries there, by app (an add that replaces and a strict delete are lookups). */
+  /** slotKey(table, priority) -> the entries there, by app: whom an add may overlap, what a non-strict delete walks. */
   private readonly slots = new Map<number, Map<number, Entries>>();
+  /** (slot, app, match key) -> flow id: what an add that replaces, a strict delete and a FLOW_REMOVED look up. */
+  private readonly index = new FlowIndex();
+  /** By flow id. */
+  private readonly flows: (Entry | undefined)[] = [];
   private readonly counts = new Map<number, number>();
   private readonly quotaOf: QuotaOf;
 
@@ -98,9 +98,8 @@ export class FlowLedger {
   apply(app: AppRef, version: number, mod: FlowModBody): void {
     if (mod.command === OFPFC_ADD) return this.add(app, mod);
     const strict = mod.command === OFPFC_MODIFY_STRICT || mod.command === OFPFC_DELETE_STRICT;
-    if (strict && version === 1) {
-      const owner = this.find(mod.tableId, mod.priority, matchKeyOf(mod.match))?.appId;
-      if (owner !== app.id) throw new OwnershipError('unconfinable', app.name, 'OpenFlow 1.0 cannot confine a strict modify or delete by cookie, and the ledger holds no flow of this app with that table, priority and match');
+    if (strict && version === 1 && this.ownerOf(mod.tableId, mod.priority, matchKeyOf(mod.match)) !== app.id) {
+      throw new OwnershipError('unconfinable', app.name, 'OpenFlow 1.0 cannot confine a strict modify or delete by cookie, and the ledger holds no flow of this app with that table, priority and match');
     }
     if (mod.command === OFPFC_DELETE || mod.command === OFPFC_DELETE_STRICT) this.delete(app.id, mod, strict);
   }
@@ -111,90 +110,96 @@ export class FlowLedger {
    * connected). Its `notifyApp` says whether the owner asked for the event.
    */
   removed(msg: Pick<FlowRemoved, 'cookie' | 'tableId' | 'priority' | 'match'>): LedgerEntry | undefined {
-    const entries = this.slots.get(slotKey(msg.tableId, msg.priority))?.get(appIdOf(msg.cookie));
-    if (entries === undefined) return undefined;
-    const entry = lookup(entries, matchKeyOf(msg.match));
-    if (entry === undefined) return undefined;
-    this.drop(entries, entry);
+    const id = this.index.find(slotKey(msg.tableId, msg.priority), appIdOf(msg.cookie), matchKeyOf(msg.match));
+    if (id < 0) return undefined;
+    const entry = this.handedOut(id);
+    this.drop(entry);
     return entry;
   }
 
   /** The flows `appId` holds here. */
   entries(appId: number): LedgerEntry[] {
-    return [...this.slots.values()].flatMap((byApp) => chained(byApp.get(appId)));
+    const out: LedgerEntry[] = [];
+    for (const byApp of this.slots.values()) for (const e of byApp.get(appId) ?? []) out.push(this.handedOut(e.id));
+    return out;
   }
 
   /** Forgets every flow of `appId` (its flows were deleted from the switch). */
   forgetApp(appId: number): void {
-    for (const byApp of this.slots.values()) byApp.delete(appId);
+    for (const byApp of this.slots.values()) for (const e of byApp.get(appId) ?? []) this.drop(e);
     this.counts.delete(appId);
   }
 
   private add(app: AppRef, mod: FlowModBody): void {
     const key = matchKeyOf(mod.match);
-    const byApp = this.slots.get(slotKey(mod.tableId, mod.priority));
+    const slot = slotKey(mod.tableId, mod.priority);
+    const byApp = this.slots.get(slot);
     // Most adds land where only the app itself has flows: no other owner to walk, no bits to make.
     const bits = byApp !== undefined && (byApp.size > 1 || !byApp.has(app.id)) ? refuseOverlap(app, mod, byApp) : undefined;
-    const own = byApp?.get(app.id);
-    const existing = own === undefined ? undefined : lookup(own, key);
-    if (existing !== undefined) {
+    const mark = appAskedFlowRemoved(mod) ? NOTIFY : 0;
+    const existing = byApp === undefined ? -1 : this.index.find(slot, app.id, key);
+    if (existing >= 0) {
       // The switch replaces a flow with the same table, priority and match: no new flow, nothing made.
-      const asked = appAskedFlowRemoved(mod);
-      if (existing.notifyApp !== asked) existing.notifyApp = asked;
+      if (this.index.mark(existing) !== mark) this.index.setMark(existing, mark);
       return;
     }
     const quota = this.quotaOf(app.id);
     if (this.count(app.id) >= quota) throw new OwnershipError('quota', app.name, `already holds ${quota} flows on this switch, its quota`);
-    const entry = new Entry(app.id, mod, key, bits);
-    let slot = byApp;
-    if (slot === undefined) this.slots.set(slotKey(mod.tableId, mod.priority), (slot = new Map()));
-    let entries = own;
-    if (entries === undefined) slot.set(app.id, (entries = new Map()));
-    entry.next = entries.get(entry.hash);
-    entries.set(entry.hash, entry);
+    const id = this.index.insert(slot, app.id, key);
+    this.index.setMark(id, mark);
+    const entry = new Entry(id, app.id, mod, bits);
+    this.flows[id] = entry;
+    let owners = byApp;
+    if (owners === undefined) this.slots.set(slot, (owners = new Map()));
+    let own = owners.get(app.id);
+    if (own === undefined) owners.set(app.id, (own = new Set()));
+    own.add(entry);
     this.bump(app.id, 1);
   }
 
   private delete(appId: number, mod: FlowModBody, strict: boolean): void {
     // out_port / out_group filter by actions the ledger does not keep: the switch's FLOW_REMOVED tells.
     if (mod.outPort !== OFPP_ANY || mod.outGroup !== OFPG_ANY) return;
-    const bits = strict ? undefined : matchBits(mod.match);
     const key = strict ? matchKeyOf(mod.match) : undefined;
+    const bits = strict ? undefined : matchBits(mod.match);
     for (const [slot, byApp] of this.slots) {
-      const entries = byApp.get(appId);
-      if (entries === undefined) continue;
-      const table = slot >>> 16;
-      const priority = slot & 0xffff;
-      if (mod.tableId !== OFPTT_ALL && mod.tableId !== table) continue;
+      const own = byApp.get(appId);
+      if (own === undefined) continue;
+      if (mod.tableId !== OFPTT_ALL && mod.tableId !== slot >>> 16) continue;
       if (key !== undefined) {
-        const entry = mod.priority === priority ? lookup(entries, key) : undefined;
-        if (entry !== undefined) this.drop(entries, entry);
+        const id = mod.priority === (slot & 0xffff) ? this.index.find(slot, appId, key) : -1;
+        if (id >= 0) this.drop(this.flows[id]!);
         continue;
       }
-      for (const e of chained(entries)) if (matchCovers(bits!, e.bits)) this.drop(entries, e);
+      for (const e of own) if (matchCovers(bits!, e.bits)) this.drop(e);
     }
   }
 
-  private find(tableId: number, priority: number, key: MatchKey): LedgerEntry | undefined {
-    for (const entries of this.slots.get(slotKey(tableId, priority))?.values() ?? []) {
-      const hit = lookup(entries, key);
-      if (hit !== undefined) return hit;
-    }
+  /** The app whose flow has this table, priority and match key; undefined for none. */
+  private ownerOf(tableId: number, priority: number, key: MatchKey): number | undefined {
+    const slot = slotKey(tableId, priority);
+    for (const appId of this.slots.get(slot)?.keys() ?? []) if (this.index.find(slot, appId, key) >= 0) return appId;
     return undefined;
   }
 
-  /** Takes `entry` out of its chain in `entries` and the count. */
-  private drop(entries: Entries, entry: Entry): void {
-    let previous: Entry | undefined;
-    for (let e = entries.get(entry.hash); e !== undefined; previous = e, e = e.next) {
-      if (e !== entry) continue;
-      if (previous !== undefined) previous.next = e.next;
-      else if (e.next !== undefined) entries.set(e.hash, e.next);
-      else entries.delete(e.hash);
-      e.next = undefined;
-      this.bump(entry.appId, -1);
-      return;
-    }
+  /** `flows[id]`, its `notifyApp` brought up to date. */
+  private handedOut(id: number): Entry {
+    const entry = this.flows[id]!;
+    entry.notifyApp = this.index.mark(id) === NOTIFY;
+    return entry;
+  }
+
+  /** Takes `entry` out of the index, its slot and the count. */
+  private drop(entry: Entry): void {
+    this.index.remove(entry.id);
+    this.flows[entry.id] = undefined;
+    const slot = slotKey(entry.tableId, entry.priority);
+    const byApp = this.slots.get(slot)!;
+    const own = byApp.get(entry.appId)!;
+    own.delete(entry);
+    if (own.size === 0) byApp.delete(entry.appId);
+    if (byApp.size === 0) this.slots.delete(slot);
+    this.bump(entry.appId, -1);
   }
 
   private bump(appId: number, by: number): void {
@@ -210,26 +215,13 @@ function refuseOverlap(app: AppRef, mod: FlowModBody, byApp: ReadonlyMap<number,
   const bits = matchBits(mod.match);
   for (const [owner, entries] of byApp) {
     if (owner === app.id) continue;
-    for (const e of chained(entries)) {
+    for (const e of entries) {
       if (matchesOverlap(e.bits, bits)) {
         throw new OwnershipError('overlap', app.name, `table ${mod.tableId} priority ${mod.priority}: the match overlaps a flow of app id ${owner} at the same priority; use another priority (or table) so the switch does not have to choose`);
       }
     }
   }
   return bits;
-}
-
-/** The entry of `entries` whose match has `key`. */
-function lookup(entries: Entries, key: MatchKey): Entry | undefined {
-  for (let e = entries.get(key.hash); e !== undefined; e = e.next) if (keyEquals(key, e.key)) return e;
-  return undefined;
-}
-
-/** Every entry of `entries`, as a list (safe to drop entries while walking it). */
-function chained(entries: Entries | undefined): Entry[] {
-  const out: Entry[] = [];
-  for (const head of entries?.values() ?? []) for (let e: Entry | undefined = head; e !== undefined; e = e.next) out.push(e);
-  return out;
 }
 
 /**

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Match, OxmField } from '../openflow/index.js';
-import { keyText, matchBits, matchCovers, matchesEqual, matchesOverlap, matchKeyOf } from './match-bits.js';
+import { matchBits, matchCovers, matchesEqual, matchesOverlap, matchKeyOf } from './match-bits.js';
+import { keyText } from './testing/matches.js';
 
 /**
  * Overlap and cover against a packet oracle: a packet is a value for each of a

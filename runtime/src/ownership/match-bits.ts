@@ -123,7 +123,7 @@ const FNV_PRIME = 0x01000193;
  * flow's fields in its own order). Made straight from the encoded fields,
  * without the objects `matchBits` builds, and without a string: the ledger
  * finds the flow that an add replaces, a strict delete names or a
- * FLOW_REMOVED reports by the hash, and compares the bytes with `keyEquals`.
+ * FLOW_REMOVED reports by the hash, and compares the bytes (`FlowIndex`).
  * @throws OfpEncodeError for a field that does not encode.
  */
 export function matchKeyOf(match: Match): MatchKey {
@@ -148,19 +148,6 @@ export function matchKeyOf(match: Match): MatchKey {
   scratchKey.length = w.pos;
   scratchKey.hash = h >>> 2;
   return scratchKey;
-}
-
-/** The key as a string, one latin1 character per byte: what the ledger keeps of a flow it records. */
-export function keyText(key: MatchKey): string {
-  return key.bytes.toString('latin1', 0, key.length);
-}
-
-/** Whether `key` holds the same bytes as `text` (a `keyText`). */
-export function keyEquals(key: MatchKey, text: string): boolean {
-  if (text.length !== key.length) return false;
-  const b = key.bytes;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== b[i]) return false;
-  return true;
 }
 
 /** Rewrites the fields written to `w` in the order of their bytes (which starts with their OXM type). */
