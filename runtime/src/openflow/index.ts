@@ -18,7 +18,6 @@ export { decodeHeader, decodeMessage, encodeMessage, encodeMessageInto, expectWh
 export { macAt, readIpv4, readIpv6 } from './addresses.js';
 export { OFPPC_PORT_DOWN, OFPPS_LINK_DOWN } from './port.js';
 export { matchValue, readMatch, writeOxm } from './oxm.js';
-export { OFP_PACKET_IN_SIZE } from './flow-messages.js';
 export { oxmFieldByName, type OxmFieldDesc, type OxmKind } from './oxm-fields.js';
 export { formatDpid } from './dpid.js';
 export { onfRoleStatus, ONFT_ROLE_STATUS, OFPCRR_CONFIG, OFPCRR_EXPERIMENTER, OFPCRR_MASTER_REQUEST, type RoleStatus } from './role-status.js';

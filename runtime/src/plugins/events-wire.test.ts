@@ -33,7 +33,8 @@ function roundTrip(events: HostEvent[]): WitEvent[] {
 
 function frameOf(e: WorkerEvent): Buffer {
   assert.equal(e.tag, 'packet-in-frame');
-  return (e as Extract<WorkerEvent, { tag: 'packet-in-frame' }>).frame;
+  const f = e as Extract<WorkerEvent, { tag: 'packet-in-frame' }>;
+  return f.bytes.subarray(f.start, f.end);
 }
 
 const u64 = (n: bigint): Buffer => {

@@ -223,14 +223,14 @@ export type WorkerEvent = WitEvent | PacketInFrame;
 /** `e` as a WIT value: a packet-in frame decoded (for jco's glue, which lowers WIT values only). */
 export function witEvent(e: WorkerEvent): WitEvent {
   if (e.tag !== 'packet-in-frame') return e;
-  const p = packetInParts(e.frame);
+  const p = packetInParts(e);
   return {
     tag: 'packet-in',
-    val: { dpid: e.dpid, bufferId: p.bufferId, totalLen: p.totalLen, reason: p.reason, tableId: p.tableId, cookie: p.cookie, inPort: p.inPort, match: witMatch(p.match), data: p.data },
+    val: { dpid: e.dpid, bufferId: p.bufferId, totalLen: p.totalLen, reason: p.reason, tableId: p.tableId, cookie: p.cookie, inPort: p.inPort, match: witMatch(p.match), data: e.bytes.subarray(p.dataStart, e.end) },
   };
 }
 
-/** Reads one event written by `writeEvent` (worker side); a packet-in stays a frame, a view into `r`'s buffer. */
+/** Reads one event written by `writeEvent` (worker side); a packet-in stays a frame, in `r`'s buffer. */
 export function readEvent(r: Reader): WorkerEvent {
   const code = r.u8('kind');
   switch (code) {
@@ -244,8 +244,14 @@ export function readEvent(r: Reader): WorkerEvent {
     }
     case 2:
       return { tag: 'switch-down', val: { dpid: readDpid(r), reason: readStr(r, 'reason') } };
-    case 3:
-      return { tag: 'packet-in-frame', dpid: readDpid(r), frame: readBlob(r, 'packetIn') };
+    case 3: {
+      const dpid = readDpid(r);
+      const length = r.u32('packetIn');
+      const start = r.pos;
+      r.need(length, 'packetIn');
+      r.pos += length;
+      return { tag: 'packet-in-frame', dpid, bytes: r.buf, start, end: r.pos };
+    }
     case 4:
       return { tag: 'port-status', val: { dpid: readDpid(r), reason: r.u8('reason'), desc: readPort(r) } };
     case 5: {

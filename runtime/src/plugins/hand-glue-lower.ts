@@ -104,7 +104,7 @@ function matchFields(m: GuestMemory, at: number, match: Match): void {
 
 /** A packet-in's payload at `v`, from its frame. */
 function packetInFrame(m: GuestMemory, v: number, e: PacketInFrame): void {
-  const p = packetInParts(e.frame);
+  const p = packetInParts(e);
   m.stringAt(v, e.dpid);
   m.u32At(v + 8, p.bufferId);
   m.u16At(v + 12, p.totalLen);
@@ -113,7 +113,7 @@ function packetInFrame(m: GuestMemory, v: number, e: PacketInFrame): void {
   m.stringAt(v + 16, p.cookie);
   m.u32At(v + 24, p.inPort);
   matchFields(m, v + 28, p.match);
-  m.bytesAt(v + 36, p.data);
+  m.bytesFromAt(v + 36, e.bytes, p.dataStart, e.end);
 }
 
 function port(m: GuestMemory, at: number, p: WitPort): void {

@@ -23,7 +23,12 @@ import type { WitEvent } from './wit-types.js';
 const HAND_LOWERED = new Set<WitEvent['tag']>(['switch-up', 'switch-down', 'packet-in', 'port-status', 'flow-removed', 'switch-error', 'message', 'kv-change']);
 
 /** The packet-ins of the corpus as the worker gets them: frames (packet-in-frame.ts), dpids from TEXTS. */
-const frames = (i: number): PacketInFrame[] => packetInMessages().map((m, k) => ({ tag: 'packet-in-frame', dpid: TEXTS[(i + k) % TEXTS.length]!, frame: encodeMessage(m) }));
+const frames = (i: number): PacketInFrame[] =>
+  packetInMessages().map((m, k) => {
+    // In the middle of a bigger buffer, as in the batch channel's area.
+    const frame = encodeMessage(m);
+    return { tag: 'packet-in-frame', dpid: TEXTS[(i + k) % TEXTS.length]!, bytes: Buffer.concat([Buffer.alloc(3, 0xee), frame, Buffer.alloc(5, 0xee)]), start: 3, end: 3 + frame.length };
+  });
 /** What jco's glue gets of a worker's batch. */
 const wit = (batch: readonly WorkerEvent[]): unknown[] => batch.map(witEvent);
 

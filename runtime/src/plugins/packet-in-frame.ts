@@ -1,5 +1,5 @@
 import { cookieSeenBy } from '../ownership/cookie.js';
-import { encodeMessageInto, matchValue, OFP_PACKET_IN_SIZE, OFP_VERSION_1_3, readMatch, Reader, type Match, type PacketIn, type Writer } from '../openflow/index.js';
+import { encodeMessageInto, matchValue, OFP_HEADER_SIZE, OFP_VERSION_1_3, readMatch, Reader, type Match, type PacketIn, type Writer } from '../openflow/index.js';
 
 /**
  * A packet-in on its way to a plugin worker as the bytes the switch sent: the
@@ -17,22 +17,24 @@ import { encodeMessageInto, matchValue, OFP_PACKET_IN_SIZE, OFP_VERSION_1_3, rea
  * worker, and the worker has one cookie to read.
  */
 
-/** ofp_packet_in (OpenFlow 1.3.5 7.4.1): offsets from the message's start. */
-const BUFFER_ID_AT = 8;
-const TOTAL_LEN_AT = 12;
-const REASON_AT = 14;
-const TABLE_ID_AT = 15;
+/** ofp_packet_in (OpenFlow 1.3.5 7.4.1): the cookie's offset from the message's start. */
 const COOKIE_AT = 16;
 /** The two pad bytes between the match and the frame. */
 const PAD_AFTER_MATCH = 2;
 /** Cookies whose high word is below this are exact as a double (< 2^53): formatted without a BigInt. */
 const SAFE_HIGH_WORD = 0x200000;
 
-/** A packet-in as the worker reads it: the OpenFlow 1.3 message (a view into the batch channel), its cookie the one the app sees. */
+/**
+ * A packet-in as the worker reads it: the OpenFlow 1.3 message at
+ * `bytes[start, end)` (the batch channel's area: no view is made of it), its
+ * cookie the one the app is shown.
+ */
 export interface PacketInFrame {
   readonly tag: 'packet-in-frame';
   readonly dpid: string;
-  readonly frame: Buffer;
+  readonly bytes: Buffer;
+  readonly start: number;
+  readonly end: number;
 }
 
 /** The event as the main thread has it (core/app-types.ts): the routed message, and the connection's frame when there is one. */
@@ -65,31 +67,29 @@ export interface PacketInParts {
   readonly cookie: string;
   readonly inPort: number;
   readonly match: Match;
-  /** The packet: a view into the frame. */
-  readonly data: Buffer;
+  /** Where the packet starts in the frame's `bytes`; it runs to the frame's end. */
+  readonly dataStart: number;
 }
 
 /**
- * Reads `frame` (worker side). The fixed fields are read where they lie; the
- * match is the codec's own reading (readMatch), so the values are the ones a
- * decoded message would have.
- * @throws OfpDecodeError when the match does not fit the frame (the main thread
+ * Reads `frame` (worker side) with the codec's Reader: the fixed fields as
+ * decodePacketIn reads them, the match by its readMatch, so the values are the
+ * ones a decoded message has (the cookie formatted without a BigInt while it is
+ * exact as a double).
+ * @throws OfpDecodeError when a field does not fit the frame (the main thread
  *   sends only frames a connection decoded, or messages it encoded).
  */
-export function packetInParts(frame: Buffer): PacketInParts {
-  const r = new Reader(frame, OFP_PACKET_IN_SIZE, frame.length, 'PacketIn', 0);
+export function packetInParts(frame: PacketInFrame): PacketInParts {
+  const r = new Reader(frame.bytes, frame.start + OFP_HEADER_SIZE, frame.end, 'PacketIn', frame.start);
+  const bufferId = r.u32('buffer_id');
+  const totalLen = r.u16('total_len');
+  const reason = r.u8('reason');
+  const tableId = r.u8('table_id');
+  const high = r.u32('cookie');
+  const low = r.u32('cookie');
+  const cookie = high < SAFE_HIGH_WORD ? String(high * 0x1_0000_0000 + low) : ((BigInt(high) << 32n) | BigInt(low)).toString();
   const match = readMatch(r);
   r.pad(PAD_AFTER_MATCH);
   const inPort = matchValue(match, 'in_port');
-  const high = frame.readUInt32BE(COOKIE_AT);
-  return {
-    bufferId: frame.readUInt32BE(BUFFER_ID_AT),
-    totalLen: frame.readUInt16BE(TOTAL_LEN_AT),
-    reason: frame[REASON_AT]!,
-    tableId: frame[TABLE_ID_AT]!,
-    cookie: high < SAFE_HIGH_WORD ? String(high * 0x1_0000_0000 + frame.readUInt32BE(COOKIE_AT + 4)) : frame.readBigUInt64BE(COOKIE_AT).toString(),
-    inPort: typeof inPort === 'number' ? inPort : 0,
-    match,
-    data: r.rest(),
-  };
+  return { bufferId, totalLen, reason, tableId, cookie, inPort: typeof inPort === 'number' ? inPort : 0, match, dataStart: r.pos };
 }
