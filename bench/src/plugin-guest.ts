@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { AppEvent } from '../../runtime/dist/core/index.js';
 import { Reader, Writer } from '../../runtime/dist/openflow/index.js';
 import type { CompiledComponent } from '../../runtime/dist/plugins/compile-cache.js';
-import { eventKind, readEvent, writeEvent } from '../../runtime/dist/plugins/events-wire.js';
+import { eventKind, readEvent, witEvent, writeEvent } from '../../runtime/dist/plugins/events-wire.js';
 import { loadGlue, type Instantiate, type PluginExports } from '../../runtime/dist/plugins/glue.js';
 import { withHandWrittenHandle } from '../../runtime/dist/plugins/hand-glue.js';
 
@@ -65,10 +65,13 @@ export async function instantiateDirect(compiled: CompiledComponent, config: str
   return instance;
 }
 
-/** The WIT values of `events`, as a worker reads them off the wire. */
+/** The app id the benchmark's plugin has for the cookie rule: its packet-ins carry cookie 0, which every app is shown as it is. */
+export const BENCH_APP_ID = 1;
+
+/** The WIT values of `events`, as a worker reads them off the wire and jco's glue gets them (a packet-in decoded from its frame). */
 export function witEvents(events: readonly AppEvent[]): unknown[] {
   const w = new Writer(256);
-  for (const e of events) writeEvent(w, e, eventKind(e)!);
+  for (const e of events) writeEvent(w, e, eventKind(e)!, BENCH_APP_ID);
   const r = new Reader(w.buf, 0, w.pos, 'bench');
-  return events.map(() => readEvent(r));
+  return events.map(() => witEvent(readEvent(r)));
 }

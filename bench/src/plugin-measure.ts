@@ -8,7 +8,7 @@ import { SpinGate } from '../../runtime/dist/plugins/cpu-pressure.js';
 import { ModuleCache } from '../../runtime/dist/plugins/module-cache.js';
 import { PluginRunner, RunnerFault } from '../../runtime/dist/plugins/runner.js';
 import { WorkerSupply } from '../../runtime/dist/plugins/worker-supply.js';
-import { instantiateDirect, witEvents } from './plugin-guest.js';
+import { BENCH_APP_ID, instantiateDirect, witEvents } from './plugin-guest.js';
 import { packetInEvent, type PluginRig } from './plugin-rig.js';
 
 /** The three measurements of bench/src/plugins.ts: per-event cost, swap time, stop time. */
@@ -206,7 +206,7 @@ export async function stopTimes(manifest: PluginManifest, compiled: CompiledComp
     const runner = new PluginRunner(manifest, compiled, modules, undefined, { micros: DEFAULT_POLICY.spinMicros, gate: new SpinGate().buffer }, workers.take());
     await runner.ready(30_000);
     const started = performance.now();
-    const faultMs = await runner.runBatch(traffic(1), 1).then(
+    const faultMs = await runner.runBatch(traffic(1), 1, BENCH_APP_ID).then(
       () => {
         throw new Error('the looping guest answered');
       },

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { AppContext, AppEvent, AppScope, Command, SwitchDirectory, SwitchHandle } from '../../runtime/dist/core/index.js';
 import { RuntimeMetrics } from '../../runtime/dist/observability/metrics.js';
-import { encodeMessageInto, expectWholeMessage, OFPT_PACKET_OUT, Writer, type PacketIn } from '../../runtime/dist/openflow/index.js';
+import { encodeMessage, encodeMessageInto, expectWholeMessage, OFPT_PACKET_OUT, Writer, type PacketIn } from '../../runtime/dist/openflow/index.js';
 import { PluginManager, type PluginStateChange, type SlotPolicy } from '../../runtime/dist/plugins/index.js';
 import { CACHE as KIT_BUILDS } from '../../runtime/dist/plugins/testing/kits.js';
 
@@ -29,7 +29,8 @@ export function packetInEvent(src: number, dst: number, seq: number): AppEvent {
   data.writeUInt16BE(0x88b5, 12);
   data.writeUInt32BE(seq, 14);
   const message: PacketIn = { type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: data.length, reason: 0, tableId: 0, cookie: 0n, match: [{ field: 'in_port', value: 1 + (src % 8) }], data };
-  return { type: 'packetIn', node: 0, dpid: BENCH_DPID, message };
+  // With the frame a connection hands over with it: the plugin host passes that on as it is.
+  return { type: 'packetIn', node: 0, dpid: BENCH_DPID, message, frame: encodeMessage(message) };
 }
 
 export class PluginRig {

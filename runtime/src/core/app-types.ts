@@ -23,8 +23,12 @@ export type AppEvent =
    * `owner`: the app whose flow sent the packet to the controller (it gets the
    * event, with the cookie it wrote); absent for a table miss (every app that
    * takes table misses gets it). docs/apps-sharing-a-switch.md.
+   * `frame`: the message as the switch sent it (OpenFlow 1.3, a view into the
+   * received buffer), for the plugin host to pass on without encoding it again;
+   * absent when the event did not come from a connection. Its cookie is the
+   * switch's, with every app's bits: an app gets `message.cookie`, never this one.
    */
-  | { readonly type: 'packetIn'; readonly node: number; readonly dpid: bigint; readonly message: PacketIn; readonly owner?: number }
+  | { readonly type: 'packetIn'; readonly node: number; readonly dpid: bigint; readonly message: PacketIn; readonly owner?: number; readonly frame?: Uint8Array }
   | { readonly type: 'portStatus'; readonly node: number; readonly dpid: bigint; readonly message: PortStatus }
   /** `owner`: the app whose flow it was (only it gets the event, with its own cookie); absent for a flow no app owns. */
   | { readonly type: 'flowRemoved'; readonly node: number; readonly dpid: bigint; readonly message: FlowRemoved; readonly owner?: number }

@@ -161,7 +161,7 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
     }
   }
 
-  onMessage(session: SwitchSession, message: OfpMessage): void {
+  onMessage(session: SwitchSession, message: OfpMessage, frame?: Buffer): void {
     const dpid = session.dpid;
     const entry = dpid === undefined ? undefined : this.switchesByDpid.get(dpid);
     if (entry === undefined || entry.session !== session) return;
@@ -175,7 +175,7 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
     switch (message.type) {
       case 'PacketIn': {
         const started = performance.now();
-        this.bus.publish({ type: 'packetIn', node, dpid: entry.view.dpid, message });
+        this.bus.publish(frame === undefined ? { type: 'packetIn', node, dpid: entry.view.dpid, message } : { type: 'packetIn', node, dpid: entry.view.dpid, message, frame });
         this.metrics.packetInHandling.observe((performance.now() - started) / 1000);
         return;
       }

@@ -17,7 +17,7 @@ export { niciraActionData } from './actions.js';
 export { decodeHeader, decodeMessage, encodeMessage, encodeMessageInto, expectWholeMessage, SUPPORTED_VERSIONS } from './codec.js';
 export { macAt, readIpv4, readIpv6 } from './addresses.js';
 export { OFPPC_PORT_DOWN, OFPPS_LINK_DOWN } from './port.js';
-export { matchValue, writeOxm } from './oxm.js';
+export { matchValue, readMatch, writeOxm } from './oxm.js';
 export { oxmFieldByName, type OxmFieldDesc, type OxmKind } from './oxm-fields.js';
 export { formatDpid } from './dpid.js';
 export { onfRoleStatus, ONFT_ROLE_STATUS, OFPCRR_CONFIG, OFPCRR_EXPERIMENTER, OFPCRR_MASTER_REQUEST, type RoleStatus } from './role-status.js';

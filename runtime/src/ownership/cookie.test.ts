@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { APP_COOKIE_MASK, APP_ID_MASK, appCookie, appIdOf, MAX_APP_ID, NO_APP_ID, NO_COOKIE, ownCookie, touchesAppBits } from './cookie.js';
+import { APP_COOKIE_MASK, APP_ID_MASK, appCookie, appIdOf, cookieSeenBy, MAX_APP_ID, NO_APP_ID, NO_COOKIE, ownCookie, touchesAppBits } from './cookie.js';
 
 describe('cookie layout', () => {
   it('keeps the app id in the top 16 bits and the app\'s cookie in the low 48', () => {
@@ -23,6 +23,17 @@ describe('cookie layout', () => {
         assert.equal(ownCookie(cookie), own);
         assert.equal(touchesAppBits(own), false);
         assert.equal(touchesAppBits(cookie), id !== 0);
+      }),
+    );
+  });
+
+  it('shows an app the cookie of a packet-in without another app\'s bits: its own part, a flow no app owns as it is, another app\'s flow as NO_COOKIE', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: MAX_APP_ID }), fc.integer({ min: 0, max: NO_APP_ID }), fc.bigInt({ min: 0n, max: APP_COOKIE_MASK }), (app, writer, own) => {
+        const seen = cookieSeenBy(app, appCookie(writer, own));
+        if (writer === app) assert.equal(seen, own);
+        else if (writer === 0 || writer === NO_APP_ID) assert.equal(seen, appCookie(writer, own));
+        else assert.equal(seen, NO_COOKIE);
       }),
     );
   });

@@ -44,3 +44,16 @@ export function ownCookie(cookie: bigint): bigint {
 export function touchesAppBits(cookie: bigint): boolean {
   return (cookie & APP_ID_MASK) !== 0n;
 }
+
+/**
+ * The cookie app `appId` is shown of a packet-in that reached it: of one of its
+ * own flows its own part; of a flow no app owns (the runtime's, or none: the
+ * all-ones cookie) the switch's; of another app's flow (a table miss through a
+ * table-miss flow another app installed) NO_COOKIE, so that no app sees
+ * another's cookie bits.
+ */
+export function cookieSeenBy(appId: number, cookie: bigint): bigint {
+  const owner = appIdOf(cookie);
+  if (owner === RUNTIME_APP_ID || owner === NO_APP_ID) return cookie;
+  return owner === appId ? ownCookie(cookie) : NO_COOKIE;
+}

@@ -3,7 +3,7 @@
  * commands to its own flows, the per-switch flow ledger (overlap policy and
  * quotas), packet-in routing and named tables. Pure: no I/O, no clock.
  */
-export { APP_COOKIE_BITS, APP_COOKIE_MASK, APP_ID_BITS, APP_ID_MASK, appCookie, appIdOf, MAX_APP_ID, NO_APP_ID, NO_COOKIE, ownCookie, RUNTIME_APP_ID, touchesAppBits } from './cookie.js';
+export { APP_COOKIE_BITS, APP_COOKIE_MASK, APP_ID_BITS, APP_ID_MASK, appCookie, appIdOf, cookieSeenBy, MAX_APP_ID, NO_APP_ID, NO_COOKIE, ownCookie, RUNTIME_APP_ID, touchesAppBits } from './cookie.js';
 export { AppIds, preferredAppId } from './app-ids.js';
 export { appAskedFlowRemoved, asOwnerSees, confineCommand, ownedFlowStats, type AppRef } from './confine.js';
 export { OwnershipError, type OwnershipReason } from './errors.js';

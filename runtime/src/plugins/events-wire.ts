@@ -1,19 +1,21 @@
 import type { AppEvent } from '../core/index.js';
 // The table itself, not core/index.ts: this module runs in every plugin worker, which needs none of the rest of the core.
 import { EVENT_KINDS } from '../core/event-kinds.js';
-import { decodeMessage, encodeMessageInto, formatDpid, matchValue, type OxmField, type OxmValue, type Port, type Reader, type Writer } from '../openflow/index.js';
+import { decodeMessage, encodeMessageInto, formatDpid, type OxmField, type OxmValue, type Port, type Reader, type Writer } from '../openflow/index.js';
 import type { PubSubMessage } from '../pubsub/index.js';
 import type { KvChange } from '../store/index.js';
 import type { EventKind } from './manifest.js';
 import type { Endpoint, Host, Link } from '../topology/index.js';
 import type { WitEndpoint, WitEvent, WitHost, WitLink, WitOxmField, WitOxmValue, WitPort } from './wit-types.js';
+import { packetInParts, writePacketInFrame, type PacketInFrame } from './packet-in-frame.js';
 import { readBlob, readStr, writeBlob, writeStr } from './wire.js';
 
 /**
  * Events on their way to a plugin worker. The main thread writes each event in a
  * few bytes (OpenFlow messages with a match stay in their wire form: the codec is
- * the compact encoding we already have) and the worker turns them into the WIT
- * values the glue lowers into the guest.
+ * the compact encoding we already have; a packet-in goes as the bytes the switch
+ * sent, packet-in-frame.ts) and the worker turns them into the values the glue
+ * lowers into the guest.
  */
 export type HostEvent =
   | AppEvent
@@ -87,8 +89,8 @@ function writeHost(w: Writer, h: Host): void {
   w.u64(BigInt(wholeMs(h.lastSeenMs)), 'lastSeenMs');
 }
 
-/** Appends one event; `kind` is `eventKind(event)`. */
-export function writeEvent(w: Writer, event: HostEvent, kind: EventKind): void {
+/** Appends one event for the plugin of app id `appId` (the cookie it is shown of a packet-in); `kind` is `eventKind(event)`. */
+export function writeEvent(w: Writer, event: HostEvent, kind: EventKind, appId: number): void {
   w.u8(KIND_CODES[kind], 'kind');
   switch (event.type) {
     case 'switchUp': {
@@ -104,6 +106,9 @@ export function writeEvent(w: Writer, event: HostEvent, kind: EventKind): void {
       writeStr(w, event.reason, 'reason');
       return;
     case 'packetIn':
+      w.u64(event.dpid, 'dpid');
+      writePacketInFrame(w, event, appId);
+      return;
     case 'flowRemoved':
       w.u64(event.dpid, 'dpid');
       writeOpenFlow(w, event.message);
@@ -212,8 +217,21 @@ function readHost(r: Reader): WitHost {
   return { mac, ips, location: readEndpoint(r), firstSeenMs: r.u64('firstSeenMs'), lastSeenMs: r.u64('lastSeenMs') };
 }
 
-/** Reads one event written by `writeEvent` (worker side). */
-export function readEvent(r: Reader): WitEvent {
+/** An event as the worker reads it: a WIT value, or a packet-in still in its wire form (`witEvent` decodes it). */
+export type WorkerEvent = WitEvent | PacketInFrame;
+
+/** `e` as a WIT value: a packet-in frame decoded (for jco's glue, which lowers WIT values only). */
+export function witEvent(e: WorkerEvent): WitEvent {
+  if (e.tag !== 'packet-in-frame') return e;
+  const p = packetInParts(e);
+  return {
+    tag: 'packet-in',
+    val: { dpid: e.dpid, bufferId: p.bufferId, totalLen: p.totalLen, reason: p.reason, tableId: p.tableId, cookie: p.cookie, inPort: p.inPort, match: witMatch(p.match), data: e.bytes.subarray(p.dataStart, e.end) },
+  };
+}
+
+/** Reads one event written by `writeEvent` (worker side); a packet-in stays a frame, in `r`'s buffer. */
+export function readEvent(r: Reader): WorkerEvent {
   const code = r.u8('kind');
   switch (code) {
     case 1: {
@@ -228,13 +246,11 @@ export function readEvent(r: Reader): WitEvent {
       return { tag: 'switch-down', val: { dpid: readDpid(r), reason: readStr(r, 'reason') } };
     case 3: {
       const dpid = readDpid(r);
-      const m = decodeMessage(readBlob(r, 'packetIn'));
-      if (m.type !== 'PacketIn') throw new Error(`expected a PacketIn, got ${m.type}`);
-      const inPort = matchValue(m.match, 'in_port');
-      return {
-        tag: 'packet-in',
-        val: { dpid, bufferId: m.bufferId, totalLen: m.totalLen, reason: m.reason, tableId: m.tableId, cookie: m.cookie.toString(), inPort: typeof inPort === 'number' ? inPort : 0, match: witMatch(m.match), data: m.data },
-      };
+      const length = r.u32('packetIn');
+      const start = r.pos;
+      r.need(length, 'packetIn');
+      r.pos += length;
+      return { tag: 'packet-in-frame', dpid, bytes: r.buf, start, end: r.pos };
     }
     case 4:
       return { tag: 'port-status', val: { dpid: readDpid(r), reason: r.u8('reason'), desc: readPort(r) } };

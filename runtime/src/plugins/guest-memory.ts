@@ -102,6 +102,13 @@ export class GuestMemory {
     this.pair(at, ptr, bytes.length);
   }
 
+  /** A list<u8>'s (ptr, len) at `at`, a copy of `source[start, end)` in a fresh allocation (no view of the source is made). */
+  bytesFromAt(at: number, source: Buffer, start: number, end: number): void {
+    const ptr = this.alloc(1, end - start);
+    source.copy(this.u8, ptr, start, end);
+    this.pair(at, ptr, end - start);
+  }
+
   /** A list's (ptr, len) at `at`. */
   pair(at: number, ptr: number, len: number): void {
     this.dv.setUint32(at, ptr, true);

@@ -1,5 +1,8 @@
+import type { Match, OxmValue } from '../openflow/index.js';
+import type { WorkerEvent } from './events-wire.js';
 import type { GuestMemory } from './guest-memory.js';
-import type { WitEvent, WitOxmField, WitOxmValue, WitPort } from './wit-types.js';
+import { packetInParts, type PacketInFrame } from './packet-in-frame.js';
+import type { WitOxmField, WitOxmValue, WitPort } from './wit-types.js';
 
 /**
  * Lowers a batch of events into a 0.2.0 guest's memory as the canonical ABI
@@ -7,7 +10,9 @@ import type { WitEvent, WitOxmField, WitOxmValue, WitPort } from './wit-types.js
  * `handle` is the reference of the offsets; glue.test.ts compares both). Every
  * string and list is its own allocation from the guest's `cabi_realloc`, as the
  * guest frees each. The values are the host's own (events-wire.ts), so they are
- * not re-checked here.
+ * not re-checked here. A packet-in is lowered from the frame the switch sent
+ * (packet-in-frame.ts): its fixed fields read where they lie, its match as the
+ * codec reads it, its packet copied from the frame into the guest.
  *
  * Lowered by hand: the OpenFlow, pubsub and KV cases. The topology and role
  * cases (link-*, host-*, role-changed: a few per minute, not per packet) are
@@ -21,10 +26,11 @@ const PORT = 36;
 const OXM_FIELD = 36;
 
 /** Discriminants of `event`, in the WIT's case order; the cases lowered here. */
-const DISCRIMINANTS: ReadonlyMap<WitEvent['tag'], number> = new Map([
+const DISCRIMINANTS: ReadonlyMap<WorkerEvent['tag'], number> = new Map([
   ['switch-up', 0],
   ['switch-down', 1],
   ['packet-in', 2],
+  ['packet-in-frame', 2],
   ['port-status', 3],
   ['flow-removed', 4],
   ['switch-error', 5],
@@ -33,7 +39,7 @@ const DISCRIMINANTS: ReadonlyMap<WitEvent['tag'], number> = new Map([
 ] as const);
 
 /** Whether every event of the batch is of a case lowered here. */
-export function lowers(events: readonly WitEvent[]): boolean {
+export function lowers(events: readonly WorkerEvent[]): boolean {
   for (let i = 0; i < events.length; i++) if (!DISCRIMINANTS.has(events[i]!.tag)) return false;
   return true;
 }
@@ -64,6 +70,52 @@ function oxmFields(m: GuestMemory, at: number, fields: readonly WitOxmField[]): 
   m.pair(at, ptr, fields.length);
 }
 
+/** An OXM value of the codec as the WIT's `oxm-value` (events-wire.ts `witMatch` makes the same choice). */
+function nativeOxmValue(m: GuestMemory, at: number, v: OxmValue): void {
+  if (typeof v === 'number') {
+    m.u8At(at, 0);
+    m.u32At(at + 4, v);
+  } else {
+    m.u8At(at, typeof v === 'bigint' ? 1 : 2);
+    m.stringAt(at + 4, typeof v === 'bigint' ? v.toString() : v);
+  }
+}
+
+/** A match as the codec read it, without the fields it keeps opaque (as `witMatch`). */
+function matchFields(m: GuestMemory, at: number, match: Match): void {
+  let count = 0;
+  for (let i = 0; i < match.length; i++) if (!('oxmClass' in match[i]!)) count++;
+  const ptr = m.alloc(4, count * OXM_FIELD);
+  let base = ptr;
+  for (let i = 0; i < match.length; i++) {
+    const f = match[i]!;
+    if ('oxmClass' in f) continue;
+    m.stringAt(base, f.field);
+    nativeOxmValue(m, base + 8, f.value);
+    if (f.mask === undefined) m.u8At(base + 20, 0);
+    else {
+      m.u8At(base + 20, 1);
+      nativeOxmValue(m, base + 24, f.mask);
+    }
+    base += OXM_FIELD;
+  }
+  m.pair(at, ptr, count);
+}
+
+/** A packet-in's payload at `v`, from its frame. */
+function packetInFrame(m: GuestMemory, v: number, e: PacketInFrame): void {
+  const p = packetInParts(e);
+  m.stringAt(v, e.dpid);
+  m.u32At(v + 8, p.bufferId);
+  m.u16At(v + 12, p.totalLen);
+  m.u8At(v + 14, p.reason);
+  m.u8At(v + 15, p.tableId);
+  m.stringAt(v + 16, p.cookie);
+  m.u32At(v + 24, p.inPort);
+  matchFields(m, v + 28, p.match);
+  m.bytesFromAt(v + 36, e.bytes, p.dataStart, e.end);
+}
+
 function port(m: GuestMemory, at: number, p: WitPort): void {
   m.u32At(at, p.portNo);
   m.stringAt(at + 4, p.hwAddr);
@@ -75,7 +127,7 @@ function port(m: GuestMemory, at: number, p: WitPort): void {
 }
 
 /** One event at `at` (its discriminant; the payload at `at + 8`). */
-function event(m: GuestMemory, at: number, e: WitEvent): void {
+function event(m: GuestMemory, at: number, e: WorkerEvent): void {
   m.u8At(at, DISCRIMINANTS.get(e.tag)!);
   const v = at + 8;
   switch (e.tag) {
@@ -92,6 +144,9 @@ function event(m: GuestMemory, at: number, e: WitEvent): void {
     case 'switch-down':
       m.stringAt(v, e.val.dpid);
       m.stringAt(v + 8, e.val.reason);
+      return;
+    case 'packet-in-frame':
+      packetInFrame(m, v, e);
       return;
     case 'packet-in': {
       const p = e.val;
@@ -149,7 +204,7 @@ function event(m: GuestMemory, at: number, e: WitEvent): void {
 }
 
 /** Lowers `events` (every one `lowers`) and returns the list's address; its length is events.length. */
-export function lowerEvents(m: GuestMemory, events: readonly WitEvent[]): number {
+export function lowerEvents(m: GuestMemory, events: readonly WorkerEvent[]): number {
   const ptr = m.alloc(EVENT_ALIGN, events.length * EVENT);
   for (let i = 0; i < events.length; i++) event(m, ptr + i * EVENT, events[i]!);
   return ptr;

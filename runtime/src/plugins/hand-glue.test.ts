@@ -3,12 +3,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { encodeMessage } from '../openflow/index.js';
 import { CompileCache } from './compile-cache.js';
 import { GuestDataError } from './errors.js';
 import { loadGlue, type Instantiate, type PluginExports } from './glue.js';
 import { withHandWrittenHandle, type HandGlueExports } from './hand-glue.js';
 import { ModuleCache } from './module-cache.js';
-import { asJson, COMMANDS, events, IMPORTS, switchDowns, TEXTS } from './testing/glue-corpus.js';
+import { witEvent, type WorkerEvent } from './events-wire.js';
+import type { PacketInFrame } from './packet-in-frame.js';
+import { asJson, COMMANDS, events, IMPORTS, packetInMessages, switchDowns, TEXTS } from './testing/glue-corpus.js';
 import { buildGuest } from './testing/guests.js';
 import type { WitEvent } from './wit-types.js';
 
@@ -18,6 +21,16 @@ import type { WitEvent } from './wit-types.js';
 
 /** The cases hand-glue-lower.ts lowers; the others go through jco's glue. */
 const HAND_LOWERED = new Set<WitEvent['tag']>(['switch-up', 'switch-down', 'packet-in', 'port-status', 'flow-removed', 'switch-error', 'message', 'kv-change']);
+
+/** The packet-ins of the corpus as the worker gets them: frames (packet-in-frame.ts), dpids from TEXTS. */
+const frames = (i: number): PacketInFrame[] =>
+  packetInMessages().map((m, k) => {
+    // In the middle of a bigger buffer, as in the batch channel's area.
+    const frame = encodeMessage(m);
+    return { tag: 'packet-in-frame', dpid: TEXTS[(i + k) % TEXTS.length]!, bytes: Buffer.concat([Buffer.alloc(3, 0xee), frame, Buffer.alloc(5, 0xee)]), start: 3, end: 3 + frame.length };
+  });
+/** What jco's glue gets of a worker's batch. */
+const wit = (batch: readonly WorkerEvent[]): unknown[] => batch.map(witEvent);
 
 type CoreExports = Record<string, unknown>;
 type CoreInstantiate = NonNullable<Parameters<Instantiate>[2]>;
@@ -153,11 +166,20 @@ describe('hand-written handle glue: against jco’s', () => {
     assert.equal(actual.jcoBatches, 0);
   });
 
+  it('lowers packet-ins from the frames the switch sent as jco’s glue lowers their decoded values', async () => {
+    const [expected, actual] = [await jco(), await hand()];
+    for (let i = 0; i < TEXTS.length; i++) {
+      const batch: WorkerEvent[] = [...frames(i), ...events(i).filter((e) => HAND_LOWERED.has(e.tag)), ...frames(i + 1)];
+      assert.equal(asJson(actual.handle(batch)), asJson(expected.handle(wit(batch))), `batch ${i}`);
+    }
+    assert.equal(actual.jcoBatches, 0);
+  });
+
   it('sends a batch with a topology or role event through jco’s handle, with the same result', async () => {
     const [expected, actual] = [await jco(), await hand()];
     for (let i = 0; i < TEXTS.length; i++) {
-      const batch = events(i);
-      assert.equal(asJson(actual.handle(batch)), asJson(expected.handle(batch)), `batch ${i}`);
+      const batch: WorkerEvent[] = [...events(i), ...frames(i)];
+      assert.equal(asJson(actual.handle(batch)), asJson(expected.handle(wit(batch))), `batch ${i}`);
     }
     assert.equal(actual.jcoBatches, TEXTS.length);
   });
@@ -166,8 +188,8 @@ describe('hand-written handle glue: against jco’s', () => {
     const actual = await hand({ commands: COMMANDS }, '0.1.0');
     assert.match(actual.jcoOnly ?? '', /0\.1\.0/);
     const expected = await jco();
-    const batch = switchDowns();
-    assert.equal(asJson(actual.handle(batch)), asJson(expected.handle(batch)));
+    const batch: WorkerEvent[] = [...switchDowns(), ...frames(0)];
+    assert.equal(asJson(actual.handle(batch)), asJson(expected.handle(wit(batch))));
   });
 
   it('refreshes its view of the memory when an allocation grows it mid-batch', async () => {

@@ -1,9 +1,10 @@
 import type { WitWorldVersion } from '../core/event-kinds.js';
+import { witEvent, type WorkerEvent } from './events-wire.js';
 import type { Instantiate, PluginExports } from './glue.js';
 import { GuestMemory, type LinearMemory, type Realloc } from './guest-memory.js';
 import { liftCommands } from './hand-glue-lift.js';
 import { lowerEvents, lowers } from './hand-glue-lower.js';
-import type { WitCommand, WitEvent } from './wit-types.js';
+import type { WitCommand } from './wit-types.js';
 
 /**
  * Hand-written glue for the one hot call, `handle`: the events are written into
@@ -20,6 +21,8 @@ import type { WitCommand, WitEvent } from './wit-types.js';
  *   names (another toolchain): every batch (`jcoOnly` says why);
  * - a batch holding an event case not lowered by hand (hand-glue-lower.ts):
  *   that batch (`jcoBatches` counts them).
+ * The events are the worker's (events-wire.ts `WorkerEvent`): a packet-in is
+ * lowered from its frame here, and decoded into its WIT value for jco's glue.
  */
 
 /** The world version whose layout the hand-written glue has. */
@@ -84,17 +87,17 @@ export function withHandWrittenHandle(instantiate: Instantiate, world: WitWorldV
     let jcoOnly: string | undefined;
     if (world !== HAND_GLUE_WORLD) jcoOnly = `the hand-written glue has the layout of ${HAND_GLUE_WORLD}, the component is ${world}`;
     else if (found.length !== 1) jcoOnly = `${found.length} core instances export cabi_realloc and handle with one memory (expected one)`;
-    if (jcoOnly !== undefined) return { initialize: (config) => jco.initialize(config), handle: (events) => jco.handle(events), jcoOnly, jcoBatches: 0 };
+    if (jcoOnly !== undefined) return { initialize: (config) => jco.initialize(config), handle: (events) => jco.handle((events as readonly WorkerEvent[]).map(witEvent)), jcoOnly, jcoBatches: 0 };
     const core = found[0]!;
     const memory = new GuestMemory(core.memory, core.realloc);
     let jcoBatches = 0;
     return {
       initialize: (config) => jco.initialize(config),
       handle(events: readonly unknown[]): WitCommand[] {
-        const batch = events as readonly WitEvent[];
+        const batch = events as readonly WorkerEvent[];
         if (!lowers(batch)) {
           jcoBatches++;
-          return jco.handle(events) as WitCommand[];
+          return jco.handle(batch.map(witEvent)) as WitCommand[];
         }
         const ret = core.handle(lowerEvents(memory, batch), batch.length);
         const commands = liftCommands(memory, ret);

@@ -213,7 +213,7 @@ export class PluginSlot {
     const runner = this.current.runner;
     const started = performance.now();
     this.inFlight = true;
-    runner.runBatch(batch, id).then(
+    runner.runBatch(batch, id, this.host.appId).then(
       (outputs) => this.batchDone(runner, batch.length, started, outputs),
       (err: unknown) => this.batchFailed(runner, batch.length, started, err),
     );

@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { Reader, Writer } from '../openflow/index.js';
 import { WorkerChannel, type ChannelShared } from './channel.js';
-import { readEvent } from './events-wire.js';
+import { readEvent, type WorkerEvent } from './events-wire.js';
 import type { WitWorldVersion } from '../core/event-kinds.js';
 import { loadGlue, type PluginExports } from './glue.js';
 import { withHandWrittenHandle } from './hand-glue.js';
 import { KV_DELETE, KV_GET, KV_PUT, KvClient } from './kv-bridge.js';
 import { ownThreadCpuFile } from './thread-cpu.js';
 import { InvalidCommandError, writeCommand } from './wit-commands.js';
-import type { WitCommand, WitEvent, WitHostError, WitLogLevel } from './wit-types.js';
+import type { WitCommand, WitHostError, WitLogLevel } from './wit-types.js';
 import { beginReply, emptyTrailer, finishReply, HOST_INTERFACES, LOG_LEVELS, MSG_BATCH, MSG_REINSTANTIATE, resetTrailer, writeFault, type HostInterface } from './wire.js';
 
 /**
@@ -183,7 +183,7 @@ async function instantiateAndInit(): Promise<boolean> {
   }
 }
 
-const events: WitEvent[] = [];
+const events: WorkerEvent[] = [];
 
 /**
  * A trap's message, with the call's last log line: a trap says only where it

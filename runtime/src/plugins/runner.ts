@@ -169,18 +169,18 @@ export class PluginRunner {
 
   /**
    * Runs one batch: `events` (each with a WIT kind) are written into the
-   * channel. Rejects with a RunnerFault on a trap (the worker lives on,
+   * channel as the plugin of app id `appId` is shown them (a packet-in's cookie). Rejects with a RunnerFault on a trap (the worker lives on,
    * poisoned) or when no answer came within the deadline (the worker is
    * terminated). One batch at a time.
    */
-  runBatch(events: readonly HostEvent[], batchId: number): Promise<Outputs> {
+  runBatch(events: readonly HostEvent[], batchId: number, appId: number): Promise<Outputs> {
     if (this.dead) return Promise.reject(new RunnerFault('crash', this.exitReason));
     if (this.pending !== undefined) return Promise.reject(new Error(`plugin ${this.manifest.name}: a batch is already in flight`));
     const w = this.channel.begin();
     w.u8(MSG_BATCH, 'type');
     w.u32(batchId, 'batchId');
     w.u32(events.length, 'count');
-    for (const e of events) writeEvent(w, e, eventKind(e)!);
+    for (const e of events) writeEvent(w, e, eventKind(e)!, appId);
     return new Promise((resolve, reject) => {
       // Armed (and the CPU marked) before the batch's start time is taken: the mark bounds the batch.
       if (this.deadlineTimer === undefined) this.armDeadline(this.manifest.limits.deadlineMs);

@@ -91,8 +91,12 @@ export interface SwitchInfo {
 export type ConnectionEvent =
   /** Handshake done: the switch is usable. */
   | { readonly type: 'ready'; readonly info: SwitchInfo }
-  /** An unsolicited message: PACKET_IN, PORT_STATUS, FLOW_REMOVED, an ERROR no request owns, ... */
-  | { readonly type: 'message'; readonly message: OfpMessage }
+  /**
+   * An unsolicited message: PACKET_IN, PORT_STATUS, FLOW_REMOVED, an ERROR no request owns, ...
+   * `frame`: a PACKET_IN of OpenFlow 1.3 as received (a view), for a consumer that
+   * passes it on as bytes (the plugin host); absent for every other message.
+   */
+  | { readonly type: 'message'; readonly message: OfpMessage; readonly frame?: Buffer }
   /** The reply to `request(...)`; a multipart reply's parts in order. */
   | { readonly type: 'reply'; readonly xid: number; readonly messages: readonly OfpMessage[] }
   /** A `send(..., { confirm: true })` command was applied: a later barrier came back with no error for it. */

@@ -289,6 +289,19 @@ describe('SwitchConnection bad input', () => {
     assert.equal(conn.state, 'closed');
   });
 
+  it('hands a PACKET_IN of OpenFlow 1.3 over with the frame it came in, and no other message', () => {
+    const conn = new SwitchConnection(0);
+    handshake(conn);
+    const packetIn = encodeMessage({ type: 'PacketIn', version: V13, xid: 3, bufferId: 0xffffffff, totalLen: 2, reason: 1, tableId: 0, cookie: 0x0021_0000_0000_0007n, match: [{ field: 'in_port', value: 3 }], data: Buffer.from('abcd', 'hex') });
+    const portStatus = encodeMessage({ type: 'PortStatus', version: V13, xid: 4, reason: 2, desc: { portNo: 1, hwAddr: '02:00:00:00:00:01', name: 'p1', config: 0, state: 0, curr: 0, advertised: 0, supported: 0, peer: 0, currSpeed: 0, maxSpeed: 0 } });
+    conn.onBytes(Buffer.concat([packetIn, portStatus]), 6);
+    const [first, second] = conn.takeEvents();
+    assert.ok(first?.type === 'message' && first.message.type === 'PacketIn');
+    assert.deepEqual(first.frame, packetIn);
+    assert.ok(second?.type === 'message' && second.message.type === 'PortStatus');
+    assert.equal('frame' in second, false);
+  });
+
   it('sheds unsolicited messages over budget, then disconnects a switch that keeps flooding', () => {
     const conn = new SwitchConnection(0, { maxMessagesPerSecond: 10, floodGraceMs: 1000, echoIntervalMs: 100_000, echoTimeoutMs: 200_000 });
     handshake(conn);

@@ -5,6 +5,7 @@ import {
   expectWholeMessage,
   messageUp,
   OFP_VERSION_1_0,
+  OFP_VERSION_1_3,
   phyPortUp,
   Framer,
   OfpDecodeError,
@@ -324,7 +325,7 @@ export class SwitchConnection {
         this.onUnsolicitedError(msg);
         return;
       default:
-        if (this.state === 'ready') this.events.push({ type: 'message', message: msg });
+        if (this.state === 'ready') this.events.push(msg.type === 'PacketIn' && frame[0] === OFP_VERSION_1_3 ? { type: 'message', message: msg, frame } : { type: 'message', message: msg });
         else if (this.early.length < MAX_EARLY_MESSAGES) this.early.push(msg);
         else this.shed('early', `more than ${MAX_EARLY_MESSAGES} messages before the handshake finished`);
     }

@@ -64,7 +64,7 @@ export class OpenFlowServer {
         this.admission.handshakeDone();
         listener.onReady(s, info);
       },
-      onMessage: (s, m) => listener.onMessage(s, m),
+      onMessage: (s, m, frame) => listener.onMessage(s, m, frame),
       onProblem: (s, cause, detail) => listener.onProblem(s, cause, detail),
       onClosed: (s, reason, detail, error) => {
         this.sessions.delete(s);

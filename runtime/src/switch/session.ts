@@ -39,7 +39,8 @@ export class SwitchBusyError extends SdnError {
 /** What a session reports to its owner (the controller). */
 export interface SessionListener {
   onReady(session: SwitchSession, info: SwitchInfo): void;
-  onMessage(session: SwitchSession, message: OfpMessage): void;
+  /** `frame`: a PACKET_IN of OpenFlow 1.3 as received (ConnectionEvent `message`), absent for every other message. */
+  onMessage(session: SwitchSession, message: OfpMessage, frame?: Buffer): void;
   onProblem(session: SwitchSession, cause: string, detail: string): void;
   /** `error`: the exception behind an `internalError` close. */
   onClosed(session: SwitchSession, reason: CloseReason, detail: string, error?: unknown): void;
@@ -244,7 +245,7 @@ export class SwitchSession {
         this.listener.onReady(this, event.info);
         return;
       case 'message':
-        this.listener.onMessage(this, event.message);
+        this.listener.onMessage(this, event.message, event.frame);
         return;
       case 'problem':
         this.listener.onProblem(this, event.cause, event.detail);

@@ -1,3 +1,5 @@
+import { matchValue, type PacketIn } from '../../openflow/index.js';
+import { witMatch } from '../events-wire.js';
 import type { WitAction, WitCommand, WitEvent, WitFlowMod, WitLink, WitOxmField, WitPort } from '../wit-types.js';
 
 // The corpus the glue tests run through jco's glue and ours (glue.test.ts for
@@ -37,6 +39,45 @@ export function events(i: number): WitEvent[] {
     { tag: 'host-removed', val: { host: host(i + 2), reason: text(10) } },
     { tag: 'role-changed', val: { dpid: text(0), role: 'master', masterNode: i % 2 === 0 ? undefined : text(1), generation: i % 2 === 0 ? text(2) : undefined } },
   ];
+}
+
+/**
+ * PACKET_INs of OpenFlow 1.3 for the frame path (packet-in-frame.ts): every kind
+ * of OXM value (number, bigint, text), masks, an experimenter field the codec
+ * models, one it keeps opaque, no match at all, cookies on both sides of 2^53,
+ * empty and full-size packets.
+ */
+export function packetInMessages(): PacketIn[] {
+  const base = { type: 'PacketIn', version: 4, xid: 7 } as const;
+  const packet = (n: number): Buffer => Buffer.from(Array.from({ length: n }, (_, k) => (k * 7 + 3) & 0xff));
+  return [
+    { ...base, bufferId: 0xffffffff, totalLen: 64, reason: 0, tableId: 0, cookie: 0n, match: [{ field: 'in_port', value: 1 }], data: packet(64) },
+    {
+      ...base, bufferId: 0x12345678, totalLen: 1500, reason: 1, tableId: 254, cookie: 0xffff_ffff_ffff_ffffn,
+      match: [
+        { field: 'in_port', value: 0xfffffffe },
+        { field: 'metadata', value: 0xffff_ffff_ffff_ffffn, mask: 0xffn },
+        { field: 'eth_dst', value: '02:00:00:00:00:01', mask: 'ff:ff:ff:00:00:00' },
+        { field: 'ipv4_src', value: '10.0.0.1', mask: '255.255.0.0' },
+        { field: 'ipv6_dst', value: 'fe80::1' },
+        { field: 'tcp_flags', value: 2 },
+        { field: 'ct_label', value: 1n << 127n },
+        { field: 'opaque', oxmClass: 0x0003, oxmField: 5, hasMask: false, payload: Uint8Array.of(1, 2, 3, 4) },
+      ],
+      data: packet(1500),
+    },
+    { ...base, bufferId: 1, totalLen: 0, reason: 2, tableId: 3, cookie: (1n << 53n) + 1n, match: [], data: Buffer.alloc(0) },
+    { ...base, bufferId: 2, totalLen: 9000, reason: 3, tableId: 1, cookie: (1n << 53n) - 1n, match: [{ field: 'vlan_vid', value: 0x1064 }, { field: 'in_port', value: 3 }], data: packet(1) },
+  ];
+}
+
+/** The WIT value of a packet-in as the worker made it from the decoded message before frames (the reference of the frame path). */
+export function packetInWit(dpid: string, m: PacketIn): WitEvent {
+  const inPort = matchValue(m.match, 'in_port');
+  return {
+    tag: 'packet-in',
+    val: { dpid, bufferId: m.bufferId, totalLen: m.totalLen, reason: m.reason, tableId: m.tableId, cookie: m.cookie.toString(), inPort: typeof inPort === 'number' ? inPort : 0, match: witMatch(m.match), data: m.data },
+  };
 }
 
 /** 16 switch-downs: short ASCII strings only (up to 8 bytes: the decoding fast path), for the mirror guest's `echo: "dpid"` mode. */
