@@ -248,8 +248,10 @@ async def test_a_switch_error_raises_sdn_error_with_the_decoded_openflow_error(r
     assert "switch refused" in str(raised.value)
 
 
-async def test_unknown_switch_and_timeout(runtime: FakeRuntime) -> None:
-    async with await connect(runtime.address, command_timeout=0.3) as app:
+async def test_unknown_switch(runtime: FakeRuntime) -> None:
+    # The default command timeout: the answer must win however slow the machine (with 0.3 s,
+    # a round trip that took longer ended in UNAVAILABLE instead).
+    async with await connect(runtime.address) as app:
         conn = await runtime.next_connection()
         task = asyncio.create_task(app.switch(99).barrier())
         command = await conn.next_command()
@@ -258,6 +260,11 @@ async def test_unknown_switch_and_timeout(runtime: FakeRuntime) -> None:
         with pytest.raises(SdnError) as unknown:
             await task
         assert unknown.value.code is ErrorCode.UNKNOWN_SWITCH
+
+
+async def test_command_timeout(runtime: FakeRuntime) -> None:
+    async with await connect(runtime.address, command_timeout=0.3) as app:
+        await runtime.next_connection()
         with pytest.raises(SdnError) as late:
             await app.switch(1).barrier()
         assert late.value.code is ErrorCode.UNAVAILABLE

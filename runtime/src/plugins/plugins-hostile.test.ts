@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { OFPP_FLOOD, type OfpMessage } from '../openflow/index.js';
-import { buildGuest, writePlugin } from './testing/guests.js';
+import { buildGuest, TEST_DEADLINE_MS, writePlugin } from './testing/guests.js';
 import { packetIn, startPluginRig, until, type PluginRig } from './testing/harness.js';
 import { MemoryKv } from './testing/memory-kv.js';
 import type { FakeSwitch } from '../testing/fake-switch.js';
@@ -16,7 +16,7 @@ describe('hostile plugins are contained and reported while another plugin keeps 
   const kv = new MemoryKv();
   const hostile = (name: string, mode: string, extra: Record<string, unknown> = {}): Promise<unknown> =>
     buildGuest('hostile').then((bytes) =>
-      rig.manager.load(writePlugin(join(rig.dir, name), { name, version: '1', capabilities: ['openflow'], subscriptions: { kinds: ['packet-in'] }, limits: { deadlineMs: 200 }, config: { mode }, ...extra }, bytes)),
+      rig.manager.load(writePlugin(join(rig.dir, name), { name, version: '1', capabilities: ['openflow'], subscriptions: { kinds: ['packet-in'] }, limits: { deadlineMs: TEST_DEADLINE_MS }, config: { mode }, ...extra }, bytes)),
     );
   /** Sends a packet-in and waits for the echo plugin's answer to it. */
   const echoes = async (): Promise<void> => {
@@ -28,7 +28,7 @@ describe('hostile plugins are contained and reported while another plugin keeps 
   before(async () => {
     rig = await startPluginRig({ kv, policy: { backoffBaseMs: 20 } });
     const echo = await buildGuest('echo');
-    await rig.manager.load(writePlugin(join(rig.dir, 'echo'), { name: 'echo', version: '1', capabilities: ['openflow'], subscriptions: { kinds: ['packet-in'] } }, echo));
+    await rig.manager.load(writePlugin(join(rig.dir, 'echo'), { name: 'echo', version: '1', capabilities: ['openflow'], subscriptions: { kinds: ['packet-in'] }, limits: { deadlineMs: TEST_DEADLINE_MS } }, echo));
     sw = await rig.connect(0x10n);
   });
   after(async () => {
@@ -68,7 +68,7 @@ describe('hostile plugins are contained and reported while another plugin keeps 
 
   it('caps the memory of a plugin that allocates without end', async () => {
     const rssBefore = process.memoryUsage().rss;
-    await hostile('bomb', 'bomb', { limits: { memoryMiB: 32, deadlineMs: 5000 } });
+    await hostile('bomb', 'bomb', { limits: { memoryMiB: 32, deadlineMs: TEST_DEADLINE_MS } });
     await echoes();
     await rig.waitForChange((c) => c.name === 'bomb' && c.state === 'restarting');
     assert.equal(rig.manager.status('bomb').counters.faults.trap, 1);
@@ -78,7 +78,7 @@ describe('hostile plugins are contained and reported while another plugin keeps 
   });
 
   it('cuts a flood of commands at maxCommandsPerBatch and counts the rest', async () => {
-    await hostile('flooder', 'flood', { limits: { maxCommandsPerBatch: 100, deadlineMs: 5000 } });
+    await hostile('flooder', 'flood', { limits: { maxCommandsPerBatch: 100, deadlineMs: TEST_DEADLINE_MS } });
     await echoes();
     await until('the flood is cut', () => rig.manager.status('flooder').counters.commandsCut === 9900);
     assert.equal(rig.manager.status('flooder').counters.commands, 100);
@@ -123,7 +123,7 @@ describe('hostile plugins are contained and reported while another plugin keeps 
 
   it('sends no command a plugin returns from handle without the openflow capability', async () => {
     sw.inbox.splice(0);
-    await hostile('mute', 'flood', { capabilities: [], limits: { maxCommandsPerBatch: 100, deadlineMs: 5000 } });
+    await hostile('mute', 'flood', { capabilities: [], limits: { maxCommandsPerBatch: 100, deadlineMs: TEST_DEADLINE_MS } });
     await echoes();
     await until('the refused commands are counted', () => rig.manager.status('mute').counters.denied['openflow'] === 100);
     // The echo plugin's answer comes after anything sent for the same packet-in.
@@ -137,7 +137,7 @@ describe('hostile plugins are contained and reported while another plugin keeps 
 
   it('sends commands only to the switches its manifest lists', async () => {
     sw.inbox.splice(0);
-    await hostile('fenced', 'flood', { switches: ['11'], limits: { maxCommandsPerBatch: 100, deadlineMs: 5000 } });
+    await hostile('fenced', 'flood', { switches: ['11'], limits: { maxCommandsPerBatch: 100, deadlineMs: TEST_DEADLINE_MS } });
     await echoes();
     await until('the refused commands are counted', () => rig.manager.status('fenced').counters.denied['openflow'] === 100);
     await echoes();

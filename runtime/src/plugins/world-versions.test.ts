@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { TOPOLOGY_EVENT_TYPES, type App, type AppEvent } from '../core/index.js';
 import { OFPP_CONTROLLER, OFPP_FLOOD, type OfpMessage } from '../openflow/index.js';
 import { PluginLoadError } from './errors.js';
-import { buildGuest, writePlugin } from './testing/guests.js';
+import { buildGuest, TEST_DEADLINE_MS, writePlugin } from './testing/guests.js';
 import { packetIn, startPluginRig, until, type PluginRig } from './testing/harness.js';
 import { worldVersion } from './world-version.js';
 
@@ -64,13 +64,13 @@ describe('a 0.2.0 host with a 0.1.0 plugin and a 0.2.0 plugin', () => {
     await rig.stop();
   });
 
-  /** The fixture in a folder of the rig (plugins load only from allowed folders), its manifest changed by `changes`. */
+  /** The fixture in a folder of the rig (plugins load only from allowed folders), with TEST_DEADLINE_MS and its manifest changed by `changes`. */
   function copyFixture(folderName: string, changes: Record<string, unknown>): string {
     const folder = join(rig.dir, folderName);
     mkdirSync(folder, { recursive: true });
     copyFileSync(join(FIXTURE, 'plugin.wasm'), join(folder, 'plugin.wasm'));
-    const manifest = JSON.parse(readFileSync(join(FIXTURE, 'plugin.json'), 'utf8')) as Record<string, unknown>;
-    writeFileSync(join(folder, 'plugin.json'), JSON.stringify({ ...manifest, ...changes }));
+    const manifest = JSON.parse(readFileSync(join(FIXTURE, 'plugin.json'), 'utf8')) as { limits: Record<string, unknown> };
+    writeFileSync(join(folder, 'plugin.json'), JSON.stringify({ ...manifest, limits: { ...manifest.limits, deadlineMs: TEST_DEADLINE_MS }, ...changes }));
     return folder;
   }
 
@@ -105,7 +105,7 @@ describe('a 0.2.0 host with a 0.1.0 plugin and a 0.2.0 plugin', () => {
   });
 
   it('gives a 0.2.0 plugin the topology kinds it subscribes to, and sends its Nicira actions to the switch', async () => {
-    const folder = writePlugin(join(rig.dir, 'topology-guest'), { name: 'topology-guest', version: '1.0.0', capabilities: ['openflow'], subscriptions: { kinds: ['switch-up', 'host-added'] } }, await buildGuest('topology'));
+    const folder = writePlugin(join(rig.dir, 'topology-guest'), { name: 'topology-guest', version: '1.0.0', capabilities: ['openflow'], subscriptions: { kinds: ['switch-up', 'host-added'] }, limits: { deadlineMs: TEST_DEADLINE_MS } }, await buildGuest('topology'));
     await rig.manager.load(folder);
     const sw = await rig.connect(0x32n);
     // Not topology's LLDP flow: the plugin's.

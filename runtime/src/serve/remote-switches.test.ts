@@ -67,8 +67,12 @@ async function runner(id: number, seeds = ''): Promise<OverlayRunner> {
   return r;
 }
 
-/** Node 1 owns the switch (it came up before node 2 joined); node 2 reaches it through the overlay. */
-async function pair(options = { timeoutMs: 2000, maxInFlightPerNode: 16 }, localOfNode2?: SwitchDirectory) {
+/**
+ * Node 1 owns the switch (it came up before node 2 joined); node 2 reaches it through the overlay.
+ * Commands get the production timeout (10 s) unless a test is about the timeout: a round trip
+ * through the overlay on a loaded machine may take longer than 2 s.
+ */
+async function pair(options = { timeoutMs: 10_000, maxInFlightPerNode: 16 }, localOfNode2?: SwitchDirectory) {
   const a = await runner(1);
   const local = new FakeSwitch(switchView(1));
   const owner = new SwitchOwner(a, local, silent, new RemoteSwitchMetrics(new Registry()));

@@ -35,7 +35,9 @@ async function metricsText(rt: RunningRuntime): Promise<string> {
 describe('runtime with the learning switch, against fake switches over TCP', () => {
   let rt: RunningRuntime;
   before(async () => {
-    rt = await startRuntime({ ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, apps: ['learning-switch'], dataDir: `/tmp/sdn-runtime-test-${process.pid}`, handshakeTimeoutMs: 500, topology: false }, log);
+    // The mute switch waits out the handshake timeout. 500 ms left good switches little room on a loaded
+    // machine, where this one event loop also runs the fake switches; 2 s adds little to the test.
+    rt = await startRuntime({ ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: 0, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, apps: ['learning-switch'], dataDir: `/tmp/sdn-runtime-test-${process.pid}`, handshakeTimeoutMs: 2000, topology: false }, log);
   });
   after(async () => {
     await rt.stop();

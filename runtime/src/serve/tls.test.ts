@@ -43,7 +43,8 @@ describe('OpenFlow over mutual TLS', () => {
         tlsCert: join(dir, 'server.pem'),
         tlsKey: join(dir, 'server.key'),
         tlsCa: join(dir, 'ca.pem'),
-        handshakeTimeoutMs: 1000,
+        // Long enough for a TLS and an OpenFlow handshake on a loaded machine, short enough to wait out below.
+        handshakeTimeoutMs: 3000,
         maxSwitchConnectionsPerSource: 2,
         topology: false,
       },
@@ -84,8 +85,8 @@ describe('OpenFlow over mutual TLS', () => {
       // Connections that say nothing would wait for their TLS ClientHello; the one over the limit of 2 is closed by the runtime.
       await eventually(() => idle.some((s) => s.closed), 'a connection over the limit closed', 5000);
       assert.ok((await metricValue(rt, 'sdn_runtime_switch_connections_refused_total', { reason: 'perSource' })) >= 1);
-      // The admitted ones get the switch handshake timeout (1 s here) for their TLS handshake, not Node's 120 s.
-      await eventually(() => idle.every((s) => s.closed), 'the silent TLS connections closed after the handshake timeout', 5000);
+      // The admitted ones get the switch handshake timeout (3 s here) for their TLS handshake, not Node's 120 s.
+      await eventually(() => idle.every((s) => s.closed), 'the silent TLS connections closed after the handshake timeout', 15_000);
     } finally {
       for (const s of idle) s.destroy();
     }

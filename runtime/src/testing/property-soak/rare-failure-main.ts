@@ -1,0 +1,3 @@
+import { main } from './rare-failure.js';
+
+main();
