@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { pino } from 'pino';
-import { copyWithDeadline, TEST_DEADLINE_MS } from '../plugins/testing/guests.js';
 import { buildProject, EXAMPLES, type KitLanguage } from '../plugins/testing/kits.js';
 import { DEFAULT_SERVE_CONFIG } from '../serve/config.js';
 import { startRuntime, type RunningRuntime } from '../serve/runtime.js';
@@ -26,7 +25,7 @@ describe('learning-switch plugins on Open vSwitch', () => {
   /** A runtime with no built-in app whose plugins folder holds only `plugin`. */
   const start = async (plugin: KitLanguage, port: number): Promise<RunningRuntime> => {
     const pluginsDir = join(dir, `plugins-${plugin}`);
-    copyWithDeadline(built[plugin], join(pluginsDir, 'learning-switch'));
+    cpSync(built[plugin], join(pluginsDir, 'learning-switch'), { recursive: true });
     watcher = new EventWatcher();
     const runtime = await startRuntime(
       { ...DEFAULT_SERVE_CONFIG, openflowHost: '127.0.0.1', openflowPort: port, httpHost: '127.0.0.1', httpPort: 0, grpcHost: '127.0.0.1', grpcPort: 0, apps: [], dataDir: join(dir, 'data'), pluginsDir, pluginLoadDirs: [dir], echoIntervalMs: 1000, echoTimeoutMs: 3000 },
@@ -63,7 +62,7 @@ describe('learning-switch plugins on Open vSwitch', () => {
     cpSync(built[plugin], v2, { recursive: true });
     writeFileSync(
       join(v2, 'plugin.json'),
-      JSON.stringify({ name: 'learning-switch', version: '2.0.0', component: 'plugin.wasm', capabilities: ['openflow'], subscriptions: { kinds: ['switch-up', 'switch-down', 'packet-in'] }, limits: { deadlineMs: TEST_DEADLINE_MS }, config: { idleTimeout: 60, priority: 2 } }),
+      JSON.stringify({ name: 'learning-switch', version: '2.0.0', component: 'plugin.wasm', capabilities: ['openflow'], subscriptions: { kinds: ['switch-up', 'switch-down', 'packet-in'] }, config: { idleTimeout: 60, priority: 2 } }),
     );
     const pinging = topo!.ovs.ping('h1', '10.0.0.4', { count: 30, timeoutSec: 2 });
     const swapStarted = performance.now();

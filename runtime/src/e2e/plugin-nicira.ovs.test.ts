@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { formatDpid } from '../openflow/index.js';
-import { buildGuest, TEST_DEADLINE_MS, writePlugin } from '../plugins/testing/guests.js';
+import { buildGuest, writePlugin } from '../plugins/testing/guests.js';
 import { DEFAULT_SERVE_CONFIG } from '../serve/config.js';
 import { type RunningRuntime, startRuntime } from '../serve/runtime.js';
 import { EventWatcher } from '../testing/event-watcher.js';
@@ -42,7 +42,7 @@ describe('a plugin\'s Nicira actions on Open vSwitch', () => {
   });
 
   it('installs ct(commit, zone=5, nat) and resubmit from the flow-mod the plugin returned', async () => {
-    const folder = writePlugin(join(dir, 'nicira-guest'), { name: 'nicira-guest', version: '1.0.0', capabilities: ['openflow'], subscriptions: { kinds: ['switch-up'] }, limits: { deadlineMs: TEST_DEADLINE_MS } }, await buildGuest('topology'));
+    const folder = writePlugin(join(dir, 'nicira-guest'), { name: 'nicira-guest', version: '1.0.0', capabilities: ['openflow'], subscriptions: { kinds: ['switch-up'] } }, await buildGuest('topology'));
     await rt!.plugins.load(folder);
     // Polled, bounded: the flow-mod is on its way from the plugin's worker through the connection.
     let actions = '';
