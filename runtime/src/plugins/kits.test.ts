@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { OFPP_CONTROLLER, OFPP_FLOOD, OFPP_LOCAL, type OfpMessage } from '../openflow/index.js';
 import { PluginLoadError } from './errors.js';
-import { copyWithDeadline, TEST_DEADLINE_MS } from './testing/guests.js';
+import { TEST_DEADLINE_MS } from './testing/guests.js';
 import { buildProject, EXAMPLES, KITS, projectFiles, REPO, type KitLanguage } from './testing/kits.js';
 import { startPluginRig, until, type PluginRig } from './testing/harness.js';
 
@@ -108,8 +108,8 @@ for (const language of LANGUAGES) {
       const hub = await buildProject(KITS[language], language);
       const manifest = JSON.parse(readFileSync(join(hub.folder, 'plugin.json'), 'utf8')) as { name: string; component: string };
       assert.deepEqual([manifest.name, manifest.component], ['hub', 'plugin.wasm']);
-      // The kit's 100 ms deadline is not under test: a batch over it would be dropped on a loaded machine.
-      await rig.manager.load(copyWithDeadline(hub.folder, join(rig.dir, `hub-${language}`)));
+      // The kit's template as shipped (its 100 ms deadline counts the guest's CPU time, not a loaded machine's waits).
+      await rig.manager.load(hub.folder);
       const sw = await rig.connect(0x10n);
       const miss = await sw.waitFor(isFlowMod, GUEST_ANSWER_MS);
       assert.ok(miss.type === 'FlowMod' && miss.priority === 0 && miss.instructions[0]?.type === 'applyActions');

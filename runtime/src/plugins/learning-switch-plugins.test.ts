@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { OFPCML_NO_BUFFER, OFPP_CONTROLLER, OFPP_FLOOD, type OfpMessage } from '../openflow/index.js';
-import { copyWithDeadline } from './testing/guests.js';
 import { buildProject, EXAMPLES, type KitLanguage } from './testing/kits.js';
 import { startPluginRig, type PluginRig } from './testing/harness.js';
 
@@ -36,8 +34,8 @@ for (const language of ['ts', 'py', 'rs'] as KitLanguage[]) {
     before(async () => {
       const built = await buildProject(EXAMPLES[language], language);
       rig = await startPluginRig();
-      // The example's 100 ms deadline is not under test: a batch over it would be dropped on a loaded machine.
-      const status = await rig.manager.load(copyWithDeadline(built.folder, join(rig.dir, `learning-switch-${language}`)));
+      // The example as shipped (its 100 ms deadline counts the guest's CPU time, not a loaded machine's waits).
+      const status = await rig.manager.load(built.folder);
       assert.equal(status.state, 'running');
     });
     after(async () => {

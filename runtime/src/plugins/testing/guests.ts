@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,18 +37,9 @@ export function writePlugin(dir: string, manifest: Record<string, unknown>, comp
 }
 
 /**
- * The batch deadline of plugins in tests that do not test the deadline. A batch
- * over its deadline is dropped (a fault, then a restart): the 100 ms of the
- * default, the kits and the examples is met on an idle machine, but an echo
- * guest's first batch took 44 to 98 ms beside a load average of 15 on 2 cores,
- * and lost its packet-in in 4 of 6 runs.
+ * The batch deadline of test guests in tests that do not test the deadline: a
+ * fault there would drop the event the test waits for. (The deadline counts the
+ * guest's CPU time, thread-cpu.ts, but is capped at 20x in wall time; the kits
+ * and examples keep their 100 ms and are tested as shipped.)
  */
 export const TEST_DEADLINE_MS = 10_000;
-
-/** A copy of the plugin folder `from` at `dir` whose manifest's batch deadline is `deadlineMs`. */
-export function copyWithDeadline(from: string, dir: string, deadlineMs = TEST_DEADLINE_MS): string {
-  cpSync(from, dir, { recursive: true });
-  const manifest = JSON.parse(readFileSync(join(dir, 'plugin.json'), 'utf8')) as { readonly limits?: Record<string, unknown> };
-  writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ ...manifest, limits: { ...manifest.limits, deadlineMs } }, null, 2));
-  return dir;
-}
