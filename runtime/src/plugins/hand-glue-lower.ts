@@ -1,7 +1,7 @@
 import type { Match, OxmValue } from '../openflow/index.js';
 import type { WorkerEvent } from './events-wire.js';
 import type { GuestMemory } from './guest-memory.js';
-import { packetInParts, type PacketInFrame } from './packet-in-frame.js';
+import { packetInParts, type PacketInFrame, type PacketInParts } from './packet-in-frame.js';
 import type { WitOxmField, WitOxmValue, WitPort } from './wit-types.js';
 
 /**
@@ -102,16 +102,21 @@ function matchFields(m: GuestMemory, at: number, match: Match): void {
   m.pair(at, ptr, count);
 }
 
-/** A packet-in's payload at `v`, from its frame. */
-function packetInFrame(m: GuestMemory, v: number, e: PacketInFrame): void {
-  const p = packetInParts(e);
-  m.stringAt(v, e.dpid);
+/** A packet-in's fields before its match (at `v + 28`) and data (at `v + 36`), whichever form it came in. */
+function packetInHead(m: GuestMemory, v: number, dpid: string, p: Pick<PacketInParts, 'bufferId' | 'totalLen' | 'reason' | 'tableId' | 'cookie' | 'inPort'>): void {
+  m.stringAt(v, dpid);
   m.u32At(v + 8, p.bufferId);
   m.u16At(v + 12, p.totalLen);
   m.u8At(v + 14, p.reason);
   m.u8At(v + 15, p.tableId);
   m.stringAt(v + 16, p.cookie);
   m.u32At(v + 24, p.inPort);
+}
+
+/** A packet-in's payload at `v`, from its frame. */
+function packetInFrame(m: GuestMemory, v: number, e: PacketInFrame): void {
+  const p = packetInParts(e);
+  packetInHead(m, v, e.dpid, p);
   matchFields(m, v + 28, p.match);
   m.bytesFromAt(v + 36, e.bytes, p.dataStart, e.end);
 }
@@ -148,19 +153,11 @@ function event(m: GuestMemory, at: number, e: WorkerEvent): void {
     case 'packet-in-frame':
       packetInFrame(m, v, e);
       return;
-    case 'packet-in': {
-      const p = e.val;
-      m.stringAt(v, p.dpid);
-      m.u32At(v + 8, p.bufferId);
-      m.u16At(v + 12, p.totalLen);
-      m.u8At(v + 14, p.reason);
-      m.u8At(v + 15, p.tableId);
-      m.stringAt(v + 16, p.cookie);
-      m.u32At(v + 24, p.inPort);
-      oxmFields(m, v + 28, p.match);
-      m.bytesAt(v + 36, p.data);
+    case 'packet-in':
+      packetInHead(m, v, e.val.dpid, e.val);
+      oxmFields(m, v + 28, e.val.match);
+      m.bytesAt(v + 36, e.val.data);
       return;
-    }
     case 'port-status':
       m.stringAt(v, e.val.dpid);
       m.u8At(v + 8, e.val.reason);
