@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EventKind } from '../../generated/sdn/runtime/v1/events.js';
+import { Event, EventKind, Subscribe } from '../../generated/sdn/runtime/v1/events.js';
+import { OFPR_ACTION, OFPR_NO_MATCH, type PacketIn } from '../../openflow/index.js';
+import { appCookie, NO_COOKIE } from '../../ownership/index.js';
 import { label, lifecycle, packetIn } from '../../testing/stream-events.js';
 import { Delivery, type ShedKind } from './delivery.js';
+import { accepts, filterOf } from './filter.js';
 import { StreamEvent } from './event.js';
 
 function drain(d: Delivery): string[][] {
@@ -84,5 +87,39 @@ describe('Delivery: credit, batches and shedding', () => {
     assert.equal(d.push(kv()), true);
     assert.equal(d.push(kv()), true);
     assert.equal(d.push(kv()), false);
+  });
+});
+
+describe('Delivery: the packet-in cookie a stream\'s app may see', () => {
+  const cookieOf = (bytes: Uint8Array): bigint | undefined => {
+    const body = Event.decode(bytes).body;
+    return body?.$case === 'packetIn' ? body.value.cookie : undefined;
+  };
+  const sent = (appId: number | undefined, cookie: bigint, reason = OFPR_NO_MATCH): bigint | undefined => {
+    const message: PacketIn = { type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: 1, reason, tableId: 0, cookie, match: [{ field: 'in_port', value: 1 }], data: new Uint8Array(1) };
+    const d = new Delivery({ lifecycle: 100, packetIns: 100 }, 10, 10, { onShed: () => {}, onFull: () => {}, appId });
+    d.push(new StreamEvent(EventKind.EVENT_KIND_PACKET_IN, 1n, 0, 5, undefined, message));
+    return cookieOf(d.nextBatch(0)![0]!);
+  };
+
+  it('a table miss through another app\'s table-miss flow: NO_COOKIE, never that app\'s bits; through its own: its own part', () => {
+    assert.equal(sent(5, appCookie(7, 0x42n)), NO_COOKIE);
+    assert.equal(sent(7, appCookie(7, 0x42n)), 0x42n);
+  });
+
+  it('a flow no app owns, or none (the all-ones cookie): as the switch sent it; a stream of no app: as the switch sent it', () => {
+    assert.equal(sent(5, 0x42n), 0x42n);
+    assert.equal(sent(5, NO_COOKIE), NO_COOKIE);
+    assert.equal(sent(undefined, appCookie(7, 0x42n)), appCookie(7, 0x42n));
+    assert.equal(sent(7, 0x42n, OFPR_ACTION), 0x42n, 'an owned packet-in arrives with its own part already (Ownership.route)');
+  });
+
+  it('a packet-in filter on cookies compares the cookie the app is shown', () => {
+    const message: PacketIn = { type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: 1, reason: OFPR_NO_MATCH, tableId: 0, cookie: appCookie(7, 0x42n), match: [], data: new Uint8Array(1) };
+    const event = new StreamEvent(EventKind.EVENT_KIND_PACKET_IN, 1n, 0, 5, undefined, message);
+    const wants = (appId: number, cookie: bigint): boolean => accepts(filterOf(Subscribe.fromPartial({ kinds: [EventKind.EVENT_KIND_PACKET_IN], packetIn: { cookies: [cookie] } }), 'subscribe', appId), event);
+    assert.equal(wants(7, 0x42n), true, 'its own table-miss flow, by its own part');
+    assert.equal(wants(5, 0x42n), false, 'another app\'s own part means nothing to it');
+    assert.equal(wants(5, NO_COOKIE), true);
   });
 });

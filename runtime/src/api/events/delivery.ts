@@ -46,6 +46,8 @@ export class Delivery {
   private readonly limits: DeliveryLimits;
   private readonly onShed: (kind: ShedKind) => void;
   private readonly onFull: () => void;
+  /** The stream's app: packet-in cookies as it may see them (StreamEvent.encodedFor); undefined: as the switch sent them. */
+  private readonly appId: number | undefined;
   private readonly queues: Record<DeliveryClass, Fifo<Item>> = { lifecycle: new Fifo(), packetIn: new Fifo(), pubsub: new Fifo(), kv: new Fifo() };
   private readonly classes = Object.values(this.queues);
   private order = 0;
@@ -56,13 +58,14 @@ export class Delivery {
   /** The client's window: its initial credit, which a client that keeps up keeps granting back. */
   private readonly window: number;
 
-  constructor(limits: DeliveryLimits, credit: number, maxBatch: number, hooks: { onShed(kind: ShedKind): void; onFull(): void }) {
+  constructor(limits: DeliveryLimits, credit: number, maxBatch: number, hooks: { onShed(kind: ShedKind): void; onFull(): void; readonly appId?: number }) {
     this.limits = limits;
     this.credit = credit;
     this.window = credit;
     this.maxBatch = maxBatch;
     this.onShed = hooks.onShed;
     this.onFull = hooks.onFull;
+    this.appId = hooks.appId;
   }
 
   /** Events waiting (Gap markers included). */
@@ -141,7 +144,7 @@ export class Delivery {
         batch.push(gapEvent(nowMs, item.gap!.fromSeq, item.gap!.toSeq, 0));
       } else {
         if (q === this.queues.lifecycle) this.lifecycleQueued--;
-        batch.push(item.event.encoded);
+        batch.push(this.appId === undefined ? item.event.encoded : item.event.encodedFor(this.appId));
       }
     }
     if (batch.length === 0) return undefined;

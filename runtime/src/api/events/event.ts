@@ -1,6 +1,7 @@
 import type { DeliveryClass } from '../../core/index.js';
 import type { PacketIn } from '../../openflow/index.js';
 import { Event, type EventKind } from '../../generated/sdn/runtime/v1/events.js';
+import { cookieSeenBy } from '../../ownership/index.js';
 import { fromPacketIn } from '../convert/index.js';
 import { deliveryClassOf } from './kinds.js';
 import { encodePacketInEvent } from './wire.js';
@@ -29,6 +30,8 @@ export class StreamEvent {
   private readonly build: (() => Event['body']) | undefined;
   private cached: Event | undefined;
   private bytes: Uint8Array | undefined;
+  /** A packet-in's bytes with another cookie than the switch's (cookieSeenBy), by that cookie. */
+  private seenBytes: Map<bigint, Uint8Array> | undefined;
   private ethTypeCache = -1;
 
   /** A packet-in passes its message and no `build` (no closure per packet-in). */
@@ -58,6 +61,26 @@ export class StreamEvent {
   get encoded(): Uint8Array {
     this.bytes ??= this.packetIn !== undefined ? encodePacketInEvent(this.dpid, this.timeMs, this.packetIn) : Event.encode(this.proto).finish();
     return this.bytes;
+  }
+
+  /**
+   * The bytes app `appId`'s stream sends: a packet-in with its cookie as
+   * `cookieSeenBy` shows it to that app (a table miss through another app's
+   * table-miss flow: NO_COOKIE; through its own: its own part), each form
+   * encoded once; every other event is `encoded`.
+   */
+  encodedFor(appId: number): Uint8Array {
+    const p = this.packetIn;
+    if (p === undefined) return this.encoded;
+    const cookie = cookieSeenBy(appId, p.cookie);
+    if (cookie === p.cookie) return this.encoded;
+    this.seenBytes ??= new Map();
+    let bytes = this.seenBytes.get(cookie);
+    if (bytes === undefined) {
+      bytes = encodePacketInEvent(this.dpid, this.timeMs, { ...p, cookie });
+      this.seenBytes.set(cookie, bytes);
+    }
+    return bytes;
   }
 
   /** A packet-in frame's ethertype after at most one VLAN tag; -1 when the frame is too short. */

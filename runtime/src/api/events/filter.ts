@@ -1,5 +1,6 @@
 import { EVENT_KINDS, NODE_EVENT_TYPES } from '../../core/index.js';
 import { EventKind, type Subscribe } from '../../generated/sdn/runtime/v1/events.js';
+import { cookieSeenBy } from '../../ownership/index.js';
 import { ApiInputError } from '../errors.js';
 import { u16, u8 } from '../convert/validate.js';
 import type { StreamEvent } from './event.js';
@@ -55,6 +56,7 @@ export function accepts(f: Filter, e: StreamEvent): boolean {
   const pin = e.packetIn;
   if (pin === undefined) return true;
   if (f.tableIds !== undefined && !f.tableIds.has(pin.tableId)) return false;
-  if (f.cookies !== undefined && !f.cookies.has(pin.cookie)) return false;
+  // The cookie the app is shown (StreamEvent.encodedFor), not the switch's.
+  if (f.cookies !== undefined && !f.cookies.has(cookieSeenBy(f.appId, pin.cookie))) return false;
   return f.ethTypes === undefined || f.ethTypes.has(e.ethType);
 }

@@ -189,6 +189,7 @@ export class EventSession {
     this.delivery = new Delivery(this.config.limits, s.initialCredit || DEFAULT_INITIAL_CREDIT, this.batchLimit, {
       onShed: (kind) => this.config.onShed(app, kind),
       onFull: () => this.config.onFull(),
+      appId: this.appId,
     });
     this.stateName = 'streaming';
     const log = this.config.log;

@@ -108,8 +108,10 @@ export interface Subscribe {
    * at the same table and priority, and counts the app's flows against a
    * quota. Packet-ins caused by the app's flows and flow-removed events of its
    * flows come to this app only, with the cookie it wrote; table misses come
-   * to every app that subscribes to packet-ins. The name of a built-in app or
-   * a plugin cannot be used.
+   * to every app that subscribes to packet-ins, with the cookie of a table-miss
+   * flow another app wrote shown as all ones (the app's own: the part it
+   * wrote). PacketInFilter.cookies compares the cookie as shown. The name of a
+   * built-in app or a plugin cannot be used.
    */
   appName: string;
   /** Empty: every kind except PUBSUB and KV, which come from `topics` / `kv_watches`. */
