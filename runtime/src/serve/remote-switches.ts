@@ -7,6 +7,7 @@ import type { NodeId } from '../overlay/index.js';
 import { SwitchBusyError, SwitchUnavailableError } from '../switch/session.js';
 import type { OverlayRunner } from './overlay-runner.js';
 import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
+import { readPack } from './remote-switch-pack.js';
 import { commandVersion, failureFromWire, viewFromWire } from './remote-switch-wire.js';
 
 export interface RemoteSwitchesOptions {
@@ -106,11 +107,25 @@ export class RemoteSwitches implements SwitchDirectory {
     const body = message.body;
     if (body?.$case === 'event') this.onEvent(from, body.value);
     else if (body?.$case === 'events') for (const event of body.value.events) this.onEvent(from, event);
+    else if (body?.$case === 'packed') this.onPack(from, body.value.records);
     else if (body?.$case === 'result') this.onResult(from, body.value);
+  }
+
+  /** A SwitchEventPack: each record as a SwitchEvent of its OpenFlow message, decoded in place. */
+  private onPack(from: NodeId, records: Uint8Array): void {
+    try {
+      readPack(records, (dpid, seq, buf, offset) => this.onOpenflow(from, dpid, seq, buf, offset));
+    } catch (err) {
+      // Only readPack throws here (onOpenflow contains its own faults): the records after the fault are lost.
+      this.metrics.dropped.inc({ reason: 'malformed' });
+      this.metrics.warnOnce('pack-malformed', this.log, { from, err }, 'a pack of remote switch events did not parse; the rest of it was dropped');
+    }
   }
 
   private onEvent(from: NodeId, event: SwitchEvent): void {
     const body = event.body;
+    // A view of the frame's bytes, not a copy: the codec only reads them, and packet-in data it keeps is sliced from them.
+    if (body?.$case === 'openflow') return this.onOpenflow(from, event.dpid, event.seq, Buffer.from(body.value.buffer, body.value.byteOffset, body.value.byteLength), 0);
     if (this.drivenHere(event.dpid)) {
       // Connected here too (mastership): this node publishes its events (onLocalEvent took any remote entry down when it became master).
       return this.drop('driven-here');
@@ -134,24 +149,37 @@ export class RemoteSwitches implements SwitchDirectory {
         this.publish({ type: 'switchDown', node: from, dpid: event.dpid, reason: 'peerClosed', detail: `on node ${from}: ${body.value.reason} ${body.value.detail}` });
         return;
       }
-      if (body?.$case !== 'openflow') return this.drop('malformed');
-      // A view of the frame's bytes, not a copy: the codec only reads them, and packet-in data it keeps is sliced from them.
-      const decoded = decodeMessage(Buffer.from(body.value.buffer, body.value.byteOffset, body.value.byteLength));
+      return this.drop('malformed');
+    } catch (err) {
+      this.metrics.dropped.inc({ reason: 'malformed' });
+      this.metrics.warnOnce('event-malformed', this.log, { from, err }, 'an event of a remote switch did not decode; dropped');
+    }
+  }
+
+  /** A switch's event as OpenFlow (a SwitchEvent's `openflow`, or a pack's record): the message at `offset` of `buf`. */
+  private onOpenflow(from: NodeId, dpid: bigint, seq: bigint, buf: Buffer, offset: number): void {
+    if (this.drivenHere(dpid)) return this.drop('driven-here');
+    const known = this.remotes.get(dpid);
+    if (known === undefined || known.view.node !== from) return this.drop('unknown-switch');
+    if (seq <= known.lastSeq) return this.drop('stale');
+    known.lastSeq = seq;
+    try {
+      const decoded = decodeMessage(buf, offset);
       // A 1.0 switch's events travel in the 1.3 model (remote-switch-wire.ts, encodeModel); here they carry its version again, as on its own node.
       const message = known.view.version === decoded.version ? decoded : { ...decoded, version: known.view.version };
-      const base = { node: from, dpid: event.dpid };
+      // Object literals, not a spread of a shared base: this runs once per packet-in.
       switch (message.type) {
         case 'PacketIn':
-          return this.publish({ ...base, type: 'packetIn', message });
+          return this.publish({ type: 'packetIn', node: from, dpid, message });
         case 'PortStatus':
           if (message.reason === OFPPR_DELETE) known.view.ports.delete(message.desc.portNo);
           else known.view.ports.set(message.desc.portNo, message.desc);
-          return this.publish({ ...base, type: 'portStatus', message });
+          return this.publish({ type: 'portStatus', node: from, dpid, message });
         case 'FlowRemoved':
-          return this.publish({ ...base, type: 'flowRemoved', message });
+          return this.publish({ type: 'flowRemoved', node: from, dpid, message });
         case 'Error':
         case 'ErrorExperimenter':
-          return this.publish({ ...base, type: 'error', message });
+          return this.publish({ type: 'error', node: from, dpid, message });
         default:
           return this.drop('malformed');
       }
