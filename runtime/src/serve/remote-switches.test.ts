@@ -153,6 +153,17 @@ describe('remote switches through the overlay', () => {
     });
   }
 
+  it('a switch message with no body (a case this node does not know, or emptied by a relay of an earlier build) is counted', async () => {
+    const { a, registry } = await pair();
+    a.control((node) => node.sendSwitchMessage(2, { body: undefined }));
+    const empty = async (): Promise<number> => (await registry.getSingleMetric('sdn_runtime_remote_switch_dropped_total')?.get())?.values.find((v) => v.labels.reason === 'empty')?.value ?? 0;
+    const deadline = Date.now() + 5000;
+    while ((await empty()) < 1) {
+      assert.ok(Date.now() < deadline, 'the empty message is not counted within 5 s');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  });
+
   it('a pack that does not parse is dropped from the fault on, counted and logged; the link carries on', async () => {
     const { a, owner, published, registry } = await pair();
     const good = Buffer.from('00000000000000ab', 'hex');

@@ -109,6 +109,8 @@ export class RemoteSwitches implements SwitchDirectory {
     else if (body?.$case === 'events') for (const event of body.value.events) this.onEvent(from, event);
     else if (body?.$case === 'packed') this.onPack(from, body.value.records);
     else if (body?.$case === 'result') this.onResult(from, body.value);
+    // A case this build does not know (decoded as none), or one a relay of an earlier build emptied (overlay/README.md, "Wire format and versions"); commands are SwitchOwner's.
+    else if (body === undefined) this.drop('empty');
   }
 
   /** A SwitchEventPack: each record as a SwitchEvent of its OpenFlow message, decoded in place. */
@@ -212,7 +214,7 @@ export class RemoteSwitches implements SwitchDirectory {
 
   private drop(reason: string): void {
     this.metrics.dropped.inc({ reason });
-    this.metrics.warnOnce(`drop-${reason}`, this.log, { reason }, 'a remote-switch message from another node was not used (stale: reordered by a route change; unknown-switch: its switchUp was missed; late-result: its command had timed out; driven-here: this node is master of the switch)');
+    this.metrics.warnOnce(`drop-${reason}`, this.log, { reason }, 'a remote-switch message from another node was not used (stale: reordered by a route change; unknown-switch: its switchUp was missed; late-result: its command had timed out; driven-here: this node is master of the switch; empty: a message of a kind this node does not know, or emptied by a relay of an earlier build)');
   }
 
   private onResult(from: NodeId, result: SwitchResult): void {
