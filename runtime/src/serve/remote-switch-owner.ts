@@ -15,8 +15,6 @@ const FORWARDED = new Set<string>(FORWARDED_KINDS);
 /** A batch is sent at once when it holds this many events or OpenFlow bytes (well under the overlay's 4 MiB frame). */
 const MAX_BATCH_EVENTS = 512;
 const MAX_BATCH_BYTES = 1024 * 1024;
-/** A batch's records start in a new buffer when the current one has less room than this (a few packet-ins). */
-const MIN_PACK_ROOM = 4096;
 
 /**
  * The owning side of remote switches: announces this node's switches in the
@@ -57,9 +55,9 @@ export class SwitchOwner {
   private batchKinds: (string | undefined)[] = [];
   /** Per event of `batch`: its dpid (by-interest events have no SwitchEvent to read it from). */
   private batchDpids: bigint[] = [];
-  /** Per event of `batch`: where its record starts and ends in `pack` (-1, -1: a lifecycle event). */
+  /** Per event of `batch`: where its record starts and ends in the batch's records of `pack` (-1, -1: a lifecycle event). */
   private batchSpans: number[] = [];
-  private pack = new PackWriter();
+  private readonly pack = new PackWriter();
   private batchBytes = 0;
   private flushScheduled = false;
   private readonly nodeId: NodeId;
@@ -112,13 +110,11 @@ export class SwitchOwner {
   private flush(): void {
     this.flushScheduled = false;
     if (this.batch.length === 0) return;
-    const taken: Taken = { events: this.batch, kinds: this.batchKinds, dpids: this.batchDpids, spans: this.batchSpans, pack: this.pack };
+    const taken: Taken = { events: this.batch, kinds: this.batchKinds, dpids: this.batchDpids, spans: this.batchSpans, records: this.pack.endBatch() };
     this.batch = [];
     this.batchKinds = [];
     this.batchDpids = [];
     this.batchSpans = [];
-    // The next batch's records go after these, in the same buffer while it has room: frames may still hold views of these.
-    if (this.pack.room < MIN_PACK_ROOM) this.pack = new PackWriter();
     this.batchBytes = 0;
     const { events, kinds, dpids } = taken;
     const everyone = kinds.every((kind) => kind === undefined);
@@ -250,26 +246,26 @@ export class SwitchOwner {
   }
 }
 
-/** A flushed batch: the owner's batch arrays and the pack their by-interest records are in. */
+/** A flushed batch: the owner's batch arrays and the records of its by-interest events (a view that is never written over). */
 interface Taken {
   readonly events: readonly (SwitchEvent | undefined)[];
   readonly kinds: readonly (string | undefined)[];
   readonly dpids: readonly bigint[];
   readonly spans: readonly number[];
-  readonly pack: PackWriter;
+  readonly records: Buffer;
 }
 
 /** The records of by-interest events `run` (indices in order): one view of the pack when they lie together (every node wants the same), else a copy of each. */
 function packRecords(taken: Taken, run: readonly number[]): Buffer {
   const first = run[0]!;
   const last = run[run.length - 1]!;
-  const { spans, pack } = taken;
-  if (last - first === run.length - 1) return pack.records(spans[2 * first]!, spans[2 * last + 1]!);
-  return Buffer.concat(run.map((i) => pack.records(spans[2 * i]!, spans[2 * i + 1]!)));
+  const { spans, records } = taken;
+  if (last - first === run.length - 1) return records.subarray(spans[2 * first]!, spans[2 * last + 1]!);
+  return Buffer.concat(run.map((i) => records.subarray(spans[2 * i]!, spans[2 * i + 1]!)));
 }
 
 /** A by-interest event as a SwitchEvent (for a node of an earlier build), read back from its record. */
 function eventOfRecord(taken: Taken, i: number): SwitchEvent {
-  const record = taken.pack.records(taken.spans[2 * i]!, taken.spans[2 * i + 1]!);
+  const record = taken.records.subarray(taken.spans[2 * i]!, taken.spans[2 * i + 1]!);
   return { dpid: taken.dpids[i]!, seq: record.readBigUInt64BE(8), body: { $case: 'openflow', value: record.subarray(PACK_RECORD_HEADER_SIZE) } };
 }

@@ -33,21 +33,28 @@ describe('SwitchEventPack records', () => {
   it('round-trip: what is added is read back in order, with each message as the codec decodes it, from any slice of whole records', () => {
     fc.assert(
       fc.property(fc.array(record, { maxLength: 20 }), fc.nat(), (records, cut) => {
-        // A small first buffer: growing it must not disturb the records written before.
-        const pack = new PackWriter(8);
+        // A small buffer: records that do not fit move the batch to a fresh one, which must not disturb the records written before.
+        const pack = new PackWriter(1);
+        const earlier = pack.endBatch();
         const starts: number[] = [];
         for (const r of records) {
           starts.push(pack.size);
           pack.add(r.dpid, r.seq, r.message);
         }
-        const all = pack.records(0, pack.size);
+        const all = pack.endBatch();
+        assert.equal(earlier.length, 0);
         assert.deepStrictEqual(
           readAll(all).map((r) => ({ ...r, message: normalize(r.message) })),
           records.map((r) => ({ ...r, message: normalize(r.message) })),
         );
         // A frame carries the records of a run: from any record on.
         const from = records.length === 0 ? 0 : cut % records.length;
-        assert.equal(readAll(pack.records(starts[from] ?? 0, pack.size)).length, records.length - from);
+        assert.equal(readAll(all.subarray(starts[from] ?? 0)).length, records.length - from);
+        // The next batch goes after this one, which keeps its bytes.
+        const copy = Buffer.from(all);
+        for (const r of records) pack.add(r.dpid, r.seq, r.message);
+        assert.equal(pack.endBatch().length, all.length);
+        assert.ok(all.equals(copy));
       }),
       { numRuns: 200 },
     );
@@ -58,7 +65,7 @@ describe('SwitchEventPack records', () => {
       fc.property(record, (r) => {
         const pack = new PackWriter();
         pack.add(r.dpid, r.seq, { ...r.message, version: 1 } as OfpMessage);
-        const bytes = pack.records(0, pack.size);
+        const bytes = pack.endBatch();
         assert.ok(bytes.subarray(PACK_RECORD_HEADER_SIZE).equals(encodeMessage(r.message)));
       }),
       { numRuns: 50 },
@@ -71,7 +78,7 @@ describe('SwitchEventPack records', () => {
     pack.add(1n, 10n, message);
     const one = pack.size;
     pack.add(2n, 11n, message);
-    const whole = Buffer.from(pack.records(0, pack.size));
+    const whole = Buffer.from(pack.endBatch());
     for (const cut of [one + 1, one + PACK_RECORD_HEADER_SIZE + 7, whole.length - 1]) {
       const seen: bigint[] = [];
       assert.throws(() => readPack(whole.subarray(0, cut), (dpid) => seen.push(dpid)), RemoteSwitchPackError);
@@ -86,6 +93,6 @@ describe('SwitchEventPack records', () => {
     const pack = new PackWriter();
     assert.throws(() => pack.add(1n, 1n, { type: 'PacketIn', version: 4, xid: 0 } as unknown as OfpMessage));
     assert.equal(pack.size, 0);
-    assert.deepEqual(readAll(pack.records(0, pack.size)), []);
+    assert.deepEqual(readAll(pack.endBatch()), []);
   });
 });

@@ -20,23 +20,29 @@ export class RemoteSwitchPackError extends SdnError {
   }
 }
 
+/** The longest record: its header and the longest OpenFlow message (a u16 length). */
+const MAX_RECORD_SIZE = PACK_RECORD_HEADER_SIZE + 0xffff;
+
 /**
- * Writes records into one growing buffer, never over what it wrote: a view
- * handed out by `records` stays valid (the buffer is replaced by a larger copy
- * when it grows), so a frame may hold it until the overlay writes it, while
- * later records go after it. Event loop thread only.
+ * Writes batches of records into a buffer it never writes over: `endBatch`
+ * hands out a view of the batch that stays valid (a frame may hold it until the
+ * overlay writes it), and the next batch goes after it. A record that might
+ * not fit in what is left moves the batch to a fresh buffer (copying that
+ * batch only), so a record is never copied twice. Event loop thread only.
  */
 export class PackWriter {
-  private readonly w: Writer;
+  private w: Writer;
+  /** Where the current batch starts in `w`. */
+  private base = 0;
 
-  /** @param capacity initial bytes (grows as needed). */
-  constructor(capacity = 16 * 1024) {
-    this.w = new Writer(capacity);
+  /** @param capacity bytes of each buffer (at least one longest record). */
+  constructor(private readonly capacity = 256 * 1024) {
+    this.w = new Writer(Math.max(capacity, MAX_RECORD_SIZE));
   }
 
-  /** Bytes written so far: the end of the last record. */
+  /** Bytes of the current batch: the offset its next record starts at. */
   get size(): number {
-    return this.w.pos;
+    return this.w.pos - this.base;
   }
 
   /**
@@ -46,6 +52,7 @@ export class PackWriter {
    * @throws OfpEncodeError when the message does not encode; nothing is appended then.
    */
   add(dpid: bigint, seq: bigint, message: OfpMessage): void {
+    if (this.w.buf.length - this.w.pos < MAX_RECORD_SIZE) this.moveBatch();
     const start = this.w.pos;
     try {
       this.w.u64(dpid, 'dpid');
@@ -57,14 +64,21 @@ export class PackWriter {
     }
   }
 
-  /** Bytes left before the buffer must grow. */
-  get room(): number {
-    return this.w.buf.length - this.w.pos;
+  /** Ends the current batch: a view of its records (offsets as `size` gave them), never written over. */
+  endBatch(): Buffer {
+    const records = this.w.buf.subarray(this.base, this.w.pos);
+    this.base = this.w.pos;
+    return records;
   }
 
-  /** The records from byte `start` to byte `end` (offsets `size` gave), as a view (no copy). */
-  records(start: number, end: number): Buffer {
-    return this.w.buf.subarray(start, end);
+  /** Continues the current batch at the start of a fresh buffer; views handed out keep the old one. */
+  private moveBatch(): void {
+    const length = this.size;
+    const next = new Writer(Math.max(this.capacity, 2 * length + MAX_RECORD_SIZE));
+    this.w.buf.copy(next.buf, 0, this.base, this.w.pos);
+    next.pos = length;
+    this.w = next;
+    this.base = 0;
   }
 }
 
