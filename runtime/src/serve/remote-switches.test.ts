@@ -139,7 +139,7 @@ describe('remote switches through the overlay', () => {
 
   for (const packed of [true, false]) {
     it(`events arrive in the order the owner published them (${packed ? 'packed' : 'as SwitchEvents, to a node of an earlier build'}); LLDP stays with the owner`, async () => {
-      const { owner, published, cases } = await pair(undefined, undefined, packed);
+      const { owner, published, cases, registry } = await pair(undefined, undefined, packed);
       for (let n = 1; n <= 25; n++) owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(n) });
       // An LLDP frame (this node's topology's probe) stays here.
       owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: { ...packetIn(99), data: Buffer.from('0180c200000e02000000000188cc', 'hex') } });
@@ -150,6 +150,8 @@ describe('remote switches through the overlay', () => {
         Array.from({ length: 50 }, (_, i) => [1, i + 1]),
       );
       assert.ok(cases.includes(packed ? 'packed' : 'events') && !cases.includes(packed ? 'events' : 'packed'), `the packet-ins came as ${cases.join(', ')}`);
+      const counted = (await registry.getSingleMetric('sdn_runtime_remote_switch_events_total')?.get())?.values.map((v) => [v.labels.kind, v.value]);
+      assert.deepEqual(counted, [['switchUp', 1], ['packetIn', 50]]);
     });
   }
 
