@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { credentials, Metadata } from '@grpc/grpc-js';
@@ -10,7 +10,7 @@ import { listOption, machineLine, positiveNumber, runCli } from './cli.js';
 import { sustains, type ClientWindow } from './events-report.js';
 import type { LatencySummary } from './loadgen/histogram.js';
 import { DEFAULT_ONE_WAY_OPTIONS, runOneWay, type OneWayMode } from './loadgen/one-way.js';
-import { Child, freePort } from './proc.js';
+import { Child, cpuSecondsOf, freePort } from './proc.js';
 import { metricSum, runtimeArgs, scrapeMetrics, waitForRuntime, waitForStreams, type RuntimePorts } from './runtime-process.js';
 
 /**
@@ -95,6 +95,8 @@ interface Row {
   readonly sustainedPerSec: number | undefined;
   readonly latencyRate: number;
   readonly latency: LatencySummary | null;
+  /** CPU (user + system) µs per event the client got in the paced window, of node 1 and of the client's node (the same when it is node 1). */
+  readonly cpuUsPerEvent: { readonly node1: number; readonly clientNode: number };
   readonly barrier: LatencySummary;
   readonly flowMod: LatencySummary;
   /** Packet-ins published on the nodes other than node 1 and the client's (interest: expected 0). */
@@ -107,6 +109,11 @@ interface Row {
 
 const READY_MS = 30_000;
 const CLIENT_ANSWER_MS = 15_000;
+
+/** The 1-minute load average, for the progress lines: CPU per event is only comparable between runs of similar load. */
+function loadAverage(): string {
+  return loadavg()[0]!.toFixed(1);
+}
 
 function progress(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -149,9 +156,18 @@ async function waitForRoute(from: Node, to: Node, hops: number): Promise<void> {
   }
 }
 
-async function window(node1: Node, client: Child, mode: OneWayMode, o: Options, label: string): Promise<{ client: ClientWindow; shed: number }> {
-  let result: { client: ClientWindow; shed: number } | undefined;
+interface Window {
+  readonly client: ClientWindow;
+  readonly shed: number;
+  readonly cpuUsPerEvent: { readonly node1: number; readonly clientNode: number };
+}
+
+/** One window of the generator's; `on` is the client's node (CPU per delivered event is read from /proc for node 1 and it). */
+async function window(node1: Node, on: Node, client: Child, mode: OneWayMode, o: Options, label: string): Promise<Window> {
+  let result: Window | undefined;
   let shedBefore = 0;
+  let cpuBefore = { node1: 0, clientNode: 0 };
+  const cpu = (): { node1: number; clientNode: number } => ({ node1: cpuSecondsOf(node1.child.pid), clientNode: cpuSecondsOf(on.child.pid) });
   // Shed on node 1: for a client there (the API's queues), or for another node (its overlay link backed up).
   const shed = async (): Promise<number> => {
     const text = await scrapeMetrics(node1.httpPort);
@@ -170,11 +186,15 @@ async function window(node1: Node, client: Child, mode: OneWayMode, o: Options, 
       if (edge === 'start') {
         shedBefore = await shed();
         client.send(`start ${mode === 'latency' ? 'latency' : 'throughput'}`);
+        cpuBefore = cpu();
         return true;
       }
+      const cpuAfter = cpu();
       client.send('stop');
       const line = await client.nextLine((l) => l.startsWith('{"events"'), CLIENT_ANSWER_MS);
-      result = { client: JSON.parse(line) as ClientWindow, shed: (await shed()) - shedBefore };
+      const got = JSON.parse(line) as ClientWindow;
+      const perEvent = (seconds: number): number => (got.events === 0 ? 0 : (seconds * 1e6) / got.events);
+      result = { client: got, shed: (await shed()) - shedBefore, cpuUsPerEvent: { node1: perEvent(cpuAfter.node1 - cpuBefore.node1), clientNode: perEvent(cpuAfter.clientNode - cpuBefore.clientNode) } };
       return true;
     },
   });
@@ -283,17 +303,17 @@ async function measureTopology(count: number, targets: readonly number[], o: Opt
       try {
         await client.nextLine((l) => l.startsWith('{"ready"'), READY_MS);
         await waitForStreams(on.httpPort, 1, READY_MS);
-        const flood = await window(node1, client, 'flood', o, label);
+        const flood = await window(node1, on, client, 'flood', o, label);
         const floodEventsPerSec = flood.client.events / flood.client.seconds;
         progress(`${label}: flood: ${Math.round(floodEventsPerSec).toLocaleString('en-US')} events/s into the client, ${flood.shed} shed`);
-        const paced = await window(node1, client, 'latency', o, label);
+        const paced = await window(node1, on, client, 'latency', o, label);
         const sustainedPerSec = await sweep(node1, client, o, label);
-        progress(`${label}: ${o.rate}/s: p50 ${paced.client.latency?.p50Us} µs, p99 ${paced.client.latency?.p99Us} µs`);
+        progress(`${label}: ${o.rate}/s: p50 ${paced.client.latency?.p50Us} µs, p99 ${paced.client.latency?.p99Us} µs; CPU µs per event: node 1 ${paced.cpuUsPerEvent.node1.toFixed(1)}, node ${k} ${paced.cpuUsPerEvent.clientNode.toFixed(1)} (load ${loadAverage()})`);
         client.send('quit');
         await Promise.race([client.exited, new Promise((resolve) => setTimeout(resolve, CLIENT_ANSWER_MS).unref())]);
         const timed = await commands(node1, on, o, root, label);
         progress(`${label}: barrier p50 ${timed.barrier.p50Us} µs p99 ${timed.barrier.p99Us} µs; flow-mod p50 ${timed.flowMod.p50Us} µs p99 ${timed.flowMod.p99Us} µs`);
-        rows.push({ nodes: count, clientOn: k, hops: k - 1, floodEventsPerSec, floodShed: flood.shed, sustainedPerSec, latencyRate: o.rate, latency: paced.client.latency, ...timed, packetInsElsewhere: (await publishedElsewhere()) - before, slowPeerCloses: (await slowCloses()) - closesBefore, relayShedFrames: (await relayShed()) - relayShedBefore });
+        rows.push({ nodes: count, clientOn: k, hops: k - 1, floodEventsPerSec, floodShed: flood.shed, sustainedPerSec, latencyRate: o.rate, latency: paced.client.latency, cpuUsPerEvent: paced.cpuUsPerEvent, ...timed, packetInsElsewhere: (await publishedElsewhere()) - before, slowPeerCloses: (await slowCloses()) - closesBefore, relayShedFrames: (await relayShed()) - relayShedBefore });
       } finally {
         await client.stop();
       }
@@ -313,11 +333,11 @@ function report(rows: readonly Row[], o: Options, machine: string): string {
   return [
     machine,
     '',
-    `Serve processes on loopback in a line (plain TCP overlay, \`--overlay-insecure\`); ${o.switches} emulated switches on node 1; one sdk-ts client at a time. Flood: the generator writes as fast as node 1 reads. Sustained: paced steps of ${o.sweep.map((r) => r.toLocaleString('en-US')).join(', ')}/s, 2 s each. Latency: ${o.rate.toLocaleString('en-US')} PACKET_IN/s, generator write -> client handler. Commands: sequential, from an sdk-ts client on that node to a switch of node 1, ${o.commands.toLocaleString('en-US')} each.`,
+    `Serve processes on loopback in a line (plain TCP overlay, \`--overlay-insecure\`); ${o.switches} emulated switches on node 1; one sdk-ts client at a time. Flood: the generator writes as fast as node 1 reads. Sustained: paced steps of ${o.sweep.map((r) => r.toLocaleString('en-US')).join(', ')}/s, 2 s each. Latency: ${o.rate.toLocaleString('en-US')} PACKET_IN/s, generator write -> client handler; in that window, the CPU (user + system, /proc) node 1 and the client's node spent per event the client got. Commands: sequential, from an sdk-ts client on that node to a switch of node 1, ${o.commands.toLocaleString('en-US')} each.`,
     '',
-    '| nodes | client on | overlay hops | flood: events/s into the client (shed on node 1) | highest paced rate sustained (99 %) | latency p50 / p99 ms | barrier p50 / p99 ms | flow-mod confirmed p50 / p99 ms | packet-ins published on other nodes | overlay links closed: peer not reading | event frames shed by relays |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.nodes} | ${r.clientOn} | ${r.hops} | ${Math.round(r.floodEventsPerSec).toLocaleString('en-US')} (${r.floodShed.toLocaleString('en-US')}) | ${r.sustainedPerSec === undefined ? 'none' : r.sustainedPerSec.toLocaleString('en-US')} | ${ms(r.latency?.p50Us)} / ${ms(r.latency?.p99Us)} | ${ms(r.barrier.p50Us)} / ${ms(r.barrier.p99Us)} | ${ms(r.flowMod.p50Us)} / ${ms(r.flowMod.p99Us)} | ${r.packetInsElsewhere} | ${r.slowPeerCloses} | ${r.clientOn > 2 ? r.relayShedFrames.toLocaleString('en-US') : '—'} |`),
+    '| nodes | client on | overlay hops | flood: events/s into the client (shed on node 1) | highest paced rate sustained (99 %) | latency p50 / p99 ms | CPU µs per event: node 1 / client node | barrier p50 / p99 ms | flow-mod confirmed p50 / p99 ms | packet-ins published on other nodes | overlay links closed: peer not reading | event frames shed by relays |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.nodes} | ${r.clientOn} | ${r.hops} | ${Math.round(r.floodEventsPerSec).toLocaleString('en-US')} (${r.floodShed.toLocaleString('en-US')}) | ${r.sustainedPerSec === undefined ? 'none' : r.sustainedPerSec.toLocaleString('en-US')} | ${ms(r.latency?.p50Us)} / ${ms(r.latency?.p99Us)} | ${r.cpuUsPerEvent.node1.toFixed(1)} / ${r.cpuUsPerEvent.clientNode.toFixed(1)} | ${ms(r.barrier.p50Us)} / ${ms(r.barrier.p99Us)} | ${ms(r.flowMod.p50Us)} / ${ms(r.flowMod.p99Us)} | ${r.packetInsElsewhere} | ${r.slowPeerCloses} | ${r.clientOn > 2 ? r.relayShedFrames.toLocaleString('en-US') : '—'} |`),
   ].join('\n');
 }
 

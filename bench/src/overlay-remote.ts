@@ -102,7 +102,7 @@ async function run(options: Options): Promise<number> {
     const remote = new RemoteSwitches(b, bus, silent, new RemoteSwitchMetrics(new Registry()));
     const joinDeadline = performance.now() + 10_000;
     // Node 1 sends packet-ins only to nodes that announce interest in them (serve/remote-switch-interest.ts).
-    b.control((node) => node.setSwitchInterests([{ kind: 'packetIn', dpids: [] }]));
+    b.control((node) => node.setSwitchInterests([{ kind: 'packetIn', dpids: [], packed: true }]));
     while (remote.lookup(DPID) === undefined || a.node.record(2)?.switchInterests.length !== 1) {
       if (performance.now() > joinDeadline) throw new Error('node 2 did not learn node 1 switch, or node 1 its interest, within 10 s');
       await new Promise((resolve) => setTimeout(resolve, 10));

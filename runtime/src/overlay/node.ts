@@ -163,7 +163,7 @@ export class OverlayNode {
    * @throws OverlayError `OVERLAY_LIMIT` beyond what a receiver takes (16 kinds, `maxDpids` dpids)
    */
   setSwitchInterests(interests: readonly SwitchInterest[]): void {
-    const copy = interests.map((i) => ({ kind: i.kind, dpids: [...i.dpids] }));
+    const copy = interests.map((i) => ({ kind: i.kind, dpids: [...i.dpids], packed: i.packed }));
     const problem = checkSwitchInterests(this.config, copy);
     if (problem !== undefined) throw new OverlayError('OVERLAY_LIMIT', problem);
     this.directory.update({ switchInterests: copy });

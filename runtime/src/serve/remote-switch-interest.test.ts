@@ -13,6 +13,7 @@ import { eventually, metricValue, startTestRuntime } from '../testing/test-runti
 import { OverlayRunner } from './overlay-runner.js';
 import { InterestAnnouncer } from './remote-switch-interest.js';
 import { RemoteSwitchMetrics } from './remote-switch-metrics.js';
+import { readPack } from './remote-switch-pack.js';
 import { SwitchOwner } from './remote-switch-owner.js';
 import { RemoteSwitches } from './remote-switches.js';
 
@@ -156,13 +157,17 @@ describe('remote switch events when the overlay link is backed up', () => {
     const frames: string[] = [];
     a.onOutput((o) => {
       const body = o.kind === 'send' && o.to === 3 && o.message.body?.$case === 'unicast' ? o.message.body.value.payload : undefined;
-      if (o.kind !== 'send' || body?.$case !== 'switchMessage' || body.value.body?.$case !== 'events') return;
-      const types = body.value.body.value.events.map((e) => (e.body?.$case === 'openflow' ? e.body.value[1] : e.body?.$case));
-      frames.push(`${o.sheddable === true ? 'sheddable' : 'kept'}: ${types.join(' ')}`);
+      if (o.kind !== 'send' || body?.$case !== 'switchMessage') return;
+      const types: unknown[] = [];
+      const events = body.value.body;
+      if (events?.$case === 'events') types.push(...events.value.events.map((e) => (e.body?.$case === 'openflow' ? e.body.value[1] : e.body?.$case)));
+      else if (events?.$case === 'packed') readPack(events.value.records, (_dpid, _seq, buf, offset) => types.push(buf[offset + 1]));
+      else return;
+      frames.push(`${o.sheddable === true ? 'sheddable' : 'kept'} ${events.$case}: ${types.join(' ')}`);
     });
     // One turn: packet-ins, then the port-status burst() sends after them.
     await burst(DPID, 3);
-    assert.deepEqual(frames, [`sheddable: ${OFPT_PACKET_IN} ${OFPT_PACKET_IN} ${OFPT_PACKET_IN}`, `kept: ${OFPT_PORT_STATUS}`]);
+    assert.deepEqual(frames, [`sheddable packed: ${OFPT_PACKET_IN} ${OFPT_PACKET_IN} ${OFPT_PACKET_IN}`, `kept events: ${OFPT_PORT_STATUS}`]);
   });
 });
 

@@ -53,11 +53,11 @@ export class InterestAnnouncer {
       const wanted = this.interest.of(kind);
       if (wanted === undefined) continue;
       if (wanted === 'all' || dpidCount + wanted.size > maxDpids) {
-        interests.push({ kind, dpids: [] });
+        interests.push({ kind, dpids: [], packed: true });
         continue;
       }
       dpidCount += wanted.size;
-      interests.push({ kind, dpids: [...wanted].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) });
+      interests.push({ kind, dpids: [...wanted].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), packed: true });
     }
     const key = interests.map((i) => `${i.kind}:${i.dpids.join(',')}`).join(';');
     if (key === this.announced) return;
@@ -85,4 +85,13 @@ export function recordWants(record: NodeRecord | undefined, kind: string, dpid: 
   }
   const wanted = wants.get(kind);
   return wanted === 'all' || (wanted !== undefined && wanted.has(dpid));
+}
+
+/**
+ * Whether the node whose record is `record` reads its by-interest events in
+ * SwitchEventPack frames: this build says so in every interest it announces; a
+ * node of an earlier build says nothing and is sent SwitchEvents, as before.
+ */
+export function recordReadsPacked(record: NodeRecord | undefined): boolean {
+  return record !== undefined && record.switchInterests.length > 0 && record.switchInterests.every((interest) => interest.packed);
 }

@@ -6,8 +6,9 @@ import { decodeMessage, formatDpid, type OfpMessage } from '../openflow/index.js
 import type { NodeId } from '../overlay/index.js';
 import { isLldp } from '../topology/index.js';
 import { SHED_QUEUE_SHARE, type OverlayRunner } from './overlay-runner.js';
-import { recordWants, sentByInterest } from './remote-switch-interest.js';
+import { recordReadsPacked, recordWants, sentByInterest } from './remote-switch-interest.js';
 import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
+import { PACK_RECORD_HEADER_SIZE, PackWriter } from './remote-switch-pack.js';
 import { encodeModel, eventToWire, failureToWire, FORWARDED_KINDS, type ForwardedEvent } from './remote-switch-wire.js';
 
 const FORWARDED = new Set<string>(FORWARDED_KINDS);
@@ -28,6 +29,9 @@ const MAX_BATCH_BYTES = 1024 * 1024;
  * rather than filling it until the runner closes it. Those go in frames of their
  * own marked sheddable, so that a relay whose link onward backs up sheds them too
  * (overlay/README.md, "Shedding"); lifecycle events are never in such a frame.
+ * Those frames are SwitchEventPacks (remote-switch-pack.ts: each event encoded
+ * once, straight into one buffer a frame carries a slice of) to nodes that read
+ * them, SwitchEventBatches to a node of an earlier build.
  * Confinement (ownership) happened on the sender's node; commands run here
  * unconfined. Event loop thread only.
  */
@@ -41,10 +45,19 @@ export class SwitchOwner {
    * the new switchUp.
    */
   private seq = BigInt(Date.now()) << 20n;
-  /** Events of this turn not sent yet (flushed on the next turn, or when a bound is reached). */
-  private batch: SwitchEvent[] = [];
+  /**
+   * Events of this turn not sent yet (flushed on the next turn, or when a bound
+   * is reached): lifecycle events as SwitchEvents; by-interest ones as records
+   * of `pack` (undefined here until a node of an earlier build needs them as SwitchEvents).
+   */
+  private batch: (SwitchEvent | undefined)[] = [];
   /** Per event of `batch`: whether it goes only to the nodes interested in its kind, and that kind. */
   private batchKinds: (string | undefined)[] = [];
+  /** Per event of `batch`: its dpid (by-interest events have no SwitchEvent to read it from). */
+  private batchDpids: bigint[] = [];
+  /** Per event of `batch`: where its record starts and ends in the batch's records of `pack` (-1, -1: a lifecycle event). */
+  private batchSpans: number[] = [];
+  private readonly pack = new PackWriter();
   private batchBytes = 0;
   private flushScheduled = false;
   private readonly nodeId: NodeId;
@@ -71,10 +84,21 @@ export class SwitchOwner {
     if (forwarded.type === 'switchUp') this.up.add(forwarded.dpid);
     if (forwarded.type === 'switchDown') this.up.delete(forwarded.dpid);
     if (forwarded.type === 'switchUp' || forwarded.type === 'switchDown') this.announce();
-    const wire = eventToWire(forwarded, ++this.seq);
-    this.batch.push(wire);
-    this.batchKinds.push(sentByInterest(forwarded.type) ? forwarded.type : undefined);
-    this.batchBytes += wire.body?.$case === 'openflow' ? wire.body.value.length : 256;
+    if (sentByInterest(forwarded.type)) {
+      const start = this.pack.size;
+      this.pack.add(forwarded.dpid, ++this.seq, (forwarded as Extract<ForwardedEvent, { message: unknown }>).message);
+      this.batch.push(undefined);
+      this.batchKinds.push(forwarded.type);
+      this.batchSpans.push(start, this.pack.size);
+      this.batchBytes += this.pack.size - start;
+    } else {
+      const wire = eventToWire(forwarded, ++this.seq);
+      this.batch.push(wire);
+      this.batchKinds.push(undefined);
+      this.batchSpans.push(-1, -1);
+      this.batchBytes += wire.body?.$case === 'openflow' ? wire.body.value.length : 256;
+    }
+    this.batchDpids.push(forwarded.dpid);
     if (this.batch.length >= MAX_BATCH_EVENTS || this.batchBytes >= MAX_BATCH_BYTES) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -86,13 +110,15 @@ export class SwitchOwner {
   private flush(): void {
     this.flushScheduled = false;
     if (this.batch.length === 0) return;
-    const events = this.batch;
-    const kinds = this.batchKinds;
+    const taken: Taken = { events: this.batch, kinds: this.batchKinds, dpids: this.batchDpids, spans: this.batchSpans, records: this.pack.endBatch() };
     this.batch = [];
     this.batchKinds = [];
+    this.batchDpids = [];
+    this.batchSpans = [];
     this.batchBytes = 0;
+    const { events, kinds, dpids } = taken;
     const everyone = kinds.every((kind) => kind === undefined);
-    const all: SwitchMessage = { body: { $case: 'events', value: { events } } };
+    const all: SwitchMessage = { body: { $case: 'events', value: { events: events as SwitchEvent[] } } };
     for (const node of this.overlay.node.routes().keys()) {
       if (everyone) {
         this.sendTo(node, all);
@@ -101,33 +127,37 @@ export class SwitchOwner {
       const record = this.overlay.node.record(node);
       const busy = this.overlay.sendQueueShare(node) > SHED_QUEUE_SHARE;
       let shed = 0;
-      const wanted: SwitchEvent[] = [];
-      const sheddable: boolean[] = [];
-      events.forEach((event, i) => {
+      const wanted: number[] = [];
+      for (let i = 0; i < events.length; i++) {
         const kind = kinds[i];
-        if (kind !== undefined && !recordWants(record, kind, event.dpid)) return;
+        if (kind !== undefined && !recordWants(record, kind, dpids[i]!)) continue;
         if (kind !== undefined && busy) {
           shed++;
-          return;
+          continue;
         }
-        wanted.push(event);
-        sheddable.push(kind !== undefined);
-      });
+        wanted.push(i);
+      }
       if (shed > 0) this.shed(node, shed);
-      this.sendRuns(node, wanted, sheddable);
+      this.sendRuns(node, taken, wanted, recordReadsPacked(record));
     }
   }
 
   /**
-   * Sends `events` to `node` in order, one frame per run of events alike in
-   * `sheddable` (usually the whole batch), so a relay may drop the by-interest
-   * runs without ever dropping a lifecycle event.
+   * Sends the events `wanted` (indices into `taken`) to `node` in order, one
+   * frame per run of events alike in being by interest (usually the whole
+   * batch), so a relay may drop the by-interest runs (marked sheddable) without
+   * ever dropping a lifecycle event. A by-interest run goes as a SwitchEventPack
+   * when the node reads them (`packed`), else as SwitchEvents.
    */
-  private sendRuns(node: NodeId, events: readonly SwitchEvent[], sheddable: readonly boolean[]): void {
+  private sendRuns(node: NodeId, taken: Taken, wanted: readonly number[], packed: boolean): void {
+    const byInterest = (n: number): boolean => taken.kinds[wanted[n]!] !== undefined;
     let start = 0;
-    for (let end = 1; end <= events.length; end++) {
-      if (end < events.length && sheddable[end] === sheddable[start]) continue;
-      this.sendTo(node, { body: { $case: 'events', value: { events: events.slice(start, end) } } }, sheddable[start] === true);
+    for (let end = 1; end <= wanted.length; end++) {
+      if (end < wanted.length && byInterest(end) === byInterest(start)) continue;
+      const run = wanted.slice(start, end);
+      if (!byInterest(start)) this.sendTo(node, { body: { $case: 'events', value: { events: run.map((i) => taken.events[i]!) } } });
+      else if (packed) this.sendTo(node, { body: { $case: 'packed', value: { records: packRecords(taken, run) } } }, true);
+      else this.sendTo(node, { body: { $case: 'events', value: { events: run.map((i) => eventOfRecord(taken, i)) } } }, true);
       start = end;
     }
   }
@@ -214,4 +244,28 @@ export class SwitchOwner {
       this.metrics.dropped.inc({ reason: 'no-route' });
     }
   }
+}
+
+/** A flushed batch: the owner's batch arrays and the records of its by-interest events (a view that is never written over). */
+interface Taken {
+  readonly events: readonly (SwitchEvent | undefined)[];
+  readonly kinds: readonly (string | undefined)[];
+  readonly dpids: readonly bigint[];
+  readonly spans: readonly number[];
+  readonly records: Buffer;
+}
+
+/** The records of by-interest events `run` (indices in order): one view of the pack when they lie together (every node wants the same), else a copy of each. */
+function packRecords(taken: Taken, run: readonly number[]): Buffer {
+  const first = run[0]!;
+  const last = run[run.length - 1]!;
+  const { spans, records } = taken;
+  if (last - first === run.length - 1) return records.subarray(spans[2 * first]!, spans[2 * last + 1]!);
+  return Buffer.concat(run.map((i) => records.subarray(spans[2 * i]!, spans[2 * i + 1]!)));
+}
+
+/** A by-interest event as a SwitchEvent (for a node of an earlier build), read back from its record. */
+function eventOfRecord(taken: Taken, i: number): SwitchEvent {
+  const record = taken.records.subarray(taken.spans[2 * i]!, taken.spans[2 * i + 1]!);
+  return { dpid: taken.dpids[i]!, seq: record.readBigUInt64BE(8), body: { $case: 'openflow', value: record.subarray(PACK_RECORD_HEADER_SIZE) } };
 }

@@ -68,18 +68,26 @@ async function runner(id: number, seeds = ''): Promise<OverlayRunner> {
 }
 
 /**
- * Node 1 owns the switch (it came up before node 2 joined); node 2 reaches it through the overlay.
- * Commands get the production timeout (10 s) unless a test is about the timeout: a round trip
- * through the overlay on a loaded machine may take longer than 2 s.
+/**
+ * Node 1 owns the switch (it came up before node 2 joined); node 2 reaches it
+ * through the overlay. Commands get the production timeout (10 s) unless a test
+ * is about the timeout: a round trip through the overlay on a loaded machine may
+ * take longer than 2 s. `packed`: node 2's interest says it reads
+ * SwitchEventPacks (false: a node of an earlier build). `cases` lists the
+ * SwitchMessage kinds node 2 got.
  */
-async function pair(options = { timeoutMs: 10_000, maxInFlightPerNode: 16 }, localOfNode2?: SwitchDirectory) {
+async function pair(options = { timeoutMs: 10_000, maxInFlightPerNode: 16 }, localOfNode2?: SwitchDirectory, packed = true) {
   const a = await runner(1);
   const local = new FakeSwitch(switchView(1));
   const owner = new SwitchOwner(a, local, silent, new RemoteSwitchMetrics(new Registry()));
   owner.onLocalEvent({ type: 'switchUp', node: 1, dpid: DPID, view: local.theView });
   const b = await runner(2, `1@127.0.0.1:${a.port}`);
   // Node 2 wants node 1's packet-ins (remote-switch-interest.test.ts: a node that does not is sent none).
-  b.control((node) => node.setSwitchInterests([{ kind: 'packetIn', dpids: [] }]));
+  b.control((node) => node.setSwitchInterests([{ kind: 'packetIn', dpids: [], packed }]));
+  const cases: string[] = [];
+  b.onOutput((output) => {
+    if (output.kind === 'switch-message') cases.push(output.message.body?.$case ?? 'none');
+  });
   const published: AppEvent[] = [];
   const registry = new Registry();
   const remote = new RemoteSwitches(b, { publish: (e) => void published.push(e) }, silent, new RemoteSwitchMetrics(registry), options, localOfNode2);
@@ -87,7 +95,7 @@ async function pair(options = { timeoutMs: 10_000, maxInFlightPerNode: 16 }, loc
   const directory = new MergedDirectory(localOfNode2 ?? empty, remote);
   if (localOfNode2 === undefined) await eventually(() => directory.lookup(DPID) !== undefined, 'node 2 learns node 1 switch');
   await eventually(() => a.node.record(2)?.switchInterests.length === 1, 'node 1 learns that node 2 wants packet-ins');
-  return { a, b, local, owner, remote, published, directory, registry };
+  return { a, b, local, owner, remote, published, directory, registry, cases };
 }
 
 describe('remote switches through the overlay', () => {
@@ -133,17 +141,49 @@ describe('remote switches through the overlay', () => {
     await assert.rejects(first, SwitchUnavailableError);
   });
 
-  it('events arrive in the order the owner published them; LLDP stays with the owner', async () => {
-    const { owner, published } = await pair();
-    for (let n = 1; n <= 25; n++) owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(n) });
-    // An LLDP frame (this node's topology's probe) stays here.
-    owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: { ...packetIn(99), data: Buffer.from('0180c200000e02000000000188cc', 'hex') } });
-    for (let n = 26; n <= 50; n++) owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(n) });
-    await eventually(() => published.length === 51, 'fifty packet-ins arrive');
-    assert.deepEqual(
-      published.slice(1).map((e) => (e.type === 'packetIn' ? [e.node, Number(e.message.cookie)] : e.type)),
-      Array.from({ length: 50 }, (_, i) => [1, i + 1]),
-    );
+  for (const packed of [true, false]) {
+    it(`events arrive in the order the owner published them (${packed ? 'packed' : 'as SwitchEvents, to a node of an earlier build'}); LLDP stays with the owner`, async () => {
+      const { owner, published, cases, registry } = await pair(undefined, undefined, packed);
+      for (let n = 1; n <= 25; n++) owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(n) });
+      // An LLDP frame (this node's topology's probe) stays here.
+      owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: { ...packetIn(99), data: Buffer.from('0180c200000e02000000000188cc', 'hex') } });
+      for (let n = 26; n <= 50; n++) owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(n) });
+      await eventually(() => published.length === 51, 'fifty packet-ins arrive');
+      assert.deepEqual(
+        published.slice(1).map((e) => (e.type === 'packetIn' ? [e.node, Number(e.message.cookie)] : e.type)),
+        Array.from({ length: 50 }, (_, i) => [1, i + 1]),
+      );
+      assert.ok(cases.includes(packed ? 'packed' : 'events') && !cases.includes(packed ? 'events' : 'packed'), `the packet-ins came as ${cases.join(', ')}`);
+      const counted = (await registry.getSingleMetric('sdn_runtime_remote_switch_events_total')?.get())?.values.map((v) => [v.labels.kind, v.value]);
+      assert.deepEqual(counted, [['switchUp', 1], ['packetIn', 50]]);
+    });
+  }
+
+  it('a switch message with no body (a case this node does not know, or emptied by a relay of an earlier build) is counted', async () => {
+    const { a, registry } = await pair();
+    a.control((node) => node.sendSwitchMessage(2, { body: undefined }));
+    const empty = async (): Promise<number> => (await registry.getSingleMetric('sdn_runtime_remote_switch_dropped_total')?.get())?.values.find((v) => v.labels.reason === 'empty')?.value ?? 0;
+    const deadline = Date.now() + 5000;
+    while ((await empty()) < 1) {
+      assert.ok(Date.now() < deadline, 'the empty message is not counted within 5 s');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  });
+
+  it('a pack that does not parse is dropped from the fault on, counted and logged; the link carries on', async () => {
+    const { a, owner, published, registry } = await pair();
+    const good = Buffer.from('00000000000000ab', 'hex');
+    // A record header, then a message header whose length runs past the end.
+    const bad = Buffer.concat([good, Buffer.alloc(8), Buffer.from([4, 10, 0, 200, 0, 0, 0, 0])]);
+    a.control((node) => node.sendSwitchMessage(2, { body: { $case: 'packed', value: { records: bad } } }));
+    const malformed = async (): Promise<number> => (await registry.getSingleMetric('sdn_runtime_remote_switch_dropped_total')?.get())?.values.find((v) => v.labels.reason === 'malformed')?.value ?? 0;
+    const deadline = Date.now() + 5000;
+    while ((await malformed()) < 1) {
+      assert.ok(Date.now() < deadline, 'the bad pack is not counted within 5 s');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(1) });
+    await eventually(() => published.some((e) => e.type === 'packetIn'), 'a later packet-in still arrives');
   });
 
   it('a switch that reconnected is taken again even when its switchDown was lost on the way; apps see it go down first', async () => {
@@ -213,7 +253,7 @@ describe('a remote OpenFlow 1.0 switch', () => {
     const owner = new SwitchOwner(a, local, silent, new RemoteSwitchMetrics(new Registry()));
     owner.onLocalEvent({ type: 'switchUp', node: 1, dpid: DPID, view: of10 });
     const b = await runner(2, `1@127.0.0.1:${a.port}`);
-    b.control((node) => node.setSwitchInterests([{ kind: 'packetIn', dpids: [] }]));
+    b.control((node) => node.setSwitchInterests([{ kind: 'packetIn', dpids: [], packed: true }]));
     const published: AppEvent[] = [];
     const remote = new RemoteSwitches(b, { publish: (e) => void published.push(e) }, silent, new RemoteSwitchMetrics(new Registry()));
     await eventually(() => remote.lookup(DPID) !== undefined && a.node.record(2)?.switchInterests.length === 1, 'node 2 learns the 1.0 switch, node 1 its interest');

@@ -41,15 +41,15 @@ describe('directory (simulated)', () => {
 
   it('carries a node\'s switch interests to every node, and refuses more than a receiver takes', () => {
     const sim = simulate(star);
-    sim.control(4, (n) => n.setSwitchInterests([{ kind: 'packetIn', dpids: [] }, { kind: 'flowRemoved', dpids: [7n] }]));
+    sim.control(4, (n) => n.setSwitchInterests([{ kind: 'packetIn', dpids: [], packed: true }, { kind: 'flowRemoved', dpids: [7n], packed: true }]));
     sim.advance(3000);
-    assert.deepEqual(sim.node(2).record(4)?.switchInterests, [{ kind: 'packetIn', dpids: [] }, { kind: 'flowRemoved', dpids: [7n] }]);
+    assert.deepEqual(sim.node(2).record(4)?.switchInterests, [{ kind: 'packetIn', dpids: [], packed: true }, { kind: 'flowRemoved', dpids: [7n], packed: true }]);
     sim.control(4, (n) => n.setSwitchInterests([]));
     sim.advance(3000);
     assert.deepEqual(sim.node(2).record(4)?.switchInterests, []);
-    const many = Array.from({ length: 17 }, (_, i) => ({ kind: `kind${i}`, dpids: [] }));
+    const many = Array.from({ length: 17 }, (_, i) => ({ kind: `kind${i}`, dpids: [], packed: true }));
     assert.throws(() => sim.control(1, (n) => n.setSwitchInterests(many)), { code: 'OVERLAY_LIMIT' });
-    assert.throws(() => sim.control(1, (n) => n.setSwitchInterests([{ kind: '', dpids: [] }])), { code: 'OVERLAY_LIMIT' });
+    assert.throws(() => sim.control(1, (n) => n.setSwitchInterests([{ kind: '', dpids: [], packed: true }])), { code: 'OVERLAY_LIMIT' });
   });
 
   it('gives the visualization every node, every link with its RTT and the switches per node', () => {

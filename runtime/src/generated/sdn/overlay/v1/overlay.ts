@@ -169,6 +169,11 @@ export interface SwitchInterest {
   kind: string;
   /** The switches wanted; empty: every switch. */
   dpids: bigint[];
+  /**
+   * This node reads these events in SwitchEventPack frames (an earlier build
+   * leaves it false and is sent SwitchEvents, as before).
+   */
+  packed: boolean;
 }
 
 /** forward/: a message to one node along the best route. */
@@ -223,7 +228,22 @@ export interface SwitchMessage {
     value: SwitchEvent;
   } | //
   /** The events of one event-loop turn, in order (one frame instead of one per event). */
-  { $case: "events"; value: SwitchEventBatch } | undefined;
+  { $case: "events"; value: SwitchEventBatch } | //
+  /**
+   * Packet-ins, flow-removed and errors of one event-loop turn, in order, to
+   * a node whose interest says `packed` (serve/remote-switch-pack.ts).
+   */
+  { $case: "packed"; value: SwitchEventPack } | undefined;
+}
+
+/**
+ * Events as records, back to back: dpid (u64 big-endian), seq (u64
+ * big-endian), then one OpenFlow message with its header (its length field
+ * says where the next record starts). One bytes field instead of a message
+ * per event: no per-event protobuf object on either side.
+ */
+export interface SwitchEventPack {
+  records: Buffer;
 }
 
 export interface SwitchEventBatch {
@@ -1508,7 +1528,7 @@ export const NodeRecord: MessageFns<NodeRecord> = {
 };
 
 function createBaseSwitchInterest(): SwitchInterest {
-  return { kind: "", dpids: [] };
+  return { kind: "", dpids: [], packed: false };
 }
 
 export const SwitchInterest: MessageFns<SwitchInterest> = {
@@ -1525,6 +1545,9 @@ export const SwitchInterest: MessageFns<SwitchInterest> = {
         writer.fixed64(v);
       }
       writer.join();
+    }
+    if (message.packed !== false) {
+      writer.uint32(24).bool(message.packed);
     }
     return writer;
   },
@@ -1568,6 +1591,14 @@ export const SwitchInterest: MessageFns<SwitchInterest> = {
 
             break;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.packed = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1587,6 +1618,7 @@ export const SwitchInterest: MessageFns<SwitchInterest> = {
     const message = createBaseSwitchInterest();
     message.kind = object.kind ?? "";
     message.dpids = object.dpids?.map((e) => BigInt(e)) || [];
+    message.packed = object.packed ?? false;
     return message;
   },
 };
@@ -1993,6 +2025,9 @@ export const SwitchMessage: MessageFns<SwitchMessage> = {
       case "events":
         SwitchEventBatch.encode(message.body.value, writer.uint32(34).fork()).join();
         break;
+      case "packed":
+        SwitchEventPack.encode(message.body.value, writer.uint32(42).fork()).join();
+        break;
     }
     return writer;
   },
@@ -2042,6 +2077,14 @@ export const SwitchMessage: MessageFns<SwitchMessage> = {
             message.body = { $case: "events", value: SwitchEventBatch.decode(reader, reader.uint32()) };
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.body = { $case: "packed", value: SwitchEventPack.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2084,7 +2127,68 @@ export const SwitchMessage: MessageFns<SwitchMessage> = {
         }
         break;
       }
+      case "packed": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "packed", value: SwitchEventPack.fromPartial(object.body.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseSwitchEventPack(): SwitchEventPack {
+  return { records: Buffer.alloc(0) };
+}
+
+export const SwitchEventPack: MessageFns<SwitchEventPack> = {
+  encode(message: SwitchEventPack, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.records.length !== 0) {
+      writer.uint32(10).bytes(message.records);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SwitchEventPack {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSwitchEventPack();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.records = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SwitchEventPack>, I>>(base?: I): SwitchEventPack {
+    return SwitchEventPack.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SwitchEventPack>, I>>(object: I): SwitchEventPack {
+    const message = createBaseSwitchEventPack();
+    message.records = object.records ?? Buffer.alloc(0);
     return message;
   },
 };
