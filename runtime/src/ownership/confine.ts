@@ -88,14 +88,38 @@ function checkCookie(app: AppRef, cookie: bigint, what: string): void {
 
 function confineFlowMod(app: AppRef, version: number, mod: FlowModBody): FlowModBody {
   checkCookie(app, mod.cookie, 'flow-mod');
-  if (mod.command === OFPFC_ADD) return { ...mod, cookie: appCookie(app.id, mod.cookie), flags: mod.flags | OFPFF_SEND_FLOW_REM };
+  if (mod.command === OFPFC_ADD) return flowModWith(mod, appCookie(app.id, mod.cookie), mod.cookieMask, mod.flags | OFPFF_SEND_FLOW_REM);
   const strict = mod.command === OFPFC_MODIFY_STRICT || mod.command === OFPFC_DELETE_STRICT;
   if (version === OFP10_VERSION) {
     // A strict command names one flow; the ledger checks that the app owns it.
     if (strict) return mod;
     throw new OwnershipError('unconfinable', app.name, 'OpenFlow 1.0 has no cookie mask, so a non-strict modify or delete would reach other apps\' flows: use the strict form');
   }
-  return { ...mod, cookie: appCookie(app.id, mod.cookie & mod.cookieMask), cookieMask: mod.cookieMask | APP_ID_MASK };
+  return flowModWith(mod, appCookie(app.id, mod.cookie & mod.cookieMask), mod.cookieMask | APP_ID_MASK, mod.flags);
+}
+
+/**
+ * `mod` with another cookie, cookie mask and flags, written out field by field:
+ * a spread of the app's object cost as much as the rest of the confinement (it
+ * is on every flow-mod), and the session gives the version and xid.
+ */
+function flowModWith(mod: FlowModBody, cookie: bigint, cookieMask: bigint, flags: number): FlowModBody {
+  return {
+    type: 'FlowMod',
+    cookie,
+    cookieMask,
+    tableId: mod.tableId,
+    command: mod.command,
+    idleTimeout: mod.idleTimeout,
+    hardTimeout: mod.hardTimeout,
+    priority: mod.priority,
+    bufferId: mod.bufferId,
+    outPort: mod.outPort,
+    outGroup: mod.outGroup,
+    flags,
+    match: mod.match,
+    instructions: mod.instructions,
+  };
 }
 
 function confineStatsRequest(app: AppRef, version: number, req: MultipartRequestBody): MultipartRequestBody {

@@ -27,8 +27,13 @@ export const MAX_APP_ID = NO_APP_ID - 1;
 
 /** The cookie of app `appId` whose own part is `own` (which must fit APP_COOKIE_MASK). */
 export function appCookie(appId: number, own: bigint): bigint {
-  return (BigInt(appId) << SHIFT) | (own & APP_COOKIE_MASK);
+  const id = (ID_FIELDS[appId] ??= BigInt(appId) << SHIFT);
+  // Most apps leave their cookie 0: the app's id field as it is, with no bigint made per flow-mod.
+  return own === 0n ? id : id | (own & APP_COOKIE_MASK);
 }
+
+/** App id -> its id field (`appId << 48`), made once per app. */
+const ID_FIELDS: bigint[] = [];
 
 /** The app id in `cookie`: RUNTIME_APP_ID for the runtime's flows, NO_APP_ID for "no flow". */
 export function appIdOf(cookie: bigint): number {
@@ -42,7 +47,7 @@ export function ownCookie(cookie: bigint): bigint {
 
 /** Whether `cookie` sets bits only an app id may set. */
 export function touchesAppBits(cookie: bigint): boolean {
-  return (cookie & APP_ID_MASK) !== 0n;
+  return cookie !== 0n && (cookie & APP_ID_MASK) !== 0n;
 }
 
 /**

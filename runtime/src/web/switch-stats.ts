@@ -38,7 +38,7 @@ export async function readPortCounters(switches: SwitchDirectory, dpid: bigint):
  * Main thread only.
  */
 export class SwitchStatsSampler {
-  private readonly packetIns = new Map<bigint, number>();
+  private readonly packetIns = new Map<bigint, { n: number }>();
   private readonly previous = new Map<bigint, { readonly packetIns: number; readonly atMs: number }>();
   private readonly latest = new Map<bigint, SwitchStats>();
   private running: Promise<void> | undefined;
@@ -51,7 +51,10 @@ export class SwitchStatsSampler {
 
   /** One packet-in from `dpid` (an app-visible one: topology keeps LLDP to itself). */
   count(dpid: bigint): void {
-    this.packetIns.set(dpid, (this.packetIns.get(dpid) ?? 0) + 1);
+    // One map lookup per packet-in (a bigint key costs a hash each time): the count is a field of its own object.
+    const counter = this.packetIns.get(dpid);
+    if (counter === undefined) this.packetIns.set(dpid, { n: 1 });
+    else counter.n++;
   }
 
   /** Forgets a switch that went away. */
@@ -91,7 +94,7 @@ export class SwitchStatsSampler {
 
   private record(dpid: bigint, flows: readonly FlowStats[] | undefined): void {
     const atMs = this.now();
-    const count = this.packetIns.get(dpid) ?? 0;
+    const count = this.packetIns.get(dpid)?.n ?? 0;
     const before = this.previous.get(dpid);
     this.previous.set(dpid, { packetIns: count, atMs });
     const seconds = before === undefined ? 0 : (atMs - before.atMs) / 1000;
