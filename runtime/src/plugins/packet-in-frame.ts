@@ -1,4 +1,4 @@
-import { cookieSeenBy } from '../ownership/cookie.js';
+import { cookieSeenBy } from '../ownership/index.js';
 import { encodeMessageInto, matchValue, OFP_HEADER_SIZE, OFP_VERSION_1_3, readMatch, Reader, type Match, type PacketIn, type Writer } from '../openflow/index.js';
 
 /**

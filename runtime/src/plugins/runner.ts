@@ -222,7 +222,8 @@ export class PluginRunner {
     const capMs = Math.max(WALL_CAP_MIN_MS, WALL_CAP_FACTOR * deadlineMs);
     if (used !== undefined && used < deadlineMs && elapsed < capMs) return this.armDeadline(Math.min(Math.max(RECHECK_MIN_MS, deadlineMs - used), capMs - elapsed), false);
     this.pending = undefined;
-    const why = used === undefined || used >= deadlineMs ? `used more than its ${deadlineMs} ms deadline` : `ran ${Math.round(elapsed)} ms of wall time (the cap for a ${deadlineMs} ms deadline)`;
+    const why =
+      used === undefined ? `did not return within ${deadlineMs} ms` : used >= deadlineMs ? `used more than its ${deadlineMs} ms deadline of CPU` : `ran ${Math.round(elapsed)} ms of wall time (the cap for a ${deadlineMs} ms deadline)`;
     p.reject(new RunnerFault('deadline', `handle ${why}; the worker was terminated`));
     void this.terminate();
   }
