@@ -57,6 +57,7 @@ export function overlayDefaults(identity: OverlayIdentity, overrides: Partial<Ov
     maxOrigins: 10_000,
     maxPatterns: 4096,
     recordMinIntervalMs: 1000,
+    interestMinIntervalMs: 200,
     pullRetryMs: 2000,
     announceLinks: true,
     maxDpids: 65_536,

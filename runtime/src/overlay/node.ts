@@ -21,6 +21,8 @@ export class OverlayNode {
   private readonly forward: Forward;
   private readonly pubsub: OverlayPubSub;
   private readonly directory: Directory;
+  /** Reachability changes so far (a part of `recordsGeneration`). */
+  private reachability = 0;
 
   constructor(readonly config: OverlayConfig) {
     this.nodeId = config.nodeId;
@@ -38,6 +40,7 @@ export class OverlayNode {
     // Reachability reports carry the node's names: the directory drops an unreachable node's record right after.
     const routerEmit = (output: OverlayOutput): void => {
       if (output.kind !== 'node-reachable' && output.kind !== 'node-unreachable') return emit(output);
+      this.reachability += 1;
       const aliases = this.directory.record(output.node)?.aliases ?? [];
       emit(aliases.length === 0 ? output : { ...output, aliases });
     };
@@ -69,6 +72,7 @@ export class OverlayNode {
       requestRecord: (node, haveVersion) => this.trySend(node, { $case: 'recordRequest', value: { haveVersion } }),
       sendRecord: (node, record) => this.trySend(node, { $case: 'record', value: record }),
       recordChanged: (node, record) => this.pubsub.setRemote(node, record?.patterns),
+      reachable: (node) => this.router.route(node) !== undefined,
     });
   }
 
@@ -170,6 +174,15 @@ export class OverlayNode {
   }
 
   // Queries (pure reads).
+
+  /**
+   * Bumps whenever another node's record is stored or dropped or a node becomes
+   * reachable or unreachable: an answer computed from `routes()` and `record()`
+   * (serve's "does any node want this switch's packet-ins?") holds while it is unchanged.
+   */
+  get recordsGeneration(): number {
+    return this.directory.generation + this.reachability;
+  }
 
   route(dest: NodeId): Route | undefined {
     return this.router.route(dest);

@@ -6,7 +6,7 @@ import { EventBus, EventInterest, nodeIdOf, type AppEvent, type SwitchDirectory,
 import { EventKind } from '../generated/sdn/runtime/v1/events.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import { OFPT_PACKET_IN, OFPT_PORT_STATUS, type FeaturesReply, type PacketIn, type Port, type PortStatus } from '../openflow/index.js';
-import { parseSeeds } from '../overlay/index.js';
+import { parseSeeds, type OverlayConfig } from '../overlay/index.js';
 import { StreamClient } from '../testing/api-client.js';
 import { FakeSwitch, fakePort } from '../testing/fake-switch.js';
 import { eventually, metricValue, startTestRuntime } from '../testing/test-runtime.js';
@@ -41,9 +41,9 @@ function portStatus(n: number): PortStatus {
   return { type: 'PortStatus', version: 4, xid: 0, reason: 2, desc: { ...port, curr: n } };
 }
 
-async function runner(id: number, seeds = ''): Promise<OverlayRunner> {
+async function runner(id: number, seeds = '', config: Partial<OverlayConfig> = {}): Promise<OverlayRunner> {
   // Records go out quickly so that interest reaches the owner within the test's bound.
-  const overrides = { backoffInitialMs: 50, backoffMaxMs: 200, recordMinIntervalMs: 20, pullRetryMs: 200 };
+  const overrides = { backoffInitialMs: 50, backoffMaxMs: 200, recordMinIntervalMs: 20, pullRetryMs: 200, ...config };
   const r = new OverlayRunner({ nodeId: id, host: '127.0.0.1', port: 0, seeds: parseSeeds(seeds, id), aliases: [], tls: undefined, log: silent, registry: new Registry(), tickMs: 10, overrides });
   await r.start();
   running.push(r);
@@ -51,8 +51,8 @@ async function runner(id: number, seeds = ''): Promise<OverlayRunner> {
 }
 
 /** A receiving node: its bus (with interest), its remote switches, and what its subscribers got. */
-async function receiver(id: number, seeds: string) {
-  const overlay = await runner(id, seeds);
+async function receiver(id: number, seeds: string, config: Partial<OverlayConfig> = {}) {
+  const overlay = await runner(id, seeds, config);
   const interest = new EventInterest();
   const registry = new Registry();
   const metrics = new RemoteSwitchMetrics(registry);
@@ -64,16 +64,16 @@ async function receiver(id: number, seeds: string) {
   return { overlay, bus, remote, got, received };
 }
 
-/** Node 1 owns two switches; nodes 2 and 3 link to it. */
-async function cluster() {
+/** Node 1 owns two switches; nodes 2 and 3 link to it (`config`: their overlay's). */
+async function cluster(config: Partial<OverlayConfig> = {}) {
   const a = await runner(1);
   const views = new Map([DPID, OTHER].map((dpid) => [dpid, switchView(dpid)]));
   const local: SwitchDirectory = { lookup: () => undefined, view: (dpid) => views.get(dpid), list: () => [...views.values()], role: () => undefined };
   const ownerRegistry = new Registry();
   const owner = new SwitchOwner(a, local, silent, new RemoteSwitchMetrics(ownerRegistry));
   for (const view of views.values()) owner.onLocalEvent({ type: 'switchUp', node: 1, dpid: view.dpid, view });
-  const b = await receiver(2, `1@127.0.0.1:${a.port}`);
-  const c = await receiver(3, `1@127.0.0.1:${a.port}`);
+  const b = await receiver(2, `1@127.0.0.1:${a.port}`, config);
+  const c = await receiver(3, `1@127.0.0.1:${a.port}`, config);
   await eventually(() => b.remote.list().length === 2 && c.remote.list().length === 2, 'nodes 2 and 3 learn both switches');
   /** Whether node 1 holds node `id`'s record announcing `kinds` (none: announcing nothing). */
   const ownerSees = (id: number, kinds: string[]): boolean => JSON.stringify(a.node.record(id)?.switchInterests.map((i) => i.kind) ?? []) === JSON.stringify(kinds);
@@ -99,6 +99,16 @@ describe('remote switch events by interest', () => {
     assert.equal(await c.received('packetIn'), 20);
     assert.equal(await b.received('packetIn'), 0);
     assert.equal(await b.received('portStatus'), 1);
+  });
+
+  it('a new subscriber\'s interest reaches the owner at once, not with the node\'s next ordinary record version', async () => {
+    // A minute between ordinary versions: only the push of an interest change can tell node 1 within the test's bound.
+    const { a, c, ownerSees, burst } = await cluster({ recordMinIntervalMs: 60_000 });
+    await eventually(() => (a.node.record(3)?.version ?? 0) > 0, 'node 1 holds the first record of node 3');
+    c.bus.subscribe('app', ['packetIn'], (e) => void c.got.push(e));
+    await eventually(() => ownerSees(3, ['packetIn']), 'node 1 learns that node 3 wants packet-ins');
+    await burst(DPID, 4);
+    assert.equal(c.got.length, 4);
   });
 
   it('a subscriber of some switches is sent those switches\' packet-ins only', async () => {

@@ -23,9 +23,9 @@ export function sentByInterest(kind: string): boolean {
  * and API streams subscribed to) in its overlay record, at most once per
  * event-loop turn and only when it changed. A kind wanted for more dpids than
  * the record takes is announced for every switch (more traffic, never less).
- * The record reaches the other nodes within the directory's `recordMinIntervalMs`
- * plus a pull: events in that window are not sent yet (as a pubsub message
- * published just after a remote subscribe is missed). Event loop thread only.
+ * The directory pushes the record to the nodes owning switches at its next tick
+ * (at most once per `interestMinIntervalMs`): events before it reaches them are
+ * not sent here. Event loop thread only.
  */
 export class InterestAnnouncer {
   private scheduled = false;

@@ -7,6 +7,11 @@ export interface DirectoryConfig extends RecordLimits {
   readonly nodeId: NodeId;
   /** This node's record gets a new version at most once per this interval (ms). */
   readonly recordMinIntervalMs: number;
+  /**
+   * A change of this node's switch interests gets a new version sooner: at most
+   * once per this interval (ms), pushed to the nodes that own switches (README.md).
+   */
+  readonly interestMinIntervalMs: number;
   /** A record request without answer is sent again after this long (ms). */
   readonly pullRetryMs: number;
   /** Announce this node's links and their RTT (for the visualization). */
@@ -18,6 +23,8 @@ export interface DirectoryContext {
   setRecordVersion(version: number, nowMs: number): void;
   requestRecord(node: NodeId, haveVersion: number): void;
   sendRecord(node: NodeId, record: NodeRecord): void;
+  /** Whether this node has a route to `node` (a record pushed by an unreachable node is not kept). */
+  reachable(node: NodeId): boolean;
   /** A node's record arrived, changed or went (undefined). */
   recordChanged(node: NodeId, record: NodeRecord | undefined): void;
 }
@@ -52,6 +59,9 @@ export class Directory {
   private local: NodeRecord = { version: 0, dpids: [], aliases: [], patterns: [], links: [], switchInterests: [] };
   private changed = false;
   private versionedAtMs = -Infinity;
+  private interestsChanged = false;
+  private interestsVersionedAtMs = -Infinity;
+  private stored = 0;
 
   constructor(
     private readonly config: DirectoryConfig,
@@ -64,18 +74,36 @@ export class Directory {
     return this.local;
   }
 
+  /**
+   * Bumps whenever another node's record is stored or dropped: an answer read
+   * from records (serve's "does any node want this switch's packet-ins?") holds
+   * while it is unchanged.
+   */
+  get generation(): number {
+    return this.stored;
+  }
+
   /** Replaces part of this node's record; the new version goes out at the next tick allowed. */
   update(change: Partial<Pick<NodeRecord, 'dpids' | 'aliases' | 'patterns' | 'links' | 'switchInterests'>>): void {
     if (!this.config.announceLinks && change.links !== undefined) change = { ...change, links: [] };
     this.local = { ...this.local, ...change };
     this.changed = true;
+    if (change.switchInterests !== undefined) this.interestsChanged = true;
   }
 
   onTick(nowMs: number): void {
-    if (this.changed && nowMs - this.versionedAtMs >= this.config.recordMinIntervalMs) {
+    // Interest changes leave sooner (trailing edge: a burst of changes goes as one version with the last state).
+    const interestsDue = this.interestsChanged && nowMs - this.interestsVersionedAtMs >= this.config.interestMinIntervalMs;
+    if (interestsDue || (this.changed && nowMs - this.versionedAtMs >= this.config.recordMinIntervalMs)) {
       this.changed = false;
       this.versionedAtMs = nowMs;
       this.local = { ...this.local, version: (this.local.version + 1) >>> 0 || 1 };
+      // The push goes first: an owner that gets the route's new version before the record would pull it too.
+      if (this.interestsChanged) {
+        this.interestsChanged = false;
+        this.interestsVersionedAtMs = nowMs;
+        this.pushToOwners();
+      }
       this.context.setRecordVersion(this.local.version, nowMs);
     }
     for (const [node, wanted] of this.wanted) {
@@ -109,6 +137,7 @@ export class Directory {
     this.context.sendRecord(from, this.local);
   }
 
+  /** A record asked for, or pushed by its node (taken when newer than the one held). */
   onRecord(from: NodeId, record: NodeRecord): void {
     const problem = checkRecord(this.config, record);
     if (problem !== undefined) {
@@ -116,7 +145,11 @@ export class Directory {
       return;
     }
     const wanted = this.wanted.get(from);
-    if (wanted === undefined) return;
+    if (wanted === undefined) {
+      const held = this.records.get(from);
+      if (this.context.reachable(from) && (held === undefined || isNewer(record.version, held.version))) this.store(from, record);
+      return;
+    }
     if (wanted.version === record.version) this.wanted.delete(from);
     this.store(from, record);
   }
@@ -157,6 +190,15 @@ export class Directory {
     return { nodes: nodes.sort((a, b) => a.node - b.node), links: [...links.values()].sort((a, b) => a.from - b.from || a.to - b.to) };
   }
 
+  /**
+   * Sends this node's record to the nodes that announce switches: their owners
+   * choose whom to send packet-ins by it, and would otherwise learn of a new
+   * subscriber only with the route's version and a pull. The others pull it.
+   */
+  private pushToOwners(): void {
+    for (const [node, record] of this.records) if (record.dpids.length > 0) this.context.sendRecord(node, this.local);
+  }
+
   private ask(node: NodeId, wanted: Wanted, nowMs: number): void {
     wanted.askedAtMs = nowMs;
     this.wanted.set(node, wanted);
@@ -174,8 +216,15 @@ export class Directory {
       for (const dpid of record.dpids) addTo(this.dpidOwners, dpid, node);
       for (const alias of record.aliases) addTo(this.aliasOwners, alias, node);
     }
+    this.stored += 1;
     this.context.recordChanged(node, record);
   }
+}
+
+/** Whether record version `version` came after `held` (u32 serial numbers, RFC 1982: they wrap). */
+function isNewer(version: number, held: number): boolean {
+  const ahead = (version - held) >>> 0;
+  return ahead !== 0 && ahead < 0x8000_0000;
 }
 
 function addTo<K>(index: Map<K, Set<NodeId>>, key: K, node: NodeId): void {
