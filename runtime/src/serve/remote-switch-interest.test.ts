@@ -86,7 +86,8 @@ async function cluster(config: Partial<OverlayConfig> = {}) {
     await eventually(() => [b, c].every((n) => n.remote.view(DPID)?.ports.get(1)?.curr === curr), 'the port-status after the packet-ins reaches nodes 2 and 3');
   };
   const shedAtOwner = async (): Promise<number> => (await ownerRegistry.getSingleMetric('sdn_runtime_remote_switch_dropped_total')?.get())?.values.find((v) => v.labels.reason === 'shed')?.value ?? 0;
-  return { a, owner, b, c, ownerSees, burst, shedAtOwner };
+  const packedAtOwner = async (): Promise<number> => (await ownerRegistry.getSingleMetric('sdn_runtime_remote_switch_packed_total')?.get())?.values[0]?.value ?? 0;
+  return { a, owner, b, c, ownerSees, burst, shedAtOwner, packedAtOwner };
 }
 
 describe('remote switch events by interest', () => {
@@ -109,6 +110,19 @@ describe('remote switch events by interest', () => {
     await eventually(() => ownerSees(3, ['packetIn']), 'node 1 learns that node 3 wants packet-ins');
     await burst(DPID, 4);
     assert.equal(c.got.length, 4);
+  });
+
+  it('the owner packs no packet-in that no node wants, and packs them once a node announces interest', async () => {
+    const { c, ownerSees, burst, packedAtOwner } = await cluster();
+    await burst(DPID, 20);
+    assert.equal(await packedAtOwner(), 0);
+    c.bus.subscribe('app', ['packetIn'], (e) => void c.got.push(e), { dpids: [OTHER] });
+    await eventually(() => ownerSees(3, ['packetIn']), 'node 1 learns that node 3 wants packet-ins');
+    await burst(DPID, 6);
+    assert.equal(await packedAtOwner(), 0);
+    await burst(OTHER, 5);
+    assert.equal(await packedAtOwner(), 5);
+    assert.equal(c.got.length, 5);
   });
 
   it('a subscriber of some switches is sent those switches\' packet-ins only', async () => {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AppEventType, EventInterest } from '../core/index.js';
 import type { NodeRecord, SwitchInterest } from '../generated/sdn/overlay/v1/overlay.js';
+import type { OverlayNode } from '../overlay/index.js';
 import type { OverlayRunner } from './overlay-runner.js';
 import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
 
@@ -85,6 +86,42 @@ export function recordWants(record: NodeRecord | undefined, kind: string, dpid: 
   }
   const wanted = wants.get(kind);
   return wanted === 'all' || (wanted !== undefined && wanted.has(dpid));
+}
+
+/**
+ * Whether any reachable node wants events of a kind from a switch: what the
+ * owner asks of each packet-in (flow-removed, error) before it packs it, so that
+ * one nobody wants costs no encoding. Answered from the held records and cached
+ * per kind and dpid until the overlay's `recordsGeneration` moves (a record
+ * stored or dropped, a node reachable or unreachable). The cache holds the dpids
+ * of this node's switches seen since then. Event loop thread only.
+ */
+export class InterestAnywhere {
+  private generation = -1;
+  private readonly answers = new Map<string, Map<bigint, boolean>>();
+
+  constructor(private readonly node: Pick<OverlayNode, 'recordsGeneration' | 'routes' | 'record'>) {}
+
+  wanted(kind: string, dpid: bigint): boolean {
+    const generation = this.node.recordsGeneration;
+    if (generation !== this.generation) {
+      this.generation = generation;
+      this.answers.clear();
+    }
+    let byDpid = this.answers.get(kind);
+    if (byDpid === undefined) this.answers.set(kind, (byDpid = new Map()));
+    let answer = byDpid.get(dpid);
+    if (answer === undefined) {
+      answer = false;
+      for (const node of this.node.routes().keys()) {
+        if (!recordWants(this.node.record(node), kind, dpid)) continue;
+        answer = true;
+        break;
+      }
+      byDpid.set(dpid, answer);
+    }
+    return answer;
+  }
 }
 
 /**

@@ -17,6 +17,8 @@ export class RemoteSwitchMetrics {
   /** Events of other nodes' switches published on this node's bus, by kind (switchUp, packetIn, ...). */
   readonly events: Counter<'kind'>;
   readonly remoteSwitches: Gauge;
+  /** Packet-ins, flow-removed and errors of this node's switches packed for other nodes (only those some node wants; added per batch). */
+  readonly packed: Counter;
   private readonly logLimit = new LogLimiter(LOG_INTERVAL_MS);
 
   constructor(registry: Registry) {
@@ -25,6 +27,7 @@ export class RemoteSwitchMetrics {
     this.commandsServed = new Counter({ name: 'sdn_runtime_remote_switch_commands_served_total', help: 'Commands other nodes sent to switches of this node', registers });
     this.dropped = new Counter({ name: 'sdn_runtime_remote_switch_dropped_total', help: 'Remote-switch messages not sent or not used, by reason (no-route, unknown-switch, stale, malformed, late-result, ...)', labelNames: ['reason'], registers });
     this.events = new Counter({ name: 'sdn_runtime_remote_switch_events_total', help: 'Events of switches of other nodes published on this node, by kind', labelNames: ['kind'], registers });
+    this.packed = new Counter({ name: 'sdn_runtime_remote_switch_packed_total', help: 'Packet-ins, flow-removed and errors of switches of this node packed for other nodes (those some node announced interest in)', registers });
     this.remoteSwitches = new Gauge({ name: 'sdn_runtime_remote_switches', help: 'Switches of other nodes this node knows', registers });
   }
 

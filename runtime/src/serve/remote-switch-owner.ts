@@ -6,7 +6,7 @@ import { decodeMessage, formatDpid, type OfpMessage } from '../openflow/index.js
 import type { NodeId } from '../overlay/index.js';
 import { isLldp } from '../topology/index.js';
 import { SHED_QUEUE_SHARE, type OverlayRunner } from './overlay-runner.js';
-import { recordReadsPacked, recordWants, sentByInterest } from './remote-switch-interest.js';
+import { InterestAnywhere, recordReadsPacked, recordWants, sentByInterest } from './remote-switch-interest.js';
 import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
 import { PACK_RECORD_HEADER_SIZE, PackWriter } from './remote-switch-pack.js';
 import { encodeModel, eventToWire, failureToWire, FORWARDED_KINDS, type ForwardedEvent } from './remote-switch-wire.js';
@@ -24,7 +24,8 @@ const MAX_BATCH_BYTES = 1024 * 1024;
  * go to every reachable node, so every node's directory of remote switches is
  * current (a node that becomes reachable first gets a switchUp per switch);
  * packet-ins, flow-removed and errors go only to the nodes whose record
- * announces interest in that kind and switch (remote-switch-interest.ts), and
+ * announces interest in that kind and switch (remote-switch-interest.ts; one
+ * that no reachable node wants is dropped as it is taken, never packed), and
  * are shed (counted) while the overlay link toward a node is over half full,
  * rather than filling it until the runner closes it. Those go in frames of their
  * own marked sheddable, so that a relay whose link onward backs up sheds them too
@@ -59,8 +60,11 @@ export class SwitchOwner {
   private batchSpans: number[] = [];
   private readonly pack = new PackWriter();
   private batchBytes = 0;
+  /** By-interest events in `batch` (the packed metric, added per flush). */
+  private batchPacked = 0;
   private flushScheduled = false;
   private readonly nodeId: NodeId;
+  private readonly interest: InterestAnywhere;
 
   constructor(
     private readonly overlay: OverlayRunner,
@@ -69,6 +73,7 @@ export class SwitchOwner {
     private readonly metrics: RemoteSwitchMetrics,
   ) {
     this.nodeId = overlay.node.nodeId;
+    this.interest = new InterestAnywhere(overlay.node);
     overlay.onOutput((output) => {
       if (output.kind === 'node-reachable') this.introduce(output.node);
       else if (output.kind === 'switch-message' && output.message.body?.$case === 'command') this.onCommand(output.from, output.message.body.value);
@@ -85,6 +90,9 @@ export class SwitchOwner {
     if (forwarded.type === 'switchDown') this.up.delete(forwarded.dpid);
     if (forwarded.type === 'switchUp' || forwarded.type === 'switchDown') this.announce();
     if (sentByInterest(forwarded.type)) {
+      // Decided here, not at flush: an event no reachable node wants is never packed.
+      if (!this.interest.wanted(forwarded.type, forwarded.dpid)) return;
+      this.batchPacked++;
       const start = this.pack.size;
       this.pack.add(forwarded.dpid, ++this.seq, (forwarded as Extract<ForwardedEvent, { message: unknown }>).message);
       this.batch.push(undefined);
@@ -116,6 +124,8 @@ export class SwitchOwner {
     this.batchDpids = [];
     this.batchSpans = [];
     this.batchBytes = 0;
+    if (this.batchPacked > 0) this.metrics.packed.inc(this.batchPacked);
+    this.batchPacked = 0;
     const { events, kinds, dpids } = taken;
     const everyone = kinds.every((kind) => kind === undefined);
     const all: SwitchMessage = { body: { $case: 'events', value: { events: events as SwitchEvent[] } } };
