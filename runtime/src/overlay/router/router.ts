@@ -1,98 +1,10 @@
 import type { Envelope, LinkNotice, Route as WireRoute, RouteDigest, RouteUpdate } from '../../generated/sdn/overlay/v1/overlay.js';
 import type { Emit, NodeId } from '../types.js';
-import { TableDigest, routeHash } from './digest.js';
+import type { RouterConfig } from './config.js';
 import { LinkNotices } from './notices.js';
 import { type Advert, type PathNode, PathTable } from './paths.js';
-import { checkAdvert } from './validate.js';
-
-export interface RouterConfig {
-  readonly nodeId: NodeId;
-  /** Added to a route's cost per hop, so that of two paths with the same RTT the shorter wins (ms). */
-  readonly hopPenaltyMs: number;
-  /** Longest path (nodes, this one included) a route may have: the routing TTL. */
-  readonly maxPathLength: number;
-  /** Most destinations kept, and most accepted from one neighbour. */
-  readonly maxRoutes: number;
-  /** Highest route cost accepted (ms). */
-  readonly maxCostMs: number;
-  /** Period of the digest sent to each neighbour (ms). */
-  readonly digestIntervalMs: number;
-  /** A neighbour that sends no update or digest for this long has its routes dropped (ms). */
-  readonly routeExpiryMs: number;
-  /** At most one resync request to, and one full table for, a neighbour per this interval (ms). */
-  readonly resyncMinIntervalMs: number;
-  /** Routes per RouteUpdate message; a larger change goes in several. */
-  readonly maxRoutesPerUpdate: number;
-  /** A link's cost is re-advertised when its RTT moves by at least max(this ms, `rttChangeShare` of it). */
-  readonly rttChangeMinMs: number;
-  readonly rttChangeShare: number;
-  /**
-   * Changes are sent at most once per this interval per node (ms): a burst of
-   * updates in (a cold start, a crash) leaves as one update per neighbour, not
-   * one per update received. The first change after a quiet interval goes at once.
-   */
-  readonly updateBatchMs: number;
-  /** Random per start of this node: tells its link notices from those of its previous run. */
-  readonly epoch: number;
-  /** How long a link notice is kept (ms): longer than stale paths can survive. */
-  readonly linkNoticeHoldMs: number;
-  /** Notices accepted from one reporter at once, and one more per `linkNoticeRefillMs`; the rest are dropped and reported. */
-  readonly linkNoticeBurst: number;
-  readonly linkNoticeRefillMs: number;
-  /**
-   * Where paths are interned (paths.ts). Nodes of one process may share one:
-   * the simulator does, so that 2,000 nodes fit. Default: one per router,
-   * remembering 4 × `maxRoutes` paths per generation.
-   */
-  readonly paths?: PathTable;
-}
-
-/** This node's best route to `dest`. */
-export interface Route {
-  readonly dest: NodeId;
-  /** Sum of link RTTs plus the hop penalty per hop (ms). */
-  readonly costMs: number;
-  readonly nextHop: NodeId;
-  /** From the next hop (first) to dest (last); a fresh array per read. */
-  readonly path: readonly NodeId[];
-  readonly recordVersion: number;
-}
-
-/** A best route as the router keeps it: its path shared with the advert it came from. */
-class BestRoute implements Route {
-  constructor(
-    readonly dest: NodeId,
-    readonly costMs: number,
-    readonly nextHop: NodeId,
-    readonly via: PathNode,
-    readonly recordVersion: number,
-  ) {}
-
-  get path(): readonly NodeId[] {
-    return this.via.toArray();
-  }
-}
-
-/** Told when the best route to a destination appears, changes or goes. */
-export type RouteListener = (dest: NodeId, route: Route | undefined, nowMs: number) => void;
-
-interface Peer {
-  readonly id: NodeId;
-  costMs: number;
-  /** What the peer advertised to us (Adj-RIB-In), the last update seq applied, its digest. */
-  readonly received: Map<NodeId, Advert>;
-  readonly receivedDigest: TableDigest;
-  receivedSeq: number;
-  lastHeardMs: number;
-  resyncAskedAtMs: number;
-  /** What we advertised to the peer (Adj-RIB-Out), our update seq on this link, its digest. */
-  readonly sent: Map<NodeId, Advert>;
-  readonly sentDigest: TableDigest;
-  sentSeq: number;
-  nextDigestAtMs: number;
-  fullSentAtMs: number;
-  resyncPending: boolean;
-}
+import { acceptAdvert, newPeer, type Peer, sendFull, sendUpdates, setSent } from './peer.js';
+import { advertOn, BestRoute, type Route, type RouteListener, toWire } from './route.js';
 
 /**
  * Path-vector routing (see README.md): per destination the best of the routes
@@ -136,27 +48,13 @@ export class Router {
   }
 
   linkUp(peerId: NodeId, rttMs: number, nowMs: number): void {
-    const peer: Peer = {
-      id: peerId,
-      costMs: Math.round(rttMs),
-      received: new Map(),
-      receivedDigest: new TableDigest(),
-      receivedSeq: 0,
-      lastHeardMs: nowMs,
-      resyncAskedAtMs: -Infinity,
-      sent: new Map(),
-      sentDigest: new TableDigest(),
-      sentSeq: 0,
-      nextDigestAtMs: nowMs + this.config.digestIntervalMs,
-      fullSentAtMs: -Infinity,
-      resyncPending: false,
-    };
+    const peer = newPeer(peerId, rttMs, nowMs, this.config.digestIntervalMs);
     this.linkDown(peerId, nowMs);
     if (this.notices.reportedDown(this.config.nodeId, peerId)) this.notify(peerId, true, nowMs);
     this.peers.set(peerId, peer);
     for (const dest of [this.config.nodeId, ...this.routes.keys()]) {
       const advert = this.advertFor(dest, peerId);
-      if (advert !== undefined) this.setSent(peer, advert);
+      if (advert !== undefined) setSent(peer, advert);
     }
     this.sendFull(peer, nowMs);
   }
@@ -229,7 +127,7 @@ export class Router {
     let rejected = 0;
     let firstReason = '';
     for (const route of update.routes) {
-      const reason = this.accept(peer, route);
+      const reason = acceptAdvert(this.config, this.paths, peer, route);
       if (reason === undefined) {
         this.recompute(route.dest, nowMs);
         continue;
@@ -241,21 +139,6 @@ export class Router {
       const code = firstReason.startsWith('table full') ? 'OVERLAY_TABLE_FULL' : 'OVERLAY_ROUTE';
       this.emit({ kind: 'problem', code, detail: `${rejected} route(s) from node ${peer.id} refused; first: ${firstReason}`, peer: peer.id });
     }
-  }
-
-  /** Stores a valid advert from `peer`, or says why it is refused. */
-  private accept(peer: Peer, route: WireRoute): string | undefined {
-    const reason = checkAdvert(this.config, peer.id, route);
-    if (reason !== undefined) return reason;
-    const old = peer.received.get(route.dest);
-    if (old === undefined && peer.received.size >= this.config.maxRoutes) return `table full (${this.config.maxRoutes} routes)`;
-    const path = this.paths.fromArray(route.path);
-    if (path === undefined) return `route to ${route.dest}: empty path`;
-    if (old !== undefined) peer.receivedDigest.remove(old.hash);
-    const advert = advertOn(route.dest, path, route.costMs, route.recordVersion);
-    peer.received.set(route.dest, advert);
-    peer.receivedDigest.add(advert.hash);
-    return undefined;
   }
 
   private notify(peerId: NodeId, up: boolean, nowMs: number): void {
@@ -380,13 +263,6 @@ export class Router {
     return built === undefined || built.via?.includes(peerId) === true ? undefined : built.advert;
   }
 
-  private setSent(peer: Peer, advert: Advert): void {
-    const old = peer.sent.get(advert.dest);
-    if (old !== undefined) peer.sentDigest.remove(old.hash);
-    peer.sent.set(advert.dest, advert);
-    peer.sentDigest.add(advert.hash);
-  }
-
   /** Sends each peer the difference between what it was told and what it should be told now. */
   private flush(nowMs: number): void {
     if (this.dirty.size === 0 || nowMs - this.flushedAtMs < this.config.updateBatchMs) return;
@@ -407,45 +283,16 @@ export class Router {
           continue;
         }
         if (old !== undefined && old.hash === advert.hash && old.costMs === advert.costMs && old.recordVersion === advert.recordVersion && old.path.equals(advert.path)) continue;
-        this.setSent(peer, advert);
+        setSent(peer, advert);
         wire ??= toWire(advert);
         change.routes.push(wire);
       }
     }
-    for (const [peer, change] of changes) this.sendUpdates(peer, change.routes, change.withdrawn, false);
+    for (const [peer, change] of changes) sendUpdates(peer, change.routes, change.withdrawn, false, this.config.maxRoutesPerUpdate, this.send);
     this.dirty.clear();
   }
 
   private sendFull(peer: Peer, nowMs: number): void {
-    peer.fullSentAtMs = nowMs;
-    peer.resyncPending = false;
-    const routes = [...peer.sent.values()].map(toWire);
-    this.sendUpdates(peer, routes, [], true);
+    sendFull(peer, nowMs, this.config.maxRoutesPerUpdate, this.send);
   }
-
-  private sendUpdates(peer: Peer, routes: WireRoute[], withdrawn: NodeId[], reset: boolean): void {
-    if (!reset && routes.length === 0 && withdrawn.length === 0) return;
-    const size = this.config.maxRoutesPerUpdate;
-    let first = true;
-    for (let i = 0; first || i < routes.length; i += size) {
-      peer.sentSeq = (peer.sentSeq + 1) >>> 0;
-      const update: RouteUpdate = { seq: peer.sentSeq, reset: reset && first, routes: routes.slice(i, i + size), withdrawn: first ? withdrawn : [] };
-      this.send(peer.id, { body: { $case: 'routeUpdate', value: update } });
-      first = false;
-    }
-  }
-}
-
-/** The advert of `path` (to `dest`, its last node) at this cost and record version: the one last made for the path when it matches. */
-function advertOn(dest: NodeId, path: PathNode, costMs: number, recordVersion: number): Advert {
-  const last = path.advert;
-  if (last !== undefined && last.costMs === costMs && last.recordVersion === recordVersion) return last;
-  const advert = { dest, costMs, path, recordVersion, hash: routeHash(dest, costMs, recordVersion, path) };
-  path.advert = advert;
-  return advert;
-}
-
-/** The wire form of an advert (the encoder only reads it, so one serves every link). */
-function toWire(advert: Advert): WireRoute {
-  return { dest: advert.dest, costMs: advert.costMs, path: advert.path.toArray(), recordVersion: advert.recordVersion };
 }

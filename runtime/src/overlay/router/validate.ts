@@ -1,6 +1,6 @@
 import type { Route as WireRoute } from '../../generated/sdn/overlay/v1/overlay.js';
 import type { NodeId } from '../types.js';
-import type { RouterConfig } from './router.js';
+import type { RouterConfig } from './config.js';
 
 /**
  * Why a route advertised by neighbour `from` cannot be used, or undefined when
