@@ -17,8 +17,10 @@ import { machineLine, positiveNumber, runCli } from './cli.js';
  * part), node 2 drives it through `RemoteSwitches`, one overlay hop over plain
  * TCP. Commands: sequential barriers, p50/p99 round trip, against the same
  * handle called on its own node. Events: packet-ins published on node 1 in
- * bursts, events/s and p50/p99 until node 2's bus has them. Both nodes share
- * one thread, so this is a floor on cost, not two processes' throughput.
+ * bursts, events/s and p50/p99 until node 2's bus has them; before node 2
+ * announces interest, the CPU the process spends per packet-in nobody wants
+ * (the owner's cost when no node subscribed: it should not pack them). Both
+ * nodes share one thread, so this is a floor on cost, not two processes' throughput.
  */
 
 const USAGE = `usage: npm run bench:overlay-remote -- [--commands N] [--events N] [--burst N] [--max-wall-s S]
@@ -58,6 +60,21 @@ function view(): SwitchView {
 function instantSwitch(theView: SwitchView): SwitchDirectory {
   const handle: SwitchHandle = { dpid: DPID, node: 1, version: 4, send: () => {}, sendEncoded: () => {}, sendConfirmed: () => Promise.resolve(), request: () => Promise.resolve([]), barrier: () => Promise.resolve() };
   return { lookup: (d) => (d === DPID ? handle : undefined), view: (d) => (d === DPID ? theView : undefined), list: () => [theView], role: () => undefined };
+}
+
+function packetIn(n: number): PacketIn {
+  return { type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: 64, reason: 0, tableId: 0, cookie: BigInt(n), match: [{ field: 'in_port', value: 1 }], data: Buffer.alloc(64) };
+}
+
+/** CPU (user + system) µs per packet-in `owner` takes while no node wants them: `count` in bursts, a turn of the event loop after each. */
+async function unwantedCpuUs(owner: SwitchOwner, count: number, burst: number): Promise<number> {
+  const before = process.cpuUsage();
+  for (let sent = 0; sent < count; ) {
+    for (let i = 0; i < burst && sent < count; i++, sent++) owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(sent) });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / count;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -101,9 +118,16 @@ async function run(options: Options): Promise<number> {
     };
     const remote = new RemoteSwitches(b, bus, silent, new RemoteSwitchMetrics(new Registry()));
     const joinDeadline = performance.now() + 10_000;
+    while (remote.lookup(DPID) === undefined || a.node.record(2) === undefined) {
+      if (performance.now() > joinDeadline) throw new Error('node 2 did not learn node 1 switch, or node 1 the record of node 2, within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const unwantedUs = await unwantedCpuUs(owner, options.events, options.burst);
+    process.stdout.write('| packet-ins no node wants | sent | received by node 2 | CPU µs per packet-in (both nodes) |\n| --- | ---: | ---: | ---: |\n');
+    process.stdout.write(`| burst ${options.burst} per turn, 64-byte frames | ${options.events} | ${received} | ${unwantedUs.toFixed(3)} |\n\n`);
     // Node 1 sends packet-ins only to nodes that announce interest in them (serve/remote-switch-interest.ts).
     b.control((node) => node.setSwitchInterests([{ kind: 'packetIn', dpids: [], packed: true }]));
-    while (remote.lookup(DPID) === undefined || a.node.record(2)?.switchInterests.length !== 1) {
+    while (a.node.record(2)?.switchInterests.length !== 1) {
       if (performance.now() > joinDeadline) throw new Error('node 2 did not learn node 1 switch, or node 1 its interest, within 10 s');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -116,9 +140,8 @@ async function run(options: Options): Promise<number> {
     const deadline = started + options.maxWallS * 1000;
     for (let sent = 0; sent < options.events && performance.now() < deadline; ) {
       for (let i = 0; i < options.burst && sent < options.events; i++, sent++) {
-        const message: PacketIn = { type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: 64, reason: 0, tableId: 0, cookie: BigInt(sent), match: [{ field: 'in_port', value: 1 }], data: Buffer.alloc(64) };
         sentAt[sent] = performance.now();
-        owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message });
+        owner.onLocalEvent({ type: 'packetIn', node: 1, dpid: DPID, message: packetIn(sent) });
       }
       // Lets the sockets move: the receiver runs on this thread too.
       await new Promise((resolve) => setImmediate(resolve));
