@@ -158,7 +158,7 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     const of13 = fakeSwitch(1n);
     const of10 = fakeSwitch(2n, 1);
     own.confine(acl, of10).send(add(7, [{ field: 'in_port', value: 1 }]));
-    assert.deepEqual(await own.removeFlows(acl, [of13, of10]), []);
+    assert.deepEqual(await own.removeFlows({ ...acl, kind: 'process' }, [of13, of10]), []);
     const [del] = of13.sent as Mod[];
     assert.deepEqual([del!.command, del!.tableId, del!.cookieMask & APP_ID_MASK], [OFPFC_DELETE, OFPTT_ALL, APP_ID_MASK]);
     const strict = of10.sent[1] as Mod;
