@@ -48,13 +48,14 @@ interface AppNode {
 /**
  * Node 1 owns the switch (a flow table); nodes 2 and 3 run apps that write to
  * it. `ownerConfines` false: node 1 is of an earlier build (it runs commands as
- * they come and does not say it confines). `pinned`: app ids pinned on every node.
+ * they come and does not say it confines). `pinned`: app ids pinned on every node;
+ * `view`: the switch's.
  */
-async function cluster(ownerConfines = true, pinned = new Map<string, number>()) {
+async function cluster(ownerConfines = true, pinned = new Map<string, number>(), view = switchView(DPID, 1)) {
   const ownerRefusals: OwnershipError[] = [];
   const ownerOwnership = new Ownership({ defaultQuota: Infinity, pinnedIds: pinned, onRefused: (err) => void ownerRefusals.push(err) });
   const a = await runner(1);
-  const table = new FlowTableSwitch(switchView(DPID, 1));
+  const table = new FlowTableSwitch(view);
   const owner = new SwitchOwner(a, table, silent, new RemoteSwitchMetrics(new Registry()), ownerConfines ? { ownership: ownerOwnership, directory: table } : undefined);
   const up: AppEvent = { type: 'switchUp', node: 1, dpid: DPID, view: table.theView };
   owner.onLocalEvent(up);
@@ -142,6 +143,21 @@ describe('apps on two nodes writing one switch of a third: confined by the switc
     await y.switches.lookup(DPID)!.sendConfirmed(add(7, []));
     await y.switches.lookup(DPID)!.sendConfirmed(deleteAll);
     assert.deepEqual(table.flows.map((f) => appIdOf(f.cookie)), [preferredAppId('app-428')]);
+  });
+
+  it('an app removing its flows from an OpenFlow 1.0 switch of another node: the owner deletes them one by one from its ledger (1.0 has no cookie mask)', async () => {
+    const of13 = switchView(DPID, 1);
+    const of10 = { ...of13, version: 1, features: { ...of13.features, version: 1, actions: 0, ports: [] } };
+    const { ownerOwnership, table, b, c } = await cluster(true, new Map(), of10);
+    const x = c.scope('acl');
+    const y = b.scope('learning');
+    await x.switches.lookup(DPID)!.sendConfirmed(add(100, [{ field: 'in_port', value: 1 }]));
+    await y.switches.lookup(DPID)!.sendConfirmed(add(1, [{ field: 'in_port', value: 2 }]));
+    await y.switches.lookup(DPID)!.sendConfirmed(add(1, [{ field: 'in_port', value: 3 }]));
+    await assert.rejects(y.switches.lookup(DPID)!.sendConfirmed(deleteAll), (err: unknown) => err instanceof OwnershipError && err.reason === 'unconfinable');
+    assert.deepEqual(await y.removeFlows(), []);
+    assert.deepEqual(table.flows.map((f) => appIdOf(f.cookie)), [x.id]);
+    assert.equal(ownerOwnership.flowCount(y.id, DPID), 0);
   });
 
   it('an owner of an earlier build (it does not say it confines): the sender confines, as before', async () => {
