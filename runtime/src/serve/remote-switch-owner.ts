@@ -4,6 +4,7 @@ import type { SwitchCommand, SwitchEvent, SwitchMessage, SwitchResult } from '..
 import { SwitchCommandKind, SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
 import { decodeMessage, formatDpid, type OfpMessage } from '../openflow/index.js';
 import type { NodeId } from '../overlay/index.js';
+import { SwitchUnavailableError } from '../switch/session.js';
 import { isLldp } from '../topology/index.js';
 import { SHED_QUEUE_SHARE, type OverlayRunner } from './overlay-runner.js';
 import { recordReadsPacked, recordWants, sentByInterest } from './remote-switch-interest.js';
@@ -222,8 +223,9 @@ export class SwitchOwner {
     };
     try {
       const sender = command.appName === '' ? undefined : this.senderApp(command);
-      // The app's handle confines and checks against this node's ledger of the switch (the local switch: the scope's directory looks here first).
-      const handle = sender === undefined ? local : (sender.scope.switches.lookup(command.dpid) ?? local);
+      // The app's handle confines and checks against this node's ledger of the switch; never the raw one, whatever the scope's directory says.
+      const handle = sender === undefined ? local : sender.scope.switches.lookup(command.dpid);
+      if (handle === undefined) throw new SwitchUnavailableError(`switch ${formatDpid(command.dpid)} is not in app ${command.appName}'s directory here`);
       if (command.kind === SwitchCommandKind.SWITCH_COMMAND_KIND_REMOVE_APP_FLOWS) {
         if (sender === undefined) throw new RemoteSwitchError('a command to remove an app\'s flows names no app');
         sender.ownership.removeFlows(sender.app, [local]).then((failures) => (failures.length === 0 ? done([]) : failed(failures[0])), failed);
