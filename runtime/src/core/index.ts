@@ -27,5 +27,5 @@ export { MergedDirectory } from './merged-directory.js';
 export { EventLog, type LogEntry, type ReadResult } from './event-log.js';
 export { nodeIdOf } from './node.js';
 export { delivers, Ownership, type AppKind, type OwnershipOptions, type Recipient } from './ownership.js';
-export type { Command, SwitchDirectory, SwitchHandle, SwitchRoleView, SwitchView } from './switch-directory.js';
+export type { AppIdentity, AppSwitchHandle, Command, SwitchDirectory, SwitchHandle, SwitchRoleView, SwitchView } from './switch-directory.js';
 export { SwitchRegistry, type SwitchRegistryOptions } from './switch-registry.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AppEvent } from './app-types.js';
-import type { Command, SwitchHandle, SwitchView } from './switch-directory.js';
+import type { AppIdentity, Command, SwitchHandle, SwitchView } from './switch-directory.js';
 import { encodeMessage, OFPFC_ADD, OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPFF_SEND_FLOW_REM, OFPR_ACTION, OFPR_NO_MATCH, OFPTT_ALL, type FlowMod, type FlowRemoved, type Match, type OfpMessage, type PacketIn } from '../openflow/index.js';
 import { APP_ID_MASK, appCookie, confineCommand, OwnershipError } from '../ownership/index.js';
 import { delivers, Ownership } from './ownership.js';
@@ -140,6 +140,33 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     assert.equal((sw.sent[1] as Mod).command, OFPFC_DELETE);
   });
 
+  it('leaves a switch whose node confines (forApp) to that node: the app\'s commands go as written, named as the app, and so does removing its flows', async () => {
+    const own = new Ownership({ defaultQuota: Infinity });
+    const sw = fakeSwitch(1n);
+    const asApp: AppIdentity[] = [];
+    let removed = 0;
+    const remote: SwitchHandle = { ...sw, forApp: (app) => (asApp.push(app), { ...sw, removeFlows: () => (removed++, Promise.resolve()) }) };
+    const directory = { lookup: (dpid: bigint) => (dpid === 1n ? remote : undefined), view: () => undefined, list: () => [{ dpid: 1n } as SwitchView], role: () => undefined };
+    const scope = own.scope('acl', directory, 'client');
+    scope.switches.lookup(1n)!.send(add(1000, [], { cookie: 7n }));
+    assert.deepEqual([(sw.sent[0] as Mod).cookie, (sw.sent[0] as Mod).flags], [7n, 0]);
+    assert.equal(own.flowCount(scope.id, 1n), 0, 'the switch\'s node counts it');
+    assert.deepEqual(await scope.removeFlows(), []);
+    assert.equal(removed, 1);
+    assert.deepEqual(asApp, [{ id: scope.id, name: 'acl', kind: 'client' }, { id: scope.id, name: 'acl', kind: 'client' }]);
+  });
+
+  it('takes another node\'s app in the scope of its namesake here, and refuses it when this node gives the name another id', () => {
+    const refused: OwnershipError[] = [];
+    const own = new Ownership({ defaultQuota: Infinity, onRefused: (err) => void refused.push(err) });
+    const directory = { lookup: () => undefined, view: () => undefined, list: () => [], role: () => undefined };
+    const acl = own.scope('acl', directory, 'client');
+    assert.equal(own.senderScope({ id: acl.id, name: 'acl', kind: 'client' }, directory), acl);
+    assert.throws(() => own.senderScope({ id: acl.id + 1, name: 'acl', kind: 'client' }, directory), (err: unknown) => err instanceof OwnershipError && err.reason === 'appIds' && /appIds config/.test(err.message));
+    assert.throws(() => own.senderScope({ id: acl.id, name: 'acl', kind: 'plugin' }, directory), (err: unknown) => err instanceof OwnershipError && err.reason === 'appIds');
+    assert.deepEqual(refused.map((e) => e.reason), ['appIds', 'appIds']);
+  });
+
   it('gives an app back its own flow stats only', async () => {
     const own = new Ownership({ defaultQuota: Infinity });
     const acl = own.app('acl');
@@ -158,7 +185,7 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     const of13 = fakeSwitch(1n);
     const of10 = fakeSwitch(2n, 1);
     own.confine(acl, of10).send(add(7, [{ field: 'in_port', value: 1 }]));
-    assert.deepEqual(await own.removeFlows(acl, [of13, of10]), []);
+    assert.deepEqual(await own.removeFlows({ ...acl, kind: 'process' }, [of13, of10]), []);
     const [del] = of13.sent as Mod[];
     assert.deepEqual([del!.command, del!.tableId, del!.cookieMask & APP_ID_MASK], [OFPFC_DELETE, OFPTT_ALL, APP_ID_MASK]);
     const strict = of10.sent[1] as Mod;

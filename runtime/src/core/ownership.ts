@@ -33,10 +33,9 @@ import {
   type TableDeclaration,
 } from '../ownership/index.js';
 import type { AppEvent, AppScope } from './app-types.js';
-import type { Command, SwitchDirectory, SwitchHandle } from './switch-directory.js';
+import type { AppIdentity, AppKind, Command, SwitchDirectory, SwitchHandle } from './switch-directory.js';
 
-/** Where an app runs: its name is the runtime's (in-process apps, plugins) or any API client's. */
-export type AppKind = 'process' | 'plugin' | 'client';
+export type { AppKind } from './switch-directory.js';
 
 export interface OwnershipOptions {
   /** Flows an app may hold per switch unless `quotas` names it; Infinity for no limit. */
@@ -110,7 +109,8 @@ export class Ownership {
         const raw = directory.lookup(dpid);
         if (raw === undefined) return undefined;
         let confined = handles.get(raw);
-        if (confined === undefined) handles.set(raw, (confined = this.confine(app, raw)));
+        // Where the switch's node confines (another node's switch), its one ledger checks the app against every node's apps.
+        if (confined === undefined) handles.set(raw, (confined = raw.forApp?.({ id: app.id, name, kind }) ?? this.confine(app, raw)));
         return confined;
       },
       view: (dpid) => directory.view(dpid),
@@ -121,7 +121,7 @@ export class Ownership {
       name,
       id: app.id,
       switches,
-      removeFlows: () => this.removeFlows(app, directory.list().flatMap((v) => directory.lookup(v.dpid) ?? [])),
+      removeFlows: () => this.removeFlows({ id: app.id, name, kind }, directory.list().flatMap((v) => directory.lookup(v.dpid) ?? [])),
       declareTables: (tables) => this.declareTables(name, tables),
       limitFlows: (n) => {
         if (this.options.quotas?.has(name) !== true) this.quotaById.set(app.id, n === 0 ? this.options.defaultQuota : n);
@@ -129,6 +129,26 @@ export class Ownership {
     };
     this.scopes.set(name, { kind, scope });
     return scope;
+  }
+
+  /**
+   * The scope of app `sender` of another node, whose command for a switch of
+   * this node came as the app wrote it (SwitchCommand.app_name): the scope its
+   * namesake here gets (`scope(name, directory, kind)`), so this node's one
+   * ledger of the switch checks it against every app of every node. Its id
+   * must be the sender's: a flow written under this node's id for the name
+   * would be another app's on the sender's node (its flow-removed and
+   * packet-ins would go there to the app holding that id).
+   * @throws OwnershipError `appIds` when this node gives the name another id
+   *   (the sender's node gave it in another order, or pinned it), the name is
+   *   another kind's here, or no id is left.
+   */
+  senderScope(sender: AppIdentity, directory: SwitchDirectory): AppScope {
+    const scope = this.scope(sender.name, directory, sender.kind);
+    if (scope.id === sender.id) return scope;
+    const err = new OwnershipError('appIds', sender.name, `the sender's node gives this app id ${sender.id} and the switch's node gives it ${scope.id} (two names with the same hash, taken in another order, or an id pinned on one node only): pin the app's id in every node's appIds config`);
+    this.options.onRefused?.(err);
+    throw err;
   }
 
   /**
@@ -248,10 +268,13 @@ export class Ownership {
    * Deletes every flow of `app` on each switch of `handles` (a delete of all
    * flows, confined to the app; strict deletes from the ledger on OpenFlow 1.0)
    * and forgets them; resolves when each switch confirmed, with the failures.
+   * Where the switch's node confines (`forApp`), that node does it.
    */
-  async removeFlows(app: AppRef, handles: readonly SwitchHandle[]): Promise<unknown[]> {
+  async removeFlows(app: AppIdentity, handles: readonly SwitchHandle[]): Promise<unknown[]> {
     const results = await Promise.allSettled(
       handles.map((sw) => {
+        // The switch's node deletes them and forgets them in its ledger.
+        if (sw.forApp !== undefined) return sw.forApp(app).removeFlows();
         const confined = this.confine(app, sw);
         if (sw.version !== 1) return confined.sendConfirmed(deleteCommand(OFPFC_DELETE, OFPTT_ALL, 0, []));
         const entries = this.ledgers.get(sw.dpid)?.entries(app.id) ?? [];

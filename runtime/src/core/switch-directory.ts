@@ -39,6 +39,31 @@ export interface SwitchHandle {
   request(command: Command): Promise<readonly OfpMessage[]>;
   /** Resolves when every command sent before it has been processed. */
   barrier(): Promise<void>;
+  /**
+   * Present when the switch's node confines apps' commands itself (a switch of
+   * another node whose build does): `app`'s handle, whose commands go as the
+   * app wrote them, named as the app, to be confined and checked there against
+   * the one ledger of the switch, so apps of every node are checked against each
+   * other. Refusals reject (throw nothing: a `send` refused there is counted and
+   * logged there). Absent: this node confines (core/ownership.ts).
+   */
+  readonly forApp?: (app: AppIdentity) => AppSwitchHandle;
+}
+
+/** Where an app runs: its name is the runtime's (in-process apps, plugins) or any API client's. */
+export type AppKind = 'process' | 'plugin' | 'client';
+
+/** An app as the node that runs it knows it: its name, its kind and the id this node gives it. */
+export interface AppIdentity {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: AppKind;
+}
+
+/** A switch's handle for one app, where the switch's node confines. */
+export interface AppSwitchHandle extends SwitchHandle {
+  /** Deletes every flow of the app on the switch (and the switch's node forgets them); resolves when the switch confirmed. */
+  removeFlows(): Promise<void>;
 }
 
 /**

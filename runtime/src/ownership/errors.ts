@@ -24,10 +24,20 @@ export class OwnershipError extends SdnError {
   readonly reason: OwnershipReason;
   /** The app whose command it was. */
   readonly app: string;
+  /** Why, without the app's name: what a switch's owner sends back to the sender's node, which throws the same error there. */
+  readonly detail: string;
 
   constructor(reason: OwnershipReason, app: string, detail: string, options?: { cause?: unknown }) {
     super(reason === 'quota' ? 'OWNERSHIP_QUOTA' : 'OWNERSHIP_REFUSED', `app ${app}: ${detail}`, options);
     this.reason = reason;
     this.app = app;
+    this.detail = detail;
   }
+}
+
+const REASONS: ReadonlySet<string> = new Set<OwnershipReason>(['cookieBits', 'overlap', 'quota', 'unconfinable', 'tables', 'appIds']);
+
+/** Whether `reason` (read from another node) is one this build knows. */
+export function isOwnershipReason(reason: string): reason is OwnershipReason {
+  return REASONS.has(reason);
 }

@@ -6,7 +6,7 @@
 export { APP_COOKIE_BITS, APP_COOKIE_MASK, APP_ID_BITS, APP_ID_MASK, appCookie, appIdOf, cookieSeenBy, MAX_APP_ID, NO_APP_ID, NO_COOKIE, ownCookie, RUNTIME_APP_ID, touchesAppBits } from './cookie.js';
 export { AppIds, preferredAppId } from './app-ids.js';
 export { appAskedFlowRemoved, asOwnerSees, confineCommand, ownedFlowStats, type AppRef } from './confine.js';
-export { OwnershipError, type OwnershipReason } from './errors.js';
+export { isOwnershipReason, OwnershipError, type OwnershipReason } from './errors.js';
 export { FlowLedger, type LedgerEntry, type QuotaOf } from './ledger.js';
 export { matchBits, matchCovers, matchesEqual, matchesOverlap, matchKeyOf, type MatchBits, type MatchKey } from './match-bits.js';
 export { packetInRoute, type PacketInRoute } from './routing.js';

@@ -1,20 +1,28 @@
 import type { Logger } from 'pino';
-import type { AppEvent, Command, SwitchDirectory } from '../core/index.js';
+import type { AppEvent, AppIdentity, AppScope, Command, Ownership, SwitchDirectory } from '../core/index.js';
 import type { SwitchCommand, SwitchEvent, SwitchMessage, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
 import { SwitchCommandKind, SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
 import { decodeMessage, formatDpid, type OfpMessage } from '../openflow/index.js';
 import type { NodeId } from '../overlay/index.js';
+import { SwitchUnavailableError } from '../switch/session.js';
 import { isLldp } from '../topology/index.js';
 import { SHED_QUEUE_SHARE, type OverlayRunner } from './overlay-runner.js';
 import { InterestAnywhere, recordReadsPacked, recordWants, sentByInterest } from './remote-switch-interest.js';
 import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
 import { PACK_RECORD_HEADER_SIZE, PackWriter } from './remote-switch-pack.js';
-import { encodeModel, eventToWire, failureToWire, FORWARDED_KINDS, type ForwardedEvent } from './remote-switch-wire.js';
+import { appKindFromWire, encodeModel, eventToWire, failureToWire, FORWARDED_KINDS, RemoteSwitchError, type ForwardedEvent } from './remote-switch-wire.js';
 
 const FORWARDED = new Set<string>(FORWARDED_KINDS);
 /** A batch is sent at once when it holds this many events or OpenFlow bytes (well under the overlay's 4 MiB frame). */
 const MAX_BATCH_EVENTS = 512;
 const MAX_BATCH_BYTES = 1024 * 1024;
+
+/** This node's flow ownership, for the commands other nodes send as their apps wrote them. */
+export interface OwnerApps {
+  readonly ownership: Ownership;
+  /** The directory this node's apps' scopes are over (`Controller`'s): a sender's app gets its namesake's scope here. */
+  readonly directory: SwitchDirectory;
+}
 
 /**
  * The owning side of remote switches: announces this node's switches in the
@@ -33,7 +41,12 @@ const MAX_BATCH_BYTES = 1024 * 1024;
  * Those frames are SwitchEventPacks (remote-switch-pack.ts: each event encoded
  * once, straight into one buffer a frame carries a slice of) to nodes that read
  * them, SwitchEventBatches to a node of an earlier build.
- * Confinement (ownership) happened on the sender's node; commands run here
+ * With `apps` (this build's runtime), the switchUp views say `confinesApps`:
+ * a sender sends an app's command as the app wrote it, named as the app, and
+ * it is confined here by the app's scope, so this node's one ledger per switch
+ * checks the apps of every node against each other (docs/apps-sharing-a-switch.md);
+ * a refusal goes back as SWITCH_FAILURE_OWNERSHIP. A command without an app
+ * (a sender of an earlier build confined it, or the operator's) runs
  * unconfined. Event loop thread only.
  */
 export class SwitchOwner {
@@ -65,15 +78,19 @@ export class SwitchOwner {
   private flushScheduled = false;
   private readonly nodeId: NodeId;
   private readonly interest: InterestAnywhere;
+  private readonly confinesApps: boolean;
 
   constructor(
     private readonly overlay: OverlayRunner,
     private readonly local: SwitchDirectory,
     private readonly log: Logger,
     private readonly metrics: RemoteSwitchMetrics,
+    /** Absent: this node runs commands as they come, as an earlier build did (senders confine them). */
+    private readonly apps?: OwnerApps,
   ) {
     this.nodeId = overlay.node.nodeId;
     this.interest = new InterestAnywhere(overlay.node);
+    this.confinesApps = apps !== undefined;
     overlay.onOutput((output) => {
       if (output.kind === 'node-reachable') this.introduce(output.node);
       else if (output.kind === 'switch-message' && output.message.body?.$case === 'command') this.onCommand(output.from, output.message.body.value);
@@ -100,7 +117,7 @@ export class SwitchOwner {
       this.batchSpans.push(start, this.pack.size);
       this.batchBytes += this.pack.size - start;
     } else {
-      const wire = eventToWire(forwarded, ++this.seq);
+      const wire = eventToWire(forwarded, ++this.seq, this.confinesApps);
       this.batch.push(wire);
       this.batchKinds.push(undefined);
       this.batchSpans.push(-1, -1);
@@ -195,7 +212,7 @@ export class SwitchOwner {
     for (const dpid of this.up) {
       const view = this.local.view(dpid);
       if (view === undefined) continue;
-      this.sendTo(node, { body: { $case: 'event', value: eventToWire({ type: 'switchUp', node: this.nodeId, dpid, view }, ++this.seq) } });
+      this.sendTo(node, { body: { $case: 'event', value: eventToWire({ type: 'switchUp', node: this.nodeId, dpid, view }, ++this.seq, this.confinesApps) } });
     }
   }
 
@@ -204,17 +221,26 @@ export class SwitchOwner {
     const answer = (result: SwitchResult): void => {
       if (command.kind !== SwitchCommandKind.SWITCH_COMMAND_KIND_SEND) this.sendTo(from, { body: { $case: 'result', value: result } });
     };
-    const handle = this.local.lookup(command.dpid);
-    if (handle === undefined) {
-      answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_UNAVAILABLE, detail: `no switch ${formatDpid(command.dpid)} is connected here`, replies: [], openflow: Buffer.alloc(0) });
+    const local = this.local.lookup(command.dpid);
+    if (local === undefined) {
+      answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_UNAVAILABLE, detail: `no switch ${formatDpid(command.dpid)} is connected here`, replies: [], openflow: Buffer.alloc(0), ownershipReason: '' });
       return;
     }
-    const done = (replies: readonly OfpMessage[]): void => answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_UNSPECIFIED, detail: '', replies: replies.map((r) => encodeModel(r)), openflow: Buffer.alloc(0) });
+    const done = (replies: readonly OfpMessage[]): void => answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_UNSPECIFIED, detail: '', replies: replies.map((r) => encodeModel(r)), openflow: Buffer.alloc(0), ownershipReason: '' });
     const failed = (err: unknown): void => {
       if (command.kind === SwitchCommandKind.SWITCH_COMMAND_KIND_SEND) this.warnSendFailed(from, command.dpid, err);
       answer(failureToWire(command.correlation, err));
     };
     try {
+      const sender = command.appName === '' ? undefined : this.senderApp(command);
+      // The app's handle confines and checks against this node's ledger of the switch; never the raw one, whatever the scope's directory says.
+      const handle = sender === undefined ? local : sender.scope.switches.lookup(command.dpid);
+      if (handle === undefined) throw new SwitchUnavailableError(`switch ${formatDpid(command.dpid)} is not in app ${command.appName}'s directory here`);
+      if (command.kind === SwitchCommandKind.SWITCH_COMMAND_KIND_REMOVE_APP_FLOWS) {
+        if (sender === undefined) throw new RemoteSwitchError('a command to remove an app\'s flows names no app');
+        sender.ownership.removeFlows(sender.app, [local]).then((failures) => (failures.length === 0 ? done([]) : failed(failures[0])), failed);
+        return;
+      }
       if (command.kind === SwitchCommandKind.SWITCH_COMMAND_KIND_BARRIER) {
         handle.barrier().then(() => done([]), failed);
         return;
@@ -234,11 +260,23 @@ export class SwitchOwner {
         default:
           this.metrics.dropped.inc({ reason: 'command-kind' });
           this.log.warn({ from, kind: command.kind }, 'a remote switch command of a kind this node does not know; refused');
-          answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_REJECTED, detail: `command kind ${command.kind} unknown`, replies: [], openflow: Buffer.alloc(0) });
+          answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_REJECTED, detail: `command kind ${command.kind} unknown`, replies: [], openflow: Buffer.alloc(0), ownershipReason: '' });
       }
     } catch (err) {
       failed(err);
     }
+  }
+
+  /**
+   * The app a command names (SwitchCommand.app_name), with the scope of its namesake here.
+   * @throws OwnershipError `appIds` (Ownership.senderScope); RemoteSwitchError when this node does not confine apps' commands or the app's kind is unknown to it.
+   */
+  private senderApp(command: SwitchCommand): { readonly app: AppIdentity; readonly scope: AppScope; readonly ownership: Ownership } {
+    const kind = appKindFromWire(command.appKind);
+    if (this.apps === undefined) throw new RemoteSwitchError(`a command for app ${command.appName}, and this node does not confine apps' commands (it did not say so)`);
+    if (kind === undefined) throw new RemoteSwitchError(`a command for app ${command.appName} of kind ${command.appKind}, which this node does not know`);
+    const app: AppIdentity = { id: command.appId, name: command.appName, kind };
+    return { app, scope: this.apps.ownership.senderScope(app, this.apps.directory), ownership: this.apps.ownership };
   }
 
   private warnSendFailed(from: NodeId, dpid: bigint, err: unknown): void {

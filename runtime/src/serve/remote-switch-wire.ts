@@ -1,7 +1,8 @@
-import type { AppEvent, SwitchView } from '../core/index.js';
+import type { AppEvent, AppKind, SwitchView } from '../core/index.js';
 import { SdnError } from '../errors.js';
 import type { RemoteSwitchView, SwitchEvent, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
-import { SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
+import { AppKind as WireAppKind, SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
+import { isOwnershipReason, OwnershipError } from '../ownership/index.js';
 import { decodeMessage, encodeMessage, encodeMessageInto, OFP_VERSION_1_0, OFP_VERSION_1_3, Writer, type ErrorExperimenterMsg, type ErrorMsg, type FeaturesReply, type OfpMessage, type Port } from '../openflow/index.js';
 import { SwitchBusyError, SwitchRequestError, SwitchUnavailableError } from '../switch/session.js';
 
@@ -20,8 +21,10 @@ export type ForwardedEvent = Extract<AppEvent, { type: 'switchUp' | 'switchDown'
 
 export const FORWARDED_KINDS = ['switchUp', 'switchDown', 'packetIn', 'portStatus', 'flowRemoved', 'error'] as const;
 
-export function viewToWire(view: SwitchView): RemoteSwitchView {
+/** `confinesApps`: the sending node confines apps' commands for its switches (SwitchOwner with an Ownership). */
+export function viewToWire(view: SwitchView, confinesApps: boolean): RemoteSwitchView {
   return {
+    confinesApps,
     version: view.version,
     remote: view.remote,
     connectedAt: view.connectedAt,
@@ -66,11 +69,11 @@ export function commandVersion(version: number): number {
 }
 
 /** The wire form of a local switch's event; the `owner` routing is left to the receiving node's ownership. */
-export function eventToWire(event: ForwardedEvent, seq: bigint): SwitchEvent {
+export function eventToWire(event: ForwardedEvent, seq: bigint, confinesApps: boolean): SwitchEvent {
   const base = { dpid: event.dpid, seq };
   switch (event.type) {
     case 'switchUp':
-      return { ...base, body: { $case: 'up', value: viewToWire(event.view) } };
+      return { ...base, body: { $case: 'up', value: viewToWire(event.view, confinesApps) } };
     case 'switchDown':
       return { ...base, body: { $case: 'down', value: { reason: event.reason, detail: event.detail } } };
     default:
@@ -80,7 +83,9 @@ export function eventToWire(event: ForwardedEvent, seq: bigint): SwitchEvent {
 
 /** The result a command's failure is answered with. */
 export function failureToWire(correlation: bigint, err: unknown): SwitchResult {
-  const base = { correlation, replies: [], openflow: Buffer.alloc(0) };
+  const base = { correlation, replies: [], openflow: Buffer.alloc(0), ownershipReason: '' };
+  // The detail without the app's name: the sender's node names it again as it throws the same error.
+  if (err instanceof OwnershipError) return { ...base, failure: SwitchFailure.SWITCH_FAILURE_OWNERSHIP, detail: err.detail, ownershipReason: err.reason };
   const detail = err instanceof Error ? err.message : String(err);
   if (err instanceof SwitchRequestError) return { ...base, failure: SwitchFailure.SWITCH_FAILURE_REFUSED, detail, openflow: encodeMessage(err.error) };
   if (err instanceof SwitchBusyError) return { ...base, failure: SwitchFailure.SWITCH_FAILURE_BUSY, detail };
@@ -89,10 +94,17 @@ export function failureToWire(correlation: bigint, err: unknown): SwitchResult {
   return { ...base, failure: SwitchFailure.SWITCH_FAILURE_REJECTED, detail: `${code}: ${detail}` };
 }
 
-/** The error a failed result rejects with on the calling node: the same classes a local switch's handle uses. */
-export function failureFromWire(result: SwitchResult, owner: number): Error {
+/**
+ * The error a failed result rejects with on the calling node: the same classes
+ * a local switch's handle uses; an ownership refusal as the OwnershipError a
+ * local switch gives `app` (the app the command was sent for).
+ */
+export function failureFromWire(result: SwitchResult, owner: number, app: string | undefined): Error {
   const detail = `node ${owner}: ${result.detail}`;
   switch (result.failure) {
+    case SwitchFailure.SWITCH_FAILURE_OWNERSHIP:
+      if (app === undefined || !isOwnershipReason(result.ownershipReason)) return new RemoteSwitchError(`${detail} (an ownership refusal, reason "${result.ownershipReason}", for a command sent for no app or of a reason this node does not know)`);
+      return new OwnershipError(result.ownershipReason, app, `${result.detail} (checked by node ${owner}, the switch's)`);
     case SwitchFailure.SWITCH_FAILURE_REFUSED: {
       let error: OfpMessage | undefined;
       try {
@@ -109,5 +121,25 @@ export function failureFromWire(result: SwitchResult, owner: number): Error {
       return new SwitchUnavailableError(detail);
     default:
       return new RemoteSwitchError(detail);
+  }
+}
+
+const KINDS_TO_WIRE: Readonly<Record<AppKind, WireAppKind>> = { process: WireAppKind.APP_KIND_PROCESS, plugin: WireAppKind.APP_KIND_PLUGIN, client: WireAppKind.APP_KIND_CLIENT };
+
+export function appKindToWire(kind: AppKind): WireAppKind {
+  return KINDS_TO_WIRE[kind];
+}
+
+/** The kind of a SwitchCommand's app; undefined for a value this build does not know. */
+export function appKindFromWire(kind: WireAppKind): AppKind | undefined {
+  switch (kind) {
+    case WireAppKind.APP_KIND_PROCESS:
+      return 'process';
+    case WireAppKind.APP_KIND_PLUGIN:
+      return 'plugin';
+    case WireAppKind.APP_KIND_CLIENT:
+      return 'client';
+    default:
+      return undefined;
   }
 }

@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
-import type { AppEvent, Command, EventBus, SwitchDirectory, SwitchHandle, SwitchRoleView, SwitchView } from '../core/index.js';
-import type { SwitchEvent, SwitchMessage, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
-import { SwitchCommandKind, SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
+import type { AppEvent, AppIdentity, AppSwitchHandle, Command, EventBus, SwitchDirectory, SwitchHandle, SwitchRoleView, SwitchView } from '../core/index.js';
+import type { SwitchCommand, SwitchEvent, SwitchMessage, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
+import { AppKind, SwitchCommandKind, SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
 import { decodeMessage, encodeMessageInto, expectWholeMessage, OFPPR_DELETE, Writer, type OfpMessage, type Port } from '../openflow/index.js';
 import type { NodeId } from '../overlay/index.js';
 import { SwitchBusyError, SwitchUnavailableError } from '../switch/session.js';
 import type { OverlayRunner } from './overlay-runner.js';
 import type { RemoteSwitchMetrics } from './remote-switch-metrics.js';
 import { readPack } from './remote-switch-pack.js';
-import { commandVersion, failureFromWire, viewFromWire } from './remote-switch-wire.js';
+import { appKindToWire, commandVersion, failureFromWire, viewFromWire } from './remote-switch-wire.js';
 
 export interface RemoteSwitchesOptions {
   /** A command's result must be back within this many ms, or it rejects with SwitchUnavailableError. */
@@ -27,6 +27,8 @@ interface Remote {
 
 interface Pending {
   readonly owner: NodeId;
+  /** The app the command was sent for (the owner confines it), if any: an ownership refusal is thrown as its OwnershipError. */
+  readonly app: string | undefined;
   readonly resolve: (replies: readonly OfpMessage[]) => void;
   readonly reject: (err: Error) => void;
   readonly timer: NodeJS.Timeout;
@@ -40,7 +42,10 @@ interface Pending {
  * last one seen is dropped and counted). A handle's commands travel to the owner
  * as SwitchCommands; each awaited one is bounded in time (`timeoutMs`) and in
  * number per owner (`maxInFlightPerNode`), and rejects with the error classes of
- * a local handle. A node that becomes unreachable takes its switches with it
+ * a local handle. When the owner says it confines apps' commands (its view's
+ * `confinesApps`), a handle has `forApp`: an app's commands go as the app wrote
+ * them, with its name, kind and id, and the owner's refusals come back as the
+ * app's OwnershipError; otherwise the app's scope confines them here. A node that becomes unreachable takes its switches with it
  * (switchDown, reason `peerClosed`) and fails its commands in flight.
  * This node's role for a remote switch is `slave` with the owner as `masterNode`:
  * it writes through the owner. Apps never see a switch come up twice without a
@@ -151,7 +156,7 @@ export class RemoteSwitches implements SwitchDirectory {
         if (known !== undefined && known.view.node === from && event.seq <= known.lastSeq) return this.drop('stale');
         if (known !== undefined) this.replaced(known, from);
         const view = viewFromWire(event.dpid, from, body.value);
-        this.remotes.set(event.dpid, { view, handle: this.handleFor(view), lastSeq: event.seq });
+        this.remotes.set(event.dpid, { view, handle: this.handleFor(view, body.value.confinesApps), lastSeq: event.seq });
         this.metrics.remoteSwitches.set(this.remotes.size);
         this.publish({ type: 'switchUp', node: from, dpid: event.dpid, view });
         return;
@@ -245,7 +250,7 @@ export class RemoteSwitches implements SwitchDirectory {
       }
       return;
     }
-    const error = failureFromWire(result, from);
+    const error = failureFromWire(result, from, pending.app);
     this.metrics.commands.inc({ outcome: SwitchFailure[result.failure] ?? 'unknown' });
     pending.reject(error);
   }
@@ -278,23 +283,24 @@ export class RemoteSwitches implements SwitchDirectory {
     this.metrics.remoteSwitches.set(this.remotes.size);
   }
 
-  private handleFor(view: SwitchView): SwitchHandle {
+  /** The handle of a remote switch; with `forApp` when its owner confines apps' commands (`confinesApps`). */
+  private handleFor(view: SwitchView, confinesApps: boolean): SwitchHandle {
     const { dpid, node: owner, version } = view;
     const encode = (command: Command): Buffer => {
       const w = new Writer(128);
       encodeMessageInto(command, w, commandVersion(version), 0);
       return Buffer.from(w.view());
     };
-    const send = (kind: SwitchCommandKind, openflow: Buffer, correlation: bigint): void => {
+    const send = (kind: SwitchCommandKind, openflow: Buffer, correlation: bigint, app: AppIdentity | undefined): void => {
       if (this.remotes.get(dpid)?.view !== view) throw new SwitchUnavailableError(`switch ${dpid} of node ${owner} is gone`);
       try {
-        this.overlay.control((node) => node.sendSwitchMessage(owner, { body: { $case: 'command', value: { correlation, dpid, kind, openflow } } }));
+        this.overlay.control((node) => node.sendSwitchMessage(owner, { body: { $case: 'command', value: commandOf(correlation, dpid, kind, openflow, app) } }));
       } catch (err) {
         this.metrics.commands.inc({ outcome: 'no-route' });
         throw new SwitchUnavailableError(`node ${owner}, which owns switch ${dpid}, is unreachable`, { cause: err });
       }
     };
-    const awaited = (kind: SwitchCommandKind, openflow: Buffer): Promise<readonly OfpMessage[]> => {
+    const awaited = (kind: SwitchCommandKind, openflow: Buffer, app: AppIdentity | undefined): Promise<readonly OfpMessage[]> => {
       const count = this.inFlight.get(owner) ?? 0;
       if (count >= this.options.maxInFlightPerNode) {
         this.metrics.commands.inc({ outcome: 'in-flight-limit' });
@@ -309,13 +315,13 @@ export class RemoteSwitches implements SwitchDirectory {
           this.metrics.commands.inc({ outcome: 'timeout' });
           reject(new SwitchUnavailableError(`no result from node ${owner} within ${this.options.timeoutMs} ms`));
         }, this.options.timeoutMs);
-        this.pending.set(correlation, { owner, resolve, reject, timer });
+        this.pending.set(correlation, { owner, app: app?.name, resolve, reject, timer });
         this.inFlight.set(owner, count + 1);
       });
       // As a local handle's: an app may never look at the promise; an app that awaits it still gets the rejection.
       result.catch(() => {});
       try {
-        send(kind, openflow, correlation);
+        send(kind, openflow, correlation, app);
       } catch (err) {
         const pending = this.pending.get(correlation)!;
         this.settle(correlation, pending);
@@ -323,19 +329,32 @@ export class RemoteSwitches implements SwitchDirectory {
       }
       return result;
     };
-    return {
+    /** The handle's calls, for `app` (the owner confines) or for none (sent as they are). */
+    const handleOf = (app: AppIdentity | undefined): SwitchHandle => ({
       dpid,
       node: owner,
       version,
-      send: (command) => send(SwitchCommandKind.SWITCH_COMMAND_KIND_SEND, encode(command), 0n),
+      send: (command) => send(SwitchCommandKind.SWITCH_COMMAND_KIND_SEND, encode(command), 0n, app),
       sendEncoded: (message) => {
         expectWholeMessage(message, version);
         // A copy: the overlay may hold the message until its next tick, and the caller may reuse its buffer (a plugin's reply area).
-        send(SwitchCommandKind.SWITCH_COMMAND_KIND_SEND, Buffer.from(message), 0n);
+        send(SwitchCommandKind.SWITCH_COMMAND_KIND_SEND, Buffer.from(message), 0n, app);
       },
-      sendConfirmed: (command) => awaited(SwitchCommandKind.SWITCH_COMMAND_KIND_SEND_CONFIRMED, encode(command)).then(() => undefined),
-      request: (command) => awaited(SwitchCommandKind.SWITCH_COMMAND_KIND_REQUEST, encode(command)),
-      barrier: () => awaited(SwitchCommandKind.SWITCH_COMMAND_KIND_BARRIER, Buffer.alloc(0)).then(() => undefined),
-    };
+      sendConfirmed: (command) => awaited(SwitchCommandKind.SWITCH_COMMAND_KIND_SEND_CONFIRMED, encode(command), app).then(() => undefined),
+      request: (command) => awaited(SwitchCommandKind.SWITCH_COMMAND_KIND_REQUEST, encode(command), app),
+      barrier: () => awaited(SwitchCommandKind.SWITCH_COMMAND_KIND_BARRIER, Buffer.alloc(0), app).then(() => undefined),
+    });
+    const handle = handleOf(undefined);
+    if (!confinesApps) return handle;
+    const forApp = (app: AppIdentity): AppSwitchHandle => ({
+      ...handleOf(app),
+      removeFlows: () => awaited(SwitchCommandKind.SWITCH_COMMAND_KIND_REMOVE_APP_FLOWS, Buffer.alloc(0), app).then(() => undefined),
+    });
+    return { ...handle, forApp };
   }
+}
+
+function commandOf(correlation: bigint, dpid: bigint, kind: SwitchCommandKind, openflow: Buffer, app: AppIdentity | undefined): SwitchCommand {
+  if (app === undefined) return { correlation, dpid, kind, openflow, appName: '', appKind: AppKind.APP_KIND_UNSPECIFIED, appId: 0 };
+  return { correlation, dpid, kind, openflow, appName: app.name, appKind: appKindToWire(app.kind), appId: app.id };
 }

@@ -217,10 +217,11 @@ export async function startRuntime(config: ServeConfig, log: Logger, services: R
   if (overlay !== undefined) {
     const remoteLog = log.child({ component: 'remote-switches' });
     const remoteMetrics = new RemoteSwitchMetrics(metrics.registry);
-    owner = new SwitchOwner(overlay, registry, remoteLog, remoteMetrics);
     new InterestAnnouncer(overlay, interest!, remoteLog, remoteMetrics);
     remote = new RemoteSwitches(overlay, events, remoteLog, remoteMetrics, remoteSwitchDefaults, registry);
     switches = new MergedDirectory(registry, remote);
+    // Other nodes' apps' commands are confined here, in the scopes this node's apps get (over `switches`, as the Controller's).
+    owner = new SwitchOwner(overlay, registry, remoteLog, remoteMetrics, { ownership, directory: switches });
     // Straight to the bus: other nodes learn of a node from their own overlay, not from this one.
     const nodeEvents = new NodeEvents(node, overlay.node, events);
     overlay.onOutput((output) => nodeEvents.onOutput(output));

@@ -36,6 +36,25 @@ export enum SwitchCommandKind {
   SWITCH_COMMAND_KIND_REQUEST = 3,
   /** SWITCH_COMMAND_KIND_BARRIER - Answered once every earlier command was processed; `openflow` is empty. */
   SWITCH_COMMAND_KIND_BARRIER = 4,
+  /**
+   * SWITCH_COMMAND_KIND_REMOVE_APP_FLOWS - Deletes every flow of the command's app on the switch (on OpenFlow 1.0 by
+   * the owner's ledger, one strict delete per flow); answered once the switch
+   * confirmed. `openflow` is empty; `app_name` is set. Sent only to an owner
+   * whose RemoteSwitchView says `confines_apps`.
+   */
+  SWITCH_COMMAND_KIND_REMOVE_APP_FLOWS = 5,
+  UNRECOGNIZED = -1,
+}
+
+/**
+ * Where the app that wrote a command runs (core's AppKind): an API client may
+ * not take the name of an app inside the runtime or a plugin, nor they a client's.
+ */
+export enum AppKind {
+  APP_KIND_UNSPECIFIED = 0,
+  APP_KIND_PROCESS = 1,
+  APP_KIND_PLUGIN = 2,
+  APP_KIND_CLIENT = 3,
   UNRECOGNIZED = -1,
 }
 
@@ -49,6 +68,11 @@ export enum SwitchFailure {
   SWITCH_FAILURE_BUSY = 3,
   /** SWITCH_FAILURE_REJECTED - The owner could not decode the command or is not the switch's master. */
   SWITCH_FAILURE_REJECTED = 4,
+  /**
+   * SWITCH_FAILURE_OWNERSHIP - The owner's flow ownership refused the app's command (nothing was sent):
+   * `ownership_reason` is the OwnershipError's reason, `detail` its detail.
+   */
+  SWITCH_FAILURE_OWNERSHIP = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -257,6 +281,19 @@ export interface SwitchCommand {
   dpid: bigint;
   kind: SwitchCommandKind;
   openflow: Buffer;
+  /**
+   * The app whose command it is, sent as the app wrote it (not confined) to an
+   * owner whose RemoteSwitchView says `confines_apps`: the owner confines it
+   * with its own ledger of the switch (docs/apps-sharing-a-switch.md). Empty:
+   * run as it is (the sender confined it, or it is the operator's).
+   */
+  appName: string;
+  appKind: AppKind;
+  /**
+   * The app's id on the sender's node; the owner refuses the command
+   * (SWITCH_FAILURE_OWNERSHIP, reason "appIds") when it gives the app another id.
+   */
+  appId: number;
 }
 
 /** The answer to a SwitchCommand (not sent for SWITCH_COMMAND_KIND_SEND). */
@@ -268,6 +305,8 @@ export interface SwitchResult {
   /** On success: the reply messages (REQUEST), none otherwise. */
   replies: Buffer[];
   openflow: Buffer;
+  /** SWITCH_FAILURE_OWNERSHIP: "overlap", "quota", "cookieBits", "unconfinable", "tables" or "appIds". */
+  ownershipReason: string;
 }
 
 export interface RemotePort {
@@ -301,6 +340,13 @@ export interface RemoteSwitchView {
   features: Buffer;
   desc: RemoteDesc | undefined;
   ports: RemotePort[];
+  /**
+   * The owner confines apps' commands itself (this build): a sender sends an
+   * app's command as the app wrote it, with its app_name, app_kind and app_id,
+   * so that one ledger per switch sees every app of every node. Absent (an
+   * earlier build): the sender confines and the owner runs commands as they come.
+   */
+  confinesApps: boolean;
 }
 
 /**
@@ -2249,7 +2295,7 @@ export const SwitchEventBatch: MessageFns<SwitchEventBatch> = {
 };
 
 function createBaseSwitchCommand(): SwitchCommand {
-  return { correlation: 0n, dpid: 0n, kind: 0, openflow: Buffer.alloc(0) };
+  return { correlation: 0n, dpid: 0n, kind: 0, openflow: Buffer.alloc(0), appName: "", appKind: 0, appId: 0 };
 }
 
 export const SwitchCommand: MessageFns<SwitchCommand> = {
@@ -2271,6 +2317,15 @@ export const SwitchCommand: MessageFns<SwitchCommand> = {
     }
     if (message.openflow.length !== 0) {
       writer.uint32(34).bytes(message.openflow);
+    }
+    if (message.appName !== "") {
+      writer.uint32(42).string(message.appName);
+    }
+    if (message.appKind !== 0) {
+      writer.uint32(48).int32(message.appKind);
+    }
+    if (message.appId !== 0) {
+      writer.uint32(56).uint32(message.appId);
     }
     return writer;
   },
@@ -2320,6 +2375,30 @@ export const SwitchCommand: MessageFns<SwitchCommand> = {
             message.openflow = Buffer.from(reader.bytes());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.appName = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.appKind = reader.int32() as any;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.appId = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2343,12 +2422,15 @@ export const SwitchCommand: MessageFns<SwitchCommand> = {
     message.dpid = (object.dpid !== undefined && object.dpid !== null) ? BigInt(object.dpid) : 0n;
     message.kind = object.kind ?? 0;
     message.openflow = object.openflow ?? Buffer.alloc(0);
+    message.appName = object.appName ?? "";
+    message.appKind = object.appKind ?? 0;
+    message.appId = object.appId ?? 0;
     return message;
   },
 };
 
 function createBaseSwitchResult(): SwitchResult {
-  return { correlation: 0n, failure: 0, detail: "", replies: [], openflow: Buffer.alloc(0) };
+  return { correlation: 0n, failure: 0, detail: "", replies: [], openflow: Buffer.alloc(0), ownershipReason: "" };
 }
 
 export const SwitchResult: MessageFns<SwitchResult> = {
@@ -2370,6 +2452,9 @@ export const SwitchResult: MessageFns<SwitchResult> = {
     }
     if (message.openflow.length !== 0) {
       writer.uint32(42).bytes(message.openflow);
+    }
+    if (message.ownershipReason !== "") {
+      writer.uint32(50).string(message.ownershipReason);
     }
     return writer;
   },
@@ -2427,6 +2512,14 @@ export const SwitchResult: MessageFns<SwitchResult> = {
             message.openflow = Buffer.from(reader.bytes());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.ownershipReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2451,6 +2544,7 @@ export const SwitchResult: MessageFns<SwitchResult> = {
     message.detail = object.detail ?? "";
     message.replies = object.replies?.map((e) => e) || [];
     message.openflow = object.openflow ?? Buffer.alloc(0);
+    message.ownershipReason = object.ownershipReason ?? "";
     return message;
   },
 };
@@ -2746,7 +2840,15 @@ export const RemoteDesc: MessageFns<RemoteDesc> = {
 };
 
 function createBaseRemoteSwitchView(): RemoteSwitchView {
-  return { version: 0, remote: "", connectedAt: 0, features: Buffer.alloc(0), desc: undefined, ports: [] };
+  return {
+    version: 0,
+    remote: "",
+    connectedAt: 0,
+    features: Buffer.alloc(0),
+    desc: undefined,
+    ports: [],
+    confinesApps: false,
+  };
 }
 
 export const RemoteSwitchView: MessageFns<RemoteSwitchView> = {
@@ -2768,6 +2870,9 @@ export const RemoteSwitchView: MessageFns<RemoteSwitchView> = {
     }
     for (const v of message.ports) {
       RemotePort.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.confinesApps !== false) {
+      writer.uint32(56).bool(message.confinesApps);
     }
     return writer;
   },
@@ -2833,6 +2938,14 @@ export const RemoteSwitchView: MessageFns<RemoteSwitchView> = {
             message.ports.push(RemotePort.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.confinesApps = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2858,6 +2971,7 @@ export const RemoteSwitchView: MessageFns<RemoteSwitchView> = {
       ? RemoteDesc.fromPartial(object.desc)
       : undefined;
     message.ports = object.ports?.map((e) => RemotePort.fromPartial(e)) || [];
+    message.confinesApps = object.confinesApps ?? false;
     return message;
   },
 };
