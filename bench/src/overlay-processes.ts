@@ -268,6 +268,7 @@ async function commands(node1: Node, on: Node, o: Options, root: string, label: 
       if (edge === 'end') return true;
       const args = [join(root, 'bench', 'dist', 'clients', 'command-timer.js'), '--target', `127.0.0.1:${on.grpcPort}`, '--dpid', String(DEFAULT_ONE_WAY_OPTIONS.firstDpid), '--count', String(o.commands), '--max-wall-s', String(o.maxWallS)];
       const timer = await Child.start('command-timer', process.execPath, args, root);
+      progress(`${label}: command-timer pid ${timer.pid}; the switch answers in this process, pid ${process.pid}`);
       try {
         result = JSON.parse(await timer.nextLine((l) => l.startsWith('{"barrier"'), 3 * o.maxWallS * 1000 + READY_MS)) as typeof result;
       } finally {
