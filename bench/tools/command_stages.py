@@ -147,7 +147,8 @@ def analyze(a) -> int:
         v = sorted(ms(tr[i + 1] - tr[i]) for tr in trips)
         print(f'| {label} | {percentile(v, .5):.3f} | {percentile(v, .9):.3f} | {percentile(v, .99):.3f} | {v[-1]:.2f} |')
     turns = sorted(ms(trips[i + 1][0] - trips[i][-1]) for i in range(len(trips) - 1))
-    print(f'| client: answer -> next command | {percentile(turns, .5):.3f} | {percentile(turns, .9):.3f} | {percentile(turns, .99):.3f} | {turns[-1]:.2f} |')
+    if turns:
+        print(f'| client: answer -> next command | {percentile(turns, .5):.3f} | {percentile(turns, .9):.3f} | {percentile(turns, .99):.3f} | {turns[-1]:.2f} |')
     threshold = percentile(total, .99)
     held = collections.Counter()
     for tr in trips:
