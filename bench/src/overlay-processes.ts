@@ -41,6 +41,7 @@ const USAGE = `usage: npm run bench:overlay-processes -- [options]
   --max-wall-s S  stop a command series after this long (default 30)
   --topologies L  which line topologies to run, of 2,3 (default 2,3: in the 2-node one the client is on node 1, then 2; in the 3-node one on node 3)
   --cpu-prof DIR  run every runtime under node --cpu-prof, profiles in DIR
+  --only-commands skip the event windows (flood, paced, sweep): only the command series, for quick A/B of its tail
   --json          print machine-readable results instead of the table`;
 
 interface Options {
@@ -53,6 +54,7 @@ interface Options {
   readonly maxWallS: number;
   readonly topologies: readonly number[];
   readonly cpuProfDir: string | undefined;
+  readonly onlyCommands: boolean;
   readonly json: boolean;
   readonly help: boolean;
 }
@@ -60,7 +62,7 @@ interface Options {
 function parseOptions(argv: string[]): Options {
   const { values: v } = parseArgs({
     args: argv,
-    options: { rate: { type: 'string' }, sweep: { type: 'string' }, seconds: { type: 'string' }, warmup: { type: 'string' }, switches: { type: 'string' }, commands: { type: 'string' }, 'max-wall-s': { type: 'string' }, topologies: { type: 'string' }, 'cpu-prof': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+    options: { rate: { type: 'string' }, sweep: { type: 'string' }, seconds: { type: 'string' }, warmup: { type: 'string' }, switches: { type: 'string' }, commands: { type: 'string' }, 'max-wall-s': { type: 'string' }, topologies: { type: 'string' }, 'cpu-prof': { type: 'string' }, 'only-commands': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
     strict: true,
   });
   return {
@@ -73,6 +75,7 @@ function parseOptions(argv: string[]): Options {
     maxWallS: positiveNumber('max-wall-s', v['max-wall-s'], 30, { integer: false }),
     topologies: listOption('topologies', v.topologies, ['2', '3'] as const).map(Number),
     cpuProfDir: v['cpu-prof'] === undefined ? undefined : resolve(v['cpu-prof']),
+    onlyCommands: v['only-commands'] === true,
     json: v.json === true,
     help: v.help === true,
   };
@@ -107,6 +110,15 @@ interface Row {
   readonly relayShedFrames: number;
 }
 
+/** A row of `--only-commands`: the command series alone, on runtimes that carried no event window before. */
+interface CommandRow {
+  readonly nodes: number;
+  readonly clientOn: number;
+  readonly hops: number;
+  readonly barrier: LatencySummary;
+  readonly flowMod: LatencySummary;
+}
+
 const READY_MS = 30_000;
 const CLIENT_ANSWER_MS = 15_000;
 
@@ -136,6 +148,7 @@ async function startNodes(count: number, root: string, scratch: string, cpuProfD
     nodes.push({ name, id: nodeIdOf(name), overlayPort, child, ...ports });
   }
   for (const node of nodes) await waitForRuntime(node, READY_MS);
+  for (const node of nodes) progress(`${node.name}: pid ${node.child.pid}, ports: openflow ${node.openflowPort}, grpc ${node.grpcPort}, overlay ${node.overlayPort}, http ${node.httpPort}`);
   return nodes;
 }
 
@@ -255,6 +268,7 @@ async function commands(node1: Node, on: Node, o: Options, root: string, label: 
       if (edge === 'end') return true;
       const args = [join(root, 'bench', 'dist', 'clients', 'command-timer.js'), '--target', `127.0.0.1:${on.grpcPort}`, '--dpid', String(DEFAULT_ONE_WAY_OPTIONS.firstDpid), '--count', String(o.commands), '--max-wall-s', String(o.maxWallS)];
       const timer = await Child.start('command-timer', process.execPath, args, root);
+      progress(`${label}: command-timer pid ${timer.pid}; the switch answers in this process, pid ${process.pid}`);
       try {
         result = JSON.parse(await timer.nextLine((l) => l.startsWith('{"barrier"'), 3 * o.maxWallS * 1000 + READY_MS)) as typeof result;
       } finally {
@@ -267,9 +281,9 @@ async function commands(node1: Node, on: Node, o: Options, root: string, label: 
   return result;
 }
 
-async function measureTopology(count: number, targets: readonly number[], o: Options, root: string): Promise<Row[]> {
+async function measureTopology(count: number, targets: readonly number[], o: Options, root: string): Promise<(Row | CommandRow)[]> {
   const scratch = mkdtempSync(join(tmpdir(), `sdn-bench-overlay-processes-${count}-`));
-  const rows: Row[] = [];
+  const rows: (Row | CommandRow)[] = [];
   let nodes: Node[] = [];
   try {
     nodes = await startNodes(count, root, scratch, o.cpuProfDir);
@@ -279,6 +293,12 @@ async function measureTopology(count: number, targets: readonly number[], o: Opt
     for (const k of targets) {
       const on = nodes[k - 1]!;
       const label = `${count} nodes, client on node ${k}`;
+      if (o.onlyCommands) {
+        const timed = await commands(node1, on, o, root, label);
+        progress(`${label}: barrier p50 ${timed.barrier.p50Us} µs p99 ${timed.barrier.p99Us} µs max ${timed.barrier.maxUs} µs; flow-mod p50 ${timed.flowMod.p50Us} µs p99 ${timed.flowMod.p99Us} µs (load ${loadAverage()})`);
+        rows.push({ nodes: count, clientOn: k, hops: k - 1, ...timed });
+        continue;
+      }
       const elsewhere = nodes.filter((n) => n !== node1 && n !== on);
       const publishedElsewhere = async (): Promise<number> => {
         let total = 0;
@@ -329,6 +349,18 @@ function ms(us: number | undefined): string {
   return us === undefined ? '—' : (us / 1000).toFixed(2);
 }
 
+function commandReport(rows: readonly CommandRow[], o: Options, machine: string): string {
+  return [
+    machine,
+    '',
+    `Serve processes on loopback in a line (plain TCP overlay, \`--overlay-insecure\`); no event window before (\`--only-commands\`). Commands: sequential, from an sdk-ts client on that node to a switch of node 1, ${o.commands.toLocaleString('en-US')} each.`,
+    '',
+    '| nodes | client on | overlay hops | barrier p50 / p99 / p99.9 / max ms | flow-mod confirmed p50 / p99 / p99.9 / max ms |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.nodes} | ${r.clientOn} | ${r.hops} | ${ms(r.barrier.p50Us)} / ${ms(r.barrier.p99Us)} / ${ms(r.barrier.p999Us)} / ${ms(r.barrier.maxUs)} | ${ms(r.flowMod.p50Us)} / ${ms(r.flowMod.p99Us)} / ${ms(r.flowMod.p999Us)} / ${ms(r.flowMod.maxUs)} |`),
+  ].join('\n');
+}
+
 function report(rows: readonly Row[], o: Options, machine: string): string {
   return [
     machine,
@@ -347,10 +379,11 @@ async function run(o: Options): Promise<number> {
     if (!existsSync(join(root, file))) throw new Error(`${file} is missing: run npx tsc -b`);
   }
   const machine = machineLine('the generator, the runtimes and the clients share the cores');
-  const rows: Row[] = [];
+  const rows: (Row | CommandRow)[] = [];
   if (o.topologies.includes(2)) rows.push(...(await measureTopology(2, [1, 2], o, root)));
   if (o.topologies.includes(3)) rows.push(...(await measureTopology(3, [3], o, root)));
-  process.stdout.write(o.json ? `${JSON.stringify({ machine, options: o, rows }, null, 2)}\n` : `${report(rows, o, machine)}\n`);
+  const text = o.onlyCommands ? commandReport(rows, o, machine) : report(rows as Row[], o, machine);
+  process.stdout.write(o.json ? `${JSON.stringify({ machine, options: o, rows }, null, 2)}\n` : `${text}\n`);
   return 0;
 }
 
