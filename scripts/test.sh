@@ -63,5 +63,6 @@ mapfile -t e2e_files < <(test_files +e2e runtime/dist)
 step "node tests (unit, property, conformance, integration)" node_suite node "${unit_files[@]}"
 step "node tests (end to end: Open vSwitch, grpcurl)" node_suite node-e2e "${e2e_files[@]}"
 step "sdk-python (mypy, pytest)" bash sdk-python/scripts/test.sh --junitxml="$reports/pytest.xml"
+step "bench tools (pytest)" sdk-python/.venv/bin/python -m pytest -q bench/tools --junitxml="$reports/bench-tools.xml"
 
 node scripts/test-summary.mjs "$steps_file" "$reports"
