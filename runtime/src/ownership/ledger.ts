@@ -133,16 +133,17 @@ export class FlowLedger {
   private add(app: AppRef, mod: FlowModBody): void {
     const key = matchKeyOf(mod.match);
     const slot = slotKey(mod.tableId, mod.priority);
-    const byApp = this.slots.get(slot);
-    // Most adds land where only the app itself has flows: no other owner to walk, no bits to make.
-    const bits = byApp !== undefined && (byApp.size > 1 || !byApp.has(app.id)) ? refuseOverlap(app, mod, byApp) : undefined;
     const mark = appAskedFlowRemoved(mod) ? NOTIFY : 0;
-    const existing = byApp === undefined ? -1 : this.index.find(slot, app.id, key);
+    const existing = this.index.find(slot, app.id, key);
     if (existing >= 0) {
-      // The switch replaces a flow with the same table, priority and match: no new flow, nothing made.
+      // The switch replaces a flow with the same table, priority and match: no new flow, nothing made. Nor an
+      // overlap to check: no other app's flow overlaps one in the ledger (whichever came second was refused).
       if (this.index.mark(existing) !== mark) this.index.setMark(existing, mark);
       return;
     }
+    const byApp = this.slots.get(slot);
+    // Most adds land where only the app itself has flows: no other owner to walk, no bits to make.
+    const bits = byApp !== undefined && (byApp.size > 1 || !byApp.has(app.id)) ? refuseOverlap(app, mod, byApp) : undefined;
     const quota = this.quotaOf(app.id);
     if (this.count(app.id) >= quota) throw new OwnershipError('quota', app.name, `already holds ${quota} flows on this switch, its quota`);
     const id = this.index.insert(slot, app.id, key);
