@@ -140,6 +140,54 @@ export function matchKeyOf(match: Match): MatchKey {
     if (type <= previous) inOrder = false;
     previous = type;
   }
+  return finishKey(w, inOrder);
+}
+
+/**
+ * `matchKeyOf` of the match whose OXM fields are `bytes[start..end)`, as the
+ * codec encoded them (the fields of a flow-mod about to be sent): the same key,
+ * without encoding the fields a second time.
+ * @throws RangeError when the range does not hold whole OXM fields.
+ */
+export function matchKeyOfEncoded(bytes: Uint8Array, start: number, end: number): MatchKey {
+  const w = keyWriter;
+  w.reset();
+  if (end - start > w.buf.length) w.ensure(end - start);
+  const b = w.buf;
+  // In order and unmasked (a learning switch's flow): the bytes as they are, hashed while copied.
+  let asTheyAre = true;
+  let previous = -1;
+  let h = FNV_OFFSET;
+  for (let at = start; at < end; ) {
+    const next = at + HEADER_SIZE + (at + HEADER_SIZE <= end ? bytes[at + 3]! : 0);
+    if (at + HEADER_SIZE > end || next > end) throw new RangeError(`bytes ${start}..${end} do not hold whole OXM fields (one at ${at} does not end by ${end})`);
+    const pos = w.pos;
+    // Copied by hand: a subarray per field cost more than the copy.
+    for (let i = at; i < next; i++) {
+      const byte = bytes[i]!;
+      b[pos + i - at] = byte;
+      h = Math.imul(h ^ byte, FNV_PRIME);
+    }
+    w.pos = pos + next - at;
+    // Class and field: the 23 bits before the mask bit.
+    const type = (b[pos]! << 15) | (b[pos + 1]! << 7) | (b[pos + 2]! >>> 1);
+    if (type <= previous) asTheyAre = false;
+    previous = type;
+    if ((b[pos + 2]! & HAS_MASK) !== 0) {
+      normalizeMask(w, pos);
+      asTheyAre = false;
+    }
+    at = next;
+  }
+  if (!asTheyAre) return finishKey(w, false);
+  scratchKey.bytes = b;
+  scratchKey.length = w.pos;
+  scratchKey.hash = h >>> 2;
+  return scratchKey;
+}
+
+/** The key of the normalized fields written to `w` (`inOrder`: by OXM type already): sorted, hashed. */
+function finishKey(w: Writer, inOrder: boolean): MatchKey {
   if (!inOrder) sortFields(w);
   const b = w.buf;
   let h = FNV_OFFSET;
