@@ -2,26 +2,32 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AppEvent } from './app-types.js';
 import type { AppIdentity, Command, SwitchHandle, SwitchView } from './switch-directory.js';
-import { encodeMessage, OFPFC_ADD, OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPFF_SEND_FLOW_REM, OFPR_ACTION, OFPR_NO_MATCH, OFPTT_ALL, type FlowMod, type FlowRemoved, type Match, type OfpMessage, type PacketIn } from '../openflow/index.js';
+import { decodeMessage, encodeMessage, OFPFC_ADD, OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPFF_SEND_FLOW_REM, OFPR_ACTION, OFPR_NO_MATCH, OFPTT_ALL, type FlowMod, type FlowRemoved, type Match, type OfpMessage, type PacketIn } from '../openflow/index.js';
 import { APP_ID_MASK, appCookie, confineCommand, OwnershipError } from '../ownership/index.js';
 import { delivers, Ownership } from './ownership.js';
 
 type Mod = Omit<FlowMod, 'version' | 'xid'>;
 
-/** A switch handle that records what reaches the switch (values in `sent`, encoded messages in `encoded`) and answers requests with `reply`. */
-function fakeSwitch(dpid: bigint, version = 4, reply: OfpMessage[] = []): SwitchHandle & { sent: Command[]; encoded: Buffer[] } {
+/**
+ * A switch handle that records what reaches the switch (values in `sent`, copies of encoded messages in `encoded`:
+ * the caller may reuse its buffer; both in `reached`, in order, the encoded ones decoded) and answers requests with `reply`.
+ */
+function fakeSwitch(dpid: bigint, version = 4, reply: OfpMessage[] = []): SwitchHandle & { sent: Command[]; encoded: Buffer[]; reached: Command[] } {
   const sent: Command[] = [];
   const encoded: Buffer[] = [];
+  const reached: Command[] = [];
+  const value = (c: Command): void => void (sent.push(c), reached.push(c));
   return {
     dpid,
     node: 0,
     version,
     sent,
     encoded,
-    send: (c) => void sent.push(c),
-    sendEncoded: (m) => void encoded.push(m),
-    sendConfirmed: (c) => (sent.push(c), Promise.resolve()),
-    request: (c) => (sent.push(c), Promise.resolve(reply)),
+    reached,
+    send: value,
+    sendEncoded: (m) => void (encoded.push(Buffer.from(m)), reached.push(decodeMessage(Buffer.from(m)))),
+    sendConfirmed: (c) => (value(c), Promise.resolve()),
+    request: (c) => (value(c), Promise.resolve(reply)),
     barrier: () => Promise.resolve(),
   };
 }
@@ -50,7 +56,7 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     const handle = own.confine(acl, sw);
     handle.send(add(1000, ipPair('10.0.0.1', '10.0.0.3'), { cookie: 0x61636cn }));
     handle.send(deleteAll);
-    const [sentAdd, sentDelete] = sw.sent as Mod[];
+    const [sentAdd, sentDelete] = sw.reached as Mod[];
     assert.equal(sentAdd!.cookie, appCookie(acl.id, 0x61636cn));
     assert.deepEqual([sentDelete!.cookie, sentDelete!.cookieMask], [appCookie(acl.id, 0n), APP_ID_MASK]);
   });
@@ -76,6 +82,34 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     assert.deepEqual(refusals, ['acl quota']);
   });
 
+  it('sends an app\'s flow-mod to an OpenFlow 1.3 switch as bytes, encoded once and confined; to a 1.0 switch as the confined value', () => {
+    const own = new Ownership({ defaultQuota: Infinity });
+    const acl = own.app('acl');
+    const of13 = fakeSwitch(1n);
+    const of10 = fakeSwitch(2n, 1);
+    own.route(up(1n));
+    own.route(up(2n));
+    const mod = add(1000, ipPair('10.0.0.1', '10.0.0.3'), { cookie: 7n, idleTimeout: 60, instructions: [{ type: 'applyActions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }] });
+    own.confine(acl, of13).send(mod);
+    own.confine(acl, of10).send(add(7, [{ field: 'in_port', value: 1 }]));
+    assert.deepEqual([of13.sent, of13.encoded], [[], [encoded(confineCommand(acl, 4, mod))]]);
+    assert.deepEqual([of10.sent.length, of10.encoded.length], [1, 0]);
+    assert.deepEqual([own.flowCount(acl.id, 1n), own.flowCount(acl.id, 2n)], [1, 1]);
+  });
+
+  it('records a handle\'s flow-mods in the switch\'s ledger of the moment: a switch down and up again (a role change keeps the handle) starts afresh', () => {
+    const own = new Ownership({ defaultQuota: Infinity });
+    const acl = own.app('acl');
+    own.route(up(1n));
+    const handle = own.confine(acl, fakeSwitch(1n));
+    handle.send(add(5, ipPair('10.0.0.1', '10.0.0.2')));
+    own.route({ type: 'switchDown', node: 0, dpid: 1n, reason: 'notMaster', detail: '' });
+    own.route(up(1n));
+    assert.equal(own.flowCount(acl.id, 1n), 0);
+    handle.send(add(5, ipPair('10.0.0.1', '10.0.0.2')));
+    assert.equal(own.flowCount(acl.id, 1n), 1);
+  });
+
   it('decodes an encoded command of another version than the switch\'s, so the connection can write it in its own', () => {
     const own = new Ownership({ defaultQuota: Infinity });
     const sw = fakeSwitch(1n, 1);
@@ -95,7 +129,7 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     acl.send(add(1000, ipPair('10.0.0.1', '10.0.0.3')));
     await assert.rejects(acl.sendConfirmed(add(1000, ipPair('10.0.0.3', '10.0.0.1'))), (err: unknown) => err instanceof OwnershipError && err.code === 'OWNERSHIP_QUOTA');
     assert.deepEqual(refusals, ['acl overlap', 'acl quota']);
-    assert.equal(sw.sent.length, 1);
+    assert.equal(sw.reached.length, 1);
     assert.equal(own.flowCount(own.app('acl').id, 1n), 1);
   });
 
@@ -135,9 +169,9 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     assert.equal(own.scope('acl', directory), scope);
     assert.equal(scope.switches.lookup(1n), scope.switches.lookup(1n), 'one handle per switch, not one per lookup');
     scope.switches.lookup(1n)!.send(add(1000, []));
-    assert.equal((sw.sent[0] as Mod).cookie, appCookie(scope.id, 0n));
+    assert.equal((sw.reached[0] as Mod).cookie, appCookie(scope.id, 0n));
     assert.deepEqual(await scope.removeFlows(), []);
-    assert.equal((sw.sent[1] as Mod).command, OFPFC_DELETE);
+    assert.equal((sw.reached[1] as Mod).command, OFPFC_DELETE);
   });
 
   it('leaves a switch whose node confines (forApp) to that node: the app\'s commands go as written, named as the app, and so does removing its flows', async () => {

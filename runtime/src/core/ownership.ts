@@ -21,6 +21,7 @@ import {
   appIdOf,
   asOwnerSees,
   confineCommand,
+  encodeAdmittedFlowMod,
   FlowLedger,
   layoutTables,
   NO_APP_ID,
@@ -64,6 +65,8 @@ export interface Recipient {
 export class Ownership {
   readonly ids = new AppIds();
   private readonly ledgers = new Map<bigint, FlowLedger>();
+  /** Changes whenever a switch's ledger is replaced or dropped: a handle's cached ledger is good while this is what it saw. */
+  private ledgerEpoch = 0;
   private readonly options: OwnershipOptions;
   private readonly quotaById = new Map<number, number>();
   private readonly scopes = new Map<string, { readonly kind: AppKind; readonly scope: AppScope }>();
@@ -204,6 +207,8 @@ export class Ownership {
         throw err;
       }
     };
+    let ledger: FlowLedger | undefined;
+    let ledgerEpoch = -1;
     const admitted = <T>(command: Command, send: (c: Command) => Promise<T>): Promise<T> => {
       let out: Command;
       try {
@@ -217,7 +222,26 @@ export class Ownership {
       dpid: sw.dpid,
       node: sw.node,
       version: sw.version,
-      send: (command) => sw.send(admit(command)),
+      send: (command) => {
+        if (command.type !== 'FlowMod' || sw.version !== OFP_VERSION_1_3) {
+          sw.send(admit(command));
+          return;
+        }
+        // The hot path (a learning switch's flow-mod per packet-in): encoded once, the ledger keying the flow from those bytes,
+        // and found without a lookup by bigint per flow-mod.
+        if (ledgerEpoch !== this.ledgerEpoch) {
+          ledger = this.ledger(sw.dpid);
+          ledgerEpoch = this.ledgerEpoch;
+        }
+        let message: Buffer;
+        try {
+          message = encodeAdmittedFlowMod(app, command, ledger!);
+        } catch (err) {
+          if (err instanceof OwnershipError) this.options.onRefused?.(err);
+          throw err;
+        }
+        sw.sendEncoded(message);
+      },
       sendEncoded: (message) => {
         if (passesUnconfined(sw.version, message)) {
           sw.sendEncoded(message);
@@ -243,9 +267,11 @@ export class Ownership {
     switch (event.type) {
       case 'switchUp':
         this.ledgers.set(event.dpid, this.newLedger());
+        this.ledgerEpoch++;
         return event;
       case 'switchDown':
         this.ledgers.delete(event.dpid);
+        this.ledgerEpoch++;
         return event;
       case 'packetIn': {
         const route = packetInRoute(event.message);

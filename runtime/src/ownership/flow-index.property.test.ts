@@ -30,7 +30,7 @@ describe('FlowIndex', () => {
    */
   const key = (numbers: readonly number[]): MatchKey => {
     const bytes = Buffer.from(numbers.flatMap((n) => new Array<number>(1 + 40 * n).fill(n)));
-    return { bytes, length: bytes.length, hash: numbers.reduce((a, n) => a + n, numbers.length) % 2 };
+    return { bytes, start: 0, length: bytes.length, hash: numbers.reduce((a, n) => a + n, numbers.length) % 2 };
   };
   const op = fc.record({
     remove: fc.boolean(),

@@ -67,7 +67,7 @@ export class FlowIndex {
     this.words[w + APP] = appId;
     this.words[w + MARK] = 0;
     this.words[w + KEY_LENGTH] = key.length;
-    const keyBytes = key.bytes.subarray(0, key.length);
+    const keyBytes = key.bytes.subarray(key.start, key.start + key.length);
     if (key.length <= INLINE_KEY_BYTES) this.bytes.set(keyBytes, id * RECORD_BYTES + INLINE_KEY_AT);
     else this.words[w + KEY_START] = this.store(keyBytes);
     place(this.table, h, id);
@@ -111,7 +111,8 @@ export class FlowIndex {
     const stored = inline ? this.bytes : this.arena;
     const at = inline ? id * RECORD_BYTES + INLINE_KEY_AT : words[w + KEY_START]!;
     const bytes = key.bytes;
-    for (let i = 0; i < n; i++) if (stored[at + i] !== bytes[i]) return false;
+    const from = key.start;
+    for (let i = 0; i < n; i++) if (stored[at + i] !== bytes[from + i]) return false;
     return true;
   }
 

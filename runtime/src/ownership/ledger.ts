@@ -93,15 +93,17 @@ export class FlowLedger {
    * modify/delete on OpenFlow 1.0 (no cookie mask): refused unless the app owns
    * that flow. Non-strict deletes drop the app's covered entries now (the
    * switch's FLOW_REMOVED confirms later).
+   * `key`: `matchKeyOf(mod.match)` when the caller has it already (from the
+   * encoded flow-mod: `matchKeyOfEncoded`); made here otherwise.
    * @throws OwnershipError `overlap`, `quota` or `unconfinable`; nothing is recorded then.
    */
-  apply(app: AppRef, version: number, mod: FlowModBody): void {
-    if (mod.command === OFPFC_ADD) return this.add(app, mod);
+  apply(app: AppRef, version: number, mod: FlowModBody, key?: MatchKey): void {
+    if (mod.command === OFPFC_ADD) return this.add(app, mod, key ?? matchKeyOf(mod.match));
     const strict = mod.command === OFPFC_MODIFY_STRICT || mod.command === OFPFC_DELETE_STRICT;
-    if (strict && version === 1 && this.ownerOf(mod.tableId, mod.priority, matchKeyOf(mod.match)) !== app.id) {
+    if (strict && version === 1 && this.ownerOf(mod.tableId, mod.priority, key ?? matchKeyOf(mod.match)) !== app.id) {
       throw new OwnershipError('unconfinable', app.name, 'OpenFlow 1.0 cannot confine a strict modify or delete by cookie, and the ledger holds no flow of this app with that table, priority and match');
     }
-    if (mod.command === OFPFC_DELETE || mod.command === OFPFC_DELETE_STRICT) this.delete(app.id, mod, strict);
+    if (mod.command === OFPFC_DELETE || mod.command === OFPFC_DELETE_STRICT) this.delete(app.id, mod, strict, key);
   }
 
   /**
@@ -130,19 +132,19 @@ export class FlowLedger {
     this.counts.delete(appId);
   }
 
-  private add(app: AppRef, mod: FlowModBody): void {
-    const key = matchKeyOf(mod.match);
+  private add(app: AppRef, mod: FlowModBody, key: MatchKey): void {
     const slot = slotKey(mod.tableId, mod.priority);
-    const byApp = this.slots.get(slot);
-    // Most adds land where only the app itself has flows: no other owner to walk, no bits to make.
-    const bits = byApp !== undefined && (byApp.size > 1 || !byApp.has(app.id)) ? refuseOverlap(app, mod, byApp) : undefined;
     const mark = appAskedFlowRemoved(mod) ? NOTIFY : 0;
-    const existing = byApp === undefined ? -1 : this.index.find(slot, app.id, key);
+    const existing = this.index.find(slot, app.id, key);
     if (existing >= 0) {
-      // The switch replaces a flow with the same table, priority and match: no new flow, nothing made.
+      // The switch replaces a flow with the same table, priority and match: no new flow, nothing made. Nor an
+      // overlap to check: no other app's flow overlaps one in the ledger (whichever came second was refused).
       if (this.index.mark(existing) !== mark) this.index.setMark(existing, mark);
       return;
     }
+    const byApp = this.slots.get(slot);
+    // Most adds land where only the app itself has flows: no other owner to walk, no bits to make.
+    const bits = byApp !== undefined && (byApp.size > 1 || !byApp.has(app.id)) ? refuseOverlap(app, mod, byApp) : undefined;
     const quota = this.quotaOf(app.id);
     if (this.count(app.id) >= quota) throw new OwnershipError('quota', app.name, `already holds ${quota} flows on this switch, its quota`);
     const id = this.index.insert(slot, app.id, key);
@@ -157,10 +159,10 @@ export class FlowLedger {
     this.bump(app.id, 1);
   }
 
-  private delete(appId: number, mod: FlowModBody, strict: boolean): void {
+  private delete(appId: number, mod: FlowModBody, strict: boolean, given: MatchKey | undefined): void {
     // out_port / out_group filter by actions the ledger does not keep: the switch's FLOW_REMOVED tells.
     if (mod.outPort !== OFPP_ANY || mod.outGroup !== OFPG_ANY) return;
-    const key = strict ? matchKeyOf(mod.match) : undefined;
+    const key = strict ? (given ?? matchKeyOf(mod.match)) : undefined;
     const bits = strict ? undefined : matchBits(mod.match);
     for (const [slot, byApp] of this.slots) {
       const own = byApp.get(appId);

@@ -99,21 +99,40 @@ export function matchCovers(wide: MatchBits, narrow: MatchBits): boolean {
 const keyWriter = new Writer(64);
 
 /**
- * What `matchKeyOf` hands back: a match's key bytes in a scratch buffer, and
- * their hash. Valid until the next `matchKeyOf` call (one object, reused: the
- * key of a flow-mod that replaces a flow is never kept).
+ * What `matchKeyOf` hands back: a match's key bytes, and their hash. Valid
+ * until the next `matchKeyOf` or `matchKeyOfEncoded` call, and while the bytes
+ * it was made from are unchanged (one object, reused: the key of a flow-mod
+ * that replaces a flow is never kept).
  */
 export interface MatchKey {
-  /** The key is `bytes[0..length)`. */
-  readonly bytes: Buffer;
+  /** The key is `bytes[start..start + length)`: a scratch buffer, or the encoded match itself (`matchKeyOfEncoded`). */
+  readonly bytes: Uint8Array;
+  readonly start: number;
   readonly length: number;
-  /** 32-bit FNV-1a of the key bytes, its top 30 bits (its low bits mix poorly): a small integer, which a Map hashes inline (a string key is hashed by a call out of the generated code). */
+  /** `keyHash` of the key bytes, 30 bits: a small integer, which a Map hashes inline (a string key is hashed by a call out of the generated code). */
   readonly hash: number;
 }
 
-const scratchKey: { bytes: Buffer; length: number; hash: number } = { bytes: keyWriter.buf, length: 0, hash: 0 };
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+const scratchKey: { bytes: Uint8Array; start: number; length: number; hash: number } = { bytes: keyWriter.buf, start: 0, length: 0, hash: 0 };
+
+/**
+ * A 30-bit hash of `b[start..end)`: murmur3's body over its 4-byte words (a
+ * byte at a time was a third of a learning switch's key), the bytes left over
+ * folded in one by one; the top 30 bits (the FlowIndex mixes it again).
+ */
+function keyHash(b: Uint8Array, start: number, end: number): number {
+  let h = end - start;
+  let at = start;
+  for (; at + 4 <= end; at += 4) {
+    let k = (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    h ^= k;
+    h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+  }
+  for (; at < end; at++) h = Math.imul(h ^ b[at]!, 0x01000193);
+  return h >>> 2;
+}
 
 /**
  * The key of `match`: bytes that are the same for two matches exactly when
@@ -140,13 +159,57 @@ export function matchKeyOf(match: Match): MatchKey {
     if (type <= previous) inOrder = false;
     previous = type;
   }
+  return finishKey(w, inOrder);
+}
+
+/**
+ * `matchKeyOf` of the match whose OXM fields are `bytes[start..end)`, as the
+ * codec encoded them (the fields of a flow-mod about to be sent): the same key,
+ * without encoding the fields a second time.
+ * @throws RangeError when the range does not hold whole OXM fields.
+ */
+export function matchKeyOfEncoded(bytes: Uint8Array, start: number, end: number): MatchKey {
+  // In order and unmasked (a learning switch's flow): the key is the bytes as they are, where they are.
+  let asTheyAre = true;
+  let previous = -1;
+  for (let at = start; at < end; ) {
+    const next = at + HEADER_SIZE + (at + HEADER_SIZE <= end ? bytes[at + 3]! : 0);
+    if (at + HEADER_SIZE > end || next > end) throw new RangeError(`bytes ${start}..${end} do not hold whole OXM fields (one at ${at} does not end by ${end})`);
+    // Class and field: the 23 bits before the mask bit.
+    const type = (bytes[at]! << 15) | (bytes[at + 1]! << 7) | (bytes[at + 2]! >>> 1);
+    if (type <= previous || (bytes[at + 2]! & HAS_MASK) !== 0) asTheyAre = false;
+    previous = type;
+    at = next;
+  }
+  if (asTheyAre) return keyAt(bytes, start, end - start);
+  const w = keyWriter;
+  w.reset();
+  let inOrder = true;
+  previous = -1;
+  for (let at = start; at < end; ) {
+    const next = at + HEADER_SIZE + bytes[at + 3]!;
+    const pos = w.pos;
+    w.bytes(bytes.subarray(at, next));
+    normalizeMask(w, pos);
+    const type = (w.buf.readUInt32BE(pos) >>> 9) & 0x7fffff;
+    if (type <= previous) inOrder = false;
+    previous = type;
+    at = next;
+  }
+  return finishKey(w, inOrder);
+}
+
+/** The key of the normalized fields written to `w` (`inOrder`: by OXM type already): sorted, hashed. */
+function finishKey(w: Writer, inOrder: boolean): MatchKey {
   if (!inOrder) sortFields(w);
-  const b = w.buf;
-  let h = FNV_OFFSET;
-  for (let i = 0; i < w.pos; i++) h = Math.imul(h ^ b[i]!, FNV_PRIME);
-  scratchKey.bytes = b;
-  scratchKey.length = w.pos;
-  scratchKey.hash = h >>> 2;
+  return keyAt(w.buf, 0, w.pos);
+}
+
+function keyAt(bytes: Uint8Array, start: number, length: number): MatchKey {
+  scratchKey.bytes = bytes;
+  scratchKey.start = start;
+  scratchKey.length = length;
+  scratchKey.hash = keyHash(bytes, start, start + length);
   return scratchKey;
 }
 

@@ -33,8 +33,9 @@ export function fakeSession(dpid: bigint, remote = '127.0.0.1:6653', answer: (m:
     sent,
     closedWith: undefined as string | undefined,
     send: (m: OfpMessage) => void sent.push(m),
-    // Recorded as the message the bytes hold, so tests read every command the same way.
-    sendEncoded: (bytes: Buffer) => void sent.push(decodeMessage(bytes)),
+    // Recorded as the message the bytes hold, so tests read every command the same way; decoded from a copy, since
+    // the caller may reuse its buffer (a confined handle's flow-mods share one) and a decoded value may view its bytes.
+    sendEncoded: (bytes: Buffer) => void sent.push(decodeMessage(Buffer.from(bytes))),
     sendConfirmed: (m: OfpMessage) => Promise.resolve(void sent.push(m)),
     request: (m: OfpMessage) => Promise.resolve(void sent.push(m)).then(() => answer(m)),
     close: (reason: string) => {

@@ -45,5 +45,5 @@ export const nearbyMatch: fc.Arbitrary<Match> = fc
 
 /** A match key's bytes as a string, one latin1 character per byte: what tests compare and keep (matchKeyOf's result is a scratch). */
 export function keyText(key: MatchKey): string {
-  return key.bytes.toString('latin1', 0, key.length);
+  return Buffer.from(key.bytes.buffer, key.bytes.byteOffset + key.start, key.length).toString('latin1');
 }
