@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 const PSI_FILE = '/proc/pressure/cpu';
+const OWN_TASKS = '/proc/self/task';
 const SAMPLE_MS = 250;
-/** Share of a sample interval during which some task waited for a CPU, above which nobody should spin. */
+/** Share of a sample interval during which another process's task, or this thread, waited for a CPU, above which nobody should spin. */
 const CONTENDED = 0.05;
 /** Calm samples in a row before spinning is allowed again (contention comes in bursts). */
 export const CALM_SAMPLES = 8;
@@ -31,18 +32,17 @@ export class SpinGate {
   }
 
   start(): void {
-    let last = stallMicros();
+    let last = cpuWaits();
     if (last === undefined || this.timer !== undefined) return;
     let at = performance.now();
     let calm = CALM_SAMPLES;
     this.timer = setInterval(() => {
       const now = performance.now();
-      const stall = stallMicros();
-      if (stall === undefined) return;
-      const share = (stall - last!) / ((now - at) * 1000);
-      last = stall;
+      const waits = cpuWaits();
+      if (waits === undefined) return;
+      calm = calmAfter(calm, waitShares(last!, waits, (now - at) * 1000));
+      last = waits;
       at = now;
-      calm = calmAfter(calm, share);
       Atomics.store(this.allowed, 0, calm >= CALM_SAMPLES ? 1 : 0);
     }, SAMPLE_MS);
     this.timer.unref();
@@ -54,12 +54,24 @@ export class SpinGate {
   }
 }
 
+/** Shares (0..1, of one sample interval) of the time spent waiting for a CPU. */
+export interface WaitShares {
+  /** Some task of the machine waited ("some" stall, /proc/pressure/cpu). */
+  readonly stall: number;
+  /** This process's threads waited, summed over them (can exceed `stall`: they overlap). */
+  readonly ownWaits: number;
+  /** The main thread waited. */
+  readonly mainWait: number;
+}
+
 /**
- * Calm samples in a row after one whose stall share (0..1) was `share`;
- * spinning is allowed from CALM_SAMPLES on.
+ * Calm samples in a row after one with `shares`; spinning is allowed from
+ * CALM_SAMPLES on. Contended: another process's tasks waited (the stall beyond
+ * our own threads' waits, a lower bound) or the main thread did.
  */
-export function calmAfter(calm: number, share: number): number {
-  return share < CONTENDED ? Math.min(calm + 1, CALM_SAMPLES) : 0;
+export function calmAfter(calm: number, shares: WaitShares): number {
+  const others = shares.stall - shares.ownWaits;
+  return others < CONTENDED && shares.mainWait < CONTENDED ? Math.min(calm + 1, CALM_SAMPLES) : 0;
 }
 
 /** The "some" total (µs) of a /proc/pressure/cpu text, or undefined. */
@@ -73,8 +85,34 @@ export function spinAllowed(gate: Int32Array): boolean {
   return Atomics.load(gate, 0) === 1;
 }
 
-/** The "some" stall total of the CPU, µs, or undefined when the kernel does not say. */
-function stallMicros(): number | undefined {
+/** The run-queue wait (ns) of a schedstat text ("<on cpu ns> <waited ns> <slices>"), or undefined. */
+export function runQueueWaitNanos(text: string): number | undefined {
+  const waited = Number(text.split(' ', 2)[1]);
+  return Number.isFinite(waited) ? waited : undefined;
+}
+
+/** Totals so far, µs: the "some" stall of the machine, and the run-queue wait of each of our threads by thread id. */
+export interface CpuWaits {
+  readonly stall: number;
+  readonly threads: ReadonlyMap<string, number>;
+  /** The main thread's id, or undefined when the kernel gives no per-thread statistics. */
+  readonly main: string | undefined;
+}
+
+/**
+ * The shares of an interval of `intervalMicros` between two samples. A thread
+ * that appeared since counts from 0; one that exited is left out (its last
+ * waits with it, so the stall beyond ours is overstated, never understated).
+ */
+export function waitShares(before: CpuWaits, after: CpuWaits, intervalMicros: number): WaitShares {
+  let ownWaits = 0;
+  for (const [tid, waited] of after.threads) ownWaits += waited - (before.threads.get(tid) ?? 0);
+  const main = after.main === undefined ? 0 : (after.threads.get(after.main) ?? 0) - (before.threads.get(after.main) ?? 0);
+  return { stall: (after.stall - before.stall) / intervalMicros, ownWaits: ownWaits / intervalMicros, mainWait: main / intervalMicros };
+}
+
+/** The totals now, or undefined when the kernel gives no stall. Bounded: one small file per thread of this process. */
+function cpuWaits(): CpuWaits | undefined {
   let text: string;
   try {
     text = readFileSync(PSI_FILE, 'utf8');
@@ -82,5 +120,33 @@ function stallMicros(): number | undefined {
     // No pressure stall information here: the gate stays open.
     return undefined;
   }
-  return someStallMicros(text);
+  const stall = someStallMicros(text);
+  if (stall === undefined) return undefined;
+  const threads = new Map<string, number>();
+  let main: string;
+  let tasks: string[];
+  try {
+    main = readlinkSync('/proc/thread-self').split('/').at(-1)!;
+    tasks = readdirSync(OWN_TASKS);
+  } catch {
+    // No per-thread statistics: every stall counts as another process's.
+    return { stall, threads, main: undefined };
+  }
+  for (const tid of tasks) {
+    const waited = threadWaitMicros(tid);
+    if (waited !== undefined) threads.set(tid, waited);
+  }
+  return { stall, threads, main };
+}
+
+/** One of our threads' run-queue wait so far, µs; undefined when it is gone (it exited between the listing and the read). */
+function threadWaitMicros(tid: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`${OWN_TASKS}/${tid}/schedstat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  const waited = runQueueWaitNanos(text);
+  return waited === undefined ? undefined : waited / 1000;
 }
