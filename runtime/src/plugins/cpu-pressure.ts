@@ -14,13 +14,23 @@ export const CALM_SAMPLES = 8;
  * none is: a spinning thread holds a CPU that the thread it waits for (or
  * another process) needs, and a round trip then costs a scheduler time slice
  * instead of a wake-up. Linux says how often runnable tasks waited for a CPU
- * (pressure stall information, `/proc/pressure/cpu`, "some" total in µs);
- * sampled every 250 ms, spinning stops as soon as that share reaches 5 % and
- * is allowed again after two seconds under it (a gate that opens at every
+ * (pressure stall information, `/proc/pressure/cpu`, "some" total in µs), and
+ * how long each thread of this process waited on a run queue
+ * (`/proc/self/task/<tid>/schedstat`, second field, ns). Sampled every 250 ms,
+ * spinning stops as soon as, for 5 % of the interval or more, another
+ * process's tasks waited (the stall beyond our own threads' waits) or the main
+ * thread did (it spins itself: the CPUs are oversubscribed, whoever by), and
+ * is allowed again after two seconds under both (a gate that opens at every
  * calm moment of a busy machine costs more than it saves).
- * Without the file (another OS, PSI off) spinning stays allowed and the policy
- * (`spinMicros`) alone decides. Our own spinning counts too: when it makes
- * another task wait, it stops.
+ * Our own threads' waits are left out of the stall because on two cores our
+ * two spinning threads make our other threads (GC helpers, libuv) wait, and
+ * counting that kept the gate shut on a calm machine (docs/benchmarks.md);
+ * another process that waits because we spin still closes it. The stall
+ * covers the main thread's waits, so this gate is open whenever the one that
+ * counted every stall was, and more often.
+ * Without the PSI file (another OS, PSI off) spinning stays allowed and the
+ * policy (`spinMicros`) alone decides; without the schedstat files no wait is
+ * ours and every stall counts.
  */
 export class SpinGate {
   readonly buffer = new SharedArrayBuffer(4);
