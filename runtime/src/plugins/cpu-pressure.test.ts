@@ -13,12 +13,12 @@ describe('spin gate (CPU pressure)', () => {
     assert.equal(runQueueWaitNanos('garbage'), undefined);
   });
 
-  it('closes at once when other tasks waited for a CPU 5 % of the time or more, and opens after two calm seconds', () => {
+  it('closes at once when other tasks waited for a CPU 10 % of the time or more, and opens after two calm seconds', () => {
     let calm = CALM_SAMPLES;
-    calm = calmAfter(calm, calmShares(0.05));
+    calm = calmAfter(calm, calmShares(0.1));
     assert.equal(calm, 0, 'closed by one contended sample');
     for (let i = 1; i < CALM_SAMPLES; i++) {
-      calm = calmAfter(calm, calmShares(0.049));
+      calm = calmAfter(calm, calmShares(0.099));
       assert.ok(calm < CALM_SAMPLES, `still closed after ${i} calm samples`);
     }
     calm = calmAfter(calm, calmShares(0.0));
@@ -29,14 +29,16 @@ describe('spin gate (CPU pressure)', () => {
   it('leaves our own threads waiting for each other out (two spinning threads on two cores), not another process waiting', () => {
     // A calm machine while we spin: the stall is our GC and other threads waiting for our spinners.
     assert.equal(calmAfter(CALM_SAMPLES, { stall: 0.3, ownWaits: 0.32, mainWait: 0.01 }), CALM_SAMPLES);
-    // The same, and another process waited 6 % of the time on top.
-    assert.equal(calmAfter(CALM_SAMPLES, { stall: 0.36, ownWaits: 0.3, mainWait: 0.01 }), 0);
+    // The same, and another process waited 11 % of the time on top.
+    assert.equal(calmAfter(CALM_SAMPLES, { stall: 0.43, ownWaits: 0.32, mainWait: 0.01 }), 0);
+    // A machine with some load (measured: stall 17 %, ours 15 %, the main thread 4 %): spinning paid there.
+    assert.equal(calmAfter(CALM_SAMPLES, { stall: 0.17, ownWaits: 0.15, mainWait: 0.04 }), CALM_SAMPLES);
   });
 
   it('closes when the main thread waits for a CPU (a busy machine where our waits hide the others in the overlap)', () => {
     // Measured on two busy cores (load 5): stall 93 %, our threads 85 %, the main thread 31 %.
     assert.equal(calmAfter(CALM_SAMPLES, { stall: 0.93, ownWaits: 0.9, mainWait: 0.31 }), 0);
-    assert.equal(calmAfter(CALM_SAMPLES, { stall: 0.02, ownWaits: 0.0, mainWait: 0.05 }), 0);
+    assert.equal(calmAfter(CALM_SAMPLES, { stall: 0.1, ownWaits: 0.1, mainWait: 0.1 }), 0);
   });
 
   it('computes the shares per thread: a new thread counts from 0, an exited one is left out', () => {

@@ -3,8 +3,16 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 const PSI_FILE = '/proc/pressure/cpu';
 const OWN_TASKS = '/proc/self/task';
 const SAMPLE_MS = 250;
-/** Share of a sample interval during which another process's task, or this thread, waited for a CPU, above which nobody should spin. */
-const CONTENDED = 0.05;
+/**
+ * Share of a sample interval during which another process's tasks, or the
+ * main thread, waited for a CPU, from which nobody should spin. Measured on
+ * this 2-core VM (echo at batch 1, docs/benchmarks.md): with the main thread
+ * waiting 1-11 % and others under 10 %, spinning took a round trip from
+ * 147-173 to 25-41 µs per event and used a third of the CPU per event (the
+ * wake-ups cost more than the spin); with it waiting 19-31 %, spinning was
+ * as often worse as better (79-228 against 106-120 µs).
+ */
+const CONTENDED = 0.1;
 /** Calm samples in a row before spinning is allowed again (contention comes in bursts). */
 export const CALM_SAMPLES = 8;
 
@@ -17,7 +25,7 @@ export const CALM_SAMPLES = 8;
  * (pressure stall information, `/proc/pressure/cpu`, "some" total in µs), and
  * how long each thread of this process waited on a run queue
  * (`/proc/self/task/<tid>/schedstat`, second field, ns). Sampled every 250 ms,
- * spinning stops as soon as, for 5 % of the interval or more, another
+ * spinning stops as soon as, for 10 % of the interval or more, another
  * process's tasks waited (the stall beyond our own threads' waits) or the main
  * thread did (it spins itself: the CPUs are oversubscribed, whoever by), and
  * is allowed again after two seconds under both (a gate that opens at every
