@@ -42,7 +42,20 @@ export interface PerEvent {
   readonly p99RoundUs: number;
   /** CPU of the whole process (all threads) per event through the host, µs. */
   readonly cpuUs: number;
+  /** Of `cpuUs`, the main thread's (the manager, channel and outputs; not the guest), µs; undefined without Linux's schedstat. */
+  readonly mainCpuUs: number | undefined;
+  /** Share of the host slices during which the spin gate let the channel spin (sampled every 50 ms), %. */
+  readonly spinAllowedPct: number;
   readonly rounds: number;
+}
+
+/** This thread's CPU time so far, µs (Linux schedstat, first field), or undefined elsewhere. */
+function threadCpuUs(): number | undefined {
+  try {
+    return Number.parseInt(readFileSync('/proc/thread-self/schedstat', 'latin1'), 10) / 1000;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Slices each side gets, alternating, so that a change in the machine's load hits both alike. */
@@ -94,15 +107,27 @@ export async function perEvent(rig: PluginRig, name: string, compiled: CompiledC
   const guestCoreUs: number[] = [];
   const rounds: number[] = [];
   let cpuUs = 0;
+  let mainCpuUs: number | undefined = 0;
+  const gate = { inHostSlice: false, samples: 0, open: 0 };
+  const gateSampler = setInterval(() => {
+    if (!gate.inHostSlice) return;
+    gate.samples++;
+    if (rig.manager.spinAllowed) gate.open++;
+  }, 50);
   for (let s = 0; s < SLICES; s++) {
     const guestBefore = await rig.guestSeconds(name);
     const cpu = process.cpuUsage();
+    const mainCpu = threadCpuUs();
     const started = performance.now();
     const until = started + sliceMs;
     const first = rounds.length;
+    gate.inHostSlice = true;
     while (performance.now() < until) rounds.push(await round());
+    gate.inHostSlice = false;
     const events = (rounds.length - first) * batch;
     hostUs.push(((performance.now() - started) * 1000) / events);
+    const mainUsed = threadCpuUs();
+    mainCpuUs = mainCpu === undefined || mainUsed === undefined || mainCpuUs === undefined ? undefined : mainCpuUs + (mainUsed - mainCpu) / events / SLICES;
     inWorkerUs.push(((await rig.guestSeconds(name)) - guestBefore) * 1e6 / events);
     const used = process.cpuUsage(cpu);
     cpuUs += (used.user + used.system) / events / SLICES;
@@ -110,6 +135,7 @@ export async function perEvent(rig: PluginRig, name: string, compiled: CompiledC
     guestUs.push(alone.us);
     guestCoreUs.push(alone.coreUs);
   }
+  clearInterval(gateSampler);
   if (sink < 0) throw new Error('unreachable: a negative command count');
   rounds.sort((a, b) => a - b);
   return {
@@ -121,6 +147,8 @@ export async function perEvent(rig: PluginRig, name: string, compiled: CompiledC
     p50RoundUs: percentile(rounds, 50) * 1000,
     p99RoundUs: percentile(rounds, 99) * 1000,
     cpuUs,
+    mainCpuUs,
+    spinAllowedPct: gate.samples === 0 ? 0 : (100 * gate.open) / gate.samples,
     rounds: rounds.length,
   };
 }

@@ -68,16 +68,16 @@ export function formatPluginReport(r: PluginReport): string {
 
 function eventTables(guests: readonly GuestResult[]): string[] {
   const lines = [
-    'Per event through a plugin, µs (packet-in in, PACKET_OUT out; a round is one batch offered together and waited for; medians over 8 slices; host overhead = through the host - inside the guest, on the same batches; the guest alone runs in this thread between the slices, and "of it, core" is the time inside the core module\'s handle, the rest being jco\'s glue):',
+    'Per event through a plugin, µs (packet-in in, PACKET_OUT out; a round is one batch offered together and waited for; medians over 8 slices; host overhead = through the host - inside the guest, on the same batches; the guest alone runs in this thread between the slices, and "of it, core" is the time inside the core module\'s handle, the rest being jco\'s glue; "of it, main thread" is the main thread\'s CPU (manager, channel, outputs: all host), comparable under load where wall times are not; "spin gate open" is the share of the host slices during which the channels were let spin, cpu-pressure.ts):',
     '',
   ];
-  lines.push('| plugin | batch | through the host, µs/event | inside the guest (worker) | host overhead | guest alone (main thread) | of it, core | round p50 | round p99 | process CPU, µs/event | target (overhead) |');
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  lines.push('| plugin | batch | through the host, µs/event | inside the guest (worker) | host overhead | guest alone (main thread) | of it, core | round p50 | round p99 | process CPU, µs/event | of it, main thread | spin gate open | target (overhead) |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const g of guests) {
     for (const { batch, measured: m } of g.rows) {
       const target = OVERHEAD_TARGET_US[batch];
       const t = target === undefined ? '-' : `<= ${target} µs: ${verdict(m.overheadUs <= target)}`;
-      lines.push(`| ${g.label} | ${batch} | ${us(m.hostUs)} | ${us(m.inWorkerUs)} | ${us(m.overheadUs)} | ${us(m.guestUs)} | ${us(m.guestCoreUs)} | ${us(m.p50RoundUs)} µs | ${us(m.p99RoundUs)} µs | ${us(m.cpuUs)} | ${t} |`);
+      lines.push(`| ${g.label} | ${batch} | ${us(m.hostUs)} | ${us(m.inWorkerUs)} | ${us(m.overheadUs)} | ${us(m.guestUs)} | ${us(m.guestCoreUs)} | ${us(m.p50RoundUs)} µs | ${us(m.p99RoundUs)} µs | ${us(m.cpuUs)} | ${m.mainCpuUs === undefined ? '-' : us(m.mainCpuUs)} | ${m.spinAllowedPct.toFixed(0)} % | ${t} |`);
     }
   }
   lines.push('', "With a full queue (1,024 packet-ins offered at once, batches of the manifest's maxBatchSize):", '');

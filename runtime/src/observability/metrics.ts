@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { CountingHistogram } from './counting-histogram.js';
+import { CountingHistogram, LabelledCountingHistogram, type HistogramChild } from './counting-histogram.js';
 
 /** OFPT_* names by type number, for metric labels. */
 const MESSAGE_TYPE_NAMES = [
@@ -164,8 +164,24 @@ export class RuntimeMetrics {
   }
 }
 
+/**
+ * What a plugin's batches add to its counters, kept in plain numbers on the hot
+ * path and moved into the labelled counters when they are read (a scrape):
+ * prom-client hashes and validates the labels on every `inc`, five times per
+ * batch, which at one event per batch was a measurable part of a round trip.
+ */
+export interface PluginTally {
+  batches: number;
+  events: number;
+  commands: number;
+  guestSeconds: number;
+  readonly batchSeconds: HistogramChild;
+}
+
 /** Metrics of the Wasm plugin host (runtime/src/plugins), labelled by plugin name. */
 export interface PluginMetrics {
+  /** Plugin `plugin`'s tally of `batches`, `events`, `commands`, `guestSeconds` and `batchSeconds` (the same object for the same name). */
+  tally(plugin: string): PluginTally;
   readonly batches: Counter<'plugin'>;
   readonly events: Counter<'plugin'>;
   readonly eventsShed: Counter<'plugin'>;
@@ -179,7 +195,7 @@ export interface PluginMetrics {
   readonly deniedCalls: Counter<'plugin' | 'capability'>;
   /** Guest log lines not written: over the plugin's log rate, or over 100 in one call. */
   readonly logLinesDropped: Counter<'plugin'>;
-  readonly batchSeconds: Histogram<'plugin'>;
+  readonly batchSeconds: LabelledCountingHistogram;
   /** Time inside the guest's `handle`, as the worker measured it (batch time minus this is the host's). */
   readonly guestSeconds: Counter<'plugin'>;
   /** result: transpiled, cached. */
@@ -191,25 +207,46 @@ export interface PluginMetrics {
 
 function createPluginMetrics(registry: Registry): PluginMetrics {
   const counter = <L extends string>(name: string, help: string, labelNames: L[]): Counter<L> => new Counter({ name: `sdn_runtime_plugin_${name}`, help, labelNames, registers: [registry] });
+  const tallies = new Map<string, PluginTally>();
+  const tallied = (name: string, help: string, field: 'batches' | 'events' | 'commands' | 'guestSeconds'): Counter<'plugin'> =>
+    new Counter({
+      name: `sdn_runtime_plugin_${name}`,
+      help,
+      labelNames: ['plugin'],
+      registers: [registry],
+      collect() {
+        for (const [plugin, t] of tallies) {
+          if (t[field] === 0) continue;
+          this.inc({ plugin }, t[field]);
+          t[field] = 0;
+        }
+      },
+    });
+  const batchSeconds = new LabelledCountingHistogram({
+    name: 'sdn_runtime_plugin_batch_seconds',
+    help: 'Time from handing a batch to a plugin worker to its answer',
+    label: 'plugin',
+    buckets: [0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+    registers: [registry],
+  });
   return {
-    batches: counter('batches_total', 'Batches a plugin handled (completed or faulted)', ['plugin']),
-    events: counter('events_total', 'Events handed to a plugin', ['plugin']),
+    tally: (plugin) => {
+      let t = tallies.get(plugin);
+      if (t === undefined) tallies.set(plugin, (t = { batches: 0, events: 0, commands: 0, guestSeconds: 0, batchSeconds: batchSeconds.child(plugin) }));
+      return t;
+    },
+    batches: tallied('batches_total', 'Batches a plugin handled (completed or faulted)', 'batches'),
+    events: tallied('events_total', 'Events handed to a plugin', 'events'),
     eventsShed: counter('events_shed_total', 'Packet-ins not queued for a plugin because its queue was full', ['plugin']),
     eventsDropped: counter('events_dropped_total', 'Events lost with a batch that faulted', ['plugin']),
-    commands: counter('commands_total', 'OpenFlow commands a plugin sent to switches', ['plugin']),
+    commands: tallied('commands_total', 'OpenFlow commands a plugin sent to switches', 'commands'),
     commandsRejected: counter('commands_rejected_total', 'Plugin commands not sent, by reason (invalid, overLimit, undeliverable, denied)', ['plugin', 'reason']),
     faults: counter('faults_total', 'Plugin faults, by cause (deadline, trap, crash, init)', ['plugin', 'cause']),
     hostCalls: counter('host_calls_total', 'Host calls a plugin made, by capability', ['plugin', 'capability']),
     deniedCalls: counter('denied_calls_total', 'Host calls refused: the manifest does not grant the capability, or the call reaches beyond its kvPrefixes', ['plugin', 'capability']),
     logLinesDropped: counter('log_lines_dropped_total', 'Guest log lines not written: over the plugin log rate, or over 100 in one call', ['plugin']),
-    batchSeconds: new Histogram({
-      name: 'sdn_runtime_plugin_batch_seconds',
-      help: 'Time from handing a batch to a plugin worker to its answer',
-      labelNames: ['plugin'],
-      buckets: [0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
-      registers: [registry],
-    }),
-    guestSeconds: counter('guest_seconds_total', "Time spent inside plugins' handle calls, measured in their workers", ['plugin']),
+    batchSeconds,
+    guestSeconds: tallied('guest_seconds_total', "Time spent inside plugins' handle calls, measured in their workers", 'guestSeconds'),
     compilations: counter('compilations_total', 'Components prepared for loading, by result (transpiled, cached)', ['result']),
     loadsRejected: counter('loads_rejected_total', 'Plugin loads that failed, by reason (outside, unreadable, tooBig, notComponent, manifest, ...)', ['reason']),
     byState: new Gauge({ name: 'sdn_runtime_plugins', help: 'Plugins by state', labelNames: ['state'], registers: [registry] }),

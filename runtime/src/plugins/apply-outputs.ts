@@ -80,10 +80,10 @@ export function applyOutputs(
         problem('undeliverable', why);
       }
     }
-    // Counted once per batch: a labelled prom-client update costs about as much as sending the command.
+    // Counted once per batch, in the plugin's tally (a labelled prom-client update costs about as much as sending the command).
     if (sent > 0) {
       counters.commands += sent;
-      metrics.commands.inc({ plugin }, sent);
+      metrics.tally(plugin).commands += sent;
     }
     if (undeliverable > 0) {
       counters.commandsUndeliverable += undeliverable;

@@ -166,7 +166,8 @@ export class MainChannel {
   awaitReply(onReply: (reply: Reader) => void): void {
     const seq = this.seq;
     const sent = performance.now();
-    const spinUntil = sent + this.spin.ms;
+    const spinMs = this.spin.ms;
+    const spinUntil = sent + spinMs;
     const check = (): void => {
       if (this.closed || seq !== this.seq) return;
       const current = Atomics.load(this.control, REPLY_SEQ);
@@ -183,7 +184,9 @@ export class MainChannel {
       if (w.async) void w.value.then(check);
       else check();
     };
-    setImmediate(check);
+    // Without a spin budget the first look would only cost an event-loop turn: the worker has not even woken yet.
+    if (spinMs === 0) check();
+    else setImmediate(check);
   }
 
   /** Releases a pending `awaitReply` for good (the worker is gone). */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { PluginMetrics } from '../observability/metrics.js';
+import type { PluginMetrics, PluginTally } from '../observability/metrics.js';
 import { applyOutputs, type OutputSink } from './apply-outputs.js';
 import type { CompiledComponent } from './compile-cache.js';
 import { eventKind, type HostEvent } from './events-wire.js';
@@ -75,12 +75,15 @@ export class PluginSlot {
   readonly counters = emptyCounters();
   /** Kept across versions and restarts: a plugin that restarts does not get a fresh budget. */
   private readonly logs: PluginLogGate;
+  /** The per-batch metrics, in plain numbers until scraped. */
+  private readonly tally: PluginTally;
 
   /** `previous`: what the manager reported before the slot existed (`loading`, or `failed` for an earlier attempt). */
   constructor(host: SlotHost, version: Version, initOutputs: Outputs, previous: PluginState | 'new') {
     this.host = host;
     this.name = version.manifest.name;
     this.current = version;
+    this.tally = host.metrics.tally(this.name);
     this.logs = new PluginLogGate(this.name, host.log, host.metrics.logLinesDropped, { linesPerSecond: host.policy.logLinesPerSecond, burst: host.policy.logBurst }, performance.now());
     this.apply(initOutputs);
     // The manager's placeholder states are not in the state gauge: count only the new one.
@@ -222,15 +225,15 @@ export class PluginSlot {
   private countBatch(events: number, started: number): void {
     this.counters.batches++;
     this.counters.events += events;
-    this.host.metrics.batches.inc({ plugin: this.name });
-    this.host.metrics.events.inc({ plugin: this.name }, events);
-    this.host.metrics.batchSeconds.observe({ plugin: this.name }, (performance.now() - started) / 1000);
+    this.tally.batches++;
+    this.tally.events += events;
+    this.tally.batchSeconds.observe((performance.now() - started) / 1000);
   }
 
   private batchDone(runner: PluginRunner, events: number, started: number, outputs: Outputs): void {
     this.inFlight = false;
     this.countBatch(events, started);
-    this.host.metrics.guestSeconds.inc({ plugin: this.name }, outputs.guestMicros / 1e6);
+    this.tally.guestSeconds += outputs.guestMicros / 1e6;
     const serving = runner === this.current.runner;
     // The next batch first: the worker runs it while this thread applies these outputs.
     if (serving && this.staged === undefined) this.dispatch();
