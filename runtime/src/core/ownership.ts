@@ -33,7 +33,7 @@ import {
   type AppTables,
   type TableDeclaration,
 } from '../ownership/index.js';
-import type { AppEvent, AppScope } from './app-types.js';
+import type { AppEvent, AppEventOf, AppScope } from './app-types.js';
 import type { AppIdentity, AppKind, Command, SwitchDirectory, SwitchHandle } from './switch-directory.js';
 
 export type { AppKind } from './switch-directory.js';
@@ -254,6 +254,18 @@ export class Ownership {
       request: (command) => admitted(command, (c) => sw.request(c)).then((parts) => (isFlowStatsRequest(command) ? parts.map((p) => ownedReply(app.id, p)) : parts)),
       barrier: () => sw.barrier(),
     };
+  }
+
+  /**
+   * Whether a flow-removed of a switch here is for any app: false only for an
+   * app's flow whose owner did not ask for the event (what `route` drops). The
+   * owner of a switch asks before it sends the event to other nodes, whose apps'
+   * flows its ledger holds. Leaves the ledger as it is.
+   */
+  flowRemovedWanted(event: AppEventOf<'flowRemoved'>): boolean {
+    const appId = appIdOf(event.message.cookie);
+    if (appId === RUNTIME_APP_ID || appId === NO_APP_ID) return true;
+    return this.ledgers.get(event.dpid)?.notifies(event.message) !== false;
   }
 
   /**

@@ -119,6 +119,16 @@ export class FlowLedger {
     return entry;
   }
 
+  /**
+   * Whether the owner of the flow a FLOW_REMOVED reports asked for the event;
+   * undefined when the ledger does not hold it. Leaves the ledger as it is
+   * (`removed` takes the flow out).
+   */
+  notifies(msg: Pick<FlowRemoved, 'cookie' | 'tableId' | 'priority' | 'match'>): boolean | undefined {
+    const id = this.index.find(slotKey(msg.tableId, msg.priority), appIdOf(msg.cookie), matchKeyOf(msg.match));
+    return id < 0 ? undefined : this.index.mark(id) === NOTIFY;
+  }
+
   /** The flows `appId` holds here. */
   entries(appId: number): LedgerEntry[] {
     const out: LedgerEntry[] = [];

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { AppEvent, AppScope, SwitchDirectory } from '../core/index.js';
 import { MergedDirectory, Ownership } from '../core/index.js';
-import { OFPFC_ADD, OFPFC_DELETE, OFPFF_SEND_FLOW_REM, OFPR_ACTION, OFPTT_ALL, type FlowMod, type Match, type PacketIn } from '../openflow/index.js';
+import { OFPFC_ADD, OFPFC_DELETE, OFPFF_SEND_FLOW_REM, OFPR_ACTION, OFPRR_IDLE_TIMEOUT, OFPTT_ALL, type FlowMod, type FlowRemoved, type Match, type PacketIn } from '../openflow/index.js';
 import { parseSeeds } from '../overlay/index.js';
 import { appCookie, appIdOf, OwnershipError, preferredAppId } from '../ownership/index.js';
 import { eventually } from '../testing/test-runtime.js';
@@ -101,6 +101,26 @@ describe('apps on two nodes writing one switch of a third: confined by the switc
     await eventually(() => c.routed.some((e) => e.type === 'packetIn'), 'the packet-in reaches node 3');
     const routed = c.routed.find((e) => e.type === 'packetIn');
     assert.deepEqual(routed?.type === 'packetIn' && [routed.owner, routed.message.cookie], [x.id, 5n]);
+  });
+
+  it('a flow-removed of another node\'s app\'s flow goes to that node only when the app asked for it (OFPFF_SEND_FLOW_REM): the owner\'s ledger says', async () => {
+    const { owner, ownerOwnership, a, table, c } = await cluster();
+    const x = c.scope('acl');
+    await x.switches.lookup(DPID)!.sendConfirmed(add(100, [{ field: 'in_port', value: 1 }]));
+    await x.switches.lookup(DPID)!.sendConfirmed({ ...add(100, [{ field: 'in_port', value: 2 }]), flags: OFPFF_SEND_FLOW_REM });
+    c.runner.control((node) => node.setSwitchInterests([{ kind: 'flowRemoved', dpids: [], packed: true }]));
+    await eventually(() => a.node.record(3)?.switchInterests.length === 1, 'node 1 learns that node 3 wants flow-removed');
+    // As the switch reports them: the unasked one first; per-switch order means the second one's arrival shows the first was not sent.
+    for (const flow of [...table.flows]) {
+      const message: FlowRemoved = { type: 'FlowRemoved', version: 4, xid: 0, cookie: flow.cookie, priority: flow.priority, reason: OFPRR_IDLE_TIMEOUT, tableId: flow.tableId, durationSec: 1, durationNsec: 0, idleTimeout: 10, hardTimeout: 0, packetCount: 0n, byteCount: 0n, match: flow.match };
+      const event: AppEvent = { type: 'flowRemoved', node: 1, dpid: DPID, message };
+      owner.onLocalEvent(event);
+      ownerOwnership.route(event);
+    }
+    await eventually(() => c.routed.some((e) => e.type === 'flowRemoved'), 'the asked-for flow-removed reaches node 3');
+    const removed = c.routed.filter((e) => e.type === 'flowRemoved');
+    assert.deepEqual(removed.map((e) => e.type === 'flowRemoved' && [e.owner, e.message.match]), [[x.id, [{ field: 'in_port', value: 2 }]]]);
+    assert.equal(ownerOwnership.flowCount(x.id, DPID), 0);
   });
 
   it('a delete of all flows by one node\'s app deletes its own flows only, on the switch and in the owner\'s ledger; so does removing its flows', async () => {

@@ -102,6 +102,8 @@ export class SwitchOwner {
     if (event.node !== this.nodeId || !FORWARDED.has(event.type)) return;
     // LLDP is this node's topology's (it claims its probes before any app sees them).
     if (event.type === 'packetIn' && isLldp(event.message.data)) return;
+    // The ledger here holds other nodes' apps' flows too: a removal their owner did not ask for goes nowhere.
+    if (event.type === 'flowRemoved' && this.apps?.ownership.flowRemovedWanted(event) === false) return;
     const forwarded = event as ForwardedEvent;
     if (forwarded.type === 'switchUp') this.up.add(forwarded.dpid);
     if (forwarded.type === 'switchDown') this.up.delete(forwarded.dpid);
