@@ -93,9 +93,10 @@ export class PluginManager implements App {
   private ctx: AppContext | undefined;
   private log: Logger | undefined;
   private watcher: PluginsDirWatcher | undefined;
+  /** While a plugin is loaded: the subscription to every app's events, which also holds the node's interest in other nodes' switch events (syncSubscription). */
   private unsubscribe: (() => void) | undefined;
-  /** While a plugin is loaded: the subscription that holds the node's interest in other nodes' switch events (syncInterest). */
-  private interestHold: (() => void) | undefined;
+  /** Set by `stop`: the plugins being removed get no more events. */
+  private stopped = false;
   private initialScan: Promise<void> = Promise.resolve();
   /** Reasons of refused loads already logged (each is logged once, then only counted). */
   private readonly loggedRefusals = new Set<string>();
@@ -113,8 +114,6 @@ export class PluginManager implements App {
   async start(ctx: AppContext): Promise<void> {
     this.ctx = ctx;
     this.log = ctx.log;
-    // Every app's events: each slot takes its own plugin's (plugin-slot.ts).
-    this.unsubscribe = ctx.subscribe(PLUGIN_EVENT_TYPES, (event) => this.offer(event), { everyOwner: true, interest: false });
     this.workers.start();
     this.spinGate.start();
     await mkdir(this.pluginsDir, { recursive: true });
@@ -134,8 +133,9 @@ export class PluginManager implements App {
 
   async stop(): Promise<void> {
     this.watcher?.stop();
+    this.stopped = true;
     this.unsubscribe?.();
-    this.interestHold?.();
+    this.unsubscribe = undefined;
     // The runtime is stopping: plugins' flows stay on the switches, which keep forwarding.
     await Promise.all([...this.slots.keys()].map((name) => this.remove(name, false)));
     await this.workers.stop();
@@ -249,7 +249,7 @@ export class PluginManager implements App {
       this.placeholders.delete(name);
       if (slot !== undefined) {
         this.slots.delete(name);
-        this.syncInterest();
+        this.syncSubscription();
         this.dropBusSubscriptions(name);
         await slot.close();
       } else {
@@ -297,7 +297,7 @@ export class PluginManager implements App {
       const slot = new PluginSlot(this.slotHost(name), version, initOutputs, this.placeholders.get(name)?.status.state ?? 'new');
       this.placeholders.delete(name);
       this.slots.set(name, slot);
-      this.syncInterest();
+      this.syncSubscription();
       // A new plugin missed the switch-up of every switch already connected. It gets
       // them now, in this same turn, so before any later event of those switches.
       // (A swapped-in version does not: the slot's queue and the switches' flows carry over.)
@@ -371,17 +371,19 @@ export class PluginManager implements App {
   }
 
   /**
-   * The host's own subscription says `interest: false`, so that a node without
-   * plugins is not sent other nodes' packet-ins (core/event-interest.ts). While a
-   * plugin is loaded, a second subscription (its handler does nothing: the events
-   * come through the first) holds the interest in every kind plugins take.
+   * The host subscribes to every app's events (each slot takes its own
+   * plugin's, plugin-slot.ts) only while a plugin is loaded: without plugins no
+   * handler runs per packet-in, and the node is not sent other nodes'
+   * packet-ins (the subscription holds the interest in every kind plugins take,
+   * core/event-interest.ts). A plugin loaded later gets the events from the
+   * turn its slot is added.
    */
-  private syncInterest(): void {
-    if (this.slots.size > 0 && this.interestHold === undefined && this.ctx !== undefined) {
-      this.interestHold = this.ctx.subscribe(PLUGIN_EVENT_TYPES, () => {});
-    } else if (this.slots.size === 0 && this.interestHold !== undefined) {
-      this.interestHold();
-      this.interestHold = undefined;
+  private syncSubscription(): void {
+    if (this.slots.size > 0 && this.unsubscribe === undefined && this.ctx !== undefined && !this.stopped) {
+      this.unsubscribe = this.ctx.subscribe(PLUGIN_EVENT_TYPES, (event) => this.offer(event), { everyOwner: true });
+    } else if (this.slots.size === 0 && this.unsubscribe !== undefined) {
+      this.unsubscribe();
+      this.unsubscribe = undefined;
     }
   }
 

@@ -56,6 +56,12 @@ export type ConnectionState = 'hello' | 'features' | 'ports' | 'ready' | 'closed
 
 /** Bytes of an offending message quoted back in OFPT_ERROR (the spec asks for at least 64). */
 const ERROR_DATA_BYTES = 64;
+/**
+ * Flushes from this size are exchanged (`takeOutgoing`), smaller ones copied: a
+ * copy that small comes from Node's shared pool, while one larger cost a new
+ * ArrayBuffer and the copy (at load a flush is ~50 responses, ~12 KiB).
+ */
+const EXCHANGE_BYTES = Buffer.poolSize >>> 1;
 /** Unsolicited messages held while the handshake finishes. */
 const MAX_EARLY_MESSAGES = 256;
 /** Bodies the session sends again and again: built once. */
@@ -228,16 +234,30 @@ export class SwitchConnection {
     return xid;
   }
 
-  /** Bytes to write to the socket, or undefined. Adds the barrier that confirms pending commands. */
-  takeOutgoing(nowMs: number): Buffer | undefined {
+  /**
+   * Bytes to write to the socket, or undefined. Adds the barrier that confirms
+   * pending commands. Without `exchange` they are a copy. With it, a flush of
+   * at least EXCHANGE_BYTES is handed out where it was written, without a copy:
+   * `exchange(written)` is told the buffer it is in, which is the caller's from
+   * then on, and returns the buffer to write into next (at least as large).
+   */
+  takeOutgoing(nowMs: number, exchange?: (written: Buffer) => Buffer): Buffer | undefined {
     if (this.unconfirmed.length > 0 && this.state === 'ready') {
       const confirms = this.unconfirmed;
       this.unconfirmed = [];
       const xid = this.emit(BARRIER_REQUEST, this.allocateXid());
       this.pending.set(xid, { deadlineMs: nowMs + this.config.requestTimeoutMs, parts: [], confirms, internal: undefined });
     }
-    if (this.out.pos === 0) return undefined;
-    const bytes = Buffer.from(this.out.view());
+    const length = this.out.pos;
+    if (length === 0) return undefined;
+    let bytes: Buffer;
+    if (exchange === undefined || length < EXCHANGE_BYTES) {
+      bytes = Buffer.from(this.out.view());
+    } else {
+      const written = this.out.buf;
+      bytes = written.subarray(0, length);
+      this.out.buf = exchange(written);
+    }
     this.out.reset();
     return bytes;
   }

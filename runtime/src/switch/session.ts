@@ -3,6 +3,7 @@ import { SdnError } from '../errors.js';
 import { formatDpid, type ErrorExperimenterMsg, type ErrorMsg, type MessageBody, type OfpMessage } from '../openflow/index.js';
 import { describeFault, SwitchConnection } from './connection.js';
 import type { CloseReason, ConnectionConfig, ConnectionEvent, SwitchInfo } from './connection-types.js';
+import { WriteBuffers } from './write-buffers.js';
 
 /** The switch answered a request or command with OFPT_ERROR (decoded in `error`). */
 export class SwitchRequestError extends SdnError {
@@ -92,6 +93,13 @@ export class SwitchSession {
     }
   };
   private readonly now: () => number;
+  private readonly writeBuffers = new WriteBuffers();
+  /** The buffer `takeOutgoing` handed the last flush out in (exchanged), if it did: given back once the socket wrote it. */
+  private exchanged: Buffer | undefined;
+  private readonly exchange = (written: Buffer): Buffer => {
+    this.exchanged = written;
+    return this.writeBuffers.take(written.length);
+  };
 
   constructor(id: number, socket: Socket, config: Partial<ConnectionConfig>, listener: SessionListener, now: () => number) {
     this.id = id;
@@ -228,8 +236,13 @@ export class SwitchSession {
   private pump(): void {
     if (this.closed) return;
     try {
-      const bytes = this.connection.takeOutgoing(this.now());
-      if (bytes !== undefined && !this.socket.destroyed) this.socket.write(bytes);
+      const bytes = this.connection.takeOutgoing(this.now(), this.exchange);
+      const exchanged = this.exchanged;
+      this.exchanged = undefined;
+      if (bytes !== undefined && !this.socket.destroyed) {
+        if (exchanged === undefined) this.socket.write(bytes);
+        else this.socket.write(bytes, () => this.writeBuffers.written(exchanged));
+      }
       for (const event of this.connection.takeEvents()) {
         this.dispatch(event);
         if (this.closed) return;

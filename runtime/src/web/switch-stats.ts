@@ -34,7 +34,8 @@ export async function readPortCounters(switches: SwitchDirectory, dpid: bigint):
 /**
  * Per-switch flow counts by app and packet-in rates, refreshed by `sample()`
  * (the web view calls it on a timer while a page is watching, so nobody pays
- * for it otherwise). Packet-ins are counted as they are published (`count`).
+ * for it otherwise). Packet-ins are counted as they are published (`count`),
+ * while the web view subscribes to them: while a page is watching.
  * Main thread only.
  */
 export class SwitchStatsSampler {

@@ -113,7 +113,10 @@ export class WebView implements App {
   private readonly refused: Counter<'code'>;
   private readonly lastLogged = new Map<string, number>();
   private switches: SwitchDirectory | undefined;
+  private ctx: AppContext | undefined;
   private unsubscribe: (() => void) | undefined;
+  /** The packet-in subscription, held only while a page watches (startTimers to stopTimers): nobody pays for it otherwise. */
+  private countingPacketIns: (() => void) | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
   private keepAliveTimer: NodeJS.Timeout | undefined;
 
@@ -131,8 +134,8 @@ export class WebView implements App {
   start(ctx: AppContext): void {
     // The operator's view: every app's flows and every owner's packet-ins, not this app's own.
     this.switches = ctx.apps.unconfined;
-    // Counts the packet-ins this node gets without asking other nodes for theirs (core/event-interest.ts): a remote switch's rate is shown by its own node's view.
-    this.unsubscribe = ctx.subscribe(['packetIn', 'switchDown'], (e) => (e.type === 'packetIn' ? this.sampler.count(e.dpid) : this.sampler.forget(e.dpid)), { everyOwner: true, interest: false });
+    this.ctx = ctx;
+    this.unsubscribe = ctx.subscribe(['switchDown'], (e) => this.sampler.forget(e.dpid), { interest: false });
   }
 
   stop(): void {
@@ -256,6 +259,8 @@ export class WebView implements App {
 
   private startTimers(): void {
     if (this.statsTimer !== undefined) return;
+    // Counts the packet-ins this node gets without asking other nodes for theirs (core/event-interest.ts): a remote switch's rate is shown by its own node's view.
+    this.countingPacketIns = this.ctx?.subscribe(['packetIn'], (e) => this.sampler.count(e.dpid), { everyOwner: true, interest: false });
     const sample = (): void => {
       if (this.clients.size === 0) return this.stopTimers();
       void this.sampler.sample().then(() => {
@@ -275,6 +280,8 @@ export class WebView implements App {
     clearInterval(this.keepAliveTimer);
     this.statsTimer = undefined;
     this.keepAliveTimer = undefined;
+    this.countingPacketIns?.();
+    this.countingPacketIns = undefined;
   }
 
   private send(res: ServerResponse, status: number, type: string, body: string): void {
