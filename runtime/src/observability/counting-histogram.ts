@@ -7,6 +7,43 @@ interface Sample {
   readonly value: number;
 }
 
+/** One series' observations: counts[i] in (bounds[i-1], bounds[i]], the last slot above every bound. */
+interface Counts {
+  readonly counts: Float64Array;
+  total: number;
+  sum: number;
+}
+
+function newCounts(bounds: Float64Array): Counts {
+  return { counts: new Float64Array(bounds.length + 1), total: 0, sum: 0 };
+}
+
+function observeInto(c: Counts, bounds: Float64Array, value: number): void {
+  let i = 0;
+  while (i < bounds.length && value > bounds[i]!) i++;
+  c.counts[i]!++;
+  c.total++;
+  c.sum += value;
+}
+
+function clear(c: Counts): void {
+  c.counts.fill(0);
+  c.total = 0;
+  c.sum = 0;
+}
+
+/** `c`'s samples as prom-client's Histogram exposes a series with `labels`, pushed onto `values`. */
+function pushSamples(values: Sample[], name: string, bounds: Float64Array, c: Counts, labels: Readonly<Record<string, string>>): void {
+  let cumulative = 0;
+  bounds.forEach((le, i) => {
+    cumulative += c.counts[i]!;
+    values.push({ metricName: `${name}_bucket`, labels: { le, ...labels }, value: cumulative });
+  });
+  values.push({ metricName: `${name}_bucket`, labels: { le: '+Inf', ...labels }, value: c.total });
+  values.push({ metricName: `${name}_sum`, labels, value: c.sum });
+  values.push({ metricName: `${name}_count`, labels, value: c.total });
+}
+
 /**
  * A label-less Prometheus histogram for per-message observations: `observe` is
  * a scan of a few bounds and three additions on plain numbers, and the samples
@@ -21,57 +58,32 @@ export class CountingHistogram {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
   private readonly bounds: Float64Array;
-  /** counts[i]: observations in (bounds[i-1], bounds[i]]; the last slot is above every bound. */
-  private readonly counts: Float64Array;
-  private total = 0;
-  private sum = 0;
+  private readonly series: Counts;
 
   /** `buckets`: upper bounds, ascending. Registers itself in every registry of `registers`. */
   constructor(options: { readonly name: string; readonly help: string; readonly buckets: readonly number[]; readonly registers: readonly Registry[] }) {
     this.name = options.name;
     this.help = options.help;
     this.bounds = Float64Array.from(options.buckets);
-    this.counts = new Float64Array(options.buckets.length + 1);
+    this.series = newCounts(this.bounds);
     // The registry only calls get() and reset(): the shape of a prom-client metric, not its class.
     for (const r of options.registers) r.registerMetric(this as unknown as Histogram);
   }
 
   observe(value: number): void {
-    const bounds = this.bounds;
-    let i = 0;
-    while (i < bounds.length && value > bounds[i]!) i++;
-    this.counts[i]!++;
-    this.total++;
-    this.sum += value;
+    observeInto(this.series, this.bounds, value);
   }
 
   reset(): void {
-    this.counts.fill(0);
-    this.total = 0;
-    this.sum = 0;
+    clear(this.series);
   }
 
   /** The samples, as prom-client's `Histogram#get` returns them. */
   async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: Sample[] }> {
     const values: Sample[] = [];
-    let cumulative = 0;
-    this.bounds.forEach((le, i) => {
-      cumulative += this.counts[i]!;
-      values.push({ metricName: `${this.name}_bucket`, labels: { le }, value: cumulative });
-    });
-    values.push({ metricName: `${this.name}_bucket`, labels: { le: '+Inf' }, value: this.total });
-    values.push({ metricName: `${this.name}_sum`, labels: {}, value: this.sum });
-    values.push({ metricName: `${this.name}_count`, labels: {}, value: this.total });
+    pushSamples(values, this.name, this.bounds, this.series, {});
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
-}
-
-/** The observations of one label value of a LabelledCountingHistogram. */
-interface LabelCounts {
-  /** As CountingHistogram's: counts[i] in (bounds[i-1], bounds[i]], the last above every bound. */
-  readonly counts: Float64Array;
-  total: number;
-  sum: number;
 }
 
 /** One label value's side of a LabelledCountingHistogram: what the hot path holds and observes into. */
@@ -93,7 +105,7 @@ export class LabelledCountingHistogram {
   readonly aggregator = 'sum';
   private readonly label: string;
   private readonly bounds: Float64Array;
-  private readonly byValue = new Map<string, LabelCounts>();
+  private readonly byValue = new Map<string, Counts>();
 
   /** `buckets`: upper bounds, ascending; `label`: the one label's name. Registers itself in every registry of `registers`. */
   constructor(options: { readonly name: string; readonly help: string; readonly label: string; readonly buckets: readonly number[]; readonly registers: readonly Registry[] }) {
@@ -107,41 +119,20 @@ export class LabelledCountingHistogram {
   /** The child of label value `value` (made on first use; kept, as prom-client keeps a label set once observed). */
   child(value: string): HistogramChild {
     let c = this.byValue.get(value);
-    if (c === undefined) this.byValue.set(value, (c = { counts: new Float64Array(this.bounds.length + 1), total: 0, sum: 0 }));
+    if (c === undefined) this.byValue.set(value, (c = newCounts(this.bounds)));
     const counts = c;
     const bounds = this.bounds;
-    return {
-      observe(v: number): void {
-        let i = 0;
-        while (i < bounds.length && v > bounds[i]!) i++;
-        counts.counts[i]!++;
-        counts.total++;
-        counts.sum += v;
-      },
-    };
+    return { observe: (v: number): void => observeInto(counts, bounds, v) };
   }
 
   reset(): void {
-    for (const c of this.byValue.values()) {
-      c.counts.fill(0);
-      c.total = 0;
-      c.sum = 0;
-    }
+    for (const c of this.byValue.values()) clear(c);
   }
 
   /** The samples, as prom-client's `Histogram#get` returns them. */
   async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: Sample[] }> {
     const values: Sample[] = [];
-    for (const [value, c] of this.byValue) {
-      let cumulative = 0;
-      this.bounds.forEach((le, i) => {
-        cumulative += c.counts[i]!;
-        values.push({ metricName: `${this.name}_bucket`, labels: { le, [this.label]: value }, value: cumulative });
-      });
-      values.push({ metricName: `${this.name}_bucket`, labels: { le: '+Inf', [this.label]: value }, value: c.total });
-      values.push({ metricName: `${this.name}_sum`, labels: { [this.label]: value }, value: c.sum });
-      values.push({ metricName: `${this.name}_count`, labels: { [this.label]: value }, value: c.total });
-    }
+    for (const [value, c] of this.byValue) pushSamples(values, this.name, this.bounds, c, { [this.label]: value });
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
 }
