@@ -197,18 +197,25 @@ export class Ownership {
    * A flow stats reply holds the app's flows only, with its own cookies.
    */
   confine(app: AppRef, sw: SwitchHandle): SwitchHandle {
+    // The switch's ledger, found by dpid only when a switch came or went since (not once per flow-mod).
+    let ledger: FlowLedger | undefined;
+    let ledgerEpoch = -1;
+    const switchLedger = (): FlowLedger => {
+      if (ledgerEpoch !== this.ledgerEpoch) {
+        ledger = this.ledger(sw.dpid);
+        ledgerEpoch = this.ledgerEpoch;
+      }
+      return ledger!;
+    };
     const admit = (command: Command): Command => {
       try {
         const out = confineCommand(app, sw.version, command);
-        if (command.type === 'FlowMod') this.ledger(sw.dpid).apply(app, sw.version, command);
+        if (command.type === 'FlowMod') switchLedger().apply(app, sw.version, command);
         return out;
       } catch (err) {
-        if (err instanceof OwnershipError) this.options.onRefused?.(err);
-        throw err;
+        throw this.counted(err);
       }
     };
-    let ledger: FlowLedger | undefined;
-    let ledgerEpoch = -1;
     const admitted = <T>(command: Command, send: (c: Command) => Promise<T>): Promise<T> => {
       let out: Command;
       try {
@@ -227,18 +234,12 @@ export class Ownership {
           sw.send(admit(command));
           return;
         }
-        // The hot path (a learning switch's flow-mod per packet-in): encoded once, the ledger keying the flow from those bytes,
-        // and found without a lookup by bigint per flow-mod.
-        if (ledgerEpoch !== this.ledgerEpoch) {
-          ledger = this.ledger(sw.dpid);
-          ledgerEpoch = this.ledgerEpoch;
-        }
+        // The hot path (a learning switch's flow-mod per packet-in): encoded once, the ledger keying the flow from those bytes.
         let message: Buffer;
         try {
-          message = encodeAdmittedFlowMod(app, command, ledger!);
+          message = encodeAdmittedFlowMod(app, command, switchLedger());
         } catch (err) {
-          if (err instanceof OwnershipError) this.options.onRefused?.(err);
-          throw err;
+          throw this.counted(err);
         }
         sw.sendEncoded(message);
       },
@@ -254,6 +255,12 @@ export class Ownership {
       request: (command) => admitted(command, (c) => sw.request(c)).then((parts) => (isFlowStatsRequest(command) ? parts.map((p) => ownedReply(app.id, p)) : parts)),
       barrier: () => sw.barrier(),
     };
+  }
+
+  /** `err`, first handed to `onRefused` when it is a refusal: what a confined handle throws. */
+  private counted(err: unknown): unknown {
+    if (err instanceof OwnershipError) this.options.onRefused?.(err);
+    return err;
   }
 
   /**
