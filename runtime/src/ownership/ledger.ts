@@ -112,7 +112,7 @@ export class FlowLedger {
    * connected). Its `notifyApp` says whether the owner asked for the event.
    */
   removed(msg: Pick<FlowRemoved, 'cookie' | 'tableId' | 'priority' | 'match'>): LedgerEntry | undefined {
-    const id = this.index.find(slotKey(msg.tableId, msg.priority), appIdOf(msg.cookie), matchKeyOf(msg.match));
+    const id = this.reported(msg);
     if (id < 0) return undefined;
     const entry = this.handedOut(id);
     this.drop(entry);
@@ -125,8 +125,13 @@ export class FlowLedger {
    * (`removed` takes the flow out).
    */
   notifies(msg: Pick<FlowRemoved, 'cookie' | 'tableId' | 'priority' | 'match'>): boolean | undefined {
-    const id = this.index.find(slotKey(msg.tableId, msg.priority), appIdOf(msg.cookie), matchKeyOf(msg.match));
+    const id = this.reported(msg);
     return id < 0 ? undefined : this.index.mark(id) === NOTIFY;
+  }
+
+  /** The id of the flow a FLOW_REMOVED reports (its owner in the cookie's app bits); -1 when the ledger does not hold it. */
+  private reported(msg: Pick<FlowRemoved, 'cookie' | 'tableId' | 'priority' | 'match'>): number {
+    return this.index.find(slotKey(msg.tableId, msg.priority), appIdOf(msg.cookie), matchKeyOf(msg.match));
   }
 
   /** The flows `appId` holds here. */
