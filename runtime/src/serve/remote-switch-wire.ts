@@ -125,6 +125,7 @@ export function failureFromWire(result: SwitchResult, owner: number, app: string
 }
 
 const KINDS_TO_WIRE: Readonly<Record<AppKind, WireAppKind>> = { process: WireAppKind.APP_KIND_PROCESS, plugin: WireAppKind.APP_KIND_PLUGIN, client: WireAppKind.APP_KIND_CLIENT };
+const KINDS_FROM_WIRE: ReadonlyMap<WireAppKind, AppKind> = new Map(Object.entries(KINDS_TO_WIRE).map(([kind, wire]) => [wire, kind as AppKind]));
 
 export function appKindToWire(kind: AppKind): WireAppKind {
   return KINDS_TO_WIRE[kind];
@@ -132,14 +133,5 @@ export function appKindToWire(kind: AppKind): WireAppKind {
 
 /** The kind of a SwitchCommand's app; undefined for a value this build does not know. */
 export function appKindFromWire(kind: WireAppKind): AppKind | undefined {
-  switch (kind) {
-    case WireAppKind.APP_KIND_PROCESS:
-      return 'process';
-    case WireAppKind.APP_KIND_PLUGIN:
-      return 'plugin';
-    case WireAppKind.APP_KIND_CLIENT:
-      return 'client';
-    default:
-      return undefined;
-  }
+  return KINDS_FROM_WIRE.get(kind);
 }
