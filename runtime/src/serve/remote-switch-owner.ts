@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AppEvent, AppIdentity, AppScope, Command, Ownership, SwitchDirectory } from '../core/index.js';
-import type { SwitchCommand, SwitchEvent, SwitchMessage, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
-import { SwitchCommandKind, SwitchFailure } from '../generated/sdn/overlay/v1/overlay.js';
+import type { SwitchCommand, SwitchEvent, SwitchMessage } from '../generated/sdn/overlay/v1/overlay.js';
+import { SwitchCommandKind, SwitchFailure, SwitchResult } from '../generated/sdn/overlay/v1/overlay.js';
 import { decodeMessage, formatDpid, type OfpMessage } from '../openflow/index.js';
 import type { NodeId } from '../overlay/index.js';
 import { SwitchUnavailableError } from '../switch/session.js';
@@ -225,10 +225,10 @@ export class SwitchOwner {
     };
     const local = this.local.lookup(command.dpid);
     if (local === undefined) {
-      answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_UNAVAILABLE, detail: `no switch ${formatDpid(command.dpid)} is connected here`, replies: [], openflow: Buffer.alloc(0), ownershipReason: '' });
+      answer(SwitchResult.fromPartial({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_UNAVAILABLE, detail: `no switch ${formatDpid(command.dpid)} is connected here` }));
       return;
     }
-    const done = (replies: readonly OfpMessage[]): void => answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_UNSPECIFIED, detail: '', replies: replies.map((r) => encodeModel(r)), openflow: Buffer.alloc(0), ownershipReason: '' });
+    const done = (replies: readonly OfpMessage[]): void => answer(SwitchResult.fromPartial({ correlation: command.correlation, replies: replies.map((r) => encodeModel(r)) }));
     const failed = (err: unknown): void => {
       if (command.kind === SwitchCommandKind.SWITCH_COMMAND_KIND_SEND) this.warnSendFailed(from, command.dpid, err);
       answer(failureToWire(command.correlation, err));
@@ -262,7 +262,7 @@ export class SwitchOwner {
         default:
           this.metrics.dropped.inc({ reason: 'command-kind' });
           this.log.warn({ from, kind: command.kind }, 'a remote switch command of a kind this node does not know; refused');
-          answer({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_REJECTED, detail: `command kind ${command.kind} unknown`, replies: [], openflow: Buffer.alloc(0), ownershipReason: '' });
+          answer(SwitchResult.fromPartial({ correlation: command.correlation, failure: SwitchFailure.SWITCH_FAILURE_REJECTED, detail: `command kind ${command.kind} unknown` }));
       }
     } catch (err) {
       failed(err);
