@@ -49,6 +49,11 @@ export class SpinGate {
     Atomics.store(this.allowed, 0, 1);
   }
 
+  /** Whether channels may spin now: false while the CPUs are contended. */
+  get open(): boolean {
+    return spinAllowed(this.allowed);
+  }
+
   start(): void {
     let last = cpuWaits();
     if (last === undefined || this.timer !== undefined) return;

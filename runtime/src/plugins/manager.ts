@@ -11,7 +11,7 @@ import { checkPreamble, CompileCache } from './compile-cache.js';
 import { PluginLoadError, PluginManifestError, PluginNotFoundError } from './errors.js';
 import type { HostEvent } from './events-wire.js';
 import { parseManifest, type PluginManifest } from './manifest.js';
-import { SpinGate, spinAllowed } from './cpu-pressure.js';
+import { SpinGate } from './cpu-pressure.js';
 import { ModuleCache } from './module-cache.js';
 import { DEFAULT_MAX_COMPONENT_BYTES, MAX_MANIFEST_BYTES, PluginFiles } from './plugin-files.js';
 import { PluginSlot, type SlotHost, type SlotPolicy } from './plugin-slot.js';
@@ -77,7 +77,6 @@ export class PluginManager implements App {
   private readonly files: PluginFiles;
   private readonly modules = new ModuleCache();
   private readonly spinGate = new SpinGate();
-  private readonly spinGateView = new Int32Array(this.spinGate.buffer);
   private readonly workers: WorkerSupply;
   private readonly options: PluginManagerOptions;
   private readonly policy: SlotPolicy;
@@ -150,7 +149,7 @@ export class PluginManager implements App {
 
   /** Whether the spin gate (cpu-pressure.ts) lets plugin channels spin now: false while the CPUs are contended. */
   get spinAllowed(): boolean {
-    return spinAllowed(this.spinGateView);
+    return this.spinGate.open;
   }
 
   list(): PluginStatus[] {
