@@ -26,13 +26,24 @@ export function encodeAdmittedFlowMod(app: AppRef, mod: FlowModBody, ledger: Flo
   const w = scratch;
   w.reset();
   encodeMessageInto(confined, w, OFP_VERSION_1_3, 0);
-  // ofp_match follows the flow-mod's fixed part: type, length (header and fields, padding excluded), then the OXM fields.
-  const matchAt = OFP_FLOW_MOD_SIZE;
-  const matchEnd = matchAt + w.buf.readUInt16BE(matchAt + 2);
-  ledger.apply(app, OFP_VERSION_1_3, mod, matchKeyOfEncoded(w.buf, matchAt + OFP_MATCH_HEADER_SIZE, matchEnd));
+  admitEncodedFlowMod(app, mod, ledger, w.buf, 0);
   if (viewsOf !== w.buf) {
     views = [];
     viewsOf = w.buf;
   }
   return (views[w.pos] ??= w.buf.subarray(0, w.pos));
+}
+
+/**
+ * Checks and records `mod` of `app` in `ledger` (`FlowLedger.apply`), its
+ * match keyed from the OpenFlow 1.3 flow-mod encoded at `bytes[start..]` (the
+ * confined `mod` about to go to the switch: `SwitchHandle.sendAdmitted` hands
+ * it over) instead of encoding the match again. Pure.
+ * @throws OwnershipError as `FlowLedger.apply` does; nothing is recorded then.
+ */
+export function admitEncodedFlowMod(app: AppRef, mod: FlowModBody, ledger: FlowLedger, bytes: Uint8Array, start: number): void {
+  // ofp_match follows the flow-mod's fixed part: type, length (header and fields, padding excluded), then the OXM fields.
+  const matchAt = start + OFP_FLOW_MOD_SIZE;
+  const matchEnd = matchAt + ((bytes[matchAt + 2]! << 8) | bytes[matchAt + 3]!);
+  ledger.apply(app, OFP_VERSION_1_3, mod, matchKeyOfEncoded(bytes, matchAt + OFP_MATCH_HEADER_SIZE, matchEnd));
 }
