@@ -226,7 +226,7 @@ export class Ownership {
       }
       return send(out);
     };
-    // The flow-mod `sendAdmitted` is encoding, as the app wrote it: one function per handle, not a closure per flow-mod.
+    // The flow-mod `sendAdmitted` is encoding, as the app wrote it (confined in the bytes): one function per handle, not a closure per flow-mod.
     let admitting: Extract<Command, { type: 'FlowMod' }> | undefined;
     const admitEncoded = (bytes: Buffer, start: number): void => admitEncodedFlowMod(app, admitting!, switchLedger(), bytes, start);
     return {
@@ -242,7 +242,7 @@ export class Ownership {
         try {
           if (sw.sendAdmitted !== undefined) {
             admitting = command;
-            sw.sendAdmitted(confineCommand(app, OFP_VERSION_1_3, command), admitEncoded);
+            sw.sendAdmitted(command, admitEncoded);
             return;
           }
           sw.sendEncoded(encodeAdmittedFlowMod(app, command, switchLedger()));
