@@ -97,6 +97,35 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     assert.deepEqual([own.flowCount(acl.id, 1n), own.flowCount(acl.id, 2n)], [1, 1]);
   });
 
+  it('hands a local switch\'s connection the confined flow-mod to encode once, and records it from those bytes; a refusal is counted and nothing is written', () => {
+    const refusals: string[] = [];
+    const own = new Ownership({ defaultQuota: Infinity, quotas: new Map([['acl', 1]]), onRefused: (err) => refusals.push(`${err.app} ${err.reason}`) });
+    const acl = own.app('acl');
+    const written: Buffer[] = [];
+    // As SwitchConnection.sendAdmitted: encoded where it is sent from, written only when admit returns.
+    const sw = {
+      ...fakeSwitch(1n),
+      sendAdmitted: (c: Command, admit: (bytes: Buffer, start: number, end: number) => void) => {
+        const bytes = Buffer.concat([Buffer.alloc(5), encoded(c)]);
+        admit(bytes, 5, bytes.length);
+        written.push(bytes.subarray(5));
+      },
+    };
+    own.route(up(1n));
+    const handle = own.confine(acl, sw);
+    const mod = add(1000, ipPair('10.0.0.1', '10.0.0.3'), { cookie: 7n, idleTimeout: 60, instructions: [{ type: 'applyActions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }] });
+    handle.send(mod);
+    handle.send(mod);
+    assert.throws(() => handle.send(add(1000, ipPair('10.0.0.3', '10.0.0.1'))), (err: unknown) => err instanceof OwnershipError && err.reason === 'quota');
+    assert.deepEqual(written, [encoded(confineCommand(acl, 4, mod)), encoded(confineCommand(acl, 4, mod))]);
+    assert.deepEqual([sw.sent.length, sw.encoded.length], [0, 0]);
+    assert.equal(own.flowCount(acl.id, 1n), 1, 'the second add replaces the first');
+    assert.deepEqual(refusals, ['acl quota']);
+    // Found by the flow-removed the switch sends for it: keyed from the bytes as matchKeyOf keys the match.
+    own.route({ type: 'flowRemoved', node: 0, dpid: 1n, message: { type: 'FlowRemoved', cookie: appCookie(acl.id, 7n), priority: 1000, tableId: 0, match: ipPair('10.0.0.1', '10.0.0.3') } as unknown as FlowRemoved });
+    assert.equal(own.flowCount(acl.id, 1n), 0);
+  });
+
   it('records a handle\'s flow-mods in the switch\'s ledger of the moment: a switch down and up again (a role change keeps the handle) starts afresh', () => {
     const own = new Ownership({ defaultQuota: Infinity });
     const acl = own.app('acl');

@@ -17,6 +17,7 @@ import {
   type OfpMessage,
 } from '../openflow/index.js';
 import {
+  admitEncodedFlowMod,
   AppIds,
   appIdOf,
   asOwnerSees,
@@ -225,6 +226,9 @@ export class Ownership {
       }
       return send(out);
     };
+    // The flow-mod `sendAdmitted` is encoding, as the app wrote it (confined in the bytes): one function per handle, not a closure per flow-mod.
+    let admitting: Extract<Command, { type: 'FlowMod' }> | undefined;
+    const admitEncoded = (bytes: Buffer, start: number): void => admitEncodedFlowMod(app, admitting!, switchLedger(), bytes, start);
     return {
       dpid: sw.dpid,
       node: sw.node,
@@ -235,13 +239,18 @@ export class Ownership {
           return;
         }
         // The hot path (a learning switch's flow-mod per packet-in): encoded once, the ledger keying the flow from those bytes.
-        let message: Buffer;
         try {
-          message = encodeAdmittedFlowMod(app, command, switchLedger());
+          if (sw.sendAdmitted !== undefined) {
+            admitting = command;
+            sw.sendAdmitted(command, admitEncoded);
+            return;
+          }
+          sw.sendEncoded(encodeAdmittedFlowMod(app, command, switchLedger()));
         } catch (err) {
           throw this.counted(err);
+        } finally {
+          admitting = undefined;
         }
-        sw.sendEncoded(message);
       },
       sendEncoded: (message) => {
         if (passesUnconfined(sw.version, message)) {

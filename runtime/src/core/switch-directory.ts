@@ -1,4 +1,5 @@
 import type { DescStats, FeaturesReply, MessageBody, OfpMessage, Port } from '../openflow/index.js';
+import type { AdmitEncoded } from '../switch/connection-types.js';
 
 /** A message value without the header fields the runtime fills in (version, xid). */
 export type Command = MessageBody;
@@ -33,6 +34,17 @@ export interface SwitchHandle {
    * @throws OfpEncodeError when the header is not `version` and the message's length.
    */
   sendEncoded(message: Buffer): void;
+  /**
+   * Present where this process holds the switch's connection: `send` of a
+   * command that `admit` may still refuse once it sees it encoded
+   * (`bytes[start..end)`, the whole message in the switch's `version`, valid
+   * during the call). Encoded once, where it is sent from; a refusal is thrown
+   * and nothing is sent. A switch that refuses the command (busy, not master)
+   * does so before `admit` is called. Ownership confines flow-mods this way:
+   * its ledger keys a flow from the bytes that go to the switch.
+   * @throws what `send` throws, or what `admit` throws.
+   */
+  readonly sendAdmitted?: (command: Command, admit: AdmitEncoded) => void;
   /** Resolves when a barrier proves the switch applied the command. */
   sendConfirmed(command: Command): Promise<void>;
   /** Resolves with the reply (a multipart reply's parts, in order). */

@@ -54,9 +54,12 @@ describe('SwitchRegistry with mastership', () => {
     assert.throws(() => handle.send(FLOW_MOD), (e: unknown) => e instanceof MastershipError && e.code === 'NOT_MASTER' && e.message.includes('node b'));
     await assert.rejects(handle.sendConfirmed(FLOW_MOD), (e: unknown) => e instanceof MastershipError && e.code === 'NOT_MASTER');
     assert.throws(() => handle.sendEncoded(encodeMessage({ ...FLOW_MOD, version: 4, xid: 0 })), (e: unknown) => e instanceof MastershipError && e.code === 'NOT_MASTER');
+    let admitted = false;
+    assert.throws(() => handle.sendAdmitted!(FLOW_MOD, () => void (admitted = true)), (e: unknown) => e instanceof MastershipError && e.code === 'NOT_MASTER');
+    assert.equal(admitted, false, 'a refused write was shown to admit');
     assert.equal(session.sent.some((m) => m.type === 'FlowMod'), false, 'nothing was written');
     await handle.request({ type: 'MultipartRequest', flags: 0, body: { type: 'desc' } });
-    assert.equal(await notMasterCount(metrics), 3);
+    assert.equal(await notMasterCount(metrics), 4);
     assert.equal(lines.filter((l) => String(l.msg).includes('not master of was refused')).length, 1);
   });
 
@@ -67,11 +70,12 @@ describe('SwitchRegistry with mastership', () => {
     registry.onMessage(session, PACKET_IN);
     registry.lookup(DPID)!.send(FLOW_MOD);
     registry.lookup(DPID)!.sendEncoded(encodeMessage({ ...FLOW_MOD, version: 4, xid: 0 }));
+    registry.lookup(DPID)!.sendAdmitted!(FLOW_MOD, () => {});
     mastership.become(DPID, 'none', undefined);
     registry.onMessage(session, PACKET_IN);
     assert.deepEqual(events.map((e) => e.type), ['roleChanged', 'switchUp', 'packetIn', 'roleChanged', 'switchDown']);
     assert.equal((events[4] as Extract<AppEvent, { type: 'switchDown' }>).reason, 'notMaster');
-    assert.equal(session.sent.filter((m) => m.type === 'FlowMod').length, 2, 'the value and the encoded flow-mod');
+    assert.equal(session.sent.filter((m) => m.type === 'FlowMod').length, 3, 'the value, the encoded flow-mod and the admitted one');
     const roles = async (): Promise<Record<string, number>> => Object.fromEntries((await metrics.switchRoles.get()).values.map((v) => [v.labels.role, v.value]));
     assert.deepEqual(await roles(), { master: 0, slave: 0, none: 1 });
     registry.onClosed(session, 'peerClosed', '');

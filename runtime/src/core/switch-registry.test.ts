@@ -2,9 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import type { AppEvent } from './app-types.js';
+import { OFPFC_ADD } from '../openflow/index.js';
+import { SwitchBusyError } from '../switch/session.js';
 import { EventBus } from './event-bus.js';
 import { SWITCH_EVENT_TYPES } from './event-kinds.js';
 import { nodeIdOf } from './node.js';
+import { Ownership } from './ownership.js';
+import type { MessageBody } from '../openflow/index.js';
 import type { SwitchDirectory } from './switch-directory.js';
 import { MAX_LOGGED_CAUSES, SwitchRegistry } from './switch-registry.js';
 import { fakeSession, recordingLogger, switchInfo } from '../testing/fake-session.js';
@@ -47,6 +51,26 @@ describe('SwitchRegistry as the SwitchDirectory', () => {
     // The replaced session closing later does not take the switch away.
     r.onClosed(old, 'replaced', '');
     assert.ok(r.lookup(1n) !== undefined);
+  });
+
+  it('refuses a confined flow-mod to a busy switch before the flow ledger records it', () => {
+    const { registry: r } = registry();
+    const session = fakeSession(1n);
+    r.onReady(session, switchInfo(1n));
+    const ownership = new Ownership({ defaultQuota: Infinity });
+    ownership.route({ type: 'switchUp', node: NODE, dpid: 1n, view: r.view(1n)! });
+    const app = ownership.app('learning-switch');
+    const handle = ownership.confine(app, r.lookup(1n)!);
+    const add = (port: number): MessageBody => ({
+      type: 'FlowMod', cookie: 0n, cookieMask: 0n, tableId: 0, command: OFPFC_ADD, idleTimeout: 0, hardTimeout: 0, priority: 1,
+      bufferId: 0xffffffff, outPort: 0, outGroup: 0, flags: 0, match: [{ field: 'in_port', value: port }], instructions: [],
+    });
+    session.refuseWith = new SwitchBusyError('switch 1 is busy', 1 << 20);
+    assert.throws(() => handle.send(add(1)), (err: unknown) => err === session.refuseWith);
+    assert.equal(ownership.flowCount(app.id, 1n), 0, 'a flow that never reached the switch is in the ledger');
+    session.refuseWith = undefined;
+    handle.send(add(1));
+    assert.deepEqual([ownership.flowCount(app.id, 1n), session.sent.length], [1, 1]);
   });
 
   it('publishes each switch event with this node as its origin, and forgets a switch that closed', () => {

@@ -268,6 +268,7 @@ function handleFor(session: SwitchSession, node: number, metrics: RuntimeMetrics
     // Commands go to the connection as they are: it encodes them with the session's version and a fresh xid.
     send: (command) => session.send(command),
     sendEncoded: (message) => session.sendEncoded(message),
+    sendAdmitted: (command, admit) => session.sendAdmitted(command, admit),
     sendConfirmed: (command) => timed(session.sendConfirmed(command)),
     request: (command) => timed(session.request(command)),
     barrier: () => timed(session.request(BARRIER_REQUEST)).then(() => undefined),

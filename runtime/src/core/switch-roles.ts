@@ -101,6 +101,14 @@ export class SwitchRoles {
         }
         handle.sendEncoded(message);
       },
+      // The spread above copied the unguarded one: a handle without it has none.
+      sendAdmitted:
+        handle.sendAdmitted === undefined
+          ? undefined
+          : (command, admit) => {
+              check(command);
+              handle.sendAdmitted!(command, admit);
+            },
       sendConfirmed: (command) => checked(command, () => handle.sendConfirmed(command)),
       request: (command) => checked(command, () => handle.request(command)),
     };

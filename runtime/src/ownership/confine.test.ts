@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { OFPFC_ADD, OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPFC_MODIFY, OFPFF_SEND_FLOW_REM, OFPTT_ALL, type FlowMod, type FlowStats, type MultipartRequest, type PacketIn } from '../openflow/index.js';
+import { encodeMessage, OFPFC_ADD, OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPFC_MODIFY, OFPFF_SEND_FLOW_REM, OFPTT_ALL, type FlowMod, type FlowStats, type MultipartRequest, type PacketIn } from '../openflow/index.js';
 import { APP_COOKIE_MASK, APP_ID_MASK, appCookie } from './cookie.js';
-import { appAskedFlowRemoved, asOwnerSees, confineCommand, ownedFlowStats } from './confine.js';
+import { appAskedFlowRemoved, asOwnerSees, confineCommand, confineEncodedFlowMod, ownedFlowStats } from './confine.js';
 import { OwnershipError } from './errors.js';
 
 const ACL = { id: 0x0a, name: 'acl' };
@@ -77,6 +77,39 @@ describe('confining an app\'s commands', () => {
     refused(() => confineCommand(ACL, OF10, { type: 'Vendor', vendor: 0x2320, data: Buffer.from([0, 0, 0, 13]) } as never), 'unconfinable', /NXT_FLOW_MOD/);
     const otherNicira = { type: 'Experimenter', experimenter: 0x2320, expType: 12, data: Buffer.alloc(0) } as const;
     assert.equal(confineCommand(ACL, OF13, otherNicira), otherNicira);
+  });
+
+  it('confines an OpenFlow 1.3 flow-mod in its encoded bytes exactly as confineCommand confines its value, and refuses the same cookies', () => {
+    const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
+    fc.assert(
+      fc.property(
+        fc.record({
+          command: fc.integer({ min: 0, max: 4 }),
+          cookie: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: APP_COOKIE_MASK }), u64),
+          cookieMask: fc.oneof(fc.constant(0n), u64),
+          flags: fc.integer({ min: 0, max: 0xffff }),
+          appId: fc.integer({ min: 1, max: 0xfffe }),
+        }),
+        ({ command, cookie, cookieMask, flags, appId }) => {
+          const app = { id: appId, name: 'acl' };
+          const m = mod(command, { cookie, cookieMask, flags, match: [{ field: 'in_port', value: 1 }] });
+          const bytes = Buffer.concat([Buffer.alloc(3), encodeMessage({ ...m, version: OF13, xid: 0 } as FlowMod)]);
+          let expected: Buffer;
+          try {
+            expected = encodeMessage({ ...confineCommand(app, OF13, m), version: OF13, xid: 0 } as FlowMod);
+          } catch (err) {
+            assert.ok(err instanceof OwnershipError && err.reason === 'cookieBits');
+            const before = Buffer.from(bytes);
+            assert.throws(() => confineEncodedFlowMod(app, m, bytes, 3), (e: unknown) => e instanceof OwnershipError && e.reason === 'cookieBits');
+            assert.deepEqual(bytes, before);
+            return;
+          }
+          confineEncodedFlowMod(app, m, bytes, 3);
+          assert.deepEqual(bytes.subarray(3), expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('passes other commands unchanged', () => {

@@ -78,6 +78,13 @@ export type CloseReason =
   | 'internalError';
 
 /** What the switch told us during the handshake. */
+/**
+ * Looks at a message once it is encoded for the switch, before it is sent:
+ * `bytes[start..end)` is the whole message in the session's version, valid
+ * during the call only. Throwing refuses it: nothing is sent.
+ */
+export type AdmitEncoded = (bytes: Buffer, start: number, end: number) => void;
+
 export interface SwitchInfo {
   readonly dpid: bigint;
   readonly version: number;

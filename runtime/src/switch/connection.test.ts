@@ -189,6 +189,23 @@ describe('SwitchConnection requests and commands', () => {
     assert.notEqual(xid, 0);
   });
 
+  it('shows a message to admit encoded where it is sent from, and takes back one admit refuses', () => {
+    const conn = new SwitchConnection(0);
+    handshake(conn);
+    const txBefore = [...conn.txByType];
+    const packetOut = { type: 'PacketOut', bufferId: 0xffffffff, inPort: 1, actions: [{ type: 'output', port: 2, maxLen: 0 }], data: Buffer.from([9, 8, 7]) } as const;
+    const refusal = new Error('not this one');
+    assert.throws(() => conn.sendAdmitted(packetOut, () => { throw refusal; }), (err: unknown) => err === refusal);
+    assert.equal(conn.takeOutgoing(0), undefined);
+    assert.deepEqual([...conn.txByType], txBefore);
+    const seen: Buffer[] = [];
+    const xid = conn.sendAdmitted(packetOut, (bytes, start, end) => void seen.push(Buffer.from(bytes.subarray(start, end))));
+    const out = conn.takeOutgoing(0)!;
+    assert.deepEqual(seen, [out]);
+    assert.deepEqual(decodeMessage(out), { ...packetOut, version: V13, xid });
+    assert.equal(conn.txByType[out[1]!], txBefore[out[1]!]! + 1);
+  });
+
   it('times out a request the switch never answers', () => {
     const conn = new SwitchConnection(0, { requestTimeoutMs: 500, echoIntervalMs: 10_000 });
     handshake(conn);

@@ -26,6 +26,7 @@ import {
 import {
   DEFAULT_CONNECTION_CONFIG,
   HANDSHAKE_VERSIONS,
+  type AdmitEncoded,
   type CloseReason,
   type ConnectionConfig,
   type ConnectionEvent,
@@ -214,6 +215,27 @@ export class SwitchConnection {
   send(msg: MessageBody, confirm = false): number {
     const xid = this.emit(msg, this.allocateXid());
     if (confirm) this.unconfirmed.push(xid);
+    return xid;
+  }
+
+  /**
+   * `send` of a message that `admit` may still refuse once it sees it encoded
+   * (ownership keys a flow-mod in its ledger from the bytes that go to the
+   * switch): encoded once, where it is sent from, with no copy. A refusal
+   * takes the bytes back and is thrown; nothing is sent or counted then.
+   * @throws OfpEncodeError as `send`; whatever `admit` throws.
+   */
+  sendAdmitted(msg: MessageBody, admit: AdmitEncoded): number {
+    const xid = this.allocateXid();
+    const start = this.out.pos;
+    encodeMessageInto(this.version === OFP_VERSION_1_0 ? bodyDown(msg) : msg, this.out, this.version, xid);
+    try {
+      admit(this.out.buf, start, this.out.pos);
+    } catch (err) {
+      this.out.pos = start;
+      throw err;
+    }
+    this.txByType[this.out.buf[start + 1]!]!++;
     return xid;
   }
 

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { SdnError } from '../errors.js';
 import { formatDpid, type ErrorExperimenterMsg, type ErrorMsg, type MessageBody, type OfpMessage } from '../openflow/index.js';
 import { describeFault, SwitchConnection } from './connection.js';
-import type { CloseReason, ConnectionConfig, ConnectionEvent, SwitchInfo } from './connection-types.js';
+import type { AdmitEncoded, CloseReason, ConnectionConfig, ConnectionEvent, SwitchInfo } from './connection-types.js';
 import { WriteBuffers } from './write-buffers.js';
 
 /** The switch answered a request or command with OFPT_ERROR (decoded in `error`). */
@@ -146,6 +146,19 @@ export class SwitchSession {
     const busy = this.busy();
     if (busy !== undefined) throw busy;
     this.connection.send(msg);
+    this.scheduleFlush();
+  }
+
+  /**
+   * `send` of a message that `admit` may refuse once it sees it encoded (see
+   * `SwitchConnection.sendAdmitted`). A busy switch refuses first: `admit` is
+   * not called then.
+   * @throws SwitchBusyError (nothing is sent), OfpEncodeError, or what `admit` throws (nothing is sent).
+   */
+  sendAdmitted(msg: MessageBody, admit: AdmitEncoded): void {
+    const busy = this.busy();
+    if (busy !== undefined) throw busy;
+    this.connection.sendAdmitted(msg, admit);
     this.scheduleFlush();
   }
 

@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
-import { decodeMessage, type FeaturesReply, type OfpMessage } from '../openflow/index.js';
+import { decodeMessage, encodeMessage, type FeaturesReply, type OfpMessage } from '../openflow/index.js';
+import type { AdmitEncoded } from '../switch/connection-types.js';
 import type { SwitchInfo } from '../switch/connection-types.js';
-import type { SwitchSession } from '../switch/session.js';
+import type { SwitchBusyError, SwitchSession } from '../switch/session.js';
 
 /** A logger whose lines land in `lines` (parsed), for tests that check what was logged. */
 export function recordingLogger(): { readonly log: Logger; readonly lines: Record<string, unknown>[] } {
@@ -20,11 +21,16 @@ export function recordingLogger(): { readonly log: Logger; readonly lines: Recor
 export interface FakeSession extends SwitchSession {
   readonly sent: OfpMessage[];
   closedWith: string | undefined;
+  /** Set: the session refuses every fire-and-forget command with it before looking at it, as a busy SwitchSession does. */
+  refuseWith: SwitchBusyError | undefined;
 }
 
 /** `answer` gives the replies of a `request` (default: none). */
 export function fakeSession(dpid: bigint, remote = '127.0.0.1:6653', answer: (m: OfpMessage) => readonly OfpMessage[] = () => []): FakeSession {
   const sent: OfpMessage[] = [];
+  const refuseIfBusy = (): void => {
+    if (session.refuseWith !== undefined) throw session.refuseWith;
+  };
   const session = {
     remote,
     dpid,
@@ -32,10 +38,23 @@ export function fakeSession(dpid: bigint, remote = '127.0.0.1:6653', answer: (m:
     connection: { rxByType: new Array<number>(256).fill(0), txByType: new Array<number>(256).fill(0) },
     sent,
     closedWith: undefined as string | undefined,
-    send: (m: OfpMessage) => void sent.push(m),
+    refuseWith: undefined as SwitchBusyError | undefined,
+    send: (m: OfpMessage) => {
+      refuseIfBusy();
+      sent.push(m);
+    },
     // Recorded as the message the bytes hold, so tests read every command the same way; decoded from a copy, since
     // the caller may reuse its buffer (a confined handle's flow-mods share one) and a decoded value may view its bytes.
-    sendEncoded: (bytes: Buffer) => void sent.push(decodeMessage(Buffer.from(bytes))),
+    sendEncoded: (bytes: Buffer) => {
+      refuseIfBusy();
+      sent.push(decodeMessage(Buffer.from(bytes)));
+    },
+    sendAdmitted: (m: OfpMessage, admit: AdmitEncoded) => {
+      refuseIfBusy();
+      const bytes = encodeMessage({ ...m, version: 4, xid: 0 });
+      admit(bytes, 0, bytes.length);
+      sent.push(m);
+    },
     sendConfirmed: (m: OfpMessage) => Promise.resolve(void sent.push(m)),
     request: (m: OfpMessage) => Promise.resolve(void sent.push(m)).then(() => answer(m)),
     close: (reason: string) => {
