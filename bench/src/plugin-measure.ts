@@ -231,7 +231,7 @@ export async function stopTimes(manifest: PluginManifest, compiled: CompiledComp
   const modules = await new ModuleCache().modules(manifest.name, compiled, manifest.limits.memoryMiB * 16);
   const workers = new WorkerSupply(false);
   for (let i = 0; i < count; i++) {
-    const runner = new PluginRunner(manifest, compiled, modules, undefined, { micros: DEFAULT_POLICY.spinMicros, gate: new SpinGate().buffer }, workers.take());
+    const runner = new PluginRunner(manifest, compiled, modules, undefined, { micros: DEFAULT_POLICY.spinMicros, replyMicros: DEFAULT_POLICY.replySpinMicros, gate: new SpinGate().buffer }, workers.take());
     await runner.ready(30_000);
     const started = performance.now();
     const faultMs = await runner.runBatch(traffic(1), 1, BENCH_APP_ID).then(

@@ -1,7 +1,7 @@
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { Reader } from '../openflow/index.js';
 import type { KvStore } from '../store/index.js';
-import { createChannelShared, MainChannel } from './channel.js';
+import { createChannelShared, MainChannel, MAX_IN_FLIGHT, type SpinPolicy } from './channel.js';
 import type { CompiledComponent } from './compile-cache.js';
 import { PluginLoadError, type PluginLoadReason } from './errors.js';
 import { eventKind, writeEvent, type HostEvent } from './events-wire.js';
@@ -45,8 +45,8 @@ type WorkerMessage = { t: 'ready'; out: ArrayBuffer; startup: WorkerStartup; han
 
 interface Pending {
   readonly batchId: number;
-  /** performance.now() when the batch was handed over. */
-  readonly startedMs: number;
+  /** performance.now() when the worker started the batch, as far as this thread knows: when it was handed over, or when the batch before it was answered. */
+  startedMs: number;
   readonly resolve: (o: Outputs) => void;
   readonly reject: (f: RunnerFault) => void;
 }
@@ -58,15 +58,19 @@ interface Starting {
 }
 
 /**
- * The main-thread side of one plugin worker: gives it its plugin, hands it one batch at a
- * time through the batch channel (channel.ts), and enforces the deadline from
+ * The main-thread side of one plugin worker: gives it its plugin, hands it
+ * batches through the batch channel (channel.ts), up to two at a time (the
+ * worker runs them in order: the second waits in the channel, so the worker
+ * starts it without waiting for this thread), and enforces the deadline from
  * here (a guest in an endless loop cannot be interrupted from inside its own
  * thread: `terminate()` is the only way). Answers the worker's KV calls. Never
  * blocks the main thread.
  *
  * One timer serves every deadline: it is armed when a batch starts and no
- * timer is, and when it fires it either faults the batch in flight (if that
- * batch is past its deadline) or re-arms for the batch's remaining time.
+ * timer is, and when it fires it either faults the batch the worker runs (if
+ * that batch is past its deadline) or re-arms for the batch's remaining time.
+ * A batch waiting behind another starts its deadline when the one before it is
+ * answered.
  * Creating and clearing a timer per batch cost more than a small batch itself.
  *
  * The deadline is the guest's CPU time where Linux gives a thread's
@@ -87,7 +91,8 @@ export class PluginRunner {
   private readonly kvBuffer = createKvBuffer();
   private readonly kv: KvStore | undefined;
   private readonly channel: MainChannel;
-  private pending: Pending | undefined;
+  /** Batches handed over and not answered, oldest (the one the worker runs) first. */
+  private readonly pending: Pending[] = [];
   private starting: Starting | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
   /** The worker thread's CPU time, once it said where to read it. */
@@ -107,11 +112,11 @@ export class PluginRunner {
    * channel looks for the other's message before it sleeps, and the gate that
    * stops it while the CPUs are contended (channel.ts, cpu-pressure.ts).
    */
-  constructor(manifest: PluginManifest, compiled: CompiledComponent, modules: CoreModules, kv: KvStore | undefined, spin: { readonly micros: number; readonly gate: SharedArrayBuffer }, worker: Worker) {
+  constructor(manifest: PluginManifest, compiled: CompiledComponent, modules: CoreModules, kv: KvStore | undefined, spin: SpinPolicy, worker: Worker) {
     this.manifest = manifest;
     this.compiled = compiled;
     this.kv = kv;
-    const shared = createChannelShared(spin.micros, spin.gate);
+    const shared = createChannelShared(spin);
     const ports = new MessageChannel();
     this.channel = new MainChannel(shared, ports.port1);
     const assign: AssignMessage = {
@@ -159,10 +164,12 @@ export class PluginRunner {
     return this.awaitStart(timeoutMs);
   }
 
-  /** After a trap: a fresh instance in the same worker (the compiled modules are reused). */
+  /** After a trap: a fresh instance in the same worker (the compiled modules are reused). Only with no batch in flight. */
   reinstantiate(timeoutMs: number): Promise<Outputs> {
+    if (this.pending.length > 0) return Promise.reject(new Error(`plugin ${this.manifest.name}: re-instantiating with ${this.pending.length} batch(es) in flight`));
     const started = this.awaitStart(timeoutMs);
     this.channel.begin().u8(MSG_REINSTANTIATE, 'type');
+    // Answered on the worker's port (`ready`), not through the channel.
     this.channel.send();
     return started;
   }
@@ -170,12 +177,14 @@ export class PluginRunner {
   /**
    * Runs one batch: `events` (each with a WIT kind) are written into the
    * channel as the plugin of app id `appId` is shown them (a packet-in's cookie). Rejects with a RunnerFault on a trap (the worker lives on,
-   * poisoned) or when no answer came within the deadline (the worker is
-   * terminated). One batch at a time.
+   * poisoned, and answers a batch behind it with a trap too) or when no
+   * answer came within the deadline (the worker is terminated, and every batch
+   * in flight rejected). At most MAX_IN_FLIGHT batches at a time; they are
+   * answered in order.
    */
   runBatch(events: readonly HostEvent[], batchId: number, appId: number): Promise<Outputs> {
     if (this.dead) return Promise.reject(new RunnerFault('crash', this.exitReason));
-    if (this.pending !== undefined) return Promise.reject(new Error(`plugin ${this.manifest.name}: a batch is already in flight`));
+    if (this.pending.length >= MAX_IN_FLIGHT) return Promise.reject(new Error(`plugin ${this.manifest.name}: ${MAX_IN_FLIGHT} batches are already in flight`));
     const w = this.channel.begin();
     w.u8(MSG_BATCH, 'type');
     w.u32(batchId, 'batchId');
@@ -184,9 +193,8 @@ export class PluginRunner {
     return new Promise((resolve, reject) => {
       // Armed (and the CPU marked) before the batch's start time is taken: the mark bounds the batch.
       if (this.deadlineTimer === undefined) this.armDeadline(this.manifest.limits.deadlineMs);
-      this.pending = { batchId, startedMs: performance.now(), resolve, reject };
-      this.channel.send();
-      this.channel.awaitReply((r) => this.onReply(r));
+      this.pending.push({ batchId, startedMs: performance.now(), resolve, reject });
+      this.channel.send((r) => this.onReply(r));
     });
   }
 
@@ -213,7 +221,7 @@ export class PluginRunner {
 
   private onDeadlineTimer(): void {
     this.deadlineTimer = undefined;
-    const p = this.pending;
+    const p = this.pending[0];
     if (p === undefined || this.dead) return;
     const { deadlineMs } = this.manifest.limits;
     const elapsed = performance.now() - p.startedMs;
@@ -221,18 +229,25 @@ export class PluginRunner {
     const used = this.cpu?.usedSince(p.startedMs);
     const capMs = Math.max(WALL_CAP_MIN_MS, WALL_CAP_FACTOR * deadlineMs);
     if (used !== undefined && used < deadlineMs && elapsed < capMs) return this.armDeadline(Math.min(Math.max(RECHECK_MIN_MS, deadlineMs - used), capMs - elapsed), false);
-    this.pending = undefined;
     const why =
       used === undefined ? `did not return within ${deadlineMs} ms` : used >= deadlineMs ? `used more than its ${deadlineMs} ms deadline of CPU` : `ran ${Math.round(elapsed)} ms of wall time (the cap for a ${deadlineMs} ms deadline)`;
-    p.reject(new RunnerFault('deadline', `handle ${why}; the worker was terminated`));
+    this.rejectAll(new RunnerFault('deadline', `handle ${why}; the worker was terminated`), new RunnerFault('deadline', 'the batch before it ran past its deadline; the worker was terminated'));
     void this.terminate();
   }
 
+  /** Rejects every batch in flight: the one the worker runs with `first`, the one behind it with `behind`. */
+  private rejectAll(first: RunnerFault, behind: RunnerFault): void {
+    const all = this.pending.splice(0);
+    all.forEach((p, i) => p.reject(i === 0 ? first : behind));
+  }
+
   private onReply(r: Reader): void {
-    const p = this.pending;
+    const p = this.pending[0];
     const type = r.u8('type');
     if (p === undefined || r.u32('batchId') !== p.batchId) return;
-    this.pending = undefined;
+    this.pending.shift();
+    const next = this.pending[0];
+    if (next !== undefined) next.startedMs = performance.now();
     if (type === MSG_REPLY) p.resolve(readOutputs(r));
     else if (type === MSG_FAULT) p.reject(new RunnerFault(readStr(r, 'cause') as FaultCause, readStr(r, 'message')));
   }
@@ -277,11 +292,7 @@ export class PluginRunner {
     if (this.exitReason === '') this.exitReason = reason;
     this.dead = true;
     this.stopWaiting();
-    const p = this.pending;
-    if (p !== undefined) {
-      this.pending = undefined;
-      p.reject(new RunnerFault('crash', this.exitReason));
-    }
+    this.rejectAll(new RunnerFault('crash', this.exitReason), new RunnerFault('crash', this.exitReason));
     const s = this.starting;
     if (s !== undefined) {
       this.starting = undefined;
