@@ -225,31 +225,32 @@ export class Ownership {
       }
       return send(out);
     };
+    const send = (command: Command): void => {
+      if (command.type !== 'FlowMod' || sw.version !== OFP_VERSION_1_3) {
+        sw.send(admit(command));
+        return;
+      }
+      // The hot path (a learning switch's flow-mod per packet-in): encoded once, the ledger keying the flow from those bytes.
+      let message: Buffer;
+      try {
+        message = encodeAdmittedFlowMod(app, command, switchLedger());
+      } catch (err) {
+        throw this.counted(err);
+      }
+      sw.sendEncoded(message);
+    };
     return {
       dpid: sw.dpid,
       node: sw.node,
       version: sw.version,
-      send: (command) => {
-        if (command.type !== 'FlowMod' || sw.version !== OFP_VERSION_1_3) {
-          sw.send(admit(command));
-          return;
-        }
-        // The hot path (a learning switch's flow-mod per packet-in): encoded once, the ledger keying the flow from those bytes.
-        let message: Buffer;
-        try {
-          message = encodeAdmittedFlowMod(app, command, switchLedger());
-        } catch (err) {
-          throw this.counted(err);
-        }
-        sw.sendEncoded(message);
-      },
+      send,
       sendEncoded: (message) => {
         if (passesUnconfined(sw.version, message)) {
           sw.sendEncoded(message);
           return;
         }
-        // Sent as the confined value: patching the confined cookie into a copy of the bytes cost as much as encoding it (the ledger is most of a flow-mod's cost).
-        sw.send(admit(decodeMessage(message) as Command));
+        // Confined as the decoded value, then encoded once as `send` does: patching the confined cookie into a copy of the bytes cost as much as encoding it (the ledger is most of a flow-mod's cost).
+        send(decodeMessage(message) as Command);
       },
       sendConfirmed: (command) => admitted(command, (c) => sw.sendConfirmed(c)),
       request: (command) => admitted(command, (c) => sw.request(c)).then((parts) => (isFlowStatsRequest(command) ? parts.map((p) => ownedReply(app.id, p)) : parts)),
