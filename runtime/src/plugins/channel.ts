@@ -43,12 +43,13 @@ import { spinAllowed } from './cpu-pressure.js';
 const CONTROL_BYTES = 64;
 const REQUEST_SEQ = 0;
 const REPLY_SEQ = 1;
-const REQUEST_LEN = 2;
-const REPLY_LEN = 4;
 const IN_MESSAGE = -1;
 
-/** Requests outstanding at once: a batch the worker runs and the next one, waiting for it. */
+/** Requests outstanding at once (a power of two): a batch the worker runs and the ones waiting behind it. */
 export const MAX_IN_FLIGHT = 2;
+const SLOT_MASK = MAX_IN_FLIGHT - 1;
+const REQUEST_LEN = 2;
+const REPLY_LEN = REQUEST_LEN + MAX_IN_FLIGHT;
 
 /** Default size of each area; a batch of 64 packet-ins of 1,500 bytes fits. */
 export const AREA_BYTES = 256 * 1024;
@@ -77,7 +78,7 @@ export function createChannelShared(spin: SpinPolicy, areaBytes = AREA_BYTES): C
 
 /** The two areas of one direction: requests (from 0) or replies (from MAX_IN_FLIGHT). */
 function areas(shared: ChannelShared, first: number): Area[] {
-  return [0, 1].map((i) => new Area(shared, CONTROL_BYTES + (first + i) * shared.areaBytes));
+  return Array.from({ length: MAX_IN_FLIGHT }, (_, i) => new Area(shared, CONTROL_BYTES + (first + i) * shared.areaBytes));
 }
 
 /** Whether sequence number `a` is `b` or after it (the numbers wrap around at 2^31). */
@@ -183,7 +184,7 @@ export class MainChannel {
   private closed = false;
 
   constructor(shared: ChannelShared, port: MessagePort) {
-    this.control = new Int32Array(shared.buffer, 0, 6);
+    this.control = new Int32Array(shared.buffer, 0, REPLY_LEN + MAX_IN_FLIGHT);
     this.requests = areas(shared, 0);
     this.replies = areas(shared, MAX_IN_FLIGHT);
     this.port = port;
@@ -198,7 +199,7 @@ export class MainChannel {
   /** A Writer for the next request (valid until `send`). At most MAX_IN_FLIGHT requests may await a reply. */
   begin(): Writer {
     if (this.awaited.length >= MAX_IN_FLIGHT) throw new Error(`the batch channel already has ${MAX_IN_FLIGHT} requests awaiting a reply`);
-    return this.requests[(this.seq + 1) & 1]!.begin();
+    return this.requests[(this.seq + 1) & SLOT_MASK]!.begin();
   }
 
   /**
@@ -212,7 +213,7 @@ export class MainChannel {
    */
   send(onReply?: (reply: Reader) => void): void {
     const seq = (this.seq + 1) | 0;
-    Atomics.store(this.control, REQUEST_LEN + (seq & 1), this.requests[seq & 1]!.finish(this.port));
+    Atomics.store(this.control, REQUEST_LEN + (seq & SLOT_MASK), this.requests[seq & SLOT_MASK]!.finish(this.port));
     this.seq = seq;
     Atomics.store(this.control, REQUEST_SEQ, seq);
     Atomics.notify(this.control, REQUEST_SEQ);
@@ -268,8 +269,8 @@ export class MainChannel {
   }
 
   private takeReply(seq: number): Reader {
-    const view = this.replies[seq & 1]!.view;
-    const r = Area.read(view, Atomics.load(this.control, REPLY_LEN + (seq & 1)), this.port, 'reply');
+    const view = this.replies[seq & SLOT_MASK]!.view;
+    const r = Area.read(view, Atomics.load(this.control, REPLY_LEN + (seq & SLOT_MASK)), this.port, 'reply');
     if (r.buf !== view) return r;
     const copy = Buffer.allocUnsafe(r.end);
     view.copy(copy, 0, 0, r.end);
@@ -288,7 +289,7 @@ export class WorkerChannel {
   private seen = 0;
 
   constructor(shared: ChannelShared, port: MessagePort) {
-    this.control = new Int32Array(shared.buffer, 0, 6);
+    this.control = new Int32Array(shared.buffer, 0, REPLY_LEN + MAX_IN_FLIGHT);
     this.requests = areas(shared, 0);
     this.replies = areas(shared, MAX_IN_FLIGHT);
     this.port = port;
@@ -307,18 +308,18 @@ export class WorkerChannel {
     }
     this.spin.waited(performance.now() - idle);
     this.seen = (this.seen + 1) | 0;
-    const slot = this.seen & 1;
+    const slot = this.seen & SLOT_MASK;
     return Area.read(this.requests[slot]!.view, Atomics.load(this.control, REQUEST_LEN + slot), this.port, 'request');
   }
 
   /** A Writer for the reply to the last request read (valid until `send`). */
   begin(): Writer {
-    return this.replies[this.seen & 1]!.begin();
+    return this.replies[this.seen & SLOT_MASK]!.begin();
   }
 
   /** The reply's bytes as a new ArrayBuffer (for the start-up message, which is not a reply). */
   detach(): ArrayBuffer {
-    const area = this.replies[this.seen & 1]!;
+    const area = this.replies[this.seen & SLOT_MASK]!;
     const w = area.writer;
     const out = new ArrayBuffer(w.pos);
     new Uint8Array(out).set(w.buf.subarray(0, w.pos));
@@ -328,7 +329,7 @@ export class WorkerChannel {
 
   /** Publishes the reply written since `begin` as the answer to the last request read. */
   send(): void {
-    const slot = this.seen & 1;
+    const slot = this.seen & SLOT_MASK;
     Atomics.store(this.control, REPLY_LEN + slot, this.replies[slot]!.finish(this.port));
     Atomics.store(this.control, REPLY_SEQ, this.seen);
     Atomics.notify(this.control, REPLY_SEQ);
