@@ -88,6 +88,27 @@ describe('two batches in flight', () => {
     offer(burst(100, SPLIT_AT - 1));
     await until('every event of the small burst echoed', () => echoed.length >= SPLIT_AT - 1, 20_000);
     assert.equal(manager.status('echo').counters.batches - before, 3);
+  });
+
+  it('hands a full batch over at once, without waiting for the offering task to end', async () => {
+    echoed.length = 0;
+    offer(burst(4000, 64));
+    assert.equal(manager.status('echo').queued, 0);
+    await until('the full batch echoed', () => echoed.length >= 64, 20_000);
+  });
+
+  it('takes the worker\'s replies while one long task offers events, not after it', async () => {
+    echoed.length = 0;
+    const before = manager.status('echo').counters.batches;
+    offer(burst(2000, 2 * SPLIT_AT));
+    // The burst goes out as two batches once the offering task's microtasks run; then a long task offers more.
+    await Promise.resolve();
+    // One synchronous task, as a socket read offering event after event: no event-loop turn, no microtask.
+    const until = performance.now() + 20_000;
+    for (let seq = 3000; echoed.length === 0 && performance.now() < until; seq++) offer([packetInEvent(seq)]);
+    assert.ok(echoed.length > 0, 'no reply was taken within the task');
+    assert.equal(echoed[0], 2000);
+    assert.ok(manager.status('echo').counters.batches - before >= 1);
     await manager.unload('echo');
   });
 

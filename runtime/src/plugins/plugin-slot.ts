@@ -6,7 +6,7 @@ import { eventKind, type HostEvent } from './events-wire.js';
 import { PluginLogGate } from './log-gate.js';
 import type { PluginManifest } from './manifest.js';
 import { MAX_IN_FLIGHT } from './channel.js';
-import { RunnerFault, type PluginRunner } from './runner.js';
+import type { BatchOutcome, PluginRunner, RunnerFault } from './runner.js';
 import { emptyCounters, type PluginError, type PluginState, type PluginStateChange, type PluginStatus } from './status.js';
 import type { Outputs } from './wire.js';
 
@@ -119,6 +119,8 @@ export class PluginSlot {
   offer(event: HostEvent): boolean {
     if (this.closed || this.state === 'disabled' || !this.subscribed(event)) return false;
     if ((event.type === 'packetIn' || event.type === 'flowRemoved') && event.owner !== undefined && event.owner !== this.host.appId) return false;
+    // A burst (one socket read can offer hundreds of events) runs as one task: the worker's replies are taken as they come, not after it.
+    if (this.inFlight === MAX_IN_FLIGHT) this.current.runner.poll();
     if (event.type === 'packetIn' && this.queue.length >= this.host.policy.queueBatches * this.current.manifest.limits.maxBatchSize) {
       this.counters.eventsShed++;
       this.host.metrics.eventsShed.inc({ plugin: this.name });
@@ -126,6 +128,8 @@ export class PluginSlot {
     }
     this.queue.push(event);
     if (this.queue.length === 1) queueMicrotask(() => this.dispatch());
+    // A full batch need not wait for the offering task to end.
+    else if (this.queue.length >= this.current.manifest.limits.maxBatchSize && this.inFlight < MAX_IN_FLIGHT) this.dispatch();
     return true;
   }
 
@@ -236,10 +240,10 @@ export class PluginSlot {
       const runner = this.current.runner;
       const started = performance.now();
       this.inFlight++;
-      runner.runBatch(batch, id, this.host.appId).then(
-        (outputs) => this.batchDone(runner, batch.length, started, outputs),
-        (err: unknown) => this.batchFailed(runner, batch.length, started, err),
-      );
+      runner.runBatch(batch, id, this.host.appId, (outcome: BatchOutcome) => {
+        if (outcome.ok) this.batchDone(runner, batch.length, started, outcome.outputs);
+        else this.batchFailed(runner, batch.length, started, outcome.fault);
+      });
     }
   }
 
@@ -266,22 +270,20 @@ export class PluginSlot {
     const serving = runner === this.current.runner;
     // The next batch first: the worker runs it while this thread applies these outputs.
     if (serving) this.dispatch();
+    // Applied from within the reply's hand-out, so no later reply is taken meanwhile (MainChannel.poll): commands leave in batch order.
     if (!this.closed) this.apply(outputs, runner.manifest);
     if (serving && this.staged !== undefined && this.inFlight === 0) this.flip();
     this.settled();
   }
 
-  private batchFailed(runner: PluginRunner, events: number, started: number, err: unknown): void {
+  private batchFailed(runner: PluginRunner, events: number, started: number, fault: RunnerFault): void {
     this.inFlight--;
     this.countBatch(events, started);
     this.counters.eventsDropped += events;
     this.host.metrics.eventsDropped.inc({ plugin: this.name }, events);
     if (!this.closed && runner === this.current.runner) {
       // A batch behind a faulted one (the state is no longer running) is dropped with it: one fault, not two.
-      if (this.state === 'running') {
-        const fault = err instanceof RunnerFault ? err : new RunnerFault('crash', String(err));
-        this.fault(fault.kind, fault.message);
-      }
+      if (this.state === 'running') this.fault(fault.kind, fault.message);
       if (this.staged !== undefined && this.inFlight === 0) this.flip();
     }
     this.settled();

@@ -14,6 +14,9 @@ import { MSG_BATCH, MSG_FAULT, MSG_REINSTANTIATE, MSG_REPLY, readOutputs, readSt
 
 export type FaultCause = 'deadline' | 'trap' | 'crash';
 
+/** How a batch ended: with the plugin's outputs, or with a fault. */
+export type BatchOutcome = { readonly ok: true; readonly outputs: Outputs } | { readonly ok: false; readonly fault: RunnerFault };
+
 /** A batch that did not complete; `kind` says whether the worker is still alive (trap) or gone. */
 export class RunnerFault extends Error {
   readonly kind: FaultCause;
@@ -47,8 +50,7 @@ interface Pending {
   readonly batchId: number;
   /** performance.now() when the worker started the batch, as far as this thread knows: when it was handed over, or when the batch before it was answered. */
   startedMs: number;
-  readonly resolve: (o: Outputs) => void;
-  readonly reject: (f: RunnerFault) => void;
+  readonly done: (outcome: BatchOutcome) => void;
 }
 
 interface Starting {
@@ -176,26 +178,40 @@ export class PluginRunner {
 
   /**
    * Runs one batch: `events` (each with a WIT kind) are written into the
-   * channel as the plugin of app id `appId` is shown them (a packet-in's cookie). Rejects with a RunnerFault on a trap (the worker lives on,
-   * poisoned, and answers a batch behind it with a trap too) or when no
-   * answer came within the deadline (the worker is terminated, and every batch
-   * in flight rejected). At most MAX_IN_FLIGHT batches at a time; they are
-   * answered in order.
+   * channel as the plugin of app id `appId` is shown them (a packet-in's
+   * cookie). `done` is called once, never from within this call: with the
+   * outputs, or with a RunnerFault on a trap (the worker lives on, poisoned,
+   * and answers a batch behind it with a trap too) or when no answer came
+   * within the deadline (the worker is terminated, and every batch in flight
+   * faulted). At most MAX_IN_FLIGHT batches at a time; they end in order. A
+   * reply is handed to `done` as soon as this thread looks: from the event
+   * loop, or from `poll`.
    */
-  runBatch(events: readonly HostEvent[], batchId: number, appId: number): Promise<Outputs> {
-    if (this.dead) return Promise.reject(new RunnerFault('crash', this.exitReason));
-    if (this.pending.length >= MAX_IN_FLIGHT) return Promise.reject(new Error(`plugin ${this.manifest.name}: ${MAX_IN_FLIGHT} batches are already in flight`));
+  runBatch(events: readonly HostEvent[], batchId: number, appId: number, done: (outcome: BatchOutcome) => void): void {
+    const refused = this.dead ? this.exitReason : this.pending.length >= MAX_IN_FLIGHT ? `plugin ${this.manifest.name}: ${MAX_IN_FLIGHT} batches are already in flight` : undefined;
+    if (refused !== undefined) {
+      queueMicrotask(() => done({ ok: false, fault: new RunnerFault('crash', refused) }));
+      return;
+    }
     const w = this.channel.begin();
     w.u8(MSG_BATCH, 'type');
     w.u32(batchId, 'batchId');
     w.u32(events.length, 'count');
     for (const e of events) writeEvent(w, e, eventKind(e)!, appId);
-    return new Promise((resolve, reject) => {
-      // Armed (and the CPU marked) before the batch's start time is taken: the mark bounds the batch.
-      if (this.deadlineTimer === undefined) this.armDeadline(this.manifest.limits.deadlineMs);
-      this.pending.push({ batchId, startedMs: performance.now(), resolve, reject });
-      this.channel.send((r) => this.onReply(r));
-    });
+    // Armed (and the CPU marked) before the batch's start time is taken: the mark bounds the batch.
+    if (this.deadlineTimer === undefined) this.armDeadline(this.manifest.limits.deadlineMs);
+    this.pending.push({ batchId, startedMs: performance.now(), done });
+    this.channel.send((r) => this.onReply(r));
+  }
+
+  /**
+   * Ends the batches whose replies are there now, at once (see
+   * MainChannel.poll): for a caller that runs long without returning to the
+   * event loop while batches are in flight, such as a burst of events being
+   * offered, so that the worker gets its next batch without waiting for it.
+   */
+  poll(): void {
+    this.channel.poll();
   }
 
   async terminate(): Promise<void> {
@@ -231,14 +247,14 @@ export class PluginRunner {
     if (used !== undefined && used < deadlineMs && elapsed < capMs) return this.armDeadline(Math.min(Math.max(RECHECK_MIN_MS, deadlineMs - used), capMs - elapsed), false);
     const why =
       used === undefined ? `did not return within ${deadlineMs} ms` : used >= deadlineMs ? `used more than its ${deadlineMs} ms deadline of CPU` : `ran ${Math.round(elapsed)} ms of wall time (the cap for a ${deadlineMs} ms deadline)`;
-    this.rejectAll(new RunnerFault('deadline', `handle ${why}; the worker was terminated`), new RunnerFault('deadline', 'the batch before it ran past its deadline; the worker was terminated'));
+    this.faultAll(new RunnerFault('deadline', `handle ${why}; the worker was terminated`), new RunnerFault('deadline', 'the batch before it ran past its deadline; the worker was terminated'));
     void this.terminate();
   }
 
-  /** Rejects every batch in flight: the one the worker runs with `first`, the one behind it with `behind`. */
-  private rejectAll(first: RunnerFault, behind: RunnerFault): void {
+  /** Faults every batch in flight: the one the worker runs with `first`, those behind it with `behind`. */
+  private faultAll(first: RunnerFault, behind: RunnerFault): void {
     const all = this.pending.splice(0);
-    all.forEach((p, i) => p.reject(i === 0 ? first : behind));
+    all.forEach((p, i) => p.done({ ok: false, fault: i === 0 ? first : behind }));
   }
 
   private onReply(r: Reader): void {
@@ -248,8 +264,8 @@ export class PluginRunner {
     this.pending.shift();
     const next = this.pending[0];
     if (next !== undefined) next.startedMs = performance.now();
-    if (type === MSG_REPLY) p.resolve(readOutputs(r));
-    else if (type === MSG_FAULT) p.reject(new RunnerFault(readStr(r, 'cause') as FaultCause, readStr(r, 'message')));
+    if (type === MSG_REPLY) p.done({ ok: true, outputs: readOutputs(r) });
+    else p.done({ ok: false, fault: type === MSG_FAULT ? new RunnerFault(readStr(r, 'cause') as FaultCause, readStr(r, 'message')) : new RunnerFault('crash', `the worker answered with message type ${type}`) });
   }
 
   private awaitStart(timeoutMs: number): Promise<Outputs> {
@@ -292,7 +308,7 @@ export class PluginRunner {
     if (this.exitReason === '') this.exitReason = reason;
     this.dead = true;
     this.stopWaiting();
-    this.rejectAll(new RunnerFault('crash', this.exitReason), new RunnerFault('crash', this.exitReason));
+    this.faultAll(new RunnerFault('crash', this.exitReason), new RunnerFault('crash', this.exitReason));
     const s = this.starting;
     if (s !== undefined) {
       this.starting = undefined;
