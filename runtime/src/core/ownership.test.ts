@@ -76,6 +76,10 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     assert.deepEqual([sw.sent, sw.encoded], [[], [packetOut, encoded(confineCommand(acl, 4, mod))]]);
     assert.equal(own.flowCount(acl.id, 1n), 1);
     assert.deepEqual(refusals, ['acl quota']);
+    // The same add again replaces the flow: confined from its bytes, within the quota.
+    handle.sendEncoded(encoded(mod));
+    assert.deepEqual(sw.encoded.slice(2), [encoded(confineCommand(acl, 4, mod))]);
+    assert.equal(own.flowCount(acl.id, 1n), 1);
   });
 
   it('sends an app\'s flow-mod to an OpenFlow 1.3 switch as bytes, encoded once and confined; to a 1.0 switch as the confined value', () => {

@@ -17,6 +17,7 @@ import {
   type OfpMessage,
 } from '../openflow/index.js';
 import {
+  admitReplacingAdd,
   AppIds,
   appIdOf,
   asOwnerSees,
@@ -249,8 +250,10 @@ export class Ownership {
           sw.sendEncoded(message);
           return;
         }
-        // Confined as the decoded value, then encoded once as `send` does: patching the confined cookie into a copy of the bytes cost as much as encoding it (the ledger is most of a flow-mod's cost).
-        send(decodeMessage(message) as Command);
+        // A replacing add (most of a learning switch's flow-mods) is confined in a copy of its bytes; anything else is decoded and takes `send`'s path.
+        const replacing = sw.version === OFP_VERSION_1_3 ? admitReplacingAdd(app, message, switchLedger()) : undefined;
+        if (replacing !== undefined) sw.sendEncoded(replacing);
+        else send(decodeMessage(message) as Command);
       },
       sendConfirmed: (command) => admitted(command, (c) => sw.sendConfirmed(c)),
       request: (command) => admitted(command, (c) => sw.request(c)).then((parts) => (isFlowStatsRequest(command) ? parts.map((p) => ownedReply(app.id, p)) : parts)),

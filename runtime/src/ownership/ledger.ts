@@ -147,16 +147,26 @@ export class FlowLedger {
     this.counts.delete(appId);
   }
 
+  /**
+   * An add of `appId` that replaces a flow it holds (the same table, priority
+   * and match key), recorded: the switch replaces that flow, so no new flow and
+   * nothing made, and no overlap to check (no other app's flow overlaps one in
+   * the ledger: whichever came second was refused); only whether the app asked
+   * for the flow's removal is updated. False, recording nothing, when the app
+   * holds no such flow (`apply` decides then).
+   */
+  replaced(appId: number, tableId: number, priority: number, askedFlowRemoved: boolean, key: MatchKey): boolean {
+    const existing = this.index.find(slotKey(tableId, priority), appId, key);
+    if (existing < 0) return false;
+    const mark = askedFlowRemoved ? NOTIFY : 0;
+    if (this.index.mark(existing) !== mark) this.index.setMark(existing, mark);
+    return true;
+  }
+
   private add(app: AppRef, mod: FlowModBody, key: MatchKey): void {
-    const slot = slotKey(mod.tableId, mod.priority);
     const mark = appAskedFlowRemoved(mod) ? NOTIFY : 0;
-    const existing = this.index.find(slot, app.id, key);
-    if (existing >= 0) {
-      // The switch replaces a flow with the same table, priority and match: no new flow, nothing made. Nor an
-      // overlap to check: no other app's flow overlaps one in the ledger (whichever came second was refused).
-      if (this.index.mark(existing) !== mark) this.index.setMark(existing, mark);
-      return;
-    }
+    if (this.replaced(app.id, mod.tableId, mod.priority, mark === NOTIFY, key)) return;
+    const slot = slotKey(mod.tableId, mod.priority);
     const byApp = this.slots.get(slot);
     // Most adds land where only the app itself has flows: no other owner to walk, no bits to make.
     const bits = byApp !== undefined && (byApp.size > 1 || !byApp.has(app.id)) ? refuseOverlap(app, mod, byApp) : undefined;
