@@ -6,7 +6,7 @@ import type { CompiledComponent } from '../../runtime/dist/plugins/compile-cache
 import { DEFAULT_POLICY, parseManifest, type PluginManifest } from '../../runtime/dist/plugins/index.js';
 import { SpinGate } from '../../runtime/dist/plugins/cpu-pressure.js';
 import { ModuleCache } from '../../runtime/dist/plugins/module-cache.js';
-import { PluginRunner, RunnerFault } from '../../runtime/dist/plugins/runner.js';
+import { PluginRunner, type BatchOutcome } from '../../runtime/dist/plugins/runner.js';
 import { WorkerSupply } from '../../runtime/dist/plugins/worker-supply.js';
 import { BENCH_APP_ID, instantiateDirect, witEvents } from './plugin-guest.js';
 import { packetInEvent, type PluginRig } from './plugin-rig.js';
@@ -231,18 +231,13 @@ export async function stopTimes(manifest: PluginManifest, compiled: CompiledComp
   const modules = await new ModuleCache().modules(manifest.name, compiled, manifest.limits.memoryMiB * 16);
   const workers = new WorkerSupply(false);
   for (let i = 0; i < count; i++) {
-    const runner = new PluginRunner(manifest, compiled, modules, undefined, { micros: DEFAULT_POLICY.spinMicros, gate: new SpinGate().buffer }, workers.take());
+    const runner = new PluginRunner(manifest, compiled, modules, undefined, { micros: DEFAULT_POLICY.spinMicros, replyMicros: DEFAULT_POLICY.replySpinMicros, gate: new SpinGate().buffer }, workers.take());
     await runner.ready(30_000);
     const started = performance.now();
-    const faultMs = await runner.runBatch(traffic(1), 1, BENCH_APP_ID).then(
-      () => {
-        throw new Error('the looping guest answered');
-      },
-      (err: unknown) => {
-        if (!(err instanceof RunnerFault) || err.kind !== 'deadline') throw err;
-        return performance.now() - started;
-      },
-    );
+    const outcome = await new Promise<BatchOutcome>((resolve) => runner.runBatch(traffic(1), 1, BENCH_APP_ID, resolve));
+    if (outcome.ok) throw new Error('the looping guest answered');
+    if (outcome.fault.kind !== 'deadline') throw outcome.fault;
+    const faultMs = performance.now() - started;
     await runner.terminate();
     out.push({ faultMs, exitedMs: performance.now() - started });
   }

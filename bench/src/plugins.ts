@@ -29,7 +29,8 @@ const USAGE = `usage: node bench/dist/plugins.js [options]
   --deadline MS   deadline of the looping plugin (default 100)
   --guests IDS    comma-separated, of: echo (test guest, QuickJS), ts (learning switch, TypeScript kit), py (learning switch, Python kit), rs (learning switch, Rust kit); default all
   --batches LIST  batch sizes of the per-event rows (default 1,64)
-  --spin US       the manager's spinMicros policy (default: the runtime's default)
+  --spin US       the manager's spinMicros policy: the worker's wait for a batch (default: the runtime's default)
+  --reply-spin US the manager's replySpinMicros policy: the main thread's wait for a reply (default: the runtime's default)
   --parts PARTS   comma-separated, of: ${PARTS.join(', ')} (default all)
   --json          print machine-readable results instead of the tables`;
 
@@ -43,6 +44,7 @@ interface Options {
   readonly batches: readonly number[];
   readonly parts: readonly Part[];
   readonly spinMicros: number | undefined;
+  readonly replySpinMicros: number | undefined;
   readonly json: boolean;
   readonly help: boolean;
 }
@@ -60,6 +62,7 @@ function parseOptions(argv: string[]): Options {
       batches: { type: 'string' },
       parts: { type: 'string' },
       spin: { type: 'string' },
+      'reply-spin': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -76,6 +79,7 @@ function parseOptions(argv: string[]): Options {
     batches,
     parts: listOption('parts', values.parts, PARTS),
     spinMicros: values.spin === undefined ? undefined : Number(values.spin),
+    replySpinMicros: values['reply-spin'] === undefined ? undefined : Number(values['reply-spin']),
     json: values.json === true,
     help: values.help === true,
   };
@@ -149,7 +153,10 @@ async function measureStops(rig: PluginRig, count: number, deadlineMs: number): 
 
 async function run(options: Options): Promise<number> {
   const machine = machineLine(cpuPressure());
-  const rig = await PluginRig.start(CACHE, options.spinMicros === undefined ? {} : { spinMicros: options.spinMicros });
+  const rig = await PluginRig.start(CACHE, {
+    ...(options.spinMicros === undefined ? {} : { spinMicros: options.spinMicros }),
+    ...(options.replySpinMicros === undefined ? {} : { replySpinMicros: options.replySpinMicros }),
+  });
   try {
     const guests: GuestResult[] = [];
     const has = (part: Part): boolean => options.parts.includes(part);

@@ -61,7 +61,7 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     assert.deepEqual([sentDelete!.cookie, sentDelete!.cookieMask], [appCookie(acl.id, 0n), APP_ID_MASK]);
   });
 
-  it('sends an encoded packet-out as its bytes, and decodes an encoded flow-mod to confine it, count it and check its quota', () => {
+  it('sends an encoded packet-out as its bytes, and decodes an encoded flow-mod to confine it, count it, check its quota and send it encoded once', () => {
     const refusals: string[] = [];
     const own = new Ownership({ defaultQuota: Infinity, quotas: new Map([['acl', 1]]), onRefused: (err) => refusals.push(`${err.app} ${err.reason}`) });
     const acl = own.app('acl');
@@ -73,13 +73,13 @@ describe('ownership in the runtime (the hub the wiring uses)', () => {
     handle.sendEncoded(packetOut);
     handle.sendEncoded(encoded(mod));
     assert.throws(() => handle.sendEncoded(encoded(add(1000, ipPair('10.0.0.3', '10.0.0.1')))), (err: unknown) => err instanceof OwnershipError && err.reason === 'quota');
-    assert.deepEqual(sw.encoded, [packetOut]);
-    assert.deepEqual(
-      sw.sent.map((c) => encoded(c)),
-      [encoded(confineCommand(acl, 4, mod))],
-    );
+    assert.deepEqual([sw.sent, sw.encoded], [[], [packetOut, encoded(confineCommand(acl, 4, mod))]]);
     assert.equal(own.flowCount(acl.id, 1n), 1);
     assert.deepEqual(refusals, ['acl quota']);
+    // The same add again replaces the flow: confined from its bytes, within the quota.
+    handle.sendEncoded(encoded(mod));
+    assert.deepEqual(sw.encoded.slice(2), [encoded(confineCommand(acl, 4, mod))]);
+    assert.equal(own.flowCount(acl.id, 1n), 1);
   });
 
   it('sends an app\'s flow-mod to an OpenFlow 1.3 switch as bytes, encoded once and confined; to a 1.0 switch as the confined value', () => {

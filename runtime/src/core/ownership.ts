@@ -30,6 +30,7 @@ import {
   ownedFlowStats,
   packetInRoute,
   RUNTIME_APP_ID,
+  sendReplacingAdd,
   type AppRef,
   type AppTables,
   type TableDeclaration,
@@ -229,36 +230,39 @@ export class Ownership {
     // The flow-mod `sendAdmitted` is encoding, as the app wrote it (confined in the bytes): one function per handle, not a closure per flow-mod.
     let admitting: Extract<Command, { type: 'FlowMod' }> | undefined;
     const admitEncoded = (bytes: Buffer, start: number): void => admitEncodedFlowMod(app, admitting!, switchLedger(), bytes, start);
+    const sendBytes = (bytes: Buffer): void => sw.sendEncoded(bytes);
+    const send = (command: Command): void => {
+      if (command.type !== 'FlowMod' || sw.version !== OFP_VERSION_1_3) {
+        sw.send(admit(command));
+        return;
+      }
+      // The hot path (a learning switch's flow-mod per packet-in): encoded once, the ledger keying the flow from those bytes.
+      try {
+        if (sw.sendAdmitted !== undefined) {
+          admitting = command;
+          sw.sendAdmitted(command, admitEncoded);
+          return;
+        }
+        sw.sendEncoded(encodeAdmittedFlowMod(app, command, switchLedger()));
+      } catch (err) {
+        throw this.counted(err);
+      } finally {
+        admitting = undefined;
+      }
+    };
     return {
       dpid: sw.dpid,
       node: sw.node,
       version: sw.version,
-      send: (command) => {
-        if (command.type !== 'FlowMod' || sw.version !== OFP_VERSION_1_3) {
-          sw.send(admit(command));
-          return;
-        }
-        // The hot path (a learning switch's flow-mod per packet-in): encoded once, the ledger keying the flow from those bytes.
-        try {
-          if (sw.sendAdmitted !== undefined) {
-            admitting = command;
-            sw.sendAdmitted(command, admitEncoded);
-            return;
-          }
-          sw.sendEncoded(encodeAdmittedFlowMod(app, command, switchLedger()));
-        } catch (err) {
-          throw this.counted(err);
-        } finally {
-          admitting = undefined;
-        }
-      },
+      send,
       sendEncoded: (message) => {
         if (passesUnconfined(sw.version, message)) {
           sw.sendEncoded(message);
           return;
         }
-        // Sent as the confined value: patching the confined cookie into a copy of the bytes cost as much as encoding it (the ledger is most of a flow-mod's cost).
-        sw.send(admit(decodeMessage(message) as Command));
+        // A replacing add (a learning switch re-learning a MAC) is confined in a copy of its bytes; anything else is decoded and takes `send`'s path.
+        if (sw.version === OFP_VERSION_1_3 && sendReplacingAdd(app, message, switchLedger(), sendBytes)) return;
+        send(decodeMessage(message) as Command);
       },
       sendConfirmed: (command) => admitted(command, (c) => sw.sendConfirmed(c)),
       request: (command) => admitted(command, (c) => sw.request(c)).then((parts) => (isFlowStatsRequest(command) ? parts.map((p) => ownedReply(app.id, p)) : parts)),

@@ -4,7 +4,7 @@
  * quotas), packet-in routing and named tables. Pure: no I/O, no clock.
  */
 export { APP_COOKIE_BITS, APP_COOKIE_MASK, APP_ID_BITS, APP_ID_MASK, appCookie, appIdOf, cookieSeenBy, MAX_APP_ID, NO_APP_ID, NO_COOKIE, ownCookie, RUNTIME_APP_ID, touchesAppBits } from './cookie.js';
-export { admitEncodedFlowMod, encodeAdmittedFlowMod } from './admit.js';
+export { admitEncodedFlowMod, encodeAdmittedFlowMod, sendReplacingAdd } from './admit.js';
 export { AppIds, preferredAppId } from './app-ids.js';
 export { appAskedFlowRemoved, asOwnerSees, confineCommand, ownedFlowStats, type AppRef } from './confine.js';
 export { isOwnershipReason, OwnershipError, type OwnershipReason } from './errors.js';

@@ -147,16 +147,31 @@ export class FlowLedger {
     this.counts.delete(appId);
   }
 
+  /**
+   * The flow `appId` holds with this table, priority and match key, which an
+   * add of the app with them replaces; -1 for none (`apply` decides then).
+   * Leaves the ledger as it is.
+   */
+  heldFlow(appId: number, tableId: number, priority: number, key: MatchKey): number {
+    return this.index.find(slotKey(tableId, priority), appId, key);
+  }
+
+  /**
+   * Records an add that replaced flow `id` (`heldFlow`): the switch replaces
+   * that flow, so no new flow and nothing made, and no overlap to check (no
+   * other app's flow overlaps one in the ledger: whichever came second was
+   * refused); only whether the app asked for the flow's removal is updated.
+   */
+  replacedBy(id: number, askedFlowRemoved: boolean): void {
+    const mark = askedFlowRemoved ? NOTIFY : 0;
+    if (this.index.mark(id) !== mark) this.index.setMark(id, mark);
+  }
+
   private add(app: AppRef, mod: FlowModBody, key: MatchKey): void {
-    const slot = slotKey(mod.tableId, mod.priority);
+    const existing = this.heldFlow(app.id, mod.tableId, mod.priority, key);
+    if (existing >= 0) return this.replacedBy(existing, appAskedFlowRemoved(mod));
     const mark = appAskedFlowRemoved(mod) ? NOTIFY : 0;
-    const existing = this.index.find(slot, app.id, key);
-    if (existing >= 0) {
-      // The switch replaces a flow with the same table, priority and match: no new flow, nothing made. Nor an
-      // overlap to check: no other app's flow overlaps one in the ledger (whichever came second was refused).
-      if (this.index.mark(existing) !== mark) this.index.setMark(existing, mark);
-      return;
-    }
+    const slot = slotKey(mod.tableId, mod.priority);
     const byApp = this.slots.get(slot);
     // Most adds land where only the app itself has flows: no other owner to walk, no bits to make.
     const bits = byApp !== undefined && (byApp.size > 1 || !byApp.has(app.id)) ? refuseOverlap(app, mod, byApp) : undefined;

@@ -12,6 +12,7 @@ import { PluginLoadError, PluginManifestError, PluginNotFoundError } from './err
 import type { HostEvent } from './events-wire.js';
 import { parseManifest, type PluginManifest } from './manifest.js';
 import { SpinGate } from './cpu-pressure.js';
+import type { SpinPolicy } from './channel.js';
 import { ModuleCache } from './module-cache.js';
 import { DEFAULT_MAX_COMPONENT_BYTES, MAX_MANIFEST_BYTES, PluginFiles } from './plugin-files.js';
 import { PluginSlot, type SlotHost, type SlotPolicy } from './plugin-slot.js';
@@ -54,7 +55,7 @@ export interface PluginManagerOptions {
   readonly spareWorker?: boolean;
 }
 
-export const DEFAULT_POLICY: SlotPolicy = { maxFaults: 5, faultWindowMs: 60_000, backoffBaseMs: 50, backoffMaxMs: 5_000, queueBatches: 64, initTimeoutMs: 10_000, spinMicros: 100, logLinesPerSecond: 100, logBurst: 500 };
+export const DEFAULT_POLICY: SlotPolicy = { maxFaults: 5, faultWindowMs: 60_000, backoffBaseMs: 50, backoffMaxMs: 5_000, queueBatches: 64, initTimeoutMs: 10_000, spinMicros: 100, replySpinMicros: 2_000, logLinesPerSecond: 100, logBurst: 500 };
 
 /** A plugin being loaded for the first time, or whose first load failed. */
 interface Placeholder {
@@ -361,8 +362,8 @@ export class PluginManager implements App {
     };
   }
 
-  private spin(): { micros: number; gate: SharedArrayBuffer } {
-    return { micros: this.policy.spinMicros, gate: this.spinGate.buffer };
+  private spin(): SpinPolicy {
+    return { micros: this.policy.spinMicros, replyMicros: this.policy.replySpinMicros, gate: this.spinGate.buffer };
   }
 
   private emit(change: PluginStateChange): void {

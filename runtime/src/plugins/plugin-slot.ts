@@ -5,7 +5,8 @@ import type { CompiledComponent } from './compile-cache.js';
 import { eventKind, type HostEvent } from './events-wire.js';
 import { PluginLogGate } from './log-gate.js';
 import type { PluginManifest } from './manifest.js';
-import { RunnerFault, type PluginRunner } from './runner.js';
+import { MAX_IN_FLIGHT } from './channel.js';
+import type { BatchOutcome, PluginRunner, RunnerFault } from './runner.js';
 import { emptyCounters, type PluginError, type PluginState, type PluginStateChange, type PluginStatus } from './status.js';
 import type { Outputs } from './wire.js';
 
@@ -21,12 +22,17 @@ export interface SlotPolicy {
   readonly queueBatches: number;
   readonly initTimeoutMs: number;
   /**
-   * How long each side of a plugin's batch channel looks for the other's
-   * message before it sleeps, in microseconds (channel.ts): the worker after
-   * each reply, the main thread (between event-loop turns) after each batch.
-   * 0 sleeps at once: lowest CPU, a thread wake-up (10-150 µs) per hop.
+   * How long the worker looks for the next batch after each reply before it
+   * sleeps, in microseconds (channel.ts). 0 sleeps at once: lowest CPU, a
+   * thread wake-up (10-150 µs) per hop.
    */
   readonly spinMicros: number;
+  /**
+   * How long the main thread looks for a batch's reply (between event-loop
+   * turns) before it sleeps, in microseconds: a reply is coming, so this is
+   * longer (a batch of 64 of a compiled guest takes a few hundred µs).
+   */
+  readonly replySpinMicros: number;
   /** Log lines a plugin may write per second, sustained; beyond it (and its burst) lines are dropped and counted. */
   readonly logLinesPerSecond: number;
   readonly logBurst: number;
@@ -52,10 +58,19 @@ interface Version {
 }
 
 /**
- * One plugin by name: its event queue, the version that serves it, the batch in
- * flight, and its supervision (restart with backoff, disable after repeated
- * faults). A new version is staged while the old one serves; the dispatch
- * pointer flips between two batches, so every event goes to exactly one version.
+ * A burst of at least this many queued events, arriving with no batch in
+ * flight, goes to the worker as two batches: this thread applies the first
+ * one's outputs while the worker runs the second.
+ */
+export const SPLIT_AT = 16;
+
+/**
+ * One plugin by name: its event queue, the version that serves it, the batches
+ * in flight (up to two: the worker runs one, the next waits in the channel), and
+ * its supervision (restart with backoff, disable after repeated faults). A new
+ * version is staged while the old one serves; the dispatch pointer flips once
+ * no batch is in flight, so every event goes to exactly one version. A fault
+ * drops the batch behind the faulted one too, and is one fault.
  */
 export class PluginSlot {
   readonly name: string;
@@ -63,7 +78,9 @@ export class PluginSlot {
   private staged: { version: Version; flipped: () => void } | undefined;
   private state: PluginState = 'running';
   private readonly queue: HostEvent[] = [];
-  private inFlight = false;
+  private inFlight = 0;
+  /** A restart that waits for the batches in flight to settle (the worker answers them before it can re-instantiate). */
+  private afterSettled: (() => void) | undefined;
   private batchSeq = 0;
   private faultTimes: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
@@ -102,6 +119,8 @@ export class PluginSlot {
   offer(event: HostEvent): boolean {
     if (this.closed || this.state === 'disabled' || !this.subscribed(event)) return false;
     if ((event.type === 'packetIn' || event.type === 'flowRemoved') && event.owner !== undefined && event.owner !== this.host.appId) return false;
+    // A burst (one socket read can offer hundreds of events) runs as one task: the worker's replies are taken as they come, not after it.
+    if (this.inFlight === MAX_IN_FLIGHT) this.current.runner.poll();
     if (event.type === 'packetIn' && this.queue.length >= this.host.policy.queueBatches * this.current.manifest.limits.maxBatchSize) {
       this.counters.eventsShed++;
       this.host.metrics.eventsShed.inc({ plugin: this.name });
@@ -109,6 +128,8 @@ export class PluginSlot {
     }
     this.queue.push(event);
     if (this.queue.length === 1) queueMicrotask(() => this.dispatch());
+    // A full batch need not wait for the offering task to end.
+    else if (this.queue.length >= this.current.manifest.limits.maxBatchSize && this.inFlight < MAX_IN_FLIGHT) this.dispatch();
     return true;
   }
 
@@ -146,7 +167,7 @@ export class PluginSlot {
     return new Promise((resolve) => {
       this.staged?.version.runner.terminate().catch(() => undefined);
       this.staged = { version, flipped: resolve };
-      if (!this.inFlight) this.flip();
+      if (this.inFlight === 0) this.flip();
     });
   }
 
@@ -192,6 +213,7 @@ export class PluginSlot {
     const old = this.current;
     this.current = staged.version;
     clearTimeout(this.restartTimer);
+    this.afterSettled = undefined;
     this.faultTimes = [];
     this.loggedCauses.clear();
     this.loadedAtMs = Date.now();
@@ -208,18 +230,29 @@ export class PluginSlot {
     queueMicrotask(() => this.dispatch());
   }
 
+  /** Hands queued events to the worker while fewer than MAX_IN_FLIGHT batches are in flight (none while a new version waits to flip in). */
   private dispatch(): void {
-    if (this.closed || this.inFlight || this.state !== 'running' || this.queue.length === 0) return;
-    const limit = this.current.manifest.limits.maxBatchSize;
-    const batch = this.queue.splice(0, limit);
-    const id = ++this.batchSeq;
-    const runner = this.current.runner;
-    const started = performance.now();
-    this.inFlight = true;
-    runner.runBatch(batch, id, this.host.appId).then(
-      (outputs) => this.batchDone(runner, batch.length, started, outputs),
-      (err: unknown) => this.batchFailed(runner, batch.length, started, err),
-    );
+    while (!this.closed && this.state === 'running' && this.staged === undefined && this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
+      const limit = this.current.manifest.limits.maxBatchSize;
+      const size = this.inFlight === 0 && this.queue.length >= SPLIT_AT ? Math.min(limit, Math.ceil(this.queue.length / 2)) : limit;
+      const batch = this.queue.splice(0, size);
+      const id = ++this.batchSeq;
+      const runner = this.current.runner;
+      const started = performance.now();
+      this.inFlight++;
+      runner.runBatch(batch, id, this.host.appId, (outcome: BatchOutcome) => {
+        if (outcome.ok) this.batchDone(runner, batch.length, started, outcome.outputs);
+        else this.batchFailed(runner, batch.length, started, outcome.fault);
+      });
+    }
+  }
+
+  /** After a batch settled: a restart waiting for the last one runs now. */
+  private settled(): void {
+    if (this.inFlight > 0 || this.afterSettled === undefined) return;
+    const restart = this.afterSettled;
+    this.afterSettled = undefined;
+    restart();
   }
 
   private countBatch(events: number, started: number): void {
@@ -231,25 +264,29 @@ export class PluginSlot {
   }
 
   private batchDone(runner: PluginRunner, events: number, started: number, outputs: Outputs): void {
-    this.inFlight = false;
+    this.inFlight--;
     this.countBatch(events, started);
     this.tally.guestSeconds += outputs.guestMicros / 1e6;
     const serving = runner === this.current.runner;
     // The next batch first: the worker runs it while this thread applies these outputs.
-    if (serving && this.staged === undefined) this.dispatch();
+    if (serving) this.dispatch();
+    // Applied from within the reply's hand-out, so no later reply is taken meanwhile (MainChannel.poll): commands leave in batch order.
     if (!this.closed) this.apply(outputs, runner.manifest);
-    if (serving && this.staged !== undefined) this.flip();
+    if (serving && this.staged !== undefined && this.inFlight === 0) this.flip();
+    this.settled();
   }
 
-  private batchFailed(runner: PluginRunner, events: number, started: number, err: unknown): void {
-    this.inFlight = false;
+  private batchFailed(runner: PluginRunner, events: number, started: number, fault: RunnerFault): void {
+    this.inFlight--;
     this.countBatch(events, started);
     this.counters.eventsDropped += events;
     this.host.metrics.eventsDropped.inc({ plugin: this.name }, events);
-    if (this.closed || runner !== this.current.runner) return;
-    const fault = err instanceof RunnerFault ? err : new RunnerFault('crash', String(err));
-    this.fault(fault.kind, fault.message);
-    if (this.staged !== undefined) this.flip();
+    if (!this.closed && runner === this.current.runner) {
+      // A batch behind a faulted one (the state is no longer running) is dropped with it: one fault, not two.
+      if (this.state === 'running') this.fault(fault.kind, fault.message);
+      if (this.staged !== undefined && this.inFlight === 0) this.flip();
+    }
+    this.settled();
   }
 
   private fault(cause: RunnerFault['kind'] | 'init', message: string): void {
@@ -273,6 +310,10 @@ export class PluginSlot {
   }
 
   private async restart(cause: RunnerFault['kind'] | 'init'): Promise<void> {
+    if (this.inFlight > 0) {
+      this.afterSettled = () => void this.restart(cause);
+      return;
+    }
     const version = this.current;
     let runner = version.runner;
     try {

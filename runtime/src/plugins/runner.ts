@@ -1,7 +1,7 @@
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { Reader } from '../openflow/index.js';
 import type { KvStore } from '../store/index.js';
-import { createChannelShared, MainChannel } from './channel.js';
+import { createChannelShared, MainChannel, MAX_IN_FLIGHT, type SpinPolicy } from './channel.js';
 import type { CompiledComponent } from './compile-cache.js';
 import { PluginLoadError, type PluginLoadReason } from './errors.js';
 import { eventKind, writeEvent, type HostEvent } from './events-wire.js';
@@ -13,6 +13,9 @@ import { CpuMarks } from './thread-cpu.js';
 import { MSG_BATCH, MSG_FAULT, MSG_REINSTANTIATE, MSG_REPLY, readOutputs, readStr, type Outputs } from './wire.js';
 
 export type FaultCause = 'deadline' | 'trap' | 'crash';
+
+/** How a batch ended: with the plugin's outputs, or with a fault. */
+export type BatchOutcome = { readonly ok: true; readonly outputs: Outputs } | { readonly ok: false; readonly fault: RunnerFault };
 
 /** A batch that did not complete; `kind` says whether the worker is still alive (trap) or gone. */
 export class RunnerFault extends Error {
@@ -45,10 +48,9 @@ type WorkerMessage = { t: 'ready'; out: ArrayBuffer; startup: WorkerStartup; han
 
 interface Pending {
   readonly batchId: number;
-  /** performance.now() when the batch was handed over. */
-  readonly startedMs: number;
-  readonly resolve: (o: Outputs) => void;
-  readonly reject: (f: RunnerFault) => void;
+  /** performance.now() when the worker started the batch, as far as this thread knows: when it was handed over, or when the batch before it was answered. */
+  startedMs: number;
+  readonly done: (outcome: BatchOutcome) => void;
 }
 
 interface Starting {
@@ -58,15 +60,19 @@ interface Starting {
 }
 
 /**
- * The main-thread side of one plugin worker: gives it its plugin, hands it one batch at a
- * time through the batch channel (channel.ts), and enforces the deadline from
+ * The main-thread side of one plugin worker: gives it its plugin, hands it
+ * batches through the batch channel (channel.ts), up to two at a time (the
+ * worker runs them in order: the second waits in the channel, so the worker
+ * starts it without waiting for this thread), and enforces the deadline from
  * here (a guest in an endless loop cannot be interrupted from inside its own
  * thread: `terminate()` is the only way). Answers the worker's KV calls. Never
  * blocks the main thread.
  *
  * One timer serves every deadline: it is armed when a batch starts and no
- * timer is, and when it fires it either faults the batch in flight (if that
- * batch is past its deadline) or re-arms for the batch's remaining time.
+ * timer is, and when it fires it either faults the batch the worker runs (if
+ * that batch is past its deadline) or re-arms for the batch's remaining time.
+ * A batch waiting behind another starts its deadline when the one before it is
+ * answered.
  * Creating and clearing a timer per batch cost more than a small batch itself.
  *
  * The deadline is the guest's CPU time where Linux gives a thread's
@@ -87,7 +93,8 @@ export class PluginRunner {
   private readonly kvBuffer = createKvBuffer();
   private readonly kv: KvStore | undefined;
   private readonly channel: MainChannel;
-  private pending: Pending | undefined;
+  /** Batches handed over and not answered, oldest (the one the worker runs) first. */
+  private readonly pending: Pending[] = [];
   private starting: Starting | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
   /** The worker thread's CPU time, once it said where to read it. */
@@ -107,11 +114,11 @@ export class PluginRunner {
    * channel looks for the other's message before it sleeps, and the gate that
    * stops it while the CPUs are contended (channel.ts, cpu-pressure.ts).
    */
-  constructor(manifest: PluginManifest, compiled: CompiledComponent, modules: CoreModules, kv: KvStore | undefined, spin: { readonly micros: number; readonly gate: SharedArrayBuffer }, worker: Worker) {
+  constructor(manifest: PluginManifest, compiled: CompiledComponent, modules: CoreModules, kv: KvStore | undefined, spin: SpinPolicy, worker: Worker) {
     this.manifest = manifest;
     this.compiled = compiled;
     this.kv = kv;
-    const shared = createChannelShared(spin.micros, spin.gate);
+    const shared = createChannelShared(spin);
     const ports = new MessageChannel();
     this.channel = new MainChannel(shared, ports.port1);
     const assign: AssignMessage = {
@@ -159,35 +166,52 @@ export class PluginRunner {
     return this.awaitStart(timeoutMs);
   }
 
-  /** After a trap: a fresh instance in the same worker (the compiled modules are reused). */
+  /** After a trap: a fresh instance in the same worker (the compiled modules are reused). Only with no batch in flight. */
   reinstantiate(timeoutMs: number): Promise<Outputs> {
+    if (this.pending.length > 0) return Promise.reject(new Error(`plugin ${this.manifest.name}: re-instantiating with ${this.pending.length} batch(es) in flight`));
     const started = this.awaitStart(timeoutMs);
     this.channel.begin().u8(MSG_REINSTANTIATE, 'type');
+    // Answered on the worker's port (`ready`), not through the channel.
     this.channel.send();
     return started;
   }
 
   /**
    * Runs one batch: `events` (each with a WIT kind) are written into the
-   * channel as the plugin of app id `appId` is shown them (a packet-in's cookie). Rejects with a RunnerFault on a trap (the worker lives on,
-   * poisoned) or when no answer came within the deadline (the worker is
-   * terminated). One batch at a time.
+   * channel as the plugin of app id `appId` is shown them (a packet-in's
+   * cookie). `done` is called once, never from within this call: with the
+   * outputs, or with a RunnerFault on a trap (the worker lives on, poisoned,
+   * and answers a batch behind it with a trap too) or when no answer came
+   * within the deadline (the worker is terminated, and every batch in flight
+   * faulted). At most MAX_IN_FLIGHT batches at a time; they end in order. A
+   * reply is handed to `done` as soon as this thread looks: from the event
+   * loop, or from `poll`.
    */
-  runBatch(events: readonly HostEvent[], batchId: number, appId: number): Promise<Outputs> {
-    if (this.dead) return Promise.reject(new RunnerFault('crash', this.exitReason));
-    if (this.pending !== undefined) return Promise.reject(new Error(`plugin ${this.manifest.name}: a batch is already in flight`));
+  runBatch(events: readonly HostEvent[], batchId: number, appId: number, done: (outcome: BatchOutcome) => void): void {
+    const refused = this.dead ? this.exitReason : this.pending.length >= MAX_IN_FLIGHT ? `plugin ${this.manifest.name}: ${MAX_IN_FLIGHT} batches are already in flight` : undefined;
+    if (refused !== undefined) {
+      queueMicrotask(() => done({ ok: false, fault: new RunnerFault('crash', refused) }));
+      return;
+    }
     const w = this.channel.begin();
     w.u8(MSG_BATCH, 'type');
     w.u32(batchId, 'batchId');
     w.u32(events.length, 'count');
     for (const e of events) writeEvent(w, e, eventKind(e)!, appId);
-    return new Promise((resolve, reject) => {
-      // Armed (and the CPU marked) before the batch's start time is taken: the mark bounds the batch.
-      if (this.deadlineTimer === undefined) this.armDeadline(this.manifest.limits.deadlineMs);
-      this.pending = { batchId, startedMs: performance.now(), resolve, reject };
-      this.channel.send();
-      this.channel.awaitReply((r) => this.onReply(r));
-    });
+    // Armed (and the CPU marked) before the batch's start time is taken: the mark bounds the batch.
+    if (this.deadlineTimer === undefined) this.armDeadline(this.manifest.limits.deadlineMs);
+    this.pending.push({ batchId, startedMs: performance.now(), done });
+    this.channel.send((r) => this.onReply(r));
+  }
+
+  /**
+   * Ends the batches whose replies are there now, at once (see
+   * MainChannel.poll): for a caller that runs long without returning to the
+   * event loop while batches are in flight, such as a burst of events being
+   * offered, so that the worker gets its next batch without waiting for it.
+   */
+  poll(): void {
+    this.channel.poll();
   }
 
   async terminate(): Promise<void> {
@@ -213,7 +237,7 @@ export class PluginRunner {
 
   private onDeadlineTimer(): void {
     this.deadlineTimer = undefined;
-    const p = this.pending;
+    const p = this.pending[0];
     if (p === undefined || this.dead) return;
     const { deadlineMs } = this.manifest.limits;
     const elapsed = performance.now() - p.startedMs;
@@ -221,20 +245,27 @@ export class PluginRunner {
     const used = this.cpu?.usedSince(p.startedMs);
     const capMs = Math.max(WALL_CAP_MIN_MS, WALL_CAP_FACTOR * deadlineMs);
     if (used !== undefined && used < deadlineMs && elapsed < capMs) return this.armDeadline(Math.min(Math.max(RECHECK_MIN_MS, deadlineMs - used), capMs - elapsed), false);
-    this.pending = undefined;
     const why =
       used === undefined ? `did not return within ${deadlineMs} ms` : used >= deadlineMs ? `used more than its ${deadlineMs} ms deadline of CPU` : `ran ${Math.round(elapsed)} ms of wall time (the cap for a ${deadlineMs} ms deadline)`;
-    p.reject(new RunnerFault('deadline', `handle ${why}; the worker was terminated`));
+    this.faultAll(new RunnerFault('deadline', `handle ${why}; the worker was terminated`), new RunnerFault('deadline', 'the batch before it ran past its deadline; the worker was terminated'));
     void this.terminate();
   }
 
+  /** Faults every batch in flight: the one the worker runs with `first`, those behind it with `behind`. */
+  private faultAll(first: RunnerFault, behind: RunnerFault): void {
+    const all = this.pending.splice(0);
+    all.forEach((p, i) => p.done({ ok: false, fault: i === 0 ? first : behind }));
+  }
+
   private onReply(r: Reader): void {
-    const p = this.pending;
+    const p = this.pending[0];
     const type = r.u8('type');
     if (p === undefined || r.u32('batchId') !== p.batchId) return;
-    this.pending = undefined;
-    if (type === MSG_REPLY) p.resolve(readOutputs(r));
-    else if (type === MSG_FAULT) p.reject(new RunnerFault(readStr(r, 'cause') as FaultCause, readStr(r, 'message')));
+    this.pending.shift();
+    const next = this.pending[0];
+    if (next !== undefined) next.startedMs = performance.now();
+    if (type === MSG_REPLY) p.done({ ok: true, outputs: readOutputs(r) });
+    else p.done({ ok: false, fault: type === MSG_FAULT ? new RunnerFault(readStr(r, 'cause') as FaultCause, readStr(r, 'message')) : new RunnerFault('crash', `the worker answered with message type ${type}`) });
   }
 
   private awaitStart(timeoutMs: number): Promise<Outputs> {
@@ -277,11 +308,7 @@ export class PluginRunner {
     if (this.exitReason === '') this.exitReason = reason;
     this.dead = true;
     this.stopWaiting();
-    const p = this.pending;
-    if (p !== undefined) {
-      this.pending = undefined;
-      p.reject(new RunnerFault('crash', this.exitReason));
-    }
+    this.faultAll(new RunnerFault('crash', this.exitReason), new RunnerFault('crash', this.exitReason));
     const s = this.starting;
     if (s !== undefined) {
       this.starting = undefined;
