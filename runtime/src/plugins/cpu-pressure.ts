@@ -54,6 +54,11 @@ export class SpinGate {
     return spinAllowed(this.allowed);
   }
 
+  /** Whether it samples the CPU pressure now (between `start` and `stop`). */
+  get sampling(): boolean {
+    return this.timer !== undefined;
+  }
+
   start(): void {
     let last = cpuWaits();
     if (last === undefined || this.timer !== undefined) return;

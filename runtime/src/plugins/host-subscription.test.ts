@@ -51,13 +51,16 @@ describe('the plugin host subscription', () => {
 
   it('holds no subscription without plugins, one while a plugin is loaded, and the plugin gets packet-ins', async () => {
     assert.equal(held, 0, 'no plugin: no subscription');
+    assert.equal(manager.spinGateSampling, false, 'no plugin: no sampling of the CPU pressure');
     const manifest = { name: 'echo', version: '1', capabilities: ['openflow'], subscriptions: { kinds: ['packet-in'] }, limits: { deadlineMs: 2000 } };
     await manager.load(writePlugin(join(dataDir, 'echo'), manifest, echo));
     assert.equal(held, 1);
+    assert.equal(manager.spinGateSampling, true);
     const sw = await rig.connect(0x1n);
     sw.send(packetIn(7, 3));
     await sw.waitFor(isPacketOut);
     await manager.unload('echo');
     assert.equal(held, 0, 'the last plugin unloaded: no subscription');
+    assert.equal(manager.spinGateSampling, false, 'the last plugin unloaded: no sampling');
   });
 });

@@ -115,7 +115,6 @@ export class PluginManager implements App {
     this.ctx = ctx;
     this.log = ctx.log;
     this.workers.start();
-    this.spinGate.start();
     await mkdir(this.pluginsDir, { recursive: true });
     // Uploads of an earlier run (left by a crash): nothing loads them again.
     await rm(this.uploads.dir, { recursive: true, force: true });
@@ -151,6 +150,11 @@ export class PluginManager implements App {
   /** Whether the spin gate (cpu-pressure.ts) lets plugin channels spin now: false while the CPUs are contended. */
   get spinAllowed(): boolean {
     return this.spinGate.open;
+  }
+
+  /** Whether the spin gate samples the CPU pressure now: only while a plugin is loaded. */
+  get spinGateSampling(): boolean {
+    return this.spinGate.sampling;
   }
 
   list(): PluginStatus[] {
@@ -376,14 +380,17 @@ export class PluginManager implements App {
    * handler runs per packet-in, and the node is not sent other nodes'
    * packet-ins (the subscription holds the interest in every kind plugins take,
    * core/event-interest.ts). A plugin loaded later gets the events from the
-   * turn its slot is added.
+   * turn its slot is added. The spin gate samples the CPU pressure only then
+   * too: only plugin channels spin.
    */
   private syncSubscription(): void {
     if (this.slots.size > 0 && this.unsubscribe === undefined && this.ctx !== undefined && !this.stopped) {
       this.unsubscribe = this.ctx.subscribe(PLUGIN_EVENT_TYPES, (event) => this.offer(event), { everyOwner: true });
+      this.spinGate.start();
     } else if (this.slots.size === 0 && this.unsubscribe !== undefined) {
       this.unsubscribe();
       this.unsubscribe = undefined;
+      this.spinGate.stop();
     }
   }
 
