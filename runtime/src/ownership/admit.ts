@@ -1,5 +1,5 @@
 import { encodeMessageInto, OFP_FLOW_MOD_SIZE, OFP_MATCH_HEADER_SIZE, OFP_VERSION_1_3, OFPFC_ADD, OFPFF_SEND_FLOW_REM, OFPT_FLOW_MOD, Writer, type FlowMod } from '../openflow/index.js';
-import { confineEncodedFlowMod, type AppRef } from './confine.js';
+import { confineEncodedAdd, confineEncodedFlowMod, FLOW_MOD_AT, type AppRef } from './confine.js';
 import type { FlowLedger } from './ledger.js';
 import { matchKeyOfEncoded } from './match-bits.js';
 
@@ -55,20 +55,13 @@ export function admitEncodedFlowMod(app: AppRef, mod: FlowModBody, ledger: FlowL
   ledger.apply(app, OFP_VERSION_1_3, mod, matchKeyOfEncoded(bytes, matchAt + OFP_MATCH_HEADER_SIZE, matchEnd));
 }
 
-/** Where ofp_flow_mod (1.3) keeps what a replacing add needs, from the message's start. */
-const COOKIE_AT = 8;
-const TABLE_AT = 24;
-const COMMAND_AT = 25;
-const PRIORITY_AT = 30;
-const FLAGS_AT = 44;
-
 /**
  * The fast path of an app's flow-mod that arrives encoded (a plugin's: its
  * worker encoded it with the runtime's encoder, so it is well formed): an
  * OpenFlow 1.3 add that replaces a flow the app holds (the learning switch
- * re-learning a MAC) is confined in a copy of its bytes (the app id written
- * into the cookie's top 16 bits, OFPFF_SEND_FLOW_REM set: the bytes
- * `encodeAdmittedFlowMod` makes of the decoded value), with no decode and no
+ * re-learning a MAC) is confined in a copy of its bytes
+ * (`confineEncodedAdd`: the bytes `encodeAdmittedFlowMod` makes of the
+ * decoded value), with no decode and no
  * encode, handed to `send` (valid during the call: it copies), and recorded by
  * the ledger once `send` returned (`FlowLedger.replacedBy`; a refusal leaves
  * the ledger as it was). Returns false, having done nothing, for anything else
@@ -77,19 +70,19 @@ const FLAGS_AT = 44;
  */
 export function sendReplacingAdd(app: AppRef, message: Buffer, ledger: FlowLedger, send: (bytes: Buffer) => void): boolean {
   const matchAt = OFP_FLOW_MOD_SIZE;
-  if (message.length < matchAt + OFP_MATCH_HEADER_SIZE || message[0] !== OFP_VERSION_1_3 || message[1] !== OFPT_FLOW_MOD || message[COMMAND_AT] !== OFPFC_ADD) return false;
-  if (message.readUInt16BE(COOKIE_AT) !== 0) return false;
+  if (message.length < matchAt + OFP_MATCH_HEADER_SIZE || message[0] !== OFP_VERSION_1_3 || message[1] !== OFPT_FLOW_MOD || message[FLOW_MOD_AT.command] !== OFPFC_ADD) return false;
+  if (message.readUInt16BE(FLOW_MOD_AT.cookie) !== 0) return false;
   const matchEnd = matchAt + message.readUInt16BE(matchAt + 2);
   if (matchEnd > message.length) return false;
-  const flow = ledger.heldFlow(app.id, message[TABLE_AT]!, message.readUInt16BE(PRIORITY_AT), matchKeyOfEncoded(message, matchAt + OFP_MATCH_HEADER_SIZE, matchEnd));
+  const flow = ledger.heldFlow(app.id, message[FLOW_MOD_AT.tableId]!, message.readUInt16BE(FLOW_MOD_AT.priority), matchKeyOfEncoded(message, matchAt + OFP_MATCH_HEADER_SIZE, matchEnd));
   if (flow < 0) return false;
-  const flags = message.readUInt16BE(FLAGS_AT);
+  // What the app asked, before confinement sets the flag on every add.
+  const asked = (message.readUInt16BE(FLOW_MOD_AT.flags) & OFPFF_SEND_FLOW_REM) !== 0;
   const w = scratch;
   w.reset();
   w.bytes(message);
-  w.buf.writeUInt16BE(app.id, COOKIE_AT);
-  w.buf.writeUInt16BE(flags | OFPFF_SEND_FLOW_REM, FLAGS_AT);
+  confineEncodedAdd(app, w.buf, 0);
   send(written());
-  ledger.replacedBy(flow, (flags & OFPFF_SEND_FLOW_REM) !== 0);
+  ledger.replacedBy(flow, asked);
   return true;
 }

@@ -98,10 +98,12 @@ function confineFlowMod(app: AppRef, version: number, mod: FlowModBody): FlowMod
   return flowModWith(mod, appCookie(app.id, mod.cookie & mod.cookieMask), mod.cookieMask | APP_ID_MASK, mod.flags);
 }
 
-/** Where an OpenFlow 1.3 flow-mod (OpenFlow 1.3.5 7.3.4.1) holds its cookie, cookie mask and flags, from its first byte; the app-id field is a 64-bit field's first two bytes. */
-const COOKIE_AT = 8;
-const COOKIE_MASK_AT = 16;
-const FLAGS_AT = 44;
+/**
+ * Where an OpenFlow 1.3 flow-mod (OpenFlow 1.3.5 7.3.4.1) holds the fields
+ * confinement and the ledger read, from its first byte; the app-id field is
+ * the cookie's (and cookie mask's) first APP_ID_BYTES bytes.
+ */
+export const FLOW_MOD_AT = { cookie: 8, cookieMask: 16, tableId: 24, command: 25, priority: 30, flags: 44 } as const;
 const APP_ID_BYTES = 2;
 
 /**
@@ -116,17 +118,28 @@ const APP_ID_BYTES = 2;
  */
 export function confineEncodedFlowMod(app: AppRef, mod: FlowModBody, bytes: Uint8Array, start: number): void {
   checkCookie(app, mod.cookie, 'flow-mod');
-  const cookie = start + COOKIE_AT;
-  const mask = start + COOKIE_MASK_AT;
-  if (mod.command === OFPFC_ADD) {
-    bytes[start + FLAGS_AT + 1] = bytes[start + FLAGS_AT + 1]! | OFPFF_SEND_FLOW_REM;
-  } else {
-    for (let i = APP_ID_BYTES; i < 8; i++) bytes[cookie + i] = bytes[cookie + i]! & bytes[mask + i]!;
-    bytes[mask] = 0xff;
-    bytes[mask + 1] = 0xff;
-  }
-  bytes[cookie] = app.id >>> 8;
-  bytes[cookie + 1] = app.id & 0xff;
+  if (mod.command === OFPFC_ADD) return confineEncodedAdd(app, bytes, start);
+  const cookie = start + FLOW_MOD_AT.cookie;
+  const mask = start + FLOW_MOD_AT.cookieMask;
+  for (let i = APP_ID_BYTES; i < 8; i++) bytes[cookie + i] = bytes[cookie + i]! & bytes[mask + i]!;
+  bytes[mask] = 0xff;
+  bytes[mask + 1] = 0xff;
+  writeAppId(app, bytes, cookie);
+}
+
+/**
+ * An add encoded at `bytes[start..]` whose cookie leaves the app-id field
+ * zero, confined in place (confineFlowMod's add on the wire form): the app id
+ * in that field, OFPFF_SEND_FLOW_REM set.
+ */
+export function confineEncodedAdd(app: AppRef, bytes: Uint8Array, start: number): void {
+  bytes[start + FLOW_MOD_AT.flags + 1] = bytes[start + FLOW_MOD_AT.flags + 1]! | OFPFF_SEND_FLOW_REM;
+  writeAppId(app, bytes, start + FLOW_MOD_AT.cookie);
+}
+
+function writeAppId(app: AppRef, bytes: Uint8Array, cookieAt: number): void {
+  bytes[cookieAt] = app.id >>> 8;
+  bytes[cookieAt + 1] = app.id & 0xff;
 }
 
 /**
