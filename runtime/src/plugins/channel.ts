@@ -54,29 +54,27 @@ const REPLY_LEN = REQUEST_LEN + MAX_IN_FLIGHT;
 /** Default size of each area; a batch of 64 packet-ins of 1,500 bytes fits. */
 export const AREA_BYTES = 256 * 1024;
 
-export interface ChannelShared {
-  readonly buffer: SharedArrayBuffer;
-  readonly areaBytes: number;
+/** Spin budgets of a channel, µs, and the gate that stops spinning while the CPUs are contended. */
+export interface SpinPolicy {
   /** How long the worker looks for the next request before it sleeps. */
-  readonly spinMicros: number;
+  readonly micros: number;
   /** How long the main thread looks for a reply before it sleeps. */
-  readonly replySpinMicros: number;
+  readonly replyMicros: number;
   /** A SpinGate's buffer (cpu-pressure.ts): spin only while it says so. */
   readonly gate: SharedArrayBuffer;
 }
 
-/** Spin budgets of a channel, µs, and the gate that stops spinning while the CPUs are contended. */
-export interface SpinPolicy {
-  readonly micros: number;
-  readonly replyMicros: number;
-  readonly gate: SharedArrayBuffer;
+export interface ChannelShared {
+  readonly buffer: SharedArrayBuffer;
+  readonly areaBytes: number;
+  readonly spin: SpinPolicy;
 }
 
 export function createChannelShared(spin: SpinPolicy, areaBytes = AREA_BYTES): ChannelShared {
-  return { buffer: new SharedArrayBuffer(CONTROL_BYTES + 2 * MAX_IN_FLIGHT * areaBytes), areaBytes, spinMicros: spin.micros, replySpinMicros: spin.replyMicros, gate: spin.gate };
+  return { buffer: new SharedArrayBuffer(CONTROL_BYTES + 2 * MAX_IN_FLIGHT * areaBytes), areaBytes, spin };
 }
 
-/** The two areas of one direction: requests (from 0) or replies (from MAX_IN_FLIGHT). */
+/** The MAX_IN_FLIGHT areas of one direction: requests (from 0) or replies (from MAX_IN_FLIGHT). */
 function areas(shared: ChannelShared, first: number): Area[] {
   return Array.from({ length: MAX_IN_FLIGHT }, (_, i) => new Area(shared, CONTROL_BYTES + (first + i) * shared.areaBytes));
 }
@@ -115,7 +113,7 @@ class Spin {
   }
 }
 
-/** One of the two areas, written through a Writer that starts out on the shared bytes. */
+/** One area, written through a Writer that starts out on the shared bytes. */
 class Area {
   readonly view: Buffer;
   readonly writer: Writer;
@@ -191,7 +189,7 @@ export class MainChannel {
     this.requests = areas(shared, 0);
     this.replies = areas(shared, MAX_IN_FLIGHT);
     this.port = port;
-    this.spin = new Spin(shared.replySpinMicros, shared.gate);
+    this.spin = new Spin(shared.spin.replyMicros, shared.spin.gate);
   }
 
   /** Requests sent whose reply has not been handed out yet. */
@@ -318,7 +316,7 @@ export class WorkerChannel {
     this.requests = areas(shared, 0);
     this.replies = areas(shared, MAX_IN_FLIGHT);
     this.port = port;
-    this.spin = new Spin(shared.spinMicros, shared.gate);
+    this.spin = new Spin(shared.spin.micros, shared.spin.gate);
   }
 
   /**
