@@ -79,8 +79,8 @@ export class PluginSlot {
   private state: PluginState = 'running';
   private readonly queue: HostEvent[] = [];
   private inFlight = 0;
-  /** A restart that waits for the batches in flight to settle (the worker answers them before it can re-instantiate). */
-  private afterSettled: (() => void) | undefined;
+  /** The cause of a restart that waits for the batches in flight to settle (the worker answers them before it can re-instantiate). */
+  private restartWhenSettled: RunnerFault['kind'] | 'init' | undefined;
   private batchSeq = 0;
   private faultTimes: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
@@ -213,7 +213,7 @@ export class PluginSlot {
     const old = this.current;
     this.current = staged.version;
     clearTimeout(this.restartTimer);
-    this.afterSettled = undefined;
+    this.restartWhenSettled = undefined;
     this.faultTimes = [];
     this.loggedCauses.clear();
     this.loadedAtMs = Date.now();
@@ -249,10 +249,10 @@ export class PluginSlot {
 
   /** After a batch settled: a restart waiting for the last one runs now. */
   private settled(): void {
-    if (this.inFlight > 0 || this.afterSettled === undefined) return;
-    const restart = this.afterSettled;
-    this.afterSettled = undefined;
-    restart();
+    const cause = this.restartWhenSettled;
+    if (this.inFlight > 0 || cause === undefined) return;
+    this.restartWhenSettled = undefined;
+    void this.restart(cause);
   }
 
   private countBatch(events: number, started: number): void {
@@ -311,7 +311,7 @@ export class PluginSlot {
 
   private async restart(cause: RunnerFault['kind'] | 'init'): Promise<void> {
     if (this.inFlight > 0) {
-      this.afterSettled = () => void this.restart(cause);
+      this.restartWhenSettled = cause;
       return;
     }
     const version = this.current;
