@@ -1,5 +1,6 @@
 import type { App, AppEventOf, SwitchHandle } from '../core/index.js';
-import { macAt, matchValue, OFP_NO_BUFFER, OFPCML_NO_BUFFER, OFPP_CONTROLLER, OFPP_FLOOD, type PacketIn } from '../openflow/index.js';
+import { matchValue, OFP_NO_BUFFER, OFPCML_NO_BUFFER, OFPP_CONTROLLER, OFPP_FLOOD, type PacketIn } from '../openflow/index.js';
+import { MacTable } from './mac-table.js';
 
 /** Ethernet frames we never learn from or forward (os-ken's simple_switch_13 ignores LLDP too). */
 const ETH_TYPE_LLDP = 0x88cc;
@@ -24,7 +25,7 @@ export const DEFAULT_LEARNING_SWITCH_OPTIONS: LearningSwitchOptions = { idleTime
 export function learningSwitch(options: Partial<LearningSwitchOptions> = {}): App {
   const { idleTimeoutSec, priority } = { ...DEFAULT_LEARNING_SWITCH_OPTIONS, ...options };
   /** dpid -> MAC -> port. */
-  const tables = new Map<bigint, Map<string, number>>();
+  const tables = new Map<bigint, MacTable>();
   let unsubscribe: (() => void) | undefined;
 
   const onPacketIn = (sw: SwitchHandle, msg: PacketIn): void => {
@@ -35,12 +36,11 @@ export function learningSwitch(options: Partial<LearningSwitchOptions> = {}): Ap
     if (ethType === ETH_TYPE_LLDP) return;
     const inPort = matchValue(msg.match, 'in_port');
     if (typeof inPort !== 'number') return;
-    const dst = macAt(frame, 0);
-    const src = macAt(frame, 6);
     let macs = tables.get(sw.dpid);
-    if (macs === undefined) tables.set(sw.dpid, (macs = new Map()));
-    macs.set(src, inPort);
-    const outPort = macs.get(dst) ?? OFPP_FLOOD;
+    if (macs === undefined) tables.set(sw.dpid, (macs = new MacTable()));
+    const src = macs.learn(frame, 6, inPort);
+    const dst = macs.find(frame, 0);
+    const outPort = dst < 0 ? OFPP_FLOOD : macs.port(dst);
     const actions = [{ type: 'output', port: outPort, maxLen: 0 }] as const;
     if (outPort !== OFPP_FLOOD) {
       sw.send({
@@ -58,8 +58,8 @@ export function learningSwitch(options: Partial<LearningSwitchOptions> = {}): Ap
         flags: 0,
         match: [
           { field: 'in_port', value: inPort },
-          { field: 'eth_dst', value: dst },
-          { field: 'eth_src', value: src },
+          { field: 'eth_dst', value: macs.mac(dst) },
+          { field: 'eth_src', value: macs.mac(src) },
         ],
         instructions: [{ type: 'applyActions', actions }],
       });
