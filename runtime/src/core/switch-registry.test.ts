@@ -8,7 +8,7 @@ import { EventBus } from './event-bus.js';
 import { SWITCH_EVENT_TYPES } from './event-kinds.js';
 import { nodeIdOf } from './node.js';
 import { Ownership } from './ownership.js';
-import type { MessageBody } from '../openflow/index.js';
+import type { MessageBody, OfpMessage } from '../openflow/index.js';
 import type { SwitchDirectory } from './switch-directory.js';
 import { MAX_LOGGED_CAUSES, SwitchRegistry } from './switch-registry.js';
 import { fakeSession, recordingLogger, switchInfo } from '../testing/fake-session.js';
@@ -23,6 +23,39 @@ function registry() {
   bus.subscribe('recorder', SWITCH_EVENT_TYPES, (e) => events.push(e));
   return { registry: new SwitchRegistry({ node: NODE, log, metrics, bus }), events, lines, metrics };
 }
+
+describe('SwitchRegistry timing PACKET_IN handling', () => {
+  it('reads the clock once per PACKET_IN of one dispatch: each starts when the one before ended', async () => {
+    const { log } = recordingLogger();
+    const metrics = new RuntimeMetrics();
+    const bus = new EventBus({ log, metrics });
+    let clock = 0;
+    let reads = 0;
+    // Each handler takes 2 ms of the clock.
+    bus.subscribe('app', ['packetIn'], () => void (clock += 2));
+    const r = new SwitchRegistry({ node: NODE, log, metrics, bus, now: () => (reads++, clock) });
+    const s = fakeSession(1n);
+    r.onReady(s, switchInfo(1n));
+    const packetIn = (): OfpMessage => ({ type: 'PacketIn', version: 4, xid: 0, bufferId: 0xffffffff, totalLen: 0, reason: 0, tableId: 0, cookie: 0n, match: [], data: Buffer.alloc(0) });
+    const observed = async (): Promise<[number, number]> => {
+      const values = (await metrics.packetInHandling.get()).values;
+      const value = (name: string): number => values.find((v) => v.metricName === name)!.value;
+      return [value('sdn_runtime_packet_in_handling_seconds_count'), value('sdn_runtime_packet_in_handling_seconds_sum')];
+    };
+    for (let i = 0; i < 3; i++) r.onMessage(s, packetIn());
+    assert.equal(reads, 4, 'one read to start the dispatch, one as each PACKET_IN ends');
+    assert.deepEqual(await observed(), [3, 0.006]);
+    // Another message, or another dispatch, in between: time that is not a PACKET_IN's is not counted as one's.
+    r.onMessage(s, { type: 'BarrierReply', version: 4, xid: 1 });
+    clock += 5;
+    r.onMessage(s, packetIn());
+    s.dispatchRun++;
+    clock += 7;
+    r.onMessage(s, packetIn());
+    assert.equal(reads, 8);
+    assert.deepEqual(await observed(), [5, 0.01]);
+  });
+});
 
 describe('SwitchRegistry as the SwitchDirectory', () => {
   it('looks up, views and lists the connected switches in the order they connected, each owned by this node', () => {

@@ -82,6 +82,8 @@ export class SwitchSession {
   private readonly waiters = new Map<number, Waiter>();
   private flushScheduled = false;
   private closed = false;
+  /** Dispatches of the connection's events so far (see `dispatchRun`). */
+  private dispatches = 0;
   /** Bytes read in this turn of the event loop; the turn's end is a setImmediate. */
   private readThisTurn = 0;
   private readPaused = false;
@@ -131,6 +133,16 @@ export class SwitchSession {
 
   get version(): number {
     return this.connection.version;
+  }
+
+  /**
+   * The number of the dispatch the listener is being called from: two
+   * messages with the same number were handed to it one right after the
+   * other, with nothing in between (the registry reads the clock once per
+   * PACKET_IN, not twice, so).
+   */
+  get dispatchRun(): number {
+    return this.dispatches;
   }
 
   /** Bytes written for the switch that the kernel has not taken yet: the switch is behind by at least this much. */
@@ -256,6 +268,7 @@ export class SwitchSession {
         if (exchanged === undefined) this.socket.write(bytes);
         else this.socket.write(bytes, () => this.writeBuffers.written(exchanged));
       }
+      this.dispatches++;
       for (const event of this.connection.takeEvents()) {
         this.dispatch(event);
         if (this.closed) return;

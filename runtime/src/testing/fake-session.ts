@@ -23,6 +23,8 @@ export interface FakeSession extends SwitchSession {
   closedWith: string | undefined;
   /** Set: the session refuses every fire-and-forget command with it before looking at it, as a busy SwitchSession does. */
   refuseWith: SwitchBusyError | undefined;
+  /** What SwitchSession.dispatchRun says: a test moves it on to start another dispatch. */
+  dispatchRun: number;
 }
 
 /** `answer` gives the replies of a `request` (default: none). */
@@ -39,6 +41,7 @@ export function fakeSession(dpid: bigint, remote = '127.0.0.1:6653', answer: (m:
     sent,
     closedWith: undefined as string | undefined,
     refuseWith: undefined as SwitchBusyError | undefined,
+    dispatchRun: 0,
     send: (m: OfpMessage) => {
       refuseIfBusy();
       sent.push(m);
