@@ -56,6 +56,25 @@ export class FlowIndex {
     this.words[id * RECORD_WORDS + MARK] = mark;
   }
 
+  /** The slot of flow `id` (held). */
+  slotOf(id: number): number {
+    return this.words[id * RECORD_WORDS + SLOT]!;
+  }
+
+  /** The app of flow `id` (held). */
+  appOf(id: number): number {
+    return this.words[id * RECORD_WORDS + APP]!;
+  }
+
+  /** The match key of flow `id` (held): a view of the index's own bytes, valid until the next `insert` or `remove`. */
+  key(id: number): Uint8Array {
+    const w = id * RECORD_WORDS;
+    const n = this.words[w + KEY_LENGTH]!;
+    if (n <= INLINE_KEY_BYTES) return this.bytes.subarray(id * RECORD_BYTES + INLINE_KEY_AT, id * RECORD_BYTES + INLINE_KEY_AT + n);
+    const start = this.words[w + KEY_START]!;
+    return this.arena.subarray(start, start + n);
+  }
+
   /** Adds a flow that `find` does not hold (the caller checked) and returns its id. */
   insert(slot: number, appId: number, key: MatchKey): number {
     if ((this.count + 1) * 2 > this.table.length >> 1) this.rehash(this.table.length);

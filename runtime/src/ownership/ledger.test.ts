@@ -6,7 +6,7 @@ import { confineCommand } from './confine.js';
 import { appCookie } from './cookie.js';
 import { OwnershipError } from './errors.js';
 import { FlowLedger } from './ledger.js';
-import { matchKeyOf } from './match-bits.js';
+import { matchBits, matchesEqual, matchKeyOf } from './match-bits.js';
 
 const LS = { id: 1, name: 'learning-switch' };
 const ACL = { id: 2, name: 'acl' };
@@ -120,7 +120,7 @@ describe('the flow ledger of a switch', () => {
       }),
     );
   });
-  it('keeps its own copy of a flow\'s match: the app\'s objects die with its message', () => {
+  it('keeps no object of an app\'s flow-mod: it hands a flow\'s match out in its canonical form, made from its key', () => {
     const ledger = new FlowLedger(() => Infinity);
     const match: Match = [{ field: 'in_port', value: 1 }, ...macs(1, 2)];
     send(ledger, LS, mod(OFPFC_ADD, 1, match));
@@ -129,9 +129,21 @@ describe('the flow ledger of a switch', () => {
     assert.ok(entry!.match !== match && entry!.match.every((f, i) => f !== match[i]), 'no object of the app\'s flow-mod is kept');
     const opaque: Match = [{ field: 'opaque', oxmClass: 0xffff, oxmField: 1, hasMask: false, payload: Uint8Array.of(0, 0, 0x23, 0x20, 1, 2) }];
     send(ledger, LS, mod(OFPFC_ADD, 2, opaque));
-    const kept = ledger.entries(LS.id).find((e) => e.priority === 2)!.match[0]!;
-    assert.deepEqual(kept, opaque[0]);
-    assert.ok(kept !== opaque[0] && (kept as { payload: Uint8Array }).payload !== (opaque[0] as { payload: Uint8Array }).payload);
+    const kept = ledger.entries(LS.id).find((e) => e.priority === 2)!.match[0]! as { payload: Uint8Array };
+    assert.deepEqual({ ...kept, payload: [...kept.payload] }, { ...opaque[0]!, payload: [0, 0, 0x23, 0x20, 1, 2] });
+    assert.ok(kept !== opaque[0] && kept.payload !== (opaque[0] as { payload: Uint8Array }).payload);
+    // Out of order and masked as the app wrote it; handed out by OXM type, the value cut to its mask, an all-ones mask dropped.
+    const loose: Match = [
+      { field: 'eth_src', value: '02:00:00:00:00:07', mask: 'ff:ff:ff:ff:ff:ff' },
+      { field: 'eth_dst', value: '02:00:00:00:00:ff', mask: 'ff:ff:ff:ff:ff:00' },
+    ];
+    send(ledger, LS, mod(OFPFC_ADD, 3, loose));
+    const canonical = ledger.entries(LS.id).find((e) => e.priority === 3)!;
+    assert.deepEqual(canonical.match, [
+      { field: 'eth_dst', value: '02:00:00:00:00:00', mask: 'ff:ff:ff:ff:ff:00' },
+      { field: 'eth_src', value: '02:00:00:00:00:07' },
+    ]);
+    assert.ok(matchesEqual(canonical.bits, matchBits(loose)));
   });
 
   it('tells apart flows whose match keys have the same hash', () => {

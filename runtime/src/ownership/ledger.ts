@@ -1,53 +1,51 @@
-import { OFPFC_ADD, OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPFC_MODIFY_STRICT, OFPG_ANY, OFPP_ANY, OFPTT_ALL, type FlowMod, type FlowRemoved, type Match, type OxmField, type OxmOpaque } from '../openflow/index.js';
+import { OFPFC_ADD, OFPFC_DELETE, OFPFC_DELETE_STRICT, OFPFC_MODIFY_STRICT, OFPG_ANY, OFPP_ANY, OFPTT_ALL, type FlowMod, type FlowRemoved, type Match } from '../openflow/index.js';
 import { appIdOf } from './cookie.js';
 import { appAskedFlowRemoved, type AppRef } from './confine.js';
 import { OwnershipError } from './errors.js';
 import { FlowIndex } from './flow-index.js';
-import { matchBits, matchCovers, matchesOverlap, matchKeyOf, type MatchBits, type MatchKey } from './match-bits.js';
+import { matchBits, matchCovers, matchesOverlap, matchKeyOf, matchOfKey, type MatchBits, type MatchKey } from './match-bits.js';
 
 type FlowModBody = Omit<FlowMod, 'version' | 'xid'>;
 
-/** A flow the ledger believes is on the switch. */
+/** A flow the ledger believes is on the switch, as `removed` and `entries` hand it out. */
 export interface LedgerEntry {
   readonly appId: number;
   readonly tableId: number;
   readonly priority: number;
-  readonly bits: MatchBits;
-  /** The match as the app wrote it, in the ledger's own objects (what a strict delete names). */
+  /**
+   * The flow's match in its canonical form (`matchOfKey`): equal to the
+   * app's (`matchesEqual`; what a strict delete names), not its objects.
+   */
   readonly match: Match;
+  readonly bits: MatchBits;
   /** The app set OFPFF_SEND_FLOW_REM itself: it gets the flow-removed event. */
   readonly notifyApp: boolean;
 }
 
-/** A ledger entry: what the rarer paths (overlap, deletes, removal of an app's flows) read; lookups go through the FlowIndex. */
-class Entry implements LedgerEntry {
-  /** Its id in the ledger's FlowIndex. */
-  readonly id: number;
-  readonly appId: number;
-  readonly tableId: number;
-  readonly priority: number;
-  readonly match: Match;
-  /** As of the last time the ledger handed the entry out: the index's mark is the truth (a replacing add changes only that). */
-  notifyApp = false;
+/** A flow handed out: its match made from a copy of its key when first read (a FLOW_REMOVED's route reads `notifyApp` only). */
+class HandedOut implements LedgerEntry {
+  private cachedMatch: Match | undefined;
   private cachedBits: MatchBits | undefined;
 
-  constructor(id: number, appId: number, mod: FlowModBody, bits: MatchBits | undefined) {
-    this.id = id;
-    this.appId = appId;
-    this.tableId = mod.tableId;
-    this.priority = mod.priority;
-    this.match = copyMatch(mod.match);
-    this.cachedBits = bits;
+  constructor(
+    readonly appId: number,
+    readonly tableId: number,
+    readonly priority: number,
+    readonly notifyApp: boolean,
+    private readonly key: Uint8Array,
+  ) {}
+
+  get match(): Match {
+    return (this.cachedMatch ??= matchOfKey(this.key));
   }
 
-  /** Made when first compared (most flows never are). */
   get bits(): MatchBits {
     return (this.cachedBits ??= matchBits(this.match));
   }
 }
 
-/** One app's entries in one slot. */
-type Entries = Set<Entry>;
+/** One app's flow ids in one slot. */
+type Flows = Set<number>;
 
 /** The index mark of a flow whose owner asked for its flow-removed event. */
 const NOTIFY = 1;
@@ -66,12 +64,18 @@ export type QuotaOf = (appId: number) => number;
  * used from one event loop.
  */
 export class FlowLedger {
-  /** slotKey(table, priority) -> the entries there, by app: whom an add may overlap, what a non-strict delete walks. */
-  private readonly slots = new Map<number, Map<number, Entries>>();
-  /** (slot, app, match key) -> flow id: what an add that replaces, a strict delete and a FLOW_REMOVED look up. */
+  /** slotKey(table, priority) -> the flows there, by app: whom an add may overlap, what a non-strict delete walks. */
+  private readonly slots = new Map<number, Map<number, Flows>>();
+  /**
+   * (slot, app, match key) -> flow id, and each flow's record (its slot, app,
+   * mark and key): what an add that replaces, a strict delete and a
+   * FLOW_REMOVED look up. A flow is its record and its id in `slots`: no
+   * object per flow (objects that live as long as the flows fill the young
+   * generation's survivors while a switch learns, and lengthen its pauses).
+   */
   private readonly index = new FlowIndex();
-  /** By flow id. */
-  private readonly flows: (Entry | undefined)[] = [];
+  /** The match bits of flows compared so far (overlaps in a slot two apps share, non-strict deletes), made from the key once. */
+  private readonly bitsById = new Map<number, MatchBits>();
   private readonly counts = new Map<number, number>();
   private readonly quotaOf: QuotaOf;
 
@@ -114,8 +118,8 @@ export class FlowLedger {
   removed(msg: Pick<FlowRemoved, 'cookie' | 'tableId' | 'priority' | 'match'>): LedgerEntry | undefined {
     const id = this.reported(msg);
     if (id < 0) return undefined;
-    const entry = this.handedOut(id);
-    this.drop(entry);
+    const entry = this.handOut(id);
+    this.drop(id);
     return entry;
   }
 
@@ -137,13 +141,13 @@ export class FlowLedger {
   /** The flows `appId` holds here. */
   entries(appId: number): LedgerEntry[] {
     const out: LedgerEntry[] = [];
-    for (const byApp of this.slots.values()) for (const e of byApp.get(appId) ?? []) out.push(this.handedOut(e.id));
+    for (const byApp of this.slots.values()) for (const id of byApp.get(appId) ?? []) out.push(this.handOut(id));
     return out;
   }
 
   /** Forgets every flow of `appId` (its flows were deleted from the switch). */
   forgetApp(appId: number): void {
-    for (const byApp of this.slots.values()) for (const e of byApp.get(appId) ?? []) this.drop(e);
+    for (const byApp of this.slots.values()) for (const id of byApp.get(appId) ?? []) this.drop(id);
     this.counts.delete(appId);
   }
 
@@ -174,19 +178,42 @@ export class FlowLedger {
     const slot = slotKey(mod.tableId, mod.priority);
     const byApp = this.slots.get(slot);
     // Most adds land where only the app itself has flows: no other owner to walk, no bits to make.
-    const bits = byApp !== undefined && (byApp.size > 1 || !byApp.has(app.id)) ? refuseOverlap(app, mod, byApp) : undefined;
+    const bits = byApp !== undefined && (byApp.size > 1 || !byApp.has(app.id)) ? this.refuseOverlap(app, mod, byApp) : undefined;
     const quota = this.quotaOf(app.id);
     if (this.count(app.id) >= quota) throw new OwnershipError('quota', app.name, `already holds ${quota} flows on this switch, its quota`);
     const id = this.index.insert(slot, app.id, key);
     this.index.setMark(id, mark);
-    const entry = new Entry(id, app.id, mod, bits);
-    this.flows[id] = entry;
+    if (bits !== undefined) this.bitsById.set(id, bits);
     let owners = byApp;
     if (owners === undefined) this.slots.set(slot, (owners = new Map()));
     let own = owners.get(app.id);
     if (own === undefined) owners.set(app.id, (own = new Set()));
-    own.add(entry);
+    own.add(id);
     this.bump(app.id, 1);
+  }
+
+  /**
+   * @returns the bits of the add's match, made to compare it with the other apps' flows in its slot.
+   * @throws OwnershipError `overlap` when one of them overlaps it.
+   */
+  private refuseOverlap(app: AppRef, mod: FlowModBody, byApp: ReadonlyMap<number, Flows>): MatchBits {
+    const bits = matchBits(mod.match);
+    for (const [owner, flows] of byApp) {
+      if (owner === app.id) continue;
+      for (const id of flows) {
+        if (matchesOverlap(this.bitsOf(id), bits)) {
+          throw new OwnershipError('overlap', app.name, `table ${mod.tableId} priority ${mod.priority}: the match overlaps a flow of app id ${owner} at the same priority; use another priority (or table) so the switch does not have to choose`);
+        }
+      }
+    }
+    return bits;
+  }
+
+  /** The match bits of flow `id`, made from its key when first asked. */
+  private bitsOf(id: number): MatchBits {
+    let bits = this.bitsById.get(id);
+    if (bits === undefined) this.bitsById.set(id, (bits = matchBits(matchOfKey(this.index.key(id)))));
+    return bits;
   }
 
   private delete(appId: number, mod: FlowModBody, strict: boolean, given: MatchKey | undefined): void {
@@ -200,10 +227,10 @@ export class FlowLedger {
       if (mod.tableId !== OFPTT_ALL && mod.tableId !== slot >>> 16) continue;
       if (key !== undefined) {
         const id = mod.priority === (slot & 0xffff) ? this.index.find(slot, appId, key) : -1;
-        if (id >= 0) this.drop(this.flows[id]!);
+        if (id >= 0) this.drop(id);
         continue;
       }
-      for (const e of own) if (matchCovers(bits!, e.bits)) this.drop(e);
+      for (const id of own) if (matchCovers(bits!, this.bitsOf(id))) this.drop(id);
     }
   }
 
@@ -214,57 +241,29 @@ export class FlowLedger {
     return undefined;
   }
 
-  /** `flows[id]`, its `notifyApp` brought up to date. */
-  private handedOut(id: number): Entry {
-    const entry = this.flows[id]!;
-    entry.notifyApp = this.index.mark(id) === NOTIFY;
-    return entry;
+  /** Flow `id` as handed out: its fields now, and a copy of its key. */
+  private handOut(id: number): HandedOut {
+    const slot = this.index.slotOf(id);
+    return new HandedOut(this.index.appOf(id), slot >>> 16, slot & 0xffff, this.index.mark(id) === NOTIFY, this.index.key(id).slice());
   }
 
-  /** Takes `entry` out of the index, its slot and the count. */
-  private drop(entry: Entry): void {
-    this.index.remove(entry.id);
-    this.flows[entry.id] = undefined;
-    const slot = slotKey(entry.tableId, entry.priority);
+  /** Takes flow `id` out of the index, its slot and the count. */
+  private drop(id: number): void {
+    const slot = this.index.slotOf(id);
+    const appId = this.index.appOf(id);
+    this.index.remove(id);
+    this.bitsById.delete(id);
     const byApp = this.slots.get(slot)!;
-    const own = byApp.get(entry.appId)!;
-    own.delete(entry);
-    if (own.size === 0) byApp.delete(entry.appId);
+    const own = byApp.get(appId)!;
+    own.delete(id);
+    if (own.size === 0) byApp.delete(appId);
     if (byApp.size === 0) this.slots.delete(slot);
-    this.bump(entry.appId, -1);
+    this.bump(appId, -1);
   }
 
   private bump(appId: number, by: number): void {
     this.counts.set(appId, this.count(appId) + by);
   }
-}
-
-/**
- * @returns the bits of the add's match, made to compare it with the other apps' flows in its slot.
- * @throws OwnershipError `overlap` when one of them overlaps it.
- */
-function refuseOverlap(app: AppRef, mod: FlowModBody, byApp: ReadonlyMap<number, Entries>): MatchBits {
-  const bits = matchBits(mod.match);
-  for (const [owner, entries] of byApp) {
-    if (owner === app.id) continue;
-    for (const e of entries) {
-      if (matchesOverlap(e.bits, bits)) {
-        throw new OwnershipError('overlap', app.name, `table ${mod.tableId} priority ${mod.priority}: the match overlaps a flow of app id ${owner} at the same priority; use another priority (or table) so the switch does not have to choose`);
-      }
-    }
-  }
-  return bits;
-}
-
-/**
- * The ledger's own copy of an app's match, made when it records a new flow.
- * Holding the app's objects kept alive the first match of every flow an app
- * made at one place in its code, and V8 then allocated every later match made
- * there (nearly all garbage at once) in the old generation: allocation-site
- * pretenuring. Measured on the learning switch: three times the GC time.
- */
-function copyMatch(match: Match): Match {
-  return Array.from(match, (f): OxmField => (f.field === 'opaque' ? { ...(f as OxmOpaque), payload: Uint8Array.from((f as OxmOpaque).payload) } : { ...f }));
 }
 
 /** Table (8 bits) and priority (16 bits) as one number. */

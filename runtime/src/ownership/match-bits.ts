@@ -1,4 +1,4 @@
-import { writeOxm, Writer, type Match, type OxmField } from '../openflow/index.js';
+import { OFP_MATCH_HEADER_SIZE, OFPMT_OXM, readMatch, Reader, writeOxm, Writer, type Match, type OxmField } from '../openflow/index.js';
 
 /**
  * Matches as bits, to compare two apps' flows without knowing every field's
@@ -218,6 +218,23 @@ function sortFields(w: Writer): void {
   const parts: string[] = [];
   for (let at = 0; at < w.pos; at += HEADER_SIZE + w.buf[at + 3]!) parts.push(w.buf.toString('latin1', at, at + HEADER_SIZE + w.buf[at + 3]!));
   w.buf.write(parts.sort().join(''), 0, 'latin1');
+}
+
+/**
+ * The match whose key is `key` (`matchKeyOf`'s bytes): its canonical form, the
+ * fields in the order of their OXM types with their masks normalized, equal
+ * to every match of that key (`matchesEqual`). The ledger keeps a flow's key,
+ * not the app's match objects, and makes the match only when it hands a flow
+ * out.
+ * @throws OfpDecodeError when `key` is not whole OXM fields.
+ */
+export function matchOfKey(key: Uint8Array): Match {
+  const length = OFP_MATCH_HEADER_SIZE + key.length;
+  const wire = Buffer.alloc((length + 7) & ~7);
+  wire.writeUInt16BE(OFPMT_OXM, 0);
+  wire.writeUInt16BE(length, 2);
+  wire.set(key, OFP_MATCH_HEADER_SIZE);
+  return readMatch(new Reader(wire, 0, wire.length, 'ledger key'));
 }
 
 /** Cuts a masked field's value to its mask, and rewrites an all-ones mask as the exact field. */
