@@ -17,7 +17,7 @@ export { niciraActionData } from './actions.js';
 export { decodeHeader, decodeMessage, encodeMessage, encodeMessageInto, expectWholeMessage, SUPPORTED_VERSIONS } from './codec.js';
 export { macAt, readIpv4, readIpv6 } from './addresses.js';
 export { OFPPC_PORT_DOWN, OFPPS_LINK_DOWN } from './port.js';
-export { matchValue, OFP_MATCH_HEADER_SIZE, OFPMT_OXM, readMatch, writeOxm } from './oxm.js';
+export { matchValue, OFP_MATCH_HEADER_SIZE, readMatch, readOxm, writeOxm } from './oxm.js';
 export { OFP_FLOW_MOD_SIZE } from './flow-messages.js';
 export { oxmFieldByName, type OxmFieldDesc, type OxmKind } from './oxm-fields.js';
 export { formatDpid } from './dpid.js';

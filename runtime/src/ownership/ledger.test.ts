@@ -146,6 +146,20 @@ describe('the flow ledger of a switch', () => {
     assert.ok(matchesEqual(canonical.bits, matchBits(loose)));
   });
 
+  it('hands out and compares a flow whose field does not decode as its model: it comes back opaque, as its bytes', () => {
+    const ledger = new FlowLedger(() => Infinity);
+    // OXM_OF_IN_PORT (class 0x8000, field 0) with 2 bytes where the model has 4: the switch refuses it, the ledger has it.
+    const odd: Match = [{ field: 'opaque', oxmClass: 0x8000, oxmField: 0, hasMask: false, payload: Uint8Array.of(0, 1) }];
+    send(ledger, LS, mod(OFPFC_ADD, 4, odd));
+    const [entry] = ledger.entries(LS.id);
+    const kept = entry!.match[0] as { field: string; oxmClass: number; oxmField: number; hasMask: boolean; payload: Uint8Array };
+    assert.deepEqual({ ...kept, payload: [...kept.payload] }, { field: 'opaque', oxmClass: 0x8000, oxmField: 0, hasMask: false, payload: [0, 1] });
+    // Another app's add in that slot compares against it; a non-strict delete of the app's flows covers it.
+    assert.doesNotThrow(() => send(ledger, ACL, mod(OFPFC_ADD, 4, [{ field: 'in_port', value: 7 }])));
+    send(ledger, LS, mod(OFPFC_DELETE, 4, [], { tableId: OFPTT_ALL }));
+    assert.equal(ledger.count(LS.id), 0);
+  });
+
   it('tells apart flows whose match keys have the same hash', () => {
     // Two in_port values whose keys hash alike: 30-bit hashes of values spread over the u32 range meet within about 2^15 of them.
     const seen = new Map<number, number>();

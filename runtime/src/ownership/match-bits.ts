@@ -1,4 +1,4 @@
-import { OFP_MATCH_HEADER_SIZE, OFPMT_OXM, readMatch, Reader, writeOxm, Writer, type Match, type OxmField } from '../openflow/index.js';
+import { OfpDecodeError, readOxm, Reader, writeOxm, Writer, type Match, type OxmField } from '../openflow/index.js';
 
 /**
  * Matches as bits, to compare two apps' flows without knowing every field's
@@ -225,16 +225,31 @@ function sortFields(w: Writer): void {
  * fields in the order of their OXM types with their masks normalized, equal
  * to every match of that key (`matchesEqual`). The ledger keeps a flow's key,
  * not the app's match objects, and makes the match only when it hands a flow
- * out.
- * @throws OfpDecodeError when `key` is not whole OXM fields.
+ * out. A field the codec does not decode as its model (an app's opaque field
+ * with a known class and field and another length, say) comes back opaque, as
+ * its bytes: whatever an app wrote, its flow can be handed out and compared.
  */
 export function matchOfKey(key: Uint8Array): Match {
-  const length = OFP_MATCH_HEADER_SIZE + key.length;
-  const wire = Buffer.alloc((length + 7) & ~7);
-  wire.writeUInt16BE(OFPMT_OXM, 0);
-  wire.writeUInt16BE(length, 2);
-  wire.set(key, OFP_MATCH_HEADER_SIZE);
-  return readMatch(new Reader(wire, 0, wire.length, 'ledger key'));
+  const bytes = Buffer.from(key);
+  const fields: OxmField[] = [];
+  for (let at = 0; at + HEADER_SIZE <= bytes.length; ) {
+    const next = Math.min(at + HEADER_SIZE + bytes[at + 3]!, bytes.length);
+    fields.push(fieldAt(bytes, at, next));
+    at = next;
+  }
+  return fields;
+}
+
+/** The field encoded at `bytes[at..next)`, opaque when it does not decode as its model. */
+function fieldAt(bytes: Buffer, at: number, next: number): OxmField {
+  try {
+    const r = new Reader(bytes, at, next, 'ledger key');
+    const field = readOxm(r);
+    if (r.pos === next) return field;
+  } catch (err) {
+    if (!(err instanceof OfpDecodeError)) throw err;
+  }
+  return { field: 'opaque', oxmClass: bytes.readUInt16BE(at), oxmField: bytes[at + 2]! >>> 1, hasMask: (bytes[at + 2]! & HAS_MASK) !== 0, payload: bytes.subarray(at + HEADER_SIZE, next) };
 }
 
 /** Cuts a masked field's value to its mask, and rewrites an all-ones mask as the exact field. */
