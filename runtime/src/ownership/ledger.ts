@@ -17,7 +17,6 @@ export interface LedgerEntry {
    * app's (`matchesEqual`; what a strict delete names), not its objects.
    */
   readonly match: Match;
-  readonly bits: MatchBits;
   /** The app set OFPFF_SEND_FLOW_REM itself: it gets the flow-removed event. */
   readonly notifyApp: boolean;
 }
@@ -25,7 +24,6 @@ export interface LedgerEntry {
 /** A flow handed out: its match made from a copy of its key when first read (a FLOW_REMOVED's route reads `notifyApp` only). */
 class HandedOut implements LedgerEntry {
   private cachedMatch: Match | undefined;
-  private cachedBits: MatchBits | undefined;
 
   constructor(
     readonly appId: number,
@@ -37,10 +35,6 @@ class HandedOut implements LedgerEntry {
 
   get match(): Match {
     return (this.cachedMatch ??= matchOfKey(this.key));
-  }
-
-  get bits(): MatchBits {
-    return (this.cachedBits ??= matchBits(this.match));
   }
 }
 
