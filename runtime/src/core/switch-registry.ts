@@ -71,7 +71,7 @@ export class SwitchRegistry implements SessionListener, SwitchDirectory {
   /**
    * When the last PACKET_IN's handling ended, and the dispatch it was in: the
    * next PACKET_IN of that dispatch starts then, so each is timed with one
-   * clock read (a read is 60-70 ns on a VM, and this runs per PACKET_IN).
+   * clock read (this runs per PACKET_IN, and a clock read is not free on a VM).
    */
   private readonly lastHandled = { session: undefined as SwitchSession | undefined, dispatchRun: 0, endedMs: 0 };
 
